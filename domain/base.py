@@ -1,0 +1,25 @@
+"""The base every JITspace aggregate and event shares.
+
+Every event carries the investigation it belongs to and the actor who caused it; the
+library adds `timestamp`, the time the event was recorded. Facts that users report also
+carry `occurred_at`, the time they say it happened: both times matter in court.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from domain.values import Actor
+
+
+class JitAggregate(Aggregate):
+    investigation_id: UUID
+
+    class Event(Aggregate.Event):
+        investigation_id: UUID
+        actor: Actor
+
+    class Created(Event, Aggregate.Created):
+        pass

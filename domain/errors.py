@@ -1,0 +1,28 @@
+"""Errors raised by domain guards. The API maps each class to one HTTP status."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command broke a rule of the domain. `field` names the input at fault, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class RuleViolation(DomainError):
+    """The command contradicts an invariant (422)."""
+
+
+class InvestigationClosed(DomainError):
+    """A closed investigation accepts no further commands (409)."""
+
+
+class NotFound(DomainError):
+    """A referenced record does not exist in this investigation (404)."""
+
+
+class PermissionDenied(DomainError):
+    """The actor may see the investigation but not do this (403)."""

@@ -1,0 +1,213 @@
+"""The Investigation aggregate: the JIT itself, its parties and its members."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.base import JitAggregate
+from domain.errors import InvestigationClosed, NotFound, RuleViolation
+from domain.values import Actor, Member, Party, check_party_code, check_period
+
+
+class Investigation(JitAggregate):
+    """A Joint Investigation Team, set up by an agreement between its parties."""
+
+    class Opened(JitAggregate.Created):
+        name: str
+        agreement_reference: str
+        purpose: str
+        period_start: date
+        period_end: date
+        parties: tuple[Party, ...]
+
+    class PartyJoined(JitAggregate.Event):
+        party: Party
+        occurred_at: datetime
+
+    class MemberAdded(JitAggregate.Event):
+        member: Member
+        occurred_at: datetime
+
+    class MemberRemoved(JitAggregate.Event):
+        user_id: UUID
+        reason: str
+        occurred_at: datetime
+
+    class Closed(JitAggregate.Event):
+        reason: str
+        occurred_at: datetime
+
+    @classmethod
+    def create_id(cls, investigation_id: UUID, **_: Any) -> UUID:
+        return investigation_id
+
+    @event(Opened)
+    def __init__(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        name: str,
+        agreement_reference: str,
+        purpose: str,
+        period_start: date,
+        period_end: date,
+        parties: tuple[Party, ...],
+    ) -> None:
+        self.investigation_id = investigation_id
+        self.name = name
+        self.agreement_reference = agreement_reference
+        self.purpose = purpose
+        self.period_start = period_start
+        self.period_end = period_end
+        self.parties: dict[str, Party] = {p.country: p for p in parties}
+        self.members: dict[UUID, Member] = {}
+        self.is_closed = False
+        self.closed_reason: str | None = None
+
+    # -- commands -------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        investigation_id: UUID,
+        founder: Member,
+        name: str,
+        agreement_reference: str,
+        purpose: str,
+        period_start: date,
+        period_end: date,
+        parties: tuple[Party, ...],
+        occurred_at: datetime,
+    ) -> Investigation:
+        """Open a JIT; its founder becomes its first member (the JIT leader)."""
+        check_period(period_start, period_end, field="period_end")
+        if not parties:
+            raise RuleViolation("a JIT has at least one party", field="parties")
+        seen: set[str] = set()
+        for index, party in enumerate(parties):
+            check_party_code(party.country, field=f"parties[{index}].country")
+            if party.country in seen:
+                raise RuleViolation(
+                    f"party {party.country} is listed twice", field=f"parties[{index}].country"
+                )
+            seen.add(party.country)
+        if founder.country not in seen:
+            raise RuleViolation(
+                f"the founder's country {founder.country} is not a party of the JIT",
+                field="country",
+            )
+        actor = Actor(user_id=founder.user_id, country=founder.country, role=founder.role)
+        investigation = cls(
+            investigation_id=investigation_id,
+            actor=actor,
+            name=name,
+            agreement_reference=agreement_reference,
+            purpose=purpose,
+            period_start=period_start,
+            period_end=period_end,
+            parties=parties,
+        )
+        investigation._member_added(
+            investigation_id=investigation_id, actor=actor, member=founder, occurred_at=occurred_at
+        )
+        return investigation
+
+    def add_party(self, actor: Actor, party: Party, occurred_at: datetime) -> None:
+        self.check_can_act(actor)
+        check_party_code(party.country, field="country")
+        if party.country in self.parties:
+            raise RuleViolation(f"{party.country} is already a party", field="country")
+        self._party_joined(
+            investigation_id=self.id, actor=actor, party=party, occurred_at=occurred_at
+        )
+
+    def add_member(self, actor: Actor, member: Member, occurred_at: datetime) -> None:
+        self.check_can_act(actor)
+        if member.country not in self.parties:
+            raise RuleViolation(
+                f"{member.country} is not a party of this JIT: a member belongs to a party",
+                field="country",
+            )
+        if member.user_id in self.members:
+            raise RuleViolation("this user is already a member", field="username")
+        self._member_added(
+            investigation_id=self.id, actor=actor, member=member, occurred_at=occurred_at
+        )
+
+    def remove_member(
+        self, actor: Actor, user_id: UUID, reason: str, occurred_at: datetime
+    ) -> None:
+        self.check_can_act(actor)
+        self.check_member(user_id)
+        self._member_removed(
+            investigation_id=self.id,
+            actor=actor,
+            user_id=user_id,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    def close(self, actor: Actor, reason: str, occurred_at: datetime) -> None:
+        self.check_can_act(actor)
+        self._closed(
+            investigation_id=self.id, actor=actor, reason=reason, occurred_at=occurred_at
+        )
+
+    # -- guards ---------------------------------------------------------------------------
+
+    def check_open(self) -> None:
+        if self.is_closed:
+            raise InvestigationClosed("this investigation is closed and accepts no commands")
+
+    def check_member(self, user_id: UUID, *, field: str = "user_id") -> Member:
+        member = self.members.get(user_id)
+        if member is None:
+            raise NotFound("no such member in this investigation", field=field)
+        return member
+
+    def check_can_act(self, actor: Actor) -> None:
+        """The actor is a current member, acting in the party and role they hold."""
+        self.check_open()
+        member = self.members.get(actor.user_id)
+        if member is None or (member.country, member.role) != (actor.country, actor.role):
+            raise RuleViolation("the actor is not a member of this investigation in that role")
+
+    def member_of(self, user_id: UUID) -> Member | None:
+        return self.members.get(user_id)
+
+    # -- events ---------------------------------------------------------------------------
+
+    @event(PartyJoined)
+    def _party_joined(
+        self, investigation_id: UUID, actor: Actor, party: Party, occurred_at: datetime
+    ) -> None:
+        self.parties[party.country] = party
+
+    @event(MemberAdded)
+    def _member_added(
+        self, investigation_id: UUID, actor: Actor, member: Member, occurred_at: datetime
+    ) -> None:
+        self.members[member.user_id] = member
+
+    @event(MemberRemoved)
+    def _member_removed(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        user_id: UUID,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        del self.members[user_id]
+
+    @event(Closed)
+    def _closed(
+        self, investigation_id: UUID, actor: Actor, reason: str, occurred_at: datetime
+    ) -> None:
+        self.is_closed = True
+        self.closed_reason = reason

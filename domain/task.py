@@ -1,0 +1,119 @@
+"""The Task aggregate: work shared across the team, assigned to one member."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from eventsourcing.domain import event
+
+from domain.authorisation import LegalAuthorisation
+from domain.base import JitAggregate
+from domain.errors import RuleViolation
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.values import Actor, TaskStatus
+
+
+class Task(JitAggregate):
+    class Created(JitAggregate.Created):
+        title: str
+        description: str
+        due_on: date | None
+        evidence_ids: tuple[UUID, ...]
+        authorisation_ids: tuple[UUID, ...]
+
+    class Assigned(JitAggregate.Event):
+        assignee_id: UUID
+
+    class StatusChanged(JitAggregate.Event):
+        status: TaskStatus
+        note: str
+
+    @event(Created)
+    def __init__(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        title: str,
+        description: str,
+        due_on: date | None,
+        evidence_ids: tuple[UUID, ...],
+        authorisation_ids: tuple[UUID, ...],
+    ) -> None:
+        self.investigation_id = investigation_id
+        self.title = title
+        self.description = description
+        self.due_on = due_on
+        self.evidence_ids = evidence_ids
+        self.authorisation_ids = authorisation_ids
+        self.assignee_id: UUID | None = None
+        self.status = TaskStatus.OPEN
+        self.created_by = actor
+
+    @classmethod
+    def create(
+        cls,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        title: str,
+        description: str,
+        due_on: date | None,
+        evidence: tuple[EvidenceItem, ...] = (),
+        authorisations: tuple[LegalAuthorisation, ...] = (),
+    ) -> Task:
+        investigation.check_can_act(actor)
+        if not title.strip():
+            raise RuleViolation("a task needs a title", field="title")
+        for item in evidence:
+            item.check_belongs_to(investigation, field="evidence_ids")
+        for authorisation in authorisations:
+            authorisation.check_belongs_to(investigation, field="authorisation_ids")
+        return cls(
+            investigation_id=investigation.id,
+            actor=actor,
+            title=title,
+            description=description,
+            due_on=due_on,
+            evidence_ids=tuple(item.id for item in evidence),
+            authorisation_ids=tuple(a.id for a in authorisations),
+        )
+
+    def assign(self, investigation: Investigation, actor: Actor, assignee_id: UUID) -> None:
+        """Assign the task to a current member of the JIT."""
+        investigation.check_can_act(actor)
+        self.check_active()
+        if investigation.member_of(assignee_id) is None:
+            raise RuleViolation(
+                "a task is assigned only to a member of the investigation", field="assignee_id"
+            )
+        if assignee_id == self.assignee_id:
+            raise RuleViolation("the task is already assigned to this member", field="assignee_id")
+        self._assigned(investigation_id=self.investigation_id, actor=actor, assignee_id=assignee_id)
+
+    def change_status(
+        self, investigation: Investigation, actor: Actor, status: TaskStatus, note: str
+    ) -> None:
+        investigation.check_can_act(actor)
+        if status == self.status:
+            raise RuleViolation(f"the task is already {status.value}", field="status")
+        if self.status is TaskStatus.CANCELLED:
+            raise RuleViolation("a cancelled task does not change status", field="status")
+        self._status_changed(
+            investigation_id=self.investigation_id, actor=actor, status=status, note=note
+        )
+
+    def check_active(self) -> None:
+        if self.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
+            raise RuleViolation(f"the task is {self.status.value}", field="status")
+
+    @event(Assigned)
+    def _assigned(self, investigation_id: UUID, actor: Actor, assignee_id: UUID) -> None:
+        self.assignee_id = assignee_id
+
+    @event(StatusChanged)
+    def _status_changed(
+        self, investigation_id: UUID, actor: Actor, status: TaskStatus, note: str
+    ) -> None:
+        self.status = status

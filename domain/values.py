@@ -1,0 +1,112 @@
+"""Value objects shared by the aggregates. Their stored form is kept forever."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+from domain.errors import RuleViolation
+
+# ISO 3166-1 alpha-2 codes for states; EU bodies that take part in JITs by their own name.
+PARTY_CODE = re.compile(r"^(?:[A-Z]{2}|EUROPOL|EUROJUST|OLAF|EPPO)$")
+EU_BODIES = frozenset({"EUROPOL", "EUROJUST", "OLAF", "EPPO"})
+
+
+class Role(StrEnum):
+    JIT_LEADER = "jit_leader"
+    NATIONAL_MEMBER = "national_member"
+    INVESTIGATOR = "investigator"
+    ANALYST = "analyst"
+    LEGAL_ADVISOR = "legal_advisor"
+    PROSECUTOR = "prosecutor"
+    OBSERVER = "observer"
+
+
+class Actor(msgspec.Struct, frozen=True):
+    """Who did something: the user, and the party and role they acted in."""
+
+    user_id: UUID
+    country: str
+    role: Role
+
+
+class Party(msgspec.Struct, frozen=True):
+    """A state (or EU body) that is party to the JIT agreement."""
+
+    country: str
+    name: str
+    lead_authority: str
+
+    @property
+    def is_eu_body(self) -> bool:
+        return self.country in EU_BODIES
+
+
+class Member(msgspec.Struct, frozen=True):
+    """A user seconded to the JIT by one of its parties, in one role."""
+
+    user_id: UUID
+    name: str
+    country: str
+    role: Role
+
+
+class EvidenceKind(StrEnum):
+    SEIZED_DEVICE = "seized_device"
+    FORENSIC_IMAGE = "forensic_image"
+    INTERCEPTED_COMMUNICATION = "intercepted_communication"
+    DOCUMENT = "document"
+    WITNESS_STATEMENT = "witness_statement"
+    SUSPECT_INTERVIEW = "suspect_interview"
+    PHYSICAL_ITEM = "physical_item"
+    OPEN_SOURCE_CAPTURE = "open_source_capture"
+    FINANCIAL_RECORDS = "financial_records"
+    ANALYSIS_REPORT = "analysis_report"
+
+
+class AuthorisationKind(StrEnum):
+    SEARCH_WARRANT = "search_warrant"
+    INTERCEPTION_ORDER = "interception_order"
+    PRODUCTION_ORDER = "production_order"
+    MLA_REQUEST = "mla_request"
+    EUROPEAN_INVESTIGATION_ORDER = "european_investigation_order"
+    JIT_AGREEMENT_CLAUSE = "jit_agreement_clause"
+    CONSENT_TO_OTHER_USE = "consent_to_other_use"
+
+
+class Scope(msgspec.Struct, frozen=True):
+    """What an authorisation covers. Empty means the document names nothing of that kind."""
+
+    targets: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    evidence_kinds: tuple[EvidenceKind, ...] = ()
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+def check_party_code(code: str, *, field: str) -> None:
+    if not PARTY_CODE.match(code):
+        raise RuleViolation(
+            f"{code!r} is not a party code: use an ISO 3166-1 alpha-2 country code "
+            f"(e.g. 'FR') or one of {', '.join(sorted(EU_BODIES))}",
+            field=field,
+        )
+
+
+def check_period(start: date, end: date, *, field: str) -> None:
+    if end <= start:
+        raise RuleViolation(
+            f"the period must end after it starts ({start.isoformat()} to {end.isoformat()})",
+            field=field,
+        )

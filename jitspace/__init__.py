@@ -1,0 +1,1 @@
+"""JITspace: the shared, tamper-evident workspace of a Joint Investigation Team."""
