@@ -154,9 +154,7 @@ class Investigation(JitAggregate):
 
     def close(self, actor: Actor, reason: str, occurred_at: datetime) -> None:
         self.check_can_act(actor)
-        self._closed(
-            investigation_id=self.id, actor=actor, reason=reason, occurred_at=occurred_at
-        )
+        self._closed(investigation_id=self.id, actor=actor, reason=reason, occurred_at=occurred_at)
 
     # -- guards ---------------------------------------------------------------------------
 

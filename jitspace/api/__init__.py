@@ -1,0 +1,1 @@
+"""The HTTP API: thin controllers over the application and the read side."""

@@ -1,0 +1,66 @@
+"""The app factory: one Litestar application per runtime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, MediaType, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from jitspace.api.auth import AuthController
+from jitspace.api.dependencies import provide_runtime, provide_user
+from jitspace.api.events import EventController
+from jitspace.api.investigations import InvestigationController
+from jitspace.api.problems import EXCEPTION_HANDLERS
+from jitspace.api.records import AuthorisationController, EvidenceController, TaskController
+from jitspace.runtime import Runtime, open_runtime
+from jitspace.settings import Settings
+
+
+@get("/health", media_type=MediaType.JSON, tags=["operations"])
+async def health(runtime: Runtime) -> dict[str, str]:
+    """Live and ready: the database answers."""
+    await runtime.pool.fetchval("SELECT 1")
+    return {"status": "ok"}
+
+
+def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> Litestar:
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        async with open_runtime(settings) as runtime:
+            app.state.runtime = runtime
+            for hook in on_ready or ():
+                await hook(runtime)  # type: ignore[operator]
+            yield
+
+    return Litestar(
+        route_handlers=[
+            health,
+            AuthController,
+            InvestigationController,
+            EvidenceController,
+            AuthorisationController,
+            TaskController,
+            EventController,
+        ],
+        dependencies={
+            "runtime": Provide(provide_runtime, sync_to_thread=False),
+            "user": Provide(provide_user),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[lifespan],
+        request_max_body_size=settings.max_request_bytes,
+        openapi_config=OpenAPIConfig(
+            title="JITspace",
+            version="0.1.0",
+            description="The shared workspace of a Joint Investigation Team.",
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            security=[{"bearer": []}],
+        ),
+        debug=False,
+    )

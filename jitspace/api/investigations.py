@@ -1,0 +1,156 @@
+"""Investigations, their parties and members."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Response, get, post
+from litestar.params import Parameter
+
+from domain.errors import RuleViolation
+from domain.values import Member, Party
+from jitspace.api.dependencies import expected_version, in_thread, reported_time
+from jitspace.api.responses import with_etag
+from jitspace.api.schemas import (
+    Investigation,
+    InvestigationClosure,
+    InvestigationCreate,
+    InvestigationSummary,
+    MemberCreate,
+    MemberRemoval,
+    PartyCreate,
+)
+from jitspace.api.views import investigation_view
+from jitspace.identity import User
+from jitspace.runtime import Runtime
+
+IfMatch = Annotated[
+    str | None,
+    Parameter(header="If-Match", description="the version you last read; 409 if it changed"),
+]
+
+
+class InvestigationController(Controller):
+    path = "/investigations"
+    tags = ["investigations"]
+
+    @get("/")
+    async def list_mine(self, runtime: Runtime, user: User) -> list[InvestigationSummary]:
+        """The investigations you are a member of."""
+        return await runtime.queries.investigations_of(user.user_id)
+
+    @post("/")
+    async def open(
+        self, data: InvestigationCreate, runtime: Runtime, user: User
+    ) -> Response[Investigation]:
+        """Open a JIT. You become its leader, acting for `country`."""
+        investigation = await in_thread(
+            runtime.app.open_investigation,
+            founder_id=user.user_id,
+            founder_name=user.display_name,
+            country=data.country,
+            name=data.name,
+            agreement_reference=data.agreement_reference,
+            purpose=data.purpose,
+            period_start=data.period_start,
+            period_end=data.period_end,
+            parties=tuple(Party(p.country, p.name, p.lead_authority) for p in data.parties),
+            occurred_at=reported_time(None),
+        )
+        return with_etag(investigation_view(investigation), 201)
+
+    @get("/{investigation_id:uuid}")
+    async def read(
+        self, investigation_id: UUID, runtime: Runtime, user: User
+    ) -> Response[Investigation]:
+        investigation = await in_thread(
+            runtime.app.investigation_for, user.user_id, investigation_id
+        )
+        return with_etag(investigation_view(investigation))
+
+    @post("/{investigation_id:uuid}/parties", status_code=200)
+    async def add_party(
+        self,
+        investigation_id: UUID,
+        data: PartyCreate,
+        runtime: Runtime,
+        user: User,
+        if_match: IfMatch = None,
+    ) -> Response[Investigation]:
+        """A state (or EU body) joins the JIT."""
+        investigation = await in_thread(
+            runtime.app.add_party,
+            user.user_id,
+            investigation_id,
+            expected_version(if_match),
+            Party(data.country, data.name, data.lead_authority),
+            reported_time(None),
+        )
+        return with_etag(investigation_view(investigation))
+
+    @post("/{investigation_id:uuid}/members", status_code=200)
+    async def add_member(
+        self,
+        investigation_id: UUID,
+        data: MemberCreate,
+        runtime: Runtime,
+        user: User,
+        if_match: IfMatch = None,
+    ) -> Response[Investigation]:
+        """Second a user to the JIT for one of its parties, in one role."""
+        # only members may learn who else has an account
+        await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
+        new_member = await runtime.identity.find(data.username)
+        if new_member is None:
+            raise RuleViolation(f"there is no user {data.username!r}", field="username")
+        investigation = await in_thread(
+            runtime.app.add_member,
+            user.user_id,
+            investigation_id,
+            expected_version(if_match),
+            Member(new_member.user_id, new_member.display_name, data.country, data.role),
+            reported_time(data.occurred_at),
+        )
+        return with_etag(investigation_view(investigation))
+
+    @post("/{investigation_id:uuid}/members/{member_id:uuid}/removal", status_code=200)
+    async def remove_member(
+        self,
+        investigation_id: UUID,
+        member_id: UUID,
+        data: MemberRemoval,
+        runtime: Runtime,
+        user: User,
+        if_match: IfMatch = None,
+    ) -> Response[Investigation]:
+        investigation = await in_thread(
+            runtime.app.remove_member,
+            user.user_id,
+            investigation_id,
+            expected_version(if_match),
+            member_id,
+            data.reason,
+            reported_time(data.occurred_at),
+        )
+        return with_etag(investigation_view(investigation))
+
+    @post("/{investigation_id:uuid}/closure", status_code=200)
+    async def close(
+        self,
+        investigation_id: UUID,
+        data: InvestigationClosure,
+        runtime: Runtime,
+        user: User,
+        if_match: IfMatch = None,
+    ) -> Response[Investigation]:
+        """Close the JIT: its record stays, it accepts no further commands."""
+        investigation = await in_thread(
+            runtime.app.close_investigation,
+            user.user_id,
+            investigation_id,
+            expected_version(if_match),
+            data.reason,
+            reported_time(data.occurred_at),
+        )
+        return with_etag(investigation_view(investigation))

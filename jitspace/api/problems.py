@@ -1,0 +1,145 @@
+"""Errors become RFC 9457 problem documents, in one table, at this one boundary."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from domain.errors import (
+    DomainError,
+    InvestigationClosed,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
+from jitspace.application import VersionConflict
+from jitspace.identity import IdentityError
+
+logger = logging.getLogger("jitspace.api")
+PROBLEM_JSON = "application/problem+json"
+
+# domain error -> (status, title)
+DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
+    RuleViolation: (422, "The command breaks a rule of the investigation"),
+    InvestigationClosed: (409, "The investigation is closed"),
+    NotFound: (404, "Not found"),
+    PermissionDenied: (403, "Not allowed"),
+}
+
+
+class FieldError(msgspec.Struct):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] = msgspec.field(default_factory=list)
+    current_version: int | None = None
+
+
+def problem(status: int, title: str, detail: str, **extra: Any) -> Response[Problem]:
+    slug = title.lower().replace(" ", "-")
+    return Response(
+        Problem(type=f"urn:jitspace:problem:{slug}", title=title, status=status, detail=detail, **extra),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+    )
+
+
+def on_domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
+    status, title = next(
+        (v for cls, v in DOMAIN_STATUS.items() if isinstance(exc, cls)), (422, "Invalid command")
+    )
+    errors = [FieldError(exc.field, exc.message)] if exc.field else []
+    return problem(status, title, exc.message, errors=errors)
+
+
+def on_identity_error(_: Request[Any, Any, Any], exc: IdentityError) -> Response[Problem]:
+    errors = [FieldError(exc.field, exc.message)] if exc.field else []
+    return problem(422, "Invalid user", exc.message, errors=errors)
+
+
+def on_version_conflict(_: Request[Any, Any, Any], exc: VersionConflict) -> Response[Problem]:
+    return problem(
+        409,
+        "Version conflict",
+        f"the record changed: it is now at version {exc.current_version}; "
+        "reload it and send If-Match with that version",
+        current_version=exc.current_version,
+    )
+
+
+def on_validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Problem]:
+    errors = [
+        FieldError(_field_name(item), str(item.get("message", "")))
+        for item in (exc.extra if isinstance(exc.extra, list) else [])
+        if isinstance(item, dict)
+    ]
+    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or (
+        f"the request body could not be read as JSON: {exc.detail}"
+    )
+    return problem(400, "Invalid request", detail, errors=errors)
+
+
+def on_http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
+    response = problem(exc.status_code, _title(exc.status_code), str(exc.detail))
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+def on_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Problem]:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "Internal error",
+        "the server could not complete the request; nothing was recorded",
+    )
+
+
+def _field_name(item: dict[str, Any]) -> str:
+    key = item.get("key")
+    message = str(item.get("message", ""))
+    if "unknown field `" in message:
+        return message.split("unknown field `", 1)[1].split("`", 1)[0]
+    if key:
+        return str(key)
+    # msgspec names the path in its message, e.g. "Expected `str`, got `int` - at `$.name`"
+    if "at `$." in message:
+        return message.rsplit("at `$.", 1)[1].rstrip("`")
+    return "body"
+
+
+def _title(status: int) -> str:
+    titles = {
+        400: "Invalid request",
+        401: "Not authenticated",
+        403: "Not allowed",
+        404: "Not found",
+        405: "Method not allowed",
+        409: "Conflict",
+        413: "Request too large",
+        415: "Unsupported media type",
+        429: "Too many requests",
+        503: "Service unavailable",
+    }
+    return titles.get(status, "Error")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+    DomainError: on_domain_error,
+    IdentityError: on_identity_error,
+    VersionConflict: on_version_conflict,
+    ValidationException: on_validation_error,
+    HTTPException: on_http_error,
+    Exception: on_unexpected_error,
+}

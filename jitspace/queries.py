@@ -1,0 +1,119 @@
+"""The read side: asyncpg queries over the read models and the event log."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+
+from jitspace.api.schemas import (
+    ActorOut,
+    AuthorisationSummary,
+    EventOut,
+    EvidenceSummary,
+    InvestigationSummary,
+    TaskSummary,
+)
+
+EVENTS_TABLE = "jitspace_events"
+TRACKING_TABLE = "registers_tracking"
+APPLICATION_NAME = "JITspace"
+# fields every event carries, shown at the top level of an event document
+_ENVELOPE = ("investigation_id", "actor", "timestamp", "originator_topic")
+
+
+def event_document(row: asyncpg.Record) -> EventOut:
+    """The public form of one stored event: the same document for REST and the live feed."""
+    state: dict[str, Any] = msgspec.json.decode(row["state"])
+    actor = state["actor"]
+    return EventOut(
+        position=row["notification_id"],
+        type=row["topic"].partition(":")[2],
+        aggregate_id=row["originator_id"],
+        aggregate_version=row["originator_version"],
+        investigation_id=row["investigation_id"],
+        recorded_at=datetime.fromisoformat(state["timestamp"]),
+        actor=ActorOut(
+            user_id=UUID(actor["user_id"]), country=actor["country"], role=actor["role"]
+        ),
+        data={k: v for k, v in state.items() if k not in _ENVELOPE},
+    )
+
+
+class Queries:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def events(self, investigation_id: UUID, after: int, limit: int) -> list[EventOut]:
+        rows = await self.pool.fetch(
+            f"SELECT notification_id, originator_id, originator_version, topic, state, "  # noqa: S608
+            f"investigation_id FROM {EVENTS_TABLE} WHERE investigation_id = $1 "
+            "AND notification_id > $2 ORDER BY notification_id LIMIT $3",
+            investigation_id,
+            after,
+            limit,
+        )
+        return [event_document(row) for row in rows]
+
+    async def caught_up(self, investigation_id: UUID, timeout: float = 2.0) -> bool:
+        """Wait until the read models hold every event of the investigation logged so far."""
+        head = await self.pool.fetchval(
+            f"SELECT max(notification_id) FROM {EVENTS_TABLE} "  # noqa: S608
+            "WHERE investigation_id = $1",
+            investigation_id,
+        )
+        if head is None:
+            return True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            tracked = await self.pool.fetchval(
+                f"SELECT notification_id FROM {TRACKING_TABLE} "  # noqa: S608
+                "WHERE application_name = $1",
+                APPLICATION_NAME,
+            )
+            if tracked is not None and tracked >= head:
+                return True
+            if loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.005)
+
+    async def investigations_of(self, user_id: UUID) -> list[InvestigationSummary]:
+        rows = await self.pool.fetch(
+            "SELECT i.investigation_id AS id, i.name, i.agreement_reference, i.status, "
+            "i.parties, m.country AS my_country, m.role AS my_role, i.version "
+            "FROM rm_members m JOIN rm_investigations i USING (investigation_id) "
+            "WHERE m.user_id = $1 ORDER BY i.opened_at DESC",
+            user_id,
+        )
+        return [msgspec.convert(dict(r), InvestigationSummary) for r in rows]
+
+    async def evidence_register(self, investigation_id: UUID) -> list[EvidenceSummary]:
+        rows = await self.pool.fetch(
+            "SELECT evidence_id AS id, reference, country, kind, description, collected_at, "
+            "registered_at, authorisation_id, version FROM rm_evidence "
+            "WHERE investigation_id = $1 ORDER BY registered_at, evidence_id",
+            investigation_id,
+        )
+        return [msgspec.convert(dict(r), EvidenceSummary) for r in rows]
+
+    async def tasks(self, investigation_id: UUID) -> list[TaskSummary]:
+        rows = await self.pool.fetch(
+            "SELECT task_id AS id, title, status, assignee_id, due_on, created_at, version "
+            "FROM rm_tasks WHERE investigation_id = $1 ORDER BY created_at, task_id",
+            investigation_id,
+        )
+        return [msgspec.convert(dict(r), TaskSummary) for r in rows]
+
+    async def authorisations(self, investigation_id: UUID) -> list[AuthorisationSummary]:
+        rows = await self.pool.fetch(
+            "SELECT authorisation_id AS id, kind, country, authority, reference, valid_from, "
+            "valid_until, revoked, version FROM rm_authorisations "
+            "WHERE investigation_id = $1 ORDER BY valid_from, authorisation_id",
+            investigation_id,
+        )
+        return [msgspec.convert(dict(r), AuthorisationSummary) for r in rows]

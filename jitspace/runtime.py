@@ -1,0 +1,60 @@
+"""The composition root: everything a running JITspace needs, built once, closed once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+from anyio import to_thread
+from eventsourcing.projection import ProjectionRunner
+
+from jitspace.application import JITspace
+from jitspace.database import database_url, eventsourcing_env
+from jitspace.identity import Identity
+from jitspace.queries import Queries
+from jitspace.settings import Settings
+from projections.registers import TABLES, RegistersView, WorkspaceRegisters
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database_url: str
+    app: JITspace
+    pool: asyncpg.Pool
+    identity: Identity
+    queries: Queries
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    async with AsyncExitStack() as stack:
+        url = await to_thread.run_sync(lambda: stack.enter_context(database_url(settings)))
+        env = eventsourcing_env(url, settings)
+        app = await to_thread.run_sync(lambda: JITspace(env=env))
+        stack.callback(app.close)
+        pool = await asyncpg.create_pool(url, min_size=1, max_size=settings.pool_size)
+        stack.push_async_callback(pool.close)
+        identity = Identity(pool, timedelta(seconds=settings.token_ttl_seconds))
+        await identity.create_tables()
+        async with pool.acquire() as conn:
+            for statement in TABLES:
+                await conn.execute(statement)
+        if settings.run_projections:
+            runner = await to_thread.run_sync(lambda: start_projections(env))
+            stack.callback(runner.__exit__, None, None, None)
+        yield Runtime(settings, url, app, pool, identity, Queries(pool))
+
+
+def start_projections(env: dict[str, str]) -> ProjectionRunner[Any, Any]:
+    runner: ProjectionRunner[Any, Any] = ProjectionRunner(
+        application_class=JITspace,
+        projection_class=WorkspaceRegisters,
+        view_class=RegistersView,
+        env=env,
+    )
+    return runner.__enter__()

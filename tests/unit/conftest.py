@@ -1,0 +1,277 @@
+"""Shared Given steps for the unit tests: a FR–BE joint investigation team and its records.
+
+Test modules do not import from here: everything is offered as a fixture. Aggregates handed
+out by fixtures have had their pending events collected, so a test sees only the events its
+own When step records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from eventsourcing.domain import Aggregate, CanMutateAggregate
+
+from domain.authorisation import LegalAuthorisation
+from domain.errors import DomainError
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.task import Task
+from domain.values import Actor, AuthorisationKind, EvidenceKind, Member, Party, Role, Scope
+
+FRANCE = Party(country="FR", name="France", lead_authority="Parquet national financier")
+BELGIUM = Party(country="BE", name="Belgium", lead_authority="Federal Prosecutor's Office")
+GERMANY = Party(country="DE", name="Germany", lead_authority="Bundeskriminalamt")
+
+
+def acting(member: Member) -> Actor:
+    """The actor a member is when they act in the party and role they hold."""
+    return Actor(user_id=member.user_id, country=member.country, role=member.role)
+
+
+@dataclass
+class Team:
+    """A joint investigation team: its investigation, its members and what it recorded."""
+
+    investigation: Investigation
+    leader: Member
+    members: dict[str, Member]
+    history: list[Any] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> Member:
+        try:
+            return self.__dict__["members"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def actor(self, member: Member) -> Actor:
+        return acting(member)
+
+    @property
+    def id(self) -> UUID:
+        return self.investigation.id
+
+
+def drain(aggregate: Aggregate) -> list[Any]:
+    """Collect the aggregate's pending events, as saving it would."""
+    return list(aggregate.collect_events())
+
+
+def _open_team(
+    *,
+    name: str,
+    parties: tuple[Party, ...],
+    leader_country: str,
+    members: dict[str, tuple[str, Role]],
+    when: datetime,
+) -> Team:
+    leader = Member(
+        user_id=uuid4(), name=f"{name} leader", country=leader_country, role=Role.JIT_LEADER
+    )
+    investigation = Investigation.open(
+        investigation_id=uuid4(),
+        founder=leader,
+        name=name,
+        agreement_reference=f"JIT-{name}-2024",
+        purpose="trafficking in human beings",
+        period_start=date(2024, 1, 1),
+        period_end=date(2025, 12, 31),
+        parties=parties,
+        occurred_at=when,
+    )
+    team = Team(investigation=investigation, leader=leader, members={})
+    for key, (country, role) in members.items():
+        member = Member(user_id=uuid4(), name=key.replace("_", " "), country=country, role=role)
+        investigation.add_member(acting(leader), member, when)
+        team.members[key] = member
+    team.history.extend(drain(investigation))
+    return team
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The moment the When step happens, as the user states it (timezone-aware)."""
+    return datetime(2024, 7, 4, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def team(now: datetime) -> Team:
+    """Given a FR–BE JIT led from France, with investigators and legal advisors of both."""
+    return _open_team(
+        name="Tideway",
+        parties=(FRANCE, BELGIUM),
+        leader_country="FR",
+        members={
+            "fr_investigator": ("FR", Role.INVESTIGATOR),
+            "fr_legal_advisor": ("FR", Role.LEGAL_ADVISOR),
+            "be_investigator": ("BE", Role.INVESTIGATOR),
+            "be_legal_advisor": ("BE", Role.LEGAL_ADVISOR),
+        },
+        when=now - timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def other_team(now: datetime) -> Team:
+    """Given another, unrelated FR–DE JIT, with a French investigator of its own."""
+    return _open_team(
+        name="Harbour",
+        parties=(FRANCE, GERMANY),
+        leader_country="DE",
+        members={"fr_investigator": ("FR", Role.INVESTIGATOR)},
+        when=now - timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def outsider() -> Actor:
+    """A user who is not a member of any investigation."""
+    return Actor(user_id=uuid4(), country="FR", role=Role.INVESTIGATOR)
+
+
+@pytest.fixture
+def new_member() -> Member:
+    """A Belgian analyst not yet seconded to the team."""
+    return Member(user_id=uuid4(), name="Bea Analyst", country="BE", role=Role.ANALYST)
+
+
+# -- records of a team ------------------------------------------------------------------
+
+
+@pytest.fixture
+def record_authorisation(now: datetime) -> Callable[..., LegalAuthorisation]:
+    """Record a French interception order in a team (overrides: any `record` keyword)."""
+
+    def record(team: Team, actor: Actor | None = None, **overrides: Any) -> LegalAuthorisation:
+        arguments: dict[str, Any] = {
+            "kind": AuthorisationKind.INTERCEPTION_ORDER,
+            "country": "FR",
+            "authority": "Juge des libertés et de la détention, Paris",
+            "reference": "JLD-2024-0117",
+            "occurred_at": now - timedelta(days=20),
+            "valid_from": now - timedelta(days=20),
+            "valid_until": now + timedelta(days=70),
+            "scope": Scope(
+                targets=("+33 6 12 34 56 78",),
+                methods=("interception",),
+                evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION,),
+            ),
+            "conditions": "product may be shared with BE for the JIT's purpose only",
+        }
+        arguments.update(overrides)
+        return LegalAuthorisation.record(
+            team.investigation, actor or acting(team.fr_legal_advisor), **arguments
+        )
+
+    return record
+
+
+@pytest.fixture
+def register_evidence(now: datetime) -> Callable[..., EvidenceItem]:
+    """Register a phone seized by a team member (overrides: any `register` keyword)."""
+
+    def register(team: Team, actor: Actor | None = None, **overrides: Any) -> EvidenceItem:
+        arguments: dict[str, Any] = {
+            "reference": "FR-2024-0042",
+            "kind": EvidenceKind.SEIZED_DEVICE,
+            "description": "black Samsung phone, IMEI 356938035643809",
+            "occurred_at": now - timedelta(days=2),
+            "collected_by": "OPJ Martin",
+            "place": "12 rue des Lilas, Lille",
+            "method": "search",
+            "authorisation": None,
+        }
+        arguments.update(overrides)
+        return EvidenceItem.register(
+            team.investigation, actor or acting(team.fr_investigator), **arguments
+        )
+
+    return register
+
+
+@pytest.fixture
+def create_task() -> Callable[..., Task]:
+    """Create a task in a team (overrides: any `create` keyword)."""
+
+    def create(team: Team, actor: Actor | None = None, **overrides: Any) -> Task:
+        arguments: dict[str, Any] = {
+            "title": "Translate the intercepted calls",
+            "description": "Romanian to French, certified translator",
+            "due_on": date(2024, 7, 31),
+        }
+        arguments.update(overrides)
+        return Task.create(team.investigation, actor or acting(team.leader), **arguments)
+
+    return create
+
+
+@pytest.fixture
+def interception_order(
+    team: Team, record_authorisation: Callable[..., LegalAuthorisation]
+) -> LegalAuthorisation:
+    """Given a French interception order recorded by the French legal advisor."""
+    authorisation = record_authorisation(team)
+    drain(authorisation)
+    return authorisation
+
+
+@pytest.fixture
+def seized_phone(team: Team, register_evidence: Callable[..., EvidenceItem]) -> EvidenceItem:
+    """Given a phone seized and registered by the French investigator."""
+    item = register_evidence(team)
+    drain(item)
+    return item
+
+
+@pytest.fixture
+def task(team: Team, create_task: Callable[..., Task]) -> Task:
+    """Given an open, unassigned task created by the leader."""
+    created = create_task(team)
+    drain(created)
+    return created
+
+
+# -- Then steps ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rejected() -> Callable[..., AbstractContextManager[pytest.ExceptionInfo[Any]]]:
+    """Expect a command to fail with `error` and to leave every given aggregate untouched.
+
+    Use as `with rejected(RuleViolation, aggregate, ...) as error:`; afterwards `error.value`
+    is the domain error. The aggregates must have no pending events before the command.
+    """
+
+    @contextmanager
+    def expect(
+        error: type[DomainError], *aggregates: Aggregate
+    ) -> Iterator[pytest.ExceptionInfo[Any]]:
+        versions = [aggregate.version for aggregate in aggregates]
+        with pytest.raises(error) as info:
+            yield info
+        for aggregate, version in zip(aggregates, versions, strict=True):
+            assert aggregate.collect_events() == [], "a rejected command recorded an event"
+            assert aggregate.version == version
+
+    return expect
+
+
+@pytest.fixture
+def replay() -> Callable[[list[Any]], Aggregate]:
+    """Rebuild an aggregate from its events, the way the library does when it loads one."""
+
+    def rebuild(events: list[Any]) -> Aggregate:
+        assert events, "nothing to replay"
+        aggregate: Aggregate | None = None
+        for event in events:
+            assert isinstance(event, CanMutateAggregate)
+            aggregate = event.mutate(aggregate)
+        assert aggregate is not None
+        return aggregate
+
+    return rebuild
