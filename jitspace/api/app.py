@@ -11,17 +11,17 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
 from jitspace.api.auth import AuthController
-from jitspace.api.dependencies import provide_runtime, provide_user
+from jitspace.api.dependencies import RuntimeDep, provide_runtime, provide_user
 from jitspace.api.events import EventController
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.records import AuthorisationController, EvidenceController, TaskController
-from jitspace.runtime import Runtime, open_runtime
+from jitspace.runtime import open_runtime
 from jitspace.settings import Settings
 
 
 @get("/health", media_type=MediaType.JSON, tags=["operations"])
-async def health(runtime: Runtime) -> dict[str, str]:
+async def health(runtime: RuntimeDep) -> dict[str, str]:
     """Live and ready: the database answers."""
     await runtime.pool.fetchval("SELECT 1")
     return {"status": "ok"}

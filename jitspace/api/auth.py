@@ -6,10 +6,10 @@ from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotAuthorizedException
+from litestar.params import JSONBody
 
+from jitspace.api.dependencies import CurrentUser, RuntimeDep
 from jitspace.api.schemas import LoginCreate, SessionOut, UserOut
-from jitspace.identity import User
-from jitspace.runtime import Runtime
 
 
 class AuthController(Controller):
@@ -17,7 +17,7 @@ class AuthController(Controller):
     tags = ["identity"]
 
     @post("/login", status_code=200)
-    async def login(self, data: LoginCreate, runtime: Runtime) -> SessionOut:
+    async def login(self, data: JSONBody[LoginCreate], runtime: RuntimeDep) -> SessionOut:
         """Exchange a username and password for a bearer token."""
         session = await runtime.identity.login(data.username, data.password)
         if session is None:
@@ -25,10 +25,12 @@ class AuthController(Controller):
         return SessionOut(token=session.token, token_type="Bearer", expires_at=session.expires_at)  # noqa: S106
 
     @post("/logout", status_code=204)
-    async def logout(self, request: Request[Any, Any, Any], runtime: Runtime, user: User) -> None:
+    async def logout(
+        self, request: Request[Any, Any, Any], runtime: RuntimeDep, user: CurrentUser
+    ) -> None:
         """End this token's session."""
         await runtime.identity.logout(request.headers["authorization"].partition(" ")[2].strip())
 
     @get("/me")
-    async def me(self, user: User) -> UserOut:
+    async def me(self, user: CurrentUser) -> UserOut:
         return UserOut(id=user.user_id, username=user.username, display_name=user.display_name)

@@ -10,22 +10,25 @@ from typing import Any, TypeVar
 from anyio import to_thread
 from litestar import Request
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ValidationException
 
 from jitspace.identity import User
 from jitspace.runtime import Runtime
 
 T = TypeVar("T")
+RuntimeDep = NamedDependency[Runtime]
+CurrentUser = NamedDependency[User]
 # clocks of the team's machines differ a little; a report further ahead is an input error
 CLOCK_SKEW = timedelta(minutes=5)
 
 
 def provide_runtime(state: State) -> Runtime:
-    runtime: Runtime = state.runtime
+    runtime: RuntimeDep = state.runtime
     return runtime
 
 
-async def provide_user(request: Request[Any, Any, Any], runtime: Runtime) -> User:
+async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> User:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise NotAuthorizedException(

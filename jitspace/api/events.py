@@ -6,12 +6,10 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import FromPath, QueryParameter
 
-from jitspace.api.dependencies import in_thread
+from jitspace.api.dependencies import CurrentUser, RuntimeDep, in_thread
 from jitspace.api.schemas import EventPage
-from jitspace.identity import User
-from jitspace.runtime import Runtime
 
 
 class EventController(Controller):
@@ -21,13 +19,13 @@ class EventController(Controller):
     @get("/")
     async def page(
         self,
-        investigation_id: UUID,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         after: Annotated[
-            int, Parameter(ge=0, description="log position of the last event you have")
+            int, QueryParameter(ge=0, description="log position of the last event you have")
         ] = 0,
-        limit: Annotated[int, Parameter(ge=1, le=1000)] = 100,
+        limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> EventPage:
         """Events after a log position, oldest first. Resume with `after=last_position`."""
         await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)

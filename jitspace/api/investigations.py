@@ -6,11 +6,17 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
-from litestar.params import Parameter
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from domain.errors import RuleViolation
 from domain.values import Member, Party
-from jitspace.api.dependencies import expected_version, in_thread, reported_time
+from jitspace.api.dependencies import (
+    CurrentUser,
+    RuntimeDep,
+    expected_version,
+    in_thread,
+    reported_time,
+)
 from jitspace.api.responses import with_etag
 from jitspace.api.schemas import (
     Investigation,
@@ -22,12 +28,10 @@ from jitspace.api.schemas import (
     PartyCreate,
 )
 from jitspace.api.views import investigation_view
-from jitspace.identity import User
-from jitspace.runtime import Runtime
 
 IfMatch = Annotated[
     str | None,
-    Parameter(header="If-Match", description="the version you last read; 409 if it changed"),
+    HeaderParameter(name="If-Match", description="the version you last read; 409 if it changed"),
 ]
 
 
@@ -36,13 +40,13 @@ class InvestigationController(Controller):
     tags = ["investigations"]
 
     @get("/")
-    async def list_mine(self, runtime: Runtime, user: User) -> list[InvestigationSummary]:
+    async def list_mine(self, runtime: RuntimeDep, user: CurrentUser) -> list[InvestigationSummary]:
         """The investigations you are a member of."""
         return await runtime.queries.investigations_of(user.user_id)
 
     @post("/")
     async def open(
-        self, data: InvestigationCreate, runtime: Runtime, user: User
+        self, data: JSONBody[InvestigationCreate], runtime: RuntimeDep, user: CurrentUser
     ) -> Response[Investigation]:
         """Open a JIT. You become its leader, acting for `country`."""
         investigation = await in_thread(
@@ -62,7 +66,7 @@ class InvestigationController(Controller):
 
     @get("/{investigation_id:uuid}")
     async def read(
-        self, investigation_id: UUID, runtime: Runtime, user: User
+        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
     ) -> Response[Investigation]:
         investigation = await in_thread(
             runtime.app.investigation_for, user.user_id, investigation_id
@@ -72,10 +76,10 @@ class InvestigationController(Controller):
     @post("/{investigation_id:uuid}/parties", status_code=200)
     async def add_party(
         self,
-        investigation_id: UUID,
-        data: PartyCreate,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[PartyCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         if_match: IfMatch = None,
     ) -> Response[Investigation]:
         """A state (or EU body) joins the JIT."""
@@ -92,10 +96,10 @@ class InvestigationController(Controller):
     @post("/{investigation_id:uuid}/members", status_code=200)
     async def add_member(
         self,
-        investigation_id: UUID,
-        data: MemberCreate,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[MemberCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         if_match: IfMatch = None,
     ) -> Response[Investigation]:
         """Second a user to the JIT for one of its parties, in one role."""
@@ -117,11 +121,11 @@ class InvestigationController(Controller):
     @post("/{investigation_id:uuid}/members/{member_id:uuid}/removal", status_code=200)
     async def remove_member(
         self,
-        investigation_id: UUID,
-        member_id: UUID,
-        data: MemberRemoval,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        member_id: FromPath[UUID],
+        data: JSONBody[MemberRemoval],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         if_match: IfMatch = None,
     ) -> Response[Investigation]:
         investigation = await in_thread(
@@ -138,10 +142,10 @@ class InvestigationController(Controller):
     @post("/{investigation_id:uuid}/closure", status_code=200)
     async def close(
         self,
-        investigation_id: UUID,
-        data: InvestigationClosure,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[InvestigationClosure],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         if_match: IfMatch = None,
     ) -> Response[Investigation]:
         """Close the JIT: its record stays, it accepts no further commands."""

@@ -49,7 +49,9 @@ class Problem(msgspec.Struct, omit_defaults=True):
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response[Problem]:
     slug = title.lower().replace(" ", "-")
     return Response(
-        Problem(type=f"urn:jitspace:problem:{slug}", title=title, status=status, detail=detail, **extra),
+        Problem(
+            type=f"urn:jitspace:problem:{slug}", title=title, status=status, detail=detail, **extra
+        ),
         status_code=status,
         media_type=PROBLEM_JSON,
     )

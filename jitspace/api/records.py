@@ -5,12 +5,19 @@ from __future__ import annotations
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
+from litestar.params import FromPath, JSONBody
 
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.task import Task as TaskAggregate
 from domain.values import Scope
-from jitspace.api.dependencies import expected_version, in_thread, reported_time
+from jitspace.api.dependencies import (
+    CurrentUser,
+    RuntimeDep,
+    expected_version,
+    in_thread,
+    reported_time,
+)
 from jitspace.api.investigations import IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.api.schemas import (
@@ -29,13 +36,13 @@ from jitspace.api.schemas import (
     TaskSummary,
 )
 from jitspace.api.views import authorisation_view, evidence_view, task_view
-from jitspace.identity import User
-from jitspace.runtime import Runtime
 
 BASE = "/investigations/{investigation_id:uuid}"
 
 
-async def _readable(runtime: Runtime, user: User, investigation_id: UUID) -> None:
+async def _readable(
+    runtime: RuntimeDep, user: CurrentUser, investigation_id: FromPath[UUID]
+) -> None:
     """Members only; then wait (briefly) until the register shows what was just recorded."""
     await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
     await runtime.queries.caught_up(investigation_id)
@@ -47,7 +54,7 @@ class EvidenceController(Controller):
 
     @get("/")
     async def register(
-        self, investigation_id: UUID, runtime: Runtime, user: User
+        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
     ) -> list[EvidenceSummary]:
         """The investigation's evidence register."""
         await _readable(runtime, user, investigation_id)
@@ -55,7 +62,11 @@ class EvidenceController(Controller):
 
     @post("/")
     async def register_item(
-        self, investigation_id: UUID, data: EvidenceCreate, runtime: Runtime, user: User
+        self,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[EvidenceCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
     ) -> Response[Evidence]:
         """Register an item collected by your party."""
         item = await in_thread(
@@ -75,7 +86,11 @@ class EvidenceController(Controller):
 
     @get("/{evidence_id:uuid}")
     async def read(
-        self, investigation_id: UUID, evidence_id: UUID, runtime: Runtime, user: User
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
     ) -> Response[Evidence]:
         item = await in_thread(
             runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
@@ -85,11 +100,11 @@ class EvidenceController(Controller):
     @post("/{evidence_id:uuid}/description", status_code=200)
     async def amend_description(
         self,
-        investigation_id: UUID,
-        evidence_id: UUID,
-        data: EvidenceAmendment,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[EvidenceAmendment],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         item = await in_thread(
@@ -110,14 +125,18 @@ class AuthorisationController(Controller):
 
     @get("/")
     async def list_all(
-        self, investigation_id: UUID, runtime: Runtime, user: User
+        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
     ) -> list[AuthorisationSummary]:
         await _readable(runtime, user, investigation_id)
         return await runtime.queries.authorisations(investigation_id)
 
     @post("/")
     async def record(
-        self, investigation_id: UUID, data: AuthorisationCreate, runtime: Runtime, user: User
+        self,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
     ) -> Response[Authorisation]:
         """Record a warrant, order or request issued in one of the parties' jurisdictions."""
         authorisation = await in_thread(
@@ -143,7 +162,11 @@ class AuthorisationController(Controller):
 
     @get("/{authorisation_id:uuid}")
     async def read(
-        self, investigation_id: UUID, authorisation_id: UUID, runtime: Runtime, user: User
+        self,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
     ) -> Response[Authorisation]:
         authorisation = await in_thread(
             runtime.app.part_for,
@@ -157,11 +180,11 @@ class AuthorisationController(Controller):
     @post("/{authorisation_id:uuid}/revocation", status_code=200)
     async def revoke(
         self,
-        investigation_id: UUID,
-        authorisation_id: UUID,
-        data: AuthorisationRevocation,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationRevocation],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         if_match: IfMatch = None,
     ) -> Response[Authorisation]:
         authorisation = await in_thread(
@@ -182,14 +205,18 @@ class TaskController(Controller):
 
     @get("/")
     async def board(
-        self, investigation_id: UUID, runtime: Runtime, user: User
+        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
     ) -> list[TaskSummary]:
         await _readable(runtime, user, investigation_id)
         return await runtime.queries.tasks(investigation_id)
 
     @post("/")
     async def create(
-        self, investigation_id: UUID, data: TaskCreate, runtime: Runtime, user: User
+        self,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[TaskCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
     ) -> Response[Task]:
         task = await in_thread(
             runtime.app.create_task,
@@ -205,7 +232,11 @@ class TaskController(Controller):
 
     @get("/{task_id:uuid}")
     async def read(
-        self, investigation_id: UUID, task_id: UUID, runtime: Runtime, user: User
+        self,
+        investigation_id: FromPath[UUID],
+        task_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
     ) -> Response[Task]:
         task = await in_thread(
             runtime.app.part_for, user.user_id, investigation_id, TaskAggregate, task_id
@@ -215,11 +246,11 @@ class TaskController(Controller):
     @post("/{task_id:uuid}/assignment", status_code=200)
     async def assign(
         self,
-        investigation_id: UUID,
-        task_id: UUID,
-        data: TaskAssignment,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        task_id: FromPath[UUID],
+        data: JSONBody[TaskAssignment],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         if_match: IfMatch = None,
     ) -> Response[Task]:
         """Assign the task to a member of the investigation."""
@@ -236,11 +267,11 @@ class TaskController(Controller):
     @post("/{task_id:uuid}/status", status_code=200)
     async def change_status(
         self,
-        investigation_id: UUID,
-        task_id: UUID,
-        data: TaskStatusChange,
-        runtime: Runtime,
-        user: User,
+        investigation_id: FromPath[UUID],
+        task_id: FromPath[UUID],
+        data: JSONBody[TaskStatusChange],
+        runtime: RuntimeDep,
+        user: CurrentUser,
         if_match: IfMatch = None,
     ) -> Response[Task]:
         task = await in_thread(

@@ -1,0 +1,167 @@
+"""Helpers shared by the integration tests and benchmarks: a server thread, people, a JIT."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import httpx
+import uvicorn
+
+from jitspace.api.app import create_app
+from jitspace.identity import Identity
+from jitspace.settings import Settings
+
+PASSWORD = "correct horse battery"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerThread:
+    """uvicorn serving the JITspace app in a background thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+def add_user(database_url: str, username: str, display_name: str = "") -> uuid.UUID:
+    async def add() -> uuid.UUID:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            identity = Identity(pool, timedelta(hours=1))
+            user = await identity.add_user(username, PASSWORD, display_name)
+            return user.user_id
+        finally:
+            await pool.close()
+
+    return asyncio.run(add())
+
+
+@dataclass
+class Person:
+    """A user of the test session, with an HTTP client logged in as them."""
+
+    username: str
+    user_id: uuid.UUID
+    client: httpx.Client
+
+    def get(self, path: str, **kw: Any) -> httpx.Response:
+        return self.client.get(path, **kw)
+
+    def post(self, path: str, **kw: Any) -> httpx.Response:
+        return self.client.post(path, **kw)
+
+
+@dataclass
+class People:
+    base_url: str
+    database_url: str
+    made: list[Person] = field(default_factory=list)
+
+    def new(self, name: str) -> Person:
+        username = f"{name}-{uuid.uuid4().hex[:8]}"
+        user_id = add_user(self.database_url, username, name.replace("-", " ").title())
+        client = httpx.Client(base_url=self.base_url, timeout=30)
+        response = client.post("/auth/login", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+        person = Person(username, user_id, client)
+        self.made.append(person)
+        return person
+
+
+@dataclass
+class Jit:
+    """An open FR-BE-NL investigation with a leader (FR), an investigator (BE), a legal
+    advisor (NL), and an outsider who is a user but no member."""
+
+    id: str
+    leader: Person
+    investigator: Person
+    legal: Person
+    outsider: Person
+
+    def path(self, rest: str = "") -> str:
+        return f"/investigations/{self.id}{rest}"
+
+
+def open_investigation(people: People) -> Jit:
+    leader = people.new("fr-leader")
+    investigator = people.new("be-investigator")
+    legal = people.new("nl-legal")
+    outsider = people.new("outsider")
+    response = leader.post(
+        "/investigations",
+        json={
+            "name": "Test JIT",
+            "agreement_reference": "JIT-TEST-1",
+            "purpose": "human trafficking",
+            "period_start": "2024-01-01",
+            "period_end": "2026-12-31",
+            "parties": [
+                {"country": "FR", "name": "France", "lead_authority": "Parquet de Paris"},
+                {"country": "BE", "name": "Belgium", "lead_authority": "Federal Prosecutor"},
+                {"country": "NL", "name": "Netherlands", "lead_authority": "OM"},
+            ],
+            "country": "FR",
+        },
+    )
+    assert response.status_code == 201, response.text
+    jit_id = response.json()["id"]
+    for person, country, role in (
+        (investigator, "BE", "investigator"),
+        (legal, "NL", "legal_advisor"),
+    ):
+        added = leader.post(
+            f"/investigations/{jit_id}/members",
+            json={"username": person.username, "country": country, "role": role},
+        )
+        assert added.status_code == 200, added.text
+    return Jit(jit_id, leader, investigator, legal, outsider)
+
+
+def log_of(person: Person, jit_id: str) -> list[dict[str, Any]]:
+    """Every event of the investigation, read back through the API."""
+    events: list[dict[str, Any]] = []
+    after = 0
+    while True:
+        page = person.get(f"/investigations/{jit_id}/events", params={"after": after, "limit": 1000})
+        assert page.status_code == 200, page.text
+        body = page.json()
+        events.extend(body["events"])
+        if not body["events"]:
+            return events
+        after = body["last_position"]
