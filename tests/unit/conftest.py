@@ -1,4 +1,4 @@
-"""Shared Given steps for the unit tests: a FR–BE joint investigation team and its records.
+"""Shared Given steps for the unit tests: a FR-BE joint investigation team and its records.
 
 Test modules do not import from here: everything is offered as a fixture. Aggregates handed
 out by fixtures have had their pending events collected, so a test sees only the events its
@@ -101,7 +101,7 @@ def now() -> datetime:
 
 @pytest.fixture
 def team(now: datetime) -> Team:
-    """Given a FR–BE JIT led from France, with investigators and legal advisors of both."""
+    """Given a FR-BE JIT led from France, with investigators and legal advisors of both."""
     return _open_team(
         name="Tideway",
         parties=(FRANCE, BELGIUM),
@@ -118,7 +118,7 @@ def team(now: datetime) -> Team:
 
 @pytest.fixture
 def other_team(now: datetime) -> Team:
-    """Given another, unrelated FR–DE JIT, with a French investigator of its own."""
+    """Given another, unrelated FR-DE JIT, with a French investigator of its own."""
     return _open_team(
         name="Harbour",
         parties=(FRANCE, GERMANY),

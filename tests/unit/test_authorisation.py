@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from domain.errors import DomainError, InvestigationClosed, RuleViolation
 from domain.authorisation import LegalAuthorisation
+from domain.errors import DomainError, InvestigationClosed, RuleViolation
 from domain.values import AuthorisationKind, EvidenceKind, Scope
 
 SCOPE = Scope(
@@ -19,7 +19,7 @@ SCOPE = Scope(
 
 
 def test_a_legal_advisor_records_an_authorisation_of_a_party(team, now):
-    # Given the French legal advisor of a FR–BE JIT
+    # Given the French legal advisor of a FR-BE JIT
     advisor = team.actor(team.fr_legal_advisor)
     issued_at = now - timedelta(days=1)
 
@@ -57,7 +57,7 @@ def test_a_legal_advisor_records_an_authorisation_of_a_party(team, now):
 
 
 def test_an_authorisation_is_recorded_for_any_party_of_the_jit(team, record_authorisation):
-    # Given the French legal advisor of a FR–BE JIT
+    # Given the French legal advisor of a FR-BE JIT
     # When she records a Belgian investigating judge's search warrant
     authorisation = record_authorisation(
         team, kind=AuthorisationKind.SEARCH_WARRANT, country="BE", authority="Juge d'instruction"
@@ -68,7 +68,7 @@ def test_an_authorisation_is_recorded_for_any_party_of_the_jit(team, record_auth
 
 
 def test_an_authorisation_country_must_be_a_party(team, record_authorisation, rejected):
-    # Given a FR–BE JIT
+    # Given a FR-BE JIT
     # When the French legal advisor records a German order
     with rejected(RuleViolation, team.investigation) as error:
         record_authorisation(team, country="DE", authority="Amtsgericht Köln")
@@ -83,7 +83,7 @@ def test_an_authorisation_country_must_be_a_party(team, record_authorisation, re
 def test_an_authorisation_validity_must_end_after_it_starts(
     team, now, record_authorisation, rejected, length
 ):
-    # Given a FR–BE JIT
+    # Given a FR-BE JIT
     # When the French legal advisor records an order that does not end after it starts
     with rejected(RuleViolation, team.investigation) as error:
         record_authorisation(team, valid_from=now, valid_until=now + length)
@@ -134,9 +134,7 @@ def test_an_authorisation_is_revoked_only_once(team, interception_order, now, re
     assert interception_order.revoked_reason == "annulled on appeal"
 
 
-def test_a_removed_member_cannot_revoke_an_authorisation(
-    team, interception_order, now, rejected
-):
+def test_a_removed_member_cannot_revoke_an_authorisation(team, interception_order, now, rejected):
     # Given the French legal advisor left the team
     team.investigation.remove_member(
         team.actor(team.leader), team.fr_legal_advisor.user_id, "posted elsewhere", now
@@ -174,7 +172,7 @@ def test_an_authorisation_belongs_to_the_investigation_that_recorded_it(
 def test_an_authorisation_of_another_investigation_cannot_be_revoked(
     team, other_team, interception_order, now, rejected
 ):
-    # Given an interception order of the FR–BE JIT, and a French member of another JIT
+    # Given an interception order of the FR-BE JIT, and a French member of another JIT
     stranger = other_team.actor(other_team.fr_investigator)
 
     # When he revokes it through his own JIT

@@ -12,7 +12,7 @@ from domain.values import EvidenceKind
 
 
 def test_an_investigator_registers_an_item_collected_by_their_party(team, now):
-    # Given the Belgian investigator of a FR–BE JIT
+    # Given the Belgian investigator of a FR-BE JIT
     investigator = team.actor(team.be_investigator)
     seized_at = now - timedelta(hours=6)
 
@@ -56,7 +56,7 @@ def test_an_investigator_registers_an_item_collected_by_their_party(team, now):
 def test_an_item_originates_from_the_party_of_the_member_who_registers_it(
     team, register_evidence, member
 ):
-    # Given a member of a FR–BE JIT
+    # Given a member of a FR-BE JIT
     investigator = team.actor(getattr(team, member))
 
     # When they register an item
@@ -99,7 +99,7 @@ def test_an_item_cannot_reference_an_authorisation_of_another_investigation(
 
 @pytest.mark.parametrize("description", ["", "   ", "\n\t"], ids=["empty", "spaces", "blank"])
 def test_an_item_needs_a_description(team, register_evidence, rejected, description):
-    # Given a FR–BE JIT
+    # Given a FR-BE JIT
     # When the French investigator registers an item without describing it
     with rejected(RuleViolation, team.investigation) as error:
         register_evidence(team, description=description)
@@ -194,10 +194,8 @@ def test_an_item_belongs_to_the_investigation_that_registered_it(team, other_tea
     reason="domain gap: amend_description() checks the actor against the investigation it is "
     "given, not that the item belongs to it (only the application layer checks this)",
 )
-def test_an_item_of_another_investigation_cannot_be_amended(
-    other_team, seized_phone, rejected
-):
-    # Given a phone registered by France in the FR–BE JIT, and a French member of another JIT
+def test_an_item_of_another_investigation_cannot_be_amended(other_team, seized_phone, rejected):
+    # Given a phone registered by France in the FR-BE JIT, and a French member of another JIT
     stranger = other_team.actor(other_team.fr_investigator)
 
     # When he amends its description through his own JIT

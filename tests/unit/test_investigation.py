@@ -47,7 +47,7 @@ def as_actor(member: Member) -> Actor:
 
 
 def test_a_jit_is_opened_with_its_parties_and_its_founder_as_first_member():
-    # Given a French prosecutor who founds a FR–BE team
+    # Given a French prosecutor who founds a FR-BE team
     founder = a_founder("FR")
     investigation_id = uuid4()
 
@@ -68,7 +68,7 @@ def test_a_jit_is_opened_with_its_parties_and_its_founder_as_first_member():
 
 
 def test_opening_a_jit_records_the_opening_then_the_founder_joining():
-    # Given a French prosecutor who founds a FR–BE team
+    # Given a French prosecutor who founds a FR-BE team
     founder = a_founder("FR")
 
     # When she opens the investigation
@@ -159,7 +159,7 @@ def test_the_founder_country_must_be_a_party():
     # Given a German officer
     founder = a_founder("DE")
 
-    # When he tries to open a FR–BE JIT
+    # When he tries to open a FR-BE JIT
     with pytest.raises(RuleViolation) as error:
         open_jit(founder, parties=(FRANCE, BELGIUM))
 
@@ -171,7 +171,7 @@ def test_the_founder_country_must_be_a_party():
 
 
 def test_a_new_state_joins_the_jit(team, now):
-    # Given a FR–BE JIT
+    # Given a FR-BE JIT
     # When its leader records that the Netherlands joined
     team.investigation.add_party(team.actor(team.leader), NETHERLANDS, now)
 
@@ -186,7 +186,7 @@ def test_a_new_state_joins_the_jit(team, now):
 
 
 def test_a_state_joins_the_jit_only_once(team, now, rejected):
-    # Given a FR–BE JIT
+    # Given a FR-BE JIT
     # When its leader records that Belgium joined
     with rejected(RuleViolation, team.investigation) as error:
         team.investigation.add_party(team.actor(team.leader), BELGIUM, now)
@@ -196,7 +196,7 @@ def test_a_state_joins_the_jit_only_once(team, now, rejected):
 
 
 def test_a_joining_party_needs_a_valid_code(team, now, rejected):
-    # Given a FR–BE JIT
+    # Given a FR-BE JIT
     # When its leader records a party named "Netherlands" instead of "NL"
     party = Party(country="Netherlands", name="Netherlands", lead_authority="OM")
     with rejected(RuleViolation, team.investigation) as error:
@@ -212,7 +212,7 @@ def test_a_joining_party_needs_a_valid_code(team, now, rejected):
     "newline, so 'FR\\n' passes check_party_code (use fullmatch or \\Z)",
 )
 def test_a_party_code_with_a_trailing_newline_is_rejected(team, now, rejected):
-    # Given a FR–BE JIT
+    # Given a FR-BE JIT
     # When its leader records "FR\n" as a new party
     party = Party(country="FR\n", name="France again", lead_authority="?")
     with rejected(RuleViolation, team.investigation) as error:
@@ -226,7 +226,7 @@ def test_a_party_code_with_a_trailing_newline_is_rejected(team, now, rejected):
 
 
 def test_a_member_is_seconded_by_a_party_of_the_jit(team, new_member, now):
-    # Given a FR–BE JIT and a Belgian analyst
+    # Given a FR-BE JIT and a Belgian analyst
     # When the leader adds her to the team
     team.investigation.add_member(team.actor(team.leader), new_member, now)
 
@@ -241,7 +241,7 @@ def test_a_member_is_seconded_by_a_party_of_the_jit(team, new_member, now):
 
 
 def test_a_member_belongs_to_a_party(team, now, rejected):
-    # Given a FR–BE JIT and a German officer
+    # Given a FR-BE JIT and a German officer
     german = Member(user_id=uuid4(), name="Jonas Weber", country="DE", role=Role.INVESTIGATOR)
 
     # When the leader adds him to the team
@@ -254,7 +254,7 @@ def test_a_member_belongs_to_a_party(team, now, rejected):
 
 
 def test_a_member_of_a_state_that_joined_later_can_be_added(team, now):
-    # Given the Netherlands joined the FR–BE JIT
+    # Given the Netherlands joined the FR-BE JIT
     team.investigation.add_party(team.actor(team.leader), NETHERLANDS, now)
     team.investigation.collect_events()
     dutch = Member(user_id=uuid4(), name="Sanne de Vries", country="NL", role=Role.INVESTIGATOR)
@@ -303,9 +303,7 @@ def test_only_a_member_can_be_removed(team, outsider, now, rejected):
     # Given a user who is not a member
     # When the leader removes him
     with rejected(NotFound, team.investigation) as error:
-        team.investigation.remove_member(
-            team.actor(team.leader), outsider.user_id, "mistake", now
-        )
+        team.investigation.remove_member(team.actor(team.leader), outsider.user_id, "mistake", now)
 
     # Then the user is at fault
     assert error.value.field == "user_id"
@@ -398,9 +396,7 @@ def test_the_leader_closes_the_investigation(team, now):
 @pytest.mark.parametrize(
     "command",
     [
-        lambda team, when: team.investigation.add_party(
-            team.actor(team.leader), NETHERLANDS, when
-        ),
+        lambda team, when: team.investigation.add_party(team.actor(team.leader), NETHERLANDS, when),
         lambda team, when: team.investigation.add_member(
             team.actor(team.leader),
             Member(user_id=uuid4(), name="late", country="BE", role=Role.ANALYST),
