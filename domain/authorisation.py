@@ -8,7 +8,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import JitAggregate
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from domain.investigation import Investigation
 from domain.values import Actor, AuthorisationKind, Scope
 
@@ -102,6 +102,7 @@ class LegalAuthorisation(JitAggregate):
     def revoke(
         self, investigation: Investigation, actor: Actor, reason: str, occurred_at: datetime
     ) -> None:
+        self.check_belongs_to(investigation, field="authorisation_id")
         investigation.check_can_act(actor)
         if self.revoked_at is not None:
             raise RuleViolation("this authorisation is already revoked")
@@ -114,7 +115,7 @@ class LegalAuthorisation(JitAggregate):
 
     def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
         if self.investigation_id != investigation.id:
-            raise RuleViolation("no such authorisation in this investigation", field=field)
+            raise NotFound("no such authorisation in this investigation", field=field)
 
     @event(Revoked)
     def _revoked(

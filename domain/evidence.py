@@ -12,7 +12,7 @@ from eventsourcing.domain import event
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from domain.investigation import Investigation
 from domain.values import Actor, EvidenceKind
 
@@ -98,6 +98,7 @@ class EvidenceItem(JitAggregate):
     def amend_description(
         self, investigation: Investigation, actor: Actor, description: str, reason: str
     ) -> None:
+        self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
         if actor.country != self.country:
             raise RuleViolation(
@@ -114,7 +115,7 @@ class EvidenceItem(JitAggregate):
 
     def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
         if self.investigation_id != investigation.id:
-            raise RuleViolation("no such evidence item in this investigation", field=field)
+            raise NotFound("no such evidence item in this investigation", field=field)
 
     @event(DescriptionAmended)
     def _description_amended(

@@ -9,8 +9,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import JitAggregate
-from domain.errors import InvestigationClosed, NotFound, RuleViolation
-from domain.values import Actor, Member, Party, check_party_code, check_period
+from domain.errors import InvestigationClosed, NotFound, PermissionDenied, RuleViolation
+from domain.values import Actor, Member, Party, Role, check_party_code, check_period
 
 
 class Investigation(JitAggregate):
@@ -84,7 +84,7 @@ class Investigation(JitAggregate):
         parties: tuple[Party, ...],
         occurred_at: datetime,
     ) -> Investigation:
-        """Open a JIT; its founder becomes its first member (the JIT leader)."""
+        """Open a JIT; its founder becomes its first member."""
         check_period(period_start, period_end, field="period_end")
         if not parties:
             raise RuleViolation("a JIT has at least one party", field="parties")
@@ -143,7 +143,13 @@ class Investigation(JitAggregate):
         self, actor: Actor, user_id: UUID, reason: str, occurred_at: datetime
     ) -> None:
         self.check_can_act(actor)
-        self.check_member(user_id)
+        leaving = self.check_member(user_id)
+        leaders = [m for m in self.members.values() if m.role is Role.JIT_LEADER]
+        if leaving.role is Role.JIT_LEADER and len(leaders) == 1:
+            raise RuleViolation(
+                "the JIT keeps a leader: add another leader before removing this one",
+                field="user_id",
+            )
         self._member_removed(
             investigation_id=self.id,
             actor=actor,
@@ -173,7 +179,7 @@ class Investigation(JitAggregate):
         self.check_open()
         member = self.members.get(actor.user_id)
         if member is None or (member.country, member.role) != (actor.country, actor.role):
-            raise RuleViolation("the actor is not a member of this investigation in that role")
+            raise PermissionDenied("the actor is not a member of this investigation in that role")
 
     def member_of(self, user_id: UUID) -> Member | None:
         return self.members.get(user_id)

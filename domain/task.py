@@ -9,7 +9,7 @@ from eventsourcing.domain import event
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
-from domain.errors import RuleViolation
+from domain.errors import NotFound, RuleViolation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.values import Actor, TaskStatus
@@ -82,6 +82,7 @@ class Task(JitAggregate):
 
     def assign(self, investigation: Investigation, actor: Actor, assignee_id: UUID) -> None:
         """Assign the task to a current member of the JIT."""
+        self.check_belongs_to(investigation)
         investigation.check_can_act(actor)
         self.check_active()
         if investigation.member_of(assignee_id) is None:
@@ -95,6 +96,7 @@ class Task(JitAggregate):
     def change_status(
         self, investigation: Investigation, actor: Actor, status: TaskStatus, note: str
     ) -> None:
+        self.check_belongs_to(investigation)
         investigation.check_can_act(actor)
         if status == self.status:
             raise RuleViolation(f"the task is already {status.value}", field="status")
@@ -103,6 +105,10 @@ class Task(JitAggregate):
         self._status_changed(
             investigation_id=self.investigation_id, actor=actor, status=status, note=note
         )
+
+    def check_belongs_to(self, investigation: Investigation) -> None:
+        if self.investigation_id != investigation.id:
+            raise NotFound("no such task in this investigation", field="task_id")
 
     def check_active(self) -> None:
         if self.status in (TaskStatus.DONE, TaskStatus.CANCELLED):

@@ -12,7 +12,7 @@ import msgspec
 from domain.errors import RuleViolation
 
 # ISO 3166-1 alpha-2 codes for states; EU bodies that take part in JITs by their own name.
-PARTY_CODE = re.compile(r"^(?:[A-Z]{2}|EUROPOL|EUROJUST|OLAF|EPPO)$")
+PARTY_CODE = re.compile(r"[A-Z]{2}|EUROPOL|EUROJUST|OLAF|EPPO")
 EU_BODIES = frozenset({"EUROPOL", "EUROJUST", "OLAF", "EPPO"})
 
 
@@ -96,7 +96,7 @@ class TaskStatus(StrEnum):
 
 
 def check_party_code(code: str, *, field: str) -> None:
-    if not PARTY_CODE.match(code):
+    if not PARTY_CODE.fullmatch(code):
         raise RuleViolation(
             f"{code!r} is not a party code: use an ISO 3166-1 alpha-2 country code "
             f"(e.g. 'FR') or one of {', '.join(sorted(EU_BODIES))}",

@@ -8,7 +8,7 @@ investigation, and everything in it, is "not found".
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -31,6 +31,7 @@ from domain.values import (
     Scope,
     TaskStatus,
 )
+from jitspace.eventlog import EventLog
 
 A = TypeVar("A", bound=JitAggregate)
 
@@ -348,8 +349,13 @@ class JITspace(Application[UUID]):
         try:
             self.save(aggregate)
         except RecordConflictError:
-            current = self.repository.get(aggregate.id)
+            current: Aggregate = self.repository.get(aggregate.id)
             raise VersionConflict(current.version) from None
+
+    def close(self) -> None:
+        if isinstance(self.recorder, EventLog):
+            self.recorder.stop()
+        super().close()
 
 
 def _check_version(aggregate: Aggregate, expected_version: int | None) -> None:
@@ -357,10 +363,13 @@ def _check_version(aggregate: Aggregate, expected_version: int | None) -> None:
         raise VersionConflict(aggregate.version)
 
 
-def _noun(cls: type[Any]) -> str:
-    return {
-        Investigation: "investigation",
-        EvidenceItem: "evidence item",
-        Task: "task",
-        LegalAuthorisation: "authorisation",
-    }.get(cls, cls.__name__.lower())
+_NOUNS: dict[type[JitAggregate], str] = {
+    Investigation: "investigation",
+    EvidenceItem: "evidence item",
+    Task: "task",
+    LegalAuthorisation: "authorisation",
+}
+
+
+def _noun(cls: type[JitAggregate]) -> str:
+    return _NOUNS.get(cls, cls.__name__.lower())

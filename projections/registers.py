@@ -58,12 +58,12 @@ class RegistersView(PostgresTrackingRecorder):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend(SQL(statement) for statement in TABLES)
+        self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
 
     def apply(self, statements: list[Statement], tracking: Tracking) -> None:
         with self.datastore.transaction(commit=True) as curs:
             for sql, params in statements:
-                curs.execute(sql, params, prepare=True)  # type: ignore[arg-type]
+                curs.execute(sql, params, prepare=True)
             self._insert_tracking(curs, tracking)
 
 

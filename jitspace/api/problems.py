@@ -9,6 +9,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ExceptionHandlersMap
 
 from domain.errors import (
     DomainError,
@@ -137,7 +138,7 @@ def _title(status: int) -> str:
     return titles.get(status, "Error")
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: on_domain_error,
     IdentityError: on_identity_error,
     VersionConflict: on_version_conflict,

@@ -21,7 +21,7 @@ Reason = Annotated[str, Meta(min_length=1, max_length=2_000)]
 PartyCode = Annotated[
     str,
     Meta(
-        pattern=PARTY_CODE.pattern,
+        pattern=f"^(?:{PARTY_CODE.pattern})$",
         description="ISO 3166-1 alpha-2 code of a state, or EUROPOL, EUROJUST, OLAF, EPPO",
         examples=["FR"],
     ),

@@ -1,0 +1,132 @@
+"""The command line as scripts and deployments use it, on the embedded default."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from tests.support import PASSWORD, free_port
+
+JITSPACE = [sys.executable, "-m", "jitspace.cli"]
+
+
+def cli_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JITSPACE_")}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+@contextmanager
+def running(command: str, data_dir: Path, log: Path) -> Iterator[str]:
+    """`jitspace COMMAND` on a free port, until the block ends; yields its base URL."""
+    port = free_port()
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            [*JITSPACE, command, "--port", str(port), "--data-dir", str(data_dir)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=cli_env(),
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert process.poll() is None, log.read_text()
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        # uvicorn shuts down gracefully, then re-raises the signal it caught
+        assert process.wait(timeout=60) in (0, -signal.SIGTERM), log.read_text()
+
+
+def login(url: str, username: str, password: str) -> httpx.Client:
+    client = httpx.Client(base_url=url, timeout=30)
+    response = client.post("/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+    return client
+
+
+def add_user(data_dir: Path, username: str, password: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*JITSPACE, "user", "add", username, "--data-dir", str(data_dir)],
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        timeout=120,
+        check=False,
+    )
+
+
+def test_data_survives_a_restart_of_serve(tmp_path: Path) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    # Given a user added with the CLI and an investigation opened through the API
+    added = add_user(data_dir, "fr.leader", PASSWORD)
+    assert added.returncode == 0, added.stderr
+    assert "added user fr.leader" in added.stdout
+    with running("serve", data_dir, log) as url:
+        client = login(url, "fr.leader", PASSWORD)
+        opened = client.post(
+            "/investigations",
+            json={
+                "name": "Restart JIT",
+                "agreement_reference": "JIT-R",
+                "purpose": "fraud",
+                "period_start": "2024-01-01",
+                "period_end": "2025-01-01",
+                "parties": [{"country": "FR", "name": "France", "lead_authority": "PNF"}],
+                "country": "FR",
+            },
+        )
+        assert opened.status_code == 201, opened.text
+        jit_id = opened.json()["id"]
+        before = client.get(f"/investigations/{jit_id}/events").json()
+    # When the server stops and starts again on the same data directory
+    with running("serve", data_dir, log) as url:
+        client = login(url, "fr.leader", PASSWORD)
+        # Then the same investigations and the same events are there
+        assert [i["id"] for i in client.get("/investigations").json()] == [jit_id]
+        assert client.get(f"/investigations/{jit_id}").json()["name"] == "Restart JIT"
+        assert client.get(f"/investigations/{jit_id}/events").json() == before
+    assert len(before["events"]) == 2
+
+
+def test_user_add_refuses_a_duplicate_and_a_short_password(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    assert add_user(data_dir, "be.legal", PASSWORD).returncode == 0
+    again = add_user(data_dir, "be.legal", PASSWORD)
+    assert again.returncode == 2
+    assert "exists already" in again.stderr
+    short = add_user(data_dir, "nl.legal", "short")
+    assert short.returncode == 2
+    assert "at least 10 characters" in short.stderr
+
+
+def test_demo_serves_a_seeded_jit_and_prints_its_logins(tmp_path: Path) -> None:
+    log = tmp_path / "demo.log"
+    with running("demo", tmp_path / "demo", log) as url:
+        printed = log.read_text()
+        assert "fr.leader" in printed and "lantern-demo-2024" in printed
+        client = login(url, "be.investigator", "lantern-demo-2024")
+        [jit] = client.get("/investigations").json()
+        assert sorted(jit["parties"]) == ["BE", "EUROPOL", "FR", "NL"]
+        assert len(client.get(f"/investigations/{jit['id']}/evidence").json()) >= 5
+        assert len(client.get(f"/investigations/{jit['id']}/tasks").json()) >= 3
+        assert len(client.get(f"/investigations/{jit['id']}/authorisations").json()) >= 3
+        assert httpx.get(f"{url}/schema/openapi.json").json()["info"]["title"] == "JITspace"
