@@ -158,7 +158,9 @@ def log_of(person: Person, jit_id: str) -> list[dict[str, Any]]:
     events: list[dict[str, Any]] = []
     after = 0
     while True:
-        page = person.get(f"/investigations/{jit_id}/events", params={"after": after, "limit": 1000})
+        page = person.get(
+            f"/investigations/{jit_id}/events", params={"after": after, "limit": 1000}
+        )
         assert page.status_code == 200, page.text
         body = page.json()
         events.extend(body["events"])
