@@ -28,6 +28,7 @@ class Runtime:
     pool: asyncpg.Pool
     identity: Identity
     queries: Queries
+    projections: ProjectionRunner[Any, Any] | None = None
 
 
 @asynccontextmanager
@@ -44,10 +45,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         async with pool.acquire() as conn:
             for statement in TABLES:
                 await conn.execute(statement)
+        runner = None
         if settings.run_projections:
             runner = await to_thread.run_sync(lambda: start_projections(env))
             stack.callback(runner.__exit__, None, None, None)
-        yield Runtime(settings, url, app, pool, identity, Queries(pool))
+        yield Runtime(settings, url, app, pool, identity, Queries(pool), runner)
 
 
 def start_projections(env: dict[str, str]) -> ProjectionRunner[Any, Any]:

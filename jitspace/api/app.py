@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
 from litestar import Litestar, MediaType, get
 from litestar.di import Provide
+from litestar.exceptions import ServiceUnavailableException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -22,8 +24,13 @@ from jitspace.settings import Settings
 
 @get("/health", media_type=MediaType.JSON, tags=["operations"])
 async def health(runtime: RuntimeDep) -> dict[str, str]:
-    """Live and ready: the database answers."""
-    await runtime.pool.fetchval("SELECT 1")
+    """Live and ready: the database answers and the read models are being kept."""
+    try:
+        await runtime.pool.fetchval("SELECT 1", timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+        raise ServiceUnavailableException("the database does not answer") from error
+    if runtime.projections is not None and runtime.projections.is_interrupted.is_set():
+        raise ServiceUnavailableException("the read-model projection has stopped")
     return {"status": "ok"}
 
 
