@@ -8,13 +8,20 @@ Stored row layout (table `jitspace_events`), kept forever:
     topic             text       "module:Class.Event" of the event class
     state             bytea      the event's fields as compact JSON (msgspec)
     investigation_id  uuid       the investigation the event belongs to
+    recorded_at       timestamptz when the event was recorded (its `timestamp`), for as-of reads
+    event_hash        bytea      SHA-256 of the event's header and state hash
+    chain_hash        bytea      links the event to the one before it in the log
+    investigation_hash bytea     links the event to the one before it in its investigation
+                                 (the byte layout of the three hashes is in chain.py)
 
 Writers commit in groups: concurrent commands queue their events, one committer thread
 takes everything queued, and writes it in one transaction that holds the table's
 EXCLUSIVE lock (so commit order equals log order and a reader tailing the log never skips
-an event), checks optimistic-concurrency conflicts per command under that lock, inserts
-all accepted events with one statement and commits once. A command that conflicts gets
-its own IntegrityError; the others in its group are not affected.
+an event), checks optimistic-concurrency conflicts per command under that lock, takes the
+positions and the heads of the hash chains, hashes the accepted events, inserts them with
+one statement and commits once: no committed event exists without its chain links. A
+command that conflicts gets its own IntegrityError; the others in its group are not
+affected.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import threading
 import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -40,6 +48,9 @@ from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastor
 from eventsourcing.utils import get_topic, resolve_topic
 from psycopg.sql import SQL, Identifier
 
+from jitspace import chain
+from jitspace.chain import GENESIS
+
 _ENVELOPE = frozenset({"originator_id", "originator_version"})
 
 
@@ -48,6 +59,7 @@ class InvestigationStoredEvent(StoredEvent):
     """A stored event with the investigation it belongs to, written to its own column."""
 
     investigation_id: UUID = field(kw_only=True)
+    recorded_at: datetime = field(kw_only=True)
 
 
 @cache
@@ -75,6 +87,7 @@ class MsgspecMapper(Mapper[UUID]):
             topic=get_topic(type(domain_event)),
             state=msgspec.json.encode(state),
             investigation_id=state["investigation_id"],
+            recorded_at=state["timestamp"],
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
@@ -124,6 +137,10 @@ class EventLog(PostgresApplicationRecorder):
             "topic text NOT NULL, "
             "state bytea NOT NULL, "
             "investigation_id uuid NOT NULL, "
+            "recorded_at timestamptz NOT NULL, "
+            "event_hash bytea NOT NULL, "
+            "chain_hash bytea NOT NULL, "
+            "investigation_hash bytea NOT NULL, "
             "PRIMARY KEY (originator_id, originator_version))"
         ).format(*table)
         self.sql_create_statements.append(
@@ -131,20 +148,35 @@ class EventLog(PostgresApplicationRecorder):
                 "CREATE INDEX IF NOT EXISTS {} ON {}.{} (investigation_id, notification_id)"
             ).format(Identifier(f"{self.events_table_name}_investigation_idx"), *table)
         )
-        self._select_conflicts = SQL(
-            "SELECT originator_id, originator_version FROM {}.{} "
-            "WHERE (originator_id, originator_version) IN "
-            "(SELECT * FROM unnest(%s::uuid[], %s::bigint[]))"
+        # one round trip: the log's head, new positions, each investigation's head, conflicts
+        self._prepare_group = SQL(
+            "SELECT "
+            "(SELECT chain_hash FROM {0}.{1} ORDER BY notification_id DESC LIMIT 1) AS head, "
+            "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, 'notification_id')) "
+            "      FROM generate_series(1, %s)) AS positions, "
+            "ARRAY(SELECT coalesce((SELECT investigation_hash FROM {0}.{1} "
+            "      WHERE investigation_id = i.id ORDER BY notification_id DESC LIMIT 1), '') "
+            "      FROM unnest(%s::uuid[]) WITH ORDINALITY AS i(id, n) ORDER BY i.n) "
+            "      AS investigation_heads, "
+            "c.taken_ids, c.taken_versions "
+            "FROM (SELECT array_agg(originator_id) AS taken_ids, "
+            "      array_agg(originator_version) AS taken_versions FROM {0}.{1} "
+            "      WHERE (originator_id, originator_version) IN "
+            "      (SELECT * FROM unnest(%s::uuid[], %s::bigint[]))) AS c"
         ).format(*table)
+        self._qualified_name = f"{self.datastore.schema}.{self.events_table_name}"
         self._insert_group = SQL(
-            "INSERT INTO {}.{} "
-            "(originator_id, originator_version, topic, state, investigation_id) "
-            "SELECT * FROM unnest(%s::uuid[], %s::bigint[], %s::text[], %s::bytea[], %s::uuid[]) "
-            "RETURNING originator_id, originator_version, notification_id"
+            "INSERT INTO {}.{} (notification_id, originator_id, originator_version, topic, "
+            "state, investigation_id, recorded_at, event_hash, chain_hash, investigation_hash) "
+            "SELECT * FROM unnest(%s::bigint[], %s::uuid[], %s::bigint[], %s::text[], "
+            "%s::bytea[], %s::uuid[], %s::timestamptz[], %s::bytea[], %s::bytea[], %s::bytea[])"
         ).format(*table)
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._committer: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        # instrumentation (read by benchmarks): transactions committed, events in them
+        self.groups_committed = 0
+        self.events_committed = 0
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -198,13 +230,24 @@ class EventLog(PostgresApplicationRecorder):
             with self.datastore.transaction(commit=True) as curs:
                 self._lock_table(curs)
                 self._notify_channel(curs)
-                keys = [(e.originator_id, e.originator_version) for p in group for e in p.events]
+                events = [e for p in group for e in p.events]
+                investigations = list(dict.fromkeys(_investigation_of(e) for e in events))
                 curs.execute(
-                    self._select_conflicts,
-                    ([k[0] for k in keys], [k[1] for k in keys]),
+                    self._prepare_group,
+                    (
+                        self._qualified_name,
+                        len(events),
+                        investigations,
+                        [e.originator_id for e in events],
+                        [e.originator_version for e in events],
+                    ),
                     prepare=True,
                 )
-                taken = {(row["originator_id"], row["originator_version"]) for row in curs}
+                prepared = curs.fetchone()
+                assert prepared is not None
+                taken = set(
+                    zip(prepared["taken_ids"] or (), prepared["taken_versions"] or (), strict=True)
+                )
                 for pending in group:
                     mine = [(e.originator_id, e.originator_version) for e in pending.events]
                     if any(k in taken for k in mine) or len(set(mine)) != len(mine):
@@ -214,25 +257,22 @@ class EventLog(PostgresApplicationRecorder):
                         continue
                     taken.update(mine)
                     accepted.append(pending)
-                events = [e for p in accepted for e in p.events]
-                if events:
-                    curs.execute(
-                        self._insert_group,
-                        (
-                            [e.originator_id for e in events],
-                            [e.originator_version for e in events],
-                            [e.topic for e in events],
-                            [e.state for e in events],
-                            [_investigation_of(e) for e in events],
-                        ),
-                        prepare=True,
-                    )
-                    ids = {
-                        (row["originator_id"], row["originator_version"]): row["notification_id"]
-                        for row in curs
-                    }
+                rows = _chained(
+                    [e for p in accepted for e in p.events],
+                    sorted(prepared["positions"]),
+                    prepared["head"] or GENESIS,
+                    {
+                        i: bytes(h) or GENESIS
+                        for i, h in zip(
+                            investigations, prepared["investigation_heads"], strict=True
+                        )
+                    },
+                )
+                if rows:
+                    curs.execute(self._insert_group, rows, prepare=True)
+            position = iter(rows[0] if rows else ())
             for pending in accepted:
-                pending.ids = [ids[(e.originator_id, e.originator_version)] for e in pending.events]
+                pending.ids = [next(position) for _ in pending.events]
         except BaseException as error:  # every waiting command learns the group failed
             for pending in accepted:
                 pending.error = error
@@ -242,6 +282,48 @@ class EventLog(PostgresApplicationRecorder):
         finally:
             for pending in group:
                 pending.done.set()
+
+
+def _chained(
+    events: list[StoredEvent],
+    positions: list[int],
+    head: bytes,
+    investigation_heads: dict[UUID, bytes],
+) -> tuple[list[Any], ...]:
+    """The columns of the rows to insert, hashed and linked in log order."""
+    columns: tuple[list[Any], ...] = tuple([] for _ in range(10))
+    # conflicting commands leave their positions unused: gaps in the log are normal
+    for position, event in zip(positions, events, strict=False):
+        investigation_id = _investigation_of(event)
+        assert isinstance(event, InvestigationStoredEvent)
+        assert isinstance(event.originator_id, UUID)
+        digest = chain.event_hash(
+            position,
+            event.originator_id,
+            event.originator_version,
+            investigation_id,
+            event.topic,
+            chain.state_sha256(event.state),
+        )
+        head = chain.link(head, digest)
+        investigation_heads[investigation_id] = chain.link(
+            investigation_heads[investigation_id], digest
+        )
+        row = (
+            position,
+            event.originator_id,
+            event.originator_version,
+            event.topic,
+            event.state,
+            investigation_id,
+            event.recorded_at,
+            digest,
+            head,
+            investigation_heads[investigation_id],
+        )
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return columns if events else ()
 
 
 def _investigation_of(stored_event: StoredEvent) -> UUID:

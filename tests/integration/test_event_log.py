@@ -100,7 +100,9 @@ def test_the_recorder_refuses_a_batch_whose_version_is_taken(app: JITspace) -> N
     jit_id, _ = open_jit(app)
     recorder = app.recorder
     assert isinstance(recorder, EventLog)
-    first = recorder.select_events(jit_id)[0]
+    first = app.mapper.to_stored_event(
+        app.mapper.to_domain_event(recorder.select_events(jit_id)[0])
+    )
     # When it is written again while another, new investigation is written by another thread
     other = Investigation.open(
         investigation_id=uuid4(),

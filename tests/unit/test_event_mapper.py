@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -286,13 +287,7 @@ def test_a_corrupted_state_is_reported_as_a_deserialisation_error(mapper, record
     stored = mapper.to_stored_event(added)
     damaged_state = corrupt(stored.state)
     assert damaged_state != stored.state
-    damaged = InvestigationStoredEvent(
-        originator_id=stored.originator_id,
-        originator_version=stored.originator_version,
-        topic=stored.topic,
-        state=damaged_state,
-        investigation_id=stored.investigation_id,
-    )
+    damaged = dataclasses.replace(stored, state=damaged_state)
 
     # When it is read back
     with pytest.raises(MapperDeserialisationError) as error:
