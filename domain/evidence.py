@@ -1,6 +1,11 @@
-"""The EvidenceItem aggregate: one item registered by a party, with its collection facts.
+"""The EvidenceItem aggregate: one item registered by a party, its files and its custody.
 
-Files, seals and the full chain of custody are added to this aggregate as their events land.
+Custody: a member takes the item into custody at collection; only the current custodian
+seals, stores, hands over, transfers, returns or destroys it; a handover (or a transfer to
+another party) names its recipient, and custody passes only when that recipient records the
+receipt, with the condition of seals and packaging: two events, by two people. Every
+download of a file and every re-hash of it is recorded; a re-hash that does not match is
+recorded as an integrity violation and never repaired.
 """
 
 from __future__ import annotations
@@ -8,13 +13,36 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
+import msgspec
 from eventsourcing.domain import event
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
-from domain.errors import NotFound, RuleViolation
+from domain.errors import NotFound, PermissionDenied, RuleViolation
 from domain.investigation import Investigation
-from domain.values import Actor, EvidenceKind
+from domain.values import Actor, EvidenceKind, Member, SealCondition
+
+SHA256_HEX = frozenset("0123456789abcdef")
+
+
+class EvidenceFile(msgspec.Struct, frozen=True):
+    """A file of the item, as the store held it when it was attached."""
+
+    file_id: UUID
+    name: str
+    media_type: str
+    sha256: str
+    size: int
+    storage_key: str
+    integrity: str = "unverified"  # unverified | verified | violated
+
+
+class PendingHandover(msgspec.Struct, frozen=True):
+    """A handover (or transfer to another party) not yet received by its recipient."""
+
+    recipient_id: UUID
+    country: str | None
+    occurred_at: datetime
 
 
 class EvidenceItem(JitAggregate):
@@ -32,6 +60,78 @@ class EvidenceItem(JitAggregate):
     class DescriptionAmended(JitAggregate.Event):
         description: str
         reason: str
+
+    class FileAttached(JitAggregate.Event):
+        file_id: UUID
+        name: str
+        media_type: str
+        sha256: str
+        size: int
+        storage_key: str
+
+    class Collected(JitAggregate.Event):
+        """The actor took the item into custody when it was collected."""
+
+        place: str
+        note: str
+        occurred_at: datetime
+
+    class Sealed(JitAggregate.Event):
+        seal_number: str
+        occurred_at: datetime
+
+    class HandedOver(JitAggregate.Event):
+        recipient_id: UUID
+        reason: str
+        occurred_at: datetime
+
+    class TransferredToParty(JitAggregate.Event):
+        country: str
+        recipient_id: UUID
+        reason: str
+        occurred_at: datetime
+
+    class Received(JitAggregate.Event):
+        """The named recipient took the item over and says what state it arrived in."""
+
+        sender_id: UUID
+        seal_condition: SealCondition
+        seal_number: str
+        packaging: str
+        occurred_at: datetime
+
+    class Stored(JitAggregate.Event):
+        location: str
+        occurred_at: datetime
+
+    class Accessed(JitAggregate.Event):
+        """A file was downloaded; when is the event's own (recorded) time."""
+
+        file_id: UUID
+        purpose: str
+        first_byte: int
+        last_byte: int
+
+    class IntegrityVerified(JitAggregate.Event):
+        file_id: UUID
+        sha256: str
+        size: int
+
+    class IntegrityViolated(JitAggregate.Event):
+        file_id: UUID
+        expected_sha256: str
+        found_sha256: str | None  # None: the store no longer holds the file
+        found_size: int | None
+
+    class Returned(JitAggregate.Event):
+        returned_to: str
+        reason: str
+        occurred_at: datetime
+
+    class Destroyed(JitAggregate.Event):
+        method: str
+        reason: str
+        occurred_at: datetime
 
     @event(Registered)
     def __init__(
@@ -59,6 +159,14 @@ class EvidenceItem(JitAggregate):
         self.method = method
         self.authorisation_id = authorisation_id
         self.registered_by = actor
+        self.files: dict[UUID, EvidenceFile] = {}
+        self.holding_country = country
+        self.custodian_id: UUID | None = None
+        self.custody_started = False
+        self.handover: PendingHandover | None = None
+        self.seal_number: str | None = None
+        self.location: str | None = None
+        self.disposal: str | None = None
 
     @classmethod
     def register(
@@ -122,3 +230,432 @@ class EvidenceItem(JitAggregate):
         self, investigation_id: UUID, actor: Actor, description: str, reason: str
     ) -> None:
         self.description = description
+
+    # -- files ----------------------------------------------------------------------------
+
+    def attach_file(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        file_id: UUID,
+        name: str,
+        media_type: str,
+        sha256: str,
+        size: int,
+        storage_key: str,
+    ) -> None:
+        """Record a file the store already holds in full."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if actor.country != self.country and actor.user_id != self.custodian_id:
+            raise PermissionDenied(
+                "only the originating party or the current custodian attaches files"
+            )
+        if len(sha256) != 64 or not set(sha256) <= SHA256_HEX:
+            raise RuleViolation("a file is recorded with its SHA-256 in hex", field="sha256")
+        if any(f.sha256 == sha256 for f in self.files.values()):
+            raise RuleViolation("this file is already attached to the item", field="body")
+        self._file_attached(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            file_id=file_id,
+            name=name,
+            media_type=media_type,
+            sha256=sha256,
+            size=size,
+            storage_key=storage_key,
+        )
+
+    def record_access(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        file_id: UUID,
+        purpose: str,
+        first_byte: int,
+        last_byte: int,
+    ) -> None:
+        """A member downloads a file (or part of it), for a purpose they state."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        self.check_file(file_id)
+        if not purpose.strip():
+            raise RuleViolation("state the purpose of the download", field="purpose")
+        self._accessed(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            file_id=file_id,
+            purpose=purpose,
+            first_byte=first_byte,
+            last_byte=last_byte,
+        )
+
+    def record_verification(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        file_id: UUID,
+        found_sha256: str | None,
+        found_size: int | None,
+    ) -> bool:
+        """Record what re-hashing the stored file gave; False if it no longer matches."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        file = self.check_file(file_id)
+        if found_sha256 == file.sha256 and found_size == file.size:
+            self._integrity_verified(
+                investigation_id=self.investigation_id,
+                actor=actor,
+                file_id=file_id,
+                sha256=file.sha256,
+                size=file.size,
+            )
+            return True
+        self._integrity_violated(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            file_id=file_id,
+            expected_sha256=file.sha256,
+            found_sha256=found_sha256,
+            found_size=found_size,
+        )
+        return False
+
+    def check_file(self, file_id: UUID) -> EvidenceFile:
+        file = self.files.get(file_id)
+        if file is None:
+            raise NotFound("no such file of this evidence item", field="file_id")
+        return file
+
+    @property
+    def integrity_violated(self) -> bool:
+        return any(f.integrity == "violated" for f in self.files.values())
+
+    # -- custody --------------------------------------------------------------------------
+
+    def record_collection(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        place: str,
+        note: str,
+        occurred_at: datetime,
+    ) -> None:
+        """The actor took the item into custody at collection: custody begins with them."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if self.custody_started:
+            raise RuleViolation("the item's custody is already on record", field="evidence_id")
+        if occurred_at < self.collected_at:
+            raise RuleViolation(
+                "custody cannot begin before the item was collected", field="occurred_at"
+            )
+        self._collected(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            place=place,
+            note=note,
+            occurred_at=occurred_at,
+        )
+
+    def seal(
+        self, investigation: Investigation, actor: Actor, *, seal_number: str, occurred_at: datetime
+    ) -> None:
+        self._check_custodian(investigation, actor)
+        self._sealed(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            seal_number=seal_number,
+            occurred_at=occurred_at,
+        )
+
+    def hand_over(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        recipient_id: UUID,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        """The custodian hands the item to another member; custody passes on receipt."""
+        self._check_custodian(investigation, actor)
+        self._check_recipient(investigation, actor, recipient_id)
+        self._handed_over(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            recipient_id=recipient_id,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    def transfer_to_party(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        country: str,
+        recipient_id: UUID,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        """The item goes to another party of the JIT, received there by one of its members."""
+        self._check_custodian(investigation, actor)
+        if country not in investigation.parties:
+            raise RuleViolation(f"{country} is not a party of this JIT", field="country")
+        if country == self.holding_country:
+            raise RuleViolation(f"{country} already holds the item", field="country")
+        recipient = self._check_recipient(investigation, actor, recipient_id)
+        if recipient.country != country:
+            raise RuleViolation(
+                f"the recipient is a member for {recipient.country}, not {country}",
+                field="recipient_id",
+            )
+        self._transferred_to_party(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            country=country,
+            recipient_id=recipient_id,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    def receive(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        seal_condition: SealCondition,
+        seal_number: str,
+        packaging: str,
+        occurred_at: datetime,
+    ) -> None:
+        """The named recipient records the receipt: custody passes to them."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if self.handover is None:
+            raise RuleViolation("the item was not handed over to anyone", field="evidence_id")
+        if actor.user_id != self.handover.recipient_id:
+            raise PermissionDenied("only the member the item was handed to receives it")
+        if occurred_at < self.handover.occurred_at:
+            raise RuleViolation("the receipt cannot precede the handover", field="occurred_at")
+        if seal_condition is not SealCondition.ABSENT and not seal_number.strip():
+            raise RuleViolation("give the number on the seal you found", field="seal_number")
+        assert self.custodian_id is not None
+        self._received(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            sender_id=self.custodian_id,
+            seal_condition=seal_condition,
+            seal_number=seal_number,
+            packaging=packaging,
+            occurred_at=occurred_at,
+        )
+
+    def store(
+        self, investigation: Investigation, actor: Actor, *, location: str, occurred_at: datetime
+    ) -> None:
+        self._check_custodian(investigation, actor)
+        self._stored(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            location=location,
+            occurred_at=occurred_at,
+        )
+
+    def return_item(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        returned_to: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        """The item is given back (to its owner, say): custody within the JIT ends."""
+        self._check_custodian(investigation, actor)
+        self._returned(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            returned_to=returned_to,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    def destroy(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        method: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self._check_custodian(investigation, actor)
+        self._destroyed(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            method=method,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    def _check_custodian(self, investigation: Investigation, actor: Actor) -> None:
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if self.disposal is not None:
+            raise RuleViolation(f"the item was {self.disposal}", field="evidence_id")
+        if not self.custody_started:
+            raise RuleViolation(
+                "no one has the item in custody yet: record its collection first",
+                field="evidence_id",
+            )
+        if self.handover is not None:
+            raise RuleViolation(
+                "the item was handed over and is awaiting its receipt", field="evidence_id"
+            )
+        if actor.user_id != self.custodian_id:
+            raise PermissionDenied("only the item's current custodian does this")
+
+    def _check_recipient(
+        self, investigation: Investigation, actor: Actor, recipient_id: UUID
+    ) -> Member:
+        recipient = investigation.check_member(recipient_id, field="recipient_id")
+        if recipient_id == actor.user_id:
+            raise RuleViolation("you already hold the item", field="recipient_id")
+        return recipient
+
+    @event(FileAttached)
+    def _file_attached(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        file_id: UUID,
+        name: str,
+        media_type: str,
+        sha256: str,
+        size: int,
+        storage_key: str,
+    ) -> None:
+        self.files[file_id] = EvidenceFile(
+            file_id=file_id,
+            name=name,
+            media_type=media_type,
+            sha256=sha256,
+            size=size,
+            storage_key=storage_key,
+        )
+
+    @event(Accessed)
+    def _accessed(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        file_id: UUID,
+        purpose: str,
+        first_byte: int,
+        last_byte: int,
+    ) -> None:
+        pass
+
+    @event(IntegrityVerified)
+    def _integrity_verified(
+        self, investigation_id: UUID, actor: Actor, file_id: UUID, sha256: str, size: int
+    ) -> None:
+        file = self.files[file_id]
+        if file.integrity != "violated":  # a violation stays on record: never repaired
+            self.files[file_id] = msgspec.structs.replace(file, integrity="verified")
+
+    @event(IntegrityViolated)
+    def _integrity_violated(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        file_id: UUID,
+        expected_sha256: str,
+        found_sha256: str | None,
+        found_size: int | None,
+    ) -> None:
+        self.files[file_id] = msgspec.structs.replace(self.files[file_id], integrity="violated")
+
+    @event(Collected)
+    def _collected(
+        self, investigation_id: UUID, actor: Actor, place: str, note: str, occurred_at: datetime
+    ) -> None:
+        self.custody_started = True
+        self.custodian_id = actor.user_id
+
+    @event(Sealed)
+    def _sealed(
+        self, investigation_id: UUID, actor: Actor, seal_number: str, occurred_at: datetime
+    ) -> None:
+        self.seal_number = seal_number
+
+    @event(HandedOver)
+    def _handed_over(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        recipient_id: UUID,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.handover = PendingHandover(recipient_id, None, occurred_at)
+
+    @event(TransferredToParty)
+    def _transferred_to_party(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        country: str,
+        recipient_id: UUID,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.handover = PendingHandover(recipient_id, country, occurred_at)
+
+    @event(Received)
+    def _received(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        sender_id: UUID,
+        seal_condition: SealCondition,
+        seal_number: str,
+        packaging: str,
+        occurred_at: datetime,
+    ) -> None:
+        assert self.handover is not None
+        if self.handover.country is not None:
+            self.holding_country = self.handover.country
+        self.custodian_id = actor.user_id
+        self.handover = None
+
+    @event(Stored)
+    def _stored(
+        self, investigation_id: UUID, actor: Actor, location: str, occurred_at: datetime
+    ) -> None:
+        self.location = location
+
+    @event(Returned)
+    def _returned(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        returned_to: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.disposal = "returned"
+        self.custodian_id = None
+
+    @event(Destroyed)
+    def _destroyed(
+        self, investigation_id: UUID, actor: Actor, method: str, reason: str, occurred_at: datetime
+    ) -> None:
+        self.disposal = "destroyed"
+        self.custodian_id = None

@@ -68,6 +68,14 @@ class EvidenceKind(StrEnum):
     ANALYSIS_REPORT = "analysis_report"
 
 
+class SealCondition(StrEnum):
+    """The state of an item's seal as its recipient finds it."""
+
+    INTACT = "intact"
+    BROKEN = "broken"
+    ABSENT = "absent"
+
+
 class AuthorisationKind(StrEnum):
     SEARCH_WARRANT = "search_warrant"
     INTERCEPTION_ORDER = "interception_order"

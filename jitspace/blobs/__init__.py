@@ -1,0 +1,96 @@
+"""Where evidence files live: the BlobStore port, its adapters and what they report.
+
+A store receives a file as a stream of blocks, hashes it (SHA-256) and counts it while the
+bytes flow, and only reports it stored once it holds all of it. What a store holds is never
+altered by JITspace: a file is written once, then protected (legal hold, read-only file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+# blocks handed from the HTTP request to a store; large enough that handing over is cheap
+BLOCK_SIZE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StoredBlob:
+    """A file the store holds in full. `fresh`: this upload created it (else it existed)."""
+
+    key: str
+    sha256: str
+    size: int
+    fresh: bool = True
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What a stored object hashes to now."""
+
+    sha256: str
+    size: int
+
+
+class BlobError(Exception):
+    """A file could not be stored or read. `field` names the input at fault, if any."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StoreUnavailable(BlobError):
+    """The object store does not answer, or failed part-way (503)."""
+
+
+class TooLarge(BlobError):
+    """The file is larger than the configured limit (413)."""
+
+
+class HashMismatch(BlobError):
+    """The bytes received do not hash to the SHA-256 the client declared (422)."""
+
+
+class BlobMissing(BlobError):
+    """The store holds no object under this key."""
+
+
+class BlobStore(Protocol):
+    """The port. Adapters: `DirectoryStore` (embedded default) and `S3Store` (MinIO, S3)."""
+
+    @property
+    def location(self) -> str:
+        """Where files are kept, as recorded with each file (e.g. `s3://evidence`)."""
+        ...
+
+    def put(
+        self, blocks: Iterable[bytes], *, max_bytes: int, declared_sha256: str | None
+    ) -> StoredBlob:
+        """Store the file whole, or leave nothing behind and raise a BlobError."""
+        ...
+
+    def protect(self, key: str) -> None:
+        """Make the stored file immutable where the store supports it (legal hold)."""
+        ...
+
+    def discard(self, key: str) -> None:
+        """Remove a file that was stored but never recorded (its record failed)."""
+        ...
+
+    def size(self, key: str) -> int: ...
+
+    def read(self, key: str, offset: int = 0, length: int | None = None) -> Iterator[bytes]:
+        """The file's bytes from `offset`, `length` of them (to the end if None)."""
+        ...
+
+    def digest(self, key: str) -> Digest | None:
+        """Re-hash the stored object; None if it is gone."""
+        ...
+
+    def sweep(self, older_than: timedelta) -> int:
+        """Remove what failed uploads left behind (temporary files, multipart uploads)."""
+        ...

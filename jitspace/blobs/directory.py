@@ -1,0 +1,128 @@
+"""The embedded default: a content-addressed directory of write-once files.
+
+A file is written under `incoming/`, hashed as it is written, flushed to disk (fsync), then
+linked to `sha256/<2 hex>/<hash>` and made read-only; the link never replaces a file, so what
+is stored is never overwritten. Its key is its address: `sha256/<hash>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+from jitspace.blobs import BlobMissing, Digest, StoredBlob
+from jitspace.blobs.intake import Intake
+
+READ_SIZE = 1024 * 1024
+
+
+class DirectoryStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.incoming = root / "incoming"
+        self.incoming.mkdir(parents=True, exist_ok=True)
+        (root / "sha256").mkdir(exist_ok=True)
+
+    @property
+    def location(self) -> str:
+        return f"file://{self.root}"
+
+    def put(
+        self, blocks: Iterable[bytes], *, max_bytes: int, declared_sha256: str | None
+    ) -> StoredBlob:
+        intake = Intake(max_bytes=max_bytes, declared_sha256=declared_sha256)
+        partial = self.incoming / f"{uuid.uuid4().hex}.part"
+        try:
+            with partial.open("xb") as out:
+                for block in blocks:
+                    intake.update(block)
+                    out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+            sha256 = intake.finish()
+            key = f"sha256/{sha256}"
+            target = self._path(key)
+            target.parent.mkdir(exist_ok=True)
+            try:
+                os.link(partial, target)  # never replaces an existing file
+            except FileExistsError:
+                return StoredBlob(key, sha256, intake.size, fresh=False)
+            target.chmod(0o444)
+            _fsync_dir(target.parent)
+            return StoredBlob(key, sha256, intake.size)
+        finally:
+            partial.unlink(missing_ok=True)
+
+    def protect(self, key: str) -> None:
+        self._existing(key).chmod(0o444)
+
+    def discard(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
+
+    def size(self, key: str) -> int:
+        return self._existing(key).stat().st_size
+
+    def read(self, key: str, offset: int = 0, length: int | None = None) -> Iterator[bytes]:
+        path = self._existing(key)
+
+        def chunks() -> Iterator[bytes]:
+            remaining = length
+            with path.open("rb") as source:
+                source.seek(offset)
+                while remaining is None or remaining > 0:
+                    size = READ_SIZE if remaining is None else min(READ_SIZE, remaining)
+                    chunk = source.read(size)
+                    if not chunk:
+                        return
+                    if remaining is not None:
+                        remaining -= len(chunk)
+                    yield chunk
+
+        return chunks()
+
+    def digest(self, key: str) -> Digest | None:
+        path = self._path(key)
+        try:
+            source = path.open("rb")
+        except FileNotFoundError:
+            return None
+        with source:
+            sha256 = hashlib.file_digest(source, "sha256").hexdigest()
+            return Digest(sha256, source.tell())
+
+    def sweep(self, older_than: timedelta) -> int:
+        cutoff = time.time() - older_than.total_seconds()
+        swept = 0
+        for partial in self.incoming.glob("*.part"):
+            try:
+                if partial.stat().st_mtime <= cutoff:
+                    partial.unlink()
+                    swept += 1
+            except FileNotFoundError:
+                continue
+        return swept
+
+    def _path(self, key: str) -> Path:
+        prefix, _, sha256 = key.partition("/")
+        if prefix != "sha256" or len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise BlobMissing(f"{key!r} is not a key of this store")
+        return self.root / "sha256" / sha256[:2] / sha256
+
+    def _existing(self, key: str) -> Path:
+        path = self._path(key)
+        if not path.is_file():
+            raise BlobMissing(f"the store holds no file {key}")
+        return path
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
