@@ -17,8 +17,8 @@ from eventsourcing.persistence import RecordConflictError
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
-from domain.errors import NotFound
-from domain.evidence import EvidenceItem
+from domain.errors import NotFound, RuleViolation
+from domain.evidence import EvidenceFile, EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import (
@@ -29,8 +29,10 @@ from domain.values import (
     Party,
     Role,
     Scope,
+    SealCondition,
     TaskStatus,
 )
+from jitspace.blobs import BlobStore, StoredBlob
 from jitspace.eventlog import EventLog
 
 A = TypeVar("A", bound=JitAggregate)
@@ -242,6 +244,251 @@ class JITspace(Application[UUID]):
         self._save(item)
         return item
 
+    def attach_evidence_file(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        *,
+        name: str,
+        media_type: str,
+        blob: StoredBlob,
+    ) -> tuple[EvidenceItem, EvidenceFile]:
+        """Record a file the blob store holds in full (uploads: see jitspace/uploads.py)."""
+        investigation, actor, item = self._evidence(user_id, investigation_id, evidence_id)
+        file_id = uuid4()
+        item.attach_file(
+            investigation,
+            actor,
+            file_id=file_id,
+            name=name,
+            media_type=media_type,
+            sha256=blob.sha256,
+            size=blob.size,
+            storage_key=blob.key,
+        )
+        self._save(item)
+        return item, item.files[file_id]
+
+    def record_evidence_access(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        file_id: UUID,
+        *,
+        purpose: str,
+        first_byte: int,
+        last_byte: int,
+    ) -> EvidenceFile:
+        """Every download is on record before the first byte leaves."""
+        investigation, actor, item = self._evidence(user_id, investigation_id, evidence_id)
+        item.record_access(
+            investigation,
+            actor,
+            file_id=file_id,
+            purpose=purpose,
+            first_byte=first_byte,
+            last_byte=last_byte,
+        )
+        self._save(item)
+        return item.files[file_id]
+
+    def verify_evidence_files(
+        self, user_id: UUID, investigation_id: UUID, evidence_id: UUID, blobs: BlobStore
+    ) -> EvidenceItem:
+        """Re-hash every stored file of the item and record what each gave."""
+        investigation, actor, item = self._evidence(user_id, investigation_id, evidence_id)
+        if not item.files:
+            raise RuleViolation("the item has no files to verify", field="evidence_id")
+        for file in list(item.files.values()):
+            found = blobs.digest(file.storage_key)
+            item.record_verification(
+                investigation,
+                actor,
+                file_id=file.file_id,
+                found_sha256=found.sha256 if found else None,
+                found_size=found.size if found else None,
+            )
+        self._save(item)
+        return item
+
+    def record_evidence_collection(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        place: str,
+        note: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.record_collection(
+            investigation, actor, place=place, note=note, occurred_at=occurred_at
+        )
+        self._save(item)
+        return item
+
+    def seal_evidence(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        seal_number: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.seal(investigation, actor, seal_number=seal_number, occurred_at=occurred_at)
+        self._save(item)
+        return item
+
+    def hand_over_evidence(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        recipient_id: UUID,
+        reason: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.hand_over(
+            investigation, actor, recipient_id=recipient_id, reason=reason, occurred_at=occurred_at
+        )
+        self._save(item)
+        return item
+
+    def transfer_evidence_to_party(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        country: str,
+        recipient_id: UUID,
+        reason: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.transfer_to_party(
+            investigation,
+            actor,
+            country=country,
+            recipient_id=recipient_id,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+        self._save(item)
+        return item
+
+    def receive_evidence(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        seal_condition: SealCondition,
+        seal_number: str,
+        packaging: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.receive(
+            investigation,
+            actor,
+            seal_condition=seal_condition,
+            seal_number=seal_number,
+            packaging=packaging,
+            occurred_at=occurred_at,
+        )
+        self._save(item)
+        return item
+
+    def store_evidence(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        location: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.store(investigation, actor, location=location, occurred_at=occurred_at)
+        self._save(item)
+        return item
+
+    def return_evidence(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        returned_to: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.return_item(
+            investigation, actor, returned_to=returned_to, reason=reason, occurred_at=occurred_at
+        )
+        self._save(item)
+        return item
+
+    def destroy_evidence(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        method: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.destroy(investigation, actor, method=method, reason=reason, occurred_at=occurred_at)
+        self._save(item)
+        return item
+
+    def _evidence(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None = None,
+    ) -> tuple[Investigation, Actor, EvidenceItem]:
+        investigation, actor = self._acting(user_id, investigation_id)
+        item = self._part(investigation, EvidenceItem, evidence_id)
+        _check_version(item, expected_version)
+        return investigation, actor, item
+
     # -- tasks ----------------------------------------------------------------------------
 
     def create_task(
@@ -329,21 +576,34 @@ class JITspace(Application[UUID]):
         return investigation, Actor(user_id=user_id, country=member.country, role=member.role)
 
     def _part(
-        self, investigation: Investigation, cls: type[A], record_id: UUID, *, field: str = "id"
+        self,
+        investigation: Investigation,
+        cls: type[A],
+        record_id: UUID,
+        *,
+        field: str | None = None,
     ) -> A:
-        record = self._load(cls, record_id, field=field)
-        if record.investigation_id != investigation.id:
+        # by default the id is named as in the path (`evidence_id`, ...) and the domain's guards
+        field = field or _ID_FIELDS.get(cls, "id")
+        # a record of another investigation is answered exactly like an id that does not exist:
+        # the answer must not tell that the id is in use elsewhere
+        record = self._find(cls, record_id)
+        if record is None or record.investigation_id != investigation.id:
             raise NotFound(f"no such {_noun(cls)} in this investigation", field=field)
         return record
 
     def _load(self, cls: type[A], record_id: UUID, *, field: str) -> A:
+        record = self._find(cls, record_id)
+        if record is None:
+            raise NotFound(f"no such {_noun(cls)}", field=field)
+        return record
+
+    def _find(self, cls: type[A], record_id: UUID) -> A | None:
         try:
             record: Aggregate = self.repository.get(record_id)
         except AggregateNotFoundError:
-            raise NotFound(f"no such {_noun(cls)}", field=field) from None
-        if not isinstance(record, cls):
-            raise NotFound(f"no such {_noun(cls)}", field=field)
-        return record
+            return None
+        return record if isinstance(record, cls) else None
 
     def _save(self, aggregate: JitAggregate) -> None:
         try:
@@ -368,6 +628,14 @@ _NOUNS: dict[type[JitAggregate], str] = {
     EvidenceItem: "evidence item",
     Task: "task",
     LegalAuthorisation: "authorisation",
+}
+
+
+_ID_FIELDS: dict[type[JitAggregate], str] = {
+    Investigation: "investigation_id",
+    EvidenceItem: "evidence_id",
+    Task: "task_id",
+    LegalAuthorisation: "authorisation_id",
 }
 
 

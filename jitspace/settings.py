@@ -9,6 +9,8 @@ from pathlib import Path
 import msgspec
 import platformdirs
 
+from jitspace.signing import SigningKey
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # PostgreSQL URL; empty: an embedded PostgreSQL under data_dir/postgres
@@ -23,8 +25,30 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_request_bytes: int = 1024 * 1024
     # connections of the write side (psycopg) and of the read side (asyncpg)
     pool_size: int = 8
-    # run the read-model projections inside this process (one per deployment!)
+    # run the read-model projections and periodic checkpoints here (one process per deployment)
     run_projections: bool = True
+    # Ed25519 key (PEM) that signs checkpoints; empty: data_dir/signing-key.pem, made if missing
+    signing_key_file: str = ""
+    # how often the head of the hash chain is signed, if it moved (0: only on demand)
+    checkpoint_interval_seconds: int = 300
+    # evidence files: S3-compatible object storage (MinIO) if an endpoint is set, else a
+    # content-addressed directory under data_dir/blobs
+    s3_endpoint: str = ""
+    s3_access_key: str = ""
+    s3_secret_key: str = ""
+    s3_bucket: str = "jitspace-evidence"
+    s3_secure: bool = True
+    # place a legal hold on each stored file (needs a bucket made with object lock)
+    s3_object_lock: bool = True
+    # size of the parts of a multipart upload (S3 takes 5 MiB to 5 GiB)
+    s3_part_size: int = 64 * 1024 * 1024
+    # largest evidence file accepted, in bytes
+    max_upload_bytes: int = 64 * 1024**3
+
+    def signing_key(self) -> SigningKey:
+        if self.signing_key_file:
+            return SigningKey.load(Path(self.signing_key_file), create=False)
+        return SigningKey.load(self.data_dir / "signing-key.pem", create=True)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

@@ -109,7 +109,11 @@ class DirectoryStore:
 
     def _path(self, key: str) -> Path:
         prefix, _, sha256 = key.partition("/")
-        if prefix != "sha256" or len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        if (
+            prefix != "sha256"
+            or len(sha256) != 64
+            or not all(c in "0123456789abcdef" for c in sha256)
+        ):
             raise BlobMissing(f"{key!r} is not a key of this store")
         return self.root / "sha256" / sha256[:2] / sha256
 

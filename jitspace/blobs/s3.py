@@ -12,6 +12,7 @@ neither lets us refuse a file before completing it nor reuse one buffer for ever
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import uuid
 from collections.abc import Iterable, Iterator
@@ -121,9 +122,7 @@ class S3Store:
                 self._call(self.client._put_object, self.bucket, key, buffer[:filled], None)
             else:
                 if filled or not parts:
-                    parts.append(
-                        self._send_part(key, upload_id, len(parts) + 1, buffer[:filled])
-                    )
+                    parts.append(self._send_part(key, upload_id, len(parts) + 1, buffer[:filled]))
                 self._call(
                     self.client._complete_multipart_upload, self.bucket, key, upload_id, parts
                 )
@@ -217,16 +216,13 @@ class S3Store:
         return upload_id
 
     def _send_part(self, key: str, upload_id: str, number: int, data: memoryview) -> Part:
-        etag = self._call(
-            self.client._upload_part, self.bucket, key, data, None, upload_id, number
-        )
+        etag = self._call(self.client._upload_part, self.bucket, key, data, None, upload_id, number)
         return Part(number, etag)
 
     def _abort(self, key: str, upload_id: str) -> None:
-        try:
+        # if the store is down, `sweep` removes the upload once it is back
+        with contextlib.suppress(*STORE_ERRORS):
             self.client._abort_multipart_upload(self.bucket, key, upload_id)
-        except STORE_ERRORS:
-            pass  # the store is down: `sweep` removes the upload once it is back
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
