@@ -12,6 +12,10 @@ from domain.base import JitAggregate
 from domain.errors import InvestigationClosed, NotFound, PermissionDenied, RuleViolation
 from domain.values import Actor, Member, Party, Role, check_party_code, check_period
 
+DISCLOSING_ROLES = frozenset(
+    {Role.LEGAL_ADVISOR, Role.PROSECUTOR, Role.NATIONAL_MEMBER, Role.JIT_LEADER}
+)
+
 
 class Investigation(JitAggregate):
     """A Joint Investigation Team, set up by an agreement between its parties."""
@@ -40,6 +44,17 @@ class Investigation(JitAggregate):
     class Closed(JitAggregate.Event):
         reason: str
         occurred_at: datetime
+
+    class DisclosureProduced(JitAggregate.Event):
+        """A disclosure bundle of the history up to `up_to_position` was handed out."""
+
+        purpose: str
+        as_of: datetime | None
+        up_to_position: int
+        head_hash: str
+        bundle_sha256: str
+        events: int
+        withheld: int
 
     @classmethod
     def create_id(cls, investigation_id: UUID, **_: Any) -> UUID:
@@ -162,6 +177,32 @@ class Investigation(JitAggregate):
         self.check_can_act(actor)
         self._closed(investigation_id=self.id, actor=actor, reason=reason, occurred_at=occurred_at)
 
+    def record_disclosure(
+        self,
+        actor: Actor,
+        *,
+        purpose: str,
+        as_of: datetime | None,
+        up_to_position: int,
+        head_hash: str,
+        bundle_sha256: str,
+        events: int,
+        withheld: int,
+    ) -> None:
+        """Record that a disclosure bundle was produced. Closed JITs are disclosed too."""
+        self.check_may_disclose(actor)
+        self._disclosure_produced(
+            investigation_id=self.id,
+            actor=actor,
+            purpose=purpose,
+            as_of=as_of,
+            up_to_position=up_to_position,
+            head_hash=head_hash,
+            bundle_sha256=bundle_sha256,
+            events=events,
+            withheld=withheld,
+        )
+
     # -- guards ---------------------------------------------------------------------------
 
     def check_open(self) -> None:
@@ -180,6 +221,16 @@ class Investigation(JitAggregate):
         member = self.members.get(actor.user_id)
         if member is None or (member.country, member.role) != (actor.country, actor.role):
             raise PermissionDenied("the actor is not a member of this investigation in that role")
+
+    def check_may_disclose(self, actor: Actor) -> None:
+        member = self.members.get(actor.user_id)
+        if member is None or (member.country, member.role) != (actor.country, actor.role):
+            raise PermissionDenied("the actor is not a member of this investigation in that role")
+        if member.role not in DISCLOSING_ROLES:
+            raise PermissionDenied(
+                "disclosure is prepared by a legal advisor, a prosecutor, a national member "
+                "or the JIT leader"
+            )
 
     def member_of(self, user_id: UUID) -> Member | None:
         return self.members.get(user_id)
@@ -208,6 +259,21 @@ class Investigation(JitAggregate):
         occurred_at: datetime,
     ) -> None:
         del self.members[user_id]
+
+    @event(DisclosureProduced)
+    def _disclosure_produced(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        purpose: str,
+        as_of: datetime | None,
+        up_to_position: int,
+        head_hash: str,
+        bundle_sha256: str,
+        events: int,
+        withheld: int,
+    ) -> None:
+        pass
 
     @event(Closed)
     def _closed(

@@ -7,13 +7,16 @@ investigation, and everything in it, is "not found".
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime
 from typing import TypeVar
 from uuid import UUID, uuid4
 
+import msgspec
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
+from eventsourcing.utils import get_topic
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
@@ -33,7 +36,10 @@ from domain.values import (
     TaskStatus,
 )
 from jitspace.blobs import BlobStore, StoredBlob
+from jitspace.disclosure import BundleContent, build_bundle
 from jitspace.eventlog import EventLog
+from jitspace.ledger import Ledger
+from jitspace.verification import Entry
 
 A = TypeVar("A", bound=JitAggregate)
 
@@ -551,6 +557,71 @@ class JITspace(Application[UUID]):
         task.change_status(investigation, actor, status, note)
         self._save(task)
         return task
+
+    # -- disclosure -----------------------------------------------------------------------
+
+    def disclose(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        *,
+        ledger: Ledger,
+        purpose: str,
+        as_of: datetime | None,
+        up_to_position: int | None,
+        withhold_parties: frozenset[str],
+    ) -> BundleContent:
+        """Bundle the investigation's history up to a point, and record that it was disclosed."""
+        investigation, actor = self._acting(user_id, investigation_id, allow_closed=True)
+        investigation.check_may_disclose(actor)
+        position = ledger.position_as_of(investigation_id, as_of, up_to_position)
+        checkpoint = ledger.checkpoint(investigation_id, up_to=position)
+        entries = list(ledger.entries(investigation_id, up_to=checkpoint.fields.position))
+        withheld = self._withheld_records(entries, withhold_parties)
+        bundle = build_bundle(
+            entries=entries,
+            checkpoint=checkpoint,
+            mapper=self.mapper,
+            sign=ledger.key.sign,
+            withhold=lambda entry: entry.originator_id in withheld,
+            investigation_id=investigation_id,
+            investigation_name=investigation.name,
+            as_of=as_of,
+            produced_by=f"{user_id} ({actor.country} {actor.role.value})",
+            purpose=purpose,
+        )
+        for attempt in range(3):  # a member added meanwhile must not void the bundle
+            try:
+                investigation.record_disclosure(
+                    actor,
+                    purpose=purpose,
+                    as_of=as_of,
+                    up_to_position=bundle.manifest.up_to_position,
+                    head_hash=checkpoint.fields.head_hash,
+                    bundle_sha256=hashlib.sha256(bundle.data).hexdigest(),
+                    events=bundle.manifest.events,
+                    withheld=bundle.manifest.withheld,
+                )
+                self._save(investigation)
+                break
+            except VersionConflict:
+                if attempt == 2:
+                    raise
+                investigation, actor = self._acting(user_id, investigation_id, allow_closed=True)
+        return bundle
+
+    def _withheld_records(self, entries: list[Entry], parties: frozenset[str]) -> set[UUID]:
+        """Evidence items originated by one of `parties`: their events are withheld."""
+        if not parties:
+            return set()
+        registered = get_topic(EvidenceItem.Registered)
+        return {
+            entry.originator_id
+            for entry in entries
+            if entry.topic == registered
+            and entry.state is not None
+            and msgspec.json.decode(entry.state).get("country") in parties
+        }
 
     # -- reads of one record (the aggregate itself: always current) -----------------------
 

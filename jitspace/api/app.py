@@ -16,6 +16,7 @@ from jitspace.api.auth import AuthController
 from jitspace.api.dependencies import RuntimeDep, provide_runtime, provide_user
 from jitspace.api.events import EventController
 from jitspace.api.investigations import InvestigationController
+from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.records import AuthorisationController, EvidenceController, TaskController
 from jitspace.runtime import open_runtime
@@ -52,6 +53,8 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             AuthorisationController,
             TaskController,
             EventController,
+            LedgerController,
+            DisclosureController,
         ],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),

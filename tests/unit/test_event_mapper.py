@@ -28,6 +28,7 @@ EVENT_CLASSES = (
     Investigation.PartyJoined,
     Investigation.MemberRemoved,
     Investigation.Closed,
+    Investigation.DisclosureProduced,
     LegalAuthorisation.Recorded,
     LegalAuthorisation.Revoked,
     EvidenceItem.Registered,
@@ -78,6 +79,16 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     team.investigation.add_member(leader, new_member, now)
     team.investigation.remove_member(leader, new_member.user_id, "end of secondment", now)
     team.investigation.close(leader, "convictions obtained", now)
+    team.investigation.record_disclosure(
+        leader,
+        purpose="disclosure to the defence",
+        as_of=in_paris,
+        up_to_position=42,
+        head_hash="ab" * 32,
+        bundle_sha256="cd" * 32,
+        events=40,
+        withheld=2,
+    )
 
     events = list(team.history)
     for aggregate in (team.investigation, order, item, unlinked, task, undated):

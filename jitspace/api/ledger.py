@@ -1,0 +1,119 @@
+"""The ledger's public face: the signing key, signed checkpoints, disclosure bundles."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, JSONBody
+from msgspec import Meta
+
+from jitspace.api.dependencies import CurrentUser, RuntimeDep, in_thread
+from jitspace.api.schemas import PartyCode, Reason, Struct
+from jitspace.ledger import Checkpoint
+
+
+class PublicKey(msgspec.Struct):
+    algorithm: str
+    key_id: str
+    public_key_pem: str
+
+
+class SignedCheckpoint(msgspec.Struct):
+    statement: str  # the exact signed bytes, as text
+    signature: str  # base64 Ed25519 signature over the statement's exact bytes
+    position: int
+    head_hash: str
+    signed_at: datetime
+    key_id: str
+
+
+class DisclosureCreate(Struct):
+    purpose: Reason
+    as_of: (
+        Annotated[
+            datetime,
+            Meta(tz=True, description="the history as the team knew it then (default: now)"),
+        ]
+        | None
+    ) = None
+    up_to_position: Annotated[int, Meta(ge=0, description="stop at this log position")] | None = (
+        None
+    )
+    withhold_parties: Annotated[
+        list[PartyCode],
+        Meta(max_length=40, description="withhold the evidence these parties originated"),
+    ] = msgspec.field(default_factory=list)
+
+
+def signed(checkpoint: Checkpoint) -> SignedCheckpoint:
+    fields = checkpoint.fields
+    return SignedCheckpoint(
+        statement=checkpoint.statement.decode(),
+        signature=base64.b64encode(checkpoint.signature).decode(),
+        position=fields.position,
+        head_hash=fields.head_hash,
+        signed_at=fields.signed_at,
+        key_id=fields.key_id,
+    )
+
+
+class LedgerController(Controller):
+    path = "/ledger"
+    tags = ["ledger"]
+
+    @get("/public-key")
+    async def public_key(self, runtime: RuntimeDep) -> PublicKey:
+        """The key that signs checkpoints and disclosure bundles. Publish its fingerprint."""
+        key = runtime.ledger.key
+        return PublicKey(algorithm="Ed25519", key_id=key.key_id, public_key_pem=key.public_pem)
+
+    @get("/checkpoints")
+    async def checkpoints(self, runtime: RuntimeDep, user: CurrentUser) -> list[SignedCheckpoint]:
+        """Signed heads of the whole log, oldest first: keep copies, they pin the history."""
+        return [signed(c) for c in await in_thread(runtime.ledger.checkpoints)]
+
+    @post("/checkpoints")
+    async def sign_now(self, runtime: RuntimeDep, user: CurrentUser) -> SignedCheckpoint:
+        """Sign the head of the log now."""
+        return signed(await in_thread(runtime.ledger.checkpoint))
+
+
+class DisclosureController(Controller):
+    path = "/investigations/{investigation_id:uuid}/disclosures"
+    tags = ["ledger"]
+
+    @post(
+        "/",
+        media_type="application/zip",
+        description="A zip bundle a court can check offline with `jitspace verify BUNDLE`.",
+    )
+    async def produce(
+        self,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[DisclosureCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+    ) -> Response[bytes]:
+        """Produce a disclosure bundle of the investigation's history (legal roles only)."""
+        bundle = await in_thread(
+            runtime.app.disclose,
+            user.user_id,
+            investigation_id,
+            ledger=runtime.ledger,
+            purpose=data.purpose,
+            as_of=data.as_of,
+            up_to_position=data.up_to_position,
+            withhold_parties=frozenset(data.withhold_parties),
+        )
+        name = f"disclosure-{str(investigation_id)[:8]}-{bundle.manifest.up_to_position}.zip"
+        return Response(
+            bundle.data,
+            status_code=201,
+            media_type="application/zip",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )

@@ -1,0 +1,412 @@
+"""Disclosure bundles: one investigation's history as of a date, checkable offline.
+
+A bundle is a zip file:
+
+    manifest.json     what the bundle holds: the investigation, the position it stops at, and
+                      the SHA-256 of every other file
+    manifest.sig      Ed25519 signature over the exact bytes of manifest.json
+    public-key.pem    the publisher's public key (compare its fingerprint with the one the
+                      publisher announces: `GET /ledger/public-key`)
+    checkpoint.json   a signed checkpoint of the investigation's chain at that position
+    events.jsonl      every event of the investigation up to that position, one JSON object a
+                      line, with its state (the exact stored bytes, as text) and its hashes
+    records.json      the investigation's records as of that position, rebuilt from the events
+    report.html       the same, for people: a court clerk's reading copy
+    README.txt        how to check the bundle
+
+A withheld event (a party restricted it) keeps its header and `state_sha256`; its state is
+left out. The chain commits to the state only through that hash (see chain.py), so the
+chain still verifies; only the withheld content cannot be read or checked, and the records
+that depend on it are listed as withheld.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from domain.authorisation import LegalAuthorisation
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.task import Task
+from jitspace.ledger import Checkpoint, VerificationReport
+from jitspace.signing import key_id, load_public_key, verify_signature
+from jitspace.verification import Entry, Finding, Head, verify
+
+FORMAT = "jitspace/disclosure/v1"
+SIGNED_FILES = ("checkpoint.json", "events.jsonl", "records.json", "report.html", "README.txt")
+
+
+class BundleEvent(msgspec.Struct, frozen=True, kw_only=True):
+    position: int
+    originator_id: UUID
+    originator_version: int
+    investigation_id: UUID
+    topic: str
+    state: str | None  # the stored state, as text; None when withheld
+    state_sha256: str
+    event_hash: str
+    investigation_hash: str
+
+    def entry(self) -> Entry:
+        return Entry(
+            position=self.position,
+            originator_id=self.originator_id,
+            originator_version=self.originator_version,
+            investigation_id=self.investigation_id,
+            topic=self.topic,
+            state_sha256=bytes.fromhex(self.state_sha256),
+            event_hash=bytes.fromhex(self.event_hash),
+            link=bytes.fromhex(self.investigation_hash),
+            state=None if self.state is None else self.state.encode(),
+        )
+
+
+class CheckpointFile(msgspec.Struct, frozen=True):
+    statement: str
+    signature: str  # base64
+    public_key_pem: str
+
+
+class Manifest(msgspec.Struct, frozen=True, kw_only=True):
+    format: str = FORMAT
+    investigation_id: UUID
+    investigation_name: str
+    as_of: datetime | None
+    up_to_position: int
+    produced_at: datetime
+    produced_by: str
+    purpose: str
+    events: int
+    withheld: int
+    key_id: str
+    files: dict[str, str]  # name -> SHA-256 (hex)
+
+
+def bundle_event(entry: Entry, withheld: bool) -> BundleEvent:
+    return BundleEvent(
+        position=entry.position,
+        originator_id=entry.originator_id,
+        originator_version=entry.originator_version,
+        investigation_id=entry.investigation_id,
+        topic=entry.topic,
+        state=None if withheld or entry.state is None else entry.state.decode(),
+        state_sha256=entry.state_sha256.hex(),
+        event_hash=entry.event_hash.hex(),
+        investigation_hash=entry.link.hex(),
+    )
+
+
+# -- records as of the bundle's position ----------------------------------------------------
+
+
+def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+    """Replay the bundle's events into the records they describe (withheld ones excepted)."""
+    from jitspace.api.views import (
+        authorisation_view,
+        evidence_view,
+        investigation_view,
+        task_view,
+    )
+
+    aggregates: dict[UUID, Aggregate | None] = {}
+    withheld: set[UUID] = set()
+    for event in events:
+        if event.state is None:
+            withheld.add(event.originator_id)
+            continue
+        domain_event = mapper.to_domain_event(
+            StoredEvent(
+                originator_id=event.originator_id,
+                originator_version=event.originator_version,
+                topic=event.topic,
+                state=event.state.encode(),
+            )
+        )
+        aggregates[event.originator_id] = domain_event.mutate(  # type: ignore[attr-defined]
+            aggregates.get(event.originator_id)
+        )
+    records: dict[str, Any] = {
+        "investigation": None,
+        "evidence": [],
+        "authorisations": [],
+        "tasks": [],
+        "withheld": sorted(str(i) for i in withheld),
+    }
+    for record_id, aggregate in aggregates.items():
+        if record_id in withheld or aggregate is None:
+            continue
+        if isinstance(aggregate, Investigation):
+            records["investigation"] = investigation_view(aggregate)
+        elif isinstance(aggregate, EvidenceItem):
+            records["evidence"].append(evidence_view(aggregate))
+        elif isinstance(aggregate, LegalAuthorisation):
+            records["authorisations"].append(authorisation_view(aggregate))
+        elif isinstance(aggregate, Task):
+            records["tasks"].append(task_view(aggregate))
+    return msgspec.to_builtins(records)  # type: ignore[no-any-return]
+
+
+def render_report(
+    manifest_fields: dict[str, Any], events: Sequence[BundleEvent], records: dict[str, Any]
+) -> str:
+    """The reading copy: deterministic, so that the verifier can render it again and compare."""
+    e = html.escape
+    investigation = records.get("investigation") or {}
+    rows: list[str] = []
+    for event in events:
+        kind = event.topic.partition(":")[2]
+        if event.state is None:
+            recorded, who, what = "", "", "<em>withheld by its originating party</em>"
+        else:
+            state = msgspec.json.decode(event.state)
+            actor = state.get("actor", {})
+            recorded = e(str(state.get("timestamp", "")))
+            who = e(f"{actor.get('country', '')} {actor.get('role', '')}")
+            what = e(_summary(state))
+        rows.append(
+            f"<tr><td>{event.position}</td><td>{recorded}</td><td>{e(kind)}</td>"
+            f"<td>{who}</td><td>{what}</td></tr>"
+        )
+
+    def table(title: str, items: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+        head = "".join(f"<th>{e(c)}</th>" for c in columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{e(str(item.get(c, '')))}</td>" for c in columns) + "</tr>"
+            for item in items
+        )
+        return f"<h2>{e(title)}</h2><table><tr>{head}</tr>{body}</table>"
+
+    parties = ", ".join(
+        f"{p['country']} ({p['lead_authority']})" for p in investigation.get("parties", [])
+    )
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        f"<title>Disclosure: {e(str(manifest_fields['investigation_name']))}</title>"
+        "<style>body{font:14px/1.4 sans-serif;margin:2em;max-width:70em}"
+        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:2px 6px;"
+        "text-align:left;vertical-align:top}th{background:#eee}</style>"
+        f"<h1>Disclosure: {e(str(manifest_fields['investigation_name']))}</h1>"
+        f"<p>Investigation {e(str(manifest_fields['investigation_id']))}; parties: {e(parties)}."
+        f"<br>History up to log position {manifest_fields['up_to_position']}"
+        f"{' (as of ' + e(str(manifest_fields['as_of'])) + ')' if manifest_fields['as_of'] else ''}"
+        f"; {manifest_fields['events']} events, {manifest_fields['withheld']} withheld."
+        f"<br>Produced at {e(str(manifest_fields['produced_at']))} by "
+        f"{e(str(manifest_fields['produced_by']))} for: {e(str(manifest_fields['purpose']))}.</p>"
+        "<p>Check this bundle without trusting its publisher: <code>jitspace verify "
+        "BUNDLE.zip --public-key PUBLISHER.pem</code>. It checks every event against the hash "
+        "chain and the signed checkpoint, every file against the signed manifest, and rebuilds "
+        "the records and this report from the events.</p>"
+        + table("Members", investigation.get("members", []), ("name", "country", "role"))
+        + table(
+            "Evidence",
+            records.get("evidence", []),
+            ("reference", "country", "kind", "description", "collected_at", "authorisation_id"),
+        )
+        + table(
+            "Legal authorisations",
+            records.get("authorisations", []),
+            (
+                "reference",
+                "kind",
+                "country",
+                "authority",
+                "valid_from",
+                "valid_until",
+                "revoked_at",
+            ),
+        )
+        + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
+        + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
+        "<th>by</th><th>facts</th></tr>" + "".join(rows) + "</table></html>"
+    )
+
+
+def _summary(state: dict[str, Any]) -> str:
+    skip = {"timestamp", "actor", "investigation_id", "originator_topic"}
+    return "; ".join(f"{k}: {v}" for k, v in state.items() if k not in skip)[:500]
+
+
+README = """This is a disclosure bundle of JITspace,
+the shared workspace of a Joint Investigation Team.
+
+Check it offline, with no server and no database:
+
+    jitspace verify THIS-FILE.zip --public-key PUBLISHER-KEY.pem
+
+The check covers every event (against the hash chain and the signed checkpoint), every file
+(against the signed manifest.json), and the records and report (rebuilt from the events).
+The byte layout of the hash chain is documented in JITspace's source (jitspace/chain.py).
+Verdicts and flags in JITspace are risk indications for lawyers, not rulings: the court decides.
+"""
+
+
+# -- producing a bundle -----------------------------------------------------------------------
+
+
+class BundleContent(msgspec.Struct):
+    data: bytes
+    manifest: Manifest
+
+
+def build_bundle(
+    *,
+    entries: Sequence[Entry],
+    checkpoint: Checkpoint,
+    mapper: Mapper[UUID],
+    sign: Callable[[bytes], bytes],
+    withhold: Callable[[Entry], bool],
+    investigation_id: UUID,
+    investigation_name: str,
+    as_of: datetime | None,
+    produced_by: str,
+    purpose: str,
+) -> BundleContent:
+    events = [bundle_event(entry, withhold(entry)) for entry in entries]
+    events_jsonl = b"".join(msgspec.json.encode(event) + b"\n" for event in events)
+    records = rebuild_records(events, mapper)
+    fields: dict[str, Any] = {
+        "investigation_id": investigation_id,
+        "investigation_name": investigation_name,
+        "as_of": as_of,
+        "up_to_position": checkpoint.fields.position,
+        "produced_at": datetime.now(UTC),
+        "produced_by": produced_by,
+        "purpose": purpose,
+        "events": len(events),
+        "withheld": sum(1 for event in events if event.state is None),
+        "key_id": checkpoint.fields.key_id,
+    }
+    files = {
+        "checkpoint.json": msgspec.json.encode(
+            CheckpointFile(
+                statement=checkpoint.statement.decode(),
+                signature=base64.b64encode(checkpoint.signature).decode(),
+                public_key_pem=checkpoint.public_key_pem,
+            )
+        ),
+        "events.jsonl": events_jsonl,
+        "records.json": msgspec.json.encode(records),
+        "report.html": render_report(msgspec.to_builtins(fields), events, records).encode(),
+        "README.txt": README.encode(),
+    }
+    manifest = Manifest(
+        **fields, files={name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    )
+    manifest_bytes = msgspec.json.encode(manifest)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr("manifest.json", manifest_bytes)
+        bundle.writestr("manifest.sig", base64.b64encode(sign(manifest_bytes)))
+        bundle.writestr("public-key.pem", checkpoint.public_key_pem)
+        for name, data in files.items():
+            bundle.writestr(name, data)
+    return BundleContent(buffer.getvalue(), manifest)
+
+
+# -- checking a bundle, offline ---------------------------------------------------------------
+
+
+def verify_bundle(path: Path, *, public_key: Path | None = None) -> VerificationReport:
+    """Check everything in a bundle. No server, no database."""
+    from jitspace.eventlog import MsgspecMapper
+
+    findings: list[Finding] = []
+
+    def problem(kind: str, detail: str, position: int = 0) -> None:
+        findings.append(Finding(kind, position, detail))
+
+    try:
+        bundle = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as error:
+        problem("bundle", f"not a readable bundle: {error}")
+        return VerificationReport(str(path), 0, 0, findings)
+    with bundle:
+        names = set(bundle.namelist())
+        missing = {"manifest.json", "manifest.sig", "public-key.pem", *SIGNED_FILES} - names
+        if missing:
+            problem("bundle", f"files missing from the bundle: {', '.join(sorted(missing))}")
+            return VerificationReport(str(path), 0, 0, findings)
+        manifest_bytes = bundle.read("manifest.json")
+        key_pem = bundle.read("public-key.pem")
+        key = load_public_key(key_pem)
+        if public_key is not None and key_id(load_public_key(public_key.read_bytes())) != key_id(
+            key
+        ):
+            problem(
+                "signature",
+                f"the bundle is signed with key {key_id(key)}, not with the expected key "
+                f"{key_id(load_public_key(public_key.read_bytes()))}",
+            )
+        try:
+            signature = base64.b64decode(bundle.read("manifest.sig"), validate=True)
+        except ValueError:
+            signature = b""
+        if not verify_signature(key, signature, manifest_bytes):
+            problem("manifest", "manifest.json was altered: its signature does not match")
+        try:
+            manifest = msgspec.json.decode(manifest_bytes, type=Manifest)
+        except msgspec.DecodeError as error:
+            problem("manifest", f"manifest.json cannot be read: {error}")
+            return VerificationReport(str(path), 0, 0, findings)
+        for name in sorted(names - {"manifest.json", "manifest.sig", "public-key.pem"}):
+            expected = manifest.files.get(name)
+            if expected is None:
+                problem("file", f"{name} is not listed in the manifest")
+            elif hashlib.sha256(bundle.read(name)).hexdigest() != expected:
+                problem("file", f"{name} was altered: its SHA-256 differs from the manifest's")
+
+        checkpoint = msgspec.json.decode(bundle.read("checkpoint.json"), type=CheckpointFile)
+        statement = checkpoint.statement.encode()
+        checkpoint_key = load_public_key(checkpoint.public_key_pem)
+        heads: list[Head] = []
+        if key_id(checkpoint_key) != key_id(key) or not verify_signature(
+            checkpoint_key, base64.b64decode(checkpoint.signature), statement
+        ):
+            problem("checkpoint", "the checkpoint is not validly signed by the bundle's key")
+        else:
+            fields = Checkpoint(statement, b"", checkpoint.public_key_pem).fields
+            if fields.scope != str(manifest.investigation_id):
+                problem("checkpoint", "the checkpoint covers another investigation")
+            heads.append(Head(fields.position, bytes.fromhex(fields.head_hash)))
+            if fields.position != manifest.up_to_position:
+                problem("manifest", "the manifest and the checkpoint end at different positions")
+
+        try:
+            events = [
+                msgspec.json.decode(line, type=BundleEvent)
+                for line in bundle.read("events.jsonl").splitlines()
+            ]
+        except msgspec.DecodeError as error:
+            problem("events", f"events.jsonl cannot be read: {error}")
+            return VerificationReport(str(path), 0, len(heads), findings)
+        findings.extend(verify([event.entry() for event in events], heads))
+        if any(event.investigation_id != manifest.investigation_id for event in events):
+            problem("events", "events.jsonl holds events of another investigation")
+
+        if not findings:
+            records = rebuild_records(events, MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
+            if msgspec.json.encode(records) != bundle.read("records.json"):
+                problem("records", "records.json does not match the records the events describe")
+            report = render_report(
+                msgspec.to_builtins(
+                    {k: getattr(manifest, k) for k in Manifest.__struct_fields__ if k != "files"}
+                ),
+                events,
+                records,
+            )
+            if report.encode() != bundle.read("report.html"):
+                problem("report", "report.html does not match the report the events describe")
+        return VerificationReport(str(path), len(events), len(heads), findings)

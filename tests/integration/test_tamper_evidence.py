@@ -1,0 +1,215 @@
+"""Tampering with the stored log behind JITspace's back, and `jitspace verify` naming it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from domain.values import Party
+from jitspace import chain
+from jitspace.application import JITspace
+from jitspace.cli import main
+from jitspace.database import create_database, eventsourcing_env, with_database
+from jitspace.eventlog import EventLog
+from jitspace.ledger import Ledger
+from jitspace.settings import Settings
+
+
+@dataclass
+class Log:
+    url: str
+    data_dir: Path
+    ledger: Ledger
+    positions: list[int]
+    gap: int  # a position the log skipped, as it does when a conflicting command is refused
+
+    def sql(self, statement: str, *params: object) -> None:
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(statement, params)  # type: ignore[arg-type]
+
+    def verify(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+        os.environ["JITSPACE_DATABASE_URL"] = self.url
+        try:
+            code = main(["verify", "--data-dir", str(self.data_dir), *args])
+        finally:
+            del os.environ["JITSPACE_DATABASE_URL"]
+        return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def log(database_url: str, tmp_path: Path) -> Iterator[Log]:
+    """A fresh database holding one investigation of 12 events, and a checkpoint of it."""
+    name = f"tamper_{uuid.uuid4().hex[:8]}"
+    create_database(with_database(database_url, "postgres"), name)
+    url = with_database(database_url, name)
+    settings = Settings(database_url=url, data_dir=tmp_path)
+    app = JITspace(env=eventsourcing_env(url, settings))
+    leader = uuid.uuid4()
+    jit = app.open_investigation(
+        founder_id=leader,
+        founder_name="Leader",
+        country="FR",
+        name="Tamper JIT",
+        agreement_reference="JIT-T",
+        purpose="fraud",
+        period_start=date(2024, 1, 1),
+        period_end=date(2025, 1, 1),
+        parties=(Party("FR", "France", "PNF"),),
+        occurred_at=datetime.now(UTC),
+    )
+    for n in range(10):
+        if n == 5:
+            with psycopg.connect(url) as conn:
+                gap = conn.execute("SELECT nextval('jitspace_events_notification_id_seq')")
+                gap_position = gap.fetchone()[0]  # type: ignore[index]
+        app.create_task(
+            leader,
+            jit.id,
+            title=f"task {n}",
+            description="",
+            due_on=None,
+            evidence_ids=(),
+            authorisation_ids=(),
+        )
+    assert isinstance(app.recorder, EventLog)
+    ledger = Ledger(app.recorder, settings.signing_key())
+    ledger.create_table()
+    ledger.checkpoint()
+    positions = [n.id for n in app.recorder.select_notifications(1, limit=100)]
+    assert gap_position not in positions
+    yield Log(url, tmp_path, ledger, positions, gap_position)
+    app.close()
+
+
+def test_an_untouched_log_verifies(log: Log) -> None:
+    # When a clerk runs `jitspace verify` on the untouched log, as a separate program
+    env = {**os.environ, "JITSPACE_DATABASE_URL": log.url}
+    done = subprocess.run(
+        [sys.executable, "-m", "jitspace.cli", "verify", "--data-dir", str(log.data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    # Then it passes and says what it checked
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "12 events and 1 signed checkpoint(s) checked: OK" in done.stdout
+
+
+def test_one_changed_byte_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
+    # Given one byte of the fifth event's stored state changed ("task 2" -> "task 3")
+    fifth = log.positions[4]
+    log.sql(
+        "UPDATE jitspace_events SET state = overlay(state placing '3'::bytea "
+        "from position('task 2'::bytea in state) + 5) WHERE notification_id = %s",
+        fifth,
+    )
+    # When the log is verified, then that event is named as altered
+    code, out = log.verify(capsys)
+    assert code == 1
+    assert f"position {fifth}: altered" in out
+
+
+def test_a_deleted_event_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
+    deleted, after = log.positions[6], log.positions[7]
+    log.sql("DELETE FROM jitspace_events WHERE notification_id = %s", deleted)
+    code, out = log.verify(capsys)
+    assert code == 1
+    assert (
+        f"position {after}: missing: events are missing between position {log.positions[5]}" in out
+    )
+
+
+def test_two_swapped_events_are_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = log.positions[3], log.positions[8]
+    log.sql("UPDATE jitspace_events SET notification_id = -1 WHERE notification_id = %s", a)
+    log.sql("UPDATE jitspace_events SET notification_id = %s WHERE notification_id = %s", a, b)
+    log.sql("UPDATE jitspace_events SET notification_id = %s WHERE notification_id = -1", b)
+    code, out = log.verify(capsys)
+    assert code == 1
+    assert f"position {a}: reordered: the event at position {a} was recorded at position {b}" in out
+    assert f"position {b}: reordered: the event at position {b} was recorded at position {a}" in out
+
+
+def test_a_forged_event_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
+    # Given a forger who knows the layout puts a well-formed event into a gap of the log,
+    # hashed and linked to the event before it
+    before = max(p for p in log.positions if p < log.gap)
+    with psycopg.connect(log.url) as conn:
+        row = conn.execute(
+            "SELECT originator_id, investigation_id, topic, state, chain_hash, "
+            "investigation_hash, recorded_at FROM jitspace_events WHERE notification_id = %s",
+            (before,),
+        ).fetchone()
+        assert row is not None
+        originator_id, investigation_id, topic, state, link, investigation_link, at = row
+        state = bytes(state).replace(b"task", b"fake")
+        digest = chain.event_hash(
+            log.gap, originator_id, 2, investigation_id, topic, chain.state_sha256(state)
+        )
+        conn.execute(
+            "INSERT INTO jitspace_events VALUES (%s, %s, 2, %s, %s, %s, %s, %s, %s, %s)",
+            (
+                log.gap,
+                originator_id,
+                topic,
+                state,
+                investigation_id,
+                at,
+                digest,
+                chain.link(bytes(link), digest),
+                chain.link(bytes(investigation_link), digest),
+            ),
+        )
+    # When the log is verified, then the forged event is named
+    code, out = log.verify(capsys)
+    assert code == 1
+    assert f"position {log.gap}: inserted" in out
+    assert "altered" not in out
+
+
+def test_a_truncated_tail_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
+    # Given the last three events, covered by the checkpoint, are deleted
+    log.sql("DELETE FROM jitspace_events WHERE notification_id > %s", log.positions[-4])
+    code, out = log.verify(capsys)
+    assert code == 1
+    assert (
+        f"position {log.positions[-1]}: truncated: the events end at position "
+        f"{log.positions[-4]}" in out
+    )
+
+
+def test_a_rewritten_history_does_not_match_its_checkpoint(
+    log: Log, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given a forger rewrites an event and recomputes every hash after it consistently
+    with psycopg.connect(log.url) as conn:
+        rows = conn.execute(
+            "SELECT notification_id, originator_id, originator_version, investigation_id, "
+            "topic, state FROM jitspace_events ORDER BY notification_id"
+        ).fetchall()
+        link = chain.GENESIS
+        for position, oid, version, iid, topic, state in rows:
+            state = bytes(state).replace(b"task 9", b"task X")
+            digest = chain.event_hash(position, oid, version, iid, topic, chain.state_sha256(state))
+            link = chain.link(link, digest)
+            conn.execute(
+                "UPDATE jitspace_events SET state = %s, event_hash = %s, chain_hash = %s, "
+                "investigation_hash = %s WHERE notification_id = %s",
+                (state, digest, link, link, position),
+            )
+    # Then only the signed checkpoint gives it away, and verify says so
+    code, out = log.verify(capsys)
+    assert code == 1
+    assert f"position {log.positions[-1]}: checkpoint: the history up to position" in out
+    assert "altered" not in out
