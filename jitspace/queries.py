@@ -13,6 +13,7 @@ import msgspec
 from jitspace.api.schemas import (
     ActorOut,
     AuthorisationSummary,
+    CustodyChain,
     EventOut,
     EvidenceSummary,
     InvestigationSummary,
@@ -20,7 +21,8 @@ from jitspace.api.schemas import (
 )
 
 EVENTS_TABLE = "jitspace_events"
-TRACKING_TABLE = "registers_tracking"
+# the tracked projections whose rows the API reads
+TRACKING_TABLES = ("registers_tracking", "custody_tracking")
 APPLICATION_NAME = "JITspace"
 # fields every event carries, shown at the top level of an event document
 _ENVELOPE = ("investigation_id", "actor", "timestamp", "originator_topic")
@@ -71,12 +73,17 @@ class Queries:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
-            tracked = await self.pool.fetchval(
-                f"SELECT notification_id FROM {TRACKING_TABLE} "  # noqa: S608
-                "WHERE application_name = $1",
+            tracked = await self.pool.fetch(
+                " UNION ALL ".join(
+                    f"SELECT notification_id FROM {table} "  # noqa: S608
+                    "WHERE application_name = $1"
+                    for table in TRACKING_TABLES
+                ),
                 APPLICATION_NAME,
             )
-            if tracked is not None and tracked >= head:
+            if len(tracked) == len(TRACKING_TABLES) and all(
+                row["notification_id"] >= head for row in tracked
+            ):
                 return True
             if loop.time() > deadline:
                 return False
@@ -94,9 +101,15 @@ class Queries:
 
     async def evidence_register(self, investigation_id: UUID) -> list[EvidenceSummary]:
         rows = await self.pool.fetch(
-            "SELECT evidence_id AS id, reference, country, kind, description, collected_at, "
-            "registered_at, authorisation_id, version FROM rm_evidence "
-            "WHERE investigation_id = $1 ORDER BY registered_at, evidence_id",
+            "SELECT e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
+            "e.collected_at, e.registered_at, e.authorisation_id, "
+            "greatest(c.version, e.version) AS version, "
+            "coalesce(c.status, 'no custodian') AS custody_status, c.custodian_id, "
+            "coalesce(c.holding_country, e.country) AS holding_country, "
+            "coalesce(c.integrity, 'no files') AS integrity, "
+            "coalesce(c.defect_count, 0) AS custody_defects "
+            "FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id) "
+            "WHERE e.investigation_id = $1 ORDER BY e.registered_at, e.evidence_id",
             investigation_id,
         )
         return [msgspec.convert(dict(r), EvidenceSummary) for r in rows]
@@ -117,3 +130,17 @@ class Queries:
             investigation_id,
         )
         return [msgspec.convert(dict(r), AuthorisationSummary) for r in rows]
+
+    async def custody_chain(self, investigation_id: UUID, evidence_id: UUID) -> CustodyChain | None:
+        row = await self.pool.fetchrow(
+            "SELECT chain, version FROM rm_custody_items "
+            "WHERE investigation_id = $1 AND evidence_id = $2",
+            investigation_id,
+            evidence_id,
+        )
+        if row is None:
+            return None
+        chain: dict[str, Any] = msgspec.json.decode(row["chain"])
+        return msgspec.convert(
+            {**chain, "evidence_id": evidence_id, "version": row["version"]}, CustodyChain
+        )

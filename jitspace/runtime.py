@@ -15,15 +15,20 @@ from anyio import to_thread
 from eventsourcing.projection import ProjectionRunner
 
 from jitspace.application import JITspace
+from jitspace.blobs import BlobStore
+from jitspace.blobs.configured import open_blob_store
 from jitspace.database import database_url, eventsourcing_env
 from jitspace.eventlog import EventLog
 from jitspace.identity import Identity
 from jitspace.ledger import Ledger
 from jitspace.queries import Queries
 from jitspace.settings import Settings
+from projections import custody
 from projections.registers import TABLES, RegistersView, WorkspaceRegisters
 
 logger = logging.getLogger(__name__)
+# a failed upload's leftovers older than this are swept at start (younger ones may be live)
+SWEEP_AFTER = timedelta(hours=1)
 
 
 @dataclass
@@ -35,7 +40,9 @@ class Runtime:
     identity: Identity
     queries: Queries
     ledger: Ledger
+    blobs: BlobStore
     projections: ProjectionRunner[Any, Any] | None = None
+    custody: ProjectionRunner[Any, Any] | None = None
 
 
 @asynccontextmanager
@@ -50,15 +57,21 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         identity = Identity(pool, timedelta(seconds=settings.token_ttl_seconds))
         await identity.create_tables()
         async with pool.acquire() as conn:
-            for statement in TABLES:
+            for statement in (*TABLES, *custody.TABLES):
                 await conn.execute(statement)
+        blobs = await to_thread.run_sync(lambda: open_blob_store(settings))
+        await to_thread.run_sync(blobs.sweep, SWEEP_AFTER)
         assert isinstance(app.recorder, EventLog)
         ledger = Ledger(app.recorder, await to_thread.run_sync(settings.signing_key))
         await to_thread.run_sync(ledger.create_table)
-        runner = None
+        runner = custody_runner = None
         if settings.run_projections:
             runner = await to_thread.run_sync(lambda: start_projections(env))
             stack.callback(runner.__exit__, None, None, None)
+            custody_runner = await to_thread.run_sync(
+                lambda: start_projections(env, custody.CustodyChains, custody.CustodyView)
+            )
+            stack.callback(custody_runner.__exit__, None, None, None)
             if settings.checkpoint_interval_seconds > 0:
                 task = asyncio.create_task(
                     keep_checkpoints(ledger, settings.checkpoint_interval_seconds)
@@ -72,7 +85,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             identity,
             Queries(pool),
             ledger,
+            blobs,
             projections=runner,
+            custody=custody_runner,
         )
 
 
@@ -89,11 +104,15 @@ async def keep_checkpoints(ledger: Ledger, interval: float) -> None:
         await asyncio.sleep(interval)
 
 
-def start_projections(env: dict[str, str]) -> ProjectionRunner[Any, Any]:
+def start_projections(
+    env: dict[str, str],
+    projection_class: type[Any] = WorkspaceRegisters,
+    view_class: type[Any] = RegistersView,
+) -> ProjectionRunner[Any, Any]:
     runner: ProjectionRunner[Any, Any] = ProjectionRunner(
         application_class=JITspace,
-        projection_class=WorkspaceRegisters,
-        view_class=RegistersView,
+        projection_class=projection_class,
+        view_class=view_class,
         env=env,
     )
     return runner.__enter__()

@@ -10,11 +10,17 @@ import os
 import uuid
 from collections.abc import Iterator
 
+import msgspec
 import pytest
 
 from jitspace.database import create_database, with_database
 from jitspace.settings import Settings
-from tests.support import Jit, People, ServerThread, open_investigation
+from tests.storage import ACCESS_KEY, SECRET_KEY, BreakingProxy
+from tests.support import Jit, People, ServerThread, free_port, open_investigation
+
+# evidence uploads in tests are small; the limit is low enough to test it
+MAX_UPLOAD_BYTES = 32 * 1024 * 1024
+S3_BUCKET = "jitspace-test"
 
 
 @pytest.fixture(scope="session")
@@ -33,12 +39,56 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("data"),
+        max_upload_bytes=MAX_UPLOAD_BYTES,
+    )
 
 
 @pytest.fixture(scope="session")
 def server(settings: Settings) -> Iterator[ServerThread]:
     with ServerThread(settings) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    """A real S3 protocol server (moto's server mode) on a loopback port."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    yield f"{host}:{port}"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_proxy(moto_endpoint: str) -> Iterator[BreakingProxy]:
+    proxy = BreakingProxy(int(moto_endpoint.rsplit(":", 1)[1]))
+    yield proxy
+    proxy.close()
+
+
+@pytest.fixture(scope="session")
+def s3_server(
+    settings: Settings, s3_proxy: BreakingProxy, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerThread]:
+    """The same app with its files in S3 (through the proxy); the first server keeps the
+    read models."""
+    s3_settings = msgspec.structs.replace(
+        settings,
+        data_dir=tmp_path_factory.mktemp("s3-data"),
+        s3_endpoint=s3_proxy.endpoint,
+        s3_access_key=ACCESS_KEY,
+        s3_secret_key=SECRET_KEY,
+        s3_bucket=S3_BUCKET,
+        s3_secure=False,
+        s3_part_size=5 * 1024 * 1024,
+        run_projections=False,
+    )
+    with ServerThread(s3_settings) as running:
         yield running
 
 

@@ -15,10 +15,11 @@ from litestar.openapi.spec import Components, SecurityScheme
 from jitspace.api.auth import AuthController
 from jitspace.api.dependencies import RuntimeDep, provide_runtime, provide_user
 from jitspace.api.events import EventController
+from jitspace.api.evidence import EvidenceController
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.problems import EXCEPTION_HANDLERS
-from jitspace.api.records import AuthorisationController, EvidenceController, TaskController
+from jitspace.api.records import AuthorisationController, TaskController
 from jitspace.runtime import open_runtime
 from jitspace.settings import Settings
 

@@ -19,6 +19,8 @@ from domain.errors import (
     RuleViolation,
 )
 from jitspace.application import VersionConflict
+from jitspace.blobs import BlobError, BlobMissing, HashMismatch, StoreUnavailable, TooLarge
+from jitspace.blobs.receiving import UploadBrokenOff
 from jitspace.identity import IdentityError
 
 logger = logging.getLogger("jitspace.api")
@@ -66,6 +68,26 @@ def on_domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Pro
     return problem(status, title, exc.message, errors=errors)
 
 
+# blob store error -> (status, title)
+BLOB_STATUS: dict[type[BlobError], tuple[int, str]] = {
+    TooLarge: (413, "Request too large"),
+    HashMismatch: (422, "The file does not match its declared hash"),
+    UploadBrokenOff: (400, "Upload incomplete"),
+    BlobMissing: (410, "The stored file is missing"),
+    StoreUnavailable: (503, "Object store unavailable"),
+}
+
+
+def on_blob_error(_: Request[Any, Any, Any], exc: BlobError) -> Response[Problem]:
+    status, title = next(
+        (v for cls, v in BLOB_STATUS.items() if isinstance(exc, cls)), (503, "Storage error")
+    )
+    if status == 503:
+        logger.warning("object store: %s", exc.message)
+    errors = [FieldError(exc.field, exc.message)] if exc.field else []
+    return problem(status, title, exc.message, errors=errors)
+
+
 def on_identity_error(_: Request[Any, Any, Any], exc: IdentityError) -> Response[Problem]:
     errors = [FieldError(exc.field, exc.message)] if exc.field else []
     return problem(422, "Invalid user", exc.message, errors=errors)
@@ -83,7 +105,7 @@ def on_version_conflict(_: Request[Any, Any, Any], exc: VersionConflict) -> Resp
 
 def on_validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Problem]:
     errors = [
-        FieldError(_field_name(item), str(item.get("message", "")))
+        FieldError(_field_name(item), _message(item))
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
@@ -109,11 +131,29 @@ def on_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Resp
     )
 
 
+# the name of the handlers' body parameter: Litestar reports errors of the whole body under it
+_BODY_KEY = "data"
+
+
+def _message(item: dict[str, Any]) -> str:
+    message = str(item.get("message", ""))
+    if item.get("key") == _BODY_KEY and message == repr(_BODY_KEY):
+        # no body, or `null`: Litestar finds no value for the body parameter (a KeyError)
+        return "the request body must be a JSON object"
+    return message
+
+
 def _field_name(item: dict[str, Any]) -> str:
     key = item.get("key")
     message = str(item.get("message", ""))
-    if "unknown field `" in message:
-        return message.split("unknown field `", 1)[1].split("`", 1)[0]
+    # msgspec names a missing or unknown field in its message, and the object holding it
+    # (Litestar's key) by its path; the body itself is "body", not the handler's parameter
+    parent = "" if key in (None, "", _BODY_KEY) else f"{key}."
+    for marker in ("unknown field `", "missing required field `"):
+        if marker in message:
+            return parent + message.split(marker, 1)[1].split("`", 1)[0]
+    if key == _BODY_KEY:
+        return "body"
     if key:
         return str(key)
     # msgspec names the path in its message, e.g. "Expected `str`, got `int` - at `$.name`"
@@ -132,6 +172,7 @@ def _title(status: int) -> str:
         409: "Conflict",
         413: "Request too large",
         415: "Unsupported media type",
+        416: "Range not satisfiable",
         429: "Too many requests",
         503: "Service unavailable",
     }
@@ -141,6 +182,7 @@ def _title(status: int) -> str:
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: on_domain_error,
     IdentityError: on_identity_error,
+    BlobError: on_blob_error,
     VersionConflict: on_version_conflict,
     ValidationException: on_validation_error,
     HTTPException: on_http_error,

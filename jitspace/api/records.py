@@ -1,4 +1,4 @@
-"""Evidence items, legal authorisations and tasks of one investigation."""
+"""Legal authorisations and tasks of one investigation (evidence: see evidence.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.authorisation import LegalAuthorisation
-from domain.evidence import EvidenceItem
 from domain.task import Task as TaskAggregate
 from domain.values import Scope
 from jitspace.api.dependencies import (
     CurrentUser,
     RuntimeDep,
+    checked_instant,
     expected_version,
     in_thread,
     reported_time,
@@ -25,17 +25,13 @@ from jitspace.api.schemas import (
     AuthorisationCreate,
     AuthorisationRevocation,
     AuthorisationSummary,
-    Evidence,
-    EvidenceAmendment,
-    EvidenceCreate,
-    EvidenceSummary,
     Task,
     TaskAssignment,
     TaskCreate,
     TaskStatusChange,
     TaskSummary,
 )
-from jitspace.api.views import authorisation_view, evidence_view, task_view
+from jitspace.api.views import authorisation_view, task_view
 
 BASE = "/investigations/{investigation_id:uuid}"
 
@@ -46,77 +42,6 @@ async def _readable(
     """Members only; then wait (briefly) until the register shows what was just recorded."""
     await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
     await runtime.queries.caught_up(investigation_id)
-
-
-class EvidenceController(Controller):
-    path = f"{BASE}/evidence"
-    tags = ["evidence"]
-
-    @get("/")
-    async def register(
-        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
-    ) -> list[EvidenceSummary]:
-        """The investigation's evidence register."""
-        await _readable(runtime, user, investigation_id)
-        return await runtime.queries.evidence_register(investigation_id)
-
-    @post("/")
-    async def register_item(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[EvidenceCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-    ) -> Response[Evidence]:
-        """Register an item collected by your party."""
-        item = await in_thread(
-            runtime.app.register_evidence,
-            user.user_id,
-            investigation_id,
-            reference=data.reference,
-            kind=data.kind,
-            description=data.description,
-            occurred_at=reported_time(data.occurred_at),
-            collected_by=data.collected_by,
-            place=data.place,
-            method=data.method,
-            authorisation_id=data.authorisation_id,
-        )
-        return with_etag(evidence_view(item), 201)
-
-    @get("/{evidence_id:uuid}")
-    async def read(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-    ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
-        )
-        return with_etag(evidence_view(item))
-
-    @post("/{evidence_id:uuid}/description", status_code=200)
-    async def amend_description(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[EvidenceAmendment],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
-    ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.amend_evidence_description,
-            user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            data.description,
-            data.reason,
-        )
-        return with_etag(evidence_view(item))
 
 
 class AuthorisationController(Controller):
@@ -148,8 +73,8 @@ class AuthorisationController(Controller):
             authority=data.authority,
             reference=data.reference,
             occurred_at=reported_time(data.occurred_at),
-            valid_from=data.valid_from,
-            valid_until=data.valid_until,
+            valid_from=checked_instant(data.valid_from, field="valid_from"),
+            valid_until=checked_instant(data.valid_until, field="valid_until"),
             scope=Scope(
                 targets=tuple(data.scope.targets),
                 places=tuple(data.scope.places),

@@ -13,11 +13,23 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from domain.values import PARTY_CODE, AuthorisationKind, EvidenceKind, Role, TaskStatus
+from domain.values import (
+    PARTY_CODE,
+    AuthorisationKind,
+    EvidenceKind,
+    Role,
+    SealCondition,
+    TaskStatus,
+)
 
-Name = Annotated[str, Meta(min_length=1, max_length=200)]
-Text = Annotated[str, Meta(max_length=10_000)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2_000)]
+# PostgreSQL text cannot hold NUL: an event carrying one would be logged, then stop the
+# read models that copy it. Every string a request carries into the record refuses it.
+NO_NUL = r"^[^\x00]*$"
+Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=NO_NUL)]
+Text = Annotated[str, Meta(max_length=10_000, pattern=NO_NUL)]
+Reason = Annotated[str, Meta(min_length=1, max_length=2_000, pattern=NO_NUL)]
+Username = Annotated[str, Meta(min_length=1, max_length=100, pattern=NO_NUL)]
+Description = Annotated[str, Meta(min_length=1, max_length=10_000, pattern=NO_NUL)]
 PartyCode = Annotated[
     str,
     Meta(
@@ -39,7 +51,7 @@ class Struct(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 
 
 class LoginCreate(Struct):
-    username: Annotated[str, Meta(min_length=1, max_length=100)]
+    username: Username
     password: Annotated[str, Meta(min_length=1, max_length=1_000)]
 
 
@@ -75,7 +87,7 @@ class InvestigationCreate(Struct):
 
 
 class MemberCreate(Struct):
-    username: Annotated[str, Meta(min_length=1, max_length=100)]
+    username: Username
     country: PartyCode
     role: Role
     occurred_at: Instant | None = None
@@ -205,7 +217,7 @@ class AuthorisationSummary(msgspec.Struct):
 class EvidenceCreate(Struct):
     reference: Annotated[Name, Meta(description="the originating party's own reference")]
     kind: EvidenceKind
-    description: Annotated[str, Meta(min_length=1, max_length=10_000)]
+    description: Description
     occurred_at: Annotated[Instant, Meta(description="when the item was collected")]
     collected_by: Name
     place: Name
@@ -214,7 +226,7 @@ class EvidenceCreate(Struct):
 
 
 class EvidenceAmendment(Struct):
-    description: Annotated[str, Meta(min_length=1, max_length=10_000)]
+    description: Description
     reason: Reason
 
 
@@ -233,6 +245,14 @@ class Evidence(msgspec.Struct):
     authorisation_id: UUID | None
     registered_at: datetime
     registered_by: ActorOut
+    files: list[EvidenceFileOut] = msgspec.field(default_factory=list)
+    holding_country: str = ""
+    custodian_id: UUID | None = None
+    awaiting_receipt_by: UUID | None = None
+    seal_number: str | None = None
+    location: str | None = None
+    disposal: str | None = None
+    integrity_violated: bool = False
 
 
 class EvidenceSummary(msgspec.Struct):
@@ -245,6 +265,123 @@ class EvidenceSummary(msgspec.Struct):
     registered_at: datetime
     authorisation_id: UUID | None
     version: int
+    custody_status: str = "no custodian"
+    custodian_id: UUID | None = None
+    holding_country: str = ""
+    integrity: str = "no files"
+    custody_defects: int = 0
+
+
+# -- evidence files and custody ---------------------------------------------------------------
+
+Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="SHA-256, lowercase hex")]
+
+
+class EvidenceFileOut(msgspec.Struct):
+    id: UUID
+    name: str
+    media_type: str
+    sha256: str
+    size: int
+    integrity: str
+
+
+class EvidenceFileStored(msgspec.Struct):
+    """The answer to an upload: the file as recorded, and the item's new version."""
+
+    evidence_id: UUID
+    version: int
+    file: EvidenceFileOut
+
+
+class CollectionCreate(Struct):
+    place: Name
+    note: Text = ""
+    occurred_at: Instant | None = None
+
+
+class SealCreate(Struct):
+    seal_number: Name
+    occurred_at: Instant | None = None
+
+
+class HandoverCreate(Struct):
+    recipient_id: Annotated[UUID, Meta(description="the member who is to receive the item")]
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class TransferCreate(Struct):
+    country: Annotated[PartyCode, Meta(description="the party of the JIT that takes the item")]
+    recipient_id: Annotated[UUID, Meta(description="the member of that party who receives it")]
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class ReceiptCreate(Struct):
+    seal_condition: SealCondition
+    seal_number: Annotated[str, Meta(max_length=200, pattern=NO_NUL)] = ""
+    packaging: Annotated[Text, Meta(description="the state of the packaging on arrival")] = ""
+    occurred_at: Instant | None = None
+
+
+class StorageCreate(Struct):
+    location: Name
+    occurred_at: Instant | None = None
+
+
+class ReturnCreate(Struct):
+    returned_to: Name
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class DestructionCreate(Struct):
+    method: Name
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class FileVerification(msgspec.Struct):
+    file_id: UUID
+    name: str
+    expected_sha256: str
+    integrity: str
+
+
+class VerificationOut(msgspec.Struct):
+    evidence_id: UUID
+    version: int
+    files: list[FileVerification]
+
+
+class CustodyDefect(msgspec.Struct):
+    code: str
+    message: str
+    version: int | None = None
+
+
+class CustodyEntry(msgspec.Struct):
+    version: int
+    kind: str
+    actor_id: UUID
+    actor_country: str
+    actor_role: str
+    occurred_at: datetime
+    recorded_at: datetime
+    custodian_id: UUID | None
+    details: dict[str, Any]
+
+
+class CustodyChain(msgspec.Struct):
+    evidence_id: UUID
+    version: int
+    status: str
+    custodian_id: UUID | None
+    holding_country: str
+    integrity: str
+    defects: list[CustodyDefect]
+    entries: list[CustodyEntry]
 
 
 # -- tasks ----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.authorisation import LegalAuthorisation
-from domain.evidence import EvidenceItem
+from domain.evidence import EvidenceFile, EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor
@@ -47,6 +47,25 @@ def evidence_view(e: EvidenceItem) -> schemas.Evidence:
         authorisation_id=e.authorisation_id,
         registered_at=e.created_on,
         registered_by=actor_view(e.registered_by),
+        files=[evidence_file_view(f) for f in e.files.values()],
+        holding_country=e.holding_country,
+        custodian_id=e.custodian_id,
+        awaiting_receipt_by=e.handover.recipient_id if e.handover else None,
+        seal_number=e.seal_number,
+        location=e.location,
+        disposal=e.disposal,
+        integrity_violated=e.integrity_violated,
+    )
+
+
+def evidence_file_view(f: EvidenceFile) -> schemas.EvidenceFileOut:
+    return schemas.EvidenceFileOut(
+        id=f.file_id,
+        name=f.name,
+        media_type=f.media_type,
+        sha256=f.sha256,
+        size=f.size,
+        integrity=f.integrity,
     )
 
 

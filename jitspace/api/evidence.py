@@ -1,0 +1,472 @@
+"""Evidence items of one investigation: the register, files, custody and integrity."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.response import Stream
+
+from domain.evidence import EvidenceItem
+from jitspace.api.dependencies import (
+    CurrentUser,
+    RuntimeDep,
+    expected_version,
+    in_thread,
+    reported_time,
+)
+from jitspace.api.downloads import byte_range, content_disposition
+from jitspace.api.investigations import IfMatch
+from jitspace.api.records import BASE, _readable
+from jitspace.api.responses import with_etag
+from jitspace.api.schemas import (
+    CollectionCreate,
+    CustodyChain,
+    DestructionCreate,
+    Evidence,
+    EvidenceAmendment,
+    EvidenceCreate,
+    EvidenceFileStored,
+    EvidenceSummary,
+    FileVerification,
+    HandoverCreate,
+    ReceiptCreate,
+    ReturnCreate,
+    SealCreate,
+    StorageCreate,
+    TransferCreate,
+    VerificationOut,
+)
+from jitspace.api.views import evidence_file_view, evidence_view
+from jitspace.blobs import TooLarge
+from jitspace.uploads import upload_evidence_file
+
+FileName = Annotated[
+    str,
+    QueryParameter(
+        min_length=1,
+        max_length=255,
+        pattern=r"^[^\x00-\x1f/\\]+$",
+        description="the file's name, as it was acquired (no path)",
+    ),
+]
+DeclaredSha256 = Annotated[
+    str | None,
+    HeaderParameter(
+        name="X-Content-SHA256",
+        pattern="^[0-9a-fA-F]{64}$",
+        description="the SHA-256 you computed; if the bytes received differ: 422, nothing kept",
+    ),
+]
+MediaType = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Content-Type",
+        pattern=r"^[\w.+-]+/[\w.+-]+\s*(;.*)?$",
+        max_length=200,
+        description="the file's media type",
+    ),
+]
+Purpose = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=1,
+        max_length=2_000,
+        pattern=r"^[^\x00]*\S[^\x00]*$",
+        description="why you download the file: it is recorded in the chain of custody",
+    ),
+]
+RangeHeader = Annotated[str | None, HeaderParameter(name="Range", description="bytes=first-last")]
+
+
+class EvidenceController(Controller):
+    path = f"{BASE}/evidence"
+    tags = ["evidence"]
+
+    @get("/")
+    async def register(
+        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
+    ) -> list[EvidenceSummary]:
+        """The investigation's evidence register, with each item's custody status."""
+        await _readable(runtime, user, investigation_id)
+        return await runtime.queries.evidence_register(investigation_id)
+
+    @post("/")
+    async def register_item(
+        self,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[EvidenceCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+    ) -> Response[Evidence]:
+        """Register an item collected by your party."""
+        item = await in_thread(
+            runtime.app.register_evidence,
+            user.user_id,
+            investigation_id,
+            reference=data.reference,
+            kind=data.kind,
+            description=data.description,
+            occurred_at=reported_time(data.occurred_at),
+            collected_by=data.collected_by,
+            place=data.place,
+            method=data.method,
+            authorisation_id=data.authorisation_id,
+        )
+        return with_etag(evidence_view(item), 201)
+
+    @get("/{evidence_id:uuid}")
+    async def read(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+    ) -> Response[Evidence]:
+        item = await in_thread(
+            runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
+        )
+        return with_etag(evidence_view(item))
+
+    @post("/{evidence_id:uuid}/description", status_code=200)
+    async def amend_description(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[EvidenceAmendment],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        item = await in_thread(
+            runtime.app.amend_evidence_description,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            data.description,
+            data.reason,
+        )
+        return with_etag(evidence_view(item))
+
+    # -- files ----------------------------------------------------------------------------
+
+    @post("/{evidence_id:uuid}/files", request_max_body_size=None)
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        name: FileName,
+        content_type: MediaType = None,
+        declared_sha256: DeclaredSha256 = None,
+    ) -> Response[EvidenceFileStored]:
+        """Attach a file: send its bytes as the request body (streamed, any size up to the
+        limit). The item records the file once the store holds all of it."""
+        limit = runtime.settings.max_upload_bytes
+        if request.content_length is not None and request.content_length > limit:
+            raise TooLarge(f"the file is larger than the limit of {limit} bytes", field="body")
+        item, file = await upload_evidence_file(
+            runtime,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            request.stream(),
+            name=name,
+            media_type=(content_type or "application/octet-stream").split(";")[0].strip(),
+            declared_sha256=declared_sha256.lower() if declared_sha256 else None,
+        )
+        stored = EvidenceFileStored(
+            evidence_id=item.id, version=item.version, file=evidence_file_view(file)
+        )
+        return with_etag(stored, 201)
+
+    @get("/{evidence_id:uuid}/files/{file_id:uuid}/content")
+    async def download(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        file_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        purpose: Purpose = None,
+        range_header: RangeHeader = None,
+    ) -> Stream:
+        """Download a file, whole or a byte range. Every download is recorded, with the
+        purpose you state, before the first byte is sent."""
+        if purpose is None:
+            raise ValidationException(
+                "every download is recorded with its purpose: state it",
+                extra=[{"key": "purpose", "message": "state why you download the file"}],
+            )
+        item = await in_thread(
+            runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
+        )
+        size = item.check_file(file_id).size
+        wanted = byte_range(range_header, size)
+        first, last = wanted or (0, size - 1)
+        file = await in_thread(
+            runtime.app.record_evidence_access,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            file_id,
+            purpose=purpose,
+            first_byte=first,
+            last_byte=last,
+        )
+        length = last - first + 1
+        chunks = await in_thread(runtime.blobs.read, file.storage_key, first, length)
+        headers = {
+            "Content-Disposition": content_disposition(file.name),
+            "Content-Length": str(length),
+            "Accept-Ranges": "bytes",
+            "Digest": f"sha-256={file.sha256}",
+            "X-Content-SHA256": file.sha256,
+        }
+        if wanted is not None:
+            headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+        return Stream(
+            chunks,
+            status_code=206 if wanted is not None else 200,
+            media_type=file.media_type,
+            headers=headers,
+        )
+
+    @post("/{evidence_id:uuid}/verification", status_code=200)
+    async def verify(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+    ) -> Response[VerificationOut]:
+        """Re-hash every stored file of the item; each result is recorded (a mismatch as an
+        integrity violation)."""
+        item = await in_thread(
+            runtime.app.verify_evidence_files,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            runtime.blobs,
+        )
+        return with_etag(
+            VerificationOut(
+                evidence_id=item.id,
+                version=item.version,
+                files=[
+                    FileVerification(
+                        file_id=f.file_id,
+                        name=f.name,
+                        expected_sha256=f.sha256,
+                        integrity=f.integrity,
+                    )
+                    for f in item.files.values()
+                ],
+            )
+        )
+
+    # -- custody --------------------------------------------------------------------------
+
+    @get("/{evidence_id:uuid}/custody")
+    async def custody(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+    ) -> CustodyChain:
+        """The chain of custody: every step, the custodian after it, and its defects."""
+        await in_thread(
+            runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
+        )
+        await runtime.queries.caught_up(investigation_id)
+        chain = await runtime.queries.custody_chain(investigation_id, evidence_id)
+        if chain is None:
+            raise NotFoundException("the chain of custody of this item is not built yet")
+        return chain
+
+    @post("/{evidence_id:uuid}/custody/collection", status_code=200)
+    async def collect(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[CollectionCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """You took the item into custody when it was collected."""
+        item = await in_thread(
+            runtime.app.record_evidence_collection,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            place=data.place,
+            note=data.note,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(evidence_view(item))
+
+    @post("/{evidence_id:uuid}/custody/seal", status_code=200)
+    async def seal(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[SealCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        item = await in_thread(
+            runtime.app.seal_evidence,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            seal_number=data.seal_number,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(evidence_view(item))
+
+    @post("/{evidence_id:uuid}/custody/handover", status_code=200)
+    async def hand_over(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[HandoverCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """Hand the item you hold to another member; it is theirs once they receive it."""
+        item = await in_thread(
+            runtime.app.hand_over_evidence,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            recipient_id=data.recipient_id,
+            reason=data.reason,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(evidence_view(item))
+
+    @post("/{evidence_id:uuid}/custody/transfer", status_code=200)
+    async def transfer(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[TransferCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """Transfer the item you hold to another party of the JIT, to one of its members."""
+        item = await in_thread(
+            runtime.app.transfer_evidence_to_party,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            country=data.country,
+            recipient_id=data.recipient_id,
+            reason=data.reason,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(evidence_view(item))
+
+    @post("/{evidence_id:uuid}/custody/receipt", status_code=200)
+    async def receive(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[ReceiptCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """Receive an item handed to you, with the state of its seal and packaging."""
+        item = await in_thread(
+            runtime.app.receive_evidence,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            seal_condition=data.seal_condition,
+            seal_number=data.seal_number,
+            packaging=data.packaging,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(evidence_view(item))
+
+    @post("/{evidence_id:uuid}/custody/storage", status_code=200)
+    async def store(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[StorageCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        item = await in_thread(
+            runtime.app.store_evidence,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            location=data.location,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(evidence_view(item))
+
+    @post("/{evidence_id:uuid}/custody/return", status_code=200)
+    async def return_item(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[ReturnCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        item = await in_thread(
+            runtime.app.return_evidence,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            returned_to=data.returned_to,
+            reason=data.reason,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(evidence_view(item))
+
+    @post("/{evidence_id:uuid}/custody/destruction", status_code=200)
+    async def destroy(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[DestructionCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        item = await in_thread(
+            runtime.app.destroy_evidence,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            method=data.method,
+            reason=data.reason,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(evidence_view(item))

@@ -1,0 +1,60 @@
+"""Uploading an evidence file: stream it into the blob store, then record it.
+
+The order is what makes the record trustworthy: the caller is checked first (nothing is
+stored for a non-member), the store then holds the whole file before the item records it,
+and if the record fails the stored file is removed again. Only a recorded file is put
+under legal hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from functools import partial
+from uuid import UUID
+
+from anyio import to_thread
+
+from domain.evidence import EvidenceFile, EvidenceItem
+from jitspace.blobs.receiving import store_stream
+from jitspace.runtime import Runtime
+
+
+async def upload_evidence_file(
+    runtime: Runtime,
+    user_id: UUID,
+    investigation_id: UUID,
+    evidence_id: UUID,
+    body: AsyncIterator[bytes],
+    *,
+    name: str,
+    media_type: str,
+    declared_sha256: str | None,
+) -> tuple[EvidenceItem, EvidenceFile]:
+    app, blobs = runtime.app, runtime.blobs
+    await to_thread.run_sync(
+        partial(app.part_for, user_id, investigation_id, EvidenceItem, evidence_id)
+    )
+    blob = await store_stream(
+        blobs,
+        body,
+        max_bytes=runtime.settings.max_upload_bytes,
+        declared_sha256=declared_sha256,
+    )
+    try:
+        recorded = await to_thread.run_sync(
+            partial(
+                app.attach_evidence_file,
+                user_id,
+                investigation_id,
+                evidence_id,
+                name=name,
+                media_type=media_type,
+                blob=blob,
+            )
+        )
+    except BaseException:
+        if blob.fresh:  # an existing file (same content) may belong to another record
+            await to_thread.run_sync(blobs.discard, blob.key)
+        raise
+    await to_thread.run_sync(blobs.protect, blob.key)
+    return recorded

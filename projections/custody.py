@@ -1,0 +1,432 @@
+"""The chain of custody of each evidence item, with its defects flagged.
+
+For each item: its custody history in order (who acted, when it happened, when it was
+recorded, and who held the item after each step) and the defects a lawyer must see:
+
+- `handover-not-received` (CU-02): a handover or transfer whose recipient never recorded
+  the receipt;
+- `no-custodian` (CU-01): no custodian on record since the collection, custody taken up
+  more than CUSTODY_GAP after it, or an item in transit longer than CUSTODY_GAP;
+- `access-by-non-member` (CU-04): a file downloaded by someone who was not a member of the
+  investigation at that moment, as membership stands in the log (a removal back-dated to
+  before the download makes it one);
+- `hash-not-verified` (IN-02): a file never re-hashed since it was attached or since the
+  item last changed hands;
+- `hash-mismatch` (IN-02): a re-hash that did not match: an integrity violation;
+- `seal-broken` (CU-03): a recipient found the seal broken or missing, or a number other
+  than the one sealed.
+
+Defects are recomputed, in the transaction that records each event, from the item's
+history and the investigation's membership periods; the result is stored with the item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.projection import Projection
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL
+
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+
+# longest stretch an item may spend with no custodian (collection to custody, transit)
+CUSTODY_GAP = timedelta(hours=24)
+
+TABLES = (
+    """CREATE TABLE IF NOT EXISTS rm_custody_history (
+        evidence_id uuid NOT NULL, version bigint NOT NULL, investigation_id uuid NOT NULL,
+        kind text NOT NULL, actor_id uuid NOT NULL, actor_country text NOT NULL,
+        actor_role text NOT NULL, occurred_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL, details jsonb NOT NULL,
+        PRIMARY KEY (evidence_id, version))""",
+    """CREATE TABLE IF NOT EXISTS rm_custody_members (
+        investigation_id uuid NOT NULL, user_id uuid NOT NULL, joined_at timestamptz NOT NULL,
+        left_at timestamptz, PRIMARY KEY (investigation_id, user_id, joined_at))""",
+    """CREATE TABLE IF NOT EXISTS rm_custody_items (
+        evidence_id uuid PRIMARY KEY, investigation_id uuid NOT NULL,
+        status text NOT NULL, custodian_id uuid, holding_country text NOT NULL,
+        integrity text NOT NULL, defect_count int NOT NULL, chain jsonb NOT NULL,
+        version bigint NOT NULL)""",
+    "CREATE INDEX IF NOT EXISTS rm_custody_items_inv_idx ON rm_custody_items (investigation_id)",
+)
+
+# the item's events that make up its custody history (a description amendment does not)
+CUSTODY_EVENTS = (
+    EvidenceItem.Registered,
+    EvidenceItem.FileAttached,
+    EvidenceItem.Collected,
+    EvidenceItem.Sealed,
+    EvidenceItem.HandedOver,
+    EvidenceItem.TransferredToParty,
+    EvidenceItem.Received,
+    EvidenceItem.Stored,
+    EvidenceItem.Accessed,
+    EvidenceItem.IntegrityVerified,
+    EvidenceItem.IntegrityViolated,
+    EvidenceItem.Returned,
+    EvidenceItem.Destroyed,
+)
+_ENVELOPE = frozenset(
+    {"originator_id", "originator_version", "timestamp", "investigation_id", "actor"}
+)
+
+
+# -- the chain, computed from the history (pure) ---------------------------------------------
+
+
+class Defect(msgspec.Struct):
+    code: str
+    message: str
+    version: int | None = None  # the step at fault, if one is
+
+
+class Entry(msgspec.Struct):
+    version: int
+    kind: str
+    actor_id: UUID
+    actor_country: str
+    actor_role: str
+    occurred_at: datetime
+    recorded_at: datetime
+    custodian_id: UUID | None  # who held the item after this step
+    details: dict[str, Any]
+
+
+class Chain(msgspec.Struct):
+    status: str  # no custodian | held | in transit | returned | destroyed
+    custodian_id: UUID | None
+    holding_country: str
+    integrity: str  # no files | unverified | verified | violated
+    entries: list[Entry]
+    defects: list[Defect]
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stored history row."""
+
+    version: int
+    kind: str
+    actor_id: UUID
+    actor_country: str
+    actor_role: str
+    occurred_at: datetime
+    recorded_at: datetime
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Membership:
+    user_id: UUID
+    joined_at: datetime
+    left_at: datetime | None
+
+    def covers(self, user_id: UUID, moment: datetime) -> bool:
+        return (
+            self.user_id == user_id
+            and self.joined_at <= moment
+            and (self.left_at is None or moment < self.left_at)
+        )
+
+
+def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
+    custodian: UUID | None = None
+    status = "no custodian"
+    holding_country = ""
+    sealed: str | None = None
+    handover: Step | None = None
+    last_hand_change = 0
+    files: dict[str, int] = {}  # file id -> version attached
+    verified: dict[str, int] = {}  # file id -> version of the last matching re-hash
+    violated: set[str] = set()
+    collected_at: datetime | None = None
+    entries: list[Entry] = []
+    defects: list[Defect] = []
+
+    for step in steps:
+        d = step.details
+        if step.kind == "Registered":
+            holding_country = d["country"]
+            collected_at = step.occurred_at
+        elif step.kind == "Collected":
+            custodian, status = step.actor_id, "held"
+            if collected_at and step.occurred_at - collected_at > CUSTODY_GAP:
+                defects.append(
+                    Defect(
+                        "no-custodian",
+                        f"no custodian from the collection ({collected_at.isoformat()}) until "
+                        f"custody was taken up ({step.occurred_at.isoformat()})",
+                        step.version,
+                    )
+                )
+        elif step.kind == "Sealed":
+            sealed = d["seal_number"]
+        elif step.kind in ("HandedOver", "TransferredToParty"):
+            handover, custodian, status = step, None, "in transit"
+        elif step.kind == "Received":
+            if handover is not None:
+                if step.occurred_at - handover.occurred_at > CUSTODY_GAP:
+                    defects.append(
+                        Defect(
+                            "no-custodian",
+                            f"in transit with no custodian from {handover.occurred_at.isoformat()}"
+                            f" to {step.occurred_at.isoformat()}",
+                            step.version,
+                        )
+                    )
+                if handover.kind == "TransferredToParty":
+                    holding_country = handover.details["country"]
+            custodian, status, handover = step.actor_id, "held", None
+            last_hand_change = step.version
+            defects.extend(_seal_defects(step, sealed))
+        elif step.kind in ("Returned", "Destroyed"):
+            custodian, status = None, "returned" if step.kind == "Returned" else "destroyed"
+        elif step.kind == "FileAttached":
+            files[d["file_id"]] = step.version
+        elif step.kind == "IntegrityVerified":
+            verified[d["file_id"]] = step.version
+        elif step.kind == "IntegrityViolated":
+            violated.add(d["file_id"])
+            found = d.get("found_sha256") or "nothing (the file is gone)"
+            defects.append(
+                Defect(
+                    "hash-mismatch",
+                    f"file {d['file_id']} re-hashed to {found}, not {d['expected_sha256']}",
+                    step.version,
+                )
+            )
+        elif step.kind == "Accessed" and not any(
+            m.covers(step.actor_id, step.occurred_at) for m in members
+        ):
+            defects.append(
+                Defect(
+                    "access-by-non-member",
+                    f"file {d['file_id']} downloaded at {step.occurred_at.isoformat()} by "
+                    f"{step.actor_id}, who was not a member of the investigation then",
+                    step.version,
+                )
+            )
+        entries.append(
+            Entry(
+                version=step.version,
+                kind=step.kind,
+                actor_id=step.actor_id,
+                actor_country=step.actor_country,
+                actor_role=step.actor_role,
+                occurred_at=step.occurred_at,
+                recorded_at=step.recorded_at,
+                custodian_id=custodian,
+                details=d,
+            )
+        )
+
+    if handover is not None:
+        defects.append(
+            Defect(
+                "handover-not-received",
+                f"handed over to {handover.details['recipient_id']} on "
+                f"{handover.occurred_at.isoformat()}: no receipt on record",
+                handover.version,
+            )
+        )
+    if collected_at is not None and not any(s.kind == "Collected" for s in steps):
+        defects.append(
+            Defect(
+                "no-custodian",
+                f"no custodian on record since the collection ({collected_at.isoformat()})",
+            )
+        )
+    for file_id, attached in files.items():
+        last = verified.get(file_id)
+        if file_id in violated:
+            continue
+        if last is None or last < max(attached, last_hand_change):
+            since = "it was attached" if last is None else "the item last changed hands"
+            defects.append(
+                Defect("hash-not-verified", f"file {file_id} not re-hashed since {since}")
+            )
+    integrity = (
+        "no files"
+        if not files
+        else "violated"
+        if violated
+        else "verified"
+        if all(f in verified for f in files)
+        else "unverified"
+    )
+    return Chain(status, custodian, holding_country, integrity, entries, defects)
+
+
+def _seal_defects(received: Step, sealed: str | None) -> list[Defect]:
+    d = received.details
+    if d["seal_condition"] == "broken":
+        return [Defect("seal-broken", "the recipient found the seal broken", received.version)]
+    if sealed is None:
+        return []
+    if d["seal_condition"] == "absent":
+        return [
+            Defect(
+                "seal-broken",
+                f"sealed as {sealed!r}, but the recipient found no seal",
+                received.version,
+            )
+        ]
+    if d["seal_number"] != sealed:
+        return [
+            Defect(
+                "seal-broken",
+                f"sealed as {sealed!r}, received with seal {d['seal_number']!r}",
+                received.version,
+            )
+        ]
+    return []
+
+
+# -- the projection --------------------------------------------------------------------------
+
+
+class CustodyView(PostgresTrackingRecorder):
+    """The custody tables, written together with the tracking position."""
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
+
+    def apply(
+        self,
+        statements: list[tuple[str, tuple[Any, ...]]],
+        tracking: Tracking,
+        *,
+        evidence_id: UUID | None = None,
+        investigation_id: UUID | None = None,
+    ) -> None:
+        """Run the statements, then recompute the chains they touch, in one transaction."""
+        with self.datastore.transaction(commit=True) as curs:
+            for sql, params in statements:
+                curs.execute(sql, params, prepare=True)
+            if evidence_id is not None:
+                _refresh(curs, [evidence_id])
+            elif investigation_id is not None:
+                curs.execute(
+                    "SELECT evidence_id FROM rm_custody_items WHERE investigation_id = %s",
+                    (investigation_id,),
+                )
+                _refresh(curs, [row["evidence_id"] for row in curs.fetchall()])
+            self._insert_tracking(curs, tracking)
+
+
+def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID]) -> None:
+    for evidence_id in evidence_ids:
+        curs.execute(
+            "SELECT * FROM rm_custody_history WHERE evidence_id = %s ORDER BY version",
+            (evidence_id,),
+        )
+        rows = curs.fetchall()
+        if not rows:
+            continue
+        steps = [
+            Step(
+                version=r["version"],
+                kind=r["kind"],
+                actor_id=r["actor_id"],
+                actor_country=r["actor_country"],
+                actor_role=r["actor_role"],
+                occurred_at=r["occurred_at"],
+                recorded_at=r["recorded_at"],
+                details=r["details"],
+            )
+            for r in rows
+        ]
+        investigation_id = rows[0]["investigation_id"]
+        curs.execute(
+            "SELECT user_id, joined_at, left_at FROM rm_custody_members "
+            "WHERE investigation_id = %s",
+            (investigation_id,),
+        )
+        members = [Membership(r["user_id"], r["joined_at"], r["left_at"]) for r in curs.fetchall()]
+        chain = chain_of(steps, members)
+        curs.execute(
+            "INSERT INTO rm_custody_items VALUES (%s,%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
+            "ON CONFLICT (evidence_id) DO UPDATE SET status = EXCLUDED.status, "
+            "custodian_id = EXCLUDED.custodian_id, holding_country = EXCLUDED.holding_country, "
+            "integrity = EXCLUDED.integrity, defect_count = EXCLUDED.defect_count, "
+            "chain = EXCLUDED.chain, version = EXCLUDED.version",
+            (
+                evidence_id,
+                investigation_id,
+                chain.status,
+                chain.custodian_id,
+                chain.holding_country,
+                chain.integrity,
+                len(chain.defects),
+                msgspec.json.encode(chain).decode(),
+                steps[-1].version,
+            ),
+        )
+
+
+class CustodyChains(Projection[CustodyView]):
+    name = "custody"
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        e = domain_event
+        if isinstance(e, Investigation.MemberAdded):
+            self.view.apply(
+                [
+                    (
+                        "INSERT INTO rm_custody_members VALUES (%s,%s,%s,NULL) "
+                        "ON CONFLICT DO NOTHING",
+                        (e.originator_id, e.member.user_id, e.occurred_at),
+                    )
+                ],
+                tracking,
+                investigation_id=e.originator_id,
+            )
+        elif isinstance(e, Investigation.MemberRemoved):
+            self.view.apply(
+                [
+                    (
+                        "UPDATE rm_custody_members SET left_at = %s WHERE investigation_id = %s "
+                        "AND user_id = %s AND left_at IS NULL",
+                        (e.occurred_at, e.originator_id, e.user_id),
+                    )
+                ],
+                tracking,
+                investigation_id=e.originator_id,
+            )
+        elif isinstance(e, CUSTODY_EVENTS):
+            details = {k: v for k, v in vars(e).items() if k not in _ENVELOPE}
+            occurred_at = details.pop("occurred_at", e.timestamp)
+            self.view.apply(
+                [
+                    (
+                        "INSERT INTO rm_custody_history VALUES "
+                        "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::jsonb) ON CONFLICT DO NOTHING",
+                        (
+                            e.originator_id,
+                            e.originator_version,
+                            e.investigation_id,
+                            type(e).__name__,
+                            e.actor.user_id,
+                            e.actor.country,
+                            e.actor.role.value,
+                            occurred_at,
+                            e.timestamp,
+                            msgspec.json.encode(details).decode(),
+                        ),
+                    )
+                ],
+                tracking,
+                evidence_id=e.originator_id,
+            )
+        else:
+            self.view.apply([], tracking)

@@ -1,0 +1,249 @@
+"""Evidence files: uploaded once, streamed, downloaded on record, re-hashed on demand.
+
+Every test runs against both stores: the content-addressed directory (the embedded
+default) and a real S3 server over HTTP, driven by the production minio adapter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from minio import Minio
+
+from jitspace.settings import Settings
+from tests.conftest import MAX_UPLOAD_BYTES, S3_BUCKET
+from tests.storage import BreakingProxy, object_keys, s3_client, stored_files
+from tests.support import Jit, People, Person, ServerThread, log_of, open_investigation
+
+
+@dataclass
+class Store:
+    kind: str
+    url: str
+    settings: Settings | None = None
+    client: Minio | None = None
+
+    def contents(self) -> set[str]:
+        """Everything the store holds, including what failed uploads left behind."""
+        if self.client is not None:
+            incomplete = self.client._list_multipart_uploads(S3_BUCKET, prefix="evidence/")
+            return object_keys(self.client, S3_BUCKET) | {
+                f"incomplete:{u.object_name}" for u in incomplete.uploads
+            }
+        assert self.settings is not None
+        return stored_files(self.settings.data_dir / "blobs")
+
+    def tamper(self, key: str, data: bytes) -> None:
+        """Alter a stored file behind JITspace's back."""
+        if self.client is not None:
+            import io
+
+            self.client.put_object(S3_BUCKET, key, io.BytesIO(data), len(data))
+            return
+        assert self.settings is not None
+        path = self.settings.data_dir / "blobs" / "sha256" / key[7:9] / key[7:]
+        path.chmod(stat.S_IWUSR | stat.S_IRUSR)
+        path.write_bytes(data)
+
+
+@pytest.fixture(params=["directory", "s3"])
+def store(
+    request: pytest.FixtureRequest, server: ServerThread, settings: Settings, moto_endpoint: str
+) -> Store:
+    if request.param == "directory":
+        return Store("directory", server.url, settings=settings)
+    s3_server: ServerThread = request.getfixturevalue("s3_server")
+    return Store("s3", s3_server.url, client=s3_client(moto_endpoint))
+
+
+@pytest.fixture
+def team(store: Store, database_url: str, server: ServerThread) -> Iterator[Jit]:
+    people = People(store.url, database_url)
+    yield open_investigation(people)
+    for person in people.made:
+        person.client.close()
+
+
+def register_item(person: Person, jit: Jit, reference: str = "BE-IMG-1") -> dict[str, Any]:
+    created = person.post(
+        jit.path("/evidence"),
+        json={
+            "reference": reference,
+            "kind": "forensic_image",
+            "description": "image of the seized laptop",
+            "occurred_at": "2024-05-03T07:30:00+02:00",
+            "collected_by": "S. Peeters",
+            "place": "Brussels",
+            "method": "seizure",
+        },
+    )
+    assert created.status_code == 201, created.text
+    item: dict[str, Any] = created.json()
+    return item
+
+
+def upload(
+    person: Person, jit: Jit, item_id: str, data: bytes, name: str = "laptop.E01", **headers: str
+) -> Any:
+    return person.post(
+        jit.path(f"/evidence/{item_id}/files"),
+        params={"name": name},
+        content=data,
+        headers={"Content-Type": "application/octet-stream", **headers},
+    )
+
+
+def test_an_uploaded_file_is_recorded_with_its_hash_and_downloaded_on_record(
+    team: Jit, store: Store
+) -> None:
+    # Given an item, when the investigator uploads its image (several parts on S3)
+    item = register_item(team.investigator, team)
+    data = os.urandom(11 * 1024 * 1024 + 123)
+    sha256 = hashlib.sha256(data).hexdigest()
+    response = upload(team.investigator, team, item["id"], data, **{"X-Content-SHA256": sha256})
+    assert response.status_code == 201, response.text
+    file = response.json()["file"]
+    # then the item records the file with the hash and size computed as it flowed
+    assert (file["sha256"], file["size"]) == (sha256, len(data))
+    read = team.leader.get(team.path(f"/evidence/{item['id']}")).json()
+    assert [f["id"] for f in read["files"]] == [file["id"]]
+    # when the leader downloads it, stating why
+    content = team.path(f"/evidence/{item['id']}/files/{file['id']}/content")
+    got = team.leader.get(content, params={"purpose": "prepare the analysis"})
+    # then they get the same bytes, and the download is on record
+    assert got.status_code == 200
+    assert got.content == data
+    assert got.headers["content-disposition"].startswith('attachment; filename="laptop.E01"')
+    last = log_of(team.leader, team.id)[-1]
+    assert last["type"] == "EvidenceItem.Accessed"
+    assert last["actor"]["user_id"] == str(team.leader.user_id)
+    assert last["data"]["purpose"] == "prepare the analysis"
+    assert last["data"]["file_id"] == file["id"]
+
+
+def test_a_range_of_a_file_is_downloaded_and_recorded(team: Jit, store: Store) -> None:
+    item = register_item(team.investigator, team)
+    data = os.urandom(300_000)
+    file = upload(team.investigator, team, item["id"], data).json()["file"]
+    content = team.path(f"/evidence/{item['id']}/files/{file['id']}/content")
+    part = team.legal.get(
+        content, params={"purpose": "check the header"}, headers={"Range": "bytes=100-199"}
+    )
+    assert part.status_code == 206
+    assert part.content == data[100:200]
+    assert part.headers["content-range"] == f"bytes 100-199/{len(data)}"
+    tail = team.legal.get(content, params={"purpose": "x"}, headers={"Range": "bytes=-10"})
+    assert tail.content == data[-10:]
+    outside = team.legal.get(content, params={"purpose": "x"}, headers={"Range": "bytes=999999-"})
+    assert outside.status_code == 416
+    assert outside.headers["content-range"] == f"bytes */{len(data)}"
+    accesses = [e for e in log_of(team.legal, team.id) if e["type"] == "EvidenceItem.Accessed"]
+    assert [(e["data"]["first_byte"], e["data"]["last_byte"]) for e in accesses] == [
+        (100, 199),
+        (len(data) - 10, len(data) - 1),
+    ]
+
+
+def test_a_download_without_a_purpose_is_refused_and_not_recorded(
+    team: Jit, store: Store
+) -> None:
+    item = register_item(team.investigator, team)
+    file = upload(team.investigator, team, item["id"], b"ledger").json()["file"]
+    before = len(log_of(team.leader, team.id))
+    content = team.path(f"/evidence/{item['id']}/files/{file['id']}/content")
+    for params in ({}, {"purpose": "   "}):
+        refused = team.leader.get(content, params=params)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["errors"][0]["field"] == "purpose"
+    assert len(log_of(team.leader, team.id)) == before
+
+
+def test_an_item_holds_several_files(team: Jit, store: Store) -> None:
+    item = register_item(team.investigator, team)
+    image = upload(team.investigator, team, item["id"], os.urandom(5000), "disk.E01")
+    log = upload(team.investigator, team, item["id"], b"acquired with FTK 4.7", "acq.log")
+    assert (image.status_code, log.status_code) == (201, 201)
+    read = team.leader.get(team.path(f"/evidence/{item['id']}")).json()
+    assert [f["name"] for f in read["files"]] == ["disk.E01", "acq.log"]
+
+
+def test_outsiders_neither_upload_nor_download(team: Jit, store: Store) -> None:
+    item = register_item(team.investigator, team)
+    file = upload(team.investigator, team, item["id"], b"statement").json()["file"]
+    before = store.contents()
+    assert upload(team.outsider, team, item["id"], b"planted").status_code == 404
+    content = team.path(f"/evidence/{item['id']}/files/{file['id']}/content")
+    assert team.outsider.get(content, params={"purpose": "curious"}).status_code == 404
+    assert store.contents() == before
+
+
+def test_a_wrong_declared_hash_keeps_nothing(team: Jit, store: Store) -> None:
+    item = register_item(team.investigator, team)
+    before = store.contents()
+    data = os.urandom(7 * 1024 * 1024)
+    wrong = hashlib.sha256(b"something else").hexdigest()
+    response = upload(team.investigator, team, item["id"], data, **{"X-Content-SHA256": wrong})
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"] == "X-Content-SHA256"
+    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
+    assert store.contents() == before
+
+
+def test_a_file_over_the_limit_is_refused_and_nothing_kept(team: Jit, store: Store) -> None:
+    item = register_item(team.investigator, team)
+    before = store.contents()
+    too_big = b"\0" * (MAX_UPLOAD_BYTES + 1)
+    assert upload(team.investigator, team, item["id"], too_big).status_code == 413
+
+    def unannounced() -> Iterator[bytes]:  # no Content-Length: the limit holds as bytes flow
+        for _ in range(MAX_UPLOAD_BYTES // (1024 * 1024) + 1):
+            yield b"\0" * (1024 * 1024)
+
+    assert upload(team.investigator, team, item["id"], unannounced()).status_code == 413  # type: ignore[arg-type]
+    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
+    assert store.contents() == before
+
+
+def test_a_file_altered_in_the_store_is_detected_and_recorded_as_a_violation(
+    team: Jit, store: Store
+) -> None:
+    # Given an uploaded file that verifies
+    item = register_item(team.investigator, team)
+    file = upload(team.investigator, team, item["id"], b"original bytes").json()["file"]
+    verify = team.path(f"/evidence/{item['id']}/verification")
+    assert team.legal.post(verify).json()["files"][0]["integrity"] == "verified"
+    # when someone alters it directly in the store, and the legal advisor verifies again
+    read = team.leader.get(team.path(f"/evidence/{item['id']}")).json()
+    key = _storage_key(team, item["id"], file["id"])
+    store.tamper(key, b"altered bytes")
+    result = team.legal.post(verify)
+    # then the mismatch is recorded as an integrity violation, never repaired
+    assert result.status_code == 200
+    assert result.json()["files"][0]["integrity"] == "violated"
+    last = log_of(team.legal, team.id)[-1]
+    assert last["type"] == "EvidenceItem.IntegrityViolated"
+    assert last["data"]["expected_sha256"] == file["sha256"]
+    assert last["data"]["found_sha256"] == hashlib.sha256(b"altered bytes").hexdigest()
+    # and it shows wherever the item appears
+    read = team.leader.get(team.path(f"/evidence/{item['id']}")).json()
+    assert read["integrity_violated"] is True
+    row = next(r for r in team.leader.get(team.path("/evidence")).json() if r["id"] == item["id"])
+    assert row["integrity"] == "violated"
+    chain = team.leader.get(team.path(f"/evidence/{item['id']}/custody")).json()
+    assert "hash-mismatch" in [d["code"] for d in chain["defects"]]
+
+
+def _storage_key(team: Jit, item_id: str, file_id: str) -> str:
+    for event in log_of(team.leader, team.id):
+        if event["type"] == "EvidenceItem.FileAttached" and event["data"]["file_id"] == file_id:
+            return str(event["data"]["storage_key"])
+    raise AssertionError("no such file in the log")
+
+
