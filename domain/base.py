@@ -7,6 +7,8 @@ carry `occurred_at`, the time they say it happened: both times matter in court.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -23,3 +25,11 @@ class JitAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         pass
+
+
+def replay(events: Iterable[Any]) -> dict[UUID, JitAggregate]:
+    """The records that events (in log order, of any records) describe, by record id."""
+    records: dict[UUID, JitAggregate] = {}
+    for event in events:
+        records[event.originator_id] = event.mutate(records.get(event.originator_id))
+    return records

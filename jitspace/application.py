@@ -8,6 +8,7 @@ investigation, and everything in it, is "not found".
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 from uuid import UUID, uuid4
@@ -19,7 +20,7 @@ from eventsourcing.persistence import RecordConflictError
 from eventsourcing.utils import get_topic
 
 from domain.authorisation import LegalAuthorisation
-from domain.base import JitAggregate
+from domain.base import JitAggregate, replay
 from domain.errors import NotFound, RuleViolation
 from domain.evidence import EvidenceFile, EvidenceItem
 from domain.investigation import Investigation
@@ -50,6 +51,23 @@ class VersionConflict(Exception):
     def __init__(self, current_version: int) -> None:
         super().__init__(f"the record is at version {current_version}")
         self.current_version = current_version
+
+
+@dataclass(frozen=True)
+class History:
+    """An investigation's records at a point of the log (`position`, 0 before it existed)."""
+
+    position: int
+    records: dict[UUID, JitAggregate]
+
+    def record(self, cls: type[A], record_id: UUID) -> A:
+        record = self.records.get(record_id)
+        if not isinstance(record, cls):
+            raise NotFound(f"no such {_noun(cls)} at that time", field="as_of")
+        return record
+
+    def all(self, cls: type[A]) -> list[A]:
+        return [r for r in self.records.values() if isinstance(r, cls)]
 
 
 class JITspace(Application[UUID]):
@@ -632,6 +650,26 @@ class JITspace(Application[UUID]):
     def part_for(self, user_id: UUID, investigation_id: UUID, cls: type[A], record_id: UUID) -> A:
         investigation = self.investigation_for(user_id, investigation_id)
         return self._part(investigation, cls, record_id)
+
+    # -- the past: every record of an investigation as it stood at a point of the log -----
+
+    def history(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        *,
+        as_of: datetime | None = None,
+        position: int | None = None,
+    ) -> History:
+        """The investigation's records as of a time (what had been recorded by then) and/or a
+        log position, replayed from the log. Members only, as for the present."""
+        self.investigation_for(user_id, investigation_id)
+        assert isinstance(self.recorder, EventLog)
+        events = self.recorder.select_investigation_events(
+            investigation_id, up_to=position, recorded_by=as_of
+        )
+        records = replay(self.mapper.to_domain_event(n) for n in events)
+        return History(position=events[-1].id if events else 0, records=records)
 
     # -- plumbing -------------------------------------------------------------------------
 

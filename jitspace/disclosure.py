@@ -34,10 +34,10 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain.authorisation import LegalAuthorisation
+from domain.base import replay
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
@@ -121,13 +121,9 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
         task_view,
     )
 
-    aggregates: dict[UUID, Aggregate | None] = {}
-    withheld: set[UUID] = set()
-    for event in events:
-        if event.state is None:
-            withheld.add(event.originator_id)
-            continue
-        domain_event = mapper.to_domain_event(
+    withheld = {event.originator_id for event in events if event.state is None}
+    aggregates = replay(
+        mapper.to_domain_event(
             StoredEvent(
                 originator_id=event.originator_id,
                 originator_version=event.originator_version,
@@ -135,9 +131,9 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
                 state=event.state.encode(),
             )
         )
-        aggregates[event.originator_id] = domain_event.mutate(  # type: ignore[attr-defined]
-            aggregates.get(event.originator_id)
-        )
+        for event in events
+        if event.state is not None
+    )
     records: dict[str, Any] = {
         "investigation": None,
         "evidence": [],
@@ -146,7 +142,7 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
         "withheld": sorted(str(i) for i in withheld),
     }
     for record_id, aggregate in aggregates.items():
-        if record_id in withheld or aggregate is None:
+        if record_id in withheld:
             continue
         if isinstance(aggregate, Investigation):
             records["investigation"] = investigation_view(aggregate)

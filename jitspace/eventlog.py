@@ -42,6 +42,7 @@ from eventsourcing.persistence import (
     IntegrityError,
     Mapper,
     MapperDeserialisationError,
+    Notification,
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -165,6 +166,13 @@ class EventLog(PostgresApplicationRecorder):
             "      (SELECT * FROM unnest(%s::uuid[], %s::bigint[]))) AS c"
         ).format(*table)
         self._qualified_name = f"{self.datastore.schema}.{self.events_table_name}"
+        self._select_investigation_events = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            "FROM {}.{} WHERE investigation_id = %s "
+            "AND notification_id <= coalesce(%s::bigint, 9223372036854775807) "
+            "AND recorded_at <= coalesce(%s::timestamptz, 'infinity') "
+            "ORDER BY notification_id"
+        ).format(*table)
         self._insert_group = SQL(
             "INSERT INTO {}.{} (notification_id, originator_id, originator_version, topic, "
             "state, investigation_id, recorded_at, event_hash, chain_hash, investigation_hash) "
@@ -190,6 +198,27 @@ class EventLog(PostgresApplicationRecorder):
         if pending.error is not None:
             raise pending.error
         return pending.ids
+
+    def select_investigation_events(
+        self, investigation_id: UUID, *, up_to: int | None, recorded_by: datetime | None
+    ) -> list[Notification]:
+        """The investigation's events in log order, up to a position and a recording time."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                self._select_investigation_events,
+                (investigation_id, up_to, recorded_by),
+                prepare=True,
+            )
+            return [
+                Notification(
+                    id=row["notification_id"],
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
 
     def stop(self) -> None:
         """Commit what is queued, then stop the committer thread."""
@@ -224,6 +253,15 @@ class EventLog(PostgresApplicationRecorder):
                 group.append(more)
             self._commit_group(group)
 
+    def _chained(
+        self,
+        events: list[StoredEvent],
+        positions: list[int],
+        head: bytes,
+        investigation_heads: dict[UUID, bytes],
+    ) -> tuple[list[Any], ...]:
+        return chained_rows(events, positions, head, investigation_heads)
+
     def _commit_group(self, group: list[_Pending]) -> None:
         accepted: list[_Pending] = []
         try:
@@ -257,7 +295,7 @@ class EventLog(PostgresApplicationRecorder):
                         continue
                     taken.update(mine)
                     accepted.append(pending)
-                rows = _chained(
+                rows = self._chained(
                     [e for p in accepted for e in p.events],
                     sorted(prepared["positions"]),
                     prepared["head"] or GENESIS,
@@ -270,6 +308,9 @@ class EventLog(PostgresApplicationRecorder):
                 )
                 if rows:
                     curs.execute(self._insert_group, rows, prepare=True)
+            if rows:
+                self.groups_committed += 1
+                self.events_committed += len(rows[0])
             position = iter(rows[0] if rows else ())
             for pending in accepted:
                 pending.ids = [next(position) for _ in pending.events]
@@ -284,7 +325,7 @@ class EventLog(PostgresApplicationRecorder):
                 pending.done.set()
 
 
-def _chained(
+def chained_rows(
     events: list[StoredEvent],
     positions: list[int],
     head: bytes,
