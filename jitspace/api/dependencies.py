@@ -21,6 +21,8 @@ RuntimeDep = NamedDependency[Runtime]
 CurrentUser = NamedDependency[User]
 # clocks of the team's machines differ a little; a report further ahead is an input error
 CLOCK_SKEW = timedelta(minutes=5)
+# versions are bigints: 19 digits at most, and no record gets near 10**18 events
+MAX_VERSION_DIGITS = 18
 
 
 def provide_runtime(state: State) -> Runtime:
@@ -54,7 +56,9 @@ def expected_version(if_match: str | None) -> int | None:
     if if_match is None:
         return None
     value = if_match.strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    # ASCII digits only ("²" is a digit to str.isdigit but not to int), and no more than a
+    # stored version can hold (int() refuses strings of over 4,300 digits)
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_VERSION_DIGITS:
         raise ValidationException(
             'If-Match names the version you last read, e.g. If-Match: "3"',
             extra=[{"key": "If-Match", "message": "expected a version number"}],
@@ -67,9 +71,22 @@ def reported_time(value: datetime | None, *, field: str = "occurred_at") -> date
     now = datetime.now(UTC)
     if value is None:
         return now
+    value = checked_instant(value, field=field)
     if value > now + CLOCK_SKEW:
         raise ValidationException(
             f"{field} is in the future",
             extra=[{"key": field, "message": f"{value.isoformat()} is later than now"}],
         )
     return value.astimezone(UTC)
+
+
+def checked_instant(value: datetime, *, field: str) -> datetime:
+    """An instant that exists in UTC (0001-01-01T00:00+14:00 does not: it is in year 0)."""
+    try:
+        value.astimezone(UTC)
+    except OverflowError:
+        raise ValidationException(
+            f"{field} is out of range",
+            extra=[{"key": field, "message": f"{value.isoformat()} is not a representable time"}],
+        ) from None
+    return value

@@ -23,7 +23,10 @@ class EventController(Controller):
         runtime: RuntimeDep,
         user: CurrentUser,
         after: Annotated[
-            int, QueryParameter(ge=0, description="log position of the last event you have")
+            int,
+            QueryParameter(
+                ge=0, le=2**63 - 1, description="log position of the last event you have"
+            ),
         ] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
     ) -> EventPage:
