@@ -81,5 +81,7 @@ async def store_stream(
         broken_off.set()
         # the worker ends (and the store cleans up) before the error goes on
         await asyncio.wait([worker])
+        if not worker.cancelled():
+            worker.exception()  # retrieved: the error that goes on is the client's
         raise
     return await worker

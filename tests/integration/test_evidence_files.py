@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import stat
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from datetime import timedelta
 from typing import Any
 
+import httpx
 import pytest
 from minio import Minio
 
+from jitspace.blobs.s3 import S3Store
 from jitspace.settings import Settings
 from tests.conftest import MAX_UPLOAD_BYTES, S3_BUCKET
 from tests.storage import BreakingProxy, object_keys, s3_client, stored_files
@@ -151,9 +155,7 @@ def test_a_range_of_a_file_is_downloaded_and_recorded(team: Jit, store: Store) -
     ]
 
 
-def test_a_download_without_a_purpose_is_refused_and_not_recorded(
-    team: Jit, store: Store
-) -> None:
+def test_a_download_without_a_purpose_is_refused_and_not_recorded(team: Jit, store: Store) -> None:
     item = register_item(team.investigator, team)
     file = upload(team.investigator, team, item["id"], b"ledger").json()["file"]
     before = len(log_of(team.leader, team.id))
@@ -247,3 +249,71 @@ def _storage_key(team: Jit, item_id: str, file_id: str) -> str:
     raise AssertionError("no such file in the log")
 
 
+# -- faults: the client gets a clear error, no record claims a file, nothing partial is left --
+
+
+def test_an_upload_while_the_object_store_is_down_fails_clearly(
+    team: Jit, store: Store, s3_proxy: BreakingProxy
+) -> None:
+    if store.kind != "s3":
+        pytest.skip("the directory store has no server to lose")
+    item = register_item(team.investigator, team)
+    before = store.contents()
+    s3_proxy.down = True
+    try:
+        response = upload(team.investigator, team, item["id"], os.urandom(1024 * 1024))
+    finally:
+        s3_proxy.restore()
+    assert response.status_code == 503, response.text
+    assert response.json()["title"] == "Object store unavailable"
+    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
+    assert store.contents() == before
+
+
+def test_an_upload_the_object_store_drops_midway_leaves_nothing_once_swept(
+    team: Jit, store: Store, s3_proxy: BreakingProxy
+) -> None:
+    if store.kind != "s3":
+        pytest.skip("the directory store has no server to lose")
+    item = register_item(team.investigator, team)
+    before = store.contents()
+    # the store goes away after the first 5 MiB part, with the multipart upload begun
+    s3_proxy.cut_after = 6 * 1024 * 1024
+    try:
+        response = upload(team.investigator, team, item["id"], os.urandom(12 * 1024 * 1024))
+    finally:
+        s3_proxy.restore()
+    assert response.status_code == 503, response.text
+    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
+    # the abort could not reach the store; the sweep removes the upload once it is back
+    assert store.client is not None
+    S3Store(store.client, S3_BUCKET).sweep(timedelta(0))
+    assert store.contents() == before
+
+
+def test_a_client_that_disconnects_midway_leaves_nothing(team: Jit, store: Store) -> None:
+    item = register_item(team.investigator, team)
+    before = store.contents()
+    url = httpx.URL(store.url)
+    path = team.path(f"/evidence/{item['id']}/files?name=half.E01")
+    token = team.investigator.client.headers["Authorization"]
+    with socket.create_connection((url.host, url.port)) as conn:
+        conn.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: {url.host}\r\nAuthorization: {token}\r\n"
+            f"Content-Type: application/octet-stream\r\nContent-Length: {12 * 1024 * 1024}"
+            "\r\n\r\n".encode()
+        )
+        conn.sendall(os.urandom(7 * 1024 * 1024))
+    # the server works through what it received: the upload begins, then is undone
+    assert _eventually(lambda: store.contents() != before), "the upload never began"
+    assert _eventually(lambda: store.contents() == before), "the partial upload was left"
+    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
+
+
+def _eventually(condition: Callable[[], bool], timeout: float = 20) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
