@@ -50,14 +50,19 @@ class Queries:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
-    async def events(self, investigation_id: UUID, after: int, limit: int) -> list[EventOut]:
+    async def events(
+        self, investigation_id: UUID, after: int, limit: int, *, until: int | None = None
+    ) -> list[EventOut]:
+        """The investigation's events after position `after` (and up to `until`), in order."""
         rows = await self.pool.fetch(
             f"SELECT notification_id, originator_id, originator_version, topic, state, "  # noqa: S608
             f"investigation_id FROM {EVENTS_TABLE} WHERE investigation_id = $1 "
-            "AND notification_id > $2 ORDER BY notification_id LIMIT $3",
+            "AND notification_id > $2 AND notification_id <= coalesce($4, 9223372036854775807) "
+            "ORDER BY notification_id LIMIT $3",
             investigation_id,
             after,
             limit,
+            until,
         )
         return [event_document(row) for row in rows]
 

@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 from anyio import to_thread
 from litestar import Request
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ValidationException
+from litestar.openapi.spec import Example
+from litestar.params import QueryParameter
 
+from jitspace.application import History
 from jitspace.identity import User
 from jitspace.runtime import Runtime
 
@@ -81,12 +85,50 @@ def reported_time(value: datetime | None, *, field: str = "occurred_at") -> date
 
 
 def checked_instant(value: datetime, *, field: str) -> datetime:
-    """An instant that exists in UTC (0001-01-01T00:00+14:00 does not: it is in year 0)."""
+    """The instant in UTC, as every instant is recorded; refused if it has no UTC time
+    (0001-01-01T00:00+14:00 would be in year 0)."""
     try:
-        value.astimezone(UTC)
+        return value.astimezone(UTC)
     except OverflowError:
         raise ValidationException(
             f"{field} is out of range",
             extra=[{"key": field, "message": f"{value.isoformat()} is not a representable time"}],
         ) from None
-    return value
+
+
+AsOf = Annotated[
+    str | None,
+    QueryParameter(
+        description="the state as of a time (ISO 8601 with a zone: what had been recorded by "
+        "then) or as of a log position (an integer); default: now",
+        examples=[Example(value="2024-07-05T00:00:00Z"), Example(value="120")],
+    ),
+]
+
+
+def parse_as_of(value: str) -> tuple[datetime | None, int | None]:
+    """`as_of` as (time, position): exactly one of them is set."""
+    if value.isascii() and value.isdigit() and len(value) <= MAX_VERSION_DIGITS:
+        return None, int(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationException(
+            "as_of is a time with a zone (e.g. 2024-07-05T00:00:00Z) or a log position",
+            extra=[{"key": "as_of", "message": f"{value[:60]!r} is neither"}],
+        )
+    return checked_instant(moment, field="as_of"), None
+
+
+async def past(
+    runtime: Runtime, user: User, investigation_id: UUID, as_of: str | None
+) -> History | None:
+    """The investigation's records as of `as_of`, replayed from the log; None for the present."""
+    if as_of is None:
+        return None
+    moment, position = parse_as_of(as_of)
+    return await in_thread(
+        runtime.app.history, user.user_id, investigation_id, as_of=moment, position=position
+    )

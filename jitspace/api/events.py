@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
-from jitspace.api.dependencies import CurrentUser, RuntimeDep, in_thread
+from jitspace.api.dependencies import AsOf, CurrentUser, RuntimeDep, in_thread, parse_as_of
 from jitspace.api.schemas import EventPage
 
 
@@ -29,8 +29,15 @@ class EventController(Controller):
             ),
         ] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
+        as_of: AsOf = None,
     ) -> EventPage:
         """Events after a log position, oldest first. Resume with `after=last_position`."""
         await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
-        events = await runtime.queries.events(investigation_id, after, limit)
+        until = None
+        if as_of is not None:
+            moment, position = parse_as_of(as_of)
+            until = await in_thread(
+                runtime.ledger.position_as_of, investigation_id, moment, position
+            )
+        events = await runtime.queries.events(investigation_id, after, limit, until=until)
         return EventPage(events=events, last_position=events[-1].position if events else after)

@@ -9,12 +9,15 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from domain.errors import RuleViolation
+from domain.investigation import Investigation as InvestigationAggregate
 from domain.values import Member, Party
 from jitspace.api.dependencies import (
+    AsOf,
     CurrentUser,
     RuntimeDep,
     expected_version,
     in_thread,
+    past,
     reported_time,
 )
 from jitspace.api.responses import with_etag
@@ -66,11 +69,18 @@ class InvestigationController(Controller):
 
     @get("/{investigation_id:uuid}")
     async def read(
-        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
     ) -> Response[Investigation]:
-        investigation = await in_thread(
-            runtime.app.investigation_for, user.user_id, investigation_id
-        )
+        if history := await past(runtime, user, investigation_id, as_of):
+            investigation = history.record(InvestigationAggregate, investigation_id)
+        else:
+            investigation = await in_thread(
+                runtime.app.investigation_for, user.user_id, investigation_id
+            )
         return with_etag(investigation_view(investigation))
 
     @post("/{investigation_id:uuid}/parties", status_code=200)

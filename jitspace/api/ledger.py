@@ -12,7 +12,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 from msgspec import Meta
 
-from jitspace.api.dependencies import CurrentUser, RuntimeDep, in_thread
+from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
 from jitspace.api.schemas import PartyCode, Reason, Struct
 from jitspace.ledger import Checkpoint
 
@@ -106,7 +106,7 @@ class DisclosureController(Controller):
             investigation_id,
             ledger=runtime.ledger,
             purpose=data.purpose,
-            as_of=data.as_of,
+            as_of=checked_instant(data.as_of, field="as_of") if data.as_of else None,
             up_to_position=data.up_to_position,
             withhold_parties=frozenset(data.withhold_parties),
         )

@@ -11,11 +11,13 @@ from domain.authorisation import LegalAuthorisation
 from domain.task import Task as TaskAggregate
 from domain.values import Scope
 from jitspace.api.dependencies import (
+    AsOf,
     CurrentUser,
     RuntimeDep,
     checked_instant,
     expected_version,
     in_thread,
+    past,
     reported_time,
 )
 from jitspace.api.investigations import IfMatch
@@ -31,7 +33,12 @@ from jitspace.api.schemas import (
     TaskStatusChange,
     TaskSummary,
 )
-from jitspace.api.views import authorisation_view, task_view
+from jitspace.api.views import (
+    authorisation_summary,
+    authorisation_view,
+    task_summary,
+    task_view,
+)
 
 BASE = "/investigations/{investigation_id:uuid}"
 
@@ -50,8 +57,15 @@ class AuthorisationController(Controller):
 
     @get("/")
     async def list_all(
-        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
     ) -> list[AuthorisationSummary]:
+        if history := await past(runtime, user, investigation_id, as_of):
+            rows = sorted(history.all(LegalAuthorisation), key=lambda a: (a.valid_from, a.id))
+            return [authorisation_summary(a) for a in rows]
         await _readable(runtime, user, investigation_id)
         return await runtime.queries.authorisations(investigation_id)
 
@@ -92,7 +106,12 @@ class AuthorisationController(Controller):
         authorisation_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        as_of: AsOf = None,
     ) -> Response[Authorisation]:
+        if history := await past(runtime, user, investigation_id, as_of):
+            return with_etag(
+                authorisation_view(history.record(LegalAuthorisation, authorisation_id))
+            )
         authorisation = await in_thread(
             runtime.app.part_for,
             user.user_id,
@@ -130,8 +149,15 @@ class TaskController(Controller):
 
     @get("/")
     async def board(
-        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
     ) -> list[TaskSummary]:
+        if history := await past(runtime, user, investigation_id, as_of):
+            rows = sorted(history.all(TaskAggregate), key=lambda t: (t.created_on, t.id))
+            return [task_summary(t) for t in rows]
         await _readable(runtime, user, investigation_id)
         return await runtime.queries.tasks(investigation_id)
 
@@ -162,7 +188,10 @@ class TaskController(Controller):
         task_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        as_of: AsOf = None,
     ) -> Response[Task]:
+        if history := await past(runtime, user, investigation_id, as_of):
+            return with_etag(task_view(history.record(TaskAggregate, task_id)))
         task = await in_thread(
             runtime.app.part_for, user.user_id, investigation_id, TaskAggregate, task_id
         )

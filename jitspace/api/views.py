@@ -108,3 +108,32 @@ def task_view(t: Task) -> schemas.Task:
         created_at=t.created_on,
         created_by=actor_view(t.created_by),
     )
+
+
+# -- rows of the lists, for the past (the present ones come from the registers) -------------
+
+
+def authorisation_summary(a: LegalAuthorisation) -> schemas.AuthorisationSummary:
+    return schemas.AuthorisationSummary(
+        id=a.id,
+        kind=a.kind,
+        country=a.country,
+        authority=a.authority,
+        reference=a.reference,
+        valid_from=a.valid_from,
+        valid_until=a.valid_until,
+        revoked=a.revoked_at is not None,
+        version=a.version,
+    )
+
+
+def task_summary(t: Task) -> schemas.TaskSummary:
+    return schemas.TaskSummary(
+        id=t.id,
+        title=t.title,
+        status=t.status,
+        assignee_id=t.assignee_id,
+        due_on=t.due_on,
+        created_at=t.created_on,
+        version=t.version,
+    )

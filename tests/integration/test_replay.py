@@ -1,0 +1,101 @@
+"""The state as of any past time or log position equals what the API answered then."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.support import Jit, log_of
+
+AUTHORISATION = {
+    "kind": "search_warrant",
+    "country": "BE",
+    "authority": "Investigating judge, Brussels",
+    "reference": "OR-24-1",
+    "occurred_at": "2024-05-01T09:00:00+02:00",
+    "valid_from": "2024-05-01T09:00:00+02:00",
+    "valid_until": "2024-05-08T09:00:00+02:00",
+}
+
+
+def snapshot(jit: Jit, ids: dict[str, list[str]]) -> dict[str, Any]:
+    """Everything a member could read now, through the API."""
+    reader = jit.leader
+    answers: dict[str, Any] = {
+        "investigation": reader.get(jit.path()).json(),
+        "tasks": reader.get(jit.path("/tasks")).json(),
+        "authorisations": reader.get(jit.path("/authorisations")).json(),
+        "events": reader.get(jit.path("/events"), params={"limit": 1000}).json()["events"],
+    }
+    for kind, known in ids.items():
+        for record_id in known:
+            answers[f"{kind}/{record_id}"] = reader.get(jit.path(f"/{kind}/{record_id}")).json()
+    return answers
+
+
+def replayed(jit: Jit, ids: dict[str, list[str]], as_of: str) -> dict[str, Any]:
+    reader = jit.leader
+    query = {"as_of": as_of}
+    answers: dict[str, Any] = {
+        "investigation": reader.get(jit.path(), params=query).json(),
+        "tasks": reader.get(jit.path("/tasks"), params=query).json(),
+        "authorisations": reader.get(jit.path("/authorisations"), params=query).json(),
+        "events": reader.get(jit.path("/events"), params={"limit": 1000, **query}).json()["events"],
+    }
+    for kind, known in ids.items():
+        for record_id in known:
+            response = reader.get(jit.path(f"/{kind}/{record_id}"), params=query)
+            answers[f"{kind}/{record_id}"] = response.json()
+    return answers
+
+
+def test_every_answer_of_the_past_is_replayed_exactly(jit: Jit) -> None:
+    ids: dict[str, list[str]] = {"tasks": [], "authorisations": []}
+    moments: list[tuple[datetime, int, dict[str, list[str]], dict[str, Any]]] = []
+
+    def record_moment() -> None:
+        position = log_of(jit.leader, jit.id)[-1]["position"]
+        known = {kind: list(known) for kind, known in ids.items()}
+        moments.append((datetime.now(UTC), position, known, snapshot(jit, known)))
+
+    # Given a JIT that changes step by step, and what the API answered after each step
+    record_moment()
+    warrant = jit.investigator.post(jit.path("/authorisations"), json=AUTHORISATION).json()
+    ids["authorisations"].append(warrant["id"])
+    record_moment()
+    task = jit.leader.post(jit.path("/tasks"), json={"title": "Search the warehouse"}).json()
+    ids["tasks"].append(task["id"])
+    record_moment()
+    jit.leader.post(
+        jit.path(f"/tasks/{task['id']}/assignment"),
+        json={"assignee_id": str(jit.investigator.user_id)},
+    )
+    record_moment()
+    jit.investigator.post(jit.path(f"/tasks/{task['id']}/status"), json={"status": "in_progress"})
+    record_moment()
+    jit.investigator.post(
+        jit.path(f"/authorisations/{warrant['id']}/revocation"), json={"reason": "quashed"}
+    )
+    record_moment()
+    jit.leader.post(
+        jit.path(f"/members/{jit.legal.user_id}/removal"), json={"reason": "secondment ended"}
+    )
+    record_moment()
+    assert len({position for _, position, _, _ in moments}) == len(moments)
+
+    # When each moment is asked for again, by time and by log position
+    for moment, position, known, answers in moments:
+        # Then the answers are the same as then
+        assert replayed(jit, known, moment.isoformat()) == answers
+        assert replayed(jit, known, str(position)) == answers
+    # and a record created later did not exist then
+    first_moment = moments[0][0].isoformat()
+    later = jit.leader.get(jit.path(f"/tasks/{task['id']}"), params={"as_of": first_moment})
+    assert later.status_code == 404
+
+
+def test_as_of_must_be_a_time_with_a_zone_or_a_position(jit: Jit) -> None:
+    for bad in ("yesterday", "2024-07-05T10:00:00", "-3", "1e5"):
+        response = jit.leader.get(jit.path("/tasks"), params={"as_of": bad})
+        assert response.status_code == 400, bad
+        assert response.json()["errors"][0]["field"] == "as_of"
