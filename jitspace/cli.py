@@ -54,6 +54,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--public-key", type=Path, help="the publisher's public key (PEM) a bundle must match"
     )
     verify.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    evidence = commands.add_parser("evidence", help="evidence files")
+    evidence_commands = evidence.add_subparsers(dest="evidence_command", required=True)
+    rehash = evidence_commands.add_parser(
+        "verify", help="re-hash stored evidence files and record each result"
+    )
+    rehash.add_argument("--as", dest="username", required=True, help="the member verifying")
+    rehash.add_argument("--investigation", type=UUID, help="only this investigation")
+    rehash.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     checkpoint = commands.add_parser("checkpoint", help="sign the head of the log now")
     checkpoint.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
 
@@ -66,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _verify(args)
     if args.command == "checkpoint":
         return _checkpoint(args)
+    if args.command == "evidence":
+        return _verify_evidence(args)
     data_dir = args.data_dir
     if args.command == "demo" and data_dir is None:
         # the demo keeps its data apart from real work
@@ -149,6 +159,29 @@ def _checkpoint(args: argparse.Namespace) -> int:
     fields = checkpoint.fields
     print(f"signed the log at position {fields.position}: {fields.head_hash} (key {fields.key_id})")
     return 0
+
+
+def _verify_evidence(args: argparse.Namespace) -> int:
+    """Exit status 0: every file matched; 1: a violation was found (and recorded)."""
+    from jitspace.integrity import verify_all
+    from jitspace.runtime import open_runtime
+
+    settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+
+    async def run() -> int:
+        async with open_runtime(settings) as runtime:
+            user = await runtime.identity.find(args.username)
+            if user is None:
+                print(f"jitspace: no user {args.username!r}", file=sys.stderr)
+                return 2
+            results = await verify_all(runtime, user.user_id, args.investigation)
+        for r in results:
+            print(f"{r.integrity:<9} {r.investigation_id} {r.reference} {r.file_name} {r.sha256}")
+        violated = sum(r.integrity == "violated" for r in results)
+        print(f"{len(results)} files verified, {violated} integrity violations")
+        return 1 if violated else 0
+
+    return asyncio.run(run())
 
 
 def _with_runtime(data_dir: Path | None, work: Callable[[Runtime], T]) -> T:

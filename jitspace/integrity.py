@@ -1,0 +1,49 @@
+"""Re-hashing every stored evidence file a member can see, and recording each result.
+
+Behind `jitspace evidence verify`. The caller acts as a named member, so each verification
+is on record as done by a person; an investigation they are not a member of is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from uuid import UUID
+
+from anyio import to_thread
+
+from domain.errors import DomainError
+from jitspace.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class FileResult:
+    investigation_id: UUID
+    reference: str
+    file_name: str
+    sha256: str
+    integrity: str
+
+
+async def verify_all(
+    runtime: Runtime, user_id: UUID, investigation_id: UUID | None = None
+) -> list[FileResult]:
+    investigations = [i.id for i in await runtime.queries.investigations_of(user_id)]
+    if investigation_id is not None:
+        investigations = [i for i in investigations if i == investigation_id]
+    results: list[FileResult] = []
+    for jit in investigations:
+        for row in await runtime.queries.evidence_register(jit):
+            if row.integrity == "no files":
+                continue
+            try:
+                item = await to_thread.run_sync(
+                    partial(runtime.app.verify_evidence_files, user_id, jit, row.id, runtime.blobs)
+                )
+            except DomainError:
+                continue  # closed investigation, or no files after all
+            results.extend(
+                FileResult(jit, item.reference, f.name, f.sha256, f.integrity)
+                for f in item.files.values()
+            )
+    return results
