@@ -6,7 +6,7 @@ import dataclasses
 import json
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import msgspec
 import pytest
@@ -18,7 +18,15 @@ from domain.base import JitAggregate
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
-from domain.values import AuthorisationKind, EvidenceKind, Party, Role, Scope, TaskStatus
+from domain.values import (
+    AuthorisationKind,
+    EvidenceKind,
+    Party,
+    Role,
+    Scope,
+    SealCondition,
+    TaskStatus,
+)
 from jitspace.eventlog import InvestigationStoredEvent, MsgspecMapper
 
 AGGREGATES = (Investigation, LegalAuthorisation, EvidenceItem, Task)
@@ -33,6 +41,18 @@ EVENT_CLASSES = (
     LegalAuthorisation.Revoked,
     EvidenceItem.Registered,
     EvidenceItem.DescriptionAmended,
+    EvidenceItem.FileAttached,
+    EvidenceItem.Accessed,
+    EvidenceItem.IntegrityVerified,
+    EvidenceItem.IntegrityViolated,
+    EvidenceItem.Collected,
+    EvidenceItem.Sealed,
+    EvidenceItem.Stored,
+    EvidenceItem.HandedOver,
+    EvidenceItem.Received,
+    EvidenceItem.TransferredToParty,
+    EvidenceItem.Returned,
+    EvidenceItem.Destroyed,
     Task.Created,
     Task.Assigned,
     Task.StatusChanged,
@@ -67,6 +87,13 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     item = register_evidence(team, authorisation=order, occurred_at=in_paris)
     item.amend_description(team.investigation, investigator, "a black phone — écran fêlé", "")
     unlinked = register_evidence(team, reference="FR-2024-0099", authorisation=None)
+    record_custody(team, unlinked, now)
+    item.record_collection(
+        team.investigation, investigator, place="Lille", note="", occurred_at=now
+    )
+    item.destroy(
+        team.investigation, investigator, method="shredded", reason="copy", occurred_at=now
+    )
     task = create_task(
         team, due_on=date(2024, 7, 31), evidence=(item, unlinked), authorisations=(order,)
     )
@@ -94,6 +121,41 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     for aggregate in (team.investigation, order, item, unlinked, task, undated):
         events.extend(aggregate.collect_events())
     return events
+
+
+def record_custody(team: Any, item: EvidenceItem, now: datetime) -> None:
+    """A file, its reads and re-hashes, and the item's custody from hand to hand."""
+    investigator = team.actor(team.fr_investigator)
+    advisor = team.actor(team.fr_legal_advisor)
+    receiver = team.actor(team.be_investigator)
+    jit = team.investigation
+    file_id = uuid4()
+    item.attach_file(
+        jit, investigator, file_id=file_id, name="dump.bin", media_type="application/x-raw",
+        sha256="ab" * 32, size=10, storage_key="evidence/x",
+    )  # fmt: skip
+    item.record_access(jit, advisor, file_id=file_id, purpose="review", first_byte=0, last_byte=9)
+    item.record_verification(jit, advisor, file_id=file_id, found_sha256="ab" * 32, found_size=10)
+    item.record_verification(jit, advisor, file_id=file_id, found_sha256=None, found_size=None)
+    item.record_collection(jit, investigator, place="Lille", note="bagged", occurred_at=now)
+    item.seal(jit, investigator, seal_number="FR-1", occurred_at=now)
+    item.store(jit, investigator, location="locker 3", occurred_at=now)
+    item.hand_over(
+        jit, investigator, recipient_id=advisor.user_id, reason="legal review", occurred_at=now
+    )
+    item.receive(
+        jit, advisor, seal_condition=SealCondition.INTACT, seal_number="FR-1", packaging="ok",
+        occurred_at=now,
+    )  # fmt: skip
+    item.transfer_to_party(
+        jit, advisor, country="BE", recipient_id=receiver.user_id, reason="BE trial",
+        occurred_at=now,
+    )  # fmt: skip
+    item.receive(
+        jit, receiver, seal_condition=SealCondition.ABSENT, seal_number="", packaging="",
+        occurred_at=now,
+    )  # fmt: skip
+    item.return_item(jit, receiver, returned_to="the owner", reason="not needed", occurred_at=now)
 
 
 def first_of(events: list[Any], event_class: type) -> Any:
