@@ -29,9 +29,13 @@ def database_url(settings: Settings) -> Iterator[str]:
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         server = get_server(Path(settings.data_dir) / "postgres")
-    url = server.get_uri()
-    create_database(url, DATABASE_NAME)
-    yield with_database(url, DATABASE_NAME)
+    try:
+        url = server.get_uri()
+        create_database(url, DATABASE_NAME)
+        yield with_database(url, DATABASE_NAME)
+    finally:
+        # stop it now: a server stopped by a signal would skip the atexit handler
+        server.cleanup()
 
 
 def create_database(server_url: str, name: str) -> None:
@@ -58,8 +62,9 @@ def eventsourcing_env(url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_PORT": str(parts.port or query.get("port", ["5432"])[0]),
         "POSTGRES_USER": unquote(parts.username or "postgres"),
         "POSTGRES_PASSWORD": unquote(parts.password or ""),
-        "POSTGRES_POOL_SIZE": str(settings.pool_size),
-        "POSTGRES_MAX_OVERFLOW": "4",
+        # connections open when idle; the pool grows to pool_size under load
+        "POSTGRES_POOL_SIZE": "2",
+        "POSTGRES_MAX_OVERFLOW": str(max(settings.pool_size - 2, 0)),
         "POSTGRES_LOCK_TIMEOUT": "5",
         "APPLICATION_RECORDER_TOPIC": "jitspace.eventlog:EventLog",
         "MAPPER_TOPIC": "jitspace.eventlog:MsgspecMapper",

@@ -166,6 +166,11 @@ class EventLog(PostgresApplicationRecorder):
             "      (SELECT * FROM unnest(%s::uuid[], %s::bigint[]))) AS c"
         ).format(*table)
         self._qualified_name = f"{self.datastore.schema}.{self.events_table_name}"
+        # loading a record reads only what the mapper needs, not the hash columns
+        self.select_events_statement = SQL(
+            "SELECT originator_id, originator_version, topic, state FROM {}.{} "
+            "WHERE originator_id = %s"
+        ).format(*table)
         self._select_investigation_events = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state "
             "FROM {}.{} WHERE investigation_id = %s "

@@ -52,7 +52,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         env = eventsourcing_env(url, settings)
         app = await to_thread.run_sync(lambda: JITspace(env=env))
         stack.callback(app.close)
-        pool = await asyncpg.create_pool(url, min_size=1, max_size=settings.pool_size)
+        pool = await asyncpg.create_pool(
+            url, min_size=1, max_size=settings.pool_size, reset=keep_session
+        )
         stack.push_async_callback(pool.close)
         identity = Identity(pool, timedelta(seconds=settings.token_ttl_seconds))
         await identity.create_tables()
@@ -89,6 +91,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             projections=runner,
             custody=custody_runner,
         )
+
+
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """Connections of the read pool change no session state (no SET, LISTEN or advisory
+    locks), so there is nothing to reset when they go back to the pool: skip the round trip."""
 
 
 async def keep_checkpoints(ledger: Ledger, interval: float) -> None:
