@@ -108,6 +108,7 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         host=settings.host,
         port=settings.port,
         log_level="info",
+        access_log=settings.access_log,
         proxy_headers=False,
     )
     return 0

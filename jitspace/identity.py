@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -17,6 +18,9 @@ import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+# how long a checked token is trusted without a new look-up, and how many are remembered
+RECENT = 5.0
+RECENT_MAX = 10_000
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 _hasher = PasswordHasher()
 # verifying against this keeps the time of a login for an unknown user like a known one
@@ -77,6 +81,8 @@ class Identity:
     def __init__(self, pool: asyncpg.Pool, token_ttl: timedelta) -> None:
         self.pool = pool
         self.token_ttl = token_ttl
+        # token digest -> (user, monotonic time until which it needs no new look-up)
+        self._recent: dict[bytes, tuple[User, float]] = {}
 
     async def create_tables(self) -> None:
         async with self.pool.acquire() as conn:
@@ -121,15 +127,32 @@ class Identity:
         return session
 
     async def logout(self, token: str) -> None:
-        await self.pool.execute("DELETE FROM sessions WHERE token_sha256 = $1", _digest(token))
+        digest = _digest(token)
+        self._recent.pop(digest, None)
+        await self.pool.execute("DELETE FROM sessions WHERE token_sha256 = $1", digest)
 
     async def authenticate(self, token: str) -> User | None:
+        """The user a valid token belongs to. A token seen in the last RECENT seconds is not
+        looked up again: a logout in another process takes effect here within that time."""
+        digest = _digest(token)
+        now = time.monotonic()
+        recent = self._recent.get(digest)
+        if recent is not None and recent[1] > now:
+            return recent[0]
         row = await self.pool.fetchrow(
-            "SELECT u.user_id, u.username, u.display_name FROM sessions s "
+            "SELECT u.user_id, u.username, u.display_name, s.expires_at FROM sessions s "
             "JOIN users u USING (user_id) WHERE s.token_sha256 = $1 AND s.expires_at > now()",
-            _digest(token),
+            digest,
         )
-        return User(**dict(row)) if row else None
+        if row is None:
+            self._recent.pop(digest, None)
+            return None
+        user = User(row["user_id"], row["username"], row["display_name"])
+        until = min((row["expires_at"] - datetime.now(UTC)).total_seconds(), RECENT)
+        if len(self._recent) >= RECENT_MAX:
+            self._recent.pop(next(iter(self._recent)))
+        self._recent[digest] = (user, now + until)
+        return user
 
     async def find(self, username: str) -> User | None:
         row = await self.pool.fetchrow(

@@ -23,6 +23,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     token_ttl_seconds: int = 12 * 3600
     # largest request body accepted, in bytes
     max_request_bytes: int = 1024 * 1024
+    # one log line per HTTP request
+    access_log: bool = True
     # connections of the write side (psycopg) and of the read side (asyncpg)
     pool_size: int = 8
     # run the read-model projections and periodic checkpoints here (one process per deployment)

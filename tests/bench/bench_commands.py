@@ -432,6 +432,7 @@ def jitspace_server(database_url: str, tmp: Path) -> Iterator[tuple[str, subproc
         **os.environ,
         "JITSPACE_DATABASE_URL": database_url,
         "JITSPACE_DATA_DIR": str(tmp / "data"),
+        "JITSPACE_ACCESS_LOG": "false",
     }
     log_path = tmp / "server.log"
     with log_path.open("wb") as log:
