@@ -29,6 +29,8 @@ from projections.registers import TABLES, RegistersView, WorkspaceRegisters
 logger = logging.getLogger(__name__)
 # a failed upload's leftovers older than this are swept at start (younger ones may be live)
 SWEEP_AFTER = timedelta(hours=1)
+# a projection reads the log and writes its rows one event at a time: two connections do
+PROJECTION_POOL = {"POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
 
 
 @dataclass
@@ -71,7 +73,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             runner = await to_thread.run_sync(lambda: start_projections(env))
             stack.callback(runner.__exit__, None, None, None)
             custody_runner = await to_thread.run_sync(
-                lambda: start_projections(env, custody.CustodyChains, custody.CustodyView)
+                lambda: start_projections(
+                    env | PROJECTION_POOL, custody.CustodyChains, custody.CustodyView
+                )
             )
             stack.callback(custody_runner.__exit__, None, None, None)
             if settings.checkpoint_interval_seconds > 0:

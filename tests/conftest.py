@@ -87,6 +87,7 @@ def s3_server(
         s3_secure=False,
         s3_part_size=5 * 1024 * 1024,
         run_projections=False,
+        pool_size=2,  # the test PostgreSQL takes 100 connections, shared by every server
     )
     with ServerThread(s3_settings) as running:
         yield running
