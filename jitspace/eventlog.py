@@ -270,7 +270,14 @@ class EventLog(PostgresApplicationRecorder):
     def _commit_group(self, group: list[_Pending]) -> None:
         accepted: list[_Pending] = []
         try:
-            with self.datastore.transaction(commit=True) as curs:
+            # pipelined: the statements up to the prepare query travel together, and the
+            # insert with the commit; two round trips (and GIL hand-overs) per group
+            with (
+                self.datastore.get_connection() as conn,
+                conn.pipeline(),
+                conn.transaction(),
+                conn.cursor() as curs,
+            ):
                 self._lock_table(curs)
                 self._notify_channel(curs)
                 events = [e for p in group for e in p.events]
