@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
 import msgspec
@@ -59,6 +59,7 @@ class History:
 
     position: int
     records: dict[UUID, JitAggregate]
+    events: list[Any]  # the domain events replayed, in log order
 
     def record(self, cls: type[A], record_id: UUID) -> A:
         record = self.records.get(record_id)
@@ -668,8 +669,12 @@ class JITspace(Application[UUID]):
         events = self.recorder.select_investigation_events(
             investigation_id, up_to=position, recorded_by=as_of
         )
-        records = replay(self.mapper.to_domain_event(n) for n in events)
-        return History(position=events[-1].id if events else 0, records=records)
+        domain_events = [self.mapper.to_domain_event(n) for n in events]
+        return History(
+            position=events[-1].id if events else 0,
+            records=replay(domain_events),
+            events=domain_events,
+        )
 
     # -- plumbing -------------------------------------------------------------------------
 

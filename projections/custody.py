@@ -22,6 +22,7 @@ history and the investigation's membership periods; the result is stored with th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -136,6 +137,45 @@ class Membership:
             and self.joined_at <= moment
             and (self.left_at is None or moment < self.left_at)
         )
+
+
+def step_of(e: Any) -> Step:
+    """The history row of one custody event (details as they read back from JSON)."""
+    details = {k: v for k, v in vars(e).items() if k not in _ENVELOPE}
+    occurred_at = details.pop("occurred_at", e.timestamp)
+    return Step(
+        version=e.originator_version,
+        kind=type(e).__name__,
+        actor_id=e.actor.user_id,
+        actor_country=e.actor.country,
+        actor_role=e.actor.role.value,
+        occurred_at=occurred_at,
+        recorded_at=e.timestamp,
+        details=msgspec.to_builtins(details),
+    )
+
+
+def chains_as_of(events: Iterable[Any]) -> dict[UUID, tuple[Chain, int]]:
+    """Each item's chain (and the version of its last custody step) from an investigation's
+    events in log order: the same chains the projection keeps, for any point of the past."""
+    steps: dict[UUID, list[Step]] = {}
+    members: dict[UUID, list[Membership]] = {}
+    for e in events:
+        if isinstance(e, Investigation.MemberAdded):
+            members.setdefault(e.member.user_id, []).append(
+                Membership(e.member.user_id, e.occurred_at, None)
+            )
+        elif isinstance(e, Investigation.MemberRemoved):
+            periods = members.get(e.user_id, [])
+            if periods and periods[-1].left_at is None:
+                periods[-1] = Membership(e.user_id, periods[-1].joined_at, e.occurred_at)
+        elif isinstance(e, CUSTODY_EVENTS):
+            steps.setdefault(e.originator_id, []).append(step_of(e))
+    periods = [period for user in members.values() for period in user]
+    return {
+        evidence_id: (chain_of(history, periods), history[-1].version)
+        for evidence_id, history in steps.items()
+    }
 
 
 def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
@@ -404,8 +444,7 @@ class CustodyChains(Projection[CustodyView]):
                 investigation_id=e.originator_id,
             )
         elif isinstance(e, CUSTODY_EVENTS):
-            details = {k: v for k, v in vars(e).items() if k not in _ENVELOPE}
-            occurred_at = details.pop("occurred_at", e.timestamp)
+            step = step_of(e)
             self.view.apply(
                 [
                     (
@@ -413,15 +452,15 @@ class CustodyChains(Projection[CustodyView]):
                         "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::jsonb) ON CONFLICT DO NOTHING",
                         (
                             e.originator_id,
-                            e.originator_version,
+                            step.version,
                             e.investigation_id,
-                            type(e).__name__,
-                            e.actor.user_id,
-                            e.actor.country,
-                            e.actor.role.value,
-                            occurred_at,
-                            e.timestamp,
-                            msgspec.json.encode(details).decode(),
+                            step.kind,
+                            step.actor_id,
+                            step.actor_country,
+                            step.actor_role,
+                            step.occurred_at,
+                            step.recorded_at,
+                            msgspec.json.encode(step.details).decode(),
                         ),
                     )
                 ],

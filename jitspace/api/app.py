@@ -31,8 +31,9 @@ async def health(runtime: RuntimeDep) -> dict[str, str]:
         await runtime.pool.fetchval("SELECT 1", timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
         raise ServiceUnavailableException("the database does not answer") from error
-    if runtime.projections is not None and runtime.projections.is_interrupted.is_set():
-        raise ServiceUnavailableException("the read-model projection has stopped")
+    for runner in (runtime.projections, runtime.custody):
+        if runner is not None and runner.is_interrupted.is_set():
+            raise ServiceUnavailableException("a read-model projection has stopped")
     return {"status": "ok"}
 
 

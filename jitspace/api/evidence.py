@@ -12,10 +12,12 @@ from litestar.response import Stream
 
 from domain.evidence import EvidenceItem
 from jitspace.api.dependencies import (
+    AsOf,
     CurrentUser,
     RuntimeDep,
     expected_version,
     in_thread,
+    past,
     reported_time,
 )
 from jitspace.api.downloads import byte_range, content_disposition
@@ -40,9 +42,15 @@ from jitspace.api.schemas import (
     TransferCreate,
     VerificationOut,
 )
-from jitspace.api.views import evidence_file_view, evidence_view
+from jitspace.api.views import (
+    custody_view,
+    evidence_file_view,
+    evidence_summary,
+    evidence_view,
+)
 from jitspace.blobs import TooLarge
 from jitspace.uploads import upload_evidence_file
+from projections.custody import chains_as_of
 
 FileName = Annotated[
     str,
@@ -88,9 +96,17 @@ class EvidenceController(Controller):
 
     @get("/")
     async def register(
-        self, investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
     ) -> list[EvidenceSummary]:
         """The investigation's evidence register, with each item's custody status."""
+        if history := await past(runtime, user, investigation_id, as_of):
+            chains = chains_as_of(history.events)
+            items = sorted(history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
+            return [evidence_summary(i, chains.get(i.id, (None, 0))[0]) for i in items]
         await _readable(runtime, user, investigation_id)
         return await runtime.queries.evidence_register(investigation_id)
 
@@ -125,7 +141,10 @@ class EvidenceController(Controller):
         evidence_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        as_of: AsOf = None,
     ) -> Response[Evidence]:
+        if history := await past(runtime, user, investigation_id, as_of):
+            return with_etag(evidence_view(history.record(EvidenceItem, evidence_id)))
         item = await in_thread(
             runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
         )
@@ -280,8 +299,13 @@ class EvidenceController(Controller):
         evidence_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        as_of: AsOf = None,
     ) -> CustodyChain:
         """The chain of custody: every step, the custodian after it, and its defects."""
+        if history := await past(runtime, user, investigation_id, as_of):
+            history.record(EvidenceItem, evidence_id)
+            past_chain, version = chains_as_of(history.events)[evidence_id]
+            return custody_view(evidence_id, past_chain, version)
         await in_thread(
             runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
         )

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
+import msgspec
+
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceFile, EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor
 from jitspace.api import schemas
+from projections.custody import Chain
 
 
 def actor_view(actor: Actor) -> schemas.ActorOut:
@@ -136,4 +141,30 @@ def task_summary(t: Task) -> schemas.TaskSummary:
         due_on=t.due_on,
         created_at=t.created_on,
         version=t.version,
+    )
+
+
+def custody_view(evidence_id: UUID, chain: Chain, version: int) -> schemas.CustodyChain:
+    return msgspec.convert(
+        {**msgspec.to_builtins(chain), "evidence_id": evidence_id, "version": version},
+        schemas.CustodyChain,
+    )
+
+
+def evidence_summary(item: EvidenceItem, chain: Chain | None) -> schemas.EvidenceSummary:
+    return schemas.EvidenceSummary(
+        id=item.id,
+        reference=item.reference,
+        country=item.country,
+        kind=item.kind,
+        description=item.description,
+        collected_at=item.collected_at,
+        registered_at=item.created_on,
+        authorisation_id=item.authorisation_id,
+        version=item.version,
+        custody_status=chain.status if chain else "no custodian",
+        custodian_id=chain.custodian_id if chain else None,
+        holding_country=chain.holding_country if chain else item.country,
+        integrity=chain.integrity if chain else "no files",
+        custody_defects=len(chain.defects) if chain else 0,
     )

@@ -7,6 +7,15 @@ from typing import Any
 
 from tests.support import Jit, log_of
 
+EVIDENCE = {
+    "reference": "BE-PHONE-1",
+    "kind": "seized_device",
+    "description": "phone of the suspect",
+    "occurred_at": "2024-05-03T07:30:00+02:00",
+    "collected_by": "S. Peeters",
+    "place": "Brussels",
+    "method": "seizure",
+}
 AUTHORISATION = {
     "kind": "search_warrant",
     "country": "BE",
@@ -18,45 +27,36 @@ AUTHORISATION = {
 }
 
 
-def snapshot(jit: Jit, ids: dict[str, list[str]]) -> dict[str, Any]:
-    """Everything a member could read now, through the API."""
-    reader = jit.leader
-    answers: dict[str, Any] = {
-        "investigation": reader.get(jit.path()).json(),
-        "tasks": reader.get(jit.path("/tasks")).json(),
-        "authorisations": reader.get(jit.path("/authorisations")).json(),
-        "events": reader.get(jit.path("/events"), params={"limit": 1000}).json()["events"],
+def answers(jit: Jit, ids: dict[str, list[str]], as_of: str | None = None) -> dict[str, Any]:
+    """Everything a member can read, through the API: now, or `as_of`."""
+    query = {"as_of": as_of} if as_of else {}
+
+    def read(path: str, **params: Any) -> Any:
+        return jit.leader.get(jit.path(path), params={**params, **query}).json()
+
+    seen: dict[str, Any] = {
+        "investigation": read(""),
+        "tasks": read("/tasks"),
+        "authorisations": read("/authorisations"),
+        "evidence": read("/evidence"),
+        "events": read("/events", limit=1000)["events"],
     }
     for kind, known in ids.items():
         for record_id in known:
-            answers[f"{kind}/{record_id}"] = reader.get(jit.path(f"/{kind}/{record_id}")).json()
-    return answers
-
-
-def replayed(jit: Jit, ids: dict[str, list[str]], as_of: str) -> dict[str, Any]:
-    reader = jit.leader
-    query = {"as_of": as_of}
-    answers: dict[str, Any] = {
-        "investigation": reader.get(jit.path(), params=query).json(),
-        "tasks": reader.get(jit.path("/tasks"), params=query).json(),
-        "authorisations": reader.get(jit.path("/authorisations"), params=query).json(),
-        "events": reader.get(jit.path("/events"), params={"limit": 1000, **query}).json()["events"],
-    }
-    for kind, known in ids.items():
-        for record_id in known:
-            response = reader.get(jit.path(f"/{kind}/{record_id}"), params=query)
-            answers[f"{kind}/{record_id}"] = response.json()
-    return answers
+            seen[f"{kind}/{record_id}"] = read(f"/{kind}/{record_id}")
+    for item_id in ids["evidence"]:
+        seen[f"custody/{item_id}"] = read(f"/evidence/{item_id}/custody")
+    return seen
 
 
 def test_every_answer_of_the_past_is_replayed_exactly(jit: Jit) -> None:
-    ids: dict[str, list[str]] = {"tasks": [], "authorisations": []}
+    ids: dict[str, list[str]] = {"tasks": [], "authorisations": [], "evidence": []}
     moments: list[tuple[datetime, int, dict[str, list[str]], dict[str, Any]]] = []
 
     def record_moment() -> None:
         position = log_of(jit.leader, jit.id)[-1]["position"]
         known = {kind: list(known) for kind, known in ids.items()}
-        moments.append((datetime.now(UTC), position, known, snapshot(jit, known)))
+        moments.append((datetime.now(UTC), position, known, answers(jit, known)))
 
     # Given a JIT that changes step by step, and what the API answered after each step
     record_moment()
@@ -77,6 +77,16 @@ def test_every_answer_of_the_past_is_replayed_exactly(jit: Jit) -> None:
         jit.path(f"/authorisations/{warrant['id']}/revocation"), json={"reason": "quashed"}
     )
     record_moment()
+    item = jit.investigator.post(jit.path("/evidence"), json=EVIDENCE).json()
+    ids["evidence"].append(item["id"])
+    record_moment()
+    custody = jit.path(f"/evidence/{item['id']}/custody")
+    collection = {"place": "Brussels", "occurred_at": "2024-05-03T06:00:00Z"}
+    assert jit.investigator.post(f"{custody}/collection", json=collection).status_code == 200
+    record_moment()
+    handover = {"recipient_id": str(jit.legal.user_id), "reason": "analysis in NL"}
+    assert jit.investigator.post(f"{custody}/handover", json=handover).status_code == 200
+    record_moment()
     jit.leader.post(
         jit.path(f"/members/{jit.legal.user_id}/removal"), json={"reason": "secondment ended"}
     )
@@ -84,10 +94,10 @@ def test_every_answer_of_the_past_is_replayed_exactly(jit: Jit) -> None:
     assert len({position for _, position, _, _ in moments}) == len(moments)
 
     # When each moment is asked for again, by time and by log position
-    for moment, position, known, answers in moments:
+    for moment, position, known, then in moments:
         # Then the answers are the same as then
-        assert replayed(jit, known, moment.isoformat()) == answers
-        assert replayed(jit, known, str(position)) == answers
+        assert answers(jit, known, moment.isoformat()) == then
+        assert answers(jit, known, str(position)) == then
     # and a record created later did not exist then
     first_moment = moments[0][0].isoformat()
     later = jit.leader.get(jit.path(f"/tasks/{task['id']}"), params={"as_of": first_moment})
