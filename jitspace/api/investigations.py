@@ -30,7 +30,7 @@ from jitspace.api.schemas import (
     MemberRemoval,
     PartyCreate,
 )
-from jitspace.api.views import investigation_view
+from jitspace.api.views import investigation_summary, investigation_view
 
 IfMatch = Annotated[
     str | None,
@@ -43,9 +43,21 @@ class InvestigationController(Controller):
     tags = ["investigations"]
 
     @get("/")
-    async def list_mine(self, runtime: RuntimeDep, user: CurrentUser) -> list[InvestigationSummary]:
-        """The investigations you are a member of."""
-        return await runtime.queries.investigations_of(user.user_id)
+    async def list_mine(
+        self, runtime: RuntimeDep, user: CurrentUser, as_of: AsOf = None
+    ) -> list[InvestigationSummary]:
+        """The investigations you are a member of (as of then: that you were a member of)."""
+        present = await runtime.queries.investigations_of(user.user_id)
+        if as_of is None:
+            return present
+        summaries = []
+        for summary in present:
+            history = await past(runtime, user, summary.id, as_of)
+            assert history is not None
+            then = history.records.get(summary.id)
+            if isinstance(then, InvestigationAggregate) and then.member_of(user.user_id):
+                summaries.append(investigation_summary(then, user.user_id))
+        return summaries
 
     @post("/")
     async def open(

@@ -168,3 +168,17 @@ def evidence_summary(item: EvidenceItem, chain: Chain | None) -> schemas.Evidenc
         integrity=chain.integrity if chain else "no files",
         custody_defects=len(chain.defects) if chain else 0,
     )
+
+
+def investigation_summary(i: Investigation, user_id: UUID) -> schemas.InvestigationSummary:
+    member = i.members[user_id]
+    return schemas.InvestigationSummary(
+        id=i.id,
+        name=i.name,
+        agreement_reference=i.agreement_reference,
+        status="closed" if i.is_closed else "open",
+        parties=list(i.parties),
+        my_country=member.country,
+        my_role=member.role.value,
+        version=i.version,
+    )

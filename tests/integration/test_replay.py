@@ -40,6 +40,7 @@ def answers(jit: Jit, ids: dict[str, list[str]], as_of: str | None = None) -> di
         "authorisations": read("/authorisations"),
         "evidence": read("/evidence"),
         "events": read("/events", limit=1000)["events"],
+        "mine": jit.leader.get("/investigations", params=query).json(),
     }
     for kind, known in ids.items():
         for record_id in known:
