@@ -50,6 +50,12 @@ async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> 
     return user
 
 
+async def readable_registers(runtime: Runtime, user: User, investigation_id: UUID) -> None:
+    """Members only; then wait (briefly) until the registers show what was just recorded."""
+    await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
+    await runtime.queries.caught_up(investigation_id)
+
+
 async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a write-side call (blocking I/O) off the event loop."""
     return await to_thread.run_sync(partial(fn, *args, **kwargs))

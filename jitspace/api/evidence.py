@@ -18,11 +18,12 @@ from jitspace.api.dependencies import (
     expected_version,
     in_thread,
     past,
+    readable_registers,
     reported_time,
 )
 from jitspace.api.downloads import byte_range, content_disposition
 from jitspace.api.investigations import IfMatch
-from jitspace.api.records import BASE, _readable
+from jitspace.api.records import BASE
 from jitspace.api.responses import with_etag
 from jitspace.api.schemas import (
     CollectionCreate,
@@ -107,7 +108,7 @@ class EvidenceController(Controller):
             chains = chains_as_of(history.events)
             items = sorted(history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
             return [evidence_summary(i, chains.get(i.id, (None, 0))[0]) for i in items]
-        await _readable(runtime, user, investigation_id)
+        await readable_registers(runtime, user, investigation_id)
         return await runtime.queries.evidence_register(investigation_id)
 
     @post("/")

@@ -18,6 +18,7 @@ from jitspace.api.dependencies import (
     expected_version,
     in_thread,
     past,
+    readable_registers,
     reported_time,
 )
 from jitspace.api.investigations import IfMatch
@@ -43,14 +44,6 @@ from jitspace.api.views import (
 BASE = "/investigations/{investigation_id:uuid}"
 
 
-async def _readable(
-    runtime: RuntimeDep, user: CurrentUser, investigation_id: FromPath[UUID]
-) -> None:
-    """Members only; then wait (briefly) until the register shows what was just recorded."""
-    await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
-    await runtime.queries.caught_up(investigation_id)
-
-
 class AuthorisationController(Controller):
     path = f"{BASE}/authorisations"
     tags = ["authorisations"]
@@ -66,7 +59,7 @@ class AuthorisationController(Controller):
         if history := await past(runtime, user, investigation_id, as_of):
             rows = sorted(history.all(LegalAuthorisation), key=lambda a: (a.valid_from, a.id))
             return [authorisation_summary(a) for a in rows]
-        await _readable(runtime, user, investigation_id)
+        await readable_registers(runtime, user, investigation_id)
         return await runtime.queries.authorisations(investigation_id)
 
     @post("/")
@@ -158,7 +151,7 @@ class TaskController(Controller):
         if history := await past(runtime, user, investigation_id, as_of):
             rows = sorted(history.all(TaskAggregate), key=lambda t: (t.created_on, t.id))
             return [task_summary(t) for t in rows]
-        await _readable(runtime, user, investigation_id)
+        await readable_registers(runtime, user, investigation_id)
         return await runtime.queries.tasks(investigation_id)
 
     @post("/")
