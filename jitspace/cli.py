@@ -1,4 +1,4 @@
-"""The command line: `jitspace serve | demo | user add`.
+"""The command line: `jitspace serve | demo | worker | watch | user add | verify | ...`.
 
 These commands and their options are a stable interface that scripts and deployments use.
 """
@@ -64,6 +64,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     rehash.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     checkpoint = commands.add_parser("checkpoint", help="sign the head of the log now")
     checkpoint.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    worker = commands.add_parser(
+        "worker", help="keep the read models and announce new events (one per deployment)"
+    )
+    worker.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    watch = commands.add_parser("watch", help="print an investigation's live feed")
+    watch.add_argument("investigation", type=UUID)
+    watch.add_argument("--server", default="http://127.0.0.1:8000", help="the API's base URL")
+    watch.add_argument(
+        "--username", help="log in as this user (password from stdin); else $JITSPACE_TOKEN"
+    )
+    watch.add_argument("--after", type=int, default=0, help="the last log position you have")
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -76,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _checkpoint(args)
     if args.command == "evidence":
         return _verify_evidence(args)
+    if args.command == "worker":
+        return _work(Settings.from_env(data_dir=args.data_dir, run_projections=True))
+    if args.command == "watch":
+        return _watch(args)
     data_dir = args.data_dir
     if args.command == "demo" and data_dir is None:
         # the demo keeps its data apart from real work
@@ -111,6 +126,54 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         access_log=settings.access_log,
         proxy_headers=False,
     )
+    return 0
+
+
+def _work(settings: Settings) -> int:
+    """Run the projections and the announcer until SIGINT or SIGTERM."""
+    import signal
+
+    from jitspace.runtime import open_runtime
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        async with open_runtime(settings):
+            logging.getLogger("jitspace.worker").info("projection worker running")
+            await stop.wait()
+
+    asyncio.run(run())
+    return 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    import json
+    import os
+
+    from jitspace.live.client import LiveClient, Rejected, log_in
+
+    if args.username:
+        token = log_in(args.server, args.username, sys.stdin.readline().rstrip("\r\n"))
+    else:
+        token = os.environ.get("JITSPACE_TOKEN", "")
+    if not token:
+        print("jitspace: give --username (password on stdin) or JITSPACE_TOKEN", file=sys.stderr)
+        return 2
+
+    async def run() -> None:
+        client = LiveClient([args.server], args.investigation, token, after=args.after)
+        async for message in client.messages():
+            print(json.dumps(message), flush=True)
+
+    try:
+        asyncio.run(run())
+    except Rejected as error:
+        print(f"jitspace: the server refused the feed ({error})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        pass
     return 0
 
 

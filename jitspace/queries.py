@@ -94,6 +94,39 @@ class Queries:
                 return False
             await asyncio.sleep(0.005)
 
+    async def head(self, investigation_id: UUID) -> int:
+        """The log position of the investigation's latest event (0: none yet)."""
+        head = await self.pool.fetchval(
+            f"SELECT max(notification_id) FROM {EVENTS_TABLE} "  # noqa: S608
+            "WHERE investigation_id = $1",
+            investigation_id,
+        )
+        return int(head or 0)
+
+    async def tracked_position(self) -> int:
+        """The log position every tracked projection has applied (0: one has not started)."""
+        rows = await self.pool.fetch(
+            " UNION ALL ".join(
+                f"SELECT notification_id FROM {table} "  # noqa: S608
+                "WHERE application_name = $1"
+                for table in TRACKING_TABLES
+            ),
+            APPLICATION_NAME,
+        )
+        if len(rows) < len(TRACKING_TABLES):
+            return 0
+        return min(int(row["notification_id"]) for row in rows)
+
+    async def wait_tracked(self, position: int, timeout: float) -> bool:
+        """Wait until every tracked projection has applied the log up to `position`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while await self.tracked_position() < position:
+            if loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.002)
+        return True
+
     async def investigations_of(self, user_id: UUID) -> list[InvestigationSummary]:
         rows = await self.pool.fetch(
             "SELECT i.investigation_id AS id, i.name, i.agreement_reference, i.status, "

@@ -13,6 +13,7 @@ from typing import Any
 import asyncpg
 from anyio import to_thread
 from eventsourcing.projection import ProjectionRunner
+from litestar.channels import ChannelsPlugin
 
 from jitspace.application import JITspace
 from jitspace.blobs import BlobStore
@@ -21,6 +22,9 @@ from jitspace.database import database_url, eventsourcing_env
 from jitspace.eventlog import EventLog
 from jitspace.identity import Identity
 from jitspace.ledger import Ledger
+from jitspace.live.channels import ResilientAsyncPgBackend
+from jitspace.live.feed import LiveFeed
+from jitspace.live.publisher import announce_log
 from jitspace.queries import Queries
 from jitspace.settings import Settings
 from projections import custody
@@ -43,6 +47,7 @@ class Runtime:
     queries: Queries
     ledger: Ledger
     blobs: BlobStore
+    live: LiveFeed
     projections: ProjectionRunner[Any, Any] | None = None
     custody: ProjectionRunner[Any, Any] | None = None
 
@@ -68,6 +73,25 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         assert isinstance(app.recorder, EventLog)
         ledger = Ledger(app.recorder, await to_thread.run_sync(settings.signing_key))
         await to_thread.run_sync(ledger.create_table)
+        queries = Queries(pool)
+        # channels shared by every process (LISTEN/NOTIFY); the feed reads the log itself
+        backend = ResilientAsyncPgBackend(url)
+        channels = ChannelsPlugin(
+            backend=backend,
+            arbitrary_channels_allowed=True,
+            subscriber_max_backlog=1000,
+            subscriber_backlog_strategy="dropleft",
+        )
+        await stack.enter_async_context(channels)
+        live = LiveFeed(
+            queries,
+            channels,
+            queue_size=settings.live_queue_size,
+            poll_seconds=settings.live_poll_seconds,
+            recheck_seconds=settings.live_recheck_seconds,
+        )
+        backend.on_reconnect.append(live.wake_all)
+        stack.push_async_callback(live.close)
         runner = custody_runner = None
         if settings.run_projections:
             runner = await to_thread.run_sync(lambda: start_projections(env))
@@ -83,15 +107,20 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     keep_checkpoints(ledger, settings.checkpoint_interval_seconds)
                 )
                 stack.callback(task.cancel)
+            announcer = asyncio.create_task(
+                announce_log(queries, channels, settings.live_poll_seconds)
+            )
+            stack.callback(announcer.cancel)
         yield Runtime(
             settings,
             url,
             app,
             pool,
             identity,
-            Queries(pool),
+            queries,
             ledger,
             blobs,
+            live,
             projections=runner,
             custody=custody_runner,
         )

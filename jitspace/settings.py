@@ -46,6 +46,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     s3_part_size: int = 64 * 1024 * 1024
     # largest evidence file accepted, in bytes
     max_upload_bytes: int = 64 * 1024**3
+    # live feed: messages held for one slow client before it is told it overflowed
+    live_queue_size: int = 1000
+    # live feed: how often the log is read when no notification came (the backstop)
+    live_poll_seconds: float = 1.0
+    # live feed: how often a connected client's membership is checked again
+    live_recheck_seconds: float = 30.0
 
     def signing_key(self) -> SigningKey:
         if self.signing_key_file:

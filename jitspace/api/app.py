@@ -18,6 +18,7 @@ from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
+from jitspace.api.live import live_feed
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.records import AuthorisationController, TaskController
 from jitspace.runtime import open_runtime
@@ -57,6 +58,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             EventController,
             LedgerController,
             DisclosureController,
+            live_feed,
         ],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),

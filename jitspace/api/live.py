@@ -1,0 +1,97 @@
+"""The live feed of an investigation over a websocket (protocol: jitspace/live/messages.py).
+
+The client opens `/investigations/{id}/live` and sends a hello naming the last log position
+it has; the token travels in that first message (browsers cannot set headers on a
+websocket, and a token in the URL would land in access logs) or in an `Authorization:
+Bearer` header. Close codes: 4400 bad hello, 4401 unknown or expired token, 4404 no such
+investigation for this user (also when the user is removed from it), 4408 too slow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from litestar import WebSocket, websocket
+from litestar.exceptions import WebSocketDisconnect
+from litestar.params import FromPath
+
+from domain.errors import NotFound
+from jitspace.api.dependencies import RuntimeDep, in_thread
+from jitspace.live.feed import Closed, Viewer
+from jitspace.live.messages import MAX_POSITION, Hello
+
+Socket = WebSocket[Any, Any, Any]
+# a client that says nothing this long after connecting is dropped
+HELLO_TIMEOUT = 10.0
+
+
+@websocket("/investigations/{investigation_id:uuid}/live", name="live-feed")
+async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: RuntimeDep) -> None:
+    await socket.accept()
+    try:
+        viewer = await _admit(socket, investigation_id, runtime)
+
+        user_id = viewer.user.user_id
+
+        async def still_member() -> bool:
+            try:
+                await in_thread(runtime.app.investigation_for, user_id, investigation_id)
+            except NotFound:
+                return False
+            return True
+
+        watching = asyncio.create_task(
+            runtime.live.watch(investigation_id, viewer, socket.send_text, still_member)
+        )
+        listening = asyncio.create_task(_until_gone(socket))
+        try:
+            done, _ = await asyncio.wait({watching, listening}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (watching, listening):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
+                    await task
+        for task in done:
+            task.result()
+    except Closed as closed:
+        with contextlib.suppress(Exception):
+            await socket.close(code=closed.code, reason=closed.reason)
+    except WebSocketDisconnect:
+        pass
+
+
+async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) -> Viewer:
+    """The hello, the token and membership, checked before anything is sent."""
+    try:
+        raw = await asyncio.wait_for(socket.receive_text(), HELLO_TIMEOUT)
+        hello = msgspec.json.decode(raw, type=Hello)
+    except TimeoutError:
+        raise Closed(4400, "send a hello first") from None
+    except msgspec.ValidationError as error:
+        raise Closed(4400, f"bad hello: {error}"[:120]) from None
+    except msgspec.DecodeError:
+        raise Closed(4400, "bad hello: not JSON") from None
+    if not 0 <= hello.after <= MAX_POSITION:
+        raise Closed(4400, "bad hello: after is a log position (0 or more)")
+    token = hello.token
+    if token is None:
+        scheme, _, value = socket.headers.get("authorization", "").partition(" ")
+        token = value.strip() if scheme.lower() == "bearer" else None
+    user = await runtime.identity.authenticate(token) if token else None
+    if user is None:
+        raise Closed(4401, "the token is unknown or expired: log in again")
+    try:
+        await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
+    except NotFound:
+        raise Closed(4404, "no such investigation") from None
+    return Viewer(user, hello.after, runtime.settings.live_queue_size)
+
+
+async def _until_gone(socket: Socket) -> None:
+    """Read (and ignore) what the client sends after its hello, until it disconnects."""
+    while True:
+        await socket.receive_data(mode="text")

@@ -1,0 +1,325 @@
+"""Per app process: one reader per watched investigation, fanning the log out to viewers.
+
+Why nothing is lost, duplicated or reordered, whatever the notifications do:
+- a reader only ever reads the log (events after the last position it delivered, in
+  order); a channel message or the polling backstop merely tells it to look;
+- a viewer first catches up from the log itself (the REST query), then goes live, then
+  catches up once more: whatever the reader delivered before the viewer went live was
+  committed before that second read, so the two together miss nothing;
+- a viewer sends only positions above the last one it sent.
+Each viewer's queue is bounded: a slow client overflows, is told so, and resumes from
+the log after its last position; the others never wait for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import NamedTuple
+from uuid import UUID
+
+import msgspec
+from litestar.channels import ChannelsPlugin
+
+from jitspace.api.schemas import EventOut
+from jitspace.identity import User
+from jitspace.live import messages
+from jitspace.live.channels import ChannelMessage, LogMoved, PresenceBeat, channel_of
+from jitspace.queries import Queries
+
+logger = logging.getLogger(__name__)
+REMOVAL = "Investigation.MemberRemoved"
+# presence changes are sent at most this often (1,000 people joining are one message)
+PRESENCE_TICK = 0.5
+# each process repeats its viewers this often; a process silent for 3 beats is gone
+PRESENCE_BEAT = 10.0
+
+
+class Delivery(NamedTuple):
+    position: int
+    text: str
+    removed_user: UUID | None  # the member this event removes, if it removes one
+
+
+def delivery_of(event: EventOut) -> Delivery:
+    removed = UUID(str(event.data["user_id"])) if event.type == REMOVAL else None
+    return Delivery(event.position, messages.text(messages.EventMessage(event)), removed)
+
+
+class Closed(Exception):
+    """The viewer's session ends: `code` is the websocket close code."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+NOT_A_MEMBER = Closed(4404, "no such investigation")
+TOO_SLOW = Closed(4408, "the client did not read for too long")
+
+
+class Viewer:
+    """One client watching one investigation."""
+
+    def __init__(self, user: User, after: int, queue_size: int) -> None:
+        self.user = user
+        self.position = after
+        self.queue: asyncio.Queue[Delivery | None] = asyncio.Queue(queue_size)
+        self.live = False
+        self.overflowed = False
+        self.overflows = 0
+
+    def offer(self, item: Delivery | None) -> None:
+        """Called by the reader; never waits. A full queue drops the item and flags it."""
+        if not self.live or self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self.overflows += 1
+
+
+class Reader:
+    """Follows one investigation's events in the log for this process's viewers of it."""
+
+    def __init__(self, feed: LiveFeed, investigation_id: UUID) -> None:
+        self.feed = feed
+        self.investigation_id = investigation_id
+        self.channel = channel_of(investigation_id)
+        self.viewers: set[Viewer] = set()
+        self.position = 0
+        self.wake = asyncio.Event()
+        self.tasks: list[asyncio.Task[None]] = []
+        self.subscribed = asyncio.Event()
+        # presence: process id -> (expires at, viewers); what we last published and sent
+        self.present: dict[str, tuple[float, list[tuple[str, str]]]] = {}
+        self.published: list[tuple[str, str]] | None = None
+        self.published_at = 0.0
+        self.merged: list[tuple[str, str]] = []
+        self.presence_text = messages.text(messages.Presence([]))
+
+    async def start(self) -> None:
+        self.position = await self.feed.queries.head(self.investigation_id)
+        self.tasks = [
+            asyncio.create_task(self._follow_log(), name=f"live-read-{self.channel}"),
+            asyncio.create_task(self._follow_channel(), name=f"live-channel-{self.channel}"),
+            asyncio.create_task(self._keep_presence(), name=f"live-presence-{self.channel}"),
+        ]
+        # wait for LISTEN, so a message published from now on reaches this process
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.subscribed.wait(), 5)
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        with contextlib.suppress(Exception):  # others drop this process's viewers at once
+            beat = PresenceBeat(self.feed.process, [], ttl=0)
+            await self.feed.channels.wait_published(msgspec.json.encode(beat), self.channel)
+
+    async def _follow_log(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.wake.wait(), self.feed.poll_seconds)
+            self.wake.clear()
+            try:
+                await self.deliver_new()
+            except Exception:
+                logger.exception("live reader of %s could not read the log", self.channel)
+                await asyncio.sleep(self.feed.poll_seconds)
+
+    async def deliver_new(self) -> None:
+        while True:
+            events = await self.feed.queries.events(
+                self.investigation_id, self.position, self.feed.page_size
+            )
+            for event in events:
+                item = delivery_of(event)
+                for viewer in self.viewers:
+                    viewer.offer(item)
+                self.position = event.position
+            if len(events) < self.feed.page_size:
+                return
+
+    async def _follow_channel(self) -> None:
+        decoder = msgspec.json.Decoder(ChannelMessage)
+        while True:
+            try:
+                async with self.feed.channels.start_subscription([self.channel]) as subscriber:
+                    self.subscribed.set()
+                    self.wake.set()  # anything published before LISTEN took effect
+                    async for raw in subscriber.iter_events():
+                        try:
+                            message = decoder.decode(raw)
+                        except msgspec.DecodeError:
+                            logger.warning("ignored a malformed message on %s", self.channel)
+                            continue
+                        if isinstance(message, LogMoved):
+                            if message.position > self.position:
+                                self.wake.set()
+                        else:
+                            self._heard(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("live channel %s failed; subscribing again", self.channel)
+                await asyncio.sleep(1)
+
+    def _heard(self, beat: PresenceBeat) -> None:
+        loop = asyncio.get_running_loop()
+        if beat.ttl <= 0 or not beat.viewers:
+            self.present.pop(beat.process, None)
+        else:
+            self.present[beat.process] = (loop.time() + beat.ttl, beat.viewers)
+
+    async def _keep_presence(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(PRESENCE_TICK)
+            now = loop.time()
+            local = sorted({(str(v.user.user_id), v.user.username) for v in self.viewers})
+            if local != self.published or now - self.published_at > PRESENCE_BEAT:
+                self.published, self.published_at = local, now
+                self.present[self.feed.process] = (now + 3 * PRESENCE_BEAT, local)
+                beat = PresenceBeat(self.feed.process, local, ttl=3 * PRESENCE_BEAT)
+                try:
+                    await self.feed.channels.wait_published(msgspec.json.encode(beat), self.channel)
+                except Exception:
+                    logger.warning("could not publish presence on %s", self.channel)
+            for process, (expires, _) in list(self.present.items()):
+                if expires < now:
+                    del self.present[process]
+            merged = sorted({v for _, viewers in self.present.values() for v in viewers})
+            if merged != self.merged:
+                self.merged = merged
+                self.presence_text = messages.text(
+                    messages.Presence([messages.Present(u, name) for u, name in merged])
+                )
+                for viewer in self.viewers:
+                    viewer.offer(None)
+
+
+class LiveFeed:
+    def __init__(
+        self,
+        queries: Queries,
+        channels: ChannelsPlugin,
+        *,
+        queue_size: int,
+        poll_seconds: float,
+        recheck_seconds: float,
+        send_timeout: float = 30.0,
+        page_size: int = 500,
+    ) -> None:
+        self.queries = queries
+        self.channels = channels
+        self.queue_size = queue_size
+        self.poll_seconds = poll_seconds
+        self.recheck_seconds = recheck_seconds
+        self.send_timeout = send_timeout
+        self.page_size = page_size
+        self.process = uuid.uuid4().hex
+        self.readers: dict[UUID, Reader] = {}
+        self._lock = asyncio.Lock()
+
+    def wake_all(self) -> None:
+        """After a lost connection: every reader looks at the log now."""
+        for reader in self.readers.values():
+            reader.wake.set()
+
+    async def close(self) -> None:
+        readers, self.readers = list(self.readers.values()), {}
+        for reader in readers:
+            await reader.stop()
+
+    async def watch(
+        self,
+        investigation_id: UUID,
+        viewer: Viewer,
+        send: Callable[[str], Awaitable[None]],
+        still_member: Callable[[], Awaitable[bool]],
+    ) -> None:
+        """Send the viewer everything after its position, then live events, until the
+        session ends (Closed) or the client goes away (the transport's error)."""
+        reader = await self._join(investigation_id, viewer)
+        try:
+            await self._serve(reader, viewer, send, still_member)
+        finally:
+            await self._leave(reader, viewer)
+
+    async def _join(self, investigation_id: UUID, viewer: Viewer) -> Reader:
+        async with self._lock:
+            reader = self.readers.get(investigation_id)
+            if reader is None:
+                reader = Reader(self, investigation_id)
+                await reader.start()
+                self.readers[investigation_id] = reader
+            reader.viewers.add(viewer)
+            return reader
+
+    async def _leave(self, reader: Reader, viewer: Viewer) -> None:
+        async with self._lock:
+            reader.viewers.discard(viewer)
+            if not reader.viewers and self.readers.get(reader.investigation_id) is reader:
+                del self.readers[reader.investigation_id]
+                await reader.stop()
+
+    async def _serve(
+        self,
+        reader: Reader,
+        viewer: Viewer,
+        send: Callable[[str], Awaitable[None]],
+        still_member: Callable[[], Awaitable[bool]],
+    ) -> None:
+        async def put(text: str) -> None:
+            try:
+                await asyncio.wait_for(send(text), self.send_timeout)
+            except TimeoutError:
+                raise TOO_SLOW from None
+
+        async def deliver(item: Delivery) -> None:
+            if item.position <= viewer.position:
+                return  # already sent (caught up from the log, or before an overflow)
+            if item.removed_user == viewer.user.user_id and not await still_member():
+                raise NOT_A_MEMBER
+            await put(item.text)
+            viewer.position = item.position
+
+        async def catch_up() -> None:
+            while True:
+                events = await self.queries.events(
+                    reader.investigation_id, viewer.position, self.page_size
+                )
+                for event in events:
+                    await deliver(delivery_of(event))
+                if len(events) < self.page_size:
+                    return
+
+        await catch_up()
+        viewer.live = True
+        await catch_up()  # whatever the reader delivered before we were live
+        await put(messages.text(messages.CaughtUp(viewer.position)))
+        await put(reader.presence_text)
+        while True:
+            try:
+                item = await asyncio.wait_for(viewer.queue.get(), self.recheck_seconds)
+            except TimeoutError:
+                if not await still_member():
+                    raise NOT_A_MEMBER from None
+                continue
+            if item is None:
+                await put(reader.presence_text)
+            else:
+                await deliver(item)
+            if viewer.overflowed and viewer.queue.empty():
+                await put(messages.text(messages.Overflow(viewer.position)))
+                viewer.overflowed = False
+                await catch_up()
+                await put(reader.presence_text)

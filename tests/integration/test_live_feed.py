@@ -1,0 +1,98 @@
+"""The live feed in one server process: catch-up, live events, refusals, removal, presence."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.live import Watcher
+from tests.support import Jit, Person, ServerThread, log_of
+
+
+def token_of(person: Person) -> str:
+    return person.client.headers["Authorization"].removeprefix("Bearer ")
+
+
+def create_task(person: Person, jit: Jit, title: str) -> int:
+    response = person.post(jit.path("/tasks"), json={"title": title})
+    assert response.status_code == 201, response.text
+    return log_of(person, jit.id)[-1]["position"]
+
+
+async def test_a_member_receives_the_log_then_live_events_each_once_in_order(
+    jit: Jit, server: ServerThread
+) -> None:
+    # Given a member who has seen nothing yet
+    async with Watcher([server.url], jit.id, token_of(jit.investigator)) as watcher:
+        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        # When another member creates tasks
+        for n in range(5):
+            head = create_task(jit.leader, jit, f"Live task {n}")
+        await watcher.reach(head)
+    # Then the member received exactly the log, each event the document REST returns
+    assert watcher.events == [{"type": "event", "event": e} for e in log_of(jit.leader, jit.id)]
+
+
+async def test_a_member_resuming_from_a_position_receives_only_what_follows(
+    jit: Jit, server: ServerThread
+) -> None:
+    log = log_of(jit.leader, jit.id)
+    middle = log[len(log) // 2]["position"]
+    async with Watcher([server.url], jit.id, token_of(jit.legal), after=middle) as watcher:
+        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        head = create_task(jit.leader, jit, "After the resume")
+        await watcher.reach(head)
+    expected = [e["position"] for e in log_of(jit.leader, jit.id) if e["position"] > middle]
+    assert watcher.positions == expected
+    assert watcher.of_type("caught_up")[0]["position"] == log[-1]["position"]
+
+
+async def test_outsiders_bad_tokens_and_bad_hellos_are_refused_revealing_nothing(
+    jit: Jit, server: ServerThread
+) -> None:
+    unknown = "00000000-0000-0000-0000-000000000000"
+    for investigation, token, code in (
+        (jit.id, token_of(jit.outsider), 4404),
+        (unknown, token_of(jit.leader), 4404),
+        (jit.id, "not-a-token", 4401),
+    ):
+        async with Watcher([server.url], investigation, token) as watcher:
+            await watcher.until(lambda w=watcher: w.rejected is not None, what="a refusal")
+        assert watcher.rejected is not None and watcher.rejected.code == code
+        assert watcher.messages == []
+
+
+async def test_a_member_removed_from_the_investigation_stops_receiving_its_events(
+    jit: Jit, server: ServerThread
+) -> None:
+    async with Watcher([server.url], jit.id, token_of(jit.investigator)) as watcher:
+        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        before = create_task(jit.leader, jit, "Seen by the investigator")
+        await watcher.reach(before)
+        # When the leader removes the investigator, then works on
+        version = jit.leader.get(jit.path()).headers["ETag"]
+        removed = jit.leader.post(
+            jit.path(f"/members/{jit.investigator.user_id}/removal"),
+            json={"reason": "seconded back home"},
+            headers={"If-Match": version},
+        )
+        assert removed.status_code == 200, removed.text
+        create_task(jit.leader, jit, "Not for the investigator")
+        await watcher.until(lambda: watcher.rejected is not None, what="disconnection")
+    # Then the feed was closed as if the investigation did not exist, with nothing after
+    assert watcher.rejected is not None and watcher.rejected.code == 4404
+    assert watcher.positions[-1] == before
+
+
+async def test_presence_shows_who_is_looking_and_forgets_who_left(
+    jit: Jit, server: ServerThread
+) -> None:
+    def names(watcher: Watcher) -> set[str]:
+        presence = watcher.of_type("presence")
+        return {v["username"] for v in presence[-1]["viewers"]} if presence else set()
+
+    async with Watcher([server.url], jit.id, token_of(jit.leader)) as leader:
+        async with Watcher([server.url], jit.id, token_of(jit.legal)):
+            both = {jit.leader.username, jit.legal.username}
+            await leader.until(lambda: names(leader) == both, what="both present")
+        await leader.until(lambda: names(leader) == {jit.leader.username}, what="legal gone")
+    await asyncio.sleep(0)
