@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -111,7 +112,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 announce_log(queries, channels, settings.live_poll_seconds)
             )
             stack.callback(announcer.cancel)
-        yield Runtime(
+        runtime = Runtime(
             settings,
             url,
             app,
@@ -124,11 +125,47 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             projections=runner,
             custody=custody_runner,
         )
+        if settings.run_projections:
+            supervisor = asyncio.create_task(restart_stopped_projections(runtime, stack, env))
+            stack.callback(supervisor.cancel)
+        yield runtime
 
 
 async def keep_session(connection: asyncpg.Connection) -> None:
     """Connections of the read pool change no session state (no SET, LISTEN or advisory
     locks), so there is nothing to reset when they go back to the pool: skip the round trip."""
+
+
+async def restart_stopped_projections(
+    runtime: Runtime, stack: AsyncExitStack, env: dict[str, str]
+) -> None:
+    """Start again a projection whose thread failed (its LISTEN connection was cut, the
+    database restarted): it resumes from its tracking position, applying each event once."""
+    starts: dict[str, Callable[[], ProjectionRunner[Any, Any]]] = {
+        "projections": lambda: start_projections(env),
+        "custody": lambda: start_projections(
+            env | PROJECTION_POOL, custody.CustodyChains, custody.CustodyView
+        ),
+    }
+    this = asyncio.current_task()
+    assert this is not None
+    while True:
+        await asyncio.sleep(1)
+        for name, start in starts.items():
+            runner: ProjectionRunner[Any, Any] | None = getattr(runtime, name)
+            if runner is None or not runner.is_interrupted.is_set():
+                continue
+            logger.warning("a projection (runtime.%s) stopped; starting it again", name)
+            with contextlib.suppress(Exception):  # its error is the reason we are here
+                await to_thread.run_sync(runner.__exit__, None, None, None)
+            try:
+                restarted = await to_thread.run_sync(start)
+            except Exception:
+                logger.exception("could not start the %s projection; trying again", name)
+                continue
+            setattr(runtime, name, restarted)
+            stack.callback(restarted.__exit__, None, None, None)
+            stack.callback(this.cancel)  # on shutdown, stop watching before stopping it
 
 
 async def keep_checkpoints(ledger: Ledger, interval: float) -> None:

@@ -1,0 +1,106 @@
+"""Real JITspace processes for the multi-process tests and the live benchmark."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from tests.support import free_port
+
+JITSPACE = str(Path(sys.executable).with_name("jitspace"))
+
+
+class Process:
+    """`jitspace serve` (with a port) or `jitspace worker` (without), restartable."""
+
+    def __init__(self, command: str, env: dict[str, str], log: Path, port: int | None = None):
+        self.command = command
+        self.env = env
+        self.port = port
+        self.log = log
+        self.popen: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60) -> Process:
+        args = [JITSPACE, self.command]
+        if self.port is not None:
+            args += ["--port", str(self.port)]
+        with self.log.open("ab") as log:
+            self.popen = subprocess.Popen(args, env=self.env, stdout=log, stderr=log)
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            if self.popen.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{self.command} did not start: {self.log.read_text()[-2000:]}")
+            time.sleep(0.1)
+        return self
+
+    def ready(self) -> bool:
+        if self.port is None:
+            return "projection worker running" in self.log.read_text()
+        try:
+            return httpx.get(f"{self.url}/health", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no goodbye to clients or to PostgreSQL."""
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGKILL)
+            self.popen.wait(timeout=10)
+        if self.port is None:  # a restarted worker announces itself again
+            self.log.write_text("")
+
+    def stop(self) -> None:
+        if self.popen is not None and self.popen.poll() is None:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def cluster_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "JITSPACE_DATABASE_URL": database_url,
+        "JITSPACE_DATA_DIR": str(data_dir),
+        "JITSPACE_POOL_SIZE": "2",  # the test PostgreSQL takes 100 connections in all
+        "JITSPACE_ACCESS_LOG": "false",
+        "JITSPACE_CHECKPOINT_INTERVAL_SECONDS": "0",
+        **extra,
+    }
+
+
+class Cluster:
+    """One projection worker and two app processes (no projections) on one database."""
+
+    def __init__(self, database_url: str, data_dir: Path, **extra: str) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        env = cluster_env(database_url, data_dir, **extra)
+        app_env = {**env, "JITSPACE_RUN_PROJECTIONS": "false"}
+        self.worker = Process("worker", env, data_dir / "worker.log")
+        self.a = Process("serve", app_env, data_dir / "a.log", free_port())
+        self.b = Process("serve", app_env, data_dir / "b.log", free_port())
+
+    def __enter__(self) -> Cluster:
+        # one at a time: the first start creates the tables
+        try:
+            for process in (self.worker, self.a, self.b):
+                process.start()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for process in (self.a, self.b, self.worker):
+            process.stop()
