@@ -1,0 +1,143 @@
+"""The channel backend proved end to end, and the feed's backpressure, on the real database.
+
+Litestar has an open report of its PostgreSQL channel backends not delivering; these tests
+show the asyncpg one delivering between two connections (as between two processes), and
+delivering again after its LISTEN connection is cut by the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from uuid import UUID
+
+import asyncpg
+import pytest
+from litestar.channels import ChannelsPlugin
+
+from jitspace.identity import Identity
+from jitspace.live.channels import ResilientAsyncPgBackend
+from jitspace.live.feed import LiveFeed, Viewer
+from jitspace.queries import Queries
+from tests.support import Jit, log_of
+
+
+async def first_message(subscriber: object, timeout: float = 10) -> bytes:
+    async def first() -> bytes:
+        async for message in subscriber.iter_events():
+            return bytes(message)
+        raise AssertionError("the subscription ended")
+
+    return await asyncio.wait_for(first(), timeout)
+
+
+@pytest.fixture
+async def two_plugins(database_url: str) -> AsyncIterator[tuple[ChannelsPlugin, ChannelsPlugin]]:
+    publisher = ChannelsPlugin(
+        backend=ResilientAsyncPgBackend(database_url), arbitrary_channels_allowed=True
+    )
+    listener = ChannelsPlugin(
+        backend=ResilientAsyncPgBackend(database_url, keepalive_seconds=0.2),
+        arbitrary_channels_allowed=True,
+    )
+    async with publisher, listener:
+        yield publisher, listener
+
+
+async def test_a_message_published_on_one_connection_reaches_a_listener_on_another(
+    two_plugins: tuple[ChannelsPlugin, ChannelsPlugin],
+) -> None:
+    publisher, listener = two_plugins
+    async with listener.start_subscription(["jit_proof"]) as subscriber:
+        await publisher.wait_published(b'{"type":"log","position":7}', "jit_proof")
+        assert await first_message(subscriber) == b'{"type":"log","position":7}'
+
+
+async def test_after_its_listen_connection_is_cut_the_backend_listens_again(
+    two_plugins: tuple[ChannelsPlugin, ChannelsPlugin], database_url: str
+) -> None:
+    publisher, listener = two_plugins
+    backend = listener._backend
+    assert isinstance(backend, ResilientAsyncPgBackend)
+    async with listener.start_subscription(["jit_cut"]) as subscriber:
+        # When the server cuts the LISTEN connection
+        pid = backend._listener_conn.get_server_pid()
+        connection = await asyncpg.connect(database_url)
+        await connection.execute("SELECT pg_terminate_backend($1)", pid)
+        await connection.close()
+        for _ in range(50):
+            if backend.reconnects:
+                break
+            await asyncio.sleep(0.1)
+        # Then it has reconnected and LISTENs on the channel again
+        assert backend.reconnects == 1
+        await publisher.wait_published(b'{"type":"log","position":8}', "jit_cut")
+        assert await first_message(subscriber) == b'{"type":"log","position":8}'
+
+
+async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaffected(
+    jit: Jit, database_url: str, two_plugins: tuple[ChannelsPlugin, ChannelsPlugin]
+) -> None:
+    # Given a feed whose viewers hold 3 messages, a stuck viewer and a prompt one
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    _, channels = two_plugins
+    feed = LiveFeed(Queries(pool), channels, queue_size=3, poll_seconds=0.05, recheck_seconds=30)
+    identity = Identity(pool, timedelta(hours=1))
+    user = await identity.find(jit.leader.username)
+    assert user is not None
+    head = log_of(jit.leader, jit.id)[-1]["position"]
+    gate = asyncio.Event()
+    stuck_sent: list[str] = []
+    prompt_sent: list[str] = []
+
+    async def stuck_send(text: str) -> None:
+        if '"caught_up"' not in text and '"presence"' not in text and not gate.is_set():
+            await gate.wait()
+        stuck_sent.append(text)
+
+    async def prompt_send(text: str) -> None:
+        prompt_sent.append(text)
+
+    async def member() -> bool:
+        return True
+
+    stuck, prompt = Viewer(user, head, 3), Viewer(user, head, 3)
+    watching = [
+        asyncio.create_task(feed.watch(UUID(jit.id), stuck, stuck_send, member)),
+        asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, member)),
+    ]
+    try:
+        while not stuck.live or not prompt.live:
+            await asyncio.sleep(0.01)
+        # When the team records 10 events while one viewer does not read
+        for n in range(10):
+            response = await asyncio.to_thread(
+                jit.leader.post, jit.path("/tasks"), json={"title": f"Burst {n}"}
+            )
+            assert response.status_code == 201
+        new_head = log_of(jit.leader, jit.id)[-1]["position"]
+        while prompt.position < new_head:
+            await asyncio.sleep(0.01)
+        # Then the prompt viewer had them all while the stuck one overflowed
+        assert stuck.overflows >= 1 and stuck.queue.qsize() <= 3
+        gate.set()
+        while stuck.position < new_head:
+            await asyncio.sleep(0.01)
+    finally:
+        for task in watching:
+            task.cancel()
+        await asyncio.gather(*watching, return_exceptions=True)
+        await feed.close()
+        await pool.close()
+    # and once unstuck, it was told, and resumed from the log: every event once, in order
+    expected = [e["position"] for e in log_of(jit.leader, jit.id) if e["position"] > head]
+    assert positions(prompt_sent) == expected
+    assert positions(stuck_sent) == expected
+    assert any('"overflow"' in text for text in stuck_sent)
+
+
+def positions(sent: list[str]) -> list[int]:
+    import json
+
+    return [m["event"]["position"] for m in map(json.loads, sent) if m["type"] == "event"]
