@@ -594,6 +594,12 @@ class JITspace(Application[UUID]):
         investigation, actor = self._acting(user_id, investigation_id, allow_closed=True)
         investigation.check_may_disclose(actor)
         position = ledger.position_as_of(investigation_id, as_of, up_to_position)
+        if position == 0:
+            raise RuleViolation(
+                "nothing had been recorded in this investigation by then: there is nothing to "
+                "disclose",
+                field="as_of" if as_of is not None else "up_to_position",
+            )
         checkpoint = ledger.checkpoint(investigation_id, up_to=position)
         entries = list(ledger.entries(investigation_id, up_to=checkpoint.fields.position))
         withheld = self._withheld_records(entries, withhold_parties)

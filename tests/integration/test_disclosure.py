@@ -218,3 +218,13 @@ def test_a_bundle_altered_in_any_part_fails(jit: Jit, tmp_path: Path, part: str)
     report = verify_bundle(bundle)
     assert not report.ok
     assert any(message in f.detail for f in report.findings), report.findings
+
+
+def test_a_disclosure_of_a_time_before_anything_was_recorded_is_refused(jit: Jit) -> None:
+    response = jit.legal.post(
+        jit.path("/disclosures"),
+        json={"purpose": "defence", "as_of": "2001-01-01T00:00:00Z"},
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "as_of"
+    assert "nothing had been recorded" in response.json()["detail"]
