@@ -10,7 +10,7 @@ from eventsourcing.domain import event
 from domain.base import JitAggregate
 from domain.errors import NotFound, RuleViolation
 from domain.investigation import Investigation
-from domain.values import Actor, AuthorisationKind, Scope
+from domain.values import Actor, AuthorisationKind, IssuerKind, Scope
 
 
 class LegalAuthorisation(JitAggregate):
@@ -26,6 +26,26 @@ class LegalAuthorisation(JitAggregate):
         conditions: str
 
     class Revoked(JitAggregate.Event):
+        reason: str
+        occurred_at: datetime
+
+    class Qualified(JitAggregate.Event):
+        """Who issued the measure, for which offences, and whether as an urgent order."""
+
+        issuer: IssuerKind
+        offences: tuple[str, ...]
+        urgent: bool
+
+    class Amended(JitAggregate.Event):
+        scope: Scope
+        conditions: str
+        reason: str
+        occurred_at: datetime
+
+    class Extended(JitAggregate.Event):
+        """A renewal signed at `occurred_at`: it is not retroactive."""
+
+        valid_until: datetime
         reason: str
         occurred_at: datetime
 
@@ -56,6 +76,9 @@ class LegalAuthorisation(JitAggregate):
         self.conditions = conditions
         self.revoked_at: datetime | None = None
         self.revoked_reason: str | None = None
+        self.issuer: IssuerKind | None = None
+        self.offences: tuple[str, ...] = ()
+        self.urgent = False
 
     @classmethod
     def record(
@@ -113,9 +136,112 @@ class LegalAuthorisation(JitAggregate):
             occurred_at=occurred_at,
         )
 
+    def qualify(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        issuer: IssuerKind,
+        offences: tuple[str, ...],
+        urgent: bool,
+    ) -> None:
+        self._check_can_change(investigation, actor)
+        self._qualified(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            issuer=issuer,
+            offences=offences,
+            urgent=urgent,
+        )
+
+    def amend(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        scope: Scope,
+        conditions: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self._check_can_change(investigation, actor)
+        if (scope, conditions) == (self.scope, self.conditions):
+            raise RuleViolation("the scope and conditions are unchanged", field="scope")
+        self._amended(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            scope=scope,
+            conditions=conditions,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    def extend(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        valid_until: datetime,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self._check_can_change(investigation, actor)
+        if valid_until <= self.valid_until:
+            raise RuleViolation("a renewal ends after the current validity", field="valid_until")
+        self._extended(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            valid_until=valid_until,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    def _check_can_change(self, investigation: Investigation, actor: Actor) -> None:
+        self.check_belongs_to(investigation, field="authorisation_id")
+        investigation.check_can_act(actor)
+        if self.revoked_at is not None:
+            raise RuleViolation("this authorisation is revoked")
+
     def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
         if self.investigation_id != investigation.id:
             raise NotFound("no such authorisation in this investigation", field=field)
+
+    @event(Qualified)
+    def _qualified(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        issuer: IssuerKind,
+        offences: tuple[str, ...],
+        urgent: bool,
+    ) -> None:
+        self.issuer = issuer
+        self.offences = offences
+        self.urgent = urgent
+
+    @event(Amended)
+    def _amended(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        scope: Scope,
+        conditions: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.scope = scope
+        self.conditions = conditions
+
+    @event(Extended)
+    def _extended(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        valid_until: datetime,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.valid_until = valid_until
 
     @event(Revoked)
     def _revoked(

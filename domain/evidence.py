@@ -20,7 +20,19 @@ from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.errors import NotFound, PermissionDenied, RuleViolation
 from domain.investigation import Investigation
-from domain.values import Actor, EvidenceKind, Member, SealCondition
+from domain.values import (
+    Actor,
+    DerivationKind,
+    EvidenceKind,
+    LawyerPresence,
+    Member,
+    Role,
+    SealCondition,
+    UsePurpose,
+)
+
+# who speaks for a party on the use of its evidence (consent) and raises defects in court
+LEGAL_ROLES = frozenset({Role.LEGAL_ADVISOR, Role.PROSECUTOR, Role.NATIONAL_MEMBER})
 
 SHA256_HEX = frozenset("0123456789abcdef")
 
@@ -133,6 +145,70 @@ class EvidenceItem(JitAggregate):
         reason: str
         occurred_at: datetime
 
+    # -- facts the admissibility rules read -----------------------------------------------
+
+    class SealOpened(JitAggregate.Event):
+        """The seal found on opening the package, and who authorised the opening."""
+
+        seal_number: str
+        authorised_by: str
+        occurred_at: datetime
+
+    class InterviewRecorded(JitAggregate.Event):
+        """How the interview this item records was conducted (Dirs 2010/64, 2012/13, 2013/48)."""
+
+        suspect_language: str
+        interview_language: str
+        interpreter: str  # empty: none
+        caution_given: bool
+        lawyer: LawyerPresence
+        ill_treatment_alleged: bool
+        occurred_at: datetime
+
+    class Derived(JitAggregate.Event):
+        """This item was made from another one: a copy, an extraction, an analysis, a
+        translation; linked to the hash of the parent it was made from."""
+
+        parent_id: UUID
+        parent_sha256: str
+        relation: DerivationKind
+        tool: str
+        tool_version: str
+        made_by: str
+        occurred_at: datetime
+
+    class UsedInProceeding(JitAggregate.Event):
+        country: str
+        proceeding: str
+        offence: str
+        purpose: UsePurpose
+        occurred_at: datetime
+
+    class ConsentGranted(JitAggregate.Event):
+        """The originating party consents to another party's use (Art. 13(10)(b))."""
+
+        to_country: str
+        purpose: UsePurpose
+        offence: str  # empty: any offence
+        conditions: str
+        occurred_at: datetime
+
+    class ConsentWithdrawn(JitAggregate.Event):
+        to_country: str
+        purpose: UsePurpose
+        offence: str
+        reason: str
+        occurred_at: datetime
+
+    class DefectRaised(JitAggregate.Event):
+        """A defect of the item raised before a forum's court (a nullity motion, an objection).
+        `rule` names the catalogue rule it invokes; empty: every defect of the item."""
+
+        country: str
+        rule: str
+        note: str
+        occurred_at: datetime
+
     @event(Registered)
     def __init__(
         self,
@@ -167,6 +243,8 @@ class EvidenceItem(JitAggregate):
         self.seal_number: str | None = None
         self.location: str | None = None
         self.disposal: str | None = None
+        self.parent_id: UUID | None = None
+        self.consents: set[tuple[str, UsePurpose, str]] = set()
 
     @classmethod
     def register(
@@ -503,6 +581,290 @@ class EvidenceItem(JitAggregate):
             reason=reason,
             occurred_at=occurred_at,
         )
+
+    # -- facts for the admissibility rules ------------------------------------------------
+
+    def record_seal_opening(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        seal_number: str,
+        authorised_by: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        self._seal_opened(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            seal_number=seal_number,
+            authorised_by=authorised_by,
+            occurred_at=occurred_at,
+        )
+
+    def record_interview(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        suspect_language: str,
+        interview_language: str,
+        interpreter: str,
+        caution_given: bool,
+        lawyer: LawyerPresence,
+        ill_treatment_alleged: bool,
+        occurred_at: datetime,
+    ) -> None:
+        self._check_originator(investigation, actor)
+        if self.kind not in (EvidenceKind.SUSPECT_INTERVIEW, EvidenceKind.WITNESS_STATEMENT):
+            raise RuleViolation("only an interview or a statement records one", field="kind")
+        self._interview_recorded(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            suspect_language=suspect_language,
+            interview_language=interview_language,
+            interpreter=interpreter,
+            caution_given=caution_given,
+            lawyer=lawyer,
+            ill_treatment_alleged=ill_treatment_alleged,
+            occurred_at=occurred_at,
+        )
+
+    def record_derivation(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        parent: EvidenceItem,
+        parent_sha256: str,
+        relation: DerivationKind,
+        tool: str,
+        tool_version: str,
+        made_by: str,
+        occurred_at: datetime,
+    ) -> None:
+        self._check_originator(investigation, actor)
+        parent.check_belongs_to(investigation, field="parent_id")
+        if parent.id == self.id:
+            raise RuleViolation("an item is not derived from itself", field="parent_id")
+        if self.parent_id is not None:
+            raise RuleViolation("the item's parent is already recorded", field="parent_id")
+        if len(parent_sha256) != 64 or not set(parent_sha256) <= SHA256_HEX:
+            raise RuleViolation("name the parent's SHA-256 in hex", field="parent_sha256")
+        self._derived(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            parent_id=parent.id,
+            parent_sha256=parent_sha256,
+            relation=relation,
+            tool=tool,
+            tool_version=tool_version,
+            made_by=made_by,
+            occurred_at=occurred_at,
+        )
+
+    def record_use(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        proceeding: str,
+        offence: str,
+        purpose: UsePurpose,
+        occurred_at: datetime,
+    ) -> None:
+        """The actor's party uses the item in one of its proceedings."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if not proceeding.strip():
+            raise RuleViolation("name the proceeding", field="proceeding")
+        self._used_in_proceeding(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            country=actor.country,
+            proceeding=proceeding,
+            offence=offence,
+            purpose=purpose,
+            occurred_at=occurred_at,
+        )
+
+    def grant_consent(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        to_country: str,
+        purpose: UsePurpose,
+        offence: str,
+        conditions: str,
+        occurred_at: datetime,
+    ) -> None:
+        self._check_consenting(investigation, actor, to_country)
+        self._consent_granted(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            to_country=to_country,
+            purpose=purpose,
+            offence=offence,
+            conditions=conditions,
+            occurred_at=occurred_at,
+        )
+
+    def withdraw_consent(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        to_country: str,
+        purpose: UsePurpose,
+        offence: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self._check_consenting(investigation, actor, to_country)
+        if (to_country, purpose, offence) not in self.consents:
+            raise RuleViolation("no such consent is in force", field="to_country")
+        self._consent_withdrawn(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            to_country=to_country,
+            purpose=purpose,
+            offence=offence,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
+    def raise_defect(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        rule: str,
+        note: str,
+        occurred_at: datetime,
+    ) -> None:
+        """Record that a defect of the item was raised before the actor's party's court."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if actor.role not in LEGAL_ROLES:
+            raise PermissionDenied("a legal advisor, prosecutor or national member records this")
+        self._defect_raised(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            country=actor.country,
+            rule=rule,
+            note=note,
+            occurred_at=occurred_at,
+        )
+
+    def _check_originator(self, investigation: Investigation, actor: Actor) -> None:
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if actor.country != self.country:
+            raise PermissionDenied("only the originating party records this")
+
+    def _check_consenting(self, investigation: Investigation, actor: Actor, to: str) -> None:
+        self._check_originator(investigation, actor)
+        if actor.role not in LEGAL_ROLES:
+            raise PermissionDenied(
+                "a legal advisor, prosecutor or national member of the originating party "
+                "decides on consent"
+            )
+        if to not in investigation.parties or to == self.country:
+            raise RuleViolation(f"{to} is not another party of this JIT", field="to_country")
+
+    @event(SealOpened)
+    def _seal_opened(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        seal_number: str,
+        authorised_by: str,
+        occurred_at: datetime,
+    ) -> None:
+        pass
+
+    @event(InterviewRecorded)
+    def _interview_recorded(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        suspect_language: str,
+        interview_language: str,
+        interpreter: str,
+        caution_given: bool,
+        lawyer: LawyerPresence,
+        ill_treatment_alleged: bool,
+        occurred_at: datetime,
+    ) -> None:
+        pass
+
+    @event(Derived)
+    def _derived(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        parent_id: UUID,
+        parent_sha256: str,
+        relation: DerivationKind,
+        tool: str,
+        tool_version: str,
+        made_by: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.parent_id = parent_id
+
+    @event(UsedInProceeding)
+    def _used_in_proceeding(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        country: str,
+        proceeding: str,
+        offence: str,
+        purpose: UsePurpose,
+        occurred_at: datetime,
+    ) -> None:
+        pass
+
+    @event(ConsentGranted)
+    def _consent_granted(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        to_country: str,
+        purpose: UsePurpose,
+        offence: str,
+        conditions: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.consents.add((to_country, purpose, offence))
+
+    @event(ConsentWithdrawn)
+    def _consent_withdrawn(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        to_country: str,
+        purpose: UsePurpose,
+        offence: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.consents.discard((to_country, purpose, offence))
+
+    @event(DefectRaised)
+    def _defect_raised(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        country: str,
+        rule: str,
+        note: str,
+        occurred_at: datetime,
+    ) -> None:
+        pass
 
     def _check_custodian(self, investigation: Investigation, actor: Actor) -> None:
         self.check_belongs_to(investigation, field="evidence_id")

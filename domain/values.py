@@ -118,3 +118,34 @@ def check_period(start: date, end: date, *, field: str) -> None:
             f"the period must end after it starts ({start.isoformat()} to {end.isoformat()})",
             field=field,
         )
+
+
+class IssuerKind(StrEnum):
+    """Who issued a measure: the competence rules (AU-05, AU-12) turn on it."""
+
+    JUDGE = "judge"
+    PROSECUTOR = "prosecutor"
+    POLICE = "police"
+    OTHER = "other"
+
+
+class UsePurpose(StrEnum):
+    """What a party uses evidence for (2000 MLA Convention Art. 13(10))."""
+
+    JIT = "jit"  # the JIT's own purpose
+    OTHER_OFFENCE = "other_offence"
+    OTHER_PROCEDURE = "other_procedure"
+    EMERGENCY = "emergency"  # an immediate and serious threat to public security
+
+
+class DerivationKind(StrEnum):
+    COPY = "copy"
+    EXTRACTION = "extraction"
+    ANALYSIS = "analysis"
+    TRANSLATION = "translation"
+
+
+class LawyerPresence(StrEnum):
+    PRESENT = "present"
+    WAIVED = "waived"
+    ABSENT = "absent"

@@ -17,19 +17,24 @@ from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
+from domain.rulebook import Rulebook
 from domain.task import Task
 from domain.values import (
     AuthorisationKind,
+    DerivationKind,
     EvidenceKind,
+    IssuerKind,
+    LawyerPresence,
     Party,
     Role,
     Scope,
     SealCondition,
     TaskStatus,
+    UsePurpose,
 )
 from jitspace.eventlog import InvestigationStoredEvent, MsgspecMapper
 
-AGGREGATES = (Investigation, LegalAuthorisation, EvidenceItem, Task)
+AGGREGATES = (Investigation, LegalAuthorisation, EvidenceItem, Task, Rulebook)
 EVENT_CLASSES = (
     Investigation.Opened,
     Investigation.MemberAdded,
@@ -39,6 +44,19 @@ EVENT_CLASSES = (
     Investigation.DisclosureProduced,
     LegalAuthorisation.Recorded,
     LegalAuthorisation.Revoked,
+    LegalAuthorisation.Qualified,
+    LegalAuthorisation.Amended,
+    LegalAuthorisation.Extended,
+    EvidenceItem.SealOpened,
+    EvidenceItem.InterviewRecorded,
+    EvidenceItem.Derived,
+    EvidenceItem.UsedInProceeding,
+    EvidenceItem.ConsentGranted,
+    EvidenceItem.ConsentWithdrawn,
+    EvidenceItem.DefectRaised,
+    Rulebook.Adopted,
+    Rulebook.RuleSet,
+    Rulebook.RuleRemoved,
     EvidenceItem.Registered,
     EvidenceItem.DescriptionAmended,
     EvidenceItem.FileAttached,
@@ -105,6 +123,19 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     )
     team.investigation.add_member(leader, new_member, now)
     team.investigation.remove_member(leader, new_member.user_id, "end of secondment", now)
+    extra = record_admissibility_facts(team, record_authorisation, register_evidence, item, now)
+    rulebook = Rulebook.adopt(
+        team.investigation,
+        advisor,
+        country="FR",
+        source_name="fr.toml",
+        source_version="1",
+        source_sha256="ef" * 32,
+        rules=[{"rule": "AU-02"}, {"rule": "CU-01", "params": {"gap_hours": 12}}],
+    )
+    rulebook.set_rule(team.investigation, advisor, {"rule": "PR-01"}, "nullity deadline")
+    rulebook.remove_rule(team.investigation, advisor, "CU-01", "not applied")
+    extra.extend(rulebook.collect_events())
     team.investigation.close(leader, "convictions obtained", now)
     team.investigation.record_disclosure(
         leader,
@@ -120,7 +151,95 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     events = list(team.history)
     for aggregate in (team.investigation, order, item, unlinked, task, undated):
         events.extend(aggregate.collect_events())
-    return events
+    return [*events, *extra]
+
+
+def record_admissibility_facts(
+    team: Any, record_authorisation: Any, register_evidence: Any, parent: EvidenceItem, now: Any
+) -> list[Any]:
+    """An authorisation qualified, amended and extended; an interview, a copy, a use, a
+    consent granted and withdrawn, a defect raised and a seal opened."""
+    advisor = team.actor(team.fr_legal_advisor)
+    investigator = team.actor(team.fr_investigator)
+    order = record_authorisation(team, reference="JLD-2024-0200")
+    order.qualify(
+        team.investigation,
+        advisor,
+        issuer=IssuerKind.JUDGE,
+        offences=("trafficking",),
+        urgent=False,
+    )
+    order.amend(
+        team.investigation,
+        advisor,
+        scope=Scope(methods=("search",)),
+        conditions="",
+        reason="typo",
+        occurred_at=now,
+    )
+    order.extend(
+        team.investigation,
+        advisor,
+        valid_until=now + timedelta(days=200),
+        reason="renewal",
+        occurred_at=now,
+    )
+    interview = register_evidence(
+        team, reference="FR-INT-1", kind=EvidenceKind.SUSPECT_INTERVIEW, authorisation=None
+    )
+    interview.record_interview(
+        team.investigation,
+        investigator,
+        suspect_language="ro",
+        interview_language="fr",
+        interpreter="",
+        caution_given=True,
+        lawyer=LawyerPresence.WAIVED,
+        ill_treatment_alleged=False,
+        occurred_at=now,
+    )
+    interview.record_derivation(
+        team.investigation,
+        investigator,
+        parent=parent,
+        parent_sha256="0" * 64,
+        relation=DerivationKind.TRANSLATION,
+        tool="",
+        tool_version="",
+        made_by="J. Ionescu",
+        occurred_at=now,
+    )
+    interview.record_use(
+        team.investigation,
+        team.actor(team.be_investigator),
+        proceeding="BE-2024-9",
+        offence="VAT fraud",
+        purpose=UsePurpose.OTHER_OFFENCE,
+        occurred_at=now,
+    )
+    interview.grant_consent(
+        team.investigation,
+        advisor,
+        to_country="BE",
+        purpose=UsePurpose.OTHER_OFFENCE,
+        offence="",
+        conditions="",
+        occurred_at=now,
+    )
+    interview.withdraw_consent(
+        team.investigation,
+        advisor,
+        to_country="BE",
+        purpose=UsePurpose.OTHER_OFFENCE,
+        offence="",
+        reason="appeal",
+        occurred_at=now,
+    )
+    interview.raise_defect(team.investigation, advisor, rule="LA-01", note="", occurred_at=now)
+    interview.record_seal_opening(
+        team.investigation, investigator, seal_number="S1", authorised_by="judge", occurred_at=now
+    )
+    return [*order.collect_events(), *interview.collect_events()]
 
 
 def record_custody(team: Any, item: EvidenceItem, now: datetime) -> None:

@@ -1,0 +1,400 @@
+"""The facts the admissibility rules read, folded from an investigation's events.
+
+`CaseFile.apply(event)` takes the investigation's events in log order (live, one at a time, or
+replayed as of a point of the log) and answers which evidence items the event may change the
+verdicts of. Every fact keeps the event it comes from (`Ref`) and when it happened, so a rule
+can say what it rests on and a verdict can be asked for any date.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from domain.admissibility.params import RuleSpec
+from domain.admissibility.results import Ref
+from domain.authorisation import LegalAuthorisation
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.rulebook import Rulebook
+from domain.values import Scope
+
+EVERY_ITEM = frozenset({UUID(int=0)})  # an event that may change every item's verdicts
+
+
+def ref(e: Any) -> Ref:
+    return Ref(e.originator_id, e.originator_version, type(e).__name__)
+
+
+class Extension(msgspec.Struct):
+    ref: Ref
+    signed_at: datetime
+    valid_until: datetime
+
+
+class AuthorisationFacts(msgspec.Struct):
+    ref: Ref
+    kind: str
+    country: str
+    authority: str
+    issued_at: datetime
+    valid_from: datetime
+    valid_until: datetime
+    scope: Scope
+    conditions: str
+    issuer: str = ""  # empty: not recorded
+    offences: tuple[str, ...] = ()
+    urgent: bool = False
+    qualified: Ref | None = None
+    extensions: list[Extension] = msgspec.field(default_factory=list)
+    revoked: Ref | None = None
+    revoked_at: datetime | None = None
+    annulled: Ref | None = None  # a ruling annulled the measure (no event records it yet)
+    annulled_at: datetime | None = None
+    confirmed_by_judge_at: datetime | None = None  # urgent orders (no event records it yet)
+
+
+class Handover(msgspec.Struct):
+    ref: Ref
+    occurred_at: datetime
+    to_country: str  # empty: within the party
+    receipt: Ref | None = None
+    received_at: datetime | None = None
+    seal_found: str = ""
+    seal_condition: str = ""
+
+
+class Seal(msgspec.Struct):
+    ref: Ref
+    number: str
+    occurred_at: datetime
+    opened: bool = False  # an opening, not a sealing
+    authorised_by: str = ""
+
+
+class FileFact(msgspec.Struct):
+    ref: Ref
+    sha256: str
+    algorithm: str = "sha256"
+
+
+class Check(msgspec.Struct):
+    """A re-hash of a file: matched or not."""
+
+    ref: Ref
+    ok: bool
+    at: datetime
+
+
+class Access(msgspec.Struct):
+    ref: Ref
+    actor_id: UUID
+    role: str
+    at: datetime
+    purpose: str
+
+
+class Interview(msgspec.Struct):
+    ref: Ref
+    suspect_language: str
+    interview_language: str
+    interpreter: str
+    caution_given: bool
+    lawyer: str
+    ill_treatment_alleged: bool
+    occurred_at: datetime
+
+
+class Derivation(msgspec.Struct):
+    ref: Ref
+    parent_id: UUID
+    parent_sha256: str
+    relation: str
+    tool: str
+    tool_version: str
+    made_by: str
+    occurred_at: datetime
+
+
+class Use(msgspec.Struct):
+    ref: Ref
+    country: str
+    proceeding: str
+    offence: str
+    purpose: str
+    occurred_at: datetime
+
+
+class Consent(msgspec.Struct):
+    ref: Ref
+    to_country: str
+    purpose: str
+    offence: str
+    granted: bool  # False: withdrawn
+    conditions: str
+    occurred_at: datetime
+
+
+class DefectRaised(msgspec.Struct):
+    ref: Ref
+    country: str
+    rule: str
+    occurred_at: datetime
+
+
+class ItemFacts(msgspec.Struct):
+    ref: Ref
+    evidence_id: UUID
+    reference: str
+    country: str  # the originating (collecting) party
+    kind: str
+    method: str
+    collected_by: str
+    collected_at: datetime
+    recorded_at: datetime
+    authorisation_id: UUID | None
+    collection: Ref | None = None
+    custody_at: datetime | None = None
+    handovers: list[Handover] = msgspec.field(default_factory=list)
+    seals: list[Seal] = msgspec.field(default_factory=list)
+    files: list[FileFact] = msgspec.field(default_factory=list)
+    checks: list[Check] = msgspec.field(default_factory=list)
+    accesses: list[Access] = msgspec.field(default_factory=list)
+    interview: Interview | None = None
+    derivation: Derivation | None = None
+    uses: list[Use] = msgspec.field(default_factory=list)
+    consents: list[Consent] = msgspec.field(default_factory=list)
+    defects_raised: list[DefectRaised] = msgspec.field(default_factory=list)
+    destroyed: Ref | None = None
+    destroyed_at: datetime | None = None
+    children: list[UUID] = msgspec.field(default_factory=list)
+
+
+class Membership(msgspec.Struct):
+    user_id: UUID
+    role: str
+    joined_at: datetime
+    left_at: datetime | None = None
+
+
+class CaseFacts(msgspec.Struct):
+    """The investigation itself: its period, parties, members and disclosures."""
+
+    ref: Ref
+    purpose: str
+    period_start: date
+    period_end: date
+    parties: dict[str, datetime | None]  # country -> joined at (None: a founding party)
+    members: list[Membership] = msgspec.field(default_factory=list)
+    disclosures: list[Ref] = msgspec.field(default_factory=list)
+    disclosed_at: list[datetime] = msgspec.field(default_factory=list)
+
+
+class RulebookFacts(msgspec.Struct):
+    country: str
+    source: str  # the shipped file it was adopted from, with version and SHA-256
+    rules: dict[str, RuleSpec]
+    refs: dict[str, Ref]  # rule id -> the event that set it
+
+
+class CaseFile(msgspec.Struct):
+    """Everything the rules read for one investigation."""
+
+    case: CaseFacts | None = None
+    items: dict[UUID, ItemFacts] = msgspec.field(default_factory=dict)
+    authorisations: dict[UUID, AuthorisationFacts] = msgspec.field(default_factory=dict)
+    rulebooks: dict[str, RulebookFacts] = msgspec.field(default_factory=dict)
+    last_recorded_at: datetime | None = None
+
+    def apply(self, e: Any) -> frozenset[UUID]:
+        """Fold one event in; the items whose verdicts it may change (EVERY_ITEM: all)."""
+        self.last_recorded_at = e.timestamp
+        if isinstance(e, EvidenceItem.Event):
+            return self._apply_item(e)
+        if isinstance(e, LegalAuthorisation.Event):
+            self._apply_authorisation(e)
+            return frozenset(
+                i.evidence_id for i in self.items.values() if i.authorisation_id == e.originator_id
+            )
+        if isinstance(e, Rulebook.Event):
+            self._apply_rulebook(e)
+            return EVERY_ITEM
+        if isinstance(e, Investigation.Event):
+            return self._apply_investigation(e)
+        return frozenset()
+
+    def affected(self, evidence_ids: frozenset[UUID]) -> set[UUID]:
+        """The items and every item derived from them, down the line (IN-03)."""
+        if evidence_ids is EVERY_ITEM or UUID(int=0) in evidence_ids:
+            return set(self.items)
+        seen: set[UUID] = set()
+        todo = [i for i in evidence_ids if i in self.items]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(self.items[current].children)
+        return seen
+
+    # -- folds ----------------------------------------------------------------------------
+
+    def _apply_investigation(self, e: Any) -> frozenset[UUID]:
+        if isinstance(e, Investigation.Opened):
+            self.case = CaseFacts(
+                ref(e),
+                e.purpose,
+                e.period_start,
+                e.period_end,
+                {p.country: None for p in e.parties},
+            )
+            return frozenset()
+        assert self.case is not None
+        if isinstance(e, Investigation.PartyJoined):
+            self.case.parties[e.party.country] = e.occurred_at
+        elif isinstance(e, Investigation.MemberAdded):
+            self.case.members.append(
+                Membership(e.member.user_id, e.member.role.value, e.occurred_at)
+            )
+        elif isinstance(e, Investigation.MemberRemoved):
+            for m in self.case.members:
+                if m.user_id == e.user_id and m.left_at is None:
+                    m.left_at = e.occurred_at
+        elif isinstance(e, Investigation.DisclosureProduced):
+            self.case.disclosures.append(ref(e))
+            self.case.disclosed_at.append(e.timestamp)
+        else:
+            return frozenset()
+        return EVERY_ITEM
+
+    def _apply_authorisation(self, e: Any) -> None:
+        if isinstance(e, LegalAuthorisation.Recorded):
+            self.authorisations[e.originator_id] = AuthorisationFacts(
+                ref(e),
+                e.kind.value,
+                e.country,
+                e.authority,
+                e.occurred_at,
+                e.valid_from,
+                e.valid_until,
+                e.scope,
+                e.conditions,
+            )
+            return
+        a = self.authorisations[e.originator_id]
+        if isinstance(e, LegalAuthorisation.Qualified):
+            a.issuer, a.offences, a.urgent, a.qualified = (
+                e.issuer.value,
+                tuple(e.offences),
+                e.urgent,
+                ref(e),
+            )
+        elif isinstance(e, LegalAuthorisation.Amended):
+            a.scope, a.conditions = e.scope, e.conditions
+        elif isinstance(e, LegalAuthorisation.Extended):
+            a.extensions.append(Extension(ref(e), e.occurred_at, e.valid_until))
+        elif isinstance(e, LegalAuthorisation.Revoked):
+            a.revoked, a.revoked_at = ref(e), e.occurred_at
+
+    def _apply_rulebook(self, e: Any) -> None:
+        if isinstance(e, Rulebook.Adopted):
+            self.rulebooks[e.country] = RulebookFacts(
+                e.country,
+                f"{e.source_name} {e.source_version} (sha256 {e.source_sha256[:12]}…)",
+                {r.rule: r for r in e.rules},
+                {r.rule: ref(e) for r in e.rules},
+            )
+            return
+        book = self.rulebooks[e.country]
+        if isinstance(e, Rulebook.RuleSet):
+            book.rules[e.spec.rule] = e.spec
+            book.refs[e.spec.rule] = ref(e)
+        elif isinstance(e, Rulebook.RuleRemoved):
+            book.rules.pop(e.rule, None)
+            book.refs.pop(e.rule, None)
+
+    def _apply_item(self, e: Any) -> frozenset[UUID]:
+        r = ref(e)
+        if isinstance(e, EvidenceItem.Registered):
+            self.items[e.originator_id] = ItemFacts(
+                r,
+                e.originator_id,
+                e.reference,
+                e.country,
+                e.kind.value,
+                e.method,
+                e.collected_by,
+                e.occurred_at,
+                e.timestamp,
+                e.authorisation_id,
+            )
+            return frozenset({e.originator_id})
+        item = self.items[e.originator_id]
+        at = getattr(e, "occurred_at", e.timestamp)
+        if isinstance(e, EvidenceItem.Collected):
+            item.collection, item.custody_at = r, at
+        elif isinstance(e, EvidenceItem.Sealed):
+            item.seals.append(Seal(r, e.seal_number, at))
+        elif isinstance(e, EvidenceItem.SealOpened):
+            item.seals.append(
+                Seal(r, e.seal_number, at, opened=True, authorised_by=e.authorised_by)
+            )
+        elif isinstance(e, EvidenceItem.HandedOver):
+            item.handovers.append(Handover(r, at, ""))
+        elif isinstance(e, EvidenceItem.TransferredToParty):
+            item.handovers.append(Handover(r, at, e.country))
+        elif isinstance(e, EvidenceItem.Received):
+            if item.handovers and item.handovers[-1].receipt is None:
+                h = item.handovers[-1]
+                h.receipt, h.received_at = r, at
+                h.seal_found, h.seal_condition = e.seal_number, e.seal_condition.value
+        elif isinstance(e, EvidenceItem.FileAttached):
+            item.files.append(FileFact(r, e.sha256))
+        elif isinstance(e, EvidenceItem.IntegrityVerified):
+            item.checks.append(Check(r, True, at))
+        elif isinstance(e, EvidenceItem.IntegrityViolated):
+            item.checks.append(Check(r, False, at))
+        elif isinstance(e, EvidenceItem.Accessed):
+            item.accesses.append(Access(r, e.actor.user_id, e.actor.role.value, at, e.purpose))
+        elif isinstance(e, EvidenceItem.InterviewRecorded):
+            item.interview = Interview(
+                r,
+                e.suspect_language,
+                e.interview_language,
+                e.interpreter,
+                e.caution_given,
+                e.lawyer.value,
+                e.ill_treatment_alleged,
+                at,
+            )
+        elif isinstance(e, EvidenceItem.Derived):
+            item.derivation = Derivation(
+                r,
+                e.parent_id,
+                e.parent_sha256,
+                e.relation.value,
+                e.tool,
+                e.tool_version,
+                e.made_by,
+                at,
+            )
+            self.items[e.parent_id].children.append(item.evidence_id)
+        elif isinstance(e, EvidenceItem.UsedInProceeding):
+            item.uses.append(Use(r, e.country, e.proceeding, e.offence, e.purpose.value, at))
+        elif isinstance(e, EvidenceItem.ConsentGranted):
+            item.consents.append(
+                Consent(r, e.to_country, e.purpose.value, e.offence, True, e.conditions, at)
+            )
+        elif isinstance(e, EvidenceItem.ConsentWithdrawn):
+            item.consents.append(
+                Consent(r, e.to_country, e.purpose.value, e.offence, False, "", at)
+            )
+        elif isinstance(e, EvidenceItem.DefectRaised):
+            item.defects_raised.append(DefectRaised(r, e.country, e.rule, at))
+        elif isinstance(e, EvidenceItem.Destroyed):
+            item.destroyed, item.destroyed_at = r, at
+        else:
+            return frozenset()
+        return frozenset({e.originator_id})

@@ -1,0 +1,83 @@
+"""Rule outcomes, rule results and verdicts.
+
+Outcomes, from best to worst (the worst one decides the verdict):
+
+| outcome   | verdict      | meaning |
+|-----------|--------------|---------|
+| PASS      | admissible   | the rule is met |
+| WARN      | admissible   | met, with a weakness the court may ask about |
+| FORFEITED | admissible   | a defect the defence did not raise in time (PR-01) |
+| RESTRICT  | at risk      | usable only for some purposes or under conditions |
+| RISK      | at risk      | the court may exclude the item |
+| UNKNOWN   | unknown      | facts the rule needs are not on record |
+| FAIL      | inadmissible | mandatory exclusion |
+
+UNKNOWN ranks above RISK: a missing fact could hide a failure, so it must be looked at
+first; FAIL ranks above UNKNOWN: no missing fact can cure a mandatory exclusion.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from uuid import UUID
+
+import msgspec
+
+
+class Outcome(StrEnum):
+    PASS = "PASS"  # noqa: S105 (an outcome, not a password)
+    WARN = "WARN"
+    FORFEITED = "FORFEITED"
+    RESTRICT = "RESTRICT"
+    RISK = "RISK"
+    UNKNOWN = "UNKNOWN"
+    FAIL = "FAIL"
+
+
+class Verdict(StrEnum):
+    ADMISSIBLE = "admissible"
+    AT_RISK = "at risk"
+    INADMISSIBLE = "inadmissible"
+    UNKNOWN = "unknown"
+
+
+RANK = {outcome: rank for rank, outcome in enumerate(Outcome)}
+VERDICT_OF = {
+    Outcome.PASS: Verdict.ADMISSIBLE,
+    Outcome.WARN: Verdict.ADMISSIBLE,
+    Outcome.FORFEITED: Verdict.ADMISSIBLE,
+    Outcome.RESTRICT: Verdict.AT_RISK,
+    Outcome.RISK: Verdict.AT_RISK,
+    Outcome.UNKNOWN: Verdict.UNKNOWN,
+    Outcome.FAIL: Verdict.INADMISSIBLE,
+}
+
+
+class Ref(msgspec.Struct, frozen=True, array_like=True):
+    """One event of the log: the record it belongs to, its version there, and its type."""
+
+    record_id: UUID
+    version: int
+    event: str
+
+
+class RuleResult(msgspec.Struct, frozen=True):
+    rule: str
+    outcome: Outcome
+    reason: str
+    rests_on: tuple[Ref, ...] = ()
+    missing: str = ""  # the fact (event) that is absent, when the outcome rests on an absence
+    cure: str = ""  # what would fix a failure
+    use: str = ""  # the proceeding the result is about, for use rules
+
+
+class CountryVerdict(msgspec.Struct, frozen=True):
+    evidence_id: UUID
+    country: str
+    verdict: Verdict
+    outcome: Outcome
+    results: tuple[RuleResult, ...]
+
+
+def worst(outcomes: list[Outcome]) -> Outcome:
+    return max(outcomes, key=RANK.__getitem__, default=Outcome.PASS)
