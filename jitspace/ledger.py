@@ -7,12 +7,13 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 import msgspec
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
 from jitspace import chain
 from jitspace.eventlog import EventLog
 from jitspace.signing import SigningKey, load_public_key, verify_signature
-from jitspace.verification import Entry, Finding, Head, verify
+from jitspace.verification import Entry, Finding, Head, StoredRow, stored_entry, verify_stored
 
 LOG_SCOPE = "log"
 STATEMENT_FORMAT = "jitspace/checkpoint/v1"
@@ -154,6 +155,10 @@ class Ledger:
         self, investigation_id: UUID | None = None, up_to: int | None = None
     ) -> Iterator[Entry]:
         """The stored events in log order, streamed, as the verifier sees them."""
+        return map(stored_entry, self._rows(investigation_id, up_to))
+
+    def _rows(self, investigation_id: UUID | None, up_to: int | None) -> Iterator[StoredRow]:
+        """The stored events in log order, streamed, as plain rows (see `StoredRow`)."""
         column = "chain_hash" if investigation_id is None else "investigation_hash"
         query = SQL(
             "SELECT notification_id, originator_id, originator_version, investigation_id, "
@@ -162,26 +167,15 @@ class Ledger:
             "AND notification_id <= coalesce(%(up_to)s::bigint, 9223372036854775807) "
             "ORDER BY notification_id"
         ).format(Identifier(column), *self._events)
+        # tuples in binary: no dict per row, no hex decoding of bytea, no parsing of uuids
         with (
             self.datastore.get_connection() as conn,
             conn.transaction(),
-            conn.cursor(name="jitspace_entries") as curs,
+            conn.cursor(name="jitspace_entries", binary=True, row_factory=tuple_row) as curs,
         ):
-            curs.itersize = 5000
+            curs.itersize = 10_000
             curs.execute(query, {"investigation": investigation_id, "up_to": up_to})
-            for row in curs:
-                state = bytes(row["state"])
-                yield Entry(
-                    position=row["notification_id"],
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    investigation_id=row["investigation_id"],
-                    topic=row["topic"],
-                    state_sha256=chain.state_sha256(state),
-                    event_hash=bytes(row["event_hash"]),
-                    link=bytes(row["link"]),
-                    state=state,
-                )
+            yield from curs
 
     def verify(self, investigation_id: UUID | None = None) -> VerificationReport:
         """Check the stored events against their chain and every checkpoint of that chain."""
@@ -201,6 +195,6 @@ class Ledger:
                 )
             else:
                 heads.append(checkpoint.head())
-        entries = list(self.entries(investigation_id))
-        findings.extend(verify(entries, heads))
-        return VerificationReport(scope, len(entries), len(checkpoints), findings)
+        checked, found = verify_stored(self._rows(investigation_id, None), heads)
+        findings.extend(found)
+        return VerificationReport(scope, checked, len(checkpoints), findings)
