@@ -612,7 +612,8 @@ class JITspace(Application[UUID]):
             investigation_id=investigation_id,
             investigation_name=investigation.name,
             as_of=as_of,
-            produced_by=f"{user_id} ({actor.country} {actor.role.value})",
+            produced_by=f"{investigation.members[user_id].name} ({actor.country} "
+            f"{actor.role.value}, user {user_id})",
             purpose=purpose,
         )
         for attempt in range(3):  # a member added meanwhile must not void the bundle

@@ -44,6 +44,7 @@ from domain.task import Task
 from jitspace.ledger import Checkpoint, VerificationReport
 from jitspace.signing import key_id, load_public_key, verify_signature
 from jitspace.verification import Entry, Finding, Head, verify
+from projections.custody import chains_as_of
 
 FORMAT = "jitspace/disclosure/v1"
 SIGNED_FILES = ("checkpoint.json", "events.jsonl", "records.json", "report.html", "README.txt")
@@ -116,13 +117,14 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
     """Replay the bundle's events into the records they describe (withheld ones excepted)."""
     from jitspace.api.views import (
         authorisation_view,
+        custody_view,
         evidence_view,
         investigation_view,
         task_view,
     )
 
     withheld = {event.originator_id for event in events if event.state is None}
-    aggregates = replay(
+    domain_events = [
         mapper.to_domain_event(
             StoredEvent(
                 originator_id=event.originator_id,
@@ -133,10 +135,15 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
         )
         for event in events
         if event.state is not None
-    )
+    ]
+    aggregates = replay(domain_events)
     records: dict[str, Any] = {
         "investigation": None,
         "evidence": [],
+        "custody": [
+            custody_view(evidence_id, chain, version)
+            for evidence_id, (chain, version) in chains_as_of(domain_events).items()
+        ],
         "authorisations": [],
         "tasks": [],
         "withheld": sorted(str(i) for i in withheld),
@@ -180,11 +187,12 @@ def render_report(
     def table(title: str, items: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
         head = "".join(f"<th>{e(c)}</th>" for c in columns)
         body = "".join(
-            "<tr>" + "".join(f"<td>{e(str(item.get(c, '')))}</td>" for c in columns) + "</tr>"
+            "<tr>" + "".join(f"<td>{e(_cell(item.get(c)))}</td>" for c in columns) + "</tr>"
             for item in items
         )
         return f"<h2>{e(title)}</h2><table><tr>{head}</tr>{body}</table>"
 
+    references = {item["id"]: item["reference"] for item in records.get("evidence", [])}
     parties = ", ".join(
         f"{p['country']} ({p['lead_authority']})" for p in investigation.get("parties", [])
     )
@@ -212,6 +220,20 @@ def render_report(
             ("reference", "country", "kind", "description", "collected_at", "authorisation_id"),
         )
         + table(
+            "Chain of custody (risk flags for lawyers, not rulings: the court decides)",
+            [
+                {
+                    "reference": references.get(c["evidence_id"], c["evidence_id"]),
+                    "status": c["status"],
+                    "holding party": c["holding_country"],
+                    "integrity": c["integrity"],
+                    "defects": "; ".join(d["message"] for d in c["defects"]) or "none",
+                }
+                for c in records.get("custody", [])
+            ],
+            ("reference", "status", "holding party", "integrity", "defects"),
+        )
+        + table(
             "Legal authorisations",
             records.get("authorisations", []),
             (
@@ -228,6 +250,10 @@ def render_report(
         + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
         "<th>by</th><th>facts</th></tr>" + "".join(rows) + "</table></html>"
     )
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _summary(state: dict[str, Any]) -> str:

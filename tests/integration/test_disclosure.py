@@ -55,9 +55,14 @@ def publisher_key(jit: Jit, tmp_path: Path) -> Path:
 def test_a_bundle_verifies_offline_with_no_server(
     jit: Jit, tmp_path: Path, publisher_key: Path
 ) -> None:
-    # Given evidence registered by two parties
-    register(jit.investigator, jit, "BE-1")
+    # Given evidence registered by two parties, one of it taken into custody
+    be_item = register(jit.investigator, jit, "BE-1")
     register(jit.leader, jit, "FR-1")
+    collection = {"place": "Brussels", "occurred_at": "2024-05-03T06:00:00Z"}
+    collected = jit.investigator.post(
+        jit.path(f"/evidence/{be_item['id']}/custody/collection"), json=collection
+    )
+    assert collected.status_code == 200, collected.text
     # When the NL legal advisor produces a bundle
     bundle = tmp_path / "bundle.zip"
     bundle.write_bytes(disclose(jit))
@@ -90,6 +95,9 @@ def test_a_bundle_verifies_offline_with_no_server(
     logged = [e["position"] for e in log_of(jit.leader, jit.id)][:-1]  # before the disclosure
     assert [e["position"] for e in events] == logged
     assert sorted(r["reference"] for r in records["evidence"]) == ["BE-1", "FR-1"]
+    custody = {c["evidence_id"]: c for c in records["custody"]}
+    assert custody[be_item["id"]]["status"] == "held"
+    assert custody[be_item["id"]]["custodian_id"] == str(jit.investigator.user_id)
     assert "BE-1" in report and "Test JIT" in report
 
 
