@@ -149,22 +149,30 @@ class EventLog(PostgresApplicationRecorder):
                 "CREATE INDEX IF NOT EXISTS {} ON {}.{} (investigation_id, notification_id)"
             ).format(Identifier(f"{self.events_table_name}_investigation_idx"), *table)
         )
-        # one round trip: the log's head, new positions, each investigation's head, conflicts
+        # one round trip: the log's head, new positions, conflicts, and the heads of the
+        # investigations' chains: those this process does not know, or all of them if another
+        # process has written since this one last did (the log's head is not where it left it)
         self._prepare_group = SQL(
-            "SELECT "
-            "(SELECT chain_hash FROM {0}.{1} ORDER BY notification_id DESC LIMIT 1) AS head, "
-            "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, 'notification_id')) "
-            "      FROM generate_series(1, %s)) AS positions, "
+            "SELECT h.notification_id AS head_position, h.chain_hash AS head, "
+            "ARRAY(SELECT nextval(pg_get_serial_sequence(%(table)s, 'notification_id')) "
+            "      FROM generate_series(1, %(count)s)) AS positions, "
             "ARRAY(SELECT coalesce((SELECT investigation_hash FROM {0}.{1} "
             "      WHERE investigation_id = i.id ORDER BY notification_id DESC LIMIT 1), '') "
-            "      FROM unnest(%s::uuid[]) WITH ORDINALITY AS i(id, n) ORDER BY i.n) "
-            "      AS investigation_heads, "
+            "      FROM unnest(CASE WHEN h.notification_id IS NOT DISTINCT FROM %(known_at)s "
+            "      THEN %(unknown)s::uuid[] ELSE %(all)s::uuid[] END) "
+            "      WITH ORDINALITY AS i(id, n) ORDER BY i.n) AS investigation_heads, "
             "c.taken_ids, c.taken_versions "
             "FROM (SELECT array_agg(originator_id) AS taken_ids, "
             "      array_agg(originator_version) AS taken_versions FROM {0}.{1} "
             "      WHERE (originator_id, originator_version) IN "
-            "      (SELECT * FROM unnest(%s::uuid[], %s::bigint[]))) AS c"
+            "      (SELECT * FROM unnest(%(ids)s::uuid[], %(versions)s::bigint[]))) AS c "
+            "LEFT JOIN LATERAL (SELECT notification_id, chain_hash FROM {0}.{1} "
+            "      ORDER BY notification_id DESC LIMIT 1) AS h ON true"
         ).format(*table)
+        # the heads of the investigations' chains as of log position `_heads_at`, as this
+        # process last wrote them: valid while the log's head is still at that position
+        self._heads: dict[UUID, bytes] = {}
+        self._heads_at: int | None = None
         self._qualified_name = f"{self.datastore.schema}.{self.events_table_name}"
         # loading a record reads only what the mapper needs, not the hash columns
         self.select_events_statement = SQL(
@@ -282,19 +290,32 @@ class EventLog(PostgresApplicationRecorder):
                 self._notify_channel(curs)
                 events = [e for p in group for e in p.events]
                 investigations = list(dict.fromkeys(_investigation_of(e) for e in events))
+                unknown = [i for i in investigations if i not in self._heads]
                 curs.execute(
                     self._prepare_group,
-                    (
-                        self._qualified_name,
-                        len(events),
-                        investigations,
-                        [e.originator_id for e in events],
-                        [e.originator_version for e in events],
-                    ),
+                    {
+                        "table": self._qualified_name,
+                        "count": len(events),
+                        "known_at": self._heads_at,
+                        "unknown": unknown,
+                        "all": investigations,
+                        "ids": [e.originator_id for e in events],
+                        "versions": [e.originator_version for e in events],
+                    },
                     prepare=True,
                 )
                 prepared = curs.fetchone()
                 assert prepared is not None
+                known = prepared["head_position"] == self._heads_at
+                heads = dict(self._heads) if known else {}
+                heads.update(
+                    (i, bytes(h) or GENESIS)
+                    for i, h in zip(
+                        unknown if known else investigations,
+                        prepared["investigation_heads"],
+                        strict=True,
+                    )
+                )
                 taken = set(
                     zip(prepared["taken_ids"] or (), prepared["taken_versions"] or (), strict=True)
                 )
@@ -311,15 +332,13 @@ class EventLog(PostgresApplicationRecorder):
                     [e for p in accepted for e in p.events],
                     sorted(prepared["positions"]),
                     prepared["head"] or GENESIS,
-                    {
-                        i: bytes(h) or GENESIS
-                        for i, h in zip(
-                            investigations, prepared["investigation_heads"], strict=True
-                        )
-                    },
+                    heads,
                 )
                 if rows:
                     curs.execute(self._insert_group, rows, prepare=True)
+            # committed: the heads are those of the log as this transaction left it
+            self._heads = heads
+            self._heads_at = max(rows[0]) if rows else prepared["head_position"]
             if rows:
                 self.groups_committed += 1
                 self.events_committed += len(rows[0])

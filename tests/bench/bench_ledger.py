@@ -94,15 +94,17 @@ class UnchainedEventLog(EventLog):
         table = Identifier(self.datastore.schema), Identifier(self.events_table_name)
         # the same parameters and result columns as EventLog's query, minus the head lookups
         self._prepare_group = SQL(
-            "SELECT NULL::bytea AS head, "
-            "ARRAY(SELECT nextval(pg_get_serial_sequence(%s, 'notification_id')) "
-            "      FROM generate_series(1, %s)) AS positions, "
-            "ARRAY(SELECT ''::bytea FROM unnest(%s::uuid[])) AS investigation_heads, "
+            "SELECT NULL::bigint AS head_position, NULL::bytea AS head, "
+            "ARRAY(SELECT nextval(pg_get_serial_sequence(%(table)s, 'notification_id')) "
+            "      FROM generate_series(1, %(count)s)) AS positions, "
+            "ARRAY(SELECT ''::bytea FROM unnest(CASE WHEN NULL::bigint IS NOT DISTINCT FROM "
+            "      %(known_at)s THEN %(unknown)s::uuid[] ELSE %(all)s::uuid[] END)) "
+            "      AS investigation_heads, "
             "c.taken_ids, c.taken_versions "
             "FROM (SELECT array_agg(originator_id) AS taken_ids, "
             "      array_agg(originator_version) AS taken_versions FROM {0}.{1} "
             "      WHERE (originator_id, originator_version) IN "
-            "      (SELECT * FROM unnest(%s::uuid[], %s::bigint[]))) AS c"
+            "      (SELECT * FROM unnest(%(ids)s::uuid[], %(versions)s::bigint[]))) AS c"
         ).format(*table)
 
     def _chained(

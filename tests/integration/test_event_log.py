@@ -17,6 +17,7 @@ from domain.values import Member, Party, Role
 from jitspace.application import JITspace, VersionConflict
 from jitspace.database import eventsourcing_env
 from jitspace.eventlog import EventLog
+from jitspace.ledger import Ledger
 from jitspace.settings import Settings
 
 
@@ -162,3 +163,28 @@ def test_a_reader_tailing_the_log_never_skips_an_event(app: JITspace) -> None:
     everything = [n.id for n in app.recorder.select_notifications(start + 1, limit=10_000)]
     assert seen == everything
     assert len(everything) >= 200
+
+
+def test_two_writers_in_turn_keep_every_chain_whole(
+    app: JITspace, database_url: str, settings: Settings
+) -> None:
+    # Given a second application on the same log, as a second app process would be
+    other = JITspace(env=eventsourcing_env(database_url, settings))
+    try:
+        jit_id, leader = open_jit(app)
+        second_id, second_leader = open_jit(other)
+        # When both write in turn to both investigations
+        for n in range(10):
+            create_task(app, jit_id, leader, f"a{n}")
+            create_task(other, jit_id, leader, f"b{n}")
+            create_task(other, second_id, second_leader, f"c{n}")
+            create_task(app, second_id, second_leader, f"d{n}")
+        # Then the log's chain and each investigation's chain verify
+        assert isinstance(app.recorder, EventLog)
+        ledger = Ledger(app.recorder, settings.signing_key())
+        ledger.create_table()
+        assert ledger.verify().findings == []
+        assert ledger.verify(jit_id).findings == []
+        assert ledger.verify(second_id).findings == []
+    finally:
+        other.close()
