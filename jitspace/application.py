@@ -7,7 +7,7 @@ investigation, and everything in it, is "not found".
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -589,6 +589,7 @@ class JITspace(Application[UUID]):
         as_of: datetime | None,
         up_to_position: int | None,
         withhold_parties: frozenset[str],
+        read_file: Callable[[str], Iterable[bytes]] | None = None,
     ) -> BundleContent:
         """Bundle the investigation's history up to a point, and record that it was disclosed."""
         investigation, actor = self._acting(user_id, investigation_id, allow_closed=True)
@@ -615,6 +616,7 @@ class JITspace(Application[UUID]):
             produced_by=f"{investigation.members[user_id].name} ({actor.country} "
             f"{actor.role.value}, user {user_id})",
             purpose=purpose,
+            read_file=read_file,
         )
         for attempt in range(3):  # a member added meanwhile must not void the bundle
             try:
@@ -624,7 +626,7 @@ class JITspace(Application[UUID]):
                     as_of=as_of,
                     up_to_position=bundle.manifest.up_to_position,
                     head_hash=checkpoint.fields.head_hash,
-                    bundle_sha256=hashlib.sha256(bundle.data).hexdigest(),
+                    bundle_sha256=bundle.sha256,
                     events=bundle.manifest.events,
                     withheld=bundle.manifest.withheld,
                 )

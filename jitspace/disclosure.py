@@ -13,6 +13,8 @@ A bundle is a zip file:
     records.json      the investigation's records as of that position, rebuilt from the events
     report.html       the same, for people: a court clerk's reading copy
     README.txt        how to check the bundle
+    files/SHA256      optionally, the evidence files, each named by the SHA-256 recorded when
+                      it was attached (the verifier re-hashes each against its name)
 
 A withheld event (a party restricted it) keeps its header and `state_sha256`; its state is
 left out. The chain commits to the state only through that hash (see chain.py), so the
@@ -25,16 +27,17 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
-import io
+import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import Mapper, StoredEvent
+from eventsourcing.utils import get_topic
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import replay
@@ -47,6 +50,7 @@ from jitspace.verification import Entry, Finding, Head, verify
 from projections.custody import chains_as_of
 
 FORMAT = "jitspace/disclosure/v1"
+FILE_ATTACHED = get_topic(EvidenceItem.FileAttached)
 SIGNED_FILES = ("checkpoint.json", "events.jsonl", "records.json", "report.html", "README.txt")
 
 
@@ -278,9 +282,41 @@ Verdicts and flags in JITspace are risk indications for lawyers, not rulings: th
 # -- producing a bundle -----------------------------------------------------------------------
 
 
-class BundleContent(msgspec.Struct):
-    data: bytes
-    manifest: Manifest
+class BundleContent:
+    """A bundle, written to a temporary file (evidence files can be large)."""
+
+    def __init__(self, file: IO[bytes], manifest: Manifest) -> None:
+        self.file = file
+        self.manifest = manifest
+        digest = hashlib.sha256()
+        self.size = 0
+        for chunk in self.chunks(close=False):
+            digest.update(chunk)
+            self.size += len(chunk)
+        self.sha256 = digest.hexdigest()
+
+    def chunks(self, *, close: bool = True, size: int = 1 << 20) -> Iterator[bytes]:
+        self.file.seek(0)
+        try:
+            while chunk := self.file.read(size):
+                yield chunk
+        finally:
+            if close:
+                self.file.close()
+
+    @property
+    def data(self) -> bytes:
+        return b"".join(self.chunks(close=False))
+
+
+def attached_files(events: Sequence[BundleEvent]) -> dict[str, str]:
+    """The evidence files recorded by the bundle's (not withheld) events: SHA-256 -> key."""
+    files: dict[str, str] = {}
+    for event in events:
+        if event.topic == FILE_ATTACHED and event.state is not None:
+            state = msgspec.json.decode(event.state)
+            files[state["sha256"]] = state["storage_key"]
+    return files
 
 
 def build_bundle(
@@ -295,7 +331,9 @@ def build_bundle(
     as_of: datetime | None,
     produced_by: str,
     purpose: str,
+    read_file: Callable[[str], Iterable[bytes]] | None = None,
 ) -> BundleContent:
+    """The bundle; with `read_file` (storage key -> bytes), the evidence files go in too."""
     events = [bundle_event(entry, withhold(entry)) for entry in entries]
     events_jsonl = b"".join(msgspec.json.encode(event) + b"\n" for event in events)
     records = rebuild_records(events, mapper)
@@ -324,21 +362,39 @@ def build_bundle(
         "report.html": render_report(msgspec.to_builtins(fields), events, records).encode(),
         "README.txt": README.encode(),
     }
-    manifest = Manifest(
-        **fields, files={name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    )
-    manifest_bytes = msgspec.json.encode(manifest)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed after reading)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        for name, data in files.items():
+            bundle.writestr(name, data)
+        evidence_files = sorted(attached_files(events).items()) if read_file else []
+        for sha256, key in evidence_files:
+            assert read_file is not None
+            name = f"files/{sha256}"
+            digest = hashlib.sha256()
+            with bundle.open(zipfile.ZipInfo(name), "w", force_zip64=True) as member:
+                for chunk in read_file(key):
+                    digest.update(chunk)
+                    member.write(chunk)
+            # as found in the store: a file altered there shows up as not matching its name
+            hashes[name] = digest.hexdigest()
+        manifest = Manifest(**fields, files=hashes)
+        manifest_bytes = msgspec.json.encode(manifest)
         bundle.writestr("manifest.json", manifest_bytes)
         bundle.writestr("manifest.sig", base64.b64encode(sign(manifest_bytes)))
         bundle.writestr("public-key.pem", checkpoint.public_key_pem)
-        for name, data in files.items():
-            bundle.writestr(name, data)
-    return BundleContent(buffer.getvalue(), manifest)
+    return BundleContent(out, manifest)
 
 
 # -- checking a bundle, offline ---------------------------------------------------------------
+
+
+def _sha256_of(bundle: zipfile.ZipFile, name: str) -> str:
+    digest = hashlib.sha256()
+    with bundle.open(name) as member:
+        while chunk := member.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def verify_bundle(path: Path, *, public_key: Path | None = None) -> VerificationReport:
@@ -385,10 +441,16 @@ def verify_bundle(path: Path, *, public_key: Path | None = None) -> Verification
             return VerificationReport(str(path), 0, 0, findings)
         for name in sorted(names - {"manifest.json", "manifest.sig", "public-key.pem"}):
             expected = manifest.files.get(name)
+            found = _sha256_of(bundle, name)
             if expected is None:
                 problem("file", f"{name} is not listed in the manifest")
-            elif hashlib.sha256(bundle.read(name)).hexdigest() != expected:
+            elif found != expected:
                 problem("file", f"{name} was altered: its SHA-256 differs from the manifest's")
+            if name.startswith("files/") and found != name.removeprefix("files/"):
+                problem(
+                    "file",
+                    f"{name} does not match the hash recorded for it when it was attached",
+                )
 
         checkpoint = msgspec.json.decode(bundle.read("checkpoint.json"), type=CheckpointFile)
         statement = checkpoint.statement.encode()
@@ -415,6 +477,10 @@ def verify_bundle(path: Path, *, public_key: Path | None = None) -> Verification
             problem("events", f"events.jsonl cannot be read: {error}")
             return VerificationReport(str(path), 0, len(heads), findings)
         findings.extend(verify([event.entry() for event in events], heads))
+        recorded = attached_files(events)
+        for name in sorted(n for n in names if n.startswith("files/")):
+            if name.removeprefix("files/") not in recorded:
+                problem("file", f"{name} is not a file the bundle's events record")
         if any(event.investigation_id != manifest.investigation_id for event in events):
             problem("events", "events.jsonl holds events of another investigation")
 

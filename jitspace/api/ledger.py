@@ -8,8 +8,9 @@ from typing import Annotated
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Response, get, post
+from litestar import Controller, get, post
 from litestar.params import FromPath, JSONBody
+from litestar.response import Stream
 from msgspec import Meta
 
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
@@ -44,6 +45,9 @@ class DisclosureCreate(Struct):
     up_to_position: Annotated[int, Meta(ge=0, description="stop at this log position")] | None = (
         None
     )
+    include_files: Annotated[
+        bool, Meta(description="put the evidence files in the bundle, not only their hashes")
+    ] = False
     withhold_parties: Annotated[
         list[PartyCode],
         Meta(max_length=40, description="withhold the evidence these parties originated"),
@@ -98,7 +102,7 @@ class DisclosureController(Controller):
         data: JSONBody[DisclosureCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
-    ) -> Response[bytes]:
+    ) -> Stream:
         """Produce a disclosure bundle of the investigation's history (legal roles only)."""
         bundle = await in_thread(
             runtime.app.disclose,
@@ -109,11 +113,15 @@ class DisclosureController(Controller):
             as_of=checked_instant(data.as_of, field="as_of") if data.as_of else None,
             up_to_position=data.up_to_position,
             withhold_parties=frozenset(data.withhold_parties),
+            read_file=runtime.blobs.read if data.include_files else None,
         )
         name = f"disclosure-{str(investigation_id)[:8]}-{bundle.manifest.up_to_position}.zip"
-        return Response(
-            bundle.data,
+        return Stream(
+            bundle.chunks(),  # a blocking iterator: Litestar reads it in a worker thread
             status_code=201,
             media_type="application/zip",
-            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+                "Content-Length": str(bundle.size),
+            },
         )

@@ -236,3 +236,49 @@ def test_a_disclosure_of_a_time_before_anything_was_recorded_is_refused(jit: Jit
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "as_of"
     assert "nothing had been recorded" in response.json()["detail"]
+
+
+def test_evidence_files_travel_in_the_bundle_and_are_checked_against_their_hash(
+    jit: Jit, tmp_path: Path
+) -> None:
+    # Given an item with a file (the session's server keeps files in its directory store)
+    item = register(jit.investigator, jit, "BE-IMG")
+    data = os.urandom(300_000)
+    uploaded = jit.investigator.post(
+        jit.path(f"/evidence/{item['id']}/files"),
+        params={"name": "image.E01"},
+        content=data,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    sha256 = hashlib.sha256(data).hexdigest()
+    # When a bundle is produced with the files
+    bundle = tmp_path / "with-files.zip"
+    bundle.write_bytes(disclose(jit, include_files=True))
+    # Then the file is in it under its hash, and the bundle verifies
+    with zipfile.ZipFile(bundle) as z:
+        assert z.read(f"files/{sha256}") == data
+    assert verify_bundle(bundle).ok
+    # and a file altered in the bundle, even with the manifest's hash updated, is caught
+    altered = tmp_path / "altered.zip"
+    altered.write_bytes(
+        resign_manifest_hash(bundle.read_bytes(), f"files/{sha256}", lambda d: d[:-1] + b"!")
+    )
+    report = verify_bundle(altered)
+    assert any("does not match the hash recorded for it" in f.detail for f in report.findings)
+
+
+def test_a_withheld_partys_files_stay_out_of_the_bundle(jit: Jit, tmp_path: Path) -> None:
+    item = register(jit.investigator, jit, "BE-IMG")
+    data = os.urandom(1000)
+    jit.investigator.post(
+        jit.path(f"/evidence/{item['id']}/files"),
+        params={"name": "image.E01"},
+        content=data,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    bundle = tmp_path / "withheld-files.zip"
+    bundle.write_bytes(disclose(jit, include_files=True, withhold_parties=["BE"]))
+    with zipfile.ZipFile(bundle) as z:
+        assert not [n for n in z.namelist() if n.startswith("files/")]
+    assert verify_bundle(bundle).ok
