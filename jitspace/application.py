@@ -24,22 +24,28 @@ from domain.base import JitAggregate, replay
 from domain.errors import NotFound, RuleViolation
 from domain.evidence import EvidenceFile, EvidenceItem
 from domain.investigation import Investigation
+from domain.rulebook import Rulebook
 from domain.task import Task
 from domain.values import (
     Actor,
     AuthorisationKind,
+    DerivationKind,
     EvidenceKind,
+    IssuerKind,
+    LawyerPresence,
     Member,
     Party,
     Role,
     Scope,
     SealCondition,
     TaskStatus,
+    UsePurpose,
 )
 from jitspace.blobs import BlobStore, StoredBlob
 from jitspace.disclosure import BundleContent, build_bundle
 from jitspace.eventlog import EventLog
 from jitspace.ledger import Ledger
+from jitspace.rulebooks import load_shipped
 from jitspace.verification import Entry
 
 A = TypeVar("A", bound=JitAggregate)
@@ -213,6 +219,159 @@ class JITspace(Application[UUID]):
         authorisation.revoke(investigation, actor, reason, occurred_at)
         self._save(authorisation)
         return authorisation
+
+    def qualify_authorisation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        authorisation_id: UUID,
+        expected_version: int | None,
+        *,
+        issuer: IssuerKind,
+        offences: tuple[str, ...],
+        urgent: bool,
+    ) -> LegalAuthorisation:
+        investigation, actor, authorisation = self._authorisation(
+            user_id, investigation_id, authorisation_id, expected_version
+        )
+        authorisation.qualify(investigation, actor, issuer=issuer, offences=offences, urgent=urgent)
+        self._save(authorisation)
+        return authorisation
+
+    def amend_authorisation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        authorisation_id: UUID,
+        expected_version: int | None,
+        *,
+        scope: Scope,
+        conditions: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> LegalAuthorisation:
+        investigation, actor, authorisation = self._authorisation(
+            user_id, investigation_id, authorisation_id, expected_version
+        )
+        authorisation.amend(
+            investigation,
+            actor,
+            scope=scope,
+            conditions=conditions,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+        self._save(authorisation)
+        return authorisation
+
+    def extend_authorisation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        authorisation_id: UUID,
+        expected_version: int | None,
+        *,
+        valid_until: datetime,
+        reason: str,
+        occurred_at: datetime,
+    ) -> LegalAuthorisation:
+        investigation, actor, authorisation = self._authorisation(
+            user_id, investigation_id, authorisation_id, expected_version
+        )
+        authorisation.extend(
+            investigation, actor, valid_until=valid_until, reason=reason, occurred_at=occurred_at
+        )
+        self._save(authorisation)
+        return authorisation
+
+    def _authorisation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        authorisation_id: UUID,
+        expected_version: int | None,
+    ) -> tuple[Investigation, Actor, LegalAuthorisation]:
+        investigation, actor = self._acting(user_id, investigation_id)
+        authorisation = self._part(investigation, LegalAuthorisation, authorisation_id)
+        _check_version(authorisation, expected_version)
+        return investigation, actor, authorisation
+
+    # -- rulebooks (admissibility and use rules of each forum country) --------------------
+
+    def adopt_rulebook(
+        self, user_id: UUID, investigation_id: UUID, *, country: str, source: str
+    ) -> Rulebook:
+        """Adopt a rulebook shipped with JITspace (e.g. "de") as `country`'s rulebook."""
+        investigation, actor = self._acting(user_id, investigation_id)
+        shipped = load_shipped(source)
+        if shipped is None:
+            raise RuleViolation(f"no rulebook {source!r} is shipped with JITspace", field="source")
+        if self._find(Rulebook, Rulebook.id_for(investigation_id, country)) is not None:
+            raise RuleViolation(
+                f"{country} has a rulebook in this JIT already: amend it rule by rule",
+                field="country",
+            )
+        rulebook = Rulebook.adopt(
+            investigation,
+            actor,
+            country=country,
+            source_name=shipped.name,
+            source_version=shipped.content.version,
+            source_sha256=shipped.sha256,
+            rules=shipped.content.rules,
+        )
+        self._save(rulebook)
+        return rulebook
+
+    def set_rule(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        country: str,
+        expected_version: int | None,
+        *,
+        spec: dict[str, Any],
+        reason: str,
+    ) -> Rulebook:
+        investigation, actor, rulebook = self._rulebook(
+            user_id, investigation_id, country, expected_version
+        )
+        rulebook.set_rule(investigation, actor, spec, reason)
+        self._save(rulebook)
+        return rulebook
+
+    def remove_rule(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        country: str,
+        expected_version: int | None,
+        *,
+        rule: str,
+        reason: str,
+    ) -> Rulebook:
+        investigation, actor, rulebook = self._rulebook(
+            user_id, investigation_id, country, expected_version
+        )
+        rulebook.remove_rule(investigation, actor, rule, reason)
+        self._save(rulebook)
+        return rulebook
+
+    def rulebook_for(self, user_id: UUID, investigation_id: UUID, country: str) -> Rulebook:
+        investigation = self.investigation_for(user_id, investigation_id)
+        return self._part(
+            investigation, Rulebook, Rulebook.id_for(investigation_id, country), field="country"
+        )
+
+    def _rulebook(
+        self, user_id: UUID, investigation_id: UUID, country: str, expected_version: int | None
+    ) -> tuple[Investigation, Actor, Rulebook]:
+        investigation, actor = self._acting(user_id, investigation_id)
+        rulebook = self._part(
+            investigation, Rulebook, Rulebook.id_for(investigation_id, country), field="country"
+        )
+        _check_version(rulebook, expected_version)
+        return investigation, actor, rulebook
 
     # -- evidence -------------------------------------------------------------------------
 
@@ -502,6 +661,197 @@ class JITspace(Application[UUID]):
         self._save(item)
         return item
 
+    # -- facts the admissibility rules read ----------------------------------------------
+
+    def record_seal_opening(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        seal_number: str,
+        authorised_by: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.record_seal_opening(
+            investigation,
+            actor,
+            seal_number=seal_number,
+            authorised_by=authorised_by,
+            occurred_at=occurred_at,
+        )
+        self._save(item)
+        return item
+
+    def record_interview(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        suspect_language: str,
+        interview_language: str,
+        interpreter: str,
+        caution_given: bool,
+        lawyer: LawyerPresence,
+        ill_treatment_alleged: bool,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.record_interview(
+            investigation,
+            actor,
+            suspect_language=suspect_language,
+            interview_language=interview_language,
+            interpreter=interpreter,
+            caution_given=caution_given,
+            lawyer=lawyer,
+            ill_treatment_alleged=ill_treatment_alleged,
+            occurred_at=occurred_at,
+        )
+        self._save(item)
+        return item
+
+    def record_derivation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        parent_id: UUID,
+        parent_sha256: str,
+        relation: DerivationKind,
+        tool: str,
+        tool_version: str,
+        made_by: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        parent = self._part(investigation, EvidenceItem, parent_id, field="parent_id")
+        item.record_derivation(
+            investigation,
+            actor,
+            parent=parent,
+            parent_sha256=parent_sha256,
+            relation=relation,
+            tool=tool,
+            tool_version=tool_version,
+            made_by=made_by,
+            occurred_at=occurred_at,
+        )
+        self._save(item)
+        return item
+
+    def record_use(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        proceeding: str,
+        offence: str,
+        purpose: UsePurpose,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.record_use(
+            investigation,
+            actor,
+            proceeding=proceeding,
+            offence=offence,
+            purpose=purpose,
+            occurred_at=occurred_at,
+        )
+        self._save(item)
+        return item
+
+    def grant_consent(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        to_country: str,
+        purpose: UsePurpose,
+        offence: str,
+        conditions: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.grant_consent(
+            investigation,
+            actor,
+            to_country=to_country,
+            purpose=purpose,
+            offence=offence,
+            conditions=conditions,
+            occurred_at=occurred_at,
+        )
+        self._save(item)
+        return item
+
+    def withdraw_consent(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        to_country: str,
+        purpose: UsePurpose,
+        offence: str,
+        reason: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.withdraw_consent(
+            investigation,
+            actor,
+            to_country=to_country,
+            purpose=purpose,
+            offence=offence,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+        self._save(item)
+        return item
+
+    def raise_defect(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        *,
+        rule: str,
+        note: str,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor, item = self._evidence(
+            user_id, investigation_id, evidence_id, expected_version
+        )
+        item.raise_defect(investigation, actor, rule=rule, note=note, occurred_at=occurred_at)
+        self._save(item)
+        return item
+
     def _evidence(
         self,
         user_id: UUID,
@@ -751,6 +1101,7 @@ _NOUNS: dict[type[JitAggregate], str] = {
     EvidenceItem: "evidence item",
     Task: "task",
     LegalAuthorisation: "authorisation",
+    Rulebook: "rulebook",
 }
 
 

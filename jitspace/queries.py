@@ -10,6 +10,7 @@ from uuid import UUID
 import asyncpg
 import msgspec
 
+from domain.admissibility.results import CountryVerdict, Outcome, RuleResult, Verdict
 from jitspace.api.schemas import (
     ActorOut,
     AuthorisationSummary,
@@ -19,10 +20,11 @@ from jitspace.api.schemas import (
     InvestigationSummary,
     TaskSummary,
 )
+from projections.admissibility import Row
 
 EVENTS_TABLE = "jitspace_events"
 # the tracked projections whose rows the API reads
-TRACKING_TABLES = ("registers_tracking", "custody_tracking")
+TRACKING_TABLES = ("registers_tracking", "custody_tracking", "admissibility_tracking")
 APPLICATION_NAME = "JITspace"
 # fields every event carries, shown at the top level of an event document
 _ENVELOPE = ("investigation_id", "actor", "timestamp", "originator_topic")
@@ -182,3 +184,29 @@ class Queries:
         return msgspec.convert(
             {**chain, "evidence_id": evidence_id, "version": row["version"]}, CustodyChain
         )
+
+    async def admissibility(
+        self, investigation_id: UUID, evidence_id: UUID | None = None
+    ) -> list[Row]:
+        """The matrix cells of the investigation (or of one of its items), as kept live."""
+        rows = await self.pool.fetch(
+            "SELECT evidence_id, country, reference, verdict, outcome, results::text AS results, "
+            "evaluated_on FROM rm_admissibility WHERE investigation_id = $1 "
+            "AND ($2::uuid IS NULL OR evidence_id = $2)",
+            investigation_id,
+            evidence_id,
+        )
+        return [
+            Row(
+                r["reference"],
+                CountryVerdict(
+                    r["evidence_id"],
+                    r["country"],
+                    Verdict(r["verdict"]),
+                    Outcome(r["outcome"]),
+                    msgspec.json.decode(r["results"], type=tuple[RuleResult, ...]),
+                ),
+                r["evaluated_on"],
+            )
+            for r in rows
+        ]

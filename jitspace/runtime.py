@@ -28,7 +28,7 @@ from jitspace.live.feed import LiveFeed
 from jitspace.live.publisher import announce_log
 from jitspace.queries import Queries
 from jitspace.settings import Settings
-from projections import custody
+from projections import admissibility, custody
 from projections.registers import TABLES, RegistersView, WorkspaceRegisters
 
 logger = logging.getLogger(__name__)
@@ -51,6 +51,7 @@ class Runtime:
     live: LiveFeed
     projections: ProjectionRunner[Any, Any] | None = None
     custody: ProjectionRunner[Any, Any] | None = None
+    admissibility: ProjectionRunner[Any, Any] | None = None
 
 
 @asynccontextmanager
@@ -67,7 +68,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         identity = Identity(pool, timedelta(seconds=settings.token_ttl_seconds))
         await identity.create_tables()
         async with pool.acquire() as conn:
-            for statement in (*TABLES, *custody.TABLES):
+            for statement in (*TABLES, *custody.TABLES, *admissibility.TABLES):
                 await conn.execute(statement)
         blobs = await to_thread.run_sync(lambda: open_blob_store(settings))
         await to_thread.run_sync(blobs.sweep, SWEEP_AFTER)
@@ -93,7 +94,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         )
         backend.on_reconnect.append(live.wake_all)
         stack.push_async_callback(live.close)
-        runner = custody_runner = None
+        runner = custody_runner = admissibility_runner = None
         if settings.run_projections:
             runner = await to_thread.run_sync(lambda: start_projections(env))
             stack.callback(runner.__exit__, None, None, None)
@@ -103,6 +104,14 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 )
             )
             stack.callback(custody_runner.__exit__, None, None, None)
+            admissibility_runner = await to_thread.run_sync(
+                lambda: start_projections(
+                    env | PROJECTION_POOL,
+                    admissibility.AdmissibilityMatrix,
+                    admissibility.AdmissibilityView,
+                )
+            )
+            stack.callback(admissibility_runner.__exit__, None, None, None)
             if settings.checkpoint_interval_seconds > 0:
                 task = asyncio.create_task(
                     keep_checkpoints(ledger, settings.checkpoint_interval_seconds)
@@ -124,6 +133,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             live,
             projections=runner,
             custody=custody_runner,
+            admissibility=admissibility_runner,
         )
         if settings.run_projections:
             supervisor = asyncio.create_task(restart_stopped_projections(runtime, stack, env))
@@ -145,6 +155,11 @@ async def restart_stopped_projections(
         "projections": lambda: start_projections(env),
         "custody": lambda: start_projections(
             env | PROJECTION_POOL, custody.CustodyChains, custody.CustodyView
+        ),
+        "admissibility": lambda: start_projections(
+            env | PROJECTION_POOL,
+            admissibility.AdmissibilityMatrix,
+            admissibility.AdmissibilityView,
         ),
     }
     this = asyncio.current_task()

@@ -12,12 +12,14 @@ from litestar.exceptions import ServiceUnavailableException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 
+from jitspace.api.admissibility import AdmissibilityController, RulebookController
 from jitspace.api.auth import AuthController
 from jitspace.api.dependencies import RuntimeDep, provide_runtime, provide_user
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
+from jitspace.api.legal_facts import AuthorisationFactsController, EvidenceFactsController
 from jitspace.api.live import live_feed
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.records import AuthorisationController, TaskController
@@ -32,7 +34,7 @@ async def health(runtime: RuntimeDep) -> dict[str, str]:
         await runtime.pool.fetchval("SELECT 1", timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
         raise ServiceUnavailableException("the database does not answer") from error
-    for runner in (runtime.projections, runtime.custody):
+    for runner in (runtime.projections, runtime.custody, runtime.admissibility):
         if runner is not None and runner.is_interrupted.is_set():
             raise ServiceUnavailableException("a read-model projection has stopped")
     return {"status": "ok"}
@@ -55,6 +57,10 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             EvidenceController,
             AuthorisationController,
             TaskController,
+            AuthorisationFactsController,
+            EvidenceFactsController,
+            RulebookController,
+            AdmissibilityController,
             EventController,
             LedgerController,
             DisclosureController,

@@ -16,10 +16,14 @@ from msgspec import Meta
 from domain.values import (
     PARTY_CODE,
     AuthorisationKind,
+    DerivationKind,
     EvidenceKind,
+    IssuerKind,
+    LawyerPresence,
     Role,
     SealCondition,
     TaskStatus,
+    UsePurpose,
 )
 
 # PostgreSQL text cannot hold NUL: an event carrying one would be logged, then stop the
@@ -446,3 +450,176 @@ class EventOut(msgspec.Struct):
 class EventPage(msgspec.Struct):
     events: list[EventOut]
     last_position: int
+
+
+# -- admissibility: the facts the rules read, rulebooks, verdicts ------------------------------
+
+RuleId = Annotated[str, Meta(pattern=r"^[A-Z]{2}-[0-9]{2}$", examples=["AU-02"])]
+Offence = Annotated[str, Meta(max_length=200, pattern=NO_NUL)]
+ShortText = Annotated[str, Meta(max_length=200, pattern=NO_NUL)]
+
+
+class AuthorisationQualification(Struct):
+    issuer: Annotated[IssuerKind, Meta(description="who issued the measure")]
+    offences: Annotated[list[Name], Meta(max_length=50)] = msgspec.field(default_factory=list)
+    urgent: bool = False
+
+
+class AuthorisationAmendment(Struct):
+    scope: ScopeIn
+    reason: Reason
+    conditions: Text = ""
+    occurred_at: Instant | None = None
+
+
+class AuthorisationExtension(Struct):
+    valid_until: Annotated[Instant, Meta(description="the renewal's new end of validity")]
+    reason: Reason
+    occurred_at: Annotated[
+        Instant | None, Meta(description="when the renewal was signed: it does not reach back")
+    ] = None
+
+
+class SealOpeningCreate(Struct):
+    seal_number: Annotated[ShortText, Meta(description="the number on the seal found")]
+    authorised_by: Annotated[ShortText, Meta(description="empty: no one")] = ""
+    occurred_at: Instant | None = None
+
+
+class InterviewCreate(Struct):
+    suspect_language: Name
+    interview_language: Name
+    caution_given: bool
+    lawyer: LawyerPresence
+    interpreter: Annotated[ShortText, Meta(description="empty: none")] = ""
+    ill_treatment_alleged: bool = False
+    occurred_at: Instant | None = None
+
+
+class DerivationCreate(Struct):
+    parent_id: UUID
+    parent_sha256: Sha256
+    relation: DerivationKind
+    tool: Name
+    tool_version: Name
+    made_by: Name
+    occurred_at: Instant | None = None
+
+
+class UseCreate(Struct):
+    proceeding: Name
+    purpose: UsePurpose
+    offence: Offence = ""
+    occurred_at: Instant | None = None
+
+
+class ConsentCreate(Struct):
+    to_country: PartyCode
+    purpose: UsePurpose
+    offence: Annotated[Offence, Meta(description="empty: any offence")] = ""
+    conditions: Text = ""
+    occurred_at: Instant | None = None
+
+
+class ConsentWithdrawal(Struct):
+    to_country: PartyCode
+    purpose: UsePurpose
+    reason: Reason
+    offence: Offence = ""
+    occurred_at: Instant | None = None
+
+
+class DefectCreate(Struct):
+    rule: Annotated[
+        str, Meta(pattern=r"^([A-Z]{2}-[0-9]{2})?$", description="empty: every defect")
+    ] = ""
+    note: Text = ""
+    occurred_at: Instant | None = None
+
+
+class RulebookCreate(Struct):
+    country: Annotated[PartyCode, Meta(description="the forum country whose rulebook it is")]
+    source: Annotated[
+        str,
+        Meta(
+            pattern=r"^[a-z]{2,10}$",
+            description="a rulebook shipped with JITspace (illustrative): be, de, fr, gb, nl, "
+            "xa, xb",
+        ),
+    ]
+
+
+class RuleSetCreate(Struct):
+    rule: Annotated[str, Meta(min_length=1, max_length=20, pattern=NO_NUL)]
+    reason: Reason
+    params: Annotated[dict[str, Any], Meta(max_length=50)] = msgspec.field(default_factory=dict)
+
+
+class RuleRemoval(Struct):
+    reason: Reason
+
+
+class RuleOut(msgspec.Struct):
+    rule: str
+    check: str
+    params: dict[str, Any]
+
+
+class Rulebook(msgspec.Struct):
+    id: UUID
+    version: int
+    country: str
+    source_name: str
+    source_version: str
+    source_sha256: str
+    rules: list[RuleOut]
+    notice: str
+
+
+class EventRef(msgspec.Struct):
+    record_id: UUID
+    version: int
+    event: str
+
+
+class RuleResultOut(msgspec.Struct):
+    rule: str
+    outcome: str
+    reason: str
+    rests_on: list[EventRef]
+    missing: str
+    cure: str
+    use: str
+
+
+class AdmissibilityCell(msgspec.Struct):
+    """One item in one country: the verdict, the rules at fault, the date it is for."""
+
+    evidence_id: UUID
+    reference: str
+    country: str
+    verdict: str
+    outcome: str
+    reasons: list[str]
+    evaluated_on: datetime
+
+
+class AdmissibilityMatrix(msgspec.Struct):
+    investigation_id: UUID
+    notice: str
+    cells: list[AdmissibilityCell]
+
+
+class CountryExplanation(msgspec.Struct):
+    country: str
+    verdict: str
+    outcome: str
+    evaluated_on: datetime
+    results: list[RuleResultOut]
+
+
+class ItemAdmissibility(msgspec.Struct):
+    evidence_id: UUID
+    reference: str
+    notice: str
+    countries: list[CountryExplanation]

@@ -1,0 +1,300 @@
+"""Rulebooks of the forum countries and the admissibility matrix of an investigation.
+
+Verdicts are risk flags for lawyers, not rulings: the court decides.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+from uuid import UUID
+
+from litestar import Controller, Response, get, post
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, JSONBody, QueryParameter
+
+from domain.admissibility.params import RULE_TYPES
+from domain.evidence import EvidenceItem
+from domain.rulebook import Rulebook
+from jitspace.api.dependencies import (
+    AsOf,
+    CurrentUser,
+    RuntimeDep,
+    checked_instant,
+    expected_version,
+    in_thread,
+    past,
+    readable_registers,
+)
+from jitspace.api.investigations import IfMatch
+from jitspace.api.records import BASE
+from jitspace.api.responses import with_etag
+from jitspace.api.schemas import (
+    AdmissibilityCell,
+    AdmissibilityMatrix,
+    CountryExplanation,
+    EventRef,
+    ItemAdmissibility,
+    RulebookCreate,
+    RuleOut,
+    RuleRemoval,
+    RuleResultOut,
+    RuleSetCreate,
+)
+from jitspace.api.schemas import Rulebook as RulebookOut
+from jitspace.identity import User
+from jitspace.rulebooks import load_shipped
+from jitspace.runtime import Runtime
+from projections.admissibility import Row, matrix_as_of, matrix_on
+
+NOTICE = (
+    "Verdicts are risk flags for lawyers, not rulings: the court decides. Shipped rulebooks "
+    "are illustrative examples, not legal advice."
+)
+VERDICTS = (
+    "Verdicts are risk flags for lawyers, not rulings: the court decides. "
+    "Verdict `admissible` (PASS, WARN, FORFEITED), `at risk` (RESTRICT, RISK), `unknown` "
+    "(facts missing), `inadmissible` (FAIL): the worst rule result decides."
+)
+
+On = Annotated[
+    str | None,
+    QueryParameter(
+        description="the date the verdicts are asked for: what had happened by then (a date, "
+        "the end of that day in UTC, or a time with a zone); default: each cell's own date, "
+        "the time of the last event that changed it",
+    ),
+]
+
+
+def parse_on(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        if len(value) == len("2025-02-15"):
+            return datetime.combine(date.fromisoformat(value), time.max, UTC)
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ValidationException(
+            "on is a date (2025-02-15) or a time with a zone",
+            extra=[{"key": "on", "message": f"{value[:60]!r} is neither"}],
+        )
+    return checked_instant(moment, field="on")
+
+
+def rulebook_view(book: Rulebook) -> RulebookOut:
+    name, version, sha256 = book.source
+    shipped = load_shipped(name.removesuffix(".toml"))
+    return RulebookOut(
+        id=book.id,
+        version=book.version,
+        country=book.country,
+        source_name=name,
+        source_version=version,
+        source_sha256=sha256,
+        rules=[
+            RuleOut(rule=s.rule, check=RULE_TYPES[s.rule][0], params=s.params)
+            for s in sorted(book.rules.values(), key=lambda s: s.rule)
+        ],
+        notice=shipped.content.notice if shipped else NOTICE,
+    )
+
+
+def cell_view(row: Row) -> AdmissibilityCell:
+    v = row.verdict
+    return AdmissibilityCell(
+        evidence_id=v.evidence_id,
+        reference=row.reference,
+        country=v.country,
+        verdict=v.verdict.value,
+        outcome=v.outcome.value,
+        reasons=sorted({r.rule for r in v.results if r.outcome is v.outcome}),
+        evaluated_on=row.evaluated_on,
+    )
+
+
+def explanation_view(row: Row) -> CountryExplanation:
+    v = row.verdict
+    return CountryExplanation(
+        country=v.country,
+        verdict=v.verdict.value,
+        outcome=v.outcome.value,
+        evaluated_on=row.evaluated_on,
+        results=[
+            RuleResultOut(
+                rule=r.rule,
+                outcome=r.outcome.value,
+                reason=r.reason,
+                rests_on=[EventRef(x.record_id, x.version, x.event) for x in r.rests_on],
+                missing=r.missing,
+                cure=r.cure,
+                use=r.use,
+            )
+            for r in v.results
+        ],
+    )
+
+
+async def cells(
+    runtime: Runtime,
+    user: User,
+    investigation_id: UUID,
+    as_of: str | None,
+    on: str | None,
+    evidence_id: UUID | None = None,
+) -> list[Row]:
+    """The matrix kept live, or replayed from the log by the projection's own functions."""
+    moment = parse_on(on)
+    if as_of is None and moment is None:
+        if evidence_id is None:
+            await readable_registers(runtime, user, investigation_id)
+        else:
+            await in_thread(
+                runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
+            )
+            await runtime.queries.caught_up(investigation_id)
+        rows = await runtime.queries.admissibility(investigation_id, evidence_id)
+    else:
+        history = await past(runtime, user, investigation_id, as_of)
+        if history is None:  # now, evaluated on another date
+            history = await in_thread(runtime.app.history, user.user_id, investigation_id)
+        if evidence_id is not None:
+            history.record(EvidenceItem, evidence_id)
+        case, replayed = await in_thread(matrix_as_of, history.events)
+        if moment is not None:
+            replayed = await in_thread(matrix_on, case, moment)
+        rows = [
+            r
+            for r in replayed.values()
+            if evidence_id is None or r.verdict.evidence_id == evidence_id
+        ]
+    return sorted(rows, key=lambda r: (r.reference, str(r.verdict.evidence_id), r.verdict.country))
+
+
+class AdmissibilityController(Controller):
+    path = BASE
+    tags = ["admissibility"]
+
+    @get("/admissibility", description=VERDICTS)
+    async def matrix(
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
+        on: On = None,
+    ) -> AdmissibilityMatrix:
+        """The admissibility matrix: every evidence item in every party's courts (risk flags
+        for lawyers, not rulings)."""
+        rows = await cells(runtime, user, investigation_id, as_of, on)
+        return AdmissibilityMatrix(
+            investigation_id=investigation_id, notice=NOTICE, cells=[cell_view(r) for r in rows]
+        )
+
+    @get("/evidence/{evidence_id:uuid}/admissibility", description=VERDICTS)
+    async def item(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
+        on: On = None,
+    ) -> ItemAdmissibility:
+        """One item's verdict per country, explained: every rule result, the events it rests
+        on (or the missing one), and what would cure it (risk flags, not rulings)."""
+        rows = await cells(runtime, user, investigation_id, as_of, on, evidence_id)
+        return ItemAdmissibility(
+            evidence_id=evidence_id,
+            reference=rows[0].reference if rows else "",
+            notice=NOTICE,
+            countries=[explanation_view(r) for r in rows],
+        )
+
+
+class RulebookController(Controller):
+    path = f"{BASE}/rulebooks"
+    tags = ["admissibility"]
+
+    @post("/")
+    async def adopt(
+        self,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[RulebookCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+    ) -> Response[RulebookOut]:
+        """Adopt a rulebook shipped with JITspace as your country's (its legal advisor only).
+        Shipped rulebooks are illustrative examples, not legal advice."""
+        book = await in_thread(
+            runtime.app.adopt_rulebook,
+            user.user_id,
+            investigation_id,
+            country=data.country,
+            source=data.source,
+        )
+        return with_etag(rulebook_view(book), 201)
+
+    @get("/{country:str}")
+    async def read(
+        self,
+        investigation_id: FromPath[UUID],
+        country: FromPath[str],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
+    ) -> Response[RulebookOut]:
+        if history := await past(runtime, user, investigation_id, as_of):
+            book = history.record(Rulebook, Rulebook.id_for(investigation_id, country))
+        else:
+            book = await in_thread(
+                runtime.app.rulebook_for, user.user_id, investigation_id, country
+            )
+        return with_etag(rulebook_view(book))
+
+    @post("/{country:str}/rules", status_code=200)
+    async def set_rule(
+        self,
+        investigation_id: FromPath[UUID],
+        country: FromPath[str],
+        data: JSONBody[RuleSetCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[RulebookOut]:
+        """Add a rule of the catalogue, or change its parameters (that country's legal
+        advisor only)."""
+        book = await in_thread(
+            runtime.app.set_rule,
+            user.user_id,
+            investigation_id,
+            country,
+            expected_version(if_match),
+            spec={"rule": data.rule, "params": data.params},
+            reason=data.reason,
+        )
+        return with_etag(rulebook_view(book))
+
+    @post("/{country:str}/rules/{rule:str}/removal", status_code=200)
+    async def remove_rule(
+        self,
+        investigation_id: FromPath[UUID],
+        country: FromPath[str],
+        rule: FromPath[str],
+        data: JSONBody[RuleRemoval],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[RulebookOut]:
+        book = await in_thread(
+            runtime.app.remove_rule,
+            user.user_id,
+            investigation_id,
+            country,
+            expected_version(if_match),
+            rule=rule,
+            reason=data.reason,
+        )
+        return with_etag(rulebook_view(book))

@@ -1,0 +1,197 @@
+"""The admissibility matrix: for every evidence item and every party of the JIT, the verdict
+of that country's rulebook, with every rule result, the events it rests on and the cure.
+
+The facts of each investigation (`CaseFile`) are kept in their stored form; each event is
+folded in and only the items it may change are evaluated again, on the date the event was
+recorded. `fold` is the one function both the projection and any read of the past use, so a
+matrix kept live equals the matrix replayed from the log at the same position.
+
+Verdicts are risk flags for lawyers, not rulings: the court decides.
+
+Rows, facts and the tracking position are written in one transaction. While the projection
+is behind the head of the log (a rebuild, a catch-up after downtime) it applies up to
+BATCH events per transaction: the facts of an investigation are encoded once per batch,
+not once per event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.projection import Projection
+from psycopg.sql import SQL
+
+from domain.admissibility.facts import CaseFile
+from domain.admissibility.results import CountryVerdict
+from domain.admissibility.verdict import matrix
+from domain.base import JitAggregate
+
+BATCH = 1000  # most events applied in one transaction while catching up
+EVENTS_TABLE = "jitspace_events"
+
+TABLES = (
+    """CREATE TABLE IF NOT EXISTS rm_admissibility_facts (
+        investigation_id uuid PRIMARY KEY, facts bytea NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS rm_admissibility (
+        evidence_id uuid NOT NULL, country text NOT NULL, investigation_id uuid NOT NULL,
+        reference text NOT NULL, verdict text NOT NULL, outcome text NOT NULL,
+        results jsonb NOT NULL, evaluated_on timestamptz NOT NULL,
+        PRIMARY KEY (evidence_id, country))""",
+    "CREATE INDEX IF NOT EXISTS rm_admissibility_inv_idx ON rm_admissibility (investigation_id)",
+)
+
+_UPSERT_ROW = (
+    "INSERT INTO rm_admissibility VALUES (%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
+    "ON CONFLICT (evidence_id, country) DO UPDATE SET reference = EXCLUDED.reference, "
+    "verdict = EXCLUDED.verdict, outcome = EXCLUDED.outcome, results = EXCLUDED.results, "
+    "evaluated_on = EXCLUDED.evaluated_on"
+)
+_UPSERT_FACTS = (
+    "INSERT INTO rm_admissibility_facts VALUES (%s,%s) "
+    "ON CONFLICT (investigation_id) DO UPDATE SET facts = EXCLUDED.facts"
+)
+
+
+class Row(msgspec.Struct, frozen=True):
+    """One cell of the matrix: an item's verdict in one country, and the date it is for."""
+
+    reference: str
+    verdict: CountryVerdict
+    evaluated_on: datetime
+
+
+# -- pure: the same for the projection and for any point of the past ------------------------
+
+
+def fold(case: CaseFile, e: Any) -> list[Row]:
+    """Fold one event into the facts; the matrix cells it changes, evaluated on its date."""
+    touched = case.affected(case.apply(e))
+    if not touched:
+        return []
+    return [
+        Row(case.items[v.evidence_id].reference, v, e.timestamp)
+        for v in matrix(case, e.timestamp, touched)
+    ]
+
+
+def matrix_as_of(events: Iterable[Any]) -> tuple[CaseFile, dict[tuple[UUID, str], Row]]:
+    """The facts and every cell of the matrix after an investigation's events (log order)."""
+    case = CaseFile()
+    cells: dict[tuple[UUID, str], Row] = {}
+    for e in events:
+        for row in fold(case, e):
+            cells[(row.verdict.evidence_id, row.verdict.country)] = row
+    return case, cells
+
+
+def matrix_on(case: CaseFile, on: datetime) -> dict[tuple[UUID, str], Row]:
+    """Every cell evaluated on one date (what had happened by then, as the log tells it)."""
+    return {
+        (v.evidence_id, v.country): Row(case.items[v.evidence_id].reference, v, on)
+        for v in matrix(case, on)
+    }
+
+
+# -- the projection ----------------------------------------------------------------------------
+
+_encoder = msgspec.msgpack.Encoder()
+_decoder = msgspec.msgpack.Decoder(CaseFile)
+_results = msgspec.json.Encoder()
+
+
+class AdmissibilityView(PostgresTrackingRecorder):
+    """The matrix and the facts behind it, written together with the tracking position."""
+
+    def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
+        super().__init__(datastore, **kwargs)
+        self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
+
+    def facts(self, investigation_id: UUID) -> CaseFile:
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(
+                "SELECT facts FROM rm_admissibility_facts WHERE investigation_id = %s",
+                (investigation_id,),
+            )
+            row = curs.fetchone()
+        return _decoder.decode(row["facts"]) if row else CaseFile()
+
+    def head(self) -> int:
+        """The log's last position: below it, more events are on their way."""
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(f"SELECT max(notification_id) AS head FROM {EVENTS_TABLE}")  # noqa: S608
+            row = curs.fetchone()
+        return int(row["head"] or 0) if row else 0
+
+    def write(
+        self,
+        facts: dict[UUID, CaseFile],
+        rows: dict[tuple[UUID, str], tuple[UUID, Row]],
+        tracking: Tracking,
+    ) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            if facts:
+                curs.executemany(
+                    _UPSERT_FACTS, [(i, _encoder.encode(case)) for i, case in facts.items()]
+                )
+            if rows:
+                curs.executemany(
+                    _UPSERT_ROW,
+                    [
+                        (
+                            evidence_id,
+                            country,
+                            investigation_id,
+                            row.reference,
+                            row.verdict.verdict.value,
+                            row.verdict.outcome.value,
+                            _results.encode(row.verdict.results).decode(),
+                            row.evaluated_on,
+                        )
+                        for (evidence_id, country), (investigation_id, row) in rows.items()
+                    ],
+                )
+            self._insert_tracking(curs, tracking)
+
+
+class AdmissibilityMatrix(Projection[AdmissibilityView]):
+    name = "admissibility"
+
+    def __init__(self, view: AdmissibilityView) -> None:
+        super().__init__(view)
+        self.cases: dict[UUID, CaseFile] = {}  # the facts as written, or about to be
+        self.dirty: dict[UUID, CaseFile] = {}
+        self.rows: dict[tuple[UUID, str], tuple[UUID, Row]] = {}
+        self.pending = 0
+        self.known_head = 0
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        try:
+            if isinstance(domain_event, JitAggregate.Event):
+                investigation_id = domain_event.investigation_id
+                case = self.cases.get(investigation_id)
+                if case is None:
+                    case = self.cases[investigation_id] = self.view.facts(investigation_id)
+                for row in fold(case, domain_event):
+                    key = (row.verdict.evidence_id, row.verdict.country)
+                    self.rows[key] = (investigation_id, row)
+                self.dirty[investigation_id] = case
+            self.pending += 1
+            if self.pending >= BATCH or not self._behind(tracking.notification_id):
+                self.view.write(self.dirty, self.rows, tracking)
+                self.dirty, self.rows, self.pending = {}, {}, 0
+        except BaseException:
+            # facts folded but not written must not be taken for written ones on a restart
+            self.cases, self.dirty, self.rows, self.pending = {}, {}, {}, 0
+            raise
+
+    def _behind(self, position: int) -> bool:
+        if position < self.known_head:
+            return True
+        self.known_head = self.view.head()
+        return position < self.known_head
