@@ -1,0 +1,135 @@
+"""A JIT of chosen parties for the admissibility tests: per party an investigator and a legal
+advisor, each party's shipped rulebook adopted by its legal advisor; helpers to record facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tests.support import People, Person
+
+
+@dataclass
+class Team:
+    id: str
+    leader: Person
+    investigators: dict[str, Person]
+    legal: dict[str, Person]
+
+    def path(self, rest: str = "") -> str:
+        return f"/investigations/{self.id}{rest}"
+
+    def post(self, person: Person, rest: str, body: dict[str, Any], status: int = 200) -> Any:
+        response = person.post(self.path(rest), json=body)
+        assert response.status_code == status, response.text
+        return response.json()
+
+    def authorisation(self, country: str, issuer: str = "judge", **fields: Any) -> str:
+        """An authorisation of `country`, qualified (who issued it) by its legal advisor."""
+        body = {"authority": "judge", "reference": f"{country}-ORDER", "conditions": ""} | fields
+        body["country"] = country
+        made = self.post(self.legal[country], "/authorisations", body, 201)
+        self.post(
+            self.legal[country], f"/authorisations/{made['id']}/qualification", {"issuer": issuer}
+        )
+        return str(made["id"])
+
+    def item(self, country: str, reference: str, **fields: Any) -> str:
+        body = {
+            "reference": reference,
+            "kind": "document",
+            "description": reference,
+            "collected_by": "police",
+            "place": "somewhere",
+            "method": "handover by a witness",
+        } | fields
+        made = self.post(self.investigators[country], "/evidence", body, 201)
+        return str(made["id"])
+
+    def keep(self, country: str, evidence_id: str, at: str, content: bytes | None = None) -> None:
+        """The collecting investigator takes the item into custody at `at`; a digital item's
+        file is attached (hashed at acquisition)."""
+        person = self.investigators[country]
+        self.post(
+            person,
+            f"/evidence/{evidence_id}/custody/collection",
+            {"place": "office", "occurred_at": at},
+        )
+        if content is not None:
+            response = person.post(
+                self.path(f"/evidence/{evidence_id}/files"),
+                params={"name": "data.bin"},
+                content=content,
+            )
+            assert response.status_code == 201, response.text
+
+    def matrix(self, **params: Any) -> dict[tuple[str, str], dict[str, Any]]:
+        """(reference, country) -> the matrix cell."""
+        response = self.leader.get(self.path("/admissibility"), params=params)
+        assert response.status_code == 200, response.text
+        return {(c["reference"], c["country"]): c for c in response.json()["cells"]}
+
+    def explain(self, evidence_id: str, **params: Any) -> dict[str, dict[str, Any]]:
+        """country -> the explanation of the item's verdict there."""
+        response = self.leader.get(
+            self.path(f"/evidence/{evidence_id}/admissibility"), params=params
+        )
+        assert response.status_code == 200, response.text
+        return {c["country"]: c for c in response.json()["countries"]}
+
+
+def open_team(
+    people: People,
+    parties: list[str],
+    *,
+    purpose: str = "human trafficking",
+    rulebooks: dict[str, str] | None = None,
+) -> Team:
+    lead = parties[0]
+    leader = people.new(f"{lead.lower()}-leader")
+    opened = leader.post(
+        "/investigations",
+        json={
+            "name": "Admissibility JIT",
+            "agreement_reference": "JIT-ADM-1",
+            "purpose": purpose,
+            "period_start": "2024-01-01",
+            "period_end": "2026-12-31",
+            "parties": [
+                {"country": c, "name": c, "lead_authority": f"{c} prosecutor"} for c in parties
+            ],
+            "country": lead,
+        },
+    )
+    assert opened.status_code == 201, opened.text
+    team = Team(opened.json()["id"], leader, {}, {})
+    for country in parties:
+        for role, group in (("investigator", team.investigators), ("legal_advisor", team.legal)):
+            person = people.new(f"{country.lower()}-{role.replace('_', '-')}")
+            added = leader.post(
+                team.path("/members"),
+                json={
+                    "username": person.username,
+                    "country": country,
+                    "role": role,
+                    "occurred_at": "2024-01-01T00:00:00Z",
+                },
+            )
+            assert added.status_code == 200, added.text
+            group[country] = person
+    for country, source in (rulebooks or {c: c.lower() for c in parties}).items():
+        team.post(team.legal[country], "/rulebooks", {"country": country, "source": source}, 201)
+    return team
+
+
+def rules_at(cell: dict[str, Any], outcome: str) -> set[str]:
+    return {r["rule"] for r in cell["results"] if r["outcome"] == outcome}
+
+
+def issues(explained: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """The results that are not PASS: (rule, outcome, reason), for assertion messages."""
+    return [
+        (r["rule"], r["outcome"], r["reason"])
+        for r in explained["results"]
+        if r["outcome"] != "PASS"
+    ]

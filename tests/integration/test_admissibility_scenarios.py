@@ -1,0 +1,409 @@
+"""The scenarios of DOMAIN.md through the API: the verdict per country and its reason.
+
+Verdicts are risk flags for lawyers, not rulings: the court decides. The scenarios' dates
+are when things happened (`occurred_at`); everything is recorded now, so "as of a date" in
+DOMAIN.md is the `on` parameter (what had happened by then), over the log as recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from tests.integration.admissibility_support import Team, issues, open_team, rules_at
+from tests.support import People
+
+
+def scenario_a(people: People, *, nullity_motion: bool) -> tuple[Team, dict[str, str]]:
+    team = open_team(people, ["FR", "BE", "NL"])
+    order = team.authorisation(
+        "FR",
+        kind="interception_order",
+        authority="juge d'instruction, Paris",
+        occurred_at="2024-02-28T10:00:00Z",
+        valid_from="2024-03-01T00:00:00Z",
+        valid_until="2024-06-30T23:59:59Z",
+        scope={"targets": ["phone +33 6 00 00 00 01"], "methods": ["interception"]},
+    )
+    i1 = team.item(
+        "FR",
+        "I-1",
+        kind="intercepted_communication",
+        method="interception",
+        occurred_at="2024-07-01T09:00:00Z",
+        authorisation_id=order,
+    )
+    team.keep("FR", i1, "2024-07-01T10:00:00Z", b"intercepts of 1-2 July")
+    team.post(
+        team.legal["FR"],
+        f"/authorisations/{order}/extension",
+        {
+            "valid_until": "2024-10-31T23:59:59Z",
+            "reason": "renewal",
+            "occurred_at": "2024-07-03T12:00:00Z",
+        },
+    )
+    i2 = team.item(
+        "FR",
+        "I-2",
+        kind="intercepted_communication",
+        method="interception",
+        occurred_at="2024-07-04T09:00:00Z",
+        authorisation_id=order,
+    )
+    team.keep("FR", i2, "2024-07-04T10:00:00Z", b"intercepts from 4 July")
+    interview = team.item(
+        "BE",
+        "INT-1",
+        kind="suspect_interview",
+        method="interview",
+        occurred_at="2024-07-10T09:00:00Z",
+    )
+    team.post(
+        team.investigators["BE"],
+        f"/evidence/{interview}/interview",
+        {
+            "suspect_language": "ro",
+            "interview_language": "fr",
+            "caution_given": True,
+            "lawyer": "present",
+            "occurred_at": "2024-07-10T09:00:00Z",
+        },
+    )
+    team.keep("BE", interview, "2024-07-10T11:00:00Z")
+    if nullity_motion:  # before the FR court, within six months of the collection
+        for item in (i1, interview):
+            team.post(
+                team.legal["FR"],
+                f"/evidence/{item}/defects",
+                {"rule": "", "note": "requête en nullité", "occurred_at": "2024-09-02T10:00:00Z"},
+            )
+    return team, {"I-1": i1, "I-2": i2, "INT-1": interview}
+
+
+def test_a_expired_authorisation_no_nullity_motion_is_forfeited_in_fr(people: People) -> None:
+    team, ids = scenario_a(people, nullity_motion=False)
+    cells = team.matrix()
+    for country in ("BE", "NL"):
+        assert cells[("I-1", country)]["verdict"] == "inadmissible"
+        assert cells[("I-1", country)]["reasons"] == ["AU-02"]
+        assert cells[("INT-1", country)]["verdict"] == "inadmissible"
+        assert set(cells[("INT-1", country)]["reasons"]) == {"CO-02", "LA-01"}
+    # in FR no nullity was raised within six months of the collection: forfeited (PR-01)
+    explained = team.explain(ids["I-1"])["FR"]
+    assert cells[("I-1", "FR")]["outcome"] == "FORFEITED", issues(explained)
+    assert rules_at(explained, "FORFEITED") == {"AU-02", "PR-01"}
+    assert cells[("INT-1", "FR")]["outcome"] == "FORFEITED"
+    for country in ("FR", "BE", "NL"):
+        assert cells[("I-2", country)]["outcome"] == "PASS", issues(
+            team.explain(ids["I-2"])[country]
+        )
+
+
+def test_a_expired_authorisation_nullity_raised_in_time_fails_in_all(people: People) -> None:
+    team, ids = scenario_a(people, nullity_motion=True)
+    cells = team.matrix()
+    for country in ("FR", "BE", "NL"):
+        assert cells[("I-1", country)]["verdict"] == "inadmissible"
+        assert cells[("I-1", country)]["reasons"] == ["AU-02"]
+        assert cells[("I-2", country)]["outcome"] == "PASS"
+        assert cells[("INT-1", country)]["verdict"] == "inadmissible"
+        assert set(cells[("INT-1", country)]["reasons"]) == {"CO-02", "LA-01"}
+    explained = team.explain(ids["I-1"])["FR"]
+    assert "PR-01" in rules_at(explained, "PASS")
+    au02 = next(r for r in explained["results"] if r["rule"] == "AU-02")
+    assert {e["event"] for e in au02["rests_on"]} >= {"Registered", "Recorded"}
+    assert au02["cure"]
+
+
+def test_b_handover_without_receipt(people: People) -> None:
+    team = open_team(people, ["DE", "NL"])
+    order = team.authorisation(
+        "NL",
+        kind="search_warrant",
+        authority="rechter-commissaris",
+        occurred_at="2024-05-01T08:00:00Z",
+        valid_from="2024-05-01T08:00:00Z",
+        valid_until="2024-05-31T00:00:00Z",
+        scope={"methods": ["search", "seizure"]},
+    )
+    nl, de = team.investigators["NL"], team.investigators["DE"]
+    phone = team.item(
+        "NL",
+        "P",
+        kind="seized_device",
+        method="seizure",
+        occurred_at="2024-05-02T09:00:00Z",
+        authorisation_id=order,
+    )
+    team.keep("NL", phone, "2024-05-02T09:30:00Z", b"extraction of phone P")
+    team.post(
+        nl,
+        f"/evidence/{phone}/custody/transfer",
+        {
+            "country": "DE",
+            "recipient_id": str(de.user_id),
+            "reason": "analysis at the BKA",
+            "occurred_at": "2024-05-10T09:00:00Z",
+        },
+    )
+    team.post(nl, f"/evidence/{phone}/verification", {})  # re-hashed: it matches
+    parcel = team.item(
+        "NL",
+        "D",
+        kind="physical_item",
+        method="seizure",
+        occurred_at="2024-05-02T09:00:00Z",
+        authorisation_id=order,
+    )
+    team.keep("NL", parcel, "2024-05-02T09:30:00Z")
+    team.post(
+        nl,
+        f"/evidence/{parcel}/custody/seal",
+        {"seal_number": "NL-4471", "occurred_at": "2024-05-02T09:40:00Z"},
+    )
+    team.post(
+        nl,
+        f"/evidence/{parcel}/custody/transfer",
+        {
+            "country": "DE",
+            "recipient_id": str(de.user_id),
+            "reason": "drug analysis",
+            "occurred_at": "2024-05-10T09:00:00Z",
+        },
+    )
+    team.post(
+        de,
+        f"/evidence/{parcel}/seal-opening",
+        {"seal_number": "NL-4417", "authorised_by": "lab", "occurred_at": "2024-05-12T09:00:00Z"},
+    )
+    cells = team.matrix()
+    for country in ("DE", "NL"):
+        p_cell = team.explain(phone)[country]
+        assert cells[("P", country)]["verdict"] == "admissible", issues(p_cell)
+        assert cells[("P", country)]["outcome"] == "WARN"
+        assert cells[("P", country)]["reasons"] == ["CU-02"]
+        d_cell = team.explain(parcel)[country]
+        assert cells[("D", country)]["verdict"] == "at risk", issues(d_cell)
+        assert set(cells[("D", country)]["reasons"]) == {"CU-02", "CU-03"}
+
+
+def test_c_hash_mismatch_fails_the_copy_and_its_derivatives(people: People) -> None:
+    # recent dates: in FR a defect is forfeited six months after the collection (PR-01)
+    team = open_team(people, ["BE", "FR"])
+    warrant = team.authorisation(
+        "BE",
+        kind="search_warrant",
+        occurred_at="2026-10-01T08:00:00Z",
+        valid_from="2026-10-01T08:00:00Z",
+        valid_until="2026-10-31T00:00:00Z",
+        scope={"methods": ["search", "forensic imaging", "copy", "analysis"]},
+    )
+    image = b"forensic image of the laptop"
+    h1 = hashlib.sha256(image).hexdigest()
+    original = team.item(
+        "BE",
+        "BE-IMG",
+        kind="forensic_image",
+        method="forensic imaging",
+        occurred_at="2026-10-02T09:00:00Z",
+        authorisation_id=warrant,
+    )
+    team.keep("BE", original, "2026-10-02T09:30:00Z", image)
+
+    def derived(reference: str, parent: str, relation: str, content: bytes, day: int) -> str:
+        item = team.item(
+            "FR",
+            reference,
+            kind="forensic_image" if relation == "copy" else "analysis_report",
+            method="copy received from BE" if relation == "copy" else "analysis",
+            occurred_at=f"2026-10-{day:02d}T09:00:00Z",
+            authorisation_id=warrant,
+        )
+        team.keep("FR", item, f"2026-10-{day:02d}T09:30:00Z", content)
+        team.post(
+            team.investigators["FR"],
+            f"/evidence/{item}/derivation",
+            {
+                "parent_id": parent,
+                "parent_sha256": h1,
+                "relation": relation,
+                "tool": "X-Ways",
+                "tool_version": "20.9",
+                "made_by": "FR lab",
+                "occurred_at": f"2026-10-{day:02d}T10:00:00Z",
+            },
+        )
+        return item
+
+    c1 = derived("C1", original, "copy", image + b" (damaged in transit)", 5)
+    r = derived("R", c1, "analysis", b"report on C1", 6)
+    c2 = derived("C2", original, "copy", image, 10)
+    r2 = derived("R2", c2, "analysis", b"report on C2", 11)
+
+    cells = team.matrix()
+    for country in ("BE", "FR"):
+        assert cells[("BE-IMG", country)]["outcome"] == "PASS", issues(
+            team.explain(original)[country]
+        )
+        assert cells[("C1", country)]["verdict"] == "inadmissible"
+        assert cells[("C1", country)]["reasons"] == ["IN-02"]
+        assert cells[("R", country)]["verdict"] == "inadmissible"
+        assert cells[("R", country)]["reasons"] == ["IN-03"]
+        for ref, item in (("C2", c2), ("R2", r2)):
+            assert cells[(ref, country)]["outcome"] == "PASS", issues(team.explain(item)[country])
+    in03 = next(x for x in team.explain(r)["FR"]["results"] if x["rule"] == "IN-03")
+    assert "C1" in in03["reason"] and in03["cure"]
+
+
+def test_d_other_offence_without_consent(people: People) -> None:
+    team = open_team(people, ["BE", "NL"], purpose="human trafficking")
+    warrant = team.authorisation(
+        "NL",
+        kind="search_warrant",
+        occurred_at="2025-01-05T08:00:00Z",
+        valid_from="2025-01-05T08:00:00Z",
+        valid_until="2025-01-31T00:00:00Z",
+        scope={"methods": ["search"]},
+    )
+    ledgers = team.item(
+        "NL",
+        "L",
+        description="VAT-fraud ledgers found in the search",
+        method="search",
+        occurred_at="2025-01-10T09:00:00Z",
+        authorisation_id=warrant,
+    )
+    team.keep("NL", ledgers, "2025-01-10T09:30:00Z")
+    be = team.investigators["BE"]
+    use = f"/evidence/{ledgers}/uses"
+    team.post(
+        be,
+        use,
+        {
+            "proceeding": "BE trafficking case",
+            "offence": "human trafficking",
+            "purpose": "jit",
+            "occurred_at": "2025-01-20T09:00:00Z",
+        },
+    )
+    team.post(
+        be,
+        use,
+        {
+            "proceeding": "BE VAT case",
+            "offence": "VAT fraud",
+            "purpose": "other_offence",
+            "occurred_at": "2025-02-01T09:00:00Z",
+        },
+    )
+    before_consent = team.leader.get(team.path("/events"), params={"limit": 1000})
+    position = before_consent.json()["last_position"]
+    team.post(  # consent requested 02-10, granted 03-01
+        team.legal["NL"],
+        f"/evidence/{ledgers}/consents",
+        {
+            "to_country": "BE",
+            "purpose": "other_offence",
+            "offence": "VAT fraud",
+            "occurred_at": "2025-03-01T09:00:00Z",
+        },
+    )
+    team.post(
+        be,
+        use,
+        {
+            "proceeding": "BE VAT case",
+            "offence": "VAT fraud",
+            "purpose": "other_offence",
+            "occurred_at": "2025-03-03T09:00:00Z",
+        },
+    )
+
+    def us02(explained: dict[str, Any]) -> list[tuple[str, str]]:
+        return [
+            (x["outcome"], x["reason"][:13]) for x in explained["results"] if x["rule"] == "US-02"
+        ]
+
+    on_0215 = team.explain(ledgers, on="2025-02-15")
+    assert on_0215["BE"]["verdict"] == "at risk"
+    assert on_0215["BE"]["outcome"] == "RESTRICT"
+    assert us02(on_0215["BE"]) == [("RESTRICT", "used on 2025-")]
+    assert rules_at(on_0215["BE"], "PASS") >= {"US-01"}  # the trafficking case
+    assert team.matrix(on="2025-02-15")[("L", "BE")]["reasons"] == ["US-02"]
+
+    on_0305 = team.explain(ledgers, on="2025-03-05")
+    assert on_0305["BE"]["verdict"] == "admissible"
+    assert sorted(us02(on_0305["BE"])) == [("PASS", "consent of 20"), ("WARN", "used on 2025-")]
+    warned = next(x for x in on_0305["BE"]["results"] if x["outcome"] == "WARN")
+    assert "2025-02-01" in warned["reason"]
+    for on in ("2025-02-15", "2025-03-05"):
+        assert team.explain(ledgers, on=on)["NL"]["outcome"] == "PASS"
+    # the log as recorded before the consent: still restricted on 03-05
+    assert team.explain(ledgers, as_of=position, on="2025-03-05")["BE"]["outcome"] == "RESTRICT"
+
+
+def test_e_judge_required_by_the_forum(people: People) -> None:
+    team = open_team(people, ["XA", "XB"])
+    order = team.authorisation(
+        "XA",
+        issuer="prosecutor",
+        kind="production_order",
+        authority="public prosecutor of A",
+        occurred_at="2025-04-01T08:00:00Z",
+        valid_from="2025-04-01T08:00:00Z",
+        valid_until="2025-04-30T00:00:00Z",
+        scope={"methods": ["production order"]},
+    )
+    records = team.item(
+        "XA",
+        "BANK",
+        kind="financial_records",
+        method="production order",
+        occurred_at="2025-04-03T09:00:00Z",
+        authorisation_id=order,
+    )
+    team.keep("XA", records, "2025-04-03T09:30:00Z")
+    cells = team.matrix()
+    assert cells[("BANK", "XA")]["outcome"] == "PASS", issues(team.explain(records)["XA"])
+    assert cells[("BANK", "XB")]["verdict"] == "at risk"
+    assert cells[("BANK", "XB")]["reasons"] == ["AU-12"]
+
+    team.post(
+        team.legal["XB"],
+        "/rulebooks/XB/rules",
+        {
+            "rule": "AU-12",
+            "params": {"judge_required_for": ["production_order"], "severity": "FAIL"},
+            "reason": "strict: only a judge orders bank records",
+        },
+    )
+    cells = team.matrix()
+    assert cells[("BANK", "XB")]["verdict"] == "inadmissible"
+    assert cells[("BANK", "XB")]["reasons"] == ["AU-12"]
+    assert cells[("BANK", "XA")]["outcome"] == "PASS"
+
+    # content data produced on a prosecutor's order, no judge, after 2026-08-18: AU-05
+    content_order = team.authorisation(
+        "XA",
+        issuer="prosecutor",
+        kind="production_order",
+        authority="public prosecutor of A",
+        occurred_at="2026-08-25T08:00:00Z",
+        valid_from="2026-08-25T08:00:00Z",
+        valid_until="2026-10-31T00:00:00Z",
+        scope={"methods": ["production order"]},
+    )
+    mailbox = team.item(
+        "XA",
+        "MAILBOX",
+        kind="forensic_image",
+        method="production order",
+        occurred_at="2026-09-01T09:00:00Z",
+        authorisation_id=content_order,
+    )
+    team.keep("XA", mailbox, "2026-09-01T09:30:00Z", b"mailbox export")
+    cells = team.matrix()
+    for country in ("XA", "XB"):
+        assert cells[("MAILBOX", country)]["verdict"] == "inadmissible"
+        assert "AU-05" in cells[("MAILBOX", country)]["reasons"]
