@@ -1,0 +1,213 @@
+"""Rulebooks and the admissibility matrix through the API: bad rulebooks and amendments by
+the wrong person are refused and leave no event; new facts change the live matrix at once;
+the live matrix equals the matrix replayed from the log at the same position."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.admissibility_support import Team, open_team
+from tests.support import People, log_of
+
+
+def last_position(team: Team) -> int:
+    return int(log_of(team.leader, team.id)[-1]["position"])
+
+
+def refused(team: Team, person: Any, path: str, body: dict[str, Any], status: int) -> Any:
+    before = last_position(team)
+    response = person.post(team.path(path), json=body)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert last_position(team) == before  # a refused command records nothing
+    return response.json()
+
+
+@pytest.fixture
+def team(people: People) -> Team:
+    return open_team(people, ["FR", "BE", "NL"])
+
+
+@pytest.mark.parametrize(
+    ("rule", "field", "words"),
+    [
+        ({"rule": "XX-99"}, "rule.rule", "unknown rule type"),
+        ({"rule": "CU-01", "params": {"gap_hours": "a day"}}, "rule.params", "Expected `int`"),
+        ({"rule": "CU-01", "params": {"gap_days": 2}}, "rule.params", "gap_days"),
+        ({"rule": "AU-02", "params": {"severity": "SEVERE"}}, "rule.params", "severity"),
+        ({"rule": "CU-02", "params": {"only_for": ["DE"]}}, "rule.params.only_for", "DE"),
+    ],
+)
+def test_a_bad_rule_is_refused_naming_the_field(
+    team: Team, rule: dict[str, Any], field: str, words: str
+) -> None:
+    problem = refused(team, team.legal["FR"], "/rulebooks/FR/rules", rule | {"reason": "r"}, 422)
+    assert problem["errors"][0]["field"] == field
+    assert words in problem["detail"]
+
+
+def test_a_rulebook_that_is_not_shipped_or_a_second_one_is_refused(team: Team) -> None:
+    problem = refused(team, team.legal["FR"], "/rulebooks", {"country": "FR", "source": "zz"}, 422)
+    assert problem["errors"][0]["field"] == "source"
+    problem = refused(team, team.legal["FR"], "/rulebooks", {"country": "FR", "source": "de"}, 422)
+    assert problem["errors"][0]["field"] == "country"
+    problem = refused(
+        team, team.legal["FR"], "/rulebooks", {"country": "FR", "source": "../fr"}, 400
+    )
+    assert problem["errors"][0]["field"] == "source"
+    problem = refused(
+        team,
+        team.legal["FR"],
+        "/rulebooks/FR/rules",
+        {"rule": "CU-01", "params": [1], "reason": "r"},
+        400,
+    )
+    assert problem["errors"][0]["field"] == "params", problem
+
+
+def test_only_that_countrys_legal_advisor_amends_its_rulebook(team: Team) -> None:
+    strict = {"rule": "CU-02", "params": {"severity": "FAIL"}, "reason": "strict"}
+    for person in (team.legal["NL"], team.investigators["FR"], team.leader):
+        problem = refused(team, person, "/rulebooks/FR/rules", strict, 403)
+        assert "legal advisor of FR" in problem["detail"]
+    refused(team, team.legal["NL"], "/rulebooks/FR/rules/CU-02/removal", {"reason": "r"}, 403)
+    outsider = team.investigators["FR"]  # a member; a non-member learns nothing:
+    assert outsider.get(team.path("/rulebooks/FR")).status_code == 200
+    amended = team.post(team.legal["FR"], "/rulebooks/FR/rules", strict)
+    assert {
+        "rule": "CU-02",
+        "check": "each transfer has its recipient's receipt",
+        "params": {"severity": "FAIL"},
+    } in amended["rules"]
+
+
+def test_a_non_member_finds_no_rulebook_and_no_matrix(team: Team, people: People) -> None:
+    stranger = people.new("stranger")
+    assert stranger.get(team.path("/rulebooks/FR")).status_code == 404
+    assert stranger.get(team.path("/admissibility")).status_code == 404
+    body = {"rule": "CU-02", "params": {"severity": "FAIL"}, "reason": "r"}
+    assert stranger.post(team.path("/rulebooks/FR/rules"), json=body).status_code == 404
+
+
+def test_a_rulebook_reads_as_it_stood(team: Team) -> None:
+    before = last_position(team)
+    team.post(team.legal["FR"], "/rulebooks/FR/rules/PR-01/removal", {"reason": "no forfeiture"})
+    now = team.leader.get(team.path("/rulebooks/FR")).json()
+    then = team.leader.get(team.path("/rulebooks/FR"), params={"as_of": before}).json()
+    assert "PR-01" not in {r["rule"] for r in now["rules"]}
+    assert "PR-01" in {r["rule"] for r in then["rules"]}
+    assert then["source_name"] == "fr.toml" and len(then["source_sha256"]) == 64
+    assert "not legal advice" in then["notice"]
+
+
+def cell(team: Team, reference: str, country: str) -> dict[str, Any]:
+    return team.matrix()[(reference, country)]
+
+
+def test_a_renewal_signed_in_time_changes_the_verdict_at_once(team: Team) -> None:
+    order = team.authorisation(
+        "FR",
+        kind="interception_order",
+        occurred_at="2026-06-01T08:00:00Z",
+        valid_from="2026-06-01T08:00:00Z",
+        valid_until="2026-06-30T00:00:00Z",
+        scope={"methods": ["interception"]},
+    )
+    item = team.item(
+        "FR",
+        "I-7",
+        kind="intercepted_communication",
+        method="interception",
+        occurred_at="2026-07-02T09:00:00Z",
+        authorisation_id=order,
+    )
+    team.keep("FR", item, "2026-07-02T09:30:00Z", b"intercepts")
+    assert cell(team, "I-7", "BE")["reasons"] == ["AU-02"]
+    team.post(
+        team.legal["FR"],
+        f"/authorisations/{order}/extension",
+        {
+            "valid_until": "2026-08-31T00:00:00Z",
+            "reason": "r",
+            "occurred_at": "2026-06-28T10:00:00Z",
+        },
+    )
+    for country in ("FR", "BE", "NL"):
+        assert cell(team, "I-7", country)["outcome"] == "PASS"
+
+
+def test_a_receipt_changes_the_verdict_at_once(team: Team) -> None:
+    fr, be = team.investigators["FR"], team.investigators["BE"]
+    parcel = team.item("FR", "PARCEL", kind="physical_item", occurred_at="2026-10-01T09:00:00Z")
+    team.keep("FR", parcel, "2026-10-01T09:30:00Z")
+    team.post(
+        fr,
+        f"/evidence/{parcel}/custody/transfer",
+        {
+            "country": "BE",
+            "recipient_id": str(be.user_id),
+            "reason": "lab",
+            "occurred_at": "2026-10-02T09:00:00Z",
+        },
+    )
+    assert cell(team, "PARCEL", "NL")["verdict"] == "at risk"
+    assert "CU-02" in cell(team, "PARCEL", "NL")["reasons"]
+    team.post(
+        be,
+        f"/evidence/{parcel}/custody/receipt",
+        {"seal_condition": "absent", "occurred_at": "2026-10-02T15:00:00Z"},
+    )
+    for country in ("FR", "BE", "NL"):
+        assert cell(team, "PARCEL", country)["outcome"] == "PASS"
+
+
+def test_consent_changes_the_verdict_at_once_and_live_equals_the_replay(team: Team) -> None:
+    ledger = team.item("NL", "LEDGER", occurred_at="2026-09-01T09:00:00Z")
+    team.keep("NL", ledger, "2026-09-01T09:30:00Z")
+    team.post(
+        team.investigators["BE"],
+        f"/evidence/{ledger}/uses",
+        {
+            "proceeding": "BE VAT",
+            "offence": "VAT fraud",
+            "purpose": "other_offence",
+            "occurred_at": "2026-10-01T09:00:00Z",
+        },
+    )
+    assert cell(team, "LEDGER", "BE")["outcome"] == "RESTRICT"
+    assert cell(team, "LEDGER", "BE")["reasons"] == ["US-02"]
+    team.post(
+        team.legal["NL"],
+        f"/evidence/{ledger}/consents",
+        {"to_country": "BE", "purpose": "other_offence", "occurred_at": "2026-09-20T09:00:00Z"},
+    )
+    assert cell(team, "LEDGER", "BE")["outcome"] == "PASS"
+    team.post(
+        team.legal["NL"],
+        f"/evidence/{ledger}/consent-withdrawals",
+        {
+            "to_country": "BE",
+            "purpose": "other_offence",
+            "reason": "r",
+            "occurred_at": "2026-10-20T09:00:00Z",
+        },
+    )
+    assert cell(team, "LEDGER", "BE")["outcome"] == "RESTRICT"
+
+    position = last_position(team)
+    live = team.leader.get(team.path("/admissibility")).json()
+    replayed = team.leader.get(team.path("/admissibility"), params={"as_of": position}).json()
+    assert live == replayed
+    for country_live, country_replayed in zip(
+        team.explain(ledger).values(), team.explain(ledger, as_of=position).values(), strict=True
+    ):
+        assert country_live == country_replayed
+
+
+def test_the_api_says_verdicts_are_risk_flags(team: Team) -> None:
+    schema = team.leader.get("/schema/openapi.json").json()
+    described = schema["paths"]["/investigations/{investigation_id}/admissibility"]["get"]
+    assert "the court decides" in described["description"]
+    assert "the court decides" in team.leader.get(team.path("/admissibility")).json()["notice"]
