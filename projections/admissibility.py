@@ -69,15 +69,26 @@ class Row(msgspec.Struct, frozen=True):
 # -- pure: the same for the projection and for any point of the past ------------------------
 
 
+def touch(case: CaseFile, e: Any) -> set[UUID]:
+    """Fold one event into the facts; the items whose verdicts it may change."""
+    return case.affected(case.apply(e))
+
+
+def evaluate_due(case: CaseFile, due: dict[UUID, datetime]) -> list[Row]:
+    """The cells of the items due, each evaluated on its date (its last touching event's)."""
+    by_date: dict[datetime, set[UUID]] = {}
+    for evidence_id, on in due.items():
+        by_date.setdefault(on, set()).add(evidence_id)
+    return [
+        Row(case.items[v.evidence_id].reference, v, on)
+        for on, ids in by_date.items()
+        for v in matrix(case, on, ids)
+    ]
+
+
 def fold(case: CaseFile, e: Any) -> list[Row]:
     """Fold one event into the facts; the matrix cells it changes, evaluated on its date."""
-    touched = case.affected(case.apply(e))
-    if not touched:
-        return []
-    return [
-        Row(case.items[v.evidence_id].reference, v, e.timestamp)
-        for v in matrix(case, e.timestamp, touched)
-    ]
+    return evaluate_due(case, dict.fromkeys(touch(case, e), e.timestamp))
 
 
 def matrix_as_of(events: Iterable[Any]) -> tuple[CaseFile, dict[tuple[UUID, str], Row]]:
@@ -160,13 +171,16 @@ class AdmissibilityView(PostgresTrackingRecorder):
 
 
 class AdmissibilityMatrix(Projection[AdmissibilityView]):
-    name = "admissibility"
+    """Live, one event per transaction: each event's cells, as `fold` gives them. Behind the
+    head, events are folded one by one and the items they touch are evaluated once, at the
+    end of the batch, on the date of the last event that touched each; as an event leaves
+    the verdicts of the items it does not touch as they were (`CaseFile.apply`), that gives
+    the cells the events one by one would have left."""
 
     def __init__(self, view: AdmissibilityView) -> None:
         super().__init__(view)
         self.cases: dict[UUID, CaseFile] = {}  # the facts as written, or about to be
-        self.dirty: dict[UUID, CaseFile] = {}
-        self.rows: dict[tuple[UUID, str], tuple[UUID, Row]] = {}
+        self.due: dict[UUID, dict[UUID, datetime]] = {}  # investigation -> item -> date
         self.pending = 0
         self.known_head = 0
 
@@ -177,18 +191,24 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                 case = self.cases.get(investigation_id)
                 if case is None:
                     case = self.cases[investigation_id] = self.view.facts(investigation_id)
-                for row in fold(case, domain_event):
-                    key = (row.verdict.evidence_id, row.verdict.country)
-                    self.rows[key] = (investigation_id, row)
-                self.dirty[investigation_id] = case
+                due = self.due.setdefault(investigation_id, {})
+                due.update(dict.fromkeys(touch(case, domain_event), domain_event.timestamp))
             self.pending += 1
             if self.pending >= BATCH or not self._behind(tracking.notification_id):
-                self.view.write(self.dirty, self.rows, tracking)
-                self.dirty, self.rows, self.pending = {}, {}, 0
+                self._flush(tracking)
         except BaseException:
             # facts folded but not written must not be taken for written ones on a restart
-            self.cases, self.dirty, self.rows, self.pending = {}, {}, {}, 0
+            self.cases, self.due, self.pending = {}, {}, 0
             raise
+
+    def _flush(self, tracking: Tracking) -> None:
+        rows = {
+            (row.verdict.evidence_id, row.verdict.country): (investigation_id, row)
+            for investigation_id, due in self.due.items()
+            for row in evaluate_due(self.cases[investigation_id], due)
+        }
+        self.view.write({i: self.cases[i] for i in self.due}, rows, tracking)
+        self.due, self.pending = {}, 0
 
     def _behind(self, position: int) -> bool:
         if position < self.known_head:

@@ -1,0 +1,334 @@
+"""Rebuilding the admissibility projection from the log, against raw SQL doing the same I/O.
+
+    .venv/bin/python -m tests.bench.bench_admissibility [--events 100000] [--investigations 8]
+
+One PostgreSQL server (embedded in a temporary folder, or the server at
+JITSPACE_TEST_DATABASE_URL), a fresh database, the real application and projection.
+
+1. Generation: about N events over several FR-BE-NL investigations, made by the domain and
+   saved through the application: each team opens its JIT, adds members, adopts the shipped
+   rulebooks, records and qualifies an order; then each evidence item is registered under
+   it, taken into custody, sealed, transferred to BE, received, used in a BE proceeding for
+   another offence, and FR consents.
+2. Rebuild: the projection (`AdmissibilityMatrix`, run by the library's ProjectionRunner as
+   `jitspace serve` runs it) from position 0 to the head, in events/s.
+3. Baseline, in the same run: read the same rows of the log with raw SQL (psycopg, a
+   server-side cursor) and write as many read-model rows as the projection wrote, with
+   batched INSERTs (`executemany`), one transaction per BATCH events as the projection.
+
+Prints the ratio (goal: at least 50% of the baseline) with PASS/MISS as information only:
+nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import psycopg
+from eventsourcing.projection import ProjectionRunner
+
+from domain.authorisation import LegalAuthorisation
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.rulebook import Rulebook
+from domain.values import (
+    Actor,
+    AuthorisationKind,
+    EvidenceKind,
+    IssuerKind,
+    Member,
+    Party,
+    Role,
+    Scope,
+    SealCondition,
+    UsePurpose,
+)
+from jitspace.application import JITspace
+from jitspace.database import eventsourcing_env
+from jitspace.rulebooks import load_shipped
+from jitspace.settings import Settings
+from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityView
+from tests.bench.bench_ledger import fresh_database, postgres
+
+GOAL = 0.50
+EVENTS_PER_ITEM = 7
+ITEMS_PER_SAVE = 100
+PARTIES = (
+    Party("FR", "France", "Parquet de Paris"),
+    Party("BE", "Belgium", "Federal Prosecutor"),
+    Party("NL", "Netherlands", "OM"),
+)
+
+
+def generate_team(app: JITspace, name: str, items: int) -> int:
+    """One investigation with `items` evidence items; returns the events saved."""
+    start = datetime(2025, 1, 6, tzinfo=UTC)
+    leader = Member(uuid.uuid4(), "Leader", "FR", Role.JIT_LEADER)
+    inv = Investigation.open(
+        investigation_id=uuid.uuid4(),
+        founder=leader,
+        name=name,
+        agreement_reference=f"JIT-{name}",
+        purpose="human trafficking",
+        period_start=date(2025, 1, 1),
+        period_end=date(2027, 1, 1),
+        parties=PARTIES,
+        occurred_at=start,
+    )
+    boss = Actor(leader.user_id, "FR", Role.JIT_LEADER)
+    people: dict[tuple[str, Role], Actor] = {}
+    for party in PARTIES:
+        for role in (Role.INVESTIGATOR, Role.LEGAL_ADVISOR):
+            member = Member(uuid.uuid4(), f"{party.country} {role.value}", party.country, role)
+            inv.add_member(boss, member, start)
+            people[(party.country, role)] = Actor(member.user_id, party.country, role)
+    books = [
+        Rulebook.adopt(
+            inv,
+            people[(p.country, Role.LEGAL_ADVISOR)],
+            country=p.country,
+            source_name=shipped.name,
+            source_version=shipped.content.version,
+            source_sha256=shipped.sha256,
+            rules=shipped.content.rules,
+        )
+        for p in PARTIES
+        if (shipped := load_shipped(p.country.lower())) is not None
+    ]
+    fr_legal = people[("FR", Role.LEGAL_ADVISOR)]
+    order = LegalAuthorisation.record(
+        inv,
+        fr_legal,
+        kind=AuthorisationKind.SEARCH_WARRANT,
+        country="FR",
+        authority="juge des libertés",
+        reference=f"{name}-W",
+        occurred_at=start,
+        valid_from=start,
+        valid_until=start + timedelta(days=700),
+        scope=Scope(methods=("search", "seizure")),
+        conditions="",
+    )
+    order.qualify(inv, fr_legal, issuer=IssuerKind.JUDGE, offences=(), urgent=False)
+    app.save(inv, *books, order)
+    saved = inv.version + sum(b.version for b in books) + order.version
+    fr, be = people[("FR", Role.INVESTIGATOR)], people[("BE", Role.INVESTIGATOR)]
+    batch: list[EvidenceItem] = []
+    for n in range(items):
+        at = start + timedelta(hours=n % 5000)
+        item = EvidenceItem.register(
+            inv,
+            fr,
+            reference=f"{name}-{n}",
+            kind=EvidenceKind.PHYSICAL_ITEM,
+            description="parcel seized in the warehouse",
+            occurred_at=at,
+            collected_by="OCRTEH",
+            place="Lille",
+            method="seizure",
+            authorisation=order,
+        )
+        item.record_collection(inv, fr, place="Lille", note="", occurred_at=at)
+        item.seal(inv, fr, seal_number=f"FR-{n}", occurred_at=at + timedelta(minutes=5))
+        item.transfer_to_party(
+            inv,
+            fr,
+            country="BE",
+            recipient_id=be.user_id,
+            reason="lab",
+            occurred_at=at + timedelta(hours=1),
+        )
+        item.receive(
+            inv,
+            be,
+            seal_condition=SealCondition.INTACT,
+            seal_number=f"FR-{n}",
+            packaging="box",
+            occurred_at=at + timedelta(hours=2),
+        )
+        item.record_use(
+            inv,
+            be,
+            proceeding="BE VAT",
+            offence="VAT fraud",
+            purpose=UsePurpose.OTHER_OFFENCE,
+            occurred_at=at + timedelta(days=2),
+        )
+        item.grant_consent(
+            inv,
+            fr_legal,
+            to_country="BE",
+            purpose=UsePurpose.OTHER_OFFENCE,
+            offence="",
+            conditions="",
+            occurred_at=at + timedelta(days=1),
+        )
+        batch.append(item)
+        if len(batch) == ITEMS_PER_SAVE:
+            app.save(*batch)
+            saved += sum(i.version for i in batch)
+            batch = []
+    if batch:
+        app.save(*batch)
+        saved += sum(i.version for i in batch)
+    return saved
+
+
+class Written(msgspec.Struct):
+    """What the projection wrote: matrix rows and facts rows, and their average sizes."""
+
+    rows: int = 0
+    facts: int = 0
+    row_bytes: int = 0
+    facts_bytes: int = 0
+
+
+def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
+    """Seconds from starting the projection to its tracking reaching the head."""
+    written = Written()
+    original = AdmissibilityView.write
+
+    def counting(self: AdmissibilityView, facts: Any, rows: Any, tracking: Any) -> None:
+        written.rows += len(rows)
+        written.facts += len(facts)
+        original(self, facts, rows, tracking)
+
+    AdmissibilityView.write = counting  # type: ignore[method-assign]
+    try:
+        began = time.perf_counter()
+        runner: ProjectionRunner[Any, Any] = ProjectionRunner(
+            application_class=JITspace,
+            projection_class=AdmissibilityMatrix,
+            view_class=AdmissibilityView,
+            env=env,
+        )
+        with runner:
+            runner.wait(head, timeout=3600)
+            seconds = time.perf_counter() - began
+    finally:
+        AdmissibilityView.write = original  # type: ignore[method-assign]
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT (SELECT avg(length(results::text)) FROM rm_admissibility), "
+            "(SELECT avg(length(facts)) FROM rm_admissibility_facts)"
+        ).fetchone()
+        assert row is not None
+        written.row_bytes, written.facts_bytes = int(row[0] or 0), int(row[1] or 0)
+    return seconds, written
+
+
+def baseline(url: str, head: int, written: Written) -> float:
+    """Read the same log rows; write as many matrix rows and facts rows, of the same average
+    sizes, spread over the log, with batched INSERTs, one transaction per BATCH events."""
+    results = json.dumps([{"reason": "x" * max(0, written.row_bytes - 16)}])
+    facts = b"f" * written.facts_bytes
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "CREATE TEMP TABLE base_rows (evidence_id uuid, country text, investigation_id uuid,"
+            " reference text, verdict text, outcome text, results jsonb, "
+            "evaluated_on timestamptz, PRIMARY KEY (evidence_id, country))"
+        )
+        conn.execute(
+            "CREATE TEMP TABLE base_facts (investigation_id uuid PRIMARY KEY, facts bytea)"
+        )
+        conn.commit()
+        began = time.perf_counter()
+        done = rows_done = facts_done = 0
+        with conn.cursor(name="log", withhold=True) as cursor:
+            cursor.itersize = BATCH
+            cursor.execute(
+                "SELECT notification_id, originator_id, originator_version, topic, state, "
+                "investigation_id FROM jitspace_events ORDER BY notification_id"
+            )
+            while page := cursor.fetchmany(BATCH):
+                done += len(page)
+                rows = round(written.rows * done / head) - rows_done
+                fact_rows = round(written.facts * done / head) - facts_done
+                rows_done, facts_done = rows_done + rows, facts_done + fact_rows
+                with conn.cursor() as cur:
+                    cur.executemany(
+                        "INSERT INTO base_facts VALUES (%s,%s) ON CONFLICT (investigation_id) "
+                        "DO UPDATE SET facts = EXCLUDED.facts",
+                        [(uuid.uuid4(), facts) for _ in range(fact_rows)],
+                    )
+                    cur.executemany(
+                        "INSERT INTO base_rows VALUES (%s,%s,%s,%s,%s,%s,%s::jsonb,%s) ON CONFLICT "
+                        "(evidence_id, country) DO UPDATE SET verdict = EXCLUDED.verdict, "
+                        "results = EXCLUDED.results, evaluated_on = EXCLUDED.evaluated_on",
+                        [
+                            (
+                                uuid.uuid4(),
+                                "FR",
+                                page[0][5],
+                                "ref",
+                                "admissible",
+                                "PASS",
+                                results,
+                                NOW,
+                            )
+                            for _ in range(rows)
+                        ],
+                    )
+                conn.commit()
+        return time.perf_counter() - began
+
+
+NOW = datetime.now(UTC)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--investigations", type=int, default=8)
+    args = parser.parse_args(argv)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        postgres(Path(tmp)) as server,
+        fresh_database(server, f"bench_adm_{uuid.uuid4().hex[:8]}") as url,
+    ):
+        settings = Settings(database_url=url, data_dir=Path(tmp))
+        env = eventsourcing_env(url, settings)
+        app = JITspace(env=env)
+        try:
+            items = args.events // args.investigations // EVENTS_PER_ITEM
+            began = time.perf_counter()
+            saved = sum(generate_team(app, f"INV{i}", items) for i in range(args.investigations))
+            generated = time.perf_counter() - began
+            head = app.recorder.max_notification_id() or 0
+        finally:
+            app.close()
+        print(
+            f"generated {saved:,} events in {args.investigations} investigations "
+            f"({generated:.1f} s); log head {head:,}"
+        )
+        projection_env = env | {"POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
+        seconds, written = rebuild(projection_env, url, head)
+        base = baseline(url, head, written)
+    rate, base_rate = head / seconds, head / base
+    ratio = rate / base_rate
+    print(
+        f"rebuild : {head:,} events; {written.rows:,} matrix rows (~{written.row_bytes:,} B of "
+        f"rule results each) and {written.facts:,} facts rows (~{written.facts_bytes:,} B) "
+        f"written in {seconds:.2f} s = {rate:,.0f} events/s"
+    )
+    print(
+        f"baseline: the same log rows read, as many rows of the same sizes written with "
+        f"batched raw SQL in {base:.2f} s = {base_rate:,.0f} events/s"
+    )
+    verdict = "PASS" if ratio >= GOAL else "MISS"
+    print(
+        f"ratio   : {ratio:.1%} of the baseline (goal >= {GOAL:.0%}): {verdict} (information only)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
