@@ -177,6 +177,8 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
     the verdicts of the items it does not touch as they were (`CaseFile.apply`), that gives
     the cells the events one by one would have left."""
 
+    name = "admissibility"
+
     def __init__(self, view: AdmissibilityView) -> None:
         super().__init__(view)
         self.cases: dict[UUID, CaseFile] = {}  # the facts as written, or about to be
