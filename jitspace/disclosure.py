@@ -47,6 +47,7 @@ from domain.task import Task
 from jitspace.ledger import Checkpoint, VerificationReport
 from jitspace.signing import key_id, load_public_key, verify_signature
 from jitspace.verification import Entry, Finding, Head, verify
+from projections.admissibility import matrix_as_of
 from projections.custody import chains_as_of
 
 FORMAT = "jitspace/disclosure/v1"
@@ -119,6 +120,7 @@ def bundle_event(entry: Entry, withheld: bool) -> BundleEvent:
 
 def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
     """Replay the bundle's events into the records they describe (withheld ones excepted)."""
+    from jitspace.api.admissibility import explanation_view
     from jitspace.api.views import (
         authorisation_view,
         custody_view,
@@ -141,12 +143,18 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
         if event.state is not None
     ]
     aggregates = replay(domain_events)
+    _, cells = matrix_as_of(domain_events)
     records: dict[str, Any] = {
         "investigation": None,
         "evidence": [],
         "custody": [
             custody_view(evidence_id, chain, version)
             for evidence_id, (chain, version) in chains_as_of(domain_events).items()
+        ],
+        "admissibility": [
+            {"evidence_id": row.verdict.evidence_id, "reference": row.reference}
+            | msgspec.to_builtins(explanation_view(row))
+            for _, row in sorted(cells.items(), key=lambda kv: (kv[1].reference, str(kv[0])))
         ],
         "authorisations": [],
         "tasks": [],
@@ -236,6 +244,24 @@ def render_report(
                 for c in records.get("custody", [])
             ],
             ("reference", "status", "holding party", "integrity", "defects"),
+        )
+        + table(
+            "Admissibility per country (risk flags for lawyers, not rulings: the court decides)",
+            [
+                {
+                    "reference": v["reference"],
+                    "country": v["country"],
+                    "verdict": v["verdict"],
+                    "reasons": "; ".join(
+                        f"{r['rule']} {r['outcome']}: {r['reason']}"
+                        for r in v["results"]
+                        if r["outcome"] != "PASS"
+                    )
+                    or "no rule flags it",
+                }
+                for v in records.get("admissibility", [])
+            ],
+            ("reference", "country", "verdict", "reasons"),
         )
         + table(
             "Legal authorisations",

@@ -95,6 +95,9 @@ def test_a_bundle_verifies_offline_with_no_server(
     logged = [e["position"] for e in log_of(jit.leader, jit.id)][:-1]  # before the disclosure
     assert [e["position"] for e in events] == logged
     assert sorted(r["reference"] for r in records["evidence"]) == ["BE-1", "FR-1"]
+    verdicts = {(v["reference"], v["country"]) for v in records["admissibility"]}
+    assert verdicts == {(ref, c) for ref in ("BE-1", "FR-1") for c in ("BE", "FR", "NL")}
+    assert "Admissibility per country" in report
     custody = {c["evidence_id"]: c for c in records["custody"]}
     assert custody[be_item["id"]]["status"] == "held"
     assert custody[be_item["id"]]["custodian_id"] == str(jit.investigator.user_id)
