@@ -33,6 +33,7 @@ from domain.admissibility.verdict import matrix
 from domain.base import JitAggregate
 
 BATCH = 1000  # most events applied in one transaction while catching up
+CACHED_CASES = 64  # investigations whose facts are kept decoded in memory between events
 EVENTS_TABLE = "jitspace_events"
 
 TABLES = (
@@ -211,6 +212,8 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
         }
         self.view.write({i: self.cases[i] for i in self.due}, rows, tracking)
         self.due, self.pending = {}, 0
+        if len(self.cases) > CACHED_CASES:  # all written: read back when next needed
+            self.cases = {}
 
     def _behind(self, position: int) -> bool:
         if position < self.known_head:
