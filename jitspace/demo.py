@@ -179,6 +179,29 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         method="interview",
         authorisation_id=None,
     )
+    # custody: the phone is sealed and handed over; the receipt is still missing (a defect)
+    for item, place, when in (
+        (phone, "Rotterdam", "2024-05-03"),
+        (ledgers, "Rotterdam", "2024-05-03"),
+    ):
+        app.record_evidence_collection(
+            nl_inv, jit.id, item.id, None, place=place, note="", occurred_at=at(when, "08:30")
+        )
+    app.seal_evidence(
+        nl_inv, jit.id, phone.id, None, seal_number="NL-4471", occurred_at=at("2024-05-03", "08:40")
+    )
+    app.hand_over_evidence(
+        nl_inv,
+        jit.id,
+        phone.id,
+        None,
+        recipient_id=ids["europol.analyst"],
+        reason="cross-check of the extraction",
+        occurred_at=at("2024-05-10", "10:00"),
+    )
+    # the French and Belgian legal advisors adopt their (illustrative) rulebooks
+    app.adopt_rulebook(fr_legal, jit.id, country="FR", source="fr")
+    app.adopt_rulebook(ids["be.legal"], jit.id, country="BE", source="be")
     consent = app.create_task(
         ids["be.legal"],
         jit.id,
