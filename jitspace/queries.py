@@ -143,7 +143,7 @@ class Queries:
         rows = await self.pool.fetch(
             "SELECT e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
             "e.collected_at, e.registered_at, e.authorisation_id, "
-            "greatest(c.version, e.version) AS version, "
+            "e.version, "
             "coalesce(c.status, 'no custodian') AS custody_status, c.custodian_id, "
             "coalesce(c.holding_country, e.country) AS holding_country, "
             "coalesce(c.integrity, 'no files') AS integrity, "

@@ -52,6 +52,15 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS rm_authorisations_inv_idx ON rm_authorisations (investigation_id)",
 )
 
+# the row each aggregate's events keep: every event moves its version, so an If-Match taken
+# from a list page matches the record (not only the events that change a listed column)
+REGISTERED = (
+    (Investigation.Event, "rm_investigations", "investigation_id"),
+    (EvidenceItem.Event, "rm_evidence", "evidence_id"),
+    (Task.Event, "rm_tasks", "task_id"),
+    (LegalAuthorisation.Event, "rm_authorisations", "authorisation_id"),
+)
+
 
 class RegistersView(PostgresTrackingRecorder):
     """The register tables, written together with the tracking position."""
@@ -72,7 +81,7 @@ class WorkspaceRegisters(Projection[RegistersView]):
 
     @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply([], tracking)
+        self.view.apply(_version_of(domain_event), tracking)
 
     @process_event.register
     def _(self, e: Investigation.Opened, tracking: Tracking) -> None:
@@ -250,6 +259,19 @@ class WorkspaceRegisters(Projection[RegistersView]):
         )
 
     @process_event.register
+    def _(self, e: LegalAuthorisation.Extended, tracking: Tracking) -> None:
+        self.view.apply(
+            [
+                (
+                    "UPDATE rm_authorisations SET valid_until = %s, version = %s "
+                    "WHERE authorisation_id = %s",
+                    (e.valid_until, e.originator_version, e.originator_id),
+                )
+            ],
+            tracking,
+        )
+
+    @process_event.register
     def _(self, e: LegalAuthorisation.Revoked, tracking: Tracking) -> None:
         self.view.apply(
             [
@@ -268,3 +290,16 @@ def _investigation_version(e: Investigation.Event) -> Statement:
         "UPDATE rm_investigations SET version = %s WHERE investigation_id = %s",
         (e.originator_version, e.originator_id),
     )
+
+
+def _version_of(e: Any) -> list[Statement]:
+    """The version of the registered row of the event's record (none: not registered)."""
+    for event_class, table, key in REGISTERED:
+        if isinstance(e, event_class):
+            return [
+                (
+                    f"UPDATE {table} SET version = %s WHERE {key} = %s",  # noqa: S608
+                    (e.originator_version, e.originator_id),
+                )
+            ]
+    return []

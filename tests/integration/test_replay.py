@@ -74,6 +74,9 @@ def test_every_answer_of_the_past_is_replayed_exactly(jit: Jit) -> None:
     record_moment()
     jit.investigator.post(jit.path(f"/tasks/{task['id']}/status"), json={"status": "in_progress"})
     record_moment()
+    extension = {"valid_until": "2024-06-08T09:00:00+02:00", "reason": "renewal"}
+    jit.investigator.post(jit.path(f"/authorisations/{warrant['id']}/extension"), json=extension)
+    record_moment()
     jit.investigator.post(
         jit.path(f"/authorisations/{warrant['id']}/revocation"), json={"reason": "quashed"}
     )
