@@ -968,24 +968,30 @@ class JITspace(Application[UUID]):
             purpose=purpose,
             read_file=read_file,
         )
-        for attempt in range(3):  # a member added meanwhile must not void the bundle
-            try:
-                investigation.record_disclosure(
-                    actor,
-                    purpose=purpose,
-                    as_of=as_of,
-                    up_to_position=bundle.manifest.up_to_position,
-                    head_hash=checkpoint.fields.head_hash,
-                    bundle_sha256=bundle.sha256,
-                    events=bundle.manifest.events,
-                    withheld=bundle.manifest.withheld,
-                )
-                self._save(investigation)
-                break
-            except VersionConflict:
-                if attempt == 2:
-                    raise
-                investigation, actor = self._acting(user_id, investigation_id, allow_closed=True)
+        try:
+            for attempt in range(3):  # a member added meanwhile must not void the bundle
+                try:
+                    investigation.record_disclosure(
+                        actor,
+                        purpose=purpose,
+                        as_of=as_of,
+                        up_to_position=bundle.manifest.up_to_position,
+                        head_hash=checkpoint.fields.head_hash,
+                        bundle_sha256=bundle.sha256,
+                        events=bundle.manifest.events,
+                        withheld=bundle.manifest.withheld,
+                    )
+                    self._save(investigation)
+                    break
+                except VersionConflict:
+                    if attempt == 2:
+                        raise
+                    investigation, actor = self._acting(
+                        user_id, investigation_id, allow_closed=True
+                    )
+        except BaseException:
+            bundle.file.close()  # the bundle is not handed out: its temporary file goes
+            raise
         return bundle
 
     def _withheld_records(self, entries: list[Entry], parties: frozenset[str]) -> set[UUID]:

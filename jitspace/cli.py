@@ -219,7 +219,13 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _checkpoint(args: argparse.Namespace) -> int:
-    checkpoint = _with_runtime(args.data_dir, lambda runtime: runtime.ledger.checkpoint())
+    from jitspace.ledger import NothingToSign
+
+    try:
+        checkpoint = _with_runtime(args.data_dir, lambda runtime: runtime.ledger.checkpoint())
+    except NothingToSign as error:
+        print(f"jitspace: {error}", file=sys.stderr)
+        return 1
     fields = checkpoint.fields
     print(f"signed the log at position {fields.position}: {fields.head_hash} (key {fields.key_id})")
     return 0

@@ -390,25 +390,29 @@ def build_bundle(
     }
     hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed after reading)
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-        for name, data in files.items():
-            bundle.writestr(name, data)
-        evidence_files = sorted(attached_files(events).items()) if read_file else []
-        for sha256, key in evidence_files:
-            assert read_file is not None
-            name = f"files/{sha256}"
-            digest = hashlib.sha256()
-            with bundle.open(zipfile.ZipInfo(name), "w", force_zip64=True) as member:
-                for chunk in read_file(key):
-                    digest.update(chunk)
-                    member.write(chunk)
-            # as found in the store: a file altered there shows up as not matching its name
-            hashes[name] = digest.hexdigest()
-        manifest = Manifest(**fields, files=hashes)
-        manifest_bytes = msgspec.json.encode(manifest)
-        bundle.writestr("manifest.json", manifest_bytes)
-        bundle.writestr("manifest.sig", base64.b64encode(sign(manifest_bytes)))
-        bundle.writestr("public-key.pem", checkpoint.public_key_pem)
+    try:
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            for name, data in files.items():
+                bundle.writestr(name, data)
+            evidence_files = sorted(attached_files(events).items()) if read_file else []
+            for sha256, key in evidence_files:
+                assert read_file is not None
+                name = f"files/{sha256}"
+                digest = hashlib.sha256()
+                with bundle.open(zipfile.ZipInfo(name), "w", force_zip64=True) as member:
+                    for chunk in read_file(key):
+                        digest.update(chunk)
+                        member.write(chunk)
+                # as found in the store: a file altered there shows up as not matching its name
+                hashes[name] = digest.hexdigest()
+            manifest = Manifest(**fields, files=hashes)
+            manifest_bytes = msgspec.json.encode(manifest)
+            bundle.writestr("manifest.json", manifest_bytes)
+            bundle.writestr("manifest.sig", base64.b64encode(sign(manifest_bytes)))
+            bundle.writestr("public-key.pem", checkpoint.public_key_pem)
+    except BaseException:
+        out.close()
+        raise
     return BundleContent(out, manifest)
 
 

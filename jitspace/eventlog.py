@@ -43,6 +43,7 @@ from eventsourcing.persistence import (
     Mapper,
     MapperDeserialisationError,
     Notification,
+    OperationalError,
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
@@ -179,11 +180,15 @@ class EventLog(PostgresApplicationRecorder):
             "SELECT originator_id, originator_version, topic, state FROM {}.{} "
             "WHERE originator_id = %s"
         ).format(*table)
+        # as of a time: the log up to the last event of the investigation recorded by then (a
+        # prefix of the log, as for the events page and disclosure, never a selection)
         self._select_investigation_events = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state "
-            "FROM {}.{} WHERE investigation_id = %s "
-            "AND notification_id <= coalesce(%s::bigint, 9223372036854775807) "
-            "AND recorded_at <= coalesce(%s::timestamptz, 'infinity') "
+            "FROM {0}.{1} WHERE investigation_id = %(investigation)s "
+            "AND notification_id <= coalesce(%(up_to)s::bigint, 9223372036854775807) "
+            "AND notification_id <= CASE WHEN %(by)s::timestamptz IS NULL "
+            "THEN 9223372036854775807 ELSE coalesce((SELECT max(notification_id) FROM {0}.{1} "
+            "WHERE investigation_id = %(investigation)s AND recorded_at <= %(by)s), 0) END "
             "ORDER BY notification_id"
         ).format(*table)
         self._insert_group = SQL(
@@ -195,6 +200,7 @@ class EventLog(PostgresApplicationRecorder):
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._committer: threading.Thread | None = None
         self._start_lock = threading.Lock()
+        self._stopped = False
         # instrumentation (read by benchmarks): transactions committed, events in them
         self.groups_committed = 0
         self.events_committed = 0
@@ -205,8 +211,16 @@ class EventLog(PostgresApplicationRecorder):
         if not stored_events:
             return []
         pending = _Pending(stored_events)
-        self._ensure_committer()
-        self._queue.put(pending)
+        with self._start_lock:  # never queued behind a stop: it would wait forever
+            if self._stopped:
+                msg = "the event log is closed"
+                raise OperationalError(msg)
+            if self._committer is None:
+                self._committer = threading.Thread(
+                    target=self._commit_forever, name="jitspace-committer", daemon=True
+                )
+                self._committer.start()
+            self._queue.put(pending)
         pending.done.wait()
         if pending.error is not None:
             raise pending.error
@@ -219,7 +233,7 @@ class EventLog(PostgresApplicationRecorder):
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
                 self._select_investigation_events,
-                (investigation_id, up_to, recorded_by),
+                {"investigation": investigation_id, "up_to": up_to, "by": recorded_by},
                 prepare=True,
             )
             return [
@@ -234,20 +248,22 @@ class EventLog(PostgresApplicationRecorder):
             ]
 
     def stop(self) -> None:
-        """Commit what is queued, then stop the committer thread."""
-        if self._committer is not None:
+        """Commit what is queued, then stop the committer thread; later commands fail."""
+        with self._start_lock:
+            self._stopped = True
+            committer, self._committer = self._committer, None
+        if committer is not None:
             self._queue.put(None)
-            self._committer.join(timeout=10)
-            self._committer = None
-
-    def _ensure_committer(self) -> None:
-        if self._committer is None:
-            with self._start_lock:
-                if self._committer is None:
-                    self._committer = threading.Thread(
-                        target=self._commit_forever, name="jitspace-committer", daemon=True
-                    )
-                    self._committer.start()
+            committer.join(timeout=10)
+        # anything queued behind the stop learns that it was not recorded
+        while True:
+            try:
+                pending = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if pending is not None:
+                pending.error = OperationalError("the event log closed before this was recorded")
+                pending.done.set()
 
     def _commit_forever(self) -> None:
         while True:

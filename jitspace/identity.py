@@ -15,6 +15,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import msgspec
+from anyio import to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
@@ -97,7 +98,7 @@ class Identity:
                 user.user_id,
                 user.username,
                 user.display_name,
-                _hasher.hash(password),
+                await to_thread.run_sync(_hasher.hash, password),
                 datetime.now(UTC),
             )
         except asyncpg.UniqueViolationError:
@@ -109,7 +110,10 @@ class Identity:
             "SELECT user_id, password_hash FROM users WHERE username = $1", username
         )
         try:
-            _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+            # argon2 is meant to be slow: off the event loop
+            await to_thread.run_sync(
+                _hasher.verify, row["password_hash"] if row else _DUMMY_HASH, password
+            )
         except VerificationError:
             return None
         if row is None:

@@ -10,7 +10,6 @@ import msgspec
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
-from jitspace import chain
 from jitspace.eventlog import EventLog
 from jitspace.signing import SigningKey, load_public_key, verify_signature
 from jitspace.verification import Entry, Finding, Head, StoredRow, stored_entry, verify_stored
@@ -47,6 +46,10 @@ class Checkpoint(msgspec.Struct, frozen=True):
         return verify_signature(
             load_public_key(self.public_key_pem), self.signature, self.statement
         )
+
+
+class NothingToSign(LookupError):
+    """The log (or the investigation) has no event to sign yet."""
 
 
 class VerificationReport(msgspec.Struct):
@@ -97,8 +100,10 @@ class Ledger:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(query, {"investigation": investigation_id, "up_to": up_to})
             row = curs.fetchone()
-            position = row["notification_id"] if row else 0
-            head = bytes(row["head"]) if row else chain.GENESIS
+            if row is None:
+                msg = "the log holds no event yet: there is nothing to sign"
+                raise NothingToSign(msg)
+            position, head = row["notification_id"], bytes(row["head"])
             scope = LOG_SCOPE if investigation_id is None else str(investigation_id)
             statement = msgspec.json.encode(
                 CheckpointStatement(
@@ -185,7 +190,18 @@ class Ledger:
         heads: list[Head] = []
         for checkpoint in checkpoints:
             fields = checkpoint.fields
-            if not checkpoint.is_signed() or fields.scope != scope:
+            # a checkpoint counts only if this ledger's own key signed it: whoever can write
+            # to the database could otherwise sign a rewritten history with a key of their own
+            if fields.key_id != self.key.key_id or checkpoint.public_key_pem != self.key.public_pem:
+                findings.append(
+                    Finding(
+                        "checkpoint",
+                        fields.position,
+                        f"the checkpoint at position {fields.position} is signed with key "
+                        f"{fields.key_id}, not with this ledger's key {self.key.key_id}",
+                    )
+                )
+            elif not checkpoint.is_signed() or fields.scope != scope:
                 findings.append(
                     Finding(
                         "checkpoint",

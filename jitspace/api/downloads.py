@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 from litestar.exceptions import HTTPException
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# ASCII digits, at most 19 (a file is smaller than 2**63 bytes); a longer header is ignored
+_RANGE = re.compile(r"bytes=([0-9]{0,19})-([0-9]{0,19})")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]")
 
 

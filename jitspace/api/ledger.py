@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -15,22 +14,12 @@ from msgspec import Meta
 
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
 from jitspace.api.schemas import PartyCode, Reason, Struct
-from jitspace.ledger import Checkpoint
 
 
 class PublicKey(msgspec.Struct):
     algorithm: str
     key_id: str
     public_key_pem: str
-
-
-class SignedCheckpoint(msgspec.Struct):
-    statement: str  # the exact signed bytes, as text
-    signature: str  # base64 Ed25519 signature over the statement's exact bytes
-    position: int
-    head_hash: str
-    signed_at: datetime
-    key_id: str
 
 
 class DisclosureCreate(Struct):
@@ -54,18 +43,6 @@ class DisclosureCreate(Struct):
     ] = msgspec.field(default_factory=list)
 
 
-def signed(checkpoint: Checkpoint) -> SignedCheckpoint:
-    fields = checkpoint.fields
-    return SignedCheckpoint(
-        statement=checkpoint.statement.decode(),
-        signature=base64.b64encode(checkpoint.signature).decode(),
-        position=fields.position,
-        head_hash=fields.head_hash,
-        signed_at=fields.signed_at,
-        key_id=fields.key_id,
-    )
-
-
 class LedgerController(Controller):
     path = "/ledger"
     tags = ["ledger"]
@@ -75,16 +52,6 @@ class LedgerController(Controller):
         """The key that signs checkpoints and disclosure bundles. Publish its fingerprint."""
         key = runtime.ledger.key
         return PublicKey(algorithm="Ed25519", key_id=key.key_id, public_key_pem=key.public_pem)
-
-    @get("/checkpoints")
-    async def checkpoints(self, runtime: RuntimeDep, user: CurrentUser) -> list[SignedCheckpoint]:
-        """Signed heads of the whole log, oldest first: keep copies, they pin the history."""
-        return [signed(c) for c in await in_thread(runtime.ledger.checkpoints)]
-
-    @post("/checkpoints")
-    async def sign_now(self, runtime: RuntimeDep, user: CurrentUser) -> SignedCheckpoint:
-        """Sign the head of the log now."""
-        return signed(await in_thread(runtime.ledger.checkpoint))
 
 
 class DisclosureController(Controller):

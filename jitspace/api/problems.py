@@ -127,7 +127,8 @@ def on_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Resp
     return problem(
         HTTP_500_INTERNAL_SERVER_ERROR,
         "Internal error",
-        "the server could not complete the request; nothing was recorded",
+        "the server could not complete the request; the investigation's events say what was "
+        "recorded",
     )
 
 

@@ -1,55 +1,99 @@
-"""The ledger's public face: anyone can check a checkpoint against the published key."""
+"""Checkpoints: signed on demand and periodically, checked against this ledger's own key."""
 
 from __future__ import annotations
 
-import base64
+import os
 import time
 import uuid
 from pathlib import Path
 
 import httpx
+import pytest
 
-from jitspace.database import create_database, with_database
+from jitspace.application import JITspace
+from jitspace.cli import main
+from jitspace.database import create_database, eventsourcing_env, with_database
+from jitspace.eventlog import EventLog
+from jitspace.ledger import Ledger
 from jitspace.settings import Settings
-from jitspace.signing import key_id, load_public_key, verify_signature
+from jitspace.signing import SigningKey, key_id, load_public_key
+from tests.integration.test_event_log import open_jit
 from tests.support import Jit, People, ServerThread, log_of
 
 
-def test_a_checkpoint_signed_on_demand_checks_against_the_published_key(
-    jit: Jit, server: ServerThread
-) -> None:
-    # Given the key the server publishes, without logging in
+def fresh_database(database_url: str, prefix: str) -> str:
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    create_database(with_database(database_url, "postgres"), name)
+    return with_database(database_url, name)
+
+
+def test_the_published_key_is_the_one_that_signs(server: ServerThread, settings: Settings) -> None:
     published = httpx.get(f"{server.url}/ledger/public-key").json()
-    key = load_public_key(published["public_key_pem"])
     assert published["algorithm"] == "Ed25519"
-    assert published["key_id"] == key_id(key)
-    # When a member asks for a checkpoint now
-    response = jit.leader.post("/ledger/checkpoints")
-    assert response.status_code == 201, response.text
-    checkpoint = response.json()
-    # Then it covers the head of the log and its signature checks with that key
-    assert checkpoint["position"] >= log_of(jit.leader, jit.id)[-1]["position"]
-    assert verify_signature(
-        key, base64.b64decode(checkpoint["signature"]), checkpoint["statement"].encode()
-    )
-    assert not verify_signature(
-        key, base64.b64decode(checkpoint["signature"]), checkpoint["statement"].encode() + b" "
-    )
-    # and it is listed with the others
-    listed = jit.leader.get("/ledger/checkpoints").json()
-    assert checkpoint in listed
+    assert published["key_id"] == key_id(load_public_key(published["public_key_pem"]))
+    assert published["key_id"] == settings.signing_key().key_id
 
 
-def test_checkpoints_need_a_login(server: ServerThread) -> None:
-    assert httpx.post(f"{server.url}/ledger/checkpoints").status_code == 401
-    assert httpx.get(f"{server.url}/ledger/checkpoints").status_code == 401
+def test_a_checkpoint_on_demand_covers_the_head(
+    jit: Jit, database_url: str, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # When an operator signs the head now
+    os.environ["JITSPACE_DATABASE_URL"] = database_url
+    try:
+        assert main(["checkpoint", "--data-dir", str(settings.data_dir)]) == 0
+    finally:
+        del os.environ["JITSPACE_DATABASE_URL"]
+    # Then the checkpoint covers every event so far, with the published key
+    head = log_of(jit.leader, jit.id)[-1]["position"]
+    assert "signed the log at position" in capsys.readouterr().out
+    app = JITspace(env=eventsourcing_env(database_url, settings))
+    try:
+        assert isinstance(app.recorder, EventLog)
+        ledger = Ledger(app.recorder, settings.signing_key())
+        latest = ledger.checkpoints()[-1].fields
+        assert latest.position >= head
+        assert latest.key_id == settings.signing_key().key_id
+    finally:
+        app.close()
+
+
+def test_an_empty_log_has_nothing_to_sign(
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    os.environ["JITSPACE_DATABASE_URL"] = fresh_database(database_url, "empty")
+    try:
+        assert main(["checkpoint", "--data-dir", str(tmp_path)]) == 1
+        assert "nothing to sign" in capsys.readouterr().err
+        assert main(["verify", "--data-dir", str(tmp_path)]) == 0
+    finally:
+        del os.environ["JITSPACE_DATABASE_URL"]
+
+
+def test_a_checkpoint_signed_with_another_key_does_not_count(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Given a log whose checkpoint was signed by someone else's key (written to the database)
+    url = fresh_database(database_url, "forged")
+    settings = Settings(database_url=url, data_dir=tmp_path / "ours")
+    app = JITspace(env=eventsourcing_env(url, settings))
+    try:
+        open_jit(app)
+        assert isinstance(app.recorder, EventLog)
+        forger = SigningKey.load(tmp_path / "theirs.pem", create=True)
+        Ledger(app.recorder, forger).create_table()
+        Ledger(app.recorder, forger).checkpoint()
+        # When the log is verified with the deployment's own key
+        report = Ledger(app.recorder, settings.signing_key()).verify()
+        # Then the forged checkpoint is named, not trusted
+        assert [f.kind for f in report.findings] == ["checkpoint"]
+        assert "not with this ledger's key" in report.findings[0].detail
+    finally:
+        app.close()
 
 
 def test_the_head_of_the_log_is_signed_periodically(database_url: str, tmp_path: Path) -> None:
     # Given a server that signs the head every second, on a database of its own
-    name = f"periodic_{uuid.uuid4().hex[:8]}"
-    create_database(with_database(database_url, "postgres"), name)
-    url = with_database(database_url, name)
+    url = fresh_database(database_url, "periodic")
     settings = Settings(database_url=url, data_dir=tmp_path, checkpoint_interval_seconds=1)
     with ServerThread(settings) as server:
         people = People(server.url, url)
@@ -58,14 +102,19 @@ def test_the_head_of_the_log_is_signed_periodically(database_url: str, tmp_path:
         opened = leader.post("/investigations", json=NEW_JIT)
         assert opened.status_code == 201
         head = log_of(leader, opened.json()["id"])[-1]["position"]
-        # Then within a few seconds, without anyone asking, a checkpoint covers it
-        deadline = time.monotonic() + 20
-        while (
-            max((c["position"] for c in leader.get("/ledger/checkpoints").json()), default=0) < head
-        ):
-            assert time.monotonic() < deadline, "no periodic checkpoint covered the new events"
-            time.sleep(0.2)
         leader.client.close()
+        # Then within a few seconds, without anyone asking, a checkpoint covers it
+        app = JITspace(env=eventsourcing_env(url, settings))
+        try:
+            assert isinstance(app.recorder, EventLog)
+            ledger = Ledger(app.recorder, settings.signing_key())
+            deadline = time.monotonic() + 20
+            while max((c.fields.position for c in ledger.checkpoints()), default=0) < head:
+                assert time.monotonic() < deadline, "no periodic checkpoint covered the events"
+                time.sleep(0.2)
+            assert ledger.verify().findings == []
+        finally:
+            app.close()
 
 
 NEW_JIT = {
