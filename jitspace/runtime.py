@@ -32,8 +32,10 @@ from projections import admissibility, custody
 from projections.registers import TABLES, RegistersView, WorkspaceRegisters
 
 logger = logging.getLogger(__name__)
-# a failed upload's leftovers older than this are swept at start (younger ones may be live)
-SWEEP_AFTER = timedelta(hours=1)
+# a failed upload's leftovers older than this are swept when the process that keeps the
+# read models starts; a younger one may be an upload still running on another replica
+# (64 GiB at 10 MB/s takes about two hours), so the cutoff is well above the longest upload
+SWEEP_AFTER = timedelta(hours=24)
 # a projection reads the log and writes its rows one event at a time: two connections do
 PROJECTION_POOL = {"POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
 
@@ -71,7 +73,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             for statement in (*TABLES, *custody.TABLES, *admissibility.TABLES):
                 await conn.execute(statement)
         blobs = await to_thread.run_sync(lambda: open_blob_store(settings))
-        await to_thread.run_sync(blobs.sweep, SWEEP_AFTER)
+        if settings.run_projections:  # one process: not every replica, nor a CLI command
+            await to_thread.run_sync(blobs.sweep, SWEEP_AFTER)
         assert isinstance(app.recorder, EventLog)
         ledger = Ledger(app.recorder, await to_thread.run_sync(settings.signing_key))
         await to_thread.run_sync(ledger.create_table)

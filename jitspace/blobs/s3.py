@@ -4,7 +4,8 @@ Each file gets its own key, `evidence/<uuid>`. Bytes are gathered into one reusa
 buffer (64 MiB by default) and sent as the parts of a multipart upload; the upload is
 completed only when the whole file was received, counted and hashed, and matched the hash
 the client declared. On any failure the multipart upload is aborted; if the store is too
-far gone to take the abort, `sweep` (run at start, and by the tests) removes it later.
+far gone to take the abort, `sweep` (run when the process that keeps the read models
+starts, and by the tests) removes it a day later.
 
 Uses minio's multipart calls (`_create_multipart_upload` & co.): its public `put_object`
 neither lets us refuse a file before completing it nor reuse one buffer for every part.
