@@ -97,24 +97,12 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         )
         backend.on_reconnect.append(live.wake_all)
         stack.push_async_callback(live.close)
-        runner = custody_runner = admissibility_runner = None
+        runtime = Runtime(settings, url, app, pool, identity, queries, ledger, blobs, live)
         if settings.run_projections:
-            runner = await to_thread.run_sync(lambda: start_projections(env))
-            stack.callback(runner.__exit__, None, None, None)
-            custody_runner = await to_thread.run_sync(
-                lambda: start_projections(
-                    env | PROJECTION_POOL, custody.CustodyChains, custody.CustodyView
-                )
-            )
-            stack.callback(custody_runner.__exit__, None, None, None)
-            admissibility_runner = await to_thread.run_sync(
-                lambda: start_projections(
-                    env | PROJECTION_POOL,
-                    admissibility.AdmissibilityMatrix,
-                    admissibility.AdmissibilityView,
-                )
-            )
-            stack.callback(admissibility_runner.__exit__, None, None, None)
+            starts = projection_starts(env)
+            for name, start in starts.items():
+                await to_thread.run_sync(start_projection, runtime, name, start)
+                stack.callback(stop_projection, runtime, name)
             if settings.checkpoint_interval_seconds > 0:
                 task = asyncio.create_task(
                     keep_checkpoints(ledger, settings.checkpoint_interval_seconds)
@@ -124,23 +112,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 announce_log(queries, channels, settings.live_poll_seconds)
             )
             stack.callback(announcer.cancel)
-        runtime = Runtime(
-            settings,
-            url,
-            app,
-            pool,
-            identity,
-            queries,
-            ledger,
-            blobs,
-            live,
-            projections=runner,
-            custody=custody_runner,
-            admissibility=admissibility_runner,
-        )
-        if settings.run_projections:
-            supervisor = asyncio.create_task(restart_stopped_projections(runtime, stack, env))
-            stack.callback(supervisor.cancel)
+            # stopped (and a restart under way finished) before the projections are stopped
+            supervisor = asyncio.create_task(restart_stopped_projections(runtime, starts))
+            stack.push_async_callback(cancel_and_wait, supervisor)
         yield runtime
 
 
@@ -150,11 +124,31 @@ async def keep_session(connection: asyncpg.Connection) -> None:
 
 
 async def restart_stopped_projections(
-    runtime: Runtime, stack: AsyncExitStack, env: dict[str, str]
+    runtime: Runtime, starts: dict[str, Callable[[], ProjectionRunner[Any, Any]]]
 ) -> None:
     """Start again a projection whose thread failed (its LISTEN connection was cut, the
     database restarted): it resumes from its tracking position, applying each event once."""
-    starts: dict[str, Callable[[], ProjectionRunner[Any, Any]]] = {
+    while True:
+        await asyncio.sleep(1)
+        for name, start in starts.items():
+            runner: ProjectionRunner[Any, Any] | None = getattr(runtime, name)
+            if runner is None or not runner.is_interrupted.is_set():
+                continue
+            logger.warning("a projection (runtime.%s) stopped; starting it again", name)
+            with contextlib.suppress(Exception):  # its error is the reason we are here
+                await to_thread.run_sync(runner.__exit__, None, None, None)
+            setattr(runtime, name, None)
+            try:
+                await to_thread.run_sync(start_projection, runtime, name, start)
+            except Exception:
+                logger.exception("could not start the %s projection; trying again", name)
+                setattr(runtime, name, runner)  # still interrupted: the next round retries
+                continue
+
+
+def projection_starts(env: dict[str, str]) -> dict[str, Callable[[], ProjectionRunner[Any, Any]]]:
+    """How to start each projection, by the name of its runner in the Runtime."""
+    return {
         "projections": lambda: start_projections(env),
         "custody": lambda: start_projections(
             env | PROJECTION_POOL, custody.CustodyChains, custody.CustodyView
@@ -165,25 +159,27 @@ async def restart_stopped_projections(
             admissibility.AdmissibilityView,
         ),
     }
-    this = asyncio.current_task()
-    assert this is not None
-    while True:
-        await asyncio.sleep(1)
-        for name, start in starts.items():
-            runner: ProjectionRunner[Any, Any] | None = getattr(runtime, name)
-            if runner is None or not runner.is_interrupted.is_set():
-                continue
-            logger.warning("a projection (runtime.%s) stopped; starting it again", name)
-            with contextlib.suppress(Exception):  # its error is the reason we are here
-                await to_thread.run_sync(runner.__exit__, None, None, None)
-            try:
-                restarted = await to_thread.run_sync(start)
-            except Exception:
-                logger.exception("could not start the %s projection; trying again", name)
-                continue
-            setattr(runtime, name, restarted)
-            stack.callback(restarted.__exit__, None, None, None)
-            stack.callback(this.cancel)  # on shutdown, stop watching before stopping it
+
+
+def start_projection(
+    runtime: Runtime, name: str, start: Callable[[], ProjectionRunner[Any, Any]]
+) -> None:
+    # set in the thread that started it, so a runner started while the runtime shuts down is
+    # still the one stop_projection stops
+    setattr(runtime, name, start())
+
+
+def stop_projection(runtime: Runtime, name: str) -> None:
+    """Stop the projection's current runner: the last one started, however often restarted."""
+    runner: ProjectionRunner[Any, Any] | None = getattr(runtime, name)
+    if runner is not None:
+        runner.__exit__(None, None, None)
+
+
+async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 async def keep_checkpoints(ledger: Ledger, interval: float) -> None:
