@@ -89,6 +89,9 @@ class ResilientAsyncPgBackend(AsyncPgChannelsBackend):
                         await self._publisher.execute("SELECT pg_notify($1, $2)", channel, text)
                     return
                 except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    if self._publisher is not None:
+                        # not close(): it waits on a connection that may be gone bad
+                        self._publisher.terminate()
                     self._publisher = None
                     if attempt == 2:
                         raise

@@ -76,6 +76,31 @@ async def test_after_its_listen_connection_is_cut_the_backend_listens_again(
         assert await first_message(subscriber) == b'{"type":"log","position":8}'
 
 
+async def test_a_publish_that_fails_leaves_no_connection_open(
+    two_plugins: tuple[ChannelsPlugin, ChannelsPlugin],
+) -> None:
+    publisher, _ = two_plugins
+    backend = publisher._backend
+    assert isinstance(backend, ResilientAsyncPgBackend)
+    await backend.publish(b'{"type":"log","position":9}', ["jit_before"])
+    connections = [backend._publisher]
+    connect = asyncpg.connect
+
+    async def counted(*args: object, **kwargs: object) -> asyncpg.Connection:
+        connections.append(await connect(*args, **kwargs))
+        return connections[-1]
+
+    # When a publish fails on its connection, and again on a new one
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(asyncpg, "connect", counted)
+        with pytest.raises(asyncpg.PostgresError):
+            await backend.publish(b'{"type":"log","position":9}', [""])  # no such channel name
+
+    # Then neither connection is left open
+    assert len(connections) == 2
+    assert all(c is not None and c.is_closed() for c in connections)
+
+
 async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaffected(
     jit: Jit, database_url: str, two_plugins: tuple[ChannelsPlugin, ChannelsPlugin]
 ) -> None:
