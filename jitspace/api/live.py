@@ -3,8 +3,10 @@
 The client opens `/investigations/{id}/live` and sends a hello naming the last log position
 it has; the token travels in that first message (browsers cannot set headers on a
 websocket, and a token in the URL would land in access logs) or in an `Authorization:
-Bearer` header. Close codes: 4400 bad hello, 4401 unknown or expired token, 4404 no such
-investigation for this user (also when the user is removed from it), 4408 too slow.
+Bearer` header. Close codes: 4400 bad hello, 4401 unknown or expired token (also when it
+is logged out or expires while watching), 4404 no such investigation for this user (also
+when the user is removed from it), 4408 too slow. Both are checked again every
+`live_recheck_seconds`.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from litestar.params import FromPath
 
 from domain.errors import NotFound
 from jitspace.api.dependencies import RuntimeDep, in_thread
-from jitspace.live.feed import Closed, Viewer
+from jitspace.live.feed import LOGGED_OUT, NOT_A_MEMBER, Closed, Viewer
 from jitspace.live.messages import MAX_POSITION, Hello
 
 Socket = WebSocket[Any, Any, Any]
@@ -33,19 +35,18 @@ HELLO_TIMEOUT = 10.0
 async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: RuntimeDep) -> None:
     await socket.accept()
     try:
-        viewer = await _admit(socket, investigation_id, runtime)
+        viewer, token = await _admit(socket, investigation_id, runtime)
 
-        user_id = viewer.user.user_id
-
-        async def still_member() -> bool:
-            try:
-                await in_thread(runtime.app.investigation_for, user_id, investigation_id)
-            except NotFound:
-                return False
-            return True
+        async def still_allowed() -> None:
+            """The token still authenticates (no logout, not expired) and its user is still
+            a member."""
+            user = await runtime.identity.authenticate(token)
+            if user is None or user.user_id != viewer.user.user_id:
+                raise LOGGED_OUT
+            await _check_member(runtime, user.user_id, investigation_id)
 
         watching = asyncio.create_task(
-            runtime.live.watch(investigation_id, viewer, socket.send_text, still_member)
+            runtime.live.watch(investigation_id, viewer, socket.send_text, still_allowed)
         )
         listening = asyncio.create_task(_until_gone(socket))
         try:
@@ -64,8 +65,9 @@ async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: R
         pass
 
 
-async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) -> Viewer:
-    """The hello, the token and membership, checked before anything is sent."""
+async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) -> tuple[Viewer, str]:
+    """The hello, the token and membership, checked before anything is sent; the viewer and
+    its token (kept only to check it again, never logged)."""
     try:
         raw = await asyncio.wait_for(socket.receive_text(), HELLO_TIMEOUT)
         hello = msgspec.json.decode(raw, type=Hello)
@@ -82,13 +84,17 @@ async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) ->
         scheme, _, value = socket.headers.get("authorization", "").partition(" ")
         token = value.strip() if scheme.lower() == "bearer" else None
     user = await runtime.identity.authenticate(token) if token else None
-    if user is None:
-        raise Closed(4401, "the token is unknown or expired: log in again")
+    if token is None or user is None:
+        raise LOGGED_OUT
+    await _check_member(runtime, user.user_id, investigation_id)
+    return Viewer(user, hello.after, runtime.settings.live_queue_size), token
+
+
+async def _check_member(runtime: RuntimeDep, user_id: UUID, investigation_id: UUID) -> None:
     try:
-        await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
+        await in_thread(runtime.app.investigation_for, user_id, investigation_id)
     except NotFound:
-        raise Closed(4404, "no such investigation") from None
-    return Viewer(user, hello.after, runtime.settings.live_queue_size)
+        raise NOT_A_MEMBER from None
 
 
 async def _until_gone(socket: Socket) -> None:

@@ -59,6 +59,7 @@ class Closed(Exception):
 
 
 NOT_A_MEMBER = Closed(4404, "no such investigation")
+LOGGED_OUT = Closed(4401, "the token is unknown or expired: log in again")
 TOO_SLOW = Closed(4408, "the client did not read for too long")
 
 
@@ -244,13 +245,15 @@ class LiveFeed:
         investigation_id: UUID,
         viewer: Viewer,
         send: Callable[[str], Awaitable[None]],
-        still_member: Callable[[], Awaitable[bool]],
+        still_allowed: Callable[[], Awaitable[None]],
     ) -> None:
         """Send the viewer everything after its position, then live events, until the
-        session ends (Closed) or the client goes away (the transport's error)."""
+        session ends (Closed) or the client goes away (the transport's error).
+        `still_allowed` raises Closed once the viewer may no longer watch (logged out, token
+        expired, removed from the investigation); it runs every `recheck_seconds`."""
         reader = await self._join(investigation_id, viewer)
         try:
-            await self._serve(reader, viewer, send, still_member)
+            await self._serve(reader, viewer, send, still_allowed)
         finally:
             await self._leave(reader, viewer)
 
@@ -276,7 +279,7 @@ class LiveFeed:
         reader: Reader,
         viewer: Viewer,
         send: Callable[[str], Awaitable[None]],
-        still_member: Callable[[], Awaitable[bool]],
+        still_allowed: Callable[[], Awaitable[None]],
     ) -> None:
         async def put(text: str) -> None:
             try:
@@ -287,8 +290,8 @@ class LiveFeed:
         async def deliver(item: Delivery) -> None:
             if item.position <= viewer.position:
                 return  # already sent (caught up from the log, or before an overflow)
-            if item.removed_user == viewer.user.user_id and not await still_member():
-                raise NOT_A_MEMBER
+            if item.removed_user == viewer.user.user_id:
+                await still_allowed()
             await put(item.text)
             viewer.position = item.position
 
@@ -311,8 +314,7 @@ class LiveFeed:
             try:
                 item = await asyncio.wait_for(viewer.queue.get(), self.recheck_seconds)
             except TimeoutError:
-                if not await still_member():
-                    raise NOT_A_MEMBER from None
+                await still_allowed()
                 continue
             if item is None:
                 await put(reader.presence_text)

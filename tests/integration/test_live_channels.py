@@ -124,13 +124,13 @@ async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaf
     async def prompt_send(text: str) -> None:
         prompt_sent.append(text)
 
-    async def member() -> bool:
-        return True
+    async def allowed() -> None:
+        pass
 
     stuck, prompt = Viewer(user, head, 3), Viewer(user, head, 3)
     watching = [
-        asyncio.create_task(feed.watch(UUID(jit.id), stuck, stuck_send, member)),
-        asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, member)),
+        asyncio.create_task(feed.watch(UUID(jit.id), stuck, stuck_send, allowed)),
+        asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, allowed)),
     ]
     try:
         while not stuck.live or not prompt.live:

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
+import httpx
+import msgspec
+import pytest
+
+from jitspace.settings import Settings
 from tests.live import Watcher
 from tests.support import Jit, Person, ServerThread, log_of
 
 
 def token_of(person: Person) -> str:
     return person.client.headers["Authorization"].removeprefix("Bearer ")
+
+
+@pytest.fixture(scope="module")
+def rechecking_server(server: ServerThread, settings: Settings) -> Iterator[ServerThread]:
+    """Another process of the app that checks its viewers' tokens every half second (the
+    first server keeps the read models)."""
+    quick = msgspec.structs.replace(
+        settings, live_recheck_seconds=0.5, run_projections=False, pool_size=2
+    )
+    with ServerThread(quick) as running:
+        yield running
 
 
 def create_task(person: Person, jit: Jit, title: str) -> int:
@@ -96,3 +113,19 @@ async def test_presence_shows_who_is_looking_and_forgets_who_left(
             await leader.until(lambda: names(leader) == both, what="both present")
         await leader.until(lambda: names(leader) == {jit.leader.username}, what="legal gone")
     await asyncio.sleep(0)
+
+
+async def test_a_viewer_who_logs_out_stops_receiving_events(
+    jit: Jit, rechecking_server: ServerThread
+) -> None:
+    token = token_of(jit.investigator)
+    async with Watcher([rechecking_server.url], jit.id, token) as watcher:
+        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        # When the viewer logs out (through the process that serves the feed)
+        logout = httpx.post(
+            f"{rechecking_server.url}/auth/logout", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert logout.status_code == 204, logout.text
+        # Then the feed closes as for a bad token, within the recheck interval
+        await watcher.until(lambda: watcher.rejected is not None, 5, "disconnection")
+    assert watcher.rejected is not None and watcher.rejected.code == 4401
