@@ -1,9 +1,11 @@
 """Uploading an evidence file: stream it into the blob store, then record it.
 
 The order is what makes the record trustworthy: the caller is checked first (nothing is
-stored for a non-member), the store then holds the whole file before the item records it,
-and if the record fails the stored file is removed again. Only a recorded file is put
-under legal hold.
+stored for a non-member), and the store holds the whole file before the item records it.
+If the record then fails, the stored file stays: files are named by their content, so it may
+be the very file another upload of the same bytes has just recorded, and deleting it would
+lose that evidence. An unrecorded file is claimed by no record and has no legal hold; only a
+recorded file is put under legal hold.
 """
 
 from __future__ import annotations
@@ -40,21 +42,16 @@ async def upload_evidence_file(
         max_bytes=runtime.settings.max_upload_bytes,
         declared_sha256=declared_sha256,
     )
-    try:
-        recorded = await to_thread.run_sync(
-            partial(
-                app.attach_evidence_file,
-                user_id,
-                investigation_id,
-                evidence_id,
-                name=name,
-                media_type=media_type,
-                blob=blob,
-            )
+    recorded = await to_thread.run_sync(
+        partial(
+            app.attach_evidence_file,
+            user_id,
+            investigation_id,
+            evidence_id,
+            name=name,
+            media_type=media_type,
+            blob=blob,
         )
-    except BaseException:
-        if blob.fresh:  # an existing file (same content) may belong to another record
-            await to_thread.run_sync(blobs.discard, blob.key)
-        raise
+    )
     await to_thread.run_sync(blobs.protect, blob.key)
     return recorded

@@ -18,12 +18,11 @@ BLOCK_SIZE = 1024 * 1024
 
 @dataclass(frozen=True)
 class StoredBlob:
-    """A file the store holds in full. `fresh`: this upload created it (else it existed)."""
+    """A file the store holds in full (stored by this upload, or already there)."""
 
     key: str
     sha256: str
     size: int
-    fresh: bool = True
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,6 @@ class BlobStore(Protocol):
 
     def protect(self, key: str) -> None:
         """Make the stored file immutable where the store supports it (legal hold)."""
-        ...
-
-    def discard(self, key: str) -> None:
-        """Remove a file that was stored but never recorded (its record failed)."""
         ...
 
     def size(self, key: str) -> int: ...

@@ -51,7 +51,7 @@ class DirectoryStore:
             try:
                 os.link(partial, target)  # never replaces an existing file
             except FileExistsError:
-                return StoredBlob(key, sha256, intake.size, fresh=False)
+                return StoredBlob(key, sha256, intake.size)  # the same content, already held
             target.chmod(0o444)
             _fsync_dir(target.parent)
             return StoredBlob(key, sha256, intake.size)
@@ -60,9 +60,6 @@ class DirectoryStore:
 
     def protect(self, key: str) -> None:
         self._existing(key).chmod(0o444)
-
-    def discard(self, key: str) -> None:
-        self._path(key).unlink(missing_ok=True)
 
     def size(self, key: str) -> int:
         return self._existing(key).stat().st_size

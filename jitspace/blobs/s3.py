@@ -140,9 +140,6 @@ class S3Store:
         if self.legal_hold:
             self._call(self.client.enable_object_legal_hold, self.bucket, key)
 
-    def discard(self, key: str) -> None:
-        self._call(self.client.remove_object, self.bucket, key)
-
     def size(self, key: str) -> int:
         try:
             stat = self.client.stat_object(self.bucket, key)

@@ -327,3 +327,16 @@ def test_a_range_header_of_absurd_length_is_ignored_not_an_error(team: Jit, stor
     )
     assert got.status_code == 200
     assert got.content == data
+
+
+def test_a_file_whose_record_fails_is_not_claimed_by_any_record(team: Jit, store: Store) -> None:
+    # Given an item, and its investigation closed after the item was registered
+    item = register_item(team.investigator, team)
+    closed = team.leader.post(team.path("/closure"), json={"reason": "case closed"})
+    assert closed.status_code == 200, closed.text
+    # When a file is uploaded to it: the store takes the bytes, the record is refused
+    response = upload(team.investigator, team, item["id"], os.urandom(2048))
+    # Then the client learns why, and the item claims no file
+    assert response.status_code == 409, response.text
+    assert "closed" in response.json()["detail"]
+    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
