@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 
-from jitspace.api.dependencies import CurrentUser, RuntimeDep
+from jitspace.api.dependencies import CurrentUser, RuntimeDep, bearer_token
 from jitspace.api.schemas import LoginCreate, SessionOut, UserOut
 
 
@@ -29,7 +29,9 @@ class AuthController(Controller):
         self, request: Request[Any, Any, Any], runtime: RuntimeDep, user: CurrentUser
     ) -> None:
         """End this token's session."""
-        await runtime.identity.logout(request.headers["authorization"].partition(" ")[2].strip())
+        token = bearer_token(request.headers.get("authorization"))
+        assert token is not None  # `user` was authenticated by it
+        await runtime.identity.logout(token)
 
     @get("/me")
     async def me(self, user: CurrentUser) -> UserOut:

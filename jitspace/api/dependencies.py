@@ -34,14 +34,20 @@ def provide_runtime(state: State) -> Runtime:
     return runtime
 
 
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header, if that is what it holds."""
+    scheme, _, token = (authorization or "").partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
 async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> User:
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
         raise NotAuthorizedException(
             "send the token from POST /auth/login as 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = await runtime.identity.authenticate(token.strip())
+    user = await runtime.identity.authenticate(token)
     if user is None:
         raise NotAuthorizedException(
             "the token is unknown or expired: log in again",

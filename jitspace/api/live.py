@@ -22,7 +22,7 @@ from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
 from domain.errors import NotFound
-from jitspace.api.dependencies import RuntimeDep, in_thread
+from jitspace.api.dependencies import RuntimeDep, bearer_token, in_thread
 from jitspace.live.feed import LOGGED_OUT, NOT_A_MEMBER, Closed, Viewer
 from jitspace.live.messages import MAX_POSITION, Hello
 
@@ -79,10 +79,7 @@ async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) ->
         raise Closed(4400, "bad hello: not JSON") from None
     if not 0 <= hello.after <= MAX_POSITION:
         raise Closed(4400, "bad hello: after is a log position (0 or more)")
-    token = hello.token
-    if token is None:
-        scheme, _, value = socket.headers.get("authorization", "").partition(" ")
-        token = value.strip() if scheme.lower() == "bearer" else None
+    token = hello.token or bearer_token(socket.headers.get("authorization"))
     user = await runtime.identity.authenticate(token) if token else None
     if token is None or user is None:
         raise LOGGED_OUT
