@@ -13,6 +13,7 @@ from uuid import UUID
 from anyio import to_thread
 
 from domain.errors import DomainError
+from domain.evidence import EvidenceItem
 from jitspace.runtime import Runtime
 
 
@@ -33,12 +34,16 @@ async def verify_all(
         investigations = [i for i in investigations if i == investigation_id]
     results: list[FileResult] = []
     for jit in investigations:
-        for row in await runtime.queries.evidence_register(jit):
-            if row.integrity == "no files":
+        # the items as the log has them, not as the read models do: those may lag behind
+        history = await to_thread.run_sync(partial(runtime.app.history, user_id, jit))
+        for stored in history.all(EvidenceItem):
+            if not stored.files:
                 continue
             try:
                 item = await to_thread.run_sync(
-                    partial(runtime.app.verify_evidence_files, user_id, jit, row.id, runtime.blobs)
+                    partial(
+                        runtime.app.verify_evidence_files, user_id, jit, stored.id, runtime.blobs
+                    )
                 )
             except DomainError:
                 continue  # closed investigation, or no files after all
