@@ -111,7 +111,7 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         async def announce(runtime: object) -> None:
             logins = await seed_demo(runtime)  # type: ignore[arg-type]
             url = f"http://{settings.host}:{settings.port}"
-            print(f"\nJITspace demo at {url}  (API docs: {url}/schema/swagger)", flush=True)
+            print(f"\nJITspace demo at {url}  (API: {url}/schema/openapi.json)", flush=True)
             print("Demo logins (username / password):", flush=True)
             for username, password, what in logins:
                 print(f"  {username:<16} {password}   {what}", flush=True)
@@ -125,6 +125,13 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         log_level="info",
         access_log=settings.access_log,
         proxy_headers=False,
+        # h11 (what a plain install runs anyway) bounds the request line and headers, all
+        # together, to 16 KiB (400 beyond); httptools, if installed, has no such bound
+        http="h11",
+        h11_max_incomplete_event_size=16 * 1024,
+        # beyond this many connections and tasks, new requests get 503 instead of slowing
+        # every member's work down
+        limit_concurrency=settings.max_connections,
     )
     return 0
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import msgspec
 import platformdirs
@@ -53,6 +54,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # live feed: how often a connected client's membership is checked again
     live_recheck_seconds: float = 30.0
 
+    # browser origins (scheme://host[:port], exact) allowed to call the API; none: no CORS
+    cors_origins: tuple[str, ...] = ()
+    # the deployment is reached over HTTPS only: tell browsers so (Strict-Transport-Security)
+    hsts: bool = False
+    # most connections and tasks one `jitspace serve` process takes at once (503 beyond)
+    max_connections: int = 1000
+
+    def __post_init__(self) -> None:
+        for origin in self.cors_origins:
+            check_origin(origin)
+
     def signing_key(self) -> SigningKey:
         if self.signing_key_file:
             return SigningKey.load(Path(self.signing_key_file), create=False)
@@ -66,8 +78,31 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             key = f"JITSPACE_{name.upper()}"
             if key in env:
                 values[name] = env[key]
+        if isinstance(origins := values.get("cors_origins"), str):
+            values["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
         return msgspec.convert(values, cls, strict=False, dec_hook=_decode)
+
+
+def check_origin(origin: str) -> None:
+    """An origin a browser would send, exactly: a wildcard would let any site's scripts call
+    the API with a member's token."""
+    if "*" in origin:
+        raise ValueError(
+            f"JITSPACE_CORS_ORIGINS: {origin!r}: wildcards are not accepted; "
+            "list each origin exactly, e.g. https://jit.example.org"
+        )
+    parts = urlsplit(origin)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or origin != f"{parts.scheme}://{parts.netloc}"
+        or parts.username is not None
+    ):
+        raise ValueError(
+            f"JITSPACE_CORS_ORIGINS: {origin!r} is not an origin: "
+            "scheme://host[:port], nothing after, e.g. https://jit.example.org"
+        )
 
 
 def _decode(type_: type, value: object) -> object:

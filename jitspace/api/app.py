@@ -10,6 +10,7 @@ from litestar import Litestar, MediaType, get
 from litestar.di import Provide
 from litestar.exceptions import ServiceUnavailableException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
 from jitspace.api.admissibility import AdmissibilityController, RulebookController
@@ -17,6 +18,7 @@ from jitspace.api.auth import AuthController
 from jitspace.api.dependencies import RuntimeDep, provide_runtime, provide_user
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController
+from jitspace.api.hardening import cors_config, security_headers
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.legal_facts import AuthorisationFactsController, EvidenceFactsController
@@ -71,6 +73,8 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             "user": Provide(provide_user),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        before_send=[security_headers(settings)],
+        cors_config=cors_config(settings),
         lifespan=[lifespan],
         request_max_body_size=settings.max_request_bytes,
         openapi_config=OpenAPIConfig(
@@ -81,6 +85,9 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
                 security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer")}
             ),
             security=[{"bearer": []}],
+            # the document only: the HTML viewers load scripts from a CDN into the origin that
+            # holds evidence and tokens, and need a looser CSP; any OpenAPI viewer reads it
+            render_plugins=[JsonRenderPlugin()],
         ),
         debug=False,
     )

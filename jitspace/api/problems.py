@@ -115,7 +115,10 @@ def on_validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> 
     return problem(400, "Invalid request", detail, errors=errors)
 
 
-def on_http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
+def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
+    if exc.status_code == HTTP_500_INTERNAL_SERVER_ERROR:
+        # the framework's own 500s carry internal detail (its configuration, a handler's name)
+        return on_unexpected_error(request, exc)
     response = problem(exc.status_code, _title(exc.status_code), str(exc.detail))
     if exc.headers:
         response.headers.update(exc.headers)

@@ -1,0 +1,62 @@
+"""Browser-facing protections: security headers on every response, CORS only by setting.
+
+The API serves JSON and evidence files to people who hold bearer tokens; nothing it sends is
+meant to be rendered, framed, cached by a shared cache or read by another origin's script.
+"""
+
+from __future__ import annotations
+
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import MutableScopeHeaders
+from litestar.types import BeforeMessageSendHookHandler, Message, Scope
+
+from jitspace.settings import Settings
+
+SECURITY_HEADERS: dict[str, str] = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    # nothing loads, nothing frames us; `sandbox` gives a file opened in a browser anyway no
+    # origin and no scripts
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
+    # evidence and records must never sit in a shared (or a browser's) cache
+    "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+# two years, the preload lists' minimum; only sent when the deployment says it is on HTTPS
+HSTS = "max-age=63072000; includeSubDomains"
+
+# what a browser of an allowed origin may send and read (bearer tokens: no cookies)
+CORS_REQUEST_HEADERS = ["Authorization", "Content-Type", "If-Match", "Range"]
+CORS_EXPOSED_HEADERS = ["ETag", "Content-Disposition"]
+
+
+def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
+    """A hook setting the security headers on the start of every HTTP response, whichever
+    part of the app (a handler, an error, the router, the OpenAPI document) sends it."""
+    headers = dict(SECURITY_HEADERS)
+    if settings.hsts:
+        headers["Strict-Transport-Security"] = HSTS
+
+    def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            sent = MutableScopeHeaders.from_message(message)
+            for name, value in headers.items():
+                sent[name] = value
+
+    return add_headers
+
+
+def cors_config(settings: Settings) -> CORSConfig | None:
+    """CORS for the exact origins configured; none configured: no CORS headers at all, so
+    browsers refuse every cross-origin call."""
+    if not settings.cors_origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST"],  # every route of the API is one or the other
+        allow_headers=CORS_REQUEST_HEADERS,
+        expose_headers=CORS_EXPOSED_HEADERS,
+        allow_credentials=False,
+        max_age=600,
+    )
