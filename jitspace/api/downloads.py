@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import quote
 
 from litestar.exceptions import HTTPException
@@ -10,6 +11,50 @@ from litestar.exceptions import HTTPException
 # ASCII digits, at most 19 (a file is smaller than 2**63 bytes); a longer header is ignored
 _RANGE = re.compile(r"bytes=([0-9]{0,19})-([0-9]{0,19})")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]")
+# a name in a header: long enough for any real file name, short enough for any client
+_NAME_CHARS = 200
+
+# media types a browser never runs: served as recorded; any other type (text/html,
+# image/svg+xml, application/javascript, XML, ...) is served as application/octet-stream
+INERT_MEDIA_TYPES = frozenset(
+    {
+        "application/octet-stream",
+        "application/pdf",
+        "application/zip",
+        "application/gzip",
+        "application/x-7z-compressed",
+        "application/x-tar",
+        "application/vnd.rar",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.tcpdump.pcap",
+        "message/rfc822",
+        "text/plain",
+        "text/csv",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "image/tiff",
+        "image/bmp",
+        "image/heic",
+        "audio/mpeg",
+        "audio/mp4",
+        "audio/ogg",
+        "audio/wav",
+        "video/mp4",
+        "video/mpeg",
+        "video/quicktime",
+        "video/webm",
+        "video/x-msvideo",
+    }
+)
 
 
 class RangeNotSatisfiable(HTTPException):
@@ -50,6 +95,35 @@ def _unsatisfiable(size: int) -> RangeNotSatisfiable:
 
 
 def content_disposition(name: str) -> str:
-    """`attachment` with a plain ASCII name and the exact name in RFC 5987 form."""
-    plain = _UNSAFE.sub("_", name).strip(" .") or "evidence"
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
+    """`attachment` with a plain ASCII name and the name in RFC 8187 form, both safe to save:
+    no path, no control or direction-changing characters, no quotes, not hidden."""
+    safe = safe_file_name(name)
+    ascii_only = unicodedata.normalize("NFKD", safe).encode("ascii", "ignore").decode()
+    plain = _UNSAFE.sub("_", ascii_only).strip(" .") or "evidence"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(safe, safe='')}"
+
+
+def safe_file_name(name: str) -> str:
+    """The recorded name as a name a browser may save as is. Path separators become `_`;
+    control, format (e.g. a right-to-left override disguising `.exe`) and separator
+    characters but the space, and double quotes, are dropped; leading dots go (no `..`, no
+    hidden file); a long name is cut, keeping its extension."""
+    kept = "".join(
+        "_" if c in "/\\" else c
+        for c in unicodedata.normalize("NFC", name)
+        if c == " " or (c != '"' and unicodedata.category(c)[0] not in "CZ")
+    )
+    kept = kept.strip().lstrip(".").strip()
+    if len(kept) > _NAME_CHARS:
+        stem, dot, extension = kept.rpartition(".")
+        if dot and 0 < len(extension) <= 16:
+            kept = stem[: _NAME_CHARS - len(extension) - 1] + "." + extension
+        else:
+            kept = kept[:_NAME_CHARS]
+    return kept or "evidence"
+
+
+def served_media_type(recorded: str) -> str:
+    """The recorded type if browsers only ever show or save it; else a plain download."""
+    media_type = recorded.split(";", 1)[0].strip().lower()
+    return media_type if media_type in INERT_MEDIA_TYPES else "application/octet-stream"

@@ -21,7 +21,7 @@ from jitspace.api.dependencies import (
     readable_registers,
     reported_time,
 )
-from jitspace.api.downloads import byte_range, content_disposition
+from jitspace.api.downloads import byte_range, content_disposition, served_media_type
 from jitspace.api.investigations import IfMatch
 from jitspace.api.records import BASE
 from jitspace.api.responses import with_etag
@@ -58,7 +58,10 @@ FileName = Annotated[
     QueryParameter(
         min_length=1,
         max_length=255,
-        pattern=r"^[^\x00-\x1f/\\]+$",
+        # no path, no `.` or `..`; no control, invisible or direction-changing characters,
+        # which would make the name shown differ from the name saved (`invoice<RLO>fdp.exe`)
+        pattern=r"^(?!\.\.?$)[^\x00-\x1f\x7f-\x9f/\\"
+        r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$",
         description="the file's name, as it was acquired (no path)",
     ),
 ]
@@ -74,7 +77,9 @@ MediaType = Annotated[
     str | None,
     HeaderParameter(
         name="Content-Type",
-        pattern=r"^[\w.+-]+/[\w.+-]+\s*(;.*)?$",
+        # type/subtype as RFC 6838 spells them, parameters after `;` (not recorded)
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+        r"\s*(;[\x20-\x7e\t]*)?$",
         max_length=200,
         description="the file's media type",
     ),
@@ -198,7 +203,7 @@ class EvidenceController(Controller):
             evidence_id,
             request.stream(),
             name=name,
-            media_type=(content_type or "application/octet-stream").split(";")[0].strip(),
+            media_type=(content_type or "application/octet-stream").split(";")[0].strip().lower(),
             declared_sha256=declared_sha256.lower() if declared_sha256 else None,
         )
         stored = EvidenceFileStored(
@@ -254,7 +259,8 @@ class EvidenceController(Controller):
         return Stream(
             chunks,
             status_code=206 if wanted is not None else 200,
-            media_type=file.media_type,
+            # the recorded type only if no browser would run it (the record keeps it as given)
+            media_type=served_media_type(file.media_type),
             headers=headers,
         )
 
