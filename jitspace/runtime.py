@@ -26,7 +26,10 @@ from jitspace.ledger import Ledger
 from jitspace.live.channels import ResilientAsyncPgBackend
 from jitspace.live.feed import LiveFeed
 from jitspace.live.publisher import announce_log
+from jitspace.login_throttle import LoginThrottle
+from jitspace.oidc import OidcVerifier
 from jitspace.queries import Queries
+from jitspace.security_log import SecurityLog
 from jitspace.settings import Settings
 from projections import admissibility, custody
 from projections.registers import TABLES, RegistersView, WorkspaceRegisters
@@ -51,6 +54,7 @@ class Runtime:
     ledger: Ledger
     blobs: BlobStore
     live: LiveFeed
+    security_log: SecurityLog
     projections: ProjectionRunner[Any, Any] | None = None
     custody: ProjectionRunner[Any, Any] | None = None
     admissibility: ProjectionRunner[Any, Any] | None = None
@@ -67,8 +71,15 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             url, min_size=1, max_size=settings.pool_size, reset=keep_session
         )
         stack.push_async_callback(pool.close)
-        identity = Identity(pool, timedelta(seconds=settings.token_ttl_seconds))
+        identity = Identity(
+            pool,
+            timedelta(seconds=settings.token_ttl_seconds),
+            OidcVerifier.from_settings(settings),
+            LoginThrottle.from_settings(pool, settings),
+        )
         await identity.create_tables()
+        security_log = SecurityLog(pool)
+        await security_log.create_tables()
         async with pool.acquire() as conn:
             for statement in (*TABLES, *custody.TABLES, *admissibility.TABLES):
                 await conn.execute(statement)
@@ -97,7 +108,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         )
         backend.on_reconnect.append(live.wake_all)
         stack.push_async_callback(live.close)
-        runtime = Runtime(settings, url, app, pool, identity, queries, ledger, blobs, live)
+        runtime = Runtime(
+            settings, url, app, pool, identity, queries, ledger, blobs, live, security_log
+        )
         if settings.run_projections:
             starts = projection_starts(env)
             for name, start in starts.items():

@@ -54,6 +54,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # live feed: how often a connected client's membership is checked again
     live_recheck_seconds: float = 30.0
 
+    # OpenID Connect: the identity provider's issuer URL (empty: local users only), the
+    # audience its tokens must name for this deployment, and where it publishes its keys
+    oidc_issuer: str = ""
+    oidc_audience: str = ""
+    oidc_jwks_url: str = ""
+    # login throttling: failed password logins for one username, and from one client
+    # address, within the window, after which logins for it are refused (429) until it passes
+    login_failures_per_username: int = 5
+    login_failures_per_client: int = 20
+    login_failure_window_seconds: int = 15 * 60
     # browser origins (scheme://host[:port], exact) allowed to call the API; none: no CORS
     cors_origins: tuple[str, ...] = ()
     # the deployment is reached over HTTPS only: tell browsers so (Strict-Transport-Security)

@@ -17,7 +17,7 @@ from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
 from jitspace.application import History
-from jitspace.identity import User
+from jitspace.identity import TokenRefused, User
 from jitspace.runtime import Runtime
 
 T = TypeVar("T")
@@ -40,6 +40,11 @@ def bearer_token(authorization: str | None) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
+def client_address(request: Request[Any, Any, Any]) -> str | None:
+    """The address the request came from, as the security log and login throttling see it."""
+    return request.client.host if request.client else None
+
+
 async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> User:
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
@@ -47,13 +52,17 @@ async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> 
             "send the token from POST /auth/login as 'Authorization: Bearer <token>'",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    user = await runtime.identity.authenticate(token)
-    if user is None:
-        raise NotAuthorizedException(
-            "the token is unknown or expired: log in again",
-            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    try:
+        return await runtime.identity.identify(token)
+    except TokenRefused as refused:
+        await runtime.security_log.record(
+            "token_refused",
+            client=client_address(request),
+            detail=f"{refused.message} ({request.method} {request.url.path[:200]})",
         )
-    return user
+        raise NotAuthorizedException(
+            refused.message, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+        ) from None
 
 
 async def readable_registers(runtime: Runtime, user: User, investigation_id: UUID) -> None:

@@ -22,6 +22,7 @@ from jitspace.application import VersionConflict
 from jitspace.blobs import BlobError, BlobMissing, HashMismatch, StoreUnavailable, TooLarge
 from jitspace.blobs.receiving import UploadBrokenOff
 from jitspace.identity import IdentityError
+from jitspace.login_throttle import TooManyAttempts
 
 logger = logging.getLogger("jitspace.api")
 PROBLEM_JSON = "application/problem+json"
@@ -91,6 +92,12 @@ def on_blob_error(_: Request[Any, Any, Any], exc: BlobError) -> Response[Problem
 def on_identity_error(_: Request[Any, Any, Any], exc: IdentityError) -> Response[Problem]:
     errors = [FieldError(exc.field, exc.message)] if exc.field else []
     return problem(422, "Invalid user", exc.message, errors=errors)
+
+
+def on_too_many_attempts(_: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[Problem]:
+    response = problem(429, "Too many attempts", str(exc))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def on_version_conflict(_: Request[Any, Any, Any], exc: VersionConflict) -> Response[Problem]:
@@ -186,6 +193,7 @@ def _title(status: int) -> str:
 EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     DomainError: on_domain_error,
     IdentityError: on_identity_error,
+    TooManyAttempts: on_too_many_attempts,
     BlobError: on_blob_error,
     VersionConflict: on_version_conflict,
     ValidationException: on_validation_error,
