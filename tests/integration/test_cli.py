@@ -130,3 +130,50 @@ def test_demo_serves_a_seeded_jit_and_prints_its_logins(tmp_path: Path) -> None:
         assert len(client.get(f"/investigations/{jit['id']}/tasks").json()) >= 3
         assert len(client.get(f"/investigations/{jit['id']}/authorisations").json()) >= 3
         assert httpx.get(f"{url}/schema/openapi.json").json()["info"]["title"] == "JITspace"
+
+
+def jitspace(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*JITSPACE, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_provider_user_is_added_without_password_and_the_security_log_shows_a_guess(
+    tmp_path: Path,
+) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    oidc = cli_env() | {
+        "JITSPACE_OIDC_ISSUER": "https://id.example.test/realms/jit",
+        "JITSPACE_OIDC_AUDIENCE": "jitspace",
+        "JITSPACE_OIDC_JWKS_URL": "https://id.example.test/realms/jit/certs",
+    }
+    where = ("--data-dir", str(data_dir))
+    # Given a user linked to the provider's subject f3a1
+    added = jitspace("user", "add", "nl.prosecutor", "--oidc-subject", "f3a1", *where, env=oidc)
+    assert added.returncode == 0, added.stderr
+    assert "logs in at https://id.example.test/realms/jit as f3a1" in added.stdout
+    # the same subject cannot be linked to a second user, nor a subject without a provider
+    twice = jitspace("user", "add", "be.prosecutor", "--oidc-subject", "f3a1", *where, env=oidc)
+    assert twice.returncode == 2
+    assert "linked to another user already" in twice.stderr
+    no_provider = jitspace("user", "add", "x.user", "--oidc-subject", "b2", *where, env=cli_env())
+    assert no_provider.returncode == 2
+    assert "JITSPACE_OIDC_ISSUER" in no_provider.stderr
+    # When someone guesses a password for that user
+    with running("serve", data_dir, log) as url:
+        guess = httpx.post(
+            f"{url}/auth/login", json={"username": "nl.prosecutor", "password": "guess-1234"}
+        )
+        assert guess.status_code == 401
+    # Then the security log shows the failed login, without the password
+    printed = jitspace("security-log", "--kind", "login_failed", *where, env=cli_env())
+    assert printed.returncode == 0, printed.stderr
+    [line] = printed.stdout.splitlines()
+    assert "login_failed" in line and "nl.prosecutor" in line and "client=127.0.0.1" in line
+    assert "guess-1234" not in printed.stdout
