@@ -23,6 +23,7 @@ from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.legal_facts import AuthorisationFactsController, EvidenceFactsController
 from jitspace.api.live import live_feed
+from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.records import AuthorisationController, TaskController
 from jitspace.runtime import open_runtime
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
         },
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings)],
+        plugins=[ProblemResponses()],
         cors_config=cors_config(settings),
         lifespan=[lifespan],
         request_max_body_size=settings.max_request_bytes,

@@ -9,6 +9,7 @@ from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, bearer_token, client_address
+from jitspace.api.openapi import problem_response
 from jitspace.api.schemas import LoginCreate, SessionOut, UserOut
 from jitspace.login_throttle import TooManyAttempts
 
@@ -17,7 +18,11 @@ class AuthController(Controller):
     path = "/auth"
     tags = ["identity"]
 
-    @post("/login", status_code=200)
+    @post(
+        "/login",
+        status_code=200,
+        responses={429: problem_response("Too many failed logins: Retry-After says when")},
+    )
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginCreate], runtime: RuntimeDep
     ) -> SessionOut:

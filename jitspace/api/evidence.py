@@ -23,6 +23,7 @@ from jitspace.api.dependencies import (
 )
 from jitspace.api.downloads import byte_range, content_disposition, served_media_type
 from jitspace.api.investigations import IfMatch
+from jitspace.api.openapi import file_response, problem_response
 from jitspace.api.records import BASE
 from jitspace.api.responses import with_etag
 from jitspace.api.schemas import (
@@ -94,6 +95,12 @@ Purpose = Annotated[
     ),
 ]
 RangeHeader = Annotated[str | None, HeaderParameter(name="Range", description="bytes=first-last")]
+DOWNLOAD_RESPONSES = {
+    200: file_response("The file, as an attachment; its media type if inert, else bytes"),
+    206: file_response("The byte range asked for (Content-Range says which)"),
+    410: problem_response("The store no longer holds the file"),
+    416: problem_response("The range asked for is outside the file"),
+}
 
 
 class EvidenceController(Controller):
@@ -211,7 +218,7 @@ class EvidenceController(Controller):
         )
         return with_etag(stored, 201)
 
-    @get("/{evidence_id:uuid}/files/{file_id:uuid}/content")
+    @get("/{evidence_id:uuid}/files/{file_id:uuid}/content", responses=DOWNLOAD_RESPONSES)
     async def download(
         self,
         investigation_id: FromPath[UUID],
