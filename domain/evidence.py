@@ -19,6 +19,7 @@ from eventsourcing.domain import event
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.errors import NotFound, PermissionDenied, RuleViolation
+from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
 from domain.values import (
     Actor,
@@ -209,6 +210,12 @@ class EvidenceItem(JitAggregate):
         note: str
         occurred_at: datetime
 
+    class HandlingRestricted(JitAggregate.Event):
+        """The originating party set who may read the item and download its files."""
+
+        restrictions: HandlingRestrictions
+        occurred_at: datetime
+
     @event(Registered)
     def __init__(
         self,
@@ -245,6 +252,7 @@ class EvidenceItem(JitAggregate):
         self.disposal: str | None = None
         self.parent_id: UUID | None = None
         self.consents: set[tuple[str, UsePurpose, str]] = set()
+        self.handling = UNRESTRICTED
 
     @classmethod
     def register(
@@ -359,6 +367,7 @@ class EvidenceItem(JitAggregate):
         self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
         self.check_file(file_id)
+        self.check_may_download(actor.country)
         if not purpose.strip():
             raise RuleViolation("state the purpose of the download", field="purpose")
         self._accessed(
@@ -735,6 +744,61 @@ class EvidenceItem(JitAggregate):
             occurred_at=occurred_at,
         )
 
+    def restrict_handling(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        restrictions: HandlingRestrictions,
+        occurred_at: datetime,
+    ) -> None:
+        """The originating party sets who may read the item and download its files."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if actor.country != self.country:
+            raise PermissionDenied(
+                "only the originating party sets an item's handling restrictions"
+            )
+        for name in ("description_to", "files_to"):
+            for index, country in enumerate(getattr(restrictions, name) or ()):
+                if country not in investigation.parties or country == self.country:
+                    raise RuleViolation(
+                        f"{country} is not another party of this JIT",
+                        field=f"{name}[{index}]",
+                    )
+        if restrictions.files_to is not None and restrictions.description_to is not None:
+            unread = set(restrictions.files_to) - set(restrictions.description_to)
+            if unread:
+                raise RuleViolation(
+                    f"{', '.join(sorted(unread))} may download the files but not read the item: "
+                    "list them in description_to too",
+                    field="files_to",
+                )
+        if restrictions == self.handling:
+            raise RuleViolation("these are the item's restrictions already", field="body")
+        self._handling_restricted(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            restrictions=restrictions,
+            occurred_at=occurred_at,
+        )
+
+    def may_read(self, country: str) -> bool:
+        """Whether a party may read what the item is (its handling restrictions)."""
+        return self.handling.may_read(self.country, country)
+
+    def check_may_download(self, country: str) -> None:
+        """Raise PermissionDenied unless the item's handling restrictions let a party
+        download its files."""
+        consented = any(to == country for to, _, _ in self.consents)
+        self.handling.check_may_download(self.country, country, consented=consented)
+
+    def may_download(self, country: str) -> bool:
+        try:
+            self.check_may_download(country)
+        except PermissionDenied:
+            return False
+        return True
+
     def raise_defect(
         self,
         investigation: Investigation,
@@ -853,6 +917,16 @@ class EvidenceItem(JitAggregate):
         occurred_at: datetime,
     ) -> None:
         self.consents.discard((to_country, purpose, offence))
+
+    @event(HandlingRestricted)
+    def _handling_restricted(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        restrictions: HandlingRestrictions,
+        occurred_at: datetime,
+    ) -> None:
+        self.handling = restrictions
 
     @event(DefectRaised)
     def _defect_raised(

@@ -23,6 +23,7 @@ from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate, replay
 from domain.errors import NotFound, RuleViolation
 from domain.evidence import EvidenceFile, EvidenceItem
+from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.task import Task
@@ -388,7 +389,10 @@ class JITspace(Application[UUID]):
         place: str,
         method: str,
         authorisation_id: UUID | None,
+        handling: HandlingRestrictions = UNRESTRICTED,
     ) -> EvidenceItem:
+        """Register an item; restrictions given with it are recorded in the same save, so the
+        item is never visible unrestricted."""
         investigation, actor = self._acting(user_id, investigation_id)
         authorisation = (
             self._part(
@@ -409,6 +413,24 @@ class JITspace(Application[UUID]):
             method=method,
             authorisation=authorisation,
         )
+        if handling != UNRESTRICTED:
+            item.restrict_handling(investigation, actor, handling, occurred_at)
+        self._save(item)
+        return item
+
+    def restrict_evidence_handling(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        evidence_id: UUID,
+        expected_version: int | None,
+        restrictions: HandlingRestrictions,
+        occurred_at: datetime,
+    ) -> EvidenceItem:
+        investigation, actor = self._acting(user_id, investigation_id)
+        item = self._part(investigation, EvidenceItem, evidence_id)
+        _check_version(item, expected_version)
+        item.restrict_handling(investigation, actor, restrictions, occurred_at)
         self._save(item)
         return item
 
@@ -954,6 +976,7 @@ class JITspace(Application[UUID]):
         checkpoint = ledger.checkpoint(investigation_id, up_to=position)
         entries = list(ledger.entries(investigation_id, up_to=checkpoint.fields.position))
         withheld = self._withheld_records(entries, withhold_parties)
+        withheld |= self._unreadable_items(entries, actor.country)
         bundle = build_bundle(
             entries=entries,
             checkpoint=checkpoint,
@@ -967,6 +990,7 @@ class JITspace(Application[UUID]):
             f"{actor.role.value}, user {user_id})",
             purpose=purpose,
             read_file=read_file,
+            withheld_files=self._undownloadable_files(entries, actor.country),
         )
         try:
             for attempt in range(3):  # a member added meanwhile must not void the bundle
@@ -1007,11 +1031,39 @@ class JITspace(Application[UUID]):
             and msgspec.json.decode(entry.state).get("country") in parties
         }
 
+    def _disclosed_items(self, entries: list[Entry]) -> list[EvidenceItem]:
+        registered = get_topic(EvidenceItem.Registered)
+        items = (
+            self._find(EvidenceItem, e.originator_id) for e in entries if e.topic == registered
+        )
+        return [item for item in items if item is not None]
+
+    def _unreadable_items(self, entries: list[Entry], country: str) -> set[UUID]:
+        """Items whose originating party does not let `country` read them (handling
+        restrictions in force now: they say who may read the item, its past included)."""
+        return {item.id for item in self._disclosed_items(entries) if not item.may_read(country)}
+
+    def _undownloadable_files(self, entries: list[Entry], country: str) -> frozenset[str]:
+        """The files (SHA-256) of items whose originator does not let `country` have them."""
+        return frozenset(
+            file.sha256
+            for item in self._disclosed_items(entries)
+            if not item.may_download(country)
+            for file in item.files.values()
+        )
+
     # -- reads of one record (the aggregate itself: always current) -----------------------
 
     def investigation_for(self, user_id: UUID, investigation_id: UUID) -> Investigation:
         """The investigation, if the user is one of its members; otherwise NotFound."""
         return self._acting(user_id, investigation_id, allow_closed=True)[0]
+
+    def member_of(self, user_id: UUID, investigation_id: UUID) -> Member:
+        """The user's membership of the investigation (party and role); NotFound if none."""
+        investigation = self.investigation_for(user_id, investigation_id)
+        member = investigation.member_of(user_id)
+        assert member is not None
+        return member
 
     def part_for(self, user_id: UUID, investigation_id: UUID, cls: type[A], record_id: UUID) -> A:
         investigation = self.investigation_for(user_id, investigation_id)

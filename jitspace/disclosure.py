@@ -166,7 +166,8 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
         if isinstance(aggregate, Investigation):
             records["investigation"] = investigation_view(aggregate)
         elif isinstance(aggregate, EvidenceItem):
-            records["evidence"].append(evidence_view(aggregate))
+            # withheld items are left out above: the disclosing party may read the others whole
+            records["evidence"].append(evidence_view(aggregate, aggregate.country))
         elif isinstance(aggregate, LegalAuthorisation):
             records["authorisations"].append(authorisation_view(aggregate))
         elif isinstance(aggregate, Task):
@@ -358,8 +359,11 @@ def build_bundle(
     produced_by: str,
     purpose: str,
     read_file: Callable[[str], Iterable[bytes]] | None = None,
+    withheld_files: frozenset[str] = frozenset(),
 ) -> BundleContent:
-    """The bundle; with `read_file` (storage key -> bytes), the evidence files go in too."""
+    """The bundle; with `read_file` (storage key -> bytes), the evidence files go in too,
+    but for those named in `withheld_files` (SHA-256: their originator does not let the
+    disclosing party have them)."""
     events = [bundle_event(entry, withhold(entry)) for entry in entries]
     events_jsonl = b"".join(msgspec.json.encode(event) + b"\n" for event in events)
     records = rebuild_records(events, mapper)
@@ -394,7 +398,10 @@ def build_bundle(
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
             for name, data in files.items():
                 bundle.writestr(name, data)
-            evidence_files = sorted(attached_files(events).items()) if read_file else []
+            attached = attached_files(events) if read_file else {}
+            evidence_files = sorted(
+                (sha256, key) for sha256, key in attached.items() if sha256 not in withheld_files
+            )
             for sha256, key in evidence_files:
                 assert read_file is not None
                 name = f"files/{sha256}"

@@ -48,10 +48,14 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic, resolve_topic
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Identifier, Literal
 
+from domain.evidence import EvidenceItem
 from jitspace import chain
 from jitspace.chain import GENESIS
+
+# the topic of the events that set an evidence item's handling restrictions
+HANDLING_TOPIC = get_topic(EvidenceItem.HandlingRestricted)
 
 _ENVELOPE = frozenset({"originator_id", "originator_version"})
 
@@ -149,6 +153,18 @@ class EventLog(PostgresApplicationRecorder):
             SQL(
                 "CREATE INDEX IF NOT EXISTS {} ON {}.{} (investigation_id, notification_id)"
             ).format(Identifier(f"{self.events_table_name}_investigation_idx"), *table)
+        )
+        # every read of an investigation's events looks up its items' handling restrictions:
+        # a small partial index keeps that a lookup whatever the size of the investigation
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE INDEX IF NOT EXISTS {} ON {}.{} (investigation_id, notification_id) "
+                "WHERE topic = {}"
+            ).format(
+                Identifier(f"{self.events_table_name}_handling_idx"),
+                *table,
+                Literal(HANDLING_TOPIC),
+            )
         )
         # one round trip: the log's head, new positions, conflicts, and the heads of the
         # investigations' chains: those this process does not know, or all of them if another

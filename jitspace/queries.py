@@ -20,6 +20,8 @@ from jitspace.api.schemas import (
     InvestigationSummary,
     TaskSummary,
 )
+from jitspace.eventlog import HANDLING_TOPIC
+from jitspace.withholding import Withholding
 from projections.admissibility import Row
 
 EVENTS_TABLE = "jitspace_events"
@@ -53,9 +55,16 @@ class Queries:
         self.pool = pool
 
     async def events(
-        self, investigation_id: UUID, after: int, limit: int, *, until: int | None = None
+        self,
+        investigation_id: UUID,
+        after: int,
+        limit: int,
+        *,
+        until: int | None = None,
+        party: str | None = None,
     ) -> list[EventOut]:
-        """The investigation's events after position `after` (and up to `until`), in order."""
+        """The investigation's events after position `after` (and up to `until`), in order;
+        as `party` may read them, if given (else whole: for the live feed's own reader)."""
         rows = await self.pool.fetch(
             f"SELECT notification_id, originator_id, originator_version, topic, state, "  # noqa: S608
             f"investigation_id FROM {EVENTS_TABLE} WHERE investigation_id = $1 "
@@ -66,7 +75,23 @@ class Queries:
             limit,
             until,
         )
-        return [event_document(row) for row in rows]
+        events = [event_document(row) for row in rows]
+        if party is None or not events:
+            return events
+        # read after the events: restrictions set meanwhile apply to them too
+        withholding = await self.withholding(investigation_id)
+        return [withholding.for_party(event, party) for event in events]
+
+    async def withholding(self, investigation_id: UUID) -> Withholding:
+        """The handling restrictions in force on the investigation's items."""
+        rows = await self.pool.fetch(
+            f"SELECT DISTINCT ON (originator_id) originator_id, state FROM {EVENTS_TABLE} "  # noqa: S608
+            "WHERE investigation_id = $1 AND topic = $2 "
+            "ORDER BY originator_id, notification_id DESC",
+            investigation_id,
+            HANDLING_TOPIC,
+        )
+        return Withholding.from_states([(r["originator_id"], r["state"]) for r in rows])
 
     async def caught_up(self, investigation_id: UUID, timeout: float = 2.0) -> bool:
         """Wait until the read models hold every event of the investigation logged so far."""
@@ -139,7 +164,8 @@ class Queries:
         )
         return [msgspec.convert(dict(r), InvestigationSummary) for r in rows]
 
-    async def evidence_register(self, investigation_id: UUID) -> list[EvidenceSummary]:
+    async def evidence_register(self, investigation_id: UUID, party: str) -> list[EvidenceSummary]:
+        """The register as `party` may read it."""
         rows = await self.pool.fetch(
             "SELECT e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
             "e.collected_at, e.registered_at, e.authorisation_id, "
@@ -152,7 +178,13 @@ class Queries:
             "WHERE e.investigation_id = $1 ORDER BY e.registered_at, e.evidence_id",
             investigation_id,
         )
-        return [msgspec.convert(dict(r), EvidenceSummary) for r in rows]
+        withholding = await self.withholding(investigation_id)
+        summaries = [msgspec.convert(dict(r), EvidenceSummary) for r in rows]
+        for summary in summaries:
+            if not withholding.may_read(summary.id, party):
+                summary.description = None
+                summary.withheld = ["description"]
+        return summaries
 
     async def tasks(self, investigation_id: UUID) -> list[TaskSummary]:
         rows = await self.pool.fetch(

@@ -15,6 +15,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from domain.admissibility.params import RULE_TYPES
 from domain.evidence import EvidenceItem
+from domain.permissions import Action
 from domain.rulebook import Rulebook
 from jitspace.api.dependencies import (
     AsOf,
@@ -149,7 +150,7 @@ async def cells(
     moment = parse_on(on)
     if as_of is None and moment is None:
         if evidence_id is None:
-            await readable_registers(runtime, user, investigation_id)
+            await readable_registers(runtime, investigation_id)
         else:
             await in_thread(
                 runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
@@ -177,7 +178,7 @@ class AdmissibilityController(Controller):
     path = BASE
     tags = ["admissibility"]
 
-    @get("/admissibility", description=VERDICTS)
+    @get("/admissibility", description=VERDICTS, access=Action.VIEW_LEGAL)
     async def matrix(
         self,
         investigation_id: FromPath[UUID],
@@ -193,7 +194,9 @@ class AdmissibilityController(Controller):
             investigation_id=investigation_id, notice=NOTICE, cells=[cell_view(r) for r in rows]
         )
 
-    @get("/evidence/{evidence_id:uuid}/admissibility", description=VERDICTS)
+    @get(
+        "/evidence/{evidence_id:uuid}/admissibility", description=VERDICTS, access=Action.VIEW_LEGAL
+    )
     async def item(
         self,
         investigation_id: FromPath[UUID],
@@ -218,7 +221,7 @@ class RulebookController(Controller):
     path = f"{BASE}/rulebooks"
     tags = ["admissibility"]
 
-    @post("/")
+    @post("/", access=Action.AMEND_RULEBOOK)
     async def adopt(
         self,
         investigation_id: FromPath[UUID],
@@ -237,7 +240,7 @@ class RulebookController(Controller):
         )
         return with_etag(rulebook_view(book), 201)
 
-    @get("/{country:str}")
+    @get("/{country:str}", access=Action.VIEW_LEGAL)
     async def read(
         self,
         investigation_id: FromPath[UUID],
@@ -254,7 +257,7 @@ class RulebookController(Controller):
             )
         return with_etag(rulebook_view(book))
 
-    @post("/{country:str}/rules", status_code=200)
+    @post("/{country:str}/rules", status_code=200, access=Action.AMEND_RULEBOOK)
     async def set_rule(
         self,
         investigation_id: FromPath[UUID],
@@ -277,7 +280,7 @@ class RulebookController(Controller):
         )
         return with_etag(rulebook_view(book))
 
-    @post("/{country:str}/rules/{rule:str}/removal", status_code=200)
+    @post("/{country:str}/rules/{rule:str}/removal", status_code=200, access=Action.AMEND_RULEBOOK)
     async def remove_rule(
         self,
         investigation_id: FromPath[UUID],

@@ -6,16 +6,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-from litestar import Litestar, MediaType, get
+from litestar import Litestar, MediaType, Router, get
 from litestar.di import Provide
 from litestar.exceptions import ServiceUnavailableException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
+from jitspace.api.access import (
+    PUBLIC,
+    check_access,
+    provide_current_user,
+    provide_member,
+)
 from jitspace.api.admissibility import AdmissibilityController, RulebookController
 from jitspace.api.auth import AuthController
-from jitspace.api.dependencies import RuntimeDep, provide_runtime, provide_user
+from jitspace.api.dependencies import RuntimeDep, provide_runtime
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController
 from jitspace.api.hardening import cors_config, security_headers
@@ -30,7 +36,7 @@ from jitspace.runtime import open_runtime
 from jitspace.settings import Settings
 
 
-@get("/health", media_type=MediaType.JSON, tags=["operations"])
+@get("/health", media_type=MediaType.JSON, tags=["operations"], access=PUBLIC, security=[])
 async def health(runtime: RuntimeDep) -> dict[str, str]:
     """Live and ready: the database answers and the read models are being kept."""
     try:
@@ -71,8 +77,10 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
         ],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
-            "user": Provide(provide_user),
+            "user": Provide(provide_current_user, sync_to_thread=False),
+            "member": Provide(provide_member, sync_to_thread=False),
         },
+        guards=[check_access],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings)],
         plugins=[ProblemResponses()],
@@ -90,6 +98,8 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             # the document only: the HTML viewers load scripts from a CDN into the origin that
             # holds evidence and tokens, and need a looser CSP; any OpenAPI viewer reads it
             render_plugins=[JsonRenderPlugin()],
+            # the API's description is public, like its source: no token needed to read it
+            openapi_router=Router("/schema", route_handlers=[], opt={"access": PUBLIC}),
         ),
         debug=False,
     )

@@ -8,6 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.exceptions import NotAuthorizedException
 from litestar.params import JSONBody
 
+from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, bearer_token, client_address
 from jitspace.api.openapi import problem_response
 from jitspace.api.schemas import LoginCreate, SessionOut, UserOut
@@ -21,6 +22,7 @@ class AuthController(Controller):
     @post(
         "/login",
         status_code=200,
+        access=PUBLIC,
         responses={429: problem_response("Too many failed logins: Retry-After says when")},
     )
     async def login(
@@ -44,7 +46,7 @@ class AuthController(Controller):
             raise NotAuthorizedException("unknown username or wrong password")
         return SessionOut(token=session.token, token_type="Bearer", expires_at=session.expires_at)  # noqa: S106
 
-    @post("/logout", status_code=204)
+    @post("/logout", status_code=204, access=SIGNED_IN)
     async def logout(
         self, request: Request[Any, Any, Any], runtime: RuntimeDep, user: CurrentUser
     ) -> None:
@@ -56,6 +58,6 @@ class AuthController(Controller):
             "logout", user_id=user.user_id, client=client_address(request)
         )
 
-    @get("/me")
+    @get("/me", access=SIGNED_IN)
     async def me(self, user: CurrentUser) -> UserOut:
         return UserOut(id=user.user_id, username=user.username, display_name=user.display_name)

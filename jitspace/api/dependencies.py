@@ -65,9 +65,9 @@ async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> 
         ) from None
 
 
-async def readable_registers(runtime: Runtime, user: User, investigation_id: UUID) -> None:
-    """Members only; then wait (briefly) until the registers show what was just recorded."""
-    await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
+async def readable_registers(runtime: Runtime, investigation_id: UUID) -> None:
+    """Wait (briefly) until the registers show what was just recorded (the access guard has
+    let the caller in)."""
     await runtime.queries.caught_up(investigation_id)
 
 

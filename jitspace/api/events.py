@@ -8,7 +8,9 @@ from uuid import UUID
 from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
-from jitspace.api.dependencies import AsOf, CurrentUser, RuntimeDep, in_thread, parse_as_of
+from domain.permissions import Action
+from jitspace.api.access import CurrentMember
+from jitspace.api.dependencies import AsOf, RuntimeDep, in_thread, parse_as_of
 from jitspace.api.schemas import EventPage
 
 
@@ -16,12 +18,12 @@ class EventController(Controller):
     path = "/investigations/{investigation_id:uuid}/events"
     tags = ["log"]
 
-    @get("/")
+    @get("/", access=Action.VIEW_INVESTIGATION)
     async def page(
         self,
         investigation_id: FromPath[UUID],
         runtime: RuntimeDep,
-        user: CurrentUser,
+        member: CurrentMember,
         after: Annotated[
             int,
             QueryParameter(
@@ -32,12 +34,13 @@ class EventController(Controller):
         as_of: AsOf = None,
     ) -> EventPage:
         """Events after a log position, oldest first. Resume with `after=last_position`."""
-        await in_thread(runtime.app.investigation_for, user.user_id, investigation_id)
         until = None
         if as_of is not None:
             moment, position = parse_as_of(as_of)
             until = await in_thread(
                 runtime.ledger.position_as_of, investigation_id, moment, position
             )
-        events = await runtime.queries.events(investigation_id, after, limit, until=until)
+        events = await runtime.queries.events(
+            investigation_id, after, limit, until=until, party=member.country
+        )
         return EventPage(events=events, last_position=events[-1].position if events else after)

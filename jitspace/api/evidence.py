@@ -11,6 +11,8 @@ from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from domain.evidence import EvidenceItem
+from domain.permissions import Action
+from jitspace.api.access import CurrentMember
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
@@ -36,6 +38,7 @@ from jitspace.api.schemas import (
     EvidenceFileStored,
     EvidenceSummary,
     FileVerification,
+    HandlingCreate,
     HandoverCreate,
     ReceiptCreate,
     ReturnCreate,
@@ -49,6 +52,7 @@ from jitspace.api.views import (
     evidence_file_view,
     evidence_summary,
     evidence_view,
+    handling_of,
 )
 from jitspace.blobs import TooLarge
 from jitspace.uploads import upload_evidence_file
@@ -107,29 +111,33 @@ class EvidenceController(Controller):
     path = f"{BASE}/evidence"
     tags = ["evidence"]
 
-    @get("/")
+    @get("/", access=Action.VIEW_EVIDENCE)
     async def register(
         self,
         investigation_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         as_of: AsOf = None,
     ) -> list[EvidenceSummary]:
         """The investigation's evidence register, with each item's custody status."""
         if history := await past(runtime, user, investigation_id, as_of):
             chains = chains_as_of(history.events)
             items = sorted(history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
-            return [evidence_summary(i, chains.get(i.id, (None, 0))[0]) for i in items]
-        await readable_registers(runtime, user, investigation_id)
-        return await runtime.queries.evidence_register(investigation_id)
+            return [
+                evidence_summary(i, chains.get(i.id, (None, 0))[0], member.country) for i in items
+            ]
+        await readable_registers(runtime, investigation_id)
+        return await runtime.queries.evidence_register(investigation_id, member.country)
 
-    @post("/")
+    @post("/", access=Action.REGISTER_EVIDENCE)
     async def register_item(
         self,
         investigation_id: FromPath[UUID],
         data: JSONBody[EvidenceCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
     ) -> Response[Evidence]:
         """Register an item collected by your party."""
         item = await in_thread(
@@ -144,26 +152,54 @@ class EvidenceController(Controller):
             place=data.place,
             method=data.method,
             authorisation_id=data.authorisation_id,
+            handling=handling_of(data.handling),
         )
-        return with_etag(evidence_view(item), 201)
+        return with_etag(evidence_view(item, member.country), 201)
 
-    @get("/{evidence_id:uuid}")
+    @post("/{evidence_id:uuid}/handling", status_code=200, access=Action.SET_HANDLING)
+    async def restrict_handling(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[HandlingCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        member: CurrentMember,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """Set who may read the item and download its files (the originating party only).
+        The restrictions replace the previous ones; `{}` lifts them all."""
+        item = await in_thread(
+            runtime.app.restrict_evidence_handling,
+            user.user_id,
+            investigation_id,
+            evidence_id,
+            expected_version(if_match),
+            handling_of(data),
+            reported_time(None),
+        )
+        return with_etag(evidence_view(item, member.country))
+
+    @get("/{evidence_id:uuid}", access=Action.VIEW_EVIDENCE)
     async def read(
         self,
         investigation_id: FromPath[UUID],
         evidence_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         as_of: AsOf = None,
     ) -> Response[Evidence]:
         if history := await past(runtime, user, investigation_id, as_of):
-            return with_etag(evidence_view(history.record(EvidenceItem, evidence_id)))
+            return with_etag(
+                evidence_view(history.record(EvidenceItem, evidence_id), member.country)
+            )
         item = await in_thread(
             runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/{evidence_id:uuid}/description", status_code=200)
+    @post("/{evidence_id:uuid}/description", status_code=200, access=Action.REGISTER_EVIDENCE)
     async def amend_description(
         self,
         investigation_id: FromPath[UUID],
@@ -171,6 +207,7 @@ class EvidenceController(Controller):
         data: JSONBody[EvidenceAmendment],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         item = await in_thread(
@@ -182,11 +219,11 @@ class EvidenceController(Controller):
             data.description,
             data.reason,
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
     # -- files ----------------------------------------------------------------------------
 
-    @post("/{evidence_id:uuid}/files", request_max_body_size=None)
+    @post("/{evidence_id:uuid}/files", request_max_body_size=None, access=Action.REGISTER_EVIDENCE)
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -194,6 +231,7 @@ class EvidenceController(Controller):
         evidence_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         name: FileName,
         content_type: MediaType = None,
         declared_sha256: DeclaredSha256 = None,
@@ -214,11 +252,17 @@ class EvidenceController(Controller):
             declared_sha256=declared_sha256.lower() if declared_sha256 else None,
         )
         stored = EvidenceFileStored(
-            evidence_id=item.id, version=item.version, file=evidence_file_view(file)
+            evidence_id=item.id,
+            version=item.version,
+            file=evidence_file_view(file, readable=item.may_read(member.country)),
         )
         return with_etag(stored, 201)
 
-    @get("/{evidence_id:uuid}/files/{file_id:uuid}/content", responses=DOWNLOAD_RESPONSES)
+    @get(
+        "/{evidence_id:uuid}/files/{file_id:uuid}/content",
+        access=Action.DOWNLOAD_FILES,
+        responses=DOWNLOAD_RESPONSES,
+    )
     async def download(
         self,
         investigation_id: FromPath[UUID],
@@ -271,7 +315,7 @@ class EvidenceController(Controller):
             headers=headers,
         )
 
-    @post("/{evidence_id:uuid}/verification", status_code=200)
+    @post("/{evidence_id:uuid}/verification", status_code=200, access=Action.RECORD_CUSTODY)
     async def verify(
         self,
         investigation_id: FromPath[UUID],
@@ -306,7 +350,7 @@ class EvidenceController(Controller):
 
     # -- custody --------------------------------------------------------------------------
 
-    @get("/{evidence_id:uuid}/custody")
+    @get("/{evidence_id:uuid}/custody", access=Action.VIEW_EVIDENCE)
     async def custody(
         self,
         investigation_id: FromPath[UUID],
@@ -329,7 +373,7 @@ class EvidenceController(Controller):
             raise NotFoundException("the chain of custody of this item is not built yet")
         return chain
 
-    @post("/{evidence_id:uuid}/custody/collection", status_code=200)
+    @post("/{evidence_id:uuid}/custody/collection", status_code=200, access=Action.RECORD_CUSTODY)
     async def collect(
         self,
         investigation_id: FromPath[UUID],
@@ -337,6 +381,7 @@ class EvidenceController(Controller):
         data: JSONBody[CollectionCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """You took the item into custody when it was collected."""
@@ -350,9 +395,9 @@ class EvidenceController(Controller):
             note=data.note,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/{evidence_id:uuid}/custody/seal", status_code=200)
+    @post("/{evidence_id:uuid}/custody/seal", status_code=200, access=Action.RECORD_CUSTODY)
     async def seal(
         self,
         investigation_id: FromPath[UUID],
@@ -360,6 +405,7 @@ class EvidenceController(Controller):
         data: JSONBody[SealCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         item = await in_thread(
@@ -371,9 +417,9 @@ class EvidenceController(Controller):
             seal_number=data.seal_number,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/{evidence_id:uuid}/custody/handover", status_code=200)
+    @post("/{evidence_id:uuid}/custody/handover", status_code=200, access=Action.RECORD_CUSTODY)
     async def hand_over(
         self,
         investigation_id: FromPath[UUID],
@@ -381,6 +427,7 @@ class EvidenceController(Controller):
         data: JSONBody[HandoverCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """Hand the item you hold to another member; it is theirs once they receive it."""
@@ -394,9 +441,9 @@ class EvidenceController(Controller):
             reason=data.reason,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/{evidence_id:uuid}/custody/transfer", status_code=200)
+    @post("/{evidence_id:uuid}/custody/transfer", status_code=200, access=Action.RECORD_CUSTODY)
     async def transfer(
         self,
         investigation_id: FromPath[UUID],
@@ -404,6 +451,7 @@ class EvidenceController(Controller):
         data: JSONBody[TransferCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """Transfer the item you hold to another party of the JIT, to one of its members."""
@@ -418,9 +466,9 @@ class EvidenceController(Controller):
             reason=data.reason,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/{evidence_id:uuid}/custody/receipt", status_code=200)
+    @post("/{evidence_id:uuid}/custody/receipt", status_code=200, access=Action.RECORD_CUSTODY)
     async def receive(
         self,
         investigation_id: FromPath[UUID],
@@ -428,6 +476,7 @@ class EvidenceController(Controller):
         data: JSONBody[ReceiptCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """Receive an item handed to you, with the state of its seal and packaging."""
@@ -442,9 +491,9 @@ class EvidenceController(Controller):
             packaging=data.packaging,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/{evidence_id:uuid}/custody/storage", status_code=200)
+    @post("/{evidence_id:uuid}/custody/storage", status_code=200, access=Action.RECORD_CUSTODY)
     async def store(
         self,
         investigation_id: FromPath[UUID],
@@ -452,6 +501,7 @@ class EvidenceController(Controller):
         data: JSONBody[StorageCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         item = await in_thread(
@@ -463,9 +513,9 @@ class EvidenceController(Controller):
             location=data.location,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/{evidence_id:uuid}/custody/return", status_code=200)
+    @post("/{evidence_id:uuid}/custody/return", status_code=200, access=Action.RECORD_CUSTODY)
     async def return_item(
         self,
         investigation_id: FromPath[UUID],
@@ -473,6 +523,7 @@ class EvidenceController(Controller):
         data: JSONBody[ReturnCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         item = await in_thread(
@@ -485,9 +536,9 @@ class EvidenceController(Controller):
             reason=data.reason,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/{evidence_id:uuid}/custody/destruction", status_code=200)
+    @post("/{evidence_id:uuid}/custody/destruction", status_code=200, access=Action.RECORD_CUSTODY)
     async def destroy(
         self,
         investigation_id: FromPath[UUID],
@@ -495,6 +546,7 @@ class EvidenceController(Controller):
         data: JSONBody[DestructionCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         item = await in_thread(
@@ -507,4 +559,4 @@ class EvidenceController(Controller):
             reason=data.reason,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))

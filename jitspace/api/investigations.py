@@ -10,7 +10,9 @@ from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from domain.errors import RuleViolation
 from domain.investigation import Investigation as InvestigationAggregate
+from domain.permissions import Action
 from domain.values import Member, Party
+from jitspace.api.access import SIGNED_IN
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
@@ -42,7 +44,7 @@ class InvestigationController(Controller):
     path = "/investigations"
     tags = ["investigations"]
 
-    @get("/")
+    @get("/", access=SIGNED_IN)
     async def list_mine(
         self, runtime: RuntimeDep, user: CurrentUser, as_of: AsOf = None
     ) -> list[InvestigationSummary]:
@@ -59,7 +61,7 @@ class InvestigationController(Controller):
                 summaries.append(investigation_summary(then, user.user_id))
         return summaries
 
-    @post("/")
+    @post("/", access=SIGNED_IN)
     async def open(
         self, data: JSONBody[InvestigationCreate], runtime: RuntimeDep, user: CurrentUser
     ) -> Response[Investigation]:
@@ -79,7 +81,7 @@ class InvestigationController(Controller):
         )
         return with_etag(investigation_view(investigation), 201)
 
-    @get("/{investigation_id:uuid}")
+    @get("/{investigation_id:uuid}", access=Action.VIEW_INVESTIGATION)
     async def read(
         self,
         investigation_id: FromPath[UUID],
@@ -95,7 +97,7 @@ class InvestigationController(Controller):
             )
         return with_etag(investigation_view(investigation))
 
-    @post("/{investigation_id:uuid}/parties", status_code=200)
+    @post("/{investigation_id:uuid}/parties", status_code=200, access=Action.MANAGE_TEAM)
     async def add_party(
         self,
         investigation_id: FromPath[UUID],
@@ -115,7 +117,7 @@ class InvestigationController(Controller):
         )
         return with_etag(investigation_view(investigation))
 
-    @post("/{investigation_id:uuid}/members", status_code=200)
+    @post("/{investigation_id:uuid}/members", status_code=200, access=Action.MANAGE_TEAM)
     async def add_member(
         self,
         investigation_id: FromPath[UUID],
@@ -140,7 +142,11 @@ class InvestigationController(Controller):
         )
         return with_etag(investigation_view(investigation))
 
-    @post("/{investigation_id:uuid}/members/{member_id:uuid}/removal", status_code=200)
+    @post(
+        "/{investigation_id:uuid}/members/{member_id:uuid}/removal",
+        status_code=200,
+        access=Action.MANAGE_TEAM,
+    )
     async def remove_member(
         self,
         investigation_id: FromPath[UUID],
@@ -161,7 +167,7 @@ class InvestigationController(Controller):
         )
         return with_etag(investigation_view(investigation))
 
-    @post("/{investigation_id:uuid}/closure", status_code=200)
+    @post("/{investigation_id:uuid}/closure", status_code=200, access=Action.CLOSE_INVESTIGATION)
     async def close(
         self,
         investigation_id: FromPath[UUID],

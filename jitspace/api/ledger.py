@@ -12,6 +12,8 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 from msgspec import Meta
 
+from domain.permissions import Action
+from jitspace.api.access import PUBLIC
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
 from jitspace.api.schemas import PartyCode, Reason, Struct
 
@@ -47,7 +49,7 @@ class LedgerController(Controller):
     path = "/ledger"
     tags = ["ledger"]
 
-    @get("/public-key")
+    @get("/public-key", access=PUBLIC)
     async def public_key(self, runtime: RuntimeDep) -> PublicKey:
         """The key that signs checkpoints and disclosure bundles. Publish its fingerprint."""
         key = runtime.ledger.key
@@ -62,6 +64,7 @@ class DisclosureController(Controller):
         "/",
         media_type="application/zip",
         description="A zip bundle a court can check offline with `jitspace verify BUNDLE`.",
+        access=Action.DISCLOSE,
     )
     async def produce(
         self,

@@ -9,7 +9,9 @@ from uuid import UUID
 from litestar import Controller, Response, post
 from litestar.params import FromPath, JSONBody
 
+from domain.permissions import Action
 from domain.values import Scope
+from jitspace.api.access import CurrentMember
 from jitspace.api.dependencies import (
     CurrentUser,
     RuntimeDep,
@@ -42,7 +44,7 @@ class AuthorisationFactsController(Controller):
     path = f"{BASE}/authorisations/{{authorisation_id:uuid}}"
     tags = ["authorisations"]
 
-    @post("/qualification", status_code=200)
+    @post("/qualification", status_code=200, access=Action.RECORD_AUTHORISATION)
     async def qualify(
         self,
         investigation_id: FromPath[UUID],
@@ -65,7 +67,7 @@ class AuthorisationFactsController(Controller):
         )
         return with_etag(authorisation_view(authorisation))
 
-    @post("/amendment", status_code=200)
+    @post("/amendment", status_code=200, access=Action.RECORD_AUTHORISATION)
     async def amend(
         self,
         investigation_id: FromPath[UUID],
@@ -94,7 +96,7 @@ class AuthorisationFactsController(Controller):
         )
         return with_etag(authorisation_view(authorisation))
 
-    @post("/extension", status_code=200)
+    @post("/extension", status_code=200, access=Action.RECORD_AUTHORISATION)
     async def extend(
         self,
         investigation_id: FromPath[UUID],
@@ -122,7 +124,7 @@ class EvidenceFactsController(Controller):
     path = f"{BASE}/evidence/{{evidence_id:uuid}}"
     tags = ["evidence"]
 
-    @post("/seal-opening", status_code=200)
+    @post("/seal-opening", status_code=200, access=Action.RECORD_CUSTODY)
     async def open_seal(
         self,
         investigation_id: FromPath[UUID],
@@ -130,6 +132,7 @@ class EvidenceFactsController(Controller):
         data: JSONBody[SealOpeningCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """The seal found when the package was opened, and who authorised the opening."""
@@ -143,9 +146,9 @@ class EvidenceFactsController(Controller):
             authorised_by=data.authorised_by,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/interview", status_code=200)
+    @post("/interview", status_code=200, access=Action.RECORD_INTERVIEW)
     async def interview(
         self,
         investigation_id: FromPath[UUID],
@@ -153,6 +156,7 @@ class EvidenceFactsController(Controller):
         data: JSONBody[InterviewCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """How the interview this item records was conducted: languages, interpreter,
@@ -171,9 +175,9 @@ class EvidenceFactsController(Controller):
             ill_treatment_alleged=data.ill_treatment_alleged,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/derivation", status_code=200)
+    @post("/derivation", status_code=200, access=Action.RECORD_DERIVATION)
     async def derive(
         self,
         investigation_id: FromPath[UUID],
@@ -181,6 +185,7 @@ class EvidenceFactsController(Controller):
         data: JSONBody[DerivationCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """This item was made from another (a copy, an extraction, an analysis, a
@@ -199,9 +204,9 @@ class EvidenceFactsController(Controller):
             made_by=data.made_by,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/uses", status_code=200)
+    @post("/uses", status_code=200, access=Action.RECORD_USE)
     async def use(
         self,
         investigation_id: FromPath[UUID],
@@ -209,6 +214,7 @@ class EvidenceFactsController(Controller):
         data: JSONBody[UseCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """Your party uses the item in one of its proceedings, for an offence."""
@@ -223,9 +229,9 @@ class EvidenceFactsController(Controller):
             purpose=data.purpose,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/consents", status_code=200)
+    @post("/consents", status_code=200, access=Action.DECIDE_CONSENT)
     async def grant_consent(
         self,
         investigation_id: FromPath[UUID],
@@ -233,6 +239,7 @@ class EvidenceFactsController(Controller):
         data: JSONBody[ConsentCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """The originating party consents to another party's use of the item."""
@@ -248,9 +255,9 @@ class EvidenceFactsController(Controller):
             conditions=data.conditions,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/consent-withdrawals", status_code=200)
+    @post("/consent-withdrawals", status_code=200, access=Action.DECIDE_CONSENT)
     async def withdraw_consent(
         self,
         investigation_id: FromPath[UUID],
@@ -258,6 +265,7 @@ class EvidenceFactsController(Controller):
         data: JSONBody[ConsentWithdrawal],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         item = await in_thread(
@@ -272,9 +280,9 @@ class EvidenceFactsController(Controller):
             reason=data.reason,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))
 
-    @post("/defects", status_code=200)
+    @post("/defects", status_code=200, access=Action.RAISE_DEFECT)
     async def raise_defect(
         self,
         investigation_id: FromPath[UUID],
@@ -282,6 +290,7 @@ class EvidenceFactsController(Controller):
         data: JSONBody[DefectCreate],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         if_match: IfMatch = None,
     ) -> Response[Evidence]:
         """A defect of the item was raised before your party's court (a nullity motion, an
@@ -296,4 +305,4 @@ class EvidenceFactsController(Controller):
             note=data.note,
             occurred_at=reported_time(data.occurred_at),
         )
-        return with_etag(evidence_view(item))
+        return with_etag(evidence_view(item, member.country))

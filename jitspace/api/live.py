@@ -21,8 +21,12 @@ from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
 
-from domain.errors import NotFound
-from jitspace.api.dependencies import RuntimeDep, bearer_token, in_thread
+from domain.errors import NotFound, PermissionDenied
+from domain.permissions import Action
+from domain.values import Member
+from jitspace.api.access import member_for
+from jitspace.api.dependencies import RuntimeDep, bearer_token
+from jitspace.identity import User
 from jitspace.live.feed import LOGGED_OUT, NOT_A_MEMBER, Closed, Viewer
 from jitspace.live.messages import MAX_POSITION, Hello
 
@@ -31,7 +35,11 @@ Socket = WebSocket[Any, Any, Any]
 HELLO_TIMEOUT = 10.0
 
 
-@websocket("/investigations/{investigation_id:uuid}/live", name="live-feed")
+@websocket(
+    "/investigations/{investigation_id:uuid}/live",
+    name="live-feed",
+    access=Action.VIEW_INVESTIGATION,
+)
 async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: RuntimeDep) -> None:
     await socket.accept()
     try:
@@ -43,7 +51,7 @@ async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: R
             user = await runtime.identity.authenticate(token)
             if user is None or user.user_id != viewer.user.user_id:
                 raise LOGGED_OUT
-            await _check_member(runtime, user.user_id, investigation_id)
+            await _check_member(runtime, user, investigation_id)
 
         watching = asyncio.create_task(
             runtime.live.watch(investigation_id, viewer, socket.send_text, still_allowed)
@@ -83,14 +91,14 @@ async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) ->
     user = await runtime.identity.authenticate(token) if token else None
     if token is None or user is None:
         raise LOGGED_OUT
-    await _check_member(runtime, user.user_id, investigation_id)
-    return Viewer(user, hello.after, runtime.settings.live_queue_size), token
+    member = await _check_member(runtime, user, investigation_id)
+    return Viewer(user, member.country, hello.after, runtime.settings.live_queue_size), token
 
 
-async def _check_member(runtime: RuntimeDep, user_id: UUID, investigation_id: UUID) -> None:
+async def _check_member(runtime: RuntimeDep, user: User, investigation_id: UUID) -> Member:
     try:
-        await in_thread(runtime.app.investigation_for, user_id, investigation_id)
-    except NotFound:
+        return await member_for(runtime, user, investigation_id, Action.VIEW_INVESTIGATION)
+    except (NotFound, PermissionDenied):
         raise NOT_A_MEMBER from None
 
 

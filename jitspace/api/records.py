@@ -8,6 +8,7 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.authorisation import LegalAuthorisation
+from domain.permissions import Action
 from domain.task import Task as TaskAggregate
 from domain.values import Scope
 from jitspace.api.dependencies import (
@@ -48,7 +49,7 @@ class AuthorisationController(Controller):
     path = f"{BASE}/authorisations"
     tags = ["authorisations"]
 
-    @get("/")
+    @get("/", access=Action.VIEW_LEGAL)
     async def list_all(
         self,
         investigation_id: FromPath[UUID],
@@ -59,10 +60,10 @@ class AuthorisationController(Controller):
         if history := await past(runtime, user, investigation_id, as_of):
             rows = sorted(history.all(LegalAuthorisation), key=lambda a: (a.valid_from, a.id))
             return [authorisation_summary(a) for a in rows]
-        await readable_registers(runtime, user, investigation_id)
+        await readable_registers(runtime, investigation_id)
         return await runtime.queries.authorisations(investigation_id)
 
-    @post("/")
+    @post("/", access=Action.RECORD_AUTHORISATION)
     async def record(
         self,
         investigation_id: FromPath[UUID],
@@ -92,7 +93,7 @@ class AuthorisationController(Controller):
         )
         return with_etag(authorisation_view(authorisation), 201)
 
-    @get("/{authorisation_id:uuid}")
+    @get("/{authorisation_id:uuid}", access=Action.VIEW_LEGAL)
     async def read(
         self,
         investigation_id: FromPath[UUID],
@@ -114,7 +115,9 @@ class AuthorisationController(Controller):
         )
         return with_etag(authorisation_view(authorisation))
 
-    @post("/{authorisation_id:uuid}/revocation", status_code=200)
+    @post(
+        "/{authorisation_id:uuid}/revocation", status_code=200, access=Action.RECORD_AUTHORISATION
+    )
     async def revoke(
         self,
         investigation_id: FromPath[UUID],
@@ -140,7 +143,7 @@ class TaskController(Controller):
     path = f"{BASE}/tasks"
     tags = ["tasks"]
 
-    @get("/")
+    @get("/", access=Action.VIEW_TASKS)
     async def board(
         self,
         investigation_id: FromPath[UUID],
@@ -151,10 +154,10 @@ class TaskController(Controller):
         if history := await past(runtime, user, investigation_id, as_of):
             rows = sorted(history.all(TaskAggregate), key=lambda t: (t.created_on, t.id))
             return [task_summary(t) for t in rows]
-        await readable_registers(runtime, user, investigation_id)
+        await readable_registers(runtime, investigation_id)
         return await runtime.queries.tasks(investigation_id)
 
-    @post("/")
+    @post("/", access=Action.MANAGE_TASKS)
     async def create(
         self,
         investigation_id: FromPath[UUID],
@@ -174,7 +177,7 @@ class TaskController(Controller):
         )
         return with_etag(task_view(task), 201)
 
-    @get("/{task_id:uuid}")
+    @get("/{task_id:uuid}", access=Action.VIEW_TASKS)
     async def read(
         self,
         investigation_id: FromPath[UUID],
@@ -190,7 +193,7 @@ class TaskController(Controller):
         )
         return with_etag(task_view(task))
 
-    @post("/{task_id:uuid}/assignment", status_code=200)
+    @post("/{task_id:uuid}/assignment", status_code=200, access=Action.MANAGE_TASKS)
     async def assign(
         self,
         investigation_id: FromPath[UUID],
@@ -211,7 +214,7 @@ class TaskController(Controller):
         )
         return with_etag(task_view(task))
 
-    @post("/{task_id:uuid}/status", status_code=200)
+    @post("/{task_id:uuid}/status", status_code=200, access=Action.WORK_TASKS)
     async def change_status(
         self,
         investigation_id: FromPath[UUID],

@@ -218,6 +218,44 @@ class AuthorisationSummary(msgspec.Struct):
 # -- evidence -------------------------------------------------------------------------------
 
 
+Parties = Annotated[list[PartyCode], Meta(max_length=50)]
+
+
+class HandlingCreate(Struct):
+    """Handling restrictions of the originating party (it is never restricted itself)."""
+
+    description_to: (
+        Annotated[
+            Parties,
+            Meta(
+                description="the other parties that may read the item's description, place, "
+                "notes and file names; absent: every party"
+            ),
+        ]
+        | None
+    ) = None
+    files_to: (
+        Annotated[
+            Parties,
+            Meta(
+                description="the other parties that may download its files; absent: those that "
+                "may read it"
+            ),
+        ]
+        | None
+    ) = None
+    consent_first: Annotated[
+        bool,
+        Meta(description="another party downloads only once it has the originator's consent"),
+    ] = False
+
+
+class Handling(msgspec.Struct):
+    description_to: list[str] | None
+    files_to: list[str] | None
+    consent_first: bool
+
+
 class EvidenceCreate(Struct):
     reference: Annotated[Name, Meta(description="the originating party's own reference")]
     kind: EvidenceKind
@@ -227,6 +265,7 @@ class EvidenceCreate(Struct):
     place: Name
     method: Name
     authorisation_id: UUID | None = None
+    handling: HandlingCreate | None = None
 
 
 class EvidenceAmendment(Struct):
@@ -241,10 +280,11 @@ class Evidence(msgspec.Struct):
     reference: str
     country: str
     kind: EvidenceKind
-    description: str
+    # None where the originating party withholds it from your party (listed in `withheld`)
+    description: str | None
     collected_at: datetime
     collected_by: str
-    place: str
+    place: str | None
     method: str
     authorisation_id: UUID | None
     registered_at: datetime
@@ -257,6 +297,9 @@ class Evidence(msgspec.Struct):
     location: str | None = None
     disposal: str | None = None
     integrity_violated: bool = False
+    withheld: list[str] = msgspec.field(default_factory=list)
+    # the item's handling restrictions: shown to the originating party only
+    handling: Handling | None = None
 
 
 class EvidenceSummary(msgspec.Struct):
@@ -264,7 +307,7 @@ class EvidenceSummary(msgspec.Struct):
     reference: str
     country: str
     kind: EvidenceKind
-    description: str
+    description: str | None  # None: withheld from your party by the originating party
     collected_at: datetime
     registered_at: datetime
     authorisation_id: UUID | None
@@ -274,6 +317,7 @@ class EvidenceSummary(msgspec.Struct):
     holding_country: str = ""
     integrity: str = "no files"
     custody_defects: int = 0
+    withheld: list[str] = msgspec.field(default_factory=list)
 
 
 # -- evidence files and custody ---------------------------------------------------------------
@@ -283,7 +327,7 @@ Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="SHA-256, low
 
 class EvidenceFileOut(msgspec.Struct):
     id: UUID
-    name: str
+    name: str | None  # None: withheld from your party by the originating party
     media_type: str
     sha256: str
     size: int
@@ -445,6 +489,8 @@ class EventOut(msgspec.Struct):
     recorded_at: datetime
     actor: ActorOut
     data: dict[str, Any]
+    # fields of `data` the originating party withholds from your party (set to null)
+    withheld: list[str] = msgspec.field(default_factory=list)
 
 
 class EventPage(msgspec.Struct):

@@ -8,6 +8,7 @@ import msgspec
 
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceFile, EvidenceItem
+from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor
@@ -36,7 +37,9 @@ def investigation_view(i: Investigation) -> schemas.Investigation:
     )
 
 
-def evidence_view(e: EvidenceItem) -> schemas.Evidence:
+def evidence_view(e: EvidenceItem, viewer: str) -> schemas.Evidence:
+    """The item as the viewer's party may see it (its handling restrictions)."""
+    readable = e.may_read(viewer)
     return schemas.Evidence(
         id=e.id,
         version=e.version,
@@ -44,15 +47,15 @@ def evidence_view(e: EvidenceItem) -> schemas.Evidence:
         reference=e.reference,
         country=e.country,
         kind=e.kind,
-        description=e.description,
+        description=e.description if readable else None,
         collected_at=e.collected_at,
         collected_by=e.collected_by,
-        place=e.place,
+        place=e.place if readable else None,
         method=e.method,
         authorisation_id=e.authorisation_id,
         registered_at=e.created_on,
         registered_by=actor_view(e.registered_by),
-        files=[evidence_file_view(f) for f in e.files.values()],
+        files=[evidence_file_view(f, readable=readable) for f in e.files.values()],
         holding_country=e.holding_country,
         custodian_id=e.custodian_id,
         awaiting_receipt_by=e.handover.recipient_id if e.handover else None,
@@ -60,13 +63,33 @@ def evidence_view(e: EvidenceItem) -> schemas.Evidence:
         location=e.location,
         disposal=e.disposal,
         integrity_violated=e.integrity_violated,
+        withheld=[] if readable else ["description", "place", "files.name"],
+        handling=handling_view(e.handling) if viewer == e.country else None,
     )
 
 
-def evidence_file_view(f: EvidenceFile) -> schemas.EvidenceFileOut:
+def handling_view(h: HandlingRestrictions) -> schemas.Handling:
+    return schemas.Handling(
+        description_to=list(h.description_to) if h.description_to is not None else None,
+        files_to=list(h.files_to) if h.files_to is not None else None,
+        consent_first=h.consent_first,
+    )
+
+
+def handling_of(h: schemas.HandlingCreate | None) -> HandlingRestrictions:
+    if h is None:
+        return UNRESTRICTED
+    return HandlingRestrictions(
+        description_to=tuple(h.description_to) if h.description_to is not None else None,
+        files_to=tuple(h.files_to) if h.files_to is not None else None,
+        consent_first=h.consent_first,
+    )
+
+
+def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> schemas.EvidenceFileOut:
     return schemas.EvidenceFileOut(
         id=f.file_id,
-        name=f.name,
+        name=f.name if readable else None,
         media_type=f.media_type,
         sha256=f.sha256,
         size=f.size,
@@ -151,13 +174,16 @@ def custody_view(evidence_id: UUID, chain: Chain, version: int) -> schemas.Custo
     )
 
 
-def evidence_summary(item: EvidenceItem, chain: Chain | None) -> schemas.EvidenceSummary:
+def evidence_summary(
+    item: EvidenceItem, chain: Chain | None, viewer: str
+) -> schemas.EvidenceSummary:
+    readable = item.may_read(viewer)
     return schemas.EvidenceSummary(
         id=item.id,
         reference=item.reference,
         country=item.country,
         kind=item.kind,
-        description=item.description,
+        description=item.description if readable else None,
         collected_at=item.collected_at,
         registered_at=item.created_on,
         authorisation_id=item.authorisation_id,
@@ -167,6 +193,7 @@ def evidence_summary(item: EvidenceItem, chain: Chain | None) -> schemas.Evidenc
         holding_country=chain.holding_country if chain else item.country,
         integrity=chain.integrity if chain else "no files",
         custody_defects=len(chain.defects) if chain else 0,
+        withheld=[] if readable else ["description"],
     )
 
 

@@ -29,6 +29,7 @@ from jitspace.identity import User
 from jitspace.live import messages
 from jitspace.live.channels import ChannelMessage, LogMoved, PresenceBeat, channel_of
 from jitspace.queries import Queries
+from jitspace.withholding import Withholding, withheld
 
 logger = logging.getLogger(__name__)
 REMOVAL = "Investigation.MemberRemoved"
@@ -42,11 +43,24 @@ class Delivery(NamedTuple):
     position: int
     text: str
     removed_user: UUID | None  # the member this event removes, if it removes one
+    # the parties that receive `text`; the others receive `withheld_text` (None: everyone)
+    readers: frozenset[str] | None = None
+    withheld_text: str = ""
+
+    def text_for(self, country: str) -> str:
+        return self.text if self.readers is None or country in self.readers else self.withheld_text
 
 
-def delivery_of(event: EventOut) -> Delivery:
+def delivery_of(event: EventOut, withholding: Withholding | None = None) -> Delivery:
+    """The message of an event; with `withholding`, its withheld form for the parties that
+    may not read it whole (else the event is already as its viewer may read it)."""
     removed = UUID(str(event.data["user_id"])) if event.type == REMOVAL else None
-    return Delivery(event.position, messages.text(messages.EventMessage(event)), removed)
+    text = messages.text(messages.EventMessage(event))
+    readers = withholding.readers(event) if withholding else None
+    if readers is None:
+        return Delivery(event.position, text, removed)
+    hidden = messages.text(messages.EventMessage(withheld(event)))
+    return Delivery(event.position, text, removed, readers, hidden)
 
 
 class Closed(Exception):
@@ -66,8 +80,9 @@ TOO_SLOW = Closed(4408, "the client did not read for too long")
 class Viewer:
     """One client watching one investigation."""
 
-    def __init__(self, user: User, after: int, queue_size: int) -> None:
+    def __init__(self, user: User, country: str, after: int, queue_size: int) -> None:
         self.user = user
+        self.country = country  # the party they watch for: handling restrictions apply to it
         self.position = after
         self.queue: asyncio.Queue[Delivery | None] = asyncio.Queue(queue_size)
         self.live = False
@@ -103,9 +118,12 @@ class Reader:
         self.published_at = 0.0
         self.merged: list[tuple[str, str]] = []
         self.presence_text = messages.text(messages.Presence([]))
+        self.withholding = Withholding({})
 
     async def start(self) -> None:
         self.position = await self.feed.queries.head(self.investigation_id)
+        # read after the head: restrictions set meanwhile apply to the events before them too
+        self.withholding = await self.feed.queries.withholding(self.investigation_id)
         self.tasks = [
             asyncio.create_task(self._follow_log(), name=f"live-read-{self.channel}"),
             asyncio.create_task(self._follow_channel(), name=f"live-channel-{self.channel}"),
@@ -142,7 +160,8 @@ class Reader:
                 self.investigation_id, self.position, self.feed.page_size
             )
             for event in events:
-                item = delivery_of(event)
+                self.withholding.learn(event)
+                item = delivery_of(event, self.withholding)
                 for viewer in self.viewers:
                     viewer.offer(item)
                 self.position = event.position
@@ -292,13 +311,13 @@ class LiveFeed:
                 return  # already sent (caught up from the log, or before an overflow)
             if item.removed_user == viewer.user.user_id:
                 await still_allowed()
-            await put(item.text)
+            await put(item.text_for(viewer.country))
             viewer.position = item.position
 
         async def catch_up() -> None:
             while True:
                 events = await self.queries.events(
-                    reader.investigation_id, viewer.position, self.page_size
+                    reader.investigation_id, viewer.position, self.page_size, party=viewer.country
                 )
                 for event in events:
                     await deliver(delivery_of(event))

@@ -158,7 +158,7 @@ def description_contest(jit: Jit, people: People) -> Contest:
 def party_contest(jit: Jit, people: People) -> Contest:
     # the investigation itself: each writer adds a different state that joins the team
     codes = iter(f"{a}{b}" for a in "QWXZ" for b in "ABCDEFGHIJ")
-    colleague = add_member(people, jit, "fr-prosecutor", "FR", "prosecutor")
+    colleague = add_member(people, jit, "fr-national-member", "FR", "national_member")
 
     def changes(_: dict[str, Any], __: int) -> tuple[dict[str, Any], dict[str, Any]]:
         first, second = next(codes), next(codes)

@@ -127,7 +127,7 @@ async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaf
     async def allowed() -> None:
         pass
 
-    stuck, prompt = Viewer(user, head, 3), Viewer(user, head, 3)
+    stuck, prompt = Viewer(user, "FR", head, 3), Viewer(user, "FR", head, 3)
     watching = [
         asyncio.create_task(feed.watch(UUID(jit.id), stuck, stuck_send, allowed)),
         asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, allowed)),

@@ -16,6 +16,7 @@ from eventsourcing.utils import resolve_topic
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.evidence import EvidenceItem
+from domain.handling import HandlingRestrictions
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.task import Task
@@ -54,6 +55,7 @@ EVENT_CLASSES = (
     EvidenceItem.ConsentGranted,
     EvidenceItem.ConsentWithdrawn,
     EvidenceItem.DefectRaised,
+    EvidenceItem.HandlingRestricted,
     Rulebook.Adopted,
     Rulebook.RuleSet,
     Rulebook.RuleRemoved,
@@ -236,6 +238,12 @@ def record_admissibility_facts(
         occurred_at=now,
     )
     interview.raise_defect(team.investigation, advisor, rule="LA-01", note="", occurred_at=now)
+    interview.restrict_handling(
+        team.investigation,
+        advisor,
+        HandlingRestrictions(description_to=("BE",), files_to=(), consent_first=True),
+        occurred_at=now,
+    )
     interview.record_seal_opening(
         team.investigation, investigator, seal_number="S1", authorised_by="judge", occurred_at=now
     )

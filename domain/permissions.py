@@ -1,0 +1,124 @@
+"""Who may do what in an investigation: one table of role x action, as data.
+
+Every endpoint and the live feed name the action they perform, and the caller's role in
+that investigation must be in the action's row. Finer rules stay with the records they
+protect (only the originating party sets its item's handling restrictions, only a
+country's legal advisor amends its rulebook, only the custodian hands an item over, ...).
+
+The rows follow the usual division of work in a JIT under the model agreement: the leader
+and national members run the team; investigators collect and handle evidence and enter
+the warrants they execute; prosecutors and legal advisors decide the legal questions and,
+where exhibits are placed under judicial authority, hold them too; analysts register their
+work products and download copies but handle no exhibits and decide nothing legal;
+observers (Europol or Eurojust staff) see the case and work the tasks given to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+
+from domain.errors import PermissionDenied
+from domain.values import Role
+
+
+class Action(StrEnum):
+    VIEW_INVESTIGATION = "view_investigation"  # the JIT, its event log, its live feed
+    MANAGE_TEAM = "manage_team"  # parties and members
+    CLOSE_INVESTIGATION = "close_investigation"
+    VIEW_EVIDENCE = "view_evidence"  # the register, items, custody chains
+    REGISTER_EVIDENCE = "register_evidence"  # new items, descriptions, files
+    SET_HANDLING = "set_handling"  # handling restrictions (the originating party's)
+    DOWNLOAD_FILES = "download_files"
+    RECORD_CUSTODY = "record_custody"  # collection, seals, handovers, receipts, storage...
+    RECORD_INTERVIEW = "record_interview"
+    RECORD_DERIVATION = "record_derivation"  # copies, extractions, analysis products
+    VIEW_LEGAL = "view_legal"  # authorisations, rulebooks, admissibility
+    RECORD_AUTHORISATION = "record_authorisation"  # record, amend, extend, qualify, revoke
+    DECIDE_CONSENT = "decide_consent"  # grant or withdraw consent to another use
+    RECORD_USE = "record_use"  # use of an item in a proceeding
+    RAISE_DEFECT = "raise_defect"  # a defect raised before a court
+    AMEND_RULEBOOK = "amend_rulebook"
+    VIEW_TASKS = "view_tasks"
+    MANAGE_TASKS = "manage_tasks"  # create and assign
+    WORK_TASKS = "work_tasks"  # change a task's status
+    DISCLOSE = "disclose"  # produce a disclosure bundle
+
+    @property
+    def described(self) -> str:
+        return _DESCRIBED[self]
+
+
+_EVERYONE = frozenset(Role)
+_RUN = frozenset({Role.JIT_LEADER, Role.NATIONAL_MEMBER})
+_LEGAL = frozenset({Role.LEGAL_ADVISOR, Role.PROSECUTOR, Role.NATIONAL_MEMBER})
+_OPERATIONAL = _RUN | {Role.INVESTIGATOR}
+_STAFF = _EVERYONE - {Role.OBSERVER}
+
+PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
+    {
+        Action.VIEW_INVESTIGATION: _EVERYONE,
+        Action.MANAGE_TEAM: _RUN,
+        Action.CLOSE_INVESTIGATION: frozenset({Role.JIT_LEADER}),
+        Action.VIEW_EVIDENCE: _EVERYONE,
+        Action.REGISTER_EVIDENCE: _STAFF,
+        Action.SET_HANDLING: _OPERATIONAL | _LEGAL,
+        Action.DOWNLOAD_FILES: _STAFF,
+        Action.RECORD_CUSTODY: _OPERATIONAL | _LEGAL,
+        Action.RECORD_INTERVIEW: _OPERATIONAL | {Role.PROSECUTOR},
+        Action.RECORD_DERIVATION: _OPERATIONAL | {Role.ANALYST},
+        Action.VIEW_LEGAL: _STAFF,
+        Action.RECORD_AUTHORISATION: _OPERATIONAL | _LEGAL,
+        Action.DECIDE_CONSENT: _LEGAL,
+        Action.RECORD_USE: _OPERATIONAL | _LEGAL,
+        Action.RAISE_DEFECT: _LEGAL,
+        Action.AMEND_RULEBOOK: frozenset({Role.LEGAL_ADVISOR}),
+        Action.VIEW_TASKS: _EVERYONE,
+        Action.MANAGE_TASKS: _STAFF,
+        Action.WORK_TASKS: _EVERYONE,
+        Action.DISCLOSE: _LEGAL | {Role.JIT_LEADER},
+    }
+)
+
+_DESCRIBED: Mapping[Action, str] = MappingProxyType(
+    {
+        Action.VIEW_INVESTIGATION: "see this investigation",
+        Action.MANAGE_TEAM: "change the parties and members of the team",
+        Action.CLOSE_INVESTIGATION: "close the investigation",
+        Action.VIEW_EVIDENCE: "see the evidence register",
+        Action.REGISTER_EVIDENCE: "register evidence or attach files",
+        Action.SET_HANDLING: "set handling restrictions",
+        Action.DOWNLOAD_FILES: "download evidence files",
+        Action.RECORD_CUSTODY: "record custody of evidence",
+        Action.RECORD_INTERVIEW: "record interviews",
+        Action.RECORD_DERIVATION: "record copies and derived evidence",
+        Action.VIEW_LEGAL: "see authorisations, rulebooks and admissibility",
+        Action.RECORD_AUTHORISATION: "record legal authorisations",
+        Action.DECIDE_CONSENT: "decide on consent to another use",
+        Action.RECORD_USE: "record uses of evidence in proceedings",
+        Action.RAISE_DEFECT: "record defects raised before a court",
+        Action.AMEND_RULEBOOK: "adopt or amend a rulebook",
+        Action.VIEW_TASKS: "see tasks",
+        Action.MANAGE_TASKS: "create or assign tasks",
+        Action.WORK_TASKS: "change the status of tasks",
+        Action.DISCLOSE: "produce disclosure bundles",
+    }
+)
+
+
+def permits(role: Role, action: Action) -> bool:
+    return role in PERMISSIONS[action]
+
+
+def check_permitted(role: Role, action: Action) -> None:
+    """Raise PermissionDenied unless the role may perform the action."""
+    if not permits(role, action):
+        raise PermissionDenied(
+            f"in this investigation you are {_article(role)} {role.value.replace('_', ' ')}, "
+            f"who may not {action.described}"
+        )
+
+
+def _article(role: Role) -> str:
+    return "an" if role.value[0] in "aeiou" else "a"

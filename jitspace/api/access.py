@@ -1,0 +1,107 @@
+"""The guard every route goes through: who is calling, and may their role do this here.
+
+Each route names what it does with `access=`: `PUBLIC` (no token), `SIGNED_IN` (any
+user with a valid token) or an `Action` of the permission table in `domain/permissions.py`,
+checked against the caller's role in the investigation of the path. A route that names
+nothing is refused (500), so no route can skip the check by being forgotten. The live
+feed, which authenticates in its first message, makes the same check through
+`member_for`.
+
+A user who is not a member learns nothing: the investigation is "not found" (404), exactly
+as an id that does not exist. A member whose role does not allow the action is told so
+(403), and nothing about the record they asked for.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final, Literal
+from uuid import UUID
+
+from litestar.connection import ASGIConnection
+from litestar.di import NamedDependency
+from litestar.enums import ScopeType
+from litestar.exceptions import ImproperlyConfiguredException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Scope
+
+from domain.errors import NotFound, PermissionDenied
+from domain.permissions import Action, check_permitted
+from domain.values import Member
+from jitspace.api.dependencies import in_thread, provide_user
+from jitspace.identity import User
+from jitspace.runtime import Runtime
+
+PUBLIC: Final = "public"
+SIGNED_IN: Final = "signed_in"
+Access = Action | Literal["public", "signed_in"]
+CurrentMember = NamedDependency[Member]
+
+
+def access_of(handler: BaseRouteHandler) -> Access | None:
+    access: Access | None = handler.opt.get("access")
+    return access
+
+
+async def check_access(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """The guard of the whole app (HTTP routes; the live feed checks in its handler)."""
+    access = access_of(handler)
+    if access is None:
+        raise ImproperlyConfiguredException(f"route {handler.handler_name} names no access")
+    if access == PUBLIC or connection.scope["type"] == ScopeType.WEBSOCKET:
+        return
+    runtime: Runtime = connection.app.state.runtime
+    user = await provide_user(connection, runtime)  # type: ignore[arg-type]
+    connection.scope["state"]["user"] = user
+    if access == SIGNED_IN:
+        return
+    investigation_id = connection.path_params.get("investigation_id")
+    if not isinstance(investigation_id, UUID):
+        raise ImproperlyConfiguredException(
+            f"route {handler.handler_name} checks {access} but has no investigation in its path"
+        )
+    connection.scope["state"]["member"] = await member_for(
+        runtime, user, investigation_id, access, client=_client(connection)
+    )
+
+
+async def member_for(
+    runtime: Runtime,
+    user: User,
+    investigation_id: UUID,
+    action: Action,
+    *,
+    client: str | None = None,
+) -> Member:
+    """The user's membership of the investigation, if their role there allows the action;
+    refusals (404 for non-members, 403 for the role) go to the security log."""
+    try:
+        member = await in_thread(runtime.app.member_of, user.user_id, investigation_id)
+        check_permitted(member.role, action)
+    except (NotFound, PermissionDenied) as refused:
+        await runtime.security_log.record(
+            "access_refused",
+            user_id=user.user_id,
+            investigation_id=investigation_id,
+            client=client,
+            detail=f"{action.value}: {refused.message}",
+        )
+        raise
+    return member
+
+
+def provide_current_user(scope: Scope) -> User:
+    """The user the guard authenticated."""
+    user: User = scope["state"]["user"]
+    return user
+
+
+def provide_member(scope: Scope) -> Member:
+    """The caller's membership of the path's investigation, as the guard checked it."""
+    member: Member = scope["state"]["member"]
+    return member
+
+
+def _client(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    return connection.client.host if connection.client else None
