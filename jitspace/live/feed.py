@@ -159,8 +159,13 @@ class Reader:
             events = await self.feed.queries.events(
                 self.investigation_id, self.position, self.feed.page_size
             )
+            # restrictions apply to the item's earlier events too, and come in the same
+            # save as its registration: learn them before delivering any event of the page
             for event in events:
                 self.withholding.learn(event)
+            if len(events) == self.feed.page_size:  # the next page may hold some: read them
+                self.withholding = await self.feed.queries.withholding(self.investigation_id)
+            for event in events:
                 item = delivery_of(event, self.withholding)
                 for viewer in self.viewers:
                     viewer.offer(item)
