@@ -21,6 +21,7 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.enums import ScopeType
 from litestar.exceptions import ImproperlyConfiguredException
+from litestar.handlers import HTTPRouteHandler
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Scope
 
@@ -28,6 +29,7 @@ from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action, check_permitted
 from domain.values import Member
 from jitspace.api.dependencies import in_thread, provide_user
+from jitspace.api.problems import REFUSAL_LOGGED
 from jitspace.identity import User
 from jitspace.runtime import Runtime
 
@@ -47,6 +49,12 @@ async def check_access(
 ) -> None:
     """The guard of the whole app (HTTP routes; the live feed checks in its handler)."""
     access = access_of(handler)
+    if (
+        access is None
+        and isinstance(handler, HTTPRouteHandler)
+        and handler.http_methods == {"OPTIONS"}
+    ):
+        return  # the framework's own answer to OPTIONS: the allowed methods, nothing else
     if access is None:
         raise ImproperlyConfiguredException(f"route {handler.handler_name} names no access")
     if access == PUBLIC or connection.scope["type"] == ScopeType.WEBSOCKET:
@@ -61,9 +69,13 @@ async def check_access(
         raise ImproperlyConfiguredException(
             f"route {handler.handler_name} checks {access} but has no investigation in its path"
         )
-    connection.scope["state"]["member"] = await member_for(
-        runtime, user, investigation_id, access, client=_client(connection)
-    )
+    try:
+        connection.scope["state"]["member"] = await member_for(
+            runtime, user, investigation_id, access, client=_client(connection)
+        )
+    except (NotFound, PermissionDenied):
+        connection.scope["state"][REFUSAL_LOGGED] = True
+        raise
 
 
 async def member_for(
@@ -75,7 +87,8 @@ async def member_for(
     client: str | None = None,
 ) -> Member:
     """The user's membership of the investigation, if their role there allows the action;
-    refusals (404 for non-members, 403 for the role) go to the security log."""
+    refusals (404 for non-members, 403 for the role) go to the security log, as do those of
+    the finer rules of records (jitspace/api/problems.py)."""
     try:
         member = await in_thread(runtime.app.member_of, user.user_id, investigation_id)
         check_permitted(member.role, action)

@@ -99,7 +99,9 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             # holds evidence and tokens, and need a looser CSP; any OpenAPI viewer reads it
             render_plugins=[JsonRenderPlugin()],
             # the API's description is public, like its source: no token needed to read it
-            openapi_router=Router("/schema", route_handlers=[], opt={"access": PUBLIC}),
+            openapi_router=Router(
+                "/schema", route_handlers=[], opt={"access": PUBLIC}, include_in_schema=False
+            ),
         ),
         debug=False,
     )
