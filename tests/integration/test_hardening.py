@@ -20,6 +20,7 @@ from litestar import get
 from litestar.exceptions import InternalServerException
 from litestar.testing import TestClient
 
+from jitspace.api.access import PUBLIC
 from jitspace.api.app import create_app
 from jitspace.api.downloads import content_disposition
 from jitspace.api.hardening import SECURITY_HEADERS
@@ -189,12 +190,12 @@ def test_serve_bounds_request_headers(behind_https: str) -> None:
 SECRET = "password=hunter2 at /srv/jitspace/secret_module.py"
 
 
-@get("/test-only/fault", sync_to_thread=False)
+@get("/test-only/fault", sync_to_thread=False, access=PUBLIC)
 def fault() -> None:
     raise RuntimeError(SECRET)
 
 
-@get("/test-only/framework-fault", sync_to_thread=False)
+@get("/test-only/framework-fault", sync_to_thread=False, access=PUBLIC)
 def framework_fault() -> None:
     raise InternalServerException(SECRET)
 
