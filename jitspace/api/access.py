@@ -29,6 +29,7 @@ from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action, check_permitted
 from domain.values import Member
 from jitspace.api.dependencies import in_thread, provide_user
+from jitspace.api.problems import REFUSAL_LOGGED
 from jitspace.identity import User
 from jitspace.runtime import Runtime
 
@@ -68,9 +69,13 @@ async def check_access(
         raise ImproperlyConfiguredException(
             f"route {handler.handler_name} checks {access} but has no investigation in its path"
         )
-    connection.scope["state"]["member"] = await member_for(
-        runtime, user, investigation_id, access, client=_client(connection)
-    )
+    try:
+        connection.scope["state"]["member"] = await member_for(
+            runtime, user, investigation_id, access, client=_client(connection)
+        )
+    except (NotFound, PermissionDenied):
+        connection.scope["state"][REFUSAL_LOGGED] = True
+        raise
 
 
 async def member_for(
@@ -82,7 +87,8 @@ async def member_for(
     client: str | None = None,
 ) -> Member:
     """The user's membership of the investigation, if their role there allows the action;
-    refusals (404 for non-members, 403 for the role) go to the security log."""
+    refusals (404 for non-members, 403 for the role) go to the security log, as do those of
+    the finer rules of records (jitspace/api/problems.py)."""
     try:
         member = await in_thread(runtime.app.member_of, user.user_id, investigation_id)
         check_permitted(member.role, action)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from uuid import UUID
 
 import msgspec
 from litestar import Request, Response
+from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
@@ -25,6 +27,8 @@ from jitspace.identity import IdentityError
 from jitspace.login_throttle import TooManyAttempts
 
 logger = logging.getLogger("jitspace.api")
+# set in a request's state once its refusal is in the security log
+REFUSAL_LOGGED = "refusal_logged"
 PROBLEM_JSON = "application/problem+json"
 
 # domain error -> (status, title)
@@ -61,12 +65,25 @@ def problem(status: int, title: str, detail: str, **extra: Any) -> Response[Prob
     )
 
 
-def on_domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
+def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[Problem]:
     status, title = next(
         (v for cls, v in DOMAIN_STATUS.items() if isinstance(exc, cls)), (422, "Invalid command")
     )
     errors = [FieldError(exc.field, exc.message)] if exc.field else []
-    return problem(status, title, exc.message, errors=errors)
+    response = problem(status, title, exc.message, errors=errors)
+    if isinstance(exc, PermissionDenied) and not request.scope["state"].get(REFUSAL_LOGGED):
+        # a finer rule of a record refused a member (the access guard logs its own refusals)
+        user = request.scope["state"].get("user")
+        investigation_id = request.path_params.get("investigation_id")
+        response.background = BackgroundTask(
+            request.app.state.runtime.security_log.record,
+            "access_refused",
+            user_id=getattr(user, "user_id", None),
+            investigation_id=investigation_id if isinstance(investigation_id, UUID) else None,
+            client=request.client.host if request.client else None,
+            detail=f"{request.method} {request.url.path}: {exc.message}",
+        )
+    return response
 
 
 # blob store error -> (status, title)

@@ -1,0 +1,88 @@
+"""Every refused access is in the security log: who, which investigation, what was refused."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import asyncpg
+
+from jitspace.security_log import SecurityEntry, SecurityLog
+from tests.support import Jit, People
+
+
+def refusals_of(database_url: str, user_id: uuid.UUID, count: int) -> list[SecurityEntry]:
+    """The user's access_refused entries, once there are `count` of them (a refusal by a
+    record's own rule is written just after its answer)."""
+
+    async def read() -> list[SecurityEntry]:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            entries = await SecurityLog(pool).recent(1000, kind="access_refused")
+            return [e for e in entries if e.user_id == user_id]
+        finally:
+            await pool.close()
+
+    deadline = time.monotonic() + 10
+    while len(asyncio.run(read())) < count and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(0.5)  # and long enough for a second entry, were the refusal logged twice
+    return asyncio.run(read())
+
+
+def test_a_non_member_guessing_an_investigation_is_logged(jit: Jit, database_url: str) -> None:
+    response = jit.outsider.get(jit.path("/evidence"))
+    assert response.status_code == 404
+    [entry] = refusals_of(database_url, jit.outsider.user_id, 1)
+    assert str(entry.investigation_id) == jit.id
+    assert entry.detail.startswith("view_evidence: ")
+    assert entry.client == "127.0.0.1"
+
+
+def test_a_role_refused_by_the_table_is_logged(jit: Jit, people: People, database_url: str) -> None:
+    observer = people.new("europol-observer")
+    added = jit.leader.post(
+        jit.path("/members"),
+        json={"username": observer.username, "country": "FR", "role": "observer"},
+    )
+    assert added.status_code == 200, added.text
+    response = observer.post(jit.path("/tasks"), json={"title": "map the network"})
+    assert response.status_code == 403, response.text
+    [entry] = refusals_of(database_url, observer.user_id, 1)
+    assert entry.detail == (
+        "manage_tasks: in this investigation you are an observer, who may not create or "
+        "assign tasks"
+    )
+
+
+def test_a_refusal_by_a_records_own_rule_is_logged(jit: Jit, database_url: str) -> None:
+    # Given a BE item, when the FR leader tries to set its handling restrictions
+    created = jit.investigator.post(
+        jit.path("/evidence"),
+        json={
+            "reference": "BE-1",
+            "kind": "document",
+            "description": "ledger",
+            "occurred_at": "2024-05-03T07:30:00+02:00",
+            "collected_by": "S. Peeters",
+            "place": "Brussels",
+            "method": "search",
+        },
+    )
+    assert created.status_code == 201, created.text
+    path = jit.path(f"/evidence/{created.json()['id']}/handling")
+    response = jit.leader.post(path, json={"description_to": []})
+    # Then the item refuses (403) and the refusal is logged once, with the route
+    assert response.status_code == 403, response.text
+    [entry] = refusals_of(database_url, jit.leader.user_id, 1)
+    assert (
+        entry.detail
+        == f"POST {path}: only the originating party sets an item's handling restrictions"
+    )
+    assert str(entry.investigation_id) == jit.id
+
+
+def test_an_allowed_request_logs_nothing(jit: Jit, database_url: str) -> None:
+    assert jit.investigator.get(jit.path("/evidence")).status_code == 200
+    assert refusals_of(database_url, jit.investigator.user_id, 0) == []
