@@ -21,19 +21,16 @@ from domain.base import JitAggregate
 from domain.errors import NotFound, PermissionDenied, RuleViolation
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
+from domain.permissions import Action, check_permitted
 from domain.values import (
     Actor,
     DerivationKind,
     EvidenceKind,
     LawyerPresence,
     Member,
-    Role,
     SealCondition,
     UsePurpose,
 )
-
-# who speaks for a party on the use of its evidence (consent) and raises defects in court
-LEGAL_ROLES = frozenset({Role.LEGAL_ADVISOR, Role.PROSECUTOR, Role.NATIONAL_MEMBER})
 
 SHA256_HEX = frozenset("0123456789abcdef")
 
@@ -811,8 +808,7 @@ class EvidenceItem(JitAggregate):
         """Record that a defect of the item was raised before the actor's party's court."""
         self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
-        if actor.role not in LEGAL_ROLES:
-            raise PermissionDenied("a legal advisor, prosecutor or national member records this")
+        check_permitted(actor.role, Action.RAISE_DEFECT)
         self._defect_raised(
             investigation_id=self.investigation_id,
             actor=actor,
@@ -830,11 +826,7 @@ class EvidenceItem(JitAggregate):
 
     def _check_consenting(self, investigation: Investigation, actor: Actor, to: str) -> None:
         self._check_originator(investigation, actor)
-        if actor.role not in LEGAL_ROLES:
-            raise PermissionDenied(
-                "a legal advisor, prosecutor or national member of the originating party "
-                "decides on consent"
-            )
+        check_permitted(actor.role, Action.DECIDE_CONSENT)
         if to not in investigation.parties or to == self.country:
             raise RuleViolation(f"{to} is not another party of this JIT", field="to_country")
 

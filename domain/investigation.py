@@ -10,11 +10,8 @@ from eventsourcing.domain import event
 
 from domain.base import JitAggregate
 from domain.errors import InvestigationClosed, NotFound, PermissionDenied, RuleViolation
+from domain.permissions import Action, check_permitted
 from domain.values import Actor, Member, Party, Role, check_party_code, check_period
-
-DISCLOSING_ROLES = frozenset(
-    {Role.LEGAL_ADVISOR, Role.PROSECUTOR, Role.NATIONAL_MEMBER, Role.JIT_LEADER}
-)
 
 
 class Investigation(JitAggregate):
@@ -226,11 +223,7 @@ class Investigation(JitAggregate):
         member = self.members.get(actor.user_id)
         if member is None or (member.country, member.role) != (actor.country, actor.role):
             raise PermissionDenied("the actor is not a member of this investigation in that role")
-        if member.role not in DISCLOSING_ROLES:
-            raise PermissionDenied(
-                "disclosure is prepared by a legal advisor, a prosecutor, a national member "
-                "or the JIT leader"
-            )
+        check_permitted(member.role, Action.DISCLOSE)
 
     def member_of(self, user_id: UUID) -> Member | None:
         return self.members.get(user_id)

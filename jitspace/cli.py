@@ -137,7 +137,10 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         port=settings.port,
         log_level="info",
         access_log=settings.access_log,
-        proxy_headers=False,
+        # the client's address comes from X-Forwarded-For only when a trusted proxy sent it:
+        # else anyone could name any address, and throttling by address would mean nothing
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         # h11 (what a plain install runs anyway) bounds the request line and headers, all
         # together, to 16 KiB (400 beyond); httptools, if installed, has no such bound
         http="h11",

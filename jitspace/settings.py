@@ -20,6 +20,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: Path = Path(platformdirs.user_data_dir("jitspace"))
     host: str = "127.0.0.1"
     port: int = 8000
+    # addresses (or networks) of the reverse proxies whose X-Forwarded-For names the client;
+    # empty: the peer address is the client (login throttling and the security log use it)
+    trusted_proxies: str = ""
     # lifetime of a bearer token issued at login
     token_ttl_seconds: int = 12 * 3600
     # largest request body accepted, in bytes
