@@ -17,7 +17,7 @@ def permission_table() -> str:
         "|---|" + "---|" * len(roles),
     ]
     for action in Action:
-        marks = " | ".join("yes" if r in PERMISSIONS[action] else "–" for r in roles)
+        marks = " | ".join("yes" if r in PERMISSIONS[action] else "no" for r in roles)
         lines.append(f"| {action.described} | {marks} |")
     return "\n".join(lines)
 
