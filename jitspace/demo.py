@@ -11,6 +11,7 @@ from uuid import UUID
 
 from anyio import to_thread
 
+from domain.handling import HandlingRestrictions
 from domain.values import AuthorisationKind, EvidenceKind, Member, Party, Role, Scope, TaskStatus
 from jitspace.runtime import Runtime
 
@@ -25,6 +26,7 @@ USERS = (
     ("nl.member", "Daan de Vries", "NL", Role.NATIONAL_MEMBER),
     ("nl.investigator", "Eva Bakker", "NL", Role.INVESTIGATOR),
     ("europol.analyst", "Katarzyna Nowak", "EUROPOL", Role.ANALYST),
+    ("europol.liaison", "Luca Rossi", "EUROPOL", Role.OBSERVER),
 )
 
 
@@ -178,6 +180,8 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         place="Brussels",
         method="interview",
         authorisation_id=None,
+        # Belgium lets France read the interview, no one else, and keeps its recording
+        handling=HandlingRestrictions(description_to=("FR",), files_to=()),
     )
     # custody: the phone is sealed and handed over; the receipt is still missing (a defect)
     for item, place, when in (
@@ -195,8 +199,8 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         jit.id,
         phone.id,
         None,
-        recipient_id=ids["europol.analyst"],
-        reason="cross-check of the extraction",
+        recipient_id=ids["be.investigator"],
+        reason="examination by the Belgian digital forensics unit",
         occurred_at=at("2024-05-10", "10:00"),
     )
     # the French and Belgian legal advisors adopt their (illustrative) rulebooks
