@@ -124,8 +124,13 @@ class EvidenceController(Controller):
         if history := await past(runtime, user, investigation_id, as_of):
             chains = chains_as_of(history.events)
             items = sorted(history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
+            # the restrictions in force now say who may read an item, its past included
+            now = await runtime.queries.withholding(investigation_id)
             return [
-                evidence_summary(i, chains.get(i.id, (None, 0))[0], member.country) for i in items
+                evidence_summary(
+                    i, chains.get(i.id, (None, 0))[0], now.may_read(i.id, member.country)
+                )
+                for i in items
             ]
         await readable_registers(runtime, investigation_id)
         return await runtime.queries.evidence_register(investigation_id, member.country)
@@ -191,9 +196,10 @@ class EvidenceController(Controller):
         as_of: AsOf = None,
     ) -> Response[Evidence]:
         if history := await past(runtime, user, investigation_id, as_of):
-            return with_etag(
-                evidence_view(history.record(EvidenceItem, evidence_id), member.country)
-            )
+            then = history.record(EvidenceItem, evidence_id)
+            now = await runtime.queries.withholding(investigation_id)
+            readable = now.may_read(evidence_id, member.country)
+            return with_etag(evidence_view(then, member.country, readable=readable))
         item = await in_thread(
             runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
         )

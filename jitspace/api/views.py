@@ -37,9 +37,12 @@ def investigation_view(i: Investigation) -> schemas.Investigation:
     )
 
 
-def evidence_view(e: EvidenceItem, viewer: str) -> schemas.Evidence:
-    """The item as the viewer's party may see it (its handling restrictions)."""
-    readable = e.may_read(viewer)
+def evidence_view(
+    e: EvidenceItem, viewer: str, *, readable: bool | None = None
+) -> schemas.Evidence:
+    """The item as the viewer's party may see it: by its handling restrictions, or as
+    `readable` says (a past state is shown by the restrictions in force now)."""
+    readable = e.may_read(viewer) if readable is None else readable
     return schemas.Evidence(
         id=e.id,
         version=e.version,
@@ -175,9 +178,8 @@ def custody_view(evidence_id: UUID, chain: Chain, version: int) -> schemas.Custo
 
 
 def evidence_summary(
-    item: EvidenceItem, chain: Chain | None, viewer: str
+    item: EvidenceItem, chain: Chain | None, readable: bool
 ) -> schemas.EvidenceSummary:
-    readable = item.may_read(viewer)
     return schemas.EvidenceSummary(
         id=item.id,
         reference=item.reference,

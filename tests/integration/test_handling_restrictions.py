@@ -260,3 +260,21 @@ def test_a_bundle_withholds_what_the_disclosing_party_may_not_read_or_have(
     assert f"files/{kept_back['sha256']}" not in files
     assert files == [f"files/{given['sha256']}"]
     assert verify_bundle(bundle).ok
+
+
+def test_the_past_is_shown_by_the_restrictions_in_force_now(jit: Jit) -> None:
+    # Given an item NL could read when it was registered, restricted since
+    item = register(jit.investigator, jit)
+    then = log_of(jit.leader, jit.id)[-1]["position"]
+    restricted = jit.investigator.post(
+        jit.path(f"/evidence/{item['id']}/handling"), json={"description_to": ["FR"]}
+    )
+    assert restricted.status_code == 200, restricted.text
+    # When NL reads the item and the register as they stood then
+    past = jit.legal.get(jit.path(f"/evidence/{item['id']}"), params={"as_of": then}).json()
+    listed = jit.legal.get(jit.path("/evidence"), params={"as_of": then}).json()
+    # Then what it may no longer read is withheld there too; FR still reads it whole
+    assert past["description"] is None and past["withheld"]
+    assert [e["description"] for e in listed if e["id"] == item["id"]] == [None]
+    fr = jit.leader.get(jit.path(f"/evidence/{item['id']}"), params={"as_of": then}).json()
+    assert fr["description"] == SECRET
