@@ -62,8 +62,10 @@ async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: R
         finally:
             for task in (watching, listening):
                 task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect):
-                    await task
+            # reap both, however they ended: a client gone mid-send ends `watching` with the
+            # server's own error (uvicorn's ClientDisconnected), which must not leave
+            # `listening`'s disconnect unread (asyncio logs it as an error)
+            await asyncio.gather(watching, listening, return_exceptions=True)
         for task in done:
             task.result()
     except Closed as closed:
