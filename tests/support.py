@@ -153,6 +153,16 @@ def open_investigation(people: People) -> Jit:
     return Jit(jit_id, leader, investigator, legal, outsider)
 
 
+def add_member(people: People, jit: Jit, name: str, country: str, role: str) -> Person:
+    """A new user, added to the JIT by its leader for `country` in `role`."""
+    person = people.new(name)
+    added = jit.leader.post(
+        jit.path("/members"), json={"username": person.username, "country": country, "role": role}
+    )
+    assert added.status_code == 200, added.text
+    return person
+
+
 def log_of(person: Person, jit_id: str) -> list[dict[str, Any]]:
     """Every event of the investigation, read back through the API."""
     events: list[dict[str, Any]] = []

@@ -9,7 +9,7 @@ import uuid
 import asyncpg
 
 from jitspace.security_log import SecurityEntry, SecurityLog
-from tests.support import Jit, People
+from tests.support import Jit, People, add_member
 
 
 def refusals_of(database_url: str, user_id: uuid.UUID, count: int) -> list[SecurityEntry]:
@@ -41,12 +41,7 @@ def test_a_non_member_guessing_an_investigation_is_logged(jit: Jit, database_url
 
 
 def test_a_role_refused_by_the_table_is_logged(jit: Jit, people: People, database_url: str) -> None:
-    observer = people.new("europol-observer")
-    added = jit.leader.post(
-        jit.path("/members"),
-        json={"username": observer.username, "country": "FR", "role": "observer"},
-    )
-    assert added.status_code == 200, added.text
+    observer = add_member(people, jit, "europol-observer", "FR", "observer")
     response = observer.post(jit.path("/tasks"), json={"title": "map the network"})
     assert response.status_code == 403, response.text
     [entry] = refusals_of(database_url, observer.user_id, 1)

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Jit, People, Person, log_of
+from tests.support import Jit, People, Person, add_member, log_of
 
 ROUNDS = 20
 
@@ -62,15 +62,6 @@ def head_of(person: Person, jit: Jit) -> int:
 
 def version_of(response: httpx.Response) -> int:
     return int(response.headers["etag"].strip('"'))
-
-
-def add_member(people: People, jit: Jit, name: str, country: str, role: str) -> Person:
-    person = people.new(name)
-    added = jit.leader.post(
-        jit.path("/members"), json={"username": person.username, "country": country, "role": role}
-    )
-    assert added.status_code == 200, added.text
-    return person
 
 
 # -- one record, two writers, the same expected version ------------------------------------

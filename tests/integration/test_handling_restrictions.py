@@ -11,7 +11,7 @@ from typing import Any
 
 from jitspace.disclosure import verify_bundle
 from tests.live import Watcher
-from tests.support import Jit, People, Person, ServerThread, log_of
+from tests.support import Jit, People, Person, ServerThread, add_member, log_of
 
 SECRET = "phone of the informant, seized at his home"
 PLACE = "Antwerp, Kerkstraat 12"
@@ -72,15 +72,6 @@ def restricted_item(jit: Jit) -> tuple[dict[str, Any], dict[str, Any]]:
     """A BE item that FR may read and download, NL neither."""
     item = register(jit.investigator, jit, {"description_to": ["FR"]})
     return item, upload(jit.investigator, jit, item["id"])
-
-
-def add_member(people: People, jit: Jit, name: str, country: str, role: str) -> Person:
-    person = people.new(name)
-    added = jit.leader.post(
-        jit.path("/members"), json={"username": person.username, "country": country, "role": role}
-    )
-    assert added.status_code == 200, added.text
-    return person
 
 
 def events_of(person: Person, jit: Jit, item_id: str) -> list[dict[str, Any]]:
