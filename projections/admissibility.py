@@ -29,7 +29,7 @@ from psycopg.sql import SQL
 
 from domain.admissibility.facts import CaseFile
 from domain.admissibility.results import CountryVerdict
-from domain.admissibility.verdict import matrix
+from domain.admissibility.verdict import matrix, matrix_due
 from domain.base import JitAggregate
 
 BATCH = 1000  # most events applied in one transaction while catching up
@@ -77,14 +77,7 @@ def touch(case: CaseFile, e: Any) -> set[UUID]:
 
 def evaluate_due(case: CaseFile, due: dict[UUID, datetime]) -> list[Row]:
     """The cells of the items due, each evaluated on its date (its last touching event's)."""
-    by_date: dict[datetime, set[UUID]] = {}
-    for evidence_id, on in due.items():
-        by_date.setdefault(on, set()).add(evidence_id)
-    return [
-        Row(case.items[v.evidence_id].reference, v, on)
-        for on, ids in by_date.items()
-        for v in matrix(case, on, ids)
-    ]
+    return [Row(case.items[v.evidence_id].reference, v, on) for v, on in matrix_due(case, due)]
 
 
 def fold(case: CaseFile, e: Any) -> list[Row]:

@@ -22,20 +22,21 @@ from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.values import Scope
 
-EVERY_ITEM = frozenset({UUID(int=0)})  # an event that may change every item's verdicts
+ANY_ITEM = UUID(int=0)
+EVERY_ITEM = frozenset({ANY_ITEM})  # an event that may change every item's verdicts
 
 
 def ref(e: Any) -> Ref:
     return Ref(e.originator_id, e.originator_version, type(e).__name__)
 
 
-class Extension(msgspec.Struct):
+class Extension(msgspec.Struct, gc=False):
     ref: Ref
     signed_at: datetime
     valid_until: datetime
 
 
-class AuthorisationFacts(msgspec.Struct):
+class AuthorisationFacts(msgspec.Struct, gc=False):
     ref: Ref
     kind: str
     country: str
@@ -57,7 +58,7 @@ class AuthorisationFacts(msgspec.Struct):
     confirmed_by_judge_at: datetime | None = None  # urgent orders (no event records it yet)
 
 
-class Handover(msgspec.Struct):
+class Handover(msgspec.Struct, gc=False):
     ref: Ref
     occurred_at: datetime
     to_country: str  # empty: within the party
@@ -67,7 +68,7 @@ class Handover(msgspec.Struct):
     seal_condition: str = ""
 
 
-class Seal(msgspec.Struct):
+class Seal(msgspec.Struct, gc=False):
     ref: Ref
     number: str
     occurred_at: datetime
@@ -75,13 +76,13 @@ class Seal(msgspec.Struct):
     authorised_by: str = ""
 
 
-class FileFact(msgspec.Struct):
+class FileFact(msgspec.Struct, gc=False):
     ref: Ref
     sha256: str
     algorithm: str = "sha256"
 
 
-class Check(msgspec.Struct):
+class Check(msgspec.Struct, gc=False):
     """A re-hash of a file: matched or not."""
 
     ref: Ref
@@ -89,7 +90,7 @@ class Check(msgspec.Struct):
     at: datetime
 
 
-class Access(msgspec.Struct):
+class Access(msgspec.Struct, gc=False):
     ref: Ref
     actor_id: UUID
     role: str
@@ -97,7 +98,7 @@ class Access(msgspec.Struct):
     purpose: str
 
 
-class Interview(msgspec.Struct):
+class Interview(msgspec.Struct, gc=False):
     ref: Ref
     suspect_language: str
     interview_language: str
@@ -108,7 +109,7 @@ class Interview(msgspec.Struct):
     occurred_at: datetime
 
 
-class Derivation(msgspec.Struct):
+class Derivation(msgspec.Struct, gc=False):
     ref: Ref
     parent_id: UUID
     parent_sha256: str
@@ -119,7 +120,7 @@ class Derivation(msgspec.Struct):
     occurred_at: datetime
 
 
-class Use(msgspec.Struct):
+class Use(msgspec.Struct, gc=False):
     ref: Ref
     country: str
     proceeding: str
@@ -128,7 +129,7 @@ class Use(msgspec.Struct):
     occurred_at: datetime
 
 
-class Consent(msgspec.Struct):
+class Consent(msgspec.Struct, gc=False):
     ref: Ref
     to_country: str
     purpose: str
@@ -138,14 +139,14 @@ class Consent(msgspec.Struct):
     occurred_at: datetime
 
 
-class DefectRaised(msgspec.Struct):
+class DefectRaised(msgspec.Struct, gc=False):
     ref: Ref
     country: str
     rule: str
     occurred_at: datetime
 
 
-class ItemFacts(msgspec.Struct):
+class ItemFacts(msgspec.Struct, gc=False):
     ref: Ref
     evidence_id: UUID
     reference: str
@@ -173,14 +174,14 @@ class ItemFacts(msgspec.Struct):
     children: list[UUID] = msgspec.field(default_factory=list)
 
 
-class Membership(msgspec.Struct):
+class Membership(msgspec.Struct, gc=False):
     user_id: UUID
     role: str
     joined_at: datetime
     left_at: datetime | None = None
 
 
-class CaseFacts(msgspec.Struct):
+class CaseFacts(msgspec.Struct, gc=False):
     """The investigation itself: its period, parties, members and disclosures."""
 
     ref: Ref
@@ -193,14 +194,14 @@ class CaseFacts(msgspec.Struct):
     disclosed_at: list[datetime] = msgspec.field(default_factory=list)
 
 
-class RulebookFacts(msgspec.Struct):
+class RulebookFacts(msgspec.Struct, gc=False):
     country: str
     source: str  # the shipped file it was adopted from, with version and SHA-256
     rules: dict[str, RuleSpec]
     refs: dict[str, Ref]  # rule id -> the event that set it
 
 
-class CaseFile(msgspec.Struct):
+class CaseFile(msgspec.Struct, gc=False):
     """Everything the rules read for one investigation."""
 
     case: CaseFacts | None = None
@@ -228,7 +229,7 @@ class CaseFile(msgspec.Struct):
 
     def affected(self, evidence_ids: frozenset[UUID]) -> set[UUID]:
         """The items and every item derived from them, down the line (IN-03)."""
-        if evidence_ids is EVERY_ITEM or UUID(int=0) in evidence_ids:
+        if evidence_ids is EVERY_ITEM or ANY_ITEM in evidence_ids:
             return set(self.items)
         seen: set[UUID] = set()
         todo = [i for i in evidence_ids if i in self.items]

@@ -53,7 +53,7 @@ VERDICT_OF = {
 }
 
 
-class Ref(msgspec.Struct, frozen=True, array_like=True):
+class Ref(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """One event of the log: the record it belongs to, its version there, and its type."""
 
     record_id: UUID
@@ -61,7 +61,7 @@ class Ref(msgspec.Struct, frozen=True, array_like=True):
     event: str
 
 
-class RuleResult(msgspec.Struct, frozen=True):
+class RuleResult(msgspec.Struct, frozen=True, gc=False):
     rule: str
     outcome: Outcome
     reason: str
@@ -71,7 +71,7 @@ class RuleResult(msgspec.Struct, frozen=True):
     use: str = ""  # the proceeding the result is about, for use rules
 
 
-class CountryVerdict(msgspec.Struct, frozen=True):
+class CountryVerdict(msgspec.Struct, frozen=True, gc=False):
     evidence_id: UUID
     country: str
     verdict: Verdict

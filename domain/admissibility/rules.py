@@ -22,6 +22,12 @@ from domain.values import EU_BODIES, PARTY_CODE
 PASS, WARN, RISK, FAIL = Outcome.PASS, Outcome.WARN, Outcome.RISK, Outcome.FAIL
 RESTRICT, UNKNOWN = Outcome.RESTRICT, Outcome.UNKNOWN
 INTERVIEW_KINDS = ("suspect_interview", "witness_statement")
+NO_ID = UUID(int=0)
+
+
+def day(at: datetime) -> str:
+    """The date of a moment, as reasons print it (several times faster than strftime)."""
+    return at.date().isoformat()
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class Context:
     parent_outcome: Callable[[UUID], tuple[Outcome, str] | None]  # in the same forum
 
     def authorisation(self) -> AuthorisationFacts | None:
-        a = self.case.authorisations.get(self.item.authorisation_id or UUID(int=0))
+        a = self.case.authorisations.get(self.item.authorisation_id or NO_ID)
         return a if a is not None and a.issued_at <= self.on else None
 
     def seen(self, at: datetime | None) -> bool:
@@ -119,15 +125,15 @@ def _au_02(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]
     if a.revoked is not None and ctx.seen(a.revoked_at) and a.revoked_at and a.revoked_at <= at:
         return res(
             FAIL,
-            f"collected on {at:%Y-%m-%d}, after the authorisation was revoked",
+            f"collected on {day(at)}, after the authorisation was revoked",
             [*refs, a.revoked],
             cure="none: a new authorisation does not reach back",
         )
     if a.valid_from <= at <= a.valid_until:
         return res(
             PASS,
-            f"collected on {at:%Y-%m-%d} within the validity "
-            f"{a.valid_from:%Y-%m-%d} to {a.valid_until:%Y-%m-%d}",
+            f"collected on {day(at)} within the validity "
+            f"{day(a.valid_from)} to {day(a.valid_until)}",
             refs,
         )
     end = a.valid_until
@@ -138,15 +144,15 @@ def _au_02(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]
         if start <= at <= ext.valid_until:
             return res(
                 PASS,
-                f"collected on {at:%Y-%m-%d} under the renewal signed {ext.signed_at:%Y-%m-%d}",
+                f"collected on {day(at)} under the renewal signed {day(ext.signed_at)}",
                 [*refs, ext.ref],
             )
         end = max(end, ext.valid_until)
     renewals = [e.ref for e in a.extensions if ctx.seen(e.signed_at)]
     return res(
         FAIL,
-        f"collected on {at:%Y-%m-%d}, outside the authorisation's validity "
-        f"({a.valid_from:%Y-%m-%d} to {a.valid_until:%Y-%m-%d}); renewals are not "
+        f"collected on {day(at)}, outside the authorisation's validity "
+        f"({day(a.valid_from)} to {day(a.valid_until)}); renewals are not "
         "retroactive",
         [*refs, *renewals],
         cure="none for this collection: only material collected within a valid order is covered",
@@ -563,7 +569,7 @@ def cu_02(ctx: Context, _: p.Params) -> list[RuleResult]:
     if item.files and checks and all(c.ok for c in checks):
         return res(
             WARN,
-            f"handed over on {h.occurred_at:%Y-%m-%d} with no receipt; the hash "
+            f"handed over on {day(h.occurred_at)} with no receipt; the hash "
             "re-verified since matches",
             [h.ref, *(c.ref for c in checks)],
             missing="EvidenceItem.Received",
@@ -571,7 +577,7 @@ def cu_02(ctx: Context, _: p.Params) -> list[RuleResult]:
         )
     return res(
         RISK,
-        f"handed over on {h.occurred_at:%Y-%m-%d} with no receipt",
+        f"handed over on {day(h.occurred_at)} with no receipt",
         [h.ref],
         missing="EvidenceItem.Received",
         cure=cure,
@@ -848,7 +854,7 @@ def us_02(ctx: Context, _: p.Params) -> list[RuleResult]:
         if not consents:
             out += res(
                 RESTRICT,
-                f"used on {u.occurred_at:%Y-%m-%d} for {u.offence or u.purpose} "
+                f"used on {day(u.occurred_at)} for {u.offence or u.purpose} "
                 f"without {ctx.item.country}'s consent: usable only for the JIT's purpose",
                 [u.ref],
                 missing=f"EvidenceItem.ConsentGranted by {ctx.item.country}",
@@ -858,15 +864,15 @@ def us_02(ctx: Context, _: p.Params) -> list[RuleResult]:
         elif consents[0].occurred_at <= u.occurred_at or u.purpose == "emergency":
             out += res(
                 PASS,
-                f"consent of {consents[0].occurred_at:%Y-%m-%d} covers the use",
+                f"consent of {day(consents[0].occurred_at)} covers the use",
                 [u.ref, consents[0].ref],
                 use=u.proceeding,
             )
         else:
             out += res(
                 WARN,
-                f"used on {u.occurred_at:%Y-%m-%d}, consent given only on "
-                f"{consents[0].occurred_at:%Y-%m-%d}",
+                f"used on {day(u.occurred_at)}, consent given only on "
+                f"{day(consents[0].occurred_at)}",
                 [u.ref, consents[0].ref],
                 cure="none needed for later use; the earlier use may be questioned",
                 use=u.proceeding,
@@ -1062,19 +1068,19 @@ def dp_01(ctx: Context, params: p.Retention) -> list[RuleResult]:
     if late:
         return res(
             FAIL,
-            f"used after the deletion date {deadline:%Y-%m-%d}",
+            f"used after the deletion date {day(deadline)}",
             [u.ref for u in late],
             cure="none",
         )
     if ctx.on > deadline and (item.destroyed is None or not ctx.seen(item.destroyed_at)):
         return res(
             RISK,
-            f"kept past its deletion date {deadline:%Y-%m-%d}",
+            f"kept past its deletion date {day(deadline)}",
             [item.ref],
             missing="EvidenceItem.Destroyed",
             cure="delete it, or record why it is kept",
         )
-    return res(PASS, f"within its retention (until {deadline:%Y-%m-%d})", [item.ref])
+    return res(PASS, f"within its retention (until {day(deadline)})", [item.ref])
 
 
 def dp_02(ctx: Context, _: p.Params) -> list[RuleResult]:

@@ -6,13 +6,15 @@ log, so both give the same verdict. Verdicts are risk flags for lawyers: the cou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID
 
 import msgspec
 
-from domain.admissibility.facts import CaseFile, ItemFacts
-from domain.admissibility.params import Forfeiture, parse_params
+from domain.admissibility.facts import CaseFile, ItemFacts, RulebookFacts
+from domain.admissibility.params import Forfeiture, Params, parse_params
 from domain.admissibility.results import (
     VERDICT_OF,
     CountryVerdict,
@@ -21,20 +23,59 @@ from domain.admissibility.results import (
     Verdict,
     worst,
 )
-from domain.admissibility.rules import REGISTRY, Context
+from domain.admissibility.rules import REGISTRY, Context, Rule, day
+
+Memo = dict[tuple[UUID, str], CountryVerdict | None]
+
+
+class Book(NamedTuple):
+    """A forum's rulebook ready to apply: each rule's check with its parsed parameters."""
+
+    rules: tuple[tuple[str, Rule, Params], ...]
+    forfeiture: Forfeiture | None  # PR-01, applied to the other rules' results
+
+
+def book_of(rulebook: RulebookFacts) -> Book:
+    forfeiture = rulebook.rules.get("PR-01")
+    parsed = parse_params(forfeiture) if forfeiture is not None else None
+    assert parsed is None or isinstance(parsed, Forfeiture)
+    return Book(
+        tuple(
+            (rule_id, REGISTRY[rule_id], parse_params(spec))
+            for rule_id, spec in rulebook.rules.items()
+            if rule_id != "PR-01"
+        ),
+        parsed,
+    )
+
+
+def books_of(case: CaseFile) -> dict[str, Book]:
+    """Every forum's rulebook, parsed once for all the verdicts asked together."""
+    return {country: book_of(rulebook) for country, rulebook in case.rulebooks.items()}
 
 
 def matrix(case: CaseFile, on: datetime, items: set[UUID] | None = None) -> list[CountryVerdict]:
     """Every (item, country) verdict on date `on`: items collected by then, every party."""
+    due = dict.fromkeys(case.items if items is None else items, on)
+    return [v for v, _ in matrix_due(case, due)]
+
+
+def matrix_due(
+    case: CaseFile, due: Mapping[UUID, datetime]
+) -> list[tuple[CountryVerdict, datetime]]:
+    """Each item's verdict in every party on the item's own date; items not collected by
+    then have none. The rulebooks are parsed once for all of them."""
     countries = sorted(case.case.parties) if case.case else []
-    memo: dict[tuple[UUID, str], CountryVerdict | None] = {}
-    ids = case.items if items is None else items
-    return [
-        v
-        for evidence_id in ids
-        for country in countries
-        if (v := evaluate(case, evidence_id, country, on, memo)) is not None
-    ]
+    books = books_of(case)
+    memos: dict[datetime, Memo] = {}  # a parent's verdict depends on the date asked
+    out: list[tuple[CountryVerdict, datetime]] = []
+    for evidence_id, on in due.items():
+        memo = memos.setdefault(on, {})
+        for country in countries:
+            v = evaluate(case, evidence_id, country, on, memo, books)
+            if v is not None:
+                out.append((v, on))
+    return out
 
 
 def evaluate(
@@ -42,7 +83,8 @@ def evaluate(
     evidence_id: UUID,
     forum: str,
     on: datetime,
-    memo: dict[tuple[UUID, str], CountryVerdict | None] | None = None,
+    memo: Memo | None = None,
+    books: Mapping[str, Book] | None = None,
 ) -> CountryVerdict | None:
     """The verdict of `forum` on the item as of `on`; None if the item was not collected."""
     memo = {} if memo is None else memo
@@ -53,16 +95,19 @@ def evaluate(
     item = case.items.get(evidence_id)
     if item is None or item.collected_at > on:
         return None
+    if books is None:
+        rulebook = case.rulebooks.get(forum)
+        books = {} if rulebook is None else {forum: book_of(rulebook)}
 
     def parent_outcome(parent_id: UUID) -> tuple[Outcome, str] | None:
-        v = evaluate(case, parent_id, forum, on, memo)
+        v = evaluate(case, parent_id, forum, on, memo, books)
         if v is None:
             return None
         failed = [r for r in v.results if r.outcome is v.outcome]
         return v.outcome, "; ".join(f"{r.rule} {r.reason}" for r in failed[:2])
 
     ctx = Context(item, case, forum, on, parent_outcome)
-    book = case.rulebooks.get(forum)
+    book = books.get(forum)
     if book is None:
         results: list[RuleResult] = [
             RuleResult(
@@ -75,21 +120,18 @@ def evaluate(
         ]
     else:
         results = []
-        for rule_id, spec in book.rules.items():
-            if rule_id == "PR-01":
+        country = item.country
+        for rule_id, check, params in book.rules:
+            if params.only_for and country not in params.only_for:
                 continue
-            params = parse_params(spec)
-            if params.only_for and item.country not in params.only_for:
-                continue
-            for r in REGISTRY[rule_id](ctx, params):
+            severity = params.severity
+            for r in check(ctx, params):
                 outcome = r.outcome
-                if params.severity is not None and outcome not in (Outcome.PASS, Outcome.UNKNOWN):
-                    outcome = params.severity
+                if severity is not None and outcome not in (Outcome.PASS, Outcome.UNKNOWN):
+                    outcome = severity
                 results.append(msgspec.structs.replace(r, rule=rule_id, outcome=outcome))
-        if "PR-01" in book.rules:
-            params = parse_params(book.rules["PR-01"])
-            assert isinstance(params, Forfeiture)
-            results = forfeit(results, item, forum, on, params)
+        if book.forfeiture is not None:
+            results = forfeit(results, item, forum, on, book.forfeiture)
     outcome = worst([r.outcome for r in results])
     verdict = CountryVerdict(evidence_id, forum, VERDICT_OF[outcome], outcome, tuple(results))
     memo[key] = verdict
@@ -114,7 +156,7 @@ def forfeit(
             r = msgspec.structs.replace(
                 r,
                 outcome=Outcome.FORFEITED,
-                reason=f"{r.reason} — not raised by {deadline:%Y-%m-%d}: forfeited",
+                reason=f"{r.reason} — not raised by {day(deadline)}: forfeited",
             )
         out.append(r)
     if raised:
@@ -128,7 +170,7 @@ def forfeit(
             RuleResult(
                 "PR-01",
                 Outcome.FORFEITED,
-                f"no defect raised before {deadline:%Y-%m-%d}",
+                f"no defect raised before {day(deadline)}",
                 missing="EvidenceItem.DefectRaised",
             )
         )
@@ -137,7 +179,7 @@ def forfeit(
             RuleResult(
                 "PR-01",
                 Outcome.UNKNOWN,
-                f"the defect may still be raised until {deadline:%Y-%m-%d}",
+                f"the defect may still be raised until {day(deadline)}",
                 missing="EvidenceItem.DefectRaised",
                 cure="nothing yet: the deadline has not passed",
             )
@@ -145,4 +187,4 @@ def forfeit(
     return out
 
 
-__all__ = ["Verdict", "evaluate", "forfeit", "matrix"]
+__all__ = ["Book", "Verdict", "books_of", "evaluate", "forfeit", "matrix", "matrix_due"]
