@@ -38,7 +38,9 @@ def security_headers(settings: Settings) -> BeforeMessageSendHookHandler:
     if settings.hsts:
         headers["Strict-Transport-Security"] = HSTS
 
-    def add_headers(message: Message, scope: Scope) -> None:
+    # async: Litestar runs a sync hook in a worker thread, for every message sent (each
+    # live-feed message too)
+    async def add_headers(message: Message, scope: Scope) -> None:
         if message["type"] == "http.response.start":
             sent = MutableScopeHeaders.from_message(message)
             for name, value in headers.items():
