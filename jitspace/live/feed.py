@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 from uuid import UUID
@@ -84,20 +85,56 @@ class Viewer:
         self.user = user
         self.country = country  # the party they watch for: handling restrictions apply to it
         self.position = after
-        self.queue: asyncio.Queue[Delivery | None] = asyncio.Queue(queue_size)
+        # what the reader handed over and the session has not sent yet, `queue_size` at most
+        # (a deque and a bare future, not an asyncio.Queue: this runs once per viewer per event)
+        self.pending: deque[Delivery | None] = deque()
+        self.queue_size = queue_size
         self.live = False
         self.overflowed = False
         self.overflows = 0
+        # when the send in progress started (0: none), watched by the reader
+        self.sending_since = 0.0
+        self.stalled = False
+        self.session: asyncio.Task[None] | None = None
+        self._waiter: asyncio.Future[None] | None = None
 
     def offer(self, item: Delivery | None) -> None:
         """Called by the reader; never waits. A full queue drops the item and flags it."""
         if not self.live or self.overflowed:
             return
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
+        if len(self.pending) >= self.queue_size:
             self.overflowed = True
             self.overflows += 1
+        elif item is not None or not self.pending or self.pending[-1] is not None:
+            self.pending.append(item)  # (presence twice in a row is sent once)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def wait(self, until: float) -> None:
+        """Until the reader offers something (or overflows us), or the loop's clock says
+        `until`."""
+        if self.pending or self.overflowed:
+            return
+        loop = asyncio.get_running_loop()
+        self._waiter = waiter = loop.create_future()
+        timer = loop.call_at(until, _resolve, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
+
+    def stall(self) -> None:
+        """The reader's verdict: the client has not read for too long; end the session."""
+        if self.session is not None and not self.stalled:
+            self.stalled = True
+            self.session.cancel()
+
+
+def _resolve(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class Reader:
@@ -221,6 +258,7 @@ class Reader:
             for process, (expires, _) in list(self.present.items()):
                 if expires < now:
                     del self.present[process]
+            self._stop_stalled(now)
             merged = sorted({v for _, viewers in self.present.values() for v in viewers})
             if merged != self.merged:
                 self.merged = merged
@@ -229,6 +267,12 @@ class Reader:
                 )
                 for viewer in self.viewers:
                     viewer.offer(None)
+
+    def _stop_stalled(self, now: float) -> None:
+        # one look per tick at every viewer, rather than a timer around every send
+        for viewer in self.viewers:
+            if viewer.sending_since and now - viewer.sending_since > self.feed.send_timeout:
+                viewer.stall()
 
 
 class LiveFeed:
@@ -276,8 +320,14 @@ class LiveFeed:
         `still_allowed` raises Closed once the viewer may no longer watch (logged out, token
         expired, removed from the investigation); it runs every `recheck_seconds`."""
         reader = await self._join(investigation_id, viewer)
+        viewer.session = asyncio.current_task()
         try:
             await self._serve(reader, viewer, send, still_allowed)
+        except asyncio.CancelledError:
+            if not viewer.stalled or viewer.session is None:
+                raise
+            viewer.session.uncancel()  # cancelled by the reader's watch, not from outside
+            raise TOO_SLOW from None
         finally:
             await self._leave(reader, viewer)
 
@@ -305,11 +355,12 @@ class LiveFeed:
         send: Callable[[str], Awaitable[None]],
         still_allowed: Callable[[], Awaitable[None]],
     ) -> None:
+        loop = asyncio.get_running_loop()
+
         async def put(text: str) -> None:
-            try:
-                await asyncio.wait_for(send(text), self.send_timeout)
-            except TimeoutError:
-                raise TOO_SLOW from None
+            viewer.sending_since = loop.time()
+            await send(text)
+            viewer.sending_since = 0.0
 
         async def deliver(item: Delivery) -> None:
             if item.position <= viewer.position:
@@ -334,18 +385,23 @@ class LiveFeed:
         await catch_up()  # whatever the reader delivered before we were live
         await put(messages.text(messages.CaughtUp(viewer.position)))
         await put(reader.presence_text)
+        # checked on a clock, busy or not: a steady stream of events must not keep out the
+        # check of a logged-out or removed viewer
+        recheck_at = loop.time() + self.recheck_seconds
         while True:
-            try:
-                item = await asyncio.wait_for(viewer.queue.get(), self.recheck_seconds)
-            except TimeoutError:
-                await still_allowed()
-                continue
-            if item is None:
-                await put(reader.presence_text)
-            else:
-                await deliver(item)
-            if viewer.overflowed and viewer.queue.empty():
+            await viewer.wait(recheck_at)
+            # everything the reader offered meanwhile, in one wake-up
+            while viewer.pending:
+                item = viewer.pending.popleft()
+                if item is None:
+                    await put(reader.presence_text)
+                else:
+                    await deliver(item)
+            if viewer.overflowed:
                 await put(messages.text(messages.Overflow(viewer.position)))
                 viewer.overflowed = False
                 await catch_up()
                 await put(reader.presence_text)
+            if loop.time() >= recheck_at:
+                await still_allowed()
+                recheck_at = loop.time() + self.recheck_seconds

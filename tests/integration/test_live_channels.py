@@ -18,7 +18,7 @@ from litestar.channels import ChannelsPlugin
 
 from jitspace.identity import Identity
 from jitspace.live.channels import ResilientAsyncPgBackend
-from jitspace.live.feed import LiveFeed, Viewer
+from jitspace.live.feed import LOGGED_OUT, Closed, LiveFeed, Viewer
 from jitspace.queries import Queries
 from tests.support import Jit, log_of
 
@@ -145,7 +145,7 @@ async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaf
         while prompt.position < new_head:
             await asyncio.sleep(0.01)
         # Then the prompt viewer had them all while the stuck one overflowed
-        assert stuck.overflows >= 1 and stuck.queue.qsize() <= 3
+        assert stuck.overflows >= 1 and len(stuck.pending) <= 3
         gate.set()
         while stuck.position < new_head:
             await asyncio.sleep(0.01)
@@ -166,3 +166,84 @@ def positions(sent: list[str]) -> list[int]:
     import json
 
     return [m["event"]["position"] for m in map(json.loads, sent) if m["type"] == "event"]
+
+
+async def test_a_client_that_reads_nothing_is_closed_as_too_slow_the_others_unaffected(
+    jit: Jit, database_url: str, two_plugins: tuple[ChannelsPlugin, ChannelsPlugin]
+) -> None:
+    # Given a feed that gives a send 0.3 s, a viewer whose sends never finish, and a prompt one
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    _, channels = two_plugins
+    feed = LiveFeed(
+        Queries(pool),
+        channels,
+        queue_size=10,
+        poll_seconds=0.05,
+        recheck_seconds=30,
+        send_timeout=0.3,
+    )
+    user = await Identity(pool, timedelta(hours=1)).find(jit.leader.username)
+    assert user is not None
+    prompt_sent: list[str] = []
+
+    async def never(text: str) -> None:
+        await asyncio.Event().wait()
+
+    async def prompt_send(text: str) -> None:
+        prompt_sent.append(text)
+
+    async def allowed() -> None:
+        pass
+
+    head = log_of(jit.leader, jit.id)[-1]["position"]
+    stuck, prompt = Viewer(user, "FR", head, 10), Viewer(user, "FR", head, 10)
+    watching = asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, allowed))
+    try:
+        # When the stuck viewer's first send hangs
+        with pytest.raises(Closed) as closed:
+            await asyncio.wait_for(feed.watch(UUID(jit.id), stuck, never, allowed), 10)
+        # Then its session ends as too slow, and the prompt viewer is still served
+        assert closed.value.code == 4408
+        assert not watching.done() and prompt.live
+    finally:
+        watching.cancel()
+        await asyncio.gather(watching, return_exceptions=True)
+        await feed.close()
+        await pool.close()
+
+
+async def test_membership_is_checked_again_on_a_clock_however_busy_the_feed(
+    jit: Jit, database_url: str, two_plugins: tuple[ChannelsPlugin, ChannelsPlugin]
+) -> None:
+    # Given a feed that checks its viewers every 0.2 s, and a viewer logged out meanwhile
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    _, channels = two_plugins
+    feed = LiveFeed(Queries(pool), channels, queue_size=100, poll_seconds=0.05, recheck_seconds=0.2)
+    user = await Identity(pool, timedelta(hours=1)).find(jit.leader.username)
+    assert user is not None
+    head = log_of(jit.leader, jit.id)[-1]["position"]
+    viewer = Viewer(user, "FR", head, 100)
+
+    async def send(text: str) -> None:
+        pass
+
+    async def logged_out() -> None:
+        raise LOGGED_OUT
+
+    async def busy() -> None:  # something to send every 20 ms, never a quiet 0.2 s
+        while True:
+            viewer.offer(None)
+            await asyncio.sleep(0.02)
+
+    stream = asyncio.create_task(busy())
+    try:
+        # When it watches a feed that is never quiet
+        with pytest.raises(Closed) as closed:
+            await asyncio.wait_for(feed.watch(UUID(jit.id), viewer, send, logged_out), 10)
+        # Then it is closed as logged out all the same
+        assert closed.value.code == 4401
+    finally:
+        stream.cancel()
+        await asyncio.gather(stream, return_exceptions=True)
+        await feed.close()
+        await pool.close()
