@@ -17,6 +17,7 @@ from domain.admissibility.params import RULE_TYPES
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from domain.rulebook import Rulebook
+from jitspace.api.access import SIGNED_IN
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
@@ -41,10 +42,11 @@ from jitspace.api.schemas import (
     RuleRemoval,
     RuleResultOut,
     RuleSetCreate,
+    ShippedRulebook,
 )
 from jitspace.api.schemas import Rulebook as RulebookOut
 from jitspace.identity import User
-from jitspace.rulebooks import load_shipped
+from jitspace.rulebooks import load_shipped, shipped_names
 from jitspace.runtime import Runtime
 from projections.admissibility import Row, matrix_as_of, matrix_on
 
@@ -215,6 +217,38 @@ class AdmissibilityController(Controller):
             notice=NOTICE,
             countries=[explanation_view(r) for r in rows],
         )
+
+
+class ShippedRulebookController(Controller):
+    path = "/rulebooks"
+    tags = ["admissibility"]
+
+    @get("/", access=SIGNED_IN)
+    async def shipped(self) -> list[ShippedRulebook]:
+        """The rulebooks shipped with JITspace, each with its rules and parameters: a legal
+        advisor reads them before adopting one. Illustrative examples, not legal advice."""
+        books = [load_shipped(name) for name in shipped_names()]
+        return [
+            ShippedRulebook(
+                source=book.name.removesuffix(".toml"),
+                jurisdiction=book.content.jurisdiction,
+                version=book.content.version,
+                title=book.content.title,
+                notice=book.content.notice,
+                illustrative=book.content.illustrative,
+                sha256=book.sha256,
+                rules=[
+                    RuleOut(
+                        rule=rule["rule"],
+                        check=RULE_TYPES[rule["rule"]][0],
+                        params=rule.get("params", {}),
+                    )
+                    for rule in book.content.rules
+                ],
+            )
+            for book in books
+            if book is not None
+        ]
 
 
 class RulebookController(Controller):

@@ -19,7 +19,11 @@ from jitspace.api.access import (
     provide_current_user,
     provide_member,
 )
-from jitspace.api.admissibility import AdmissibilityController, RulebookController
+from jitspace.api.admissibility import (
+    AdmissibilityController,
+    RulebookController,
+    ShippedRulebookController,
+)
 from jitspace.api.auth import AuthController
 from jitspace.api.dependencies import RuntimeDep, provide_runtime
 from jitspace.api.events import EventController
@@ -69,6 +73,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             AuthorisationFactsController,
             EvidenceFactsController,
             RulebookController,
+            ShippedRulebookController,
             AdmissibilityController,
             EventController,
             LedgerController,

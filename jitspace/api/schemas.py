@@ -611,6 +611,19 @@ class RuleOut(msgspec.Struct):
     params: dict[str, Any]
 
 
+class ShippedRulebook(msgspec.Struct):
+    """A rulebook shipped with JITspace, that a country's legal advisor may adopt."""
+
+    source: str  # what `POST /investigations/{id}/rulebooks` names as `source`
+    jurisdiction: str
+    version: str
+    title: str
+    notice: str
+    illustrative: bool
+    sha256: str
+    rules: list[RuleOut]
+
+
 class Rulebook(msgspec.Struct):
     id: UUID
     version: int

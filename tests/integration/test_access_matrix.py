@@ -311,6 +311,11 @@ def log_out(w: World, cell: Cell) -> Call:
     return Call("/auth/logout", own_session=True)
 
 
+@recipe("GET", "/rulebooks")
+def shipped_rulebooks(w: World, cell: Cell) -> Call:
+    return Call("/rulebooks")
+
+
 @recipe("GET", "/investigations")
 def list_investigations(w: World, cell: Cell) -> Call:
     return Call("/investigations")

@@ -48,6 +48,22 @@ def test_a_bad_rule_is_refused_naming_the_field(
     assert words in problem["detail"]
 
 
+def test_a_legal_advisor_reads_the_shipped_rulebooks_before_adopting_one(team: Team) -> None:
+    # Given the list of rulebooks shipped with JITspace
+    shipped = team.legal["NL"].get("/rulebooks").json()
+    by_source = {book["source"]: book for book in shipped}
+    # Then each is marked as an illustrative example and shows its rules
+    assert {"fr", "be", "nl", "de"} <= set(by_source)
+    assert all(book["illustrative"] and "not legal advice" in book["notice"] for book in shipped)
+    nl = by_source["nl"]
+    assert nl["jurisdiction"] == "NL" and nl["rules"] and all(r["check"] for r in nl["rules"])
+    # and the rulebook the team adopted by that source records exactly that file
+    adopted = team.legal["NL"].get(team.path("/rulebooks/NL")).json()
+    assert adopted["source_name"] == "nl.toml"
+    assert (adopted["source_version"], adopted["source_sha256"]) == (nl["version"], nl["sha256"])
+    assert [r["rule"] for r in adopted["rules"]] == sorted(r["rule"] for r in nl["rules"])
+
+
 def test_a_rulebook_that_is_not_shipped_or_a_second_one_is_refused(team: Team) -> None:
     problem = refused(team, team.legal["FR"], "/rulebooks", {"country": "FR", "source": "zz"}, 422)
     assert problem["errors"][0]["field"] == "source"
