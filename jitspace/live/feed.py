@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -386,8 +387,9 @@ class LiveFeed:
         await put(messages.text(messages.CaughtUp(viewer.position)))
         await put(reader.presence_text)
         # checked on a clock, busy or not: a steady stream of events must not keep out the
-        # check of a logged-out or removed viewer
-        recheck_at = loop.time() + self.recheck_seconds
+        # check of a logged-out or removed viewer. The first check falls anywhere in the
+        # interval, so viewers who connected together are not all checked in the same instant.
+        recheck_at = loop.time() + self.recheck_seconds * random.uniform(0.5, 1.0)  # noqa: S311
         while True:
             await viewer.wait(recheck_at)
             # everything the reader offered meanwhile, in one wake-up
