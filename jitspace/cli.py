@@ -148,6 +148,10 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         # beyond this many connections and tasks, new requests get 503 instead of slowing
         # every member's work down
         limit_concurrency=settings.max_connections,
+        # live-feed messages are small and go to every viewer: compressing each one per
+        # connection (permessage-deflate) cost more CPU than anything else per delivery, and
+        # ~30 KiB of zlib state per viewer
+        ws_per_message_deflate=False,
     )
     return 0
 
