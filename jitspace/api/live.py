@@ -70,7 +70,8 @@ async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: R
             task.result()
     except Closed as closed:
         with contextlib.suppress(Exception):
-            await socket.close(code=closed.code, reason=closed.reason)
+            # bounded: a client too slow to read has a full buffer the close waits behind
+            await asyncio.wait_for(socket.close(code=closed.code, reason=closed.reason), 5)
     except WebSocketDisconnect:
         pass
 
