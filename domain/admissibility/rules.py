@@ -1185,3 +1185,40 @@ REGISTRY: dict[str, Rule] = {
     "PR-01": pr_01,
 }
 assert REGISTRY.keys() == p.RULE_TYPES.keys()
+
+# Rules that read neither the forum (nor whether the item is foreign to it, nor its uses
+# there) nor a parent's verdict in it: their results on an item and date are the same in
+# every forum whose rulebook sets them alike, so they are worked out once for all of them.
+FORUM_FREE = frozenset(
+    {
+        "AU-01",
+        "AU-02",
+        "AU-03",
+        "AU-04",
+        "AU-05",
+        "AU-06",
+        "AU-07",
+        "AU-08",
+        "AU-09",
+        "AU-10",
+        "CO-01",
+        "CO-02",
+        "CO-03",
+        "CO-04",
+        "CO-05",
+        "CU-01",
+        "CU-02",
+        "CU-03",
+        "CU-04",
+        "IN-01",
+        "IN-02",
+        "US-05",
+        "US-06",
+        "DI-03",
+        "DP-01",
+        "DP-02",
+        "LA-01",
+        "LA-02",
+    }
+)
+assert REGISTRY.keys() >= FORUM_FREE

@@ -6,7 +6,7 @@ log, so both give the same verdict. Verdicts are risk flags for lawyers: the cou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 from uuid import UUID
@@ -23,35 +23,46 @@ from domain.admissibility.results import (
     Verdict,
     worst,
 )
-from domain.admissibility.rules import REGISTRY, Context, Rule, day
+from domain.admissibility.rules import FORUM_FREE, REGISTRY, Context, Rule, day
 
 Memo = dict[tuple[UUID, str], CountryVerdict | None]
+Shared = dict[UUID, dict[tuple[str, int], list[RuleResult]]]  # item -> (rule, variant) ->
 
 
 class Book(NamedTuple):
-    """A forum's rulebook ready to apply: each rule's check with its parsed parameters."""
+    """A forum's rulebook ready to apply: each rule's check with its parsed parameters, and
+    for a forum-free rule which of the rule's variants (parameters) it is."""
 
-    rules: tuple[tuple[str, Rule, Params], ...]
+    rules: tuple[tuple[str, Rule, Params, int | None], ...]
     forfeiture: Forfeiture | None  # PR-01, applied to the other rules' results
 
 
-def book_of(rulebook: RulebookFacts) -> Book:
+def book_of(rulebook: RulebookFacts, variants: dict[str, list[Params]] | None = None) -> Book:
+    """`variants` gathers the forum-free rules' parameters across the books made with it:
+    forums that set a rule alike get the same variant of it."""
+    variants = {} if variants is None else variants
+    rules: list[tuple[str, Rule, Params, int | None]] = []
+    for rule_id, spec in rulebook.rules.items():
+        if rule_id == "PR-01":
+            continue
+        params = parse_params(spec)
+        variant = None
+        if rule_id in FORUM_FREE:
+            seen = variants.setdefault(rule_id, [])
+            if params not in seen:
+                seen.append(params)
+            variant = seen.index(params)
+        rules.append((rule_id, REGISTRY[rule_id], params, variant))
     forfeiture = rulebook.rules.get("PR-01")
     parsed = parse_params(forfeiture) if forfeiture is not None else None
     assert parsed is None or isinstance(parsed, Forfeiture)
-    return Book(
-        tuple(
-            (rule_id, REGISTRY[rule_id], parse_params(spec))
-            for rule_id, spec in rulebook.rules.items()
-            if rule_id != "PR-01"
-        ),
-        parsed,
-    )
+    return Book(tuple(rules), parsed)
 
 
 def books_of(case: CaseFile) -> dict[str, Book]:
     """Every forum's rulebook, parsed once for all the verdicts asked together."""
-    return {country: book_of(rulebook) for country, rulebook in case.rulebooks.items()}
+    variants: dict[str, list[Params]] = {}
+    return {country: book_of(book, variants) for country, book in case.rulebooks.items()}
 
 
 def matrix(case: CaseFile, on: datetime, items: set[UUID] | None = None) -> list[CountryVerdict]:
@@ -62,20 +73,18 @@ def matrix(case: CaseFile, on: datetime, items: set[UUID] | None = None) -> list
 
 def matrix_due(
     case: CaseFile, due: Mapping[UUID, datetime]
-) -> list[tuple[CountryVerdict, datetime]]:
+) -> Iterator[tuple[CountryVerdict, datetime]]:
     """Each item's verdict in every party on the item's own date; items not collected by
     then have none. The rulebooks are parsed once for all of them."""
     countries = sorted(case.case.parties) if case.case else []
     books = books_of(case)
-    memos: dict[datetime, Memo] = {}  # a parent's verdict depends on the date asked
-    out: list[tuple[CountryVerdict, datetime]] = []
+    memos: dict[datetime, tuple[Memo, Shared]] = {}  # verdicts depend on the date asked
     for evidence_id, on in due.items():
-        memo = memos.setdefault(on, {})
+        memo, shared = memos.setdefault(on, ({}, {}))
         for country in countries:
-            v = evaluate(case, evidence_id, country, on, memo, books)
+            v = evaluate(case, evidence_id, country, on, memo, books, shared)
             if v is not None:
-                out.append((v, on))
-    return out
+                yield v, on
 
 
 def evaluate(
@@ -85,6 +94,7 @@ def evaluate(
     on: datetime,
     memo: Memo | None = None,
     books: Mapping[str, Book] | None = None,
+    shared: Shared | None = None,
 ) -> CountryVerdict | None:
     """The verdict of `forum` on the item as of `on`; None if the item was not collected."""
     memo = {} if memo is None else memo
@@ -100,7 +110,7 @@ def evaluate(
         books = {} if rulebook is None else {forum: book_of(rulebook)}
 
     def parent_outcome(parent_id: UUID) -> tuple[Outcome, str] | None:
-        v = evaluate(case, parent_id, forum, on, memo, books)
+        v = evaluate(case, parent_id, forum, on, memo, books, shared)
         if v is None:
             return None
         failed = [r for r in v.results if r.outcome is v.outcome]
@@ -121,15 +131,24 @@ def evaluate(
     else:
         results = []
         country = item.country
-        for rule_id, check, params in book.rules:
+        mine = None if shared is None else shared.setdefault(evidence_id, {})
+        for rule_id, check, params, variant in book.rules:
             if params.only_for and country not in params.only_for:
                 continue
+            if variant is not None and mine is not None:
+                done = mine.get((rule_id, variant))
+                if done is not None:
+                    results += done
+                    continue
+            start = len(results)
             severity = params.severity
             for r in check(ctx, params):
                 outcome = r.outcome
                 if severity is not None and outcome not in (Outcome.PASS, Outcome.UNKNOWN):
                     outcome = severity
                 results.append(msgspec.structs.replace(r, rule=rule_id, outcome=outcome))
+            if variant is not None and mine is not None:
+                mine[(rule_id, variant)] = results[start:]
         if book.forfeiture is not None:
             results = forfeit(results, item, forum, on, book.forfeiture)
     outcome = worst([r.outcome for r in results])
