@@ -11,12 +11,14 @@ Verdicts are risk flags for lawyers, not rulings: the court decides.
 Rows, facts and the tracking position are written in one transaction. While the projection
 is behind the head of the log (a rebuild, a catch-up after downtime) it applies up to
 BATCH events per transaction: the facts of an investigation are encoded once per batch,
-not once per event.
+not once per event, each cell is evaluated once per batch, and the batch is written by a
+writer thread while the next one is evaluated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -36,19 +38,22 @@ BATCH = 1000  # most events applied in one transaction while catching up
 CACHED_CASES = 64  # investigations whose facts are kept decoded in memory between events
 EVENTS_TABLE = "jitspace_events"
 
+# The rule results are kept as json, not jsonb: they are only ever read whole, and parsing
+# them into jsonb was most of the server's work in a rebuild (a column made jsonb by an
+# earlier version works the same: the results are sent untyped).
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_admissibility_facts (
         investigation_id uuid PRIMARY KEY, facts bytea NOT NULL)""",
     """CREATE TABLE IF NOT EXISTS rm_admissibility (
         evidence_id uuid NOT NULL, country text NOT NULL, investigation_id uuid NOT NULL,
         reference text NOT NULL, verdict text NOT NULL, outcome text NOT NULL,
-        results jsonb NOT NULL, evaluated_on timestamptz NOT NULL,
+        results json NOT NULL, evaluated_on timestamptz NOT NULL,
         PRIMARY KEY (evidence_id, country))""",
     "CREATE INDEX IF NOT EXISTS rm_admissibility_inv_idx ON rm_admissibility (investigation_id)",
 )
 
 _UPSERT_ROW = (
-    "INSERT INTO rm_admissibility VALUES (%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
+    "INSERT INTO rm_admissibility VALUES (%s,%s,%s,%s,%s,%s,%s,%s) "
     "ON CONFLICT (evidence_id, country) DO UPDATE SET reference = EXCLUDED.reference, "
     "verdict = EXCLUDED.verdict, outcome = EXCLUDED.outcome, results = EXCLUDED.results, "
     "evaluated_on = EXCLUDED.evaluated_on"
@@ -59,7 +64,7 @@ _UPSERT_FACTS = (
 )
 
 
-class Row(msgspec.Struct, frozen=True):
+class Row(msgspec.Struct, frozen=True, gc=False):
     """One cell of the matrix: an item's verdict in one country, and the date it is for."""
 
     reference: str
@@ -75,14 +80,15 @@ def touch(case: CaseFile, e: Any) -> set[UUID]:
     return case.affected(case.apply(e))
 
 
-def evaluate_due(case: CaseFile, due: dict[UUID, datetime]) -> list[Row]:
+def evaluate_due(case: CaseFile, due: dict[UUID, datetime]) -> Iterator[Row]:
     """The cells of the items due, each evaluated on its date (its last touching event's)."""
-    return [Row(case.items[v.evidence_id].reference, v, on) for v, on in matrix_due(case, due)]
+    for v, on in matrix_due(case, due):
+        yield Row(case.items[v.evidence_id].reference, v, on)
 
 
 def fold(case: CaseFile, e: Any) -> list[Row]:
     """Fold one event into the facts; the matrix cells it changes, evaluated on its date."""
-    return evaluate_due(case, dict.fromkeys(touch(case, e), e.timestamp))
+    return list(evaluate_due(case, dict.fromkeys(touch(case, e), e.timestamp)))
 
 
 def matrix_as_of(events: Iterable[Any]) -> tuple[CaseFile, dict[tuple[UUID, str], Row]]:
@@ -135,15 +141,14 @@ class AdmissibilityView(PostgresTrackingRecorder):
 
     def write(
         self,
-        facts: dict[UUID, CaseFile],
+        facts: dict[UUID, bytes],
         rows: dict[tuple[UUID, str], tuple[UUID, Row]],
         tracking: Tracking,
     ) -> None:
+        """The facts (in their stored form), the cells and the position, in one transaction."""
         with self.datastore.transaction(commit=True) as curs:
             if facts:
-                curs.executemany(
-                    _UPSERT_FACTS, [(i, _encoder.encode(case)) for i, case in facts.items()]
-                )
+                curs.executemany(_UPSERT_FACTS, list(facts.items()))
             if rows:
                 curs.executemany(
                     _UPSERT_ROW,
@@ -169,7 +174,13 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
     head, events are folded one by one and the items they touch are evaluated once, at the
     end of the batch, on the date of the last event that touched each; as an event leaves
     the verdicts of the items it does not touch as they were (`CaseFile.apply`), that gives
-    the cells the events one by one would have left."""
+    the cells the events one by one would have left.
+
+    Behind the head, a batch is written by a writer thread while the next one is folded and
+    evaluated: the database and the rules then work at the same time, instead of in turn.
+    One batch at most is in flight, so batches commit in log order; its facts are encoded
+    before it leaves, and its failure is raised by the next event. Caught up, each event is
+    written before the next is taken, as before."""
 
     name = "admissibility"
 
@@ -179,6 +190,8 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
         self.due: dict[UUID, dict[UUID, datetime]] = {}  # investigation -> item -> date
         self.pending = 0
         self.known_head = 0
+        self.writer: ThreadPoolExecutor | None = None  # only while catching up
+        self.writing: Future[None] | None = None  # the batch in flight
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         try:
@@ -186,27 +199,49 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                 investigation_id = domain_event.investigation_id
                 case = self.cases.get(investigation_id)
                 if case is None:
+                    self._written()  # facts read back must include the batch in flight
                     case = self.cases[investigation_id] = self.view.facts(investigation_id)
                 due = self.due.setdefault(investigation_id, {})
                 due.update(dict.fromkeys(touch(case, domain_event), domain_event.timestamp))
             self.pending += 1
-            if self.pending >= BATCH or not self._behind(tracking.notification_id):
-                self._flush(tracking)
+            behind = self._behind(tracking.notification_id)
+            if self.pending >= BATCH or not behind:
+                self._flush(tracking, behind)
         except BaseException:
             # facts folded but not written must not be taken for written ones on a restart
-            self.cases, self.due, self.pending = {}, {}, 0
+            self.cases, self.due, self.pending, self.writing = {}, {}, 0, None
+            self._stop_writer()
             raise
 
-    def _flush(self, tracking: Tracking) -> None:
-        rows = {
-            (row.verdict.evidence_id, row.verdict.country): (investigation_id, row)
-            for investigation_id, due in self.due.items()
-            for row in evaluate_due(self.cases[investigation_id], due)
-        }
-        self.view.write({i: self.cases[i] for i in self.due}, rows, tracking)
+    def _flush(self, tracking: Tracking, behind: bool) -> None:
+        rows: dict[tuple[UUID, str], tuple[UUID, Row]] = {}
+        for investigation_id, due in self.due.items():
+            for row in evaluate_due(self.cases[investigation_id], due):
+                rows[(row.verdict.evidence_id, row.verdict.country)] = (investigation_id, row)
+        # encoded now: the facts go on changing while the batch is written
+        facts = {i: _encoder.encode(self.cases[i]) for i in self.due}
         self.due, self.pending = {}, 0
-        if len(self.cases) > CACHED_CASES:  # all written: read back when next needed
+        if len(self.cases) > CACHED_CASES:  # written once this batch is: read back when needed
             self.cases = {}
+        self._written()
+        if behind:
+            if self.writer is None:
+                self.writer = ThreadPoolExecutor(1, thread_name_prefix="admissibility-writer")
+            self.writing = self.writer.submit(self.view.write, facts, rows, tracking)
+        else:
+            self._stop_writer()
+            self.view.write(facts, rows, tracking)
+
+    def _written(self) -> None:
+        """Wait for the batch in flight to commit; raise its error."""
+        if self.writing is not None:
+            writing, self.writing = self.writing, None
+            writing.result()
+
+    def _stop_writer(self) -> None:
+        if self.writer is not None:
+            self.writer.shutdown(wait=False)
+            self.writer = None
 
     def _behind(self, position: int) -> bool:
         if position < self.known_head:

@@ -61,7 +61,7 @@ class Ref(msgspec.Struct, frozen=True, array_like=True, gc=False):
     event: str
 
 
-class RuleResult(msgspec.Struct, frozen=True, gc=False):
+class RuleResult(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     rule: str
     outcome: Outcome
     reason: str

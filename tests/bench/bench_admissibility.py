@@ -233,7 +233,7 @@ def baseline(url: str, head: int, written: Written) -> float:
     with psycopg.connect(url) as conn:
         conn.execute(
             "CREATE TEMP TABLE base_rows (evidence_id uuid, country text, investigation_id uuid,"
-            " reference text, verdict text, outcome text, results jsonb, "
+            " reference text, verdict text, outcome text, results json, "
             "evaluated_on timestamptz, PRIMARY KEY (evidence_id, country))"
         )
         conn.execute(
@@ -260,7 +260,7 @@ def baseline(url: str, head: int, written: Written) -> float:
                         [(uuid.uuid4(), facts) for _ in range(fact_rows)],
                     )
                     cur.executemany(
-                        "INSERT INTO base_rows VALUES (%s,%s,%s,%s,%s,%s,%s::jsonb,%s) ON CONFLICT "
+                        "INSERT INTO base_rows VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT "
                         "(evidence_id, country) DO UPDATE SET verdict = EXCLUDED.verdict, "
                         "results = EXCLUDED.results, evaluated_on = EXCLUDED.evaluated_on",
                         [
