@@ -18,7 +18,7 @@ writer thread while the next one is evaluated.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -208,8 +208,13 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             if self.pending >= BATCH or not behind:
                 self._flush(tracking, behind)
         except BaseException:
-            # facts folded but not written must not be taken for written ones on a restart
-            self.cases, self.due, self.pending, self.writing = {}, {}, 0, None
+            # facts folded but not written must not be taken for written ones on a restart;
+            # the batch in flight commits (or fails) before the error leaves, so a restarted
+            # projection starts from a position no later write moves
+            self.cases, self.due, self.pending = {}, {}, 0
+            if self.writing is not None:
+                wait([self.writing])
+                self.writing = None
             self._stop_writer()
             raise
 

@@ -5,6 +5,7 @@ log, and a batch that fails to commit stops the projection at the next event."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any, cast
 from uuid import UUID
 
@@ -84,3 +85,30 @@ def test_a_batch_that_fails_to_commit_stops_the_projection_at_the_next_event(eve
     # Then it stops before the next batch is written, and keeps no facts it did not write
     assert view.positions == [3]
     assert projection.cases == {} and projection.due == {}
+
+
+class SlowView(View):
+    def write(self, facts: dict[UUID, bytes], rows: dict[Any, Any], tracking: Tracking) -> None:
+        time.sleep(0.2)
+        super().write(facts, rows, tracking)
+
+
+def test_an_error_while_a_batch_is_in_flight_leaves_once_that_batch_committed(events, monkeypatch):
+    # Given a batch in flight, slow to commit, and an event the projection fails on
+    monkeypatch.setattr(admissibility, "BATCH", 3)
+    view = SlowView(head=len(events))
+    folded = iter(range(len(events)))
+    fold_one = admissibility.touch
+
+    def touch(case: CaseFile, e: Any) -> set[UUID]:
+        if next(folded) == 4:
+            raise ValueError("a fact the rules cannot read")
+        return fold_one(case, e)
+
+    monkeypatch.setattr(admissibility, "touch", touch)
+    # When the projection fails
+    with pytest.raises(ValueError, match="cannot read"):
+        catch_up(AdmissibilityMatrix(cast(AdmissibilityView, view)), events)
+    # Then the batch in flight had committed: a restart starts after it, and no later
+    # write can move the position under it
+    assert view.positions == [3]
