@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 import msgspec
+from anyio import to_thread
 
 from domain.admissibility.results import CountryVerdict, Outcome, RuleResult, Verdict
 from jitspace.api.schemas import (
@@ -22,7 +23,7 @@ from jitspace.api.schemas import (
 )
 from jitspace.eventlog import HANDLING_TOPIC
 from jitspace.withholding import Withholding
-from projections.admissibility import Row
+from projections.admissibility import Row, facts_of, revisited
 
 EVENTS_TABLE = "jitspace_events"
 # the tracked projections whose rows the API reads
@@ -220,8 +221,26 @@ class Queries:
     async def admissibility(
         self, investigation_id: UUID, evidence_id: UUID | None = None
     ) -> list[Row]:
-        """The matrix cells of the investigation (or of one of its items), as kept live."""
-        rows = await self.pool.fetch(
+        """The matrix cells of the investigation (or of one of its items), as kept live, and
+        evaluated again now where a deadline has passed since (with the facts they were
+        evaluated on: cells and facts are written in one transaction)."""
+        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+            rows = await self._admissibility_rows(conn, investigation_id, evidence_id)
+            now = datetime.now(UTC)
+            if not any((t := r.verdict.changes_on()) is not None and t <= now for r in rows):
+                return rows
+            stored = await conn.fetchval(
+                "SELECT facts FROM rm_admissibility_facts WHERE investigation_id = $1",
+                investigation_id,
+            )
+        if stored is None:
+            return rows
+        return await to_thread.run_sync(lambda: revisited(facts_of(stored), rows, now))
+
+    async def _admissibility_rows(
+        self, conn: asyncpg.Connection, investigation_id: UUID, evidence_id: UUID | None
+    ) -> list[Row]:
+        rows = await conn.fetch(
             "SELECT evidence_id, country, reference, verdict, outcome, results::text AS results, "
             "evaluated_on FROM rm_admissibility WHERE investigation_id = $1 "
             "AND ($2::uuid IS NULL OR evidence_id = $2)",

@@ -109,6 +109,28 @@ def matrix_on(case: CaseFile, on: datetime) -> dict[tuple[UUID, str], Row]:
     }
 
 
+def revisited(case: CaseFile, rows: list[Row], now: datetime) -> list[Row]:
+    """The cells as they stand now: those a deadline has changed since they were evaluated
+    (no event marks a deadline passing) evaluated again, now, on the same facts."""
+    due = {
+        r.verdict.evidence_id
+        for r in rows
+        if (deadline := r.verdict.changes_on()) is not None and deadline <= now
+    }
+    if not due:
+        return rows
+    fresh = {
+        (v.evidence_id, v.country): Row(case.items[v.evidence_id].reference, v, now)
+        for v in matrix(case, now, due)
+    }
+    return [fresh.get((r.verdict.evidence_id, r.verdict.country), r) for r in rows]
+
+
+def facts_of(stored: bytes) -> CaseFile:
+    """The facts the projection keeps for an investigation, as it stored them."""
+    return _decoder.decode(stored)
+
+
 # -- the projection ----------------------------------------------------------------------------
 
 _encoder = msgspec.msgpack.Encoder()
@@ -130,7 +152,7 @@ class AdmissibilityView(PostgresTrackingRecorder):
                 (investigation_id,),
             )
             row = curs.fetchone()
-        return _decoder.decode(row["facts"]) if row else CaseFile()
+        return facts_of(row["facts"]) if row else CaseFile()
 
     def head(self) -> int:
         """The log's last position: below it, more events are on their way."""

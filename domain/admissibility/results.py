@@ -18,6 +18,7 @@ first; FAIL ranks above UNKNOWN: no missing fact can cure a mandatory exclusion.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -69,6 +70,8 @@ class RuleResult(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     missing: str = ""  # the fact (event) that is absent, when the outcome rests on an absence
     cure: str = ""  # what would fix a failure
     use: str = ""  # the proceeding the result is about, for use rules
+    # a deadline: from then on, time alone changes this result (no event needed)
+    until: datetime | None = None
 
 
 class CountryVerdict(msgspec.Struct, frozen=True, gc=False):
@@ -77,6 +80,10 @@ class CountryVerdict(msgspec.Struct, frozen=True, gc=False):
     verdict: Verdict
     outcome: Outcome
     results: tuple[RuleResult, ...]
+
+    def changes_on(self) -> datetime | None:
+        """When a deadline passes and changes this verdict with no new event, if ever."""
+        return min((r.until for r in self.results if r.until is not None), default=None)
 
 
 def worst(outcomes: list[Outcome]) -> Outcome:

@@ -64,8 +64,9 @@ def res(
     missing: str = "",
     cure: str = "",
     use: str = "",
+    until: datetime | None = None,
 ) -> list[RuleResult]:
-    return [RuleResult("", outcome, reason, tuple(rests_on), missing, cure, use)]
+    return [RuleResult("", outcome, reason, tuple(rests_on), missing, cure, use, until)]
 
 
 def _with_authorisation(
@@ -1080,7 +1081,7 @@ def dp_01(ctx: Context, params: p.Retention) -> list[RuleResult]:
             missing="EvidenceItem.Destroyed",
             cure="delete it, or record why it is kept",
         )
-    return res(PASS, f"within its retention (until {day(deadline)})", [item.ref])
+    return res(PASS, f"within its retention (until {day(deadline)})", [item.ref], until=deadline)
 
 
 def dp_02(ctx: Context, _: p.Params) -> list[RuleResult]:

@@ -170,6 +170,10 @@ def forfeit(
         d for d in item.defects_raised if d.country == forum and d.occurred_at <= min(deadline, on)
     ]
     out: list[RuleResult] = []
+    # failures not raised yet are forfeited when the deadline passes, with no new event
+    pending = on <= deadline and any(
+        not any(d.rule in ("", r.rule) for d in raised) for r in failed
+    )
     for r in results:
         if r in failed and not any(d.rule in ("", r.rule) for d in raised) and on > deadline:
             r = msgspec.structs.replace(
@@ -181,7 +185,11 @@ def forfeit(
     if raised:
         out.append(
             RuleResult(
-                "PR-01", Outcome.PASS, "the defect was raised in time", tuple(d.ref for d in raised)
+                "PR-01",
+                Outcome.PASS,
+                "the defect was raised in time",
+                tuple(d.ref for d in raised),
+                until=deadline if pending else None,
             )
         )
     elif on > deadline:
@@ -201,6 +209,7 @@ def forfeit(
                 f"the defect may still be raised until {day(deadline)}",
                 missing="EvidenceItem.DefectRaised",
                 cure="nothing yet: the deadline has not passed",
+                until=deadline,
             )
         )
     return out

@@ -115,6 +115,7 @@ def cell_view(row: Row) -> AdmissibilityCell:
         outcome=v.outcome.value,
         reasons=sorted({r.rule for r in v.results if r.outcome is v.outcome}),
         evaluated_on=row.evaluated_on,
+        changes_on=v.changes_on(),
     )
 
 
@@ -134,9 +135,11 @@ def explanation_view(row: Row) -> CountryExplanation:
                 missing=r.missing,
                 cure=r.cure,
                 use=r.use,
+                until=r.until,
             )
             for r in v.results
         ],
+        changes_on=v.changes_on(),
     )
 
 

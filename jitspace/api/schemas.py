@@ -649,6 +649,8 @@ class RuleResultOut(msgspec.Struct):
     missing: str
     cure: str
     use: str
+    # a deadline: from then on, time alone changes this result
+    until: datetime | None = None
 
 
 class AdmissibilityCell(msgspec.Struct):
@@ -661,6 +663,9 @@ class AdmissibilityCell(msgspec.Struct):
     outcome: str
     reasons: list[str]
     evaluated_on: datetime
+    # when a deadline passes and changes the verdict with no new event; the matrix is
+    # evaluated again then
+    changes_on: datetime | None = None
 
 
 class AdmissibilityMatrix(msgspec.Struct):
@@ -675,6 +680,7 @@ class CountryExplanation(msgspec.Struct):
     outcome: str
     evaluated_on: datetime
     results: list[RuleResultOut]
+    changes_on: datetime | None = None
 
 
 class ItemAdmissibility(msgspec.Struct):

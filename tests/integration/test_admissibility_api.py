@@ -4,6 +4,8 @@ the live matrix equals the matrix replayed from the log at the same position."""
 
 from __future__ import annotations
 
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -230,3 +232,45 @@ def test_the_api_says_verdicts_are_risk_flags(team: Team) -> None:
     described = schema["paths"]["/investigations/{investigation_id}/admissibility"]["get"]
     assert "the court decides" in described["description"]
     assert "the court decides" in team.leader.get(team.path("/admissibility")).json()["notice"]
+
+
+def test_a_deadline_passing_changes_the_live_matrix_with_no_new_event(people: People) -> None:
+    # Given an FR item collected under an expired order, whose six months to raise the
+    # defect before the FR court (PR-01, 180 days in the FR rulebook) end in a few seconds
+    team = open_team(people, ["FR", "BE", "NL"])
+    now = datetime.now(UTC)
+    collected = now - timedelta(days=180) + timedelta(seconds=4)
+    order = team.authorisation(
+        "FR",
+        kind="interception_order",
+        authority="juge d'instruction, Paris",
+        occurred_at=(now - timedelta(days=400)).isoformat(),
+        valid_from=(now - timedelta(days=400)).isoformat(),
+        valid_until=(now - timedelta(days=300)).isoformat(),
+        scope={"targets": ["phone +33 6 00 00 00 01"], "methods": ["interception"]},
+    )
+    item = team.item(
+        "FR",
+        "LATE-1",
+        kind="intercepted_communication",
+        method="interception",
+        occurred_at=collected.isoformat(),
+        authorisation_id=order,
+    )
+    team.keep("FR", item, (collected + timedelta(seconds=1)).isoformat(), b"intercepts")
+    # Then the failure stands while the defect may still be raised, and the cell says when
+    # that ends
+    before = team.matrix()[("LATE-1", "FR")]
+    assert before["verdict"] == "inadmissible", team.explain(item)["FR"]
+    deadline = datetime.fromisoformat(before["changes_on"])
+    assert deadline == collected + timedelta(days=180)
+    head = last_position(team)
+    # When the deadline passes, with nothing recorded meanwhile
+    time.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()) + 0.5)
+    # Then the live matrix shows the failure forfeited, as a replay on that date does
+    after = team.matrix()[("LATE-1", "FR")]
+    assert (after["verdict"], after["outcome"]) == ("admissible", "FORFEITED")
+    assert after["changes_on"] is None
+    assert last_position(team) == head
+    on_now = team.matrix(on=datetime.now(UTC).isoformat())[("LATE-1", "FR")]
+    assert (on_now["outcome"], on_now["reasons"]) == (after["outcome"], after["reasons"])

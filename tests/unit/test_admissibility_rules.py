@@ -10,10 +10,10 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.admissibility import facts as f
-from domain.admissibility.params import RULE_TYPES, RuleSpec, parse_params
-from domain.admissibility.results import Outcome, Ref
+from domain.admissibility.params import RULE_TYPES, Forfeiture, RuleSpec, parse_params
+from domain.admissibility.results import VERDICT_OF, CountryVerdict, Outcome, Ref, RuleResult
 from domain.admissibility.rules import REGISTRY, Context
-from domain.admissibility.verdict import evaluate
+from domain.admissibility.verdict import evaluate, forfeit
 from domain.values import Scope
 
 T0 = datetime(2024, 7, 1, 10, tzinfo=UTC)
@@ -564,3 +564,41 @@ def test_the_rule_fails_with_its_catalogue_outcome(rule):
 @pytest.mark.parametrize("rule", sorted(set(CASES) - NO_UNKNOWN))
 def test_the_rule_answers_unknown_when_its_facts_are_missing(rule):
     assert UNKNOWN in outcomes(rule, CASES[rule][1][2], ON)
+
+
+# -- deadlines: time alone changes a result, and the result says when --------------------------
+
+
+def test_a_retention_period_running_says_when_it_ends():
+    cf = base()
+    ctx = Context(item_of(cf), cf, "FR", T0 + timedelta(days=5), lambda _: None)
+    spec = parse_params(RuleSpec("DP-01", {"retention_days": 20}))
+    [within] = REGISTRY["DP-01"](ctx, spec)
+    assert (within.outcome, within.until) == (PASS, T0 + timedelta(days=20))
+    later = Context(item_of(cf), cf, "FR", T0 + timedelta(days=21), lambda _: None)
+    [kept] = REGISTRY["DP-01"](later, spec)
+    assert (kept.outcome, kept.until) == (RISK, None)
+
+
+def test_a_failure_not_yet_raised_stands_until_the_deadline_then_is_forfeited():
+    item = item_of(base())
+    params = Forfeiture(deadline_days=180)
+    failed = [RuleResult("AU-02", FAIL, "order expired")]
+    deadline = T0 + timedelta(days=180)
+    pending = forfeit(failed, item, "FR", T0 + timedelta(days=10), params)
+    assert [x.outcome for x in pending] == [FAIL, UNKNOWN]
+    assert pending[-1].until == deadline
+    verdict = CountryVerdict(item.evidence_id, "FR", VERDICT_OF[FAIL], FAIL, tuple(pending))
+    assert verdict.changes_on() == deadline
+    after = forfeit(failed, item, "FR", deadline + timedelta(seconds=1), params)
+    assert [x.outcome for x in after] == [FORFEITED, FORFEITED]
+    assert all(x.until is None for x in after)
+
+
+def test_a_defect_raised_in_time_leaves_nothing_to_wait_for():
+    item = item_of(base())
+    item.defects_raised.append(f.DefectRaised(r("DefectRaised"), "FR", "", T0))
+    failed = [RuleResult("AU-02", FAIL, "order expired")]
+    results = forfeit(failed, item, "FR", T0 + timedelta(days=10), Forfeiture(deadline_days=180))
+    assert [x.outcome for x in results] == [FAIL, PASS]
+    assert all(x.until is None for x in results)
