@@ -27,6 +27,7 @@ from jitspace.live.channels import ResilientAsyncPgBackend
 from jitspace.live.feed import LiveFeed
 from jitspace.live.publisher import announce_log
 from jitspace.login_throttle import LoginThrottle
+from jitspace.memberships import Memberships
 from jitspace.oidc import OidcVerifier
 from jitspace.queries import Queries
 from jitspace.security_log import SecurityLog
@@ -55,6 +56,7 @@ class Runtime:
     blobs: BlobStore
     live: LiveFeed
     security_log: SecurityLog
+    memberships: Memberships
     projections: ProjectionRunner[Any, Any] | None = None
     custody: ProjectionRunner[Any, Any] | None = None
     admissibility: ProjectionRunner[Any, Any] | None = None
@@ -109,7 +111,17 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         backend.on_reconnect.append(live.wake_all)
         stack.push_async_callback(live.close)
         runtime = Runtime(
-            settings, url, app, pool, identity, queries, ledger, blobs, live, security_log
+            settings,
+            url,
+            app,
+            pool,
+            identity,
+            queries,
+            ledger,
+            blobs,
+            live,
+            security_log,
+            Memberships(app, pool),
         )
         if settings.run_projections:
             starts = projection_starts(env)

@@ -28,7 +28,7 @@ from litestar.types import Scope
 from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action, check_permitted
 from domain.values import Member
-from jitspace.api.dependencies import in_thread, provide_user
+from jitspace.api.dependencies import provide_user
 from jitspace.api.problems import REFUSAL_LOGGED
 from jitspace.identity import User
 from jitspace.runtime import Runtime
@@ -90,7 +90,7 @@ async def member_for(
     refusals (404 for non-members, 403 for the role) go to the security log, as do those of
     the finer rules of records (jitspace/api/problems.py)."""
     try:
-        member = await in_thread(runtime.app.member_of, user.user_id, investigation_id)
+        member = await runtime.memberships.member(user.user_id, investigation_id)
         check_permitted(member.role, action)
     except (NotFound, PermissionDenied) as refused:
         await runtime.security_log.record(

@@ -1,0 +1,58 @@
+"""Who belongs to an investigation, in which party and role: asked by every request.
+
+The answer comes from the Investigation aggregate itself (never a read model that may lag:
+a removed member must lose access at once), but it is rebuilt from the log only when the
+investigation has changed since it was last rebuilt here. Whether it has is one indexed
+lookup of its latest version, on the event loop; most requests need nothing more.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from uuid import UUID
+
+import asyncpg
+from anyio import to_thread
+
+from domain.errors import NotFound
+from domain.investigation import Investigation
+from domain.values import Member
+from jitspace.application import JITspace
+from jitspace.queries import EVENTS_TABLE
+
+# investigations whose members are kept in memory (the least recently asked go first)
+KEPT = 1024
+
+
+class Memberships:
+    def __init__(self, app: JITspace, pool: asyncpg.Pool, kept: int = KEPT) -> None:
+        self.app = app
+        self.pool = pool
+        self.kept = kept
+        self._known: OrderedDict[UUID, Investigation] = OrderedDict()
+
+    async def member(self, user_id: UUID, investigation_id: UUID) -> Member:
+        """The user's membership of the investigation as of its latest event; NotFound,
+        as for an investigation that does not exist, if they are not a member."""
+        latest = await self.pool.fetchval(
+            f"SELECT max(originator_version) FROM {EVENTS_TABLE} "  # noqa: S608
+            "WHERE originator_id = $1",
+            investigation_id,
+        )
+        investigation = self._known.get(investigation_id)
+        if latest is not None and (investigation is None or investigation.version != latest):
+            investigation = await to_thread.run_sync(self.app.investigation, investigation_id)
+            self._keep(investigation)
+        member = investigation.member_of(user_id) if investigation and latest else None
+        if member is None:
+            raise NotFound("no such investigation", field="investigation_id")
+        self._known.move_to_end(investigation_id)
+        return member
+
+    def _keep(self, investigation: Investigation | None) -> None:
+        if investigation is None:
+            return
+        self._known[investigation.id] = investigation
+        self._known.move_to_end(investigation.id)
+        while len(self._known) > self.kept:
+            self._known.popitem(last=False)
