@@ -23,7 +23,7 @@ from jitspace.api.schemas import (
 )
 from jitspace.eventlog import HANDLING_TOPIC
 from jitspace.withholding import Withholding
-from projections.admissibility import Row, facts_of, revisited
+from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
 
 EVENTS_TABLE = "jitspace_events"
 # the tracked projections whose rows the API reads
@@ -229,13 +229,12 @@ class Queries:
             now = datetime.now(UTC)
             if not any((t := r.verdict.changes_on()) is not None and t <= now for r in rows):
                 return rows
-            stored = await conn.fetchval(
-                "SELECT facts FROM rm_admissibility_facts WHERE investigation_id = $1",
-                investigation_id,
-            )
+            stored = await conn.fetchrow(SELECT_FACTS.format("$1"), investigation_id)
         if stored is None:
             return rows
-        return await to_thread.run_sync(lambda: revisited(facts_of(stored), rows, now))
+        return await to_thread.run_sync(
+            lambda: revisited(facts_of(stored["facts"], stored["items"]), rows, now)
+        )
 
     async def _admissibility_rows(
         self, conn: asyncpg.Connection, investigation_id: UUID, evidence_id: UUID | None

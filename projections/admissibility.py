@@ -10,9 +10,10 @@ Verdicts are risk flags for lawyers, not rulings: the court decides.
 
 Rows, facts and the tracking position are written in one transaction. While the projection
 is behind the head of the log (a rebuild, a catch-up after downtime) it applies up to
-BATCH events per transaction: the facts of an investigation are encoded once per batch,
-not once per event, each cell is evaluated once per batch, and the batch is written by a
-writer thread while the next one is evaluated.
+BATCH events per transaction: each cell is evaluated once per batch, the facts an event
+changes are encoded once per batch, not once per event, and the batch is written by a
+writer thread while the next one is evaluated. The facts are kept item by item, so a batch
+writes those of the items its events changed, not the whole investigation again.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -29,7 +30,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.projection import Projection
 from psycopg.sql import SQL
 
-from domain.admissibility.facts import CaseFile
+from domain.admissibility.facts import CaseFile, ItemFacts
 from domain.admissibility.results import CountryVerdict
 from domain.admissibility.verdict import matrix, matrix_due
 from domain.base import JitAggregate
@@ -41,9 +42,15 @@ EVENTS_TABLE = "jitspace_events"
 # The rule results are kept as json, not jsonb: they are only ever read whole, and parsing
 # them into jsonb was most of the server's work in a rebuild (a column made jsonb by an
 # earlier version works the same: the results are sent untyped).
+# The facts of an investigation but its items, and each item's facts on its own row (an
+# earlier version kept the items in rm_admissibility_facts too: such a row is read as it is
+# and written item by item the next time its investigation changes).
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_admissibility_facts (
         investigation_id uuid PRIMARY KEY, facts bytea NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS rm_admissibility_item_facts (
+        investigation_id uuid NOT NULL, evidence_id uuid NOT NULL, facts bytea NOT NULL,
+        PRIMARY KEY (investigation_id, evidence_id))""",
     """CREATE TABLE IF NOT EXISTS rm_admissibility (
         evidence_id uuid NOT NULL, country text NOT NULL, investigation_id uuid NOT NULL,
         reference text NOT NULL, verdict text NOT NULL, outcome text NOT NULL,
@@ -61,6 +68,17 @@ _UPSERT_ROW = (
 _UPSERT_FACTS = (
     "INSERT INTO rm_admissibility_facts VALUES (%s,%s) "
     "ON CONFLICT (investigation_id) DO UPDATE SET facts = EXCLUDED.facts"
+)
+_UPSERT_ITEM_FACTS = (
+    "INSERT INTO rm_admissibility_item_facts VALUES (%s,%s,%s) "
+    "ON CONFLICT (investigation_id, evidence_id) DO UPDATE SET facts = EXCLUDED.facts"
+)
+# an investigation's stored facts in one round trip, `facts_of` puts them together; {0} is
+# the driver's placeholder for the investigation's id
+SELECT_FACTS = (
+    "SELECT facts, ARRAY(SELECT i.facts FROM rm_admissibility_item_facts i "
+    "WHERE i.investigation_id = {0}) AS items "
+    "FROM rm_admissibility_facts WHERE investigation_id = {0}"
 )
 
 
@@ -126,15 +144,27 @@ def revisited(case: CaseFile, rows: list[Row], now: datetime) -> list[Row]:
     return [fresh.get((r.verdict.evidence_id, r.verdict.country), r) for r in rows]
 
 
-def facts_of(stored: bytes) -> CaseFile:
-    """The facts the projection keeps for an investigation, as it stored them."""
-    return _decoder.decode(stored)
+def facts_of(stored: bytes, items: Iterable[bytes] = ()) -> CaseFile:
+    """The facts the projection keeps for an investigation, as it stored them (`SELECT_FACTS`):
+    the investigation's and its items'. Nothing reads the items in order."""
+    case = _decoder.decode(stored)
+    for item in map(_item_decoder.decode, items):
+        case.items[item.evidence_id] = item
+    return case
+
+
+class Facts(NamedTuple):
+    """Facts to write, encoded: of investigations but their items, and of items."""
+
+    cases: dict[UUID, bytes]
+    items: list[tuple[UUID, UUID, bytes]]  # investigation, item, facts
 
 
 # -- the projection ----------------------------------------------------------------------------
 
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(CaseFile)
+_item_decoder = msgspec.msgpack.Decoder(ItemFacts)
 _results = msgspec.json.Encoder()
 
 
@@ -145,14 +175,16 @@ class AdmissibilityView(PostgresTrackingRecorder):
         super().__init__(datastore, **kwargs)
         self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
 
-    def facts(self, investigation_id: UUID) -> CaseFile:
+    def facts(self, investigation_id: UUID) -> tuple[CaseFile, bool]:
+        """The investigation's facts, and whether an earlier version kept them whole (its
+        items are then to be written item by item)."""
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(
-                "SELECT facts FROM rm_admissibility_facts WHERE investigation_id = %s",
-                (investigation_id,),
-            )
+            curs.execute(SELECT_FACTS.format("%(id)s"), {"id": investigation_id})
             row = curs.fetchone()
-        return facts_of(row["facts"]) if row else CaseFile()
+        if row is None:
+            return CaseFile(), False
+        case = facts_of(row["facts"], row["items"])
+        return case, bool(case.items) and not row["items"]
 
     def head(self) -> int:
         """The log's last position: below it, more events are on their way."""
@@ -163,14 +195,16 @@ class AdmissibilityView(PostgresTrackingRecorder):
 
     def write(
         self,
-        facts: dict[UUID, bytes],
+        facts: Facts,
         rows: dict[tuple[UUID, str], tuple[UUID, Row]],
         tracking: Tracking,
     ) -> None:
         """The facts (in their stored form), the cells and the position, in one transaction."""
         with self.datastore.transaction(commit=True) as curs:
-            if facts:
-                curs.executemany(_UPSERT_FACTS, list(facts.items()))
+            if facts.cases:
+                curs.executemany(_UPSERT_FACTS, list(facts.cases.items()))
+            if facts.items:
+                curs.executemany(_UPSERT_ITEM_FACTS, facts.items)
             if rows:
                 curs.executemany(
                     _UPSERT_ROW,
@@ -210,6 +244,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
         super().__init__(view)
         self.cases: dict[UUID, CaseFile] = {}  # the facts as written, or about to be
         self.due: dict[UUID, dict[UUID, datetime]] = {}  # investigation -> item -> date
+        self.changed: dict[UUID, set[UUID]] = {}  # investigation -> items whose facts changed
         self.pending = 0
         self.known_head = 0
         self.writer: ThreadPoolExecutor | None = None  # only while catching up
@@ -222,9 +257,14 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                 case = self.cases.get(investigation_id)
                 if case is None:
                     self._written()  # facts read back must include the batch in flight
-                    case = self.cases[investigation_id] = self.view.facts(investigation_id)
+                    case, whole = self.view.facts(investigation_id)
+                    self.cases[investigation_id] = case
+                    if whole:  # kept whole by an earlier version: write every item
+                        self.changed.setdefault(investigation_id, set()).update(case.items)
                 due = self.due.setdefault(investigation_id, {})
                 due.update(dict.fromkeys(touch(case, domain_event), domain_event.timestamp))
+                changed = self.changed.setdefault(investigation_id, set())
+                changed.update(CaseFile.items_changed(domain_event))
             self.pending += 1
             behind = self._behind(tracking.notification_id)
             if self.pending >= BATCH or not behind:
@@ -233,7 +273,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             # facts folded but not written must not be taken for written ones on a restart;
             # the batch in flight commits (or fails) before the error leaves, so a restarted
             # projection starts from a position no later write moves
-            self.cases, self.due, self.pending = {}, {}, 0
+            self.cases, self.due, self.changed, self.pending = {}, {}, {}, 0
             if self.writing is not None:
                 wait([self.writing])
                 self.writing = None
@@ -246,8 +286,18 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             for row in evaluate_due(self.cases[investigation_id], due):
                 rows[(row.verdict.evidence_id, row.verdict.country)] = (investigation_id, row)
         # encoded now: the facts go on changing while the batch is written
-        facts = {i: _encoder.encode(self.cases[i]) for i in self.due}
-        self.due, self.pending = {}, 0
+        facts = Facts(
+            {
+                i: _encoder.encode(msgspec.structs.replace(self.cases[i], items={}))
+                for i in self.due
+            },
+            [
+                (i, evidence_id, _encoder.encode(self.cases[i].items[evidence_id]))
+                for i, changed in self.changed.items()
+                for evidence_id in changed
+            ],
+        )
+        self.due, self.changed, self.pending = {}, {}, 0
         if len(self.cases) > CACHED_CASES:  # written once this batch is: read back when needed
             self.cases = {}
         self._written()

@@ -227,6 +227,16 @@ class CaseFile(msgspec.Struct, gc=False):
             return self._apply_investigation(e)
         return frozenset()
 
+    @staticmethod
+    def items_changed(e: Any) -> tuple[UUID, ...]:
+        """The items whose own facts `apply` changes with the event (the rest of the facts
+        belong to the whole investigation): what a store of the facts item by item rewrites."""
+        if isinstance(e, EvidenceItem.Derived):
+            return (e.originator_id, e.parent_id)  # the parent gains a child
+        if isinstance(e, EvidenceItem.Event):
+            return (e.originator_id,)
+        return ()
+
     def affected(self, evidence_ids: frozenset[UUID]) -> set[UUID]:
         """The items and every item derived from them, down the line (IN-03)."""
         if evidence_ids is EVERY_ITEM or ANY_ITEM in evidence_ids:

@@ -55,7 +55,7 @@ from jitspace.application import JITspace
 from jitspace.database import eventsourcing_env
 from jitspace.rulebooks import load_shipped
 from jitspace.settings import Settings
-from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityView
+from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityView, Facts
 from tests.bench.bench_ledger import fresh_database, postgres
 
 GOAL = 0.50
@@ -183,12 +183,15 @@ def generate_team(app: JITspace, name: str, items: int) -> int:
 
 
 class Written(msgspec.Struct):
-    """What the projection wrote: matrix rows and facts rows, and their average sizes."""
+    """What the projection wrote: matrix rows, facts rows of investigations and of items, and
+    their average sizes."""
 
     rows: int = 0
     facts: int = 0
+    items: int = 0
     row_bytes: int = 0
     facts_bytes: int = 0
+    item_bytes: int = 0
 
 
 def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
@@ -196,9 +199,12 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
     written = Written()
     original = AdmissibilityView.write
 
-    def counting(self: AdmissibilityView, facts: Any, rows: Any, tracking: Any) -> None:
+    def counting(self: AdmissibilityView, facts: Facts, rows: Any, tracking: Any) -> None:
         written.rows += len(rows)
-        written.facts += len(facts)
+        written.facts += len(facts.cases)
+        written.facts_bytes += sum(map(len, facts.cases.values()))
+        written.items += len(facts.items)
+        written.item_bytes += sum(len(stored) for _, _, stored in facts.items)
         original(self, facts, rows, tracking)
 
     AdmissibilityView.write = counting  # type: ignore[method-assign]
@@ -216,12 +222,11 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
     finally:
         AdmissibilityView.write = original  # type: ignore[method-assign]
     with psycopg.connect(url) as conn:
-        row = conn.execute(
-            "SELECT (SELECT avg(length(results::text)) FROM rm_admissibility), "
-            "(SELECT avg(length(facts)) FROM rm_admissibility_facts)"
-        ).fetchone()
+        row = conn.execute("SELECT avg(length(results::text)) FROM rm_admissibility").fetchone()
         assert row is not None
-        written.row_bytes, written.facts_bytes = int(row[0] or 0), int(row[1] or 0)
+        written.row_bytes = int(row[0] or 0)
+    written.facts_bytes //= max(written.facts, 1)
+    written.item_bytes //= max(written.items, 1)
     return seconds, written
 
 
@@ -229,7 +234,7 @@ def baseline(url: str, head: int, written: Written) -> float:
     """Read the same log rows; write as many matrix rows and facts rows, of the same average
     sizes, spread over the log, with batched INSERTs, one transaction per BATCH events."""
     results = json.dumps([{"reason": "x" * max(0, written.row_bytes - 16)}])
-    facts = b"f" * written.facts_bytes
+    facts, item = b"f" * written.facts_bytes, b"i" * written.item_bytes
     with psycopg.connect(url) as conn:
         conn.execute(
             "CREATE TEMP TABLE base_rows (evidence_id uuid, country text, investigation_id uuid,"
@@ -239,9 +244,13 @@ def baseline(url: str, head: int, written: Written) -> float:
         conn.execute(
             "CREATE TEMP TABLE base_facts (investigation_id uuid PRIMARY KEY, facts bytea)"
         )
+        conn.execute(
+            "CREATE TEMP TABLE base_item_facts (investigation_id uuid, evidence_id uuid, "
+            "facts bytea, PRIMARY KEY (investigation_id, evidence_id))"
+        )
         conn.commit()
         began = time.perf_counter()
-        done = rows_done = facts_done = 0
+        done = rows_done = facts_done = items_done = 0
         with conn.cursor(name="log", withhold=True) as cursor:
             cursor.itersize = BATCH
             cursor.execute(
@@ -252,12 +261,19 @@ def baseline(url: str, head: int, written: Written) -> float:
                 done += len(page)
                 rows = round(written.rows * done / head) - rows_done
                 fact_rows = round(written.facts * done / head) - facts_done
+                item_rows = round(written.items * done / head) - items_done
                 rows_done, facts_done = rows_done + rows, facts_done + fact_rows
+                items_done += item_rows
                 with conn.cursor() as cur:
                     cur.executemany(
                         "INSERT INTO base_facts VALUES (%s,%s) ON CONFLICT (investigation_id) "
                         "DO UPDATE SET facts = EXCLUDED.facts",
                         [(uuid.uuid4(), facts) for _ in range(fact_rows)],
+                    )
+                    cur.executemany(
+                        "INSERT INTO base_item_facts VALUES (%s,%s,%s) ON CONFLICT "
+                        "(investigation_id, evidence_id) DO UPDATE SET facts = EXCLUDED.facts",
+                        [(page[0][5], uuid.uuid4(), item) for _ in range(item_rows)],
                     )
                     cur.executemany(
                         "INSERT INTO base_rows VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT "
@@ -316,8 +332,9 @@ def main(argv: list[str] | None = None) -> int:
     ratio = rate / base_rate
     print(
         f"rebuild : {head:,} events; {written.rows:,} matrix rows (~{written.row_bytes:,} B of "
-        f"rule results each) and {written.facts:,} facts rows (~{written.facts_bytes:,} B) "
-        f"written in {seconds:.2f} s = {rate:,.0f} events/s"
+        f"rule results each), {written.facts:,} investigation facts rows "
+        f"(~{written.facts_bytes:,} B) and {written.items:,} item facts rows "
+        f"(~{written.item_bytes:,} B) written in {seconds:.2f} s = {rate:,.0f} events/s"
     )
     print(
         f"baseline: the same log rows read, as many rows of the same sizes written with "

@@ -15,7 +15,13 @@ from eventsourcing.persistence import Tracking
 
 from domain.admissibility.facts import CaseFile
 from projections import admissibility
-from projections.admissibility import AdmissibilityMatrix, AdmissibilityView, matrix_as_of
+from projections.admissibility import (
+    AdmissibilityMatrix,
+    AdmissibilityView,
+    Facts,
+    facts_of,
+    matrix_as_of,
+)
 from tests.unit.test_admissibility_live_equals_replay import history
 
 ACTIONS = ["register", "use", "register", "consent", "collect", "hand_over", "receive"]
@@ -28,28 +34,34 @@ class View:
     def __init__(self, head: int, fail_at: int | None = None) -> None:
         self.head_position, self.fail_at = head, fail_at
         self.facts_rows: dict[UUID, bytes] = {}
+        self.item_rows: dict[tuple[UUID, UUID], bytes] = {}
         self.cells: dict[tuple[UUID, str], Any] = {}
         self.positions: list[int] = []
         self.threads: set[str] = set()
 
-    def facts(self, investigation_id: UUID) -> CaseFile:
+    def facts(self, investigation_id: UUID) -> tuple[CaseFile, bool]:
         row = self.facts_rows.get(investigation_id)
-        return msgspec.msgpack.decode(row, type=CaseFile) if row else CaseFile()
+        items = [facts for (i, _), facts in self.item_rows.items() if i == investigation_id]
+        if row is None:
+            return CaseFile(), False
+        case = facts_of(row, items)
+        return case, bool(case.items) and not items
 
     def head(self) -> int:
         return self.head_position
 
-    def write(self, facts: dict[UUID, bytes], rows: dict[Any, Any], tracking: Tracking) -> None:
+    def write(self, facts: Facts, rows: dict[Any, Any], tracking: Tracking) -> None:
         self.threads.add(threading.current_thread().name)
         if tracking.notification_id == self.fail_at:
             raise RuntimeError("the database went away")
-        self.facts_rows.update(facts)
+        self.facts_rows.update(facts.cases)
+        self.item_rows.update({(i, evidence_id): b for i, evidence_id, b in facts.items})
         self.cells.update({key: row for key, (_, row) in rows.items()})
         self.positions.append(tracking.notification_id)
 
 
-def catch_up(projection: AdmissibilityMatrix, events: list[Any]) -> None:
-    for position, e in enumerate(events, 1):
+def catch_up(projection: AdmissibilityMatrix, events: list[Any], start: int = 1) -> None:
+    for position, e in enumerate(events, start):
         projection.process_event(e, Tracking("JITspace", position))
 
 
@@ -71,7 +83,28 @@ def test_batches_written_while_the_next_is_evaluated_equal_the_matrix_replayed(e
     case, cells = matrix_as_of(events)
     assert view.cells == cells
     investigation_id = events[0].investigation_id
-    assert view.facts(investigation_id) == case
+    assert view.facts(investigation_id) == (case, False)
+    # each item's on its own row, the investigation's without them
+    assert set(view.item_rows) == {(investigation_id, i) for i in case.items}
+    assert msgspec.msgpack.decode(view.facts_rows[investigation_id], type=CaseFile).items == {}
+
+
+def test_facts_an_earlier_version_kept_whole_are_written_item_by_item(events, monkeypatch):
+    # Given facts kept whole, with their items, as an earlier version wrote them
+    monkeypatch.setattr(admissibility, "BATCH", 3)
+    half = len(events) // 2
+    kept, _ = matrix_as_of(events[:half])
+    investigation_id = events[0].investigation_id
+    view = View(head=len(events))
+    view.facts_rows[investigation_id] = msgspec.msgpack.encode(kept)
+    # When the projection goes on from there
+    catch_up(AdmissibilityMatrix(cast(AdmissibilityView, view)), events[half:], start=half + 1)
+    # Then every item, changed since or not, is on its own row, and the facts are those of
+    # the whole log replayed
+    case, cells = matrix_as_of(events)
+    assert set(view.item_rows) == {(investigation_id, i) for i in case.items}
+    assert view.facts(investigation_id) == (case, False)
+    assert all(view.cells[key] == row for key, row in cells.items() if key in view.cells)
 
 
 def test_a_batch_that_fails_to_commit_stops_the_projection_at_the_next_event(events, monkeypatch):
@@ -88,7 +121,7 @@ def test_a_batch_that_fails_to_commit_stops_the_projection_at_the_next_event(eve
 
 
 class SlowView(View):
-    def write(self, facts: dict[UUID, bytes], rows: dict[Any, Any], tracking: Tracking) -> None:
+    def write(self, facts: Facts, rows: dict[Any, Any], tracking: Tracking) -> None:
         time.sleep(0.2)
         super().write(facts, rows, tracking)
 
