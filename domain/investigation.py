@@ -10,7 +10,7 @@ from eventsourcing.domain import event
 
 from domain.base import JitAggregate
 from domain.errors import InvestigationClosed, NotFound, PermissionDenied, RuleViolation
-from domain.permissions import Action, check_permitted
+from domain.permissions import GRANTABLE_TO_OBSERVERS, Action, check_permitted
 from domain.values import Actor, Member, Party, Role, check_party_code, check_period
 
 
@@ -36,6 +36,13 @@ class Investigation(JitAggregate):
     class MemberRemoved(JitAggregate.Event):
         user_id: UUID
         reason: str
+        occurred_at: datetime
+
+    class ObserverRightsSet(JitAggregate.Event):
+        """What the JIT agreement gives its observers beyond the permission table."""
+
+        rights: tuple[Action, ...]
+        agreement_clause: str
         occurred_at: datetime
 
     class Closed(JitAggregate.Event):
@@ -79,6 +86,7 @@ class Investigation(JitAggregate):
         self.members: dict[UUID, Member] = {}
         self.is_closed = False
         self.closed_reason: str | None = None
+        self.observer_rights: frozenset[Action] = frozenset()
 
     # -- commands -------------------------------------------------------------------------
 
@@ -170,6 +178,34 @@ class Investigation(JitAggregate):
             occurred_at=occurred_at,
         )
 
+    def set_observer_rights(
+        self,
+        actor: Actor,
+        rights: frozenset[Action],
+        agreement_clause: str,
+        occurred_at: datetime,
+    ) -> None:
+        """Record what the JIT agreement gives its observers (Europol, Eurojust) beyond the
+        table: replaces what was set before; none takes them back."""
+        self.check_can_act(actor)
+        check_permitted(actor.role, Action.MANAGE_TEAM)
+        beyond = sorted(rights - GRANTABLE_TO_OBSERVERS)
+        if beyond:
+            raise RuleViolation(
+                f"observers cannot be given {', '.join(beyond)}: an agreement may give them "
+                f"{', '.join(sorted(GRANTABLE_TO_OBSERVERS))}",
+                field="rights",
+            )
+        if rights == self.observer_rights:
+            raise RuleViolation("observers have these rights already", field="rights")
+        self._observer_rights_set(
+            investigation_id=self.id,
+            actor=actor,
+            rights=tuple(sorted(rights)),
+            agreement_clause=agreement_clause,
+            occurred_at=occurred_at,
+        )
+
     def close(self, actor: Actor, reason: str, occurred_at: datetime) -> None:
         self.check_can_act(actor)
         self._closed(investigation_id=self.id, actor=actor, reason=reason, occurred_at=occurred_at)
@@ -223,7 +259,7 @@ class Investigation(JitAggregate):
         member = self.members.get(actor.user_id)
         if member is None or (member.country, member.role) != (actor.country, actor.role):
             raise PermissionDenied("the actor is not a member of this investigation in that role")
-        check_permitted(member.role, Action.DISCLOSE)
+        check_permitted(member.role, Action.DISCLOSE, self.observer_rights)
 
     def member_of(self, user_id: UUID) -> Member | None:
         return self.members.get(user_id)
@@ -267,6 +303,17 @@ class Investigation(JitAggregate):
         withheld: int,
     ) -> None:
         pass
+
+    @event(ObserverRightsSet)
+    def _observer_rights_set(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        rights: tuple[Action, ...],
+        agreement_clause: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.observer_rights = frozenset(rights)
 
     @event(Closed)
     def _closed(

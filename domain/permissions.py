@@ -107,13 +107,29 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
 )
 
 
-def permits(role: Role, action: Action) -> bool:
-    return role in PERMISSIONS[action]
+# what a JIT agreement may give its observers beyond the table (Europol analysts working on
+# the data, Eurojust staff following the legal file); never custody, legal decisions,
+# rulebooks, the team or disclosure
+GRANTABLE_TO_OBSERVERS = frozenset(
+    {
+        Action.VIEW_LEGAL,
+        Action.DOWNLOAD_FILES,
+        Action.REGISTER_EVIDENCE,
+        Action.RECORD_DERIVATION,
+        Action.MANAGE_TASKS,
+    }
+)
 
 
-def check_permitted(role: Role, action: Action) -> None:
+def permits(role: Role, action: Action, granted: frozenset[Action] = frozenset()) -> bool:
+    """Whether the role may perform the action; `granted`: what the JIT agreement gives its
+    observers besides."""
+    return role in PERMISSIONS[action] or (role is Role.OBSERVER and action in granted)
+
+
+def check_permitted(role: Role, action: Action, granted: frozenset[Action] = frozenset()) -> None:
     """Raise PermissionDenied unless the role may perform the action."""
-    if not permits(role, action):
+    if not permits(role, action, granted):
         raise PermissionDenied(
             f"in this investigation you are {_article(role)} {role.value.replace('_', ' ')}, "
             f"who may not {action.described}"

@@ -25,6 +25,7 @@ from domain.errors import NotFound, RuleViolation
 from domain.evidence import EvidenceFile, EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
+from domain.permissions import Action
 from domain.rulebook import Rulebook
 from domain.task import Task
 from domain.values import (
@@ -154,6 +155,21 @@ class JITspace(Application[UUID]):
         investigation, actor = self._acting(user_id, investigation_id)
         _check_version(investigation, expected_version)
         investigation.remove_member(actor, member_id, reason, occurred_at)
+        self._save(investigation)
+        return investigation
+
+    def set_observer_rights(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        expected_version: int | None,
+        rights: frozenset[Action],
+        agreement_clause: str,
+        occurred_at: datetime,
+    ) -> Investigation:
+        investigation, actor = self._acting(user_id, investigation_id)
+        _check_version(investigation, expected_version)
+        investigation.set_observer_rights(actor, rights, agreement_clause, occurred_at)
         self._save(investigation)
         return investigation
 

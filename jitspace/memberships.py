@@ -9,6 +9,7 @@ lookup of its latest version, on the event loop; most requests need nothing more
 from __future__ import annotations
 
 from collections import OrderedDict
+from typing import NamedTuple
 from uuid import UUID
 
 import asyncpg
@@ -16,12 +17,19 @@ from anyio import to_thread
 
 from domain.errors import NotFound
 from domain.investigation import Investigation
+from domain.permissions import Action
 from domain.values import Member
 from jitspace.application import JITspace
 from jitspace.queries import EVENTS_TABLE
 
 # investigations whose members are kept in memory (the least recently asked go first)
 KEPT = 1024
+
+
+class Membership(NamedTuple):
+    member: Member
+    # what the JIT agreement gives the investigation's observers beyond the table
+    observer_rights: frozenset[Action]
 
 
 class Memberships:
@@ -31,7 +39,7 @@ class Memberships:
         self.kept = kept
         self._known: OrderedDict[UUID, Investigation] = OrderedDict()
 
-    async def member(self, user_id: UUID, investigation_id: UUID) -> Member:
+    async def member(self, user_id: UUID, investigation_id: UUID) -> Membership:
         """The user's membership of the investigation as of its latest event; NotFound,
         as for an investigation that does not exist, if they are not a member."""
         latest = await self.pool.fetchval(
@@ -44,10 +52,10 @@ class Memberships:
             investigation = await to_thread.run_sync(self.app.investigation, investigation_id)
             self._keep(investigation)
         member = investigation.member_of(user_id) if investigation and latest else None
-        if member is None:
+        if investigation is None or member is None:
             raise NotFound("no such investigation", field="investigation_id")
         self._known.move_to_end(investigation_id)
-        return member
+        return Membership(member, investigation.observer_rights)
 
     def _keep(self, investigation: Investigation | None) -> None:
         if investigation is None:

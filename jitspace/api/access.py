@@ -90,8 +90,8 @@ async def member_for(
     refusals (404 for non-members, 403 for the role) go to the security log, as do those of
     the finer rules of records (jitspace/api/problems.py)."""
     try:
-        member = await runtime.memberships.member(user.user_id, investigation_id)
-        check_permitted(member.role, action)
+        member, observer_rights = await runtime.memberships.member(user.user_id, investigation_id)
+        check_permitted(member.role, action, observer_rights)
     except (NotFound, PermissionDenied) as refused:
         await runtime.security_log.record(
             "access_refused",

@@ -30,6 +30,7 @@ from jitspace.api.schemas import (
     InvestigationSummary,
     MemberCreate,
     MemberRemoval,
+    ObserverRightsUpdate,
     PartyCreate,
 )
 from jitspace.api.views import investigation_summary, investigation_view
@@ -164,6 +165,28 @@ class InvestigationController(Controller):
             member_id,
             data.reason,
             reported_time(data.occurred_at),
+        )
+        return with_etag(investigation_view(investigation))
+
+    @post("/{investigation_id:uuid}/observer-rights", status_code=200, access=Action.MANAGE_TEAM)
+    async def set_observer_rights(
+        self,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[ObserverRightsUpdate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Investigation]:
+        """Record what the JIT agreement gives observers beyond the permission table (an
+        event of the investigation, like every permission change)."""
+        investigation = await in_thread(
+            runtime.app.set_observer_rights,
+            user.user_id,
+            investigation_id,
+            expected_version(if_match),
+            frozenset(data.rights),
+            data.agreement_clause,
+            reported_time(None),
         )
         return with_etag(investigation_view(investigation))
 

@@ -13,6 +13,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from domain.permissions import Action
 from domain.values import (
     PARTY_CODE,
     AuthorisationKind,
@@ -137,6 +138,18 @@ class Investigation(msgspec.Struct):
     status: str
     parties: list[PartyOut]
     members: list[MemberOut]
+    # what the JIT agreement gives observers beyond the permission table
+    observer_rights: list[Action] = msgspec.field(default_factory=list)
+
+
+class ObserverRightsUpdate(Struct):
+    """What the JIT agreement gives its observers (Europol, Eurojust staff) beyond the
+    permission table: replaces what was set; `[]` takes it all back."""
+
+    rights: Annotated[list[Action], Meta(max_length=20)]
+    agreement_clause: Annotated[
+        Reason, Meta(description="the clause of the JIT agreement that gives these rights")
+    ]
 
 
 class InvestigationSummary(msgspec.Struct):

@@ -34,6 +34,7 @@ def investigation_view(i: Investigation) -> schemas.Investigation:
         members=[
             schemas.MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()
         ],
+        observer_rights=sorted(i.observer_rights),
     )
 
 

@@ -364,6 +364,14 @@ def remove_member(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/members/{w.spare.user_id}/removal", jit), json={"reason": "recalled"})
 
 
+@recipe("POST", f"{JIT}/observer-rights")
+def set_observer_rights(w: World, cell: Cell) -> Call:
+    # its own investigation: rights given to observers would change the observer column
+    jit = w.open_jit(*w.seat(cell))
+    body = {"rights": ["view_legal"], "agreement_clause": "art. 7: Eurojust follows the file"}
+    return Call(w.path("/observer-rights", jit), json=body)
+
+
 @recipe("POST", f"{JIT}/closure")
 def close(w: World, cell: Cell) -> Call:
     # every case its own investigation: a closure wrongly let through closes only that one

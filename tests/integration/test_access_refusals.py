@@ -81,3 +81,27 @@ def test_a_refusal_by_a_records_own_rule_is_logged(jit: Jit, database_url: str) 
 def test_an_allowed_request_logs_nothing(jit: Jit, database_url: str) -> None:
     assert jit.investigator.get(jit.path("/evidence")).status_code == 200
     assert refusals_of(database_url, jit.investigator.user_id, 0) == []
+
+
+def test_an_observer_does_what_the_jit_agreement_gives_and_no_more(
+    jit: Jit, people: People
+) -> None:
+    # Given a Eurojust observer, refused the legal file by the table
+    observer = add_member(people, jit, "eurojust-observer", "FR", "observer")
+    assert observer.get(jit.path("/authorisations")).status_code == 403
+    # When the leader records what the agreement gives observers
+    path = jit.path("/observer-rights")
+    body = {"rights": ["view_legal"], "agreement_clause": "art. 7: Eurojust follows the file"}
+    granted = jit.leader.post(path, json=body)
+    assert granted.status_code == 200, granted.text
+    assert granted.json()["observer_rights"] == ["view_legal"]
+    # Then the observer reads it at once, and still may not do what was not given
+    assert observer.get(jit.path("/authorisations")).status_code == 200
+    assert observer.post(jit.path("/tasks"), json={"title": "t"}).status_code == 403
+    # an agreement cannot give custody or legal decisions, and only the team's leaders give
+    too_much = jit.leader.post(path, json={**body, "rights": ["disclose"]})
+    assert too_much.status_code == 422 and too_much.json()["errors"][0]["field"] == "rights"
+    assert jit.investigator.post(path, json=body).status_code == 403
+    # and taking the rights back takes them back
+    assert jit.leader.post(path, json={**body, "rights": []}).status_code == 200
+    assert observer.get(jit.path("/authorisations")).status_code == 403

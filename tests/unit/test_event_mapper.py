@@ -18,6 +18,7 @@ from domain.base import JitAggregate
 from domain.evidence import EvidenceItem
 from domain.handling import HandlingRestrictions
 from domain.investigation import Investigation
+from domain.permissions import Action
 from domain.rulebook import Rulebook
 from domain.task import Task
 from domain.values import (
@@ -41,6 +42,7 @@ EVENT_CLASSES = (
     Investigation.MemberAdded,
     Investigation.PartyJoined,
     Investigation.MemberRemoved,
+    Investigation.ObserverRightsSet,
     Investigation.Closed,
     Investigation.DisclosureProduced,
     LegalAuthorisation.Recorded,
@@ -138,6 +140,9 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     rulebook.set_rule(team.investigation, advisor, {"rule": "PR-01"}, "nullity deadline")
     rulebook.remove_rule(team.investigation, advisor, "CU-01", "not applied")
     extra.extend(rulebook.collect_events())
+    team.investigation.set_observer_rights(
+        leader, frozenset({Action.VIEW_LEGAL}), "art. 7 of the agreement", now
+    )
     team.investigation.close(leader, "convictions obtained", now)
     team.investigation.record_disclosure(
         leader,

@@ -15,6 +15,7 @@ from domain.errors import (
     RuleViolation,
 )
 from domain.investigation import Investigation
+from domain.permissions import Action
 from domain.values import Actor, Member, Party, Role
 
 FRANCE = Party(country="FR", name="France", lead_authority="Parquet national financier")
@@ -464,3 +465,29 @@ def test_the_only_leader_cannot_be_removed(team, now, rejected):
     # Then the team keeps its leader, and the error names the member
     assert error.value.field == "user_id"
     assert team.leader.user_id in team.investigation.members
+
+
+def test_the_leader_records_what_the_agreement_gives_observers(team, now):
+    leader = team.actor(team.leader)
+    team.investigation.set_observer_rights(
+        leader, frozenset({Action.VIEW_LEGAL}), "art. 7: Eurojust follows the file", now
+    )
+    [recorded] = team.investigation.collect_events()
+    assert isinstance(recorded, Investigation.ObserverRightsSet)
+    assert team.investigation.observer_rights == {Action.VIEW_LEGAL}
+
+
+def test_an_agreement_cannot_give_observers_custody_or_legal_decisions(team, now):
+    with pytest.raises(RuleViolation) as refused:
+        team.investigation.set_observer_rights(
+            team.actor(team.leader), frozenset({Action.DISCLOSE}), "art. 9", now
+        )
+    assert refused.value.field == "rights"
+    assert team.investigation.collect_events() == []
+
+
+def test_only_those_who_run_the_team_record_observer_rights(team, now):
+    with pytest.raises(PermissionDenied):
+        team.investigation.set_observer_rights(
+            team.actor(team.fr_investigator), frozenset({Action.VIEW_LEGAL}), "art. 7", now
+        )

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import PermissionDenied
-from domain.permissions import PERMISSIONS, Action, check_permitted, permits
+from domain.permissions import (
+    GRANTABLE_TO_OBSERVERS,
+    PERMISSIONS,
+    Action,
+    check_permitted,
+    permits,
+)
 from domain.values import Role
 
 WRITING = [a for a in Action if not a.value.startswith("view_")]
@@ -67,3 +73,12 @@ def test_a_refusal_names_the_role_and_what_it_may_not_do() -> None:
         "in this investigation you are an analyst, who may not record custody of evidence"
     )
     check_permitted(Role.INVESTIGATOR, Action.RECORD_CUSTODY)  # no error
+
+
+def test_an_agreement_may_give_observers_more_but_never_custody_or_legal_decisions() -> None:
+    granted = frozenset({Action.DOWNLOAD_FILES, Action.VIEW_LEGAL})
+    assert permits(Role.OBSERVER, Action.DOWNLOAD_FILES, granted)
+    assert not permits(Role.OBSERVER, Action.MANAGE_TASKS, granted)
+    assert not permits(Role.ANALYST, Action.RECORD_CUSTODY, frozenset({Action.RECORD_CUSTODY}))
+    for action in (Action.RECORD_CUSTODY, Action.DECIDE_CONSENT, Action.DISCLOSE):
+        assert action not in GRANTABLE_TO_OBSERVERS
