@@ -38,6 +38,12 @@ class Investigation(JitAggregate):
         reason: str
         occurred_at: datetime
 
+    class MemberRoleChanged(JitAggregate.Event):
+        user_id: UUID
+        role: Role
+        reason: str
+        occurred_at: datetime
+
     class ObserverRightsSet(JitAggregate.Event):
         """What the JIT agreement gives its observers beyond the permission table."""
 
@@ -206,6 +212,29 @@ class Investigation(JitAggregate):
             occurred_at=occurred_at,
         )
 
+    def change_member_role(
+        self, actor: Actor, user_id: UUID, role: Role, reason: str, occurred_at: datetime
+    ) -> None:
+        """A member takes another role in the same party (a permission change, on record)."""
+        self.check_can_act(actor)
+        check_permitted(actor.role, Action.MANAGE_TEAM)
+        member = self.check_member(user_id)
+        if member.role is role:
+            raise RuleViolation(f"this member is {role.value} already", field="role")
+        leaders = [m for m in self.members.values() if m.role is Role.JIT_LEADER]
+        if member.role is Role.JIT_LEADER and len(leaders) == 1:
+            raise RuleViolation(
+                "the JIT keeps a leader: make another member leader first", field="role"
+            )
+        self._member_role_changed(
+            investigation_id=self.id,
+            actor=actor,
+            user_id=user_id,
+            role=role,
+            reason=reason,
+            occurred_at=occurred_at,
+        )
+
     def close(self, actor: Actor, reason: str, occurred_at: datetime) -> None:
         self.check_can_act(actor)
         self._closed(investigation_id=self.id, actor=actor, reason=reason, occurred_at=occurred_at)
@@ -303,6 +332,19 @@ class Investigation(JitAggregate):
         withheld: int,
     ) -> None:
         pass
+
+    @event(MemberRoleChanged)
+    def _member_role_changed(
+        self,
+        investigation_id: UUID,
+        actor: Actor,
+        user_id: UUID,
+        role: Role,
+        reason: str,
+        occurred_at: datetime,
+    ) -> None:
+        member = self.members[user_id]
+        self.members[user_id] = Member(member.user_id, member.name, member.country, role)
 
     @event(ObserverRightsSet)
     def _observer_rights_set(

@@ -158,6 +158,22 @@ class JITspace(Application[UUID]):
         self._save(investigation)
         return investigation
 
+    def change_member_role(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        expected_version: int | None,
+        member_id: UUID,
+        role: Role,
+        reason: str,
+        occurred_at: datetime,
+    ) -> Investigation:
+        investigation, actor = self._acting(user_id, investigation_id)
+        _check_version(investigation, expected_version)
+        investigation.change_member_role(actor, member_id, role, reason, occurred_at)
+        self._save(investigation)
+        return investigation
+
     def set_observer_rights(
         self,
         user_id: UUID,

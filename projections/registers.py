@@ -146,6 +146,19 @@ class WorkspaceRegisters(Projection[RegistersView]):
         )
 
     @process_event.register
+    def _(self, e: Investigation.MemberRoleChanged, tracking: Tracking) -> None:
+        self.view.apply(
+            [
+                (
+                    "UPDATE rm_members SET role = %s WHERE investigation_id = %s AND user_id = %s",
+                    (e.role.value, e.originator_id, e.user_id),
+                ),
+                _investigation_version(e),
+            ],
+            tracking,
+        )
+
+    @process_event.register
     def _(self, e: Investigation.Closed, tracking: Tracking) -> None:
         self.view.apply(
             [

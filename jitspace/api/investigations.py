@@ -32,6 +32,7 @@ from jitspace.api.schemas import (
     MemberRemoval,
     ObserverRightsUpdate,
     PartyCreate,
+    RoleChange,
 )
 from jitspace.api.views import investigation_summary, investigation_view
 
@@ -163,6 +164,33 @@ class InvestigationController(Controller):
             investigation_id,
             expected_version(if_match),
             member_id,
+            data.reason,
+            reported_time(data.occurred_at),
+        )
+        return with_etag(investigation_view(investigation))
+
+    @post(
+        "/{investigation_id:uuid}/members/{member_id:uuid}/role",
+        status_code=200,
+        access=Action.MANAGE_TEAM,
+    )
+    async def change_member_role(
+        self,
+        investigation_id: FromPath[UUID],
+        member_id: FromPath[UUID],
+        data: JSONBody[RoleChange],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Investigation]:
+        """A member takes another role in their party; what they may do changes at once."""
+        investigation = await in_thread(
+            runtime.app.change_member_role,
+            user.user_id,
+            investigation_id,
+            expected_version(if_match),
+            member_id,
+            data.role,
             data.reason,
             reported_time(data.occurred_at),
         )

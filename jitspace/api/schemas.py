@@ -142,6 +142,12 @@ class Investigation(msgspec.Struct):
     observer_rights: list[Action] = msgspec.field(default_factory=list)
 
 
+class RoleChange(Struct):
+    role: Role
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
 class ObserverRightsUpdate(Struct):
     """What the JIT agreement gives its observers (Europol, Eurojust staff) beyond the
     permission table: replaces what was set; `[]` takes it all back."""

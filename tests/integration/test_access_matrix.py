@@ -364,6 +364,13 @@ def remove_member(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/members/{w.spare.user_id}/removal", jit), json={"reason": "recalled"})
 
 
+@recipe("POST", f"{JIT}/members/{{member_id:uuid}}/role")
+def change_member_role(w: World, cell: Cell) -> Call:
+    jit = w.open_jit(*w.seat(cell), (w.spare, "FR", Role.OBSERVER))
+    body = {"role": "analyst", "reason": "seconded to the analysis team"}
+    return Call(w.path(f"/members/{w.spare.user_id}/role", jit), json=body)
+
+
 @recipe("POST", f"{JIT}/observer-rights")
 def set_observer_rights(w: World, cell: Cell) -> Call:
     # its own investigation: rights given to observers would change the observer column

@@ -9,7 +9,7 @@ import uuid
 import asyncpg
 
 from jitspace.security_log import SecurityEntry, SecurityLog
-from tests.support import Jit, People, add_member
+from tests.support import Jit, People, add_member, log_of
 
 
 def refusals_of(database_url: str, user_id: uuid.UUID, count: int) -> list[SecurityEntry]:
@@ -105,3 +105,24 @@ def test_an_observer_does_what_the_jit_agreement_gives_and_no_more(
     # and taking the rights back takes them back
     assert jit.leader.post(path, json={**body, "rights": []}).status_code == 200
     assert observer.get(jit.path("/authorisations")).status_code == 403
+
+
+def test_a_role_change_changes_what_the_member_may_do_at_once(jit: Jit, people: People) -> None:
+    # Given the BE investigator, who may not second anyone
+    newcomer = people.new("be-newcomer")
+    second = {"username": newcomer.username, "country": "BE", "role": "investigator"}
+    assert jit.investigator.post(jit.path("/members"), json=second).status_code == 403
+    # When the leader makes them BE's national member
+    path = jit.path(f"/members/{jit.investigator.user_id}/role")
+    changed = jit.leader.post(path, json={"role": "national_member", "reason": "appointed"})
+    assert changed.status_code == 200, changed.text
+    # Then they may, at once, and their list of investigations shows the new role
+    assert jit.investigator.post(jit.path("/members"), json=second).status_code == 200
+    [mine] = [i for i in jit.investigator.get("/investigations").json() if i["id"] == jit.id]
+    assert mine["my_role"] == "national_member"
+    # and the change is an event of the investigation, by the leader
+    [event] = [
+        e for e in log_of(jit.leader, jit.id) if e["type"] == "Investigation.MemberRoleChanged"
+    ]
+    assert event["actor"]["user_id"] == str(jit.leader.user_id)
+    assert event["data"]["role"] == "national_member"

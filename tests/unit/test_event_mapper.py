@@ -42,6 +42,7 @@ EVENT_CLASSES = (
     Investigation.MemberAdded,
     Investigation.PartyJoined,
     Investigation.MemberRemoved,
+    Investigation.MemberRoleChanged,
     Investigation.ObserverRightsSet,
     Investigation.Closed,
     Investigation.DisclosureProduced,
@@ -140,6 +141,9 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     rulebook.set_rule(team.investigation, advisor, {"rule": "PR-01"}, "nullity deadline")
     rulebook.remove_rule(team.investigation, advisor, "CU-01", "not applied")
     extra.extend(rulebook.collect_events())
+    team.investigation.change_member_role(
+        leader, team.be_investigator.user_id, Role.NATIONAL_MEMBER, "appointed", now
+    )
     team.investigation.set_observer_rights(
         leader, frozenset({Action.VIEW_LEGAL}), "art. 7 of the agreement", now
     )

@@ -491,3 +491,35 @@ def test_only_those_who_run_the_team_record_observer_rights(team, now):
         team.investigation.set_observer_rights(
             team.actor(team.fr_investigator), frozenset({Action.VIEW_LEGAL}), "art. 7", now
         )
+
+
+def test_a_member_takes_another_role_and_may_then_do_what_it_allows(team, now):
+    leader = team.actor(team.leader)
+    team.investigation.change_member_role(
+        leader, team.fr_investigator.user_id, Role.NATIONAL_MEMBER, "appointed", now
+    )
+    [changed] = team.investigation.collect_events()
+    assert isinstance(changed, Investigation.MemberRoleChanged)
+    member = team.investigation.member_of(team.fr_investigator.user_id)
+    assert member is not None and member.role is Role.NATIONAL_MEMBER
+
+
+def test_the_last_leader_keeps_the_role_and_a_role_change_changes_something(team, now):
+    leader = team.actor(team.leader)
+    with pytest.raises(RuleViolation, match="keeps a leader"):
+        team.investigation.change_member_role(
+            leader, team.leader.user_id, Role.INVESTIGATOR, "stepping down", now
+        )
+    with pytest.raises(RuleViolation, match="already"):
+        team.investigation.change_member_role(
+            leader, team.fr_investigator.user_id, Role.INVESTIGATOR, "same", now
+        )
+    with pytest.raises(PermissionDenied):
+        team.investigation.change_member_role(
+            team.actor(team.fr_investigator),
+            team.fr_investigator.user_id,
+            Role.JIT_LEADER,
+            "self-promotion",
+            now,
+        )
+    assert team.investigation.collect_events() == []
