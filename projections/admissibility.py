@@ -12,14 +12,23 @@ Rows, facts and the tracking position are written in one transaction. While the 
 is behind the head of the log (a rebuild, a catch-up after downtime) it applies up to
 BATCH events per transaction: each cell is evaluated once per batch, the facts an event
 changes are encoded once per batch, not once per event, and the batch is written by a
-writer thread while the next one is evaluated. The facts are kept item by item, so a batch
+writer thread while the next one is folded. The facts are kept item by item, so a batch
 writes those of the items its events changed, not the whole investigation again.
+
+Far behind the head, the rules run in evaluator processes: a batch's due items are sent
+with their facts in the stored form (those the batch writes anyway), the cells come back
+ready to write. Folding, evaluating and writing then use the machine's cores at once,
+where a single process would run them one at a time under one interpreter lock.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -37,6 +46,10 @@ from domain.base import JitAggregate
 
 BATCH = 1000  # most events applied in one transaction while catching up
 CACHED_CASES = 64  # investigations whose facts are kept decoded in memory between events
+# how far behind the head the rules move to evaluator processes (starting one costs a
+# fraction of a second), and how many: the cores left beside this process, at most 4
+FAR_BEHIND = 5 * BATCH
+EVALUATORS = max(1, min(4, len(os.sched_getaffinity(0)) - 1))
 EVENTS_TABLE = "jitspace_events"
 
 # The rule results are kept as json, not jsonb: they are only ever read whole, and parsing
@@ -90,6 +103,29 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     evaluated_on: datetime
 
 
+class Cell(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    """A row of the matrix as it is written: the rule results already in their stored form."""
+
+    evidence_id: UUID
+    country: str
+    investigation_id: UUID
+    reference: str
+    verdict: str
+    outcome: str
+    results: str  # JSON
+    evaluated_on: datetime
+
+
+class Due(msgspec.Struct, array_like=True, gc=False):
+    """An investigation's items to evaluate, each on its date, with the facts they read, in
+    their stored form: the investigation's, and the items' and those they derive from."""
+
+    investigation_id: UUID
+    case: bytes
+    items: list[bytes]
+    on: dict[UUID, datetime]
+
+
 # -- pure: the same for the projection and for any point of the past ------------------------
 
 
@@ -102,6 +138,46 @@ def evaluate_due(case: CaseFile, due: dict[UUID, datetime]) -> Iterator[Row]:
     """The cells of the items due, each evaluated on its date (its last touching event's)."""
     for v, on in matrix_due(case, due):
         yield Row(case.items[v.evidence_id].reference, v, on)
+
+
+def cell_of(investigation_id: UUID, row: Row) -> Cell:
+    v = row.verdict
+    results = _results.encode(v.results).decode()
+    return Cell(
+        v.evidence_id,
+        v.country,
+        investigation_id,
+        row.reference,
+        v.verdict.value,
+        v.outcome.value,
+        results,
+        row.evaluated_on,
+    )
+
+
+def cells_due(investigation_id: UUID, case: CaseFile, due: dict[UUID, datetime]) -> list[Cell]:
+    """`evaluate_due`, the rows as they are written."""
+    return [cell_of(investigation_id, row) for row in evaluate_due(case, due)]
+
+
+def evaluate_stored(batch: bytes) -> bytes:
+    """`cells_due` from and to the stored form (`Due`): what an evaluator process runs."""
+    cells: list[Cell] = []
+    for due in _due_decoder.decode(batch):
+        cells += cells_due(due.investigation_id, facts_of(due.case, due.items), due.on)
+    return _encoder.encode(cells)
+
+
+def with_sources(case: CaseFile, evidence_ids: Iterable[UUID]) -> set[UUID]:
+    """The items and those they derive from, up the line: what their verdicts read."""
+    found: set[UUID] = set()
+    for evidence_id in evidence_ids:
+        while evidence_id not in found and (item := case.items.get(evidence_id)) is not None:
+            found.add(evidence_id)
+            if item.derivation is None:
+                break
+            evidence_id = item.derivation.parent_id
+    return found
 
 
 def fold(case: CaseFile, e: Any) -> list[Row]:
@@ -165,6 +241,8 @@ class Facts(NamedTuple):
 _encoder = msgspec.msgpack.Encoder()
 _decoder = msgspec.msgpack.Decoder(CaseFile)
 _item_decoder = msgspec.msgpack.Decoder(ItemFacts)
+_due_decoder = msgspec.msgpack.Decoder(list[Due])
+_cells_decoder = msgspec.msgpack.Decoder(list[Cell])
 _results = msgspec.json.Encoder()
 
 
@@ -193,35 +271,15 @@ class AdmissibilityView(PostgresTrackingRecorder):
             row = curs.fetchone()
         return int(row["head"] or 0) if row else 0
 
-    def write(
-        self,
-        facts: Facts,
-        rows: dict[tuple[UUID, str], tuple[UUID, Row]],
-        tracking: Tracking,
-    ) -> None:
+    def write(self, facts: Facts, cells: list[Cell], tracking: Tracking) -> None:
         """The facts (in their stored form), the cells and the position, in one transaction."""
         with self.datastore.transaction(commit=True) as curs:
             if facts.cases:
                 curs.executemany(_UPSERT_FACTS, list(facts.cases.items()))
             if facts.items:
                 curs.executemany(_UPSERT_ITEM_FACTS, facts.items)
-            if rows:
-                curs.executemany(
-                    _UPSERT_ROW,
-                    [
-                        (
-                            evidence_id,
-                            country,
-                            investigation_id,
-                            row.reference,
-                            row.verdict.verdict.value,
-                            row.verdict.outcome.value,
-                            _results.encode(row.verdict.results).decode(),
-                            row.evaluated_on,
-                        )
-                        for (evidence_id, country), (investigation_id, row) in rows.items()
-                    ],
-                )
+            if cells:
+                curs.executemany(_UPSERT_ROW, [tuple(msgspec.structs.astuple(c)) for c in cells])
             self._insert_tracking(curs, tracking)
 
 
@@ -232,9 +290,10 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
     the verdicts of the items it does not touch as they were (`CaseFile.apply`), that gives
     the cells the events one by one would have left.
 
-    Behind the head, a batch is written by a writer thread while the next one is folded and
-    evaluated: the database and the rules then work at the same time, instead of in turn.
-    One batch at most is in flight, so batches commit in log order; its facts are encoded
+    Behind the head, a batch is written by a writer thread while the next one is folded;
+    far behind, its cells are evaluated by an evaluator process first (`evaluate_stored`).
+    A few batches at most are in flight; one writer commits them in log order, each after
+    its cells are evaluated, and none after one has failed; a batch's facts are encoded
     before it leaves, and its failure is raised by the next event. Caught up, each event is
     written before the next is taken, as before."""
 
@@ -247,8 +306,11 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
         self.changed: dict[UUID, set[UUID]] = {}  # investigation -> items whose facts changed
         self.pending = 0
         self.known_head = 0
-        self.writer: ThreadPoolExecutor | None = None  # only while catching up
-        self.writing: Future[None] | None = None  # the batch in flight
+        # only while catching up: the writer thread, the evaluators, the batches in flight
+        self.writer: ThreadPoolExecutor | None = None
+        self.evaluators: Executor | None = None
+        self.in_flight: deque[Future[None]] = deque()
+        self.failed = threading.Event()  # a batch failed: no later one may commit
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         try:
@@ -256,7 +318,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                 investigation_id = domain_event.investigation_id
                 case = self.cases.get(investigation_id)
                 if case is None:
-                    self._written()  # facts read back must include the batch in flight
+                    self._written()  # facts read back must include the batches in flight
                     case, whole = self.view.facts(investigation_id)
                     self.cases[investigation_id] = case
                     if whole:  # kept whole by an earlier version: write every item
@@ -271,54 +333,98 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                 self._flush(tracking, behind)
         except BaseException:
             # facts folded but not written must not be taken for written ones on a restart;
-            # the batch in flight commits (or fails) before the error leaves, so a restarted
+            # the batches in flight commit (or fail) before the error leaves, so a restarted
             # projection starts from a position no later write moves
             self.cases, self.due, self.changed, self.pending = {}, {}, {}, 0
-            if self.writing is not None:
-                wait([self.writing])
-                self.writing = None
-            self._stop_writer()
+            wait(self.in_flight)
+            self.in_flight.clear()
+            self._stop_catching_up()
             raise
 
     def _flush(self, tracking: Tracking, behind: bool) -> None:
-        rows: dict[tuple[UUID, str], tuple[UUID, Row]] = {}
-        for investigation_id, due in self.due.items():
-            for row in evaluate_due(self.cases[investigation_id], due):
-                rows[(row.verdict.evidence_id, row.verdict.country)] = (investigation_id, row)
         # encoded now: the facts go on changing while the batch is written
+        stored = {
+            (i, evidence_id): _encoder.encode(self.cases[i].items[evidence_id])
+            for i, changed in self.changed.items()
+            for evidence_id in changed
+        }
         facts = Facts(
             {
                 i: _encoder.encode(msgspec.structs.replace(self.cases[i], items={}))
                 for i in self.due
             },
-            [
-                (i, evidence_id, _encoder.encode(self.cases[i].items[evidence_id]))
-                for i, changed in self.changed.items()
-                for evidence_id in changed
-            ],
+            [(i, evidence_id, b) for (i, evidence_id), b in stored.items()],
         )
+        cells: list[Cell] | Future[bytes]
+        if behind and (self.evaluators is not None or self._far_behind(tracking)):
+            cells = self._evaluators().submit(evaluate_stored, self._batch(facts, stored))
+        else:
+            cells = [
+                cell for i, due in self.due.items() for cell in cells_due(i, self.cases[i], due)
+            ]
         self.due, self.changed, self.pending = {}, {}, 0
         if len(self.cases) > CACHED_CASES:  # written once this batch is: read back when needed
             self.cases = {}
-        self._written()
         if behind:
+            while len(self.in_flight) > EVALUATORS:  # the oldest commits first
+                self.in_flight.popleft().result()
             if self.writer is None:
                 self.writer = ThreadPoolExecutor(1, thread_name_prefix="admissibility-writer")
-            self.writing = self.writer.submit(self.view.write, facts, rows, tracking)
+            self.in_flight.append(self.writer.submit(self._write, facts, cells, tracking))
         else:
-            self._stop_writer()
-            self.view.write(facts, rows, tracking)
+            self._written()
+            self._stop_catching_up()
+            assert isinstance(cells, list)
+            self.view.write(facts, cells, tracking)
+
+    def _batch(self, facts: Facts, stored: dict[tuple[UUID, UUID], bytes]) -> bytes:
+        """The due items of the batch with the facts they read, in their stored form (`Due`)."""
+        batch: list[Due] = []
+        for i, due in self.due.items():
+            if due:
+                case = self.cases[i]
+                items = [
+                    stored.get((i, evidence_id)) or _encoder.encode(case.items[evidence_id])
+                    for evidence_id in with_sources(case, due)
+                ]
+                batch.append(Due(i, facts.cases[i], items, due))
+        return _encoder.encode(batch)
+
+    def _write(self, facts: Facts, cells: list[Cell] | Future[bytes], tracking: Tracking) -> None:
+        """In the writer thread: a batch, once its cells are evaluated and if none failed."""
+        try:
+            if self.failed.is_set():
+                raise RuntimeError("an earlier batch failed: this one is not written")
+            if isinstance(cells, Future):
+                cells = _cells_decoder.decode(cells.result())
+            self.view.write(facts, cells, tracking)
+        except BaseException:
+            self.failed.set()
+            raise
 
     def _written(self) -> None:
-        """Wait for the batch in flight to commit; raise its error."""
-        if self.writing is not None:
-            writing, self.writing = self.writing, None
-            writing.result()
+        """Wait for the batches in flight to commit; raise the first error."""
+        while self.in_flight:
+            self.in_flight.popleft().result()
 
-    def _stop_writer(self) -> None:
+    def _evaluators(self) -> Executor:
+        if self.evaluators is None:
+            # spawned, not forked: this process runs threads and holds connections
+            context = multiprocessing.get_context("spawn")
+            self.evaluators = ProcessPoolExecutor(EVALUATORS, mp_context=context)
+        return self.evaluators
+
+    def _stop_catching_up(self) -> None:
         if self.writer is not None:
             self.writer.shutdown(wait=False)
             self.writer = None
+        if self.evaluators is not None:
+            self.evaluators.shutdown(wait=False, cancel_futures=True)
+            self.evaluators = None
+        self.failed.clear()
+
+    def _far_behind(self, tracking: Tracking) -> bool:
+        return self.known_head - tracking.notification_id >= FAR_BEHIND
 
     def _behind(self, position: int) -> bool:
         if position < self.known_head:

@@ -13,21 +13,25 @@ JITSPACE_TEST_DATABASE_URL), a fresh database, the real application and projecti
 2. Rebuild: the projection (`AdmissibilityMatrix`, run by the library's ProjectionRunner as
    `jitspace serve` runs it) from position 0 to the head, in events/s.
 3. Baseline, in the same run: read the same rows of the log with raw SQL (psycopg, a
-   server-side cursor) and write as many read-model rows as the projection wrote, with
-   batched INSERTs (`executemany`), one transaction per BATCH events as the projection.
+   server-side cursor) and write the rows the projection wrote, byte for byte, into tables
+   shaped like the read model's, with batched INSERTs (`executemany`), one transaction per
+   BATCH events as the projection.
 
-Prints the ratio (goal: at least 50% of the baseline) with PASS/MISS as information only:
+Steps 2 and 3 run in turn for several rounds (the read model dropped between rounds, the
+write-ahead log checkpointed before each phase); each round's ratio is printed, and their
+median against the goal (at least 50% of the baseline), PASS/MISS as information only:
 nothing here asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import statistics
 import tempfile
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
+from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +63,8 @@ from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityV
 from tests.bench.bench_ledger import fresh_database, postgres
 
 GOAL = 0.50
+READ_MODEL = ("rm_admissibility", "rm_admissibility_facts", "rm_admissibility_item_facts")
+BASELINE = ("base_rows", "base_facts", "base_item_facts")
 EVENTS_PER_ITEM = 7
 ITEMS_PER_SAVE = 100
 PARTIES = (
@@ -199,13 +205,13 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
     written = Written()
     original = AdmissibilityView.write
 
-    def counting(self: AdmissibilityView, facts: Facts, rows: Any, tracking: Any) -> None:
-        written.rows += len(rows)
+    def counting(self: AdmissibilityView, facts: Facts, cells: Any, tracking: Any) -> None:
+        written.rows += len(cells)
         written.facts += len(facts.cases)
         written.facts_bytes += sum(map(len, facts.cases.values()))
         written.items += len(facts.items)
         written.item_bytes += sum(len(stored) for _, _, stored in facts.items)
-        original(self, facts, rows, tracking)
+        original(self, facts, cells, tracking)
 
     AdmissibilityView.write = counting  # type: ignore[method-assign]
     try:
@@ -230,24 +236,34 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
     return seconds, written
 
 
+def settle(url: str, *, fresh: bool = False) -> None:
+    """Before a timed phase: the write-ahead log checkpointed, so neither phase pays for the
+    other's writes; `fresh` drops the read model a round before wrote, and its baseline's."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        if fresh:
+            for table in (*READ_MODEL, "admissibility_tracking", *BASELINE):
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute("CHECKPOINT")
+
+
 def baseline(url: str, head: int, written: Written) -> float:
-    """Read the same log rows; write as many matrix rows and facts rows, of the same average
-    sizes, spread over the log, with batched INSERTs, one transaction per BATCH events."""
-    results = json.dumps([{"reason": "x" * max(0, written.row_bytes - 16)}])
-    facts, item = b"f" * written.facts_bytes, b"i" * written.item_bytes
+    """Read the same log rows; write as many matrix rows and facts rows as the projection,
+    with the very bytes it wrote (its rows, read back before the clock starts, cycled where
+    it wrote a row more than once), spread over the log, with batched INSERTs, one
+    transaction per BATCH events."""
     with psycopg.connect(url) as conn:
-        conn.execute(
-            "CREATE TEMP TABLE base_rows (evidence_id uuid, country text, investigation_id uuid,"
-            " reference text, verdict text, outcome text, results json, "
-            "evaluated_on timestamptz, PRIMARY KEY (evidence_id, country))"
-        )
-        conn.execute(
-            "CREATE TEMP TABLE base_facts (investigation_id uuid PRIMARY KEY, facts bytea)"
-        )
-        conn.execute(
-            "CREATE TEMP TABLE base_item_facts (investigation_id uuid, evidence_id uuid, "
-            "facts bytea, PRIMARY KEY (investigation_id, evidence_id))"
-        )
+        cells = conn.execute(
+            "SELECT evidence_id, country, investigation_id, reference, verdict, outcome, "
+            "results::text, evaluated_on FROM rm_admissibility"
+        ).fetchall()
+        cases = conn.execute("SELECT investigation_id, facts FROM rm_admissibility_facts")
+        facts = cycle(cases.fetchall())
+        items = cycle(conn.execute("SELECT * FROM rm_admissibility_item_facts").fetchall())
+        rows_of = cycle(cells)
+        # ordinary tables shaped like the read model's, indexes included: a temporary table
+        # would skip the write-ahead log every table of the read model goes through
+        for table, like in zip(BASELINE, READ_MODEL, strict=True):
+            conn.execute(f"CREATE TABLE {table} (LIKE {like} INCLUDING ALL)")
         conn.commit()
         began = time.perf_counter()
         done = rows_done = facts_done = items_done = 0
@@ -268,42 +284,29 @@ def baseline(url: str, head: int, written: Written) -> float:
                     cur.executemany(
                         "INSERT INTO base_facts VALUES (%s,%s) ON CONFLICT (investigation_id) "
                         "DO UPDATE SET facts = EXCLUDED.facts",
-                        [(uuid.uuid4(), facts) for _ in range(fact_rows)],
+                        list(islice(facts, fact_rows)),
                     )
                     cur.executemany(
                         "INSERT INTO base_item_facts VALUES (%s,%s,%s) ON CONFLICT "
                         "(investigation_id, evidence_id) DO UPDATE SET facts = EXCLUDED.facts",
-                        [(page[0][5], uuid.uuid4(), item) for _ in range(item_rows)],
+                        list(islice(items, item_rows)),
                     )
                     cur.executemany(
                         "INSERT INTO base_rows VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT "
-                        "(evidence_id, country) DO UPDATE SET verdict = EXCLUDED.verdict, "
+                        "(evidence_id, country) DO UPDATE SET reference = EXCLUDED.reference, "
+                        "verdict = EXCLUDED.verdict, outcome = EXCLUDED.outcome, "
                         "results = EXCLUDED.results, evaluated_on = EXCLUDED.evaluated_on",
-                        [
-                            (
-                                uuid.uuid4(),
-                                "FR",
-                                page[0][5],
-                                "ref",
-                                "admissible",
-                                "PASS",
-                                results,
-                                NOW,
-                            )
-                            for _ in range(rows)
-                        ],
+                        list(islice(rows_of, rows)),
                     )
                 conn.commit()
         return time.perf_counter() - began
-
-
-NOW = datetime.now(UTC)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--investigations", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="rebuild and baseline, in turn")
     args = parser.parse_args(argv)
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -326,23 +329,29 @@ def main(argv: list[str] | None = None) -> int:
             f"({generated:.1f} s); log head {head:,}"
         )
         projection_env = env | {"POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
-        seconds, written = rebuild(projection_env, url, head)
-        base = baseline(url, head, written)
-    rate, base_rate = head / seconds, head / base
-    ratio = rate / base_rate
-    print(
-        f"rebuild : {head:,} events; {written.rows:,} matrix rows (~{written.row_bytes:,} B of "
-        f"rule results each), {written.facts:,} investigation facts rows "
-        f"(~{written.facts_bytes:,} B) and {written.items:,} item facts rows "
-        f"(~{written.item_bytes:,} B) written in {seconds:.2f} s = {rate:,.0f} events/s"
-    )
-    print(
-        f"baseline: the same log rows read, as many rows of the same sizes written with "
-        f"batched raw SQL in {base:.2f} s = {base_rate:,.0f} events/s"
-    )
+        ratios = []
+        for n in range(1, args.rounds + 1):
+            settle(url, fresh=n > 1)
+            seconds, written = rebuild(projection_env, url, head)
+            settle(url)
+            base = baseline(url, head, written)
+            rate, base_rate = head / seconds, head / base
+            ratios.append(rate / base_rate)
+            print(
+                f"round {n}\n"
+                f"  rebuild : {head:,} events; {written.rows:,} matrix rows (~{written.row_bytes:,}"
+                f" B of rule results each), {written.facts:,} investigation facts rows "
+                f"(~{written.facts_bytes:,} B) and {written.items:,} item facts rows "
+                f"(~{written.item_bytes:,} B) written in {seconds:.2f} s = {rate:,.0f} events/s\n"
+                f"  baseline: the same log rows read, the same rows written with batched raw SQL "
+                f"in {base:.2f} s = {base_rate:,.0f} events/s\n"
+                f"  ratio   : {ratios[-1]:.1%}"
+            )
+    ratio = statistics.median(ratios)
     verdict = "PASS" if ratio >= GOAL else "MISS"
     print(
-        f"ratio   : {ratio:.1%} of the baseline (goal >= {GOAL:.0%}): {verdict} (information only)"
+        f"ratio   : {ratio:.1%} of the baseline, the median of {len(ratios)} rounds "
+        f"(goal >= {GOAL:.0%}): {verdict} (information only)"
     )
     return 0
 

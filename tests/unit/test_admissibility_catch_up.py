@@ -18,7 +18,9 @@ from projections import admissibility
 from projections.admissibility import (
     AdmissibilityMatrix,
     AdmissibilityView,
+    Cell,
     Facts,
+    cell_of,
     facts_of,
     matrix_as_of,
 )
@@ -50,13 +52,13 @@ class View:
     def head(self) -> int:
         return self.head_position
 
-    def write(self, facts: Facts, rows: dict[Any, Any], tracking: Tracking) -> None:
+    def write(self, facts: Facts, cells: list[Cell], tracking: Tracking) -> None:
         self.threads.add(threading.current_thread().name)
         if tracking.notification_id == self.fail_at:
             raise RuntimeError("the database went away")
         self.facts_rows.update(facts.cases)
         self.item_rows.update({(i, evidence_id): b for i, evidence_id, b in facts.items})
-        self.cells.update({key: row for key, (_, row) in rows.items()})
+        self.cells.update({(c.evidence_id, c.country): c for c in cells})
         self.positions.append(tracking.notification_id)
 
 
@@ -70,19 +72,33 @@ def events(team, record_authorisation, register_evidence, now) -> list[Any]:
     return history(team, record_authorisation, register_evidence, now, ACTIONS)
 
 
-def test_batches_written_while_the_next_is_evaluated_equal_the_matrix_replayed(events, monkeypatch):
-    # Given a log far behind the head, applied in batches of 3 events
+@pytest.mark.parametrize("evaluators", [False, True], ids=["in-process", "evaluator-processes"])
+def test_batches_written_while_the_next_is_folded_equal_the_matrix_replayed(
+    events, monkeypatch, evaluators
+):
+    # Given a log behind the head, applied in batches of 3 events, its cells evaluated here
+    # or (far behind) by evaluator processes
     monkeypatch.setattr(admissibility, "BATCH", 3)
+    monkeypatch.setattr(admissibility, "FAR_BEHIND", 1 if evaluators else len(events) + 1)
+    submitted = []
+    evaluate = admissibility.AdmissibilityMatrix._evaluators
+
+    def spy(self: AdmissibilityMatrix) -> Any:
+        submitted.append(self)
+        return evaluate(self)
+
+    monkeypatch.setattr(admissibility.AdmissibilityMatrix, "_evaluators", spy)
     view = View(head=len(events))
     # When the projection catches up
     catch_up(AdmissibilityMatrix(cast(AdmissibilityView, view)), events)
     # Then every batch committed, in log order, the last one before the last event returned
     assert view.positions == sorted(view.positions) and view.positions[-1] == len(events)
     assert any(name.startswith("admissibility-writer") for name in view.threads)
+    assert bool(submitted) is evaluators
     # and the cells and facts written are those of the log replayed
     case, cells = matrix_as_of(events)
-    assert view.cells == cells
     investigation_id = events[0].investigation_id
+    assert view.cells == {key: cell_of(investigation_id, row) for key, row in cells.items()}
     assert view.facts(investigation_id) == (case, False)
     # each item's on its own row, the investigation's without them
     assert set(view.item_rows) == {(investigation_id, i) for i in case.items}
@@ -104,7 +120,11 @@ def test_facts_an_earlier_version_kept_whole_are_written_item_by_item(events, mo
     case, cells = matrix_as_of(events)
     assert set(view.item_rows) == {(investigation_id, i) for i in case.items}
     assert view.facts(investigation_id) == (case, False)
-    assert all(view.cells[key] == row for key, row in cells.items() if key in view.cells)
+    assert all(
+        view.cells[key] == cell_of(investigation_id, row)
+        for key, row in cells.items()
+        if key in view.cells
+    )
 
 
 def test_a_batch_that_fails_to_commit_stops_the_projection_at_the_next_event(events, monkeypatch):
@@ -121,9 +141,9 @@ def test_a_batch_that_fails_to_commit_stops_the_projection_at_the_next_event(eve
 
 
 class SlowView(View):
-    def write(self, facts: Facts, rows: dict[Any, Any], tracking: Tracking) -> None:
+    def write(self, facts: Facts, cells: list[Cell], tracking: Tracking) -> None:
         time.sleep(0.2)
-        super().write(facts, rows, tracking)
+        super().write(facts, cells, tracking)
 
 
 def test_an_error_while_a_batch_is_in_flight_leaves_once_that_batch_committed(events, monkeypatch):
