@@ -86,5 +86,8 @@ class CountryVerdict(msgspec.Struct, frozen=True, gc=False):
         return min((r.until for r in self.results if r.until is not None), default=None)
 
 
+ORDER = tuple(Outcome)  # by rank: found by identity, where a dict would hash each member
+
+
 def worst(outcomes: list[Outcome]) -> Outcome:
-    return max(outcomes, key=RANK.__getitem__, default=Outcome.PASS)
+    return max(outcomes, key=ORDER.index, default=Outcome.PASS)

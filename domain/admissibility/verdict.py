@@ -27,13 +27,27 @@ from domain.admissibility.rules import FORUM_FREE, REGISTRY, Context, Rule, day
 
 Memo = dict[tuple[UUID, str], CountryVerdict | None]
 Shared = dict[UUID, dict[tuple[str, int], list[RuleResult]]]  # item -> (rule, variant) ->
+PASS, UNKNOWN, FAIL, FORFEITED = Outcome.PASS, Outcome.UNKNOWN, Outcome.FAIL, Outcome.FORFEITED
+replace = msgspec.structs.replace
+
+
+class BookRule(NamedTuple):
+    """One rule of a book ready to apply: its check and parsed parameters, the parties it
+    applies to (empty: all) and the outcome its failures take (None: the rule's own), and
+    for a forum-free rule which of the rule's variants (parameters) it is."""
+
+    rule: str
+    check: Rule
+    params: Params
+    only_for: frozenset[str]
+    severity: Outcome | None
+    variant: tuple[str, int] | None
 
 
 class Book(NamedTuple):
-    """A forum's rulebook ready to apply: each rule's check with its parsed parameters, and
-    for a forum-free rule which of the rule's variants (parameters) it is."""
+    """A forum's rulebook ready to apply."""
 
-    rules: tuple[tuple[str, Rule, Params, int | None], ...]
+    rules: tuple[BookRule, ...]
     forfeiture: Forfeiture | None  # PR-01, applied to the other rules' results
 
 
@@ -41,7 +55,7 @@ def book_of(rulebook: RulebookFacts, variants: dict[str, list[Params]] | None = 
     """`variants` gathers the forum-free rules' parameters across the books made with it:
     forums that set a rule alike get the same variant of it."""
     variants = {} if variants is None else variants
-    rules: list[tuple[str, Rule, Params, int | None]] = []
+    rules: list[BookRule] = []
     for rule_id, spec in rulebook.rules.items():
         if rule_id == "PR-01":
             continue
@@ -51,8 +65,11 @@ def book_of(rulebook: RulebookFacts, variants: dict[str, list[Params]] | None = 
             seen = variants.setdefault(rule_id, [])
             if params not in seen:
                 seen.append(params)
-            variant = seen.index(params)
-        rules.append((rule_id, REGISTRY[rule_id], params, variant))
+            variant = (rule_id, seen.index(params))
+        only_for = frozenset(params.only_for)
+        rules.append(
+            BookRule(rule_id, REGISTRY[rule_id], params, only_for, params.severity, variant)
+        )
     forfeiture = rulebook.rules.get("PR-01")
     parsed = parse_params(forfeiture) if forfeiture is not None else None
     assert parsed is None or isinstance(parsed, Forfeiture)
@@ -132,23 +149,26 @@ def evaluate(
         results = []
         country = item.country
         mine = None if shared is None else shared.setdefault(evidence_id, {})
-        for rule_id, check, params, variant in book.rules:
-            if params.only_for and country not in params.only_for:
+        for rule_id, check, params, only_for, severity, variant in book.rules:
+            if only_for and country not in only_for:
                 continue
             if variant is not None and mine is not None:
-                done = mine.get((rule_id, variant))
+                done = mine.get(variant)
                 if done is not None:
                     results += done
                     continue
-            start = len(results)
-            severity = params.severity
-            for r in check(ctx, params):
-                outcome = r.outcome
-                if severity is not None and outcome not in (Outcome.PASS, Outcome.UNKNOWN):
-                    outcome = severity
-                results.append(msgspec.structs.replace(r, rule=rule_id, outcome=outcome))
+            if severity is None:
+                answered = [replace(r, rule=rule_id) for r in check(ctx, params)]
+            else:
+                answered = [
+                    replace(r, rule=rule_id)
+                    if r.outcome is PASS or r.outcome is UNKNOWN
+                    else replace(r, rule=rule_id, outcome=severity)
+                    for r in check(ctx, params)
+                ]
+            results += answered
             if variant is not None and mine is not None:
-                mine[(rule_id, variant)] = results[start:]
+                mine[variant] = answered
         if book.forfeiture is not None:
             results = forfeit(results, item, forum, on, book.forfeiture)
     outcome = worst([r.outcome for r in results])
@@ -157,14 +177,17 @@ def evaluate(
     return verdict
 
 
+NO_DEFECT = RuleResult("PR-01", PASS, "no defect to raise")
+
+
 def forfeit(
     results: list[RuleResult], item: ItemFacts, forum: str, on: datetime, params: Forfeiture
 ) -> list[RuleResult]:
     """PR-01: a failure not raised before the forum's court within the deadline (counted from
     the collection) is forfeited; before the deadline it stands, and PR-01 says so."""
-    failed = [r for r in results if r.outcome is Outcome.FAIL and r.rule not in params.absolute]
+    failed = [r for r in results if r.outcome is FAIL and r.rule not in params.absolute]
     if not failed:
-        return [*results, RuleResult("PR-01", Outcome.PASS, "no defect to raise")]
+        return [*results, NO_DEFECT]
     deadline = item.collected_at + timedelta(days=params.deadline_days)
     raised = [
         d for d in item.defects_raised if d.country == forum and d.occurred_at <= min(deadline, on)

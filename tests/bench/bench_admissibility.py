@@ -26,6 +26,8 @@ nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
 import tempfile
 import time
@@ -33,7 +35,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from itertools import cycle, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 import psycopg
@@ -236,6 +238,42 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
     return seconds, written
 
 
+class Cpu(NamedTuple):
+    """CPU seconds used so far: by this process, by its children that ended (evaluator
+    processes), by PostgreSQL's processes (read from /proc; 0 where there is none)."""
+
+    own: float
+    children: float
+    postgres: float
+
+    @classmethod
+    def now(cls) -> Cpu:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        ticks = os.sysconf("SC_CLK_TCK")
+        postgres = 0
+        for stat in Path("/proc").glob("[0-9]*/stat"):  # ended backends: the server's cutime
+            try:
+                fields = stat.read_text().rsplit(")", 1)
+            except OSError:
+                continue
+            if fields[0].endswith("(postgres"):
+                values = fields[1].split()
+                postgres += sum(map(int, values[11:15]))  # utime, stime, cutime, cstime
+        return cls(
+            own.ru_utime + own.ru_stime,
+            children.ru_utime + children.ru_stime,
+            postgres / ticks,
+        )
+
+    def since(self, before: Cpu) -> str:
+        return (
+            f"CPU s: this process {self.own - before.own:.1f}, evaluators "
+            f"{self.children - before.children:.1f}, "
+            f"PostgreSQL {self.postgres - before.postgres:.1f}"
+        )
+
+
 def settle(url: str, *, fresh: bool = False) -> None:
     """Before a timed phase: the write-ahead log checkpointed, so neither phase pays for the
     other's writes; `fresh` drops the read model a round before wrote, and its baseline's."""
@@ -332,9 +370,13 @@ def main(argv: list[str] | None = None) -> int:
         ratios = []
         for n in range(1, args.rounds + 1):
             settle(url, fresh=n > 1)
+            cpu = Cpu.now()
             seconds, written = rebuild(projection_env, url, head)
+            rebuild_cpu = Cpu.now().since(cpu)
             settle(url)
+            cpu = Cpu.now()
             base = baseline(url, head, written)
+            baseline_cpu = Cpu.now().since(cpu)
             rate, base_rate = head / seconds, head / base
             ratios.append(rate / base_rate)
             print(
@@ -343,8 +385,10 @@ def main(argv: list[str] | None = None) -> int:
                 f" B of rule results each), {written.facts:,} investigation facts rows "
                 f"(~{written.facts_bytes:,} B) and {written.items:,} item facts rows "
                 f"(~{written.item_bytes:,} B) written in {seconds:.2f} s = {rate:,.0f} events/s\n"
+                f"            {rebuild_cpu}\n"
                 f"  baseline: the same log rows read, the same rows written with batched raw SQL "
                 f"in {base:.2f} s = {base_rate:,.0f} events/s\n"
+                f"            {baseline_cpu}\n"
                 f"  ratio   : {ratios[-1]:.1%}"
             )
     ratio = statistics.median(ratios)
