@@ -40,6 +40,7 @@ import msgspec
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import (
     IntegrityError,
+    InterfaceError,
     Mapper,
     MapperDeserialisationError,
     Notification,
@@ -47,7 +48,8 @@ from eventsourcing.persistence import (
     StoredEvent,
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
-from eventsourcing.utils import get_topic, resolve_topic
+from eventsourcing.utils import get_topic, resolve_topic, retry
+from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier, Literal
 
 from domain.evidence import EvidenceItem
@@ -58,6 +60,9 @@ from jitspace.chain import GENESIS
 HANDLING_TOPIC = get_topic(EvidenceItem.HandlingRestricted)
 
 _ENVELOPE = frozenset({"originator_id", "originator_version"})
+
+
+LAST_POSITION = 2**63 - 1  # bigint's largest
 
 
 @dataclass(frozen=True)
@@ -207,6 +212,13 @@ class EventLog(PostgresApplicationRecorder):
             "WHERE investigation_id = %(investigation)s AND recorded_at <= %(by)s), 0) END "
             "ORDER BY notification_id"
         ).format(*table)
+        # reading the log in order (subscriptions, projections, the live feed's catch-up)
+        # takes what a notification has, not the hash columns, as tuples, not dictionaries
+        self._select_notifications = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state "
+            "FROM {}.{} WHERE notification_id >= %(start)s AND notification_id <= %(stop)s "
+            "AND (%(all)s OR topic = ANY(%(topics)s)) ORDER BY notification_id LIMIT %(limit)s"
+        ).format(*table)
         self._insert_group = SQL(
             "INSERT INTO {}.{} (notification_id, originator_id, originator_version, topic, "
             "state, investigation_id, recorded_at, event_hash, chain_hash, investigation_hash) "
@@ -220,6 +232,41 @@ class EventLog(PostgresApplicationRecorder):
         # instrumentation (read by benchmarks): transactions committed, events in them
         self.groups_committed = 0
         self.events_committed = 0
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        """The library's, leaner (`_select_notifications`)."""
+        first = 1 if start is None else start if inclusive_of_start else start + 1
+        params = {
+            "start": first,
+            "stop": LAST_POSITION if stop is None else stop,
+            "all": not topics,
+            "topics": list(topics),
+            "limit": limit,
+        }
+        with (
+            self.datastore.get_connection() as conn,
+            conn.cursor(row_factory=tuple_row) as curs,
+        ):
+            curs.execute(self._select_notifications, params, prepare=True)
+            return [
+                Notification(
+                    id=position,
+                    originator_id=originator_id,
+                    originator_version=version,
+                    topic=topic,
+                    state=bytes(state),
+                )
+                for position, originator_id, version, topic, state in curs.fetchall()
+            ]
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -72,27 +72,29 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS rm_admissibility_inv_idx ON rm_admissibility (investigation_id)",
 )
 
-# the cells are copied into a table of the session (emptied at each commit) and moved from
-# there with one statement: a COPY costs the client a fraction of one INSERT per row, and a
-# rebuild writes tens of thousands of rows
-_INCOMING = (
-    "CREATE TEMPORARY TABLE IF NOT EXISTS rm_admissibility_incoming "
-    "(LIKE rm_admissibility) ON COMMIT DELETE ROWS"
+# What a transaction writes is copied into tables of the session (emptied at each commit)
+# and moved from there with one upsert per table: a COPY costs the client a fraction of an
+# INSERT per row, and a rebuild writes tens of thousands of rows. The tables, each with its
+# key and the columns an upsert replaces, in the order a write fills them:
+UPSERTED = (
+    ("rm_admissibility_facts", ("investigation_id",), ("facts",)),
+    ("rm_admissibility_item_facts", ("investigation_id", "evidence_id"), ("facts",)),
+    (
+        "rm_admissibility",
+        ("evidence_id", "country"),
+        ("reference", "verdict", "outcome", "results", "evaluated_on"),
+    ),
 )
-_COPY_ROWS = "COPY rm_admissibility_incoming FROM STDIN"
-_UPSERT_ROWS = (
-    "INSERT INTO rm_admissibility SELECT * FROM rm_admissibility_incoming "
-    "ON CONFLICT (evidence_id, country) DO UPDATE SET reference = EXCLUDED.reference, "
-    "verdict = EXCLUDED.verdict, outcome = EXCLUDED.outcome, results = EXCLUDED.results, "
-    "evaluated_on = EXCLUDED.evaluated_on"
+_INCOMING = "; ".join(
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {table}_incoming (LIKE {table}) ON COMMIT DELETE ROWS"
+    for table, _, _ in UPSERTED
 )
-_UPSERT_FACTS = (
-    "INSERT INTO rm_admissibility_facts VALUES (%s,%s) "
-    "ON CONFLICT (investigation_id) DO UPDATE SET facts = EXCLUDED.facts"
-)
-_UPSERT_ITEM_FACTS = (
-    "INSERT INTO rm_admissibility_item_facts VALUES (%s,%s,%s) "
-    "ON CONFLICT (investigation_id, evidence_id) DO UPDATE SET facts = EXCLUDED.facts"
+_COPY = tuple(f"COPY {table}_incoming FROM STDIN" for table, _, _ in UPSERTED)
+_MOVE = "; ".join(
+    f"INSERT INTO {table} SELECT * FROM {table}_incoming "  # noqa: S608 (our own tables)
+    f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+    + ", ".join(f"{column} = EXCLUDED.{column}" for column in columns)
+    for table, key, columns in UPSERTED
 )
 # an investigation's stored facts in one round trip, `facts_of` puts them together; {0} is
 # the driver's placeholder for the investigation's id
@@ -252,6 +254,7 @@ _item_decoder = msgspec.msgpack.Decoder(ItemFacts)
 _due_decoder = msgspec.msgpack.Decoder(list[Due])
 _cells_decoder = msgspec.msgpack.Decoder(list[Cell])
 _results = msgspec.json.Encoder()
+astuple = msgspec.structs.astuple
 
 
 class AdmissibilityView(PostgresTrackingRecorder):
@@ -286,17 +289,18 @@ class AdmissibilityView(PostgresTrackingRecorder):
         database may lose the last transactions, each whole, position included, and the
         projection then applies their events again (the log itself commits synchronously)."""
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute("SET LOCAL synchronous_commit = off")
-            if facts.cases:
-                curs.executemany(_UPSERT_FACTS, list(facts.cases.items()))
-            if facts.items:
-                curs.executemany(_UPSERT_ITEM_FACTS, facts.items)
-            if cells:
-                curs.execute(_INCOMING)
-                with curs.copy(_COPY_ROWS) as copy:
-                    for cell in cells:
-                        copy.write_row(msgspec.structs.astuple(cell))
-                curs.execute(_UPSERT_ROWS)
+            curs.execute(f"SET LOCAL synchronous_commit = off; {_INCOMING}")
+            rows: tuple[list[tuple[Any, ...]], ...] = (
+                list(facts.cases.items()),
+                facts.items,
+                [astuple(c) for c in cells],
+            )
+            for copying, table_rows in zip(_COPY, rows, strict=True):
+                if table_rows:
+                    with curs.copy(copying) as copy:
+                        for row in table_rows:
+                            copy.write_row(row)
+            curs.execute(_MOVE)
             self._insert_tracking(curs, tracking)
 
 

@@ -188,3 +188,32 @@ def test_two_writers_in_turn_keep_every_chain_whole(
         assert ledger.verify(second_id).findings == []
     finally:
         other.close()
+
+
+def test_reading_the_log_in_order_answers_as_the_library_does(app: JITspace) -> None:
+    # Given a log with investigations and tasks in it
+    jit_id, leader = open_jit(app)
+    for n in range(5):
+        create_task(app, jit_id, leader, f"read {n}")
+    recorder = app.recorder
+    assert isinstance(recorder, EventLog)
+    head = recorder.max_notification_id()
+    assert head is not None and head >= 6
+    task_topic = "domain.task:Task.Created"
+    library = super(EventLog, recorder)
+    # When it is read with every kind of window (the leaner select of the log's own recorder)
+    windows = [
+        {"start": None, "limit": 10},
+        {"start": head - 3, "limit": 10},
+        {"start": head - 3, "limit": 2},
+        {"start": head - 3, "limit": 10, "inclusive_of_start": False},
+        {"start": 1, "limit": 100, "stop": head - 2},
+        {"start": head - 5, "limit": 100, "topics": [task_topic]},
+        {"start": None, "limit": 100, "stop": head, "topics": ["no.such:Topic"]},
+    ]
+    for window in windows:
+        ours = recorder.select_notifications(**window)  # type: ignore[arg-type]
+        theirs = library.select_notifications(**window)  # type: ignore[arg-type]
+        # Then it answers the same notifications, in the same order
+        assert ours == theirs, window
+    assert [n.topic for n in recorder.select_notifications(head - 5, 100, topics=[task_topic])]
