@@ -330,6 +330,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
         # only while catching up: the writer thread, the evaluators, the batches in flight
         self.writer: ThreadPoolExecutor | None = None
         self.evaluators: Executor | None = None
+        self.started: Future[int] | None = None  # done once an evaluator is up
         self.in_flight: deque[Future[None]] = deque()
         self.failed = threading.Event()  # a batch failed: no later one may commit
 
@@ -377,8 +378,11 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             [(i, evidence_id, b) for (i, evidence_id), b in stored.items()],
         )
         cells: list[Cell] | Future[bytes]
+        evaluators = None
         if behind and (self.evaluators is not None or self._far_behind(tracking)):
-            cells = self._evaluators().submit(evaluate_stored, self._batch(facts, stored))
+            evaluators = self._evaluators()
+        if evaluators is not None:
+            cells = evaluators.submit(evaluate_stored, self._batch(facts, stored))
         else:
             cells = [
                 cell for i, due in self.due.items() for cell in cells_due(i, self.cases[i], due)
@@ -428,12 +432,16 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
         while self.in_flight:
             self.in_flight.popleft().result()
 
-    def _evaluators(self) -> Executor:
+    def _evaluators(self) -> Executor | None:
+        """The evaluator processes, once one is up: a process takes a moment to start (it
+        imports the rules), and the batches are evaluated here meanwhile."""
         if self.evaluators is None:
             # spawned, not forked: this process runs threads and holds connections
             context = multiprocessing.get_context("spawn")
             self.evaluators = ProcessPoolExecutor(EVALUATORS, mp_context=context)
-        return self.evaluators
+            self.started = self.evaluators.submit(int)
+        assert self.started is not None
+        return self.evaluators if self.started.done() else None
 
     def _stop_catching_up(self) -> None:
         if self.writer is not None:
@@ -441,7 +449,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             self.writer = None
         if self.evaluators is not None:
             self.evaluators.shutdown(wait=False, cancel_futures=True)
-            self.evaluators = None
+            self.evaluators = self.started = None
         self.failed.clear()
 
     def _far_behind(self, tracking: Tracking) -> bool:
