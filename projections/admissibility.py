@@ -72,29 +72,52 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS rm_admissibility_inv_idx ON rm_admissibility (investigation_id)",
 )
 
-# What a transaction writes is copied into tables of the session (emptied at each commit)
-# and moved from there with one upsert per table: a COPY costs the client a fraction of an
-# INSERT per row, and a rebuild writes tens of thousands of rows. The tables, each with its
-# key and the columns an upsert replaces, in the order a write fills them:
-UPSERTED = (
-    ("rm_admissibility_facts", ("investigation_id",), ("facts",)),
-    ("rm_admissibility_item_facts", ("investigation_id", "evidence_id"), ("facts",)),
-    (
-        "rm_admissibility",
-        ("evidence_id", "country"),
-        ("reference", "verdict", "outcome", "results", "evaluated_on"),
-    ),
+
+class Upsert:
+    """Rows written into one of the read model's tables, replacing those with the same key.
+
+    Many rows (a rebuild's batch) are copied (`COPY`) into a table of the session, emptied at
+    each commit, and moved from there with one statement: a COPY costs the client a fraction
+    of an INSERT per row. A few rows (an event, live) are inserted as they are: the session
+    table would cost more round trips than it saves."""
+
+    COPY_FROM = 32  # rows
+
+    def __init__(self, table: str, key: tuple[str, ...], replaced: tuple[str, ...]) -> None:
+        columns = len(key) + len(replaced)
+        conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET " + ", ".join(
+            f"{column} = EXCLUDED.{column}" for column in replaced
+        )
+        incoming = f"{table}_incoming"  # names of this module's own tables, never input
+        values = ", ".join(["%s"] * columns)
+        self.insert = f"INSERT INTO {table} VALUES ({values}) {conflict}"  # noqa: S608
+        self.incoming = (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {incoming} (LIKE {table}) ON COMMIT DELETE ROWS"
+        )
+        self.copy = f"COPY {incoming} FROM STDIN"
+        self.move = f"INSERT INTO {table} SELECT * FROM {incoming} {conflict}"  # noqa: S608
+
+    def write(self, curs: Any, rows: list[tuple[Any, ...]]) -> None:
+        if len(rows) < self.COPY_FROM:
+            if rows:
+                curs.executemany(self.insert, rows)
+            return
+        curs.execute(self.incoming)
+        with curs.copy(self.copy) as copy:
+            for row in rows:
+                copy.write_row(row)
+        curs.execute(self.move)
+
+
+# the tables, each with its key and the columns an upsert replaces (the rest are the key)
+UPSERT_FACTS = Upsert("rm_admissibility_facts", ("investigation_id",), ("facts",))
+UPSERT_ITEM_FACTS = Upsert(
+    "rm_admissibility_item_facts", ("investigation_id", "evidence_id"), ("facts",)
 )
-_INCOMING = "; ".join(
-    f"CREATE TEMPORARY TABLE IF NOT EXISTS {table}_incoming (LIKE {table}) ON COMMIT DELETE ROWS"
-    for table, _, _ in UPSERTED
-)
-_COPY = tuple(f"COPY {table}_incoming FROM STDIN" for table, _, _ in UPSERTED)
-_MOVE = "; ".join(
-    f"INSERT INTO {table} SELECT * FROM {table}_incoming "  # noqa: S608 (our own tables)
-    f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
-    + ", ".join(f"{column} = EXCLUDED.{column}" for column in columns)
-    for table, key, columns in UPSERTED
+UPSERT_CELLS = Upsert(
+    "rm_admissibility",
+    ("evidence_id", "country"),
+    ("investigation_id", "reference", "verdict", "outcome", "results", "evaluated_on"),
 )
 # an investigation's stored facts in one round trip, `facts_of` puts them together; {0} is
 # the driver's placeholder for the investigation's id
@@ -289,18 +312,10 @@ class AdmissibilityView(PostgresTrackingRecorder):
         database may lose the last transactions, each whole, position included, and the
         projection then applies their events again (the log itself commits synchronously)."""
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(f"SET LOCAL synchronous_commit = off; {_INCOMING}")
-            rows: tuple[list[tuple[Any, ...]], ...] = (
-                list(facts.cases.items()),
-                facts.items,
-                [astuple(c) for c in cells],
-            )
-            for copying, table_rows in zip(_COPY, rows, strict=True):
-                if table_rows:
-                    with curs.copy(copying) as copy:
-                        for row in table_rows:
-                            copy.write_row(row)
-            curs.execute(_MOVE)
+            curs.execute("SET LOCAL synchronous_commit = off")
+            UPSERT_FACTS.write(curs, list(facts.cases.items()))
+            UPSERT_ITEM_FACTS.write(curs, facts.items)
+            UPSERT_CELLS.write(curs, [astuple(c) for c in cells])
             self._insert_tracking(curs, tracking)
 
 

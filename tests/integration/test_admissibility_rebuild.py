@@ -1,5 +1,6 @@
 """Rebuilt from a real log on PostgreSQL, far behind the head: the batches' cells evaluated by
-evaluator processes and copied in through the session tables are the matrix replayed."""
+evaluator processes, inserted or copied in through the session tables, are the matrix
+replayed."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ def empty_database(database_url: str) -> Iterator[str]:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.mark.parametrize("batch", [1, 7])
+@pytest.mark.parametrize(
+    ("batch", "copy_from"), [(1, 32), (7, 1)], ids=["batches-of-1-inserted", "batches-of-7-copied"]
+)
 def test_a_rebuild_by_evaluator_processes_writes_the_matrix_replayed(
     batch: int,
+    copy_from: int,
     empty_database: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -60,6 +64,8 @@ def test_a_rebuild_by_evaluator_processes_writes_the_matrix_replayed(
     # When the projection rebuilds it in batches, all far behind the head (of one event, a
     # derivation is evaluated with none of its parent's events in the batch)
     monkeypatch.setattr(admissibility, "BATCH", batch)
+    # (rows written through the session tables from `copy_from` rows per table on)
+    monkeypatch.setattr(admissibility.Upsert, "COPY_FROM", copy_from)
     monkeypatch.setattr(admissibility, "FAR_BEHIND", 1)
     used: list[Any] = []
     evaluators_of = AdmissibilityMatrix._evaluators
