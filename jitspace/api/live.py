@@ -20,6 +20,7 @@ import msgspec
 from litestar import WebSocket, websocket
 from litestar.exceptions import WebSocketDisconnect
 from litestar.params import FromPath
+from litestar.types import WebSocketSendEvent
 
 from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action
@@ -53,8 +54,13 @@ async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: R
                 raise LOGGED_OUT
             await _check_member(runtime, user, investigation_id)
 
+        send_message = socket.send
+
+        async def send(text: str) -> None:  # (the ASGI message itself: once per delivery)
+            await send_message(WebSocketSendEvent(type="websocket.send", bytes=None, text=text))
+
         watching = asyncio.create_task(
-            runtime.live.watch(investigation_id, viewer, socket.send_text, still_allowed)
+            runtime.live.watch(investigation_id, viewer, send, still_allowed)
         )
         listening = asyncio.create_task(_until_gone(socket))
         try:

@@ -98,6 +98,8 @@ class Viewer:
         self.stalled = False
         self.session: asyncio.Task[None] | None = None
         self._waiter: asyncio.Future[None] | None = None
+        self._alarm: asyncio.TimerHandle | None = None
+        self._alarm_at = 0.0
 
     def offer(self, item: Delivery | None) -> None:
         """Called by the reader; never waits. A full queue drops the item and flags it."""
@@ -114,28 +116,36 @@ class Viewer:
 
     async def wait(self, until: float) -> None:
         """Until the reader offers something (or overflows us), or the loop's clock says
-        `until`."""
+        `until`. The alarm for `until` is set once, not once per wait: a busy viewer waits
+        once per delivery, always until the same recheck."""
         if self.pending or self.overflowed:
             return
         loop = asyncio.get_running_loop()
+        if self._alarm_at != until:
+            self.stop_alarm()
+            self._alarm, self._alarm_at = loop.call_at(until, self._ring), until
         self._waiter = waiter = loop.create_future()
-        timer = loop.call_at(until, _resolve, waiter)
         try:
             await waiter
         finally:
-            timer.cancel()
             self._waiter = None
+
+    def _ring(self) -> None:
+        self._alarm = None
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    def stop_alarm(self) -> None:
+        if self._alarm is not None:
+            self._alarm.cancel()
+            self._alarm = None
 
     def stall(self) -> None:
         """The reader's verdict: the client has not read for too long; end the session."""
         if self.session is not None and not self.stalled:
             self.stalled = True
             self.session.cancel()
-
-
-def _resolve(waiter: asyncio.Future[None]) -> None:
-    if not waiter.done():
-        waiter.set_result(None)
 
 
 class Reader:
@@ -330,6 +340,7 @@ class LiveFeed:
             viewer.session.uncancel()  # cancelled by the reader's watch, not from outside
             raise TOO_SLOW from None
         finally:
+            viewer.stop_alarm()
             await self._leave(reader, viewer)
 
     async def _join(self, investigation_id: UUID, viewer: Viewer) -> Reader:
