@@ -8,6 +8,7 @@ lookup of its latest version, on the event loop; most requests need nothing more
 
 from __future__ import annotations
 
+import asyncio
 from collections import OrderedDict
 from typing import NamedTuple
 from uuid import UUID
@@ -38,15 +39,28 @@ class Memberships:
         self.pool = pool
         self.kept = kept
         self._known: OrderedDict[UUID, Investigation] = OrderedDict()
+        # each investigation's latest version, and when it was looked up (loop time)
+        self._latest: dict[UUID, tuple[float, int | None]] = {}
 
-    async def member(self, user_id: UUID, investigation_id: UUID) -> Membership:
-        """The user's membership of the investigation as of its latest event; NotFound,
+    async def member(
+        self, user_id: UUID, investigation_id: UUID, *, max_age: float = 0.0
+    ) -> Membership:
+        """The user's membership of the investigation as of its latest event (or, with
+        `max_age`, of its latest event as looked up at most that many seconds ago); NotFound,
         as for an investigation that does not exist, if they are not a member."""
-        latest = await self.pool.fetchval(
-            f"SELECT max(originator_version) FROM {EVENTS_TABLE} "  # noqa: S608
-            "WHERE originator_id = $1",
-            investigation_id,
-        )
+        loop = asyncio.get_running_loop()
+        looked_up = self._latest.get(investigation_id)
+        if max_age > 0 and looked_up is not None and loop.time() - looked_up[0] <= max_age:
+            latest = looked_up[1]
+        else:
+            latest = await self.pool.fetchval(
+                f"SELECT max(originator_version) FROM {EVENTS_TABLE} "  # noqa: S608
+                "WHERE originator_id = $1",
+                investigation_id,
+            )
+            # kept for the investigations viewers recheck (their members'), refreshed by any look
+            if max_age > 0 or investigation_id in self._latest:
+                self._latest[investigation_id] = (loop.time(), latest)
         investigation = self._known.get(investigation_id)
         if latest is not None and (investigation is None or investigation.version != latest):
             investigation = await to_thread.run_sync(self.app.investigation, investigation_id)
@@ -63,4 +77,5 @@ class Memberships:
         self._known[investigation.id] = investigation
         self._known.move_to_end(investigation.id)
         while len(self._known) > self.kept:
-            self._known.popitem(last=False)
+            forgotten, _ = self._known.popitem(last=False)
+            self._latest.pop(forgotten, None)

@@ -85,12 +85,16 @@ async def member_for(
     action: Action,
     *,
     client: str | None = None,
+    max_age: float = 0.0,
 ) -> Member:
     """The user's membership of the investigation, if their role there allows the action;
     refusals (404 for non-members, 403 for the role) go to the security log, as do those of
-    the finer rules of records (jitspace/api/problems.py)."""
+    the finer rules of records (jitspace/api/problems.py). `max_age`: see
+    `Memberships.member`."""
     try:
-        member, observer_rights = await runtime.memberships.member(user.user_id, investigation_id)
+        member, observer_rights = await runtime.memberships.member(
+            user.user_id, investigation_id, max_age=max_age
+        )
         check_permitted(member.role, action, observer_rights)
     except (NotFound, PermissionDenied) as refused:
         await runtime.security_log.record(

@@ -34,6 +34,10 @@ from jitspace.live.messages import MAX_POSITION, Hello
 Socket = WebSocket[Any, Any, Any]
 # a client that says nothing this long after connecting is dropped
 HELLO_TIMEOUT = 10.0
+# a recheck on the clock may read who belongs to the investigation as of this long ago: the
+# viewers of an investigation then look it up once a second between them, not each its own
+# (a removal reaches its viewer as an event, and is checked fresh)
+RECHECK_AGE = 1.0
 
 
 @websocket(
@@ -46,13 +50,13 @@ async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: R
     try:
         viewer, token = await _admit(socket, investigation_id, runtime)
 
-        async def still_allowed() -> None:
+        async def still_allowed(fresh: bool) -> None:
             """The token still authenticates (no logout, not expired) and its user is still
-            a member."""
+            a member (as of the latest event, or of a second ago unless `fresh`)."""
             user = await runtime.identity.authenticate(token)
             if user is None or user.user_id != viewer.user.user_id:
                 raise LOGGED_OUT
-            await _check_member(runtime, user, investigation_id)
+            await _check_member(runtime, user, investigation_id, 0.0 if fresh else RECHECK_AGE)
 
         send_message = socket.send
 
@@ -104,9 +108,13 @@ async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) ->
     return Viewer(user, member.country, hello.after, runtime.settings.live_queue_size), token
 
 
-async def _check_member(runtime: RuntimeDep, user: User, investigation_id: UUID) -> Member:
+async def _check_member(
+    runtime: RuntimeDep, user: User, investigation_id: UUID, max_age: float = 0.0
+) -> Member:
     try:
-        return await member_for(runtime, user, investigation_id, Action.VIEW_INVESTIGATION)
+        return await member_for(
+            runtime, user, investigation_id, Action.VIEW_INVESTIGATION, max_age=max_age
+        )
     except (NotFound, PermissionDenied):
         raise NOT_A_MEMBER from None
 

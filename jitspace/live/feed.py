@@ -324,12 +324,14 @@ class LiveFeed:
         investigation_id: UUID,
         viewer: Viewer,
         send: Callable[[str], Awaitable[None]],
-        still_allowed: Callable[[], Awaitable[None]],
+        still_allowed: Callable[[bool], Awaitable[None]],
     ) -> None:
         """Send the viewer everything after its position, then live events, until the
         session ends (Closed) or the client goes away (the transport's error).
-        `still_allowed` raises Closed once the viewer may no longer watch (logged out, token
-        expired, removed from the investigation); it runs every `recheck_seconds`."""
+        `still_allowed(fresh)` raises Closed once the viewer may no longer watch (logged out,
+        token expired, removed from the investigation); it runs every `recheck_seconds`, and
+        `fresh` when an event removes the viewer's user (its answer must include that event;
+        on the clock, an answer a second old will do)."""
         reader = await self._join(investigation_id, viewer)
         viewer.session = asyncio.current_task()
         try:
@@ -365,7 +367,7 @@ class LiveFeed:
         reader: Reader,
         viewer: Viewer,
         send: Callable[[str], Awaitable[None]],
-        still_allowed: Callable[[], Awaitable[None]],
+        still_allowed: Callable[[bool], Awaitable[None]],
     ) -> None:
         loop = asyncio.get_running_loop()
 
@@ -378,7 +380,7 @@ class LiveFeed:
             if item.position <= viewer.position:
                 return  # already sent (caught up from the log, or before an overflow)
             if item.removed_user == viewer.user.user_id:
-                await still_allowed()
+                await still_allowed(True)
             await put(item.text_for(viewer.country))
             viewer.position = item.position
 
@@ -416,5 +418,5 @@ class LiveFeed:
                 await catch_up()
                 await put(reader.presence_text)
             if loop.time() >= recheck_at:
-                await still_allowed()
+                await still_allowed(False)
                 recheck_at = loop.time() + self.recheck_seconds

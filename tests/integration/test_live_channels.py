@@ -124,7 +124,7 @@ async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaf
     async def prompt_send(text: str) -> None:
         prompt_sent.append(text)
 
-    async def allowed() -> None:
+    async def allowed(fresh: bool) -> None:
         pass
 
     stuck, prompt = Viewer(user, "FR", head, 3), Viewer(user, "FR", head, 3)
@@ -192,7 +192,7 @@ async def test_a_client_that_reads_nothing_is_closed_as_too_slow_the_others_unaf
     async def prompt_send(text: str) -> None:
         prompt_sent.append(text)
 
-    async def allowed() -> None:
+    async def allowed(fresh: bool) -> None:
         pass
 
     head = log_of(jit.leader, jit.id)[-1]["position"]
@@ -227,7 +227,7 @@ async def test_membership_is_checked_again_on_a_clock_however_busy_the_feed(
     async def send(text: str) -> None:
         pass
 
-    async def logged_out() -> None:
+    async def logged_out(fresh: bool) -> None:
         raise LOGGED_OUT
 
     async def busy() -> None:  # something to send every 20 ms, never a quiet 0.2 s
