@@ -23,6 +23,7 @@ where a single process would run them one at a time under one interpreter lock.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -44,6 +45,7 @@ from domain.admissibility.results import CountryVerdict
 from domain.admissibility.verdict import matrix, matrix_due
 from domain.base import JitAggregate
 
+logger = logging.getLogger(__name__)
 BATCH = 1000  # most events applied in one transaction while catching up
 CACHED_CASES = 64  # investigations whose facts are kept decoded in memory between events
 # how far behind the head the rules move to evaluator processes (starting one costs a
@@ -348,6 +350,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
         self.started: Future[int] | None = None  # done once an evaluator is up
         self.in_flight: deque[Future[None]] = deque()
         self.failed = threading.Event()  # a batch failed: no later one may commit
+        self.in_process_only = False  # no evaluator process could start here
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         try:
@@ -449,14 +452,28 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
 
     def _evaluators(self) -> Executor | None:
         """The evaluator processes, once one is up: a process takes a moment to start (it
-        imports the rules), and the batches are evaluated here meanwhile."""
+        imports the rules), and the batches are evaluated here meanwhile. If none can start
+        here, this projection evaluates every batch itself from then on."""
+        if self.in_process_only:
+            return None
         if self.evaluators is None:
             # spawned, not forked: this process runs threads and holds connections
             context = multiprocessing.get_context("spawn")
             self.evaluators = ProcessPoolExecutor(EVALUATORS, mp_context=context)
             self.started = self.evaluators.submit(int)
         assert self.started is not None
-        return self.evaluators if self.started.done() else None
+        if not self.started.done():
+            return None
+        if self.started.exception() is not None:
+            logger.warning(
+                "no evaluator process could start (%s): the rules run in this process",
+                self.started.exception(),
+            )
+            self.in_process_only = True
+            self.evaluators.shutdown(wait=False, cancel_futures=True)
+            self.evaluators = self.started = None
+            return None
+        return self.evaluators
 
     def _stop_catching_up(self) -> None:
         if self.writer is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, cast
 from uuid import UUID
 
@@ -169,3 +171,38 @@ def test_an_error_while_a_batch_is_in_flight_leaves_once_that_batch_committed(ev
     # Then the batch in flight had committed: a restart starts after it, and no later
     # write can move the position under it
     assert view.positions == [3]
+
+
+class NoProcesses:
+    """Evaluator processes that cannot start (as where the main module cannot be imported)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def submit(self, *args: Any) -> Future[Any]:
+        started: Future[Any] = Future()
+        started.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+        return started
+
+    def shutdown(self, **kwargs: Any) -> None:
+        pass
+
+
+def test_where_no_evaluator_process_can_start_the_projection_evaluates_itself(
+    events, monkeypatch, caplog
+):
+    # Given a log far behind the head, where evaluator processes cannot start
+    monkeypatch.setattr(admissibility, "BATCH", 3)
+    monkeypatch.setattr(admissibility, "FAR_BEHIND", 1)
+    monkeypatch.setattr(admissibility, "ProcessPoolExecutor", NoProcesses)
+    view = View(head=len(events))
+    projection = AdmissibilityMatrix(cast(AdmissibilityView, view))
+    # When the projection catches up
+    catch_up(projection, events)
+    # Then it said so, evaluated every batch itself, and wrote the matrix of the log replayed
+    assert "no evaluator process could start" in caplog.text
+    assert projection.in_process_only and projection.evaluators is None
+    _, cells = matrix_as_of(events)
+    investigation_id = events[0].investigation_id
+    assert view.cells == {key: cell_of(investigation_id, row) for key, row in cells.items()}
+    assert view.positions[-1] == len(events)
