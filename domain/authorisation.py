@@ -49,6 +49,20 @@ class LegalAuthorisation(JitAggregate):
         reason: str
         occurred_at: datetime
 
+    class Confirmed(JitAggregate.Event):
+        """A judge confirmed the measure on `occurred_at`: an urgent order, or an order a
+        judge must validate."""
+
+        judge: str
+        occurred_at: datetime
+
+    class Annulled(JitAggregate.Event):
+        """A court's ruling of `occurred_at` annulled the measure."""
+
+        court: str
+        ruling: str  # the ruling's reference
+        occurred_at: datetime
+
     @event(Recorded)
     def __init__(
         self,
@@ -79,6 +93,10 @@ class LegalAuthorisation(JitAggregate):
         self.issuer: IssuerKind | None = None
         self.offences: tuple[str, ...] = ()
         self.urgent = False
+        self.confirmed_at: datetime | None = None
+        self.confirmed_by: str | None = None
+        self.annulled_at: datetime | None = None
+        self.annulled_by: str | None = None  # the court and its ruling
 
     @classmethod
     def record(
@@ -196,6 +214,50 @@ class LegalAuthorisation(JitAggregate):
             occurred_at=occurred_at,
         )
 
+    def confirm(
+        self, investigation: Investigation, actor: Actor, *, judge: str, occurred_at: datetime
+    ) -> None:
+        self._check_can_change(investigation, actor)
+        if self.confirmed_at is not None:
+            raise RuleViolation("this authorisation is already confirmed")
+        if occurred_at < self.issued_at:
+            raise RuleViolation(
+                "a confirmation comes after the measure was issued", field="occurred_at"
+            )
+        self._confirmed(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            judge=judge,
+            occurred_at=occurred_at,
+        )
+
+    def annul(
+        self,
+        investigation: Investigation,
+        actor: Actor,
+        *,
+        court: str,
+        ruling: str,
+        occurred_at: datetime,
+    ) -> None:
+        """A court annulled the measure: also once revoked (what it gathered while in force
+        is at stake)."""
+        self.check_belongs_to(investigation, field="authorisation_id")
+        investigation.check_can_act(actor)
+        if self.annulled_at is not None:
+            raise RuleViolation("this authorisation is already annulled")
+        if occurred_at < self.issued_at:
+            raise RuleViolation(
+                "a ruling on the measure comes after it was issued", field="occurred_at"
+            )
+        self._annulled(
+            investigation_id=self.investigation_id,
+            actor=actor,
+            court=court,
+            ruling=ruling,
+            occurred_at=occurred_at,
+        )
+
     def _check_can_change(self, investigation: Investigation, actor: Actor) -> None:
         self.check_belongs_to(investigation, field="authorisation_id")
         investigation.check_can_act(actor)
@@ -242,6 +304,20 @@ class LegalAuthorisation(JitAggregate):
         occurred_at: datetime,
     ) -> None:
         self.valid_until = valid_until
+
+    @event(Confirmed)
+    def _confirmed(
+        self, investigation_id: UUID, actor: Actor, judge: str, occurred_at: datetime
+    ) -> None:
+        self.confirmed_at = occurred_at
+        self.confirmed_by = judge
+
+    @event(Annulled)
+    def _annulled(
+        self, investigation_id: UUID, actor: Actor, court: str, ruling: str, occurred_at: datetime
+    ) -> None:
+        self.annulled_at = occurred_at
+        self.annulled_by = f"{court}, {ruling}"
 
     @event(Revoked)
     def _revoked(

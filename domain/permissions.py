@@ -35,7 +35,8 @@ class Action(StrEnum):
     RECORD_INTERVIEW = "record_interview"
     RECORD_DERIVATION = "record_derivation"  # copies, extractions, analysis products
     VIEW_LEGAL = "view_legal"  # authorisations, rulebooks, admissibility
-    RECORD_AUTHORISATION = "record_authorisation"  # record, amend, extend, qualify, revoke
+    RECORD_AUTHORISATION = "record_authorisation"  # record, amend, extend, qualify, revoke,
+    # and the rulings on it: confirmed by a judge, annulled by a court
     DECIDE_CONSENT = "decide_consent"  # grant or withdraw consent to another use
     RECORD_USE = "record_use"  # use of an item in a proceeding
     RAISE_DEFECT = "raise_defect"  # a defect raised before a court

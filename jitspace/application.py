@@ -317,6 +317,43 @@ class JITspace(Application[UUID]):
         self._save(authorisation)
         return authorisation
 
+    def confirm_authorisation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        authorisation_id: UUID,
+        expected_version: int | None,
+        *,
+        judge: str,
+        occurred_at: datetime,
+    ) -> LegalAuthorisation:
+        investigation, actor, authorisation = self._authorisation(
+            user_id, investigation_id, authorisation_id, expected_version
+        )
+        authorisation.confirm(investigation, actor, judge=judge, occurred_at=occurred_at)
+        self._save(authorisation)
+        return authorisation
+
+    def annul_authorisation(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        authorisation_id: UUID,
+        expected_version: int | None,
+        *,
+        court: str,
+        ruling: str,
+        occurred_at: datetime,
+    ) -> LegalAuthorisation:
+        investigation, actor, authorisation = self._authorisation(
+            user_id, investigation_id, authorisation_id, expected_version
+        )
+        authorisation.annul(
+            investigation, actor, court=court, ruling=ruling, occurred_at=occurred_at
+        )
+        self._save(authorisation)
+        return authorisation
+
     def _authorisation(
         self,
         user_id: UUID,

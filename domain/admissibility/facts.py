@@ -53,9 +53,10 @@ class AuthorisationFacts(msgspec.Struct, gc=False):
     extensions: list[Extension] = msgspec.field(default_factory=list)
     revoked: Ref | None = None
     revoked_at: datetime | None = None
-    annulled: Ref | None = None  # a ruling annulled the measure (no event records it yet)
+    annulled: Ref | None = None  # a ruling annulled the measure
     annulled_at: datetime | None = None
-    confirmed_by_judge_at: datetime | None = None  # urgent orders (no event records it yet)
+    confirmed_by_judge_at: datetime | None = None  # an urgent order, an order to validate
+    confirmed: Ref | None = None
 
 
 class Handover(msgspec.Struct, gc=False):
@@ -308,6 +309,10 @@ class CaseFile(msgspec.Struct, gc=False):
             a.extensions.append(Extension(ref(e), e.occurred_at, e.valid_until))
         elif isinstance(e, LegalAuthorisation.Revoked):
             a.revoked, a.revoked_at = ref(e), e.occurred_at
+        elif isinstance(e, LegalAuthorisation.Confirmed):
+            a.confirmed, a.confirmed_by_judge_at = ref(e), e.occurred_at
+        elif isinstance(e, LegalAuthorisation.Annulled):
+            a.annulled, a.annulled_at = ref(e), e.occurred_at
 
     def _apply_rulebook(self, e: Any) -> None:
         if isinstance(e, Rulebook.Adopted):

@@ -209,6 +209,9 @@ def _au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Ru
             refs,
             cure="a judge's order",
         )
+    confirmed_at = a.confirmed_by_judge_at if ctx.seen(a.confirmed_by_judge_at) else None
+    if confirmed_at is not None and a.confirmed is not None:
+        refs.append(a.confirmed)
     start = params.content_orders_need_judge_from
     if (
         start is not None
@@ -216,28 +219,37 @@ def _au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Ru
         and a.issuer != "judge"
         and ctx.item.kind in params.content_data_kinds
         and ctx.item.collected_at.date() >= start
-        and not ctx.seen(a.confirmed_by_judge_at)
+        and confirmed_at is None
     ):
         return res(
             FAIL,
             f"a production order for content data issued by a {a.issuer} after "
             f"{start}, with no judge's validation",
             [*refs, ctx.item.ref],
-            missing="a judge's validation",
+            missing="LegalAuthorisation.Confirmed (a judge's validation)",
             cure="validation of the order by a judge",
         )
-    if a.urgent and not (
-        a.confirmed_by_judge_at
-        and a.confirmed_by_judge_at - a.issued_at
-        <= timedelta(hours=params.urgent_confirmation_hours)
-    ):
-        return res(
-            FAIL,
-            "an urgent order not confirmed in time",
-            refs,
-            missing="the judge's confirmation",
-            cure="none once the time has passed",
-        )
+    if a.urgent:
+        deadline = a.issued_at + timedelta(hours=params.urgent_confirmation_hours)
+        if confirmed_at is None and ctx.on <= deadline:
+            return res(
+                UNKNOWN,
+                f"an urgent order: a judge may still confirm it until {day(deadline)}",
+                refs,
+                missing="LegalAuthorisation.Confirmed",
+                cure="the judge's confirmation in time",
+                until=deadline,
+            )
+        if confirmed_at is None or confirmed_at > deadline:
+            late = f", confirmed only on {day(confirmed_at)}" if confirmed_at else ""
+            return res(
+                FAIL,
+                f"an urgent order not confirmed within {params.urgent_confirmation_hours} "
+                f"hours{late}",
+                refs,
+                missing="" if confirmed_at else "LegalAuthorisation.Confirmed",
+                cure="none once the time has passed",
+            )
     return res(PASS, f"issued by a competent {a.issuer}", refs)
 
 

@@ -1,6 +1,6 @@
-"""Facts the admissibility rules read: an authorisation qualified, amended or extended; an
-item's seal opened, interview conditions, derivation, use in a proceeding, consent and
-defects raised in court."""
+"""Facts the admissibility rules read: an authorisation qualified, amended, extended, confirmed
+by a judge or annulled by a court; an item's seal opened, interview conditions, derivation,
+use in a proceeding, consent and defects raised in court."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from jitspace.api.responses import with_etag
 from jitspace.api.schemas import (
     Authorisation,
     AuthorisationAmendment,
+    AuthorisationAnnulment,
+    AuthorisationConfirmation,
     AuthorisationExtension,
     AuthorisationQualification,
     ConsentCreate,
@@ -115,6 +117,53 @@ class AuthorisationFactsController(Controller):
             expected_version(if_match),
             valid_until=checked_instant(data.valid_until, field="valid_until"),
             reason=data.reason,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(authorisation_view(authorisation))
+
+    @post("/confirmation", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def confirm(
+        self,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationConfirmation],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Authorisation]:
+        """A judge confirmed the measure: an urgent order (in time or not, the rules say), or
+        an order a judge must validate."""
+        authorisation = await in_thread(
+            runtime.app.confirm_authorisation,
+            user.user_id,
+            investigation_id,
+            authorisation_id,
+            expected_version(if_match),
+            judge=data.judge,
+            occurred_at=reported_time(data.occurred_at),
+        )
+        return with_etag(authorisation_view(authorisation))
+
+    @post("/annulment", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def annul(
+        self,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationAnnulment],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Authorisation]:
+        """A court's ruling annulled the measure (also once revoked: what it gathered while in
+        force is at stake)."""
+        authorisation = await in_thread(
+            runtime.app.annul_authorisation,
+            user.user_id,
+            investigation_id,
+            authorisation_id,
+            expected_version(if_match),
+            court=data.court,
+            ruling=data.ruling,
             occurred_at=reported_time(data.occurred_at),
         )
         return with_etag(authorisation_view(authorisation))

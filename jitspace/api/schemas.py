@@ -220,6 +220,10 @@ class Authorisation(msgspec.Struct):
     conditions: str
     revoked_at: datetime | None
     revoked_reason: str | None
+    confirmed_at: datetime | None = None  # by a judge: an urgent order, an order to validate
+    confirmed_by: str | None = None
+    annulled_at: datetime | None = None  # by a court's ruling
+    annulled_by: str | None = None  # the court and its ruling
 
 
 class AuthorisationSummary(msgspec.Struct):
@@ -543,6 +547,21 @@ class AuthorisationExtension(Struct):
     occurred_at: Annotated[
         Instant | None, Meta(description="when the renewal was signed: it does not reach back")
     ] = None
+
+
+class AuthorisationConfirmation(Struct):
+    judge: Annotated[ShortText, Meta(description="the judge (or court) who confirmed it")]
+    occurred_at: Annotated[
+        Instant | None, Meta(description="when the judge confirmed it (default: now)")
+    ] = None
+
+
+class AuthorisationAnnulment(Struct):
+    court: Annotated[ShortText, Meta(description="the court whose ruling annulled it")]
+    ruling: Annotated[ShortText, Meta(description="the ruling's reference")]
+    occurred_at: Annotated[Instant | None, Meta(description="the ruling's date (default: now)")] = (
+        None
+    )
 
 
 class SealOpeningCreate(Struct):

@@ -122,6 +122,10 @@ def authorisation_view(a: LegalAuthorisation) -> schemas.Authorisation:
         conditions=a.conditions,
         revoked_at=a.revoked_at,
         revoked_reason=a.revoked_reason,
+        confirmed_at=a.confirmed_at,
+        confirmed_by=a.confirmed_by,
+        annulled_at=a.annulled_at,
+        annulled_by=a.annulled_by,
     )
 
 

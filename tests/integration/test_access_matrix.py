@@ -590,6 +590,8 @@ authorisation_step("revocation", {"reason": "quashed on appeal"})
 authorisation_step("qualification", {"issuer": "judge", "offences": ["fraud"]})
 authorisation_step("amendment", {"scope": {"places": ["Lyon"]}, "reason": "widened"})
 authorisation_step("extension", {"valid_until": "2024-06-01T00:00:00+02:00", "reason": "renewed"})
+authorisation_step("confirmation", {"judge": "JLD Paris"})
+authorisation_step("annulment", {"court": "Chambre de l'instruction", "ruling": "CI-24/17"})
 
 
 # tasks

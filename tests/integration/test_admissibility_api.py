@@ -274,3 +274,69 @@ def test_a_deadline_passing_changes_the_live_matrix_with_no_new_event(people: Pe
     assert last_position(team) == head
     on_now = team.matrix(on=datetime.now(UTC).isoformat())[("LATE-1", "FR")]
     assert (on_now["outcome"], on_now["reasons"]) == (after["outcome"], after["reasons"])
+
+
+def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_verdict(
+    team: Team,
+) -> None:
+    # Given an urgent search ordered by the FR prosecutor, and a parcel seized under it
+    order = team.authorisation(
+        "FR",
+        issuer="prosecutor",
+        kind="search_warrant",
+        occurred_at="2026-06-01T08:00:00Z",
+        valid_from="2026-06-01T08:00:00Z",
+        valid_until="2026-12-31T00:00:00Z",
+        scope={"methods": ["search"]},
+    )
+    team.post(
+        team.legal["FR"],
+        f"/authorisations/{order}/qualification",
+        {"issuer": "prosecutor", "urgent": True},
+    )
+    parcel = team.item(
+        "FR", "URGENT", kind="physical_item", method="search",
+        occurred_at="2026-06-01T10:00:00Z", authorisation_id=order,
+    )  # fmt: skip
+    team.keep("FR", parcel, "2026-06-01T10:30:00Z")
+
+    def au(rule: str, **params: Any) -> dict[str, Any]:
+        rules = team.explain(parcel, **params)["BE"]["results"]
+        return next(r for r in rules if r["rule"] == rule)
+
+    # Then, with no judge's confirmation in the 48 hours, the order falls (AU-05)
+    assert au("AU-05")["outcome"] == "FAIL" and au("AU-05")["missing"]
+    assert au("AU-05", on="2026-06-02T08:00:00Z")["outcome"] == "UNKNOWN"
+    # When the judge's confirmation of the next day is recorded, it stands, on that event
+    confirmed = team.post(
+        team.legal["FR"],
+        f"/authorisations/{order}/confirmation",
+        {"judge": "JLD Paris", "occurred_at": "2026-06-02T09:00:00Z"},
+    )
+    assert confirmed["confirmed_by"] == "JLD Paris"
+    assert au("AU-05")["outcome"] == "PASS"
+    assert "Confirmed" in {ref["event"] for ref in au("AU-05")["rests_on"]}
+    assert cell(team, "URGENT", "BE")["outcome"] == "PASS"
+    # and a second confirmation is refused
+    team.post(team.legal["FR"], f"/authorisations/{order}/confirmation", {"judge": "again"}, 422)
+    # When a court's ruling annuls the order, the parcel is inadmissible everywhere (AU-07),
+    # resting on the ruling, and was not before it
+    annulled = team.post(
+        team.legal["FR"],
+        f"/authorisations/{order}/annulment",
+        {"court": "Chambre de l'instruction", "ruling": "CI-26/17",
+         "occurred_at": "2026-09-01T09:00:00Z"},
+    )  # fmt: skip
+    assert annulled["annulled_by"] == "Chambre de l'instruction, CI-26/17"
+    for country in ("FR", "BE", "NL"):
+        assert cell(team, "URGENT", country)["verdict"] == "inadmissible"
+        assert "AU-07" in cell(team, "URGENT", country)["reasons"]
+    assert "Annulled" in {ref["event"] for ref in au("AU-07")["rests_on"]}
+    assert au("AU-07", on="2026-08-01T00:00:00Z")["outcome"] == "PASS"
+    # a ruling dated before the order is refused
+    team.post(
+        team.legal["FR"],
+        f"/authorisations/{order}/annulment",
+        {"court": "X", "ruling": "Y", "occurred_at": "2026-05-01T00:00:00Z"},
+        422,
+    )

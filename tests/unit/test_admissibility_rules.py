@@ -602,3 +602,35 @@ def test_a_defect_raised_in_time_leaves_nothing_to_wait_for():
     results = forfeit(failed, item, "FR", T0 + timedelta(days=10), Forfeiture(deadline_days=180))
     assert [x.outcome for x in results] == [FAIL, PASS]
     assert all(x.until is None for x in results)
+
+
+def test_an_urgent_order_waits_for_its_judge_then_stands_or_falls_by_the_confirmation():
+    # Given an urgent order issued 30 days before T0, which a judge must confirm in 48 hours
+    spec = parse_params(RuleSpec("AU-05", {"urgent_confirmation_hours": 48}))
+    issued = T0 - timedelta(days=30)
+    deadline = issued + timedelta(hours=48)
+
+    def answer(on: datetime, confirmed_at: datetime | None) -> RuleResult:
+        cf = base()
+        auth_of(cf).urgent = True
+        if confirmed_at is not None:
+            auth_of(cf).confirmed, auth_of(cf).confirmed_by_judge_at = r("Confirmed"), confirmed_at
+        [result] = REGISTRY["AU-05"](Context(item_of(cf), cf, "FR", on, lambda _: None), spec)
+        return result
+
+    # While the 48 hours run, it waits for the judge, and says until when
+    waiting = answer(issued + timedelta(hours=1), None)
+    assert (waiting.outcome, waiting.until, waiting.missing) == (
+        UNKNOWN,
+        deadline,
+        "LegalAuthorisation.Confirmed",
+    )
+    # confirmed in time, it stands, resting on the confirmation too
+    confirmed = answer(ON, issued + timedelta(hours=30))
+    assert confirmed.outcome is PASS and "Confirmed" in {x.event for x in confirmed.rests_on}
+    # a confirmation after the date asked is not seen yet
+    assert answer(issued + timedelta(hours=1), issued + timedelta(hours=30)).outcome is UNKNOWN
+    # confirmed too late, or never, it falls
+    late = answer(ON, issued + timedelta(hours=60))
+    assert late.outcome is FAIL and "confirmed only on" in late.reason
+    assert answer(ON, None).outcome is FAIL

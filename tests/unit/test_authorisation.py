@@ -216,3 +216,47 @@ def test_replaying_the_events_rebuilds_the_same_authorisation(
     assert vars(rebuilt) == vars(authorisation)
     assert rebuilt.version == 2
     assert rebuilt.revoked_at == now
+
+
+def test_a_judge_confirms_an_order_once_and_never_before_it_was_issued(
+    team, interception_order, now, rejected
+):
+    advisor = team.actor(team.fr_legal_advisor)
+    issued = interception_order.issued_at
+    # A confirmation dated before the order is refused
+    with rejected(RuleViolation, interception_order):
+        interception_order.confirm(
+            team.investigation, advisor, judge="JLD", occurred_at=issued - timedelta(hours=1)
+        )
+    # When the judge's confirmation is recorded
+    interception_order.confirm(team.investigation, advisor, judge="JLD Lille", occurred_at=now)
+    # Then it is confirmed as of then, by exactly one Confirmed event
+    [confirmed] = interception_order.collect_events()
+    assert type(confirmed) is LegalAuthorisation.Confirmed
+    assert (confirmed.judge, confirmed.occurred_at) == ("JLD Lille", now)
+    assert (interception_order.confirmed_at, interception_order.confirmed_by) == (now, "JLD Lille")
+    # and a second confirmation is refused
+    with rejected(RuleViolation, interception_order):
+        interception_order.confirm(team.investigation, advisor, judge="again", occurred_at=now)
+
+
+def test_a_court_annuls_an_order_even_once_revoked_and_only_once(
+    team, interception_order, now, rejected
+):
+    advisor = team.actor(team.fr_legal_advisor)
+    interception_order.revoke(team.investigation, advisor, "no longer needed", now)
+    interception_order.collect_events()
+    # When a court's ruling annuls the revoked order
+    interception_order.annul(
+        team.investigation, advisor, court="CA Douai", ruling="CI-17", occurred_at=now
+    )
+    # Then it is annulled, by exactly one Annulled event naming the court and the ruling
+    [annulled] = interception_order.collect_events()
+    assert type(annulled) is LegalAuthorisation.Annulled
+    assert (annulled.court, annulled.ruling) == ("CA Douai", "CI-17")
+    assert interception_order.annulled_by == "CA Douai, CI-17"
+    # and a second annulment is refused
+    with rejected(RuleViolation, interception_order):
+        interception_order.annul(
+            team.investigation, advisor, court="X", ruling="Y", occurred_at=now
+        )

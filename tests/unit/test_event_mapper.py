@@ -51,6 +51,8 @@ EVENT_CLASSES = (
     LegalAuthorisation.Qualified,
     LegalAuthorisation.Amended,
     LegalAuthorisation.Extended,
+    LegalAuthorisation.Confirmed,
+    LegalAuthorisation.Annulled,
     EvidenceItem.SealOpened,
     EvidenceItem.InterviewRecorded,
     EvidenceItem.Derived,
@@ -168,8 +170,8 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
 def record_admissibility_facts(
     team: Any, record_authorisation: Any, register_evidence: Any, parent: EvidenceItem, now: Any
 ) -> list[Any]:
-    """An authorisation qualified, amended and extended; an interview, a copy, a use, a
-    consent granted and withdrawn, a defect raised and a seal opened."""
+    """An authorisation qualified, amended, extended, confirmed and annulled; an interview, a
+    copy, a use, a consent granted and withdrawn, a defect raised and a seal opened."""
     advisor = team.actor(team.fr_legal_advisor)
     investigator = team.actor(team.fr_investigator)
     order = record_authorisation(team, reference="JLD-2024-0200")
@@ -195,6 +197,8 @@ def record_admissibility_facts(
         reason="renewal",
         occurred_at=now,
     )
+    order.confirm(team.investigation, advisor, judge="JLD Lille", occurred_at=now)
+    order.annul(team.investigation, advisor, court="CA Douai", ruling="CI-17", occurred_at=now)
     interview = register_evidence(
         team, reference="FR-INT-1", kind=EvidenceKind.SUSPECT_INTERVIEW, authorisation=None
     )
