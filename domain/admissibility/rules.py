@@ -250,7 +250,8 @@ def _au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Ru
                 missing="" if confirmed_at else "LegalAuthorisation.Confirmed",
                 cure="none once the time has passed",
             )
-    return res(PASS, f"issued by a competent {a.issuer}", refs)
+    confirmation = f", confirmed by a judge on {day(confirmed_at)}" if confirmed_at else ""
+    return res(PASS, f"issued by a competent {a.issuer}{confirmation}", refs)
 
 
 def _au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[RuleResult]:

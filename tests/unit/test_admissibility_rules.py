@@ -628,6 +628,9 @@ def test_an_urgent_order_waits_for_its_judge_then_stands_or_falls_by_the_confirm
     # confirmed in time, it stands, resting on the confirmation too
     confirmed = answer(ON, issued + timedelta(hours=30))
     assert confirmed.outcome is PASS and "Confirmed" in {x.event for x in confirmed.rests_on}
+    assert confirmed.reason.endswith(
+        f"confirmed by a judge on {(issued + timedelta(hours=30)).date()}"
+    )
     # a confirmation after the date asked is not seen yet
     assert answer(issued + timedelta(hours=1), issued + timedelta(hours=30)).outcome is UNKNOWN
     # confirmed too late, or never, it falls
