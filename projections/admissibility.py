@@ -342,6 +342,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
         self.cases: dict[UUID, CaseFile] = {}  # the facts as written, or about to be
         self.due: dict[UUID, dict[UUID, datetime]] = {}  # investigation -> item -> date
         self.changed: dict[UUID, set[UUID]] = {}  # investigation -> items whose facts changed
+        self.cases_changed: set[UUID] = set()  # investigations whose own facts changed
         self.pending = 0
         self.known_head = 0
         # only while catching up: the writer thread, the evaluators, the batches in flight
@@ -363,10 +364,13 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                     self.cases[investigation_id] = case
                     if whole:  # kept whole by an earlier version: write every item
                         self.changed.setdefault(investigation_id, set()).update(case.items)
+                        self.cases_changed.add(investigation_id)
                 due = self.due.setdefault(investigation_id, {})
                 due.update(dict.fromkeys(touch(case, domain_event), domain_event.timestamp))
                 changed = self.changed.setdefault(investigation_id, set())
                 changed.update(CaseFile.items_changed(domain_event))
+                if CaseFile.case_changed(domain_event):
+                    self.cases_changed.add(investigation_id)
             self.pending += 1
             behind = self._behind(tracking.notification_id)
             if self.pending >= BATCH or not behind:
@@ -376,6 +380,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             # the batches in flight commit (or fail) before the error leaves, so a restarted
             # projection starts from a position no later write moves
             self.cases, self.due, self.changed, self.pending = {}, {}, {}, 0
+            self.cases_changed = set()
             wait(self.in_flight)
             self.in_flight.clear()
             self._stop_catching_up()
@@ -389,10 +394,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             for evidence_id in changed
         }
         facts = Facts(
-            {
-                i: _encoder.encode(msgspec.structs.replace(self.cases[i], items={}))
-                for i in self.due
-            },
+            {i: self._stored_case(i) for i in self.cases_changed},
             [(i, evidence_id, b) for (i, evidence_id), b in stored.items()],
         )
         cells: list[Cell] | Future[bytes]
@@ -405,7 +407,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             cells = [
                 cell for i, due in self.due.items() for cell in cells_due(i, self.cases[i], due)
             ]
-        self.due, self.changed, self.pending = {}, {}, 0
+        self.due, self.changed, self.cases_changed, self.pending = {}, {}, set(), 0
         if len(self.cases) > CACHED_CASES:  # written once this batch is: read back when needed
             self.cases = {}
         if behind:
@@ -430,8 +432,12 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                     stored.get((i, evidence_id)) or _encoder.encode(case.items[evidence_id])
                     for evidence_id in with_sources(case, due)
                 ]
-                batch.append(Due(i, facts.cases[i], items, due))
+                batch.append(Due(i, facts.cases.get(i) or self._stored_case(i), items, due))
         return _encoder.encode(batch)
+
+    def _stored_case(self, investigation_id: UUID) -> bytes:
+        """The investigation's facts but its items, in their stored form."""
+        return _encoder.encode(msgspec.structs.replace(self.cases[investigation_id], items={}))
 
     def _write(self, facts: Facts, cells: list[Cell] | Future[bytes], tracking: Tracking) -> None:
         """In the writer thread: a batch, once its cells are evaluated and if none failed."""

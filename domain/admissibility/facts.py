@@ -209,11 +209,9 @@ class CaseFile(msgspec.Struct, gc=False):
     items: dict[UUID, ItemFacts] = msgspec.field(default_factory=dict)
     authorisations: dict[UUID, AuthorisationFacts] = msgspec.field(default_factory=dict)
     rulebooks: dict[str, RulebookFacts] = msgspec.field(default_factory=dict)
-    last_recorded_at: datetime | None = None
 
     def apply(self, e: Any) -> frozenset[UUID]:
         """Fold one event in; the items whose verdicts it may change (EVERY_ITEM: all)."""
-        self.last_recorded_at = e.timestamp
         if isinstance(e, EvidenceItem.Event):
             return self._apply_item(e)
         if isinstance(e, LegalAuthorisation.Event):
@@ -227,6 +225,13 @@ class CaseFile(msgspec.Struct, gc=False):
         if isinstance(e, Investigation.Event):
             return self._apply_investigation(e)
         return frozenset()
+
+    @staticmethod
+    def case_changed(e: Any) -> bool:
+        """Whether `apply` may change the facts of the investigation but its items (its
+        authorisations, rulebooks, parties, members, disclosures): what a store of them
+        rewrites. A task's events change nothing."""
+        return isinstance(e, (LegalAuthorisation.Event, Rulebook.Event, Investigation.Event))
 
     @staticmethod
     def items_changed(e: Any) -> tuple[UUID, ...]:
