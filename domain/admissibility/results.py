@@ -42,7 +42,6 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"
 
 
-RANK = {outcome: rank for rank, outcome in enumerate(Outcome)}
 VERDICT_OF = {
     Outcome.PASS: Verdict.ADMISSIBLE,
     Outcome.WARN: Verdict.ADMISSIBLE,

@@ -139,7 +139,7 @@ def evaluate(
         results: list[RuleResult] = [
             RuleResult(
                 "RULEBOOK",
-                Outcome.UNKNOWN,
+                UNKNOWN,
                 f"{forum} has no rulebook in this JIT",
                 missing=f"Rulebook.Adopted for {forum}",
                 cure=f"{forum}'s legal advisor adopts a rulebook",
@@ -201,7 +201,7 @@ def forfeit(
         if r in failed and not any(d.rule in ("", r.rule) for d in raised) and on > deadline:
             r = msgspec.structs.replace(
                 r,
-                outcome=Outcome.FORFEITED,
+                outcome=FORFEITED,
                 reason=f"{r.reason} — not raised by {day(deadline)}: forfeited",
             )
         out.append(r)
@@ -209,7 +209,7 @@ def forfeit(
         out.append(
             RuleResult(
                 "PR-01",
-                Outcome.PASS,
+                PASS,
                 "the defect was raised in time",
                 tuple(d.ref for d in raised),
                 until=deadline if pending else None,
@@ -219,7 +219,7 @@ def forfeit(
         out.append(
             RuleResult(
                 "PR-01",
-                Outcome.FORFEITED,
+                FORFEITED,
                 f"no defect raised before {day(deadline)}",
                 missing="EvidenceItem.DefectRaised",
             )
@@ -228,7 +228,7 @@ def forfeit(
         out.append(
             RuleResult(
                 "PR-01",
-                Outcome.UNKNOWN,
+                UNKNOWN,
                 f"the defect may still be raised until {day(deadline)}",
                 missing="EvidenceItem.DefectRaised",
                 cure="nothing yet: the deadline has not passed",
