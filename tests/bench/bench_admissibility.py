@@ -26,8 +26,7 @@ nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import os
-import resource
+import contextlib
 import statistics
 import tempfile
 import time
@@ -38,6 +37,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import msgspec
+import psutil
 import psycopg
 from eventsourcing.projection import ProjectionRunner
 
@@ -244,7 +244,7 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
 
 class Cpu(NamedTuple):
     """CPU seconds used so far: by this process, by its children that ended (evaluator
-    processes), by PostgreSQL's processes (read from /proc; 0 where there is none)."""
+    processes), by PostgreSQL's processes (ended backends count in the server's children)."""
 
     own: float
     children: float
@@ -252,23 +252,14 @@ class Cpu(NamedTuple):
 
     @classmethod
     def now(cls) -> Cpu:
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        children = resource.getrusage(resource.RUSAGE_CHILDREN)
-        ticks = os.sysconf("SC_CLK_TCK")
-        postgres = 0
-        for stat in Path("/proc").glob("[0-9]*/stat"):  # ended backends: the server's cutime
-            try:
-                fields = stat.read_text().rsplit(")", 1)
-            except OSError:
-                continue
-            if fields[0].endswith("(postgres"):
-                values = fields[1].split()
-                postgres += sum(map(int, values[11:15]))  # utime, stime, cutime, cstime
-        return cls(
-            own.ru_utime + own.ru_stime,
-            children.ru_utime + children.ru_stime,
-            postgres / ticks,
-        )
+        own = psutil.Process().cpu_times()
+        postgres = 0.0
+        for process in psutil.process_iter(["name"]):
+            if process.info["name"] == "postgres":
+                with contextlib.suppress(psutil.Error):
+                    t = process.cpu_times()
+                    postgres += t.user + t.system + t.children_user + t.children_system
+        return cls(own.user + own.system, own.children_user + own.children_system, postgres)
 
     def since(self, before: Cpu) -> str:
         return (
