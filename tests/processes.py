@@ -30,6 +30,10 @@ class Process:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def pid(self) -> int:
+        return self.popen.pid if self.popen is not None else 0
+
     def start(self, timeout: float = 60) -> Process:
         args = [JITSPACE, self.command]
         if self.port is not None:

@@ -16,6 +16,7 @@ import httpx
 import uvicorn
 
 from jitspace.api.app import create_app
+from jitspace.cli import server_options
 from jitspace.identity import Identity
 from jitspace.settings import Settings
 
@@ -34,7 +35,11 @@ class ServerThread:
     def __init__(self, settings: Settings) -> None:
         self.port = free_port()
         config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning"
+            create_app(settings),
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            **server_options(settings),  # as `jitspace serve` runs it
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

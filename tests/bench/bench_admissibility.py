@@ -26,7 +26,6 @@ nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import tempfile
 import time
@@ -63,6 +62,7 @@ from jitspace.rulebooks import load_shipped
 from jitspace.settings import Settings
 from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityView, Facts
 from tests.bench.bench_ledger import fresh_database, postgres
+from tests.bench.cpu import postgres_seconds
 
 GOAL = 0.50
 READ_MODEL = ("rm_admissibility", "rm_admissibility_facts", "rm_admissibility_item_facts")
@@ -253,13 +253,9 @@ class Cpu(NamedTuple):
     @classmethod
     def now(cls) -> Cpu:
         own = psutil.Process().cpu_times()
-        postgres = 0.0
-        for process in psutil.process_iter(["name"]):
-            if process.info["name"] == "postgres":
-                with contextlib.suppress(psutil.Error):
-                    t = process.cpu_times()
-                    postgres += t.user + t.system + t.children_user + t.children_system
-        return cls(own.user + own.system, own.children_user + own.children_system, postgres)
+        return cls(
+            own.user + own.system, own.children_user + own.children_system, postgres_seconds()
+        )
 
     def since(self, before: Cpu) -> str:
         return (

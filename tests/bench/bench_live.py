@@ -32,9 +32,11 @@ from typing import Any
 
 import httpx
 import msgspec
+import picows
 import websockets
 
 from jitspace.database import create_database, with_database
+from tests.bench.cpu import cpu_seconds, postgres_seconds
 from tests.processes import Cluster
 from tests.support import PASSWORD, add_user, free_port
 
@@ -68,41 +70,67 @@ class _Message(msgspec.Struct):
 
 def load(urls: list[str], hello: str, clients: int, seconds: float, out: Any) -> None:
     """Connect `clients` websockets (spread over `urls`), record when each event arrives.
-    On the servers' event loop (uvloop when installed): the clients share the machine with
-    what they measure, and the less they take of it the less they weigh on the figures."""
+
+    The clients share the machine with what they measure: the less of it they take, the
+    less they weigh on the figures. So they run on the servers' event loop (uvloop when
+    installed) and on picows, whose frame parser is compiled, with no task per client: a
+    message is handled where its frame is parsed. (With the `websockets` client, the load
+    generators took more CPU than both app processes together.)"""
     from uvicorn.loops.auto import auto_loop_factory
 
     with asyncio.Runner(loop_factory=auto_loop_factory()) as runner:
         out.put(runner.run(_load(urls, hello, clients, seconds, out)))
 
 
+class _Receiver(picows.WSListener):  # type: ignore[misc]
+    def __init__(self, hello: bytes, received: dict[str, list[float]], ready: list[int]) -> None:
+        super().__init__()
+        self.hello = hello
+        self.received = received
+        self.ready = ready
+
+    def on_ws_connected(self, transport: picows.WSTransport) -> None:
+        transport.send(picows.WSMsgType.TEXT, self.hello)
+
+    def on_ws_frame(self, transport: picows.WSTransport, frame: picows.WSFrame) -> None:
+        if frame.msg_type == picows.WSMsgType.CLOSE:
+            transport.disconnect()
+            return
+        if frame.msg_type != picows.WSMsgType.TEXT:
+            return
+        # (the servers send each message as one frame)
+        message = _decoder.decode(frame.get_payload_as_memoryview())
+        if message.type == "caught_up":
+            self.ready[0] += 1
+        elif message.event is not None:
+            self.received.setdefault(message.event.aggregate_id, []).append(time.time())
+
+
+_decoder = msgspec.json.Decoder(_Message)
+
+
 async def _load(urls: list[str], hello: str, clients: int, seconds: float, out: Any) -> Any:
-    decoder = msgspec.json.Decoder(_Message)
     received: dict[str, list[float]] = {}
+    ready = [0]
     gate = asyncio.Semaphore(50)
-    ready = 0
 
-    async def client(n: int) -> None:
-        nonlocal ready
+    async def connect(n: int) -> picows.WSTransport:
         async with gate:
-            socket = await websockets.connect(urls[n % len(urls)], max_size=2**24, open_timeout=60)
-            await socket.send(hello)
-        async with socket:
-            async for raw in socket:
-                message = decoder.decode(raw)
-                if message.type == "caught_up":
-                    ready += 1
-                elif message.event is not None:
-                    received.setdefault(message.event.aggregate_id, []).append(time.time())
+            transport, _ = await picows.ws_connect(
+                lambda: _Receiver(hello.encode(), received, ready),
+                urls[n % len(urls)],
+                websocket_handshake_timeout=60,
+                max_frame_size=2**24,
+            )
+            return transport
 
-    tasks = [asyncio.create_task(client(n)) for n in range(clients)]
-    while ready < clients:
+    transports = await asyncio.gather(*(connect(n) for n in range(clients)))
+    while ready[0] < clients:
         await asyncio.sleep(0.1)
     out.put("ready")
     await asyncio.sleep(seconds)
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    for transport in transports:
+        transport.disconnect()
     return received
 
 
@@ -120,7 +148,7 @@ def load_generators(urls: list[str], hello: str, clients: int, seconds: float) -
     for _ in workers:
         assert out.get(timeout=300) == "ready"
     results: list[dict[str, list[float]]] = []
-    yield out, results
+    yield [worker.pid for worker in workers if worker.pid is not None], results
     for _ in workers:
         results.append(out.get(timeout=seconds + 120))
     for worker in workers:
@@ -130,15 +158,19 @@ def load_generators(urls: list[str], hello: str, clients: int, seconds: float) -
 # -- baseline: a bare websockets broadcast server -----------------------------------------
 
 
-def bare_server(port: int, clients: int, rate: float, seconds: float, size: int, out: Any) -> None:
+def bare_server(
+    port: int, clients: int, rate: float, seconds: float, size: int, go: Any, out: Any
+) -> None:
     # the event loop uvicorn gives the app processes (uvloop when installed), for a fair race
     from uvicorn.loops.auto import auto_loop_factory
 
     with asyncio.Runner(loop_factory=auto_loop_factory()) as runner:
-        runner.run(_bare(port, clients, rate, seconds, size, out))
+        runner.run(_bare(port, clients, rate, seconds, size, go, out))
 
 
-async def _bare(port: int, clients: int, rate: float, seconds: float, size: int, out: Any) -> None:
+async def _bare(
+    port: int, clients: int, rate: float, seconds: float, size: int, go: Any, out: Any
+) -> None:
     connected: set[Any] = set()
 
     async def handler(socket: Any) -> None:
@@ -151,7 +183,7 @@ async def _bare(port: int, clients: int, rate: float, seconds: float, size: int,
 
     # no permessage-deflate, as `jitspace serve` (each message compressed per client costs)
     async with websockets.serve(handler, "127.0.0.1", port, max_size=2**24, compression=None):
-        while len(connected) < clients:
+        while len(connected) < clients or not go.is_set():
             await asyncio.sleep(0.05)
         sent: dict[str, float] = {}
         padding = "x" * max(size - 120, 0)
@@ -204,10 +236,27 @@ def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] if len(values) > 1 else float("nan")
 
 
-def report(name: str, lat: list[float], expected: int, sat: float) -> dict[str, float]:
+def spread(sent: dict[str, float], received: list[dict[str, list[float]]]) -> str:
+    """Where the time goes: from acknowledgement to an event's first receipt by any client
+    (the pipeline to the servers), and from its first receipt to its last (the fan-out)."""
+    times: dict[str, list[float]] = {}
+    for part in received:
+        for key, ts in part.items():
+            if key in sent:
+                times.setdefault(key, []).extend(ts)
+    first = [(min(ts) - sent[key]) * 1000 for key, ts in times.items()]
+    fan = [(max(ts) - min(ts)) * 1000 for ts in times.values()]
+    return (
+        f"first receipt p50 {pct(first, 50):.1f} p99 {pct(first, 99):.1f} ms; "
+        f"first to last p50 {pct(fan, 50):.1f} p99 {pct(fan, 99):.1f} ms"
+    )
+
+
+def report(name: str, lat: list[float], expected: int, sat: float, where: str) -> dict[str, float]:
     print(
         f"{name:<10} p50 {pct(lat, 50):7.1f} ms  p99 {pct(lat, 99):7.1f} ms  "
-        f"received {len(lat)}/{expected}  saturation {sat:9.0f} deliveries/s",
+        f"received {len(lat)}/{expected}  saturation {sat:9.0f} deliveries/s\n"
+        f"{'':<10} {where}",
         flush=True,
     )
     return {"p50": pct(lat, 50), "p99": pct(lat, 99), "sat": sat}
@@ -226,13 +275,33 @@ def run_jitspace(database_url: str, tmp: Path, args: argparse.Namespace) -> dict
         ]
         hello = msgspec.json.encode({"type": "hello", "token": token.json()["token"]}).decode()
         duration = 2 * args.seconds + 10
-        with load_generators(urls, hello, args.clients, duration) as (_, received):
+        with load_generators(urls, hello, args.clients, duration) as (clients, received):
+            pids = {
+                "app A": [cluster.a.pid],
+                "app B": [cluster.b.pid],
+                "worker": [cluster.worker.pid],
+                "clients": clients,
+                "commands": [os.getpid()],
+            }
+            before = {name: cpu_seconds(of) for name, of in pids.items()}
+            postgres_before = postgres_seconds()
             steady = asyncio.run(commands(cluster.a.url, http.headers, args.rate, args.seconds))
+            time.sleep(1)  # the last deliveries
+            used = {name: cpu_seconds(of) - before[name] for name, of in pids.items()}
+            used["PostgreSQL"] = postgres_seconds() - postgres_before
             time.sleep(1)
             saturation = asyncio.run(commands(cluster.a.url, http.headers, None, args.seconds))
         http.close()
     lat = latencies(steady, received)
-    return report("jitspace", lat, len(steady) * args.clients, rate_of(saturation, received))
+    figures = report(
+        "jitspace",
+        lat,
+        len(steady) * args.clients,
+        rate_of(saturation, received),
+        spread(steady, received),
+    )
+    figures["cpu"] = cpu_report(used, ("app A", "app B"), len(lat))
+    return figures
 
 
 async def commands(
@@ -268,25 +337,46 @@ async def commands(
     return acked
 
 
+def cpu_report(used: dict[str, float], servers: tuple[str, ...], n: int) -> float:
+    """Print the CPU seconds of the steady phase; the servers' µs per delivery."""
+    per = sum(used[s] for s in servers) / max(n, 1) * 1e6
+    seconds = ", ".join(f"{what} {s:.1f}" for what, s in used.items())
+    print(f"{'':<10} steady CPU s: {seconds}; {per:.1f} µs of server per delivery", flush=True)
+    return per
+
+
 def run_bare(args: argparse.Namespace, size: int) -> dict[str, float]:
     port = free_port()
     context = mp.get_context("spawn")
-    out = context.Queue()
+    out, go = context.Queue(), context.Event()
     server = context.Process(
-        target=bare_server, args=(port, args.clients, args.rate, args.seconds, size, out)
+        target=bare_server, args=(port, args.clients, args.rate, args.seconds, size, go, out)
     )
     server.start()
     time.sleep(1)
     url = f"ws://127.0.0.1:{port}"
     with load_generators([url], '{"type":"hello"}', args.clients, 2 * args.seconds + 4) as (
-        _,
+        clients,
         received,
     ):
-        phases = dict(out.get(timeout=120) for _ in range(2))
+        pids = {"server": [server.pid or 0], "clients": clients}
+        before = {name: cpu_seconds(of) for name, of in pids.items()}
+        go.set()
+        steady = out.get(timeout=120)
+        used = {name: cpu_seconds(of) - before[name] for name, of in pids.items()}
+        phases = dict([steady, out.get(timeout=120)])
     server.terminate()
     lat = latencies(phases["steady"], received)
     expected = len(phases["steady"]) * args.clients
-    return report("bare", lat, expected, rate_of(phases["saturation"], received))
+    figures = report(
+        "bare",
+        lat,
+        expected,
+        rate_of(phases["saturation"], received),
+        spread(phases["steady"], received),
+    )
+    figures["cpu"] = cpu_report(used, ("server",), len(lat))
+    return figures
 
 
 def main() -> None:
@@ -315,7 +405,8 @@ def main() -> None:
                 embedded.cleanup()
     print(
         f"ratios    p50 x{mine['p50'] / bare['p50']:.1f}  p99 x{mine['p99'] / bare['p99']:.1f}"
-        f"  saturation {mine['sat'] / bare['sat']:.0%} of the bare server",
+        f"  saturation {mine['sat'] / bare['sat']:.0%} of the bare server"
+        f"  server CPU per delivery x{mine['cpu'] / bare['cpu']:.1f}",
         flush=True,
     )
 
