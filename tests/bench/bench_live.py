@@ -10,6 +10,9 @@ half the clients connect to each app process, from load-generator processes. The
   HTTP acknowledgement to the event's receipt at each client (p50/p99 over every receipt);
 - saturation: commands as fast as `LANES` concurrent requests go; deliveries per second.
 
+Throughout, JITspace's own client (jitspace/live/client.py) follows the feed on process B,
+and at the end must have received the investigation's log: every event, in order, once.
+
 The baseline is a bare `websockets` server in the same run broadcasting messages of the
 same size to the same number of clients, from the same load generator, at the same rate and
 then as fast as it can. It prints figures and ratios; it asserts nothing about time.
@@ -24,6 +27,7 @@ import multiprocessing as mp
 import os
 import statistics
 import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -36,6 +40,7 @@ import picows
 import websockets
 
 from jitspace.database import create_database, with_database
+from jitspace.live.client import LiveClient
 from tests.bench.cpu import cpu_seconds, postgres_seconds
 from tests.processes import Cluster
 from tests.support import PASSWORD, add_user, free_port
@@ -275,7 +280,10 @@ def run_jitspace(database_url: str, tmp: Path, args: argparse.Namespace) -> dict
         ]
         hello = msgspec.json.encode({"type": "hello", "token": token.json()["token"]}).decode()
         duration = 2 * args.seconds + 10
-        with load_generators(urls, hello, args.clients, duration) as (clients, received):
+        with (
+            load_generators(urls, hello, args.clients, duration) as (clients, received),
+            witness(cluster.b.url, jit, token.json()["token"]) as witnessed,
+        ):
             pids = {
                 "app A": [cluster.a.pid],
                 "app B": [cluster.b.pid],
@@ -291,6 +299,7 @@ def run_jitspace(database_url: str, tmp: Path, args: argparse.Namespace) -> dict
             used["PostgreSQL"] = postgres_seconds() - postgres_before
             time.sleep(1)
             saturation = asyncio.run(commands(cluster.a.url, http.headers, None, args.seconds))
+            check_witness(http, jit, witnessed)
         http.close()
     lat = latencies(steady, received)
     figures = report(
@@ -302,6 +311,55 @@ def run_jitspace(database_url: str, tmp: Path, args: argparse.Namespace) -> dict
     )
     figures["cpu"] = cpu_report(used, ("app A", "app B"), len(lat))
     return figures
+
+
+@contextlib.contextmanager
+def witness(base_url: str, jit: str, token: str) -> Iterator[list[int]]:
+    """JITspace's own client (jitspace/live/client.py) on the feed through the whole run, in
+    a thread of this process: the log positions of the events it receives."""
+    positions: list[int] = []
+    loop = asyncio.new_event_loop()
+
+    async def follow() -> None:
+        async for message in LiveClient([base_url], jit, token).messages():
+            if message["type"] == "event":
+                positions.append(message["event"]["position"])
+
+    task = loop.create_task(follow())
+
+    def run() -> None:
+        with contextlib.suppress(asyncio.CancelledError):
+            loop.run_until_complete(task)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield positions
+    finally:
+        loop.call_soon_threadsafe(task.cancel)
+        thread.join(timeout=30)
+        loop.close()
+
+
+def check_witness(http: httpx.Client, jit: str, positions: list[int]) -> None:
+    """The witness received the investigation's log: every event, in order, each once."""
+    log: list[int] = []
+    while page := http.get(
+        f"/investigations/{jit}/events", params={"after": log[-1] if log else 0, "limit": 1000}
+    ).json()["events"]:
+        log += [event["position"] for event in page]
+    deadline = time.monotonic() + 60
+    while len(positions) < len(log) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if positions != log:
+        raise AssertionError(
+            f"the witness received {len(positions)} events, {len(set(positions))} distinct, "
+            f"of the log's {len(log)}"
+        )
+    print(
+        f"witness    jitspace's own client: the log's {len(log)} events, in order, each once",
+        flush=True,
+    )
 
 
 async def commands(
