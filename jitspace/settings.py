@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -94,7 +95,19 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if isinstance(origins := values.get("cors_origins"), str):
             values["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return msgspec.convert(values, cls, strict=False, dec_hook=_decode)
+        try:
+            return msgspec.convert(values, cls, strict=False, dec_hook=_decode)
+        except msgspec.ValidationError as error:
+            # msgspec names the field (`$.max_connections`); people set the variable
+            found = re.search(r"^(.*) - at `\$\.(\w+)", str(error))
+            if found is None:
+                raise BadSetting(str(error)) from None
+            name = found[2]
+            raise BadSetting(f"JITSPACE_{name.upper()}={values.get(name)!r}: {found[1]}") from None
+
+
+class BadSetting(ValueError):
+    """A `JITSPACE_*` variable the settings cannot take; the message says which and why."""
 
 
 def check_origin(origin: str) -> None:

@@ -177,3 +177,23 @@ def test_a_provider_user_is_added_without_password_and_the_security_log_shows_a_
     [line] = printed.stdout.splitlines()
     assert "login_failed" in line and "nl.prosecutor" in line and "client=127.0.0.1" in line
     assert "guess-1234" not in printed.stdout
+
+
+def test_a_bad_setting_stops_the_command_with_one_line_naming_the_variable(
+    tmp_path: Path,
+) -> None:
+    for variable, value, says in (
+        ("JITSPACE_CORS_ORIGINS", "*", "wildcards are not accepted"),
+        ("JITSPACE_MAX_CONNECTIONS", "many", "JITSPACE_MAX_CONNECTIONS='many': Expected `int`"),
+    ):
+        done = subprocess.run(
+            [*JITSPACE, "serve", "--port", str(free_port()), "--data-dir", str(tmp_path)],
+            env={**cli_env(), variable: value},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2
+        assert done.stderr.startswith(f"jitspace: {variable}")
+        assert says in done.stderr
+        assert "Traceback" not in done.stderr

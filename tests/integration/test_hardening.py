@@ -24,7 +24,7 @@ from jitspace.api.access import PUBLIC
 from jitspace.api.app import create_app
 from jitspace.api.downloads import content_disposition
 from jitspace.api.hardening import SECURITY_HEADERS
-from jitspace.settings import Settings
+from jitspace.settings import BadSetting, Settings
 from tests.processes import Process, cluster_env
 from tests.support import PASSWORD, Jit, Person, ServerThread, free_port
 
@@ -110,7 +110,7 @@ def test_the_openapi_document_is_served_but_no_html_viewer(server: ServerThread)
 
 def test_wildcard_cors_origins_are_refused_when_settings_load() -> None:
     for origins in ("*", "https://*.example.org", f"{ALLOWED_ORIGIN}/"):
-        with pytest.raises(msgspec.ValidationError, match="JITSPACE_CORS_ORIGINS"):
+        with pytest.raises(BadSetting, match="JITSPACE_CORS_ORIGINS"):
             Settings.from_env({"JITSPACE_CORS_ORIGINS": origins})
     both = Settings.from_env({"JITSPACE_CORS_ORIGINS": f"{ALLOWED_ORIGIN}, http://localhost:3000"})
     assert both.cors_origins == (ALLOWED_ORIGIN, "http://localhost:3000")
