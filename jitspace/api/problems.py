@@ -127,9 +127,11 @@ def on_version_conflict(_: Request[Any, Any, Any], exc: VersionConflict) -> Resp
     )
 
 
-def on_validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Problem]:
+def on_validation_error(
+    request: Request[Any, Any, Any], exc: ValidationException
+) -> Response[Problem]:
     errors = [
-        FieldError(_field_name(item), _message(item))
+        FieldError(_sent_as(request, _field_name(item)), _message(item))
         for item in (exc.extra if isinstance(exc.extra, list) else [])
         if isinstance(item, dict)
     ]
@@ -188,6 +190,19 @@ def _field_name(item: dict[str, Any]) -> str:
     if "at `$." in message:
         return message.rsplit("at `$.", 1)[1].rstrip("`")
     return "body"
+
+
+def _sent_as(request: Request[Any, Any, Any], field: str) -> str:
+    """A handler's parameter as the client sends it: `Content-Type`, not `content_type`."""
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(field)
+    except AttributeError:  # (no route matched)
+        return field
+    definition = getattr(parameter, "kwarg_definition", None)
+    for alias in ("header", "query", "cookie", "name"):
+        if isinstance(sent := getattr(definition, alias, None), str):
+            return sent
+    return field
 
 
 def _title(status: int) -> str:

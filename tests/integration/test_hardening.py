@@ -280,7 +280,7 @@ def test_an_upload_with_a_malformed_media_type_is_refused(jit: Jit, media_type: 
     item_id = register_item(jit.investigator, jit)
     response = upload(jit.investigator, jit, item_id, "scan.pdf", media_type)
     assert response.status_code == 400, (media_type, response.text)
-    assert "content_type" in [e["field"] for e in response.json()["errors"]]
+    assert "Content-Type" in [e["field"] for e in response.json()["errors"]]
 
 
 @pytest.mark.parametrize(
