@@ -48,6 +48,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "subject ('sub'); no password is read",
     )
     add.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    link = user_commands.add_parser(
+        "link",
+        help="let an existing user log in through the identity provider (JITSPACE_OIDC_ISSUER)",
+    )
+    link.add_argument("username")
+    link.add_argument("--oidc-subject", required=True, help="their subject ('sub') there")
+    link.add_argument(
+        "--drop-password",
+        action="store_true",
+        help="from now on only through the provider: the password stops working and the "
+        "sessions it opened end",
+    )
+    link.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     security_log = commands.add_parser(
         "security-log", help="print the newest entries of the security log"
     )
@@ -99,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     if args.command == "user":
-        return _add_user(args)
+        return _manage_user(args)
     if args.command == "security-log":
         return _print_security_log(args)
     if args.command == "verify":
@@ -254,7 +267,7 @@ def _watch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_user(args: argparse.Namespace) -> int:
+def _manage_user(args: argparse.Namespace) -> int:
     from jitspace.identity import IdentityError
     from jitspace.runtime import open_runtime
 
@@ -262,10 +275,24 @@ def _add_user(args: argparse.Namespace) -> int:
     if args.oidc_subject is not None and not settings.oidc_issuer:
         print("jitspace: --oidc-subject needs JITSPACE_OIDC_ISSUER", file=sys.stderr)
         return 2
+    linking = args.user_command == "link"
     password = "" if args.oidc_subject is not None else sys.stdin.readline().rstrip("\r\n")
 
     async def add() -> None:
         async with open_runtime(settings) as runtime:
+            if linking:
+                user = await runtime.identity.link_external(
+                    args.username,
+                    settings.oidc_issuer,
+                    args.oidc_subject,
+                    drop_password=args.drop_password,
+                )
+                print(
+                    f"{user.username} ({user.user_id}) logs in at {settings.oidc_issuer} as "
+                    f"{args.oidc_subject}"
+                    + (", and no longer with a password" if args.drop_password else "")
+                )
+                return
             if args.oidc_subject is None:
                 user = await runtime.identity.add_user(args.username, password, args.name)
                 print(f"added user {user.username} ({user.user_id})")

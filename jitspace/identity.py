@@ -192,6 +192,42 @@ class Identity:
                 ) from None
         return user
 
+    async def link_external(
+        self, username: str, issuer: str, subject: str, *, drop_password: bool = False
+    ) -> User:
+        """Let an existing user log in through the identity provider as `subject` too; with
+        `drop_password`, only through it: their password stops working, and the sessions it
+        opened end (a server that checked one in the last `RECENT` seconds notices after).
+        The provider's tokens are checked on every request anyway."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "SELECT user_id, username, display_name FROM users WHERE username = $1 FOR UPDATE",
+                username,
+            )
+            if row is None:
+                raise IdentityError(f"there is no user {username!r}", field="username")
+            user = User(**dict(row))
+            try:
+                await conn.execute(
+                    "INSERT INTO external_identities VALUES ($1, $2, $3)",
+                    issuer,
+                    subject,
+                    user.user_id,
+                )
+            except asyncpg.UniqueViolationError:
+                raise IdentityError(
+                    f"subject {subject!r} of {issuer} is linked to a user already",
+                    field="oidc_subject",
+                ) from None
+            if drop_password:
+                await conn.execute(
+                    "UPDATE users SET password_hash = $2 WHERE user_id = $1",
+                    user.user_id,
+                    NO_LOCAL_LOGIN,
+                )
+                await conn.execute("DELETE FROM sessions WHERE user_id = $1", user.user_id)
+        return user
+
     async def login(
         self, username: str, password: str, *, client: str | None = None
     ) -> Session | None:

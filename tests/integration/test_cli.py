@@ -197,3 +197,28 @@ def test_a_bad_setting_stops_the_command_with_one_line_naming_the_variable(
         assert done.stderr.startswith(f"jitspace: {variable}")
         assert says in done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_user_link_lets_an_existing_user_log_in_through_the_provider(tmp_path: Path) -> None:
+    where = ("--data-dir", str(tmp_path / "data"))
+    oidc = cli_env() | {
+        "JITSPACE_OIDC_ISSUER": "https://id.example.test/realms/jit",
+        "JITSPACE_OIDC_AUDIENCE": "jitspace",
+        "JITSPACE_OIDC_JWKS_URL": "https://id.example.test/realms/jit/certs",
+    }
+    added = jitspace("user", "add", "fr.analyst", *where, env=oidc, stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    linked = jitspace(
+        "user", "link", "fr.analyst", "--oidc-subject", "9c2e", "--drop-password", *where, env=oidc
+    )
+    assert linked.returncode == 0, linked.stderr
+    assert "logs in at https://id.example.test/realms/jit as 9c2e" in linked.stdout
+    assert "no longer with a password" in linked.stdout
+    unknown = jitspace("user", "link", "nobody", "--oidc-subject", "77", *where, env=oidc)
+    assert unknown.returncode == 2
+    assert "there is no user 'nobody'" in unknown.stderr
+    no_provider = jitspace(
+        "user", "link", "fr.analyst", "--oidc-subject", "77", *where, env=cli_env()
+    )
+    assert no_provider.returncode == 2
+    assert "JITSPACE_OIDC_ISSUER" in no_provider.stderr

@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from jitspace.identity import Identity
+from jitspace.identity import Identity, IdentityError
 from jitspace.oidc import REFETCH_COOLDOWN
 from jitspace.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
@@ -339,3 +339,70 @@ def test_a_provider_user_has_no_password_to_guess(
             f"{oidc_server.url}/auth/login", json={"username": username, "password": password}
         )
         assert login.status_code in (400, 401), login.text
+
+
+def link_existing(database_url: str, username: str, subject: str, *, drop: bool) -> None:
+    """What `jitspace user link` does."""
+
+    async def run() -> None:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            identity = Identity(pool, timedelta(hours=1))
+            await identity.link_external(username, ISSUER, subject, drop_password=drop)
+        finally:
+            await pool.close()
+
+    asyncio.run(run())
+
+
+def password_login(server: ServerThread, username: str) -> httpx.Response:
+    return httpx.post(f"{server.url}/auth/login", json={"username": username, "password": PASSWORD})
+
+
+def test_an_existing_local_user_is_linked_and_keeps_their_password_unless_dropped(
+    oidc_server: ServerThread, provider: Provider, database_url: str
+) -> None:
+    # Given two local users, each with a session opened by password
+    kept, dropped = (f"local-{uuid.uuid4().hex[:8]}" for _ in range(2))
+    for username in (kept, dropped):
+        add_user(database_url, username)
+    sessions = {u: password_login(oidc_server, u).json()["token"] for u in (kept, dropped)}
+    # When both are linked to their subjects at the provider, one dropping the password
+    link_existing(database_url, kept, f"kept-{kept}", drop=False)
+    link_existing(database_url, dropped, f"dropped-{dropped}", drop=True)
+    # Then both log in through the provider as themselves
+    for username in (kept, dropped):
+        response = me(
+            oidc_server, provider.token(f"{'kept' if username == kept else 'dropped'}-{username}")
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["username"] == username
+    # and the one who kept the password still logs in with it, session included
+    assert password_login(oidc_server, kept).status_code == 200
+    assert me(oidc_server, sessions[kept]).status_code == 200
+    # while the other's password and the session it opened no longer work
+    assert password_login(oidc_server, dropped).status_code == 401
+    assert me(oidc_server, sessions[dropped]).status_code == 401
+
+
+def test_linking_an_unknown_user_or_a_subject_linked_already_is_refused(
+    database_url: str, alice: tuple[str, str, uuid.UUID]
+) -> None:
+    subject, _, _ = alice
+    username = f"local-{uuid.uuid4().hex[:8]}"
+    add_user(database_url, username)
+    with pytest.raises(IdentityError, match="there is no user 'nobody-here'"):
+        link_existing(database_url, "nobody-here", f"s-{uuid.uuid4()}", drop=False)
+    with pytest.raises(IdentityError, match="linked to a user already"):
+        link_existing(database_url, username, subject, drop=True)
+
+    # a refused link changes nothing: the password still works
+    async def still_has_password() -> bool:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            identity = Identity(pool, timedelta(hours=1))
+            return await identity.login(username, PASSWORD) is not None
+        finally:
+            await pool.close()
+
+    assert asyncio.run(still_has_password())
