@@ -171,8 +171,9 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "http": "h11",
         "h11_max_incomplete_event_size": 16 * 1024,
         # beyond this many connections and tasks, new requests get 503 instead of slowing
-        # every member's work down
-        "limit_concurrency": settings.max_connections,
+        # every member's work down; the live feed's viewers have places of their own (the
+        # feed refuses those beyond its own limit), or 1,000 viewers would refuse all else
+        "limit_concurrency": settings.max_connections + settings.live_max_viewers,
         # live-feed messages are small and go to every viewer: compressing each one per
         # connection (permessage-deflate) cost more CPU than anything else per delivery, and
         # ~30 KiB of zlib state per viewer

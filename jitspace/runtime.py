@@ -107,6 +107,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             queue_size=settings.live_queue_size,
             poll_seconds=settings.live_poll_seconds,
             recheck_seconds=settings.live_recheck_seconds,
+            max_viewers=settings.live_max_viewers,
         )
         backend.on_reconnect.append(live.wake_all)
         stack.push_async_callback(live.close)

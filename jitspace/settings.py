@@ -57,6 +57,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     live_poll_seconds: float = 1.0
     # live feed: how often a connected client's membership is checked again
     live_recheck_seconds: float = 30.0
+    # live feed: most viewers one `jitspace serve` process takes at once (beyond: closed
+    # with 1013, try again later); they do not use up `max_connections`
+    live_max_viewers: int = 5000
 
     # OpenID Connect: the identity provider's issuer URL (empty: local users only), the
     # audience its tokens must name for this deployment, and where it publishes its keys
@@ -72,7 +75,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     cors_origins: tuple[str, ...] = ()
     # the deployment is reached over HTTPS only: tell browsers so (Strict-Transport-Security)
     hsts: bool = False
-    # most connections and tasks one `jitspace serve` process takes at once (503 beyond)
+    # most connections and tasks one `jitspace serve` process takes at once (503 beyond),
+    # besides its live-feed viewers
     max_connections: int = 1000
 
     def __post_init__(self) -> None:

@@ -5,7 +5,8 @@ it has; the token travels in that first message (browsers cannot set headers on 
 websocket, and a token in the URL would land in access logs) or in an `Authorization:
 Bearer` header. Close codes: 4400 bad hello, 4401 unknown or expired token (also when it
 is logged out or expires while watching), 4404 no such investigation for this user (also
-when the user is removed from it), 4408 too slow. Both are checked again every
+when the user is removed from it), 4408 too slow, 1013 the process has `live_max_viewers`
+already (try again later). Token and membership are checked again every
 `live_recheck_seconds`.
 """
 
@@ -48,36 +49,39 @@ RECHECK_AGE = 1.0
 async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: RuntimeDep) -> None:
     await socket.accept()
     try:
-        viewer, token = await _admit(socket, investigation_id, runtime)
+        with runtime.live.seat():
+            viewer, token = await _admit(socket, investigation_id, runtime)
 
-        async def still_allowed(fresh: bool) -> None:
-            """The token still authenticates (no logout, not expired) and its user is still
-            a member (as of the latest event, or of a second ago unless `fresh`)."""
-            user = await runtime.identity.authenticate(token)
-            if user is None or user.user_id != viewer.user.user_id:
-                raise LOGGED_OUT
-            await _check_member(runtime, user, investigation_id, 0.0 if fresh else RECHECK_AGE)
+            async def still_allowed(fresh: bool) -> None:
+                """The token still authenticates (no logout, not expired) and its user is still
+                a member (as of the latest event, or of a second ago unless `fresh`)."""
+                user = await runtime.identity.authenticate(token)
+                if user is None or user.user_id != viewer.user.user_id:
+                    raise LOGGED_OUT
+                await _check_member(runtime, user, investigation_id, 0.0 if fresh else RECHECK_AGE)
 
-        send_message = socket.send
+            send_message = socket.send
 
-        async def send(text: str) -> None:  # (the ASGI message itself: once per delivery)
-            await send_message(WebSocketSendEvent(type="websocket.send", bytes=None, text=text))
+            async def send(text: str) -> None:  # (the ASGI message itself: once per delivery)
+                await send_message(WebSocketSendEvent(type="websocket.send", bytes=None, text=text))
 
-        watching = asyncio.create_task(
-            runtime.live.watch(investigation_id, viewer, send, still_allowed)
-        )
-        listening = asyncio.create_task(_until_gone(socket))
-        try:
-            done, _ = await asyncio.wait({watching, listening}, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in (watching, listening):
-                task.cancel()
-            # reap both, however they ended: a client gone mid-send ends `watching` with the
-            # server's own error (uvicorn's ClientDisconnected), which must not leave
-            # `listening`'s disconnect unread (asyncio logs it as an error)
-            await asyncio.gather(watching, listening, return_exceptions=True)
-        for task in done:
-            task.result()
+            watching = asyncio.create_task(
+                runtime.live.watch(investigation_id, viewer, send, still_allowed)
+            )
+            listening = asyncio.create_task(_until_gone(socket))
+            try:
+                done, _ = await asyncio.wait(
+                    {watching, listening}, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                for task in (watching, listening):
+                    task.cancel()
+                # reap both, however they ended: a client gone mid-send ends `watching` with the
+                # server's own error (uvicorn's ClientDisconnected), which must not leave
+                # `listening`'s disconnect unread (asyncio logs it as an error)
+                await asyncio.gather(watching, listening, return_exceptions=True)
+            for task in done:
+                task.result()
     except Closed as closed:
         with contextlib.suppress(Exception):
             # bounded: a client too slow to read has a full buffer the close waits behind

@@ -19,7 +19,7 @@ import logging
 import random
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import NamedTuple
 from uuid import UUID
 
@@ -77,6 +77,8 @@ class Closed(Exception):
 NOT_A_MEMBER = Closed(4404, "no such investigation")
 LOGGED_OUT = Closed(4401, "the token is unknown or expired: log in again")
 TOO_SLOW = Closed(4408, "the client did not read for too long")
+# (1013, "try again later": a client with several servers tries the next)
+FULL = Closed(1013, "this server has all the viewers it takes: try again, or another server")
 
 
 class Viewer:
@@ -297,6 +299,7 @@ class LiveFeed:
         recheck_seconds: float,
         send_timeout: float = 30.0,
         page_size: int = 500,
+        max_viewers: int = 5000,
     ) -> None:
         self.queries = queries
         self.channels = channels
@@ -305,9 +308,24 @@ class LiveFeed:
         self.recheck_seconds = recheck_seconds
         self.send_timeout = send_timeout
         self.page_size = page_size
+        self.max_viewers = max_viewers
+        self.seated = 0  # sessions between `seat` and their end, admitted or not yet
         self.process = uuid.uuid4().hex
         self.readers: dict[UUID, Reader] = {}
         self._lock = asyncio.Lock()
+
+    @contextlib.contextmanager
+    def seat(self) -> Iterator[None]:
+        """A place for one more viewer in this process while the block runs; FULL (raised)
+        when `max_viewers` hold one already. Taken before the hello is even read, so that
+        clients connecting together cannot all pass the check before any of them counts."""
+        if self.seated >= self.max_viewers:
+            raise FULL
+        self.seated += 1
+        try:
+            yield
+        finally:
+            self.seated -= 1
 
     def wake_all(self) -> None:
         """After a lost connection: every reader looks at the log now."""

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import msgspec
 import pytest
+import websockets
 
 from jitspace.settings import Settings
 from tests.live import Watcher
@@ -129,3 +130,46 @@ async def test_a_viewer_who_logs_out_stops_receiving_events(
         # Then the feed closes as for a bad token, within the recheck interval
         await watcher.until(lambda: watcher.rejected is not None, 5, "disconnection")
     assert watcher.rejected is not None and watcher.rejected.code == 4401
+
+
+@pytest.fixture(scope="module")
+def small_server(server: ServerThread, settings: Settings) -> Iterator[ServerThread]:
+    """A process of the app that takes 2 viewers and 3 other connections at once."""
+    small = msgspec.structs.replace(
+        settings, live_max_viewers=2, max_connections=3, run_projections=False, pool_size=2
+    )
+    with ServerThread(small) as running:
+        yield running
+
+
+async def test_a_full_server_turns_viewers_away_to_another_and_keeps_serving_requests(
+    jit: Jit, server: ServerThread, small_server: ServerThread
+) -> None:
+    async with (
+        Watcher([small_server.url], jit.id, token_of(jit.leader)) as first,
+        Watcher([small_server.url], jit.id, token_of(jit.legal)) as second,
+    ):
+        for watcher in (first, second):
+            await watcher.until(lambda w=watcher: w.of_type("caught_up"), what="caught_up")
+        # a third viewer is told to try again later (1013), not left hanging
+        url = small_server.url.replace("http", "ws") + f"/investigations/{jit.id}/live"
+        hello = msgspec.json.encode({"type": "hello", "token": token_of(jit.investigator)})
+        async with websockets.connect(url) as third:
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                await third.send(hello.decode())  # (the server may have closed already)
+                await third.recv()
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1013
+        # a client that knows another server goes there
+        async with Watcher(
+            [small_server.url, server.url], jit.id, token_of(jit.investigator)
+        ) as moved:
+            await moved.until(lambda: moved.of_type("caught_up"), what="caught_up elsewhere")
+        # the viewers do not use up the places of requests: the API still answers
+        async with httpx.AsyncClient(
+            base_url=small_server.url, headers=jit.leader.client.headers
+        ) as http:
+            answers = await asyncio.gather(*(http.get(jit.path()) for _ in range(2)))
+        assert [a.status_code for a in answers] == [200, 200]
+    # and once a viewer has gone, the next is let in
+    async with Watcher([small_server.url], jit.id, token_of(jit.investigator)) as later:
+        await later.until(lambda: later.of_type("caught_up"), what="caught_up after a place freed")
