@@ -279,7 +279,7 @@ def _manage_user(args: argparse.Namespace) -> int:
     linking = args.user_command == "link"
     password = "" if args.oidc_subject is not None else sys.stdin.readline().rstrip("\r\n")
 
-    async def add() -> None:
+    async def run() -> None:
         async with open_runtime(settings) as runtime:
             if linking:
                 user = await runtime.identity.link_external(
@@ -307,7 +307,7 @@ def _manage_user(args: argparse.Namespace) -> int:
             )
 
     try:
-        asyncio.run(add())
+        asyncio.run(run())
     except IdentityError as error:
         print(f"jitspace: {error.message}", file=sys.stderr)
         return 2
