@@ -5,6 +5,9 @@ sent overtakes it (a close) or is lost to a client that went away."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import os
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,6 +25,8 @@ BURST = [f'{{"n":{n}}}' for n in range(5)]
 # what each server's sockets wrote, by protocol class, in the order written
 WRITES: dict[str, list[bytes]] = {}
 SENT_AFTER_GONE: list[str] = []
+SENT_TO_A_STUCK_CLIENT: list[int] = []
+BIG = "x" * 1_000_000
 
 
 def counting(protocol: type[WebSocketsSansIOProtocol]) -> type[WebSocketsSansIOProtocol]:
@@ -45,7 +50,8 @@ def counting(protocol: type[WebSocketsSansIOProtocol]) -> type[WebSocketsSansIOP
 
 async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     """On /burst: five messages at once, then, once asked, a close. On /close: two
-    messages and the close in the same turn. On /gone: a message after the client left."""
+    messages and the close in the same turn. On /stuck: 1 MB messages without end. On /gone:
+    a message after the client left."""
     if scope["type"] != "websocket":
         return
     await receive()  # websocket.connect
@@ -59,6 +65,10 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         await send({"type": "websocket.send", "text": "one"})
         await send({"type": "websocket.send", "bytes": b"two"})
         await send({"type": "websocket.close", "code": 4001, "reason": "done"})
+    elif scope["path"] == "/stuck":
+        for n in range(1, 501):  # 500 MB, to a client that reads nothing
+            await send({"type": "websocket.send", "text": BIG})
+            SENT_TO_A_STUCK_CLIENT.append(n)
     elif scope["path"] == "/gone":
         while (await receive())["type"] != "websocket.disconnect":
             pass
@@ -91,6 +101,7 @@ def server(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         time.sleep(0.02)
     WRITES.clear()
     SENT_AFTER_GONE.clear()
+    SENT_TO_A_STUCK_CLIENT.clear()
     yield f"ws://127.0.0.1:{port}", protocol.__name__
     served.should_exit = True
     thread.join(timeout=10)
@@ -144,3 +155,22 @@ def test_sending_to_a_client_that_left_fails_as_uvicorn_says(server: tuple[str, 
     while not SENT_AFTER_GONE and time.monotonic() < deadline:
         time.sleep(0.02)
     assert SENT_AFTER_GONE == ["ClientDisconnected"]
+
+
+def test_a_client_that_reads_nothing_makes_the_sender_wait(server: tuple[str, str]) -> None:
+    url, _ = server
+    port = int(url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port)) as client:
+        key = base64.b64encode(os.urandom(16)).decode()
+        client.sendall(
+            f"GET /stuck HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+        deadline = time.monotonic() + 10
+        while not SENT_TO_A_STUCK_CLIENT and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(2)  # time enough to send all 500, were nothing holding the sender back
+        # the socket's buffers hold a few MB: the sender waits for the client, and what
+        # it sent is not piling up in the server's memory
+        assert 0 < len(SENT_TO_A_STUCK_CLIENT) < 50
