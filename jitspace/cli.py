@@ -145,7 +145,7 @@ def settle_heap() -> None:
     Reference counting frees almost everything a request or a live message makes; the
     collector is only for cycles. With Python's defaults, an app process with 500 viewers
     ran a young collection every few milliseconds, and a full one, which walked every object
-    start-up made, took 60-200 ms: every viewer of the process waited for it, which was the
+    start-up made, took 115-200 ms: every viewer of the process waited for it, which was the
     live feed's p99. Cycles left by the work still go, in the rarer collections: the price
     is memory. An app process that served 2,800 live connections, 400 at a time, levelled
     off at 153 MB, against 109 MB with the defaults (and 136 MB with 20,000, 10, 10: full
