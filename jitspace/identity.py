@@ -111,6 +111,21 @@ def check_new_credentials(username: str, password: str) -> None:
         raise IdentityError("a password has at least 10 characters", field="password")
 
 
+async def _link_identity(
+    conn: asyncpg.Connection, issuer: str, subject: str, user_id: UUID, *, holder: str
+) -> None:
+    """The provider's `subject` is `user_id`; IdentityError if it is `holder`'s already."""
+    try:
+        await conn.execute(
+            "INSERT INTO external_identities VALUES ($1, $2, $3)", issuer, subject, user_id
+        )
+    except asyncpg.UniqueViolationError:
+        raise IdentityError(
+            f"subject {subject!r} of {issuer} is linked to {holder} already",
+            field="oidc_subject",
+        ) from None
+
+
 def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode()).digest()
 
@@ -178,18 +193,7 @@ class Identity:
                 )
             except asyncpg.UniqueViolationError:
                 raise IdentityError(f"user {username!r} exists already", field="username") from None
-            try:
-                await conn.execute(
-                    "INSERT INTO external_identities VALUES ($1, $2, $3)",
-                    issuer,
-                    subject,
-                    user.user_id,
-                )
-            except asyncpg.UniqueViolationError:
-                raise IdentityError(
-                    f"subject {subject!r} of {issuer} is linked to another user already",
-                    field="oidc_subject",
-                ) from None
+            await _link_identity(conn, issuer, subject, user.user_id, holder="another user")
         return user
 
     async def link_external(
@@ -207,18 +211,7 @@ class Identity:
             if row is None:
                 raise IdentityError(f"there is no user {username!r}", field="username")
             user = User(**dict(row))
-            try:
-                await conn.execute(
-                    "INSERT INTO external_identities VALUES ($1, $2, $3)",
-                    issuer,
-                    subject,
-                    user.user_id,
-                )
-            except asyncpg.UniqueViolationError:
-                raise IdentityError(
-                    f"subject {subject!r} of {issuer} is linked to a user already",
-                    field="oidc_subject",
-                ) from None
+            await _link_identity(conn, issuer, subject, user.user_id, holder="a user")
             if drop_password:
                 await conn.execute(
                     "UPDATE users SET password_hash = $2 WHERE user_id = $1",
