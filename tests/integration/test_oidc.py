@@ -14,10 +14,10 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
@@ -131,20 +131,30 @@ def oidc_server(
         yield running
 
 
+T = TypeVar("T")
+
+
+def with_identity(database_url: str, call: Callable[[Identity], Awaitable[T]]) -> T:
+    """`call` with the identity store of the database, as the CLI's commands have it."""
+
+    async def run() -> T:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
+        try:
+            return await call(Identity(pool, timedelta(hours=1)))
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())
+
+
 def link(database_url: str, subject: str) -> tuple[str, uuid.UUID]:
     """A user who logs in through the provider as `subject` (what `jitspace user add
     --oidc-subject` makes)."""
     username = f"oidc-{uuid.uuid4().hex[:8]}"
-
-    async def add() -> uuid.UUID:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            identity = Identity(pool, timedelta(hours=1))
-            return (await identity.add_external_user(username, ISSUER, subject)).user_id
-        finally:
-            await pool.close()
-
-    return username, asyncio.run(add())
+    user = with_identity(
+        database_url, lambda identity: identity.add_external_user(username, ISSUER, subject)
+    )
+    return username, user.user_id
 
 
 def security_log(database_url: str, kind: str) -> list[SecurityEntry]:
@@ -343,16 +353,10 @@ def test_a_provider_user_has_no_password_to_guess(
 
 def link_existing(database_url: str, username: str, subject: str, *, drop: bool) -> None:
     """What `jitspace user link` does."""
-
-    async def run() -> None:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            identity = Identity(pool, timedelta(hours=1))
-            await identity.link_external(username, ISSUER, subject, drop_password=drop)
-        finally:
-            await pool.close()
-
-    asyncio.run(run())
+    with_identity(
+        database_url,
+        lambda identity: identity.link_external(username, ISSUER, subject, drop_password=drop),
+    )
 
 
 def password_login(server: ServerThread, username: str) -> httpx.Response:
@@ -397,12 +401,5 @@ def test_linking_an_unknown_user_or_a_subject_linked_already_is_refused(
         link_existing(database_url, username, subject, drop=True)
 
     # a refused link changes nothing: the password still works
-    async def still_has_password() -> bool:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            identity = Identity(pool, timedelta(hours=1))
-            return await identity.login(username, PASSWORD) is not None
-        finally:
-            await pool.close()
-
-    assert asyncio.run(still_has_password())
+    session = with_identity(database_url, lambda identity: identity.login(username, PASSWORD))
+    assert session is not None
