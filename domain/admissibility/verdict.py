@@ -179,13 +179,22 @@ def evaluate(
 
 NO_DEFECT = RuleResult("PR-01", PASS, "no defect to raise")
 
+# Failures that a court has already ruled on: nothing is left for the defence to raise, so
+# no deadline can forfeit them, whatever the rulebook's `absolute` list says (AU-07: a
+# ruling annulled the measure).
+RULED_BY_A_COURT = frozenset({"AU-07"})
+
 
 def forfeit(
     results: list[RuleResult], item: ItemFacts, forum: str, on: datetime, params: Forfeiture
 ) -> list[RuleResult]:
     """PR-01: a failure not raised before the forum's court within the deadline (counted from
     the collection) is forfeited; before the deadline it stands, and PR-01 says so."""
-    failed = [r for r in results if r.outcome is FAIL and r.rule not in params.absolute]
+    failed = [
+        r
+        for r in results
+        if r.outcome is FAIL and r.rule not in params.absolute and r.rule not in RULED_BY_A_COURT
+    ]
     if not failed:
         return [*results, NO_DEFECT]
     deadline = item.collected_at + timedelta(days=params.deadline_days)

@@ -637,3 +637,20 @@ def test_an_urgent_order_waits_for_its_judge_then_stands_or_falls_by_the_confirm
     late = answer(ON, issued + timedelta(hours=60))
     assert late.outcome is FAIL and "confirmed only on" in late.reason
     assert answer(ON, None).outcome is FAIL
+
+
+def test_an_annulment_by_a_court_is_never_forfeited_for_not_being_raised():
+    # Given a measure annulled by a court (AU-07), in a forum whose defects must be raised
+    # within 180 days and whose rulebook lists no rule as absolute
+    item = item_of(base())
+    params = Forfeiture(deadline_days=180, absolute=())
+    annulled = [RuleResult("AU-07", FAIL, "a ruling annulled the measure")]
+    # When the deadline has long passed with no defect raised
+    results = forfeit(annulled, item, "FR", T0 + timedelta(days=2000), params)
+    # Then the annulment still fails: the court has ruled, there is nothing left to raise
+    assert [x.outcome for x in results] == [FAIL, PASS]
+    assert results[-1].reason == "no defect to raise"
+    # while another failure of the same item is forfeited as before
+    both = [*annulled, RuleResult("AU-02", FAIL, "order expired")]
+    after = forfeit(both, item, "FR", T0 + timedelta(days=2000), params)
+    assert [x.outcome for x in after] == [FAIL, FORFEITED, FORFEITED]
