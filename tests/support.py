@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -123,6 +123,12 @@ class Jit:
         return f"/investigations/{self.id}{rest}"
 
 
+def period_end() -> str:
+    """The end of a test JIT's period: two years after today, so that facts dated relative
+    to today fall inside it whatever the day the tests run."""
+    return f"{datetime.now(UTC).year + 2}-12-31"
+
+
 def open_investigation(people: People) -> Jit:
     leader = people.new("fr-leader")
     investigator = people.new("be-investigator")
@@ -135,7 +141,7 @@ def open_investigation(people: People) -> Jit:
             "agreement_reference": "JIT-TEST-1",
             "purpose": "human trafficking",
             "period_start": "2024-01-01",
-            "period_end": "2026-12-31",
+            "period_end": period_end(),
             "parties": [
                 {"country": "FR", "name": "France", "lead_authority": "Parquet de Paris"},
                 {"country": "BE", "name": "Belgium", "lead_authority": "Federal Prosecutor"},

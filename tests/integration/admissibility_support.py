@@ -4,9 +4,10 @@ advisor, each party's shipped rulebook adopted by its legal advisor; helpers to 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tests.support import People, Person
+from tests.support import People, Person, period_end
 
 
 @dataclass
@@ -94,7 +95,7 @@ def open_team(
             "agreement_reference": "JIT-ADM-1",
             "purpose": purpose,
             "period_start": "2024-01-01",
-            "period_end": "2026-12-31",
+            "period_end": period_end(),
             "parties": [
                 {"country": c, "name": c, "lead_authority": f"{c} prosecutor"} for c in parties
             ],
@@ -133,3 +134,11 @@ def issues(explained: dict[str, Any]) -> list[tuple[str, str, str]]:
         for r in explained["results"]
         if r["outcome"] != "PASS"
     ]
+
+
+def days_ago(days: float, at: str = "09:00") -> str:
+    """A time `days` before today, as the API takes it: for facts whose verdict the live
+    matrix evaluates at now (deadlines run from them), so that no test depends on the day it
+    runs."""
+    day = (datetime.now(UTC) - timedelta(days=days)).date()
+    return f"{day.isoformat()}T{at}:00Z"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.admissibility_support import Team, open_team
+from tests.integration.admissibility_support import Team, days_ago, open_team
 from tests.support import People, log_of
 
 
@@ -284,9 +284,9 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
         "FR",
         issuer="prosecutor",
         kind="search_warrant",
-        occurred_at="2026-06-01T08:00:00Z",
-        valid_from="2026-06-01T08:00:00Z",
-        valid_until="2026-12-31T00:00:00Z",
+        occurred_at=days_ago(90, "08:00"),
+        valid_from=days_ago(90, "08:00"),
+        valid_until=days_ago(-120, "00:00"),
         scope={"methods": ["search"]},
     )
     team.post(
@@ -296,9 +296,9 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
     )
     parcel = team.item(
         "FR", "URGENT", kind="physical_item", method="search",
-        occurred_at="2026-06-01T10:00:00Z", authorisation_id=order,
+        occurred_at=days_ago(90, "10:00"), authorisation_id=order,
     )  # fmt: skip
-    team.keep("FR", parcel, "2026-06-01T10:30:00Z")
+    team.keep("FR", parcel, days_ago(90, "10:30"))
 
     def au(rule: str, **params: Any) -> dict[str, Any]:
         rules = team.explain(parcel, **params)["BE"]["results"]
@@ -306,12 +306,12 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
 
     # Then, with no judge's confirmation in the 48 hours, the order falls (AU-05)
     assert au("AU-05")["outcome"] == "FAIL" and au("AU-05")["missing"]
-    assert au("AU-05", on="2026-06-02T08:00:00Z")["outcome"] == "UNKNOWN"
+    assert au("AU-05", on=days_ago(89, "08:00"))["outcome"] == "UNKNOWN"
     # When the judge's confirmation of the next day is recorded, it stands, on that event
     confirmed = team.post(
         team.legal["FR"],
         f"/authorisations/{order}/confirmation",
-        {"judge": "JLD Paris", "occurred_at": "2026-06-02T09:00:00Z"},
+        {"judge": "JLD Paris", "occurred_at": days_ago(89)},
     )
     assert confirmed["confirmed_by"] == "JLD Paris"
     assert au("AU-05")["outcome"] == "PASS"
@@ -325,18 +325,18 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
         team.legal["FR"],
         f"/authorisations/{order}/annulment",
         {"court": "Chambre de l'instruction", "ruling": "CI-26/17",
-         "occurred_at": "2026-09-01T09:00:00Z"},
+         "occurred_at": days_ago(30)},
     )  # fmt: skip
     assert annulled["annulled_by"] == "Chambre de l'instruction, CI-26/17"
     for country in ("FR", "BE", "NL"):
         assert cell(team, "URGENT", country)["verdict"] == "inadmissible"
         assert "AU-07" in cell(team, "URGENT", country)["reasons"]
     assert "Annulled" in {ref["event"] for ref in au("AU-07")["rests_on"]}
-    assert au("AU-07", on="2026-08-01T00:00:00Z")["outcome"] == "PASS"
+    assert au("AU-07", on=days_ago(45, "00:00"))["outcome"] == "PASS"
     # a ruling dated before the order is refused
     team.post(
         team.legal["FR"],
         f"/authorisations/{order}/annulment",
-        {"court": "X", "ruling": "Y", "occurred_at": "2026-05-01T00:00:00Z"},
+        {"court": "X", "ruling": "Y", "occurred_at": days_ago(120, "00:00")},
         422,
     )

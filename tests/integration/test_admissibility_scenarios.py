@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from tests.integration.admissibility_support import Team, issues, open_team, rules_at
+from tests.integration.admissibility_support import Team, days_ago, issues, open_team, rules_at
 from tests.support import People
 
 
@@ -189,14 +189,15 @@ def test_b_handover_without_receipt(people: People) -> None:
 
 
 def test_c_hash_mismatch_fails_the_copy_and_its_derivatives(people: People) -> None:
-    # recent dates: in FR a defect is forfeited six months after the collection (PR-01)
+    # dates relative to today: in FR a defect is forfeited six months after the collection
+    # (PR-01), and the live matrix is evaluated at now
     team = open_team(people, ["BE", "FR"])
     warrant = team.authorisation(
         "BE",
         kind="search_warrant",
-        occurred_at="2026-10-01T08:00:00Z",
-        valid_from="2026-10-01T08:00:00Z",
-        valid_until="2026-10-31T00:00:00Z",
+        occurred_at=days_ago(40, "08:00"),
+        valid_from=days_ago(40, "08:00"),
+        valid_until=days_ago(10, "00:00"),
         scope={"methods": ["search", "forensic imaging", "copy", "analysis"]},
     )
     image = b"forensic image of the laptop"
@@ -206,10 +207,10 @@ def test_c_hash_mismatch_fails_the_copy_and_its_derivatives(people: People) -> N
         "BE-IMG",
         kind="forensic_image",
         method="forensic imaging",
-        occurred_at="2026-10-02T09:00:00Z",
+        occurred_at=days_ago(39),
         authorisation_id=warrant,
     )
-    team.keep("BE", original, "2026-10-02T09:30:00Z", image)
+    team.keep("BE", original, days_ago(39, "09:30"), image)
 
     def derived(reference: str, parent: str, relation: str, content: bytes, day: int) -> str:
         item = team.item(
@@ -217,10 +218,10 @@ def test_c_hash_mismatch_fails_the_copy_and_its_derivatives(people: People) -> N
             reference,
             kind="forensic_image" if relation == "copy" else "analysis_report",
             method="copy received from BE" if relation == "copy" else "analysis",
-            occurred_at=f"2026-10-{day:02d}T09:00:00Z",
+            occurred_at=days_ago(40 - day),
             authorisation_id=warrant,
         )
-        team.keep("FR", item, f"2026-10-{day:02d}T09:30:00Z", content)
+        team.keep("FR", item, days_ago(40 - day, "09:30"), content)
         team.post(
             team.investigators["FR"],
             f"/evidence/{item}/derivation",
@@ -231,7 +232,7 @@ def test_c_hash_mismatch_fails_the_copy_and_its_derivatives(people: People) -> N
                 "tool": "X-Ways",
                 "tool_version": "20.9",
                 "made_by": "FR lab",
-                "occurred_at": f"2026-10-{day:02d}T10:00:00Z",
+                "occurred_at": days_ago(40 - day, "10:00"),
             },
         )
         return item
