@@ -94,33 +94,16 @@ class Queries:
         )
         return Withholding.from_states([(r["originator_id"], r["state"]) for r in rows])
 
-    async def caught_up(self, investigation_id: UUID, timeout: float = 2.0) -> bool:
-        """Wait until the read models hold every event of the investigation logged so far."""
-        head = await self.pool.fetchval(
-            f"SELECT max(notification_id) FROM {EVENTS_TABLE} "  # noqa: S608
-            "WHERE investigation_id = $1",
-            investigation_id,
-        )
-        if head is None:
-            return True
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            tracked = await self.pool.fetch(
-                " UNION ALL ".join(
-                    f"SELECT notification_id FROM {table} "  # noqa: S608
-                    "WHERE application_name = $1"
-                    for table in TRACKING_TABLES
-                ),
-                APPLICATION_NAME,
+    async def caught_up(self, investigation_id: UUID | None, timeout: float = 2.0) -> bool:
+        """Wait until the read models hold every event of the investigation (None: of the
+        whole log, for reads that span investigations) logged so far."""
+        if investigation_id is None:
+            head = await self.pool.fetchval(
+                f"SELECT max(notification_id) FROM {EVENTS_TABLE}"  # noqa: S608
             )
-            if len(tracked) == len(TRACKING_TABLES) and all(
-                row["notification_id"] >= head for row in tracked
-            ):
-                return True
-            if loop.time() > deadline:
-                return False
-            await asyncio.sleep(0.005)
+        else:
+            head = await self.head(investigation_id)
+        return await self.wait_tracked(int(head or 0), timeout)
 
     async def head(self, investigation_id: UUID) -> int:
         """The log position of the investigation's latest event (0: none yet)."""

@@ -51,6 +51,9 @@ class InvestigationController(Controller):
         self, runtime: RuntimeDep, user: CurrentUser, as_of: AsOf = None
     ) -> list[InvestigationSummary]:
         """The investigations you are a member of (as of then: that you were a member of)."""
+        # memberships and roles change in any investigation: read them as the whole log
+        # stands, so that a change is seen at once
+        await runtime.queries.caught_up(None)
         present = await runtime.queries.investigations_of(user.user_id)
         if as_of is None:
             return present

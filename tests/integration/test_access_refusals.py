@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import uuid
 
 import asyncpg
+import psycopg
 
 from jitspace.security_log import SecurityEntry, SecurityLog
 from tests.support import Jit, People, add_member, log_of
@@ -105,6 +107,35 @@ def test_an_observer_does_what_the_jit_agreement_gives_and_no_more(
     # and taking the rights back takes them back
     assert jit.leader.post(path, json={**body, "rights": []}).status_code == 200
     assert observer.get(jit.path("/authorisations")).status_code == 403
+
+
+def test_a_role_change_is_in_the_list_of_investigations_however_late_the_registers(
+    jit: Jit, database_url: str
+) -> None:
+    # Given the registers' projection held back: its tracking row is locked for a moment, so
+    # the role change below is in the log before the list's read model holds it
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_registers() -> None:
+        with psycopg.connect(database_url) as conn, conn.transaction():
+            conn.execute("SELECT * FROM registers_tracking FOR UPDATE")
+            locked.set()
+            release.wait(1.0)
+
+    holder = threading.Thread(target=hold_the_registers)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        # When the leader makes the BE investigator BE's national member
+        path = jit.path(f"/members/{jit.investigator.user_id}/role")
+        changed = jit.leader.post(path, json={"role": "national_member", "reason": "appointed"})
+        assert changed.status_code == 200, changed.text
+        # Then their list of investigations shows the new role at once (read your writes)
+        mine = jit.investigator.get("/investigations").json()
+        assert [i["my_role"] for i in mine if i["id"] == jit.id] == ["national_member"]
+    finally:
+        release.set()
+        holder.join()
 
 
 def test_a_role_change_changes_what_the_member_may_do_at_once(jit: Jit, people: People) -> None:
