@@ -22,9 +22,10 @@ history and the investigation's membership periods; the result is stored with th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -38,6 +39,7 @@ from psycopg.sql import SQL
 
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
+from domain.wording import span
 
 # longest stretch an item may spend with no custodian (collection to custody, transit)
 CUSTODY_GAP = timedelta(hours=24)
@@ -58,6 +60,9 @@ TABLES = (
         integrity text NOT NULL, defect_count int NOT NULL, chain jsonb NOT NULL,
         version bigint NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS rm_custody_items_inv_idx ON rm_custody_items (investigation_id)",
+    # defects name people, not ids (members recorded before: named by id until a rebuild)
+    "ALTER TABLE rm_custody_members ADD COLUMN IF NOT EXISTS name text NOT NULL DEFAULT ''",
+    "ALTER TABLE rm_custody_members ADD COLUMN IF NOT EXISTS country text NOT NULL DEFAULT ''",
 )
 
 # the item's events that make up its custody history (a description amendment does not)
@@ -130,6 +135,8 @@ class Membership:
     user_id: UUID
     joined_at: datetime
     left_at: datetime | None
+    name: str = ""
+    country: str = ""
 
     def covers(self, user_id: UUID, moment: datetime) -> bool:
         return (
@@ -163,12 +170,12 @@ def chains_as_of(events: Iterable[Any]) -> dict[UUID, tuple[Chain, int]]:
     for e in events:
         if isinstance(e, Investigation.MemberAdded):
             members.setdefault(e.member.user_id, []).append(
-                Membership(e.member.user_id, e.occurred_at, None)
+                Membership(e.member.user_id, e.occurred_at, None, e.member.name, e.member.country)
             )
         elif isinstance(e, Investigation.MemberRemoved):
             periods = members.get(e.user_id, [])
             if periods and periods[-1].left_at is None:
-                periods[-1] = Membership(e.user_id, periods[-1].joined_at, e.occurred_at)
+                periods[-1] = dataclasses.replace(periods[-1], left_at=e.occurred_at)
         elif isinstance(e, CUSTODY_EVENTS):
             steps.setdefault(e.originator_id, []).append(step_of(e))
     periods = [period for user in members.values() for period in user]
@@ -176,6 +183,21 @@ def chains_as_of(events: Iterable[Any]) -> dict[UUID, tuple[Chain, int]]:
         evidence_id: (chain_of(history, periods), history[-1].version)
         for evidence_id, history in steps.items()
     }
+
+
+def moment(at: datetime) -> str:
+    """A moment as defects print it: to the minute, in UTC."""
+    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def who(members: list[Membership], user_id: UUID | str) -> str:
+    """A person as the team's roster names them: "Pieter Claes (BE)"."""
+    named = [m for m in members if str(m.user_id) == str(user_id) and m.name]
+    if named:
+        return f"{named[-1].name} ({named[-1].country})"
+    if any(str(m.user_id) == str(user_id) for m in members):
+        return f"member {user_id}"  # recorded before names were kept: a rebuild names them
+    return "someone who was never a member of the team"
 
 
 def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
@@ -186,6 +208,7 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
     handover: Step | None = None
     last_hand_change = 0
     files: dict[str, int] = {}  # file id -> version attached
+    hashes: dict[str, str] = {}  # file id -> its SHA-256, as defects name a file
     verified: dict[str, int] = {}  # file id -> version of the last matching re-hash
     violated: set[str] = set()
     collected_at: datetime | None = None
@@ -203,8 +226,9 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
                 defects.append(
                     Defect(
                         "no-custodian",
-                        f"no custodian from the collection ({collected_at.isoformat()}) until "
-                        f"custody was taken up ({step.occurred_at.isoformat()})",
+                        f"no custodian for {span(step.occurred_at - collected_at)}: from the "
+                        f"collection ({moment(collected_at)}) until custody was taken up "
+                        f"({moment(step.occurred_at)})",
                         step.version,
                     )
                 )
@@ -218,8 +242,9 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
                     defects.append(
                         Defect(
                             "no-custodian",
-                            f"in transit with no custodian from {handover.occurred_at.isoformat()}"
-                            f" to {step.occurred_at.isoformat()}",
+                            f"in transit with no custodian for "
+                            f"{span(step.occurred_at - handover.occurred_at)}: from "
+                            f"{moment(handover.occurred_at)} to {moment(step.occurred_at)}",
                             step.version,
                         )
                     )
@@ -232,6 +257,7 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
             custodian, status = None, "returned" if step.kind == "Returned" else "destroyed"
         elif step.kind == "FileAttached":
             files[d["file_id"]] = step.version
+            hashes[d["file_id"]] = d["sha256"]
         elif step.kind == "IntegrityVerified":
             verified[d["file_id"]] = step.version
         elif step.kind == "IntegrityViolated":
@@ -240,7 +266,8 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
             defects.append(
                 Defect(
                     "hash-mismatch",
-                    f"file {d['file_id']} re-hashed to {found}, not {d['expected_sha256']}",
+                    f"{_file(hashes, d['file_id'])} re-hashed to {found}, "
+                    f"not {d['expected_sha256']}",
                     step.version,
                 )
             )
@@ -250,8 +277,8 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
             defects.append(
                 Defect(
                     "access-by-non-member",
-                    f"file {d['file_id']} downloaded at {step.occurred_at.isoformat()} by "
-                    f"{step.actor_id}, who was not a member of the investigation then",
+                    f"{_file(hashes, d['file_id'])} downloaded on {moment(step.occurred_at)} "
+                    f"by {who(members, step.actor_id)}, who was not a member of the team then",
                     step.version,
                 )
             )
@@ -273,8 +300,8 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
         defects.append(
             Defect(
                 "handover-not-received",
-                f"handed over to {handover.details['recipient_id']} on "
-                f"{handover.occurred_at.isoformat()}: no receipt on record",
+                f"handed over to {who(members, handover.details['recipient_id'])} on "
+                f"{moment(handover.occurred_at)}: no receipt on record",
                 handover.version,
             )
         )
@@ -282,7 +309,7 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
         defects.append(
             Defect(
                 "no-custodian",
-                f"no custodian on record since the collection ({collected_at.isoformat()})",
+                f"no custodian on record since the collection ({moment(collected_at)})",
             )
         )
     for file_id, attached in files.items():
@@ -292,7 +319,7 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
         if last is None or last < max(attached, last_hand_change):
             since = "it was attached" if last is None else "the item last changed hands"
             defects.append(
-                Defect("hash-not-verified", f"file {file_id} not re-hashed since {since}")
+                Defect("hash-not-verified", f"{_file(hashes, file_id)} not re-hashed since {since}")
             )
     integrity = (
         "no files"
@@ -304,6 +331,13 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
         else "unverified"
     )
     return Chain(status, custodian, holding_country, integrity, entries, defects)
+
+
+def _file(hashes: dict[str, str], file_id: str) -> str:
+    """A file as defects name it: by its hash, which every party may read (its name may be
+    restricted)."""
+    sha256 = hashes.get(file_id)
+    return f"file {file_id}" if sha256 is None else f"the file with SHA-256 {sha256[:16]}…"
 
 
 def _seal_defects(received: Step, sealed: str | None) -> list[Defect]:
@@ -388,11 +422,14 @@ def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID]) -> None:
         ]
         investigation_id = rows[0]["investigation_id"]
         curs.execute(
-            "SELECT user_id, joined_at, left_at FROM rm_custody_members "
+            "SELECT user_id, joined_at, left_at, name, country FROM rm_custody_members "
             "WHERE investigation_id = %s",
             (investigation_id,),
         )
-        members = [Membership(r["user_id"], r["joined_at"], r["left_at"]) for r in curs.fetchall()]
+        members = [
+            Membership(r["user_id"], r["joined_at"], r["left_at"], r["name"], r["country"])
+            for r in curs.fetchall()
+        ]
         chain = chain_of(steps, members)
         curs.execute(
             "INSERT INTO rm_custody_items VALUES (%s,%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
@@ -423,9 +460,16 @@ class CustodyChains(Projection[CustodyView]):
             self.view.apply(
                 [
                     (
-                        "INSERT INTO rm_custody_members VALUES (%s,%s,%s,NULL) "
-                        "ON CONFLICT DO NOTHING",
-                        (e.originator_id, e.member.user_id, e.occurred_at),
+                        "INSERT INTO rm_custody_members "
+                        "(investigation_id, user_id, joined_at, left_at, name, country) "
+                        "VALUES (%s,%s,%s,NULL,%s,%s) ON CONFLICT DO NOTHING",
+                        (
+                            e.originator_id,
+                            e.member.user_id,
+                            e.occurred_at,
+                            e.member.name,
+                            e.member.country,
+                        ),
                     )
                 ],
                 tracking,

@@ -180,6 +180,8 @@ class Membership(msgspec.Struct, gc=False):
     role: str
     joined_at: datetime
     left_at: datetime | None = None
+    name: str = ""  # as reasons name people (facts stored before it: "")
+    country: str = ""
 
 
 class CaseFacts(msgspec.Struct, gc=False):
@@ -273,7 +275,13 @@ class CaseFile(msgspec.Struct, gc=False):
             self.case.parties[e.party.country] = e.occurred_at
         elif isinstance(e, Investigation.MemberAdded):
             self.case.members.append(
-                Membership(e.member.user_id, e.member.role.value, e.occurred_at)
+                Membership(
+                    e.member.user_id,
+                    e.member.role.value,
+                    e.occurred_at,
+                    name=e.member.name,
+                    country=e.member.country,
+                )
             )
         elif isinstance(e, Investigation.MemberRemoved):
             for m in self.case.members:

@@ -18,6 +18,7 @@ from domain.admissibility import params as p
 from domain.admissibility.facts import AuthorisationFacts, CaseFile, ItemFacts
 from domain.admissibility.results import Outcome, Ref, RuleResult
 from domain.values import EU_BODIES, PARTY_CODE
+from domain.wording import span
 
 PASS, WARN, RISK, FAIL = Outcome.PASS, Outcome.WARN, Outcome.RISK, Outcome.FAIL
 RESTRICT, UNKNOWN = Outcome.RESTRICT, Outcome.UNKNOWN
@@ -28,6 +29,20 @@ NO_ID = UUID(int=0)
 def day(at: datetime) -> str:
     """The date of a moment, as reasons print it (several times faster than strftime)."""
     return at.date().isoformat()
+
+
+def person(case: CaseFile, user_id: UUID) -> str:
+    """Who someone is, as the team's roster names them: "Inès Martin (FR)"."""
+    members = case.case.members if case.case is not None else []
+    theirs = [m for m in members if m.user_id == user_id]
+    if not theirs:
+        return "someone who was never a member of the team"
+    named = next((m for m in reversed(theirs) if m.name), None)
+    return (
+        "a member whose name is not on record"
+        if named is None
+        else named.name + (f" ({named.country})" if named.country else "")
+    )
 
 
 @dataclass(frozen=True)
@@ -84,7 +99,7 @@ def _with_authorisation(
                 UNKNOWN,
                 "the authorisation the item was collected under is not on record at that date",
                 [ctx.item.ref],
-                missing=f"LegalAuthorisation.Recorded {ctx.item.authorisation_id}",
+                missing="the authorisation the item was collected under",
                 cure="record the authorisation",
             )
         return check(ctx, a, params)
@@ -103,8 +118,8 @@ def au_01(ctx: Context, params: p.Coercive) -> list[RuleResult]:
             UNKNOWN,
             "the collection method is not recorded",
             [item.ref],
-            missing="the method of EvidenceItem.Registered",
-            cure="record the method",
+            missing="how the item was collected (its method)",
+            cure="amend the item to state its collection method",
         )
     coercive = item.kind in params.kinds or any(m in method for m in params.methods)
     if not coercive:
@@ -114,8 +129,8 @@ def au_01(ctx: Context, params: p.Coercive) -> list[RuleResult]:
             FAIL,
             f"coercive or covert collection ({item.method}) with no authorisation",
             [item.ref],
-            missing="LegalAuthorisation.Recorded",
-            cure="link the authorisation the item was collected under",
+            missing="the authorisation the item was collected under",
+            cure="amend the item to name the authorisation it was collected under",
         )
     return res(PASS, "collected under an authorisation", [item.ref])
 
@@ -198,8 +213,8 @@ def _au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Ru
             UNKNOWN,
             "who issued the measure is not recorded",
             [a.ref],
-            missing="LegalAuthorisation.Qualified",
-            cure="record the issuer",
+            missing="who issued the authorisation",
+            cure="record the issuer and offences of the authorisation (its qualification)",
         )
     refs = [a.ref, *([a.qualified] if a.qualified else [])]
     if a.issuer != "judge" and a.kind in params.judge_required_for:
@@ -226,7 +241,7 @@ def _au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Ru
             f"a production order for content data issued by a {a.issuer} after "
             f"{start}, with no judge's validation",
             [*refs, ctx.item.ref],
-            missing="LegalAuthorisation.Confirmed (a judge's validation)",
+            missing="a judge's validation of the order",
             cure="validation of the order by a judge",
         )
     if a.urgent:
@@ -236,8 +251,8 @@ def _au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Ru
                 UNKNOWN,
                 f"an urgent order: a judge may still confirm it until {day(deadline)}",
                 refs,
-                missing="LegalAuthorisation.Confirmed",
-                cure="the judge's confirmation in time",
+                missing="the judge's confirmation of the urgent order",
+                cure="record the judge's confirmation, if it was given in time",
                 until=deadline,
             )
         if confirmed_at is None or confirmed_at > deadline:
@@ -247,7 +262,7 @@ def _au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Ru
                 f"an urgent order not confirmed within {params.urgent_confirmation_hours} "
                 f"hours{late}",
                 refs,
-                missing="" if confirmed_at else "LegalAuthorisation.Confirmed",
+                missing="" if confirmed_at else "the judge's confirmation of the urgent order",
                 cure="none once the time has passed",
             )
     confirmation = f", confirmed by a judge on {day(confirmed_at)}" if confirmed_at else ""
@@ -263,8 +278,8 @@ def _au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[Rul
             UNKNOWN,
             "the offences the measure was ordered for are not recorded",
             [a.ref],
-            missing="LegalAuthorisation.Qualified (offences)",
-            cure="record the offences",
+            missing="the offences the authorisation was issued for",
+            cure="record the offences in the authorisation's qualification",
         )
     inside = [o for o in a.offences if o in catalogue]
     refs = [a.ref, *([a.qualified] if a.qualified else [])]
@@ -297,7 +312,12 @@ def _au_07(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]
 def au_08(ctx: Context, _: p.Params) -> list[RuleResult]:
     case, item = ctx.case.case, ctx.item
     if case is None:
-        return res(UNKNOWN, "the JIT is not on record", missing="Investigation.Opened")
+        return res(
+            UNKNOWN,
+            "the JIT is not on record",
+            missing="the JIT's opening (its agreement)",
+            cure="open the JIT in JITspace with its agreement",
+        )
     a = ctx.authorisation()
     if a is not None and a.kind in ("mla_request", "european_investigation_order"):
         return res(PASS, f"collected through another legal channel ({a.kind})", [a.ref])
@@ -409,8 +429,8 @@ def _au_12(ctx: Context, a: AuthorisationFacts, params: p.DomesticMeasure) -> li
             UNKNOWN,
             "who issued the measure is not recorded",
             [a.ref],
-            missing="LegalAuthorisation.Qualified",
-            cure="record the issuer",
+            missing="who issued the authorisation",
+            cure="record the issuer and offences of the authorisation (its qualification)",
         )
     refs = [a.ref, *([a.qualified] if a.qualified else [])]
     if a.issuer == "judge":
@@ -436,7 +456,7 @@ def _interview_rule(check: Callable[[Context, Any, Any], list[RuleResult]]) -> R
                 UNKNOWN,
                 "how the interview was conducted is not recorded",
                 [ctx.item.ref],
-                missing="EvidenceItem.InterviewRecorded",
+                missing="the interview record",
                 cure="record the interview's caution, lawyer and interpreter",
             )
         return check(ctx, interview, params)
@@ -539,7 +559,7 @@ def cu_01(ctx: Context, params: p.CustodyGap) -> list[RuleResult]:
             UNKNOWN,
             "no custodian on record since the collection",
             [item.ref],
-            missing="EvidenceItem.Collected",
+            missing="who took the item into custody",
             cure="record who took the item into custody",
         )
     gap = timedelta(hours=params.gap_hours)
@@ -547,7 +567,7 @@ def cu_01(ctx: Context, params: p.CustodyGap) -> list[RuleResult]:
     if item.custody_at - item.collected_at > gap:
         return res(
             RISK,
-            f"no custodian for {item.custody_at - item.collected_at} after the collection",
+            f"no custodian for {span(item.custody_at - item.collected_at)} after the collection",
             [item.ref, item.collection],
             cure="statements of who held the item meanwhile",
         )
@@ -560,7 +580,7 @@ def cu_01(ctx: Context, params: p.CustodyGap) -> list[RuleResult]:
             assert h.receipt is not None
             return res(
                 WARN,
-                f"in transit for {h.received_at - h.occurred_at}",
+                f"in transit for {span(h.received_at - h.occurred_at)}",
                 [h.ref, h.receipt],
                 cure="a statement of the carrier",
             )
@@ -586,14 +606,14 @@ def cu_02(ctx: Context, _: p.Params) -> list[RuleResult]:
             f"handed over on {day(h.occurred_at)} with no receipt; the hash "
             "re-verified since matches",
             [h.ref, *(c.ref for c in checks)],
-            missing="EvidenceItem.Received",
+            missing="the recipient's receipt",
             cure=cure,
         )
     return res(
         RISK,
         f"handed over on {day(h.occurred_at)} with no receipt",
         [h.ref],
-        missing="EvidenceItem.Received",
+        missing="the recipient's receipt",
         cure=cure,
     )
 
@@ -644,7 +664,12 @@ def cu_04(ctx: Context, params: p.AccessRoles) -> list[RuleResult]:
     if not accesses:
         return res(PASS, "no access on record", [ctx.item.ref])
     if case is None:
-        return res(UNKNOWN, "membership not on record", missing="Investigation.Opened")
+        return res(
+            UNKNOWN,
+            "membership not on record",
+            missing="the JIT's opening (its agreement)",
+            cure="open the JIT in JITspace with its agreement",
+        )
     for a in accesses:
         member = any(
             m.user_id == a.actor_id
@@ -655,7 +680,8 @@ def cu_04(ctx: Context, params: p.AccessRoles) -> list[RuleResult]:
         if not member:
             return res(
                 RISK,
-                f"accessed by {a.actor_id}, not a member at {a.at:%Y-%m-%d %H:%M}",
+                f"accessed by {person(ctx.case, a.actor_id)}, not a member at "
+                f"{a.at:%Y-%m-%d %H:%M} UTC",
                 [a.ref],
                 cure="explain the access",
             )
@@ -678,7 +704,7 @@ def in_01(ctx: Context, params: p.HashRule) -> list[RuleResult]:
                 UNKNOWN,
                 "no hash of the acquired data is on record",
                 [item.ref],
-                missing="EvidenceItem.FileAttached",
+                missing="the data itself (a file attached to the item)",
                 cure="attach the acquired data (its SHA-256 is computed on upload)",
             )
         return res(PASS, "not digital", [item.ref])
@@ -710,7 +736,7 @@ def in_02(ctx: Context, _: p.Params) -> list[RuleResult]:
                 UNKNOWN,
                 "the copy's own hash is not on record",
                 [d.ref],
-                missing="EvidenceItem.FileAttached",
+                missing="the data itself (a file attached to the item)",
                 cure="attach the copy",
             )
         if all(f.sha256 != d.parent_sha256 for f in item.files):
@@ -731,8 +757,8 @@ def in_02(ctx: Context, _: p.Params) -> list[RuleResult]:
             WARN,
             "not re-verified since the item last changed hands",
             [f.ref for f in item.files],
-            missing="EvidenceItem.IntegrityVerified",
-            cure="re-verify the files",
+            missing="a re-verification of the files' hashes",
+            cure="re-verify the files (verify the item's integrity)",
         )
     return res(PASS, "no mismatch on record", [c.ref for c in checks] or [item.files[0].ref])
 
@@ -748,8 +774,8 @@ def in_03(ctx: Context, params: p.Derivatives) -> list[RuleResult]:
             UNKNOWN,
             "the parent is not on record at that date",
             [d.ref],
-            missing=f"EvidenceItem.Registered {d.parent_id}",
-            cure="register the parent",
+            missing="the item it was derived from",
+            cure="register the item it was derived from",
         )
     outcome, why = verdict
     if params.propagate and outcome is FAIL:
@@ -823,7 +849,7 @@ def us_01(ctx: Context, _: p.Params) -> list[RuleResult]:
                 UNKNOWN,
                 "the offence of the proceeding is not named",
                 [u.ref],
-                missing="the offence of EvidenceItem.UsedInProceeding",
+                missing="the offence the use serves",
                 cure="name the offence",
                 use=u.proceeding,
             )
@@ -871,7 +897,7 @@ def us_02(ctx: Context, _: p.Params) -> list[RuleResult]:
                 f"used on {day(u.occurred_at)} for {u.offence or u.purpose} "
                 f"without {ctx.item.country}'s consent: usable only for the JIT's purpose",
                 [u.ref],
-                missing=f"EvidenceItem.ConsentGranted by {ctx.item.country}",
+                missing=f"{ctx.item.country}'s consent",
                 cure=f"ask {ctx.item.country} for consent",
                 use=u.proceeding,
             )
@@ -935,7 +961,12 @@ def us_04(ctx: Context, _: p.Params) -> list[RuleResult]:
 def us_05(ctx: Context, _: p.Params) -> list[RuleResult]:
     case = ctx.case.case
     if case is None:
-        return res(UNKNOWN, "the JIT's parties are not on record", missing="Investigation.Opened")
+        return res(
+            UNKNOWN,
+            "the JIT's parties are not on record",
+            missing="the JIT's opening (its agreement)",
+            cure="open the JIT in JITspace with its agreement",
+        )
     outside = [
         u for u in ctx.item.uses if u.country not in case.parties and ctx.seen(u.occurred_at)
     ]
@@ -992,8 +1023,8 @@ def di_01(ctx: Context, _: p.Params) -> list[RuleResult]:
             UNKNOWN,
             f"no proceeding in {ctx.forum} is recorded: the disclosure duty cannot be assessed",
             [ctx.item.ref],
-            missing=f"EvidenceItem.UsedInProceeding in {ctx.forum}",
-            cure="record the proceeding",
+            missing=f"a proceeding in {ctx.forum} that uses the item",
+            cure="record the use of the item in the proceeding",
         )
     covered = [
         r
@@ -1006,8 +1037,8 @@ def di_01(ctx: Context, _: p.Params) -> list[RuleResult]:
         RISK,
         "not yet in any disclosure",
         [u.ref for u in uses],
-        missing="Investigation.DisclosureProduced",
-        cure="schedule it in a disclosure",
+        missing="a disclosure that schedules the item",
+        cure="produce a disclosure bundle that includes the item",
     )
 
 
@@ -1019,7 +1050,7 @@ def di_02(ctx: Context, _: p.Params) -> list[RuleResult]:
             UNKNOWN,
             "the authorisation whose conditions may restrict disclosure is not on record",
             [ctx.item.ref],
-            missing="LegalAuthorisation.Recorded",
+            missing="the authorisation the item was collected under",
             cure="record the authorisation",
         )
     a = ctx.authorisation()
@@ -1043,8 +1074,8 @@ def di_03(ctx: Context, _: p.Params) -> list[RuleResult]:
             UNKNOWN,
             "the raw data is not on record",
             [d.ref],
-            missing=f"EvidenceItem.Registered {d.parent_id}",
-            cure="register it",
+            missing="the raw data it analyses",
+            cure="register the raw data it analyses",
         )
     if not parent.files:
         return res(
@@ -1073,8 +1104,8 @@ def dp_01(ctx: Context, params: p.Retention) -> list[RuleResult]:
                 UNKNOWN,
                 "the original is not on record",
                 [item.derivation.ref],
-                missing=f"EvidenceItem.Registered {item.derivation.parent_id}",
-                cure="register the original",
+                missing="the original item",
+                cure="register the original item",
             )
         start = parent.collected_at
     deadline = start + timedelta(days=params.retention_days)
@@ -1091,7 +1122,7 @@ def dp_01(ctx: Context, params: p.Retention) -> list[RuleResult]:
             RISK,
             f"kept past its deletion date {day(deadline)}",
             [item.ref],
-            missing="EvidenceItem.Destroyed",
+            missing="the deletion of the data",
             cure="delete it, or record why it is kept",
         )
     return res(PASS, f"within its retention (until {day(deadline)})", [item.ref], until=deadline)
@@ -1114,7 +1145,7 @@ def dp_02(ctx: Context, _: p.Params) -> list[RuleResult]:
             UNKNOWN,
             "the data is processed outside JITspace: its logs are not on record",
             [item.ref],
-            missing="EvidenceItem.FileAttached",
+            missing="the data itself (a file attached to the item)",
             cure="attach the data, or record where its processing logs are",
         )
     return res(PASS, "not digital data", [item.ref])
@@ -1146,8 +1177,8 @@ def la_02(ctx: Context, _: p.Params) -> list[RuleResult]:
             UNKNOWN,
             "the source is not on record",
             [d.ref],
-            missing=f"EvidenceItem.Registered {d.parent_id}",
-            cure="register the source",
+            missing="the translated source document",
+            cure="register the source document",
         )
     return res(PASS, f"translated by {d.made_by} from {d.parent_sha256[:12]}…", [d.ref])
 

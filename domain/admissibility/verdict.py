@@ -230,7 +230,7 @@ def forfeit(
                 "PR-01",
                 FORFEITED,
                 f"no defect raised before {day(deadline)}",
-                missing="EvidenceItem.DefectRaised",
+                missing="a defect raised before the court",
             )
         )
     else:
@@ -239,7 +239,7 @@ def forfeit(
                 "PR-01",
                 UNKNOWN,
                 f"the defect may still be raised until {day(deadline)}",
-                missing="EvidenceItem.DefectRaised",
+                missing="a defect raised before the court",
                 cure="nothing yet: the deadline has not passed",
                 until=deadline,
             )

@@ -123,9 +123,17 @@ def test_only_the_custodian_hands_over_and_only_to_a_member(jit: Jit) -> None:
 
 def test_a_handover_never_received_is_flagged(jit: Jit) -> None:
     item = collected(jit)
-    ok(jit, jit.investigator, item, "handover", recipient_id=str(jit.legal.user_id), reason="lab")
+    ok(
+        jit, jit.investigator, item, "handover",
+        recipient_id=str(jit.legal.user_id), reason="lab", occurred_at="2024-05-04T09:00:00Z",
+    )  # fmt: skip
     assert defects(jit, item) == ["handover-not-received"]
     assert chain(jit, item)["status"] == "in transit"
+    # and the defect names the person by their name and party, and the moment in words
+    [defect] = chain(jit, item)["defects"]
+    assert defect["message"] == (
+        "handed over to Nl Legal (NL) on 2024-05-04 09:00 UTC: no receipt on record"
+    )
 
 
 def test_an_item_with_no_custodian_on_record_is_flagged(jit: Jit) -> None:
@@ -141,9 +149,14 @@ def test_a_long_transit_with_no_custodian_is_flagged(jit: Jit) -> None:
     )  # fmt: skip
     ok(
         jit, jit.legal, item, "receipt",
-        seal_condition="absent", occurred_at="2024-05-08T09:00:00Z",
+        seal_condition="absent", occurred_at="2024-05-08T10:00:00Z",
     )  # fmt: skip
     assert defects(jit, item) == ["no-custodian"]
+    [defect] = chain(jit, item)["defects"]
+    assert defect["message"] == (
+        "in transit with no custodian for 4 days 1 hour: "
+        "from 2024-05-04 09:00 UTC to 2024-05-08 10:00 UTC"
+    )
 
 
 def test_a_seal_found_with_another_number_is_flagged(jit: Jit) -> None:

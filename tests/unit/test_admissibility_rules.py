@@ -3,6 +3,7 @@ catalogue's failing outcome) and one where the facts it needs are missing (UNKNO
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID, uuid4
@@ -15,6 +16,7 @@ from domain.admissibility.results import VERDICT_OF, CountryVerdict, Outcome, Re
 from domain.admissibility.rules import REGISTRY, Context
 from domain.admissibility.verdict import evaluate, forfeit
 from domain.values import Scope
+from domain.wording import span
 
 T0 = datetime(2024, 7, 1, 10, tzinfo=UTC)
 PASS, WARN, RISK, FAIL = Outcome.PASS, Outcome.WARN, Outcome.RISK, Outcome.FAIL
@@ -524,6 +526,10 @@ NO_UNKNOWN = {"CO-05", "CU-02", "CU-03", "US-02", "US-03", "US-04"}
 
 
 def outcomes(rule: str, change: Callable[[f.CaseFile], object], on: datetime) -> list[Outcome]:
+    return [x.outcome for x in results_of(rule, change, on)]
+
+
+def results_of(rule: str, change: Callable[[f.CaseFile], object], on: datetime) -> list[RuleResult]:
     params, _, _, forum = CASES[rule]
     cf = base()
     change(cf)
@@ -541,7 +547,7 @@ def outcomes(rule: str, change: Callable[[f.CaseFile], object], on: datetime) ->
         return None if v is None else (v.outcome, "")
 
     ctx = Context(item, cf, forum, on, parent)
-    return [x.outcome for x in REGISTRY[rule](ctx, spec)]
+    return REGISTRY[rule](ctx, spec)
 
 
 ON = T0 + timedelta(days=30)
@@ -564,6 +570,34 @@ def test_the_rule_fails_with_its_catalogue_outcome(rule):
 @pytest.mark.parametrize("rule", sorted(set(CASES) - NO_UNKNOWN))
 def test_the_rule_answers_unknown_when_its_facts_are_missing(rule):
     assert UNKNOWN in outcomes(rule, CASES[rule][1][2], ON)
+
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+EVENT_CLASS = re.compile(r"\b(Investigation|EvidenceItem|LegalAuthorisation|Task|Rulebook)\.[A-Z]")
+RAW_DURATION = re.compile(r"\d+:\d\d:\d\d|days?, \d")
+
+
+@pytest.mark.parametrize(("rule", "case"), [(r, c) for r in sorted(CASES) for c in range(3)])
+def test_reasons_speak_of_people_facts_and_actions_not_ids_or_event_classes(rule, case):
+    # Given any rule's passing, failing or incomplete facts, with a custody gap of days
+    for result in results_of(rule, CASES[rule][1][case], ON):
+        words = " | ".join((result.reason, result.missing, result.cure))
+        # Then what a lawyer reads names no record by its id, no event by its class, and no
+        # duration as Python prints it
+        assert not UUID_TEXT.search(words), words
+        assert not EVENT_CLASS.search(words), words
+        assert not RAW_DURATION.search(words), words
+        # and a fact missing for a result that is not a pass comes with the action that
+        # records it
+        assert result.outcome is PASS or not result.missing or result.cure, words
+
+
+def test_a_duration_reads_as_people_say_it():
+    assert span(timedelta(days=905, hours=22, minutes=50, seconds=16.68)) == "906 days"
+    assert span(timedelta(days=2, hours=3, minutes=40)) == "2 days 4 hours"
+    assert span(timedelta(hours=1, minutes=10)) == "1 hour"
+    assert span(timedelta(minutes=42, seconds=31)) == "43 minutes"
+    assert span(timedelta(days=1)) == "1 day"
 
 
 # -- deadlines: time alone changes a result, and the result says when --------------------------
@@ -623,7 +657,7 @@ def test_an_urgent_order_waits_for_its_judge_then_stands_or_falls_by_the_confirm
     assert (waiting.outcome, waiting.until, waiting.missing) == (
         UNKNOWN,
         deadline,
-        "LegalAuthorisation.Confirmed",
+        "the judge's confirmation of the urgent order",
     )
     # confirmed in time, it stands, resting on the confirmation too
     confirmed = answer(ON, issued + timedelta(hours=30))

@@ -1,0 +1,23 @@
+"""How the domain puts quantities into words for people: reasons and defects are read by
+lawyers, not parsed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+
+def span(length: timedelta) -> str:
+    """A duration as people say it, to the minute under an hour, to the hour under a week,
+    to the day beyond: "3 days 5 hours", not "3 days, 5:12:09.481"."""
+    minutes = max(0, round(length.total_seconds() / 60))
+    if minutes < 60:
+        return _count(minutes, "minute")
+    hours = round(minutes / 60)
+    if hours < 7 * 24:
+        days, hours = divmod(hours, 24)
+        return " ".join(part for part in (_count(days, "day"), _count(hours, "hour")) if part != "")
+    return _count(round(hours / 24), "day")
+
+
+def _count(n: int, unit: str) -> str:
+    return "" if n == 0 and unit != "minute" else f"{n} {unit}{'' if n == 1 else 's'}"
