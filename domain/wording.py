@@ -3,7 +3,21 @@ lawyers, not parsed."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import Protocol
+from uuid import UUID
+
+
+class Named(Protocol):
+    """A membership as the roster records it."""
+
+    @property
+    def user_id(self) -> UUID: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def country(self) -> str: ...
 
 
 def span(length: timedelta) -> str:
@@ -21,3 +35,14 @@ def span(length: timedelta) -> str:
 
 def _count(n: int, unit: str) -> str:
     return "" if n == 0 and unit != "minute" else f"{n} {unit}{'' if n == 1 else 's'}"
+
+
+def person(roster: Iterable[Named], user_id: UUID) -> str:
+    """Who someone is, as the team's roster names them: "Inès Martin (FR)"."""
+    theirs = [m for m in roster if m.user_id == user_id]
+    if not theirs:
+        return "someone who was never a member of the team"
+    named = next((m for m in reversed(theirs) if m.name), None)
+    if named is None:  # recorded before names were kept
+        return "a member whose name is not on record"
+    return named.name + (f" ({named.country})" if named.country else "")

@@ -39,7 +39,7 @@ from psycopg.sql import SQL
 
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
-from domain.wording import span
+from domain.wording import person, span
 
 # longest stretch an item may spend with no custodian (collection to custody, transit)
 CUSTODY_GAP = timedelta(hours=24)
@@ -190,16 +190,6 @@ def moment(at: datetime) -> str:
     return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
-def who(members: list[Membership], user_id: UUID | str) -> str:
-    """A person as the team's roster names them: "Pieter Claes (BE)"."""
-    named = [m for m in members if str(m.user_id) == str(user_id) and m.name]
-    if named:
-        return f"{named[-1].name} ({named[-1].country})"
-    if any(str(m.user_id) == str(user_id) for m in members):
-        return f"member {user_id}"  # recorded before names were kept: a rebuild names them
-    return "someone who was never a member of the team"
-
-
 def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
     custodian: UUID | None = None
     status = "no custodian"
@@ -278,7 +268,7 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
                 Defect(
                     "access-by-non-member",
                     f"{_file(hashes, d['file_id'])} downloaded on {moment(step.occurred_at)} "
-                    f"by {who(members, step.actor_id)}, who was not a member of the team then",
+                    f"by {person(members, step.actor_id)}, who was not a member of the team then",
                     step.version,
                 )
             )
@@ -300,7 +290,7 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
         defects.append(
             Defect(
                 "handover-not-received",
-                f"handed over to {who(members, handover.details['recipient_id'])} on "
+                f"handed over to {person(members, UUID(handover.details['recipient_id']))} on "
                 f"{moment(handover.occurred_at)}: no receipt on record",
                 handover.version,
             )

@@ -18,7 +18,7 @@ from domain.admissibility import params as p
 from domain.admissibility.facts import AuthorisationFacts, CaseFile, ItemFacts
 from domain.admissibility.results import Outcome, Ref, RuleResult
 from domain.values import EU_BODIES, PARTY_CODE
-from domain.wording import span
+from domain.wording import person, span
 
 PASS, WARN, RISK, FAIL = Outcome.PASS, Outcome.WARN, Outcome.RISK, Outcome.FAIL
 RESTRICT, UNKNOWN = Outcome.RESTRICT, Outcome.UNKNOWN
@@ -29,20 +29,6 @@ NO_ID = UUID(int=0)
 def day(at: datetime) -> str:
     """The date of a moment, as reasons print it (several times faster than strftime)."""
     return at.date().isoformat()
-
-
-def person(case: CaseFile, user_id: UUID) -> str:
-    """Who someone is, as the team's roster names them: "Inès Martin (FR)"."""
-    members = case.case.members if case.case is not None else []
-    theirs = [m for m in members if m.user_id == user_id]
-    if not theirs:
-        return "someone who was never a member of the team"
-    named = next((m for m in reversed(theirs) if m.name), None)
-    return (
-        "a member whose name is not on record"
-        if named is None
-        else named.name + (f" ({named.country})" if named.country else "")
-    )
 
 
 @dataclass(frozen=True)
@@ -680,7 +666,7 @@ def cu_04(ctx: Context, params: p.AccessRoles) -> list[RuleResult]:
         if not member:
             return res(
                 RISK,
-                f"accessed by {person(ctx.case, a.actor_id)}, not a member at "
+                f"accessed by {person(case.members, a.actor_id)}, not a member at "
                 f"{a.at:%Y-%m-%d %H:%M} UTC",
                 [a.ref],
                 cure="explain the access",
