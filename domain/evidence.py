@@ -329,12 +329,9 @@ class EvidenceItem(JitAggregate):
         storage_key: str,
     ) -> None:
         """Record a file the store already holds in full."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        if actor.country != self.country and actor.user_id != self.custodian_id:
-            raise PermissionDenied(
-                "only the originating party or the current custodian attaches files"
-            )
+        self.check_may_attach_file(investigation, actor)
+        if size <= 0:
+            raise RuleViolation("the file is empty: an empty file is not evidence", field="body")
         if len(sha256) != 64 or not set(sha256) <= SHA256_HEX:
             raise RuleViolation("a file is recorded with its SHA-256 in hex", field="sha256")
         if any(f.sha256 == sha256 for f in self.files.values()):
@@ -349,6 +346,16 @@ class EvidenceItem(JitAggregate):
             size=size,
             storage_key=storage_key,
         )
+
+    def check_may_attach_file(self, investigation: Investigation, actor: Actor) -> None:
+        """Who may attach a file: checked before the store takes any byte, and again when
+        the file is recorded."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if actor.country != self.country and actor.user_id != self.custodian_id:
+            raise PermissionDenied(
+                "only the originating party or the current custodian attaches files"
+            )
 
     def record_access(
         self,

@@ -545,6 +545,14 @@ class JITspace(Application[UUID]):
         self._save(item)
         return item, item.files[file_id]
 
+    def check_may_attach_evidence_file(
+        self, user_id: UUID, investigation_id: UUID, evidence_id: UUID
+    ) -> None:
+        """Whether the user may attach a file to the item now: asked before an upload
+        stores anything, so a refused upload leaves no file behind."""
+        investigation, actor, item = self._evidence(user_id, investigation_id, evidence_id)
+        item.check_may_attach_file(investigation, actor)
+
     def record_evidence_access(
         self,
         user_id: UUID,

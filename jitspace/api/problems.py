@@ -21,7 +21,14 @@ from domain.errors import (
     RuleViolation,
 )
 from jitspace.application import VersionConflict
-from jitspace.blobs import BlobError, BlobMissing, HashMismatch, StoreUnavailable, TooLarge
+from jitspace.blobs import (
+    BlobError,
+    BlobMissing,
+    EmptyFile,
+    HashMismatch,
+    StoreUnavailable,
+    TooLarge,
+)
 from jitspace.blobs.receiving import UploadBrokenOff
 from jitspace.identity import IdentityError
 from jitspace.login_throttle import TooManyAttempts
@@ -90,6 +97,7 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
 BLOB_STATUS: dict[type[BlobError], tuple[int, str]] = {
     TooLarge: (413, "Request too large"),
     HashMismatch: (422, "The file does not match its declared hash"),
+    EmptyFile: (422, "The file is empty"),
     UploadBrokenOff: (400, "Upload incomplete"),
     BlobMissing: (410, "The stored file is missing"),
     StoreUnavailable: (503, "Object store unavailable"),

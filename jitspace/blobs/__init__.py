@@ -54,6 +54,10 @@ class HashMismatch(BlobError):
     """The bytes received do not hash to the SHA-256 the client declared (422)."""
 
 
+class EmptyFile(BlobError):
+    """The upload held no byte: an empty file is not evidence (422)."""
+
+
 class BlobMissing(BlobError):
     """The store holds no object under this key."""
 
