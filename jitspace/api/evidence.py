@@ -114,6 +114,10 @@ DOWNLOAD_RESPONSES = {
     416: problem_response("The range asked for is outside the file"),
 }
 
+UPLOAD_RESPONSES = {
+    415: problem_response("The file was sent as a form: send its bytes as the request body"),
+}
+
 
 def file_media_type(content_type: str | None) -> str:
     """The media type recorded for an uploaded file; a form's encoding is refused (415), as
@@ -250,7 +254,12 @@ class EvidenceController(Controller):
 
     # -- files ----------------------------------------------------------------------------
 
-    @post("/{evidence_id:uuid}/files", request_max_body_size=None, access=Action.REGISTER_EVIDENCE)
+    @post(
+        "/{evidence_id:uuid}/files",
+        request_max_body_size=None,
+        access=Action.REGISTER_EVIDENCE,
+        responses=UPLOAD_RESPONSES,
+    )
     async def upload(
         self,
         request: Request[Any, Any, Any],
