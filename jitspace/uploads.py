@@ -7,7 +7,7 @@ file before the item records it. If the record then fails (the item changed mean
 stored file stays: files of the directory store are named by their content, so it may be the
 very file another upload of the same bytes has just recorded, and deleting it would lose that
 evidence. An unrecorded file is claimed by no record and has no legal hold; only a recorded
-file is put under legal hold. The blob sweep (jitspace/blobs/sweep.py) removes unclaimed
+file is put under legal hold. The blob sweep (jitspace/blob_sweep.py) removes unclaimed
 files once they are older than any upload can take.
 """
 

@@ -6,6 +6,7 @@ default) and a real S3 server over HTTP, driven by the production minio adapter.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import socket
@@ -16,11 +17,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from minio import Minio
 
+from jitspace.application import JITspace
+from jitspace.blob_sweep import sweep_blob_store
+from jitspace.blobs import BlobStore, RemovedBlob
+from jitspace.blobs.directory import DirectoryStore
 from jitspace.blobs.s3 import S3Store
+from jitspace.database import eventsourcing_env
+from jitspace.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
 from tests.conftest import MAX_UPLOAD_BYTES, S3_BUCKET
 from tests.storage import BreakingProxy, object_keys, s3_client, stored_files
@@ -43,6 +51,13 @@ class Store:
             }
         assert self.settings is not None
         return stored_files(self.settings.data_dir / "blobs")
+
+    def adapter(self) -> BlobStore:
+        """The store itself, as the app opens it."""
+        if self.client is not None:
+            return S3Store(self.client, S3_BUCKET)
+        assert self.settings is not None
+        return DirectoryStore(self.settings.data_dir / "blobs")
 
     def tamper(self, key: str, data: bytes) -> None:
         """Alter a stored file behind JITspace's back."""
@@ -423,3 +438,57 @@ def test_an_empty_file_is_refused_and_nothing_kept(team: Jit, store: Store) -> N
     assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
     assert store.contents() == before
     assert len(log_of(team.leader, team.id)) == events
+
+
+@pytest.fixture(scope="module")
+def app(database_url: str, settings: Settings) -> Iterator[JITspace]:
+    application = JITspace(env=eventsourcing_env(database_url, settings))
+    yield application
+    application.close()
+
+
+def sweep(
+    app: JITspace, store: Store, database_url: str, older_than: timedelta
+) -> tuple[list[RemovedBlob], list[SecurityEntry]]:
+    """Sweep the store as the app does at start; what it removed and the security log."""
+
+    async def run() -> tuple[list[RemovedBlob], list[SecurityEntry]]:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+        try:
+            log = SecurityLog(pool)
+            removed = await sweep_blob_store(app, store.adapter(), log, older_than)
+            return removed, await log.recent(1000, kind="unclaimed_file_removed")
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())
+
+
+def test_files_no_record_claims_are_swept_after_a_grace_period_on_record(
+    team: Jit, store: Store, app: JITspace, database_url: str
+) -> None:
+    # Given a recorded file, and a whole file in the store that no record claims (its
+    # upload's record failed, or its process died before recording it)
+    item = register_item(team.investigator, team)
+    data = os.urandom(3000)
+    recorded = upload(team.investigator, team, item["id"], data).json()["file"]
+    recorded_key = _storage_key(team, item["id"], recorded["id"])
+    orphan = store.adapter().put(iter([os.urandom(2000)]), max_bytes=10**6, declared_sha256=None)
+    name = orphan.key.rsplit("/", 1)[1]  # as the store lists it
+    # When the store is swept within the grace period, the unclaimed file stays (its record
+    # may still be on its way)
+    removed, _ = sweep(app, store, database_url, timedelta(hours=1))
+    assert orphan.key not in {r.key for r in removed}
+    assert any(name in c for c in store.contents())
+    # When it is swept after the grace period
+    removed, entries = sweep(app, store, database_url, timedelta(0))
+    # Then the unclaimed file is gone, and its removal is in the security log
+    assert orphan.key in {r.key for r in removed}
+    assert not any(name in c for c in store.contents())
+    assert any(
+        orphan.key in e.detail and "claimed by no evidence record" in e.detail for e in entries
+    )
+    # while the recorded file is untouched and downloads as it was
+    assert recorded_key not in {r.key for r in removed}
+    content = team.path(f"/evidence/{item['id']}/files/{recorded['id']}/content")
+    assert team.leader.get(content, params={"purpose": "check after the sweep"}).content == data
