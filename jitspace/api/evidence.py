@@ -100,7 +100,10 @@ Purpose = Annotated[
 ]
 # the encodings of an HTML form: their body is an envelope around the file (multipart) or
 # what curl sends by default with --data-binary (urlencoded), never an evidence file itself
-FORM_MEDIA_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+FORM_MEDIA_TYPES = {
+    "multipart/form-data": "an envelope around the file, as curl -F sends it",
+    "application/x-www-form-urlencoded": "as curl --data-binary sends a body with no Content-Type",
+}
 HOW_TO_UPLOAD = (
     "send the file's bytes as the request body, with its media type in Content-Type "
     "(application/octet-stream if you do not know it) and its name in `?name=`, e.g. "
@@ -123,11 +126,11 @@ def file_media_type(content_type: str | None) -> str:
     """The media type recorded for an uploaded file; a form's encoding is refused (415), as
     the bytes would be the form's, not the file's."""
     media_type = (content_type or "application/octet-stream").split(";")[0].strip().lower()
-    if media_type in FORM_MEDIA_TYPES:
+    if sent_as := FORM_MEDIA_TYPES.get(media_type):
         raise HTTPException(
             status_code=415,
-            detail=f"the file was sent as a form ({media_type}), which is not accepted: "
-            + HOW_TO_UPLOAD,
+            detail=f"the file was sent as a form ({media_type}: {sent_as}), which is not "
+            f"accepted: {HOW_TO_UPLOAD}",
         )
     return media_type
 
