@@ -13,6 +13,8 @@ the operator reads with `jitspace security-log --kind unclaimed_file_removed`.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from datetime import timedelta
 
 from anyio import to_thread
@@ -23,8 +25,11 @@ from jitspace.application import JITspace
 from jitspace.blobs import BlobStore, RemovedBlob
 from jitspace.security_log import SecurityLog
 
+logger = logging.getLogger(__name__)
 FILE_ATTACHED = get_topic(EvidenceItem.FileAttached)
 PAGE = 1000
+# a process runs for weeks: it sweeps when it starts, then this often
+SWEEP_EVERY = timedelta(hours=1)
 
 
 def claimed_keys(app: JITspace) -> set[str]:
@@ -56,3 +61,14 @@ async def sweep_blob_store(
             f"{blob.stored_at:%Y-%m-%d %H:%M:%S} UTC): claimed by no evidence record",
         )
     return removed
+
+
+async def keep_sweeping(
+    app: JITspace, blobs: BlobStore, security_log: SecurityLog, older_than: timedelta
+) -> None:
+    while True:
+        await asyncio.sleep(SWEEP_EVERY.total_seconds())
+        try:
+            await sweep_blob_store(app, blobs, security_log, older_than)
+        except Exception:  # the store may be down: the next round tries again
+            logger.exception("could not sweep the blob store; trying again later")
