@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 
 class DomainError(Exception):
     """A command broke a rule of the domain. `field` names the input at fault, if any."""
@@ -26,3 +28,11 @@ class NotFound(DomainError):
 
 class PermissionDenied(DomainError):
     """The actor may see the investigation but not do this (403)."""
+
+
+class Duplicate(DomainError):
+    """The investigation already holds a record with this unique value (409)."""
+
+    def __init__(self, message: str, *, field: str | None = None, existing_id: UUID) -> None:
+        super().__init__(message, field=field)
+        self.existing_id = existing_id

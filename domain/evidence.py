@@ -10,6 +10,7 @@ recorded as an integrity violation and never repaired.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from uuid import UUID
 
@@ -55,6 +56,12 @@ class PendingHandover(msgspec.Struct, frozen=True):
     occurred_at: datetime
 
 
+def reference_key(reference: str) -> str:
+    """What makes two references the same: case, Unicode variants (full-width letters)
+    and spacing aside, `FR-DOC-7`, `fr-doc-7` and ` FR-DOC-7 ` name one document."""
+    return " ".join(unicodedata.normalize("NFKC", reference).casefold().split())
+
+
 class EvidenceItem(JitAggregate):
     class Registered(JitAggregate.Created):
         reference: str
@@ -66,6 +73,12 @@ class EvidenceItem(JitAggregate):
         place: str
         method: str
         authorisation_id: UUID | None
+
+        @property
+        def unique_key(self) -> str:
+            """No other record of the investigation may hold this key: references are
+            unique within an investigation (the event log enforces it, see eventlog.py)."""
+            return f"evidence reference:{reference_key(self.reference)}"
 
     class DescriptionAmended(JitAggregate.Event):
         description: str
@@ -272,6 +285,8 @@ class EvidenceItem(JitAggregate):
             authorisation.check_belongs_to(investigation, field="authorisation_id")
         if not description.strip():
             raise RuleViolation("describe the item", field="description")
+        if not reference_key(reference):
+            raise RuleViolation("give the item's reference", field="reference")
         return cls(
             investigation_id=investigation.id,
             actor=actor,
@@ -329,12 +344,9 @@ class EvidenceItem(JitAggregate):
         storage_key: str,
     ) -> None:
         """Record a file the store already holds in full."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        if actor.country != self.country and actor.user_id != self.custodian_id:
-            raise PermissionDenied(
-                "only the originating party or the current custodian attaches files"
-            )
+        self.check_may_attach_file(investigation, actor)
+        if size <= 0:
+            raise RuleViolation("the file is empty: an empty file is not evidence", field="body")
         if len(sha256) != 64 or not set(sha256) <= SHA256_HEX:
             raise RuleViolation("a file is recorded with its SHA-256 in hex", field="sha256")
         if any(f.sha256 == sha256 for f in self.files.values()):
@@ -349,6 +361,16 @@ class EvidenceItem(JitAggregate):
             size=size,
             storage_key=storage_key,
         )
+
+    def check_may_attach_file(self, investigation: Investigation, actor: Actor) -> None:
+        """Who may attach a file: checked before the store takes any byte, and again when
+        the file is recorded."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
+        if actor.country != self.country and actor.user_id != self.custodian_id:
+            raise PermissionDenied(
+                "only the originating party or the current custodian attaches files"
+            )
 
     def record_access(
         self,

@@ -21,7 +21,7 @@ from eventsourcing.utils import get_topic
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate, replay
-from domain.errors import NotFound, RuleViolation
+from domain.errors import Duplicate, NotFound, RuleViolation
 from domain.evidence import EvidenceFile, EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
@@ -45,7 +45,7 @@ from domain.values import (
 )
 from jitspace.blobs import BlobStore, StoredBlob
 from jitspace.disclosure import BundleContent, build_bundle
-from jitspace.eventlog import EventLog
+from jitspace.eventlog import EventLog, KeyTaken
 from jitspace.ledger import Ledger
 from jitspace.rulebooks import load_shipped
 from jitspace.verification import Entry
@@ -461,7 +461,8 @@ class JITspace(Application[UUID]):
         handling: HandlingRestrictions = UNRESTRICTED,
     ) -> EvidenceItem:
         """Register an item; restrictions given with it are recorded in the same save, so the
-        item is never visible unrestricted."""
+        item is never visible unrestricted. Its reference must be new to the investigation
+        (`reference_key`): the log refuses a second holder, however close the race."""
         investigation, actor = self._acting(user_id, investigation_id)
         authorisation = (
             self._part(
@@ -484,7 +485,17 @@ class JITspace(Application[UUID]):
         )
         if handling != UNRESTRICTED:
             item.restrict_handling(investigation, actor, handling, occurred_at)
-        self._save(item)
+        try:
+            self._save(item)
+        except KeyTaken as taken:  # the log holds references unique, under its commit lock
+            existing = self._load(EvidenceItem, taken.holder_id, field="reference")
+            raise Duplicate(
+                f"the investigation already holds evidence item {existing.reference!r} "
+                f"(id {existing.id}): references are unique within an investigation, "
+                "whatever their case and spacing",
+                field="reference",
+                existing_id=existing.id,
+            ) from None
         return item
 
     def restrict_evidence_handling(
@@ -544,6 +555,14 @@ class JITspace(Application[UUID]):
         )
         self._save(item)
         return item, item.files[file_id]
+
+    def check_may_attach_evidence_file(
+        self, user_id: UUID, investigation_id: UUID, evidence_id: UUID
+    ) -> None:
+        """Whether the user may attach a file to the item now: asked before an upload
+        stores anything, so a refused upload leaves no file behind."""
+        investigation, actor, item = self._evidence(user_id, investigation_id, evidence_id)
+        item.check_may_attach_file(investigation, actor)
 
     def record_evidence_access(
         self,
@@ -1206,6 +1225,8 @@ class JITspace(Application[UUID]):
     def _save(self, aggregate: JitAggregate) -> None:
         try:
             self.save(aggregate)
+        except KeyTaken:
+            raise
         except RecordConflictError:
             current: Aggregate = self.repository.get(aggregate.id)
             raise VersionConflict(current.version) from None

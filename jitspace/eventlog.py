@@ -22,6 +22,12 @@ positions and the heads of the hash chains, hashes the accepted events, inserts 
 one statement and commits once: no committed event exists without its chain links. A
 command that conflicts gets its own IntegrityError; the others in its group are not
 affected.
+
+Unique keys: an event may name a key no other record of its investigation may hold (an
+evidence item's reference: `unique_key` on the event class). Table `<events>_unique_keys`
+holds each key with the record that holds it, written in the same transaction as the event
+and checked under the same lock, so of two commands claiming one key, in one group or in
+two processes, exactly one is recorded; the other gets KeyTaken, naming the holder.
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ from jitspace.chain import GENESIS
 HANDLING_TOPIC = get_topic(EvidenceItem.HandlingRestricted)
 
 _ENVELOPE = frozenset({"originator_id", "originator_version"})
+# the events that claim a unique key (EvidenceItem.Registered: the item's reference)
+KEYED_TOPICS = (get_topic(EvidenceItem.Registered),)
 
 
 LAST_POSITION = 2**63 - 1  # bigint's largest
@@ -71,6 +79,17 @@ class InvestigationStoredEvent(StoredEvent):
 
     investigation_id: UUID = field(kw_only=True)
     recorded_at: datetime = field(kw_only=True)
+    # a key no other record of the investigation may hold (not stored with the event)
+    unique_key: str | None = field(default=None, kw_only=True)
+
+
+class KeyTaken(IntegrityError):
+    """Another record of the investigation holds the unique key an event claims."""
+
+    def __init__(self, key: str, holder_id: UUID) -> None:
+        super().__init__(f"{key!r} is held by record {holder_id}")
+        self.key = key
+        self.holder_id = holder_id
 
 
 @cache
@@ -99,6 +118,7 @@ class MsgspecMapper(Mapper[UUID]):
             state=msgspec.json.encode(state),
             investigation_id=state["investigation_id"],
             recorded_at=state["timestamp"],
+            unique_key=getattr(domain_event, "unique_key", None),
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
@@ -219,6 +239,29 @@ class EventLog(PostgresApplicationRecorder):
             "FROM {}.{} WHERE notification_id >= %(start)s AND notification_id <= %(stop)s "
             "AND (%(all)s OR topic = ANY(%(topics)s)) ORDER BY notification_id LIMIT %(limit)s"
         ).format(*table)
+        keys = (
+            Identifier(self.datastore.schema),
+            Identifier(f"{self.events_table_name}_unique_keys"),
+        )
+        self._create_unique_keys = SQL(
+            "CREATE TABLE {}.{} (investigation_id uuid NOT NULL, key text NOT NULL, "
+            "holder_id uuid NOT NULL, PRIMARY KEY (investigation_id, key))"
+        ).format(*keys)
+        self._unique_keys_exist = SQL("SELECT to_regclass({}) IS NOT NULL AS present").format(
+            Literal(f"{self.datastore.schema}.{self.events_table_name}_unique_keys")
+        )
+        self._select_holders = SQL(
+            "SELECT investigation_id, key, holder_id FROM {}.{} "
+            "WHERE (investigation_id, key) IN (SELECT * FROM unnest(%s::uuid[], %s::text[]))"
+        ).format(*keys)
+        self._select_keyed_events = SQL(
+            "SELECT originator_id, originator_version, topic, state, investigation_id "
+            "FROM {}.{} WHERE topic = ANY(%s) ORDER BY notification_id"
+        ).format(*table)
+        self._insert_keys = SQL(
+            "INSERT INTO {}.{} (investigation_id, key, holder_id) "
+            "SELECT * FROM unnest(%s::uuid[], %s::text[], %s::uuid[])"
+        ).format(*keys)
         self._insert_group = SQL(
             "INSERT INTO {}.{} (notification_id, originator_id, originator_version, topic, "
             "state, investigation_id, recorded_at, event_hash, chain_hash, investigation_hash) "
@@ -232,6 +275,34 @@ class EventLog(PostgresApplicationRecorder):
         # instrumentation (read by benchmarks): transactions committed, events in them
         self.groups_committed = 0
         self.events_committed = 0
+
+    def create_table(self) -> None:
+        super().create_table()
+        self._create_unique_keys_table()
+
+    def _create_unique_keys_table(self) -> None:
+        """Create the unique keys' table, filled from the events a log already holds (the
+        first record to claim a key holds it), under the lock the committers take."""
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self._unique_keys_exist)
+            if _fetched(curs)["present"]:
+                return
+            self._lock_table(curs)
+            curs.execute(self._unique_keys_exist)  # another process may have made it meanwhile
+            if _fetched(curs)["present"]:
+                return
+            curs.execute(self._create_unique_keys)
+            held: dict[tuple[UUID, str], UUID] = {}
+            curs.execute(self._select_keyed_events, [list(KEYED_TOPICS)])
+            for row in curs.fetchall():
+                key = getattr(_decode(row), "unique_key", None)
+                if key is not None:
+                    held.setdefault((row["investigation_id"], key), row["originator_id"])
+            if held:
+                investigations, keys = zip(*held, strict=True)
+                curs.execute(
+                    self._insert_keys, [list(investigations), list(keys), list(held.values())]
+                )
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_notifications(
@@ -345,6 +416,18 @@ class EventLog(PostgresApplicationRecorder):
                 group.append(more)
             self._commit_group(group)
 
+    def _holders(self, curs: Any, events: list[StoredEvent]) -> dict[tuple[UUID, str], UUID]:
+        """Who holds the unique keys the events claim (none: no query)."""
+        wanted = list(_unique_keys(events))
+        if not wanted:
+            return {}
+        curs.execute(
+            self._select_holders,
+            [[i for i, _ in wanted], [k for _, k in wanted]],
+            prepare=True,
+        )
+        return {(r["investigation_id"], r["key"]): r["holder_id"] for r in curs.fetchall()}
+
     def _chained(
         self,
         events: list[StoredEvent],
@@ -398,6 +481,8 @@ class EventLog(PostgresApplicationRecorder):
                 taken = set(
                     zip(prepared["taken_ids"] or (), prepared["taken_versions"] or (), strict=True)
                 )
+                holders = self._holders(curs, events)
+                claimed: list[tuple[UUID, str, UUID]] = []
                 for pending in group:
                     mine = [(e.originator_id, e.originator_version) for e in pending.events]
                     if any(k in taken for k in mine) or len(set(mine)) != len(mine):
@@ -405,8 +490,18 @@ class EventLog(PostgresApplicationRecorder):
                             "another command changed this record first (version conflict)"
                         )
                         continue
+                    keys = _unique_keys(pending.events)
+                    held = [(k, holders[k]) for k, r in keys.items() if holders.get(k, r) != r]
+                    if held:
+                        (_, key), holder = held[0]
+                        pending.error = KeyTaken(key, holder)
+                        continue
+                    holders.update(keys)
+                    claimed.extend((i, k, h) for (i, k), h in keys.items())
                     taken.update(mine)
                     accepted.append(pending)
+                if claimed:
+                    curs.execute(self._insert_keys, [list(c) for c in zip(*claimed, strict=True)])
                 rows = self._chained(
                     [e for p in accepted for e in p.events],
                     sorted(prepared["positions"]),
@@ -475,6 +570,32 @@ def chained_rows(
         for column, value in zip(columns, row, strict=True):
             column.append(value)
     return columns if events else ()
+
+
+def _unique_keys(events: Sequence[StoredEvent]) -> dict[tuple[UUID, str], UUID]:
+    """The unique keys the events claim, by (investigation, key), with the claiming record."""
+    return {
+        (e.investigation_id, e.unique_key): UUID(str(e.originator_id))
+        for e in events
+        if isinstance(e, InvestigationStoredEvent) and e.unique_key is not None
+    }
+
+
+def _fetched(curs: Any) -> dict[str, Any]:
+    row: dict[str, Any] | None = curs.fetchone()
+    assert row is not None
+    return row
+
+
+def _decode(row: dict[str, Any]) -> DomainEventProtocol[UUID]:
+    """A stored row as its domain event (the mapper needs no transcoder: msgspec decodes)."""
+    stored = StoredEvent(
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=bytes(row["state"]),
+    )
+    return MsgspecMapper(transcoder=None).to_domain_event(stored)  # type: ignore[arg-type]
 
 
 def _investigation_of(stored_event: StoredEvent) -> UUID:

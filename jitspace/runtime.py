@@ -17,6 +17,7 @@ from eventsourcing.projection import ProjectionRunner
 from litestar.channels import ChannelsPlugin
 
 from jitspace.application import JITspace
+from jitspace.blob_sweep import keep_sweeping, sweep_blob_store
 from jitspace.blobs import BlobStore
 from jitspace.blobs.configured import open_blob_store
 from jitspace.database import database_url, eventsourcing_env
@@ -36,9 +37,10 @@ from projections import admissibility, custody
 from projections.registers import TABLES, RegistersView, WorkspaceRegisters
 
 logger = logging.getLogger(__name__)
-# a failed upload's leftovers older than this are swept when the process that keeps the
-# read models starts; a younger one may be an upload still running on another replica
-# (64 GiB at 10 MB/s takes about two hours), so the cutoff is well above the longest upload
+# a failed upload's leftovers, and files no record claims, older than this are swept by
+# the process that keeps the read models (at start, then hourly); a younger one may be an
+# upload still running (or its record on its way) on another replica (64 GiB at 10 MB/s
+# takes about two hours), so the cutoff is well above the longest upload
 SWEEP_AFTER = timedelta(hours=24)
 # a projection reads the log and writes its rows one event at a time: two connections do
 PROJECTION_POOL = {"POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
@@ -87,7 +89,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 await conn.execute(statement)
         blobs = await to_thread.run_sync(lambda: open_blob_store(settings))
         if settings.run_projections:  # one process: not every replica, nor a CLI command
-            await to_thread.run_sync(blobs.sweep, SWEEP_AFTER)
+            await sweep_blob_store(app, blobs, security_log, SWEEP_AFTER)
+            sweeper = asyncio.create_task(keep_sweeping(app, blobs, security_log, SWEEP_AFTER))
+            stack.callback(sweeper.cancel)
         assert isinstance(app.recorder, EventLog)
         ledger = Ledger(app.recorder, await to_thread.run_sync(settings.signing_key))
         await to_thread.run_sync(ledger.create_table)

@@ -1,11 +1,14 @@
 """Uploading an evidence file: stream it into the blob store, then record it.
 
-The order is what makes the record trustworthy: the caller is checked first (nothing is
-stored for a non-member), and the store holds the whole file before the item records it.
-If the record then fails, the stored file stays: files are named by their content, so it may
-be the very file another upload of the same bytes has just recorded, and deleting it would
-lose that evidence. An unrecorded file is claimed by no record and has no legal hold; only a
-recorded file is put under legal hold.
+The order is what makes the record trustworthy: whether the caller may attach a file to the
+item is checked first, with the rules of the record itself (nothing is stored for a
+non-member, another party's item or a closed investigation), and the store holds the whole
+file before the item records it. If the record then fails (the item changed meanwhile), the
+stored file stays: files of the directory store are named by their content, so it may be the
+very file another upload of the same bytes has just recorded, and deleting it would lose that
+evidence. An unrecorded file is claimed by no record and has no legal hold; only a recorded
+file is put under legal hold. The blob sweep (jitspace/blob_sweep.py) removes unclaimed
+files once they are older than any upload can take.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ async def upload_evidence_file(
 ) -> tuple[EvidenceItem, EvidenceFile]:
     app, blobs = runtime.app, runtime.blobs
     await to_thread.run_sync(
-        partial(app.part_for, user_id, investigation_id, EvidenceItem, evidence_id)
+        app.check_may_attach_evidence_file, user_id, investigation_id, evidence_id
     )
     blob = await store_stream(
         blobs,

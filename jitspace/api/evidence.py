@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Stream
 
@@ -98,6 +98,17 @@ Purpose = Annotated[
         description="why you download the file: it is recorded in the chain of custody",
     ),
 ]
+# the encodings of an HTML form: their body is an envelope around the file (multipart) or
+# what curl sends by default with --data-binary (urlencoded), never an evidence file itself
+FORM_MEDIA_TYPES = {
+    "multipart/form-data": "an envelope around the file, as curl -F sends it",
+    "application/x-www-form-urlencoded": "as curl --data-binary sends a body with no Content-Type",
+}
+HOW_TO_UPLOAD = (
+    "send the file's bytes as the request body, with its media type in Content-Type "
+    "(application/octet-stream if you do not know it) and its name in `?name=`, e.g. "
+    "curl --data-binary @photo.jpg -H 'Content-Type: image/jpeg' '.../files?name=photo.jpg'"
+)
 RangeHeader = Annotated[str | None, HeaderParameter(name="Range", description="bytes=first-last")]
 DOWNLOAD_RESPONSES = {
     200: file_response("The file, as an attachment; its media type if inert, else bytes"),
@@ -105,6 +116,23 @@ DOWNLOAD_RESPONSES = {
     410: problem_response("The store no longer holds the file"),
     416: problem_response("The range asked for is outside the file"),
 }
+
+UPLOAD_RESPONSES = {
+    415: problem_response("The file was sent as a form: send its bytes as the request body"),
+}
+
+
+def file_media_type(content_type: str | None) -> str:
+    """The media type recorded for an uploaded file; a form's encoding is refused (415), as
+    the bytes would be the form's, not the file's."""
+    media_type = (content_type or "application/octet-stream").split(";")[0].strip().lower()
+    if sent_as := FORM_MEDIA_TYPES.get(media_type):
+        raise HTTPException(
+            status_code=415,
+            detail=f"the file was sent as a form ({media_type}: {sent_as}), which is not "
+            f"accepted: {HOW_TO_UPLOAD}",
+        )
+    return media_type
 
 
 class EvidenceController(Controller):
@@ -229,7 +257,12 @@ class EvidenceController(Controller):
 
     # -- files ----------------------------------------------------------------------------
 
-    @post("/{evidence_id:uuid}/files", request_max_body_size=None, access=Action.REGISTER_EVIDENCE)
+    @post(
+        "/{evidence_id:uuid}/files",
+        request_max_body_size=None,
+        access=Action.REGISTER_EVIDENCE,
+        responses=UPLOAD_RESPONSES,
+    )
     async def upload(
         self,
         request: Request[Any, Any, Any],
@@ -247,6 +280,7 @@ class EvidenceController(Controller):
         limit = runtime.settings.max_upload_bytes
         if request.content_length is not None and request.content_length > limit:
             raise TooLarge(f"the file is larger than the limit of {limit} bytes", field="body")
+        media_type = file_media_type(content_type)
         item, file = await upload_evidence_file(
             runtime,
             user.user_id,
@@ -254,7 +288,7 @@ class EvidenceController(Controller):
             evidence_id,
             request.stream(),
             name=name,
-            media_type=(content_type or "application/octet-stream").split(";")[0].strip().lower(),
+            media_type=media_type,
             declared_sha256=declared_sha256.lower() if declared_sha256 else None,
         )
         stored = EvidenceFileStored(

@@ -41,7 +41,10 @@ WITH_TOKEN = {
 }
 # commands
 COMMANDS = {
-    409: problem_response("If-Match names an old version, or the investigation is closed"),
+    409: problem_response(
+        "If-Match names an old version, the investigation is closed, or the command repeats "
+        "a record the investigation holds (`existing_id`)"
+    ),
     413: problem_response("The request body is too large"),
     422: problem_response("The command breaks a rule of the investigation"),
 }

@@ -15,13 +15,21 @@ from litestar.types import ExceptionHandlersMap
 
 from domain.errors import (
     DomainError,
+    Duplicate,
     InvestigationClosed,
     NotFound,
     PermissionDenied,
     RuleViolation,
 )
 from jitspace.application import VersionConflict
-from jitspace.blobs import BlobError, BlobMissing, HashMismatch, StoreUnavailable, TooLarge
+from jitspace.blobs import (
+    BlobError,
+    BlobMissing,
+    EmptyFile,
+    HashMismatch,
+    StoreUnavailable,
+    TooLarge,
+)
 from jitspace.blobs.receiving import UploadBrokenOff
 from jitspace.identity import IdentityError
 from jitspace.login_throttle import TooManyAttempts
@@ -35,6 +43,7 @@ PROBLEM_JSON = "application/problem+json"
 DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     RuleViolation: (422, "The command breaks a rule of the investigation"),
     InvestigationClosed: (409, "The investigation is closed"),
+    Duplicate: (409, "Already recorded"),
     NotFound: (404, "Not found"),
     PermissionDenied: (403, "Not allowed"),
 }
@@ -52,6 +61,7 @@ class Problem(msgspec.Struct, omit_defaults=True):
     detail: str
     errors: list[FieldError] = msgspec.field(default_factory=list)
     current_version: int | None = None
+    existing_id: UUID | None = None  # the record a duplicate would repeat
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response[Problem]:
@@ -70,7 +80,8 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
         (v for cls, v in DOMAIN_STATUS.items() if isinstance(exc, cls)), (422, "Invalid command")
     )
     errors = [FieldError(exc.field, exc.message)] if exc.field else []
-    response = problem(status, title, exc.message, errors=errors)
+    extra = {"existing_id": exc.existing_id} if isinstance(exc, Duplicate) else {}
+    response = problem(status, title, exc.message, errors=errors, **extra)
     if isinstance(exc, PermissionDenied) and not request.scope["state"].get(REFUSAL_LOGGED):
         # a finer rule of a record refused a member (the access guard logs its own refusals)
         user = request.scope["state"].get("user")
@@ -90,6 +101,7 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
 BLOB_STATUS: dict[type[BlobError], tuple[int, str]] = {
     TooLarge: (413, "Request too large"),
     HashMismatch: (422, "The file does not match its declared hash"),
+    EmptyFile: (422, "The file is empty"),
     UploadBrokenOff: (400, "Upload incomplete"),
     BlobMissing: (410, "The stored file is missing"),
     StoreUnavailable: (503, "Object store unavailable"),

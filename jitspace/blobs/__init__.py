@@ -7,9 +7,9 @@ altered by JITspace: a file is written once, then protected (legal hold, read-on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 
 # blocks handed from the HTTP request to a store; large enough that handing over is cheap
@@ -33,6 +33,15 @@ class Digest:
     size: int
 
 
+@dataclass(frozen=True)
+class RemovedBlob:
+    """A whole file the store held, claimed by no record, removed by the sweep."""
+
+    key: str
+    size: int
+    stored_at: datetime
+
+
 class BlobError(Exception):
     """A file could not be stored or read. `field` names the input at fault, if any."""
 
@@ -52,6 +61,10 @@ class TooLarge(BlobError):
 
 class HashMismatch(BlobError):
     """The bytes received do not hash to the SHA-256 the client declared (422)."""
+
+
+class EmptyFile(BlobError):
+    """The upload held no byte: an empty file is not evidence (422)."""
 
 
 class BlobMissing(BlobError):
@@ -88,4 +101,10 @@ class BlobStore(Protocol):
 
     def sweep(self, older_than: timedelta) -> int:
         """Remove what failed uploads left behind (temporary files, multipart uploads)."""
+        ...
+
+    def remove_unclaimed(self, claimed: Container[str], older_than: timedelta) -> list[RemovedBlob]:
+        """Remove whole files that no key in `claimed` names and that were stored longer ago
+        than `older_than` (an upload's record may still be on its way): those of uploads
+        whose record failed, or whose process died between storing and recording."""
         ...

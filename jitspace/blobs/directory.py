@@ -7,15 +7,16 @@ is stored is never overwritten. Its key is its address: `sha256/<hash>`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
 import uuid
-from collections.abc import Iterable, Iterator
-from datetime import timedelta
+from collections.abc import Container, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from jitspace.blobs import BlobMissing, Digest, StoredBlob
+from jitspace.blobs import BlobMissing, Digest, RemovedBlob, StoredBlob
 from jitspace.blobs.intake import Intake
 
 READ_SIZE = 1024 * 1024
@@ -48,13 +49,20 @@ class DirectoryStore:
             key = f"sha256/{sha256}"
             target = self._path(key)
             target.parent.mkdir(exist_ok=True)
-            try:
-                os.link(partial, target)  # never replaces an existing file
-            except FileExistsError:
-                return StoredBlob(key, sha256, intake.size)  # the same content, already held
-            target.chmod(0o444)
-            _fsync_dir(target.parent)
-            return StoredBlob(key, sha256, intake.size)
+            while True:
+                try:
+                    os.link(partial, target)  # never replaces an existing file
+                except FileExistsError:
+                    try:
+                        # the same content, already held: fresh again, so that a sweep spares
+                        # it until this upload's record is in (see remove_unclaimed)
+                        os.utime(target)
+                    except FileNotFoundError:
+                        continue  # a sweep took it just now: link this upload's copy
+                    return StoredBlob(key, sha256, intake.size)
+                target.chmod(0o444)
+                _fsync_dir(target.parent)
+                return StoredBlob(key, sha256, intake.size)
         finally:
             partial.unlink(missing_ok=True)
 
@@ -103,6 +111,32 @@ class DirectoryStore:
             except FileNotFoundError:
                 continue
         return swept
+
+    def remove_unclaimed(self, claimed: Container[str], older_than: timedelta) -> list[RemovedBlob]:
+        cutoff = time.time() - older_than.total_seconds()
+        removed: list[RemovedBlob] = []
+        for path in sorted((self.root / "sha256").glob("*/*")):
+            key = f"sha256/{path.name}"
+            try:
+                stored = path.stat()
+                if key in claimed or stored.st_mtime > cutoff:
+                    continue
+                # moved aside first: from then on an upload of the same bytes links its own
+                # copy; one that found the file before made it fresh (see put) and gets it back
+                aside = self.incoming / f"{path.name}.unclaimed"
+                os.rename(path, aside)
+            except FileNotFoundError:
+                continue
+            if aside.stat().st_mtime > cutoff:
+                with contextlib.suppress(FileExistsError):
+                    os.link(aside, path)
+                aside.unlink()
+                continue
+            aside.unlink()
+            removed.append(
+                RemovedBlob(key, stored.st_size, datetime.fromtimestamp(stored.st_mtime, UTC))
+            )
+        return removed
 
     def _path(self, key: str) -> Path:
         prefix, _, sha256 = key.partition("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from jitspace.blobs import HashMismatch, TooLarge
+from jitspace.blobs import EmptyFile, HashMismatch, TooLarge
 
 
 class Intake:
@@ -25,7 +25,13 @@ class Intake:
         self._hash.update(block)
 
     def finish(self) -> str:
-        """The file's SHA-256, once all of it was seen; checked against the declared one."""
+        """The file's SHA-256, once all of it was seen; checked against the declared one.
+        An empty file is refused before anything is kept."""
+        if self.size == 0:
+            raise EmptyFile(
+                "the file is empty (0 bytes): an empty file is not evidence; nothing was recorded",
+                field="body",
+            )
         sha256 = self._hash.hexdigest()
         if self.declared_sha256 is not None and sha256 != self.declared_sha256:
             raise HashMismatch(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,7 +25,14 @@ from minio import Minio
 from minio.datatypes import Part
 from minio.error import MinioException, S3Error
 
-from jitspace.blobs import BlobError, BlobMissing, Digest, StoredBlob, StoreUnavailable
+from jitspace.blobs import (
+    BlobError,
+    BlobMissing,
+    Digest,
+    RemovedBlob,
+    StoredBlob,
+    StoreUnavailable,
+)
 from jitspace.blobs.intake import Intake
 
 PREFIX = "evidence/"
@@ -198,6 +205,20 @@ class S3Store:
                 )
                 swept += 1
         return swept
+
+    def remove_unclaimed(self, claimed: Container[str], older_than: timedelta) -> list[RemovedBlob]:
+        # every upload has its own key: an unclaimed object can only be claimed by the upload
+        # that stored it, which records it at once, well within the grace period
+        cutoff = datetime.now(UTC) - older_than
+        removed: list[RemovedBlob] = []
+        listing = self._call(self.client.list_objects, self.bucket, prefix=PREFIX, recursive=True)
+        for stored in self._call(list, listing):
+            key, modified = stored.object_name, stored.last_modified
+            if key in claimed or modified is None or modified > cutoff:
+                continue
+            self._call(self.client.remove_object, self.bucket, key)
+            removed.append(RemovedBlob(key, int(stored.size or 0), modified))
+        return removed
 
     def incomplete_uploads(self) -> list[str]:
         """Keys of multipart uploads begun and neither completed nor aborted."""

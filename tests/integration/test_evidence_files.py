@@ -6,6 +6,7 @@ default) and a real S3 server over HTTP, driven by the production minio adapter.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import socket
@@ -16,11 +17,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from minio import Minio
 
+from jitspace.application import JITspace
+from jitspace.blob_sweep import sweep_blob_store
+from jitspace.blobs import BlobStore, RemovedBlob
+from jitspace.blobs.directory import DirectoryStore
 from jitspace.blobs.s3 import S3Store
+from jitspace.database import eventsourcing_env
+from jitspace.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
 from tests.conftest import MAX_UPLOAD_BYTES, S3_BUCKET
 from tests.storage import BreakingProxy, object_keys, s3_client, stored_files
@@ -43,6 +51,13 @@ class Store:
             }
         assert self.settings is not None
         return stored_files(self.settings.data_dir / "blobs")
+
+    def adapter(self) -> BlobStore:
+        """The store itself, as the app opens it."""
+        if self.client is not None:
+            return S3Store(self.client, S3_BUCKET)
+        assert self.settings is not None
+        return DirectoryStore(self.settings.data_dir / "blobs")
 
     def tamper(self, key: str, data: bytes) -> None:
         """Alter a stored file behind JITspace's back."""
@@ -329,14 +344,151 @@ def test_a_range_header_of_absurd_length_is_ignored_not_an_error(team: Jit, stor
     assert got.content == data
 
 
-def test_a_file_whose_record_fails_is_not_claimed_by_any_record(team: Jit, store: Store) -> None:
+def test_an_upload_to_a_closed_investigation_is_refused_before_anything_is_stored(
+    team: Jit, store: Store
+) -> None:
     # Given an item, and its investigation closed after the item was registered
     item = register_item(team.investigator, team)
     closed = team.leader.post(team.path("/closure"), json={"reason": "case closed"})
     assert closed.status_code == 200, closed.text
-    # When a file is uploaded to it: the store takes the bytes, the record is refused
+    before = store.contents()
+    # When a file is uploaded to it
     response = upload(team.investigator, team, item["id"], os.urandom(2048))
-    # Then the client learns why, and the item claims no file
+    # Then the client learns why, the item claims no file and the store took nothing
     assert response.status_code == 409, response.text
     assert "closed" in response.json()["detail"]
     assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
+    assert store.contents() == before
+
+
+def test_an_upload_to_another_partys_item_is_refused_before_anything_is_stored(
+    team: Jit, store: Store
+) -> None:
+    # Given an item of BE, and members of FR and NL who may attach files to their own items
+    item = register_item(team.investigator, team)
+    before, events = store.contents(), len(log_of(team.leader, team.id))
+    for member in (team.leader, team.legal):
+        # When they upload a file to BE's item (large enough to span several S3 parts)
+        refused = upload(member, team, item["id"], os.urandom(6 * 1024 * 1024))
+        # Then they are refused, and no byte of it was kept
+        assert refused.status_code == 403, refused.text
+        assert "originating party" in refused.json()["detail"]
+    assert store.contents() == before
+    assert len(log_of(team.leader, team.id)) == events
+
+
+def test_a_form_upload_is_refused_naming_the_form_to_send(team: Jit, store: Store) -> None:
+    # Given an item
+    item = register_item(team.investigator, team)
+    before, events = store.contents(), len(log_of(team.leader, team.id))
+    path = team.path(f"/evidence/{item['id']}/files")
+    attempts = {
+        # curl -F file=@photo.jpg: the body is the multipart envelope around the photo
+        "multipart/form-data": team.investigator.post(
+            path,
+            params={"name": "photo.jpg"},
+            files={"file": ("photo.jpg", b"\xff\xd8\xff\xe0 a jpeg", "image/jpeg")},
+        ),
+        # curl --data-binary @photo.jpg with no Content-Type: curl calls it a form
+        "application/x-www-form-urlencoded": team.investigator.post(
+            path,
+            params={"name": "photo.jpg"},
+            content=b"\xff\xd8\xff\xe0 a jpeg",
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        ),
+    }
+    for media_type, refused in attempts.items():
+        # Then each is refused (415), naming what was sent and how to send the file
+        assert refused.status_code == 415, refused.text
+        detail = refused.json()["detail"]
+        assert media_type in detail
+        assert "--data-binary @photo.jpg -H 'Content-Type: image/jpeg'" in detail
+    # and nothing was stored or recorded
+    assert store.contents() == before
+    assert len(log_of(team.leader, team.id)) == events
+
+
+def test_a_raw_upload_records_the_files_own_bytes_and_media_type(team: Jit, store: Store) -> None:
+    item = register_item(team.investigator, team)
+    photo = b"\xff\xd8\xff\xe0" + os.urandom(4000)
+    response = upload(
+        team.investigator, team, item["id"], photo, "photo.jpg", **{"Content-Type": "image/jpeg"}
+    )
+    assert response.status_code == 201, response.text
+    file = response.json()["file"]
+    assert (file["sha256"], file["size"]) == (hashlib.sha256(photo).hexdigest(), len(photo))
+    assert file["media_type"] == "image/jpeg"
+    content = team.path(f"/evidence/{item['id']}/files/{file['id']}/content")
+    got = team.leader.get(content, params={"purpose": "compare with the seizure report"})
+    assert (got.content, got.headers["content-type"]) == (photo, "image/jpeg")
+
+
+def test_an_empty_file_is_refused_and_nothing_kept(team: Jit, store: Store) -> None:
+    item = register_item(team.investigator, team)
+    before, events = store.contents(), len(log_of(team.leader, team.id))
+
+    def unannounced() -> Iterator[bytes]:  # chunked, no Content-Length: known only at the end
+        yield b""
+
+    for body in (b"", unannounced()):
+        refused = upload(team.investigator, team, item["id"], body)  # type: ignore[arg-type]
+        assert refused.status_code == 422, refused.text
+        assert "empty" in refused.json()["detail"]
+        assert refused.json()["errors"][0]["field"] == "body"
+    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
+    assert store.contents() == before
+    assert len(log_of(team.leader, team.id)) == events
+
+
+@pytest.fixture(scope="module")
+def app(database_url: str, settings: Settings) -> Iterator[JITspace]:
+    application = JITspace(env=eventsourcing_env(database_url, settings))
+    yield application
+    application.close()
+
+
+def sweep(
+    app: JITspace, store: Store, database_url: str, older_than: timedelta
+) -> tuple[list[RemovedBlob], list[SecurityEntry]]:
+    """Sweep the store as the app does at start; what it removed and the security log."""
+
+    async def run() -> tuple[list[RemovedBlob], list[SecurityEntry]]:
+        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+        try:
+            log = SecurityLog(pool)
+            removed = await sweep_blob_store(app, store.adapter(), log, older_than)
+            return removed, await log.recent(1000, kind="unclaimed_file_removed")
+        finally:
+            await pool.close()
+
+    return asyncio.run(run())
+
+
+def test_files_no_record_claims_are_swept_after_a_grace_period_on_record(
+    team: Jit, store: Store, app: JITspace, database_url: str
+) -> None:
+    # Given a recorded file, and a whole file in the store that no record claims (its
+    # upload's record failed, or its process died before recording it)
+    item = register_item(team.investigator, team)
+    data = os.urandom(3000)
+    recorded = upload(team.investigator, team, item["id"], data).json()["file"]
+    recorded_key = _storage_key(team, item["id"], recorded["id"])
+    orphan = store.adapter().put(iter([os.urandom(2000)]), max_bytes=10**6, declared_sha256=None)
+    name = orphan.key.rsplit("/", 1)[1]  # as the store lists it
+    # When the store is swept within the grace period, the unclaimed file stays (its record
+    # may still be on its way)
+    removed, _ = sweep(app, store, database_url, timedelta(hours=1))
+    assert orphan.key not in {r.key for r in removed}
+    assert any(name in c for c in store.contents())
+    # When it is swept after the grace period
+    removed, entries = sweep(app, store, database_url, timedelta(0))
+    # Then the unclaimed file is gone, and its removal is in the security log
+    assert orphan.key in {r.key for r in removed}
+    assert not any(name in c for c in store.contents())
+    assert any(
+        orphan.key in e.detail and "claimed by no evidence record" in e.detail for e in entries
+    )
+    # while the recorded file is untouched and downloads as it was
+    assert recorded_key not in {r.key for r in removed}
+    content = team.path(f"/evidence/{item['id']}/files/{recorded['id']}/content")
+    assert team.leader.get(content, params={"purpose": "check after the sweep"}).content == data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ def register(
     place: str = PLACE,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "reference": "BE-INF-1",
+        "reference": f"BE-INF-{uuid.uuid4().hex[:6]}",  # references are unique in a JIT
         "kind": "seized_device",
         "description": description,
         "occurred_at": "2024-05-03T07:30:00+02:00",

@@ -343,7 +343,7 @@ CLOSED_COMMANDS = {
     ),
     "remove member": Attempt("/members/{investigator}/removal", {"reason": "left"}),
     "close again": Attempt("/closure", {"reason": "really concluded"}),
-    "register evidence": Attempt("/evidence", ITEM),
+    "register evidence": Attempt("/evidence", {**ITEM, "reference": "FR-PV-2024-8"}),
     "amend evidence": Attempt(
         "/evidence/{item}/description", {"description": "an iPhone 13", "reason": "typo"}
     ),

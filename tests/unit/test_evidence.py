@@ -114,6 +114,29 @@ def test_an_item_needs_a_description(team, register_evidence, rejected, descript
     assert error.value.field == "description"
 
 
+@pytest.mark.parametrize("reference", ["", "   ", "\n\t"], ids=["empty", "spaces", "blank"])
+def test_an_item_needs_a_reference(team, register_evidence, rejected, reference):
+    with rejected(RuleViolation, team.investigation) as error:
+        register_evidence(team, reference=reference)
+    assert error.value.field == "reference"
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["FR-DOC-7", "fr-doc-7", "  FR-DOC-7 ", "Fr-Doc-7", "\uff26\uff32-\uff24\uff2f\uff23-\uff17"],
+)
+def test_references_that_differ_only_in_case_spacing_or_width_are_one(
+    team, register_evidence, spelling
+):
+    # the log refuses a second item claiming the same key (tests/integration)
+    first = register_evidence(team, reference="FR-DOC-7").collect_events()[0]
+    again = register_evidence(team, reference=spelling).collect_events()[0]
+    assert again.unique_key == first.unique_key
+    assert again.reference == spelling  # the spelling registered is kept
+    other = register_evidence(team, reference="FR-DOC-7b").collect_events()[0]
+    assert other.unique_key != first.unique_key
+
+
 def test_a_user_who_is_not_a_member_cannot_register_an_item(
     team, outsider, register_evidence, rejected
 ):
