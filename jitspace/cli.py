@@ -167,7 +167,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": settings.trusted_proxies or None,
         # h11 (what a plain install runs anyway) bounds the request line and headers, all
-        # together, to 16 KiB (400 beyond); httptools, if installed, has no such bound
+        # together, to 16 KiB while they arrive (400 beyond); a head that arrives whole in
+        # one read is bounded by the app (431); httptools, if installed, has no such bound
         "http": "h11",
         "h11_max_incomplete_event_size": 16 * 1024,
         # beyond this many connections and tasks, new requests get 503 instead of slowing

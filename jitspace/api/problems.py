@@ -217,6 +217,7 @@ def _title(status: int) -> str:
         415: "Unsupported media type",
         416: "Range not satisfiable",
         429: "Too many requests",
+        431: "Request head too large",
         503: "Service unavailable",
     }
     return titles.get(status, "Error")

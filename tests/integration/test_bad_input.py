@@ -341,6 +341,27 @@ def test_a_nul_character_is_refused(world: World, endpoint: Endpoint) -> None:
 
 
 @each(ENDPOINTS)
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"[" * 100_000, id="100000-open-brackets"),
+        pytest.param(b'{"title": ' + b'{"a": ' * 40 + b"1" + b"}" * 41, id="40-objects-deep"),
+    ],
+)
+def test_deeply_nested_json_is_refused(world: World, endpoint: Endpoint, content: bytes) -> None:
+    # JSON nested beyond any body of the API is refused in words, not with a server error
+    response = world.send("POST", endpoint.path, content=content)
+    assert_problem(response, 400, field="body", names="nested more than 32 levels deep")
+
+
+@each(ENDPOINTS)
+def test_a_body_that_is_not_utf8_is_refused(world: World, endpoint: Endpoint) -> None:
+    content = b'{"' + endpoint.text.encode() + b'": "Interview the dri\xe9ver"}'
+    response = world.send("POST", endpoint.path, content=content)
+    assert_problem(response, 400, field="body", names="not valid UTF-8 (byte")
+
+
+@each(ENDPOINTS)
 def test_a_body_over_the_request_limit_is_refused(world: World, endpoint: Endpoint) -> None:
     # When a user pastes over 1 MiB into a request, it is refused as too large
     response = world.send("POST", endpoint.path, {endpoint.text: "x" * (MIB + 1)})
