@@ -345,7 +345,9 @@ def _verify(args: argparse.Namespace) -> int:
         )
         what = "the log" if args.investigation is None else f"investigation {args.investigation}"
     for finding in report.findings:
-        print(f"position {finding.position}: {finding.kind}: {finding.detail}")
+        # log positions start at 1: a problem of the bundle as a whole has none to name
+        where = f"position {finding.position}: " if finding.position > 0 else ""
+        print(f"{where}{finding.kind}: {finding.detail}")
     verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
     print(
         f"{what}: {report.events_checked} events and {report.checkpoints_checked} "

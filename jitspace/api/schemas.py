@@ -40,6 +40,11 @@ PartyCode = Annotated[
     Meta(
         pattern=f"^(?:{PARTY_CODE.pattern})$",
         description="ISO 3166-1 alpha-2 code of a state, or EUROPOL, EUROJUST, OLAF, EPPO",
+        # what a refusal says (a field's own description may replace the one above)
+        extra={
+            "form": "an ISO 3166-1 alpha-2 code of a state in capitals (e.g. FR), or "
+            "EUROPOL, EUROJUST, OLAF, EPPO"
+        },
         examples=["FR"],
     ),
 ]
