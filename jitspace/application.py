@@ -1054,6 +1054,18 @@ class JITspace(Application[UUID]):
         """Bundle the investigation's history up to a point, and record that it was disclosed."""
         investigation, actor = self._acting(user_id, investigation_id, allow_closed=True)
         investigation.check_may_disclose(actor)
+        if as_of is not None and up_to_position is not None:
+            raise RuleViolation(
+                "a bundle stops at a time (as_of) or at a log position (up_to_position): "
+                "give one of them, not both",
+                field="up_to_position",
+            )
+        if strangers := sorted(withhold_parties - investigation.parties.keys()):
+            raise RuleViolation(
+                f"{', '.join(strangers)}: not a party of this investigation, whose parties are "
+                f"{', '.join(sorted(investigation.parties))}",
+                field="withhold_parties",
+            )
         position = ledger.position_as_of(investigation_id, as_of, up_to_position)
         if position == 0:
             raise RuleViolation(

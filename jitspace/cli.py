@@ -167,7 +167,8 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "proxy_headers": bool(settings.trusted_proxies),
         "forwarded_allow_ips": settings.trusted_proxies or None,
         # h11 (what a plain install runs anyway) bounds the request line and headers, all
-        # together, to 16 KiB (400 beyond); httptools, if installed, has no such bound
+        # together, to 16 KiB while they arrive (400 beyond); a head that arrives whole in
+        # one read is bounded by the app (431); httptools, if installed, has no such bound
         "http": "h11",
         "h11_max_incomplete_event_size": 16 * 1024,
         # beyond this many connections and tasks, new requests get 503 instead of slowing
@@ -344,7 +345,9 @@ def _verify(args: argparse.Namespace) -> int:
         )
         what = "the log" if args.investigation is None else f"investigation {args.investigation}"
     for finding in report.findings:
-        print(f"position {finding.position}: {finding.kind}: {finding.detail}")
+        # log positions start at 1: a problem of the bundle as a whole has none to name
+        where = f"position {finding.position}: " if finding.position > 0 else ""
+        print(f"{where}{finding.kind}: {finding.detail}")
     verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
     print(
         f"{what}: {report.events_checked} events and {report.checkpoints_checked} "

@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -33,6 +33,14 @@ from jitspace.oidc import OidcVerifier
 from jitspace.queries import Queries
 from jitspace.security_log import SecurityLog
 from jitspace.settings import Settings
+from jitspace.supervision import (
+    Stall,
+    caught_up_past,
+    naming_failed_events,
+    retry_delay,
+    stall_after,
+    stop_runner,
+)
 from projections import admissibility, custody
 from projections.registers import TABLES, RegistersView, WorkspaceRegisters
 
@@ -62,6 +70,8 @@ class Runtime:
     projections: ProjectionRunner[Any, Any] | None = None
     custody: ProjectionRunner[Any, Any] | None = None
     admissibility: ProjectionRunner[Any, Any] | None = None
+    # projections that failed and wait to be started again, by runner name
+    stalls: dict[str, Stall] = field(default_factory=dict)
 
 
 @asynccontextmanager
@@ -156,24 +166,54 @@ async def keep_session(connection: asyncpg.Connection) -> None:
 async def restart_stopped_projections(
     runtime: Runtime, starts: dict[str, Callable[[], ProjectionRunner[Any, Any]]]
 ) -> None:
-    """Start again a projection whose thread failed (its LISTEN connection was cut, the
-    database restarted): it resumes from its tracking position, applying each event once."""
+    """Start again a projection whose thread failed (an event it could not apply, its LISTEN
+    connection cut, the database restarted), after a delay that doubles with each failure:
+    it resumes from its tracking position, applying each event once."""
+    loop = asyncio.get_running_loop()
+    first = runtime.settings.projection_retry_first_seconds
+    longest = runtime.settings.projection_retry_max_seconds
     while True:
-        await asyncio.sleep(1)
+        await asyncio.sleep(min(first, 1.0))
         for name, start in starts.items():
             runner: ProjectionRunner[Any, Any] | None = getattr(runtime, name)
-            if runner is None or not runner.is_interrupted.is_set():
+            stall = runtime.stalls.get(name)
+            if runner is not None and not runner.is_interrupted.is_set():
+                if stall is not None and await _recovered(runner, stall):
+                    logger.warning("the %s projection got past its failure", name)
+                    del runtime.stalls[name]
                 continue
-            logger.warning("a projection (runtime.%s) stopped; starting it again", name)
-            with contextlib.suppress(Exception):  # its error is the reason we are here
-                await to_thread.run_sync(runner.__exit__, None, None, None)
-            setattr(runtime, name, None)
+            attempts = stall.attempts if stall is not None else 0
+            if runner is not None:  # it has just failed: stop it and everything it holds
+                error = await to_thread.run_sync(stop_runner, runner)
+                setattr(runtime, name, None)
+                attempts += 1
+                stall = stall_after(
+                    name, error, attempts, loop.time(), retry_delay(attempts, first, longest)
+                )
+                if stall.position is None and runtime.stalls.get(name) is not None:
+                    stall.position = runtime.stalls[name].position
+                runtime.stalls[name] = stall
+                logger.error("%s", stall.describe(loop.time()), exc_info=error)
+                continue
+            if stall is None or loop.time() < stall.retry_at:
+                continue
             try:
                 await to_thread.run_sync(start_projection, runtime, name, start)
-            except Exception:
-                logger.exception("could not start the %s projection; trying again", name)
-                setattr(runtime, name, runner)  # still interrupted: the next round retries
-                continue
+            except Exception as error:
+                attempts += 1
+                runtime.stalls[name] = stall_after(
+                    name, error, attempts, loop.time(), retry_delay(attempts, first, longest)
+                )
+                logger.exception("could not start the %s projection", name)
+
+
+async def _recovered(runner: ProjectionRunner[Any, Any], stall: Stall) -> bool:
+    if stall.position is None:  # no event at fault: running again is recovering
+        return True
+    try:
+        return await to_thread.run_sync(caught_up_past, runner, stall.position)
+    except Exception:
+        return False
 
 
 def projection_starts(env: dict[str, str]) -> dict[str, Callable[[], ProjectionRunner[Any, Any]]]:
@@ -202,8 +242,8 @@ def start_projection(
 def stop_projection(runtime: Runtime, name: str) -> None:
     """Stop the projection's current runner: the last one started, however often restarted."""
     runner: ProjectionRunner[Any, Any] | None = getattr(runtime, name)
-    if runner is not None:
-        runner.__exit__(None, None, None)
+    if runner is not None and (error := stop_runner(runner)) is not None:
+        logger.warning("the %s projection had stopped: %s", name, error)
 
 
 async def cancel_and_wait(task: asyncio.Task[Any]) -> None:
@@ -232,7 +272,7 @@ def start_projections(
 ) -> ProjectionRunner[Any, Any]:
     runner: ProjectionRunner[Any, Any] = ProjectionRunner(
         application_class=JITspace,
-        projection_class=projection_class,
+        projection_class=naming_failed_events(projection_class),
         view_class=view_class,
         env=env,
     )

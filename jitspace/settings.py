@@ -78,6 +78,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # most connections and tasks one `jitspace serve` process takes at once (503 beyond),
     # besides its live-feed viewers
     max_connections: int = 1000
+    # a read-model projection that failed is started again after this many seconds, twice as
+    # long after each further failure, at most the second value
+    projection_retry_first_seconds: float = 1.0
+    projection_retry_max_seconds: float = 300.0
 
     def __post_init__(self) -> None:
         for origin in self.cors_origins:

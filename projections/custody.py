@@ -358,6 +358,22 @@ def _seal_defects(received: Step, sealed: str | None) -> list[Defect]:
 # -- the projection --------------------------------------------------------------------------
 
 
+def storable_json(value: Any) -> str:
+    """`value` as JSON that PostgreSQL's jsonb takes: a NUL (which a request could carry into
+    the log before requests were checked) is shown as U+FFFD; the log keeps it as recorded."""
+    return msgspec.json.encode(_without_nul(value)).decode()
+
+
+def _without_nul(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 class CustodyView(PostgresTrackingRecorder):
     """The custody tables, written together with the tracking position."""
 
@@ -494,7 +510,7 @@ class CustodyChains(Projection[CustodyView]):
                             step.actor_role,
                             step.occurred_at,
                             step.recorded_at,
-                            msgspec.json.encode(step.details).decode(),
+                            storable_json(step.details),
                         ),
                     )
                 ],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -29,6 +30,7 @@ from jitspace.api.dependencies import RuntimeDep, provide_runtime
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController
 from jitspace.api.hardening import cors_config, security_headers
+from jitspace.api.inputs import InputCheck
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.legal_facts import AuthorisationFactsController, EvidenceFactsController
@@ -47,6 +49,11 @@ async def health(runtime: RuntimeDep) -> dict[str, str]:
         await runtime.pool.fetchval("SELECT 1", timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
         raise ServiceUnavailableException("the database does not answer") from error
+    if runtime.stalls:  # what failed, and on which event: an operator acts on it
+        now = asyncio.get_running_loop().time()
+        raise ServiceUnavailableException(
+            "; ".join(stall.describe(now) for stall in runtime.stalls.values())
+        )
     for runner in (runtime.projections, runtime.custody, runtime.admissibility):
         if runner is not None and runner.is_interrupted.is_set():
             raise ServiceUnavailableException("a read-model projection has stopped")
@@ -85,6 +92,8 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             "user": Provide(provide_current_user, sync_to_thread=False),
             "member": Provide(provide_member, sync_to_thread=False),
         },
+        # before any handler reads the request: one rule for every text it carries
+        middleware=[InputCheck()],
         guards=[check_access],
         exception_handlers=EXCEPTION_HANDLERS,
         before_send=[security_headers(settings)],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ExceptionHandlersMap
+from litestar.utils.scope.state import ScopeState
 
 from domain.errors import (
     DomainError,
@@ -20,6 +22,13 @@ from domain.errors import (
     NotFound,
     PermissionDenied,
     RuleViolation,
+)
+from jitspace.api.explain import (
+    allowed_values,
+    expected_form,
+    form_in_words,
+    missing_fields,
+    type_at,
 )
 from jitspace.application import VersionConflict
 from jitspace.blobs import (
@@ -142,15 +151,87 @@ def on_version_conflict(_: Request[Any, Any, Any], exc: VersionConflict) -> Resp
 def on_validation_error(
     request: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[Problem]:
-    errors = [
-        FieldError(_sent_as(request, _field_name(item)), _message(item))
-        for item in (exc.extra if isinstance(exc.extra, list) else [])
-        if isinstance(item, dict)
-    ]
-    detail = "; ".join(f"{e.field}: {e.message}" for e in errors) or (
-        f"the request body could not be read as JSON: {exc.detail}"
-    )
+    errors: list[FieldError] = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if isinstance(item, dict):
+            errors.extend(_in_words(request, item))
+    missing = _missing_parameter(str(exc.detail))
+    if missing is not None:
+        errors.append(missing)
+    listed = "; ".join(f"{e.field}: {e.message}" for e in errors)
+    if errors and not _generic(str(exc.detail)) and missing is None:
+        # our own refusal explains the rule (what `as_of` may be); the errors say what broke it
+        detail = f"{exc.detail} ({listed})"
+    else:
+        detail = listed or f"the request body could not be read as JSON: {exc.detail}"
     return problem(400, "Invalid request", detail, errors=errors)
+
+
+def _generic(detail: str) -> bool:
+    """Litestar's own detail, which only says where: the errors say what."""
+    return detail.startswith("Validation failed for ")
+
+
+_MISSING_PARAMETER = re.compile(r"Missing required (\w+) parameter '([^']+)'")
+
+
+def _missing_parameter(detail: str) -> FieldError | None:
+    found = _MISSING_PARAMETER.match(detail)
+    if found is None:
+        return None
+    kind, name = found.groups()
+    return FieldError(name, f"the {kind} parameter {name!r} is required")
+
+
+def _in_words(request: Request[Any, Any, Any], item: dict[str, Any]) -> list[FieldError]:
+    """One error of the decoder in words; a missing field brings every missing field."""
+    field = _sent_as(request, _field_name(item))
+    message = _message(item)
+    body_type = _body_type(request)
+    if "missing required field `" in message and body_type is not None:
+        parent = field.rpartition(".")[0]
+        body = ScopeState.from_scope(request.scope).body  # read before the handler ran
+        body = body if isinstance(body, bytes) else b""
+        found = missing_fields(body_type, body, parent)
+        if found:
+            return [FieldError(name, "this field is required") for name in found]
+    if message.startswith("Invalid enum value") and body_type is not None:
+        allowed = allowed_values(type_at(body_type, field))
+        if allowed:
+            message = f"{message.replace('Invalid enum value', 'not a known value:')}; allowed: "
+            message += ", ".join(allowed)
+    if "matching regex" in message:
+        message = (
+            expected_form(type_at(body_type, field))
+            if body_type is not None and _body_field(item)
+            else _parameter_form(request, field)
+        )
+    return [FieldError(field, message)]
+
+
+def _body_type(request: Request[Any, Any, Any]) -> Any:
+    try:
+        parameter = request.route_handler.parsed_fn_signature.parameters.get(_BODY_KEY)
+    except AttributeError:
+        return None
+    return parameter.annotation if parameter is not None else None
+
+
+def _body_field(item: dict[str, Any]) -> bool:
+    return item.get("source") == "body" or item.get("key") in (None, "", _BODY_KEY)
+
+
+def _parameter_form(request: Request[Any, Any, Any], field: str) -> str:
+    try:
+        parameters = request.route_handler.parsed_fn_signature.parameters
+    except AttributeError:
+        return form_in_words("", [])
+    for name, parameter in parameters.items():
+        definition = parameter.kwarg_definition
+        if name == field or getattr(definition, "name", None) == field:
+            examples = [e.value for e in getattr(definition, "examples", None) or []]
+            return form_in_words(getattr(definition, "description", None) or "", examples)
+    return form_in_words("", [])
 
 
 def on_http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response[Problem]:
@@ -229,6 +310,7 @@ def _title(status: int) -> str:
         415: "Unsupported media type",
         416: "Range not satisfiable",
         429: "Too many requests",
+        431: "Request head too large",
         503: "Service unavailable",
     }
     return titles.get(status, "Error")

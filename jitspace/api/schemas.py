@@ -26,20 +26,25 @@ from domain.values import (
     TaskStatus,
     UsePurpose,
 )
+from jitspace.api.inputs import LINES
 
-# PostgreSQL text cannot hold NUL: an event carrying one would be logged, then stop the
-# read models that copy it. Every string a request carries into the record refuses it.
-NO_NUL = r"^[^\x00]*$"
-Name = Annotated[str, Meta(min_length=1, max_length=200, pattern=NO_NUL)]
-Text = Annotated[str, Meta(max_length=10_000, pattern=NO_NUL)]
-Reason = Annotated[str, Meta(min_length=1, max_length=2_000, pattern=NO_NUL)]
-Username = Annotated[str, Meta(min_length=1, max_length=100, pattern=NO_NUL)]
-Description = Annotated[str, Meta(min_length=1, max_length=10_000, pattern=NO_NUL)]
+# every text a request carries is checked by one rule (jitspace.api.inputs): no control
+# characters, but line breaks and tabs in free text (LINES)
+Name = Annotated[str, Meta(min_length=1, max_length=200)]
+Text = Annotated[str, Meta(max_length=10_000, extra=LINES)]
+Reason = Annotated[str, Meta(min_length=1, max_length=2_000, extra=LINES)]
+Username = Annotated[str, Meta(min_length=1, max_length=100)]
+Description = Annotated[str, Meta(min_length=1, max_length=10_000, extra=LINES)]
 PartyCode = Annotated[
     str,
     Meta(
         pattern=f"^(?:{PARTY_CODE.pattern})$",
         description="ISO 3166-1 alpha-2 code of a state, or EUROPOL, EUROJUST, OLAF, EPPO",
+        # what a refusal says (a field's own description may replace the one above)
+        extra={
+            "form": "an ISO 3166-1 alpha-2 code of a state in capitals (e.g. FR), or "
+            "EUROPOL, EUROJUST, OLAF, EPPO"
+        },
         examples=["FR"],
     ),
 ]
@@ -391,7 +396,7 @@ class TransferCreate(Struct):
 
 class ReceiptCreate(Struct):
     seal_condition: SealCondition
-    seal_number: Annotated[str, Meta(max_length=200, pattern=NO_NUL)] = ""
+    seal_number: Annotated[str, Meta(max_length=200)] = ""
     packaging: Annotated[Text, Meta(description="the state of the packaging on arrival")] = ""
     occurred_at: Instant | None = None
 
@@ -524,8 +529,8 @@ class EventPage(msgspec.Struct):
 # -- admissibility: the facts the rules read, rulebooks, verdicts ------------------------------
 
 RuleId = Annotated[str, Meta(pattern=r"^[A-Z]{2}-[0-9]{2}$", examples=["AU-02"])]
-Offence = Annotated[str, Meta(max_length=200, pattern=NO_NUL)]
-ShortText = Annotated[str, Meta(max_length=200, pattern=NO_NUL)]
+Offence = Annotated[str, Meta(max_length=200)]
+ShortText = Annotated[str, Meta(max_length=200)]
 
 
 class AuthorisationQualification(Struct):
@@ -634,7 +639,7 @@ class RulebookCreate(Struct):
 
 
 class RuleSetCreate(Struct):
-    rule: Annotated[str, Meta(min_length=1, max_length=20, pattern=NO_NUL)]
+    rule: Annotated[str, Meta(min_length=1, max_length=20)]
     reason: Reason
     params: Annotated[dict[str, Any], Meta(max_length=50)] = msgspec.field(default_factory=dict)
 

@@ -299,7 +299,73 @@ def test_a_missing_required_field_is_named(world: World, endpoint: Endpoint) -> 
     body = {k: v for k, v in endpoint.body.items() if k != endpoint.required}
     response = world.send("POST", endpoint.path, body)
     # then the problem names it
-    assert_problem(response, 400, field=endpoint.required, names="missing required field")
+    assert_problem(response, 400, field=endpoint.required, names="this field is required")
+
+
+@each(ENDPOINTS)
+def test_every_missing_field_is_named_at_once(world: World, endpoint: Endpoint) -> None:
+    # When the user sends an empty object, every required field is named, not only the first
+    response = world.send("POST", endpoint.path, {})
+    problem = assert_problem(response, 400, names="this field is required")
+    named = {error["field"] for error in problem["errors"]}
+    assert named == set(ENDPOINT_REQUIRED.get(endpoint.path, [endpoint.required])), problem
+
+
+# the required fields of the endpoints that have several
+ENDPOINT_REQUIRED = {
+    "/investigations": [
+        "name",
+        "agreement_reference",
+        "purpose",
+        "period_start",
+        "period_end",
+        "parties",
+        "country",
+    ],
+    JIT + "/parties": ["country", "name", "lead_authority"],
+    JIT + "/members": ["username", "country", "role"],
+    JIT + "/evidence": [
+        "reference",
+        "kind",
+        "description",
+        "occurred_at",
+        "collected_by",
+        "place",
+        "method",
+    ],
+    JIT + "/evidence/{evidence}/description": ["description", "reason"],
+    JIT + "/authorisations": [
+        "kind",
+        "country",
+        "authority",
+        "reference",
+        "occurred_at",
+        "valid_from",
+        "valid_until",
+    ],
+    "/auth/login": ["username", "password"],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "parameter", "names"),
+    [
+        pytest.param(JIT + "/evidence", "as_of", "a time with a zone", id="as_of"),
+        pytest.param(JIT + "/admissibility", "on", "a date (2025-02-15)", id="on"),
+    ],
+)
+def test_a_time_parameter_that_cannot_be_read_says_what_it_may_be(
+    world: World, path: str, parameter: str, names: str
+) -> None:
+    response = world.send("GET", path, params={parameter: "yesterday"})
+    problem = assert_problem(response, 400, field=parameter, names=names)
+    assert "'yesterday' is neither" in problem["detail"]
+
+
+def test_an_upload_without_a_name_asks_for_the_name(world: World) -> None:
+    response = world.send("POST", JIT + "/evidence/{evidence}/files", content=b"%PDF", headers={})
+    problem = assert_problem(response, 400, field="name", names="the query parameter 'name'")
+    assert "JSON" not in problem["detail"]
 
 
 @each(ENDPOINTS)
@@ -338,6 +404,27 @@ def test_a_nul_character_is_refused(world: World, endpoint: Endpoint) -> None:
     # PostgreSQL text cannot hold NUL: it is refused at the door, not logged and choked on
     response = world.send("POST", endpoint.path, {**endpoint.body, endpoint.text: "a\u0000b"})
     assert_problem(response, 400, field=endpoint.text, names=endpoint.text)
+
+
+@each(ENDPOINTS)
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"[" * 100_000, id="100000-open-brackets"),
+        pytest.param(b'{"title": ' + b'{"a": ' * 40 + b"1" + b"}" * 41, id="40-objects-deep"),
+    ],
+)
+def test_deeply_nested_json_is_refused(world: World, endpoint: Endpoint, content: bytes) -> None:
+    # JSON nested beyond any body of the API is refused in words, not with a server error
+    response = world.send("POST", endpoint.path, content=content)
+    assert_problem(response, 400, field="body", names="nested more than 32 levels deep")
+
+
+@each(ENDPOINTS)
+def test_a_body_that_is_not_utf8_is_refused(world: World, endpoint: Endpoint) -> None:
+    content = b'{"' + endpoint.text.encode() + b'": "Interview the dri\xe9ver"}'
+    response = world.send("POST", endpoint.path, content=content)
+    assert_problem(response, 400, field="body", names="not valid UTF-8 (byte")
 
 
 @each(ENDPOINTS)
@@ -601,7 +688,9 @@ def test_a_value_outside_its_vocabulary_is_refused(
     world: World, path: str, body: dict[str, Any], field: str
 ) -> None:
     response = world.send("POST", path, body)
-    assert_problem(response, 400, field=field, names="invalid enum value")
+    # and the values it allows are listed
+    assert_problem(response, 400, field=field, names="not a known value")
+    assert "allowed: " in response.json()["detail"]
 
 
 PARTIES_PATH = "/investigations/{jit}/parties"
@@ -639,7 +728,9 @@ def test_a_malformed_party_code_is_refused(
     world: World, path: str, body: dict[str, Any], field: str
 ) -> None:
     response = world.send("POST", path, body)
-    assert_problem(response, 400, field=field, names="regex")
+    # in words, not as the regular expression that checks it
+    problem = assert_problem(response, 400, field=field, names="ISO 3166-1 alpha-2 code")
+    assert "regex" not in response.text and "[A-Z]" not in response.text, problem
 
 
 # -- other invalid values ------------------------------------------------------------------
@@ -682,7 +773,7 @@ def test_a_malformed_party_code_is_refused(
             "/investigations",
             {**INVESTIGATION, "parties": [{"country": "FR", "name": "France"}]},
             "parties[0].lead_authority",
-            "missing required field",
+            "this field is required",
             id="party-without-authority",
         ),
         pytest.param(

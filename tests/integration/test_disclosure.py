@@ -231,6 +231,44 @@ def test_a_bundle_altered_in_any_part_fails(jit: Jit, tmp_path: Path, part: str)
     assert any(message in f.detail for f in report.findings), report.findings
 
 
+def test_verify_names_a_position_only_where_there_is_one(
+    jit: Jit, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from jitspace.cli import main
+
+    # Given a bundle with a file planted in it (a problem of the bundle, not of an event)
+    bundle = tmp_path / "planted.zip"
+    bundle.write_bytes(rewrite(disclose(jit), "extra.txt", lambda _: b"planted"))
+    # When a clerk verifies it, the problem is told without a log position
+    assert main(["verify", str(bundle)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert any("extra.txt is not listed in the manifest" in line for line in lines), lines
+    assert not any(line.startswith("position 0") for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "names"),
+    [
+        pytest.param(
+            {"withhold_parties": ["DE"]}, "withhold_parties", "DE: not a party", id="non-party"
+        ),
+        pytest.param(
+            {"as_of": "2099-01-01T00:00:00Z", "up_to_position": 3},
+            "up_to_position",
+            "not both",
+            id="as-of-and-position",
+        ),
+    ],
+)
+def test_a_disclosure_asked_for_in_contradictory_terms_is_refused(
+    jit: Jit, body: dict[str, object], field: str, names: str
+) -> None:
+    response = jit.legal.post(jit.path("/disclosures"), json={"purpose": "defence", **body})
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    assert names in response.json()["detail"]
+
+
 def test_a_disclosure_of_a_time_before_anything_was_recorded_is_refused(jit: Jit) -> None:
     response = jit.legal.post(
         jit.path("/disclosures"),

@@ -185,6 +185,21 @@ def test_serve_bounds_request_headers(behind_https: str) -> None:
     assert httpx.get(f"{behind_https}/health", headers={"X-Padding": "x" * 4096}).is_success
 
 
+def test_a_large_request_head_sent_in_one_write_is_refused(behind_https: str) -> None:
+    # Given a 100 KB request head that arrives whole, in one write (which the server's bound
+    # on unfinished heads never sees)
+    host, port = behind_https.removeprefix("http://").split(":")
+    head = b"GET /health HTTP/1.1\r\nHost: jit\r\nX-Padding: " + b"x" * 100_000 + b"\r\n\r\n"
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(head)
+        answer = b""
+        while b"are read" not in answer and (more := connection.recv(4096)):
+            answer += more
+    # Then it is refused as too large, in words
+    assert answer.startswith(b"HTTP/1.1 431"), answer
+    assert b"at most 16384 are read" in answer
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 SECRET = "password=hunter2 at /srv/jitspace/secret_module.py"

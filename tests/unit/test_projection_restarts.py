@@ -1,5 +1,5 @@
 """A projection restarted after a failure is stopped once at shutdown, as is each runner
-it replaced."""
+it replaced, and each runner's connections are closed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,15 @@ import threading
 from typing import Any, cast
 
 from jitspace.runtime import Runtime, cancel_and_wait, restart_stopped_projections, stop_projection
+from jitspace.settings import Settings
+
+
+class Datastore:
+    def __init__(self) -> None:
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
 
 
 class Runner:
@@ -16,6 +25,7 @@ class Runner:
     def __init__(self) -> None:
         self.is_interrupted = threading.Event()
         self.exits = 0
+        self.view = type("View", (), {"datastore": Datastore()})()
 
     def __exit__(self, *exc_info: object) -> None:
         self.exits += 1
@@ -29,7 +39,11 @@ def test_each_runner_is_stopped_once_however_often_the_projection_restarts() -> 
         started.append(Runner())
         return started[-1]
 
-    runtime = cast(Runtime, type("Runtime", (), {"projections": first})())
+    settings = Settings(projection_retry_first_seconds=0.01, projection_retry_max_seconds=0.02)
+    runtime = cast(
+        Runtime,
+        type("Runtime", (), {"projections": first, "settings": settings, "stalls": {}})(),
+    )
 
     async def run() -> None:
         supervisor = asyncio.create_task(
@@ -49,4 +63,5 @@ def test_each_runner_is_stopped_once_however_often_the_projection_restarts() -> 
     # Then every runner was stopped exactly once
     assert len(started) == 2
     assert [r.exits for r in (first, *started)] == [1, 1, 1]
+    assert [r.view.datastore.closed for r in (first, *started)] == [1, 1, 1]
     assert cast(Any, runtime.projections) is started[-1]
