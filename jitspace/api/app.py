@@ -16,6 +16,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from jitspace.api.access import (
     PUBLIC,
     check_access,
+    provide_audience,
     provide_current_user,
     provide_member,
 )
@@ -84,6 +85,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "user": Provide(provide_current_user, sync_to_thread=False),
             "member": Provide(provide_member, sync_to_thread=False),
+            "audience": Provide(provide_audience, sync_to_thread=False),
         },
         guards=[check_access],
         exception_handlers=EXCEPTION_HANDLERS,
