@@ -422,3 +422,47 @@ async def test_no_channel_gives_a_member_a_fact_they_may_not_read(
     problems += [f"{c.text} reached no one" for c in w.canaries if c.text not in received]
     assert {n for n in members if w.hidden_from(n)} >= {"fr-observer", "nl-legal", "nl-observer"}
     assert not problems, "\n".join(problems[:80]) + f"\n({len(problems)} problems)"
+
+
+async def test_a_viewer_whose_rights_change_while_watching_reads_by_the_new_ones(
+    jit: Jit, people: People, server: ServerThread
+) -> None:
+    # Given an FR investigator watching the live feed
+    person = await asyncio.to_thread(add_member, people, jit, "fr-inv", "FR", "investigator")
+    token = person.client.headers["Authorization"].removeprefix("Bearer ")
+    warrant = {
+        "kind": "interception_order",
+        "country": "FR",
+        "authority": "Juge d'instruction",
+        "reference": "W-9",
+        "occurred_at": "2024-04-01T09:00:00+02:00",
+        "valid_from": "2024-04-01T00:00:00+02:00",
+        "valid_until": "2024-05-01T00:00:00+02:00",
+    }
+
+    def record(target: str) -> None:
+        body = {**warrant, "scope": {"targets": [target]}}
+        ok(jit.leader.post(jit.path("/authorisations"), json=body), 201)
+
+    def change(path: str, body: dict[str, Any]) -> None:
+        ok(jit.leader.post(jit.path(path), json=body))
+
+    async with Watcher([server.url], jit.id, token) as watcher:
+        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        # When they become an observer, then an interception order is recorded
+        role = {"role": "observer", "reason": "seconded to Europol"}
+        await asyncio.to_thread(change, f"/members/{person.user_id}/role", role)
+        await asyncio.to_thread(record, "+33 6 00 00 00 01")
+        # and the JIT agreement then gives observers the legal file, and another is recorded
+        rights = {"rights": ["view_legal"], "agreement_clause": "art. 7"}
+        await asyncio.to_thread(change, "/observer-rights", rights)
+        await asyncio.to_thread(record, "+33 6 00 00 00 02")
+        head = (await asyncio.to_thread(log_of, jit.leader, jit.id))[-1]["position"]
+        await watcher.reach(head)
+    # Then the first reached them withheld, the second whole
+    recorded = [
+        m["event"] for m in watcher.events if m["event"]["type"] == "LegalAuthorisation.Recorded"
+    ]
+    assert len(recorded) == 2 and recorded[0]["data"]["scope"] is None
+    assert recorded[1]["data"]["scope"]["targets"] == ["+33 6 00 00 00 02"]
+    assert "+33 6 00 00 00 01" not in str(watcher.messages)
