@@ -252,7 +252,7 @@ class HandlingCreate(Struct):
             Parties,
             Meta(
                 description="the other parties that may read the item's description, place, "
-                "notes and file names; absent: every party"
+                "notes, file names and storage location; absent: every party"
             ),
         ]
         | None
