@@ -3,12 +3,13 @@
 In the spirit of originator control in police information exchange (the "handling codes"
 of SIENA and of the Swedish Framework Decision), the party that registered an item decides
 which parties may read what the item is (its description, where it was found, notes, file
-names) and which may download its files, and whether another party must first have its
-consent to use the item. The originating party itself is never restricted.
+names, where it is stored) and which may download its files, and whether another party
+must first have its consent to use the item. The originating party itself is never restricted.
 
-What is withheld is withheld everywhere the item shows: the REST reads, the event log,
-the live feed and disclosure bundles. A party that may not read an item still sees that
-it exists, who holds it and its hashes: the chain of custody stays whole for everyone.
+What is withheld is withheld everywhere the item shows: the REST reads, the event log, the
+live feed, custody chains and disclosure bundles (one rule: jitspace/withholding.py). A
+party that may not read an item still sees that it exists, who holds it and its hashes:
+the chain of custody stays whole for everyone.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ import msgspec
 from domain.errors import PermissionDenied
 
 # what an evidence item's events say of its content: withheld from parties that may not
-# read its description
-CONTENT_FIELDS = ("description", "place", "note", "name")
+# read its description. Where it is stored (`location`) says as much as where it was found:
+# a locker of a named unit, an address
+CONTENT_FIELDS = ("description", "place", "note", "name", "location")
 
 
 class HandlingRestrictions(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # the parties (besides the originating one) that may read the item's description,
-    # place, notes and file names; None: every party
+    # place, notes, file names and storage location; None: every party
     description_to: tuple[str, ...] | None = None
     # the parties (besides the originating one) that may download its files; None: every
     # party that may read its description

@@ -49,6 +49,7 @@ from jitspace.eventlog import EventLog, KeyTaken
 from jitspace.ledger import Ledger
 from jitspace.rulebooks import load_shipped
 from jitspace.verification import Entry
+from jitspace.withholding import Audience, read_with
 
 A = TypeVar("A", bound=JitAggregate)
 
@@ -1077,12 +1078,17 @@ class JITspace(Application[UUID]):
         entries = list(ledger.entries(investigation_id, up_to=checkpoint.fields.position))
         withheld = self._withheld_records(entries, withhold_parties)
         withheld |= self._unreadable_items(entries, actor.country)
+        # and what the discloser may not see of the legal file, by the rule of every channel
+        audience = Audience(actor.country, actor.role, investigation.observer_rights)
         bundle = build_bundle(
             entries=entries,
             checkpoint=checkpoint,
             mapper=self.mapper,
             sign=ledger.key.sign,
-            withhold=lambda entry: entry.originator_id in withheld,
+            withhold=lambda entry: (
+                entry.originator_id in withheld
+                or not audience.may(read_with(entry.topic.partition(":")[2]))
+            ),
             investigation_id=investigation_id,
             investigation_name=investigation.name,
             as_of=as_of,

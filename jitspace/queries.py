@@ -22,7 +22,7 @@ from jitspace.api.schemas import (
     TaskSummary,
 )
 from jitspace.eventlog import HANDLING_TOPIC
-from jitspace.withholding import Withholding
+from jitspace.withholding import Audience, Withholding, custody_for
 from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
 
 EVENTS_TABLE = "jitspace_events"
@@ -62,10 +62,11 @@ class Queries:
         limit: int,
         *,
         until: int | None = None,
-        party: str | None = None,
+        audience: Audience | None = None,
     ) -> list[EventOut]:
         """The investigation's events after position `after` (and up to `until`), in order;
-        as `party` may read them, if given (else whole: for the live feed's own reader)."""
+        as `audience` may read them, if given (else whole: for the live feed, which withholds
+        per viewer)."""
         rows = await self.pool.fetch(
             f"SELECT notification_id, originator_id, originator_version, topic, state, "  # noqa: S608
             f"investigation_id FROM {EVENTS_TABLE} WHERE investigation_id = $1 "
@@ -77,11 +78,11 @@ class Queries:
             until,
         )
         events = [event_document(row) for row in rows]
-        if party is None or not events:
+        if audience is None or not events:
             return events
         # read after the events: restrictions set meanwhile apply to them too
         withholding = await self.withholding(investigation_id)
-        return [withholding.for_party(event, party) for event in events]
+        return [withholding.for_audience(event, audience) for event in events]
 
     async def withholding(self, investigation_id: UUID) -> Withholding:
         """The handling restrictions in force on the investigation's items."""
@@ -187,7 +188,10 @@ class Queries:
         )
         return [msgspec.convert(dict(r), AuthorisationSummary) for r in rows]
 
-    async def custody_chain(self, investigation_id: UUID, evidence_id: UUID) -> CustodyChain | None:
+    async def custody_chain(
+        self, investigation_id: UUID, evidence_id: UUID, party: str
+    ) -> CustodyChain | None:
+        """The item's chain of custody as `party` may read it."""
         row = await self.pool.fetchrow(
             "SELECT chain, version FROM rm_custody_items "
             "WHERE investigation_id = $1 AND evidence_id = $2",
@@ -197,9 +201,11 @@ class Queries:
         if row is None:
             return None
         chain: dict[str, Any] = msgspec.json.decode(row["chain"])
-        return msgspec.convert(
+        whole = msgspec.convert(
             {**chain, "evidence_id": evidence_id, "version": row["version"]}, CustodyChain
         )
+        withholding = await self.withholding(investigation_id)
+        return custody_for(whole, withholding.may_read(evidence_id, party))
 
     async def admissibility(
         self, investigation_id: UUID, evidence_id: UUID | None = None

@@ -31,12 +31,16 @@ from domain.values import Member
 from jitspace.api.dependencies import provide_user
 from jitspace.api.problems import REFUSAL_LOGGED
 from jitspace.identity import User
+from jitspace.memberships import Membership
 from jitspace.runtime import Runtime
+from jitspace.withholding import Audience
 
 PUBLIC: Final = "public"
 SIGNED_IN: Final = "signed_in"
 Access = Action | Literal["public", "signed_in"]
 CurrentMember = NamedDependency[Member]
+# who the answer is for: what the withholding rule (jitspace/withholding.py) is applied to
+CurrentAudience = NamedDependency[Audience]
 
 
 def access_of(handler: BaseRouteHandler) -> Access | None:
@@ -70,12 +74,14 @@ async def check_access(
             f"route {handler.handler_name} checks {access} but has no investigation in its path"
         )
     try:
-        connection.scope["state"]["member"] = await member_for(
+        membership = await member_for(
             runtime, user, investigation_id, access, client=_client(connection)
         )
     except (NotFound, PermissionDenied):
         connection.scope["state"][REFUSAL_LOGGED] = True
         raise
+    connection.scope["state"]["member"] = membership.member
+    connection.scope["state"]["audience"] = audience_of(membership)
 
 
 async def member_for(
@@ -86,16 +92,16 @@ async def member_for(
     *,
     client: str | None = None,
     max_age: float = 0.0,
-) -> Member:
+) -> Membership:
     """The user's membership of the investigation, if their role there allows the action;
     refusals (404 for non-members, 403 for the role) go to the security log, as do those of
     the finer rules of records (jitspace/api/problems.py). `max_age`: see
     `Memberships.member`."""
     try:
-        member, observer_rights = await runtime.memberships.member(
+        membership = await runtime.memberships.member(
             user.user_id, investigation_id, max_age=max_age
         )
-        check_permitted(member.role, action, observer_rights)
+        check_permitted(membership.member.role, action, membership.observer_rights)
     except (NotFound, PermissionDenied) as refused:
         await runtime.security_log.record(
             "access_refused",
@@ -105,7 +111,13 @@ async def member_for(
             detail=f"{action.value}: {refused.message}",
         )
         raise
-    return member
+    return membership
+
+
+def audience_of(membership: Membership) -> Audience:
+    """Who a member is, as the withholding rule asks: party, role, observers' rights."""
+    member = membership.member
+    return Audience(member.country, member.role, membership.observer_rights)
 
 
 def provide_current_user(scope: Scope) -> User:
@@ -118,6 +130,12 @@ def provide_member(scope: Scope) -> Member:
     """The caller's membership of the path's investigation, as the guard checked it."""
     member: Member = scope["state"]["member"]
     return member
+
+
+def provide_audience(scope: Scope) -> Audience:
+    """Who the answer is for, as the guard found the caller's membership."""
+    audience: Audience = scope["state"]["audience"]
+    return audience
 
 
 def _client(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:

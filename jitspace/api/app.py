@@ -17,6 +17,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from jitspace.api.access import (
     PUBLIC,
     check_access,
+    provide_audience,
     provide_current_user,
     provide_member,
 )
@@ -91,6 +92,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             "runtime": Provide(provide_runtime, sync_to_thread=False),
             "user": Provide(provide_current_user, sync_to_thread=False),
             "member": Provide(provide_member, sync_to_thread=False),
+            "audience": Provide(provide_audience, sync_to_thread=False),
         },
         # before any handler reads the request: one rule for every text it carries
         middleware=[InputCheck()],

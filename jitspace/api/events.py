@@ -9,7 +9,7 @@ from litestar import Controller, get
 from litestar.params import FromPath, QueryParameter
 
 from domain.permissions import Action
-from jitspace.api.access import CurrentMember
+from jitspace.api.access import CurrentAudience
 from jitspace.api.dependencies import AsOf, RuntimeDep, in_thread, parse_as_of
 from jitspace.api.schemas import EventPage
 
@@ -23,7 +23,7 @@ class EventController(Controller):
         self,
         investigation_id: FromPath[UUID],
         runtime: RuntimeDep,
-        member: CurrentMember,
+        audience: CurrentAudience,
         after: Annotated[
             int,
             QueryParameter(
@@ -41,6 +41,6 @@ class EventController(Controller):
                 runtime.ledger.position_as_of, investigation_id, moment, position
             )
         events = await runtime.queries.events(
-            investigation_id, after, limit, until=until, party=member.country
+            investigation_id, after, limit, until=until, audience=audience
         )
         return EventPage(events=events, last_position=events[-1].position if events else after)

@@ -56,6 +56,7 @@ from jitspace.api.views import (
 )
 from jitspace.blobs import TooLarge
 from jitspace.uploads import upload_evidence_file
+from jitspace.withholding import custody_for
 from projections.custody import chains_as_of
 
 FileName = Annotated[
@@ -362,6 +363,7 @@ class EvidenceController(Controller):
         evidence_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
     ) -> Response[VerificationOut]:
         """Re-hash every stored file of the item; each result is recorded (a mismatch as an
         integrity violation)."""
@@ -372,6 +374,7 @@ class EvidenceController(Controller):
             evidence_id,
             runtime.blobs,
         )
+        readable = item.may_read(member.country)
         return with_etag(
             VerificationOut(
                 evidence_id=item.id,
@@ -379,12 +382,13 @@ class EvidenceController(Controller):
                 files=[
                     FileVerification(
                         file_id=f.file_id,
-                        name=f.name,
+                        name=f.name if readable else None,
                         expected_sha256=f.sha256,
                         integrity=f.integrity,
                     )
                     for f in item.files.values()
                 ],
+                withheld=[] if readable else ["files.name"],
             )
         )
 
@@ -397,18 +401,24 @@ class EvidenceController(Controller):
         evidence_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
+        member: CurrentMember,
         as_of: AsOf = None,
     ) -> CustodyChain:
         """The chain of custody: every step, the custodian after it, and its defects."""
         if history := await past(runtime, user, investigation_id, as_of):
             history.record(EvidenceItem, evidence_id)
             past_chain, version = chains_as_of(history.events)[evidence_id]
-            return custody_view(evidence_id, past_chain, version)
+            # the restrictions in force now say who may read an item, its past included
+            now = await runtime.queries.withholding(investigation_id)
+            return custody_for(
+                custody_view(evidence_id, past_chain, version),
+                now.may_read(evidence_id, member.country),
+            )
         await in_thread(
             runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
         )
         await runtime.queries.caught_up(investigation_id)
-        chain = await runtime.queries.custody_chain(investigation_id, evidence_id)
+        chain = await runtime.queries.custody_chain(investigation_id, evidence_id, member.country)
         if chain is None:
             raise NotFoundException("the chain of custody of this item is not built yet")
         return chain

@@ -25,12 +25,13 @@ from litestar.types import WebSocketSendEvent
 
 from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action
-from domain.values import Member
-from jitspace.api.access import member_for
+from jitspace.api.access import audience_of, member_for
 from jitspace.api.dependencies import RuntimeDep, bearer_token
 from jitspace.identity import User
 from jitspace.live.feed import LOGGED_OUT, NOT_A_MEMBER, Closed, Viewer
 from jitspace.live.messages import MAX_POSITION, Hello
+from jitspace.memberships import Membership
+from jitspace.withholding import Audience
 
 Socket = WebSocket[Any, Any, Any]
 # a client that says nothing this long after connecting is dropped
@@ -52,13 +53,17 @@ async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: R
         with runtime.live.seat():
             viewer, token = await _admit(socket, investigation_id, runtime)
 
-            async def still_allowed(fresh: bool) -> None:
+            async def still_allowed(fresh: bool) -> Audience:
                 """The token still authenticates (no logout, not expired) and its user is still
-                a member (as of the latest event, or of a second ago unless `fresh`)."""
+                a member (as of the latest event, or of a second ago unless `fresh`): who they
+                are there now."""
                 user = await runtime.identity.authenticate(token)
                 if user is None or user.user_id != viewer.user.user_id:
                     raise LOGGED_OUT
-                await _check_member(runtime, user, investigation_id, 0.0 if fresh else RECHECK_AGE)
+                membership = await _check_member(
+                    runtime, user, investigation_id, 0.0 if fresh else RECHECK_AGE
+                )
+                return audience_of(membership)
 
             send_message = socket.send
 
@@ -108,13 +113,14 @@ async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) ->
     user = await runtime.identity.authenticate(token) if token else None
     if token is None or user is None:
         raise LOGGED_OUT
-    member = await _check_member(runtime, user, investigation_id)
-    return Viewer(user, member.country, hello.after, runtime.settings.live_queue_size), token
+    membership = await _check_member(runtime, user, investigation_id)
+    audience = audience_of(membership)
+    return Viewer(user, audience, hello.after, runtime.settings.live_queue_size), token
 
 
 async def _check_member(
     runtime: RuntimeDep, user: User, investigation_id: UUID, max_age: float = 0.0
-) -> Member:
+) -> Membership:
     try:
         return await member_for(
             runtime, user, investigation_id, Action.VIEW_INVESTIGATION, max_age=max_age

@@ -257,7 +257,7 @@ class HandlingCreate(Struct):
             Parties,
             Meta(
                 description="the other parties that may read the item's description, place, "
-                "notes and file names; absent: every party"
+                "notes, file names and storage location; absent: every party"
             ),
         ]
         | None
@@ -322,7 +322,7 @@ class Evidence(msgspec.Struct):
     custodian_id: UUID | None = None
     awaiting_receipt_by: UUID | None = None
     seal_number: str | None = None
-    location: str | None = None
+    location: str | None = None  # None also where withheld (listed in `withheld`)
     disposal: str | None = None
     integrity_violated: bool = False
     withheld: list[str] = msgspec.field(default_factory=list)
@@ -420,7 +420,7 @@ class DestructionCreate(Struct):
 
 class FileVerification(msgspec.Struct):
     file_id: UUID
-    name: str
+    name: str | None  # None: withheld from your party by the originating party
     expected_sha256: str
     integrity: str
 
@@ -429,6 +429,7 @@ class VerificationOut(msgspec.Struct):
     evidence_id: UUID
     version: int
     files: list[FileVerification]
+    withheld: list[str] = msgspec.field(default_factory=list)
 
 
 class CustodyDefect(msgspec.Struct):
@@ -458,6 +459,9 @@ class CustodyChain(msgspec.Struct):
     integrity: str
     defects: list[CustodyDefect]
     entries: list[CustodyEntry]
+    # what the originating party withholds from your party (set to null in each step's
+    # details), e.g. `entries.details.place`
+    withheld: list[str] = msgspec.field(default_factory=list)
 
 
 # -- tasks ----------------------------------------------------------------------------------
@@ -517,7 +521,9 @@ class EventOut(msgspec.Struct):
     recorded_at: datetime
     actor: ActorOut
     data: dict[str, Any]
-    # fields of `data` the originating party withholds from your party (set to null)
+    # fields of `data` withheld from you (set to null): what an item is, where its
+    # originating party does not let your party read it; every field of the legal file
+    # (authorisations, rulebooks, consents, uses, defects) if you may not see it
     withheld: list[str] = msgspec.field(default_factory=list)
 
 

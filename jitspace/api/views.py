@@ -64,10 +64,10 @@ def evidence_view(
         custodian_id=e.custodian_id,
         awaiting_receipt_by=e.handover.recipient_id if e.handover else None,
         seal_number=e.seal_number,
-        location=e.location,
+        location=e.location if readable else None,
         disposal=e.disposal,
         integrity_violated=e.integrity_violated,
-        withheld=[] if readable else ["description", "place", "files.name"],
+        withheld=[] if readable else ["description", "place", "files.name", "location"],
         handling=handling_view(e.handling) if viewer == e.country else None,
     )
 

@@ -31,10 +31,13 @@ from jitspace.identity import User
 from jitspace.live import messages
 from jitspace.live.channels import ChannelMessage, LogMoved, PresenceBeat, channel_of
 from jitspace.queries import Queries
-from jitspace.withholding import Withholding, withheld
+from jitspace.withholding import Audience, Readers, Withheld, Withholding, withheld
 
 logger = logging.getLogger(__name__)
-REMOVAL = "Investigation.MemberRemoved"
+# events that change what one member may see, and what every observer may
+ACCESS_EVENTS = frozenset({"Investigation.MemberRemoved", "Investigation.MemberRoleChanged"})
+RIGHTS_EVENT = "Investigation.ObserverRightsSet"
+ALL_VIEWERS = UUID(int=0)
 # presence changes are sent at most this often (1,000 people joining are one message)
 PRESENCE_TICK = 0.5
 # each process repeats its viewers this often; a process silent for 3 beats is gone
@@ -44,25 +47,40 @@ PRESENCE_BEAT = 10.0
 class Delivery(NamedTuple):
     position: int
     text: str
-    removed_user: UUID | None  # the member this event removes, if it removes one
-    # the parties that receive `text`; the others receive `withheld_text` (None: everyone)
-    readers: frozenset[str] | None = None
-    withheld_text: str = ""
+    # the member whose access this event changes (removed, given another role), if it
+    # changes one; ALL_VIEWERS: the observers' rights, which may change anyone's
+    changes_access: UUID | None
+    # who receives `text`; the others receive `withheld_texts` (None: every viewer)
+    readers: Readers | None = None
+    # the event without what an item is, and without any of its data
+    withheld_texts: tuple[str, str] = ("", "")
 
-    def text_for(self, country: str) -> str:
-        return self.text if self.readers is None or country in self.readers else self.withheld_text
+    def text_for(self, audience: Audience) -> str:
+        if self.readers is None:
+            return self.text
+        what = self.readers.withhold(audience)
+        if what is Withheld.NOTHING:
+            return self.text
+        return self.withheld_texts[0 if what is Withheld.CONTENT else 1]
 
 
-def delivery_of(event: EventOut, withholding: Withholding | None = None) -> Delivery:
-    """The message of an event; with `withholding`, its withheld form for the parties that
-    may not read it whole (else the event is already as its viewer may read it)."""
-    removed = UUID(str(event.data["user_id"])) if event.type == REMOVAL else None
+def delivery_of(event: EventOut, withholding: Withholding) -> Delivery:
+    """The message of an event, and its withheld forms for the viewers who may not read it
+    whole (jitspace/withholding.py decides who)."""
+    changes = None
+    if event.type in ACCESS_EVENTS:
+        changes = UUID(str(event.data["user_id"]))
+    elif event.type == RIGHTS_EVENT:
+        changes = ALL_VIEWERS
     text = messages.text(messages.EventMessage(event))
-    readers = withholding.readers(event) if withholding else None
+    readers = withholding.readers(event)
     if readers is None:
-        return Delivery(event.position, text, removed)
-    hidden = messages.text(messages.EventMessage(withheld(event)))
-    return Delivery(event.position, text, removed, readers, hidden)
+        return Delivery(event.position, text, changes)
+    forms = tuple(
+        messages.text(messages.EventMessage(withheld(event, what)))
+        for what in (Withheld.CONTENT, Withheld.ALL)
+    )
+    return Delivery(event.position, text, changes, readers, (forms[0], forms[1]))
 
 
 class Closed(Exception):
@@ -84,9 +102,11 @@ FULL = Closed(1013, "this server has all the viewers it takes: try again, or ano
 class Viewer:
     """One client watching one investigation."""
 
-    def __init__(self, user: User, country: str, after: int, queue_size: int) -> None:
+    def __init__(self, user: User, audience: Audience, after: int, queue_size: int) -> None:
         self.user = user
-        self.country = country  # the party they watch for: handling restrictions apply to it
+        # their party, role and observers' rights: what is withheld from them (kept up to
+        # date: an event that changes them is checked before the next one is sent)
+        self.audience = audience
         self.position = after
         # what the reader handed over and the session has not sent yet, `queue_size` at most
         # (a deque and a bare future, not an asyncio.Queue: this runs once per viewer per event)
@@ -342,14 +362,15 @@ class LiveFeed:
         investigation_id: UUID,
         viewer: Viewer,
         send: Callable[[str], Awaitable[None]],
-        still_allowed: Callable[[bool], Awaitable[None]],
+        still_allowed: Callable[[bool], Awaitable[Audience]],
     ) -> None:
         """Send the viewer everything after its position, then live events, until the
         session ends (Closed) or the client goes away (the transport's error).
         `still_allowed(fresh)` raises Closed once the viewer may no longer watch (logged out,
-        token expired, removed from the investigation); it runs every `recheck_seconds`, and
-        `fresh` when an event removes the viewer's user (its answer must include that event;
-        on the clock, an answer a second old will do)."""
+        token expired, removed from the investigation), else says who the viewer is now
+        (their party, role, observers' rights); it runs every `recheck_seconds`, and `fresh`
+        when an event removes the viewer's user or changes what they may see (its answer
+        must include that event; on the clock, an answer a second old will do)."""
         reader = await self._join(investigation_id, viewer)
         viewer.session = asyncio.current_task()
         try:
@@ -385,7 +406,7 @@ class LiveFeed:
         reader: Reader,
         viewer: Viewer,
         send: Callable[[str], Awaitable[None]],
-        still_allowed: Callable[[bool], Awaitable[None]],
+        still_allowed: Callable[[bool], Awaitable[Audience]],
     ) -> None:
         loop = asyncio.get_running_loop()
 
@@ -397,18 +418,22 @@ class LiveFeed:
         async def deliver(item: Delivery) -> None:
             if item.position <= viewer.position:
                 return  # already sent (caught up from the log, or before an overflow)
-            if item.removed_user == viewer.user.user_id:
-                await still_allowed(True)
-            await put(item.text_for(viewer.country))
+            if item.changes_access in (viewer.user.user_id, ALL_VIEWERS):
+                viewer.audience = await still_allowed(True)
+            await put(item.text_for(viewer.audience))
             viewer.position = item.position
 
         async def catch_up() -> None:
             while True:
                 events = await self.queries.events(
-                    reader.investigation_id, viewer.position, self.page_size, party=viewer.country
+                    reader.investigation_id, viewer.position, self.page_size
                 )
+                if not events:
+                    return
+                # read after the events: restrictions set meanwhile apply to them too
+                withholding = await self.queries.withholding(reader.investigation_id)
                 for event in events:
-                    await deliver(delivery_of(event))
+                    await deliver(delivery_of(event, withholding))
                 if len(events) < self.page_size:
                     return
 
@@ -436,5 +461,5 @@ class LiveFeed:
                 await catch_up()
                 await put(reader.presence_text)
             if loop.time() >= recheck_at:
-                await still_allowed(False)
+                viewer.audience = await still_allowed(False)
                 recheck_at = loop.time() + self.recheck_seconds

@@ -16,11 +16,15 @@ import asyncpg
 import pytest
 from litestar.channels import ChannelsPlugin
 
+from domain.values import Role
 from jitspace.identity import Identity
 from jitspace.live.channels import ResilientAsyncPgBackend
 from jitspace.live.feed import LOGGED_OUT, Closed, LiveFeed, Viewer
 from jitspace.queries import Queries
+from jitspace.withholding import Audience
 from tests.support import Jit, log_of
+
+FR_LEADER = Audience("FR", Role.JIT_LEADER)
 
 
 async def first_message(subscriber: object, timeout: float = 10) -> bytes:
@@ -124,10 +128,10 @@ async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaf
     async def prompt_send(text: str) -> None:
         prompt_sent.append(text)
 
-    async def allowed(fresh: bool) -> None:
-        pass
+    async def allowed(fresh: bool) -> Audience:
+        return FR_LEADER
 
-    stuck, prompt = Viewer(user, "FR", head, 3), Viewer(user, "FR", head, 3)
+    stuck, prompt = Viewer(user, FR_LEADER, head, 3), Viewer(user, FR_LEADER, head, 3)
     watching = [
         asyncio.create_task(feed.watch(UUID(jit.id), stuck, stuck_send, allowed)),
         asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, allowed)),
@@ -192,11 +196,11 @@ async def test_a_client_that_reads_nothing_is_closed_as_too_slow_the_others_unaf
     async def prompt_send(text: str) -> None:
         prompt_sent.append(text)
 
-    async def allowed(fresh: bool) -> None:
-        pass
+    async def allowed(fresh: bool) -> Audience:
+        return FR_LEADER
 
     head = log_of(jit.leader, jit.id)[-1]["position"]
-    stuck, prompt = Viewer(user, "FR", head, 10), Viewer(user, "FR", head, 10)
+    stuck, prompt = Viewer(user, FR_LEADER, head, 10), Viewer(user, FR_LEADER, head, 10)
     watching = asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, allowed))
     try:
         # When the stuck viewer's first send hangs
@@ -222,12 +226,12 @@ async def test_membership_is_checked_again_on_a_clock_however_busy_the_feed(
     user = await Identity(pool, timedelta(hours=1)).find(jit.leader.username)
     assert user is not None
     head = log_of(jit.leader, jit.id)[-1]["position"]
-    viewer = Viewer(user, "FR", head, 100)
+    viewer = Viewer(user, FR_LEADER, head, 100)
 
     async def send(text: str) -> None:
         pass
 
-    async def logged_out(fresh: bool) -> None:
+    async def logged_out(fresh: bool) -> Audience:
         raise LOGGED_OUT
 
     async def busy() -> None:  # something to send every 20 ms, never a quiet 0.2 s
