@@ -171,9 +171,12 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "http": "h11",
         "h11_max_incomplete_event_size": 16 * 1024,
         # beyond this many connections and tasks, new requests get 503 instead of slowing
-        # every member's work down; the live feed's viewers have places of their own (the
-        # feed refuses those beyond its own limit), or 1,000 viewers would refuse all else
-        "limit_concurrency": settings.max_connections + settings.live_max_viewers,
+        # every member's work down; the live feed's viewers and the sockets at its door have
+        # places of their own (the feed refuses those beyond its own limits), or 1,000
+        # viewers would refuse all else
+        "limit_concurrency": (
+            settings.max_connections + settings.live_max_viewers + settings.live_max_arriving
+        ),
         # live-feed messages are small and go to every viewer: compressing each one per
         # connection (permessage-deflate) cost more CPU than anything else per delivery, and
         # ~30 KiB of zlib state per viewer
