@@ -246,25 +246,36 @@ def _watch(args: argparse.Namespace) -> int:
     import json
     import os
 
-    from jitspace.live.client import LiveClient, Rejected, log_in
-
-    if args.username:
-        token = log_in(args.server, args.username, sys.stdin.readline().rstrip("\r\n"))
-    else:
-        token = os.environ.get("JITSPACE_TOKEN", "")
-    if not token:
-        print("jitspace: give --username (password on stdin) or JITSPACE_TOKEN", file=sys.stderr)
-        return 2
-
-    async def run() -> None:
-        client = LiveClient([args.server], args.investigation, token, after=args.after)
-        async for message in client.messages():
-            print(json.dumps(message), flush=True)
+    from jitspace.live.client import LiveClient, Rejected, Unreachable, log_in
 
     try:
+        if args.username:
+            try:
+                token = log_in(args.server, args.username, sys.stdin.readline().rstrip("\r\n"))
+            except Rejected as error:
+                print(f"jitspace: the server refused the login ({error})", file=sys.stderr)
+                return 1
+        else:
+            token = os.environ.get("JITSPACE_TOKEN", "")
+        if not token:
+            print(
+                "jitspace: give --username (password on stdin) or JITSPACE_TOKEN", file=sys.stderr
+            )
+            return 2
+
+        async def run() -> None:
+            client = LiveClient(
+                [args.server], args.investigation, token, after=args.after, wait_for_server=False
+            )
+            async for message in client.messages():
+                print(json.dumps(message), flush=True)
+
         asyncio.run(run())
     except Rejected as error:
         print(f"jitspace: the server refused the feed ({error})", file=sys.stderr)
+        return 1
+    except Unreachable as error:
+        print(f"jitspace: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass

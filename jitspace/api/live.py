@@ -3,14 +3,14 @@
 The client opens `/investigations/{id}/live` and sends a hello naming the last log position
 it has; the token travels in that first message (browsers cannot set headers on a
 websocket, and a token in the URL would land in access logs) or in an `Authorization:
-Bearer` header. Close codes: 4400 bad hello, 4401 unknown or expired token (also when it
-is logged out or expires while watching), 4404 no such investigation for this user (also
-when the user is removed from it), 4408 too slow (no hello within
-`live_hello_timeout_seconds`, or not reading), 1013 the process has `live_max_viewers`
-already, or `live_max_arriving` sockets not admitted yet (try again later). Only an admitted
-viewer takes a viewer's seat. Token and membership are checked again every
-`live_recheck_seconds`; a refused token at the door goes to the
-security log with the client's address.
+Bearer` header. Close codes: 4400 bad hello (also an `after` beyond the investigation's
+last event), 4401 unknown or expired token (also when it is logged out or expires while
+watching), 4404 no such investigation for this user (also when the user is removed from
+it), 4408 too slow (no hello within `live_hello_timeout_seconds`, or not reading), 1013 the
+process has `live_max_viewers` already, or `live_max_arriving` sockets not admitted yet
+(try again later). Only an admitted viewer takes a viewer's seat. Token and membership are
+checked again every `live_recheck_seconds`. A refused token or non-member at the door goes
+to the security log with the client's address.
 """
 
 from __future__ import annotations
@@ -137,6 +137,10 @@ async def _check_hello(
         )
         raise LOGGED_OUT from None
     member = await _check_member(runtime, user, investigation_id, client=client)
+    # a position this investigation's log has not reached comes from another log (another
+    # deployment or data directory): resuming from it would silently skip events
+    if hello.after and hello.after > (head := await runtime.queries.head(investigation_id)):
+        raise Closed(4400, f"bad hello: after {hello.after} is beyond the last event ({head})")
     return Viewer(user, member.country, hello.after, runtime.settings.live_queue_size), token
 
 

@@ -222,3 +222,57 @@ def test_user_link_lets_an_existing_user_log_in_through_the_provider(tmp_path: P
     )
     assert no_provider.returncode == 2
     assert "JITSPACE_OIDC_ISSUER" in no_provider.stderr
+
+
+def test_watch_fails_in_one_line(tmp_path: Path) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    assert add_user(data_dir, "fr.leader", PASSWORD).returncode == 0
+    with running("serve", data_dir, log) as url:
+        client = login(url, "fr.leader", PASSWORD)
+        opened = client.post("/investigations", json=investigation("Watch JIT"))
+        assert opened.status_code == 201, opened.text
+        jit_id = opened.json()["id"]
+        head = client.get(f"/investigations/{jit_id}/events").json()["events"][-1]["position"]
+
+        def watch(*args: str, server: str = url, stdin: str = PASSWORD) -> tuple[int, str]:
+            done = jitspace(
+                "watch", jit_id, "--server", server, *args, env=cli_env(), stdin=stdin + "\n"
+            )
+            assert done.stdout == ""
+            return done.returncode, done.stderr
+
+        # a wrong password
+        assert watch("--username", "fr.leader", stdin="not-the-password") == (
+            1,
+            "jitspace: the server refused the login (401: unknown username or wrong password)\n",
+        )
+        # a position beyond the last event of the investigation
+        assert watch("--username", "fr.leader", "--after", str(head + 100)) == (
+            1,
+            f"jitspace: the server refused the feed (4400: bad hello: after {head + 100} is "
+            f"beyond the last event ({head}))\n",
+        )
+        # a server that is not there, with a password or a token
+        nobody = f"http://127.0.0.1:{free_port()}"
+        code, said = watch("--username", "fr.leader", server=nobody)
+        assert code == 1
+        assert said == f"jitspace: cannot reach {nobody}/auth/login: Connection refused\n"
+        token = client.headers["Authorization"].removeprefix("Bearer ")
+        done = jitspace(
+            "watch", jit_id, "--server", nobody, env=cli_env() | {"JITSPACE_TOKEN": token}
+        )
+        assert done.returncode == 1
+        assert done.stderr.startswith("jitspace: cannot reach ws://127.0.0.1:")
+        assert done.stderr.endswith(": Connection refused\n")
+
+
+def investigation(name: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "agreement_reference": "JIT-W",
+        "purpose": "fraud",
+        "period_start": "2024-01-01",
+        "period_end": "2025-01-01",
+        "parties": [{"country": "FR", "name": "France", "lead_authority": "PNF"}],
+        "country": "FR",
+    }

@@ -17,7 +17,7 @@ from websockets.asyncio.client import ClientConnection
 from jitspace.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
 from tests.live import Watcher
-from tests.support import Jit, Person, ServerThread
+from tests.support import Jit, Person, ServerThread, log_of
 
 Serve = Callable[..., ServerThread]
 
@@ -116,6 +116,18 @@ async def test_a_full_door_lets_a_newcomer_in_in_place_of_the_longest_silent(
             # while the others still wait for their hello
             for socket in (second, third):
                 await (await socket.ping())
+
+
+async def test_a_hello_after_the_last_event_is_refused(jit: Jit, server: ServerThread) -> None:
+    head = log_of(jit.leader, jit.id)[-1]["position"]
+    async with Watcher([server.url], jit.id, token_of(jit.leader), after=head + 1000) as watcher:
+        await watcher.until(lambda: watcher.rejected is not None, what="a refusal")
+    assert watcher.rejected is not None and watcher.rejected.code == 4400
+    assert (
+        watcher.rejected.reason
+        == f"bad hello: after {head + 1000} is beyond the last event ({head})"
+    )
+    assert watcher.messages == []
 
 
 async def test_refusals_at_the_door_reach_the_security_log_with_the_clients_address(
