@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from jitspace.runtime import Runtime
 
 T = TypeVar("T")
+
+
+def demo_dir() -> Path:
+    """Where the demo keeps its data by default: apart from real work."""
+    return Path(platformdirs.user_data_dir("jitspace")) / "demo"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,8 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         return _watch(args)
     data_dir = args.data_dir
     if args.command == "demo" and data_dir is None:
-        # the demo keeps its data apart from real work
-        data_dir = Path(platformdirs.user_data_dir("jitspace")) / "demo"
+        data_dir = demo_dir()
     settings = Settings.from_env(host=args.host, port=args.port, data_dir=data_dir)
     return _serve(settings, demo=args.command == "demo")
 
@@ -191,27 +196,34 @@ def _serve(settings: Settings, *, demo: bool) -> int:
     import uvicorn
 
     from jitspace.api.app import create_app
+    from jitspace.listening import AnnouncingServer, CannotListen, listening_socket, url_of
 
+    try:
+        listening = listening_socket(settings.host, settings.port)
+    except CannotListen as error:
+        print(f"jitspace: {error} (give another --port or --host)", file=sys.stderr)
+        return 1
+    url = url_of(listening)
+    banner = [f"JITspace{' demo' if demo else ''} at {url}  (API: {url}/schema/openapi.json)"]
     hooks: list[object] = []
     if demo:
         from jitspace.demo import seed_demo
 
-        async def announce(runtime: object) -> None:
+        async def seed(runtime: object) -> None:
             logins = await seed_demo(runtime)  # type: ignore[arg-type]
-            url = f"http://{settings.host}:{settings.port}"
-            print(f"\nJITspace demo at {url}  (API: {url}/schema/openapi.json)", flush=True)
-            print("Demo logins (username / password):", flush=True)
-            for username, password, what in logins:
-                print(f"  {username:<16} {password}   {what}", flush=True)
-            print(flush=True)
+            banner.append("Demo logins (username / password):")
+            banner.extend(
+                f"  {username:<16} {password}   {what}" for username, password, what in logins
+            )
+            banner.append(_data_line(settings))
 
-        hooks.append(announce)
+        hooks.append(seed)
 
     async def started(runtime: object) -> None:
         settle_heap()
 
     hooks.append(started)
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings, on_ready=hooks),
         host=settings.host,
         port=settings.port,
@@ -219,7 +231,16 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         access_log=settings.access_log,
         **server_options(settings),
     )
+    AnnouncingServer(config, banner).run(sockets=[listening])
     return 0
+
+
+def _data_line(settings: Settings) -> str:
+    """Where the data is, and the command that checks its log."""
+    if settings.database_url:
+        return "Data: in the database of JITSPACE_DATABASE_URL (check its log: jitspace verify)"
+    where = shlex.quote(str(settings.data_dir))
+    return f"Data: {settings.data_dir}  (check its log: jitspace verify --data-dir {where})"
 
 
 def _work(settings: Settings) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,8 +26,9 @@ def cli_env() -> dict[str, str]:
 
 
 @contextmanager
-def running(command: str, data_dir: Path, log: Path) -> Iterator[str]:
-    """`jitspace COMMAND` on a free port, until the block ends; yields its base URL."""
+def running(command: str, data_dir: Path, log: Path, banner: str = "") -> Iterator[str]:
+    """`jitspace COMMAND` on a free port, until the block ends; yields its base URL. Once
+    `banner` is printed, the server must answer at once."""
     port = free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -40,11 +42,12 @@ def running(command: str, data_dir: Path, log: Path) -> Iterator[str]:
         deadline = time.monotonic() + 90
         while True:
             assert process.poll() is None, log.read_text()
+            announced = bool(banner) and banner in log.read_text()
             try:
                 if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
-                pass
+                assert not announced, f"{banner!r} was printed before the server listened"
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
         yield url
@@ -119,10 +122,13 @@ def test_user_add_refuses_a_duplicate_and_a_short_password(tmp_path: Path) -> No
 
 
 def test_demo_serves_a_seeded_jit_and_prints_its_logins(tmp_path: Path) -> None:
-    log = tmp_path / "demo.log"
-    with running("demo", tmp_path / "demo", log) as url:
+    log, data_dir = tmp_path / "demo.log", tmp_path / "demo"
+    with running("demo", data_dir, log, banner="JITspace demo at ") as url:
         printed = log.read_text()
+        assert f"JITspace demo at {url}" in printed
         assert "fr.leader" in printed and "lantern-demo-2024" in printed
+        # the banner names where the demo keeps its data, and how to check its log
+        assert f"jitspace verify --data-dir {data_dir}" in printed
         client = login(url, "be.investigator", "lantern-demo-2024")
         [jit] = client.get("/investigations").json()
         assert sorted(jit["parties"]) == ["BE", "EUROPOL", "FR", "NL"]
@@ -130,6 +136,22 @@ def test_demo_serves_a_seeded_jit_and_prints_its_logins(tmp_path: Path) -> None:
         assert len(client.get(f"/investigations/{jit['id']}/tasks").json()) >= 3
         assert len(client.get(f"/investigations/{jit['id']}/authorisations").json()) >= 3
         assert httpx.get(f"{url}/schema/openapi.json").json()["info"]["title"] == "JITspace"
+
+
+def test_demo_on_a_taken_port_says_so_in_one_line_and_prints_no_logins(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = jitspace(
+            "demo", "--port", str(port), "--data-dir", str(tmp_path / "demo"), env=cli_env()
+        )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"jitspace: cannot listen on 127.0.0.1:{port}: Address already in use "
+        "(give another --port or --host)\n"
+    )
+    assert "lantern-demo-2024" not in done.stdout
+    # nothing was started or made for a server that could not be
+    assert not (tmp_path / "demo").exists()
 
 
 def jitspace(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
