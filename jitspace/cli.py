@@ -374,10 +374,20 @@ def _verify(args: argparse.Namespace) -> int:
         report = verify_bundle(args.bundle, public_key=args.public_key)
         what = f"bundle {args.bundle}"
     else:
+        from jitspace.database import has_database
+
+        what = "the log" if args.investigation is None else f"investigation {args.investigation}"
+        # opening a data directory makes its database and signing key: not to check a log
+        settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+        if not has_database(settings):
+            print(f"jitspace: {_no_log_in(settings, args.data_dir is None)}", file=sys.stderr)
+            return 2
         report = _with_runtime(
             args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation)
         )
-        what = "the log" if args.investigation is None else f"investigation {args.investigation}"
+        if report.events_checked == 0:
+            print(f"jitspace: {what} holds no events here: nothing to verify", file=sys.stderr)
+            return 2
     for finding in report.findings:
         print(f"position {finding.position}: {finding.kind}: {finding.detail}")
     verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
@@ -386,6 +396,17 @@ def _verify(args: argparse.Namespace) -> int:
         f"signed checkpoint(s) checked: {verdict}"
     )
     return 0 if report.ok else 1
+
+
+def _no_log_in(settings: Settings, default_dir: bool) -> str:
+    from jitspace.database import has_database
+
+    said = f"there is no event log in {settings.data_dir} (no database there)"
+    demo = Settings.from_env(data_dir=demo_dir(), run_projections=False)
+    if default_dir and has_database(demo):
+        where = shlex.quote(str(demo.data_dir))
+        return f"{said}; the demo's is in {demo.data_dir}: jitspace verify --data-dir {where}"
+    return f"{said}; give the --data-dir of the server, or its JITSPACE_DATABASE_URL"
 
 
 def _checkpoint(args: argparse.Namespace) -> int:

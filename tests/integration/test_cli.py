@@ -136,6 +136,10 @@ def test_demo_serves_a_seeded_jit_and_prints_its_logins(tmp_path: Path) -> None:
         assert len(client.get(f"/investigations/{jit['id']}/tasks").json()) >= 3
         assert len(client.get(f"/investigations/{jit['id']}/authorisations").json()) >= 3
         assert httpx.get(f"{url}/schema/openapi.json").json()["info"]["title"] == "JITspace"
+    # and that command checks the demo's own log
+    verified = jitspace("verify", "--data-dir", str(data_dir), env=cli_env())
+    assert "the log: " in verified.stdout and " 0 events" not in verified.stdout, verified
+    assert verified.stderr == "", verified.stderr
 
 
 def test_demo_on_a_taken_port_says_so_in_one_line_and_prints_no_logins(tmp_path: Path) -> None:
@@ -152,6 +156,22 @@ def test_demo_on_a_taken_port_says_so_in_one_line_and_prints_no_logins(tmp_path:
     assert "lantern-demo-2024" not in done.stdout
     # nothing was started or made for a server that could not be
     assert not (tmp_path / "demo").exists()
+
+
+def test_verify_where_there_is_no_log_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    # a data directory that was never used
+    nowhere = tmp_path / "never-used"
+    done = jitspace("verify", "--data-dir", str(nowhere), env=cli_env())
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"jitspace: there is no event log in {nowhere} (no database")
+    assert done.stdout == ""
+    assert not nowhere.exists()
+    # a data directory with users but no events yet
+    users_only = tmp_path / "users-only"
+    assert add_user(users_only, "fr.leader", PASSWORD).returncode == 0
+    done = jitspace("verify", "--data-dir", str(users_only), env=cli_env())
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "jitspace: the log holds no events here: nothing to verify\n"
 
 
 def jitspace(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
