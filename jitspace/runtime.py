@@ -122,6 +122,8 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             poll_seconds=settings.live_poll_seconds,
             recheck_seconds=settings.live_recheck_seconds,
             max_viewers=settings.live_max_viewers,
+            max_arriving=settings.live_max_arriving,
+            hello_timeout=settings.live_hello_timeout_seconds,
         )
         backend.on_reconnect.append(live.wake_all)
         stack.push_async_callback(live.close)

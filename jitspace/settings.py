@@ -60,6 +60,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # live feed: most viewers one `jitspace serve` process takes at once (beyond: closed
     # with 1013, try again later); they do not use up `max_connections`
     live_max_viewers: int = 5000
+    # live feed: how long a socket may take to send its hello before it is closed (4408)
+    live_hello_timeout_seconds: float = 10.0
+    # live feed: most sockets one process holds before their hello is checked; when full, a
+    # newcomer takes the place of the one silent longest (1013 if none is silent)
+    live_max_arriving: int = 500
 
     # OpenID Connect: the identity provider's issuer URL (empty: local users only), the
     # audience its tokens must name for this deployment, and where it publishes its keys

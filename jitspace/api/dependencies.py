@@ -10,6 +10,7 @@ from uuid import UUID
 
 from anyio import to_thread
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ValidationException
@@ -40,9 +41,10 @@ def bearer_token(authorization: str | None) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
-def client_address(request: Request[Any, Any, Any]) -> str | None:
-    """The address the request came from, as the security log and login throttling see it."""
-    return request.client.host if request.client else None
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The address a request or websocket came from, as the security log and login
+    throttling see it (behind a trusted proxy: the one its X-Forwarded-For names)."""
+    return connection.client.host if connection.client else None
 
 
 async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> User:

@@ -3,11 +3,14 @@
 The client opens `/investigations/{id}/live` and sends a hello naming the last log position
 it has; the token travels in that first message (browsers cannot set headers on a
 websocket, and a token in the URL would land in access logs) or in an `Authorization:
-Bearer` header. Close codes: 4400 bad hello, 4401 unknown or expired token (also when it
-is logged out or expires while watching), 4404 no such investigation for this user (also
-when the user is removed from it), 4408 too slow, 1013 the process has `live_max_viewers`
-already (try again later). Token and membership are checked again every
-`live_recheck_seconds`.
+Bearer` header. Close codes: 4400 bad hello (also an `after` beyond the investigation's
+last event), 4401 unknown or expired token (also when it is logged out or expires while
+watching), 4404 no such investigation for this user (also when the user is removed from
+it), 4408 too slow (no hello within `live_hello_timeout_seconds`, or not reading), 1013 the
+process has `live_max_viewers` already, or `live_max_arriving` sockets not admitted yet
+(try again later). Only an admitted viewer takes a viewer's seat. Token and membership are
+checked again every `live_recheck_seconds`. A refused token or non-member at the door goes
+to the security log with the client's address.
 """
 
 from __future__ import annotations
@@ -26,16 +29,15 @@ from litestar.types import WebSocketSendEvent
 from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action
 from jitspace.api.access import audience_of, member_for
-from jitspace.api.dependencies import RuntimeDep, bearer_token
-from jitspace.identity import User
-from jitspace.live.feed import LOGGED_OUT, NOT_A_MEMBER, Closed, Viewer
+from jitspace.api.dependencies import RuntimeDep, bearer_token, client_address
+from jitspace.identity import TokenRefused, User
+from jitspace.live.door import NoRoom
+from jitspace.live.feed import FULL, LOGGED_OUT, NOT_A_MEMBER, Closed, Viewer
 from jitspace.live.messages import MAX_POSITION, Hello
 from jitspace.memberships import Membership
 from jitspace.withholding import Audience
 
 Socket = WebSocket[Any, Any, Any]
-# a client that says nothing this long after connecting is dropped
-HELLO_TIMEOUT = 10.0
 # a recheck on the clock may read who belongs to the investigation as of this long ago: the
 # viewers of an investigation then look it up once a second between them, not each its own
 # (a removal reaches its viewer as an event, and is checked fresh)
@@ -50,8 +52,8 @@ RECHECK_AGE = 1.0
 async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: RuntimeDep) -> None:
     await socket.accept()
     try:
+        viewer, token = await _admit(socket, investigation_id, runtime)
         with runtime.live.seat():
-            viewer, token = await _admit(socket, investigation_id, runtime)
 
             async def still_allowed(fresh: bool) -> Audience:
                 """The token still authenticates (no logout, not expired) and its user is still
@@ -96,13 +98,29 @@ async def live_feed(socket: Socket, investigation_id: FromPath[UUID], runtime: R
 
 
 async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) -> tuple[Viewer, str]:
-    """The hello, the token and membership, checked before anything is sent; the viewer and
-    its token (kept only to check it again, never logged)."""
+    """The hello, the token and membership, checked before anything is sent, while the socket
+    has a place at the door; the viewer and its token (kept only to check it again, never
+    logged)."""
+    door = runtime.live.door
     try:
-        raw = await asyncio.wait_for(socket.receive_text(), HELLO_TIMEOUT)
+        with door.enter() as arrival:
+            try:
+                async with door.hello(arrival):
+                    raw = await socket.receive_text()
+            except TimeoutError:
+                if arrival.turned_away:
+                    raise Closed(4408, "no hello yet, and a newcomer needed the place") from None
+                raise Closed(4408, f"no hello within {door.hello_timeout:g} s") from None
+            return await _check_hello(socket, raw, investigation_id, runtime)
+    except NoRoom:
+        raise FULL from None
+
+
+async def _check_hello(
+    socket: Socket, raw: str, investigation_id: UUID, runtime: RuntimeDep
+) -> tuple[Viewer, str]:
+    try:
         hello = msgspec.json.decode(raw, type=Hello)
-    except TimeoutError:
-        raise Closed(4400, "send a hello first") from None
     except msgspec.ValidationError as error:
         raise Closed(4400, f"bad hello: {error}"[:120]) from None
     except msgspec.DecodeError:
@@ -110,20 +128,44 @@ async def _admit(socket: Socket, investigation_id: UUID, runtime: RuntimeDep) ->
     if not 0 <= hello.after <= MAX_POSITION:
         raise Closed(4400, "bad hello: after is a log position (0 or more)")
     token = hello.token or bearer_token(socket.headers.get("authorization"))
-    user = await runtime.identity.authenticate(token) if token else None
-    if token is None or user is None:
+    if token is None:
         raise LOGGED_OUT
-    membership = await _check_member(runtime, user, investigation_id)
+    client = client_address(socket)
+    try:
+        user = await runtime.identity.identify(token)
+    except TokenRefused as refused:
+        await runtime.security_log.record(
+            "token_refused",
+            investigation_id=investigation_id,
+            client=client,
+            detail=f"{refused.message} (live feed)",
+        )
+        raise LOGGED_OUT from None
+    membership = await _check_member(runtime, user, investigation_id, client=client)
+    # a position this investigation's log has not reached comes from another log (another
+    # deployment or data directory): resuming from it would silently skip events
+    if hello.after and hello.after > (head := await runtime.queries.head(investigation_id)):
+        raise Closed(4400, f"bad hello: after {hello.after} is beyond the last event ({head})")
     audience = audience_of(membership)
     return Viewer(user, audience, hello.after, runtime.settings.live_queue_size), token
 
 
 async def _check_member(
-    runtime: RuntimeDep, user: User, investigation_id: UUID, max_age: float = 0.0
+    runtime: RuntimeDep,
+    user: User,
+    investigation_id: UUID,
+    max_age: float = 0.0,
+    *,
+    client: str | None = None,
 ) -> Membership:
     try:
         return await member_for(
-            runtime, user, investigation_id, Action.VIEW_INVESTIGATION, max_age=max_age
+            runtime,
+            user,
+            investigation_id,
+            Action.VIEW_INVESTIGATION,
+            client=client,
+            max_age=max_age,
         )
     except (NotFound, PermissionDenied):
         raise NOT_A_MEMBER from None

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
@@ -29,6 +31,10 @@ class Rejected(Exception):
         self.reason = reason
 
 
+class Unreachable(Exception):
+    """No server answered at the URL; the message says where and why."""
+
+
 def live_url(base_url: str, investigation_id: UUID | str) -> str:
     scheme, _, rest = base_url.rstrip("/").partition("://")
     ws = "wss" if scheme == "https" else "ws"
@@ -36,15 +42,41 @@ def live_url(base_url: str, investigation_id: UUID | str) -> str:
 
 
 def log_in(base_url: str, username: str, password: str) -> str:
-    """A bearer token from POST /auth/login."""
+    """A bearer token from POST /auth/login; Rejected with the server's answer (a wrong
+    password, too many attempts), Unreachable if no server answers."""
+    url = f"{base_url.rstrip('/')}/auth/login"
     request = urllib.request.Request(  # noqa: S310 (the URL is the server the user names)
-        f"{base_url.rstrip('/')}/auth/login",
+        url,
         data=json.dumps({"username": username, "password": password}).encode(),
         headers={"Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
-        token: str = json.load(response)["token"]
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            token: str = json.load(response)["token"]
+    except urllib.error.HTTPError as error:
+        raise Rejected(error.code, _detail(error)) from None
+    except urllib.error.URLError as error:
+        raise Unreachable(f"cannot reach {url}: {_why(error.reason)}") from None
+    except OSError as error:  # (a connection cut or timed out while the answer came)
+        raise Unreachable(f"cannot reach {url}: {_why(error)}") from None
     return token
+
+
+def _detail(error: urllib.error.HTTPError) -> str:
+    """What the server said (its problem document's `detail`), else the status's name."""
+    try:
+        detail = json.load(error)["detail"]
+    except Exception:
+        detail = None
+    return detail if isinstance(detail, str) and detail else str(error.reason)
+
+
+def _why(reason: object) -> str:
+    """Why a connection failed, in words ("Connection refused")."""
+    errno = getattr(reason, "errno", None)
+    if isinstance(errno, int) and errno > 0:  # (asyncio's own message names no reason)
+        return os.strerror(errno)
+    return str(getattr(reason, "strerror", None) or reason or type(reason).__name__)
 
 
 class LiveClient:
@@ -59,12 +91,16 @@ class LiveClient:
         after: int = 0,
         reconnect: bool = True,
         retry_seconds: float = 0.2,
+        wait_for_server: bool = True,
     ) -> None:
         self.urls = [live_url(url, investigation_id) for url in base_urls]
         self.token = token
         self.position = after
         self.reconnect = reconnect
         self.retry_seconds = retry_seconds
+        # False: Unreachable if the first connection fails (a server that answered once and
+        # went away is waited for, if `reconnect`)
+        self.wait_for_server = wait_for_server
         self.connections = 0
         self.connected = asyncio.Event()
 
@@ -73,6 +109,7 @@ class LiveClient:
         attempt = 0
         while True:
             url = self.urls[attempt % len(self.urls)]
+            failure = ""
             try:
                 async with websockets.connect(
                     url, open_timeout=10, max_size=2**24, ping_interval=20
@@ -93,8 +130,11 @@ class LiveClient:
             except InvalidStatus as error:
                 if error.response.status_code in (401, 403, 404):
                     raise Rejected(error.response.status_code, "refused") from None
-            except (OSError, InvalidHandshake, TimeoutError):
-                pass
+                failure = f"it answered {error.response.status_code}"
+            except (OSError, InvalidHandshake, TimeoutError) as error:
+                failure = _why(error)
+            if failure and not self.wait_for_server and not self.connections:
+                raise Unreachable(f"cannot reach {url}: {failure}")
             self.connected.clear()
             if not self.reconnect:
                 return

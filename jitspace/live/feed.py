@@ -30,6 +30,7 @@ from jitspace.api.schemas import EventOut
 from jitspace.identity import User
 from jitspace.live import messages
 from jitspace.live.channels import ChannelMessage, LogMoved, PresenceBeat, channel_of
+from jitspace.live.door import Door
 from jitspace.queries import Queries
 from jitspace.withholding import Audience, Readers, Withheld, Withholding, withheld
 
@@ -320,6 +321,8 @@ class LiveFeed:
         send_timeout: float = 30.0,
         page_size: int = 500,
         max_viewers: int = 5000,
+        max_arriving: int = 500,
+        hello_timeout: float = 10.0,
     ) -> None:
         self.queries = queries
         self.channels = channels
@@ -329,7 +332,8 @@ class LiveFeed:
         self.send_timeout = send_timeout
         self.page_size = page_size
         self.max_viewers = max_viewers
-        self.seated = 0  # sessions between `seat` and their end, admitted or not yet
+        self.seated = 0  # admitted viewers, until their session ends
+        self.door = Door(max_arriving, hello_timeout)
         self.process = uuid.uuid4().hex
         self.readers: dict[UUID, Reader] = {}
         self._lock = asyncio.Lock()
@@ -337,8 +341,9 @@ class LiveFeed:
     @contextlib.contextmanager
     def seat(self) -> Iterator[None]:
         """A place for one more viewer in this process while the block runs; FULL (raised)
-        when `max_viewers` hold one already. Taken before the hello is even read, so that
-        clients connecting together cannot all pass the check before any of them counts."""
+        when `max_viewers` hold one already. Only an admitted viewer takes one (a socket that
+        says nothing must not keep viewers out), with no wait between the count and the
+        check, so that viewers admitted together cannot all pass it before any counts."""
         if self.seated >= self.max_viewers:
             raise FULL
         self.seated += 1

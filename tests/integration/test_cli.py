@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -25,8 +26,9 @@ def cli_env() -> dict[str, str]:
 
 
 @contextmanager
-def running(command: str, data_dir: Path, log: Path) -> Iterator[str]:
-    """`jitspace COMMAND` on a free port, until the block ends; yields its base URL."""
+def running(command: str, data_dir: Path, log: Path, banner: str = "") -> Iterator[str]:
+    """`jitspace COMMAND` on a free port, until the block ends; yields its base URL. Once
+    `banner` is printed, the server must answer at once."""
     port = free_port()
     with log.open("ab") as out:
         process = subprocess.Popen(
@@ -40,11 +42,12 @@ def running(command: str, data_dir: Path, log: Path) -> Iterator[str]:
         deadline = time.monotonic() + 90
         while True:
             assert process.poll() is None, log.read_text()
+            announced = bool(banner) and banner in log.read_text()
             try:
                 if httpx.get(f"{url}/health", timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
-                pass
+                assert not announced, f"{banner!r} was printed before the server listened"
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
         yield url
@@ -119,10 +122,13 @@ def test_user_add_refuses_a_duplicate_and_a_short_password(tmp_path: Path) -> No
 
 
 def test_demo_serves_a_seeded_jit_and_prints_its_logins(tmp_path: Path) -> None:
-    log = tmp_path / "demo.log"
-    with running("demo", tmp_path / "demo", log) as url:
+    log, data_dir = tmp_path / "demo.log", tmp_path / "demo"
+    with running("demo", data_dir, log, banner="JITspace demo at ") as url:
         printed = log.read_text()
+        assert f"JITspace demo at {url}" in printed
         assert "fr.leader" in printed and "lantern-demo-2024" in printed
+        # the banner names where the demo keeps its data, and how to check its log
+        assert f"jitspace verify --data-dir {data_dir}" in printed
         client = login(url, "be.investigator", "lantern-demo-2024")
         [jit] = client.get("/investigations").json()
         assert sorted(jit["parties"]) == ["BE", "EUROPOL", "FR", "NL"]
@@ -130,6 +136,42 @@ def test_demo_serves_a_seeded_jit_and_prints_its_logins(tmp_path: Path) -> None:
         assert len(client.get(f"/investigations/{jit['id']}/tasks").json()) >= 3
         assert len(client.get(f"/investigations/{jit['id']}/authorisations").json()) >= 3
         assert httpx.get(f"{url}/schema/openapi.json").json()["info"]["title"] == "JITspace"
+    # and that command checks the demo's own log
+    verified = jitspace("verify", "--data-dir", str(data_dir), env=cli_env())
+    assert "the log: " in verified.stdout and " 0 events" not in verified.stdout, verified
+    assert verified.stderr == "", verified.stderr
+
+
+def test_demo_on_a_taken_port_says_so_in_one_line_and_prints_no_logins(tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = jitspace(
+            "demo", "--port", str(port), "--data-dir", str(tmp_path / "demo"), env=cli_env()
+        )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"jitspace: cannot listen on 127.0.0.1:{port}: Address already in use "
+        "(give another --port or --host)\n"
+    )
+    assert "lantern-demo-2024" not in done.stdout
+    # nothing was started or made for a server that could not be
+    assert not (tmp_path / "demo").exists()
+
+
+def test_verify_where_there_is_no_log_says_so_and_creates_nothing(tmp_path: Path) -> None:
+    # a data directory that was never used
+    nowhere = tmp_path / "never-used"
+    done = jitspace("verify", "--data-dir", str(nowhere), env=cli_env())
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"jitspace: there is no event log in {nowhere} (no database")
+    assert done.stdout == ""
+    assert not nowhere.exists()
+    # a data directory with users but no events yet
+    users_only = tmp_path / "users-only"
+    assert add_user(users_only, "fr.leader", PASSWORD).returncode == 0
+    done = jitspace("verify", "--data-dir", str(users_only), env=cli_env())
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == "jitspace: the log holds no events here: nothing to verify\n"
 
 
 def jitspace(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -222,3 +264,57 @@ def test_user_link_lets_an_existing_user_log_in_through_the_provider(tmp_path: P
     )
     assert no_provider.returncode == 2
     assert "JITSPACE_OIDC_ISSUER" in no_provider.stderr
+
+
+def test_watch_fails_in_one_line(tmp_path: Path) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "serve.log"
+    assert add_user(data_dir, "fr.leader", PASSWORD).returncode == 0
+    with running("serve", data_dir, log) as url:
+        client = login(url, "fr.leader", PASSWORD)
+        opened = client.post("/investigations", json=investigation("Watch JIT"))
+        assert opened.status_code == 201, opened.text
+        jit_id = opened.json()["id"]
+        head = client.get(f"/investigations/{jit_id}/events").json()["events"][-1]["position"]
+
+        def watch(*args: str, server: str = url, stdin: str = PASSWORD) -> tuple[int, str]:
+            done = jitspace(
+                "watch", jit_id, "--server", server, *args, env=cli_env(), stdin=stdin + "\n"
+            )
+            assert done.stdout == ""
+            return done.returncode, done.stderr
+
+        # a wrong password
+        assert watch("--username", "fr.leader", stdin="not-the-password") == (
+            1,
+            "jitspace: the server refused the login (401: unknown username or wrong password)\n",
+        )
+        # a position beyond the last event of the investigation
+        assert watch("--username", "fr.leader", "--after", str(head + 100)) == (
+            1,
+            f"jitspace: the server refused the feed (4400: bad hello: after {head + 100} is "
+            f"beyond the last event ({head}))\n",
+        )
+        # a server that is not there, with a password or a token
+        nobody = f"http://127.0.0.1:{free_port()}"
+        code, said = watch("--username", "fr.leader", server=nobody)
+        assert code == 1
+        assert said == f"jitspace: cannot reach {nobody}/auth/login: Connection refused\n"
+        token = client.headers["Authorization"].removeprefix("Bearer ")
+        done = jitspace(
+            "watch", jit_id, "--server", nobody, env=cli_env() | {"JITSPACE_TOKEN": token}
+        )
+        assert done.returncode == 1
+        assert done.stderr.startswith("jitspace: cannot reach ws://127.0.0.1:")
+        assert done.stderr.endswith(": Connection refused\n")
+
+
+def investigation(name: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "agreement_reference": "JIT-W",
+        "purpose": "fraud",
+        "period_start": "2024-01-01",
+        "period_end": "2025-01-01",
+        "parties": [{"country": "FR", "name": "France", "lead_authority": "PNF"}],
+        "country": "FR",
+    }

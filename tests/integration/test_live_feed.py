@@ -134,9 +134,15 @@ async def test_a_viewer_who_logs_out_stops_receiving_events(
 
 @pytest.fixture(scope="module")
 def small_server(server: ServerThread, settings: Settings) -> Iterator[ServerThread]:
-    """A process of the app that takes 2 viewers and 3 other connections at once."""
+    """A process of the app that takes 2 viewers, 2 sockets waiting to become one, and 3
+    other connections at once."""
     small = msgspec.structs.replace(
-        settings, live_max_viewers=2, max_connections=3, run_projections=False, pool_size=2
+        settings,
+        live_max_viewers=2,
+        live_max_arriving=2,
+        max_connections=3,
+        run_projections=False,
+        pool_size=2,
     )
     with ServerThread(small) as running:
         yield running
