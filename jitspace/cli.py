@@ -77,6 +77,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify.add_argument(
         "--public-key", type=Path, help="the publisher's public key (PEM) a bundle must match"
     )
+    verify.add_argument(
+        "--against",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a checkpoint kept from before (a saved GET /ledger/checkpoints/latest, or an "
+        "earlier disclosure bundle) that the log or bundle must still hold; repeatable",
+    )
     verify.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     evidence = commands.add_parser("evidence", help="evidence files")
     evidence_commands = evidence.add_subparsers(dest="evidence_command", required=True)
@@ -333,14 +342,21 @@ def _print_security_log(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from jitspace.disclosure import kept_checkpoint
+
+    try:
+        against = [kept_checkpoint(path) for path in args.against]
+    except ValueError as error:
+        print(f"jitspace: {error}", file=sys.stderr)
+        return 2
     if args.bundle is not None:
         from jitspace.disclosure import verify_bundle
 
-        report = verify_bundle(args.bundle, public_key=args.public_key)
+        report = verify_bundle(args.bundle, public_key=args.public_key, against=against)
         what = f"bundle {args.bundle}"
     else:
         report = _with_runtime(
-            args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation)
+            args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation, against)
         )
         what = "the log" if args.investigation is None else f"investigation {args.investigation}"
     for finding in report.findings:
@@ -354,11 +370,11 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _checkpoint(args: argparse.Namespace) -> int:
-    from jitspace.ledger import NothingToSign
+    from jitspace.ledger import LogRewritten, NothingToSign
 
     try:
         checkpoint = _with_runtime(args.data_dir, lambda runtime: runtime.ledger.checkpoint())
-    except NothingToSign as error:
+    except (NothingToSign, LogRewritten) as error:
         print(f"jitspace: {error}", file=sys.stderr)
         return 1
     fields = checkpoint.fields

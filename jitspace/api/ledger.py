@@ -8,14 +8,16 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 from msgspec import Meta
 
 from domain.permissions import Action
-from jitspace.api.access import PUBLIC
+from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
 from jitspace.api.schemas import PartyCode, Reason, Struct
+from jitspace.ledger import CheckpointDocument
 
 
 class PublicKey(msgspec.Struct):
@@ -54,6 +56,15 @@ class LedgerController(Controller):
         """The key that signs checkpoints and disclosure bundles. Publish its fingerprint."""
         key = runtime.ledger.key
         return PublicKey(algorithm="Ed25519", key_id=key.key_id, public_key_pem=key.public_pem)
+
+    @get("/checkpoints/latest", access=SIGNED_IN)
+    async def latest_checkpoint(self, runtime: RuntimeDep) -> CheckpointDocument:
+        """The newest signed checkpoint of the whole log. Keep it: `jitspace verify --against
+        FILE` shows whether the log still holds it, however its database was rewritten since."""
+        checkpoint = await in_thread(runtime.ledger.latest)
+        if checkpoint is None:
+            raise NotFoundException("no checkpoint of the log has been signed yet")
+        return checkpoint.document()
 
 
 class DisclosureController(Controller):

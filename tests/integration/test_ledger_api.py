@@ -17,6 +17,7 @@ from jitspace.eventlog import EventLog
 from jitspace.ledger import Ledger
 from jitspace.settings import Settings
 from jitspace.signing import SigningKey, key_id, load_public_key
+from jitspace.witness import Witness
 from tests.integration.test_event_log import open_jit
 from tests.support import Jit, People, ServerThread, log_of
 
@@ -49,7 +50,7 @@ def test_a_checkpoint_on_demand_covers_the_head(
     app = JITspace(env=eventsourcing_env(database_url, settings))
     try:
         assert isinstance(app.recorder, EventLog)
-        ledger = Ledger(app.recorder, settings.signing_key())
+        ledger = Ledger.from_settings(app.recorder, settings)
         latest = ledger.checkpoints()[-1].fields
         assert latest.position >= head
         assert latest.key_id == settings.signing_key().key_id
@@ -80,10 +81,11 @@ def test_a_checkpoint_signed_with_another_key_does_not_count(
         open_jit(app)
         assert isinstance(app.recorder, EventLog)
         forger = SigningKey.load(tmp_path / "theirs.pem", create=True)
-        Ledger(app.recorder, forger).create_table()
-        Ledger(app.recorder, forger).checkpoint()
+        theirs = Ledger(app.recorder, forger, Witness(tmp_path / "theirs.jsonl"))
+        theirs.create_table()
+        theirs.checkpoint()
         # When the log is verified with the deployment's own key
-        report = Ledger(app.recorder, settings.signing_key()).verify()
+        report = Ledger.from_settings(app.recorder, settings).verify()
         # Then the forged checkpoint is named, not trusted
         assert [f.kind for f in report.findings] == ["checkpoint"]
         assert "not with this ledger's key" in report.findings[0].detail
@@ -107,7 +109,7 @@ def test_the_head_of_the_log_is_signed_periodically(database_url: str, tmp_path:
         app = JITspace(env=eventsourcing_env(url, settings))
         try:
             assert isinstance(app.recorder, EventLog)
-            ledger = Ledger(app.recorder, settings.signing_key())
+            ledger = Ledger.from_settings(app.recorder, settings)
             deadline = time.monotonic() + 20
             while max((c.fields.position for c in ledger.checkpoints()), default=0) < head:
                 assert time.monotonic() < deadline, "no periodic checkpoint covered the events"
