@@ -8,17 +8,20 @@ import uuid
 from pathlib import Path
 
 import httpx
+import msgspec
+import psycopg
 import pytest
 
 from jitspace.application import JITspace
 from jitspace.cli import main
 from jitspace.database import create_database, eventsourcing_env, with_database
 from jitspace.eventlog import EventLog
-from jitspace.ledger import Ledger
+from jitspace.ledger import CheckpointDocument, Ledger
 from jitspace.settings import Settings
 from jitspace.signing import SigningKey, key_id, load_public_key
 from jitspace.witness import Witness
 from tests.integration.test_event_log import open_jit
+from tests.integration.test_tamper_evidence import rewrite_history
 from tests.support import Jit, People, ServerThread, log_of
 
 
@@ -128,3 +131,47 @@ NEW_JIT = {
     "parties": [{"country": "FR", "name": "France", "lead_authority": "PNF"}],
     "country": "FR",
 }
+
+
+def test_a_member_keeps_the_latest_checkpoint_and_a_rewritten_log_is_not_disclosed(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Given a server on a database of its own, signing only on demand
+    url = fresh_database(database_url, "kept")
+    settings = Settings(database_url=url, data_dir=tmp_path, checkpoint_interval_seconds=0)
+    with ServerThread(settings) as server:
+        people = People(server.url, url)
+        leader = people.new("fr-leader")
+        assert httpx.get(f"{server.url}/ledger/checkpoints/latest").status_code == 401
+        assert leader.get("/ledger/checkpoints/latest").status_code == 404  # none yet
+        opened = leader.post("/investigations", json=NEW_JIT)
+        assert opened.status_code == 201
+        jit_id = opened.json()["id"]
+        app = JITspace(env=eventsourcing_env(url, settings))
+        try:
+            assert isinstance(app.recorder, EventLog)
+            signed = Ledger.from_settings(app.recorder, settings).checkpoint()
+        finally:
+            app.close()
+        # When a member fetches the latest checkpoint, then it is the one signed, verifiable
+        # with the published key
+        kept = leader.get("/ledger/checkpoints/latest")
+        assert kept.status_code == 200
+        document = msgspec.json.decode(kept.content, type=CheckpointDocument)
+        assert document.checkpoint().statement == signed.statement
+        assert document.checkpoint().is_signed()
+        # When someone with the database rewrites the history and deletes its checkpoints
+        rewrite_history(url, lambda state, at: (state.replace(b"Periodic", b"Harmless"), at))
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("DELETE FROM jitspace_checkpoints")
+        # Then the server refuses to sign a bundle of it, says why, and records nothing
+        before = len(log_of(leader, jit_id))
+        refused = leader.post(
+            f"/investigations/{jit_id}/disclosures", json={"purpose": "disclosure to a court"}
+        )
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["title"] == "Log integrity in doubt"
+        assert "jitspace verify" in refused.json()["detail"]
+        assert str(tmp_path) not in refused.text
+        assert len(log_of(leader, jit_id)) == before
+        leader.client.close()

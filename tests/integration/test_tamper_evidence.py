@@ -20,7 +20,7 @@ from jitspace import chain
 from jitspace.application import JITspace
 from jitspace.cli import main
 from jitspace.database import create_database, eventsourcing_env, with_database
-from jitspace.disclosure import BundleContent
+from jitspace.disclosure import BundleContent, verify_bundle
 from jitspace.eventlog import EventLog
 from jitspace.ledger import Ledger, LogRewritten
 from jitspace.settings import Settings
@@ -352,3 +352,35 @@ def test_a_broken_investigation_link_is_named_by_the_whole_log_check(
     code, out = log.verify(capsys)
     assert code == 1
     assert f"position {broken}: missing: in the chain of investigation" in out
+
+
+def test_a_court_holding_an_earlier_bundle_catches_a_rewritten_history_in_a_later_one(
+    log: Log, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Given a court received a bundle of the investigation
+    earlier = tmp_path / "earlier.zip"
+    earlier.write_bytes(log.disclose().data)
+    # and an operator with the database and the witness file rewrote the history since,
+    # removing every checkpoint, so that the deployment signs a new bundle of it
+    rewrite_history(log.url, task_9_renamed)
+    log.sql("DELETE FROM jitspace_checkpoints")
+    (log.data_dir / "witness.jsonl").unlink()
+    later = tmp_path / "later.zip"
+    later.write_bytes(log.disclose().data)
+    assert verify_bundle(later).ok  # on its own, a consistent rewrite signed anew
+    # When the court checks the later bundle against the earlier one, then the rewrite shows
+    assert main(["verify", str(later), "--against", str(earlier)]) == 1
+    out = capsys.readouterr().out
+    assert f"position {log.positions[-1]}: checkpoint: the history up to position" in out
+
+
+def test_a_later_bundle_of_an_untouched_history_holds_the_earlier_bundles_checkpoint(
+    log: Log, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    earlier, later = tmp_path / "earlier.zip", tmp_path / "later.zip"
+    earlier.write_bytes(log.disclose().data)
+    later.write_bytes(log.disclose().data)
+    assert main(["verify", str(later), "--against", str(earlier)]) == 0, capsys.readouterr().out
+    # and the other way round, the earlier bundle cannot answer for the later one
+    assert main(["verify", str(earlier), "--against", str(later)]) == 1
+    assert "check the bundle that checkpoint came from against this one" in capsys.readouterr().out
