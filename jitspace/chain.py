@@ -26,6 +26,7 @@ The previous hash of the first event (of the log, or of an investigation) is 32 
 of one investigation, so that one investigation's history can be disclosed and checked
 without the others'. The state enters only through its own hash: an event whose state is
 redacted in a disclosure keeps its header and `state_sha256`, and the chain still verifies.
+(`v2`: the recording time joined the header; events hashed with `v1` do not verify.)
 """
 
 from __future__ import annotations

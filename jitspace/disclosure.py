@@ -298,6 +298,10 @@ Check it offline, with no server and no database:
 
 The check covers every event (against the hash chain and the signed checkpoint), every file
 (against the signed manifest.json), and the records and report (rebuilt from the events).
+If you hold an earlier bundle of the same investigation, check that this one still holds
+its history (a history rewritten since fails here, even if signed anew):
+
+    jitspace verify THIS-FILE.zip --against EARLIER-FILE.zip
 The byte layout of the hash chain is documented in JITspace's source (jitspace/chain.py).
 Verdicts and flags in JITspace are risk indications for lawyers, not rulings: the court decides.
 """

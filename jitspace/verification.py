@@ -9,6 +9,9 @@ Each finding names the position it concerns and what is wrong there:
 - inserted:  an event that was not part of the chain sits between two linked events
 - checkpoint: the chain recomputed from the content does not reach a signed head
 - truncated: the log ends before a position a signed checkpoint covers
+
+The ledger adds what only the deployment can tell (jitspace/ledger.py): a checkpoint gone
+from the database or the witness file, and events that should have been signed by now.
 """
 
 from __future__ import annotations
