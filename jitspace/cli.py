@@ -86,6 +86,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a checkpoint kept from before (a saved GET /ledger/checkpoints/latest, or an "
         "earlier disclosure bundle) that the log or bundle must still hold; repeatable",
     )
+    verify.add_argument(
+        "--server",
+        help="ask this server (its API's base URL) whether its log still holds the --against "
+        "checkpoints, with no database access (--username, password on stdin, or "
+        "$JITSPACE_TOKEN)",
+    )
+    verify.add_argument("--username", help="with --server: log in as this user")
     verify.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     evidence = commands.add_parser("evidence", help="evidence files")
     evidence_commands = evidence.add_subparsers(dest="evidence_command", required=True)
@@ -349,6 +356,8 @@ def _verify(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"jitspace: {error}", file=sys.stderr)
         return 2
+    if args.server is not None:
+        return _verify_kept_heads(args, against)
     if args.bundle is not None:
         from jitspace.disclosure import verify_bundle
 
@@ -366,6 +375,32 @@ def _verify(args: argparse.Namespace) -> int:
         f"{what}: {report.events_checked} events and {report.checkpoints_checked} "
         f"signed checkpoint(s) checked: {verdict}"
     )
+    return 0 if report.ok else 1
+
+
+def _verify_kept_heads(args: argparse.Namespace, against: list[Any]) -> int:
+    import os
+    import urllib.error
+
+    from jitspace.kept_heads import check_kept_heads
+    from jitspace.live.client import log_in
+
+    if not against:
+        print("jitspace: --server needs the checkpoints to check (--against FILE)", file=sys.stderr)
+        return 2
+    try:
+        if args.username:
+            token = log_in(args.server, args.username, sys.stdin.readline().rstrip("\r\n"))
+        else:
+            token = os.environ.get("JITSPACE_TOKEN", "")
+        report = check_kept_heads(args.server, token, against)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        print(f"jitspace: could not ask {args.server}: {error}", file=sys.stderr)
+        return 2
+    for finding in report.findings:
+        print(f"position {finding.position}: {finding.kind}: {finding.detail}")
+    verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
+    print(f"the log at {args.server}: {report.checkpoints_checked} kept checkpoint(s): {verdict}")
     return 0 if report.ok else 1
 
 

@@ -229,6 +229,19 @@ class Ledger:
             )
             raise LogRewritten(msg)
 
+    def chain_hash_at(self, position: int) -> bytes | None:
+        """The log's stored chain hash at a position (None: no event there), for whoever
+        kept a signed head of it to compare."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(
+                SQL("SELECT chain_hash FROM {}.{} WHERE notification_id = %s").format(
+                    *self._events
+                ),
+                (position,),
+            )
+            row = curs.fetchone()
+        return None if row is None else bytes(row["chain_hash"])
+
     def latest(self) -> Checkpoint | None:
         """The newest checkpoint of the whole log."""
         found = self._select_checkpoints(

@@ -17,6 +17,7 @@ from domain.permissions import Action
 from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
 from jitspace.api.schemas import PartyCode, Reason, Struct
+from jitspace.eventlog import LAST_POSITION
 from jitspace.ledger import CheckpointDocument
 
 
@@ -24,6 +25,11 @@ class PublicKey(msgspec.Struct):
     algorithm: str
     key_id: str
     public_key_pem: str
+
+
+class ChainLink(msgspec.Struct):
+    position: int
+    chain_hash: str  # hex
 
 
 class DisclosureCreate(Struct):
@@ -65,6 +71,19 @@ class LedgerController(Controller):
         if checkpoint is None:
             raise NotFoundException("no checkpoint of the log has been signed yet")
         return checkpoint.document()
+
+    @get("/chain/{position:int}", access=SIGNED_IN)
+    async def chain_link(self, position: FromPath[int], runtime: RuntimeDep) -> ChainLink:
+        """The log's chain hash at a position. Whoever kept a signed head of the log (a
+        checkpoint) compares: a history rewritten up to there no longer has that hash."""
+        found = (
+            await in_thread(runtime.ledger.chain_hash_at, position)
+            if 0 < position <= LAST_POSITION
+            else None
+        )
+        if found is None:
+            raise NotFoundException(f"the log has no event at position {position}")
+        return ChainLink(position=position, chain_hash=found.hex())
 
 
 class DisclosureController(Controller):

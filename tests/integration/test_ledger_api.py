@@ -134,7 +134,7 @@ NEW_JIT = {
 
 
 def test_a_member_keeps_the_latest_checkpoint_and_a_rewritten_log_is_not_disclosed(
-    database_url: str, tmp_path: Path
+    database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Given a server on a database of its own, signing only on demand
     url = fresh_database(database_url, "kept")
@@ -160,11 +160,35 @@ def test_a_member_keeps_the_latest_checkpoint_and_a_rewritten_log_is_not_disclos
         document = msgspec.json.decode(kept.content, type=CheckpointDocument)
         assert document.checkpoint().statement == signed.statement
         assert document.checkpoint().is_signed()
+        saved = tmp_path / "kept.json"
+        saved.write_bytes(kept.content)
+        token = leader.client.headers["Authorization"].removeprefix("Bearer ")
+
+        def check_from_outside() -> tuple[int, str]:
+            # the member's own machine: no database, only the server's API
+            os.environ["JITSPACE_TOKEN"] = token
+            try:
+                code = main(["verify", "--server", server.url, "--against", str(saved)])
+            finally:
+                del os.environ["JITSPACE_TOKEN"]
+            return code, capsys.readouterr().out
+
+        assert check_from_outside() == (
+            0,
+            f"the log at {server.url}: 1 kept checkpoint(s): OK\n",
+        )
+        assert leader.get("/ledger/chain/999999").status_code == 404
+        assert leader.get(f"/ledger/chain/{2**64}").status_code == 404
         # When someone with the database rewrites the history and deletes its checkpoints
         rewrite_history(url, lambda state, at: (state.replace(b"Periodic", b"Harmless"), at))
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("DELETE FROM jitspace_checkpoints")
-        # Then the server refuses to sign a bundle of it, says why, and records nothing
+        # Then the member who kept the checkpoint sees the fork from outside
+        code, out = check_from_outside()
+        position = signed.fields.position
+        assert code == 1
+        assert f"position {position}: fork: the server's log no longer holds the head" in out
+        # and the server refuses to sign a bundle of it, says why, and records nothing
         before = len(log_of(leader, jit_id))
         refused = leader.post(
             f"/investigations/{jit_id}/disclosures", json={"purpose": "disclosure to a court"}
