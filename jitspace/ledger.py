@@ -325,8 +325,17 @@ class Ledger:
         its chain."""
         whole_log = investigation_id is None
         scope = LOG_SCOPE if whole_log else str(investigation_id)
-        stored = self.checkpoints(None if whole_log else scope)
         findings: list[Finding] = []
+        stored: list[Checkpoint] = []
+        for checkpoint in self.checkpoints(None if whole_log else scope):
+            try:
+                checkpoint.fields  # noqa: B018 (a row written by anyone: its statement must read)
+            except msgspec.DecodeError as error:
+                findings.append(
+                    Finding("checkpoint", 0, f"a stored checkpoint cannot be read: {error}")
+                )
+                continue
+            stored.append(checkpoint)
         heads: dict[UUID | None, list[Head]] = {}
         signed: set[bytes] = set()  # statements already counted
         log_heads: list[Checkpoint] = []

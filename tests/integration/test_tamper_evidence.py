@@ -384,3 +384,15 @@ def test_a_later_bundle_of_an_untouched_history_holds_the_earlier_bundles_checkp
     # and the other way round, the earlier bundle cannot answer for the later one
     assert main(["verify", str(earlier), "--against", str(later)]) == 1
     assert "check the bundle that checkpoint came from against this one" in capsys.readouterr().out
+
+
+def test_a_checkpoint_row_that_cannot_be_read_is_named(
+    log: Log, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log.sql(
+        "INSERT INTO jitspace_checkpoints (scope, position, statement, signature, public_key) "
+        "VALUES ('log', 1, 'not json', '', '')"
+    )
+    code, out = log.verify(capsys)
+    assert code == 1
+    assert "position 0: checkpoint: a stored checkpoint cannot be read" in out
