@@ -21,6 +21,7 @@ from jitspace.settings import BadSetting, Settings
 
 if TYPE_CHECKING:
     from jitspace.runtime import Runtime
+    from jitspace.verification import Finding
 
 T = TypeVar("T")
 
@@ -83,6 +84,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify.add_argument(
         "--public-key", type=Path, help="the publisher's public key (PEM) a bundle must match"
     )
+    verify.add_argument(
+        "--against",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a checkpoint kept from before (a saved GET /ledger/checkpoints/latest, or an "
+        "earlier disclosure bundle) that the log or bundle must still hold; repeatable",
+    )
+    verify.add_argument(
+        "--server",
+        help="ask this server (its API's base URL) whether its log still holds the --against "
+        "checkpoints, with no database access (--username, password on stdin, or "
+        "$JITSPACE_TOKEN)",
+    )
+    verify.add_argument("--username", help="with --server: log in as this user")
     verify.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     evidence = commands.add_parser("evidence", help="evidence files")
     evidence_commands = evidence.add_subparsers(dest="evidence_command", required=True)
@@ -369,10 +386,19 @@ def _print_security_log(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    from jitspace.disclosure import kept_checkpoint
+
+    try:
+        against = [kept_checkpoint(path) for path in args.against]
+    except ValueError as error:
+        print(f"jitspace: {error}", file=sys.stderr)
+        return 2
+    if args.server is not None:
+        return _verify_kept_heads(args, against)
     if args.bundle is not None:
         from jitspace.disclosure import verify_bundle
 
-        report = verify_bundle(args.bundle, public_key=args.public_key)
+        report = verify_bundle(args.bundle, public_key=args.public_key, against=against)
         what = f"bundle {args.bundle}"
     else:
         from jitspace.database import has_database
@@ -384,21 +410,25 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"jitspace: {_no_log_in(settings, args.data_dir is None)}", file=sys.stderr)
             return 2
         report = _with_runtime(
-            args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation)
+            args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation, against)
         )
         if report.events_checked == 0:
             print(f"jitspace: {what} holds no events here: nothing to verify", file=sys.stderr)
             return 2
-    for finding in report.findings:
-        # log positions start at 1: a problem of the bundle as a whole has none to name
-        where = f"position {finding.position}: " if finding.position > 0 else ""
-        print(f"{where}{finding.kind}: {finding.detail}")
+    _print_findings(report.findings)
     verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
     print(
         f"{what}: {report.events_checked} events and {report.checkpoints_checked} "
         f"signed checkpoint(s) checked: {verdict}"
     )
     return 0 if report.ok else 1
+
+
+def _print_findings(findings: Sequence[Finding]) -> None:
+    for finding in findings:
+        # log positions start at 1: a problem of the bundle as a whole has none to name
+        where = f"position {finding.position}: " if finding.position > 0 else ""
+        print(f"{where}{finding.kind}: {finding.detail}")
 
 
 def _no_log_in(settings: Settings, default_dir: bool) -> str:
@@ -412,12 +442,40 @@ def _no_log_in(settings: Settings, default_dir: bool) -> str:
     return f"{said}; give the --data-dir of the server, or its JITSPACE_DATABASE_URL"
 
 
+def _verify_kept_heads(args: argparse.Namespace, against: list[Any]) -> int:
+    import os
+    import urllib.error
+
+    from jitspace.kept_heads import check_kept_heads
+    from jitspace.live.client import Rejected, Unreachable, log_in
+
+    if not against:
+        print("jitspace: --server needs the checkpoints to check (--against FILE)", file=sys.stderr)
+        return 2
+    try:
+        if args.username:
+            token = log_in(args.server, args.username, sys.stdin.readline().rstrip("\r\n"))
+        else:
+            token = os.environ.get("JITSPACE_TOKEN", "")
+        report = check_kept_heads(args.server, token, against)
+    except Rejected as refused:
+        print(f"jitspace: {args.server} refused the login: {refused}", file=sys.stderr)
+        return 2
+    except (Unreachable, urllib.error.URLError, OSError, ValueError) as error:
+        print(f"jitspace: could not ask {args.server}: {error}", file=sys.stderr)
+        return 2
+    _print_findings(report.findings)
+    verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
+    print(f"the log at {args.server}: {report.checkpoints_checked} kept checkpoint(s): {verdict}")
+    return 0 if report.ok else 1
+
+
 def _checkpoint(args: argparse.Namespace) -> int:
-    from jitspace.ledger import NothingToSign
+    from jitspace.ledger import LogRewritten, NothingToSign
 
     try:
         checkpoint = _with_runtime(args.data_dir, lambda runtime: runtime.ledger.checkpoint())
-    except NothingToSign as error:
+    except (NothingToSign, LogRewritten) as error:
         print(f"jitspace: {error}", file=sys.stderr)
         return 1
     fields = checkpoint.fields

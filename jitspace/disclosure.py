@@ -44,13 +44,13 @@ from domain.base import replay
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
-from jitspace.ledger import Checkpoint, VerificationReport
+from jitspace.ledger import Checkpoint, CheckpointDocument, VerificationReport
 from jitspace.signing import key_id, load_public_key, verify_signature
 from jitspace.verification import Entry, Finding, Head, verify
 from projections.admissibility import matrix_as_of
 from projections.custody import chains_as_of
 
-FORMAT = "jitspace/disclosure/v1"
+FORMAT = "jitspace/disclosure/v2"
 FILE_ATTACHED = get_topic(EvidenceItem.FileAttached)
 SIGNED_FILES = ("checkpoint.json", "events.jsonl", "records.json", "report.html", "README.txt")
 
@@ -60,6 +60,7 @@ class BundleEvent(msgspec.Struct, frozen=True, kw_only=True):
     originator_id: UUID
     originator_version: int
     investigation_id: UUID
+    recorded_at: datetime  # UTC, to the microsecond (the event hash covers it)
     topic: str
     state: str | None  # the stored state, as text; None when withheld
     state_sha256: str
@@ -72,18 +73,13 @@ class BundleEvent(msgspec.Struct, frozen=True, kw_only=True):
             originator_id=self.originator_id,
             originator_version=self.originator_version,
             investigation_id=self.investigation_id,
+            recorded_at=self.recorded_at,
             topic=self.topic,
             state_sha256=bytes.fromhex(self.state_sha256),
             event_hash=bytes.fromhex(self.event_hash),
             link=bytes.fromhex(self.investigation_hash),
             state=None if self.state is None else self.state.encode(),
         )
-
-
-class CheckpointFile(msgspec.Struct, frozen=True):
-    statement: str
-    signature: str  # base64
-    public_key_pem: str
 
 
 class Manifest(msgspec.Struct, frozen=True, kw_only=True):
@@ -107,6 +103,7 @@ def bundle_event(entry: Entry, withheld: bool) -> BundleEvent:
         originator_id=entry.originator_id,
         originator_version=entry.originator_version,
         investigation_id=entry.investigation_id,
+        recorded_at=entry.recorded_at.astimezone(UTC),
         topic=entry.topic,
         state=None if withheld or entry.state is None else entry.state.decode(),
         state_sha256=entry.state_sha256.hex(),
@@ -301,6 +298,10 @@ Check it offline, with no server and no database:
 
 The check covers every event (against the hash chain and the signed checkpoint), every file
 (against the signed manifest.json), and the records and report (rebuilt from the events).
+If you hold an earlier bundle of the same investigation, check that this one still holds
+its history (a history rewritten since fails here, even if signed anew):
+
+    jitspace verify THIS-FILE.zip --against EARLIER-FILE.zip
 The byte layout of the hash chain is documented in JITspace's source (jitspace/chain.py).
 Verdicts and flags in JITspace are risk indications for lawyers, not rulings: the court decides.
 """
@@ -380,13 +381,7 @@ def build_bundle(
         "key_id": checkpoint.fields.key_id,
     }
     files = {
-        "checkpoint.json": msgspec.json.encode(
-            CheckpointFile(
-                statement=checkpoint.statement.decode(),
-                signature=base64.b64encode(checkpoint.signature).decode(),
-                public_key_pem=checkpoint.public_key_pem,
-            )
-        ),
+        "checkpoint.json": msgspec.json.encode(checkpoint.document()),
         "events.jsonl": events_jsonl,
         "records.json": msgspec.json.encode(records),
         "report.html": render_report(msgspec.to_builtins(fields), events, records).encode(),
@@ -434,8 +429,60 @@ def _sha256_of(bundle: zipfile.ZipFile, name: str) -> str:
     return digest.hexdigest()
 
 
-def verify_bundle(path: Path, *, public_key: Path | None = None) -> VerificationReport:
-    """Check everything in a bundle. No server, no database."""
+def kept_checkpoint(path: Path) -> Checkpoint:
+    """A checkpoint someone kept: a saved `GET /ledger/checkpoints/latest` answer, or the
+    checkpoint of an earlier disclosure bundle. ValueError if the file holds neither."""
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as bundle:
+                data = bundle.read("checkpoint.json")
+        else:
+            data = path.read_bytes()
+        return msgspec.json.decode(data, type=CheckpointDocument).checkpoint()
+    except (OSError, KeyError, zipfile.BadZipFile, msgspec.DecodeError, ValueError) as error:
+        msg = f"{path} holds no signed checkpoint: {error}"
+        raise ValueError(msg) from error
+
+
+def _kept_heads(
+    against: Sequence[Checkpoint], key: Any, manifest: Manifest, problem: Callable[..., None]
+) -> list[Head]:
+    """The heads of checkpoints kept from before that the bundle's chain must still hold:
+    a history rewritten since then and disclosed again, signed anew, fails here."""
+    heads: list[Head] = []
+    for checkpoint in against:
+        fields = checkpoint.fields
+        if key_id(load_public_key(checkpoint.public_key_pem)) != key_id(key) or not (
+            checkpoint.is_signed()
+        ):
+            problem(
+                "checkpoint",
+                f"the kept checkpoint at position {fields.position} is not validly signed with "
+                "the bundle's key",
+            )
+        elif fields.scope != str(manifest.investigation_id):
+            problem(
+                "checkpoint",
+                f"the kept checkpoint at position {fields.position} covers another "
+                "investigation or the whole log, not this bundle's",
+            )
+        elif fields.position > manifest.up_to_position:
+            problem(
+                "checkpoint",
+                f"the bundle ends at position {manifest.up_to_position}, before the kept "
+                f"checkpoint (position {fields.position}): check the bundle that checkpoint "
+                "came from against this one instead",
+            )
+        else:
+            heads.append(checkpoint.head())
+    return heads
+
+
+def verify_bundle(
+    path: Path, *, public_key: Path | None = None, against: Sequence[Checkpoint] = ()
+) -> VerificationReport:
+    """Check everything in a bundle. No server, no database. `against`: checkpoints kept
+    from before (earlier bundles'), whose heads the bundle's chain must hold."""
     from jitspace.eventlog import MsgspecMapper
 
     findings: list[Finding] = []
@@ -489,7 +536,7 @@ def verify_bundle(path: Path, *, public_key: Path | None = None) -> Verification
                     f"{name} does not match the hash recorded for it when it was attached",
                 )
 
-        checkpoint = msgspec.json.decode(bundle.read("checkpoint.json"), type=CheckpointFile)
+        checkpoint = msgspec.json.decode(bundle.read("checkpoint.json"), type=CheckpointDocument)
         statement = checkpoint.statement.encode()
         checkpoint_key = load_public_key(checkpoint.public_key_pem)
         heads: list[Head] = []
@@ -504,6 +551,7 @@ def verify_bundle(path: Path, *, public_key: Path | None = None) -> Verification
             heads.append(Head(fields.position, bytes.fromhex(fields.head_hash)))
             if fields.position != manifest.up_to_position:
                 problem("manifest", "the manifest and the checkpoint end at different positions")
+        heads.extend(_kept_heads(against, key, manifest, problem))
 
         try:
             events = [

@@ -8,7 +8,8 @@ Stored row layout (table `jitspace_events`), kept forever:
     topic             text       "module:Class.Event" of the event class
     state             bytea      the event's fields as compact JSON (msgspec)
     investigation_id  uuid       the investigation the event belongs to
-    recorded_at       timestamptz when the event was recorded (its `timestamp`), for as-of reads
+    recorded_at       timestamptz when the event was recorded (its `timestamp`), for as-of reads;
+                                 covered by event_hash, to the microsecond
     event_hash        bytea      SHA-256 of the event's header and state hash
     chain_hash        bytea      links the event to the one before it in the log
     investigation_hash bytea     links the event to the one before it in its investigation
@@ -548,6 +549,7 @@ def chained_rows(
             event.originator_id,
             event.originator_version,
             investigation_id,
+            event.recorded_at,
             event.topic,
             chain.state_sha256(event.state),
         )

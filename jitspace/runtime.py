@@ -23,7 +23,7 @@ from jitspace.blobs.configured import open_blob_store
 from jitspace.database import database_url, eventsourcing_env
 from jitspace.eventlog import EventLog
 from jitspace.identity import Identity
-from jitspace.ledger import Ledger
+from jitspace.ledger import Ledger, LogRewritten
 from jitspace.live.channels import ResilientAsyncPgBackend
 from jitspace.live.feed import LiveFeed
 from jitspace.live.publisher import announce_log
@@ -103,7 +103,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             sweeper = asyncio.create_task(keep_sweeping(app, blobs, security_log, SWEEP_AFTER))
             stack.callback(sweeper.cancel)
         assert isinstance(app.recorder, EventLog)
-        ledger = Ledger(app.recorder, await to_thread.run_sync(settings.signing_key))
+        ledger = await to_thread.run_sync(Ledger.from_settings, app.recorder, settings)
         await to_thread.run_sync(ledger.create_table)
         queries = Queries(pool)
         # channels shared by every process (LISTEN/NOTIFY); the feed reads the log itself
@@ -262,6 +262,8 @@ async def keep_checkpoints(ledger: Ledger, interval: float) -> None:
             head = await to_thread.run_sync(ledger.recorder.max_notification_id)
             if head is not None and head != signed:
                 signed = (await to_thread.run_sync(ledger.checkpoint)).fields.position
+        except LogRewritten as error:
+            logger.error("refusing to sign the log: %s", error)
         except Exception:
             logger.exception("could not sign a checkpoint; trying again later")
         await asyncio.sleep(interval)

@@ -38,6 +38,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     signing_key_file: str = ""
     # how often the head of the hash chain is signed, if it moved (0: only on demand)
     checkpoint_interval_seconds: int = 300
+    # append-only file of the log's signed checkpoints, outside the database; empty:
+    # data_dir/witness.jsonl (see jitspace/witness.py)
+    witness_file: str = ""
     # evidence files: S3-compatible object storage (MinIO) if an endpoint is set, else a
     # content-addressed directory under data_dir/blobs
     s3_endpoint: str = ""
@@ -96,6 +99,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         if self.signing_key_file:
             return SigningKey.load(Path(self.signing_key_file), create=False)
         return SigningKey.load(self.data_dir / "signing-key.pem", create=True)
+
+    def witness_path(self) -> Path:
+        return Path(self.witness_file) if self.witness_file else self.data_dir / "witness.jsonl"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:

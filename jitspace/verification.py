@@ -9,12 +9,16 @@ Each finding names the position it concerns and what is wrong there:
 - inserted:  an event that was not part of the chain sits between two linked events
 - checkpoint: the chain recomputed from the content does not reach a signed head
 - truncated: the log ends before a position a signed checkpoint covers
+
+The ledger adds what only the deployment can tell (jitspace/ledger.py): a checkpoint gone
+from the database or the witness file, and events that should have been signed by now.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -30,6 +34,7 @@ class Entry(msgspec.Struct, frozen=True):
     originator_id: UUID
     originator_version: int
     investigation_id: UUID
+    recorded_at: datetime
     topic: str
     state_sha256: bytes
     event_hash: bytes
@@ -51,73 +56,150 @@ class Finding(msgspec.Struct, frozen=True):
 
 
 # A stored event as the database holds it, in this order: position, originator_id,
-# originator_version, investigation_id, topic, state, event_hash, link
+# originator_version, investigation_id, recorded_at, topic, state, event_hash, chain_hash,
+# investigation_hash
 StoredRow = tuple[Any, ...]
+# the signed heads of each chain: the log's (None), and each investigation's (its id)
+Heads = Mapping[UUID | None, Sequence[Head]]
 
 
-def stored_entry(row: StoredRow) -> Entry:
-    """The verifier's view of a stored event: its state hash is computed from its state."""
-    position, originator_id, version, investigation_id, topic, state, event_hash, link = row
+def stored_entry(row: StoredRow, *, link: str = "investigation") -> Entry:
+    """The verifier's view of a stored event: its state hash is computed from its state.
+    `link` names the chain it is seen in: "log" (chain_hash) or "investigation"."""
+    (
+        position,
+        originator_id,
+        version,
+        investigation_id,
+        recorded_at,
+        topic,
+        state,
+        event_hash,
+        chain_hash,
+        investigation_hash,
+    ) = row
     state = bytes(state)
     return Entry(
         position,
         originator_id,
         version,
         investigation_id,
+        recorded_at,
         topic,
         chain.state_sha256(state),
         bytes(event_hash),
-        bytes(link),
+        bytes(chain_hash if link == "log" else investigation_hash),
         state,
     )
 
 
 def verify_stored(
-    rows: Iterable[StoredRow], heads: Sequence[Head] = ()
+    rows: Iterable[StoredRow], heads: Heads, *, whole_log: bool
 ) -> tuple[int, list[Finding]]:
-    """`verify` of stored events (`stored_entry` of each row): how many, and the findings.
+    """`verify` of stored events: how many, and the findings. With `whole_log`, the rows are
+    the whole log, and both the log's chain and every investigation's chain are checked;
+    else they are one investigation's events, and its chain is checked.
 
-    A tight loop while every event checks: per event, the state, the event hash and the link
-    are each hashed once, and no Entry is built. From the first event (or signed head) that
-    does not check, it hands every row to `verify`, which names what is wrong; so the
-    findings are always exactly `verify`'s.
+    A tight loop while every event checks: per event, the state, the event hash and each
+    link are hashed once, and no Entry is built. From the first event (or signed head) that
+    does not check, it hands every row to `verify`, chain by chain, which names what is
+    wrong; so the findings are always exactly `verify`'s.
     """
     sha256 = hashlib.sha256
     pack = chain._HEADER.pack  # chain.event_hash, inlined
     domain = chain.EVENT_DOMAIN
-    wanted = {head.position for head in heads}
-    reached: dict[int, bytes] = {}
+    epoch, microsecond = chain._EPOCH, chain._MICROSECOND
+    wanted = {
+        (scope, head.position) for scope, scope_heads in heads.items() for head in scope_heads
+    }
+    reached: dict[tuple[UUID | None, int], bytes] = {}
     previous = chain.GENESIS
+    investigation_previous: dict[UUID, bytes] = {}
     seen: list[StoredRow] = []
     append = seen.append
     rows = iter(rows)
     for row in rows:
         append(row)
-        position, originator_id, version, investigation_id, topic, state, event_hash, link = row
+        (
+            position,
+            originator_id,
+            version,
+            investigation_id,
+            recorded_at,
+            topic,
+            state,
+            event_hash,
+            chain_hash,
+            investigation_hash,
+        ) = row
         topic_bytes = topic.encode()
         digest = sha256(
             domain
-            + pack(position, originator_id.bytes, version, investigation_id.bytes, len(topic_bytes))
+            + pack(
+                position,
+                originator_id.bytes,
+                version,
+                investigation_id.bytes,
+                (recorded_at - epoch) // microsecond,
+                len(topic_bytes),
+            )
             + topic_bytes
             + sha256(state).digest()
         ).digest()
-        # the digest equals the recorded hash and `previous` the recorded link of the event
-        # before, so this is also the chain recomputed from the content alone
-        previous = sha256(previous + digest).digest()
-        if digest != event_hash or previous != link:
+        # the digest equals the recorded hash and the running links the recorded links of
+        # the events before, so these are also the chains recomputed from the content alone
+        investigation_link = sha256(
+            investigation_previous.get(investigation_id, chain.GENESIS) + digest
+        ).digest()
+        if digest != event_hash or investigation_link != investigation_hash:
             break
-        if position in wanted:
-            reached[position] = previous
+        investigation_previous[investigation_id] = investigation_link
+        if (investigation_id, position) in wanted:
+            reached[investigation_id, position] = investigation_link
+        if whole_log:
+            previous = sha256(previous + digest).digest()
+            if previous != chain_hash:
+                break
+            if (None, position) in wanted:
+                reached[None, position] = previous
     else:
-        last = seen[-1][0] if seen else 0
         if all(
-            head.position <= last and reached.get(head.position) == head.head_hash for head in heads
+            reached.get((scope, head.position)) == head.head_hash
+            for scope, scope_heads in heads.items()
+            for head in scope_heads
         ):
             return len(seen), []
     seen.extend(rows)
-    entries = [stored_entry(row) for row in seen]
-    del seen
-    return len(entries), verify(entries, heads)
+    return len(seen), _findings(seen, heads, whole_log=whole_log)
+
+
+def _findings(rows: list[StoredRow], heads: Heads, *, whole_log: bool) -> list[Finding]:
+    """`verify` of the log's chain (with `whole_log`) and of each investigation's chain; an
+    investigation's findings at positions the log's chain already names are left out."""
+    findings: list[Finding] = []
+    if whole_log:
+        findings = verify([stored_entry(row, link="log") for row in rows], heads.get(None, ()))
+    named = {finding.position for finding in findings}
+    investigations: dict[UUID, list[Entry]] = {}
+    for row in rows:
+        investigations.setdefault(row[3], []).append(stored_entry(row))
+    for scope in heads:
+        if scope is not None:
+            investigations.setdefault(scope, [])
+    for investigation_id, entries in investigations.items():
+        for finding in verify(entries, heads.get(investigation_id, ())):
+            if finding.position in named:
+                continue
+            findings.append(
+                Finding(
+                    finding.kind,
+                    finding.position,
+                    f"in the chain of investigation {investigation_id}: {finding.detail}"
+                    if whole_log
+                    else finding.detail,
+                )
+            )
+    return sorted(findings, key=lambda f: (f.position, f.kind))
 
 
 def _digest_at(entry: Entry, position: int) -> bytes:
@@ -126,6 +208,7 @@ def _digest_at(entry: Entry, position: int) -> bytes:
         entry.originator_id,
         entry.originator_version,
         entry.investigation_id,
+        entry.recorded_at,
         entry.topic,
         entry.state_sha256,
     )

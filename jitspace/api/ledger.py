@@ -8,20 +8,28 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 from msgspec import Meta
 
 from domain.permissions import Action
-from jitspace.api.access import PUBLIC
+from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
 from jitspace.api.schemas import PartyCode, Reason, Struct
+from jitspace.eventlog import LAST_POSITION
+from jitspace.ledger import CheckpointDocument
 
 
 class PublicKey(msgspec.Struct):
     algorithm: str
     key_id: str
     public_key_pem: str
+
+
+class ChainLink(msgspec.Struct):
+    position: int
+    chain_hash: str  # hex
 
 
 class DisclosureCreate(Struct):
@@ -54,6 +62,28 @@ class LedgerController(Controller):
         """The key that signs checkpoints and disclosure bundles. Publish its fingerprint."""
         key = runtime.ledger.key
         return PublicKey(algorithm="Ed25519", key_id=key.key_id, public_key_pem=key.public_pem)
+
+    @get("/checkpoints/latest", access=SIGNED_IN)
+    async def latest_checkpoint(self, runtime: RuntimeDep) -> CheckpointDocument:
+        """The newest signed checkpoint of the whole log. Keep it: `jitspace verify --against
+        FILE` shows whether the log still holds it, however its database was rewritten since."""
+        checkpoint = await in_thread(runtime.ledger.latest)
+        if checkpoint is None:
+            raise NotFoundException("no checkpoint of the log has been signed yet")
+        return checkpoint.document()
+
+    @get("/chain/{position:int}", access=SIGNED_IN)
+    async def chain_link(self, position: FromPath[int], runtime: RuntimeDep) -> ChainLink:
+        """The log's chain hash at a position. Whoever kept a signed head of the log (a
+        checkpoint) compares: a history rewritten up to there no longer has that hash."""
+        found = (
+            await in_thread(runtime.ledger.chain_hash_at, position)
+            if 0 < position <= LAST_POSITION
+            else None
+        )
+        if found is None:
+            raise NotFoundException(f"the log has no event at position {position}")
+        return ChainLink(position=position, chain_hash=found.hex())
 
 
 class DisclosureController(Controller):

@@ -41,6 +41,7 @@ from jitspace.blobs import (
 )
 from jitspace.blobs.receiving import UploadBrokenOff
 from jitspace.identity import IdentityError
+from jitspace.ledger import LogRewritten
 from jitspace.login_throttle import TooManyAttempts
 
 logger = logging.getLogger("jitspace.api")
@@ -145,6 +146,19 @@ def on_version_conflict(_: Request[Any, Any, Any], exc: VersionConflict) -> Resp
         f"the record changed: it is now at version {exc.current_version}; "
         "reload it and send If-Match with that version",
         current_version=exc.current_version,
+    )
+
+
+def on_log_rewritten(_: Request[Any, Any, Any], exc: LogRewritten) -> Response[Problem]:
+    # the log does not match what was signed: the signer vouches for nothing until an
+    # operator has looked, and the caller is told why instead of a bare 500
+    # (the detail for the operator names server paths: it goes to the server's log only)
+    logger.error("refusing to sign: %s", exc)
+    return problem(
+        503,
+        "Log integrity in doubt",
+        "the log no longer matches a checkpoint its signer kept: nothing is signed, and no "
+        "bundle produced, until an operator has checked the log (`jitspace verify`)",
     )
 
 
@@ -322,6 +336,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     TooManyAttempts: on_too_many_attempts,
     BlobError: on_blob_error,
     VersionConflict: on_version_conflict,
+    LogRewritten: on_log_rewritten,
     ValidationException: on_validation_error,
     HTTPException: on_http_error,
     Exception: on_unexpected_error,

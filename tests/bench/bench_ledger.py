@@ -14,8 +14,9 @@ median is reported. Nothing here asserts a time: the goals are printed as inform
    threads (the EventLog commits them in groups): real, chained events.
 2. Verification: `Ledger.verify()` over the whole log, in events/s, against a baseline that
    reads the same rows and columns with raw SQL (psycopg, a server-side cursor) and computes
-   the same SHA-256 calls over the same bytes (state; event header + state hash; link) with
-   no verification logic. Goal: at least 50% of the baseline.
+   the same SHA-256 calls over the same bytes (state; event header + state hash; the log's
+   link and the investigation's link) with no verification logic. Goal: at least 50% of
+   the baseline.
 3. Append latency: one task saved at a time (`app.save` of one new aggregate, one event),
    with the real EventLog and with `UnchainedEventLog` below (no hashing, no chain-head
    lookups; the same positions, conflicts, insert), each on its own fresh database,
@@ -48,7 +49,7 @@ import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 from uuid import UUID
@@ -286,13 +287,17 @@ def generate(app: JITspace, teams: list[tuple[Team, int]], threads: int = 2) -> 
 
 def baseline_read_and_hash(conn: psycopg.Connection[Any], itersize: int) -> tuple[int, bool]:
     """Read every row's verified columns with raw SQL and hash the same bytes as the
-    verifier: SHA-256(state), SHA-256(event header + state hash), SHA-256(link + event hash).
-    No Structs, no comparisons, no findings. Returns the rows read, and whether the chain
-    it computed ends where the stored one does (so it did hash the same bytes)."""
+    verifier: SHA-256(state), SHA-256(event header + state hash), SHA-256(link + event hash)
+    for the log's chain and for the event's investigation's chain. No Structs, no
+    comparisons, no findings. Returns the rows read, and whether the chains it computed end
+    where the stored ones do (so it did hash the same bytes)."""
     sha256 = hashlib.sha256
-    pack = struct.Struct(">Q16sQ16sI").pack
+    pack = struct.Struct(">Q16sQ16sqI").pack
     domain = chain.EVENT_DOMAIN
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    microsecond = timedelta(microseconds=1)
     previous = chain.GENESIS
+    investigation_previous: dict[Any, bytes] = {}
     count = 0
     # the fastest plain read psycopg offers: tuples, binary, a large fetch size
     with (
@@ -302,18 +307,27 @@ def baseline_read_and_hash(conn: psycopg.Connection[Any], itersize: int) -> tupl
         curs.itersize = itersize
         curs.execute(
             "SELECT notification_id, originator_id, originator_version, investigation_id, "
-            f"topic, state, event_hash, chain_hash FROM {EVENTS_TABLE} ORDER BY notification_id"
+            "recorded_at, topic, state, event_hash, chain_hash, investigation_hash "
+            f"FROM {EVENTS_TABLE} ORDER BY notification_id"
         )
         stored_link = chain.GENESIS
         for row in curs:
-            position, originator, version, investigation, topic, state, _, stored_link = row
+            position, originator, version, investigation, at, topic, state, _, stored_link, _ = row
             state_digest = sha256(state).digest()
             topic_bytes = topic.encode()
             header = pack(
-                position, originator.bytes, version, investigation.bytes, len(topic_bytes)
+                position,
+                originator.bytes,
+                version,
+                investigation.bytes,
+                (at - epoch) // microsecond,
+                len(topic_bytes),
             )
             digest = sha256(domain + header + topic_bytes + state_digest).digest()
             previous = sha256(previous + digest).digest()
+            investigation_previous[investigation] = sha256(
+                investigation_previous.get(investigation, chain.GENESIS) + digest
+            ).digest()
             count += 1
     return count, previous == stored_link
 
@@ -607,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
         url = stack.enter_context(fresh_database(server_url, name))
         app = stack.enter_context(application(url, tmp / "data"))
         assert isinstance(app.recorder, EventLog)
-        ledger = Ledger(app.recorder, Settings(data_dir=tmp / "data").signing_key())
+        ledger = Ledger.from_settings(app.recorder, Settings(data_dir=tmp / "data"))
         ledger.create_table()
 
         # 1. generation

@@ -36,6 +36,10 @@ from domain.permissions import Action, permits
 from domain.values import Role
 from jitspace.api.access import PUBLIC, SIGNED_IN, Access, access_of
 from jitspace.api.app import create_app
+from jitspace.application import JITspace
+from jitspace.database import eventsourcing_env
+from jitspace.eventlog import EventLog
+from jitspace.ledger import Ledger
 from jitspace.settings import Settings
 from tests.support import PASSWORD, People, Person, ServerThread, add_user
 
@@ -291,6 +295,17 @@ for public_path in ("/health", "/ledger/public-key", "/schema/openapi.json", "/s
 # the OpenAPI router answers any other document name itself: it renders JSON only
 recipe("GET", "/schema/{path:str}")(lambda w, cell: Call("/schema/openapi.yaml"))
 SUCCESS["GET", "/schema/{path:str}"] = (404, "its answer to a document it does not render")
+
+
+@recipe("GET", "/ledger/checkpoints/latest")
+def latest_checkpoint(w: World, cell: Cell) -> Call:
+    return Call("/ledger/checkpoints/latest")
+
+
+@recipe("GET", "/ledger/chain/{position:int}")
+def chain_link(w: World, cell: Cell) -> Call:
+    first = ok(w.helper.get(w.path("/events"), params={"limit": "1"}))["events"][0]
+    return Call(f"/ledger/chain/{first['position']}")
 
 
 @recipe("POST", "/auth/login")
@@ -658,6 +673,17 @@ def token_of(person: Person) -> str:
     return person.client.headers["Authorization"].removeprefix("Bearer ")
 
 
+def sign_the_log(database_url: str, settings: Settings) -> None:
+    """A checkpoint of the log, with the server's own key and witness file, for
+    `GET /ledger/checkpoints/latest` to answer."""
+    app = JITspace(env=eventsourcing_env(database_url, settings))
+    try:
+        assert isinstance(app.recorder, EventLog)
+        Ledger.from_settings(app.recorder, settings).checkpoint()
+    finally:
+        app.close()
+
+
 def build_world(people: People, client: httpx.Client) -> World:
     members = {role: people.new(f"fr-{role.value.replace('_', '-')}") for role in Role}
     leader = members[Role.JIT_LEADER]  # opens the shared investigation, seats the others
@@ -854,6 +880,7 @@ def test_every_endpoint_answers_every_role_and_token_as_the_permission_table_say
     ]
     with httpx.Client(base_url=server.url, timeout=60) as client:
         w = build_world(people, client)
+        sign_the_log(people.database_url, settings)
         tokens: dict[Column, str | None] = {r: token_of(p) for r, p in w.members.items()}
         tokens[OTHER] = token_of(w.outsider)
         tokens[NO_TOKEN] = None

@@ -181,7 +181,7 @@ def test_two_writers_in_turn_keep_every_chain_whole(
             create_task(app, second_id, second_leader, f"d{n}")
         # Then the log's chain and each investigation's chain verify
         assert isinstance(app.recorder, EventLog)
-        ledger = Ledger(app.recorder, settings.signing_key())
+        ledger = Ledger.from_settings(app.recorder, settings)
         ledger.create_table()
         assert ledger.verify().findings == []
         assert ledger.verify(jit_id).findings == []
