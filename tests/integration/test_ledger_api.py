@@ -68,7 +68,9 @@ def test_an_empty_log_has_nothing_to_sign(
     try:
         assert main(["checkpoint", "--data-dir", str(tmp_path)]) == 1
         assert "nothing to sign" in capsys.readouterr().err
-        assert main(["verify", "--data-dir", str(tmp_path)]) == 0
+        # and verifying it says there is nothing to check, rather than OK
+        assert main(["verify", "--data-dir", str(tmp_path)]) == 2
+        assert "holds no events here: nothing to verify" in capsys.readouterr().err
     finally:
         del os.environ["JITSPACE_DATABASE_URL"]
 
