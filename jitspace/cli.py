@@ -75,7 +75,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify.add_argument("bundle", nargs="?", type=Path, help="a disclosure bundle to check")
     verify.add_argument("--investigation", type=UUID, help="check one investigation's chain")
     verify.add_argument(
-        "--public-key", type=Path, help="the publisher's public key (PEM) a bundle must match"
+        "--public-key",
+        type=Path,
+        action="append",
+        help="a publisher key you trust (PEM), or a folder of them (*.pem); repeatable; a bundle "
+        "must be signed by one of them (default: $JITSPACE_TRUSTED_KEYS). Without any, the "
+        "publisher is not checked and the exit status is 3",
     )
     verify.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     evidence = commands.add_parser("evidence", help="evidence files")
@@ -334,15 +339,9 @@ def _print_security_log(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     if args.bundle is not None:
-        from jitspace.disclosure import verify_bundle
-
-        report = verify_bundle(args.bundle, public_key=args.public_key)
-        what = f"bundle {args.bundle}"
-    else:
-        report = _with_runtime(
-            args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation)
-        )
-        what = "the log" if args.investigation is None else f"investigation {args.investigation}"
+        return _verify_bundle(args)
+    report = _with_runtime(args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation))
+    what = "the log" if args.investigation is None else f"investigation {args.investigation}"
     for finding in report.findings:
         print(f"position {finding.position}: {finding.kind}: {finding.detail}")
     verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
@@ -351,6 +350,47 @@ def _verify(args: argparse.Namespace) -> int:
         f"signed checkpoint(s) checked: {verdict}"
     )
     return 0 if report.ok else 1
+
+
+# `jitspace verify BUNDLE`: the contents are intact, but no trusted key was given, so who
+# published them is unknown. Not 0: anyone can make an intact bundle signed by a key of their
+# own, and a script (or a clerk reading only the status) must not take it for a verified one.
+PUBLISHER_NOT_CHECKED = 3
+
+
+def _verify_bundle(args: argparse.Namespace) -> int:
+    """Exit status 0: intact and signed by a trusted key; 1: a problem was found; 3: intact,
+    publisher not checked."""
+    from jitspace.disclosure import verify_bundle
+    from jitspace.signing import trusted_keys
+
+    sources = args.public_key or [Path(p) for p in [Settings.from_env().trusted_keys] if p]
+    try:
+        trusted = trusted_keys(sources)
+    except ValueError as error:
+        print(f"jitspace: {error}", file=sys.stderr)
+        return 2
+    report = verify_bundle(args.bundle, trusted_keys=[t.key for t in trusted.values()])
+    for finding in report.findings:
+        print(f"position {finding.position}: {finding.kind}: {finding.detail}")
+    checked = f"bundle {args.bundle}: {report.events_checked} events and " + (
+        f"{report.checkpoints_checked} signed checkpoint(s) checked"
+    )
+    if not report.ok:
+        print(f"{checked}: {len(report.findings)} problem(s) found")
+        return 1
+    if report.publisher_checked:
+        print(f"{checked}: OK")
+        print(f"signed by {report.signed_by}, a trusted key ({trusted[report.signed_by].file})")
+        return 0
+    print(f"{checked}: contents intact, publisher NOT checked")
+    print(
+        f"signed by {report.signed_by}, and no trusted key was given. Anyone can make an intact "
+        "bundle signed with a key of their own: compare this fingerprint with the one the "
+        "publisher announces (GET /ledger/public-key), then check again with "
+        f"--public-key PUBLISHER.pem"
+    )
+    return PUBLISHER_NOT_CHECKED
 
 
 def _checkpoint(args: argparse.Namespace) -> int:
