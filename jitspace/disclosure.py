@@ -303,6 +303,9 @@ Check it offline, with no server and no database:
 
     jitspace verify THIS-FILE.zip --public-key PUBLISHER-KEY.pem
 
+Take PUBLISHER-KEY.pem from the publisher by a way you trust, and compare the fingerprint
+verify prints with the one they announce. Anyone can sign a bundle with a key of their own:
+without --public-key, verify cannot say who made this one, and says so (exit status 3).
 The check covers every event (against the hash chain and the signed checkpoint), every file
 (against the signed manifest.json), and the records and report (rebuilt from the events).
 The byte layout of the hash chain is documented in JITspace's source (jitspace/chain.py).
