@@ -21,10 +21,12 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from jitspace import chain
 from jitspace.cli import main
 from jitspace.disclosure import verify_bundle
 from jitspace.signing import SigningKey, load_public_key
@@ -169,11 +171,11 @@ def test_a_bundle_that_could_be_read_two_ways_fails(jit: Jit, tmp_path: Path, ca
 # -- 2. who published it -----------------------------------------------------------------------
 
 
-def resigned(bundle: bytes, key: SigningKey) -> bytes:
+def resigned(bundle: bytes, key: SigningKey, **statement_fields: object) -> bytes:
     """The same bundle, its checkpoint and manifest signed again with someone else's key."""
     files = members(bundle)
     checkpoint = json.loads(files["checkpoint.json"])
-    statement = json.loads(checkpoint["statement"]) | {"key_id": key.key_id}
+    statement = json.loads(checkpoint["statement"]) | {"key_id": key.key_id, **statement_fields}
     statement_bytes = json.dumps(statement, separators=(",", ":")).encode()
     checkpoint |= {
         "statement": statement_bytes.decode(),
@@ -183,7 +185,8 @@ def resigned(bundle: bytes, key: SigningKey) -> bytes:
     files["checkpoint.json"] = json.dumps(checkpoint).encode()
     manifest = json.loads(files["manifest.json"])
     manifest["key_id"] = key.key_id
-    manifest["files"]["checkpoint.json"] = hashlib.sha256(files["checkpoint.json"]).hexdigest()
+    for name in manifest["files"]:
+        manifest["files"][name] = hashlib.sha256(files[name]).hexdigest()
     files["manifest.json"] = json.dumps(manifest).encode()
     files["manifest.sig"] = base64.b64encode(key.sign(files["manifest.json"]))
     files["public-key.pem"] = key.public_pem.encode()
@@ -367,3 +370,35 @@ def test_every_single_bit_flip_of_a_bundle_gets_a_verdict(jit: Jit, tmp_path: Pa
         assert members(bytes(damaged)) == as_exported, bit
     print(f"{len(genuine) * 8} bits flipped, {len(passed)} left the members unchanged")
     assert len(passed) < len(as_exported) * 8  # at most the spare bits of each member
+
+
+def test_events_of_a_kind_outside_the_domain_are_a_verdict_and_never_imported(
+    jit: Jit, tmp_path: Path
+) -> None:
+    # Given a forger's bundle whose last event names a class outside JITspace's domain, its
+    # chain and checkpoint recomputed and signed with the forger's key: consistent in itself
+    genuine = members(disclose(jit))
+    events = [json.loads(line) for line in genuine["events.jsonl"].splitlines()]
+    last = events[-1]
+    last["topic"] = "json.decoder:JSONDecoder"
+    digest = chain.event_hash(
+        last["position"],
+        UUID(last["originator_id"]),
+        last["originator_version"],
+        UUID(last["investigation_id"]),
+        last["topic"],
+        bytes.fromhex(last["state_sha256"]),
+    )
+    last["event_hash"] = digest.hex()
+    previous = bytes.fromhex(events[-2]["investigation_hash"]) if len(events) > 1 else chain.GENESIS
+    last["investigation_hash"] = chain.link(previous, digest).hex()
+    genuine["events.jsonl"] = b"".join(json.dumps(e).encode() + b"\n" for e in events)
+    forger = SigningKey(Ed25519PrivateKey.generate())
+    forged = tmp_path / "forged.zip"
+    forged.write_bytes(resigned(zipped(genuine), forger, head_hash=last["investigation_hash"]))
+    # When it is checked, even trusting the forger's key
+    report = verify_bundle(forged, trusted_keys=[forger.public_key])
+    # Then the chain holds, and the unknown kind of event is the verdict: it is not replayed
+    assert [f.detail for f in report.findings] == [
+        f"the event at position {last['position']} is of an unknown kind: json.decoder:JSONDecoder"
+    ]
