@@ -388,7 +388,7 @@ def _verify_bundle(args: argparse.Namespace) -> int:
         f"signed by {report.signed_by}, and no trusted key was given. Anyone can make an intact "
         "bundle signed with a key of their own: compare this fingerprint with the one the "
         "publisher announces (GET /ledger/public-key), then check again with "
-        f"--public-key PUBLISHER.pem"
+        "--public-key PUBLISHER.pem"
     )
     return PUBLISHER_NOT_CHECKED
 
