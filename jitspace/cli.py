@@ -20,6 +20,7 @@ import platformdirs
 from jitspace.settings import BadSetting, Settings
 
 if TYPE_CHECKING:
+    from jitspace.ledger import Checkpoint
     from jitspace.runtime import Runtime
     from jitspace.verification import Finding
 
@@ -82,7 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     verify.add_argument("bundle", nargs="?", type=Path, help="a disclosure bundle to check")
     verify.add_argument("--investigation", type=UUID, help="check one investigation's chain")
     verify.add_argument(
-        "--public-key", type=Path, help="the publisher's public key (PEM) a bundle must match"
+        "--public-key",
+        type=Path,
+        action="append",
+        help="a publisher key you trust (PEM), or a folder of them (*.pem); repeatable; a bundle "
+        "must be signed by one of them (default: $JITSPACE_TRUSTED_KEYS). Without any, the "
+        "publisher is not checked and the exit status is 3",
     )
     verify.add_argument(
         "--against",
@@ -396,25 +402,21 @@ def _verify(args: argparse.Namespace) -> int:
     if args.server is not None:
         return _verify_kept_heads(args, against)
     if args.bundle is not None:
-        from jitspace.disclosure import verify_bundle
+        return _verify_bundle(args, against)
+    from jitspace.database import has_database
 
-        report = verify_bundle(args.bundle, public_key=args.public_key, against=against)
-        what = f"bundle {args.bundle}"
-    else:
-        from jitspace.database import has_database
-
-        what = "the log" if args.investigation is None else f"investigation {args.investigation}"
-        # opening a data directory makes its database and signing key: not to check a log
-        settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
-        if not has_database(settings):
-            print(f"jitspace: {_no_log_in(settings, args.data_dir is None)}", file=sys.stderr)
-            return 2
-        report = _with_runtime(
-            args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation, against)
-        )
-        if report.events_checked == 0:
-            print(f"jitspace: {what} holds no events here: nothing to verify", file=sys.stderr)
-            return 2
+    what = "the log" if args.investigation is None else f"investigation {args.investigation}"
+    # opening a data directory makes its database and signing key: not to check a log
+    settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+    if not has_database(settings):
+        print(f"jitspace: {_no_log_in(settings, args.data_dir is None)}", file=sys.stderr)
+        return 2
+    report = _with_runtime(
+        args.data_dir, lambda runtime: runtime.ledger.verify(args.investigation, against)
+    )
+    if report.events_checked == 0:
+        print(f"jitspace: {what} holds no events here: nothing to verify", file=sys.stderr)
+        return 2
     _print_findings(report.findings)
     verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
     print(
@@ -442,7 +444,7 @@ def _no_log_in(settings: Settings, default_dir: bool) -> str:
     return f"{said}; give the --data-dir of the server, or its JITSPACE_DATABASE_URL"
 
 
-def _verify_kept_heads(args: argparse.Namespace, against: list[Any]) -> int:
+def _verify_kept_heads(args: argparse.Namespace, against: list[Checkpoint]) -> int:
     import os
     import urllib.error
 
@@ -468,6 +470,48 @@ def _verify_kept_heads(args: argparse.Namespace, against: list[Any]) -> int:
     verdict = "OK" if report.ok else f"{len(report.findings)} problem(s) found"
     print(f"the log at {args.server}: {report.checkpoints_checked} kept checkpoint(s): {verdict}")
     return 0 if report.ok else 1
+
+
+# `jitspace verify BUNDLE`: the contents are intact, but no trusted key was given, so who
+# published them is unknown. Not 0: anyone can make an intact bundle signed by a key of their
+# own, and a script (or a clerk reading only the status) must not take it for a verified one.
+PUBLISHER_NOT_CHECKED = 3
+
+
+def _verify_bundle(args: argparse.Namespace, against: list[Checkpoint]) -> int:
+    """Exit status 0: intact and signed by a trusted key; 1: a problem was found; 3: intact,
+    publisher not checked."""
+    from jitspace.disclosure import verify_bundle
+    from jitspace.signing import trusted_keys
+
+    sources = args.public_key or [Path(p) for p in [Settings.from_env().trusted_keys] if p]
+    try:
+        trusted = trusted_keys(sources)
+    except ValueError as error:
+        print(f"jitspace: {error}", file=sys.stderr)
+        return 2
+    report = verify_bundle(
+        args.bundle, trusted_keys=[t.key for t in trusted.values()], against=against
+    )
+    _print_findings(report.findings)
+    checked = f"bundle {args.bundle}: {report.events_checked} events and " + (
+        f"{report.checkpoints_checked} signed checkpoint(s) checked"
+    )
+    if not report.ok:
+        print(f"{checked}: {len(report.findings)} problem(s) found")
+        return 1
+    if report.publisher_checked:
+        print(f"{checked}: OK")
+        print(f"signed by {report.signed_by}, a trusted key ({trusted[report.signed_by].file})")
+        return 0
+    print(f"{checked}: contents intact, publisher NOT checked")
+    print(
+        f"signed by {report.signed_by}, and no trusted key was given. Anyone can make an intact "
+        "bundle signed with a key of their own: compare this fingerprint with the one the "
+        "publisher announces (GET /ledger/public-key), then check again with "
+        "--public-key PUBLISHER.pem"
+    )
+    return PUBLISHER_NOT_CHECKED
 
 
 def _checkpoint(args: argparse.Namespace) -> int:

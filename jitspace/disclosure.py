@@ -30,12 +30,15 @@ import html
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
 import msgspec
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import Mapper, StoredEvent
 from eventsourcing.utils import get_topic
 
@@ -45,7 +48,8 @@ from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
 from jitspace.ledger import Checkpoint, CheckpointDocument, VerificationReport
-from jitspace.signing import key_id, load_public_key, verify_signature
+from jitspace.signing import fingerprint, key_id, load_public_key, verify_signature
+from jitspace.strict_zip import DamagedZip, StrictZip
 from jitspace.verification import Entry, Finding, Head, verify
 from projections.admissibility import matrix_as_of
 from projections.custody import chains_as_of
@@ -296,6 +300,9 @@ Check it offline, with no server and no database:
 
     jitspace verify THIS-FILE.zip --public-key PUBLISHER-KEY.pem
 
+Take PUBLISHER-KEY.pem from the publisher by a way you trust, and compare the fingerprint
+verify prints with the one they announce. Anyone can sign a bundle with a key of their own:
+without --public-key, verify cannot say who made this one, and says so (exit status 3).
 The check covers every event (against the hash chain and the signed checkpoint), every file
 (against the signed manifest.json), and the records and report (rebuilt from the events).
 If you hold an earlier bundle of the same investigation, check that this one still holds
@@ -420,13 +427,21 @@ def build_bundle(
 
 # -- checking a bundle, offline ---------------------------------------------------------------
 
-
-def _sha256_of(bundle: zipfile.ZipFile, name: str) -> str:
-    digest = hashlib.sha256()
-    with bundle.open(name) as member:
-        while chunk := member.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
+UNSIGNED_FILES = ("manifest.json", "manifest.sig", "public-key.pem")
+# the members the verifier holds whole in memory, and the most each may inflate to; the others
+# are only hashed as they stream past, and events.jsonl is read a line at a time
+HELD_LIMITS = {
+    "manifest.json": 16 << 20,
+    "manifest.sig": 1 << 10,
+    "public-key.pem": 16 << 10,
+    "checkpoint.json": 1 << 20,
+}
+EVENT_LINE_LIMIT = 16 << 20
+# A bundle's JSON, HTML and text deflate 2 to 10 times (every event carries hashes and random
+# ids, which do not compress), and evidence files are stored as they are. A member that
+# inflates far more is a zip bomb: refused before it is inflated, so that checking a bundle
+# takes time and memory in proportion to its size.
+RATIO_LIMIT = 100
 
 
 def kept_checkpoint(path: Path) -> Checkpoint:
@@ -434,12 +449,16 @@ def kept_checkpoint(path: Path) -> Checkpoint:
     checkpoint of an earlier disclosure bundle. ValueError if the file holds neither."""
     try:
         if zipfile.is_zipfile(path):
-            with zipfile.ZipFile(path) as bundle:
-                data = bundle.read("checkpoint.json")
+            with path.open("rb") as file:
+                bundle = StrictZip(file)
+                member = bundle.members.get("checkpoint.json")
+                if member is None or member.size > HELD_LIMITS["checkpoint.json"]:
+                    raise ValueError("the bundle has no checkpoint.json of a checkpoint's size")
+                data = _held(bundle, "checkpoint.json")
         else:
             data = path.read_bytes()
         return msgspec.json.decode(data, type=CheckpointDocument).checkpoint()
-    except (OSError, KeyError, zipfile.BadZipFile, msgspec.DecodeError, ValueError) as error:
+    except (OSError, DamagedZip, msgspec.DecodeError, ValueError) as error:
         msg = f"{path} holds no signed checkpoint: {error}"
         raise ValueError(msg) from error
 
@@ -478,11 +497,44 @@ def _kept_heads(
     return heads
 
 
+class BundleReport(VerificationReport, kw_only=True):
+    """The verdict on a bundle's contents (`findings`), and on who published it."""
+
+    signed_by: str = ""  # the fingerprint of the key that signed the manifest
+    publisher_checked: bool = False  # that key is one the verifier was told to trust
+
+
+class Unreadable(Exception):
+    """A part of the bundle cannot be read; the message says which and why."""
+
+
 def verify_bundle(
-    path: Path, *, public_key: Path | None = None, against: Sequence[Checkpoint] = ()
-) -> VerificationReport:
-    """Check everything in a bundle. No server, no database. `against`: checkpoints kept
-    from before (earlier bundles'), whose heads the bundle's chain must hold."""
+    bundle: Path | IO[bytes],
+    *,
+    trusted_keys: Sequence[Ed25519PublicKey] = (),
+    against: Sequence[Checkpoint] = (),
+) -> BundleReport:
+    """Check everything in a bundle (a file, or its bytes opened for reading). No server, no
+    database. With `trusted_keys`, the bundle must also be signed by one of them; without,
+    who signed it is left unchecked. `against`: checkpoints kept from before (earlier
+    bundles'), whose heads the bundle's chain must hold."""
+    scope = str(bundle) if isinstance(bundle, Path) else "bundle"
+    try:
+        with bundle.open("rb") if isinstance(bundle, Path) else nullcontext(bundle) as file:
+            return _verify(StrictZip(file), scope, trusted_keys, against)
+    except OSError as error:
+        detail = f"the bundle cannot be read: {error.strerror or error}"
+    except DamagedZip as error:
+        detail = f"not a bundle as JITspace exports it, or damaged: {error}"
+    return BundleReport(scope, 0, 0, [Finding("bundle", 0, detail)])
+
+
+def _verify(
+    bundle: StrictZip,
+    scope: str,
+    trusted_keys: Sequence[Ed25519PublicKey],
+    against: Sequence[Checkpoint],
+) -> BundleReport:
     from jitspace.eventlog import MsgspecMapper
 
     findings: list[Finding] = []
@@ -490,96 +542,194 @@ def verify_bundle(
     def problem(kind: str, detail: str, position: int = 0) -> None:
         findings.append(Finding(kind, position, detail))
 
-    try:
-        bundle = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as error:
-        problem("bundle", f"not a readable bundle: {error}")
-        return VerificationReport(str(path), 0, 0, findings)
-    with bundle:
-        names = set(bundle.namelist())
-        missing = {"manifest.json", "manifest.sig", "public-key.pem", *SIGNED_FILES} - names
-        if missing:
-            problem("bundle", f"files missing from the bundle: {', '.join(sorted(missing))}")
-            return VerificationReport(str(path), 0, 0, findings)
-        manifest_bytes = bundle.read("manifest.json")
-        key_pem = bundle.read("public-key.pem")
-        key = load_public_key(key_pem)
-        if public_key is not None and key_id(load_public_key(public_key.read_bytes())) != key_id(
-            key
-        ):
-            problem(
-                "signature",
-                f"the bundle is signed with key {key_id(key)}, not with the expected key "
-                f"{key_id(load_public_key(public_key.read_bytes()))}",
-            )
-        try:
-            signature = base64.b64decode(bundle.read("manifest.sig"), validate=True)
-        except ValueError:
-            signature = b""
-        if not verify_signature(key, signature, manifest_bytes):
-            problem("manifest", "manifest.json was altered: its signature does not match")
-        try:
-            manifest = msgspec.json.decode(manifest_bytes, type=Manifest)
-        except msgspec.DecodeError as error:
-            problem("manifest", f"manifest.json cannot be read: {error}")
-            return VerificationReport(str(path), 0, 0, findings)
-        for name in sorted(names - {"manifest.json", "manifest.sig", "public-key.pem"}):
-            expected = manifest.files.get(name)
-            found = _sha256_of(bundle, name)
-            if expected is None:
-                problem("file", f"{name} is not listed in the manifest")
-            elif found != expected:
-                problem("file", f"{name} was altered: its SHA-256 differs from the manifest's")
-            if name.startswith("files/") and found != name.removeprefix("files/"):
-                problem(
-                    "file",
-                    f"{name} does not match the hash recorded for it when it was attached",
-                )
+    def report(events: int = 0, checkpoints: int = 0, signed_by: str = "") -> BundleReport:
+        checked = bool(signed_by) and signed_by in {fingerprint(k) for k in trusted_keys}
+        return BundleReport(
+            scope,
+            events,
+            checkpoints,
+            findings,
+            signed_by=signed_by,
+            publisher_checked=checked,
+        )
 
-        checkpoint = msgspec.json.decode(bundle.read("checkpoint.json"), type=CheckpointDocument)
+    names = set(bundle.members)
+    missing = {*UNSIGNED_FILES, *SIGNED_FILES} - names
+    if missing:
+        problem("bundle", f"files missing from the bundle: {', '.join(sorted(missing))}")
+        return report()
+    oversized = _oversized(bundle)
+    if oversized:
+        problem("bundle", oversized)
+        return report()
+    # every byte once, streamed: a damaged member stops the check here
+    found = {name: _sha256_of(bundle, name) for name in bundle.members}
+    try:
+        key = load_public_key(_held(bundle, "public-key.pem"))
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        problem("signature", "public-key.pem is not an Ed25519 public key")
+        return report()
+    signed_by = fingerprint(key)
+    if trusted_keys and signed_by not in {fingerprint(k) for k in trusted_keys}:
+        problem(
+            "signature",
+            f"the bundle is signed with key {signed_by}, which is not "
+            + ("the trusted key" if len(trusted_keys) == 1 else "one of the trusted keys")
+            + f" ({', '.join(fingerprint(k) for k in trusted_keys)})",
+        )
+    manifest_bytes = _held(bundle, "manifest.json")
+    try:
+        signature = base64.b64decode(_held(bundle, "manifest.sig"), validate=True)
+    except ValueError:
+        signature = b""
+    if not verify_signature(key, signature, manifest_bytes):
+        problem("manifest", "manifest.json was altered: its signature does not match")
+    try:
+        manifest = msgspec.json.decode(manifest_bytes, type=Manifest)
+    except msgspec.DecodeError as error:
+        problem("manifest", f"manifest.json cannot be read: {error}")
+        return report(signed_by=signed_by)
+    for name in sorted(names - set(UNSIGNED_FILES)):
+        expected = manifest.files.get(name)
+        if expected is None:
+            problem("file", f"{name} is not listed in the manifest")
+        elif found[name] != expected:
+            problem("file", f"{name} was altered: its SHA-256 differs from the manifest's")
+        if name.startswith("files/") and found[name] != name.removeprefix("files/"):
+            problem("file", f"{name} does not match the hash recorded for it when it was attached")
+    for name in sorted(set(manifest.files) - names):
+        problem("file", f"{name} is listed in the manifest but missing from the bundle")
+
+    heads: list[Head] = []
+    try:
+        checkpoint = msgspec.json.decode(_held(bundle, "checkpoint.json"), type=CheckpointDocument)
         statement = checkpoint.statement.encode()
         checkpoint_key = load_public_key(checkpoint.public_key_pem)
-        heads: list[Head] = []
-        if key_id(checkpoint_key) != key_id(key) or not verify_signature(
-            checkpoint_key, base64.b64decode(checkpoint.signature), statement
-        ):
+        checkpoint_signature = base64.b64decode(checkpoint.signature, validate=True)
+        signed = key_id(checkpoint_key) == key_id(key) and verify_signature(
+            checkpoint_key, checkpoint_signature, statement
+        )
+        fields = Checkpoint(statement, b"", checkpoint.public_key_pem).fields
+        head = Head(fields.position, bytes.fromhex(fields.head_hash))
+    except (msgspec.DecodeError, ValueError, TypeError, UnsupportedAlgorithm) as error:
+        problem("checkpoint", f"checkpoint.json cannot be read: {error}")
+    else:
+        if not signed:
             problem("checkpoint", "the checkpoint is not validly signed by the bundle's key")
         else:
-            fields = Checkpoint(statement, b"", checkpoint.public_key_pem).fields
             if fields.scope != str(manifest.investigation_id):
                 problem("checkpoint", "the checkpoint covers another investigation")
-            heads.append(Head(fields.position, bytes.fromhex(fields.head_hash)))
+            heads.append(head)
             if fields.position != manifest.up_to_position:
                 problem("manifest", "the manifest and the checkpoint end at different positions")
-        heads.extend(_kept_heads(against, key, manifest, problem))
+    heads.extend(_kept_heads(against, key, manifest, problem))
 
+    try:
+        events = _read_events(bundle)
+        entries = [event.entry() for event in events]
+    except Unreadable as error:
+        problem("events", str(error))
+        return report(0, len(heads), signed_by)
+    except ValueError as error:
+        problem("events", f"events.jsonl cannot be read: {error}")
+        return report(0, len(heads), signed_by)
+    findings.extend(verify(entries, heads))
+    recorded = attached_files(events)
+    for name in sorted(n for n in names if n.startswith("files/")):
+        if name.removeprefix("files/") not in recorded:
+            problem("file", f"{name} is not a file the bundle's events record")
+    if any(event.investigation_id != manifest.investigation_id for event in events):
+        problem("events", "events.jsonl holds events of another investigation")
+
+    if not findings:
+        # the records and the report are compared by their hashes: both were hashed as they
+        # streamed past, and neither is ever held whole
         try:
-            events = [
-                msgspec.json.decode(line, type=BundleEvent)
-                for line in bundle.read("events.jsonl").splitlines()
-            ]
-        except msgspec.DecodeError as error:
-            problem("events", f"events.jsonl cannot be read: {error}")
-            return VerificationReport(str(path), 0, len(heads), findings)
-        findings.extend(verify([event.entry() for event in events], heads))
-        recorded = attached_files(events)
-        for name in sorted(n for n in names if n.startswith("files/")):
-            if name.removeprefix("files/") not in recorded:
-                problem("file", f"{name} is not a file the bundle's events record")
-        if any(event.investigation_id != manifest.investigation_id for event in events):
-            problem("events", "events.jsonl holds events of another investigation")
+            records = _replayed(events, MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
+        except Unreadable as error:
+            problem("records", str(error))
+            return report(len(events), len(heads), signed_by)
+        if hashlib.sha256(msgspec.json.encode(records)).hexdigest() != found["records.json"]:
+            problem("records", "records.json does not match the records the events describe")
+        rendered = render_report(
+            msgspec.to_builtins(
+                {k: getattr(manifest, k) for k in Manifest.__struct_fields__ if k != "files"}
+            ),
+            events,
+            records,
+        )
+        if hashlib.sha256(rendered.encode()).hexdigest() != found["report.html"]:
+            problem("report", "report.html does not match the report the events describe")
+    return report(len(events), len(heads), signed_by)
 
-        if not findings:
-            records = rebuild_records(events, MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
-            if msgspec.json.encode(records) != bundle.read("records.json"):
-                problem("records", "records.json does not match the records the events describe")
-            report = render_report(
-                msgspec.to_builtins(
-                    {k: getattr(manifest, k) for k in Manifest.__struct_fields__ if k != "files"}
-                ),
-                events,
-                records,
+
+def _oversized(bundle: StrictZip) -> str | None:
+    """Why a member the verifier reads is too large to be read, if one is."""
+    for name, limit in HELD_LIMITS.items():
+        if bundle.members[name].size > limit:
+            return f"{name} is {bundle.members[name].size} bytes; a bundle's is at most {limit}"
+    for name, member in bundle.members.items():
+        if member.size > RATIO_LIMIT * max(member.compressed_size, 1):
+            return (
+                f"{name} would inflate {member.size // max(member.compressed_size, 1)} times its "
+                f"compressed size; nothing in a bundle compresses beyond {RATIO_LIMIT} times"
             )
-            if report.encode() != bundle.read("report.html"):
-                problem("report", "report.html does not match the report the events describe")
-        return VerificationReport(str(path), len(events), len(heads), findings)
+    return None
+
+
+def _held(bundle: StrictZip, name: str) -> bytes:
+    """A small member, whole (its size was checked against `HELD_LIMITS`)."""
+    return b"".join(bundle.chunks(name))
+
+
+def _sha256_of(bundle: StrictZip, name: str) -> str:
+    digest = hashlib.sha256()
+    for chunk in bundle.chunks(name):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_events(bundle: StrictZip) -> list[BundleEvent]:
+    """events.jsonl, a line at a time, none longer than `EVENT_LINE_LIMIT`."""
+    events: list[BundleEvent] = []
+    line = bytearray()
+
+    def decoded(line: bytes) -> BundleEvent:
+        try:
+            return msgspec.json.decode(line, type=BundleEvent)
+        except msgspec.DecodeError as error:
+            raise Unreadable(
+                f"events.jsonl cannot be read: line {len(events) + 1}: {error}"
+            ) from None
+
+    for chunk in bundle.chunks("events.jsonl"):
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            line += chunk[start:end]
+            events.append(decoded(bytes(line)))
+            line.clear()
+            start = end + 1
+        line += chunk[start:]
+        if len(line) > EVENT_LINE_LIMIT:
+            raise Unreadable(
+                f"events.jsonl: line {len(events) + 1} is longer than any event can be "
+                f"({EVENT_LINE_LIMIT} bytes)"
+            )
+    if line:
+        events.append(decoded(bytes(line)))
+    return events
+
+
+def _replayed(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+    """The records the events describe. The events are only known to be consistent with
+    their chain, not to come from JITspace: a topic outside the domain is never imported, and
+    events that do not replay are a finding, not a crash."""
+    for event in events:
+        if not event.topic.startswith("domain."):
+            raise Unreadable(
+                f"the event at position {event.position} is of an unknown kind: {event.topic}"
+            )
+    try:
+        return rebuild_records(events, mapper)
+    except Exception as error:  # any failure of untrusted events is a verdict, not a crash
+        raise Unreadable(f"the events do not replay into records: {error}") from None

@@ -36,6 +36,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     run_projections: bool = True
     # Ed25519 key (PEM) that signs checkpoints; empty: data_dir/signing-key.pem, made if missing
     signing_key_file: str = ""
+    # `jitspace verify BUNDLE`: the publisher keys to trust when no --public-key is given (a
+    # PEM file, or a folder of *.pem files)
+    trusted_keys: str = ""
     # how often the head of the hash chain is signed, if it moved (0: only on demand)
     checkpoint_interval_seconds: int = 300
     # append-only file of the log's signed checkpoints, outside the database; empty:

@@ -19,11 +19,13 @@ from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, 
 from jitspace.api.schemas import PartyCode, Reason, Struct
 from jitspace.eventlog import LAST_POSITION
 from jitspace.ledger import CheckpointDocument
+from jitspace.signing import fingerprint
 
 
 class PublicKey(msgspec.Struct):
     algorithm: str
     key_id: str
+    fingerprint: str  # what `jitspace verify BUNDLE` prints: SHA-256 of the raw key, grouped
     public_key_pem: str
 
 
@@ -61,7 +63,12 @@ class LedgerController(Controller):
     async def public_key(self, runtime: RuntimeDep) -> PublicKey:
         """The key that signs checkpoints and disclosure bundles. Publish its fingerprint."""
         key = runtime.ledger.key
-        return PublicKey(algorithm="Ed25519", key_id=key.key_id, public_key_pem=key.public_pem)
+        return PublicKey(
+            algorithm="Ed25519",
+            key_id=key.key_id,
+            fingerprint=fingerprint(key.public_key),
+            public_key_pem=key.public_pem,
+        )
 
     @get("/checkpoints/latest", access=SIGNED_IN)
     async def latest_checkpoint(self, runtime: RuntimeDep) -> CheckpointDocument:

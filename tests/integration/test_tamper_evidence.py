@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -380,7 +381,11 @@ def test_a_later_bundle_of_an_untouched_history_holds_the_earlier_bundles_checkp
     earlier, later = tmp_path / "earlier.zip", tmp_path / "later.zip"
     earlier.write_bytes(log.disclose().data)
     later.write_bytes(log.disclose().data)
-    assert main(["verify", str(later), "--against", str(earlier)]) == 0, capsys.readouterr().out
+    publisher = tmp_path / "publisher.pem"  # the key the court already trusts
+    with zipfile.ZipFile(earlier) as bundle:
+        publisher.write_bytes(bundle.read("public-key.pem"))
+    checked = ["verify", str(later), "--public-key", str(publisher), "--against", str(earlier)]
+    assert main(checked) == 0, capsys.readouterr().out
     # and the other way round, the earlier bundle cannot answer for the later one
     assert main(["verify", str(earlier), "--against", str(later)]) == 1
     assert "check the bundle that checkpoint came from against this one" in capsys.readouterr().out
