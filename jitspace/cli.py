@@ -121,6 +121,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "worker", help="keep the read models and announce new events (one per deployment)"
     )
     worker.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    openapi = commands.add_parser(
+        "openapi", help="write the API's OpenAPI document (as served at /schema/openapi.json)"
+    )
+    openapi.add_argument("--output", type=Path, help="the file to write (default: stdout)")
     watch = commands.add_parser("watch", help="print an investigation's live feed")
     watch.add_argument("investigation", type=UUID)
     watch.add_argument("--server", default="http://127.0.0.1:8000", help="the API's base URL")
@@ -154,6 +158,8 @@ def _run(args: argparse.Namespace) -> int:
         return _work(Settings.from_env(data_dir=args.data_dir, run_projections=True))
     if args.command == "watch":
         return _watch(args)
+    if args.command == "openapi":
+        return _write_openapi(args.output)
     data_dir = args.data_dir
     if args.command == "demo" and data_dir is None:
         data_dir = demo_dir()
@@ -512,6 +518,17 @@ def _verify_bundle(args: argparse.Namespace, against: list[Checkpoint]) -> int:
         "--public-key PUBLISHER.pem"
     )
     return PUBLISHER_NOT_CHECKED
+
+
+def _write_openapi(output: Path | None) -> int:
+    from jitspace.api.app import openapi_text
+
+    text = openapi_text()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    return 0
 
 
 def _checkpoint(args: argparse.Namespace) -> int:

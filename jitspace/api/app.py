@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
 from litestar import Litestar, MediaType, Router, get
@@ -121,3 +123,11 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
         ),
         debug=False,
     )
+
+
+def openapi_text(document: dict[str, Any] | None = None) -> str:
+    """The OpenAPI document as committed (`frontend/openapi.json`, which the interface's typed
+    client is generated from): the served one, or the one this code builds without serving."""
+    if document is None:
+        document = create_app(Settings()).openapi_schema.to_schema()
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
