@@ -240,6 +240,7 @@ def fill(w: World, path: str) -> Iterator[str]:
         "member_id": [str(w.jit.leader.user_id)],
         "rule": ["PR-01"],
         "path": ["openapi.json"],
+        "position": ["1", "2", "3"],  # the log's chain: hashes only, read by every member
     }
     names = [m.group(1) for m in TYPED.finditer(path)]
     missing = [n for n in names if n not in values]
