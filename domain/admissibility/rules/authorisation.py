@@ -1,0 +1,363 @@
+"""AU rules: the lawfulness of the collection, under the collecting state's law, plus the
+formalities the forum asked for."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.admissibility import params as p
+from domain.admissibility.facts import AuthorisationFacts
+from domain.admissibility.results import RuleResult
+from domain.admissibility.rules.context import (
+    FAIL,
+    PASS,
+    RISK,
+    UNKNOWN,
+    Context,
+    day,
+    res,
+    with_authorisation,
+)
+from domain.values import EU_BODIES, PARTY_CODE
+
+
+def au_01(ctx: Context, params: p.Coercive) -> list[RuleResult]:
+    item = ctx.item
+    method = item.method.lower()
+    if not method.strip() and item.kind not in params.kinds:
+        return res(
+            UNKNOWN,
+            "the collection method is not recorded",
+            [item.ref],
+            missing="how the item was collected (its method)",
+            cure="amend the item to state its collection method",
+        )
+    coercive = item.kind in params.kinds or any(m in method for m in params.methods)
+    if not coercive:
+        return res(PASS, f"{item.method!r} is neither coercive nor covert", [item.ref])
+    if item.authorisation_id is None:
+        return res(
+            FAIL,
+            f"coercive or covert collection ({item.method}) with no authorisation",
+            [item.ref],
+            missing="the authorisation the item was collected under",
+            cure="amend the item to name the authorisation it was collected under",
+        )
+    return res(PASS, "collected under an authorisation", [item.ref])
+
+
+@with_authorisation
+def au_02(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
+    at = ctx.item.collected_at
+    refs = [ctx.item.ref, a.ref]
+    if a.revoked is not None and ctx.seen(a.revoked_at) and a.revoked_at and a.revoked_at <= at:
+        return res(
+            FAIL,
+            f"collected on {day(at)}, after the authorisation was revoked",
+            [*refs, a.revoked],
+            cure="none: a new authorisation does not reach back",
+        )
+    if a.valid_from <= at <= a.valid_until:
+        return res(
+            PASS,
+            f"collected on {day(at)} within the validity "
+            f"{day(a.valid_from)} to {day(a.valid_until)}",
+            refs,
+        )
+    end = a.valid_until
+    for ext in sorted(a.extensions, key=lambda x: x.signed_at):
+        if not ctx.seen(ext.signed_at):
+            continue
+        start = max(end, ext.signed_at)  # a renewal runs from its signature, never before
+        if start <= at <= ext.valid_until:
+            return res(
+                PASS,
+                f"collected on {day(at)} under the renewal signed {day(ext.signed_at)}",
+                [*refs, ext.ref],
+            )
+        end = max(end, ext.valid_until)
+    renewals = [e.ref for e in a.extensions if ctx.seen(e.signed_at)]
+    return res(
+        FAIL,
+        f"collected on {day(at)}, outside the authorisation's validity "
+        f"({day(a.valid_from)} to {day(a.valid_until)}); renewals are not "
+        "retroactive",
+        [*refs, *renewals],
+        cure="none for this collection: only material collected within a valid order is covered",
+    )
+
+
+@with_authorisation
+def au_03(ctx: Context, a: AuthorisationFacts, params: p.Targets) -> list[RuleResult]:
+    if not a.scope.targets:
+        return res(PASS, "the authorisation names no targets: not limited to any", [a.ref])
+    return res(
+        UNKNOWN,
+        f"the authorisation names {', '.join(a.scope.targets)}; the item's target is not recorded",
+        [a.ref],
+        missing="the item's target",
+        cure="record whom the item concerns",
+    )
+
+
+@with_authorisation
+def au_04(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
+    if not a.scope.methods:
+        return res(
+            UNKNOWN,
+            "the authorisation's methods are not recorded",
+            [a.ref],
+            missing="the methods of the authorisation's scope",
+            cure="amend the authorisation's scope with its methods",
+        )
+    method = ctx.item.method.lower()
+    if any(m.lower() in method or method in m.lower() for m in a.scope.methods):
+        return res(PASS, f"{ctx.item.method!r} is covered by the authorisation", [a.ref])
+    return res(
+        FAIL,
+        f"{ctx.item.method!r} is not among the methods authorised ({', '.join(a.scope.methods)})",
+        [ctx.item.ref, a.ref],
+        cure="an authorisation covering this method",
+    )
+
+
+@with_authorisation
+def au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[RuleResult]:
+    if not a.issuer:
+        return res(
+            UNKNOWN,
+            "who issued the measure is not recorded",
+            [a.ref],
+            missing="who issued the authorisation",
+            cure="record the issuer and offences of the authorisation (its qualification)",
+        )
+    refs = [a.ref, *([a.qualified] if a.qualified else [])]
+    if a.issuer != "judge" and a.kind in params.judge_required_for:
+        return res(
+            FAIL,
+            f"a {a.kind} needs a judge; it was issued by a {a.issuer}",
+            refs,
+            cure="a judge's order",
+        )
+    confirmed_at = a.confirmed_by_judge_at if ctx.seen(a.confirmed_by_judge_at) else None
+    if confirmed_at is not None and a.confirmed is not None:
+        refs.append(a.confirmed)
+    start = params.content_orders_need_judge_from
+    if (
+        start is not None
+        and a.kind == "production_order"
+        and a.issuer != "judge"
+        and ctx.item.kind in params.content_data_kinds
+        and ctx.item.collected_at.date() >= start
+        and confirmed_at is None
+    ):
+        return res(
+            FAIL,
+            f"a production order for content data issued by a {a.issuer} after "
+            f"{start}, with no judge's validation",
+            [*refs, ctx.item.ref],
+            missing="a judge's validation of the order",
+            cure="validation of the order by a judge",
+        )
+    if a.urgent:
+        deadline = a.issued_at + timedelta(hours=params.urgent_confirmation_hours)
+        if confirmed_at is None and ctx.on <= deadline:
+            return res(
+                UNKNOWN,
+                f"an urgent order: a judge may still confirm it until {day(deadline)}",
+                refs,
+                missing="the judge's confirmation of the urgent order",
+                cure="record the judge's confirmation, if it was given in time",
+                until=deadline,
+            )
+        if confirmed_at is None or confirmed_at > deadline:
+            late = f", confirmed only on {day(confirmed_at)}" if confirmed_at else ""
+            return res(
+                FAIL,
+                f"an urgent order not confirmed within {params.urgent_confirmation_hours} "
+                f"hours{late}",
+                refs,
+                missing="" if confirmed_at else "the judge's confirmation of the urgent order",
+                cure="none once the time has passed",
+            )
+    confirmation = f", confirmed by a judge on {day(confirmed_at)}" if confirmed_at else ""
+    return res(PASS, f"issued by a competent {a.issuer}{confirmation}", refs)
+
+
+@with_authorisation
+def au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[RuleResult]:
+    catalogue = params.offences.get(a.kind)
+    if catalogue is None:
+        return res(PASS, f"no offence catalogue for a {a.kind}", [a.ref])
+    if not a.offences:
+        return res(
+            UNKNOWN,
+            "the offences the measure was ordered for are not recorded",
+            [a.ref],
+            missing="the offences the authorisation was issued for",
+            cure="record the offences in the authorisation's qualification",
+        )
+    inside = [o for o in a.offences if o in catalogue]
+    refs = [a.ref, *([a.qualified] if a.qualified else [])]
+    if inside:
+        return res(PASS, f"ordered for {', '.join(inside)}, in the catalogue", refs)
+    return res(
+        FAIL,
+        f"{', '.join(a.offences)} not in the catalogue of a {a.kind}",
+        refs,
+        cure="none: the measure was not available for this offence",
+    )
+
+
+@with_authorisation
+def au_07(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
+    if a.annulled is not None and ctx.seen(a.annulled_at):
+        return res(
+            FAIL,
+            "a ruling annulled the measure",
+            [a.ref, a.annulled],
+            cure="none: the ruling must be overturned",
+        )
+    return res(
+        PASS,
+        "no ruling annulling the measure is on record",
+        [a.ref],
+        missing="a ruling annulling the measure",
+    )
+
+
+def au_08(ctx: Context, _: p.Params) -> list[RuleResult]:
+    case, item = ctx.case.case, ctx.item
+    if case is None:
+        return res(
+            UNKNOWN,
+            "the JIT is not on record",
+            missing="the JIT's opening (its agreement)",
+            cure="open the JIT in JITspace with its agreement",
+        )
+    a = ctx.authorisation()
+    if a is not None and a.kind in ("mla_request", "european_investigation_order"):
+        return res(PASS, f"collected through another legal channel ({a.kind})", [a.ref])
+    day = item.collected_at.date()
+    joined = case.parties.get(item.country)
+    if item.country not in case.parties:
+        return res(
+            FAIL,
+            f"{item.country} is not a party of the JIT",
+            [item.ref, case.ref],
+            cure="an MLA request or EIO",
+        )
+    if not case.period_start <= day <= case.period_end:
+        return res(
+            FAIL,
+            f"collected on {day}, outside the JIT's period "
+            f"({case.period_start} to {case.period_end})",
+            [item.ref, case.ref],
+            cure="an MLA request or EIO covering the collection",
+        )
+    if joined is not None and item.collected_at < joined:
+        return res(
+            FAIL,
+            f"collected before {item.country} joined the JIT",
+            [item.ref, case.ref],
+            cure="an MLA request or EIO covering the collection",
+        )
+    return res(
+        PASS, "collected within the JIT's period by one of its parties", [item.ref, case.ref]
+    )
+
+
+@with_authorisation
+def au_09(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
+    if a.country == ctx.item.country:
+        return res(PASS, "collected by the party whose law authorised it", [a.ref, ctx.item.ref])
+    if ctx.item.country in EU_BODIES:
+        return res(
+            FAIL,
+            f"a measure under {a.country}'s law carried out by "
+            f"{ctx.item.country} staff, who take no coercive measures",
+            [a.ref],
+            cure=f"{a.country}'s officers carry out the measure",
+        )
+    return res(
+        UNKNOWN,
+        f"collected by {ctx.item.country} under {a.country}'s authorisation: "
+        "that the measure was entrusted to a seconded member is not recorded",
+        [a.ref, ctx.item.ref],
+        missing="the host state's entrustment",
+        cure="record the entrustment under the host state's law",
+    )
+
+
+@with_authorisation
+def au_10(ctx: Context, a: AuthorisationFacts, params: p.Notification) -> list[RuleResult]:
+    parties = ctx.case.case.parties if ctx.case.case else {}
+    abroad = [c for c in a.scope.places if PARTY_CODE.fullmatch(c) and c != a.country]
+    if a.kind != "interception_order" or not abroad:
+        return res(PASS, "no interception of a target abroad", [a.ref])
+    outside = [c for c in abroad if c not in parties]
+    if outside:
+        return res(
+            RISK,
+            f"target on the territory of {', '.join(outside)}, outside the JIT: "
+            "no notification on record",
+            [a.ref],
+            missing="a notification (EIO Art. 31)",
+            cure=f"notify {', '.join(outside)}; respect any objection",
+        )
+    return res(
+        UNKNOWN,
+        f"target on the territory of {', '.join(abroad)}: the notification "
+        "(EIO Art. 31) is not recorded",
+        [a.ref],
+        missing=f"a notification to {', '.join(abroad)}",
+        cure=f"notify {', '.join(abroad)} and record any objection within "
+        f"{params.objection_hours} h",
+    )
+
+
+def au_11(ctx: Context, params: p.Formalities) -> list[RuleResult]:
+    if not params.formalities or not ctx.foreign:
+        return res(PASS, "no formality requested by this forum", [ctx.item.ref])
+    a = ctx.authorisation()
+    if ctx.item.authorisation_id is None:
+        return res(
+            RISK,
+            f"{ctx.forum}'s formalities ({', '.join(params.formalities)}) were "
+            "not carried by any request",
+            [ctx.item.ref],
+            cure="record that the formalities were met, or why they were not",
+        )
+    if a is not None and all(f.lower() in a.conditions.lower() for f in params.formalities):
+        return res(PASS, "the authorisation's conditions carry the formalities", [a.ref])
+    return res(
+        UNKNOWN,
+        f"{ctx.forum} requested {', '.join(params.formalities)}: whether they "
+        "were met is not recorded",
+        [ctx.item.ref],
+        missing="the formalities' record",
+        cure="record that the formalities were met, or the reason they were not",
+    )
+
+
+@with_authorisation
+def au_12(ctx: Context, a: AuthorisationFacts, params: p.DomesticMeasure) -> list[RuleResult]:
+    if not ctx.foreign or a.kind not in params.judge_required_for:
+        return res(PASS, f"{ctx.forum} would not need more to order this measure", [a.ref])
+    if not a.issuer:
+        return res(
+            UNKNOWN,
+            "who issued the measure is not recorded",
+            [a.ref],
+            missing="who issued the authorisation",
+            cure="record the issuer and offences of the authorisation (its qualification)",
+        )
+    refs = [a.ref, *([a.qualified] if a.qualified else [])]
+    if a.issuer == "judge":
+        return res(PASS, "ordered by a judge, as it would be here", refs)
+    return res(
+        RISK,
+        f"a {a.kind} by a {a.issuer}: in {ctx.forum} only a judge may order it",
+        refs,
+        cure=f"argue equivalence, or obtain a judge's order in {ctx.forum}",
+    )

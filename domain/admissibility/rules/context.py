@@ -1,0 +1,106 @@
+"""The question every rule answers (`Context`: this item, before this forum, on this date),
+how it answers (`res`), and the checks rules of several families share."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from domain.admissibility.facts import AuthorisationFacts, CaseFile, ItemFacts
+from domain.admissibility.results import Outcome, Ref, RuleResult
+
+PASS, WARN, RISK, FAIL = Outcome.PASS, Outcome.WARN, Outcome.RISK, Outcome.FAIL
+RESTRICT, UNKNOWN = Outcome.RESTRICT, Outcome.UNKNOWN
+INTERVIEW_KINDS = ("suspect_interview", "witness_statement")
+NO_ID = UUID(int=0)
+
+
+def day(at: datetime) -> str:
+    """The date of a moment, as reasons print it (several times faster than strftime)."""
+    return at.date().isoformat()
+
+
+@dataclass(frozen=True)
+class Context:
+    """One question: this item, before this forum, on this date."""
+
+    item: ItemFacts
+    case: CaseFile
+    forum: str
+    on: datetime
+    parent_outcome: Callable[[UUID], tuple[Outcome, str] | None]  # in the same forum
+
+    def authorisation(self) -> AuthorisationFacts | None:
+        a = self.case.authorisations.get(self.item.authorisation_id or NO_ID)
+        return a if a is not None and a.issued_at <= self.on else None
+
+    def seen(self, at: datetime | None) -> bool:
+        return at is not None and at <= self.on
+
+    @property
+    def foreign(self) -> bool:
+        """The item comes from another party than the forum."""
+        return self.item.country != self.forum
+
+
+Rule = Callable[[Context, Any], list[RuleResult]]
+
+
+def res(
+    outcome: Outcome,
+    reason: str,
+    rests_on: tuple[Ref, ...] | list[Ref] = (),
+    *,
+    missing: str = "",
+    cure: str = "",
+    use: str = "",
+    until: datetime | None = None,
+) -> list[RuleResult]:
+    return [RuleResult("", outcome, reason, tuple(rests_on), missing, cure, use, until)]
+
+
+def with_authorisation(
+    check: Callable[[Context, AuthorisationFacts, Any], list[RuleResult]],
+) -> Rule:
+    """Rules about the authorisation: pass when none is referenced (AU-01 judges that),
+    unknown when the one referenced is not on record as of the date."""
+
+    def rule(ctx: Context, params: Any) -> list[RuleResult]:
+        if ctx.item.authorisation_id is None:
+            return res(PASS, "no authorisation referenced (AU-01 judges whether one is needed)")
+        a = ctx.authorisation()
+        if a is None:
+            return res(
+                UNKNOWN,
+                "the authorisation the item was collected under is not on record at that date",
+                [ctx.item.ref],
+                missing="the authorisation the item was collected under",
+                cure="record the authorisation",
+            )
+        return check(ctx, a, params)
+
+    return rule
+
+
+def interview_rule(check: Callable[[Context, Any, Any], list[RuleResult]]) -> Rule:
+    """Rules about an interview: pass for an item that is not one, unknown when how it was
+    conducted is not on record as of the date."""
+
+    def rule(ctx: Context, params: Any) -> list[RuleResult]:
+        if ctx.item.kind not in INTERVIEW_KINDS:
+            return res(PASS, "not an interview", [ctx.item.ref])
+        interview = ctx.item.interview
+        if interview is None or not ctx.seen(interview.occurred_at):
+            return res(
+                UNKNOWN,
+                "how the interview was conducted is not recorded",
+                [ctx.item.ref],
+                missing="the interview record",
+                cure="record the interview's caution, lawyer and interpreter",
+            )
+        return check(ctx, interview, params)
+
+    return rule

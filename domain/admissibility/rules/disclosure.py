@@ -1,0 +1,91 @@
+"""DI rules: disclosure to the defence."""
+
+from __future__ import annotations
+
+from domain.admissibility import params as p
+from domain.admissibility.results import RuleResult
+from domain.admissibility.rules.context import (
+    FAIL,
+    PASS,
+    RISK,
+    UNKNOWN,
+    WARN,
+    Context,
+    res,
+)
+
+
+def di_01(ctx: Context, _: p.Params) -> list[RuleResult]:
+    case = ctx.case.case
+    uses = [u for u in ctx.item.uses if u.country == ctx.forum and ctx.seen(u.occurred_at)]
+    if case is None or not uses:
+        return res(
+            UNKNOWN,
+            f"no proceeding in {ctx.forum} is recorded: the disclosure duty cannot be assessed",
+            [ctx.item.ref],
+            missing=f"a proceeding in {ctx.forum} that uses the item",
+            cure="record the use of the item in the proceeding",
+        )
+    covered = [
+        r
+        for r, at in zip(case.disclosures, case.disclosed_at, strict=True)
+        if at >= ctx.item.recorded_at and at <= ctx.on
+    ]
+    if covered:
+        return res(PASS, "reviewed and scheduled in a disclosure", covered)
+    return res(
+        RISK,
+        "not yet in any disclosure",
+        [u.ref for u in uses],
+        missing="a disclosure that schedules the item",
+        cure="produce a disclosure bundle that includes the item",
+    )
+
+
+def di_02(ctx: Context, _: p.Params) -> list[RuleResult]:
+    if not ctx.foreign:
+        return res(PASS, "the forum's own material", [ctx.item.ref])
+    if ctx.item.authorisation_id is not None and ctx.authorisation() is None:
+        return res(
+            UNKNOWN,
+            "the authorisation whose conditions may restrict disclosure is not on record",
+            [ctx.item.ref],
+            missing="the authorisation the item was collected under",
+            cure="record the authorisation",
+        )
+    a = ctx.authorisation()
+    if a is not None and "disclos" in a.conditions.lower():
+        return res(
+            WARN,
+            f"{ctx.item.country} restricts disclosure: {a.conditions}",
+            [a.ref],
+            cure=f"{ctx.item.country}'s consent to disclose",
+        )
+    return res(PASS, "no disclosure restriction on record", [ctx.item.ref])
+
+
+def di_03(ctx: Context, _: p.Params) -> list[RuleResult]:
+    d = ctx.item.derivation
+    if d is None or d.relation != "analysis":
+        return res(PASS, "not an analysis of other data", [ctx.item.ref])
+    parent = ctx.case.items.get(d.parent_id)
+    if parent is None:
+        return res(
+            UNKNOWN,
+            "the raw data is not on record",
+            [d.ref],
+            missing="the raw data it analyses",
+            cure="register the raw data it analyses",
+        )
+    if not parent.files:
+        return res(
+            FAIL,
+            f"the raw data ({parent.reference}) is not held for the defence",
+            [d.ref, parent.ref],
+            cure="attach the raw data",
+        )
+    return res(
+        PASS,
+        f"the raw data ({parent.reference}) is held and can be disclosed",
+        [d.ref, parent.files[0].ref],
+    )
