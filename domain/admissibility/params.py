@@ -8,7 +8,7 @@ catalogue's default) and `only_for` (apply it only to items collected by these p
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import msgspec
@@ -88,7 +88,11 @@ class InterviewRights(Params, frozen=True, kw_only=True, forbid_unknown_fields=T
 
 
 class CustodyGap(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    gap_hours: int = 24  # CU-01
+    gap_hours: int = 24  # CU-01: the longest stretch an item may spend with no custodian
+
+    @property
+    def gap(self) -> timedelta:
+        return timedelta(hours=self.gap_hours)
 
 
 class SealRule(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain import custody
 from domain.admissibility import params as p
+from domain.admissibility.facts import Handover
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
     PASS,
@@ -16,12 +18,28 @@ from domain.admissibility.rules.context import (
     day,
     res,
 )
+from domain.custody import CustodyDefect, Lapse, Transfer
 from domain.wording import person, span
+
+
+def custody_of(ctx: Context, gap: timedelta) -> tuple[list[Handover], list[CustodyDefect]]:
+    """The item's handovers as of the date, and its custody defects then with this gap (the
+    rules of domain/custody.py, which the custody register applies too)."""
+    item = ctx.item
+    handovers = [h for h in item.handovers if ctx.seen(h.occurred_at)]
+    transfers = [
+        Transfer(h.occurred_at, h.received_at if h.receipt and ctx.seen(h.received_at) else None)
+        for h in handovers
+    ]
+    custody_at = item.custody_at if item.collection and ctx.seen(item.custody_at) else None
+    return handovers, custody.defects(item.collected_at, custody_at, transfers, gap)
 
 
 def cu_01(ctx: Context, params: p.CustodyGap) -> list[RuleResult]:
     item = ctx.item
-    if item.collection is None or not ctx.seen(item.custody_at):
+    handovers, found = custody_of(ctx, params.gap)
+    first = {d.lapse: d for d in reversed(found)}  # the first defect of each kind
+    if Lapse.NO_CUSTODY in first or item.collection is None:
         return res(
             UNKNOWN,
             "no custodian on record since the collection",
@@ -29,35 +47,37 @@ def cu_01(ctx: Context, params: p.CustodyGap) -> list[RuleResult]:
             missing="who took the item into custody",
             cure="record who took the item into custody",
         )
-    gap = timedelta(hours=params.gap_hours)
-    assert item.custody_at is not None
-    if item.custody_at - item.collected_at > gap:
+    late = first.get(Lapse.LATE_CUSTODY)
+    if late is not None:
+        assert late.end is not None
         return res(
             RISK,
-            f"no custodian for {span(item.custody_at - item.collected_at)} after the collection",
+            f"no custodian for {span(late.end - late.start)} after the collection",
             [item.ref, item.collection],
             cure="statements of who held the item meanwhile",
         )
-    for h in item.handovers:
-        if (
-            h.received_at is not None
-            and ctx.seen(h.received_at)
-            and (h.received_at - h.occurred_at > gap)
-        ):
-            assert h.receipt is not None
-            return res(
-                WARN,
-                f"in transit for {span(h.received_at - h.occurred_at)}",
-                [h.ref, h.receipt],
-                cure="a statement of the carrier",
-            )
+    transit = first.get(Lapse.LONG_TRANSIT)
+    if transit is not None:
+        assert transit.end is not None and transit.transfer is not None
+        h = handovers[transit.transfer]
+        assert h.receipt is not None
+        return res(
+            WARN,
+            f"in transit for {span(transit.end - transit.start)}",
+            [h.ref, h.receipt],
+            cure="a statement of the carrier",
+        )
     return res(PASS, "a custodian at every moment", [item.collection])
 
 
 def cu_02(ctx: Context, _: p.Params) -> list[RuleResult]:
     item = ctx.item
-    handovers = [h for h in item.handovers if ctx.seen(h.occurred_at)]
-    open_ = [h for h in handovers if h.receipt is None or not ctx.seen(h.received_at)]
+    handovers, found = custody_of(ctx, timedelta.max)  # receipts are judged here, not gaps
+    open_ = [
+        handovers[d.transfer]
+        for d in found
+        if d.lapse is Lapse.NOT_RECEIVED and d.transfer is not None
+    ]
     if not open_:
         return res(
             PASS,
