@@ -6,7 +6,7 @@ recorded, and who held the item after each step) and the defects a lawyer must s
 - `handover-not-received` (CU-02): a handover or transfer whose recipient never recorded
   the receipt;
 - `no-custodian` (CU-01): no custodian on record since the collection, custody taken up
-  more than CUSTODY_GAP after it, or an item in transit longer than CUSTODY_GAP;
+  more than the custody gap after it, or an item in transit longer than the gap;
 - `access-by-non-member` (CU-04): a file downloaded by someone who was not a member of the
   investigation at that moment, as membership stands in the log (a removal back-dated to
   before the download makes it one);
@@ -16,8 +16,22 @@ recorded, and who held the item after each step) and the defects a lawyer must s
 - `seal-broken` (CU-03): a recipient found the seal broken or missing, or a number other
   than the one sealed.
 
+The custody defects (`no-custodian`, `handover-not-received`) are those of the custody rules
+of domain/custody.py, the rules CU-01 and CU-02 of the admissibility matrix apply too. Their
+gap (the longest stretch with no custodian) is the one the rulebook of the item's
+originating party (the party that collected and registered it) sets in CU-01, as that
+rulebook stands now; the catalogue's default (24 hours) where that party has adopted no
+rulebook or its rulebook has no CU-01. The originating party's, because the register is one
+record shared by every party: its defects must not depend on who reads it, and under lex
+loci the collection and the custody that follows it are judged under the collecting state's
+law; it stays the same party all the item's life, so a defect on record does not come and go
+as the item moves between parties. A forum whose rulebook sets another gap may judge the same
+stretch otherwise in its own verdict (CU-01): the originating party's verdict and the register
+agree.
+
 Defects are recomputed, in the transaction that records each event, from the item's
-history and the investigation's membership periods; the result is stored with the item.
+history, the investigation's membership periods and its parties' custody gaps; the result is
+stored with the item.
 """
 
 from __future__ import annotations
@@ -37,12 +51,12 @@ from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL
 
+from domain import custody
+from domain.custody import DEFAULT_GAP, Lapse, Transfer
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
+from domain.rulebook import Rulebook
 from domain.wording import person, span
-
-# longest stretch an item may spend with no custodian (collection to custody, transit)
-CUSTODY_GAP = timedelta(hours=24)
 
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_custody_history (
@@ -63,6 +77,10 @@ TABLES = (
     # defects name people, not ids (members recorded before: named by id until a rebuild)
     "ALTER TABLE rm_custody_members ADD COLUMN IF NOT EXISTS name text NOT NULL DEFAULT ''",
     "ALTER TABLE rm_custody_members ADD COLUMN IF NOT EXISTS country text NOT NULL DEFAULT ''",
+    # each party's custody gap, as its rulebook sets it (none: the catalogue's default)
+    """CREATE TABLE IF NOT EXISTS rm_custody_gaps (
+        investigation_id uuid NOT NULL, country text NOT NULL, gap interval NOT NULL,
+        PRIMARY KEY (investigation_id, country))""",
 )
 
 # the item's events that make up its custody history (a description amendment does not)
@@ -167,8 +185,13 @@ def chains_as_of(events: Iterable[Any]) -> dict[UUID, tuple[Chain, int]]:
     events in log order: the same chains the projection keeps, for any point of the past."""
     steps: dict[UUID, list[Step]] = {}
     members: dict[UUID, list[Membership]] = {}
+    gaps: dict[str, timedelta] = {}
     for e in events:
-        if isinstance(e, Investigation.MemberAdded):
+        if isinstance(e, Rulebook.Event):
+            if (set_by := custody.gap_set_by(e)) is not None:
+                party, gap = set_by
+                gaps[party] = gap
+        elif isinstance(e, Investigation.MemberAdded):
             members.setdefault(e.member.user_id, []).append(
                 Membership(e.member.user_id, e.occurred_at, None, e.member.name, e.member.country)
             )
@@ -180,9 +203,17 @@ def chains_as_of(events: Iterable[Any]) -> dict[UUID, tuple[Chain, int]]:
             steps.setdefault(e.originator_id, []).append(step_of(e))
     periods = [period for user in members.values() for period in user]
     return {
-        evidence_id: (chain_of(history, periods), history[-1].version)
+        evidence_id: (
+            chain_of(history, periods, gaps.get(originating_party(history) or "", DEFAULT_GAP)),
+            history[-1].version,
+        )
         for evidence_id, history in steps.items()
     }
+
+
+def originating_party(steps: list[Step]) -> str | None:
+    """The party that registered the item: its rulebook's gap governs the item's custody."""
+    return next((s.details["country"] for s in steps if s.kind == "Registered"), None)
 
 
 def moment(at: datetime) -> str:
@@ -190,7 +221,8 @@ def moment(at: datetime) -> str:
     return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
-def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
+def chain_of(steps: list[Step], members: list[Membership], gap: timedelta) -> Chain:
+    """The chain of an item from its history in order, its custody defects by `gap`."""
     custodian: UUID | None = None
     status = "no custodian"
     holding_country = ""
@@ -201,45 +233,24 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
     hashes: dict[str, str] = {}  # file id -> its SHA-256, as defects name a file
     verified: dict[str, int] = {}  # file id -> version of the last matching re-hash
     violated: set[str] = set()
-    collected_at: datetime | None = None
     entries: list[Entry] = []
     defects: list[Defect] = []
+    ended_by, lasting = custody_defects(steps, members, gap)
 
     for step in steps:
         d = step.details
+        defects.extend(ended_by.get(step.version, ()))
         if step.kind == "Registered":
             holding_country = d["country"]
-            collected_at = step.occurred_at
         elif step.kind == "Collected":
             custodian, status = step.actor_id, "held"
-            if collected_at and step.occurred_at - collected_at > CUSTODY_GAP:
-                defects.append(
-                    Defect(
-                        "no-custodian",
-                        f"no custodian for {span(step.occurred_at - collected_at)}: from the "
-                        f"collection ({moment(collected_at)}) until custody was taken up "
-                        f"({moment(step.occurred_at)})",
-                        step.version,
-                    )
-                )
         elif step.kind == "Sealed":
             sealed = d["seal_number"]
         elif step.kind in ("HandedOver", "TransferredToParty"):
             handover, custodian, status = step, None, "in transit"
         elif step.kind == "Received":
-            if handover is not None:
-                if step.occurred_at - handover.occurred_at > CUSTODY_GAP:
-                    defects.append(
-                        Defect(
-                            "no-custodian",
-                            f"in transit with no custodian for "
-                            f"{span(step.occurred_at - handover.occurred_at)}: from "
-                            f"{moment(handover.occurred_at)} to {moment(step.occurred_at)}",
-                            step.version,
-                        )
-                    )
-                if handover.kind == "TransferredToParty":
-                    holding_country = handover.details["country"]
+            if handover is not None and handover.kind == "TransferredToParty":
+                holding_country = handover.details["country"]
             custodian, status, handover = step.actor_id, "held", None
             last_hand_change = step.version
             defects.extend(_seal_defects(step, sealed))
@@ -286,22 +297,7 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
             )
         )
 
-    if handover is not None:
-        defects.append(
-            Defect(
-                "handover-not-received",
-                f"handed over to {person(members, UUID(handover.details['recipient_id']))} on "
-                f"{moment(handover.occurred_at)}: no receipt on record",
-                handover.version,
-            )
-        )
-    if collected_at is not None and not any(s.kind == "Collected" for s in steps):
-        defects.append(
-            Defect(
-                "no-custodian",
-                f"no custodian on record since the collection ({moment(collected_at)})",
-            )
-        )
+    defects.extend(lasting)
     for file_id, attached in files.items():
         last = verified.get(file_id)
         if file_id in violated:
@@ -321,6 +317,74 @@ def chain_of(steps: list[Step], members: list[Membership]) -> Chain:
         else "unverified"
     )
     return Chain(status, custodian, holding_country, integrity, entries, defects)
+
+
+def custody_defects(
+    steps: list[Step], members: list[Membership], gap: timedelta
+) -> tuple[dict[int, list[Defect]], list[Defect]]:
+    """The defects the custody rules (domain/custody.py) find in the history, in the
+    register's words: those a step ends (custody taken up late, a receipt after a long
+    transit) by the version of that step, and those that last (no receipt, no custodian)."""
+    registered = next((s for s in steps if s.kind == "Registered"), None)
+    if registered is None:
+        return {}, []
+    collection = next((s for s in steps if s.kind == "Collected"), None)
+    transfers: list[tuple[Step, Step | None]] = []  # a handover and its receipt
+    for step in steps:
+        if step.kind in ("HandedOver", "TransferredToParty"):
+            transfers.append((step, None))
+        elif step.kind == "Received" and transfers and transfers[-1][1] is None:
+            transfers[-1] = (transfers[-1][0], step)
+    found = custody.defects(
+        registered.occurred_at,
+        None if collection is None else collection.occurred_at,
+        [Transfer(h.occurred_at, None if r is None else r.occurred_at) for h, r in transfers],
+        gap,
+    )
+    ended_by: dict[int, list[Defect]] = {}
+    lasting: list[Defect] = []
+    for lapse, start, end, transfer in found:
+        if lapse is Lapse.LATE_CUSTODY:
+            assert collection is not None and end is not None
+            ended_by.setdefault(collection.version, []).append(
+                Defect(
+                    "no-custodian",
+                    f"no custodian for {span(end - start)}: from the collection "
+                    f"({moment(start)}) until custody was taken up ({moment(end)})",
+                    collection.version,
+                )
+            )
+        elif lapse is Lapse.LONG_TRANSIT:
+            assert transfer is not None and end is not None
+            receipt = transfers[transfer][1]
+            assert receipt is not None
+            ended_by.setdefault(receipt.version, []).append(
+                Defect(
+                    "no-custodian",
+                    f"in transit with no custodian for {span(end - start)}: from "
+                    f"{moment(start)} to {moment(end)}",
+                    receipt.version,
+                )
+            )
+        elif lapse is Lapse.NOT_RECEIVED:
+            assert transfer is not None
+            handover = transfers[transfer][0]
+            recipient = UUID(handover.details["recipient_id"])
+            lasting.append(
+                Defect(
+                    "handover-not-received",
+                    f"handed over to {person(members, recipient)} on "
+                    f"{moment(start)}: no receipt on record",
+                    handover.version,
+                )
+            )
+        else:
+            lasting.append(
+                Defect(
+                    "no-custodian", f"no custodian on record since the collection ({moment(start)})"
+                )
+            )
+    return ended_by, lasting
 
 
 def _file(hashes: dict[str, str], file_id: str) -> str:
@@ -388,13 +452,24 @@ class CustodyView(PostgresTrackingRecorder):
         *,
         evidence_id: UUID | None = None,
         investigation_id: UUID | None = None,
+        party: str | None = None,
     ) -> None:
-        """Run the statements, then recompute the chains they touch, in one transaction."""
+        """Run the statements, then recompute the chains they touch, in one transaction: the
+        item's, or the investigation's items (those `party` registered, if given)."""
         with self.datastore.transaction(commit=True) as curs:
             for sql, params in statements:
                 curs.execute(sql, params, prepare=True)
             if evidence_id is not None:
                 _refresh(curs, [evidence_id])
+            elif investigation_id is not None and party is not None:
+                # the Registered step is an item's first (version 1)
+                curs.execute(
+                    "SELECT i.evidence_id FROM rm_custody_items i JOIN rm_custody_history h "
+                    "ON h.evidence_id = i.evidence_id AND h.version = 1 "
+                    "WHERE i.investigation_id = %s AND h.details->>'country' = %s",
+                    (investigation_id, party),
+                )
+                _refresh(curs, [row["evidence_id"] for row in curs.fetchall()])
             elif investigation_id is not None:
                 curs.execute(
                     "SELECT evidence_id FROM rm_custody_items WHERE investigation_id = %s",
@@ -436,7 +511,12 @@ def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID]) -> None:
             Membership(r["user_id"], r["joined_at"], r["left_at"], r["name"], r["country"])
             for r in curs.fetchall()
         ]
-        chain = chain_of(steps, members)
+        curs.execute(
+            "SELECT gap FROM rm_custody_gaps WHERE investigation_id = %s AND country = %s",
+            (investigation_id, originating_party(steps)),
+        )
+        gap = curs.fetchone()
+        chain = chain_of(steps, members, DEFAULT_GAP if gap is None else gap["gap"])
         curs.execute(
             "INSERT INTO rm_custody_items VALUES (%s,%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
             "ON CONFLICT (evidence_id) DO UPDATE SET status = EXCLUDED.status, "
@@ -492,6 +572,20 @@ class CustodyChains(Projection[CustodyView]):
                 ],
                 tracking,
                 investigation_id=e.originator_id,
+            )
+        elif isinstance(e, Rulebook.Event) and (set_by := custody.gap_set_by(e)) is not None:
+            party, gap = set_by
+            self.view.apply(
+                [
+                    (
+                        "INSERT INTO rm_custody_gaps VALUES (%s,%s,%s) ON CONFLICT "
+                        "(investigation_id, country) DO UPDATE SET gap = EXCLUDED.gap",
+                        (e.investigation_id, party, gap),
+                    )
+                ],
+                tracking,
+                investigation_id=e.investigation_id,
+                party=party,
             )
         elif isinstance(e, CUSTODY_EVENTS):
             step = step_of(e)

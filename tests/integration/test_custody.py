@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support import Jit, Person
+from tests.integration.admissibility_support import days_ago, open_team
+from tests.support import Jit, People, Person
 
 
 def register(jit: Jit, person: Person) -> str:
@@ -210,3 +211,26 @@ def test_an_access_by_someone_no_longer_a_member_then_is_flagged(jit: Jit) -> No
     )
     assert left.status_code == 200, left.text
     assert defects(jit, item) == ["access-by-non-member"]
+
+
+def test_the_register_judges_a_gap_by_the_items_party_as_cu_01_does(people: People) -> None:
+    # BE's shipped rulebook lets an item spend 48 hours with no custodian, NL's 24
+    team = open_team(people, ["BE", "NL"])
+    item = team.item("BE", "BE-LATE-CUSTODY", occurred_at=days_ago(3, "09:00"))
+    team.keep("BE", item, days_ago(2, "15:00"))  # 30 hours after the collection
+
+    def register_and_cu_01() -> tuple[list[str], dict[str, str]]:
+        got = team.leader.get(team.path(f"/evidence/{item}/custody"))
+        assert got.status_code == 200, got.text
+        explained = team.explain(item)
+        return [d["code"] for d in got.json()["defects"]], {
+            country: next(r["outcome"] for r in cell["results"] if r["rule"] == "CU-01")
+            for country, cell in explained.items()
+        }
+
+    # the register reads BE's gap, as BE's verdict does; NL's verdict reads its own
+    assert register_and_cu_01() == ([], {"BE": "PASS", "NL": "RISK"})
+    # BE's legal advisor amends the gap to 24 hours: register and BE's verdict follow
+    strict = {"rule": "CU-01", "params": {"gap_hours": 24}, "reason": "stricter"}
+    team.post(team.legal["BE"], "/rulebooks/BE/rules", strict)
+    assert register_and_cu_01() == (["no-custodian"], {"BE": "RISK", "NL": "RISK"})
