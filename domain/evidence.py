@@ -1,11 +1,11 @@
 """The EvidenceItem aggregate: one item registered by a party, its files and its custody.
 
-Custody: a member takes the item into custody at collection; only the current custodian
-seals, stores, hands over, transfers, returns or destroys it; a handover (or a transfer to
-another party) names its recipient, and custody passes only when that recipient records the
-receipt, with the condition of seals and packaging: two events, by two people. Every
-download of a file and every re-hash of it is recorded; a re-hash that does not match is
-recorded as an integrity violation and never repaired.
+This module holds the item's events (their topics, `domain.evidence:EvidenceItem.<Event>`,
+are stored with each event in the log), its state and what each event does to it, and the
+commands that register the item, attach its files and set its handling restrictions. The
+custody commands (custody, every download and re-hash of a file) are in
+domain/evidence_custody.py; those that record facts for the admissibility rules in
+domain/evidence_facts.py.
 """
 
 from __future__ import annotations
@@ -20,20 +20,19 @@ from eventsourcing.domain import event
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.errors import NotFound, PermissionDenied, RuleViolation
+from domain.evidence_custody import CustodyCommands
+from domain.evidence_facts import LegalFactCommands
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
-from domain.permissions import Action, check_permitted
 from domain.values import (
+    SHA256_HEX,
     Actor,
     DerivationKind,
     EvidenceKind,
     LawyerPresence,
-    Member,
     SealCondition,
     UsePurpose,
 )
-
-SHA256_HEX = frozenset("0123456789abcdef")
 
 
 class EvidenceFile(msgspec.Struct, frozen=True):
@@ -62,7 +61,7 @@ def reference_key(reference: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", reference).casefold().split())
 
 
-class EvidenceItem(JitAggregate):
+class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     class Registered(JitAggregate.Created):
         reference: str
         country: str
@@ -372,64 +371,6 @@ class EvidenceItem(JitAggregate):
                 "only the originating party or the current custodian attaches files"
             )
 
-    def record_access(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        file_id: UUID,
-        purpose: str,
-        first_byte: int,
-        last_byte: int,
-    ) -> None:
-        """A member downloads a file (or part of it), for a purpose they state."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        self.check_file(file_id)
-        self.check_may_download(actor.country)
-        if not purpose.strip():
-            raise RuleViolation("state the purpose of the download", field="purpose")
-        self._accessed(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            file_id=file_id,
-            purpose=purpose,
-            first_byte=first_byte,
-            last_byte=last_byte,
-        )
-
-    def record_verification(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        file_id: UUID,
-        found_sha256: str | None,
-        found_size: int | None,
-    ) -> bool:
-        """Record what re-hashing the stored file gave; False if it no longer matches."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        file = self.check_file(file_id)
-        if found_sha256 == file.sha256 and found_size == file.size:
-            self._integrity_verified(
-                investigation_id=self.investigation_id,
-                actor=actor,
-                file_id=file_id,
-                sha256=file.sha256,
-                size=file.size,
-            )
-            return True
-        self._integrity_violated(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            file_id=file_id,
-            expected_sha256=file.sha256,
-            found_sha256=found_sha256,
-            found_size=found_size,
-        )
-        return False
-
     def check_file(self, file_id: UUID) -> EvidenceFile:
         file = self.files.get(file_id)
         if file is None:
@@ -440,328 +381,7 @@ class EvidenceItem(JitAggregate):
     def integrity_violated(self) -> bool:
         return any(f.integrity == "violated" for f in self.files.values())
 
-    # -- custody --------------------------------------------------------------------------
-
-    def record_collection(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        place: str,
-        note: str,
-        occurred_at: datetime,
-    ) -> None:
-        """The actor took the item into custody at collection: custody begins with them."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        if self.custody_started:
-            raise RuleViolation("the item's custody is already on record", field="evidence_id")
-        if occurred_at < self.collected_at:
-            raise RuleViolation(
-                "custody cannot begin before the item was collected", field="occurred_at"
-            )
-        self._collected(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            place=place,
-            note=note,
-            occurred_at=occurred_at,
-        )
-
-    def seal(
-        self, investigation: Investigation, actor: Actor, *, seal_number: str, occurred_at: datetime
-    ) -> None:
-        self._check_custodian(investigation, actor)
-        self._sealed(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            seal_number=seal_number,
-            occurred_at=occurred_at,
-        )
-
-    def hand_over(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        recipient_id: UUID,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
-        """The custodian hands the item to another member; custody passes on receipt."""
-        self._check_custodian(investigation, actor)
-        self._check_recipient(investigation, actor, recipient_id)
-        self._handed_over(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            recipient_id=recipient_id,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
-
-    def transfer_to_party(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        country: str,
-        recipient_id: UUID,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
-        """The item goes to another party of the JIT, received there by one of its members."""
-        self._check_custodian(investigation, actor)
-        if country not in investigation.parties:
-            raise RuleViolation(f"{country} is not a party of this JIT", field="country")
-        if country == self.holding_country:
-            raise RuleViolation(f"{country} already holds the item", field="country")
-        recipient = self._check_recipient(investigation, actor, recipient_id)
-        if recipient.country != country:
-            raise RuleViolation(
-                f"the recipient is a member for {recipient.country}, not {country}",
-                field="recipient_id",
-            )
-        self._transferred_to_party(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            country=country,
-            recipient_id=recipient_id,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
-
-    def receive(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        seal_condition: SealCondition,
-        seal_number: str,
-        packaging: str,
-        occurred_at: datetime,
-    ) -> None:
-        """The named recipient records the receipt: custody passes to them."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        if self.handover is None:
-            raise RuleViolation("the item was not handed over to anyone", field="evidence_id")
-        if actor.user_id != self.handover.recipient_id:
-            raise PermissionDenied("only the member the item was handed to receives it")
-        if occurred_at < self.handover.occurred_at:
-            raise RuleViolation("the receipt cannot precede the handover", field="occurred_at")
-        if seal_condition is not SealCondition.ABSENT and not seal_number.strip():
-            raise RuleViolation("give the number on the seal you found", field="seal_number")
-        assert self.custodian_id is not None
-        self._received(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            sender_id=self.custodian_id,
-            seal_condition=seal_condition,
-            seal_number=seal_number,
-            packaging=packaging,
-            occurred_at=occurred_at,
-        )
-
-    def store(
-        self, investigation: Investigation, actor: Actor, *, location: str, occurred_at: datetime
-    ) -> None:
-        self._check_custodian(investigation, actor)
-        self._stored(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            location=location,
-            occurred_at=occurred_at,
-        )
-
-    def return_item(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        returned_to: str,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
-        """The item is given back (to its owner, say): custody within the JIT ends."""
-        self._check_custodian(investigation, actor)
-        self._returned(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            returned_to=returned_to,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
-
-    def destroy(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        method: str,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
-        self._check_custodian(investigation, actor)
-        self._destroyed(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            method=method,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
-
-    # -- facts for the admissibility rules ------------------------------------------------
-
-    def record_seal_opening(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        seal_number: str,
-        authorised_by: str,
-        occurred_at: datetime,
-    ) -> None:
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        self._seal_opened(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            seal_number=seal_number,
-            authorised_by=authorised_by,
-            occurred_at=occurred_at,
-        )
-
-    def record_interview(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        suspect_language: str,
-        interview_language: str,
-        interpreter: str,
-        caution_given: bool,
-        lawyer: LawyerPresence,
-        ill_treatment_alleged: bool,
-        occurred_at: datetime,
-    ) -> None:
-        self._check_originator(investigation, actor)
-        if self.kind not in (EvidenceKind.SUSPECT_INTERVIEW, EvidenceKind.WITNESS_STATEMENT):
-            raise RuleViolation("only an interview or a statement records one", field="kind")
-        self._interview_recorded(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            suspect_language=suspect_language,
-            interview_language=interview_language,
-            interpreter=interpreter,
-            caution_given=caution_given,
-            lawyer=lawyer,
-            ill_treatment_alleged=ill_treatment_alleged,
-            occurred_at=occurred_at,
-        )
-
-    def record_derivation(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        parent: EvidenceItem,
-        parent_sha256: str,
-        relation: DerivationKind,
-        tool: str,
-        tool_version: str,
-        made_by: str,
-        occurred_at: datetime,
-    ) -> None:
-        self._check_originator(investigation, actor)
-        parent.check_belongs_to(investigation, field="parent_id")
-        if parent.id == self.id:
-            raise RuleViolation("an item is not derived from itself", field="parent_id")
-        if self.parent_id is not None:
-            raise RuleViolation("the item's parent is already recorded", field="parent_id")
-        if len(parent_sha256) != 64 or not set(parent_sha256) <= SHA256_HEX:
-            raise RuleViolation("name the parent's SHA-256 in hex", field="parent_sha256")
-        self._derived(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            parent_id=parent.id,
-            parent_sha256=parent_sha256,
-            relation=relation,
-            tool=tool,
-            tool_version=tool_version,
-            made_by=made_by,
-            occurred_at=occurred_at,
-        )
-
-    def record_use(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        proceeding: str,
-        offence: str,
-        purpose: UsePurpose,
-        occurred_at: datetime,
-    ) -> None:
-        """The actor's party uses the item in one of its proceedings."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        if not proceeding.strip():
-            raise RuleViolation("name the proceeding", field="proceeding")
-        self._used_in_proceeding(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            country=actor.country,
-            proceeding=proceeding,
-            offence=offence,
-            purpose=purpose,
-            occurred_at=occurred_at,
-        )
-
-    def grant_consent(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        to_country: str,
-        purpose: UsePurpose,
-        offence: str,
-        conditions: str,
-        occurred_at: datetime,
-    ) -> None:
-        self._check_consenting(investigation, actor, to_country)
-        self._consent_granted(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            to_country=to_country,
-            purpose=purpose,
-            offence=offence,
-            conditions=conditions,
-            occurred_at=occurred_at,
-        )
-
-    def withdraw_consent(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        to_country: str,
-        purpose: UsePurpose,
-        offence: str,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
-        self._check_consenting(investigation, actor, to_country)
-        if (to_country, purpose, offence) not in self.consents:
-            raise RuleViolation("no such consent is in force", field="to_country")
-        self._consent_withdrawn(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            to_country=to_country,
-            purpose=purpose,
-            offence=offence,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+    # -- handling restrictions ------------------------------------------------------------
 
     def restrict_handling(
         self,
@@ -818,39 +438,8 @@ class EvidenceItem(JitAggregate):
             return False
         return True
 
-    def raise_defect(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        rule: str,
-        note: str,
-        occurred_at: datetime,
-    ) -> None:
-        """Record that a defect of the item was raised before the actor's party's court."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        check_permitted(actor.role, Action.RAISE_DEFECT)
-        self._defect_raised(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            country=actor.country,
-            rule=rule,
-            note=note,
-            occurred_at=occurred_at,
-        )
-
-    def _check_originator(self, investigation: Investigation, actor: Actor) -> None:
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        if actor.country != self.country:
-            raise PermissionDenied("only the originating party records this")
-
-    def _check_consenting(self, investigation: Investigation, actor: Actor, to: str) -> None:
-        self._check_originator(investigation, actor)
-        check_permitted(actor.role, Action.DECIDE_CONSENT)
-        if to not in investigation.parties or to == self.country:
-            raise RuleViolation(f"{to} is not another party of this JIT", field="to_country")
+    # -- what each event does to the item (custody: domain/evidence_custody.py; facts
+    # for the admissibility rules: domain/evidence_facts.py) ------------------------------
 
     @event(SealOpened)
     def _seal_opened(
@@ -953,31 +542,6 @@ class EvidenceItem(JitAggregate):
         occurred_at: datetime,
     ) -> None:
         pass
-
-    def _check_custodian(self, investigation: Investigation, actor: Actor) -> None:
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-        if self.disposal is not None:
-            raise RuleViolation(f"the item was {self.disposal}", field="evidence_id")
-        if not self.custody_started:
-            raise RuleViolation(
-                "no one has the item in custody yet: record its collection first",
-                field="evidence_id",
-            )
-        if self.handover is not None:
-            raise RuleViolation(
-                "the item was handed over and is awaiting its receipt", field="evidence_id"
-            )
-        if actor.user_id != self.custodian_id:
-            raise PermissionDenied("only the item's current custodian does this")
-
-    def _check_recipient(
-        self, investigation: Investigation, actor: Actor, recipient_id: UUID
-    ) -> Member:
-        recipient = investigation.check_member(recipient_id, field="recipient_id")
-        if recipient_id == actor.user_id:
-            raise RuleViolation("you already hold the item", field="recipient_id")
-        return recipient
 
     @event(FileAttached)
     def _file_attached(

@@ -14,6 +14,7 @@ from domain.errors import RuleViolation
 # ISO 3166-1 alpha-2 codes for states; EU bodies that take part in JITs by their own name.
 PARTY_CODE = re.compile(r"[A-Z]{2}|EUROPOL|EUROJUST|OLAF|EPPO")
 EU_BODIES = frozenset({"EUROPOL", "EUROJUST", "OLAF", "EPPO"})
+SHA256_HEX = frozenset("0123456789abcdef")  # the digits of a SHA-256 as files record it
 
 
 class Role(StrEnum):
