@@ -2,9 +2,9 @@
 
 An item has a custodian from the moment a member takes it into custody at its collection;
 a handover (or a transfer to another party) leaves it with none until the recipient records
-the receipt (domain/evidence.py). From those moments and the longest stretch an item may
-spend with no custodian (`gap`: CU-01's `gap_hours`, as a rulebook sets it), `defects` finds
-the custody defects:
+the receipt (domain/evidence_custody.py). From those moments and the longest stretch an item
+may spend with no custodian (`gap`: CU-01's `gap_hours`, as a rulebook sets it), `defects`
+finds the custody defects:
 
 - NO_CUSTODY: no custodian on record since the collection;
 - LATE_CUSTODY: custody taken up more than `gap` after the collection;
@@ -13,7 +13,7 @@ the custody defects:
 
 The custody register (projections/custody.py) and the admissibility rules CU-01 and CU-02
 (domain/admissibility/rules/custody.py) both ask these functions, so the register and a
-verdict read by the same gap find the same defects.
+verdict that reads the same gap find the same defects.
 """
 
 from __future__ import annotations
@@ -51,10 +51,6 @@ class CustodyDefect(NamedTuple):
     start: datetime
     end: datetime | None
     transfer: int | None = None  # the transfer at fault, by its index, if one is
-
-    @property
-    def length(self) -> timedelta | None:
-        return None if self.end is None else self.end - self.start
 
 
 def defects(

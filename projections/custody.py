@@ -16,18 +16,16 @@ recorded, and who held the item after each step) and the defects a lawyer must s
 - `seal-broken` (CU-03): a recipient found the seal broken or missing, or a number other
   than the one sealed.
 
-The custody defects (`no-custodian`, `handover-not-received`) are those of the custody rules
-of domain/custody.py, the rules CU-01 and CU-02 of the admissibility matrix apply too. Their
-gap (the longest stretch with no custodian) is the one the rulebook of the item's
-originating party (the party that collected and registered it) sets in CU-01, as that
-rulebook stands now; the catalogue's default (24 hours) where that party has adopted no
-rulebook or its rulebook has no CU-01. The originating party's, because the register is one
-record shared by every party: its defects must not depend on who reads it, and under lex
-loci the collection and the custody that follows it are judged under the collecting state's
-law; it stays the same party all the item's life, so a defect on record does not come and go
-as the item moves between parties. A forum whose rulebook sets another gap may judge the same
-stretch otherwise in its own verdict (CU-01): the originating party's verdict and the register
-agree.
+The custody defects (`no-custodian`, `handover-not-received`) are found by the custody rules
+of domain/custody.py, which CU-01 and CU-02 apply too, with the gap (the longest stretch with
+no custodian) that the rulebook of the item's originating party (the party that collected
+and registered it) sets in CU-01, as that rulebook stands now; the catalogue's 24 hours where
+that party has no rulebook, or one with no CU-01. That party's, because the register is one
+record that every party reads, so its defects cannot depend on the reader; the collection
+and the custody after it are judged under the collecting state's law (lex loci); and the
+originating party never changes, so a defect on record does not come and go as the item
+moves between parties. The register thus agrees with that party's verdict (CU-01); a forum
+whose rulebook sets another gap judges the same stretch by it in its own verdict.
 
 Defects are recomputed, in the transaction that records each event, from the item's
 history, the investigation's membership periods and its parties' custody gaps; the result is
@@ -77,7 +75,9 @@ TABLES = (
     # defects name people, not ids (members recorded before: named by id until a rebuild)
     "ALTER TABLE rm_custody_members ADD COLUMN IF NOT EXISTS name text NOT NULL DEFAULT ''",
     "ALTER TABLE rm_custody_members ADD COLUMN IF NOT EXISTS country text NOT NULL DEFAULT ''",
-    # each party's custody gap, as its rulebook sets it (none: the catalogue's default)
+    # each party's custody gap, as its rulebook sets it (no row: the catalogue's default; a
+    # register that had passed a rulebook's events before this table: the default until a
+    # rebuild)
     """CREATE TABLE IF NOT EXISTS rm_custody_gaps (
         investigation_id uuid NOT NULL, country text NOT NULL, gap interval NOT NULL,
         PRIMARY KEY (investigation_id, country))""",
