@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from domain.admissibility.params import CustodyGap, RuleSpec, parse_params
+from domain.rule_settings import CustodyGap, RuleSpec, parse_params
 from domain.rulebook import Rulebook
 
 RULE = "CU-01"  # the rule whose `gap_hours` is the gap

@@ -28,31 +28,13 @@ from domain.values import (
     SHA256_HEX,
     Actor,
     DerivationKind,
+    EvidenceFile,
     EvidenceKind,
     LawyerPresence,
+    PendingHandover,
     SealCondition,
     UsePurpose,
 )
-
-
-class EvidenceFile(msgspec.Struct, frozen=True):
-    """A file of the item, as the store held it when it was attached."""
-
-    file_id: UUID
-    name: str
-    media_type: str
-    sha256: str
-    size: int
-    storage_key: str
-    integrity: str = "unverified"  # unverified | verified | violated
-
-
-class PendingHandover(msgspec.Struct, frozen=True):
-    """A handover (or transfer to another party) not yet received by its recipient."""
-
-    recipient_id: UUID
-    country: str | None
-    occurred_at: datetime
 
 
 def reference_key(reference: str) -> str:

@@ -21,10 +21,7 @@ from uuid import UUID
 
 from domain.errors import PermissionDenied, RuleViolation
 from domain.investigation import Investigation
-from domain.values import Actor, Member, SealCondition
-
-if TYPE_CHECKING:
-    from domain.evidence import EvidenceFile, PendingHandover
+from domain.values import Actor, EvidenceFile, Member, PendingHandover, SealCondition
 
 
 class CustodyCommands:

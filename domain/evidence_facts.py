@@ -26,9 +26,6 @@ from domain.values import (
     UsePurpose,
 )
 
-if TYPE_CHECKING:
-    from domain.evidence import EvidenceItem
-
 
 class LegalFactCommands:
     """The commands of EvidenceItem that record facts for the admissibility rules."""
@@ -105,7 +102,7 @@ class LegalFactCommands:
         investigation: Investigation,
         actor: Actor,
         *,
-        parent: EvidenceItem,
+        parent: LegalFactCommands,
         parent_sha256: str,
         relation: DerivationKind,
         tool: str,

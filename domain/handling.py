@@ -7,7 +7,7 @@ names, where it is stored) and which may download its files, and whether another
 must first have its consent to use the item. The originating party itself is never restricted.
 
 What is withheld is withheld everywhere the item shows: the REST reads, the event log, the
-live feed, custody chains and disclosure bundles (one rule: jitspace/withholding.py). A
+live feed, custody chains and disclosure bundles (one rule: jitspace/reads/withholding.py). A
 party that may not read an item still sees that it exists, who holds it and its hashes:
 the chain of custody stays whole for everyone.
 """

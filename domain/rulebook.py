@@ -13,10 +13,10 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.admissibility.params import RuleSpec, validate_rule
 from domain.base import JitAggregate
 from domain.errors import PermissionDenied, RuleViolation
 from domain.investigation import Investigation
+from domain.rule_settings import RuleSpec, validate_rule
 from domain.values import Actor, Role
 
 

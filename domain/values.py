@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
@@ -150,3 +150,23 @@ class LawyerPresence(StrEnum):
     PRESENT = "present"
     WAIVED = "waived"
     ABSENT = "absent"
+
+
+class EvidenceFile(msgspec.Struct, frozen=True):
+    """A file of the item, as the store held it when it was attached."""
+
+    file_id: UUID
+    name: str
+    media_type: str
+    sha256: str
+    size: int
+    storage_key: str
+    integrity: str = "unverified"  # unverified | verified | violated
+
+
+class PendingHandover(msgspec.Struct, frozen=True):
+    """A handover (or transfer to another party) not yet received by its recipient."""
+
+    recipient_id: UUID
+    country: str | None
+    occurred_at: datetime

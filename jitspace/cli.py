@@ -20,9 +20,9 @@ import platformdirs
 from jitspace.settings import BadSetting, Settings
 
 if TYPE_CHECKING:
-    from jitspace.ledger import Checkpoint
-    from jitspace.runtime import Runtime
-    from jitspace.verification import Finding
+    from jitspace.bootstrap import Runtime
+    from jitspace.ledger.checkpoints import Checkpoint
+    from jitspace.ledger.verification import Finding
 
 T = TypeVar("T")
 
@@ -277,7 +277,7 @@ def _work(settings: Settings) -> int:
     """Run the projections and the announcer until SIGINT or SIGTERM."""
     import signal
 
-    from jitspace.runtime import open_runtime
+    from jitspace.bootstrap import open_runtime
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -334,8 +334,8 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _manage_user(args: argparse.Namespace) -> int:
-    from jitspace.identity import IdentityError
-    from jitspace.runtime import open_runtime
+    from jitspace.auth.errors import IdentityError
+    from jitspace.bootstrap import open_runtime
 
     settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
     if args.oidc_subject is not None and not settings.oidc_issuer:
@@ -380,7 +380,7 @@ def _manage_user(args: argparse.Namespace) -> int:
 
 
 def _print_security_log(args: argparse.Namespace) -> int:
-    from jitspace.runtime import open_runtime
+    from jitspace.bootstrap import open_runtime
 
     settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
 
@@ -398,7 +398,7 @@ def _print_security_log(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from jitspace.disclosure import kept_checkpoint
+    from jitspace.disclosure.bundles import kept_checkpoint
 
     try:
         against = [kept_checkpoint(path) for path in args.against]
@@ -409,7 +409,7 @@ def _verify(args: argparse.Namespace) -> int:
         return _verify_kept_heads(args, against)
     if args.bundle is not None:
         return _verify_bundle(args, against)
-    from jitspace.database import has_database
+    from jitspace.storage.database import has_database
 
     what = "the log" if args.investigation is None else f"investigation {args.investigation}"
     # opening a data directory makes its database and signing key: not to check a log
@@ -440,7 +440,7 @@ def _print_findings(findings: Sequence[Finding]) -> None:
 
 
 def _no_log_in(settings: Settings, default_dir: bool) -> str:
-    from jitspace.database import has_database
+    from jitspace.storage.database import has_database
 
     said = f"there is no event log in {settings.data_dir} (no database there)"
     demo = Settings.from_env(data_dir=demo_dir(), run_projections=False)
@@ -454,7 +454,7 @@ def _verify_kept_heads(args: argparse.Namespace, against: list[Checkpoint]) -> i
     import os
     import urllib.error
 
-    from jitspace.kept_heads import check_kept_heads
+    from jitspace.ledger.kept_heads import check_kept_heads
     from jitspace.live.client import Rejected, Unreachable, log_in
 
     if not against:
@@ -487,7 +487,7 @@ PUBLISHER_NOT_CHECKED = 3
 def _verify_bundle(args: argparse.Namespace, against: list[Checkpoint]) -> int:
     """Exit status 0: intact and signed by a trusted key; 1: a problem was found; 3: intact,
     publisher not checked."""
-    from jitspace.disclosure import verify_bundle
+    from jitspace.disclosure.bundles import verify_bundle
     from jitspace.signing import trusted_keys
 
     sources = args.public_key or [Path(p) for p in [Settings.from_env().trusted_keys] if p]
@@ -532,7 +532,7 @@ def _write_openapi(output: Path | None) -> int:
 
 
 def _checkpoint(args: argparse.Namespace) -> int:
-    from jitspace.ledger import LogRewritten, NothingToSign
+    from jitspace.ledger.checkpoints import LogRewritten, NothingToSign
 
     try:
         checkpoint = _with_runtime(args.data_dir, lambda runtime: runtime.ledger.checkpoint())
@@ -546,8 +546,8 @@ def _checkpoint(args: argparse.Namespace) -> int:
 
 def _verify_evidence(args: argparse.Namespace) -> int:
     """Exit status 0: every file matched; 1: a violation was found (and recorded)."""
-    from jitspace.integrity import verify_all
-    from jitspace.runtime import open_runtime
+    from jitspace.bootstrap import open_runtime
+    from jitspace.services.integrity import verify_all
 
     settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
 
@@ -557,7 +557,9 @@ def _verify_evidence(args: argparse.Namespace) -> int:
             if user is None:
                 print(f"jitspace: no user {args.username!r}", file=sys.stderr)
                 return 2
-            results = await verify_all(runtime, user.user_id, args.investigation)
+            results = await verify_all(
+                runtime.app, runtime.queries, runtime.blobs, user.user_id, args.investigation
+            )
         for r in results:
             print(f"{r.integrity:<9} {r.investigation_id} {r.reference} {r.file_name} {r.sha256}")
         violated = sum(r.integrity == "violated" for r in results)
@@ -571,7 +573,7 @@ def _with_runtime(data_dir: Path | None, work: Callable[[Runtime], T]) -> T:
     """Run `work` (blocking) with the runtime of this data directory or database."""
     from anyio import to_thread
 
-    from jitspace.runtime import open_runtime
+    from jitspace.bootstrap import open_runtime
 
     settings = Settings.from_env(data_dir=data_dir, run_projections=False)
 

@@ -13,7 +13,7 @@ from anyio import to_thread
 
 from domain.handling import HandlingRestrictions
 from domain.values import AuthorisationKind, EvidenceKind, Member, Party, Role, Scope, TaskStatus
-from jitspace.runtime import Runtime
+from jitspace.bootstrap import Runtime
 
 DEMO_PASSWORD = "lantern-demo-2024"  # noqa: S105 (printed for the demo)
 

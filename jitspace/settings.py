@@ -42,7 +42,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # how often the head of the hash chain is signed, if it moved (0: only on demand)
     checkpoint_interval_seconds: int = 300
     # append-only file of the log's signed checkpoints, outside the database; empty:
-    # data_dir/witness.jsonl (see jitspace/witness.py)
+    # data_dir/witness.jsonl (see jitspace/ledger/witness.py)
     witness_file: str = ""
     # evidence files: S3-compatible object storage (MinIO) if an endpoint is set, else a
     # content-addressed directory under data_dir/blobs

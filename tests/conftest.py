@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import msgspec
 import pytest
 
-from jitspace.database import create_database, with_database
 from jitspace.settings import Settings
+from jitspace.storage.database import create_database, with_database
 from tests.storage import ACCESS_KEY, SECRET_KEY, BreakingProxy
 from tests.support import Jit, People, ServerThread, free_port, open_investigation
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from minio import Minio
 
-from jitspace.blobs.s3 import connect
+from jitspace.storage.blobs.s3 import connect
 
 ACCESS_KEY, SECRET_KEY = "jitspace-test", "jitspace-test-secret"
 

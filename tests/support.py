@@ -16,8 +16,8 @@ import httpx
 import uvicorn
 
 from jitspace.api.app import create_app
+from jitspace.auth.identity import Identity
 from jitspace.cli import server_options
-from jitspace.identity import Identity
 from jitspace.settings import Settings
 
 PASSWORD = "correct horse battery"

@@ -14,11 +14,11 @@ from uuid import UUID
 
 import msgspec
 
-from domain.admissibility.params import RuleSpec
 from domain.admissibility.results import Ref
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
+from domain.rule_settings import RuleSpec
 from domain.rulebook import Rulebook
 from domain.values import Scope
 

@@ -24,15 +24,7 @@ from uuid import UUID
 
 import msgspec
 
-
-class Outcome(StrEnum):
-    PASS = "PASS"  # noqa: S105 (an outcome, not a password)
-    WARN = "WARN"
-    FORFEITED = "FORFEITED"
-    RESTRICT = "RESTRICT"
-    RISK = "RISK"
-    UNKNOWN = "UNKNOWN"
-    FAIL = "FAIL"
+from domain.rule_settings import Outcome
 
 
 class Verdict(StrEnum):

@@ -14,16 +14,15 @@ from uuid import UUID
 import msgspec
 
 from domain.admissibility.facts import CaseFile, ItemFacts, RulebookFacts
-from domain.admissibility.params import Forfeiture, Params, parse_params
 from domain.admissibility.results import (
     VERDICT_OF,
     CountryVerdict,
-    Outcome,
     RuleResult,
     Verdict,
     worst,
 )
 from domain.admissibility.rules import FORUM_FREE, REGISTRY, Context, Rule, day
+from domain.rule_settings import Forfeiture, Outcome, Params, parse_params
 
 Memo = dict[tuple[UUID, str], CountryVerdict | None]
 Shared = dict[UUID, dict[tuple[str, int], list[RuleResult]]]  # item -> (rule, variant) ->

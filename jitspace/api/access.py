@@ -30,16 +30,16 @@ from domain.permissions import Action, check_permitted
 from domain.values import Member
 from jitspace.api.dependencies import provide_user
 from jitspace.api.problems import REFUSAL_LOGGED
-from jitspace.identity import User
-from jitspace.memberships import Membership
-from jitspace.runtime import Runtime
-from jitspace.withholding import Audience
+from jitspace.auth.identity import User
+from jitspace.bootstrap import Runtime
+from jitspace.reads.memberships import Membership
+from jitspace.reads.withholding import Audience
 
 PUBLIC: Final = "public"
 SIGNED_IN: Final = "signed_in"
 Access = Action | Literal["public", "signed_in"]
 CurrentMember = NamedDependency[Member]
-# who the answer is for: what the withholding rule (jitspace/withholding.py) is applied to
+# who the answer is for: what the withholding rule (jitspace/reads/withholding.py) is applied to
 CurrentAudience = NamedDependency[Audience]
 
 

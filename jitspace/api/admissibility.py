@@ -13,9 +13,9 @@ from litestar import Controller, Response, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from domain.admissibility.params import RULE_TYPES
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
+from domain.rule_settings import RULE_TYPES
 from domain.rulebook import Rulebook
 from jitspace.api.access import SIGNED_IN
 from jitspace.api.dependencies import (
@@ -31,23 +31,20 @@ from jitspace.api.dependencies import (
 from jitspace.api.investigations import IfMatch
 from jitspace.api.records import BASE
 from jitspace.api.responses import with_etag
-from jitspace.api.schemas import (
-    AdmissibilityCell,
+from jitspace.auth.identity import User
+from jitspace.bootstrap import Runtime
+from jitspace.documents.schemas import (
     AdmissibilityMatrix,
-    CountryExplanation,
-    EventRef,
     ItemAdmissibility,
     RulebookCreate,
     RuleOut,
     RuleRemoval,
-    RuleResultOut,
     RuleSetCreate,
     ShippedRulebook,
 )
-from jitspace.api.schemas import Rulebook as RulebookOut
-from jitspace.identity import User
+from jitspace.documents.schemas import Rulebook as RulebookOut
+from jitspace.documents.views import cell_view, explanation_view
 from jitspace.rulebooks import load_shipped, shipped_names
-from jitspace.runtime import Runtime
 from projections.admissibility import Row, matrix_as_of, matrix_on
 
 NOTICE = (
@@ -102,44 +99,6 @@ def rulebook_view(book: Rulebook) -> RulebookOut:
             for s in sorted(book.rules.values(), key=lambda s: s.rule)
         ],
         notice=shipped.content.notice if shipped else NOTICE,
-    )
-
-
-def cell_view(row: Row) -> AdmissibilityCell:
-    v = row.verdict
-    return AdmissibilityCell(
-        evidence_id=v.evidence_id,
-        reference=row.reference,
-        country=v.country,
-        verdict=v.verdict.value,
-        outcome=v.outcome.value,
-        reasons=sorted({r.rule for r in v.results if r.outcome is v.outcome}),
-        evaluated_on=row.evaluated_on,
-        changes_on=v.changes_on(),
-    )
-
-
-def explanation_view(row: Row) -> CountryExplanation:
-    v = row.verdict
-    return CountryExplanation(
-        country=v.country,
-        verdict=v.verdict.value,
-        outcome=v.outcome.value,
-        evaluated_on=row.evaluated_on,
-        results=[
-            RuleResultOut(
-                rule=r.rule,
-                outcome=r.outcome.value,
-                reason=r.reason,
-                rests_on=[EventRef(x.record_id, x.version, x.event) for x in r.rests_on],
-                missing=r.missing,
-                cure=r.cure,
-                use=r.use,
-                until=r.until,
-            )
-            for r in v.results
-        ],
-        changes_on=v.changes_on(),
     )
 
 

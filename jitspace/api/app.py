@@ -33,7 +33,6 @@ from jitspace.api.dependencies import RuntimeDep, provide_runtime
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController
 from jitspace.api.hardening import cors_config, security_headers
-from jitspace.api.inputs import InputCheck
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.legal_facts import AuthorisationFactsController, EvidenceFactsController
@@ -41,7 +40,8 @@ from jitspace.api.live import live_feed
 from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.records import AuthorisationController, TaskController
-from jitspace.runtime import open_runtime
+from jitspace.bootstrap import open_runtime
+from jitspace.documents.text import InputCheck
 from jitspace.settings import Settings
 
 

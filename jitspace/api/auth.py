@@ -11,8 +11,8 @@ from litestar.params import JSONBody
 from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, bearer_token, client_address
 from jitspace.api.openapi import problem_response
-from jitspace.api.schemas import LoginCreate, SessionOut, UserOut
-from jitspace.login_throttle import TooManyAttempts
+from jitspace.auth.login_throttle import TooManyAttempts
+from jitspace.documents.schemas import LoginCreate, SessionOut, UserOut
 
 
 class AuthController(Controller):

@@ -17,9 +17,10 @@ from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.openapi.spec import Example
 from litestar.params import QueryParameter
 
-from jitspace.application import History
-from jitspace.identity import TokenRefused, User
-from jitspace.runtime import Runtime
+from jitspace.auth.errors import TokenRefused
+from jitspace.auth.identity import User
+from jitspace.bootstrap import Runtime
+from jitspace.services.workspace import History
 
 T = TypeVar("T")
 RuntimeDep = NamedDependency[Runtime]

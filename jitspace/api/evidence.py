@@ -28,7 +28,7 @@ from jitspace.api.investigations import IfMatch
 from jitspace.api.openapi import file_response, problem_response
 from jitspace.api.records import BASE
 from jitspace.api.responses import with_etag
-from jitspace.api.schemas import (
+from jitspace.documents.schemas import (
     CollectionCreate,
     CustodyChain,
     DestructionCreate,
@@ -47,16 +47,16 @@ from jitspace.api.schemas import (
     TransferCreate,
     VerificationOut,
 )
-from jitspace.api.views import (
+from jitspace.documents.views import (
     custody_view,
     evidence_file_view,
     evidence_summary,
     evidence_view,
     handling_of,
 )
-from jitspace.blobs import TooLarge
-from jitspace.uploads import upload_evidence_file
-from jitspace.withholding import custody_for
+from jitspace.reads.withholding import custody_for
+from jitspace.services.uploads import upload_evidence_file
+from jitspace.storage.blobs import TooLarge
 from projections.custody import chains_as_of
 
 FileName = Annotated[
@@ -283,7 +283,9 @@ class EvidenceController(Controller):
             raise TooLarge(f"the file is larger than the limit of {limit} bytes", field="body")
         media_type = file_media_type(content_type)
         item, file = await upload_evidence_file(
-            runtime,
+            runtime.app,
+            runtime.blobs,
+            limit,
             user.user_id,
             investigation_id,
             evidence_id,

@@ -23,7 +23,7 @@ from jitspace.api.dependencies import (
     reported_time,
 )
 from jitspace.api.responses import with_etag
-from jitspace.api.schemas import (
+from jitspace.documents.schemas import (
     Investigation,
     InvestigationClosure,
     InvestigationCreate,
@@ -34,7 +34,7 @@ from jitspace.api.schemas import (
     PartyCreate,
     RoleChange,
 )
-from jitspace.api.views import investigation_summary, investigation_view
+from jitspace.documents.views import investigation_summary, investigation_view
 
 IfMatch = Annotated[
     str | None,

@@ -16,9 +16,9 @@ from msgspec import Meta
 from domain.permissions import Action
 from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
-from jitspace.api.schemas import PartyCode, Reason, Struct
-from jitspace.eventlog import LAST_POSITION
-from jitspace.ledger import CheckpointDocument
+from jitspace.documents.schemas import PartyCode, Reason, Struct
+from jitspace.ledger.checkpoints import CheckpointDocument
+from jitspace.ledger.eventlog import LAST_POSITION
 from jitspace.signing import fingerprint
 
 

@@ -23,7 +23,7 @@ from jitspace.api.dependencies import (
 from jitspace.api.investigations import IfMatch
 from jitspace.api.records import BASE
 from jitspace.api.responses import with_etag
-from jitspace.api.schemas import (
+from jitspace.documents.schemas import (
     Authorisation,
     AuthorisationAmendment,
     AuthorisationAnnulment,
@@ -39,7 +39,7 @@ from jitspace.api.schemas import (
     SealOpeningCreate,
     UseCreate,
 )
-from jitspace.api.views import authorisation_view, evidence_view
+from jitspace.documents.views import authorisation_view, evidence_view
 
 
 class AuthorisationFactsController(Controller):

@@ -30,12 +30,13 @@ from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action
 from jitspace.api.access import audience_of, member_for
 from jitspace.api.dependencies import RuntimeDep, bearer_token, client_address
-from jitspace.identity import TokenRefused, User
+from jitspace.auth.errors import TokenRefused
+from jitspace.auth.identity import User
 from jitspace.live.door import NoRoom
 from jitspace.live.feed import FULL, LOGGED_OUT, NOT_A_MEMBER, Closed, Viewer
 from jitspace.live.messages import MAX_POSITION, Hello
-from jitspace.memberships import Membership
-from jitspace.withholding import Audience
+from jitspace.reads.memberships import Membership
+from jitspace.reads.withholding import Audience
 
 Socket = WebSocket[Any, Any, Any]
 # a recheck on the clock may read who belongs to the investigation as of this long ago: the

@@ -30,8 +30,11 @@ from jitspace.api.explain import (
     missing_fields,
     type_at,
 )
-from jitspace.application import VersionConflict
-from jitspace.blobs import (
+from jitspace.auth.errors import IdentityError
+from jitspace.auth.login_throttle import TooManyAttempts
+from jitspace.ledger.checkpoints import LogRewritten
+from jitspace.services.workspace import VersionConflict
+from jitspace.storage.blobs import (
     BlobError,
     BlobMissing,
     EmptyFile,
@@ -39,10 +42,7 @@ from jitspace.blobs import (
     StoreUnavailable,
     TooLarge,
 )
-from jitspace.blobs.receiving import UploadBrokenOff
-from jitspace.identity import IdentityError
-from jitspace.ledger import LogRewritten
-from jitspace.login_throttle import TooManyAttempts
+from jitspace.storage.blobs.receiving import UploadBrokenOff
 
 logger = logging.getLogger("jitspace.api")
 # set in a request's state once its refusal is in the security log

@@ -24,7 +24,7 @@ from jitspace.api.dependencies import (
 )
 from jitspace.api.investigations import IfMatch
 from jitspace.api.responses import with_etag
-from jitspace.api.schemas import (
+from jitspace.documents.schemas import (
     Authorisation,
     AuthorisationCreate,
     AuthorisationRevocation,
@@ -35,7 +35,7 @@ from jitspace.api.schemas import (
     TaskStatusChange,
     TaskSummary,
 )
-from jitspace.api.views import (
+from jitspace.documents.views import (
     authorisation_summary,
     authorisation_view,
     task_summary,

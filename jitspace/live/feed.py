@@ -26,13 +26,13 @@ from uuid import UUID
 import msgspec
 from litestar.channels import ChannelsPlugin
 
-from jitspace.api.schemas import EventOut
-from jitspace.identity import User
+from jitspace.auth.identity import User
+from jitspace.documents.schemas import EventOut
 from jitspace.live import messages
 from jitspace.live.channels import ChannelMessage, LogMoved, PresenceBeat, channel_of
 from jitspace.live.door import Door
-from jitspace.queries import Queries
-from jitspace.withholding import Audience, Readers, Withheld, Withholding, withheld
+from jitspace.reads.queries import Queries
+from jitspace.reads.withholding import Audience, Readers, Withheld, Withholding, withheld
 
 logger = logging.getLogger(__name__)
 # events that change what one member may see, and what every observer may
@@ -67,7 +67,7 @@ class Delivery(NamedTuple):
 
 def delivery_of(event: EventOut, withholding: Withholding) -> Delivery:
     """The message of an event, and its withheld forms for the viewers who may not read it
-    whole (jitspace/withholding.py decides who)."""
+    whole (jitspace/reads/withholding.py decides who)."""
     changes = None
     if event.type in ACCESS_EVENTS:
         changes = UUID(str(event.data["user_id"]))

@@ -17,7 +17,7 @@ import msgspec
 from litestar.channels import ChannelsPlugin
 
 from jitspace.live.channels import LOG_CHANNEL, LogMoved, channel_of
-from jitspace.queries import EVENTS_TABLE, Queries
+from jitspace.reads.queries import EVENTS_TABLE, Queries
 
 logger = logging.getLogger(__name__)
 BATCH = 1000

@@ -56,10 +56,10 @@ from domain.values import (
     SealCondition,
     UsePurpose,
 )
-from jitspace.application import JITspace
-from jitspace.database import eventsourcing_env
 from jitspace.rulebooks import load_shipped
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import eventsourcing_env
 from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityView, Facts
 from tests.bench.bench_ledger import fresh_database, postgres
 from tests.bench.cpu import postgres_seconds

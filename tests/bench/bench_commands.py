@@ -56,10 +56,10 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
-from jitspace.application import JITspace
-from jitspace.database import create_database, eventsourcing_env, with_database
-from jitspace.eventlog import EventLog
+from jitspace.ledger.eventlog import EventLog
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from tests.support import People, free_port, open_investigation
 
 STATE_BYTES = 400

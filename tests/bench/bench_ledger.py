@@ -63,13 +63,13 @@ from psycopg.sql import SQL, Identifier
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor, Party, Role, TaskStatus
-from jitspace import chain
-from jitspace.application import JITspace
-from jitspace.database import create_database, eventsourcing_env, with_database
-from jitspace.disclosure import verify_bundle
-from jitspace.eventlog import EventLog, InvestigationStoredEvent
-from jitspace.ledger import Ledger
+from jitspace.disclosure.bundles import verify_bundle
+from jitspace.ledger import chain
+from jitspace.ledger.checkpoints import Ledger
+from jitspace.ledger.eventlog import EventLog, InvestigationStoredEvent
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import create_database, eventsourcing_env, with_database
 
 EVENTS_TABLE = "jitspace_events"
 DESCRIPTION = "Interview the witness named in the report and file the transcript." * 2

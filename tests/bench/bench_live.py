@@ -42,8 +42,8 @@ import msgspec
 import picows
 import websockets
 
-from jitspace.database import create_database, with_database
 from jitspace.live.client import LiveClient
+from jitspace.storage.database import create_database, with_database
 from tests.bench.cpu import cpu_seconds, postgres_seconds
 from tests.processes import Cluster
 from tests.support import PASSWORD, add_user, free_port

@@ -28,8 +28,8 @@ from pathlib import Path
 import httpx
 import psutil
 
-from jitspace.blobs.s3 import connect
-from jitspace.database import create_database, with_database
+from jitspace.storage.blobs.s3 import connect
+from jitspace.storage.database import create_database, with_database
 from tests.support import PASSWORD, add_user, free_port
 
 MiB = 1024 * 1024

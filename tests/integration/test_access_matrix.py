@@ -36,11 +36,11 @@ from domain.permissions import Action, permits
 from domain.values import Role
 from jitspace.api.access import PUBLIC, SIGNED_IN, Access, access_of
 from jitspace.api.app import create_app
-from jitspace.application import JITspace
-from jitspace.database import eventsourcing_env
-from jitspace.eventlog import EventLog
-from jitspace.ledger import Ledger
+from jitspace.ledger.checkpoints import Ledger
+from jitspace.ledger.eventlog import EventLog
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import eventsourcing_env
 from tests.support import PASSWORD, People, Person, ServerThread, add_user
 
 OTHER, NO_TOKEN, EXPIRED, TAMPERED = "other jit", "no token", "expired", "tampered"

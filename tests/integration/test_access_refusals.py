@@ -10,7 +10,7 @@ import uuid
 import asyncpg
 import psycopg
 
-from jitspace.security_log import SecurityEntry, SecurityLog
+from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from tests.support import Jit, People, add_member, log_of
 
 

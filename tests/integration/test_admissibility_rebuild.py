@@ -14,9 +14,9 @@ import psycopg
 import pytest
 from eventsourcing.projection import ProjectionRunner
 
-from jitspace.application import JITspace
-from jitspace.database import create_database, eventsourcing_env, with_database
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from projections import admissibility
 from projections.admissibility import AdmissibilityMatrix, AdmissibilityView, matrix_as_of
 from tests.unit.conftest import now, record_authorisation, register_evidence, team  # noqa: F401

@@ -27,9 +27,9 @@ from uuid import UUID
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from jitspace import chain
 from jitspace.cli import main
-from jitspace.disclosure import verify_bundle
+from jitspace.disclosure.bundles import verify_bundle
+from jitspace.ledger import chain
 from jitspace.signing import SigningKey, load_public_key
 from tests.integration.test_disclosure import disclose, register
 from tests.support import Jit, log_of

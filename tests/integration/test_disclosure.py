@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from jitspace.disclosure import verify_bundle
+from jitspace.disclosure.bundles import verify_bundle
 from tests.support import Jit, log_of
 
 EVIDENCE = {

@@ -14,11 +14,11 @@ from eventsourcing.persistence import IntegrityError, StoredEvent
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Member, Party, Role
-from jitspace.application import JITspace, VersionConflict
-from jitspace.database import eventsourcing_env
-from jitspace.eventlog import EventLog
-from jitspace.ledger import Ledger
+from jitspace.ledger.checkpoints import Ledger
+from jitspace.ledger.eventlog import EventLog
+from jitspace.services.workspace import JITspace, VersionConflict
 from jitspace.settings import Settings
+from jitspace.storage.database import eventsourcing_env
 
 
 @pytest.fixture(scope="module")

@@ -22,14 +22,14 @@ import httpx
 import pytest
 from minio import Minio
 
-from jitspace.application import JITspace
-from jitspace.blob_sweep import sweep_blob_store
-from jitspace.blobs import BlobStore, RemovedBlob
-from jitspace.blobs.directory import DirectoryStore
-from jitspace.blobs.s3 import S3Store
-from jitspace.database import eventsourcing_env
-from jitspace.security_log import SecurityEntry, SecurityLog
+from jitspace.auth.security_log import SecurityEntry, SecurityLog
+from jitspace.services.blob_sweep import sweep_blob_store
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.blobs import BlobStore, RemovedBlob
+from jitspace.storage.blobs.directory import DirectoryStore
+from jitspace.storage.blobs.s3 import S3Store
+from jitspace.storage.database import eventsourcing_env
 from tests.conftest import MAX_UPLOAD_BYTES, S3_BUCKET
 from tests.storage import BreakingProxy, object_keys, s3_client, stored_files
 from tests.support import Jit, People, Person, ServerThread, log_of, open_investigation

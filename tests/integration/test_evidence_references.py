@@ -17,10 +17,10 @@ from psycopg.sql import SQL, Identifier
 from domain.errors import Duplicate
 from domain.evidence import EvidenceItem
 from domain.values import Actor, EvidenceKind, Party, Role
-from jitspace.application import JITspace
-from jitspace.database import create_database, eventsourcing_env, with_database
-from jitspace.eventlog import EventLog
+from jitspace.ledger.eventlog import EventLog
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from tests.support import Jit, People, Person, ServerThread, log_of, open_investigation
 
 EVIDENCE = {

@@ -12,14 +12,14 @@ import msgspec
 import psycopg
 import pytest
 
-from jitspace.application import JITspace
 from jitspace.cli import main
-from jitspace.database import create_database, eventsourcing_env, with_database
-from jitspace.eventlog import EventLog
-from jitspace.ledger import CheckpointDocument, Ledger
+from jitspace.ledger.checkpoints import CheckpointDocument, Ledger
+from jitspace.ledger.eventlog import EventLog
+from jitspace.ledger.witness import Witness
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
 from jitspace.signing import SigningKey, key_id, load_public_key
-from jitspace.witness import Witness
+from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from tests.integration.test_event_log import open_jit
 from tests.integration.test_tamper_evidence import rewrite_history
 from tests.support import Jit, People, ServerThread, log_of

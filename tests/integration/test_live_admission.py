@@ -14,7 +14,7 @@ import pytest
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from jitspace.security_log import SecurityEntry, SecurityLog
+from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
 from tests.live import Watcher
 from tests.support import Jit, Person, ServerThread, log_of

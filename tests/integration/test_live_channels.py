@@ -17,11 +17,11 @@ import pytest
 from litestar.channels import ChannelsPlugin
 
 from domain.values import Role
-from jitspace.identity import Identity
+from jitspace.auth.identity import Identity
 from jitspace.live.channels import ResilientAsyncPgBackend
 from jitspace.live.feed import LOGGED_OUT, Closed, LiveFeed, Viewer
-from jitspace.queries import Queries
-from jitspace.withholding import Audience
+from jitspace.reads.queries import Queries
+from jitspace.reads.withholding import Audience
 from tests.support import Jit, log_of
 
 FR_LEADER = Audience("FR", Role.JIT_LEADER)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from jitspace.database import create_database, with_database
+from jitspace.storage.database import create_database, with_database
 from tests.live import Watcher
 from tests.processes import Cluster
 from tests.support import Jit, People, log_of, open_investigation

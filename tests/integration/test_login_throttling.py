@@ -19,9 +19,9 @@ import httpx
 import msgspec
 import pytest
 
-from jitspace.database import create_database, with_database
-from jitspace.security_log import SecurityEntry, SecurityLog
+from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
+from jitspace.storage.database import create_database, with_database
 from tests.support import PASSWORD, ServerThread, add_user
 
 WRONG = "Tr0ub4dor&3-not-it"

@@ -9,10 +9,10 @@ import asyncpg
 import pytest
 
 from domain.errors import NotFound
-from jitspace.application import JITspace
-from jitspace.database import eventsourcing_env
-from jitspace.memberships import Memberships
+from jitspace.reads.memberships import Memberships
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import eventsourcing_env
 from tests.support import Jit
 
 
@@ -22,7 +22,7 @@ async def test_a_recheck_may_read_the_membership_of_a_moment_ago_a_fresh_look_ne
     app = JITspace(env=eventsourcing_env(database_url, settings))
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
     try:
-        memberships = Memberships(app, pool)
+        memberships = Memberships(app.investigation, pool)
         investigation_id, investigator = UUID(jit.id), jit.investigator.user_id
         # Given the investigator's membership, looked up for a recheck
         looked_up = await memberships.member(investigator, investigation_id, max_age=60)

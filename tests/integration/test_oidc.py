@@ -28,9 +28,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from jitspace.identity import Identity, IdentityError
-from jitspace.oidc import REFETCH_COOLDOWN
-from jitspace.security_log import SecurityEntry, SecurityLog
+from jitspace.auth.errors import IdentityError
+from jitspace.auth.identity import Identity
+from jitspace.auth.oidc import REFETCH_COOLDOWN
+from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
 from tests.support import PASSWORD, ServerThread, add_user
 

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from jitspace.application import JITspace
-from jitspace.database import eventsourcing_env
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import eventsourcing_env
 from tests.integration.test_ledger_api import fresh_database
 from tests.support import Jit, People, ServerThread, log_of, open_investigation
 
@@ -111,7 +111,7 @@ def test_a_projection_failing_on_an_event_backs_off_holds_no_connections_and_rec
 ) -> None:
     server, settings = own_server
     url = settings.database_url
-    caplog.set_level(logging.ERROR, logger="jitspace.runtime")
+    caplog.set_level(logging.ERROR, logger="jitspace.reads.projecting")
     people = People(server.url, url)
     jit = open_investigation(people)
     item = jit.leader.post(jit.path("/evidence"), json=EVIDENCE).json()["id"]

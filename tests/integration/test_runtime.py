@@ -9,7 +9,7 @@ from pathlib import Path
 
 import msgspec
 
-from jitspace.runtime import open_runtime
+from jitspace.bootstrap import open_runtime
 from jitspace.settings import Settings
 
 

@@ -17,14 +17,14 @@ import psycopg
 import pytest
 
 from domain.values import Party
-from jitspace import chain
-from jitspace.application import JITspace
 from jitspace.cli import main
-from jitspace.database import create_database, eventsourcing_env, with_database
-from jitspace.disclosure import BundleContent, verify_bundle
-from jitspace.eventlog import EventLog
-from jitspace.ledger import Ledger, LogRewritten
+from jitspace.disclosure.bundles import BundleContent, verify_bundle
+from jitspace.ledger import chain
+from jitspace.ledger.checkpoints import Ledger, LogRewritten
+from jitspace.ledger.eventlog import EventLog
+from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import create_database, eventsourcing_env, with_database
 
 
 @dataclass

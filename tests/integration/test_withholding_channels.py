@@ -1,7 +1,7 @@
 """Restricted facts never reach a member who may not read them, on any channel (issue #13).
 
 One generated test: unique canary strings are planted in every field the withholding rule
-(jitspace/withholding.py) protects, and every read channel of the app is then asked, as
+(jitspace/reads/withholding.py) protects, and every read channel of the app is then asked, as
 every kind of member, for every record: the REST reads and lists, now and `as_of`, the
 event log, the live feed (live, and its catch-up after the hello), custody chains,
 verification answers, admissibility, disclosure bundles and the error messages of every
@@ -35,8 +35,8 @@ from domain.base import JitAggregate
 from domain.handling import CONTENT_FIELDS
 from domain.permissions import Action, permits
 from domain.values import Role
+from jitspace.reads.withholding import READ_WITH, read_with
 from jitspace.settings import Settings
-from jitspace.withholding import READ_WITH, read_with
 from tests.integration.test_access_matrix import endpoints
 from tests.live import Watcher
 from tests.support import Jit, People, Person, ServerThread, add_member, log_of
@@ -313,7 +313,7 @@ def event_classes() -> Iterator[tuple[str, type]]:
 
 def coverage_problems(w: World, log: list[dict[str, Any]]) -> list[str]:
     problems = [
-        f"{a.__name__}: its events are read with no action of jitspace/withholding.py"
+        f"{a.__name__}: its events are read with no action of jitspace/reads/withholding.py"
         for a in JitAggregate.__subclasses__()
         if a.__name__ not in READ_WITH
     ]

@@ -10,10 +10,9 @@ from uuid import UUID
 import pytest
 
 from domain.admissibility import facts as f
-from domain.admissibility.params import RuleSpec, parse_params
-from domain.admissibility.results import Outcome
 from domain.admissibility.rules import FORUM_FREE, REGISTRY, Context
 from domain.admissibility.verdict import evaluate, matrix
+from domain.rule_settings import Outcome, RuleSpec, parse_params
 from jitspace.rulebooks import load_shipped
 from tests.unit.test_admissibility_rules import CASES, ON, base, item_of
 

@@ -11,10 +11,10 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.admissibility import facts as f
-from domain.admissibility.params import RULE_TYPES, Forfeiture, RuleSpec, parse_params
-from domain.admissibility.results import VERDICT_OF, CountryVerdict, Outcome, Ref, RuleResult
+from domain.admissibility.results import VERDICT_OF, CountryVerdict, Ref, RuleResult
 from domain.admissibility.rules import REGISTRY, Context
 from domain.admissibility.verdict import evaluate, forfeit
+from domain.rule_settings import RULE_TYPES, Forfeiture, Outcome, RuleSpec, parse_params
 from domain.values import Scope
 from domain.wording import span
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain import custody
-from domain.admissibility.params import RuleSpec
 from domain.custody import DEFAULT_GAP, CustodyDefect, Lapse, Transfer
+from domain.rule_settings import RuleSpec
 from domain.rulebook import Rulebook
 
 T0 = datetime(2024, 5, 3, 6, tzinfo=UTC)

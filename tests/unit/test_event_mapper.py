@@ -34,7 +34,7 @@ from domain.values import (
     TaskStatus,
     UsePurpose,
 )
-from jitspace.eventlog import InvestigationStoredEvent, MsgspecMapper
+from jitspace.ledger.eventlog import InvestigationStoredEvent, MsgspecMapper
 
 AGGREGATES = (Investigation, LegalAuthorisation, EvidenceItem, Task, Rulebook)
 EVENT_CLASSES = (

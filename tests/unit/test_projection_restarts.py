@@ -7,7 +7,12 @@ import asyncio
 import threading
 from typing import Any, cast
 
-from jitspace.runtime import Runtime, cancel_and_wait, restart_stopped_projections, stop_projection
+from jitspace.bootstrap import Runtime
+from jitspace.reads.projecting import (
+    cancel_and_wait,
+    restart_stopped_projections,
+    stop_projection,
+)
 from jitspace.settings import Settings
 
 

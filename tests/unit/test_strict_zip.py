@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from jitspace.strict_zip import DamagedZip, StrictZip
+from jitspace.disclosure.strict_zip import DamagedZip, StrictZip
 
 
 def test_a_zip64_end_record_as_zipfile_writes_it_is_read_and_must_agree() -> None:

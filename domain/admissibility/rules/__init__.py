@@ -8,7 +8,7 @@ record answers UNKNOWN and names the missing fact.
 
 from __future__ import annotations
 
-from domain.admissibility import params as p
+from domain import rule_settings as p
 from domain.admissibility.rules.authorisation import (
     au_01,
     au_02,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.admissibility import params as p
+from domain import rule_settings as p
 from domain.admissibility.facts import AuthorisationFacts
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.admissibility import params as p
+from domain import rule_settings as p
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
     FAIL,

@@ -10,7 +10,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.admissibility.facts import AuthorisationFacts, CaseFile, ItemFacts
-from domain.admissibility.results import Outcome, Ref, RuleResult
+from domain.admissibility.results import Ref, RuleResult
+from domain.rule_settings import Outcome
 
 PASS, WARN, RISK, FAIL = Outcome.PASS, Outcome.WARN, Outcome.RISK, Outcome.FAIL
 RESTRICT, UNKNOWN = Outcome.RESTRICT, Outcome.UNKNOWN

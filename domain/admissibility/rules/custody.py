@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from domain import custody
-from domain.admissibility import params as p
+from domain import rule_settings as p
 from domain.admissibility.facts import Handover
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (

@@ -3,7 +3,7 @@ parent)."""
 
 from __future__ import annotations
 
-from domain.admissibility import params as p
+from domain import rule_settings as p
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
     FAIL,

@@ -1,0 +1,332 @@
+"""Users, password login and bearer tokens.
+
+Local users log in with a password, hashed with argon2, and get a random token of which only
+the SHA-256 is stored, so a copy of the database does not let anyone log in. With OpenID
+Connect on, users of the identity provider send its JWTs instead, and an operator links each
+provider identity (issuer, subject) to a JITspace user.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+import asyncpg
+import msgspec
+from anyio import to_thread
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+
+from jitspace.auth.errors import IdentityError, TokenRefused
+from jitspace.auth.login_throttle import LoginThrottle
+from jitspace.auth.oidc import OidcVerifier
+
+# how long a checked token is trusted without a new look-up, and how many are remembered
+RECENT = 5.0
+RECENT_MAX = 10_000
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+_hasher = PasswordHasher()
+# verifying against this keeps the time of a login for an unknown user like a known one
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+# the password hash of a user who logs in through the identity provider only
+NO_LOCAL_LOGIN = "!"
+# revoked tokens past their expiry are deleted at most this often by each process
+PRUNE_EVERY = 60.0
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS users (
+    user_id uuid PRIMARY KEY,
+    username text NOT NULL UNIQUE,
+    display_name text NOT NULL,
+    password_hash text NOT NULL,
+    created_at timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_sha256 bytea PRIMARY KEY,
+    user_id uuid NOT NULL REFERENCES users (user_id),
+    created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS external_identities (
+    issuer text NOT NULL,
+    subject text NOT NULL,
+    user_id uuid NOT NULL REFERENCES users (user_id),
+    PRIMARY KEY (issuer, subject)
+);
+CREATE TABLE IF NOT EXISTS revoked_tokens (
+    issuer text NOT NULL,
+    token_id text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    PRIMARY KEY (issuer, token_id)
+);
+"""
+
+
+class User(msgspec.Struct, frozen=True):
+    user_id: UUID
+    username: str
+    display_name: str
+
+
+class Session(msgspec.Struct, frozen=True):
+    token: str
+    expires_at: datetime
+
+
+NOT_LOGGED_IN = "the token is unknown or expired: log in again"
+
+
+def check_username(username: str) -> None:
+    if not USERNAME.match(username):
+        raise IdentityError(
+            "a username is 2 to 63 characters: lower-case letters, digits, '.', '_', '-'",
+            field="username",
+        )
+
+
+def check_new_credentials(username: str, password: str) -> None:
+    check_username(username)
+    if len(password) < 10:
+        raise IdentityError("a password has at least 10 characters", field="password")
+
+
+async def _link_identity(
+    conn: asyncpg.Connection, issuer: str, subject: str, user_id: UUID, *, holder: str
+) -> None:
+    """The provider's `subject` is `user_id`; IdentityError if it is `holder`'s already."""
+    try:
+        await conn.execute(
+            "INSERT INTO external_identities VALUES ($1, $2, $3)", issuer, subject, user_id
+        )
+    except asyncpg.UniqueViolationError:
+        raise IdentityError(
+            f"subject {subject!r} of {issuer} is linked to {holder} already",
+            field="oidc_subject",
+        ) from None
+
+
+def _digest(token: str) -> bytes:
+    return hashlib.sha256(token.encode()).digest()
+
+
+def looks_like_jwt(token: str) -> bool:
+    """A JWT is three base64url parts joined by dots; a local token has no dot."""
+    return token.count(".") == 2
+
+
+class Identity:
+    """The user directory, the sessions opened by password login, and the identity
+    provider's tokens (when `oidc` is given)."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        token_ttl: timedelta,
+        oidc: OidcVerifier | None = None,
+        throttle: LoginThrottle | None = None,
+    ) -> None:
+        self.pool = pool
+        self.token_ttl = token_ttl
+        self.oidc = oidc
+        self.throttle = throttle or LoginThrottle(pool)
+        # token digest -> (user, monotonic time until which it needs no new look-up)
+        self._recent: dict[bytes, tuple[User, float]] = {}
+        self._pruned = 0.0
+
+    async def create_tables(self) -> None:
+        async with self.pool.acquire() as conn:
+            await conn.execute(SCHEMA)
+        await self.throttle.create_tables()
+
+    async def add_user(self, username: str, password: str, display_name: str = "") -> User:
+        check_new_credentials(username, password)
+        user = User(user_id=uuid4(), username=username, display_name=display_name or username)
+        try:
+            await self.pool.execute(
+                "INSERT INTO users VALUES ($1, $2, $3, $4, $5)",
+                user.user_id,
+                user.username,
+                user.display_name,
+                await to_thread.run_sync(_hasher.hash, password),
+                datetime.now(UTC),
+            )
+        except asyncpg.UniqueViolationError:
+            raise IdentityError(f"user {username!r} exists already", field="username") from None
+        return user
+
+    async def add_external_user(
+        self, username: str, issuer: str, subject: str, display_name: str = ""
+    ) -> User:
+        """A user who logs in through the identity provider only: no usable password."""
+        check_username(username)
+        user = User(user_id=uuid4(), username=username, display_name=display_name or username)
+        async with self.pool.acquire() as conn, conn.transaction():
+            try:
+                await conn.execute(
+                    "INSERT INTO users VALUES ($1, $2, $3, $4, $5)",
+                    user.user_id,
+                    user.username,
+                    user.display_name,
+                    NO_LOCAL_LOGIN,
+                    datetime.now(UTC),
+                )
+            except asyncpg.UniqueViolationError:
+                raise IdentityError(f"user {username!r} exists already", field="username") from None
+            await _link_identity(conn, issuer, subject, user.user_id, holder="another user")
+        return user
+
+    async def link_external(
+        self, username: str, issuer: str, subject: str, *, drop_password: bool = False
+    ) -> User:
+        """Let an existing user log in through the identity provider as `subject` too; with
+        `drop_password`, only through it: their password stops working, and the sessions it
+        opened end (a server that checked one in the last `RECENT` seconds notices after).
+        The provider's tokens are checked on every request anyway."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            row = await conn.fetchrow(
+                "SELECT user_id, username, display_name FROM users WHERE username = $1 FOR UPDATE",
+                username,
+            )
+            if row is None:
+                raise IdentityError(f"there is no user {username!r}", field="username")
+            user = User(**dict(row))
+            await _link_identity(conn, issuer, subject, user.user_id, holder="a user")
+            if drop_password:
+                await conn.execute(
+                    "UPDATE users SET password_hash = $2 WHERE user_id = $1",
+                    user.user_id,
+                    NO_LOCAL_LOGIN,
+                )
+                await conn.execute("DELETE FROM sessions WHERE user_id = $1", user.user_id)
+        return user
+
+    async def login(
+        self, username: str, password: str, *, client: str | None = None
+    ) -> Session | None:
+        """A new session, or None for a wrong password; TooManyAttempts after too many
+        failures for this username or from this client, even with the right password."""
+        await self.throttle.admit(username, client)
+        row = await self.pool.fetchrow(
+            "SELECT user_id, password_hash FROM users WHERE username = $1", username
+        )
+        usable = row is not None and row["password_hash"] != NO_LOCAL_LOGIN
+        try:
+            # argon2 is meant to be slow: off the event loop
+            await to_thread.run_sync(
+                _hasher.verify, row["password_hash"] if usable else _DUMMY_HASH, password
+            )
+        except VerificationError:
+            return None
+        if row is None or not usable:
+            return None
+        await self.throttle.succeeded(username)
+        token = secrets.token_urlsafe(32)
+        now = datetime.now(UTC)
+        session = Session(token=token, expires_at=now + self.token_ttl)
+        await self.pool.execute(
+            "INSERT INTO sessions VALUES ($1, $2, $3, $4)",
+            _digest(token),
+            row["user_id"],
+            now,
+            session.expires_at,
+        )
+        return session
+
+    async def logout(self, token: str) -> None:
+        """End a local session; revoke a provider's token until it expires."""
+        digest = _digest(token)
+        self._recent.pop(digest, None)
+        if not looks_like_jwt(token):
+            await self.pool.execute("DELETE FROM sessions WHERE token_sha256 = $1", digest)
+            return
+        if self.oidc is None:
+            return
+        claims = await self.oidc.verify(token)
+        await self.pool.execute(
+            "INSERT INTO revoked_tokens VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            claims.issuer,
+            claims.token_id,
+            # kept as long as the token could still be accepted, clock leeway included
+            claims.expires_at + self.oidc.leeway,
+        )
+        await self._prune_revoked()
+
+    async def authenticate(self, token: str) -> User | None:
+        """The user a valid token belongs to, or None."""
+        try:
+            return await self.identify(token)
+        except TokenRefused:
+            return None
+
+    async def identify(self, token: str) -> User:
+        """The user a valid token belongs to; TokenRefused says why there is none. A token
+        seen in the last RECENT seconds (and not expired since) is not looked up again: a
+        logout in another process takes effect here within that time."""
+        digest = _digest(token)
+        now = time.monotonic()
+        recent = self._recent.pop(digest, None)
+        if recent is not None and recent[1] > now:
+            self._recent[digest] = recent
+            return recent[0]
+        if looks_like_jwt(token):
+            user, expires_at = await self._identify_provider_token(token)
+        else:
+            user, expires_at = await self._identify_session(digest)
+        until = min((expires_at - datetime.now(UTC)).total_seconds(), RECENT)
+        if len(self._recent) >= RECENT_MAX:
+            self._recent.pop(next(iter(self._recent)))
+        self._recent[digest] = (user, now + until)
+        return user
+
+    async def _identify_session(self, digest: bytes) -> tuple[User, datetime]:
+        row = await self.pool.fetchrow(
+            "SELECT u.user_id, u.username, u.display_name, s.expires_at FROM sessions s "
+            "JOIN users u USING (user_id) WHERE s.token_sha256 = $1 AND s.expires_at > now()",
+            digest,
+        )
+        if row is None:
+            raise TokenRefused(NOT_LOGGED_IN)
+        return User(row["user_id"], row["username"], row["display_name"]), row["expires_at"]
+
+    async def _identify_provider_token(self, token: str) -> tuple[User, datetime]:
+        if self.oidc is None:
+            raise TokenRefused(NOT_LOGGED_IN)
+        claims = await self.oidc.verify(token)
+        row = await self.pool.fetchrow(
+            "SELECT EXISTS (SELECT FROM revoked_tokens WHERE issuer = $1 AND token_id = $3) "
+            "AS revoked, u.user_id, u.username, u.display_name FROM (VALUES (1)) AS one "
+            "LEFT JOIN external_identities e ON e.issuer = $1 AND e.subject = $2 "
+            "LEFT JOIN users u ON u.user_id = e.user_id",
+            claims.issuer,
+            claims.subject,
+            claims.token_id,
+        )
+        if row["revoked"]:
+            raise TokenRefused("the token was revoked by a logout: log in again")
+        if row["user_id"] is None:
+            raise TokenRefused("no JITspace user is linked to this identity")
+        user = User(row["user_id"], row["username"], row["display_name"])
+        return user, claims.expires_at
+
+    async def _prune_revoked(self) -> None:
+        now = time.monotonic()
+        if now - self._pruned < PRUNE_EVERY:
+            return
+        self._pruned = now
+        await self.pool.execute("DELETE FROM revoked_tokens WHERE expires_at < now()")
+
+    async def find(self, username: str) -> User | None:
+        row = await self.pool.fetchrow(
+            "SELECT user_id, username, display_name FROM users WHERE username = $1", username
+        )
+        return User(**dict(row)) if row else None
+
+    async def get(self, user_id: UUID) -> User | None:
+        row = await self.pool.fetchrow(
+            "SELECT user_id, username, display_name FROM users WHERE user_id = $1", user_id
+        )
+        return User(**dict(row)) if row else None

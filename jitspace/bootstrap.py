@@ -1,0 +1,162 @@
+"""The composition root: everything a running JITspace needs, built once, closed once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+from anyio import to_thread
+from eventsourcing.projection import ProjectionRunner
+from litestar.channels import ChannelsPlugin
+
+from jitspace.auth.identity import Identity
+from jitspace.auth.login_throttle import LoginThrottle
+from jitspace.auth.oidc import OidcVerifier
+from jitspace.auth.security_log import SecurityLog
+from jitspace.ledger.checkpoints import Ledger, keep_checkpoints
+from jitspace.ledger.eventlog import EventLog
+from jitspace.live.channels import ResilientAsyncPgBackend
+from jitspace.live.feed import LiveFeed
+from jitspace.live.publisher import announce_log
+from jitspace.reads.memberships import Memberships
+from jitspace.reads.projecting import (
+    cancel_and_wait,
+    projection_starts,
+    restart_stopped_projections,
+    start_projection,
+    stop_projection,
+)
+from jitspace.reads.queries import Queries
+from jitspace.reads.supervision import Stall
+from jitspace.services.blob_sweep import keep_sweeping, sweep_blob_store
+from jitspace.services.workspace import JITspace
+from jitspace.settings import Settings
+from jitspace.storage.blobs import BlobStore
+from jitspace.storage.blobs.configured import open_blob_store
+from jitspace.storage.database import database_url, eventsourcing_env
+from projections import admissibility, custody
+from projections.registers import TABLES
+
+logger = logging.getLogger(__name__)
+# a failed upload's leftovers, and files no record claims, older than this are swept by
+# the process that keeps the read models (at start, then hourly); a younger one may be an
+# upload still running (or its record on its way) on another replica (64 GiB at 10 MB/s
+# takes about two hours), so the cutoff is well above the longest upload
+SWEEP_AFTER = timedelta(hours=24)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    database_url: str
+    app: JITspace
+    pool: asyncpg.Pool
+    identity: Identity
+    queries: Queries
+    ledger: Ledger
+    blobs: BlobStore
+    live: LiveFeed
+    security_log: SecurityLog
+    memberships: Memberships
+    projections: ProjectionRunner[Any, Any] | None = None
+    custody: ProjectionRunner[Any, Any] | None = None
+    admissibility: ProjectionRunner[Any, Any] | None = None
+    # projections that failed and wait to be started again, by runner name
+    stalls: dict[str, Stall] = field(default_factory=dict)
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    async with AsyncExitStack() as stack:
+        url = await to_thread.run_sync(lambda: stack.enter_context(database_url(settings)))
+        env = eventsourcing_env(url, settings)
+        app = await to_thread.run_sync(lambda: JITspace(env=env))
+        stack.callback(app.close)
+        pool = await asyncpg.create_pool(
+            url, min_size=1, max_size=settings.pool_size, reset=keep_session
+        )
+        stack.push_async_callback(pool.close)
+        identity = Identity(
+            pool,
+            timedelta(seconds=settings.token_ttl_seconds),
+            OidcVerifier.from_settings(settings),
+            LoginThrottle.from_settings(pool, settings),
+        )
+        await identity.create_tables()
+        security_log = SecurityLog(pool)
+        await security_log.create_tables()
+        async with pool.acquire() as conn:
+            for statement in (*TABLES, *custody.TABLES, *admissibility.TABLES):
+                await conn.execute(statement)
+        blobs = await to_thread.run_sync(lambda: open_blob_store(settings))
+        if settings.run_projections:  # one process: not every replica, nor a CLI command
+            await sweep_blob_store(app, blobs, security_log, SWEEP_AFTER)
+            sweeper = asyncio.create_task(keep_sweeping(app, blobs, security_log, SWEEP_AFTER))
+            stack.callback(sweeper.cancel)
+        assert isinstance(app.recorder, EventLog)
+        ledger = await to_thread.run_sync(Ledger.from_settings, app.recorder, settings)
+        await to_thread.run_sync(ledger.create_table)
+        queries = Queries(pool)
+        # channels shared by every process (LISTEN/NOTIFY); the feed reads the log itself
+        backend = ResilientAsyncPgBackend(url)
+        channels = ChannelsPlugin(
+            backend=backend,
+            arbitrary_channels_allowed=True,
+            subscriber_max_backlog=1000,
+            subscriber_backlog_strategy="dropleft",
+        )
+        await stack.enter_async_context(channels)
+        live = LiveFeed(
+            queries,
+            channels,
+            queue_size=settings.live_queue_size,
+            poll_seconds=settings.live_poll_seconds,
+            recheck_seconds=settings.live_recheck_seconds,
+            max_viewers=settings.live_max_viewers,
+            max_arriving=settings.live_max_arriving,
+            hello_timeout=settings.live_hello_timeout_seconds,
+        )
+        backend.on_reconnect.append(live.wake_all)
+        stack.push_async_callback(live.close)
+        runtime = Runtime(
+            settings,
+            url,
+            app,
+            pool,
+            identity,
+            queries,
+            ledger,
+            blobs,
+            live,
+            security_log,
+            Memberships(app.investigation, pool),
+        )
+        if settings.run_projections:
+            starts = projection_starts(JITspace, env)
+            for name, start in starts.items():
+                await to_thread.run_sync(start_projection, runtime, name, start)
+                stack.callback(stop_projection, runtime, name)
+            if settings.checkpoint_interval_seconds > 0:
+                task = asyncio.create_task(
+                    keep_checkpoints(ledger, settings.checkpoint_interval_seconds)
+                )
+                stack.callback(task.cancel)
+            announcer = asyncio.create_task(
+                announce_log(queries, channels, settings.live_poll_seconds)
+            )
+            stack.callback(announcer.cancel)
+            # stopped (and a restart under way finished) before the projections are stopped
+            supervisor = asyncio.create_task(restart_stopped_projections(runtime, starts))
+            stack.push_async_callback(cancel_and_wait, supervisor)
+        yield runtime
+
+
+async def keep_session(connection: asyncpg.Connection) -> None:
+    """Connections of the read pool change no session state (no SET, LISTEN or advisory
+    locks), so there is nothing to reset when they go back to the pool: skip the round trip."""

@@ -1,0 +1,263 @@
+"""Domain aggregates -> API records."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import msgspec
+
+from domain.authorisation import LegalAuthorisation
+from domain.evidence import EvidenceItem
+from domain.handling import UNRESTRICTED, HandlingRestrictions
+from domain.investigation import Investigation
+from domain.task import Task
+from domain.values import Actor, EvidenceFile
+from jitspace.documents import schemas
+from jitspace.documents.schemas import (
+    AdmissibilityCell,
+    CountryExplanation,
+    EventRef,
+    RuleResultOut,
+)
+from projections.admissibility import Row
+from projections.custody import Chain
+
+
+def actor_view(actor: Actor) -> schemas.ActorOut:
+    return schemas.ActorOut(user_id=actor.user_id, country=actor.country, role=actor.role.value)
+
+
+def investigation_view(i: Investigation) -> schemas.Investigation:
+    return schemas.Investigation(
+        id=i.id,
+        version=i.version,
+        name=i.name,
+        agreement_reference=i.agreement_reference,
+        purpose=i.purpose,
+        period_start=i.period_start,
+        period_end=i.period_end,
+        status="closed" if i.is_closed else "open",
+        parties=[schemas.PartyOut(p.country, p.name, p.lead_authority) for p in i.parties.values()],
+        members=[
+            schemas.MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()
+        ],
+        observer_rights=sorted(i.observer_rights),
+    )
+
+
+def evidence_view(
+    e: EvidenceItem, viewer: str, *, readable: bool | None = None
+) -> schemas.Evidence:
+    """The item as the viewer's party may see it: by its handling restrictions, or as
+    `readable` says (a past state is shown by the restrictions in force now)."""
+    readable = e.may_read(viewer) if readable is None else readable
+    return schemas.Evidence(
+        id=e.id,
+        version=e.version,
+        investigation_id=e.investigation_id,
+        reference=e.reference,
+        country=e.country,
+        kind=e.kind,
+        description=e.description if readable else None,
+        collected_at=e.collected_at,
+        collected_by=e.collected_by,
+        place=e.place if readable else None,
+        method=e.method,
+        authorisation_id=e.authorisation_id,
+        registered_at=e.created_on,
+        registered_by=actor_view(e.registered_by),
+        files=[evidence_file_view(f, readable=readable) for f in e.files.values()],
+        holding_country=e.holding_country,
+        custodian_id=e.custodian_id,
+        awaiting_receipt_by=e.handover.recipient_id if e.handover else None,
+        seal_number=e.seal_number,
+        location=e.location if readable else None,
+        disposal=e.disposal,
+        integrity_violated=e.integrity_violated,
+        withheld=[] if readable else ["description", "place", "files.name", "location"],
+        handling=handling_view(e.handling) if viewer == e.country else None,
+    )
+
+
+def handling_view(h: HandlingRestrictions) -> schemas.Handling:
+    return schemas.Handling(
+        description_to=list(h.description_to) if h.description_to is not None else None,
+        files_to=list(h.files_to) if h.files_to is not None else None,
+        consent_first=h.consent_first,
+    )
+
+
+def handling_of(h: schemas.HandlingCreate | None) -> HandlingRestrictions:
+    if h is None:
+        return UNRESTRICTED
+    return HandlingRestrictions(
+        description_to=tuple(h.description_to) if h.description_to is not None else None,
+        files_to=tuple(h.files_to) if h.files_to is not None else None,
+        consent_first=h.consent_first,
+    )
+
+
+def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> schemas.EvidenceFileOut:
+    return schemas.EvidenceFileOut(
+        id=f.file_id,
+        name=f.name if readable else None,
+        media_type=f.media_type,
+        sha256=f.sha256,
+        size=f.size,
+        integrity=f.integrity,
+    )
+
+
+def authorisation_view(a: LegalAuthorisation) -> schemas.Authorisation:
+    return schemas.Authorisation(
+        id=a.id,
+        version=a.version,
+        investigation_id=a.investigation_id,
+        kind=a.kind,
+        country=a.country,
+        authority=a.authority,
+        reference=a.reference,
+        issued_at=a.issued_at,
+        valid_from=a.valid_from,
+        valid_until=a.valid_until,
+        scope=schemas.ScopeOut(
+            targets=list(a.scope.targets),
+            places=list(a.scope.places),
+            methods=list(a.scope.methods),
+            evidence_kinds=list(a.scope.evidence_kinds),
+        ),
+        conditions=a.conditions,
+        revoked_at=a.revoked_at,
+        revoked_reason=a.revoked_reason,
+        confirmed_at=a.confirmed_at,
+        confirmed_by=a.confirmed_by,
+        annulled_at=a.annulled_at,
+        annulled_by=a.annulled_by,
+    )
+
+
+def task_view(t: Task) -> schemas.Task:
+    return schemas.Task(
+        id=t.id,
+        version=t.version,
+        investigation_id=t.investigation_id,
+        title=t.title,
+        description=t.description,
+        due_on=t.due_on,
+        status=t.status,
+        assignee_id=t.assignee_id,
+        evidence_ids=list(t.evidence_ids),
+        authorisation_ids=list(t.authorisation_ids),
+        created_at=t.created_on,
+        created_by=actor_view(t.created_by),
+    )
+
+
+# -- rows of the lists, for the past (the present ones come from the registers) -------------
+
+
+def authorisation_summary(a: LegalAuthorisation) -> schemas.AuthorisationSummary:
+    return schemas.AuthorisationSummary(
+        id=a.id,
+        kind=a.kind,
+        country=a.country,
+        authority=a.authority,
+        reference=a.reference,
+        valid_from=a.valid_from,
+        valid_until=a.valid_until,
+        revoked=a.revoked_at is not None,
+        version=a.version,
+    )
+
+
+def task_summary(t: Task) -> schemas.TaskSummary:
+    return schemas.TaskSummary(
+        id=t.id,
+        title=t.title,
+        status=t.status,
+        assignee_id=t.assignee_id,
+        due_on=t.due_on,
+        created_at=t.created_on,
+        version=t.version,
+    )
+
+
+def custody_view(evidence_id: UUID, chain: Chain, version: int) -> schemas.CustodyChain:
+    return msgspec.convert(
+        {**msgspec.to_builtins(chain), "evidence_id": evidence_id, "version": version},
+        schemas.CustodyChain,
+    )
+
+
+def evidence_summary(
+    item: EvidenceItem, chain: Chain | None, readable: bool
+) -> schemas.EvidenceSummary:
+    return schemas.EvidenceSummary(
+        id=item.id,
+        reference=item.reference,
+        country=item.country,
+        kind=item.kind,
+        description=item.description if readable else None,
+        collected_at=item.collected_at,
+        registered_at=item.created_on,
+        authorisation_id=item.authorisation_id,
+        version=item.version,
+        custody_status=chain.status if chain else "no custodian",
+        custodian_id=chain.custodian_id if chain else None,
+        holding_country=chain.holding_country if chain else item.country,
+        integrity=chain.integrity if chain else "no files",
+        custody_defects=len(chain.defects) if chain else 0,
+        withheld=[] if readable else ["description"],
+    )
+
+
+def investigation_summary(i: Investigation, user_id: UUID) -> schemas.InvestigationSummary:
+    member = i.members[user_id]
+    return schemas.InvestigationSummary(
+        id=i.id,
+        name=i.name,
+        agreement_reference=i.agreement_reference,
+        status="closed" if i.is_closed else "open",
+        parties=list(i.parties),
+        my_country=member.country,
+        my_role=member.role.value,
+        version=i.version,
+    )
+
+
+def cell_view(row: Row) -> AdmissibilityCell:
+    v = row.verdict
+    return AdmissibilityCell(
+        evidence_id=v.evidence_id,
+        reference=row.reference,
+        country=v.country,
+        verdict=v.verdict.value,
+        outcome=v.outcome.value,
+        reasons=sorted({r.rule for r in v.results if r.outcome is v.outcome}),
+        evaluated_on=row.evaluated_on,
+        changes_on=v.changes_on(),
+    )
+
+
+def explanation_view(row: Row) -> CountryExplanation:
+    v = row.verdict
+    return CountryExplanation(
+        country=v.country,
+        verdict=v.verdict.value,
+        outcome=v.outcome.value,
+        evaluated_on=row.evaluated_on,
+        results=[
+            RuleResultOut(
+                rule=r.rule,
+                outcome=r.outcome.value,
+                reason=r.reason,
+                rests_on=[EventRef(x.record_id, x.version, x.event) for x in r.rests_on],
+                missing=r.missing,
+                cure=r.cure,
+                use=r.use,
+                until=r.until,
+            )
+            for r in v.results
+        ],
+        changes_on=v.changes_on(),
+    )

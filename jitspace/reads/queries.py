@@ -1,0 +1,252 @@
+"""The read side: asyncpg queries over the read models and the event log."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import msgspec
+from anyio import to_thread
+
+from domain.admissibility.results import CountryVerdict, RuleResult, Verdict
+from domain.rule_settings import Outcome
+from jitspace.documents.schemas import (
+    ActorOut,
+    AuthorisationSummary,
+    CustodyChain,
+    EventOut,
+    EvidenceSummary,
+    InvestigationSummary,
+    TaskSummary,
+)
+from jitspace.ledger.eventlog import HANDLING_TOPIC
+from jitspace.reads.withholding import Audience, Withholding, custody_for
+from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
+
+EVENTS_TABLE = "jitspace_events"
+# the tracked projections whose rows the API reads
+TRACKING_TABLES = ("registers_tracking", "custody_tracking", "admissibility_tracking")
+APPLICATION_NAME = "JITspace"
+# fields every event carries, shown at the top level of an event document
+_ENVELOPE = ("investigation_id", "actor", "timestamp", "originator_topic")
+
+
+def event_document(row: asyncpg.Record) -> EventOut:
+    """The public form of one stored event: the same document for REST and the live feed."""
+    state: dict[str, Any] = msgspec.json.decode(row["state"])
+    actor = state["actor"]
+    return EventOut(
+        position=row["notification_id"],
+        type=row["topic"].partition(":")[2],
+        aggregate_id=row["originator_id"],
+        aggregate_version=row["originator_version"],
+        investigation_id=row["investigation_id"],
+        recorded_at=datetime.fromisoformat(state["timestamp"]),
+        actor=ActorOut(
+            user_id=UUID(actor["user_id"]), country=actor["country"], role=actor["role"]
+        ),
+        data={k: v for k, v in state.items() if k not in _ENVELOPE},
+    )
+
+
+class Queries:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def events(
+        self,
+        investigation_id: UUID,
+        after: int,
+        limit: int,
+        *,
+        until: int | None = None,
+        audience: Audience | None = None,
+    ) -> list[EventOut]:
+        """The investigation's events after position `after` (and up to `until`), in order;
+        as `audience` may read them, if given (else whole: for the live feed, which withholds
+        per viewer)."""
+        rows = await self.pool.fetch(
+            f"SELECT notification_id, originator_id, originator_version, topic, state, "  # noqa: S608
+            f"investigation_id FROM {EVENTS_TABLE} WHERE investigation_id = $1 "
+            "AND notification_id > $2 AND notification_id <= coalesce($4, 9223372036854775807) "
+            "ORDER BY notification_id LIMIT $3",
+            investigation_id,
+            after,
+            limit,
+            until,
+        )
+        events = [event_document(row) for row in rows]
+        if audience is None or not events:
+            return events
+        # read after the events: restrictions set meanwhile apply to them too
+        withholding = await self.withholding(investigation_id)
+        return [withholding.for_audience(event, audience) for event in events]
+
+    async def withholding(self, investigation_id: UUID) -> Withholding:
+        """The handling restrictions in force on the investigation's items."""
+        rows = await self.pool.fetch(
+            f"SELECT DISTINCT ON (originator_id) originator_id, state FROM {EVENTS_TABLE} "  # noqa: S608
+            "WHERE investigation_id = $1 AND topic = $2 "
+            "ORDER BY originator_id, notification_id DESC",
+            investigation_id,
+            HANDLING_TOPIC,
+        )
+        return Withholding.from_states([(r["originator_id"], r["state"]) for r in rows])
+
+    async def caught_up(self, investigation_id: UUID | None, timeout: float = 2.0) -> bool:
+        """Wait until the read models hold every event of the investigation (None: of the
+        whole log, for reads that span investigations) logged so far."""
+        if investigation_id is None:
+            head = await self.pool.fetchval(
+                f"SELECT max(notification_id) FROM {EVENTS_TABLE}"  # noqa: S608
+            )
+        else:
+            head = await self.head(investigation_id)
+        return await self.wait_tracked(int(head or 0), timeout)
+
+    async def head(self, investigation_id: UUID) -> int:
+        """The log position of the investigation's latest event (0: none yet)."""
+        head = await self.pool.fetchval(
+            f"SELECT max(notification_id) FROM {EVENTS_TABLE} "  # noqa: S608
+            "WHERE investigation_id = $1",
+            investigation_id,
+        )
+        return int(head or 0)
+
+    async def tracked_position(self) -> int:
+        """The log position every tracked projection has applied (0: one has not started)."""
+        rows = await self.pool.fetch(
+            " UNION ALL ".join(
+                f"SELECT notification_id FROM {table} "  # noqa: S608
+                "WHERE application_name = $1"
+                for table in TRACKING_TABLES
+            ),
+            APPLICATION_NAME,
+        )
+        if len(rows) < len(TRACKING_TABLES):
+            return 0
+        return min(int(row["notification_id"]) for row in rows)
+
+    async def wait_tracked(self, position: int, timeout: float) -> bool:
+        """Wait until every tracked projection has applied the log up to `position`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while await self.tracked_position() < position:
+            if loop.time() > deadline:
+                return False
+            await asyncio.sleep(0.002)
+        return True
+
+    async def investigations_of(self, user_id: UUID) -> list[InvestigationSummary]:
+        rows = await self.pool.fetch(
+            "SELECT i.investigation_id AS id, i.name, i.agreement_reference, i.status, "
+            "i.parties, m.country AS my_country, m.role AS my_role, i.version "
+            "FROM rm_members m JOIN rm_investigations i USING (investigation_id) "
+            "WHERE m.user_id = $1 ORDER BY i.opened_at DESC",
+            user_id,
+        )
+        return [msgspec.convert(dict(r), InvestigationSummary) for r in rows]
+
+    async def evidence_register(self, investigation_id: UUID, party: str) -> list[EvidenceSummary]:
+        """The register as `party` may read it."""
+        rows = await self.pool.fetch(
+            "SELECT e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
+            "e.collected_at, e.registered_at, e.authorisation_id, "
+            "e.version, "
+            "coalesce(c.status, 'no custodian') AS custody_status, c.custodian_id, "
+            "coalesce(c.holding_country, e.country) AS holding_country, "
+            "coalesce(c.integrity, 'no files') AS integrity, "
+            "coalesce(c.defect_count, 0) AS custody_defects "
+            "FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id) "
+            "WHERE e.investigation_id = $1 ORDER BY e.registered_at, e.evidence_id",
+            investigation_id,
+        )
+        withholding = await self.withholding(investigation_id)
+        summaries = [msgspec.convert(dict(r), EvidenceSummary) for r in rows]
+        for summary in summaries:
+            if not withholding.may_read(summary.id, party):
+                summary.description = None
+                summary.withheld = ["description"]
+        return summaries
+
+    async def tasks(self, investigation_id: UUID) -> list[TaskSummary]:
+        rows = await self.pool.fetch(
+            "SELECT task_id AS id, title, status, assignee_id, due_on, created_at, version "
+            "FROM rm_tasks WHERE investigation_id = $1 ORDER BY created_at, task_id",
+            investigation_id,
+        )
+        return [msgspec.convert(dict(r), TaskSummary) for r in rows]
+
+    async def authorisations(self, investigation_id: UUID) -> list[AuthorisationSummary]:
+        rows = await self.pool.fetch(
+            "SELECT authorisation_id AS id, kind, country, authority, reference, valid_from, "
+            "valid_until, revoked, version FROM rm_authorisations "
+            "WHERE investigation_id = $1 ORDER BY valid_from, authorisation_id",
+            investigation_id,
+        )
+        return [msgspec.convert(dict(r), AuthorisationSummary) for r in rows]
+
+    async def custody_chain(
+        self, investigation_id: UUID, evidence_id: UUID, party: str
+    ) -> CustodyChain | None:
+        """The item's chain of custody as `party` may read it."""
+        row = await self.pool.fetchrow(
+            "SELECT chain, version FROM rm_custody_items "
+            "WHERE investigation_id = $1 AND evidence_id = $2",
+            investigation_id,
+            evidence_id,
+        )
+        if row is None:
+            return None
+        chain: dict[str, Any] = msgspec.json.decode(row["chain"])
+        whole = msgspec.convert(
+            {**chain, "evidence_id": evidence_id, "version": row["version"]}, CustodyChain
+        )
+        withholding = await self.withholding(investigation_id)
+        return custody_for(whole, withholding.may_read(evidence_id, party))
+
+    async def admissibility(
+        self, investigation_id: UUID, evidence_id: UUID | None = None
+    ) -> list[Row]:
+        """The matrix cells of the investigation (or of one of its items), as kept live, and
+        evaluated again now where a deadline has passed since (with the facts they were
+        evaluated on: cells and facts are written in one transaction)."""
+        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+            rows = await self._admissibility_rows(conn, investigation_id, evidence_id)
+            now = datetime.now(UTC)
+            if not any((t := r.verdict.changes_on()) is not None and t <= now for r in rows):
+                return rows
+            stored = await conn.fetchrow(SELECT_FACTS.format("$1"), investigation_id)
+        if stored is None:
+            return rows
+        return await to_thread.run_sync(
+            lambda: revisited(facts_of(stored["facts"], stored["items"]), rows, now)
+        )
+
+    async def _admissibility_rows(
+        self, conn: asyncpg.Connection, investigation_id: UUID, evidence_id: UUID | None
+    ) -> list[Row]:
+        rows = await conn.fetch(
+            "SELECT evidence_id, country, reference, verdict, outcome, results::text AS results, "
+            "evaluated_on FROM rm_admissibility WHERE investigation_id = $1 "
+            "AND ($2::uuid IS NULL OR evidence_id = $2)",
+            investigation_id,
+            evidence_id,
+        )
+        return [
+            Row(
+                r["reference"],
+                CountryVerdict(
+                    r["evidence_id"],
+                    r["country"],
+                    Verdict(r["verdict"]),
+                    Outcome(r["outcome"]),
+                    msgspec.json.decode(r["results"], type=tuple[RuleResult, ...]),
+                ),
+                r["evaluated_on"],
+            )
+            for r in rows
+        ]

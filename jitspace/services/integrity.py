@@ -1,0 +1,58 @@
+"""Re-hashing every stored evidence file a member can see, and recording each result.
+
+Behind `jitspace evidence verify`. The caller acts as a named member, so each verification
+is on record as done by a person; an investigation they are not a member of is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from uuid import UUID
+
+from anyio import to_thread
+
+from domain.errors import DomainError
+from domain.evidence import EvidenceItem
+from jitspace.reads.queries import Queries
+from jitspace.services.workspace import JITspace
+from jitspace.storage.blobs import BlobStore
+
+
+@dataclass(frozen=True)
+class FileResult:
+    investigation_id: UUID
+    reference: str
+    file_name: str
+    sha256: str
+    integrity: str
+
+
+async def verify_all(
+    app: JITspace,
+    queries: Queries,
+    blobs: BlobStore,
+    user_id: UUID,
+    investigation_id: UUID | None = None,
+) -> list[FileResult]:
+    investigations = [i.id for i in await queries.investigations_of(user_id)]
+    if investigation_id is not None:
+        investigations = [i for i in investigations if i == investigation_id]
+    results: list[FileResult] = []
+    for jit in investigations:
+        # the items as the log has them, not as the read models do: those may lag behind
+        history = await to_thread.run_sync(partial(app.history, user_id, jit))
+        for stored in history.all(EvidenceItem):
+            if not stored.files:
+                continue
+            try:
+                item = await to_thread.run_sync(
+                    partial(app.verify_evidence_files, user_id, jit, stored.id, blobs)
+                )
+            except DomainError:
+                continue  # closed investigation, or no files after all
+            results.extend(
+                FileResult(jit, item.reference, f.name, f.sha256, f.integrity)
+                for f in item.files.values()
+            )
+    return results
