@@ -7,7 +7,16 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import JitAggregate
+from domain.base import JitAggregate, fields_of
+from domain.commands import (
+    AmendAuthorisation,
+    AnnulAuthorisation,
+    ConfirmAuthorisation,
+    ExtendAuthorisation,
+    QualifyAuthorisation,
+    RecordAuthorisation,
+    RevokeAuthorisation,
+)
 from domain.errors import NotFound, RuleViolation
 from domain.investigation import Investigation
 from domain.values import Actor, AuthorisationKind, IssuerKind, Scope
@@ -100,145 +109,69 @@ class LegalAuthorisation(JitAggregate):
 
     @classmethod
     def record(
-        cls,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        kind: AuthorisationKind,
-        country: str,
-        authority: str,
-        reference: str,
-        occurred_at: datetime,
-        valid_from: datetime,
-        valid_until: datetime,
-        scope: Scope,
-        conditions: str,
+        cls, investigation: Investigation, actor: Actor, command: RecordAuthorisation
     ) -> LegalAuthorisation:
         """Record an authorisation issued by `authority` in the jurisdiction `country`."""
         investigation.check_can_act(actor)
-        if country not in investigation.parties:
+        if command.country not in investigation.parties:
             raise RuleViolation(
-                f"{country} is not a party of this JIT: only its parties' authorisations "
-                "are recorded here",
+                f"{command.country} is not a party of this JIT: only its parties' "
+                "authorisations are recorded here",
                 field="country",
             )
-        if valid_until <= valid_from:
+        if command.valid_until <= command.valid_from:
             raise RuleViolation(
                 "an authorisation's validity must end after it starts", field="valid_until"
             )
         return cls(
-            investigation_id=investigation.id,
-            actor=actor,
-            kind=kind,
-            country=country,
-            authority=authority,
-            reference=reference,
-            occurred_at=occurred_at,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            scope=scope,
-            conditions=conditions,
+            investigation_id=investigation.id, actor=actor, **fields_of(cls.Recorded, command)
         )
 
     def revoke(
-        self, investigation: Investigation, actor: Actor, reason: str, occurred_at: datetime
+        self, investigation: Investigation, actor: Actor, command: RevokeAuthorisation
     ) -> None:
         self.check_belongs_to(investigation, field="authorisation_id")
         investigation.check_can_act(actor)
         if self.revoked_at is not None:
             raise RuleViolation("this authorisation is already revoked")
-        self._revoked(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Revoked, actor, command)
 
     def qualify(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        issuer: IssuerKind,
-        offences: tuple[str, ...],
-        urgent: bool,
+        self, investigation: Investigation, actor: Actor, command: QualifyAuthorisation
     ) -> None:
         self._check_can_change(investigation, actor)
-        self._qualified(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            issuer=issuer,
-            offences=offences,
-            urgent=urgent,
-        )
+        self._record(self.Qualified, actor, command)
 
     def amend(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        scope: Scope,
-        conditions: str,
-        reason: str,
-        occurred_at: datetime,
+        self, investigation: Investigation, actor: Actor, command: AmendAuthorisation
     ) -> None:
         self._check_can_change(investigation, actor)
-        if (scope, conditions) == (self.scope, self.conditions):
+        if (command.scope, command.conditions) == (self.scope, self.conditions):
             raise RuleViolation("the scope and conditions are unchanged", field="scope")
-        self._amended(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            scope=scope,
-            conditions=conditions,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Amended, actor, command)
 
     def extend(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        valid_until: datetime,
-        reason: str,
-        occurred_at: datetime,
+        self, investigation: Investigation, actor: Actor, command: ExtendAuthorisation
     ) -> None:
         self._check_can_change(investigation, actor)
-        if valid_until <= self.valid_until:
+        if command.valid_until <= self.valid_until:
             raise RuleViolation("a renewal ends after the current validity", field="valid_until")
-        self._extended(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            valid_until=valid_until,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Extended, actor, command)
 
     def confirm(
-        self, investigation: Investigation, actor: Actor, *, judge: str, occurred_at: datetime
+        self, investigation: Investigation, actor: Actor, command: ConfirmAuthorisation
     ) -> None:
         self._check_can_change(investigation, actor)
         if self.confirmed_at is not None:
             raise RuleViolation("this authorisation is already confirmed")
-        if occurred_at < self.issued_at:
+        if command.occurred_at < self.issued_at:
             raise RuleViolation(
                 "a confirmation comes after the measure was issued", field="occurred_at"
             )
-        self._confirmed(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            judge=judge,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Confirmed, actor, command)
 
     def annul(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        court: str,
-        ruling: str,
-        occurred_at: datetime,
+        self, investigation: Investigation, actor: Actor, command: AnnulAuthorisation
     ) -> None:
         """A court annulled the measure: also once revoked (what it gathered while in force
         is at stake)."""
@@ -246,17 +179,11 @@ class LegalAuthorisation(JitAggregate):
         investigation.check_can_act(actor)
         if self.annulled_at is not None:
             raise RuleViolation("this authorisation is already annulled")
-        if occurred_at < self.issued_at:
+        if command.occurred_at < self.issued_at:
             raise RuleViolation(
                 "a ruling on the measure comes after it was issued", field="occurred_at"
             )
-        self._annulled(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            court=court,
-            ruling=ruling,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Annulled, actor, command)
 
     def _check_can_change(self, investigation: Investigation, actor: Actor) -> None:
         self.check_belongs_to(investigation, field="authorisation_id")
@@ -268,60 +195,34 @@ class LegalAuthorisation(JitAggregate):
         if self.investigation_id != investigation.id:
             raise NotFound("no such authorisation in this investigation", field=field)
 
+    # -- what each event does (the library hands each method the event's fields it names) --
+
     @event(Qualified)
-    def _qualified(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        issuer: IssuerKind,
-        offences: tuple[str, ...],
-        urgent: bool,
-    ) -> None:
+    def _qualified(self, issuer: IssuerKind, offences: tuple[str, ...], urgent: bool) -> None:
         self.issuer = issuer
         self.offences = offences
         self.urgent = urgent
 
     @event(Amended)
-    def _amended(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        scope: Scope,
-        conditions: str,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _amended(self, scope: Scope, conditions: str) -> None:
         self.scope = scope
         self.conditions = conditions
 
     @event(Extended)
-    def _extended(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        valid_until: datetime,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _extended(self, valid_until: datetime) -> None:
         self.valid_until = valid_until
 
     @event(Confirmed)
-    def _confirmed(
-        self, investigation_id: UUID, actor: Actor, judge: str, occurred_at: datetime
-    ) -> None:
+    def _confirmed(self, judge: str, occurred_at: datetime) -> None:
         self.confirmed_at = occurred_at
         self.confirmed_by = judge
 
     @event(Annulled)
-    def _annulled(
-        self, investigation_id: UUID, actor: Actor, court: str, ruling: str, occurred_at: datetime
-    ) -> None:
+    def _annulled(self, court: str, ruling: str, occurred_at: datetime) -> None:
         self.annulled_at = occurred_at
         self.annulled_by = f"{court}, {ruling}"
 
     @event(Revoked)
-    def _revoked(
-        self, investigation_id: UUID, actor: Actor, reason: str, occurred_at: datetime
-    ) -> None:
+    def _revoked(self, reason: str, occurred_at: datetime) -> None:
         self.revoked_at = occurred_at
         self.revoked_reason = reason

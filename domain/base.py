@@ -7,10 +7,13 @@ carry `occurred_at`, the time they say it happened: both times matter in court.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 from uuid import UUID
 
+import msgspec
 from eventsourcing.domain import Aggregate
 
 from domain.values import Actor
@@ -25,6 +28,36 @@ class JitAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         pass
+
+    def _record(
+        self,
+        event_class: type[Aggregate.Event],
+        actor: Actor,
+        command: msgspec.Struct | None = None,
+        **fields: Any,
+    ) -> None:
+        """Trigger `event_class` for `actor`: it records the fields of `command` it has under
+        the same names, then `fields` (what the aggregate adds or decides itself)."""
+        recorded = fields_of(event_class, command, **fields)
+        self.trigger_event(
+            event_class, **recorded, investigation_id=self.investigation_id, actor=actor
+        )
+
+
+def fields_of(
+    event_class: type[Aggregate.Event], command: msgspec.Struct | None, **decided: Any
+) -> dict[str, Any]:
+    """The fields of `command` that `event_class` records (by name), then `decided`: what
+    the aggregate sets itself. A command's other fields say whom it addresses (ids, the
+    expected version)."""
+    names = _field_names(event_class) - {"investigation_id"} - decided.keys()
+    given = command.__struct_fields__ if command is not None else ()
+    return {**{n: getattr(command, n) for n in given if n in names}, **decided}
+
+
+@cache
+def _field_names(event_class: type[Aggregate.Event]) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(event_class))
 
 
 def replay(events: Iterable[Any]) -> dict[UUID, JitAggregate]:

@@ -18,7 +18,13 @@ import msgspec
 from eventsourcing.domain import event
 
 from domain.authorisation import LegalAuthorisation
-from domain.base import JitAggregate
+from domain.base import JitAggregate, fields_of
+from domain.commands import (
+    AmendDescription,
+    AttachFile,
+    RegisterEvidence,
+    RestrictHandling,
+)
 from domain.errors import NotFound, PermissionDenied, RuleViolation
 from domain.evidence_custody import CustodyCommands
 from domain.evidence_facts import LegalFactCommands
@@ -250,40 +256,31 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         cls,
         investigation: Investigation,
         actor: Actor,
-        *,
-        reference: str,
-        kind: EvidenceKind,
-        description: str,
-        occurred_at: datetime,
-        collected_by: str,
-        place: str,
-        method: str,
-        authorisation: LegalAuthorisation | None,
+        command: RegisterEvidence,
+        authorisation: LegalAuthorisation | None = None,
     ) -> EvidenceItem:
-        """Register an item collected by the actor's party (its originating party)."""
+        """Register an item collected by the actor's party (its originating party), under the
+        authorisation the command names (loaded), if any."""
         investigation.check_can_act(actor)
         if authorisation is not None:
             authorisation.check_belongs_to(investigation, field="authorisation_id")
-        if not description.strip():
+        if not command.description.strip():
             raise RuleViolation("describe the item", field="description")
-        if not reference_key(reference):
+        if not reference_key(command.reference):
             raise RuleViolation("give the item's reference", field="reference")
         return cls(
             investigation_id=investigation.id,
             actor=actor,
-            reference=reference,
-            country=actor.country,
-            kind=kind,
-            description=description,
-            occurred_at=occurred_at,
-            collected_by=collected_by,
-            place=place,
-            method=method,
-            authorisation_id=authorisation.id if authorisation else None,
+            **fields_of(
+                cls.Registered,
+                command,
+                country=actor.country,
+                authorisation_id=authorisation.id if authorisation else None,
+            ),
         )
 
     def amend_description(
-        self, investigation: Investigation, actor: Actor, description: str, reason: str
+        self, investigation: Investigation, actor: Actor, command: AmendDescription
     ) -> None:
         self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
@@ -291,57 +288,30 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
             raise RuleViolation(
                 "only the originating party amends an item's description", field="description"
             )
-        if description == self.description:
+        if command.description == self.description:
             raise RuleViolation("the description is unchanged", field="description")
-        self._description_amended(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            description=description,
-            reason=reason,
-        )
+        self._record(self.DescriptionAmended, actor, command)
 
     def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
         if self.investigation_id != investigation.id:
             raise NotFound("no such evidence item in this investigation", field=field)
 
     @event(DescriptionAmended)
-    def _description_amended(
-        self, investigation_id: UUID, actor: Actor, description: str, reason: str
-    ) -> None:
+    def _description_amended(self, description: str) -> None:
         self.description = description
 
     # -- files ----------------------------------------------------------------------------
 
-    def attach_file(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        file_id: UUID,
-        name: str,
-        media_type: str,
-        sha256: str,
-        size: int,
-        storage_key: str,
-    ) -> None:
+    def attach_file(self, investigation: Investigation, actor: Actor, command: AttachFile) -> None:
         """Record a file the store already holds in full."""
         self.check_may_attach_file(investigation, actor)
-        if size <= 0:
+        if command.size <= 0:
             raise RuleViolation("the file is empty: an empty file is not evidence", field="body")
-        if len(sha256) != 64 or not set(sha256) <= SHA256_HEX:
+        if len(command.sha256) != 64 or not set(command.sha256) <= SHA256_HEX:
             raise RuleViolation("a file is recorded with its SHA-256 in hex", field="sha256")
-        if any(f.sha256 == sha256 for f in self.files.values()):
+        if any(f.sha256 == command.sha256 for f in self.files.values()):
             raise RuleViolation("this file is already attached to the item", field="body")
-        self._file_attached(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            file_id=file_id,
-            name=name,
-            media_type=media_type,
-            sha256=sha256,
-            size=size,
-            storage_key=storage_key,
-        )
+        self._record(self.FileAttached, actor, command)
 
     def check_may_attach_file(self, investigation: Investigation, actor: Actor) -> None:
         """Who may attach a file: checked before the store takes any byte, and again when
@@ -366,19 +336,25 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     # -- handling restrictions ------------------------------------------------------------
 
     def restrict_handling(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        restrictions: HandlingRestrictions,
-        occurred_at: datetime,
+        self, investigation: Investigation, actor: Actor, command: RestrictHandling
     ) -> None:
         """The originating party sets who may read the item and download its files."""
+        restrictions = command.restrictions
         self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
         if actor.country != self.country:
             raise PermissionDenied(
                 "only the originating party sets an item's handling restrictions"
             )
+        self._check_restrictions(investigation, restrictions)
+        if restrictions == self.handling:
+            raise RuleViolation("these are the item's restrictions already", field="body")
+        self._record(self.HandlingRestricted, actor, command)
+
+    def _check_restrictions(
+        self, investigation: Investigation, restrictions: HandlingRestrictions
+    ) -> None:
+        """The restrictions name other parties of the JIT, and let read what they let have."""
         for name in ("description_to", "files_to"):
             for index, country in enumerate(getattr(restrictions, name) or ()):
                 if country not in investigation.parties or country == self.country:
@@ -394,14 +370,6 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
                     "list them in description_to too",
                     field="files_to",
                 )
-        if restrictions == self.handling:
-            raise RuleViolation("these are the item's restrictions already", field="body")
-        self._handling_restricted(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            restrictions=restrictions,
-            occurred_at=occurred_at,
-        )
 
     def may_read(self, country: str) -> bool:
         """Whether a party may read what the item is (its handling restrictions)."""
@@ -420,116 +388,29 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
             return False
         return True
 
-    # -- what each event does to the item (custody: domain/evidence_custody.py; facts
-    # for the admissibility rules: domain/evidence_facts.py) ------------------------------
-
-    @event(SealOpened)
-    def _seal_opened(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        seal_number: str,
-        authorised_by: str,
-        occurred_at: datetime,
-    ) -> None:
-        pass
-
-    @event(InterviewRecorded)
-    def _interview_recorded(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        suspect_language: str,
-        interview_language: str,
-        interpreter: str,
-        caution_given: bool,
-        lawyer: LawyerPresence,
-        ill_treatment_alleged: bool,
-        occurred_at: datetime,
-    ) -> None:
-        pass
+    # -- what each event does to the item (the library hands each method the event's fields
+    # it names; custody commands: domain/evidence_custody.py; facts for the admissibility
+    # rules: domain/evidence_facts.py) ------------------------------------------------------
 
     @event(Derived)
-    def _derived(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        parent_id: UUID,
-        parent_sha256: str,
-        relation: DerivationKind,
-        tool: str,
-        tool_version: str,
-        made_by: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _derived(self, parent_id: UUID) -> None:
         self.parent_id = parent_id
 
-    @event(UsedInProceeding)
-    def _used_in_proceeding(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        country: str,
-        proceeding: str,
-        offence: str,
-        purpose: UsePurpose,
-        occurred_at: datetime,
-    ) -> None:
-        pass
-
     @event(ConsentGranted)
-    def _consent_granted(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        to_country: str,
-        purpose: UsePurpose,
-        offence: str,
-        conditions: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _consent_granted(self, to_country: str, purpose: UsePurpose, offence: str) -> None:
         self.consents.add((to_country, purpose, offence))
 
     @event(ConsentWithdrawn)
-    def _consent_withdrawn(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        to_country: str,
-        purpose: UsePurpose,
-        offence: str,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _consent_withdrawn(self, to_country: str, purpose: UsePurpose, offence: str) -> None:
         self.consents.discard((to_country, purpose, offence))
 
     @event(HandlingRestricted)
-    def _handling_restricted(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        restrictions: HandlingRestrictions,
-        occurred_at: datetime,
-    ) -> None:
+    def _handling_restricted(self, restrictions: HandlingRestrictions) -> None:
         self.handling = restrictions
-
-    @event(DefectRaised)
-    def _defect_raised(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        country: str,
-        rule: str,
-        note: str,
-        occurred_at: datetime,
-    ) -> None:
-        pass
 
     @event(FileAttached)
     def _file_attached(
         self,
-        investigation_id: UUID,
-        actor: Actor,
         file_id: UUID,
         name: str,
         media_type: str,
@@ -537,94 +418,39 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         size: int,
         storage_key: str,
     ) -> None:
-        self.files[file_id] = EvidenceFile(
-            file_id=file_id,
-            name=name,
-            media_type=media_type,
-            sha256=sha256,
-            size=size,
-            storage_key=storage_key,
-        )
-
-    @event(Accessed)
-    def _accessed(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        file_id: UUID,
-        purpose: str,
-        first_byte: int,
-        last_byte: int,
-    ) -> None:
-        pass
+        self.files[file_id] = EvidenceFile(file_id, name, media_type, sha256, size, storage_key)
 
     @event(IntegrityVerified)
-    def _integrity_verified(
-        self, investigation_id: UUID, actor: Actor, file_id: UUID, sha256: str, size: int
-    ) -> None:
+    def _integrity_verified(self, file_id: UUID) -> None:
         file = self.files[file_id]
         if file.integrity != "violated":  # a violation stays on record: never repaired
             self.files[file_id] = msgspec.structs.replace(file, integrity="verified")
 
     @event(IntegrityViolated)
-    def _integrity_violated(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        file_id: UUID,
-        expected_sha256: str,
-        found_sha256: str | None,
-        found_size: int | None,
-    ) -> None:
+    def _integrity_violated(self, file_id: UUID) -> None:
         self.files[file_id] = msgspec.structs.replace(self.files[file_id], integrity="violated")
 
     @event(Collected)
-    def _collected(
-        self, investigation_id: UUID, actor: Actor, place: str, note: str, occurred_at: datetime
-    ) -> None:
+    def _collected(self, actor: Actor) -> None:
         self.custody_started = True
         self.custodian_id = actor.user_id
 
     @event(Sealed)
-    def _sealed(
-        self, investigation_id: UUID, actor: Actor, seal_number: str, occurred_at: datetime
-    ) -> None:
+    def _sealed(self, seal_number: str) -> None:
         self.seal_number = seal_number
 
     @event(HandedOver)
-    def _handed_over(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        recipient_id: UUID,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _handed_over(self, recipient_id: UUID, occurred_at: datetime) -> None:
         self.handover = PendingHandover(recipient_id, None, occurred_at)
 
     @event(TransferredToParty)
     def _transferred_to_party(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        country: str,
-        recipient_id: UUID,
-        reason: str,
-        occurred_at: datetime,
+        self, country: str, recipient_id: UUID, occurred_at: datetime
     ) -> None:
         self.handover = PendingHandover(recipient_id, country, occurred_at)
 
     @event(Received)
-    def _received(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        sender_id: UUID,
-        seal_condition: SealCondition,
-        seal_number: str,
-        packaging: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _received(self, actor: Actor) -> None:
         assert self.handover is not None
         if self.handover.country is not None:
             self.holding_country = self.handover.country
@@ -632,26 +458,15 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         self.handover = None
 
     @event(Stored)
-    def _stored(
-        self, investigation_id: UUID, actor: Actor, location: str, occurred_at: datetime
-    ) -> None:
+    def _stored(self, location: str) -> None:
         self.location = location
 
     @event(Returned)
-    def _returned(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        returned_to: str,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _returned(self) -> None:
         self.disposal = "returned"
         self.custodian_id = None
 
     @event(Destroyed)
-    def _destroyed(
-        self, investigation_id: UUID, actor: Actor, method: str, reason: str, occurred_at: datetime
-    ) -> None:
+    def _destroyed(self) -> None:
         self.disposal = "destroyed"
         self.custodian_id = None

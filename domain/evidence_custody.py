@@ -16,9 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
+from domain.base import JitAggregate
+from domain.commands import (
+    DestroyEvidence,
+    HandOver,
+    ReceiveEvidence,
+    RecordAccess,
+    RecordCollection,
+    ReturnEvidence,
+    SealEvidence,
+    StoreEvidence,
+    TransferToParty,
+)
 from domain.errors import PermissionDenied, RuleViolation
 from domain.investigation import Investigation
 from domain.values import Actor, EvidenceFile, Member, PendingHandover, SealCondition
@@ -27,7 +39,7 @@ from domain.values import Actor, EvidenceFile, Member, PendingHandover, SealCond
 class CustodyCommands:
     """The custody part of EvidenceItem: its commands and their checks."""
 
-    if TYPE_CHECKING:  # the aggregate's state and event methods (domain/evidence.py)
+    if TYPE_CHECKING:  # the aggregate's state, events and helpers (domain/evidence.py)
         investigation_id: UUID
         collected_at: datetime
         holding_country: str
@@ -35,120 +47,66 @@ class CustodyCommands:
         custody_started: bool
         handover: PendingHandover | None
         disposal: str | None
-        _collected: Callable[..., None]
-        _sealed: Callable[..., None]
-        _handed_over: Callable[..., None]
-        _transferred_to_party: Callable[..., None]
-        _received: Callable[..., None]
-        _stored: Callable[..., None]
-        _returned: Callable[..., None]
-        _destroyed: Callable[..., None]
-        _accessed: Callable[..., None]
-        _integrity_verified: Callable[..., None]
-        _integrity_violated: Callable[..., None]
+        Collected: ClassVar[type[JitAggregate.Event]]
+        Sealed: ClassVar[type[JitAggregate.Event]]
+        HandedOver: ClassVar[type[JitAggregate.Event]]
+        TransferredToParty: ClassVar[type[JitAggregate.Event]]
+        Received: ClassVar[type[JitAggregate.Event]]
+        Stored: ClassVar[type[JitAggregate.Event]]
+        Returned: ClassVar[type[JitAggregate.Event]]
+        Destroyed: ClassVar[type[JitAggregate.Event]]
+        Accessed: ClassVar[type[JitAggregate.Event]]
+        IntegrityVerified: ClassVar[type[JitAggregate.Event]]
+        IntegrityViolated: ClassVar[type[JitAggregate.Event]]
+        _record: Callable[..., None]
 
         def check_belongs_to(self, investigation: Investigation, *, field: str) -> None: ...
         def check_file(self, file_id: UUID) -> EvidenceFile: ...
         def check_may_download(self, country: str) -> None: ...
 
     def record_collection(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        place: str,
-        note: str,
-        occurred_at: datetime,
+        self, investigation: Investigation, actor: Actor, command: RecordCollection
     ) -> None:
         """The actor took the item into custody at collection: custody begins with them."""
         self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
         if self.custody_started:
             raise RuleViolation("the item's custody is already on record", field="evidence_id")
-        if occurred_at < self.collected_at:
+        if command.occurred_at < self.collected_at:
             raise RuleViolation(
                 "custody cannot begin before the item was collected", field="occurred_at"
             )
-        self._collected(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            place=place,
-            note=note,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Collected, actor, command)
 
-    def seal(
-        self, investigation: Investigation, actor: Actor, *, seal_number: str, occurred_at: datetime
-    ) -> None:
+    def seal(self, investigation: Investigation, actor: Actor, command: SealEvidence) -> None:
         self._check_custodian(investigation, actor)
-        self._sealed(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            seal_number=seal_number,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Sealed, actor, command)
 
-    def hand_over(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        recipient_id: UUID,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def hand_over(self, investigation: Investigation, actor: Actor, command: HandOver) -> None:
         """The custodian hands the item to another member; custody passes on receipt."""
         self._check_custodian(investigation, actor)
-        self._check_recipient(investigation, actor, recipient_id)
-        self._handed_over(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            recipient_id=recipient_id,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._check_recipient(investigation, actor, command.recipient_id)
+        self._record(self.HandedOver, actor, command)
 
     def transfer_to_party(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        country: str,
-        recipient_id: UUID,
-        reason: str,
-        occurred_at: datetime,
+        self, investigation: Investigation, actor: Actor, command: TransferToParty
     ) -> None:
         """The item goes to another party of the JIT, received there by one of its members."""
         self._check_custodian(investigation, actor)
+        country = command.country
         if country not in investigation.parties:
             raise RuleViolation(f"{country} is not a party of this JIT", field="country")
         if country == self.holding_country:
             raise RuleViolation(f"{country} already holds the item", field="country")
-        recipient = self._check_recipient(investigation, actor, recipient_id)
+        recipient = self._check_recipient(investigation, actor, command.recipient_id)
         if recipient.country != country:
             raise RuleViolation(
                 f"the recipient is a member for {recipient.country}, not {country}",
                 field="recipient_id",
             )
-        self._transferred_to_party(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            country=country,
-            recipient_id=recipient_id,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._record(self.TransferredToParty, actor, command)
 
-    def receive(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        seal_condition: SealCondition,
-        seal_number: str,
-        packaging: str,
-        occurred_at: datetime,
-    ) -> None:
+    def receive(self, investigation: Investigation, actor: Actor, command: ReceiveEvidence) -> None:
         """The named recipient records the receipt: custody passes to them."""
         self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
@@ -156,96 +114,41 @@ class CustodyCommands:
             raise RuleViolation("the item was not handed over to anyone", field="evidence_id")
         if actor.user_id != self.handover.recipient_id:
             raise PermissionDenied("only the member the item was handed to receives it")
-        if occurred_at < self.handover.occurred_at:
+        if command.occurred_at < self.handover.occurred_at:
             raise RuleViolation("the receipt cannot precede the handover", field="occurred_at")
-        if seal_condition is not SealCondition.ABSENT and not seal_number.strip():
+        if command.seal_condition is not SealCondition.ABSENT and not command.seal_number.strip():
             raise RuleViolation("give the number on the seal you found", field="seal_number")
         assert self.custodian_id is not None
-        self._received(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            sender_id=self.custodian_id,
-            seal_condition=seal_condition,
-            seal_number=seal_number,
-            packaging=packaging,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Received, actor, command, sender_id=self.custodian_id)
 
-    def store(
-        self, investigation: Investigation, actor: Actor, *, location: str, occurred_at: datetime
-    ) -> None:
+    def store(self, investigation: Investigation, actor: Actor, command: StoreEvidence) -> None:
         self._check_custodian(investigation, actor)
-        self._stored(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            location=location,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Stored, actor, command)
 
     def return_item(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        returned_to: str,
-        reason: str,
-        occurred_at: datetime,
+        self, investigation: Investigation, actor: Actor, command: ReturnEvidence
     ) -> None:
         """The item is given back (to its owner, say): custody within the JIT ends."""
         self._check_custodian(investigation, actor)
-        self._returned(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            returned_to=returned_to,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Returned, actor, command)
 
-    def destroy(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        method: str,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def destroy(self, investigation: Investigation, actor: Actor, command: DestroyEvidence) -> None:
         self._check_custodian(investigation, actor)
-        self._destroyed(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            method=method,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._record(self.Destroyed, actor, command)
 
     # -- downloads and re-hashes of its files ----------------------------------------------
 
     def record_access(
-        self,
-        investigation: Investigation,
-        actor: Actor,
-        *,
-        file_id: UUID,
-        purpose: str,
-        first_byte: int,
-        last_byte: int,
+        self, investigation: Investigation, actor: Actor, command: RecordAccess
     ) -> None:
         """A member downloads a file (or part of it), for a purpose they state."""
         self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
-        self.check_file(file_id)
+        self.check_file(command.file_id)
         self.check_may_download(actor.country)
-        if not purpose.strip():
+        if not command.purpose.strip():
             raise RuleViolation("state the purpose of the download", field="purpose")
-        self._accessed(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            file_id=file_id,
-            purpose=purpose,
-            first_byte=first_byte,
-            last_byte=last_byte,
-        )
+        self._record(self.Accessed, actor, command)
 
     def record_verification(
         self,
@@ -261,17 +164,13 @@ class CustodyCommands:
         investigation.check_can_act(actor)
         file = self.check_file(file_id)
         if found_sha256 == file.sha256 and found_size == file.size:
-            self._integrity_verified(
-                investigation_id=self.investigation_id,
-                actor=actor,
-                file_id=file_id,
-                sha256=file.sha256,
-                size=file.size,
+            self._record(
+                self.IntegrityVerified, actor, file_id=file_id, sha256=file.sha256, size=file.size
             )
             return True
-        self._integrity_violated(
-            investigation_id=self.investigation_id,
-            actor=actor,
+        self._record(
+            self.IntegrityViolated,
+            actor,
             file_id=file_id,
             expected_sha256=file.sha256,
             found_sha256=found_sha256,

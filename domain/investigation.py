@@ -8,7 +8,17 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import JitAggregate
+from domain.base import JitAggregate, fields_of
+from domain.commands import (
+    AddMember,
+    AddParty,
+    ChangeMemberRole,
+    CloseInvestigation,
+    OpenInvestigation,
+    RecordDisclosure,
+    RemoveMember,
+    SetObserverRights,
+)
 from domain.errors import InvestigationClosed, NotFound, PermissionDenied, RuleViolation
 from domain.permissions import GRANTABLE_TO_OBSERVERS, Action, check_permitted
 from domain.values import Actor, Member, Party, Role, check_party_code, check_period
@@ -98,62 +108,35 @@ class Investigation(JitAggregate):
 
     @classmethod
     def open(
-        cls,
-        *,
-        investigation_id: UUID,
-        founder: Member,
-        name: str,
-        agreement_reference: str,
-        purpose: str,
-        period_start: date,
-        period_end: date,
-        parties: tuple[Party, ...],
-        occurred_at: datetime,
+        cls, investigation_id: UUID, founder: Member, command: OpenInvestigation
     ) -> Investigation:
         """Open a JIT; its founder becomes its first member."""
-        check_period(period_start, period_end, field="period_end")
-        if not parties:
-            raise RuleViolation("a JIT has at least one party", field="parties")
-        seen: set[str] = set()
-        for index, party in enumerate(parties):
-            check_party_code(party.country, field=f"parties[{index}].country")
-            if party.country in seen:
-                raise RuleViolation(
-                    f"party {party.country} is listed twice", field=f"parties[{index}].country"
-                )
-            seen.add(party.country)
-        if founder.country not in seen:
+        check_period(command.period_start, command.period_end, field="period_end")
+        check_parties(command.parties)
+        if founder.country not in {party.country for party in command.parties}:
             raise RuleViolation(
                 f"the founder's country {founder.country} is not a party of the JIT",
                 field="country",
             )
         actor = Actor(user_id=founder.user_id, country=founder.country, role=founder.role)
         investigation = cls(
-            investigation_id=investigation_id,
-            actor=actor,
-            name=name,
-            agreement_reference=agreement_reference,
-            purpose=purpose,
-            period_start=period_start,
-            period_end=period_end,
-            parties=parties,
+            investigation_id=investigation_id, actor=actor, **fields_of(cls.Opened, command)
         )
-        investigation._member_added(
-            investigation_id=investigation_id, actor=actor, member=founder, occurred_at=occurred_at
+        investigation._record(
+            cls.MemberAdded, actor, member=founder, occurred_at=command.occurred_at
         )
         return investigation
 
-    def add_party(self, actor: Actor, party: Party, occurred_at: datetime) -> None:
+    def add_party(self, actor: Actor, command: AddParty) -> None:
         self.check_can_act(actor)
-        check_party_code(party.country, field="country")
-        if party.country in self.parties:
-            raise RuleViolation(f"{party.country} is already a party", field="country")
-        self._party_joined(
-            investigation_id=self.id, actor=actor, party=party, occurred_at=occurred_at
-        )
+        check_party_code(command.party.country, field="country")
+        if command.party.country in self.parties:
+            raise RuleViolation(f"{command.party.country} is already a party", field="country")
+        self._record(self.PartyJoined, actor, command)
 
-    def add_member(self, actor: Actor, member: Member, occurred_at: datetime) -> None:
+    def add_member(self, actor: Actor, command: AddMember) -> None:
         self.check_can_act(actor)
+        member = command.member
         if member.country not in self.parties:
             raise RuleViolation(
                 f"{member.country} is not a party of this JIT: a member belongs to a party",
@@ -161,109 +144,57 @@ class Investigation(JitAggregate):
             )
         if member.user_id in self.members:
             raise RuleViolation("this user is already a member", field="username")
-        self._member_added(
-            investigation_id=self.id, actor=actor, member=member, occurred_at=occurred_at
-        )
+        self._record(self.MemberAdded, actor, command)
 
-    def remove_member(
-        self, actor: Actor, user_id: UUID, reason: str, occurred_at: datetime
-    ) -> None:
+    def remove_member(self, actor: Actor, command: RemoveMember) -> None:
         self.check_can_act(actor)
-        leaving = self.check_member(user_id)
+        leaving = self.check_member(command.user_id)
         leaders = [m for m in self.members.values() if m.role is Role.JIT_LEADER]
         if leaving.role is Role.JIT_LEADER and len(leaders) == 1:
             raise RuleViolation(
                 "the JIT keeps a leader: add another leader before removing this one",
                 field="user_id",
             )
-        self._member_removed(
-            investigation_id=self.id,
-            actor=actor,
-            user_id=user_id,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._record(self.MemberRemoved, actor, command)
 
-    def set_observer_rights(
-        self,
-        actor: Actor,
-        rights: frozenset[Action],
-        agreement_clause: str,
-        occurred_at: datetime,
-    ) -> None:
+    def set_observer_rights(self, actor: Actor, command: SetObserverRights) -> None:
         """Record what the JIT agreement gives its observers (Europol, Eurojust) beyond the
         table: replaces what was set before; none takes them back."""
         self.check_can_act(actor)
         check_permitted(actor.role, Action.MANAGE_TEAM)
-        beyond = sorted(rights - GRANTABLE_TO_OBSERVERS)
+        beyond = sorted(command.rights - GRANTABLE_TO_OBSERVERS)
         if beyond:
             raise RuleViolation(
                 f"observers cannot be given {', '.join(beyond)}: an agreement may give them "
                 f"{', '.join(sorted(GRANTABLE_TO_OBSERVERS))}",
                 field="rights",
             )
-        if rights == self.observer_rights:
+        if command.rights == self.observer_rights:
             raise RuleViolation("observers have these rights already", field="rights")
-        self._observer_rights_set(
-            investigation_id=self.id,
-            actor=actor,
-            rights=tuple(sorted(rights)),
-            agreement_clause=agreement_clause,
-            occurred_at=occurred_at,
-        )
+        self._record(self.ObserverRightsSet, actor, command, rights=tuple(sorted(command.rights)))
 
-    def change_member_role(
-        self, actor: Actor, user_id: UUID, role: Role, reason: str, occurred_at: datetime
-    ) -> None:
+    def change_member_role(self, actor: Actor, command: ChangeMemberRole) -> None:
         """A member takes another role in the same party (a permission change, on record)."""
         self.check_can_act(actor)
         check_permitted(actor.role, Action.MANAGE_TEAM)
-        member = self.check_member(user_id)
-        if member.role is role:
-            raise RuleViolation(f"this member is {role.value} already", field="role")
+        member = self.check_member(command.user_id)
+        if member.role is command.role:
+            raise RuleViolation(f"this member is {command.role.value} already", field="role")
         leaders = [m for m in self.members.values() if m.role is Role.JIT_LEADER]
         if member.role is Role.JIT_LEADER and len(leaders) == 1:
             raise RuleViolation(
                 "the JIT keeps a leader: make another member leader first", field="role"
             )
-        self._member_role_changed(
-            investigation_id=self.id,
-            actor=actor,
-            user_id=user_id,
-            role=role,
-            reason=reason,
-            occurred_at=occurred_at,
-        )
+        self._record(self.MemberRoleChanged, actor, command)
 
-    def close(self, actor: Actor, reason: str, occurred_at: datetime) -> None:
+    def close(self, actor: Actor, command: CloseInvestigation) -> None:
         self.check_can_act(actor)
-        self._closed(investigation_id=self.id, actor=actor, reason=reason, occurred_at=occurred_at)
+        self._record(self.Closed, actor, command)
 
-    def record_disclosure(
-        self,
-        actor: Actor,
-        *,
-        purpose: str,
-        as_of: datetime | None,
-        up_to_position: int,
-        head_hash: str,
-        bundle_sha256: str,
-        events: int,
-        withheld: int,
-    ) -> None:
+    def record_disclosure(self, actor: Actor, command: RecordDisclosure) -> None:
         """Record that a disclosure bundle was produced. Closed JITs are disclosed too."""
         self.check_may_disclose(actor)
-        self._disclosure_produced(
-            investigation_id=self.id,
-            actor=actor,
-            purpose=purpose,
-            as_of=as_of,
-            up_to_position=up_to_position,
-            head_hash=head_hash,
-            bundle_sha256=bundle_sha256,
-            events=events,
-            withheld=withheld,
-        )
+        self._record(self.DisclosureProduced, actor, command)
 
     # -- guards ---------------------------------------------------------------------------
 
@@ -293,73 +224,44 @@ class Investigation(JitAggregate):
     def member_of(self, user_id: UUID) -> Member | None:
         return self.members.get(user_id)
 
-    # -- events ---------------------------------------------------------------------------
+    # -- what each event does (the library hands each method the event's fields it names) --
 
     @event(PartyJoined)
-    def _party_joined(
-        self, investigation_id: UUID, actor: Actor, party: Party, occurred_at: datetime
-    ) -> None:
+    def _party_joined(self, party: Party) -> None:
         self.parties[party.country] = party
 
     @event(MemberAdded)
-    def _member_added(
-        self, investigation_id: UUID, actor: Actor, member: Member, occurred_at: datetime
-    ) -> None:
+    def _member_added(self, member: Member) -> None:
         self.members[member.user_id] = member
 
     @event(MemberRemoved)
-    def _member_removed(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        user_id: UUID,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _member_removed(self, user_id: UUID) -> None:
         del self.members[user_id]
 
-    @event(DisclosureProduced)
-    def _disclosure_produced(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        purpose: str,
-        as_of: datetime | None,
-        up_to_position: int,
-        head_hash: str,
-        bundle_sha256: str,
-        events: int,
-        withheld: int,
-    ) -> None:
-        pass
-
     @event(MemberRoleChanged)
-    def _member_role_changed(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        user_id: UUID,
-        role: Role,
-        reason: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _member_role_changed(self, user_id: UUID, role: Role) -> None:
         member = self.members[user_id]
         self.members[user_id] = Member(member.user_id, member.name, member.country, role)
 
     @event(ObserverRightsSet)
-    def _observer_rights_set(
-        self,
-        investigation_id: UUID,
-        actor: Actor,
-        rights: tuple[Action, ...],
-        agreement_clause: str,
-        occurred_at: datetime,
-    ) -> None:
+    def _observer_rights_set(self, rights: tuple[Action, ...]) -> None:
         self.observer_rights = frozenset(rights)
 
     @event(Closed)
-    def _closed(
-        self, investigation_id: UUID, actor: Actor, reason: str, occurred_at: datetime
-    ) -> None:
+    def _closed(self, reason: str) -> None:
         self.is_closed = True
         self.closed_reason = reason
+
+
+def check_parties(parties: tuple[Party, ...]) -> None:
+    """A JIT has parties, each named by its code, once."""
+    if not parties:
+        raise RuleViolation("a JIT has at least one party", field="parties")
+    seen: set[str] = set()
+    for index, party in enumerate(parties):
+        check_party_code(party.country, field=f"parties[{index}].country")
+        if party.country in seen:
+            raise RuleViolation(
+                f"party {party.country} is listed twice", field=f"parties[{index}].country"
+            )
+        seen.add(party.country)

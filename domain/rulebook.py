@@ -14,6 +14,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import JitAggregate
+from domain.commands import RemoveRule, SetRule
 from domain.errors import PermissionDenied, RuleViolation
 from domain.investigation import Investigation
 from domain.rule_settings import RuleSpec, validate_rule
@@ -95,49 +96,32 @@ class Rulebook(JitAggregate):
             rules=specs,
         )
 
-    def set_rule(self, investigation: Investigation, actor: Actor, spec: Any, reason: str) -> None:
+    def set_rule(self, investigation: Investigation, actor: Actor, command: SetRule) -> None:
         self.check_belongs_to(investigation)
         check_legal_advisor(investigation, actor, self.country)
+        spec = {"rule": command.rule, "params": command.params}
         valid = validate_rule(spec, frozenset(investigation.parties), field="rule")
         if self.rules.get(valid.rule) == valid:
             raise RuleViolation(f"{valid.rule} already reads so", field="params")
-        self._rule_set(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            country=self.country,
-            spec=valid,
-            reason=reason,
-        )
+        self._record(self.RuleSet, actor, command, country=self.country, spec=valid)
 
-    def remove_rule(
-        self, investigation: Investigation, actor: Actor, rule: str, reason: str
-    ) -> None:
+    def remove_rule(self, investigation: Investigation, actor: Actor, command: RemoveRule) -> None:
         self.check_belongs_to(investigation)
         check_legal_advisor(investigation, actor, self.country)
-        if rule not in self.rules:
-            raise RuleViolation(f"{rule} is not in the rulebook", field="rule")
-        self._rule_removed(
-            investigation_id=self.investigation_id,
-            actor=actor,
-            country=self.country,
-            rule=rule,
-            reason=reason,
-        )
+        if command.rule not in self.rules:
+            raise RuleViolation(f"{command.rule} is not in the rulebook", field="rule")
+        self._record(self.RuleRemoved, actor, command, country=self.country)
 
     def check_belongs_to(self, investigation: Investigation) -> None:
         if self.investigation_id != investigation.id:
             raise RuleViolation("no such rulebook in this investigation", field="country")
 
     @event(RuleSet)
-    def _rule_set(
-        self, investigation_id: UUID, actor: Actor, country: str, spec: RuleSpec, reason: str
-    ) -> None:
+    def _rule_set(self, spec: RuleSpec) -> None:
         self.rules[spec.rule] = spec
 
     @event(RuleRemoved)
-    def _rule_removed(
-        self, investigation_id: UUID, actor: Actor, country: str, rule: str, reason: str
-    ) -> None:
+    def _rule_removed(self, rule: str) -> None:
         del self.rules[rule]
 
 

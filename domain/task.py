@@ -8,7 +8,8 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.authorisation import LegalAuthorisation
-from domain.base import JitAggregate
+from domain.base import JitAggregate, fields_of
+from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
 from domain.errors import NotFound, RuleViolation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
@@ -56,15 +57,14 @@ class Task(JitAggregate):
         cls,
         investigation: Investigation,
         actor: Actor,
+        command: CreateTask,
         *,
-        title: str,
-        description: str,
-        due_on: date | None,
         evidence: tuple[EvidenceItem, ...] = (),
         authorisations: tuple[LegalAuthorisation, ...] = (),
     ) -> Task:
+        """Create a task about the items and authorisations the command names (loaded)."""
         investigation.check_can_act(actor)
-        if not title.strip():
+        if not command.title.strip():
             raise RuleViolation("a task needs a title", field="title")
         for item in evidence:
             item.check_belongs_to(investigation, field="evidence_ids")
@@ -73,38 +73,37 @@ class Task(JitAggregate):
         return cls(
             investigation_id=investigation.id,
             actor=actor,
-            title=title,
-            description=description,
-            due_on=due_on,
-            evidence_ids=tuple(item.id for item in evidence),
-            authorisation_ids=tuple(a.id for a in authorisations),
+            **fields_of(
+                cls.Created,
+                command,
+                evidence_ids=tuple(item.id for item in evidence),
+                authorisation_ids=tuple(a.id for a in authorisations),
+            ),
         )
 
-    def assign(self, investigation: Investigation, actor: Actor, assignee_id: UUID) -> None:
+    def assign(self, investigation: Investigation, actor: Actor, command: AssignTask) -> None:
         """Assign the task to a current member of the JIT."""
         self.check_belongs_to(investigation)
         investigation.check_can_act(actor)
         self.check_active()
-        if investigation.member_of(assignee_id) is None:
+        if investigation.member_of(command.assignee_id) is None:
             raise RuleViolation(
                 "a task is assigned only to a member of the investigation", field="assignee_id"
             )
-        if assignee_id == self.assignee_id:
+        if command.assignee_id == self.assignee_id:
             raise RuleViolation("the task is already assigned to this member", field="assignee_id")
-        self._assigned(investigation_id=self.investigation_id, actor=actor, assignee_id=assignee_id)
+        self._record(self.Assigned, actor, command)
 
     def change_status(
-        self, investigation: Investigation, actor: Actor, status: TaskStatus, note: str
+        self, investigation: Investigation, actor: Actor, command: ChangeTaskStatus
     ) -> None:
         self.check_belongs_to(investigation)
         investigation.check_can_act(actor)
-        if status == self.status:
-            raise RuleViolation(f"the task is already {status.value}", field="status")
+        if command.status == self.status:
+            raise RuleViolation(f"the task is already {command.status.value}", field="status")
         if self.status is TaskStatus.CANCELLED:
             raise RuleViolation("a cancelled task does not change status", field="status")
-        self._status_changed(
-            investigation_id=self.investigation_id, actor=actor, status=status, note=note
-        )
+        self._record(self.StatusChanged, actor, command)
 
     def check_belongs_to(self, investigation: Investigation) -> None:
         if self.investigation_id != investigation.id:
@@ -115,11 +114,9 @@ class Task(JitAggregate):
             raise RuleViolation(f"the task is {self.status.value}", field="status")
 
     @event(Assigned)
-    def _assigned(self, investigation_id: UUID, actor: Actor, assignee_id: UUID) -> None:
+    def _assigned(self, assignee_id: UUID) -> None:
         self.assignee_id = assignee_id
 
     @event(StatusChanged)
-    def _status_changed(
-        self, investigation_id: UUID, actor: Actor, status: TaskStatus, note: str
-    ) -> None:
+    def _status_changed(self, status: TaskStatus) -> None:
         self.status = status

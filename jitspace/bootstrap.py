@@ -34,8 +34,8 @@ from jitspace.reads.projecting import (
 )
 from jitspace.reads.queries import Queries
 from jitspace.reads.supervision import Stall
+from jitspace.services.application import JITspace
 from jitspace.services.blob_sweep import keep_sweeping, sweep_blob_store
-from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.blobs import BlobStore
 from jitspace.storage.blobs.configured import open_blob_store

@@ -11,6 +11,19 @@ from uuid import UUID
 
 from anyio import to_thread
 
+from domain.commands import (
+    AddMember,
+    AdoptRulebook,
+    AssignTask,
+    ChangeTaskStatus,
+    CreateTask,
+    HandOver,
+    OpenInvestigation,
+    RecordAuthorisation,
+    RecordCollection,
+    RegisterEvidence,
+    SealEvidence,
+)
 from domain.handling import HandlingRestrictions
 from domain.values import AuthorisationKind, EvidenceKind, Member, Party, Role, Scope, TaskStatus
 from jitspace.bootstrap import Runtime
@@ -52,136 +65,156 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
     app = runtime.app
     leader = ids["fr.leader"]
     jit = app.open_investigation(
-        founder_id=leader,
-        founder_name="Claire Martin",
-        country="FR",
-        name="LANTERN (demo)",
-        agreement_reference="JIT-2024-017 (fictional)",
-        purpose="Trafficking in human beings for labour exploitation along the FR-BE-NL "
-        "corridor, and the laundering of its proceeds.",
-        period_start=date(2024, 2, 1),
-        period_end=date(2026, 1, 31),
-        parties=(
-            Party("FR", "France", "Parquet de Lille, JIRS"),
-            Party("BE", "Belgium", "Federal Prosecutor's Office"),
-            Party("NL", "Netherlands", "Landelijk Parket"),
-            Party("EUROPOL", "Europol", "Analysis Project Phoenix"),
+        leader,
+        OpenInvestigation(
+            founder_name="Claire Martin",
+            country="FR",
+            name="LANTERN (demo)",
+            agreement_reference="JIT-2024-017 (fictional)",
+            purpose="Trafficking in human beings for labour exploitation along the FR-BE-NL "
+            "corridor, and the laundering of its proceeds.",
+            period_start=date(2024, 2, 1),
+            period_end=date(2026, 1, 31),
+            parties=(
+                Party("FR", "France", "Parquet de Lille, JIRS"),
+                Party("BE", "Belgium", "Federal Prosecutor's Office"),
+                Party("NL", "Netherlands", "Landelijk Parket"),
+                Party("EUROPOL", "Europol", "Analysis Project Phoenix"),
+            ),
+            occurred_at=at("2024-02-01"),
         ),
-        occurred_at=at("2024-02-01"),
     )
     for username, name, country, role in USERS[1:]:
+        member = Member(ids[username], name, country, role)
         app.add_member(
-            leader, jit.id, None, Member(ids[username], name, country, role), at("2024-02-05")
+            leader, AddMember(investigation_id=jit.id, member=member, occurred_at=at("2024-02-05"))
         )
 
     fr_legal, nl_inv, be_inv = ids["fr.legal"], ids["nl.investigator"], ids["be.investigator"]
     interception = app.record_authorisation(
         fr_legal,
-        jit.id,
-        kind=AuthorisationKind.INTERCEPTION_ORDER,
-        country="FR",
-        authority="Juge des libertés et de la détention, Lille",
-        reference="JLD-2024-0311",
-        occurred_at=at("2024-02-28"),
-        valid_from=at("2024-03-01", "00:00"),
-        valid_until=at("2024-06-30", "23:59"),
-        scope=Scope(
-            targets=("+33 6 00 00 00 01",),
-            methods=("telephone interception",),
-            evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION,),
+        RecordAuthorisation(
+            investigation_id=jit.id,
+            kind=AuthorisationKind.INTERCEPTION_ORDER,
+            country="FR",
+            authority="Juge des libertés et de la détention, Lille",
+            reference="JLD-2024-0311",
+            occurred_at=at("2024-02-28"),
+            valid_from=at("2024-03-01", "00:00"),
+            valid_until=at("2024-06-30", "23:59"),
+            scope=Scope(
+                targets=("+33 6 00 00 00 01",),
+                methods=("telephone interception",),
+                evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION,),
+            ),
+            conditions="Renewable once for four months.",
         ),
-        conditions="Renewable once for four months.",
     )
     renewal = app.record_authorisation(
         fr_legal,
-        jit.id,
-        kind=AuthorisationKind.INTERCEPTION_ORDER,
-        country="FR",
-        authority="Juge des libertés et de la détention, Lille",
-        reference="JLD-2024-0703",
-        occurred_at=at("2024-07-03", "16:00"),
-        valid_from=at("2024-07-03", "16:00"),
-        valid_until=at("2024-10-31", "23:59"),
-        scope=interception.scope,
-        conditions="Renewal of JLD-2024-0311; not retroactive.",
+        RecordAuthorisation(
+            investigation_id=jit.id,
+            kind=AuthorisationKind.INTERCEPTION_ORDER,
+            country="FR",
+            authority="Juge des libertés et de la détention, Lille",
+            reference="JLD-2024-0703",
+            occurred_at=at("2024-07-03", "16:00"),
+            valid_from=at("2024-07-03", "16:00"),
+            valid_until=at("2024-10-31", "23:59"),
+            scope=interception.scope,
+            conditions="Renewal of JLD-2024-0311; not retroactive.",
+        ),
     )
     search = app.record_authorisation(
         ids["nl.member"],
-        jit.id,
-        kind=AuthorisationKind.SEARCH_WARRANT,
-        country="NL",
-        authority="Rechter-commissaris, Rechtbank Rotterdam",
-        reference="RC-24-1187",
-        occurred_at=at("2024-05-02"),
-        valid_from=at("2024-05-02"),
-        valid_until=at("2024-05-09"),
-        scope=Scope(
-            places=("Warehouse, Havenstraat 12, Rotterdam (fictional)",),
-            methods=("search", "seizure"),
+        RecordAuthorisation(
+            investigation_id=jit.id,
+            kind=AuthorisationKind.SEARCH_WARRANT,
+            country="NL",
+            authority="Rechter-commissaris, Rechtbank Rotterdam",
+            reference="RC-24-1187",
+            occurred_at=at("2024-05-02"),
+            valid_from=at("2024-05-02"),
+            valid_until=at("2024-05-09"),
+            scope=Scope(
+                places=("Warehouse, Havenstraat 12, Rotterdam (fictional)",),
+                methods=("search", "seizure"),
+            ),
+            conditions="",
         ),
-        conditions="",
     )
     app.register_evidence(
         fr_legal,
-        jit.id,
-        reference="FR-INT-001",
-        kind=EvidenceKind.INTERCEPTED_COMMUNICATION,
-        description="Intercepted calls of 1-2 July on the target line (item I-1).",
-        occurred_at=at("2024-07-02", "18:00"),
-        collected_by="OCRTEH interception unit",
-        place="Lille",
-        method="telephone interception",
-        authorisation_id=interception.id,
+        RegisterEvidence(
+            investigation_id=jit.id,
+            reference="FR-INT-001",
+            kind=EvidenceKind.INTERCEPTED_COMMUNICATION,
+            description="Intercepted calls of 1-2 July on the target line (item I-1).",
+            occurred_at=at("2024-07-02", "18:00"),
+            collected_by="OCRTEH interception unit",
+            place="Lille",
+            method="telephone interception",
+            authorisation_id=interception.id,
+        ),
     )
     app.register_evidence(
         fr_legal,
-        jit.id,
-        reference="FR-INT-002",
-        kind=EvidenceKind.INTERCEPTED_COMMUNICATION,
-        description="Intercepted calls from 4 July on the target line (item I-2).",
-        occurred_at=at("2024-07-04", "10:00"),
-        collected_by="OCRTEH interception unit",
-        place="Lille",
-        method="telephone interception",
-        authorisation_id=renewal.id,
+        RegisterEvidence(
+            investigation_id=jit.id,
+            reference="FR-INT-002",
+            kind=EvidenceKind.INTERCEPTED_COMMUNICATION,
+            description="Intercepted calls from 4 July on the target line (item I-2).",
+            occurred_at=at("2024-07-04", "10:00"),
+            collected_by="OCRTEH interception unit",
+            place="Lille",
+            method="telephone interception",
+            authorisation_id=renewal.id,
+        ),
     )
     phone = app.register_evidence(
         nl_inv,
-        jit.id,
-        reference="NL-24-0412-P",
-        kind=EvidenceKind.SEIZED_DEVICE,
-        description="Mobile phone seized from the warehouse manager; extraction hashed (SHA-256).",
-        occurred_at=at("2024-05-03", "07:30"),
-        collected_by="E. Bakker, Politie Rotterdam",
-        place="Rotterdam",
-        method="search and seizure",
-        authorisation_id=search.id,
+        RegisterEvidence(
+            investigation_id=jit.id,
+            reference="NL-24-0412-P",
+            kind=EvidenceKind.SEIZED_DEVICE,
+            description="Mobile phone seized from the warehouse manager; extraction hashed "
+            "(SHA-256).",
+            occurred_at=at("2024-05-03", "07:30"),
+            collected_by="E. Bakker, Politie Rotterdam",
+            place="Rotterdam",
+            method="search and seizure",
+            authorisation_id=search.id,
+        ),
     )
     ledgers = app.register_evidence(
         nl_inv,
-        jit.id,
-        reference="NL-24-0412-L",
-        kind=EvidenceKind.DOCUMENT,
-        description="Handwritten ledgers found in the office, apparently of VAT invoices.",
-        occurred_at=at("2024-05-03", "08:10"),
-        collected_by="E. Bakker, Politie Rotterdam",
-        place="Rotterdam",
-        method="search and seizure",
-        authorisation_id=search.id,
+        RegisterEvidence(
+            investigation_id=jit.id,
+            reference="NL-24-0412-L",
+            kind=EvidenceKind.DOCUMENT,
+            description="Handwritten ledgers found in the office, apparently of VAT invoices.",
+            occurred_at=at("2024-05-03", "08:10"),
+            collected_by="E. Bakker, Politie Rotterdam",
+            place="Rotterdam",
+            method="search and seizure",
+            authorisation_id=search.id,
+        ),
     )
     interview = app.register_evidence(
         be_inv,
-        jit.id,
-        reference="BE-PV-2024-7781",
-        kind=EvidenceKind.SUSPECT_INTERVIEW,
-        description="Interview of a Romanian-speaking suspect; no interpreter recorded.",
-        occurred_at=at("2024-07-10", "14:00"),
-        collected_by="S. Peeters, Federal Judicial Police",
-        place="Brussels",
-        method="interview",
-        authorisation_id=None,
-        # Belgium lets France read the interview, no one else, and keeps its recording
-        handling=HandlingRestrictions(description_to=("FR",), files_to=()),
+        RegisterEvidence(
+            investigation_id=jit.id,
+            reference="BE-PV-2024-7781",
+            kind=EvidenceKind.SUSPECT_INTERVIEW,
+            description="Interview of a Romanian-speaking suspect; no interpreter recorded.",
+            occurred_at=at("2024-07-10", "14:00"),
+            collected_by="S. Peeters, Federal Judicial Police",
+            place="Brussels",
+            method="interview",
+            authorisation_id=None,
+            # Belgium lets France read the interview, no one else, and keeps its recording
+            handling=HandlingRestrictions(description_to=("FR",), files_to=()),
+        ),
     )
     # custody: the phone is sealed and handed over; the receipt is still missing (a defect)
     for item, place, when in (
@@ -189,52 +222,87 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         (ledgers, "Rotterdam", "2024-05-03"),
     ):
         app.record_evidence_collection(
-            nl_inv, jit.id, item.id, None, place=place, note="", occurred_at=at(when, "08:30")
+            nl_inv,
+            RecordCollection(
+                investigation_id=jit.id,
+                evidence_id=item.id,
+                place=place,
+                note="",
+                occurred_at=at(when, "08:30"),
+            ),
         )
     app.seal_evidence(
-        nl_inv, jit.id, phone.id, None, seal_number="NL-4471", occurred_at=at("2024-05-03", "08:40")
+        nl_inv,
+        SealEvidence(
+            investigation_id=jit.id,
+            evidence_id=phone.id,
+            seal_number="NL-4471",
+            occurred_at=at("2024-05-03", "08:40"),
+        ),
     )
     app.hand_over_evidence(
         nl_inv,
-        jit.id,
-        phone.id,
-        None,
-        recipient_id=ids["be.investigator"],
-        reason="examination by the Belgian digital forensics unit",
-        occurred_at=at("2024-05-10", "10:00"),
+        HandOver(
+            investigation_id=jit.id,
+            evidence_id=phone.id,
+            recipient_id=ids["be.investigator"],
+            reason="examination by the Belgian digital forensics unit",
+            occurred_at=at("2024-05-10", "10:00"),
+        ),
     )
     # the French and Belgian legal advisors adopt their (illustrative) rulebooks
-    app.adopt_rulebook(fr_legal, jit.id, country="FR", source="fr")
-    app.adopt_rulebook(ids["be.legal"], jit.id, country="BE", source="be")
+    app.adopt_rulebook(fr_legal, AdoptRulebook(investigation_id=jit.id, country="FR", source="fr"))
+    app.adopt_rulebook(
+        ids["be.legal"], AdoptRulebook(investigation_id=jit.id, country="BE", source="be")
+    )
     consent = app.create_task(
         ids["be.legal"],
-        jit.id,
-        title="Request NL consent to use the ledgers in the VAT case",
-        description="Art. 13(10)(b): prior consent of the state where the material became "
-        "available.",
-        due_on=date(2025, 2, 15),
-        evidence_ids=(ledgers.id,),
-        authorisation_ids=(),
+        CreateTask(
+            investigation_id=jit.id,
+            title="Request NL consent to use the ledgers in the VAT case",
+            description="Art. 13(10)(b): prior consent of the state where the material became "
+            "available.",
+            due_on=date(2025, 2, 15),
+            evidence_ids=(ledgers.id,),
+            authorisation_ids=(),
+        ),
     )
-    app.assign_task(ids["be.legal"], jit.id, consent.id, None, ids["nl.member"])
+    app.assign_task(
+        ids["be.legal"],
+        AssignTask(investigation_id=jit.id, task_id=consent.id, assignee_id=ids["nl.member"]),
+    )
     translate = app.create_task(
         be_inv,
-        jit.id,
-        title="Have the interview transcript translated into Romanian",
-        description="",
-        due_on=date(2024, 8, 1),
-        evidence_ids=(interview.id,),
-        authorisation_ids=(),
+        CreateTask(
+            investigation_id=jit.id,
+            title="Have the interview transcript translated into Romanian",
+            description="",
+            due_on=date(2024, 8, 1),
+            evidence_ids=(interview.id,),
+            authorisation_ids=(),
+        ),
     )
-    app.assign_task(be_inv, jit.id, translate.id, None, be_inv)
-    app.change_task_status(be_inv, jit.id, translate.id, None, TaskStatus.IN_PROGRESS, "")
+    app.assign_task(
+        be_inv, AssignTask(investigation_id=jit.id, task_id=translate.id, assignee_id=be_inv)
+    )
+    app.change_task_status(
+        be_inv,
+        ChangeTaskStatus(
+            investigation_id=jit.id, task_id=translate.id, status=TaskStatus.IN_PROGRESS, note=""
+        ),
+    )
     verify = app.create_task(
         leader,
-        jit.id,
-        title="Cross-check the phone extraction against Europol's records",
-        description="",
-        due_on=None,
-        evidence_ids=(phone.id,),
-        authorisation_ids=(search.id,),
+        CreateTask(
+            investigation_id=jit.id,
+            title="Cross-check the phone extraction against Europol's records",
+            description="",
+            due_on=None,
+            evidence_ids=(phone.id,),
+            authorisation_ids=(search.id,),
+        ),
     )
-    app.assign_task(leader, jit.id, verify.id, None, ids["europol.analyst"])
+    app.assign_task(
+        leader,
+        AssignTask(investigation_id=jit.id, task_id=verify.id, assignee_id=ids["europol.analyst"]),
+    )

@@ -13,11 +13,13 @@ from litestar import Controller, Response, get, post
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
+from domain.commands import AdoptRulebook, RemoveRule, SetRule
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from domain.rule_settings import RULE_TYPES
 from domain.rulebook import Rulebook
 from jitspace.api.access import SIGNED_IN
+from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
@@ -230,9 +232,7 @@ class RulebookController(Controller):
         book = await in_thread(
             runtime.app.adopt_rulebook,
             user.user_id,
-            investigation_id,
-            country=data.country,
-            source=data.source,
+            command(AdoptRulebook, data, investigation_id=investigation_id),
         )
         return with_etag(rulebook_view(book), 201)
 
@@ -268,11 +268,13 @@ class RulebookController(Controller):
         book = await in_thread(
             runtime.app.set_rule,
             user.user_id,
-            investigation_id,
-            country,
-            expected_version(if_match),
-            spec={"rule": data.rule, "params": data.params},
-            reason=data.reason,
+            command(
+                SetRule,
+                data,
+                investigation_id=investigation_id,
+                country=country,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(rulebook_view(book))
 
@@ -290,10 +292,13 @@ class RulebookController(Controller):
         book = await in_thread(
             runtime.app.remove_rule,
             user.user_id,
-            investigation_id,
-            country,
-            expected_version(if_match),
-            rule=rule,
-            reason=data.reason,
+            command(
+                RemoveRule,
+                data,
+                investigation_id=investigation_id,
+                country=country,
+                rule=rule,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(rulebook_view(book))

@@ -20,7 +20,7 @@ from litestar.params import QueryParameter
 from jitspace.auth.errors import TokenRefused
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
-from jitspace.services.workspace import History
+from jitspace.services.reading import History
 
 T = TypeVar("T")
 RuntimeDep = NamedDependency[Runtime]

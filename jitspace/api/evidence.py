@@ -10,9 +10,25 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import Stream
 
+from domain.commands import (
+    AmendDescription,
+    DestroyEvidence,
+    HandOver,
+    ReceiveEvidence,
+    RecordAccess,
+    RecordCollection,
+    RegisterEvidence,
+    RestrictHandling,
+    ReturnEvidence,
+    SealEvidence,
+    StoreEvidence,
+    TransferToParty,
+    VerifyFiles,
+)
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from jitspace.api.access import CurrentMember
+from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
@@ -21,7 +37,6 @@ from jitspace.api.dependencies import (
     in_thread,
     past,
     readable_registers,
-    reported_time,
 )
 from jitspace.api.downloads import byte_range, content_disposition, served_media_type
 from jitspace.api.investigations import IfMatch
@@ -177,16 +192,12 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.register_evidence,
             user.user_id,
-            investigation_id,
-            reference=data.reference,
-            kind=data.kind,
-            description=data.description,
-            occurred_at=reported_time(data.occurred_at),
-            collected_by=data.collected_by,
-            place=data.place,
-            method=data.method,
-            authorisation_id=data.authorisation_id,
-            handling=handling_of(data.handling),
+            command(
+                RegisterEvidence,
+                data,
+                investigation_id=investigation_id,
+                handling=handling_of(data.handling),
+            ),
         )
         return with_etag(evidence_view(item, member.country), 201)
 
@@ -206,11 +217,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.restrict_evidence_handling,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            handling_of(data),
-            reported_time(None),
+            command(
+                RestrictHandling,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+                restrictions=handling_of(data),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -248,11 +261,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.amend_evidence_description,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            data.description,
-            data.reason,
+            command(
+                AmendDescription,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -332,12 +347,15 @@ class EvidenceController(Controller):
         file = await in_thread(
             runtime.app.record_evidence_access,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            file_id,
-            purpose=purpose,
-            first_byte=first,
-            last_byte=last,
+            command(
+                RecordAccess,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                file_id=file_id,
+                purpose=purpose,
+                first_byte=first,
+                last_byte=last,
+            ),
         )
         length = last - first + 1
         chunks = await in_thread(runtime.blobs.read, file.storage_key, first, length)
@@ -372,8 +390,7 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.verify_evidence_files,
             user.user_id,
-            investigation_id,
-            evidence_id,
+            command(VerifyFiles, investigation_id=investigation_id, evidence_id=evidence_id),
             runtime.blobs,
         )
         readable = item.may_read(member.country)
@@ -440,12 +457,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.record_evidence_collection,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            place=data.place,
-            note=data.note,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                RecordCollection,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -463,11 +481,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.seal_evidence,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            seal_number=data.seal_number,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                SealEvidence,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -486,12 +506,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.hand_over_evidence,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            recipient_id=data.recipient_id,
-            reason=data.reason,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                HandOver,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -510,13 +531,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.transfer_evidence_to_party,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            country=data.country,
-            recipient_id=data.recipient_id,
-            reason=data.reason,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                TransferToParty,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -535,13 +556,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.receive_evidence,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            seal_condition=data.seal_condition,
-            seal_number=data.seal_number,
-            packaging=data.packaging,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                ReceiveEvidence,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -559,11 +580,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.store_evidence,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            location=data.location,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                StoreEvidence,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -581,12 +604,13 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.return_evidence,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            returned_to=data.returned_to,
-            reason=data.reason,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                ReturnEvidence,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -604,11 +628,12 @@ class EvidenceController(Controller):
         item = await in_thread(
             runtime.app.destroy_evidence,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            method=data.method,
-            reason=data.reason,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                DestroyEvidence,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))

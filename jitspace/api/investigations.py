@@ -8,11 +8,21 @@ from uuid import UUID
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
+from domain.commands import (
+    AddMember,
+    AddParty,
+    ChangeMemberRole,
+    CloseInvestigation,
+    OpenInvestigation,
+    RemoveMember,
+    SetObserverRights,
+)
 from domain.errors import RuleViolation
 from domain.investigation import Investigation as InvestigationAggregate
 from domain.permissions import Action
-from domain.values import Member, Party
+from domain.values import Member
 from jitspace.api.access import SIGNED_IN
+from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
@@ -73,16 +83,8 @@ class InvestigationController(Controller):
         """Open a JIT. You become its leader, acting for `country`."""
         investigation = await in_thread(
             runtime.app.open_investigation,
-            founder_id=user.user_id,
-            founder_name=user.display_name,
-            country=data.country,
-            name=data.name,
-            agreement_reference=data.agreement_reference,
-            purpose=data.purpose,
-            period_start=data.period_start,
-            period_end=data.period_end,
-            parties=tuple(Party(p.country, p.name, p.lead_authority) for p in data.parties),
-            occurred_at=reported_time(None),
+            user.user_id,
+            command(OpenInvestigation, data, founder_name=user.display_name),
         )
         return with_etag(investigation_view(investigation), 201)
 
@@ -115,10 +117,12 @@ class InvestigationController(Controller):
         investigation = await in_thread(
             runtime.app.add_party,
             user.user_id,
-            investigation_id,
-            expected_version(if_match),
-            Party(data.country, data.name, data.lead_authority),
-            reported_time(None),
+            command(
+                AddParty,
+                investigation_id=investigation_id,
+                expected_version=expected_version(if_match),
+                party=data,
+            ),
         )
         return with_etag(investigation_view(investigation))
 
@@ -139,10 +143,13 @@ class InvestigationController(Controller):
         investigation = await in_thread(
             runtime.app.add_member,
             user.user_id,
-            investigation_id,
-            expected_version(if_match),
-            Member(new_member.user_id, new_member.display_name, data.country, data.role),
-            reported_time(data.occurred_at),
+            command(
+                AddMember,
+                investigation_id=investigation_id,
+                expected_version=expected_version(if_match),
+                member=Member(new_member.user_id, new_member.display_name, data.country, data.role),
+                occurred_at=reported_time(data.occurred_at),
+            ),
         )
         return with_etag(investigation_view(investigation))
 
@@ -163,11 +170,13 @@ class InvestigationController(Controller):
         investigation = await in_thread(
             runtime.app.remove_member,
             user.user_id,
-            investigation_id,
-            expected_version(if_match),
-            member_id,
-            data.reason,
-            reported_time(data.occurred_at),
+            command(
+                RemoveMember,
+                data,
+                investigation_id=investigation_id,
+                expected_version=expected_version(if_match),
+                user_id=member_id,
+            ),
         )
         return with_etag(investigation_view(investigation))
 
@@ -189,12 +198,13 @@ class InvestigationController(Controller):
         investigation = await in_thread(
             runtime.app.change_member_role,
             user.user_id,
-            investigation_id,
-            expected_version(if_match),
-            member_id,
-            data.role,
-            data.reason,
-            reported_time(data.occurred_at),
+            command(
+                ChangeMemberRole,
+                data,
+                investigation_id=investigation_id,
+                expected_version=expected_version(if_match),
+                user_id=member_id,
+            ),
         )
         return with_etag(investigation_view(investigation))
 
@@ -212,11 +222,12 @@ class InvestigationController(Controller):
         investigation = await in_thread(
             runtime.app.set_observer_rights,
             user.user_id,
-            investigation_id,
-            expected_version(if_match),
-            frozenset(data.rights),
-            data.agreement_clause,
-            reported_time(None),
+            command(
+                SetObserverRights,
+                data,
+                investigation_id=investigation_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(investigation_view(investigation))
 
@@ -233,9 +244,11 @@ class InvestigationController(Controller):
         investigation = await in_thread(
             runtime.app.close_investigation,
             user.user_id,
-            investigation_id,
-            expected_version(if_match),
-            data.reason,
-            reported_time(data.occurred_at),
+            command(
+                CloseInvestigation,
+                data,
+                investigation_id=investigation_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(investigation_view(investigation))

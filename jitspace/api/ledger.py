@@ -13,8 +13,10 @@ from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 from msgspec import Meta
 
+from domain.commands import Disclose
 from domain.permissions import Action
 from jitspace.api.access import PUBLIC, SIGNED_IN
+from jitspace.api.commands import command
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
 from jitspace.documents.schemas import PartyCode, Reason, Struct
 from jitspace.ledger.checkpoints import CheckpointDocument
@@ -114,13 +116,14 @@ class DisclosureController(Controller):
         bundle = await in_thread(
             runtime.app.disclose,
             user.user_id,
-            investigation_id,
+            command(
+                Disclose,
+                data,
+                investigation_id=investigation_id,
+                as_of=checked_instant(data.as_of, field="as_of") if data.as_of else None,
+            ),
             ledger=runtime.ledger,
-            purpose=data.purpose,
-            as_of=checked_instant(data.as_of, field="as_of") if data.as_of else None,
-            up_to_position=data.up_to_position,
-            withhold_parties=frozenset(data.withhold_parties),
-            read_file=runtime.blobs.read if data.include_files else None,
+            read_file=runtime.blobs.read,
         )
         name = f"disclosure-{str(investigation_id)[:8]}-{bundle.manifest.up_to_position}.zip"
         return Stream(

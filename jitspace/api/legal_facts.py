@@ -9,16 +9,29 @@ from uuid import UUID
 from litestar import Controller, Response, post
 from litestar.params import FromPath, JSONBody
 
+from domain.commands import (
+    AmendAuthorisation,
+    AnnulAuthorisation,
+    ConfirmAuthorisation,
+    ExtendAuthorisation,
+    GrantConsent,
+    QualifyAuthorisation,
+    RaiseDefect,
+    RecordDerivation,
+    RecordInterview,
+    RecordSealOpening,
+    RecordUse,
+    WithdrawConsent,
+)
 from domain.permissions import Action
-from domain.values import Scope
 from jitspace.api.access import CurrentMember
+from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     CurrentUser,
     RuntimeDep,
     checked_instant,
     expected_version,
     in_thread,
-    reported_time,
 )
 from jitspace.api.investigations import IfMatch
 from jitspace.api.records import BASE
@@ -60,12 +73,13 @@ class AuthorisationFactsController(Controller):
         authorisation = await in_thread(
             runtime.app.qualify_authorisation,
             user.user_id,
-            investigation_id,
-            authorisation_id,
-            expected_version(if_match),
-            issuer=data.issuer,
-            offences=tuple(data.offences),
-            urgent=data.urgent,
+            command(
+                QualifyAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(authorisation_view(authorisation))
 
@@ -83,18 +97,13 @@ class AuthorisationFactsController(Controller):
         authorisation = await in_thread(
             runtime.app.amend_authorisation,
             user.user_id,
-            investigation_id,
-            authorisation_id,
-            expected_version(if_match),
-            scope=Scope(
-                targets=tuple(data.scope.targets),
-                places=tuple(data.scope.places),
-                methods=tuple(data.scope.methods),
-                evidence_kinds=tuple(data.scope.evidence_kinds),
+            command(
+                AmendAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
             ),
-            conditions=data.conditions,
-            reason=data.reason,
-            occurred_at=reported_time(data.occurred_at),
         )
         return with_etag(authorisation_view(authorisation))
 
@@ -112,12 +121,14 @@ class AuthorisationFactsController(Controller):
         authorisation = await in_thread(
             runtime.app.extend_authorisation,
             user.user_id,
-            investigation_id,
-            authorisation_id,
-            expected_version(if_match),
-            valid_until=checked_instant(data.valid_until, field="valid_until"),
-            reason=data.reason,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                ExtendAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+                valid_until=checked_instant(data.valid_until, field="valid_until"),
+            ),
         )
         return with_etag(authorisation_view(authorisation))
 
@@ -136,11 +147,13 @@ class AuthorisationFactsController(Controller):
         authorisation = await in_thread(
             runtime.app.confirm_authorisation,
             user.user_id,
-            investigation_id,
-            authorisation_id,
-            expected_version(if_match),
-            judge=data.judge,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                ConfirmAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(authorisation_view(authorisation))
 
@@ -159,12 +172,13 @@ class AuthorisationFactsController(Controller):
         authorisation = await in_thread(
             runtime.app.annul_authorisation,
             user.user_id,
-            investigation_id,
-            authorisation_id,
-            expected_version(if_match),
-            court=data.court,
-            ruling=data.ruling,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                AnnulAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(authorisation_view(authorisation))
 
@@ -188,12 +202,13 @@ class EvidenceFactsController(Controller):
         item = await in_thread(
             runtime.app.record_seal_opening,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            seal_number=data.seal_number,
-            authorised_by=data.authorised_by,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                RecordSealOpening,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -213,16 +228,13 @@ class EvidenceFactsController(Controller):
         item = await in_thread(
             runtime.app.record_interview,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            suspect_language=data.suspect_language,
-            interview_language=data.interview_language,
-            interpreter=data.interpreter,
-            caution_given=data.caution_given,
-            lawyer=data.lawyer,
-            ill_treatment_alleged=data.ill_treatment_alleged,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                RecordInterview,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -242,16 +254,13 @@ class EvidenceFactsController(Controller):
         item = await in_thread(
             runtime.app.record_derivation,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            parent_id=data.parent_id,
-            parent_sha256=data.parent_sha256,
-            relation=data.relation,
-            tool=data.tool,
-            tool_version=data.tool_version,
-            made_by=data.made_by,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                RecordDerivation,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -270,13 +279,13 @@ class EvidenceFactsController(Controller):
         item = await in_thread(
             runtime.app.record_use,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            proceeding=data.proceeding,
-            offence=data.offence,
-            purpose=data.purpose,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                RecordUse,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -295,14 +304,13 @@ class EvidenceFactsController(Controller):
         item = await in_thread(
             runtime.app.grant_consent,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            to_country=data.to_country,
-            purpose=data.purpose,
-            offence=data.offence,
-            conditions=data.conditions,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                GrantConsent,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -320,14 +328,13 @@ class EvidenceFactsController(Controller):
         item = await in_thread(
             runtime.app.withdraw_consent,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            to_country=data.to_country,
-            purpose=data.purpose,
-            offence=data.offence,
-            reason=data.reason,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                WithdrawConsent,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))
 
@@ -347,11 +354,12 @@ class EvidenceFactsController(Controller):
         item = await in_thread(
             runtime.app.raise_defect,
             user.user_id,
-            investigation_id,
-            evidence_id,
-            expected_version(if_match),
-            rule=data.rule,
-            note=data.note,
-            occurred_at=reported_time(data.occurred_at),
+            command(
+                RaiseDefect,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(evidence_view(item, member.country))

@@ -33,7 +33,7 @@ from jitspace.api.explain import (
 from jitspace.auth.errors import IdentityError
 from jitspace.auth.login_throttle import TooManyAttempts
 from jitspace.ledger.checkpoints import LogRewritten
-from jitspace.services.workspace import VersionConflict
+from jitspace.services.base import VersionConflict
 from jitspace.storage.blobs import (
     BlobError,
     BlobMissing,

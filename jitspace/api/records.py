@@ -8,9 +8,16 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.authorisation import LegalAuthorisation
+from domain.commands import (
+    AssignTask,
+    ChangeTaskStatus,
+    CreateTask,
+    RecordAuthorisation,
+    RevokeAuthorisation,
+)
 from domain.permissions import Action
 from domain.task import Task as TaskAggregate
-from domain.values import Scope
+from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
@@ -20,7 +27,6 @@ from jitspace.api.dependencies import (
     in_thread,
     past,
     readable_registers,
-    reported_time,
 )
 from jitspace.api.investigations import IfMatch
 from jitspace.api.responses import with_etag
@@ -75,21 +81,13 @@ class AuthorisationController(Controller):
         authorisation = await in_thread(
             runtime.app.record_authorisation,
             user.user_id,
-            investigation_id,
-            kind=data.kind,
-            country=data.country,
-            authority=data.authority,
-            reference=data.reference,
-            occurred_at=reported_time(data.occurred_at),
-            valid_from=checked_instant(data.valid_from, field="valid_from"),
-            valid_until=checked_instant(data.valid_until, field="valid_until"),
-            scope=Scope(
-                targets=tuple(data.scope.targets),
-                places=tuple(data.scope.places),
-                methods=tuple(data.scope.methods),
-                evidence_kinds=tuple(data.scope.evidence_kinds),
+            command(
+                RecordAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                valid_from=checked_instant(data.valid_from, field="valid_from"),
+                valid_until=checked_instant(data.valid_until, field="valid_until"),
             ),
-            conditions=data.conditions,
         )
         return with_etag(authorisation_view(authorisation), 201)
 
@@ -130,11 +128,13 @@ class AuthorisationController(Controller):
         authorisation = await in_thread(
             runtime.app.revoke_authorisation,
             user.user_id,
-            investigation_id,
-            authorisation_id,
-            expected_version(if_match),
-            data.reason,
-            reported_time(data.occurred_at),
+            command(
+                RevokeAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(authorisation_view(authorisation))
 
@@ -168,12 +168,7 @@ class TaskController(Controller):
         task = await in_thread(
             runtime.app.create_task,
             user.user_id,
-            investigation_id,
-            title=data.title,
-            description=data.description,
-            due_on=data.due_on,
-            evidence_ids=tuple(data.evidence_ids),
-            authorisation_ids=tuple(data.authorisation_ids),
+            command(CreateTask, data, investigation_id=investigation_id),
         )
         return with_etag(task_view(task), 201)
 
@@ -207,10 +202,13 @@ class TaskController(Controller):
         task = await in_thread(
             runtime.app.assign_task,
             user.user_id,
-            investigation_id,
-            task_id,
-            expected_version(if_match),
-            data.assignee_id,
+            command(
+                AssignTask,
+                data,
+                investigation_id=investigation_id,
+                task_id=task_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(task_view(task))
 
@@ -227,10 +225,12 @@ class TaskController(Controller):
         task = await in_thread(
             runtime.app.change_task_status,
             user.user_id,
-            investigation_id,
-            task_id,
-            expected_version(if_match),
-            data.status,
-            data.note,
+            command(
+                ChangeTaskStatus,
+                data,
+                investigation_id=investigation_id,
+                task_id=task_id,
+                expected_version=expected_version(if_match),
+            ),
         )
         return with_etag(task_view(task))

@@ -22,7 +22,7 @@ from eventsourcing.utils import get_topic
 
 from domain.evidence import EvidenceItem
 from jitspace.auth.security_log import SecurityLog
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.storage.blobs import BlobStore, RemovedBlob
 
 logger = logging.getLogger(__name__)

@@ -12,10 +12,11 @@ from uuid import UUID
 
 from anyio import to_thread
 
+from domain.commands import VerifyFiles
 from domain.errors import DomainError
 from domain.evidence import EvidenceItem
 from jitspace.reads.queries import Queries
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.storage.blobs import BlobStore
 
 
@@ -46,9 +47,8 @@ async def verify_all(
             if not stored.files:
                 continue
             try:
-                item = await to_thread.run_sync(
-                    partial(app.verify_evidence_files, user_id, jit, stored.id, blobs)
-                )
+                command = VerifyFiles(investigation_id=jit, evidence_id=stored.id)
+                item = await to_thread.run_sync(app.verify_evidence_files, user_id, command, blobs)
             except DomainError:
                 continue  # closed investigation, or no files after all
             results.extend(

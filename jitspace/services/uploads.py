@@ -14,14 +14,14 @@ files once they are older than any upload can take.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from functools import partial
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from anyio import to_thread
 
+from domain.commands import AttachFile
 from domain.evidence import EvidenceItem
 from domain.values import EvidenceFile
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.storage.blobs import BlobStore
 from jitspace.storage.blobs.receiving import store_stream
 
@@ -48,16 +48,16 @@ async def upload_evidence_file(
         max_bytes=max_bytes,
         declared_sha256=declared_sha256,
     )
-    recorded = await to_thread.run_sync(
-        partial(
-            app.attach_evidence_file,
-            user_id,
-            investigation_id,
-            evidence_id,
-            name=name,
-            media_type=media_type,
-            blob=blob,
-        )
+    attached = AttachFile(
+        investigation_id=investigation_id,
+        evidence_id=evidence_id,
+        file_id=uuid4(),
+        name=name,
+        media_type=media_type,
+        sha256=blob.sha256,
+        size=blob.size,
+        storage_key=blob.key,
     )
+    recorded = await to_thread.run_sync(app.attach_evidence_file, user_id, attached)
     await to_thread.run_sync(blobs.protect, blob.key)
     return recorded

@@ -41,6 +41,19 @@ import psycopg
 from eventsourcing.projection import ProjectionRunner
 
 from domain.authorisation import LegalAuthorisation
+from domain.commands import (
+    AddMember,
+    GrantConsent,
+    OpenInvestigation,
+    QualifyAuthorisation,
+    ReceiveEvidence,
+    RecordAuthorisation,
+    RecordCollection,
+    RecordUse,
+    RegisterEvidence,
+    SealEvidence,
+    TransferToParty,
+)
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
@@ -57,7 +70,7 @@ from domain.values import (
     UsePurpose,
 )
 from jitspace.rulebooks import load_shipped
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
 from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityView, Facts
@@ -81,22 +94,28 @@ def generate_team(app: JITspace, name: str, items: int) -> int:
     start = datetime(2025, 1, 6, tzinfo=UTC)
     leader = Member(uuid.uuid4(), "Leader", "FR", Role.JIT_LEADER)
     inv = Investigation.open(
-        investigation_id=uuid.uuid4(),
-        founder=leader,
-        name=name,
-        agreement_reference=f"JIT-{name}",
-        purpose="human trafficking",
-        period_start=date(2025, 1, 1),
-        period_end=date(2027, 1, 1),
-        parties=PARTIES,
-        occurred_at=start,
+        uuid.uuid4(),
+        leader,
+        OpenInvestigation(
+            founder_name=leader.name,
+            country=leader.country,
+            name=name,
+            agreement_reference=f"JIT-{name}",
+            purpose="human trafficking",
+            period_start=date(2025, 1, 1),
+            period_end=date(2027, 1, 1),
+            parties=PARTIES,
+            occurred_at=start,
+        ),
     )
     boss = Actor(leader.user_id, "FR", Role.JIT_LEADER)
     people: dict[tuple[str, Role], Actor] = {}
     for party in PARTIES:
         for role in (Role.INVESTIGATOR, Role.LEGAL_ADVISOR):
             member = Member(uuid.uuid4(), f"{party.country} {role.value}", party.country, role)
-            inv.add_member(boss, member, start)
+            inv.add_member(
+                boss, AddMember(investigation_id=inv.id, member=member, occurred_at=start)
+            )
             people[(party.country, role)] = Actor(member.user_id, party.country, role)
     books = [
         Rulebook.adopt(
@@ -115,17 +134,30 @@ def generate_team(app: JITspace, name: str, items: int) -> int:
     order = LegalAuthorisation.record(
         inv,
         fr_legal,
-        kind=AuthorisationKind.SEARCH_WARRANT,
-        country="FR",
-        authority="juge des libertés",
-        reference=f"{name}-W",
-        occurred_at=start,
-        valid_from=start,
-        valid_until=start + timedelta(days=700),
-        scope=Scope(methods=("search", "seizure")),
-        conditions="",
+        RecordAuthorisation(
+            investigation_id=inv.id,
+            kind=AuthorisationKind.SEARCH_WARRANT,
+            country="FR",
+            authority="juge des libertés",
+            reference=f"{name}-W",
+            occurred_at=start,
+            valid_from=start,
+            valid_until=start + timedelta(days=700),
+            scope=Scope(methods=("search", "seizure")),
+            conditions="",
+        ),
     )
-    order.qualify(inv, fr_legal, issuer=IssuerKind.JUDGE, offences=(), urgent=False)
+    order.qualify(
+        inv,
+        fr_legal,
+        QualifyAuthorisation(
+            investigation_id=inv.id,
+            authorisation_id=order.id,
+            issuer=IssuerKind.JUDGE,
+            offences=(),
+            urgent=False,
+        ),
+    )
     app.save(inv, *books, order)
     saved = inv.version + sum(b.version for b in books) + order.version
     fr, be = people[("FR", Role.INVESTIGATOR)], people[("BE", Role.INVESTIGATOR)]
@@ -135,49 +167,83 @@ def generate_team(app: JITspace, name: str, items: int) -> int:
         item = EvidenceItem.register(
             inv,
             fr,
-            reference=f"{name}-{n}",
-            kind=EvidenceKind.PHYSICAL_ITEM,
-            description="parcel seized in the warehouse",
-            occurred_at=at,
-            collected_by="OCRTEH",
-            place="Lille",
-            method="seizure",
+            RegisterEvidence(
+                investigation_id=inv.id,
+                reference=f"{name}-{n}",
+                kind=EvidenceKind.PHYSICAL_ITEM,
+                description="parcel seized in the warehouse",
+                occurred_at=at,
+                collected_by="OCRTEH",
+                place="Lille",
+                method="seizure",
+            ),
             authorisation=order,
         )
-        item.record_collection(inv, fr, place="Lille", note="", occurred_at=at)
-        item.seal(inv, fr, seal_number=f"FR-{n}", occurred_at=at + timedelta(minutes=5))
+        item.record_collection(
+            inv,
+            fr,
+            RecordCollection(
+                investigation_id=inv.id, evidence_id=item.id, place="Lille", note="", occurred_at=at
+            ),
+        )
+        item.seal(
+            inv,
+            fr,
+            SealEvidence(
+                investigation_id=inv.id,
+                evidence_id=item.id,
+                seal_number=f"FR-{n}",
+                occurred_at=at + timedelta(minutes=5),
+            ),
+        )
         item.transfer_to_party(
             inv,
             fr,
-            country="BE",
-            recipient_id=be.user_id,
-            reason="lab",
-            occurred_at=at + timedelta(hours=1),
+            TransferToParty(
+                investigation_id=inv.id,
+                evidence_id=item.id,
+                country="BE",
+                recipient_id=be.user_id,
+                reason="lab",
+                occurred_at=at + timedelta(hours=1),
+            ),
         )
         item.receive(
             inv,
             be,
-            seal_condition=SealCondition.INTACT,
-            seal_number=f"FR-{n}",
-            packaging="box",
-            occurred_at=at + timedelta(hours=2),
+            ReceiveEvidence(
+                investigation_id=inv.id,
+                evidence_id=item.id,
+                seal_condition=SealCondition.INTACT,
+                seal_number=f"FR-{n}",
+                packaging="box",
+                occurred_at=at + timedelta(hours=2),
+            ),
         )
         item.record_use(
             inv,
             be,
-            proceeding="BE VAT",
-            offence="VAT fraud",
-            purpose=UsePurpose.OTHER_OFFENCE,
-            occurred_at=at + timedelta(days=2),
+            RecordUse(
+                investigation_id=inv.id,
+                evidence_id=item.id,
+                proceeding="BE VAT",
+                offence="VAT fraud",
+                purpose=UsePurpose.OTHER_OFFENCE,
+                occurred_at=at + timedelta(days=2),
+            ),
         )
         item.grant_consent(
             inv,
             fr_legal,
-            to_country="BE",
-            purpose=UsePurpose.OTHER_OFFENCE,
-            offence="",
-            conditions="",
-            occurred_at=at + timedelta(days=1),
+            GrantConsent(
+                investigation_id=inv.id,
+                evidence_id=item.id,
+                to_country="BE",
+                purpose=UsePurpose.OTHER_OFFENCE,
+                offence="",
+                conditions="",
+                occurred_at=at + timedelta(days=1),
+            ),
         )
         batch.append(item)
         if len(batch) == ITEMS_PER_SAVE:

@@ -56,8 +56,9 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
+from domain.commands import CreateTask
 from jitspace.ledger.eventlog import EventLog
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from tests.support import People, free_port, open_investigation
@@ -328,12 +329,14 @@ def app_worker(app: JITspace, user_id: uuid.UUID, jit_id: uuid.UUID) -> Callable
         def op() -> None:
             app.create_task(
                 user_id,
-                jit_id,
-                title=title,
-                description=DESCRIPTION,
-                due_on=None,
-                evidence_ids=(),
-                authorisation_ids=(),
+                CreateTask(
+                    investigation_id=jit_id,
+                    title=title,
+                    description=DESCRIPTION,
+                    due_on=None,
+                    evidence_ids=(),
+                    authorisation_ids=(),
+                ),
             )
 
         return op, lambda: None

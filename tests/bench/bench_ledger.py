@@ -60,6 +60,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import resolve_topic
 from psycopg.sql import SQL, Identifier
 
+from domain.commands import ChangeTaskStatus, CreateTask, Disclose, OpenInvestigation
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor, Party, Role, TaskStatus
@@ -67,7 +68,7 @@ from jitspace.disclosure.bundles import verify_bundle
 from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Ledger
 from jitspace.ledger.eventlog import EventLog, InvestigationStoredEvent
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
 
@@ -224,17 +225,19 @@ class Team:
     def __init__(self, app: JITspace, name: str) -> None:
         self.leader = uuid.uuid4()
         self.investigation: Investigation = app.open_investigation(
-            founder_id=self.leader,
-            founder_name="Leader",
-            country="FR",
-            name=name,
-            agreement_reference=f"JIT-{name}",
-            purpose="benchmark",
-            period_start=date(2024, 1, 1),
-            period_end=date(2027, 1, 1),
-            parties=(
-                Party("FR", "France", "Parquet de Paris"),
-                Party("NL", "Netherlands", "OM"),
+            self.leader,
+            OpenInvestigation(
+                founder_name="Leader",
+                country="FR",
+                name=name,
+                agreement_reference=f"JIT-{name}",
+                purpose="benchmark",
+                period_start=date(2024, 1, 1),
+                period_end=date(2027, 1, 1),
+                parties=(
+                    Party("FR", "France", "Parquet de Paris"),
+                    Party("NL", "Netherlands", "OM"),
+                ),
             ),
             occurred_at=datetime.now(UTC),
         )
@@ -244,9 +247,12 @@ class Team:
         return Task.create(
             self.investigation,
             self.actor,
-            title=f"Task {n}",
-            description=DESCRIPTION,
-            due_on=None,
+            CreateTask(
+                investigation_id=self.investigation.id,
+                title=f"Task {n}",
+                description=DESCRIPTION,
+                due_on=None,
+            ),
         )
 
 
@@ -271,7 +277,14 @@ def generate(app: JITspace, teams: list[tuple[Team, int]], threads: int = 2) -> 
             made += 1
             if made < events and len(tasks) % 2 == 0:
                 task.change_status(
-                    team.investigation, team.actor, TaskStatus.IN_PROGRESS, "started"
+                    team.investigation,
+                    team.actor,
+                    ChangeTaskStatus(
+                        investigation_id=team.investigation.id,
+                        task_id=task.id,
+                        status=TaskStatus.IN_PROGRESS,
+                        note="started",
+                    ),
                 )
                 made += 1
             tasks.append(task)
@@ -546,12 +559,14 @@ def run_export(
     def disclose() -> Any:
         return app.disclose(
             team.leader,
-            jit_id,
+            Disclose(
+                investigation_id=jit_id,
+                purpose="benchmark",
+                as_of=None,
+                up_to_position=None,
+                withhold_parties=frozenset(),
+            ),
             ledger=ledger,
-            purpose="benchmark",
-            as_of=None,
-            up_to_position=None,
-            withhold_parties=frozenset(),
         )
 
     export_times: list[float] = []

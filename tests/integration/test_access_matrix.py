@@ -38,7 +38,7 @@ from jitspace.api.access import PUBLIC, SIGNED_IN, Access, access_of
 from jitspace.api.app import create_app
 from jitspace.ledger.checkpoints import Ledger
 from jitspace.ledger.eventlog import EventLog
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
 from tests.support import PASSWORD, People, Person, ServerThread, add_user

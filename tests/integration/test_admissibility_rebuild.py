@@ -14,7 +14,7 @@ import psycopg
 import pytest
 from eventsourcing.projection import ProjectionRunner
 
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from projections import admissibility

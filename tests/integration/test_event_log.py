@@ -11,12 +11,14 @@ from uuid import UUID, uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
+from domain.commands import AssignTask, CreateTask, OpenInvestigation
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Member, Party, Role
 from jitspace.ledger.checkpoints import Ledger
 from jitspace.ledger.eventlog import EventLog
-from jitspace.services.workspace import JITspace, VersionConflict
+from jitspace.services.application import JITspace
+from jitspace.services.base import VersionConflict
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
 
@@ -31,16 +33,18 @@ def app(database_url: str, settings: Settings) -> Iterator[JITspace]:
 def open_jit(app: JITspace) -> tuple[UUID, UUID]:
     leader = uuid4()
     jit = app.open_investigation(
-        founder_id=leader,
-        founder_name="Leader",
-        country="FR",
-        name="Log JIT",
-        agreement_reference="JIT-LOG",
-        purpose="fraud",
-        period_start=date(2024, 1, 1),
-        period_end=date(2025, 1, 1),
-        parties=(Party("FR", "France", "PNF"),),
-        occurred_at=datetime.now(UTC),
+        leader,
+        OpenInvestigation(
+            founder_name="Leader",
+            country="FR",
+            name="Log JIT",
+            agreement_reference="JIT-LOG",
+            purpose="fraud",
+            period_start=date(2024, 1, 1),
+            period_end=date(2025, 1, 1),
+            parties=(Party("FR", "France", "PNF"),),
+            occurred_at=datetime.now(UTC),
+        ),
     )
     return jit.id, leader
 
@@ -48,12 +52,14 @@ def open_jit(app: JITspace) -> tuple[UUID, UUID]:
 def create_task(app: JITspace, jit_id: UUID, leader: UUID, title: str) -> Task:
     return app.create_task(
         leader,
-        jit_id,
-        title=title,
-        description="",
-        due_on=None,
-        evidence_ids=(),
-        authorisation_ids=(),
+        CreateTask(
+            investigation_id=jit_id,
+            title=title,
+            description="",
+            due_on=None,
+            evidence_ids=(),
+            authorisation_ids=(),
+        ),
     )
 
 
@@ -83,7 +89,12 @@ def test_a_conflicting_command_fails_alone(app: JITspace) -> None:
     def assign_from_v1(n: int) -> str:
         barrier.wait()
         try:
-            app.assign_task(leader, jit_id, task.id, 1, leader)
+            app.assign_task(
+                leader,
+                AssignTask(
+                    investigation_id=jit_id, task_id=task.id, expected_version=1, assignee_id=leader
+                ),
+            )
         except VersionConflict as conflict:
             return f"conflict at {conflict.current_version}"
         return "ok"
@@ -106,15 +117,19 @@ def test_the_recorder_refuses_a_batch_whose_version_is_taken(app: JITspace) -> N
     )
     # When it is written again while another, new investigation is written by another thread
     other = Investigation.open(
-        investigation_id=uuid4(),
-        founder=Member(uuid4(), "Other", "BE", Role.JIT_LEADER),
-        name="Other JIT",
-        agreement_reference="JIT-OTHER",
-        purpose="fraud",
-        period_start=date(2024, 1, 1),
-        period_end=date(2025, 1, 1),
-        parties=(Party("BE", "Belgium", "Federal Prosecutor"),),
-        occurred_at=datetime.now(UTC),
+        uuid4(),
+        Member(uuid4(), "Other", "BE", Role.JIT_LEADER),
+        OpenInvestigation(
+            founder_name="Other",
+            country="BE",
+            name="Other JIT",
+            agreement_reference="JIT-OTHER",
+            purpose="fraud",
+            period_start=date(2024, 1, 1),
+            period_end=date(2025, 1, 1),
+            parties=(Party("BE", "Belgium", "Federal Prosecutor"),),
+            occurred_at=datetime.now(UTC),
+        ),
     )
     fresh = [app.mapper.to_stored_event(e) for e in other.collect_events()]
     barrier = threading.Barrier(2)

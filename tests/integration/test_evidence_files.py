@@ -23,8 +23,8 @@ import pytest
 from minio import Minio
 
 from jitspace.auth.security_log import SecurityEntry, SecurityLog
+from jitspace.services.application import JITspace
 from jitspace.services.blob_sweep import sweep_blob_store
-from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.blobs import BlobStore, RemovedBlob
 from jitspace.storage.blobs.directory import DirectoryStore

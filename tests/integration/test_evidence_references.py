@@ -14,11 +14,12 @@ import httpx
 import pytest
 from psycopg.sql import SQL, Identifier
 
+from domain.commands import OpenInvestigation, RegisterEvidence
 from domain.errors import Duplicate
 from domain.evidence import EvidenceItem
 from domain.values import Actor, EvidenceKind, Party, Role
 from jitspace.ledger.eventlog import EventLog
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from tests.support import Jit, People, Person, ServerThread, log_of, open_investigation
@@ -131,30 +132,34 @@ def test_a_log_with_repeated_references_keeps_the_first_holder(fresh_app: JITspa
     leader = uuid.uuid4()
     now = datetime.now(UTC)
     jit = app.open_investigation(
-        founder_id=leader,
-        founder_name="Leader",
-        country="FR",
-        name="Old JIT",
-        agreement_reference="JIT-OLD",
-        purpose="fraud",
-        period_start=date(2024, 1, 1),
-        period_end=date(2030, 1, 1),
-        parties=(Party("FR", "France", "PNF"),),
-        occurred_at=now,
+        leader,
+        OpenInvestigation(
+            founder_name="Leader",
+            country="FR",
+            name="Old JIT",
+            agreement_reference="JIT-OLD",
+            purpose="fraud",
+            period_start=date(2024, 1, 1),
+            period_end=date(2030, 1, 1),
+            parties=(Party("FR", "France", "PNF"),),
+            occurred_at=now,
+        ),
     )
 
     def item(reference: str) -> EvidenceItem:
         return EvidenceItem.register(
             jit,
             Actor(user_id=leader, country="FR", role=Role.JIT_LEADER),
-            reference=reference,
-            kind=EvidenceKind.DOCUMENT,
-            description="ledger",
-            occurred_at=now,
-            collected_by="PNF",
-            place="Paris",
-            method="search",
-            authorisation=None,
+            RegisterEvidence(
+                investigation_id=jit.id,
+                reference=reference,
+                kind=EvidenceKind.DOCUMENT,
+                description="ledger",
+                occurred_at=now,
+                collected_by="PNF",
+                place="Paris",
+                method="search",
+            ),
         )
 
     # Given a log that, as written before references were unique, holds one twice
@@ -175,14 +180,16 @@ def test_a_log_with_repeated_references_keeps_the_first_holder(fresh_app: JITspa
     with pytest.raises(Duplicate) as refused:
         app.register_evidence(
             leader,
-            jit.id,
-            reference="FR-OLD-1",
-            kind=EvidenceKind.DOCUMENT,
-            description="ledger",
-            occurred_at=now,
-            collected_by="PNF",
-            place="Paris",
-            method="search",
-            authorisation_id=None,
+            RegisterEvidence(
+                investigation_id=jit.id,
+                reference="FR-OLD-1",
+                kind=EvidenceKind.DOCUMENT,
+                description="ledger",
+                occurred_at=now,
+                collected_by="PNF",
+                place="Paris",
+                method="search",
+                authorisation_id=None,
+            ),
         )
     assert refused.value.existing_id == first.id

@@ -16,7 +16,7 @@ from jitspace.cli import main
 from jitspace.ledger.checkpoints import CheckpointDocument, Ledger
 from jitspace.ledger.eventlog import EventLog
 from jitspace.ledger.witness import Witness
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.signing import SigningKey, key_id, load_public_key
 from jitspace.storage.database import create_database, eventsourcing_env, with_database

@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import NotFound
 from jitspace.reads.memberships import Memberships
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
 from tests.support import Jit

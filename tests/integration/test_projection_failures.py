@@ -17,7 +17,8 @@ from urllib.parse import urlsplit
 import asyncpg
 import pytest
 
-from jitspace.services.workspace import JITspace
+from domain.commands import RecordAccess
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
 from tests.integration.test_ledger_api import fresh_database
@@ -191,12 +192,14 @@ def test_a_nul_already_in_the_log_does_not_stop_the_custody_chains(
     try:
         app.record_evidence_access(
             jit.leader.user_id,
-            uuid.UUID(jit.id),
-            uuid.UUID(item),
-            uuid.UUID(stored.json()["file"]["id"]),
-            purpose="\x00",
-            first_byte=0,
-            last_byte=4,
+            RecordAccess(
+                investigation_id=uuid.UUID(jit.id),
+                evidence_id=uuid.UUID(item),
+                file_id=uuid.UUID(stored.json()["file"]["id"]),
+                purpose="\x00",
+                first_byte=0,
+                last_byte=4,
+            ),
         )
     finally:
         app.close()

@@ -16,13 +16,14 @@ import msgspec
 import psycopg
 import pytest
 
+from domain.commands import CreateTask, Disclose, OpenInvestigation
 from domain.values import Party
 from jitspace.cli import main
 from jitspace.disclosure.bundles import BundleContent, verify_bundle
 from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Ledger, LogRewritten
 from jitspace.ledger.eventlog import EventLog
-from jitspace.services.workspace import JITspace
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
 
@@ -46,12 +47,14 @@ class Log:
         """A disclosure bundle of the investigation, by its leader, as of now."""
         return self.app.disclose(
             self.leader,
-            self.investigation_id,
+            Disclose(
+                investigation_id=self.investigation_id,
+                purpose="disclosure to the defence",
+                as_of=None,
+                up_to_position=None,
+                withhold_parties=frozenset(),
+            ),
             ledger=self.ledger,
-            purpose="disclosure to the defence",
-            as_of=None,
-            up_to_position=None,
-            withhold_parties=frozenset(),
         )
 
     def verify(self, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -73,16 +76,18 @@ def log(database_url: str, tmp_path: Path) -> Iterator[Log]:
     app = JITspace(env=eventsourcing_env(url, settings))
     leader = uuid.uuid4()
     jit = app.open_investigation(
-        founder_id=leader,
-        founder_name="Leader",
-        country="FR",
-        name="Tamper JIT",
-        agreement_reference="JIT-T",
-        purpose="fraud",
-        period_start=date(2024, 1, 1),
-        period_end=date(2025, 1, 1),
-        parties=(Party("FR", "France", "PNF"),),
-        occurred_at=datetime.now(UTC),
+        leader,
+        OpenInvestigation(
+            founder_name="Leader",
+            country="FR",
+            name="Tamper JIT",
+            agreement_reference="JIT-T",
+            purpose="fraud",
+            period_start=date(2024, 1, 1),
+            period_end=date(2025, 1, 1),
+            parties=(Party("FR", "France", "PNF"),),
+            occurred_at=datetime.now(UTC),
+        ),
     )
     for n in range(10):
         if n == 5:
@@ -91,12 +96,14 @@ def log(database_url: str, tmp_path: Path) -> Iterator[Log]:
                 gap_position = gap.fetchone()[0]  # type: ignore[index]
         app.create_task(
             leader,
-            jit.id,
-            title=f"task {n}",
-            description="",
-            due_on=None,
-            evidence_ids=(),
-            authorisation_ids=(),
+            CreateTask(
+                investigation_id=jit.id,
+                title=f"task {n}",
+                description="",
+                due_on=None,
+                evidence_ids=(),
+                authorisation_ids=(),
+            ),
         )
     assert isinstance(app.recorder, EventLog)
     ledger = Ledger.from_settings(app.recorder, settings)

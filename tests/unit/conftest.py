@@ -18,6 +18,13 @@ import pytest
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 
 from domain.authorisation import LegalAuthorisation
+from domain.commands import (
+    AddMember,
+    CreateTask,
+    OpenInvestigation,
+    RecordAuthorisation,
+    RegisterEvidence,
+)
 from domain.errors import DomainError
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
@@ -74,20 +81,27 @@ def _open_team(
         user_id=uuid4(), name=f"{name} leader", country=leader_country, role=Role.JIT_LEADER
     )
     investigation = Investigation.open(
-        investigation_id=uuid4(),
-        founder=leader,
-        name=name,
-        agreement_reference=f"JIT-{name}-2024",
-        purpose="trafficking in human beings",
-        period_start=date(2024, 1, 1),
-        period_end=date(2025, 12, 31),
-        parties=parties,
-        occurred_at=when,
+        uuid4(),
+        leader,
+        OpenInvestigation(
+            founder_name=leader.name,
+            country=leader.country,
+            name=name,
+            agreement_reference=f"JIT-{name}-2024",
+            purpose="trafficking in human beings",
+            period_start=date(2024, 1, 1),
+            period_end=date(2025, 12, 31),
+            parties=parties,
+            occurred_at=when,
+        ),
     )
     team = Team(investigation=investigation, leader=leader, members={})
     for key, (country, role) in members.items():
         member = Member(user_id=uuid4(), name=key.replace("_", " "), country=country, role=role)
-        investigation.add_member(acting(leader), member, when)
+        investigation.add_member(
+            acting(leader),
+            AddMember(investigation_id=investigation.id, member=member, occurred_at=when),
+        )
         team.members[key] = member
     team.history.extend(drain(investigation))
     return team
@@ -165,7 +179,9 @@ def record_authorisation(now: datetime) -> Callable[..., LegalAuthorisation]:
         }
         arguments.update(overrides)
         return LegalAuthorisation.record(
-            team.investigation, actor or acting(team.fr_legal_advisor), **arguments
+            team.investigation,
+            actor or acting(team.fr_legal_advisor),
+            RecordAuthorisation(investigation_id=team.id, **arguments),
         )
 
     return record
@@ -187,8 +203,12 @@ def register_evidence(now: datetime) -> Callable[..., EvidenceItem]:
             "authorisation": None,
         }
         arguments.update(overrides)
+        authorisation = arguments.pop("authorisation")
         return EvidenceItem.register(
-            team.investigation, actor or acting(team.fr_investigator), **arguments
+            team.investigation,
+            actor or acting(team.fr_investigator),
+            RegisterEvidence(investigation_id=team.id, **arguments),
+            authorisation,
         )
 
     return register
@@ -205,7 +225,9 @@ def create_task() -> Callable[..., Task]:
             "due_on": date(2024, 7, 31),
         }
         arguments.update(overrides)
-        return Task.create(team.investigation, actor or acting(team.leader), **arguments)
+        loaded = {k: arguments.pop(k) for k in ("evidence", "authorisations") if k in arguments}
+        command = CreateTask(investigation_id=team.id, **arguments)
+        return Task.create(team.investigation, actor or acting(team.leader), command, **loaded)
 
     return create
 

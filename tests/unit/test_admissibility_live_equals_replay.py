@@ -13,6 +13,18 @@ from hypothesis import strategies as st
 
 from domain.admissibility.facts import CaseFile
 from domain.admissibility.verdict import matrix
+from domain.commands import (
+    ExtendAuthorisation,
+    GrantConsent,
+    RaiseDefect,
+    ReceiveEvidence,
+    RecordCollection,
+    RecordDerivation,
+    RecordUse,
+    RemoveRule,
+    SetRule,
+    TransferToParty,
+)
 from domain.rulebook import Rulebook
 from domain.values import DerivationKind, UsePurpose
 from jitspace.rulebooks import load_shipped
@@ -77,9 +89,13 @@ def history(
                 order.extend(
                     inv,
                     fr_legal,
-                    valid_until=order.valid_until + timedelta(days=9),
-                    reason="renewal",
-                    occurred_at=at,
+                    ExtendAuthorisation(
+                        investigation_id=inv.id,
+                        authorisation_id=order.id,
+                        valid_until=order.valid_until + timedelta(days=9),
+                        reason="renewal",
+                        occurred_at=at,
+                    ),
                 )
             elif last is None:
                 continue
@@ -87,61 +103,119 @@ def history(
                 last.record_use(
                     inv,
                     be_inv,
-                    proceeding="BE-VAT",
-                    offence="VAT fraud",
-                    purpose=UsePurpose.OTHER_OFFENCE,
-                    occurred_at=at,
+                    RecordUse(
+                        investigation_id=inv.id,
+                        evidence_id=last.id,
+                        proceeding="BE-VAT",
+                        offence="VAT fraud",
+                        purpose=UsePurpose.OTHER_OFFENCE,
+                        occurred_at=at,
+                    ),
                 )
             elif action == "consent":
                 last.grant_consent(
                     inv,
                     fr_legal,
-                    to_country="BE",
-                    purpose=UsePurpose.OTHER_OFFENCE,
-                    offence="",
-                    conditions="",
-                    occurred_at=at,
+                    GrantConsent(
+                        investigation_id=inv.id,
+                        evidence_id=last.id,
+                        to_country="BE",
+                        purpose=UsePurpose.OTHER_OFFENCE,
+                        offence="",
+                        conditions="",
+                        occurred_at=at,
+                    ),
                 )
             elif action == "collect":
-                last.record_collection(inv, fr_inv, place="Lille", note="", occurred_at=at)
+                last.record_collection(
+                    inv,
+                    fr_inv,
+                    RecordCollection(
+                        investigation_id=inv.id,
+                        evidence_id=last.id,
+                        place="Lille",
+                        note="",
+                        occurred_at=at,
+                    ),
+                )
             elif action == "hand_over":
                 last.transfer_to_party(
                     inv,
                     fr_inv,
-                    country="BE",
-                    recipient_id=be_inv.user_id,
-                    reason="lab",
-                    occurred_at=at,
+                    TransferToParty(
+                        investigation_id=inv.id,
+                        evidence_id=last.id,
+                        country="BE",
+                        recipient_id=be_inv.user_id,
+                        reason="lab",
+                        occurred_at=at,
+                    ),
                 )
             elif action == "receive":
                 last.receive(
                     inv,
                     be_inv,
-                    seal_condition="intact",
-                    seal_number="",
-                    packaging="box",
-                    occurred_at=at,
+                    ReceiveEvidence(
+                        investigation_id=inv.id,
+                        evidence_id=last.id,
+                        seal_condition="intact",
+                        seal_number="",
+                        packaging="box",
+                        occurred_at=at,
+                    ),
                 )
             elif action == "derive" and len(items) > 1:
                 items[-1].record_derivation(
                     inv,
                     fr_inv,
-                    parent=items[0],
-                    parent_sha256="a" * 64,
-                    relation=DerivationKind.ANALYSIS,
-                    tool="X",
-                    tool_version="1",
-                    made_by="lab",
-                    occurred_at=at,
+                    RecordDerivation(
+                        investigation_id=inv.id,
+                        evidence_id=items[-1].id,
+                        parent_id=items[0].id,
+                        parent_sha256="a" * 64,
+                        relation=DerivationKind.ANALYSIS,
+                        tool="X",
+                        tool_version="1",
+                        made_by="lab",
+                        occurred_at=at,
+                    ),
+                    items[0],
                 )
             elif action == "strict":
                 books["BE"].set_rule(
-                    inv, be_legal, {"rule": "CU-02", "params": {"severity": "FAIL"}}, ""
+                    inv,
+                    be_legal,
+                    SetRule(
+                        investigation_id=inv.id,
+                        country=books["BE"].country,
+                        rule="CU-02",
+                        params={"severity": "FAIL"},
+                        reason="",
+                    ),
                 )
             elif action == "remove_rule":
-                books["FR"].remove_rule(inv, fr_legal, "AU-02", "")
+                books["FR"].remove_rule(
+                    inv,
+                    fr_legal,
+                    RemoveRule(
+                        investigation_id=inv.id,
+                        country=books["FR"].country,
+                        rule="AU-02",
+                        reason="",
+                    ),
+                )
             elif action == "defect":
-                last.raise_defect(inv, fr_legal, rule="", note="nullity", occurred_at=at)
+                last.raise_defect(
+                    inv,
+                    fr_legal,
+                    RaiseDefect(
+                        investigation_id=inv.id,
+                        evidence_id=last.id,
+                        rule="",
+                        note="nullity",
+                        occurred_at=at,
+                    ),
+                )
         except Exception:  # a command its guards refuse records nothing: go on
             pass
         for aggregate in aggregates:

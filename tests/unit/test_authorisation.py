@@ -7,6 +7,14 @@ from datetime import timedelta
 import pytest
 
 from domain.authorisation import LegalAuthorisation
+from domain.commands import (
+    AnnulAuthorisation,
+    CloseInvestigation,
+    ConfirmAuthorisation,
+    RecordAuthorisation,
+    RemoveMember,
+    RevokeAuthorisation,
+)
 from domain.errors import (
     DomainError,
     InvestigationClosed,
@@ -33,15 +41,18 @@ def test_a_legal_advisor_records_an_authorisation_of_a_party(team, now):
     authorisation = LegalAuthorisation.record(
         team.investigation,
         advisor,
-        kind=AuthorisationKind.INTERCEPTION_ORDER,
-        country="FR",
-        authority="Juge des libertés et de la détention, Paris",
-        reference="JLD-2024-0117",
-        occurred_at=issued_at,
-        valid_from=now,
-        valid_until=now + timedelta(days=90),
-        scope=SCOPE,
-        conditions="for the JIT's purpose only",
+        RecordAuthorisation(
+            investigation_id=team.investigation.id,
+            kind=AuthorisationKind.INTERCEPTION_ORDER,
+            country="FR",
+            authority="Juge des libertés et de la détention, Paris",
+            reference="JLD-2024-0117",
+            occurred_at=issued_at,
+            valid_from=now,
+            valid_until=now + timedelta(days=90),
+            scope=SCOPE,
+            conditions="for the JIT's purpose only",
+        ),
     )
 
     # Then the authorisation belongs to the investigation, with its validity and scope
@@ -112,7 +123,16 @@ def test_an_authorisation_is_revoked_with_a_reason(team, interception_order, now
     advisor = team.actor(team.fr_legal_advisor)
 
     # When the French legal advisor records that it was revoked
-    interception_order.revoke(team.investigation, advisor, "annulled on appeal", now)
+    interception_order.revoke(
+        team.investigation,
+        advisor,
+        RevokeAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=interception_order.id,
+            reason="annulled on appeal",
+            occurred_at=now,
+        ),
+    )
 
     # Then it is revoked as of then, by exactly one Revoked event
     assert interception_order.revoked_at == now
@@ -128,12 +148,30 @@ def test_an_authorisation_is_revoked_with_a_reason(team, interception_order, now
 def test_an_authorisation_is_revoked_only_once(team, interception_order, now, rejected):
     # Given a revoked interception order
     advisor = team.actor(team.fr_legal_advisor)
-    interception_order.revoke(team.investigation, advisor, "annulled on appeal", now)
+    interception_order.revoke(
+        team.investigation,
+        advisor,
+        RevokeAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=interception_order.id,
+            reason="annulled on appeal",
+            occurred_at=now,
+        ),
+    )
     interception_order.collect_events()
 
     # When it is revoked again
     with rejected(RuleViolation, interception_order):
-        interception_order.revoke(team.investigation, advisor, "again", now + timedelta(days=1))
+        interception_order.revoke(
+            team.investigation,
+            advisor,
+            RevokeAuthorisation(
+                investigation_id=team.investigation.id,
+                authorisation_id=interception_order.id,
+                reason="again",
+                occurred_at=now + timedelta(days=1),
+            ),
+        )
 
     # Then the first revocation stands
     assert interception_order.revoked_at == now
@@ -143,14 +181,27 @@ def test_an_authorisation_is_revoked_only_once(team, interception_order, now, re
 def test_a_removed_member_cannot_revoke_an_authorisation(team, interception_order, now, rejected):
     # Given the French legal advisor left the team
     team.investigation.remove_member(
-        team.actor(team.leader), team.fr_legal_advisor.user_id, "posted elsewhere", now
+        team.actor(team.leader),
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.fr_legal_advisor.user_id,
+            reason="posted elsewhere",
+            occurred_at=now,
+        ),
     )
     team.investigation.collect_events()
 
     # When she revokes the interception order
     with rejected(PermissionDenied, interception_order, team.investigation):
         interception_order.revoke(
-            team.investigation, team.actor(team.fr_legal_advisor), "annulled", now
+            team.investigation,
+            team.actor(team.fr_legal_advisor),
+            RevokeAuthorisation(
+                investigation_id=team.investigation.id,
+                authorisation_id=interception_order.id,
+                reason="annulled",
+                occurred_at=now,
+            ),
         )
 
     # Then it stays valid
@@ -178,7 +229,16 @@ def test_an_authorisation_of_another_investigation_cannot_be_revoked(
 
     # When he revokes it through his own JIT
     with rejected(DomainError, interception_order):
-        interception_order.revoke(other_team.investigation, stranger, "not ours", now)
+        interception_order.revoke(
+            other_team.investigation,
+            stranger,
+            RevokeAuthorisation(
+                investigation_id=other_team.investigation.id,
+                authorisation_id=interception_order.id,
+                reason="not ours",
+                occurred_at=now,
+            ),
+        )
 
 
 @pytest.mark.parametrize("command", ["record", "revoke"])
@@ -186,7 +246,12 @@ def test_a_closed_investigation_rejects_authorisation_commands(
     team, interception_order, record_authorisation, now, rejected, command
 ):
     # Given a closed JIT with a recorded interception order
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
+    team.investigation.close(
+        team.actor(team.leader),
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
     team.investigation.collect_events()
     advisor = team.actor(team.fr_legal_advisor)
 
@@ -195,7 +260,16 @@ def test_a_closed_investigation_rejects_authorisation_commands(
         if command == "record":
             record_authorisation(team, actor=advisor)
         else:
-            interception_order.revoke(team.investigation, advisor, "too late", now)
+            interception_order.revoke(
+                team.investigation,
+                advisor,
+                RevokeAuthorisation(
+                    investigation_id=team.investigation.id,
+                    authorisation_id=interception_order.id,
+                    reason="too late",
+                    occurred_at=now,
+                ),
+            )
 
 
 def test_replaying_the_events_rebuilds_the_same_authorisation(
@@ -204,7 +278,14 @@ def test_replaying_the_events_rebuilds_the_same_authorisation(
     # Given an interception order recorded, then revoked
     authorisation = record_authorisation(team)
     authorisation.revoke(
-        team.investigation, team.actor(team.fr_legal_advisor), "annulled on appeal", now
+        team.investigation,
+        team.actor(team.fr_legal_advisor),
+        RevokeAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=authorisation.id,
+            reason="annulled on appeal",
+            occurred_at=now,
+        ),
     )
     events = authorisation.collect_events()
 
@@ -226,10 +307,26 @@ def test_a_judge_confirms_an_order_once_and_never_before_it_was_issued(
     # A confirmation dated before the order is refused
     with rejected(RuleViolation, interception_order):
         interception_order.confirm(
-            team.investigation, advisor, judge="JLD", occurred_at=issued - timedelta(hours=1)
+            team.investigation,
+            advisor,
+            ConfirmAuthorisation(
+                investigation_id=team.investigation.id,
+                authorisation_id=interception_order.id,
+                judge="JLD",
+                occurred_at=issued - timedelta(hours=1),
+            ),
         )
     # When the judge's confirmation is recorded
-    interception_order.confirm(team.investigation, advisor, judge="JLD Lille", occurred_at=now)
+    interception_order.confirm(
+        team.investigation,
+        advisor,
+        ConfirmAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=interception_order.id,
+            judge="JLD Lille",
+            occurred_at=now,
+        ),
+    )
     # Then it is confirmed as of then, by exactly one Confirmed event
     [confirmed] = interception_order.collect_events()
     assert type(confirmed) is LegalAuthorisation.Confirmed
@@ -237,18 +334,44 @@ def test_a_judge_confirms_an_order_once_and_never_before_it_was_issued(
     assert (interception_order.confirmed_at, interception_order.confirmed_by) == (now, "JLD Lille")
     # and a second confirmation is refused
     with rejected(RuleViolation, interception_order):
-        interception_order.confirm(team.investigation, advisor, judge="again", occurred_at=now)
+        interception_order.confirm(
+            team.investigation,
+            advisor,
+            ConfirmAuthorisation(
+                investigation_id=team.investigation.id,
+                authorisation_id=interception_order.id,
+                judge="again",
+                occurred_at=now,
+            ),
+        )
 
 
 def test_a_court_annuls_an_order_even_once_revoked_and_only_once(
     team, interception_order, now, rejected
 ):
     advisor = team.actor(team.fr_legal_advisor)
-    interception_order.revoke(team.investigation, advisor, "no longer needed", now)
+    interception_order.revoke(
+        team.investigation,
+        advisor,
+        RevokeAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=interception_order.id,
+            reason="no longer needed",
+            occurred_at=now,
+        ),
+    )
     interception_order.collect_events()
     # When a court's ruling annuls the revoked order
     interception_order.annul(
-        team.investigation, advisor, court="CA Douai", ruling="CI-17", occurred_at=now
+        team.investigation,
+        advisor,
+        AnnulAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=interception_order.id,
+            court="CA Douai",
+            ruling="CI-17",
+            occurred_at=now,
+        ),
     )
     # Then it is annulled, by exactly one Annulled event naming the court and the ruling
     [annulled] = interception_order.collect_events()
@@ -258,5 +381,13 @@ def test_a_court_annuls_an_order_even_once_revoked_and_only_once(
     # and a second annulment is refused
     with rejected(RuleViolation, interception_order):
         interception_order.annul(
-            team.investigation, advisor, court="X", ruling="Y", occurred_at=now
+            team.investigation,
+            advisor,
+            AnnulAuthorisation(
+                investigation_id=team.investigation.id,
+                authorisation_id=interception_order.id,
+                court="X",
+                ruling="Y",
+                occurred_at=now,
+            ),
         )

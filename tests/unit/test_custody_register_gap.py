@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from domain.admissibility.facts import CaseFile
 from domain.admissibility.verdict import evaluate
+from domain.commands import RecordCollection, SetRule
 from domain.rulebook import Rulebook
 from projections.custody import chains_as_of
 
@@ -33,9 +34,13 @@ def belgian_item_taken_into_custody_30_hours_late(team, register_evidence, now):
     item.record_collection(
         team.investigation,
         team.actor(team.be_investigator),
-        place="Antwerp",
-        note="",
-        occurred_at=collected_at + timedelta(hours=30),
+        RecordCollection(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            place="Antwerp",
+            note="",
+            occurred_at=collected_at + timedelta(hours=30),
+        ),
     )
     return item.id, list(item.collect_events())
 
@@ -70,8 +75,13 @@ def test_the_items_party_amending_its_gap_changes_the_register(team, register_ev
     rulebook.set_rule(
         team.investigation,
         team.actor(team.be_legal_advisor),
-        {"rule": "CU-01", "params": {"gap_hours": 24}},
-        "stricter",
+        SetRule(
+            investigation_id=team.investigation.id,
+            country=rulebook.country,
+            rule="CU-01",
+            params={"gap_hours": 24},
+            reason="stricter",
+        ),
     )
     stricter = list(rulebook.collect_events())
     events = [*team.history, *adopted, *item_events, *stricter]

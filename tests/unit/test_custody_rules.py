@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain import custody
+from domain.commands import RemoveRule, SetRule
 from domain.custody import DEFAULT_GAP, CustodyDefect, Lapse, Transfer
 from domain.rule_settings import RuleSpec
 from domain.rulebook import Rulebook
@@ -94,11 +95,37 @@ def adopt(team, rules):
 def test_adopting_amending_and_removing_cu_01_set_the_partys_gap(team):
     rulebook = adopt(team, [{"rule": "CU-01", "params": {"gap_hours": 48}}])
     advisor = team.actor(team.be_legal_advisor)
-    rulebook.set_rule(team.investigation, advisor, {"rule": "CU-02"}, "receipts")
     rulebook.set_rule(
-        team.investigation, advisor, {"rule": "CU-01", "params": {"gap_hours": 12}}, "stricter"
+        team.investigation,
+        advisor,
+        SetRule(
+            investigation_id=team.investigation.id,
+            country=rulebook.country,
+            rule="CU-02",
+            reason="receipts",
+        ),
     )
-    rulebook.remove_rule(team.investigation, advisor, "CU-01", "not applied")
+    rulebook.set_rule(
+        team.investigation,
+        advisor,
+        SetRule(
+            investigation_id=team.investigation.id,
+            country=rulebook.country,
+            rule="CU-01",
+            params={"gap_hours": 12},
+            reason="stricter",
+        ),
+    )
+    rulebook.remove_rule(
+        team.investigation,
+        advisor,
+        RemoveRule(
+            investigation_id=team.investigation.id,
+            country=rulebook.country,
+            rule="CU-01",
+            reason="not applied",
+        ),
+    )
     adopted, other_rule, amended, removed = rulebook.collect_events()
     assert custody.gap_set_by(adopted) == ("BE", TWO_DAY_GAP)
     assert custody.gap_set_by(other_rule) is None

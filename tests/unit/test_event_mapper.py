@@ -15,6 +15,44 @@ from eventsourcing.utils import resolve_topic
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
+from domain.commands import (
+    AddMember,
+    AddParty,
+    AmendAuthorisation,
+    AmendDescription,
+    AnnulAuthorisation,
+    AssignTask,
+    AttachFile,
+    ChangeMemberRole,
+    ChangeTaskStatus,
+    CloseInvestigation,
+    ConfirmAuthorisation,
+    DestroyEvidence,
+    ExtendAuthorisation,
+    GrantConsent,
+    HandOver,
+    QualifyAuthorisation,
+    RaiseDefect,
+    ReceiveEvidence,
+    RecordAccess,
+    RecordCollection,
+    RecordDerivation,
+    RecordDisclosure,
+    RecordInterview,
+    RecordSealOpening,
+    RecordUse,
+    RemoveMember,
+    RemoveRule,
+    RestrictHandling,
+    ReturnEvidence,
+    RevokeAuthorisation,
+    SealEvidence,
+    SetObserverRights,
+    SetRule,
+    StoreEvidence,
+    TransferToParty,
+    WithdrawConsent,
+)
 from domain.evidence import EvidenceItem
 from domain.handling import HandlingRestrictions
 from domain.investigation import Investigation
@@ -108,28 +146,95 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
             evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION, EvidenceKind.DOCUMENT),
         ),
     )
-    order.revoke(team.investigation, advisor, "annulled on appeal", now)
+    order.revoke(
+        team.investigation,
+        advisor,
+        RevokeAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=order.id,
+            reason="annulled on appeal",
+            occurred_at=now,
+        ),
+    )
     item = register_evidence(team, authorisation=order, occurred_at=in_paris)
-    item.amend_description(team.investigation, investigator, "a black phone — écran fêlé", "")
+    item.amend_description(
+        team.investigation,
+        investigator,
+        AmendDescription(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            description="a black phone — écran fêlé",
+            reason="",
+        ),
+    )
     unlinked = register_evidence(team, reference="FR-2024-0099", authorisation=None)
     record_custody(team, unlinked, now)
     item.record_collection(
-        team.investigation, investigator, place="Lille", note="", occurred_at=now
+        team.investigation,
+        investigator,
+        RecordCollection(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            place="Lille",
+            note="",
+            occurred_at=now,
+        ),
     )
     item.destroy(
-        team.investigation, investigator, method="shredded", reason="copy", occurred_at=now
+        team.investigation,
+        investigator,
+        DestroyEvidence(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            method="shredded",
+            reason="copy",
+            occurred_at=now,
+        ),
     )
     task = create_task(
         team, due_on=date(2024, 7, 31), evidence=(item, unlinked), authorisations=(order,)
     )
-    task.assign(team.investigation, leader, team.be_investigator.user_id)
-    task.change_status(team.investigation, leader, TaskStatus.BLOCKED, "waiting for the lab")
+    task.assign(
+        team.investigation,
+        leader,
+        AssignTask(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            assignee_id=team.be_investigator.user_id,
+        ),
+    )
+    task.change_status(
+        team.investigation,
+        leader,
+        ChangeTaskStatus(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            status=TaskStatus.BLOCKED,
+            note="waiting for the lab",
+        ),
+    )
     undated = create_task(team, title="Draft the disclosure schedule", due_on=None)
     team.investigation.add_party(
-        leader, Party(country="NL", name="Netherlands", lead_authority="OM"), in_paris
+        leader,
+        AddParty(
+            investigation_id=team.investigation.id,
+            party=Party(country="NL", name="Netherlands", lead_authority="OM"),
+            occurred_at=in_paris,
+        ),
     )
-    team.investigation.add_member(leader, new_member, now)
-    team.investigation.remove_member(leader, new_member.user_id, "end of secondment", now)
+    team.investigation.add_member(
+        leader,
+        AddMember(investigation_id=team.investigation.id, member=new_member, occurred_at=now),
+    )
+    team.investigation.remove_member(
+        leader,
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=new_member.user_id,
+            reason="end of secondment",
+            occurred_at=now,
+        ),
+    )
     extra = record_admissibility_facts(team, record_authorisation, register_evidence, item, now)
     rulebook = Rulebook.adopt(
         team.investigation,
@@ -140,25 +245,64 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
         source_sha256="ef" * 32,
         rules=[{"rule": "AU-02"}, {"rule": "CU-01", "params": {"gap_hours": 12}}],
     )
-    rulebook.set_rule(team.investigation, advisor, {"rule": "PR-01"}, "nullity deadline")
-    rulebook.remove_rule(team.investigation, advisor, "CU-01", "not applied")
+    rulebook.set_rule(
+        team.investigation,
+        advisor,
+        SetRule(
+            investigation_id=team.investigation.id,
+            country=rulebook.country,
+            rule="PR-01",
+            reason="nullity deadline",
+        ),
+    )
+    rulebook.remove_rule(
+        team.investigation,
+        advisor,
+        RemoveRule(
+            investigation_id=team.investigation.id,
+            country=rulebook.country,
+            rule="CU-01",
+            reason="not applied",
+        ),
+    )
     extra.extend(rulebook.collect_events())
     team.investigation.change_member_role(
-        leader, team.be_investigator.user_id, Role.NATIONAL_MEMBER, "appointed", now
+        leader,
+        ChangeMemberRole(
+            investigation_id=team.investigation.id,
+            user_id=team.be_investigator.user_id,
+            role=Role.NATIONAL_MEMBER,
+            reason="appointed",
+            occurred_at=now,
+        ),
     )
     team.investigation.set_observer_rights(
-        leader, frozenset({Action.VIEW_LEGAL}), "art. 7 of the agreement", now
+        leader,
+        SetObserverRights(
+            investigation_id=team.investigation.id,
+            rights=frozenset({Action.VIEW_LEGAL}),
+            agreement_clause="art. 7 of the agreement",
+            occurred_at=now,
+        ),
     )
-    team.investigation.close(leader, "convictions obtained", now)
+    team.investigation.close(
+        leader,
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
     team.investigation.record_disclosure(
         leader,
-        purpose="disclosure to the defence",
-        as_of=in_paris,
-        up_to_position=42,
-        head_hash="ab" * 32,
-        bundle_sha256="cd" * 32,
-        events=40,
-        withheld=2,
+        RecordDisclosure(
+            investigation_id=team.investigation.id,
+            purpose="disclosure to the defence",
+            as_of=in_paris,
+            up_to_position=42,
+            head_hash="ab" * 32,
+            bundle_sha256="cd" * 32,
+            events=40,
+            withheld=2,
+        ),
     )
 
     events = list(team.history)
@@ -178,87 +322,163 @@ def record_admissibility_facts(
     order.qualify(
         team.investigation,
         advisor,
-        issuer=IssuerKind.JUDGE,
-        offences=("trafficking",),
-        urgent=False,
+        QualifyAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=order.id,
+            issuer=IssuerKind.JUDGE,
+            offences=("trafficking",),
+            urgent=False,
+        ),
     )
     order.amend(
         team.investigation,
         advisor,
-        scope=Scope(methods=("search",)),
-        conditions="",
-        reason="typo",
-        occurred_at=now,
+        AmendAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=order.id,
+            scope=Scope(methods=("search",)),
+            conditions="",
+            reason="typo",
+            occurred_at=now,
+        ),
     )
     order.extend(
         team.investigation,
         advisor,
-        valid_until=now + timedelta(days=200),
-        reason="renewal",
-        occurred_at=now,
+        ExtendAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=order.id,
+            valid_until=now + timedelta(days=200),
+            reason="renewal",
+            occurred_at=now,
+        ),
     )
-    order.confirm(team.investigation, advisor, judge="JLD Lille", occurred_at=now)
-    order.annul(team.investigation, advisor, court="CA Douai", ruling="CI-17", occurred_at=now)
+    order.confirm(
+        team.investigation,
+        advisor,
+        ConfirmAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=order.id,
+            judge="JLD Lille",
+            occurred_at=now,
+        ),
+    )
+    order.annul(
+        team.investigation,
+        advisor,
+        AnnulAuthorisation(
+            investigation_id=team.investigation.id,
+            authorisation_id=order.id,
+            court="CA Douai",
+            ruling="CI-17",
+            occurred_at=now,
+        ),
+    )
     interview = register_evidence(
         team, reference="FR-INT-1", kind=EvidenceKind.SUSPECT_INTERVIEW, authorisation=None
     )
     interview.record_interview(
         team.investigation,
         investigator,
-        suspect_language="ro",
-        interview_language="fr",
-        interpreter="",
-        caution_given=True,
-        lawyer=LawyerPresence.WAIVED,
-        ill_treatment_alleged=False,
-        occurred_at=now,
+        RecordInterview(
+            investigation_id=team.investigation.id,
+            evidence_id=interview.id,
+            suspect_language="ro",
+            interview_language="fr",
+            interpreter="",
+            caution_given=True,
+            lawyer=LawyerPresence.WAIVED,
+            ill_treatment_alleged=False,
+            occurred_at=now,
+        ),
     )
     interview.record_derivation(
         team.investigation,
         investigator,
-        parent=parent,
-        parent_sha256="0" * 64,
-        relation=DerivationKind.TRANSLATION,
-        tool="",
-        tool_version="",
-        made_by="J. Ionescu",
-        occurred_at=now,
+        RecordDerivation(
+            investigation_id=team.investigation.id,
+            evidence_id=interview.id,
+            parent_id=parent.id,
+            parent_sha256="0" * 64,
+            relation=DerivationKind.TRANSLATION,
+            tool="",
+            tool_version="",
+            made_by="J. Ionescu",
+            occurred_at=now,
+        ),
+        parent,
     )
     interview.record_use(
         team.investigation,
         team.actor(team.be_investigator),
-        proceeding="BE-2024-9",
-        offence="VAT fraud",
-        purpose=UsePurpose.OTHER_OFFENCE,
-        occurred_at=now,
+        RecordUse(
+            investigation_id=team.investigation.id,
+            evidence_id=interview.id,
+            proceeding="BE-2024-9",
+            offence="VAT fraud",
+            purpose=UsePurpose.OTHER_OFFENCE,
+            occurred_at=now,
+        ),
     )
     interview.grant_consent(
         team.investigation,
         advisor,
-        to_country="BE",
-        purpose=UsePurpose.OTHER_OFFENCE,
-        offence="",
-        conditions="",
-        occurred_at=now,
+        GrantConsent(
+            investigation_id=team.investigation.id,
+            evidence_id=interview.id,
+            to_country="BE",
+            purpose=UsePurpose.OTHER_OFFENCE,
+            offence="",
+            conditions="",
+            occurred_at=now,
+        ),
     )
     interview.withdraw_consent(
         team.investigation,
         advisor,
-        to_country="BE",
-        purpose=UsePurpose.OTHER_OFFENCE,
-        offence="",
-        reason="appeal",
-        occurred_at=now,
+        WithdrawConsent(
+            investigation_id=team.investigation.id,
+            evidence_id=interview.id,
+            to_country="BE",
+            purpose=UsePurpose.OTHER_OFFENCE,
+            offence="",
+            reason="appeal",
+            occurred_at=now,
+        ),
     )
-    interview.raise_defect(team.investigation, advisor, rule="LA-01", note="", occurred_at=now)
+    interview.raise_defect(
+        team.investigation,
+        advisor,
+        RaiseDefect(
+            investigation_id=team.investigation.id,
+            evidence_id=interview.id,
+            rule="LA-01",
+            note="",
+            occurred_at=now,
+        ),
+    )
     interview.restrict_handling(
         team.investigation,
         advisor,
-        HandlingRestrictions(description_to=("BE",), files_to=(), consent_first=True),
-        occurred_at=now,
+        RestrictHandling(
+            investigation_id=team.investigation.id,
+            evidence_id=interview.id,
+            restrictions=HandlingRestrictions(
+                description_to=("BE",), files_to=(), consent_first=True
+            ),
+            occurred_at=now,
+        ),
     )
     interview.record_seal_opening(
-        team.investigation, investigator, seal_number="S1", authorised_by="judge", occurred_at=now
+        team.investigation,
+        investigator,
+        RecordSealOpening(
+            investigation_id=team.investigation.id,
+            evidence_id=interview.id,
+            seal_number="S1",
+            authorised_by="judge",
+            occurred_at=now,
+        ),
     )
     return [*order.collect_events(), *interview.collect_events()]
 
@@ -271,31 +491,116 @@ def record_custody(team: Any, item: EvidenceItem, now: datetime) -> None:
     jit = team.investigation
     file_id = uuid4()
     item.attach_file(
-        jit, investigator, file_id=file_id, name="dump.bin", media_type="application/x-raw",
-        sha256="ab" * 32, size=10, storage_key="evidence/x",
-    )  # fmt: skip
-    item.record_access(jit, advisor, file_id=file_id, purpose="review", first_byte=0, last_byte=9)
+        jit,
+        investigator,
+        AttachFile(
+            investigation_id=jit.id,
+            evidence_id=item.id,
+            file_id=file_id,
+            name="dump.bin",
+            media_type="application/x-raw",
+            sha256="ab" * 32,
+            size=10,
+            storage_key="evidence/x",
+        ),
+    )
+    item.record_access(
+        jit,
+        advisor,
+        RecordAccess(
+            investigation_id=jit.id,
+            evidence_id=item.id,
+            file_id=file_id,
+            purpose="review",
+            first_byte=0,
+            last_byte=9,
+        ),
+    )
     item.record_verification(jit, advisor, file_id=file_id, found_sha256="ab" * 32, found_size=10)
     item.record_verification(jit, advisor, file_id=file_id, found_sha256=None, found_size=None)
-    item.record_collection(jit, investigator, place="Lille", note="bagged", occurred_at=now)
-    item.seal(jit, investigator, seal_number="FR-1", occurred_at=now)
-    item.store(jit, investigator, location="locker 3", occurred_at=now)
+    item.record_collection(
+        jit,
+        investigator,
+        RecordCollection(
+            investigation_id=jit.id,
+            evidence_id=item.id,
+            place="Lille",
+            note="bagged",
+            occurred_at=now,
+        ),
+    )
+    item.seal(
+        jit,
+        investigator,
+        SealEvidence(
+            investigation_id=jit.id, evidence_id=item.id, seal_number="FR-1", occurred_at=now
+        ),
+    )
+    item.store(
+        jit,
+        investigator,
+        StoreEvidence(
+            investigation_id=jit.id, evidence_id=item.id, location="locker 3", occurred_at=now
+        ),
+    )
     item.hand_over(
-        jit, investigator, recipient_id=advisor.user_id, reason="legal review", occurred_at=now
+        jit,
+        investigator,
+        HandOver(
+            investigation_id=jit.id,
+            evidence_id=item.id,
+            recipient_id=advisor.user_id,
+            reason="legal review",
+            occurred_at=now,
+        ),
     )
     item.receive(
-        jit, advisor, seal_condition=SealCondition.INTACT, seal_number="FR-1", packaging="ok",
-        occurred_at=now,
-    )  # fmt: skip
+        jit,
+        advisor,
+        ReceiveEvidence(
+            investigation_id=jit.id,
+            evidence_id=item.id,
+            seal_condition=SealCondition.INTACT,
+            seal_number="FR-1",
+            packaging="ok",
+            occurred_at=now,
+        ),
+    )
     item.transfer_to_party(
-        jit, advisor, country="BE", recipient_id=receiver.user_id, reason="BE trial",
-        occurred_at=now,
-    )  # fmt: skip
+        jit,
+        advisor,
+        TransferToParty(
+            investigation_id=jit.id,
+            evidence_id=item.id,
+            country="BE",
+            recipient_id=receiver.user_id,
+            reason="BE trial",
+            occurred_at=now,
+        ),
+    )
     item.receive(
-        jit, receiver, seal_condition=SealCondition.ABSENT, seal_number="", packaging="",
-        occurred_at=now,
-    )  # fmt: skip
-    item.return_item(jit, receiver, returned_to="the owner", reason="not needed", occurred_at=now)
+        jit,
+        receiver,
+        ReceiveEvidence(
+            investigation_id=jit.id,
+            evidence_id=item.id,
+            seal_condition=SealCondition.ABSENT,
+            seal_number="",
+            packaging="",
+            occurred_at=now,
+        ),
+    )
+    item.return_item(
+        jit,
+        receiver,
+        ReturnEvidence(
+            investigation_id=jit.id,
+            evidence_id=item.id,
+            returned_to="the owner",
+            reason="not needed",
+            occurred_at=now,
+        ),
+    )
 
 
 def first_of(events: list[Any], event_class: type) -> Any:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.commands import AmendDescription, CloseInvestigation, RegisterEvidence, RemoveMember
 from domain.errors import (
     DomainError,
     InvestigationClosed,
@@ -26,14 +27,16 @@ def test_an_investigator_registers_an_item_collected_by_their_party(team, now):
     item = EvidenceItem.register(
         team.investigation,
         investigator,
-        reference="BE-2024-7781",
-        kind=EvidenceKind.SEIZED_DEVICE,
-        description="grey Lenovo laptop, serial PF3XK2",
-        occurred_at=seized_at,
-        collected_by="Insp. Peeters",
-        place="Rue Haute 5, Brussels",
-        method="search",
-        authorisation=None,
+        RegisterEvidence(
+            investigation_id=team.investigation.id,
+            reference="BE-2024-7781",
+            kind=EvidenceKind.SEIZED_DEVICE,
+            description="grey Lenovo laptop, serial PF3XK2",
+            occurred_at=seized_at,
+            collected_by="Insp. Peeters",
+            place="Rue Haute 5, Brussels",
+            method="search",
+        ),
     )
 
     # Then the item belongs to the investigation, with its collection facts
@@ -151,7 +154,14 @@ def test_the_originating_party_amends_an_item_description(team, seized_phone):
     # When a French legal advisor corrects its description
     advisor = team.actor(team.fr_legal_advisor)
     seized_phone.amend_description(
-        team.investigation, advisor, "black Samsung phone, IMEI 356938035643810", "typo in IMEI"
+        team.investigation,
+        advisor,
+        AmendDescription(
+            investigation_id=team.investigation.id,
+            evidence_id=seized_phone.id,
+            description="black Samsung phone, IMEI 356938035643810",
+            reason="typo in IMEI",
+        ),
     )
 
     # Then the description is amended, by exactly one DescriptionAmended event
@@ -170,7 +180,14 @@ def test_only_the_originating_party_amends_an_item_description(team, seized_phon
     # When the Belgian investigator amends its description
     with rejected(RuleViolation, seized_phone) as error:
         seized_phone.amend_description(
-            team.investigation, team.actor(team.be_investigator), "blue phone", "I saw it"
+            team.investigation,
+            team.actor(team.be_investigator),
+            AmendDescription(
+                investigation_id=team.investigation.id,
+                evidence_id=seized_phone.id,
+                description="blue phone",
+                reason="I saw it",
+            ),
         )
 
     # Then the description is at fault and unchanged
@@ -185,8 +202,12 @@ def test_an_unchanged_description_is_not_an_amendment(team, seized_phone, reject
         seized_phone.amend_description(
             team.investigation,
             team.actor(team.fr_investigator),
-            seized_phone.description,
-            "no change",
+            AmendDescription(
+                investigation_id=team.investigation.id,
+                evidence_id=seized_phone.id,
+                description=seized_phone.description,
+                reason="no change",
+            ),
         )
 
     # Then the description is at fault
@@ -196,14 +217,27 @@ def test_an_unchanged_description_is_not_an_amendment(team, seized_phone, reject
 def test_a_removed_member_cannot_amend_an_item(team, seized_phone, now, rejected):
     # Given the French investigator who registered the phone left the team
     team.investigation.remove_member(
-        team.actor(team.leader), team.fr_investigator.user_id, "posted elsewhere", now
+        team.actor(team.leader),
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.fr_investigator.user_id,
+            reason="posted elsewhere",
+            occurred_at=now,
+        ),
     )
     team.investigation.collect_events()
 
     # When he amends its description
     with rejected(PermissionDenied, seized_phone, team.investigation):
         seized_phone.amend_description(
-            team.investigation, team.actor(team.fr_investigator), "a phone", "simpler"
+            team.investigation,
+            team.actor(team.fr_investigator),
+            AmendDescription(
+                investigation_id=team.investigation.id,
+                evidence_id=seized_phone.id,
+                description="a phone",
+                reason="simpler",
+            ),
         )
 
 
@@ -224,7 +258,16 @@ def test_an_item_of_another_investigation_cannot_be_amended(other_team, seized_p
 
     # When he amends its description through his own JIT
     with rejected(DomainError, seized_phone):
-        seized_phone.amend_description(other_team.investigation, stranger, "a phone", "mine")
+        seized_phone.amend_description(
+            other_team.investigation,
+            stranger,
+            AmendDescription(
+                investigation_id=other_team.investigation.id,
+                evidence_id=seized_phone.id,
+                description="a phone",
+                reason="mine",
+            ),
+        )
 
 
 @pytest.mark.parametrize("command", ["register", "amend_description"])
@@ -232,7 +275,12 @@ def test_a_closed_investigation_rejects_evidence_commands(
     team, seized_phone, register_evidence, now, rejected, command
 ):
     # Given a closed JIT with a registered phone
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
+    team.investigation.close(
+        team.actor(team.leader),
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
     team.investigation.collect_events()
     investigator = team.actor(team.fr_investigator)
 
@@ -241,7 +289,16 @@ def test_a_closed_investigation_rejects_evidence_commands(
         if command == "register":
             register_evidence(team, actor=investigator, reference="FR-2024-0043")
         else:
-            seized_phone.amend_description(team.investigation, investigator, "a phone", "late")
+            seized_phone.amend_description(
+                team.investigation,
+                investigator,
+                AmendDescription(
+                    investigation_id=team.investigation.id,
+                    evidence_id=seized_phone.id,
+                    description="a phone",
+                    reason="late",
+                ),
+            )
 
 
 def test_replaying_the_events_rebuilds_the_same_item(
@@ -250,8 +307,26 @@ def test_replaying_the_events_rebuilds_the_same_item(
     # Given an item registered under an authorisation, then amended twice
     item = register_evidence(team, authorisation=interception_order)
     investigator = team.actor(team.fr_investigator)
-    item.amend_description(team.investigation, investigator, "a phone", "shorter")
-    item.amend_description(team.investigation, investigator, "a black phone", "colour")
+    item.amend_description(
+        team.investigation,
+        investigator,
+        AmendDescription(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            description="a phone",
+            reason="shorter",
+        ),
+    )
+    item.amend_description(
+        team.investigation,
+        investigator,
+        AmendDescription(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            description="a black phone",
+            reason="colour",
+        ),
+    )
     events = item.collect_events()
 
     # When its events are replayed

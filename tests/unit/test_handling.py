@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.commands import AttachFile, GrantConsent, RecordAccess, RestrictHandling
 from domain.errors import PermissionDenied, RuleViolation
 from domain.evidence import EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
@@ -24,8 +25,12 @@ def test_the_originating_party_keeps_its_item_from_another_party(team, register_
     item.restrict_handling(
         team.investigation,
         team.actor(team.fr_legal_advisor),
-        HandlingRestrictions(description_to=()),
-        occurred_at=now,
+        RestrictHandling(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            restrictions=HandlingRestrictions(description_to=()),
+            occurred_at=now,
+        ),
     )
     # Then Belgium may neither read it nor download its files; France may
     [restricted] = item.collect_events()
@@ -39,7 +44,16 @@ def test_the_originating_party_keeps_its_item_from_another_party(team, register_
 def test_files_may_be_kept_back_from_a_party_that_reads_the_item(team, register_evidence, now):
     item = register_evidence(team)
     restrictions = HandlingRestrictions(description_to=("BE",), files_to=())
-    item.restrict_handling(team.investigation, team.actor(team.fr_investigator), restrictions, now)
+    item.restrict_handling(
+        team.investigation,
+        team.actor(team.fr_investigator),
+        RestrictHandling(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            restrictions=restrictions,
+            occurred_at=now,
+        ),
+    )
     assert item.may_read("BE")
     assert not item.may_download("BE")
 
@@ -48,17 +62,28 @@ def test_consent_first_holds_the_files_until_consent_is_given(team, register_evi
     item = register_evidence(team)
     advisor = team.actor(team.fr_legal_advisor)
     item.restrict_handling(
-        team.investigation, advisor, HandlingRestrictions(consent_first=True), now
+        team.investigation,
+        advisor,
+        RestrictHandling(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            restrictions=HandlingRestrictions(consent_first=True),
+            occurred_at=now,
+        ),
     )
     assert item.may_read("BE") and not item.may_download("BE")
     item.grant_consent(
         team.investigation,
         advisor,
-        to_country="BE",
-        purpose=UsePurpose.JIT,
-        offence="",
-        conditions="",
-        occurred_at=now,
+        GrantConsent(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            to_country="BE",
+            purpose=UsePurpose.JIT,
+            offence="",
+            conditions="",
+            occurred_at=now,
+        ),
     )
     assert item.may_download("BE")
 
@@ -70,8 +95,12 @@ def test_another_party_does_not_restrict_the_item(team, register_evidence, now):
         item.restrict_handling(
             team.investigation,
             team.actor(team.be_legal_advisor),
-            HandlingRestrictions(description_to=()),
-            now,
+            RestrictHandling(
+                investigation_id=team.investigation.id,
+                evidence_id=item.id,
+                restrictions=HandlingRestrictions(description_to=()),
+                occurred_at=now,
+            ),
         )
     assert item.collect_events() == []
 
@@ -94,7 +123,14 @@ def test_restrictions_name_other_parties_of_the_jit(
     item.collect_events()
     with pytest.raises(RuleViolation) as refused:
         item.restrict_handling(
-            team.investigation, team.actor(team.fr_investigator), restrictions, now
+            team.investigation,
+            team.actor(team.fr_investigator),
+            RestrictHandling(
+                investigation_id=team.investigation.id,
+                evidence_id=item.id,
+                restrictions=restrictions,
+                occurred_at=now,
+            ),
         )
     assert refused.value.field == field
     assert item.collect_events() == []
@@ -105,27 +141,39 @@ def test_a_download_the_restrictions_forbid_is_not_recorded(team, register_evide
     item.restrict_handling(
         team.investigation,
         team.actor(team.fr_investigator),
-        HandlingRestrictions(description_to=()),
-        now,
+        RestrictHandling(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            restrictions=HandlingRestrictions(description_to=()),
+            occurred_at=now,
+        ),
     )
     item.attach_file(
         team.investigation,
         team.actor(team.fr_investigator),
-        file_id=item.id,
-        name="phone.bin",
-        media_type="application/octet-stream",
-        sha256="a" * 64,
-        size=10,
-        storage_key="sha256/" + "a" * 64,
+        AttachFile(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            file_id=item.id,
+            name="phone.bin",
+            media_type="application/octet-stream",
+            sha256="a" * 64,
+            size=10,
+            storage_key="sha256/" + "a" * 64,
+        ),
     )
     item.collect_events()
     with pytest.raises(PermissionDenied):
         item.record_access(
             team.investigation,
             team.actor(team.be_investigator),
-            file_id=item.id,
-            purpose="analysis",
-            first_byte=0,
-            last_byte=9,
+            RecordAccess(
+                investigation_id=team.investigation.id,
+                evidence_id=item.id,
+                file_id=item.id,
+                purpose="analysis",
+                first_byte=0,
+                last_byte=9,
+            ),
         )
     assert item.collect_events() == []

@@ -7,6 +7,15 @@ from uuid import uuid4
 
 import pytest
 
+from domain.commands import (
+    AddMember,
+    AddParty,
+    ChangeMemberRole,
+    CloseInvestigation,
+    OpenInvestigation,
+    RemoveMember,
+    SetObserverRights,
+)
 from domain.errors import (
     DomainError,
     InvestigationClosed,
@@ -43,7 +52,9 @@ def open_jit(founder: Member, **overrides: object) -> Investigation:
         "occurred_at": OPENED_AT,
     }
     arguments.update(overrides)
-    return Investigation.open(**arguments)  # type: ignore[arg-type]
+    investigation_id, founder = arguments.pop("investigation_id"), arguments.pop("founder")
+    command = OpenInvestigation(founder_name=founder.name, country=founder.country, **arguments)  # type: ignore[arg-type]
+    return Investigation.open(investigation_id, founder, command)  # type: ignore[arg-type]
 
 
 def as_actor(member: Member) -> Actor:
@@ -180,7 +191,10 @@ def test_the_founder_country_must_be_a_party():
 def test_a_new_state_joins_the_jit(team, now):
     # Given a FR-BE JIT
     # When its leader records that the Netherlands joined
-    team.investigation.add_party(team.actor(team.leader), NETHERLANDS, now)
+    team.investigation.add_party(
+        team.actor(team.leader),
+        AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+    )
 
     # Then the Netherlands is a party, by one PartyJoined event
     assert team.investigation.parties["NL"] == NETHERLANDS
@@ -196,7 +210,10 @@ def test_a_state_joins_the_jit_only_once(team, now, rejected):
     # Given a FR-BE JIT
     # When its leader records that Belgium joined
     with rejected(RuleViolation, team.investigation) as error:
-        team.investigation.add_party(team.actor(team.leader), BELGIUM, now)
+        team.investigation.add_party(
+            team.actor(team.leader),
+            AddParty(investigation_id=team.investigation.id, party=BELGIUM, occurred_at=now),
+        )
 
     # Then the country is at fault
     assert error.value.field == "country"
@@ -207,7 +224,10 @@ def test_a_joining_party_needs_a_valid_code(team, now, rejected):
     # When its leader records a party named "Netherlands" instead of "NL"
     party = Party(country="Netherlands", name="Netherlands", lead_authority="OM")
     with rejected(RuleViolation, team.investigation) as error:
-        team.investigation.add_party(team.actor(team.leader), party, now)
+        team.investigation.add_party(
+            team.actor(team.leader),
+            AddParty(investigation_id=team.investigation.id, party=party, occurred_at=now),
+        )
 
     # Then the country is at fault
     assert error.value.field == "country"
@@ -218,7 +238,10 @@ def test_a_party_code_with_a_trailing_newline_is_rejected(team, now, rejected):
     # When its leader records "FR\n" as a new party
     party = Party(country="FR\n", name="France again", lead_authority="?")
     with rejected(RuleViolation, team.investigation) as error:
-        team.investigation.add_party(team.actor(team.leader), party, now)
+        team.investigation.add_party(
+            team.actor(team.leader),
+            AddParty(investigation_id=team.investigation.id, party=party, occurred_at=now),
+        )
 
     # Then the country is at fault (instead of France appearing twice under two keys)
     assert error.value.field == "country"
@@ -230,7 +253,10 @@ def test_a_party_code_with_a_trailing_newline_is_rejected(team, now, rejected):
 def test_a_member_is_seconded_by_a_party_of_the_jit(team, new_member, now):
     # Given a FR-BE JIT and a Belgian analyst
     # When the leader adds her to the team
-    team.investigation.add_member(team.actor(team.leader), new_member, now)
+    team.investigation.add_member(
+        team.actor(team.leader),
+        AddMember(investigation_id=team.investigation.id, member=new_member, occurred_at=now),
+    )
 
     # Then she is a member, by one MemberAdded event
     assert team.investigation.member_of(new_member.user_id) == new_member
@@ -248,7 +274,10 @@ def test_a_member_belongs_to_a_party(team, now, rejected):
 
     # When the leader adds him to the team
     with rejected(RuleViolation, team.investigation) as error:
-        team.investigation.add_member(team.actor(team.leader), german, now)
+        team.investigation.add_member(
+            team.actor(team.leader),
+            AddMember(investigation_id=team.investigation.id, member=german, occurred_at=now),
+        )
 
     # Then his country is at fault, and he is not a member
     assert error.value.field == "country"
@@ -257,12 +286,18 @@ def test_a_member_belongs_to_a_party(team, now, rejected):
 
 def test_a_member_of_a_state_that_joined_later_can_be_added(team, now):
     # Given the Netherlands joined the FR-BE JIT
-    team.investigation.add_party(team.actor(team.leader), NETHERLANDS, now)
+    team.investigation.add_party(
+        team.actor(team.leader),
+        AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+    )
     team.investigation.collect_events()
     dutch = Member(user_id=uuid4(), name="Sanne de Vries", country="NL", role=Role.INVESTIGATOR)
 
     # When the leader adds a Dutch investigator
-    team.investigation.add_member(team.actor(team.leader), dutch, now)
+    team.investigation.add_member(
+        team.actor(team.leader),
+        AddMember(investigation_id=team.investigation.id, member=dutch, occurred_at=now),
+    )
 
     # Then he is a member
     assert team.investigation.member_of(dutch.user_id) == dutch
@@ -276,7 +311,10 @@ def test_a_user_is_a_member_only_once(team, now, rejected):
 
     # When the leader adds the same user again, in another party and role
     with rejected(RuleViolation, team.investigation) as error:
-        team.investigation.add_member(team.actor(team.leader), again, now)
+        team.investigation.add_member(
+            team.actor(team.leader),
+            AddMember(investigation_id=team.investigation.id, member=again, occurred_at=now),
+        )
 
     # Then the user is at fault, and the membership is unchanged
     assert error.value.field == "username"
@@ -287,7 +325,13 @@ def test_a_member_is_removed_with_a_reason(team, now):
     # Given the Belgian investigator is a member
     # When the leader removes him
     team.investigation.remove_member(
-        team.actor(team.leader), team.be_investigator.user_id, "end of secondment", now
+        team.actor(team.leader),
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.be_investigator.user_id,
+            reason="end of secondment",
+            occurred_at=now,
+        ),
     )
 
     # Then he is no longer a member, by one MemberRemoved event
@@ -305,7 +349,15 @@ def test_only_a_member_can_be_removed(team, outsider, now, rejected):
     # Given a user who is not a member
     # When the leader removes him
     with rejected(NotFound, team.investigation) as error:
-        team.investigation.remove_member(team.actor(team.leader), outsider.user_id, "mistake", now)
+        team.investigation.remove_member(
+            team.actor(team.leader),
+            RemoveMember(
+                investigation_id=team.investigation.id,
+                user_id=outsider.user_id,
+                reason="mistake",
+                occurred_at=now,
+            ),
+        )
 
     # Then the user is at fault
     assert error.value.field == "user_id"
@@ -314,13 +366,22 @@ def test_only_a_member_can_be_removed(team, outsider, now, rejected):
 def test_a_removed_member_can_no_longer_act(team, now, rejected):
     # Given the Belgian investigator was removed from the team
     team.investigation.remove_member(
-        team.actor(team.leader), team.be_investigator.user_id, "end of secondment", now
+        team.actor(team.leader),
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.be_investigator.user_id,
+            reason="end of secondment",
+            occurred_at=now,
+        ),
     )
     team.investigation.collect_events()
 
     # When he tries to record that the Netherlands joined
     with rejected(PermissionDenied, team.investigation):
-        team.investigation.add_party(team.actor(team.be_investigator), NETHERLANDS, now)
+        team.investigation.add_party(
+            team.actor(team.be_investigator),
+            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+        )
 
     # Then the Netherlands is not a party
     assert "NL" not in team.investigation.parties
@@ -333,7 +394,10 @@ def test_a_user_who_is_not_a_member_cannot_act(team, outsider, now, rejected):
     # Given a French investigator who is not in this team
     # When he records that the Netherlands joined
     with rejected(DomainError, team.investigation):
-        team.investigation.add_party(outsider, NETHERLANDS, now)
+        team.investigation.add_party(
+            outsider,
+            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+        )
 
     # Then the Netherlands is not a party
     assert "NL" not in team.investigation.parties
@@ -347,7 +411,12 @@ def test_a_member_cannot_act_in_a_role_they_do_not_hold(team, now, rejected):
 
     # When he acts as JIT leader
     with rejected(DomainError, team.investigation):
-        team.investigation.close(posing_as_leader, "operation over", now)
+        team.investigation.close(
+            posing_as_leader,
+            CloseInvestigation(
+                investigation_id=team.investigation.id, reason="operation over", occurred_at=now
+            ),
+        )
 
     # Then the JIT is still open
     assert team.investigation.is_closed is False
@@ -361,7 +430,10 @@ def test_a_member_cannot_act_for_a_party_they_do_not_belong_to(team, now, reject
 
     # When he acts for Belgium
     with rejected(DomainError, team.investigation):
-        team.investigation.add_party(posing_as_belgian, NETHERLANDS, now)
+        team.investigation.add_party(
+            posing_as_belgian,
+            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+        )
 
     # Then the Netherlands is not a party
     assert "NL" not in team.investigation.parties
@@ -382,7 +454,12 @@ def test_check_can_act_accepts_a_member_in_the_party_and_role_they_hold(team):
 def test_the_leader_closes_the_investigation(team, now):
     # Given an open JIT
     # When its leader closes it
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
+    team.investigation.close(
+        team.actor(team.leader),
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
 
     # Then it is closed, by one Closed event
     assert team.investigation.is_closed is True
@@ -398,22 +475,44 @@ def test_the_leader_closes_the_investigation(team, now):
 @pytest.mark.parametrize(
     "command",
     [
-        lambda team, when: team.investigation.add_party(team.actor(team.leader), NETHERLANDS, when),
+        lambda team, when: team.investigation.add_party(
+            team.actor(team.leader),
+            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=when),
+        ),
         lambda team, when: team.investigation.add_member(
             team.actor(team.leader),
-            Member(user_id=uuid4(), name="late", country="BE", role=Role.ANALYST),
-            when,
+            AddMember(
+                investigation_id=team.investigation.id,
+                member=Member(user_id=uuid4(), name="late", country="BE", role=Role.ANALYST),
+                occurred_at=when,
+            ),
         ),
         lambda team, when: team.investigation.remove_member(
-            team.actor(team.leader), team.be_investigator.user_id, "late", when
+            team.actor(team.leader),
+            RemoveMember(
+                investigation_id=team.investigation.id,
+                user_id=team.be_investigator.user_id,
+                reason="late",
+                occurred_at=when,
+            ),
         ),
-        lambda team, when: team.investigation.close(team.actor(team.leader), "again", when),
+        lambda team, when: team.investigation.close(
+            team.actor(team.leader),
+            CloseInvestigation(
+                investigation_id=team.investigation.id, reason="again", occurred_at=when
+            ),
+        ),
     ],
     ids=["add_party", "add_member", "remove_member", "close"],
 )
 def test_a_closed_investigation_rejects_every_command(team, now, rejected, command):
     # Given a closed JIT
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
+    team.investigation.close(
+        team.actor(team.leader),
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
     team.investigation.collect_events()
 
     # When its leader sends it another command, it is rejected and nothing is recorded
@@ -423,7 +522,12 @@ def test_a_closed_investigation_rejects_every_command(team, now, rejected, comma
 
 def test_a_closed_investigation_says_so_when_checked(team, now):
     # Given a closed JIT
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
+    team.investigation.close(
+        team.actor(team.leader),
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
 
     # When a command checks that it is open, then it learns the JIT is closed
     with pytest.raises(InvestigationClosed):
@@ -436,10 +540,28 @@ def test_a_closed_investigation_says_so_when_checked(team, now):
 def test_replaying_the_events_rebuilds_the_same_investigation(team, new_member, now, replay):
     # Given a JIT that gained a party and a member, lost a member and was closed
     leader = team.actor(team.leader)
-    team.investigation.add_party(leader, NETHERLANDS, now)
-    team.investigation.add_member(leader, new_member, now)
-    team.investigation.remove_member(leader, team.be_investigator.user_id, "ended", now)
-    team.investigation.close(leader, "convictions obtained", now)
+    team.investigation.add_party(
+        leader, AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now)
+    )
+    team.investigation.add_member(
+        leader,
+        AddMember(investigation_id=team.investigation.id, member=new_member, occurred_at=now),
+    )
+    team.investigation.remove_member(
+        leader,
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.be_investigator.user_id,
+            reason="ended",
+            occurred_at=now,
+        ),
+    )
+    team.investigation.close(
+        leader,
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
     events = team.history + team.investigation.collect_events()
 
     # When its events are replayed
@@ -459,7 +581,13 @@ def test_the_only_leader_cannot_be_removed(team, now, rejected):
     # When the leader tries to remove themself
     with rejected(RuleViolation, team.investigation) as error:
         team.investigation.remove_member(
-            team.actor(team.leader), team.leader.user_id, "handing over", now
+            team.actor(team.leader),
+            RemoveMember(
+                investigation_id=team.investigation.id,
+                user_id=team.leader.user_id,
+                reason="handing over",
+                occurred_at=now,
+            ),
         )
 
     # Then the team keeps its leader, and the error names the member
@@ -470,7 +598,13 @@ def test_the_only_leader_cannot_be_removed(team, now, rejected):
 def test_the_leader_records_what_the_agreement_gives_observers(team, now):
     leader = team.actor(team.leader)
     team.investigation.set_observer_rights(
-        leader, frozenset({Action.VIEW_LEGAL}), "art. 7: Eurojust follows the file", now
+        leader,
+        SetObserverRights(
+            investigation_id=team.investigation.id,
+            rights=frozenset({Action.VIEW_LEGAL}),
+            agreement_clause="art. 7: Eurojust follows the file",
+            occurred_at=now,
+        ),
     )
     [recorded] = team.investigation.collect_events()
     assert isinstance(recorded, Investigation.ObserverRightsSet)
@@ -480,7 +614,13 @@ def test_the_leader_records_what_the_agreement_gives_observers(team, now):
 def test_an_agreement_cannot_give_observers_custody_or_legal_decisions(team, now):
     with pytest.raises(RuleViolation) as refused:
         team.investigation.set_observer_rights(
-            team.actor(team.leader), frozenset({Action.DISCLOSE}), "art. 9", now
+            team.actor(team.leader),
+            SetObserverRights(
+                investigation_id=team.investigation.id,
+                rights=frozenset({Action.DISCLOSE}),
+                agreement_clause="art. 9",
+                occurred_at=now,
+            ),
         )
     assert refused.value.field == "rights"
     assert team.investigation.collect_events() == []
@@ -489,14 +629,27 @@ def test_an_agreement_cannot_give_observers_custody_or_legal_decisions(team, now
 def test_only_those_who_run_the_team_record_observer_rights(team, now):
     with pytest.raises(PermissionDenied):
         team.investigation.set_observer_rights(
-            team.actor(team.fr_investigator), frozenset({Action.VIEW_LEGAL}), "art. 7", now
+            team.actor(team.fr_investigator),
+            SetObserverRights(
+                investigation_id=team.investigation.id,
+                rights=frozenset({Action.VIEW_LEGAL}),
+                agreement_clause="art. 7",
+                occurred_at=now,
+            ),
         )
 
 
 def test_a_member_takes_another_role_and_may_then_do_what_it_allows(team, now):
     leader = team.actor(team.leader)
     team.investigation.change_member_role(
-        leader, team.fr_investigator.user_id, Role.NATIONAL_MEMBER, "appointed", now
+        leader,
+        ChangeMemberRole(
+            investigation_id=team.investigation.id,
+            user_id=team.fr_investigator.user_id,
+            role=Role.NATIONAL_MEMBER,
+            reason="appointed",
+            occurred_at=now,
+        ),
     )
     [changed] = team.investigation.collect_events()
     assert isinstance(changed, Investigation.MemberRoleChanged)
@@ -508,18 +661,35 @@ def test_the_last_leader_keeps_the_role_and_a_role_change_changes_something(team
     leader = team.actor(team.leader)
     with pytest.raises(RuleViolation, match="keeps a leader"):
         team.investigation.change_member_role(
-            leader, team.leader.user_id, Role.INVESTIGATOR, "stepping down", now
+            leader,
+            ChangeMemberRole(
+                investigation_id=team.investigation.id,
+                user_id=team.leader.user_id,
+                role=Role.INVESTIGATOR,
+                reason="stepping down",
+                occurred_at=now,
+            ),
         )
     with pytest.raises(RuleViolation, match="already"):
         team.investigation.change_member_role(
-            leader, team.fr_investigator.user_id, Role.INVESTIGATOR, "same", now
+            leader,
+            ChangeMemberRole(
+                investigation_id=team.investigation.id,
+                user_id=team.fr_investigator.user_id,
+                role=Role.INVESTIGATOR,
+                reason="same",
+                occurred_at=now,
+            ),
         )
     with pytest.raises(PermissionDenied):
         team.investigation.change_member_role(
             team.actor(team.fr_investigator),
-            team.fr_investigator.user_id,
-            Role.JIT_LEADER,
-            "self-promotion",
-            now,
+            ChangeMemberRole(
+                investigation_id=team.investigation.id,
+                user_id=team.fr_investigator.user_id,
+                role=Role.JIT_LEADER,
+                reason="self-promotion",
+                occurred_at=now,
+            ),
         )
     assert team.investigation.collect_events() == []

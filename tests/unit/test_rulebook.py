@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.commands import SetRule
 from domain.errors import PermissionDenied, RuleViolation
 from domain.rulebook import Rulebook
 from jitspace.rulebooks import load_shipped, shipped_names
@@ -64,16 +65,35 @@ def test_only_that_countrys_legal_advisor_amends_its_rulebook(team):
     rulebook = adopt(team, team.actor(team.fr_legal_advisor), [{"rule": "AU-02"}])
     with pytest.raises(PermissionDenied, match="only a legal advisor of FR"):
         rulebook.set_rule(
-            team.investigation, team.actor(team.be_legal_advisor), {"rule": "PR-01"}, ""
+            team.investigation,
+            team.actor(team.be_legal_advisor),
+            SetRule(
+                investigation_id=team.investigation.id,
+                country=rulebook.country,
+                rule="PR-01",
+                reason="",
+            ),
         )
     with pytest.raises(PermissionDenied):
         rulebook.set_rule(
-            team.investigation, team.actor(team.fr_investigator), {"rule": "PR-01"}, ""
+            team.investigation,
+            team.actor(team.fr_investigator),
+            SetRule(
+                investigation_id=team.investigation.id,
+                country=rulebook.country,
+                rule="PR-01",
+                reason="",
+            ),
         )
     rulebook.set_rule(
         team.investigation,
         team.actor(team.fr_legal_advisor),
-        {"rule": "AU-12", "params": {"severity": "FAIL"}},
-        "strict",
+        SetRule(
+            investigation_id=team.investigation.id,
+            country=rulebook.country,
+            rule="AU-12",
+            params={"severity": "FAIL"},
+            reason="strict",
+        ),
     )
     assert rulebook.rules["AU-12"].params == {"severity": "FAIL"}

@@ -6,6 +6,13 @@ from datetime import date
 
 import pytest
 
+from domain.commands import (
+    AssignTask,
+    ChangeTaskStatus,
+    CloseInvestigation,
+    CreateTask,
+    RemoveMember,
+)
 from domain.errors import DomainError, InvestigationClosed, NotFound, RuleViolation
 from domain.task import Task
 from domain.values import TaskStatus
@@ -21,9 +28,12 @@ def test_a_member_creates_a_task_linked_to_records_of_the_jit(
     task = Task.create(
         team.investigation,
         leader,
-        title="Image the phone",
-        description="write-blocked image, SHA-256",
-        due_on=date(2024, 7, 15),
+        CreateTask(
+            investigation_id=team.investigation.id,
+            title="Image the phone",
+            description="write-blocked image, SHA-256",
+            due_on=date(2024, 7, 15),
+        ),
         evidence=(seized_phone,),
         authorisations=(interception_order,),
     )
@@ -98,7 +108,15 @@ def test_a_task_is_assigned_to_a_member(team, task):
     leader = team.actor(team.leader)
 
     # When the leader assigns it to the Belgian investigator
-    task.assign(team.investigation, leader, team.be_investigator.user_id)
+    task.assign(
+        team.investigation,
+        leader,
+        AssignTask(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            assignee_id=team.be_investigator.user_id,
+        ),
+    )
 
     # Then he is its assignee, by exactly one Assigned event
     assert task.assignee_id == team.be_investigator.user_id
@@ -114,7 +132,15 @@ def test_a_task_is_assigned_only_to_a_member(team, task, outsider, rejected):
     # Given an unassigned task and a user outside the team
     # When the leader assigns the task to him
     with rejected(RuleViolation, task) as error:
-        task.assign(team.investigation, team.actor(team.leader), outsider.user_id)
+        task.assign(
+            team.investigation,
+            team.actor(team.leader),
+            AssignTask(
+                investigation_id=team.investigation.id,
+                task_id=task.id,
+                assignee_id=outsider.user_id,
+            ),
+        )
 
     # Then the assignee is at fault, and the task stays unassigned
     assert error.value.field == "assignee_id"
@@ -124,13 +150,27 @@ def test_a_task_is_assigned_only_to_a_member(team, task, outsider, rejected):
 def test_a_task_is_not_assigned_to_a_removed_member(team, task, now, rejected):
     # Given the Belgian investigator left the team
     team.investigation.remove_member(
-        team.actor(team.leader), team.be_investigator.user_id, "end of secondment", now
+        team.actor(team.leader),
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.be_investigator.user_id,
+            reason="end of secondment",
+            occurred_at=now,
+        ),
     )
     team.investigation.collect_events()
 
     # When the leader assigns the task to him
     with rejected(RuleViolation, task) as error:
-        task.assign(team.investigation, team.actor(team.leader), team.be_investigator.user_id)
+        task.assign(
+            team.investigation,
+            team.actor(team.leader),
+            AssignTask(
+                investigation_id=team.investigation.id,
+                task_id=task.id,
+                assignee_id=team.be_investigator.user_id,
+            ),
+        )
 
     # Then the assignee is at fault
     assert error.value.field == "assignee_id"
@@ -138,12 +178,28 @@ def test_a_task_is_not_assigned_to_a_removed_member(team, task, now, rejected):
 
 def test_a_task_is_not_assigned_again_to_its_assignee(team, task, rejected):
     # Given a task assigned to the Belgian investigator
-    task.assign(team.investigation, team.actor(team.leader), team.be_investigator.user_id)
+    task.assign(
+        team.investigation,
+        team.actor(team.leader),
+        AssignTask(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            assignee_id=team.be_investigator.user_id,
+        ),
+    )
     task.collect_events()
 
     # When the leader assigns it to him again
     with rejected(RuleViolation, task) as error:
-        task.assign(team.investigation, team.actor(team.leader), team.be_investigator.user_id)
+        task.assign(
+            team.investigation,
+            team.actor(team.leader),
+            AssignTask(
+                investigation_id=team.investigation.id,
+                task_id=task.id,
+                assignee_id=team.be_investigator.user_id,
+            ),
+        )
 
     # Then the assignee is at fault
     assert error.value.field == "assignee_id"
@@ -152,11 +208,27 @@ def test_a_task_is_not_assigned_again_to_its_assignee(team, task, rejected):
 def test_a_task_is_reassigned_to_another_member(team, task):
     # Given a task assigned to the Belgian investigator
     leader = team.actor(team.leader)
-    task.assign(team.investigation, leader, team.be_investigator.user_id)
+    task.assign(
+        team.investigation,
+        leader,
+        AssignTask(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            assignee_id=team.be_investigator.user_id,
+        ),
+    )
     task.collect_events()
 
     # When the leader hands it to the French investigator
-    task.assign(team.investigation, leader, team.fr_investigator.user_id)
+    task.assign(
+        team.investigation,
+        leader,
+        AssignTask(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            assignee_id=team.fr_investigator.user_id,
+        ),
+    )
 
     # Then the French investigator is its assignee
     assert task.assignee_id == team.fr_investigator.user_id
@@ -167,12 +239,26 @@ def test_a_task_is_reassigned_to_another_member(team, task):
 @pytest.mark.parametrize("status", [TaskStatus.DONE, TaskStatus.CANCELLED])
 def test_a_finished_task_is_not_assigned(team, task, rejected, status):
     # Given a task that is done or cancelled
-    task.change_status(team.investigation, team.actor(team.leader), status, "finished")
+    task.change_status(
+        team.investigation,
+        team.actor(team.leader),
+        ChangeTaskStatus(
+            investigation_id=team.investigation.id, task_id=task.id, status=status, note="finished"
+        ),
+    )
     task.collect_events()
 
     # When the leader assigns it
     with rejected(RuleViolation, task) as error:
-        task.assign(team.investigation, team.actor(team.leader), team.be_investigator.user_id)
+        task.assign(
+            team.investigation,
+            team.actor(team.leader),
+            AssignTask(
+                investigation_id=team.investigation.id,
+                task_id=task.id,
+                assignee_id=team.be_investigator.user_id,
+            ),
+        )
 
     # Then its status is at fault
     assert error.value.field == "status"
@@ -183,7 +269,16 @@ def test_a_member_moves_a_task_on(team, task):
     investigator = team.actor(team.be_investigator)
 
     # When the Belgian investigator starts working on it
-    task.change_status(team.investigation, investigator, TaskStatus.IN_PROGRESS, "started")
+    task.change_status(
+        team.investigation,
+        investigator,
+        ChangeTaskStatus(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            status=TaskStatus.IN_PROGRESS,
+            note="started",
+        ),
+    )
 
     # Then it is in progress, by exactly one StatusChanged event
     assert task.status is TaskStatus.IN_PROGRESS
@@ -200,7 +295,16 @@ def test_a_task_does_not_change_to_the_status_it_has(team, task, rejected):
     # Given an open task
     # When the leader sets it open
     with rejected(RuleViolation, task) as error:
-        task.change_status(team.investigation, team.actor(team.leader), TaskStatus.OPEN, "")
+        task.change_status(
+            team.investigation,
+            team.actor(team.leader),
+            ChangeTaskStatus(
+                investigation_id=team.investigation.id,
+                task_id=task.id,
+                status=TaskStatus.OPEN,
+                note="",
+            ),
+        )
 
     # Then the status is at fault
     assert error.value.field == "status"
@@ -209,13 +313,29 @@ def test_a_task_does_not_change_to_the_status_it_has(team, task, rejected):
 def test_a_cancelled_task_does_not_change_status(team, task, rejected):
     # Given a cancelled task
     task.change_status(
-        team.investigation, team.actor(team.leader), TaskStatus.CANCELLED, "not needed"
+        team.investigation,
+        team.actor(team.leader),
+        ChangeTaskStatus(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            status=TaskStatus.CANCELLED,
+            note="not needed",
+        ),
     )
     task.collect_events()
 
     # When the leader reopens it
     with rejected(RuleViolation, task) as error:
-        task.change_status(team.investigation, team.actor(team.leader), TaskStatus.OPEN, "")
+        task.change_status(
+            team.investigation,
+            team.actor(team.leader),
+            ChangeTaskStatus(
+                investigation_id=team.investigation.id,
+                task_id=task.id,
+                status=TaskStatus.OPEN,
+                note="",
+            ),
+        )
 
     # Then the status is at fault and the task stays cancelled
     assert error.value.field == "status"
@@ -226,7 +346,16 @@ def test_a_user_who_is_not_a_member_cannot_change_a_task(team, task, outsider, r
     # Given a French user outside the team
     # When he marks the task done
     with rejected(DomainError, task):
-        task.change_status(team.investigation, outsider, TaskStatus.DONE, "")
+        task.change_status(
+            team.investigation,
+            outsider,
+            ChangeTaskStatus(
+                investigation_id=team.investigation.id,
+                task_id=task.id,
+                status=TaskStatus.DONE,
+                note="",
+            ),
+        )
 
     # Then the task is still open
     assert task.status is TaskStatus.OPEN
@@ -239,7 +368,11 @@ def test_a_task_of_another_investigation_cannot_be_assigned(other_team, task, re
         task.assign(
             other_team.investigation,
             other_team.actor(other_team.leader),
-            other_team.fr_investigator.user_id,
+            AssignTask(
+                investigation_id=other_team.investigation.id,
+                task_id=task.id,
+                assignee_id=other_team.fr_investigator.user_id,
+            ),
         )
 
 
@@ -248,7 +381,12 @@ def test_a_closed_investigation_rejects_task_commands(
     team, task, create_task, now, rejected, command
 ):
     # Given a closed JIT with an open task
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
+    team.investigation.close(
+        team.actor(team.leader),
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
     team.investigation.collect_events()
     leader = team.actor(team.leader)
 
@@ -257,18 +395,61 @@ def test_a_closed_investigation_rejects_task_commands(
         if command == "create":
             create_task(team, actor=leader)
         elif command == "assign":
-            task.assign(team.investigation, leader, team.be_investigator.user_id)
+            task.assign(
+                team.investigation,
+                leader,
+                AssignTask(
+                    investigation_id=team.investigation.id,
+                    task_id=task.id,
+                    assignee_id=team.be_investigator.user_id,
+                ),
+            )
         else:
-            task.change_status(team.investigation, leader, TaskStatus.DONE, "")
+            task.change_status(
+                team.investigation,
+                leader,
+                ChangeTaskStatus(
+                    investigation_id=team.investigation.id,
+                    task_id=task.id,
+                    status=TaskStatus.DONE,
+                    note="",
+                ),
+            )
 
 
 def test_replaying_the_events_rebuilds_the_same_task(team, seized_phone, create_task, replay):
     # Given a task created, assigned, started and done
     leader = team.actor(team.leader)
     task = create_task(team, evidence=(seized_phone,))
-    task.assign(team.investigation, leader, team.be_investigator.user_id)
-    task.change_status(team.investigation, leader, TaskStatus.IN_PROGRESS, "started")
-    task.change_status(team.investigation, leader, TaskStatus.DONE, "translated")
+    task.assign(
+        team.investigation,
+        leader,
+        AssignTask(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            assignee_id=team.be_investigator.user_id,
+        ),
+    )
+    task.change_status(
+        team.investigation,
+        leader,
+        ChangeTaskStatus(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            status=TaskStatus.IN_PROGRESS,
+            note="started",
+        ),
+    )
+    task.change_status(
+        team.investigation,
+        leader,
+        ChangeTaskStatus(
+            investigation_id=team.investigation.id,
+            task_id=task.id,
+            status=TaskStatus.DONE,
+            note="translated",
+        ),
+    )
     events = task.collect_events()
 
     # When its events are replayed

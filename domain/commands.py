@@ -1,0 +1,384 @@
+"""What a member asks the team to record: one value per command, each field written once.
+
+A command names the records it is about (the investigation, and the record of it that it
+changes) and what the member says; whoever sends it is the acting user, said apart. The API
+converts its request documents into commands (jitspace/api/commands.py); the application
+loads what a command names and hands the command to the aggregate, whose event records the
+command's fields under the same names (`JitAggregate._record`).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+import msgspec
+
+from domain.handling import UNRESTRICTED, HandlingRestrictions
+from domain.permissions import Action
+from domain.values import (
+    AuthorisationKind,
+    DerivationKind,
+    EvidenceKind,
+    IssuerKind,
+    LawyerPresence,
+    Member,
+    Party,
+    Role,
+    Scope,
+    SealCondition,
+    TaskStatus,
+    UsePurpose,
+)
+
+
+class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A command to one investigation (a field it does not know is an error, not lost)."""
+
+    investigation_id: UUID
+
+
+class Change(Command, frozen=True, kw_only=True):
+    """A change to a record on file; refused if the record is no longer at the version the
+    member last read (None: whatever its version)."""
+
+    expected_version: int | None = None
+
+
+# -- the investigation: its parties and members ----------------------------------------------
+
+
+class OpenInvestigation(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Open a JIT: its founder (the acting user) leads it, for the party `country`."""
+
+    founder_name: str
+    country: str
+    name: str
+    agreement_reference: str
+    purpose: str
+    period_start: date
+    period_end: date
+    parties: tuple[Party, ...]
+    occurred_at: datetime
+
+
+class AddParty(Change, frozen=True, kw_only=True):
+    party: Party
+    occurred_at: datetime
+
+
+class AddMember(Change, frozen=True, kw_only=True):
+    member: Member
+    occurred_at: datetime
+
+
+class RemoveMember(Change, frozen=True, kw_only=True):
+    user_id: UUID
+    reason: str
+    occurred_at: datetime
+
+
+class ChangeMemberRole(Change, frozen=True, kw_only=True):
+    user_id: UUID
+    role: Role
+    reason: str
+    occurred_at: datetime
+
+
+class SetObserverRights(Change, frozen=True, kw_only=True):
+    rights: frozenset[Action]
+    agreement_clause: str
+    occurred_at: datetime
+
+
+class CloseInvestigation(Change, frozen=True, kw_only=True):
+    reason: str
+    occurred_at: datetime
+
+
+class Disclose(Command, frozen=True, kw_only=True):
+    """Hand out the history up to a time (`as_of`) or a log position, and record it."""
+
+    purpose: str
+    as_of: datetime | None = None
+    up_to_position: int | None = None
+    withhold_parties: frozenset[str] = frozenset()
+    include_files: bool = False
+
+
+class RecordDisclosure(Command, frozen=True, kw_only=True):
+    """What a disclosure bundle handed out holds (the application builds it)."""
+
+    purpose: str
+    as_of: datetime | None
+    up_to_position: int
+    head_hash: str
+    bundle_sha256: str
+    events: int
+    withheld: int
+
+
+# -- legal authorisations -----------------------------------------------------------------
+
+
+class RecordAuthorisation(Command, frozen=True, kw_only=True):
+    kind: AuthorisationKind
+    country: str
+    authority: str
+    reference: str
+    occurred_at: datetime
+    valid_from: datetime
+    valid_until: datetime
+    scope: Scope = Scope()
+    conditions: str = ""
+
+
+class AuthorisationChange(Change, frozen=True, kw_only=True):
+    authorisation_id: UUID
+
+
+class RevokeAuthorisation(AuthorisationChange, frozen=True, kw_only=True):
+    reason: str
+    occurred_at: datetime
+
+
+class QualifyAuthorisation(AuthorisationChange, frozen=True, kw_only=True):
+    issuer: IssuerKind
+    offences: tuple[str, ...] = ()
+    urgent: bool = False
+
+
+class AmendAuthorisation(AuthorisationChange, frozen=True, kw_only=True):
+    scope: Scope
+    conditions: str
+    reason: str
+    occurred_at: datetime
+
+
+class ExtendAuthorisation(AuthorisationChange, frozen=True, kw_only=True):
+    valid_until: datetime
+    reason: str
+    occurred_at: datetime
+
+
+class ConfirmAuthorisation(AuthorisationChange, frozen=True, kw_only=True):
+    judge: str
+    occurred_at: datetime
+
+
+class AnnulAuthorisation(AuthorisationChange, frozen=True, kw_only=True):
+    court: str
+    ruling: str
+    occurred_at: datetime
+
+
+# -- rulebooks ------------------------------------------------------------------------------
+
+
+class AdoptRulebook(Command, frozen=True, kw_only=True):
+    """Adopt a rulebook shipped with JITspace (`source`, e.g. "de") as `country`'s."""
+
+    country: str
+    source: str
+
+
+class RulebookChange(Change, frozen=True, kw_only=True):
+    country: str  # the forum country whose rulebook it is
+
+
+class SetRule(RulebookChange, frozen=True, kw_only=True):
+    rule: str
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    reason: str
+
+
+class RemoveRule(RulebookChange, frozen=True, kw_only=True):
+    rule: str
+    reason: str
+
+
+# -- evidence items: registration, description, handling, files ---------------------------
+
+
+class RegisterEvidence(Command, frozen=True, kw_only=True):
+    reference: str
+    kind: EvidenceKind
+    description: str
+    occurred_at: datetime  # when it was collected
+    collected_by: str
+    place: str
+    method: str
+    authorisation_id: UUID | None = None
+    handling: HandlingRestrictions = UNRESTRICTED
+
+
+class EvidenceChange(Change, frozen=True, kw_only=True):
+    evidence_id: UUID
+
+
+class RestrictHandling(EvidenceChange, frozen=True, kw_only=True):
+    restrictions: HandlingRestrictions
+    occurred_at: datetime
+
+
+class AmendDescription(EvidenceChange, frozen=True, kw_only=True):
+    description: str
+    reason: str
+
+
+class AttachFile(EvidenceChange, frozen=True, kw_only=True):
+    """Record a file the store holds in full."""
+
+    file_id: UUID
+    name: str
+    media_type: str
+    sha256: str
+    size: int
+    storage_key: str
+
+
+class VerifyFiles(EvidenceChange, frozen=True, kw_only=True):
+    """Re-hash every stored file of the item and record what each gave."""
+
+
+class RecordAccess(EvidenceChange, frozen=True, kw_only=True):
+    """A download of a file, whole or the bytes `first_byte` to `last_byte`."""
+
+    file_id: UUID
+    purpose: str
+    first_byte: int
+    last_byte: int
+
+
+# -- custody ------------------------------------------------------------------------------
+
+
+class RecordCollection(EvidenceChange, frozen=True, kw_only=True):
+    place: str
+    note: str = ""
+    occurred_at: datetime
+
+
+class SealEvidence(EvidenceChange, frozen=True, kw_only=True):
+    seal_number: str
+    occurred_at: datetime
+
+
+class HandOver(EvidenceChange, frozen=True, kw_only=True):
+    recipient_id: UUID
+    reason: str
+    occurred_at: datetime
+
+
+class TransferToParty(EvidenceChange, frozen=True, kw_only=True):
+    country: str
+    recipient_id: UUID
+    reason: str
+    occurred_at: datetime
+
+
+class ReceiveEvidence(EvidenceChange, frozen=True, kw_only=True):
+    seal_condition: SealCondition
+    seal_number: str = ""
+    packaging: str = ""
+    occurred_at: datetime
+
+
+class StoreEvidence(EvidenceChange, frozen=True, kw_only=True):
+    location: str
+    occurred_at: datetime
+
+
+class ReturnEvidence(EvidenceChange, frozen=True, kw_only=True):
+    returned_to: str
+    reason: str
+    occurred_at: datetime
+
+
+class DestroyEvidence(EvidenceChange, frozen=True, kw_only=True):
+    method: str
+    reason: str
+    occurred_at: datetime
+
+
+# -- facts the admissibility rules read -----------------------------------------------------
+
+
+class RecordSealOpening(EvidenceChange, frozen=True, kw_only=True):
+    seal_number: str
+    authorised_by: str = ""  # empty: no one
+    occurred_at: datetime
+
+
+class RecordInterview(EvidenceChange, frozen=True, kw_only=True):
+    suspect_language: str
+    interview_language: str
+    caution_given: bool
+    lawyer: LawyerPresence
+    interpreter: str = ""  # empty: none
+    ill_treatment_alleged: bool = False
+    occurred_at: datetime
+
+
+class RecordDerivation(EvidenceChange, frozen=True, kw_only=True):
+    parent_id: UUID
+    parent_sha256: str
+    relation: DerivationKind
+    tool: str
+    tool_version: str
+    made_by: str
+    occurred_at: datetime
+
+
+class RecordUse(EvidenceChange, frozen=True, kw_only=True):
+    proceeding: str
+    purpose: UsePurpose
+    offence: str = ""
+    occurred_at: datetime
+
+
+class GrantConsent(EvidenceChange, frozen=True, kw_only=True):
+    to_country: str
+    purpose: UsePurpose
+    offence: str = ""  # empty: any offence
+    conditions: str = ""
+    occurred_at: datetime
+
+
+class WithdrawConsent(EvidenceChange, frozen=True, kw_only=True):
+    to_country: str
+    purpose: UsePurpose
+    offence: str = ""
+    reason: str
+    occurred_at: datetime
+
+
+class RaiseDefect(EvidenceChange, frozen=True, kw_only=True):
+    rule: str = ""  # empty: every defect of the item
+    note: str = ""
+    occurred_at: datetime
+
+
+# -- tasks ----------------------------------------------------------------------------------
+
+
+class CreateTask(Command, frozen=True, kw_only=True):
+    title: str
+    description: str = ""
+    due_on: date | None = None
+    evidence_ids: tuple[UUID, ...] = ()
+    authorisation_ids: tuple[UUID, ...] = ()
+
+
+class TaskChange(Change, frozen=True, kw_only=True):
+    task_id: UUID
+
+
+class AssignTask(TaskChange, frozen=True, kw_only=True):
+    assignee_id: UUID
+
+
+class ChangeTaskStatus(TaskChange, frozen=True, kw_only=True):
+    status: TaskStatus
+    note: str = ""

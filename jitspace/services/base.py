@@ -1,0 +1,150 @@
+"""What every use case of the write side shares: load, check, act, save.
+
+Every command names the calling user; the application finds them among the investigation's
+members and acts in their party and role. A user who is not a member learns nothing: the
+investigation, and everything in it, is "not found". The use cases block on the database:
+callers on the event loop run them in a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import RecordConflictError
+
+from domain.authorisation import LegalAuthorisation
+from domain.base import JitAggregate
+from domain.commands import AuthorisationChange, Change, EvidenceChange, RulebookChange, TaskChange
+from domain.errors import NotFound
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.rulebook import Rulebook
+from domain.task import Task
+from domain.values import Actor
+from jitspace.ledger.eventlog import EventLog, KeyTaken
+
+A = TypeVar("A", bound=JitAggregate)
+
+
+class VersionConflict(Exception):
+    """The record changed since the version the caller named (409)."""
+
+    def __init__(self, current_version: int) -> None:
+        super().__init__(f"the record is at version {current_version}")
+        self.current_version = current_version
+
+
+class Workspace(Application[UUID]):
+    """The event-sourced application that each group of use cases extends
+    (jitspace/services/*.py); JITspace (application.py) is all of them."""
+
+    @contextmanager
+    def _changing(
+        self, user_id: UUID, command: Change, cls: type[A]
+    ) -> Iterator[tuple[Investigation, Actor, A]]:
+        """Load the investigation, the acting member and the record the command changes, and
+        check the version the member expects; once the body has acted on the record, save it.
+        The body raising saves nothing."""
+        investigation, actor = self._acting(user_id, command.investigation_id)
+        record = self._part(investigation, cls, _record_id(command))
+        if command.expected_version not in (None, record.version):
+            raise VersionConflict(record.version)
+        yield investigation, actor, record
+        self._save(record)
+
+    def _acting(
+        self, user_id: UUID, investigation_id: UUID, *, allow_closed: bool = False
+    ) -> tuple[Investigation, Actor]:
+        investigation = self._load(Investigation, investigation_id, field="investigation_id")
+        member = investigation.member_of(user_id)
+        if member is None:
+            raise NotFound("no such investigation", field="investigation_id")
+        if not allow_closed:
+            investigation.check_open()
+        return investigation, Actor(user_id=user_id, country=member.country, role=member.role)
+
+    def _part(
+        self, investigation: Investigation, cls: type[A], record_id: UUID, *, field: str = ""
+    ) -> A:
+        """A record of the investigation (the investigation itself, by its id). By default
+        an unknown id is named as in the path (`evidence_id`, ...) and the domain's guards."""
+        if isinstance(investigation, cls) and record_id == investigation.id:
+            return investigation
+        # a record of another investigation is answered exactly like an id that does not exist:
+        # the answer must not tell that the id is in use elsewhere
+        record = self._find(cls, record_id)
+        if record is None or record.investigation_id != investigation.id:
+            raise NotFound(
+                f"no such {noun(cls)} in this investigation",
+                field=field or _ID_FIELDS.get(cls, "id"),
+            )
+        return record
+
+    def _load(self, cls: type[A], record_id: UUID, *, field: str) -> A:
+        record = self._find(cls, record_id)
+        if record is None:
+            raise NotFound(f"no such {noun(cls)}", field=field)
+        return record
+
+    def _find(self, cls: type[A], record_id: UUID) -> A | None:
+        try:
+            record: Aggregate = self.repository.get(record_id)
+        except AggregateNotFoundError:
+            return None
+        return record if isinstance(record, cls) else None
+
+    def _save(self, aggregate: JitAggregate) -> None:
+        """Save, or VersionConflict if the record changed since it was loaded."""
+        try:
+            self.save(aggregate)
+        except KeyTaken:
+            raise
+        except RecordConflictError:
+            current: Aggregate = self.repository.get(aggregate.id)
+            raise VersionConflict(current.version) from None
+
+    def close(self) -> None:
+        if isinstance(self.recorder, EventLog):
+            self.recorder.stop()
+        super().close()
+
+
+def _record_id(command: Change) -> UUID:
+    """The id of the record a command changes (the investigation, if no other)."""
+    match command:
+        case EvidenceChange():
+            return command.evidence_id
+        case AuthorisationChange():
+            return command.authorisation_id
+        case TaskChange():
+            return command.task_id
+        case RulebookChange():
+            return Rulebook.id_for(command.investigation_id, command.country)
+    return command.investigation_id
+
+
+_NOUNS: dict[type[JitAggregate], str] = {
+    Investigation: "investigation",
+    EvidenceItem: "evidence item",
+    Task: "task",
+    LegalAuthorisation: "authorisation",
+    Rulebook: "rulebook",
+}
+
+_ID_FIELDS: dict[type[JitAggregate], str] = {
+    Investigation: "investigation_id",
+    EvidenceItem: "evidence_id",
+    Task: "task_id",
+    LegalAuthorisation: "authorisation_id",
+    Rulebook: "country",
+}
+
+
+def noun(cls: type[JitAggregate]) -> str:
+    """What a record of `cls` is called in an answer."""
+    return _NOUNS.get(cls, cls.__name__.lower())

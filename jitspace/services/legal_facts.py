@@ -1,0 +1,56 @@
+"""Use cases that record, on an evidence item, facts the admissibility rules read: a seal
+opened, an interview's conditions, a derivation, a use, a consent, a defect raised."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from domain.commands import (
+    GrantConsent,
+    RaiseDefect,
+    RecordDerivation,
+    RecordInterview,
+    RecordSealOpening,
+    RecordUse,
+    WithdrawConsent,
+)
+from domain.evidence import EvidenceItem
+from jitspace.services.base import Workspace
+
+
+class LegalFacts(Workspace):
+    def record_seal_opening(self, user_id: UUID, command: RecordSealOpening) -> EvidenceItem:
+        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
+            item.record_seal_opening(investigation, actor, command)
+        return item
+
+    def record_interview(self, user_id: UUID, command: RecordInterview) -> EvidenceItem:
+        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
+            item.record_interview(investigation, actor, command)
+        return item
+
+    def record_derivation(self, user_id: UUID, command: RecordDerivation) -> EvidenceItem:
+        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
+            parent = self._part(investigation, EvidenceItem, command.parent_id, field="parent_id")
+            item.record_derivation(investigation, actor, command, parent)
+        return item
+
+    def record_use(self, user_id: UUID, command: RecordUse) -> EvidenceItem:
+        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
+            item.record_use(investigation, actor, command)
+        return item
+
+    def grant_consent(self, user_id: UUID, command: GrantConsent) -> EvidenceItem:
+        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
+            item.grant_consent(investigation, actor, command)
+        return item
+
+    def withdraw_consent(self, user_id: UUID, command: WithdrawConsent) -> EvidenceItem:
+        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
+            item.withdraw_consent(investigation, actor, command)
+        return item
+
+    def raise_defect(self, user_id: UUID, command: RaiseDefect) -> EvidenceItem:
+        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
+            item.raise_defect(investigation, actor, command)
+        return item
