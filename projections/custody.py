@@ -156,13 +156,6 @@ class Membership:
     name: str = ""
     country: str = ""
 
-    def covers(self, user_id: UUID, moment: datetime) -> bool:
-        return (
-            self.user_id == user_id
-            and self.joined_at <= moment
-            and (self.left_at is None or moment < self.left_at)
-        )
-
 
 def step_of(e: Any) -> Step:
     """The history row of one custody event (details as they read back from JSON)."""
@@ -272,8 +265,8 @@ def chain_of(steps: list[Step], members: list[Membership], gap: timedelta) -> Ch
                     step.version,
                 )
             )
-        elif step.kind == "Accessed" and not any(
-            m.covers(step.actor_id, step.occurred_at) for m in members
+        elif step.kind == "Accessed" and not custody.member_at(
+            members, step.actor_id, step.occurred_at
         ):
             defects.append(
                 Defect(

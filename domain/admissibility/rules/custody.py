@@ -154,13 +154,7 @@ def cu_04(ctx: Context, params: p.AccessRoles) -> list[RuleResult]:
     if case is None:
         return no_jit("membership not on record")
     for a in accesses:
-        member = any(
-            m.user_id == a.actor_id
-            and m.joined_at <= a.at
-            and (m.left_at is None or a.at < m.left_at)
-            for m in case.members
-        )
-        if not member:
+        if not custody.member_at(case.members, a.actor_id, a.at):
             return res(
                 RISK,
                 f"accessed by {person(case.members, a.actor_id)}, not a member at "
