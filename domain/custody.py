@@ -29,6 +29,7 @@ from uuid import UUID
 
 from domain.rule_settings import CustodyGap, RuleSpec, parse_params
 from domain.rulebook import Rulebook
+from domain.wording import Named
 
 RULE = "CU-01"  # the rule whose `gap_hours` is the gap
 DEFAULT_GAP = CustodyGap().gap  # the catalogue's, where no rulebook sets one
@@ -85,11 +86,9 @@ def defects(
     return found
 
 
-class Period(Protocol):
-    """A membership of the team, as the roster records it: from joining until leaving."""
+class Period(Named, Protocol):
+    """A membership as the roster records it, from joining until leaving."""
 
-    @property
-    def user_id(self) -> UUID: ...
     @property
     def joined_at(self) -> datetime: ...
     @property
