@@ -11,20 +11,25 @@ finds the custody defects:
 - LONG_TRANSIT: received more than `gap` after it was handed over;
 - NOT_RECEIVED: handed over, and no receipt on record.
 
-The custody register (projections/custody.py) and the admissibility rules CU-01 and CU-02
-(domain/admissibility/rules/custody.py) both ask these functions, so the register and a
-verdict that reads the same gap find the same defects.
+An access by someone who was not a member of the team at that moment is a defect too
+(CU-04): `member_at` says whether someone was one.
+
+The custody register (projections/custody.py) and the admissibility rules CU-01, CU-02 and
+CU-04 (domain/admissibility/rules/custody.py) both ask these functions, so the register and
+a verdict that reads the same gap find the same defects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
+from uuid import UUID
 
 from domain.rule_settings import CustodyGap, RuleSpec, parse_params
 from domain.rulebook import Rulebook
+from domain.wording import Named
 
 RULE = "CU-01"  # the rule whose `gap_hours` is the gap
 DEFAULT_GAP = CustodyGap().gap  # the catalogue's, where no rulebook sets one
@@ -79,6 +84,24 @@ def defects(
     if custody_at is None:
         found.append(CustodyDefect(Lapse.NO_CUSTODY, collected_at, None))
     return found
+
+
+class Period(Named, Protocol):
+    """A membership as the roster records it, from joining until leaving."""
+
+    @property
+    def joined_at(self) -> datetime: ...
+    @property
+    def left_at(self) -> datetime | None: ...  # None: still a member
+
+
+def member_at(roster: Iterable[Period], user_id: UUID, at: datetime) -> bool:
+    """Whether the user was a member of the team at that moment (a member leaves at
+    `left_at`: not a member from then on)."""
+    return any(
+        m.user_id == user_id and m.joined_at <= at and (m.left_at is None or at < m.left_at)
+        for m in roster
+    )
 
 
 def gap_of(rules: Mapping[str, RuleSpec]) -> timedelta:

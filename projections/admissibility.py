@@ -42,7 +42,7 @@ from psycopg.sql import SQL
 
 from domain.admissibility.facts import CaseFile, ItemFacts
 from domain.admissibility.results import CountryVerdict
-from domain.admissibility.verdict import matrix, matrix_due
+from domain.admissibility.verdict import matrix_due
 from domain.base import JitAggregate
 
 logger = logging.getLogger(__name__)
@@ -137,6 +137,11 @@ class Row(msgspec.Struct, frozen=True, gc=False):
     verdict: CountryVerdict
     evaluated_on: datetime
 
+    @property
+    def key(self) -> tuple[UUID, str]:
+        """The cell: the item and the country."""
+        return self.verdict.evidence_id, self.verdict.country
+
 
 class Cell(msgspec.Struct, frozen=True, array_like=True, gc=False):
     """A row of the matrix as it is written: the rule results already in their stored form."""
@@ -226,16 +231,17 @@ def matrix_as_of(events: Iterable[Any]) -> tuple[CaseFile, dict[tuple[UUID, str]
     cells: dict[tuple[UUID, str], Row] = {}
     for e in events:
         for row in fold(case, e):
-            cells[(row.verdict.evidence_id, row.verdict.country)] = row
+            cells[row.key] = row
     return case, cells
 
 
-def matrix_on(case: CaseFile, on: datetime) -> dict[tuple[UUID, str], Row]:
-    """Every cell evaluated on one date (what had happened by then, as the log tells it)."""
-    return {
-        (v.evidence_id, v.country): Row(case.items[v.evidence_id].reference, v, on)
-        for v in matrix(case, on)
-    }
+def matrix_on(
+    case: CaseFile, on: datetime, items: Iterable[UUID] | None = None
+) -> dict[tuple[UUID, str], Row]:
+    """Every cell (of these items, if given) evaluated on one date: what had happened by
+    then, as the log tells it."""
+    due = dict.fromkeys(case.items if items is None else items, on)
+    return {row.key: row for row in evaluate_due(case, due)}
 
 
 def revisited(case: CaseFile, rows: list[Row], now: datetime) -> list[Row]:
@@ -248,11 +254,8 @@ def revisited(case: CaseFile, rows: list[Row], now: datetime) -> list[Row]:
     }
     if not due:
         return rows
-    fresh = {
-        (v.evidence_id, v.country): Row(case.items[v.evidence_id].reference, v, now)
-        for v in matrix(case, now, due)
-    }
-    return [fresh.get((r.verdict.evidence_id, r.verdict.country), r) for r in rows]
+    fresh = matrix_on(case, now, due)
+    return [fresh.get(r.key, r) for r in rows]
 
 
 def facts_of(stored: bytes, items: Iterable[bytes] = ()) -> CaseFile:

@@ -113,29 +113,7 @@ class Defect(msgspec.Struct):
     version: int | None = None  # the step at fault, if one is
 
 
-class Entry(msgspec.Struct):
-    version: int
-    kind: str
-    actor_id: UUID
-    actor_country: str
-    actor_role: str
-    occurred_at: datetime
-    recorded_at: datetime
-    custodian_id: UUID | None  # who held the item after this step
-    details: dict[str, Any]
-
-
-class Chain(msgspec.Struct):
-    status: str  # no custodian | held | in transit | returned | destroyed
-    custodian_id: UUID | None
-    holding_country: str
-    integrity: str  # no files | unverified | verified | violated
-    entries: list[Entry]
-    defects: list[Defect]
-
-
-@dataclass(frozen=True)
-class Step:
+class Step(msgspec.Struct, frozen=True):
     """One stored history row."""
 
     version: int
@@ -148,6 +126,21 @@ class Step:
     details: dict[str, Any]
 
 
+class Entry(Step, frozen=True):
+    """A step of the chain, and who held the item after it."""
+
+    custodian_id: UUID | None
+
+
+class Chain(msgspec.Struct):
+    status: str  # no custodian | held | in transit | returned | destroyed
+    custodian_id: UUID | None
+    holding_country: str
+    integrity: str  # no files | unverified | verified | violated
+    entries: list[Entry]
+    defects: list[Defect]
+
+
 @dataclass(frozen=True)
 class Membership:
     user_id: UUID
@@ -155,13 +148,6 @@ class Membership:
     left_at: datetime | None
     name: str = ""
     country: str = ""
-
-    def covers(self, user_id: UUID, moment: datetime) -> bool:
-        return (
-            self.user_id == user_id
-            and self.joined_at <= moment
-            and (self.left_at is None or moment < self.left_at)
-        )
 
 
 def step_of(e: Any) -> Step:
@@ -272,8 +258,8 @@ def chain_of(steps: list[Step], members: list[Membership], gap: timedelta) -> Ch
                     step.version,
                 )
             )
-        elif step.kind == "Accessed" and not any(
-            m.covers(step.actor_id, step.occurred_at) for m in members
+        elif step.kind == "Accessed" and not custody.member_at(
+            members, step.actor_id, step.occurred_at
         ):
             defects.append(
                 Defect(
@@ -283,19 +269,7 @@ def chain_of(steps: list[Step], members: list[Membership], gap: timedelta) -> Ch
                     step.version,
                 )
             )
-        entries.append(
-            Entry(
-                version=step.version,
-                kind=step.kind,
-                actor_id=step.actor_id,
-                actor_country=step.actor_country,
-                actor_role=step.actor_role,
-                occurred_at=step.occurred_at,
-                recorded_at=step.recorded_at,
-                custodian_id=custodian,
-                details=d,
-            )
-        )
+        entries.append(Entry(**msgspec.structs.asdict(step), custodian_id=custodian))
 
     defects.extend(lasting)
     for file_id, attached in files.items():
@@ -488,19 +462,7 @@ def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID]) -> None:
         rows = curs.fetchall()
         if not rows:
             continue
-        steps = [
-            Step(
-                version=r["version"],
-                kind=r["kind"],
-                actor_id=r["actor_id"],
-                actor_country=r["actor_country"],
-                actor_role=r["actor_role"],
-                occurred_at=r["occurred_at"],
-                recorded_at=r["recorded_at"],
-                details=r["details"],
-            )
-            for r in rows
-        ]
+        steps = [msgspec.convert(r, Step) for r in rows]  # the row's other columns left
         investigation_id = rows[0]["investigation_id"]
         curs.execute(
             "SELECT user_id, joined_at, left_at, name, country FROM rm_custody_members "

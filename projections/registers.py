@@ -7,7 +7,7 @@ exactly once however often it is delivered.
 
 from __future__ import annotations
 
-from functools import singledispatchmethod
+from functools import singledispatch
 from typing import Any
 
 from eventsourcing.persistence import Tracking
@@ -79,240 +79,179 @@ class RegistersView(PostgresTrackingRecorder):
 class WorkspaceRegisters(Projection[RegistersView]):
     name = "registers"
 
-    @singledispatchmethod
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply(_version_of(domain_event), tracking)
+        self.view.apply(statements(domain_event), tracking)
 
-    @process_event.register
-    def _(self, e: Investigation.Opened, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "INSERT INTO rm_investigations VALUES (%s,%s,%s,%s,%s,%s,%s,'open',%s,%s)",
-                    (
-                        e.originator_id,
-                        e.name,
-                        e.agreement_reference,
-                        e.purpose,
-                        e.period_start,
-                        e.period_end,
-                        [p.country for p in e.parties],
-                        e.timestamp,
-                        e.originator_version,
-                    ),
-                )
-            ],
-            tracking,
+
+@singledispatch
+def statements(e: Any) -> list[Statement]:
+    """What an event writes in the registers: by default, its record's new version."""
+    return [_update(e)] if _registered(e) is not None else []
+
+
+@statements.register
+def _(e: Investigation.Opened) -> list[Statement]:
+    return [
+        (
+            "INSERT INTO rm_investigations VALUES (%s,%s,%s,%s,%s,%s,%s,'open',%s,%s)",
+            (
+                e.originator_id,
+                e.name,
+                e.agreement_reference,
+                e.purpose,
+                e.period_start,
+                e.period_end,
+                [p.country for p in e.parties],
+                e.timestamp,
+                e.originator_version,
+            ),
         )
+    ]
 
-    @process_event.register
-    def _(self, e: Investigation.PartyJoined, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "UPDATE rm_investigations SET parties = parties || %s::text, version = %s "
-                    "WHERE investigation_id = %s",
-                    (e.party.country, e.originator_version, e.originator_id),
-                )
-            ],
-            tracking,
+
+@statements.register
+def _(e: Investigation.PartyJoined) -> list[Statement]:
+    return [_update(e, "parties = parties || %s::text", e.party.country)]
+
+
+@statements.register
+def _(e: Investigation.MemberAdded) -> list[Statement]:
+    m = e.member
+    return [
+        (
+            "INSERT INTO rm_members VALUES (%s,%s,%s,%s,%s,%s)",
+            (e.originator_id, m.user_id, m.name, m.country, m.role.value, e.occurred_at),
+        ),
+        _update(e),
+    ]
+
+
+@statements.register
+def _(e: Investigation.MemberRemoved) -> list[Statement]:
+    return [
+        (
+            "DELETE FROM rm_members WHERE investigation_id = %s AND user_id = %s",
+            (e.originator_id, e.user_id),
+        ),
+        _update(e),
+    ]
+
+
+@statements.register
+def _(e: Investigation.MemberRoleChanged) -> list[Statement]:
+    return [
+        (
+            "UPDATE rm_members SET role = %s WHERE investigation_id = %s AND user_id = %s",
+            (e.role.value, e.originator_id, e.user_id),
+        ),
+        _update(e),
+    ]
+
+
+@statements.register
+def _(e: Investigation.Closed) -> list[Statement]:
+    return [_update(e, "status = 'closed'")]
+
+
+@statements.register
+def _(e: EvidenceItem.Registered) -> list[Statement]:
+    return [
+        (
+            "INSERT INTO rm_evidence VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            (
+                e.originator_id,
+                e.investigation_id,
+                e.reference,
+                e.country,
+                e.kind.value,
+                e.description,
+                e.occurred_at,
+                e.timestamp,
+                e.authorisation_id,
+                e.originator_version,
+            ),
         )
+    ]
 
-    @process_event.register
-    def _(self, e: Investigation.MemberAdded, tracking: Tracking) -> None:
-        m = e.member
-        self.view.apply(
-            [
-                (
-                    "INSERT INTO rm_members VALUES (%s,%s,%s,%s,%s,%s)",
-                    (e.originator_id, m.user_id, m.name, m.country, m.role.value, e.occurred_at),
-                ),
-                _investigation_version(e),
-            ],
-            tracking,
+
+@statements.register
+def _(e: EvidenceItem.DescriptionAmended) -> list[Statement]:
+    return [_update(e, "description = %s", e.description)]
+
+
+@statements.register
+def _(e: Task.Created) -> list[Statement]:
+    return [
+        (
+            "INSERT INTO rm_tasks VALUES (%s,%s,%s,'open',NULL,%s,%s,%s)",
+            (
+                e.originator_id,
+                e.investigation_id,
+                e.title,
+                e.due_on,
+                e.timestamp,
+                e.originator_version,
+            ),
         )
+    ]
 
-    @process_event.register
-    def _(self, e: Investigation.MemberRemoved, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "DELETE FROM rm_members WHERE investigation_id = %s AND user_id = %s",
-                    (e.originator_id, e.user_id),
-                ),
-                _investigation_version(e),
-            ],
-            tracking,
+
+@statements.register
+def _(e: Task.Assigned) -> list[Statement]:
+    return [_update(e, "assignee_id = %s", e.assignee_id)]
+
+
+@statements.register
+def _(e: Task.StatusChanged) -> list[Statement]:
+    return [_update(e, "status = %s", e.status.value)]
+
+
+@statements.register
+def _(e: LegalAuthorisation.Recorded) -> list[Statement]:
+    return [
+        (
+            "INSERT INTO rm_authorisations VALUES (%s,%s,%s,%s,%s,%s,%s,%s,false,%s)",
+            (
+                e.originator_id,
+                e.investigation_id,
+                e.kind.value,
+                e.country,
+                e.authority,
+                e.reference,
+                e.valid_from,
+                e.valid_until,
+                e.originator_version,
+            ),
         )
-
-    @process_event.register
-    def _(self, e: Investigation.MemberRoleChanged, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "UPDATE rm_members SET role = %s WHERE investigation_id = %s AND user_id = %s",
-                    (e.role.value, e.originator_id, e.user_id),
-                ),
-                _investigation_version(e),
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: Investigation.Closed, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "UPDATE rm_investigations SET status = 'closed', version = %s "
-                    "WHERE investigation_id = %s",
-                    (e.originator_version, e.originator_id),
-                )
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: EvidenceItem.Registered, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "INSERT INTO rm_evidence VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-                    (
-                        e.originator_id,
-                        e.investigation_id,
-                        e.reference,
-                        e.country,
-                        e.kind.value,
-                        e.description,
-                        e.occurred_at,
-                        e.timestamp,
-                        e.authorisation_id,
-                        e.originator_version,
-                    ),
-                )
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: EvidenceItem.DescriptionAmended, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "UPDATE rm_evidence SET description = %s, version = %s WHERE evidence_id = %s",
-                    (e.description, e.originator_version, e.originator_id),
-                )
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: Task.Created, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "INSERT INTO rm_tasks VALUES (%s,%s,%s,'open',NULL,%s,%s,%s)",
-                    (
-                        e.originator_id,
-                        e.investigation_id,
-                        e.title,
-                        e.due_on,
-                        e.timestamp,
-                        e.originator_version,
-                    ),
-                )
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: Task.Assigned, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "UPDATE rm_tasks SET assignee_id = %s, version = %s WHERE task_id = %s",
-                    (e.assignee_id, e.originator_version, e.originator_id),
-                )
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: Task.StatusChanged, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "UPDATE rm_tasks SET status = %s, version = %s WHERE task_id = %s",
-                    (e.status.value, e.originator_version, e.originator_id),
-                )
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: LegalAuthorisation.Recorded, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "INSERT INTO rm_authorisations VALUES (%s,%s,%s,%s,%s,%s,%s,%s,false,%s)",
-                    (
-                        e.originator_id,
-                        e.investigation_id,
-                        e.kind.value,
-                        e.country,
-                        e.authority,
-                        e.reference,
-                        e.valid_from,
-                        e.valid_until,
-                        e.originator_version,
-                    ),
-                )
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: LegalAuthorisation.Extended, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "UPDATE rm_authorisations SET valid_until = %s, version = %s "
-                    "WHERE authorisation_id = %s",
-                    (e.valid_until, e.originator_version, e.originator_id),
-                )
-            ],
-            tracking,
-        )
-
-    @process_event.register
-    def _(self, e: LegalAuthorisation.Revoked, tracking: Tracking) -> None:
-        self.view.apply(
-            [
-                (
-                    "UPDATE rm_authorisations SET revoked = true, version = %s "
-                    "WHERE authorisation_id = %s",
-                    (e.originator_version, e.originator_id),
-                )
-            ],
-            tracking,
-        )
+    ]
 
 
-def _investigation_version(e: Investigation.Event) -> Statement:
-    return (
-        "UPDATE rm_investigations SET version = %s WHERE investigation_id = %s",
-        (e.originator_version, e.originator_id),
-    )
+@statements.register
+def _(e: LegalAuthorisation.Extended) -> list[Statement]:
+    return [_update(e, "valid_until = %s", e.valid_until)]
 
 
-def _version_of(e: Any) -> list[Statement]:
-    """The version of the registered row of the event's record (none: not registered)."""
+@statements.register
+def _(e: LegalAuthorisation.Revoked) -> list[Statement]:
+    return [_update(e, "revoked = true")]
+
+
+def _registered(e: Any) -> tuple[str, str] | None:
+    """The table and key of the registered row of the event's record (None: not registered)."""
     for event_class, table, key in REGISTERED:
         if isinstance(e, event_class):
-            return [
-                (
-                    f"UPDATE {table} SET version = %s WHERE {key} = %s",  # noqa: S608
-                    (e.originator_version, e.originator_id),
-                )
-            ]
-    return []
+            return table, key
+    return None
+
+
+def _update(e: Any, assignment: str = "", *values: Any) -> Statement:
+    """Set `assignment` (its placeholders take `values`) in the registered row of the event's
+    record, and the row's version to the event's."""
+    registered = _registered(e)
+    assert registered is not None
+    table, key = registered
+    columns = f"{assignment}, version = %s" if assignment else "version = %s"
+    return (
+        f"UPDATE {table} SET {columns} WHERE {key} = %s",  # noqa: S608
+        (*values, e.originator_version, e.originator_id),
+    )

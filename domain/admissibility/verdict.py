@@ -200,19 +200,17 @@ def forfeit(
     raised = [
         d for d in item.defects_raised if d.country == forum and d.occurred_at <= min(deadline, on)
     ]
-    out: list[RuleResult] = []
+    unraised = [r for r in failed if not any(d.rule in ("", r.rule) for d in raised)]
     # failures not raised yet are forfeited when the deadline passes, with no new event
-    pending = on <= deadline and any(
-        not any(d.rule in ("", r.rule) for d in raised) for r in failed
-    )
-    for r in results:
-        if r in failed and not any(d.rule in ("", r.rule) for d in raised) and on > deadline:
-            r = msgspec.structs.replace(
-                r,
-                outcome=FORFEITED,
-                reason=f"{r.reason} — not raised by {day(deadline)}: forfeited",
-            )
-        out.append(r)
+    pending = on <= deadline and bool(unraised)
+    out = [
+        replace(
+            r, outcome=FORFEITED, reason=f"{r.reason} — not raised by {day(deadline)}: forfeited"
+        )
+        if on > deadline and r in unraised
+        else r
+        for r in results
+    ]
     if raised:
         out.append(
             RuleResult(

@@ -14,7 +14,7 @@ from domain.admissibility.rules import FORUM_FREE, REGISTRY, Context
 from domain.admissibility.verdict import evaluate, matrix
 from domain.rule_settings import Outcome, RuleSpec, parse_params
 from jitspace.rulebooks import load_shipped
-from tests.unit.test_admissibility_rules import CASES, ON, base, item_of
+from tests.unit.test_admissibility_rules import CASES, ON, base, item_of, subject
 
 
 def results_in(forums: tuple[str, ...], rule: str, change: int) -> list[list[object]]:
@@ -23,8 +23,7 @@ def results_in(forums: tuple[str, ...], rule: str, change: int) -> list[list[obj
     cf = base()
     cf.case.parties["NL"] = None  # type: ignore[union-attr]
     changes[change](cf)
-    latest = max(cf.items.values(), key=lambda i: i.collected_at)
-    item = latest if rule in ("CO-05", "DI-03", "LA-02", "DP-01", "IN-02") else item_of(cf)
+    item = subject(rule, cf)
     spec = parse_params(RuleSpec(rule, params))
     out = []
     for forum in forums:

@@ -25,9 +25,9 @@ from domain.commands import (
     SetRule,
     TransferToParty,
 )
-from domain.rulebook import Rulebook
 from domain.values import DerivationKind, UsePurpose
 from jitspace.rulebooks import load_shipped
+from tests.unit.test_custody_rules import adopt
 
 ACTIONS = st.lists(
     st.sampled_from(
@@ -57,16 +57,8 @@ def history(
     fr_legal, be_legal = team.actor(team.fr_legal_advisor), team.actor(team.be_legal_advisor)
     fr_inv, be_inv = team.actor(team.fr_investigator), team.actor(team.be_investigator)
     books = {
-        c: Rulebook.adopt(
-            inv,
-            actor,
-            country=c,
-            source_name=f"{c.lower()}.toml",
-            source_version="1",
-            source_sha256="0" * 64,
-            rules=load_shipped(c.lower()).content.rules,
-        )  # type: ignore[union-attr]
-        for c, actor in (("FR", fr_legal), ("BE", be_legal))
+        c: adopt(team, c, load_shipped(c.lower()).content.rules)  # type: ignore[union-attr]
+        for c in ("FR", "BE")
     }
     order = record_authorisation(team, valid_until=now - timedelta(days=5))
     items: list[Any] = []

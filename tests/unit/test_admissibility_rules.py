@@ -529,16 +529,22 @@ def outcomes(rule: str, change: Callable[[f.CaseFile], object], on: datetime) ->
     return [x.outcome for x in results_of(rule, change, on)]
 
 
+# rules whose cases may derive an item from I-1 and judge the derived one
+ON_THE_DERIVED = frozenset({"CO-05", "IN-02", "IN-03", "DI-03", "LA-02", "DP-01"})
+
+
+def subject(rule: str, cf: f.CaseFile) -> f.ItemFacts:
+    """The item a rule's case judges: the last collected for a rule on derived items."""
+    if rule in ON_THE_DERIVED:
+        return max(cf.items.values(), key=lambda i: i.collected_at)
+    return item_of(cf)
+
+
 def results_of(rule: str, change: Callable[[f.CaseFile], object], on: datetime) -> list[RuleResult]:
     params, _, _, forum = CASES[rule]
     cf = base()
     change(cf)
-    item = (
-        max(cf.items.values(), key=lambda i: i.collected_at)
-        if rule in ("CO-05", "IN-03", "DI-03", "LA-02", "DP-01")
-        or (rule == "IN-02" and len(cf.items) > 1)
-        else item_of(cf)
-    )
+    item = subject(rule, cf)
     spec = parse_params(RuleSpec(rule, params))
 
     def parent(parent_id: UUID) -> tuple[Outcome, str] | None:

@@ -8,21 +8,12 @@ from datetime import timedelta
 from domain.admissibility.facts import CaseFile
 from domain.admissibility.verdict import evaluate
 from domain.commands import RecordCollection, SetRule
-from domain.rulebook import Rulebook
 from projections.custody import chains_as_of
+from tests.unit.test_custody_rules import adopt as adopt_rulebook
 
 
 def adopt(team, country, gap_hours):
-    advisor = team.fr_legal_advisor if country == "FR" else team.be_legal_advisor
-    return Rulebook.adopt(
-        team.investigation,
-        team.actor(advisor),
-        country=country,
-        source_name=f"{country.lower()}.toml",
-        source_version="1",
-        source_sha256="0" * 64,
-        rules=[{"rule": "CU-01", "params": {"gap_hours": gap_hours}}],
-    )
+    return adopt_rulebook(team, country, [{"rule": "CU-01", "params": {"gap_hours": gap_hours}}])
 
 
 def belgian_item_taken_into_custody_30_hours_late(team, register_evidence, now):

@@ -80,12 +80,14 @@ def test_a_rulebook_with_no_cu_01_leaves_the_catalogues_gap():
     assert custody.gap_of({"CU-02": RuleSpec("CU-02")}) == DEFAULT_GAP == DAY_GAP
 
 
-def adopt(team, rules):
+def adopt(team, country, rules):
+    """Given a rulebook with these rules, adopted for a party of the team by its legal advisor."""
+    advisor = team.fr_legal_advisor if country == "FR" else team.be_legal_advisor
     return Rulebook.adopt(
         team.investigation,
-        team.actor(team.be_legal_advisor),
-        country="BE",
-        source_name="be.toml",
+        team.actor(advisor),
+        country=country,
+        source_name=f"{country.lower()}.toml",
         source_version="1",
         source_sha256="0" * 64,
         rules=rules,
@@ -93,7 +95,7 @@ def adopt(team, rules):
 
 
 def test_adopting_amending_and_removing_cu_01_set_the_partys_gap(team):
-    rulebook = adopt(team, [{"rule": "CU-01", "params": {"gap_hours": 48}}])
+    rulebook = adopt(team, "BE", [{"rule": "CU-01", "params": {"gap_hours": 48}}])
     advisor = team.actor(team.be_legal_advisor)
     rulebook.set_rule(
         team.investigation,

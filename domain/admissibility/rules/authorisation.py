@@ -7,18 +7,38 @@ from datetime import timedelta
 
 from domain import rule_settings as p
 from domain.admissibility.facts import AuthorisationFacts
-from domain.admissibility.results import RuleResult
+from domain.admissibility.results import Ref, RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
+    OTHER_CHANNELS,
     PASS,
     RISK,
+    THE_AUTHORISATION,
     UNKNOWN,
     Context,
     day,
+    no_jit,
     res,
     with_authorisation,
 )
 from domain.values import EU_BODIES, PARTY_CODE
+
+
+def qualification(a: AuthorisationFacts) -> list[Ref]:
+    """The authorisation and, once recorded, its qualification (issuer and offences)."""
+    return [a.ref, *([a.qualified] if a.qualified else [])]
+
+
+def issuer_not_recorded(a: AuthorisationFacts) -> list[RuleResult]:
+    """The answer of a rule that turns on who issued the measure (AU-05, AU-12) before it is
+    recorded."""
+    return res(
+        UNKNOWN,
+        "who issued the measure is not recorded",
+        [a.ref],
+        missing="who issued the authorisation",
+        cure="record the issuer and offences of the authorisation (its qualification)",
+    )
 
 
 def au_01(ctx: Context, params: p.Coercive) -> list[RuleResult]:
@@ -40,7 +60,7 @@ def au_01(ctx: Context, params: p.Coercive) -> list[RuleResult]:
             FAIL,
             f"coercive or covert collection ({item.method}) with no authorisation",
             [item.ref],
-            missing="the authorisation the item was collected under",
+            missing=THE_AUTHORISATION,
             cure="amend the item to name the authorisation it was collected under",
         )
     return res(PASS, "collected under an authorisation", [item.ref])
@@ -124,14 +144,8 @@ def au_04(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
 @with_authorisation
 def au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[RuleResult]:
     if not a.issuer:
-        return res(
-            UNKNOWN,
-            "who issued the measure is not recorded",
-            [a.ref],
-            missing="who issued the authorisation",
-            cure="record the issuer and offences of the authorisation (its qualification)",
-        )
-    refs = [a.ref, *([a.qualified] if a.qualified else [])]
+        return issuer_not_recorded(a)
+    refs = qualification(a)
     if a.issuer != "judge" and a.kind in params.judge_required_for:
         return res(
             FAIL,
@@ -198,7 +212,7 @@ def au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[Rule
             cure="record the offences in the authorisation's qualification",
         )
     inside = [o for o in a.offences if o in catalogue]
-    refs = [a.ref, *([a.qualified] if a.qualified else [])]
+    refs = qualification(a)
     if inside:
         return res(PASS, f"ordered for {', '.join(inside)}, in the catalogue", refs)
     return res(
@@ -229,14 +243,9 @@ def au_07(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
 def au_08(ctx: Context, _: p.Params) -> list[RuleResult]:
     case, item = ctx.case.case, ctx.item
     if case is None:
-        return res(
-            UNKNOWN,
-            "the JIT is not on record",
-            missing="the JIT's opening (its agreement)",
-            cure="open the JIT in JITspace with its agreement",
-        )
+        return no_jit("the JIT is not on record")
     a = ctx.authorisation()
-    if a is not None and a.kind in ("mla_request", "european_investigation_order"):
+    if a is not None and a.kind in OTHER_CHANNELS:
         return res(PASS, f"collected through another legal channel ({a.kind})", [a.ref])
     day = item.collected_at.date()
     joined = case.parties.get(item.country)
@@ -345,14 +354,8 @@ def au_12(ctx: Context, a: AuthorisationFacts, params: p.DomesticMeasure) -> lis
     if not ctx.foreign or a.kind not in params.judge_required_for:
         return res(PASS, f"{ctx.forum} would not need more to order this measure", [a.ref])
     if not a.issuer:
-        return res(
-            UNKNOWN,
-            "who issued the measure is not recorded",
-            [a.ref],
-            missing="who issued the authorisation",
-            cure="record the issuer and offences of the authorisation (its qualification)",
-        )
-    refs = [a.ref, *([a.qualified] if a.qualified else [])]
+        return issuer_not_recorded(a)
+    refs = qualification(a)
     if a.issuer == "judge":
         return res(PASS, "ordered by a judge, as it would be here", refs)
     return res(

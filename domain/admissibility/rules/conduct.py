@@ -3,9 +3,8 @@ examiners)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from domain import rule_settings as p
+from domain.admissibility.facts import Interview
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
@@ -15,12 +14,14 @@ from domain.admissibility.rules.context import (
     WARN,
     Context,
     interview_rule,
+    not_understood,
     res,
+    understood,
 )
 
 
 @interview_rule
-def co_01(ctx: Context, i: Any, _: p.Params) -> list[RuleResult]:
+def co_01(ctx: Context, i: Interview, _: p.Params) -> list[RuleResult]:
     if i.ill_treatment_alleged:
         return res(
             FAIL, "ill-treatment is alleged (ECHR Art. 3): absolute exclusion", [i.ref], cure="none"
@@ -29,14 +30,12 @@ def co_01(ctx: Context, i: Any, _: p.Params) -> list[RuleResult]:
 
 
 @interview_rule
-def co_02(ctx: Context, i: Any, params: p.InterviewRights) -> list[RuleResult]:
-    if i.suspect_language != i.interview_language and not i.interpreter:
-        return res(
-            FAIL,
+def co_02(ctx: Context, i: Interview, params: p.InterviewRights) -> list[RuleResult]:
+    if not understood(i):
+        return not_understood(
+            i,
             f"interviewed in {i.interview_language}, the suspect speaks "
             f"{i.suspect_language}, no interpreter",
-            [i.ref],
-            cure="none for this interview: interview again with an interpreter",
         )
     if not i.caution_given:
         return res(

@@ -1,5 +1,5 @@
 """The question every rule answers (`Context`: this item, before this forum, on this date),
-how it answers (`res`), and the checks rules of several families share."""
+how it answers (`res`), and the checks and answers rules of several families share."""
 
 from __future__ import annotations
 
@@ -9,14 +9,20 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.admissibility.facts import AuthorisationFacts, CaseFile, ItemFacts
+from domain.admissibility.facts import AuthorisationFacts, CaseFile, Interview, ItemFacts, Use
 from domain.admissibility.results import Ref, RuleResult
 from domain.rule_settings import Outcome
 
 PASS, WARN, RISK, FAIL = Outcome.PASS, Outcome.WARN, Outcome.RISK, Outcome.FAIL
 RESTRICT, UNKNOWN = Outcome.RESTRICT, Outcome.UNKNOWN
 INTERVIEW_KINDS = ("suspect_interview", "witness_statement")
+OTHER_CHANNELS = ("mla_request", "european_investigation_order")  # legal channels beside a JIT
 NO_ID = UUID(int=0)
+
+# facts several rules find missing, named alike wherever they are
+THE_AUTHORISATION = "the authorisation the item was collected under"
+THE_JIT = "the JIT's opening (its agreement)"
+THE_DATA = "the data itself (a file attached to the item)"
 
 
 def day(at: datetime) -> str:
@@ -46,6 +52,17 @@ class Context:
         """The item comes from another party than the forum."""
         return self.item.country != self.forum
 
+    def uses(self, *purposes: str) -> list[Use]:
+        """The item's uses in proceedings of the forum as of the date (for these purposes, if
+        any are named)."""
+        return [
+            u
+            for u in self.item.uses
+            if u.country == self.forum
+            and (not purposes or u.purpose in purposes)
+            and self.seen(u.occurred_at)
+        ]
+
 
 Rule = Callable[[Context, Any], list[RuleResult]]
 
@@ -63,6 +80,20 @@ def res(
     return [RuleResult("", outcome, reason, tuple(rests_on), missing, cure, use, until)]
 
 
+def no_jit(reason: str) -> list[RuleResult]:
+    """The answer of a rule that reads the JIT (its period, parties or members) before the
+    JIT is on record."""
+    return res(UNKNOWN, reason, missing=THE_JIT, cure="open the JIT in JITspace with its agreement")
+
+
+def authorisation_not_on_record(ctx: Context, reason: str) -> list[RuleResult]:
+    """The answer of a rule that reads the authorisation the item names, when it is not on
+    record as of the date."""
+    return res(
+        UNKNOWN, reason, [ctx.item.ref], missing=THE_AUTHORISATION, cure="record the authorisation"
+    )
+
+
 def with_authorisation(
     check: Callable[[Context, AuthorisationFacts, Any], list[RuleResult]],
 ) -> Rule:
@@ -74,19 +105,15 @@ def with_authorisation(
             return res(PASS, "no authorisation referenced (AU-01 judges whether one is needed)")
         a = ctx.authorisation()
         if a is None:
-            return res(
-                UNKNOWN,
-                "the authorisation the item was collected under is not on record at that date",
-                [ctx.item.ref],
-                missing="the authorisation the item was collected under",
-                cure="record the authorisation",
+            return authorisation_not_on_record(
+                ctx, "the authorisation the item was collected under is not on record at that date"
             )
         return check(ctx, a, params)
 
     return rule
 
 
-def interview_rule(check: Callable[[Context, Any, Any], list[RuleResult]]) -> Rule:
+def interview_rule(check: Callable[[Context, Interview, Any], list[RuleResult]]) -> Rule:
     """Rules about an interview: pass for an item that is not one, unknown when how it was
     conducted is not on record as of the date."""
 
@@ -105,3 +132,16 @@ def interview_rule(check: Callable[[Context, Any, Any], list[RuleResult]]) -> Ru
         return check(ctx, interview, params)
 
     return rule
+
+
+def understood(i: Interview) -> bool:
+    """The suspect was interviewed in their language, or through an interpreter."""
+    return i.suspect_language == i.interview_language or bool(i.interpreter)
+
+
+def not_understood(i: Interview, reason: str) -> list[RuleResult]:
+    """The answer of a rule to an interview the suspect did not understand (CO-02, LA-01),
+    in the rule's words: no cure but another interview."""
+    return res(
+        FAIL, reason, [i.ref], cure="none for this interview: interview again with an interpreter"
+    )

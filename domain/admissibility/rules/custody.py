@@ -16,6 +16,7 @@ from domain.admissibility.rules.context import (
     WARN,
     Context,
     day,
+    no_jit,
     res,
 )
 from domain.custody import CustodyDefect, Lapse, Transfer
@@ -151,20 +152,9 @@ def cu_04(ctx: Context, params: p.AccessRoles) -> list[RuleResult]:
     if not accesses:
         return res(PASS, "no access on record", [ctx.item.ref])
     if case is None:
-        return res(
-            UNKNOWN,
-            "membership not on record",
-            missing="the JIT's opening (its agreement)",
-            cure="open the JIT in JITspace with its agreement",
-        )
+        return no_jit("membership not on record")
     for a in accesses:
-        member = any(
-            m.user_id == a.actor_id
-            and m.joined_at <= a.at
-            and (m.left_at is None or a.at < m.left_at)
-            for m in case.members
-        )
-        if not member:
+        if not custody.member_at(case.members, a.actor_id, a.at):
             return res(
                 RISK,
                 f"accessed by {person(case.members, a.actor_id)}, not a member at "

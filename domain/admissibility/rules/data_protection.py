@@ -10,6 +10,7 @@ from domain.admissibility.rules.context import (
     FAIL,
     PASS,
     RISK,
+    THE_DATA,
     UNKNOWN,
     WARN,
     Context,
@@ -69,7 +70,7 @@ def dp_02(ctx: Context, _: p.Params) -> list[RuleResult]:
             UNKNOWN,
             "the data is processed outside JITspace: its logs are not on record",
             [item.ref],
-            missing="the data itself (a file attached to the item)",
+            missing=THE_DATA,
             cure="attach the data, or record where its processing logs are",
         )
     return res(PASS, "not digital data", [item.ref])

@@ -11,13 +11,14 @@ from domain.admissibility.rules.context import (
     UNKNOWN,
     WARN,
     Context,
+    authorisation_not_on_record,
     res,
 )
 
 
 def di_01(ctx: Context, _: p.Params) -> list[RuleResult]:
     case = ctx.case.case
-    uses = [u for u in ctx.item.uses if u.country == ctx.forum and ctx.seen(u.occurred_at)]
+    uses = ctx.uses()
     if case is None or not uses:
         return res(
             UNKNOWN,
@@ -45,15 +46,11 @@ def di_01(ctx: Context, _: p.Params) -> list[RuleResult]:
 def di_02(ctx: Context, _: p.Params) -> list[RuleResult]:
     if not ctx.foreign:
         return res(PASS, "the forum's own material", [ctx.item.ref])
-    if ctx.item.authorisation_id is not None and ctx.authorisation() is None:
-        return res(
-            UNKNOWN,
-            "the authorisation whose conditions may restrict disclosure is not on record",
-            [ctx.item.ref],
-            missing="the authorisation the item was collected under",
-            cure="record the authorisation",
-        )
     a = ctx.authorisation()
+    if ctx.item.authorisation_id is not None and a is None:
+        return authorisation_not_on_record(
+            ctx, "the authorisation whose conditions may restrict disclosure is not on record"
+        )
     if a is not None and "disclos" in a.conditions.lower():
         return res(
             WARN,

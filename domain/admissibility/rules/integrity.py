@@ -8,6 +8,7 @@ from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
     PASS,
+    THE_DATA,
     UNKNOWN,
     WARN,
     Context,
@@ -24,7 +25,7 @@ def in_01(ctx: Context, params: p.HashRule) -> list[RuleResult]:
                 UNKNOWN,
                 "no hash of the acquired data is on record",
                 [item.ref],
-                missing="the data itself (a file attached to the item)",
+                missing=THE_DATA,
                 cure="attach the acquired data (its SHA-256 is computed on upload)",
             )
         return res(PASS, "not digital", [item.ref])
@@ -56,7 +57,7 @@ def in_02(ctx: Context, _: p.Params) -> list[RuleResult]:
                 UNKNOWN,
                 "the copy's own hash is not on record",
                 [d.ref],
-                missing="the data itself (a file attached to the item)",
+                missing=THE_DATA,
                 cure="attach the copy",
             )
         if all(f.sha256 != d.parent_sha256 for f in item.files):

@@ -3,30 +3,28 @@ forfeiture, which `verdict.forfeit` applies."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from domain import rule_settings as p
+from domain.admissibility.facts import Interview
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
-    FAIL,
     PASS,
     RISK,
     UNKNOWN,
     Context,
     interview_rule,
+    not_understood,
     res,
+    understood,
 )
 
 
 @interview_rule
-def la_01(ctx: Context, i: Any, _: p.Params) -> list[RuleResult]:
-    if i.suspect_language != i.interview_language and not i.interpreter:
-        return res(
-            FAIL,
+def la_01(ctx: Context, i: Interview, _: p.Params) -> list[RuleResult]:
+    if not understood(i):
+        return not_understood(
+            i,
             f"interviewed in {i.interview_language}, which the suspect "
             f"({i.suspect_language}) does not speak, with no interpreter",
-            [i.ref],
-            cure="none for this interview: interview again with an interpreter",
         )
     return res(PASS, "interviewed in a language understood", [i.ref])
 

@@ -3,32 +3,25 @@ conditions, speciality, onward transfer, UK intercept product)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from domain import rule_settings as p
+from domain.admissibility.facts import Consent, Use
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
+    OTHER_CHANNELS,
     PASS,
     RESTRICT,
     UNKNOWN,
     WARN,
     Context,
     day,
+    no_jit,
     res,
 )
 
 
-def _uses(ctx: Context, *purposes: str) -> list[Any]:
-    return [
-        u
-        for u in ctx.item.uses
-        if u.country == ctx.forum and u.purpose in purposes and ctx.seen(u.occurred_at)
-    ]
-
-
 def us_01(ctx: Context, _: p.Params) -> list[RuleResult]:
-    uses = _uses(ctx, "jit")
+    uses = ctx.uses("jit")
     if not uses:
         return res(PASS, "usable for the JIT's purpose", [ctx.item.ref])
     purpose = ctx.case.case.purpose.lower() if ctx.case.case else ""
@@ -57,15 +50,14 @@ def us_01(ctx: Context, _: p.Params) -> list[RuleResult]:
     return out
 
 
-def _consents(ctx: Context, use: Any) -> list[Any]:
+def _consents(ctx: Context, use: Use) -> list[Consent]:
     """Consents of the originating party in force for this use, as of the date, in order."""
-    state: dict[tuple[str, str], Any] = {}
+    state: dict[tuple[str, str], Consent | None] = {}
     for c in ctx.item.consents:
         if (
             ctx.seen(c.occurred_at)
             and c.to_country == use.country
-            and c.purpose
-            in (use.purpose, "other_procedure" if use.purpose == "other_procedure" else use.purpose)
+            and c.purpose == use.purpose
             and c.offence in ("", use.offence)
         ):
             state[(c.purpose, c.offence)] = c if c.granted else None
@@ -73,7 +65,7 @@ def _consents(ctx: Context, use: Any) -> list[Any]:
 
 
 def us_02(ctx: Context, _: p.Params) -> list[RuleResult]:
-    uses = _uses(ctx, "other_offence", "other_procedure", "emergency")
+    uses = ctx.uses("other_offence", "other_procedure", "emergency")
     if not ctx.foreign or not uses:
         return res(
             PASS, "no use beyond the JIT's purpose of another party's evidence", [ctx.item.ref]
@@ -135,9 +127,9 @@ def us_03(ctx: Context, _: p.Params) -> list[RuleResult]:
 
 def us_04(ctx: Context, _: p.Params) -> list[RuleResult]:
     a = ctx.authorisation()
-    if a is None or a.kind not in ("mla_request", "european_investigation_order"):
+    if a is None or a.kind not in OTHER_CHANNELS:
         return res(PASS, "received within the JIT, not by mutual legal assistance", [ctx.item.ref])
-    other = _uses(ctx, "other_offence", "other_procedure")
+    other = ctx.uses("other_offence", "other_procedure")
     if not other:
         return res(PASS, "used within the request's purpose", [a.ref])
     return res(
@@ -151,12 +143,7 @@ def us_04(ctx: Context, _: p.Params) -> list[RuleResult]:
 def us_05(ctx: Context, _: p.Params) -> list[RuleResult]:
     case = ctx.case.case
     if case is None:
-        return res(
-            UNKNOWN,
-            "the JIT's parties are not on record",
-            missing="the JIT's opening (its agreement)",
-            cure="open the JIT in JITspace with its agreement",
-        )
+        return no_jit("the JIT's parties are not on record")
     outside = [
         u for u in ctx.item.uses if u.country not in case.parties and ctx.seen(u.occurred_at)
     ]
