@@ -26,7 +26,7 @@ from projections.admissibility import (
     facts_of,
     matrix_as_of,
 )
-from tests.unit.test_admissibility_live_equals_replay import history
+from tests.unit.domain.admissibility.test_live_equals_replay import history
 
 ACTIONS = ["register", "use", "register", "consent", "collect", "hand_over", "receive"]
 ACTIONS += ["extend", "register_unlinked", "derive", "strict", "use", "defect", "register"]

@@ -31,7 +31,7 @@ from jitspace.cli import main
 from jitspace.disclosure.bundles import verify_bundle
 from jitspace.ledger import chain
 from jitspace.signing import SigningKey, load_public_key
-from tests.integration.test_disclosure import disclose, register
+from tests.integration.disclosure.test_bundles import disclose, register
 from tests.support import Jit, log_of
 
 

@@ -20,8 +20,8 @@ from jitspace.storage.database import create_database, eventsourcing_env, with_d
 from projections import admissibility
 from projections.admissibility import AdmissibilityMatrix, AdmissibilityView, matrix_as_of
 from tests.unit.conftest import now, record_authorisation, register_evidence, team  # noqa: F401
-from tests.unit.test_admissibility_catch_up import ACTIONS
-from tests.unit.test_admissibility_live_equals_replay import history
+from tests.unit.domain.admissibility.test_live_equals_replay import history
+from tests.unit.projections.test_admissibility_catch_up import ACTIONS
 
 
 @pytest.fixture

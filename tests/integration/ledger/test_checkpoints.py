@@ -20,8 +20,8 @@ from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
 from jitspace.signing import SigningKey, key_id, load_public_key
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
-from tests.integration.test_event_log import open_jit
-from tests.integration.test_tamper_evidence import rewrite_history
+from tests.integration.ledger.test_event_log import open_jit
+from tests.integration.ledger.test_tamper_evidence import rewrite_history
 from tests.support import Jit, People, ServerThread, log_of
 
 

@@ -16,7 +16,7 @@ from jitspace.api.app import openapi_text
 from jitspace.cli import main
 from tests.support import ServerThread
 
-COMMITTED = Path(__file__).parents[2] / "frontend" / "openapi.json"
+COMMITTED = Path(__file__).parents[3] / "frontend" / "openapi.json"
 
 
 def test_the_served_openapi_document_is_the_committed_one(server: ServerThread) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from domain.permissions import PERMISSIONS, Action
 from domain.values import Role
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[3] / "README.md"
 
 
 def permission_table() -> str:

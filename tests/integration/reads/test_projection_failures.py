@@ -20,7 +20,7 @@ import pytest
 from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
-from tests.integration.test_ledger_api import fresh_database
+from tests.integration.ledger.test_checkpoints import fresh_database
 from tests.support import Jit, People, ServerThread, log_of, open_investigation
 
 EVIDENCE = {

@@ -37,7 +37,7 @@ from domain.permissions import Action, permits
 from domain.values import Role
 from jitspace.reads.withholding import READ_WITH, read_with
 from jitspace.settings import Settings
-from tests.integration.test_access_matrix import endpoints
+from tests.integration.flows.test_access_matrix import endpoints
 from tests.live import Watcher
 from tests.support import Jit, People, Person, ServerThread, add_member, log_of
 

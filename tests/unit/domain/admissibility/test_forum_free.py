@@ -14,7 +14,7 @@ from domain.admissibility.rules import FORUM_FREE, REGISTRY, Context
 from domain.admissibility.verdict import evaluate, matrix
 from domain.rule_settings import Outcome, RuleSpec, parse_params
 from jitspace.rulebooks import load_shipped
-from tests.unit.test_admissibility_rules import CASES, ON, base, item_of
+from tests.unit.domain.admissibility.test_rules import CASES, ON, base, item_of
 
 
 def results_in(forums: tuple[str, ...], rule: str, change: int) -> list[list[object]]:
