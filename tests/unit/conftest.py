@@ -236,6 +236,17 @@ def task(team: Team, create_task: Callable[..., Task]) -> Task:
     return created
 
 
+@pytest.fixture
+def close_investigation(now: datetime) -> Callable[[Team], None]:
+    """Close a team's JIT as its leader would once the case is over (events collected)."""
+
+    def close(team: Team) -> None:
+        team.investigation.close(acting(team.leader), "convictions obtained", now)
+        drain(team.investigation)
+
+    return close
+
+
 # -- Then steps ---------------------------------------------------------------------------
 
 

@@ -183,11 +183,10 @@ def test_an_authorisation_of_another_investigation_cannot_be_revoked(
 
 @pytest.mark.parametrize("command", ["record", "revoke"])
 def test_a_closed_investigation_rejects_authorisation_commands(
-    team, interception_order, record_authorisation, now, rejected, command
+    team, interception_order, record_authorisation, now, rejected, command, close_investigation
 ):
     # Given a closed JIT with a recorded interception order
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
-    team.investigation.collect_events()
+    close_investigation(team)
     advisor = team.actor(team.fr_legal_advisor)
 
     # When the French legal advisor records or revokes an authorisation, it is rejected

@@ -229,11 +229,10 @@ def test_an_item_of_another_investigation_cannot_be_amended(other_team, seized_p
 
 @pytest.mark.parametrize("command", ["register", "amend_description"])
 def test_a_closed_investigation_rejects_evidence_commands(
-    team, seized_phone, register_evidence, now, rejected, command
+    team, seized_phone, register_evidence, now, rejected, command, close_investigation
 ):
     # Given a closed JIT with a registered phone
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
-    team.investigation.collect_events()
+    close_investigation(team)
     investigator = team.actor(team.fr_investigator)
 
     # When the French investigator registers or amends an item, it is rejected

@@ -411,10 +411,11 @@ def test_the_leader_closes_the_investigation(team, now):
     ],
     ids=["add_party", "add_member", "remove_member", "close"],
 )
-def test_a_closed_investigation_rejects_every_command(team, now, rejected, command):
+def test_a_closed_investigation_rejects_every_command(
+    team, now, rejected, command, close_investigation
+):
     # Given a closed JIT
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
-    team.investigation.collect_events()
+    close_investigation(team)
 
     # When its leader sends it another command, it is rejected and nothing is recorded
     with rejected(InvestigationClosed, team.investigation):

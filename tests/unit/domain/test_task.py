@@ -245,11 +245,10 @@ def test_a_task_of_another_investigation_cannot_be_assigned(other_team, task, re
 
 @pytest.mark.parametrize("command", ["create", "assign", "change_status"])
 def test_a_closed_investigation_rejects_task_commands(
-    team, task, create_task, now, rejected, command
+    team, task, create_task, now, rejected, command, close_investigation
 ):
     # Given a closed JIT with an open task
-    team.investigation.close(team.actor(team.leader), "convictions obtained", now)
-    team.investigation.collect_events()
+    close_investigation(team)
     leader = team.actor(team.leader)
 
     # When the leader creates, assigns or progresses a task, it is rejected
