@@ -11,7 +11,7 @@ import asyncpg
 import psycopg
 
 from jitspace.auth.security_log import SecurityEntry, SecurityLog
-from tests.support import Jit, People, add_member, log_of
+from tests.support import Jit, People, add_member, evidence_body, log_of
 
 
 def refusals_of(database_url: str, user_id: uuid.UUID, count: int) -> list[SecurityEntry]:
@@ -55,18 +55,7 @@ def test_a_role_refused_by_the_table_is_logged(jit: Jit, people: People, databas
 
 def test_a_refusal_by_a_records_own_rule_is_logged(jit: Jit, database_url: str) -> None:
     # Given a BE item, when the FR leader tries to set its handling restrictions
-    created = jit.investigator.post(
-        jit.path("/evidence"),
-        json={
-            "reference": "BE-1",
-            "kind": "document",
-            "description": "ledger",
-            "occurred_at": "2024-05-03T07:30:00+02:00",
-            "collected_by": "S. Peeters",
-            "place": "Brussels",
-            "method": "search",
-        },
-    )
+    created = jit.investigator.post(jit.path("/evidence"), json=evidence_body(method="search"))
     assert created.status_code == 201, created.text
     path = jit.path(f"/evidence/{created.json()['id']}/handling")
     response = jit.leader.post(path, json={"description_to": []})

@@ -14,7 +14,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Jit, People, ServerThread, open_investigation
+from tests.support import (
+    FRANCE,
+    Jit,
+    People,
+    authorisation_body,
+    evidence_body,
+    investigation_body,
+    open_investigation,
+)
 
 MIB = 1024 * 1024
 NAIVE = "2024-05-03T07:30:00"  # no time zone
@@ -22,33 +30,14 @@ FUTURE = "2999-05-03T07:30:00+02:00"
 BEFORE_YEAR_ONE = "0001-01-01T00:30:00+14:00"  # 31 Dec of year 0 in UTC: no such instant
 AFTER_YEAR_9999 = "9999-12-31T23:30:00-14:00"  # year 10000 in UTC
 
-EVIDENCE = {
-    "reference": "FR-PV-2024-118",
-    "kind": "seized_device",
-    "description": "Samsung phone, black, cracked screen",
-    "occurred_at": "2024-05-03T07:30:00+02:00",
-    "collected_by": "Lt. Moreau",
-    "place": "Paris 18e",
-    "method": "search",
-}
-AUTHORISATION = {
-    "kind": "interception_order",
-    "country": "FR",
-    "authority": "Juge des libertés et de la détention, Paris",
-    "reference": "JLD-2024-0042",
-    "occurred_at": "2024-03-01T10:00:00+01:00",
-    "valid_from": "2024-03-01T00:00:00+01:00",
-    "valid_until": "2024-06-30T23:59:59+02:00",
-}
-INVESTIGATION = {
-    "name": "Operation Nightingale",
-    "agreement_reference": "JIT-2024-07",
-    "purpose": "human trafficking",
-    "period_start": "2024-01-01",
-    "period_end": "2025-12-31",
-    "parties": [{"country": "FR", "name": "France", "lead_authority": "Parquet de Paris"}],
-    "country": "FR",
-}
+EVIDENCE = evidence_body(reference="FR-PV-2024-118", kind="seized_device")
+AUTHORISATION = authorisation_body()
+INVESTIGATION = investigation_body(
+    "Operation Nightingale",
+    agreement_reference="JIT-2024-07",
+    period_end="2025-12-31",
+    parties=[FRANCE],
+)
 
 
 # -- the investigation the new user tries things on -----------------------------------------
@@ -109,18 +98,15 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(server: ServerThread, database_url: str) -> Iterator[World]:
-    people = People(server.url, database_url)
-    jit = open_investigation(people)
+def world(crowd: People) -> World:
+    jit = open_investigation(crowd)
     leader = jit.leader
     evidence = leader.post(jit.path("/evidence"), json=EVIDENCE)
     authorisation = leader.post(jit.path("/authorisations"), json=AUTHORISATION)
     task = leader.post(jit.path("/tasks"), json={"title": "Trace the phone's contacts"})
     for created in (evidence, authorisation, task):
         assert created.status_code == 201, created.text
-    yield World(jit, evidence.json()["id"], authorisation.json()["id"], task.json()["id"])
-    for person in people.made:
-        person.client.close()
+    return World(jit, evidence.json()["id"], authorisation.json()["id"], task.json()["id"])
 
 
 def assert_problem(

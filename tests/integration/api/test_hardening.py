@@ -25,8 +25,9 @@ from jitspace.api.app import create_app
 from jitspace.api.downloads import content_disposition
 from jitspace.api.hardening import SECURITY_HEADERS
 from jitspace.settings import BadSetting, Settings
+from tests import support
 from tests.processes import Process, cluster_env
-from tests.support import PASSWORD, Jit, Person, ServerThread, free_port
+from tests.support import PASSWORD, Jit, Person, ServerThread, authorisation_body, free_port
 
 ALLOWED_ORIGIN = "https://jit.example.org"
 MIB = 1024 * 1024
@@ -49,20 +50,10 @@ def login_client(base_url: str, username: str) -> httpx.Client:
 
 
 def register_item(person: Person, jit: Jit) -> str:
-    created = person.post(
-        jit.path("/evidence"),
-        json={
-            "reference": "BE-DOC-1",
-            "kind": "document",
-            "description": "papers found in the van",
-            "occurred_at": "2024-05-03T07:30:00+02:00",
-            "collected_by": "S. Peeters",
-            "place": "Antwerp",
-            "method": "seizure",
-        },
+    item = support.register_item(
+        person, jit, reference="BE-DOC-1", description="papers found in the van", place="Antwerp"
     )
-    assert created.status_code == 201, created.text
-    return str(created.json()["id"])
+    return str(item["id"])
 
 
 def upload(person: Person, jit: Jit, item_id: str, name: str, media_type: str) -> httpx.Response:
@@ -341,18 +332,7 @@ def test_every_id_the_api_hands_out_is_a_random_uuid4(jit: Jit) -> None:
     item_id = register_item(jit.investigator, jit)
     stored = upload(jit.investigator, jit, item_id, "scan.pdf", "application/pdf")
     task = jit.leader.post(jit.path("/tasks"), json={"title": "check the van's registration"})
-    authorisation = jit.leader.post(
-        jit.path("/authorisations"),
-        json={
-            "kind": "interception_order",
-            "country": "FR",
-            "authority": "Juge des libertés et de la détention, Paris",
-            "reference": "JLD-2024-0042",
-            "occurred_at": "2024-03-01T10:00:00+01:00",
-            "valid_from": "2024-03-01T00:00:00+01:00",
-            "valid_until": "2024-06-30T23:59:59+02:00",
-        },
-    )
+    authorisation = jit.leader.post(jit.path("/authorisations"), json=authorisation_body())
     assert (stored.status_code, task.status_code, authorisation.status_code) == (201,) * 3
     investigation = jit.leader.get(jit.path()).json()
     ids = {

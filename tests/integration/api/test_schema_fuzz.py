@@ -27,7 +27,15 @@ from schemathesis.specs.openapi.checks import (
 
 from jitspace.api.app import create_app
 from jitspace.settings import Settings
-from tests.support import PASSWORD, People, Person, ServerThread
+from tests.support import (
+    PASSWORD,
+    People,
+    Person,
+    ServerThread,
+    authorisation_body,
+    evidence_body,
+    investigation_body,
+)
 
 EXAMPLES_PER_OPERATION = 15
 CHECKS = [
@@ -48,11 +56,8 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def fuzz_people(server: ServerThread, database_url: str) -> Iterator[tuple[Person, Person]]:
-    people = People(server.url, database_url)
-    yield people.new("fuzz-leader"), people.new("fuzz-investigator")
-    for person in people.made:
-        person.client.close()
+def fuzz_people(crowd: People) -> tuple[Person, Person]:
+    return crowd.new("fuzz-leader"), crowd.new("fuzz-investigator")
 
 
 @pytest.fixture
@@ -61,18 +66,9 @@ def world(fuzz_people: tuple[Person, Person]) -> World:
     jit = created(
         leader,
         "/investigations",
-        {
-            "name": "Fuzzed JIT",
-            "agreement_reference": "JIT-FUZZ-1",
-            "purpose": "fuzzing the API",
-            "period_start": "2024-01-01",
-            "period_end": "2026-12-31",
-            "parties": [
-                {"country": "FR", "name": "France", "lead_authority": "Parquet de Paris"},
-                {"country": "BE", "name": "Belgium", "lead_authority": "Federal Prosecutor"},
-            ],
-            "country": "FR",
-        },
+        investigation_body(
+            "Fuzzed JIT", agreement_reference="JIT-FUZZ-1", purpose="fuzzing the API"
+        ),
     )
     base = f"/investigations/{jit}"
     added = leader.post(
@@ -83,15 +79,7 @@ def world(fuzz_people: tuple[Person, Person]) -> World:
     item = created(
         leader,
         f"{base}/evidence",
-        {
-            "reference": "FR-DOC-1",
-            "kind": "document",
-            "description": "lease of the warehouse",
-            "occurred_at": "2024-06-12T10:30:00+02:00",
-            "collected_by": "OCRTEH",
-            "place": "Lille",
-            "method": "production order",
-        },
+        evidence_body(reference="FR-DOC-1", description="lease of the warehouse"),
     )
     stored = leader.post(
         f"{base}/evidence/{item}/files",
@@ -101,19 +89,7 @@ def world(fuzz_people: tuple[Person, Person]) -> World:
     )
     assert stored.status_code == 201, stored.text
     task = created(leader, f"{base}/tasks", {"title": "check the lease"})
-    authorisation = created(
-        leader,
-        f"{base}/authorisations",
-        {
-            "kind": "interception_order",
-            "country": "FR",
-            "authority": "Juge des libertés et de la détention, Paris",
-            "reference": "JLD-2024-0042",
-            "occurred_at": "2024-03-01T10:00:00+01:00",
-            "valid_from": "2024-03-01T00:00:00+01:00",
-            "valid_until": "2024-06-30T23:59:59+02:00",
-        },
-    )
+    authorisation = created(leader, f"{base}/authorisations", authorisation_body())
     login = leader.post("/auth/login", json={"username": leader.username, "password": PASSWORD})
     assert login.status_code == 200, login.text
     return World(

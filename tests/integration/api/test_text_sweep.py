@@ -21,7 +21,13 @@ import pytest
 
 from jitspace.api.app import create_app
 from jitspace.settings import Settings
-from tests.support import Jit, People, ServerThread, open_investigation
+from tests.support import (
+    Jit,
+    People,
+    authorisation_body,
+    open_investigation,
+    register_item,
+)
 
 # (what it is, as a JSON string's escaped content, as percent-encoded UTF-8 in a URL)
 BAD_TEXTS = [
@@ -137,37 +143,17 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(server: ServerThread, database_url: str) -> Iterator[World]:
-    people = People(server.url, database_url)
-    jit = open_investigation(people)
+def world(crowd: People, database_url: str) -> World:
+    jit = open_investigation(crowd)
     leader = jit.leader
-    item = leader.post(
-        jit.path("/evidence"),
-        json={
-            "reference": "FR-SWEEP-1",
-            "kind": "document",
-            "description": "lease",
-            "occurred_at": "2024-06-12T10:30:00+02:00",
-            "collected_by": "OCRTEH",
-            "place": "Lille",
-            "method": "production order",
-        },
-    ).json()["id"]
+    item = register_item(leader, jit, reference="FR-SWEEP-1", description="lease")["id"]
     stored = leader.post(
         jit.path(f"/evidence/{item}/files"), params={"name": "lease.pdf"}, content=b"%PDF"
     ).json()
     task = leader.post(jit.path("/tasks"), json={"title": "check the lease"}).json()["id"]
     authorisation = leader.post(
         jit.path("/authorisations"),
-        json={
-            "kind": "search_warrant",
-            "country": "FR",
-            "authority": "JLD Paris",
-            "reference": "JLD-1",
-            "occurred_at": "2024-03-01T10:00:00+01:00",
-            "valid_from": "2024-03-01T00:00:00+01:00",
-            "valid_until": "2024-06-30T23:59:59+02:00",
-        },
+        json=authorisation_body(kind="search_warrant", authority="JLD Paris", reference="JLD-1"),
     ).json()["id"]
     ids = {
         "investigation_id": jit.id,
@@ -179,9 +165,7 @@ def world(server: ServerThread, database_url: str) -> Iterator[World]:
         "country": "FR",
         "rule": "AU-02",
     }
-    yield World(jit, ids, database_url)
-    for person in people.made:
-        person.client.close()
+    return World(jit, ids, database_url)
 
 
 def send(

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -21,8 +20,7 @@ import pytest
 
 from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
-from jitspace.storage.database import create_database, with_database
-from tests.support import PASSWORD, ServerThread, add_user
+from tests.support import PASSWORD, ServerThread, add_user, fresh_database
 
 WRONG = "Tr0ub4dor&3-not-it"
 Servers = Callable[..., "Deployment"]
@@ -44,12 +42,9 @@ def servers(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with ExitStack() as stack:
 
         def start(count: int = 1, **changes: object) -> Deployment:
-            server_url = urlsplit(settings.database_url)._replace(path="/postgres").geturl()
-            name = f"jitspace_throttle_{uuid.uuid4().hex[:8]}"
-            create_database(server_url, name)
             own = msgspec.structs.replace(
                 settings,
-                database_url=with_database(server_url, name),
+                database_url=fresh_database(settings.database_url, "jitspace_throttle"),
                 data_dir=tmp_path_factory.mktemp("throttle-data"),
                 run_projections=False,
                 pool_size=2,  # the test PostgreSQL takes 100 connections, shared by every server

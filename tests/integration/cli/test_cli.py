@@ -14,7 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.support import PASSWORD, free_port
+from tests.processes import jitspace
+from tests.support import PASSWORD, free_port, investigation_body
 
 JITSPACE = [sys.executable, "-m", "jitspace.cli"]
 
@@ -174,18 +175,6 @@ def test_verify_where_there_is_no_log_says_so_and_creates_nothing(tmp_path: Path
     assert done.stderr == "jitspace: the log holds no events here: nothing to verify\n"
 
 
-def jitspace(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*JITSPACE, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_a_provider_user_is_added_without_password_and_the_security_log_shows_a_guess(
     tmp_path: Path,
 ) -> None:
@@ -309,12 +298,11 @@ def test_watch_fails_in_one_line(tmp_path: Path) -> None:
 
 
 def investigation(name: str) -> dict[str, object]:
-    return {
-        "name": name,
-        "agreement_reference": "JIT-W",
-        "purpose": "fraud",
-        "period_start": "2024-01-01",
-        "period_end": "2025-01-01",
-        "parties": [{"country": "FR", "name": "France", "lead_authority": "PNF"}],
-        "country": "FR",
-    }
+    france = {"country": "FR", "name": "France", "lead_authority": "PNF"}
+    return investigation_body(
+        name,
+        agreement_reference="JIT-W",
+        purpose="fraud",
+        period_end="2025-01-01",
+        parties=[france],
+    )

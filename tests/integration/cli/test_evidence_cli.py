@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 
 from jitspace.settings import Settings
-from tests.support import Jit, log_of
+from tests.processes import jitspace
+from tests.support import Jit, evidence_body, log_of
 
 
 def test_evidence_verify_rehashes_files_and_records_a_violation(
     jit: Jit, settings: Settings, database_url: str
 ) -> None:
-    created = jit.investigator.post(
-        jit.path("/evidence"),
-        json={
-            "reference": "BE-CLI-1",
-            "kind": "document",
-            "description": "ledger",
-            "occurred_at": "2024-05-03T07:30:00+02:00",
-            "collected_by": "S. Peeters",
-            "place": "Brussels",
-            "method": "seizure",
-        },
-    )
+    created = jit.investigator.post(jit.path("/evidence"), json=evidence_body(reference="BE-CLI-1"))
     item = created.json()["id"]
     data = f"ledger {time.time_ns()}".encode()
     file = jit.investigator.post(
@@ -35,16 +24,10 @@ def test_evidence_verify_rehashes_files_and_records_a_violation(
 
     def verify() -> subprocess.CompletedProcess[str]:
         env = {**os.environ, "JITSPACE_DATABASE_URL": database_url}
-        return subprocess.run(
-            [
-                *(sys.executable, "-m", "jitspace.cli", "evidence", "verify"),
-                *("--as", jit.legal.username, "--investigation", jit.id),
-                *("--data-dir", str(settings.data_dir)),
-            ],
+        return jitspace(
+            *("evidence", "verify", "--as", jit.legal.username, "--investigation", jit.id),
+            *("--data-dir", str(settings.data_dir)),
             env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
         )
 
     passed = verify()

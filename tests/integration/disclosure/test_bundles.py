@@ -6,8 +6,6 @@ import hashlib
 import io
 import json
 import os
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from jitspace.disclosure.bundles import verify_bundle
+from tests.processes import jitspace
 from tests.support import Jit, log_of
 
 EVIDENCE = {
@@ -69,22 +68,7 @@ def test_a_bundle_verifies_offline_with_no_server(
     # Then a clerk with only the bundle and the publisher's key checks it, with no database
     env = {k: v for k, v in os.environ.items() if not k.startswith("JITSPACE_")}
     env["JITSPACE_DATABASE_URL"] = "postgresql://nobody@127.0.0.1:1/none"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "jitspace.cli",
-            "verify",
-            str(bundle),
-            "--public-key",
-            str(publisher_key),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = jitspace("verify", str(bundle), "--public-key", str(publisher_key), env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "OK" in done.stdout
     # and the bundle holds the history and the records

@@ -41,7 +41,17 @@ from jitspace.ledger.eventlog import EventLog
 from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
-from tests.support import PASSWORD, People, Person, ServerThread, add_user
+from tests import support
+from tests.support import (
+    APRIL_2024,
+    PASSWORD,
+    People,
+    Person,
+    ServerThread,
+    add_user,
+    authorisation_body,
+    investigation_body,
+)
 
 OTHER, NO_TOKEN, EXPIRED, TAMPERED = "other jit", "no token", "expired", "tampered"
 BAD_TOKENS = (NO_TOKEN, EXPIRED, TAMPERED)
@@ -156,41 +166,19 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def jit_body(name: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "agreement_reference": "JIT-MATRIX",
-        "purpose": "fraud",
-        "period_start": "2024-01-01",
-        "period_end": "2026-12-31",
-        "parties": [
-            {"country": "FR", "name": "France", "lead_authority": "Parquet de Paris"},
-            {"country": "BE", "name": "Belgium", "lead_authority": "Federal Prosecutor"},
-        ],
-        "country": "FR",
-    }
+    return investigation_body(name, agreement_reference="JIT-MATRIX", purpose="fraud")
 
 
 def evidence_body(kind: str = "seized_device") -> dict[str, Any]:
-    return {
-        "reference": f"FR-{uuid.uuid4().hex[:6]}",
-        "kind": kind,
-        "description": "laptop of the suspect",
-        "occurred_at": "2024-05-03T07:30:00+02:00",
-        "collected_by": "Lt. Martin",
-        "place": "Lyon",
-        "method": "search",
-    }
+    reference = f"FR-{uuid.uuid4().hex[:6]}"
+    return support.evidence_body(
+        reference=reference, kind=kind, description="laptop of the suspect"
+    )
 
 
-AUTHORISATION = {
-    "kind": "search_warrant",
-    "country": "FR",
-    "authority": "Juge d'instruction",
-    "reference": "W-1",
-    "occurred_at": "2024-04-01T09:00:00+02:00",
-    "valid_from": "2024-04-01T00:00:00+02:00",
-    "valid_until": "2024-05-01T00:00:00+02:00",
-}
+AUTHORISATION = authorisation_body(
+    kind="search_warrant", authority="Juge d'instruction", reference="W-1", **APRIL_2024
+)
 
 
 @dataclass

@@ -7,7 +7,6 @@ valid token nothing is served.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,11 +14,13 @@ import httpx
 import pytest
 
 from tests.support import (
+    APRIL_2024,
     PASSWORD,
     Jit,
     People,
     Person,
-    ServerThread,
+    authorisation_body,
+    evidence_body,
     log_of,
     open_investigation,
 )
@@ -43,29 +44,22 @@ def build_team(people: People, tag: str) -> Team:
     leader = jit.leader
     authorisation = leader.post(
         jit.path("/authorisations"),
-        json={
-            "kind": "search_warrant",
-            "country": "FR",
-            "authority": f"Juge d'instruction {tag}",
-            "reference": f"WARRANT-{tag}",
-            "occurred_at": "2024-04-01T09:00:00+02:00",
-            "valid_from": "2024-04-01T00:00:00+02:00",
-            "valid_until": "2024-05-01T00:00:00+02:00",
-        },
+        json=authorisation_body(
+            kind="search_warrant",
+            authority=f"Juge d'instruction {tag}",
+            reference=f"WARRANT-{tag}",
+            **APRIL_2024,
+        ),
     )
     assert authorisation.status_code == 201, authorisation.text
     evidence = leader.post(
         jit.path("/evidence"),
-        json={
-            "reference": f"ITEM-{tag}",
-            "kind": "document",
-            "description": f"ledger of {tag}",
-            "occurred_at": "2024-04-02T10:00:00+02:00",
-            "collected_by": "Lt. Moreau",
-            "place": "Marseille",
-            "method": "search",
-            "authorisation_id": authorisation.json()["id"],
-        },
+        json=evidence_body(
+            reference=f"ITEM-{tag}",
+            description=f"ledger of {tag}",
+            occurred_at="2024-04-02T10:00:00+02:00",
+            authorisation_id=authorisation.json()["id"],
+        ),
     )
     assert evidence.status_code == 201, evidence.text
     task = leader.post(jit.path("/tasks"), json={"title": f"Decode the ledger of {tag}"})
@@ -77,14 +71,6 @@ def build_team(people: People, tag: str) -> Team:
         task.json()["id"],
         secrets=(f"WARRANT-{tag}", f"ITEM-{tag}", f"ledger of {tag}"),
     )
-
-
-@pytest.fixture(scope="module")
-def crowd(server: ServerThread, database_url: str) -> Iterator[People]:
-    people = People(server.url, database_url)
-    yield people
-    for person in people.made:
-        person.client.close()
 
 
 @pytest.fixture(scope="module")
@@ -132,24 +118,10 @@ def _fill(value: Any, ids: dict[str, str]) -> Any:
 
 
 REASON = {"reason": "routine"}
-ITEM = {
-    "reference": "X-1",
-    "kind": "document",
-    "description": "a note",
-    "occurred_at": "2024-04-03T10:00:00+02:00",
-    "collected_by": "Insp. Janssens",
-    "place": "Antwerp",
-    "method": "search",
-}
-AUTHORISATION = {
-    "kind": "production_order",
-    "country": "FR",
-    "authority": "Parquet",
-    "reference": "PO-1",
-    "occurred_at": "2024-04-01T09:00:00+02:00",
-    "valid_from": "2024-04-01T00:00:00+02:00",
-    "valid_until": "2024-05-01T00:00:00+02:00",
-}
+ITEM = evidence_body(reference="X-1", description="a note", occurred_at="2024-04-03T10:00:00+02:00")
+AUTHORISATION = authorisation_body(
+    kind="production_order", authority="Parquet", reference="PO-1", **APRIL_2024
+)
 
 # calls that name a record (an item, an authorisation, a task) inside an investigation
 RECORD_CALLS = {

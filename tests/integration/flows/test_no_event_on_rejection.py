@@ -7,33 +7,24 @@ register and record reads the same.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.support import Jit, People, Person, ServerThread, log_of, open_investigation
+from tests.support import (
+    Jit,
+    People,
+    Person,
+    authorisation_body,
+    evidence_body,
+    log_of,
+    open_investigation,
+)
 
-ITEM = {
-    "reference": "FR-PV-2024-7",
-    "kind": "seized_device",
-    "description": "iPhone 12, blue",
-    "occurred_at": "2024-05-03T07:30:00+02:00",
-    "collected_by": "Lt. Moreau",
-    "place": "Lille",
-    "method": "search",
-}
-AUTHORISATION = {
-    "kind": "interception_order",
-    "country": "FR",
-    "authority": "JLD Lille",
-    "reference": "JLD-2024-7",
-    "occurred_at": "2024-03-01T10:00:00+01:00",
-    "valid_from": "2024-03-01T00:00:00+01:00",
-    "valid_until": "2024-06-30T23:59:59+02:00",
-}
+ITEM = evidence_body(reference="FR-PV-2024-7", kind="seized_device", description="iPhone 12, blue")
+AUTHORISATION = authorisation_body(authority="JLD Lille", reference="JLD-2024-7")
 
 
 @dataclass
@@ -118,14 +109,6 @@ def build_world(people: People) -> World:
     changed(f"/tasks/{world.ids['done']}/status", {"status": "done"})
     changed(f"/tasks/{world.ids['cancelled']}/status", {"status": "cancelled"})
     return world
-
-
-@pytest.fixture(scope="module")
-def crowd(server: ServerThread, database_url: str) -> Iterator[People]:
-    people = People(server.url, database_url)
-    yield people
-    for person in people.made:
-        person.client.close()
 
 
 @pytest.fixture(scope="module")

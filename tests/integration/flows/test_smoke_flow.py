@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from tests.support import Jit, log_of
+from tests.support import Jit, evidence_body, log_of
 
 
 def test_a_registered_item_appears_in_the_register_and_the_log(jit: Jit) -> None:
     # Given an open JIT, when the BE investigator registers an item
-    created = jit.investigator.post(
-        jit.path("/evidence"),
-        json={
-            "reference": "BE-1",
-            "kind": "seized_device",
-            "description": "phone",
-            "occurred_at": "2024-05-03T07:30:00+02:00",
-            "collected_by": "S. Peeters",
-            "place": "Brussels",
-            "method": "seizure",
-        },
-    )
+    body = evidence_body(reference="BE-1", kind="seized_device", description="phone")
+    created = jit.investigator.post(jit.path("/evidence"), json=body)
     assert created.status_code == 201, created.text
     item = created.json()
     assert item["country"] == "BE"

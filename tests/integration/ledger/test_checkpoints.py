@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -19,16 +18,17 @@ from jitspace.ledger.witness import Witness
 from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
 from jitspace.signing import SigningKey, key_id, load_public_key
-from jitspace.storage.database import create_database, eventsourcing_env, with_database
-from tests.integration.ledger.test_event_log import open_jit
+from jitspace.storage.database import eventsourcing_env
 from tests.integration.ledger.test_tamper_evidence import rewrite_history
-from tests.support import Jit, People, ServerThread, log_of
-
-
-def fresh_database(database_url: str, prefix: str) -> str:
-    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
-    create_database(with_database(database_url, "postgres"), name)
-    return with_database(database_url, name)
+from tests.support import (
+    Jit,
+    People,
+    ServerThread,
+    fresh_database,
+    investigation_body,
+    log_of,
+    open_in_app,
+)
 
 
 def test_the_published_key_is_the_one_that_signs(server: ServerThread, settings: Settings) -> None:
@@ -83,7 +83,7 @@ def test_a_checkpoint_signed_with_another_key_does_not_count(
     settings = Settings(database_url=url, data_dir=tmp_path / "ours")
     app = JITspace(env=eventsourcing_env(url, settings))
     try:
-        open_jit(app)
+        open_in_app(app, "Log JIT", "JIT-LOG")
         assert isinstance(app.recorder, EventLog)
         forger = SigningKey.load(tmp_path / "theirs.pem", create=True)
         theirs = Ledger(app.recorder, forger, Witness(tmp_path / "theirs.jsonl"))
@@ -124,15 +124,7 @@ def test_the_head_of_the_log_is_signed_periodically(database_url: str, tmp_path:
             app.close()
 
 
-NEW_JIT = {
-    "name": "Periodic JIT",
-    "agreement_reference": "JIT-P",
-    "purpose": "fraud",
-    "period_start": "2024-01-01",
-    "period_end": "2025-01-01",
-    "parties": [{"country": "FR", "name": "France", "lead_authority": "PNF"}],
-    "country": "FR",
-}
+NEW_JIT = investigation_body("Periodic JIT", agreement_reference="JIT-P")
 
 
 def test_a_member_keeps_the_latest_checkpoint_and_a_rewritten_log_is_not_disclosed(

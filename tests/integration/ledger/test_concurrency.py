@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import Jit, People, Person, add_member, log_of
+from tests.support import Jit, People, Person, add_member, evidence_body, log_of
 
 ROUNDS = 20
 
@@ -117,18 +117,7 @@ def assignment_contest(jit: Jit, people: People) -> Contest:
 def description_contest(jit: Jit, people: People) -> Contest:
     # only the originating party amends an item: two FR members race
     colleague = add_member(people, jit, "fr-national-member", "FR", "national_member")
-    item = jit.leader.post(
-        jit.path("/evidence"),
-        json={
-            "reference": "FR-2024-55",
-            "kind": "document",
-            "description": "ledger",
-            "occurred_at": "2024-05-03T07:30:00+02:00",
-            "collected_by": "Lt. Moreau",
-            "place": "Lyon",
-            "method": "search",
-        },
-    ).json()
+    item = jit.leader.post(jit.path("/evidence"), json=evidence_body(reference="FR-2024-55")).json()
 
     def changes(_: dict[str, Any], round_: int) -> tuple[dict[str, Any], dict[str, Any]]:
         return (
@@ -248,15 +237,7 @@ def test_writers_without_if_match_lose_nothing_and_double_nothing(jit: Jit, peop
     colleague = add_member(people, jit, "fr-analyst", "FR", "analyst")
     item = jit.leader.post(
         jit.path("/evidence"),
-        json={
-            "reference": "FR-2024-56",
-            "kind": "document",
-            "description": "notebook",
-            "occurred_at": "2024-05-03T07:30:00+02:00",
-            "collected_by": "Lt. Moreau",
-            "place": "Lyon",
-            "method": "search",
-        },
+        json=evidence_body(reference="FR-2024-56", description="notebook"),
     ).json()
     path = jit.path(f"/evidence/{item['id']}/description")
     position = head_of(jit.leader, jit)

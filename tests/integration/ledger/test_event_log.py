@@ -19,6 +19,7 @@ from jitspace.ledger.eventlog import EventLog
 from jitspace.services.workspace import JITspace, VersionConflict
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
+from tests.support import open_in_app
 
 
 @pytest.fixture(scope="module")
@@ -29,19 +30,7 @@ def app(database_url: str, settings: Settings) -> Iterator[JITspace]:
 
 
 def open_jit(app: JITspace) -> tuple[UUID, UUID]:
-    leader = uuid4()
-    jit = app.open_investigation(
-        founder_id=leader,
-        founder_name="Leader",
-        country="FR",
-        name="Log JIT",
-        agreement_reference="JIT-LOG",
-        purpose="fraud",
-        period_start=date(2024, 1, 1),
-        period_end=date(2025, 1, 1),
-        parties=(Party("FR", "France", "PNF"),),
-        occurred_at=datetime.now(UTC),
-    )
+    jit, leader = open_in_app(app, "Log JIT", "JIT-LOG")
     return jit.id, leader
 
 

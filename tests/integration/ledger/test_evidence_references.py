@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,21 +15,24 @@ from psycopg.sql import SQL, Identifier
 
 from domain.errors import Duplicate
 from domain.evidence import EvidenceItem
-from domain.values import Actor, EvidenceKind, Party, Role
+from domain.values import Actor, EvidenceKind, Role
 from jitspace.ledger.eventlog import EventLog
 from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
-from jitspace.storage.database import create_database, eventsourcing_env, with_database
-from tests.support import Jit, People, Person, ServerThread, log_of, open_investigation
+from jitspace.storage.database import eventsourcing_env
+from tests.support import (
+    Jit,
+    People,
+    Person,
+    ServerThread,
+    evidence_body,
+    fresh_database,
+    log_of,
+    open_in_app,
+    open_investigation,
+)
 
-EVIDENCE = {
-    "kind": "document",
-    "description": "lease contract of the warehouse",
-    "occurred_at": "2024-06-12T10:30:00+02:00",
-    "collected_by": "OCRTEH",
-    "place": "Lille",
-    "method": "production order",
-}
+EVIDENCE = evidence_body(description="lease contract of the warehouse")
 
 
 def register(person: Person, jit: Jit, reference: str) -> httpx.Response:
@@ -118,9 +120,8 @@ def test_of_simultaneous_registrations_of_one_reference_one_is_recorded(
 
 @pytest.fixture
 def fresh_app(database_url: str, settings: Settings) -> Iterator[JITspace]:
-    name = f"jitspace_refs_{uuid.uuid4().hex[:8]}"
-    create_database(database_url, name)
-    application = JITspace(env=eventsourcing_env(with_database(database_url, name), settings))
+    url = fresh_database(database_url, "jitspace_refs")
+    application = JITspace(env=eventsourcing_env(url, settings))
     yield application
     application.close()
 
@@ -128,34 +129,24 @@ def fresh_app(database_url: str, settings: Settings) -> Iterator[JITspace]:
 def test_a_log_with_repeated_references_keeps_the_first_holder(fresh_app: JITspace) -> None:
     app = fresh_app
     assert isinstance(app.recorder, EventLog)
-    leader = uuid.uuid4()
     now = datetime.now(UTC)
-    jit = app.open_investigation(
-        founder_id=leader,
-        founder_name="Leader",
-        country="FR",
-        name="Old JIT",
-        agreement_reference="JIT-OLD",
-        purpose="fraud",
-        period_start=date(2024, 1, 1),
-        period_end=date(2030, 1, 1),
-        parties=(Party("FR", "France", "PNF"),),
-        occurred_at=now,
+    jit, leader = open_in_app(
+        app, "Old JIT", "JIT-OLD", period_end=date(2030, 1, 1), occurred_at=now
     )
 
+    # what every item here says, but for its reference
+    facts: dict[str, Any] = {
+        "kind": EvidenceKind.DOCUMENT,
+        "description": "ledger",
+        "occurred_at": now,
+        "collected_by": "PNF",
+        "place": "Paris",
+        "method": "search",
+    }
+
     def item(reference: str) -> EvidenceItem:
-        return EvidenceItem.register(
-            jit,
-            Actor(user_id=leader, country="FR", role=Role.JIT_LEADER),
-            reference=reference,
-            kind=EvidenceKind.DOCUMENT,
-            description="ledger",
-            occurred_at=now,
-            collected_by="PNF",
-            place="Paris",
-            method="search",
-            authorisation=None,
-        )
+        actor = Actor(user_id=leader, country="FR", role=Role.JIT_LEADER)
+        return EvidenceItem.register(jit, actor, reference=reference, authorisation=None, **facts)
 
     # Given a log that, as written before references were unique, holds one twice
     first, second = item("FR-OLD-1"), item("fr-old-1")
@@ -173,16 +164,5 @@ def test_a_log_with_repeated_references_keeps_the_first_holder(fresh_app: JITspa
     app.recorder.create_table()
     # Then the reference belongs to the item registered first, and a third is refused
     with pytest.raises(Duplicate) as refused:
-        app.register_evidence(
-            leader,
-            jit.id,
-            reference="FR-OLD-1",
-            kind=EvidenceKind.DOCUMENT,
-            description="ledger",
-            occurred_at=now,
-            collected_by="PNF",
-            place="Paris",
-            method="search",
-            authorisation_id=None,
-        )
+        app.register_evidence(leader, jit.id, reference="FR-OLD-1", authorisation_id=None, **facts)
     assert refused.value.existing_id == first.id

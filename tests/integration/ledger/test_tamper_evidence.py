@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import msgspec
 import psycopg
 import pytest
 
-from domain.values import Party
 from jitspace.cli import main
 from jitspace.disclosure.bundles import BundleContent, verify_bundle
 from jitspace.ledger import chain
@@ -24,7 +21,9 @@ from jitspace.ledger.checkpoints import Ledger, LogRewritten
 from jitspace.ledger.eventlog import EventLog
 from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
-from jitspace.storage.database import create_database, eventsourcing_env, with_database
+from jitspace.storage.database import eventsourcing_env
+from tests.processes import jitspace
+from tests.support import fresh_database, open_in_app
 
 
 @dataclass
@@ -66,24 +65,10 @@ class Log:
 @pytest.fixture
 def log(database_url: str, tmp_path: Path) -> Iterator[Log]:
     """A fresh database holding one investigation of 12 events, and a checkpoint of it."""
-    name = f"tamper_{uuid.uuid4().hex[:8]}"
-    create_database(with_database(database_url, "postgres"), name)
-    url = with_database(database_url, name)
+    url = fresh_database(database_url, "tamper")
     settings = Settings(database_url=url, data_dir=tmp_path)
     app = JITspace(env=eventsourcing_env(url, settings))
-    leader = uuid.uuid4()
-    jit = app.open_investigation(
-        founder_id=leader,
-        founder_name="Leader",
-        country="FR",
-        name="Tamper JIT",
-        agreement_reference="JIT-T",
-        purpose="fraud",
-        period_start=date(2024, 1, 1),
-        period_end=date(2025, 1, 1),
-        parties=(Party("FR", "France", "PNF"),),
-        occurred_at=datetime.now(UTC),
-    )
+    jit, leader = open_in_app(app, "Tamper JIT", "JIT-T")
     for n in range(10):
         if n == 5:
             with psycopg.connect(url) as conn:
@@ -111,14 +96,7 @@ def log(database_url: str, tmp_path: Path) -> Iterator[Log]:
 def test_an_untouched_log_verifies(log: Log) -> None:
     # When a clerk runs `jitspace verify` on the untouched log, as a separate program
     env = {**os.environ, "JITSPACE_DATABASE_URL": log.url}
-    done = subprocess.run(
-        [sys.executable, "-m", "jitspace.cli", "verify", "--data-dir", str(log.data_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
+    done = jitspace("verify", "--data-dir", str(log.data_dir), env=env)
     # Then it passes and says what it checked
     assert done.returncode == 0, done.stdout + done.stderr
     assert "12 events and 1 signed checkpoint(s) checked: OK" in done.stdout

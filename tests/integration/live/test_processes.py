@@ -7,22 +7,18 @@ Processes are killed with SIGKILL mid-stream: no shutdown, no goodbye.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
-from jitspace.storage.database import create_database, with_database
 from tests.live import Watcher
 from tests.processes import Cluster
-from tests.support import Jit, People, log_of, open_investigation
+from tests.support import Jit, People, fresh_database, log_of, open_investigation
 
 
 @pytest.fixture(scope="module")
 def cluster(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    name = f"live_{uuid.uuid4().hex[:8]}"
-    create_database(with_database(database_url, "postgres"), name)
-    url = with_database(database_url, name)
+    url = fresh_database(database_url, "live")
     with Cluster(url, tmp_path_factory.mktemp("cluster")) as running:
         running.database_url = url  # type: ignore[attr-defined]
         yield running

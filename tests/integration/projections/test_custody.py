@@ -5,24 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.admissibility_support import days_ago, open_team
-from tests.support import Jit, People, Person
+from tests.support import Jit, People, Person, register_item
 
 
 def register(jit: Jit, person: Person) -> str:
-    created = person.post(
-        jit.path("/evidence"),
-        json={
-            "reference": "BE-PHONE-1",
-            "kind": "seized_device",
-            "description": "phone of the suspect",
-            "occurred_at": "2024-05-03T07:30:00+02:00",
-            "collected_by": "S. Peeters",
-            "place": "Brussels",
-            "method": "seizure",
-        },
+    phone = register_item(
+        person,
+        jit,
+        reference="BE-PHONE-1",
+        kind="seized_device",
+        description="phone of the suspect",
     )
-    assert created.status_code == 201, created.text
-    return str(created.json()["id"])
+    return str(phone["id"])
 
 
 def step(jit: Jit, person: Person, item: str, what: str, **body: Any) -> Any:

@@ -20,18 +20,17 @@ import pytest
 from jitspace.services.workspace import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
-from tests.integration.ledger.test_checkpoints import fresh_database
-from tests.support import Jit, People, ServerThread, log_of, open_investigation
+from tests.support import (
+    Jit,
+    People,
+    ServerThread,
+    evidence_body,
+    fresh_database,
+    log_of,
+    open_investigation,
+)
 
-EVIDENCE = {
-    "reference": "FR-PV-2024-118",
-    "kind": "seized_device",
-    "description": "Samsung phone, black, cracked screen",
-    "occurred_at": "2024-05-03T07:30:00+02:00",
-    "collected_by": "Lt. Moreau",
-    "place": "Paris 18e",
-    "method": "search",
-}
+EVIDENCE = evidence_body(reference="FR-PV-2024-118", kind="seized_device")
 # the database itself refuses the custody row of a seal: a real failure, that can be lifted
 REFUSE_SEALS = (
     "CREATE FUNCTION refuse_seal() RETURNS trigger LANGUAGE plpgsql AS "

@@ -5,17 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.support import Jit, log_of
+from tests.support import Jit, evidence_body, log_of
 
-EVIDENCE = {
-    "reference": "BE-PHONE-1",
-    "kind": "seized_device",
-    "description": "phone of the suspect",
-    "occurred_at": "2024-05-03T07:30:00+02:00",
-    "collected_by": "S. Peeters",
-    "place": "Brussels",
-    "method": "seizure",
-}
+EVIDENCE = evidence_body(
+    reference="BE-PHONE-1", kind="seized_device", description="phone of the suspect"
+)
 AUTHORISATION = {
     "kind": "search_warrant",
     "country": "BE",

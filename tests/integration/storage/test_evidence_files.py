@@ -30,6 +30,7 @@ from jitspace.storage.blobs import BlobStore, RemovedBlob
 from jitspace.storage.blobs.directory import DirectoryStore
 from jitspace.storage.blobs.s3 import S3Store
 from jitspace.storage.database import eventsourcing_env
+from tests import support
 from tests.conftest import MAX_UPLOAD_BYTES, S3_BUCKET
 from tests.storage import BreakingProxy, object_keys, s3_client, stored_files
 from tests.support import Jit, People, Person, ServerThread, log_of, open_investigation
@@ -91,21 +92,13 @@ def team(store: Store, database_url: str, server: ServerThread) -> Iterator[Jit]
 
 
 def register_item(person: Person, jit: Jit, reference: str = "BE-IMG-1") -> dict[str, Any]:
-    created = person.post(
-        jit.path("/evidence"),
-        json={
-            "reference": reference,
-            "kind": "forensic_image",
-            "description": "image of the seized laptop",
-            "occurred_at": "2024-05-03T07:30:00+02:00",
-            "collected_by": "S. Peeters",
-            "place": "Brussels",
-            "method": "seizure",
-        },
+    return support.register_item(
+        person,
+        jit,
+        reference=reference,
+        kind="forensic_image",
+        description="image of the seized laptop",
     )
-    assert created.status_code == 201, created.text
-    item: dict[str, Any] = created.json()
-    return item
 
 
 def upload(
