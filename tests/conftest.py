@@ -104,6 +104,15 @@ def people(server: ServerThread, database_url: str) -> Iterator[People]:
         person.client.close()
 
 
+@pytest.fixture(scope="module")
+def crowd(server: ServerThread, database_url: str) -> Iterator[People]:
+    """People shared by the tests of one module (for set-up a whole module reads)."""
+    made = People(server.url, database_url)
+    yield made
+    for person in made.made:
+        person.client.close()
+
+
 @pytest.fixture
 def jit(people: People) -> Jit:
     return open_investigation(people)

@@ -72,6 +72,19 @@ class Process:
                 self.kill()
 
 
+def jitspace(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`jitspace <args>` run to its end as a separate program, its output read as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "jitspace.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
 def cluster_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
     return {
         **os.environ,

@@ -8,17 +8,22 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import asyncpg
 import httpx
 import uvicorn
 
+from domain.commands import OpenInvestigation
+from domain.investigation import Investigation
+from domain.values import Party
 from jitspace.api.app import create_app
 from jitspace.auth.identity import Identity
 from jitspace.cli import server_options
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
+from jitspace.storage.database import create_database, with_database
 
 PASSWORD = "correct horse battery"
 
@@ -60,6 +65,13 @@ class ServerThread:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=30)
+
+
+def fresh_database(database_url: str, prefix: str) -> str:
+    """The URL of a new, empty database on the test PostgreSQL server, named `prefix_<random>`."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    create_database(with_database(database_url, "postgres"), name)
+    return with_database(database_url, name)
 
 
 def add_user(database_url: str, username: str, display_name: str = "") -> uuid.UUID:
@@ -129,6 +141,64 @@ def period_end() -> str:
     return f"{datetime.now(UTC).year + 2}-12-31"
 
 
+FRANCE = {"country": "FR", "name": "France", "lead_authority": "Parquet de Paris"}
+BELGIUM = {"country": "BE", "name": "Belgium", "lead_authority": "Federal Prosecutor"}
+NETHERLANDS = {"country": "NL", "name": "Netherlands", "lead_authority": "OM"}
+
+
+def investigation_body(name: str, **fields: Any) -> dict[str, Any]:
+    """What opening an investigation sends: a FR-BE JIT led from France (`fields` replace
+    any of these)."""
+    return {
+        "name": name,
+        "agreement_reference": "JIT-TEST-1",
+        "purpose": "human trafficking",
+        "period_start": "2024-01-01",
+        "period_end": "2026-12-31",
+        "country": "FR",
+        **fields,
+        "parties": [dict(party) for party in fields.get("parties", [FRANCE, BELGIUM])],
+    }
+
+
+def evidence_body(**fields: Any) -> dict[str, Any]:
+    """What registering an evidence item sends: a ledger seized in Brussels (`fields` replace
+    any of these)."""
+    return {
+        "reference": "BE-1",
+        "kind": "document",
+        "description": "ledger",
+        "occurred_at": "2024-05-03T07:30:00+02:00",
+        "collected_by": "S. Peeters",
+        "place": "Brussels",
+        "method": "seizure",
+        **fields,
+    }
+
+
+def authorisation_body(**fields: Any) -> dict[str, Any]:
+    """What recording an authorisation sends: a French interception order (`fields` replace
+    any of these)."""
+    return {
+        "kind": "interception_order",
+        "country": "FR",
+        "authority": "Juge des libertés et de la détention, Paris",
+        "reference": "JLD-2024-0042",
+        "occurred_at": "2024-03-01T10:00:00+01:00",
+        "valid_from": "2024-03-01T00:00:00+01:00",
+        "valid_until": "2024-06-30T23:59:59+02:00",
+        **fields,
+    }
+
+
+# an authorisation valid for April 2024 (Paris time), recorded on its first morning
+APRIL_2024 = {
+    "occurred_at": "2024-04-01T09:00:00+02:00",
+    "valid_from": "2024-04-01T00:00:00+02:00",
+    "valid_until": "2024-05-01T00:00:00+02:00",
+}
+
+
 def open_investigation(people: People) -> Jit:
     leader = people.new("fr-leader")
     investigator = people.new("be-investigator")
@@ -136,19 +206,9 @@ def open_investigation(people: People) -> Jit:
     outsider = people.new("outsider")
     response = leader.post(
         "/investigations",
-        json={
-            "name": "Test JIT",
-            "agreement_reference": "JIT-TEST-1",
-            "purpose": "human trafficking",
-            "period_start": "2024-01-01",
-            "period_end": period_end(),
-            "parties": [
-                {"country": "FR", "name": "France", "lead_authority": "Parquet de Paris"},
-                {"country": "BE", "name": "Belgium", "lead_authority": "Federal Prosecutor"},
-                {"country": "NL", "name": "Netherlands", "lead_authority": "OM"},
-            ],
-            "country": "FR",
-        },
+        json=investigation_body(
+            "Test JIT", period_end=period_end(), parties=[FRANCE, BELGIUM, NETHERLANDS]
+        ),
     )
     assert response.status_code == 201, response.text
     jit_id = response.json()["id"]
@@ -162,6 +222,43 @@ def open_investigation(people: People) -> Jit:
         )
         assert added.status_code == 200, added.text
     return Jit(jit_id, leader, investigator, legal, outsider)
+
+
+def register_item(person: Person, jit: Jit, **fields: Any) -> dict[str, Any]:
+    """An evidence item `person` registers in the JIT (`fields` as for `evidence_body`), as
+    the API answered."""
+    created = person.post(jit.path("/evidence"), json=evidence_body(**fields))
+    assert created.status_code == 201, created.text
+    item: dict[str, Any] = created.json()
+    return item
+
+
+def open_in_app(
+    app: JITspace,
+    name: str,
+    agreement_reference: str,
+    *,
+    period_end: date = date(2025, 1, 1),
+    occurred_at: datetime | None = None,
+) -> tuple[Investigation, uuid.UUID]:
+    """A French investigation opened through the application itself (no HTTP), and the id of
+    its leader."""
+    leader = uuid.uuid4()
+    jit = app.open_investigation(
+        leader,
+        OpenInvestigation(
+            founder_name="Leader",
+            country="FR",
+            name=name,
+            agreement_reference=agreement_reference,
+            purpose="fraud",
+            period_start=date(2024, 1, 1),
+            period_end=period_end,
+            parties=(Party("FR", "France", "PNF"),),
+            occurred_at=occurred_at or datetime.now(UTC),
+        ),
+    )
+    return jit, leader
 
 
 def add_member(people: People, jit: Jit, name: str, country: str, role: str) -> Person:

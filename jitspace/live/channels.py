@@ -1,6 +1,6 @@
 """Channels shared by every process: Litestar's asyncpg LISTEN/NOTIFY backend, made resilient.
 
-Litestar's `AsyncPgChannelsBackend` delivers (tests/integration/test_live_channels.py proves
+Litestar's `AsyncPgChannelsBackend` delivers (tests/integration/live/test_channels.py proves
 it across two connections), but it opens a connection per publish and never notices that
 its LISTEN connection died: notifications would stop without an error. This backend keeps
 one publishing connection, checks the listening one every few seconds, and on failure

@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from domain.authorisation import LegalAuthorisation
 from domain.commands import (
     AddMember,
+    CloseInvestigation,
     CreateTask,
     OpenInvestigation,
     RecordAuthorisation,
@@ -256,6 +257,24 @@ def task(team: Team, create_task: Callable[..., Task]) -> Task:
     created = create_task(team)
     drain(created)
     return created
+
+
+@pytest.fixture
+def close_investigation(now: datetime) -> Callable[[Team], None]:
+    """Close a team's JIT as its leader would once the case is over (events collected)."""
+
+    def close(team: Team) -> None:
+        team.investigation.close(
+            acting(team.leader),
+            CloseInvestigation(
+                investigation_id=team.investigation.id,
+                reason="convictions obtained",
+                occurred_at=now,
+            ),
+        )
+        drain(team.investigation)
+
+    return close
 
 
 # -- Then steps ---------------------------------------------------------------------------

@@ -1,0 +1,691 @@
+"""Stories of the Investigation aggregate: opening a JIT, its parties, its members, closing it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
+
+import pytest
+
+from domain.commands import (
+    AddMember,
+    AddParty,
+    ChangeMemberRole,
+    CloseInvestigation,
+    OpenInvestigation,
+    RemoveMember,
+    SetObserverRights,
+)
+from domain.errors import (
+    DomainError,
+    InvestigationClosed,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
+from domain.investigation import Investigation
+from domain.permissions import Action
+from domain.values import Actor, Member, Party, Role
+
+FRANCE = Party(country="FR", name="France", lead_authority="Parquet national financier")
+BELGIUM = Party(country="BE", name="Belgium", lead_authority="Federal Prosecutor's Office")
+NETHERLANDS = Party(country="NL", name="Netherlands", lead_authority="Openbaar Ministerie")
+EUROJUST = Party(country="EUROJUST", name="Eurojust", lead_authority="Eurojust")
+
+OPENED_AT = datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
+
+
+def a_founder(country: str = "FR") -> Member:
+    return Member(user_id=uuid4(), name="Claire Dubois", country=country, role=Role.JIT_LEADER)
+
+
+def open_jit(founder: Member, **overrides: object) -> Investigation:
+    arguments: dict[str, object] = {
+        "investigation_id": uuid4(),
+        "founder": founder,
+        "name": "Tideway",
+        "agreement_reference": "JIT-FR-BE-2024-01",
+        "purpose": "trafficking in human beings",
+        "period_start": date(2024, 1, 1),
+        "period_end": date(2025, 12, 31),
+        "parties": (FRANCE, BELGIUM),
+        "occurred_at": OPENED_AT,
+    }
+    arguments.update(overrides)
+    investigation_id, founder = arguments.pop("investigation_id"), arguments.pop("founder")
+    command = OpenInvestigation(founder_name=founder.name, country=founder.country, **arguments)  # type: ignore[arg-type]
+    return Investigation.open(investigation_id, founder, command)  # type: ignore[arg-type]
+
+
+def as_actor(member: Member) -> Actor:
+    return Actor(user_id=member.user_id, country=member.country, role=member.role)
+
+
+# -- opening a JIT ------------------------------------------------------------------------
+
+
+def test_a_jit_is_opened_with_its_parties_and_its_founder_as_first_member():
+    # Given a French prosecutor who founds a FR-BE team
+    founder = a_founder("FR")
+    investigation_id = uuid4()
+
+    # When she opens the investigation
+    investigation = open_jit(founder, investigation_id=investigation_id)
+
+    # Then the JIT exists with its agreement, its parties and the founder as its only member
+    assert investigation.id == investigation_id
+    assert investigation.investigation_id == investigation_id
+    assert investigation.name == "Tideway"
+    assert investigation.agreement_reference == "JIT-FR-BE-2024-01"
+    assert investigation.period_start == date(2024, 1, 1)
+    assert investigation.period_end == date(2025, 12, 31)
+    assert investigation.parties == {"FR": FRANCE, "BE": BELGIUM}
+    assert investigation.members == {founder.user_id: founder}
+    assert investigation.member_of(founder.user_id) == founder
+    assert investigation.is_closed is False
+
+
+def test_opening_a_jit_records_the_opening_then_the_founder_joining():
+    # Given a French prosecutor who founds a FR-BE team
+    founder = a_founder("FR")
+
+    # When she opens the investigation
+    investigation = open_jit(founder)
+
+    # Then two events are recorded, both by the founder, both in this investigation
+    opened, founder_added = investigation.collect_events()
+    assert type(opened) is Investigation.Opened
+    assert type(founder_added) is Investigation.MemberAdded
+    for event in (opened, founder_added):
+        assert event.actor == as_actor(founder)
+        assert event.investigation_id == investigation.id
+        assert event.originator_id == investigation.id
+        assert event.timestamp.tzinfo is not None
+    assert opened.parties == (FRANCE, BELGIUM)
+    assert founder_added.member == founder
+    assert founder_added.occurred_at == OPENED_AT
+    assert investigation.version == 2
+
+
+def test_a_jit_has_at_least_one_party():
+    # Given a founder
+    founder = a_founder("FR")
+
+    # When she tries to open a JIT without parties
+    with pytest.raises(RuleViolation) as error:
+        open_jit(founder, parties=())
+
+    # Then the parties are at fault
+    assert error.value.field == "parties"
+
+
+@pytest.mark.parametrize(
+    "period_end",
+    [date(2024, 1, 1), date(2023, 12, 31)],
+    ids=["ends-the-day-it-starts", "ends-before-it-starts"],
+)
+def test_a_jit_period_ends_after_it_starts(period_end):
+    # Given a founder
+    founder = a_founder("FR")
+
+    # When she opens a JIT whose period does not end after 2024-01-01
+    with pytest.raises(RuleViolation) as error:
+        open_jit(founder, period_start=date(2024, 1, 1), period_end=period_end)
+
+    # Then the end of the period is at fault
+    assert error.value.field == "period_end"
+
+
+@pytest.mark.parametrize("code", ["fr", "FRA", "F", "", "F1", "Europol", "INTERPOL", " FR"])
+def test_a_party_is_named_by_a_country_code_or_an_eu_body(code):
+    # Given a founder
+    founder = a_founder("FR")
+
+    # When she lists a party with a malformed code as the second party
+    with pytest.raises(RuleViolation) as error:
+        open_jit(founder, parties=(FRANCE, Party(country=code, name="?", lead_authority="?")))
+
+    # Then that party's code is at fault
+    assert error.value.field == "parties[1].country"
+
+
+def test_an_eu_body_can_be_a_party_of_a_jit():
+    # Given a founder
+    founder = a_founder("FR")
+
+    # When she opens a JIT with Eurojust as a party
+    investigation = open_jit(founder, parties=(FRANCE, BELGIUM, EUROJUST))
+
+    # Then Eurojust is a party, known as an EU body
+    assert investigation.parties["EUROJUST"].is_eu_body
+    assert not investigation.parties["FR"].is_eu_body
+
+
+def test_a_party_is_listed_only_once_when_a_jit_is_opened():
+    # Given a founder
+    founder = a_founder("FR")
+
+    # When she lists France twice
+    with pytest.raises(RuleViolation) as error:
+        open_jit(founder, parties=(FRANCE, BELGIUM, FRANCE))
+
+    # Then the repeated party is at fault
+    assert error.value.field == "parties[2].country"
+
+
+def test_the_founder_country_must_be_a_party():
+    # Given a German officer
+    founder = a_founder("DE")
+
+    # When he tries to open a FR-BE JIT
+    with pytest.raises(RuleViolation) as error:
+        open_jit(founder, parties=(FRANCE, BELGIUM))
+
+    # Then his country is at fault
+    assert error.value.field == "country"
+
+
+# -- parties ------------------------------------------------------------------------------
+
+
+def test_a_new_state_joins_the_jit(team, now):
+    # Given a FR-BE JIT
+    # When its leader records that the Netherlands joined
+    team.investigation.add_party(
+        team.actor(team.leader),
+        AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+    )
+
+    # Then the Netherlands is a party, by one PartyJoined event
+    assert team.investigation.parties["NL"] == NETHERLANDS
+    [joined] = team.investigation.collect_events()
+    assert type(joined) is Investigation.PartyJoined
+    assert joined.party == NETHERLANDS
+    assert joined.actor == team.actor(team.leader)
+    assert joined.investigation_id == team.id
+    assert joined.occurred_at == now
+
+
+def test_a_state_joins_the_jit_only_once(team, now, rejected):
+    # Given a FR-BE JIT
+    # When its leader records that Belgium joined
+    with rejected(RuleViolation, team.investigation) as error:
+        team.investigation.add_party(
+            team.actor(team.leader),
+            AddParty(investigation_id=team.investigation.id, party=BELGIUM, occurred_at=now),
+        )
+
+    # Then the country is at fault
+    assert error.value.field == "country"
+
+
+def test_a_joining_party_needs_a_valid_code(team, now, rejected):
+    # Given a FR-BE JIT
+    # When its leader records a party named "Netherlands" instead of "NL"
+    party = Party(country="Netherlands", name="Netherlands", lead_authority="OM")
+    with rejected(RuleViolation, team.investigation) as error:
+        team.investigation.add_party(
+            team.actor(team.leader),
+            AddParty(investigation_id=team.investigation.id, party=party, occurred_at=now),
+        )
+
+    # Then the country is at fault
+    assert error.value.field == "country"
+
+
+def test_a_party_code_with_a_trailing_newline_is_rejected(team, now, rejected):
+    # Given a FR-BE JIT
+    # When its leader records "FR\n" as a new party
+    party = Party(country="FR\n", name="France again", lead_authority="?")
+    with rejected(RuleViolation, team.investigation) as error:
+        team.investigation.add_party(
+            team.actor(team.leader),
+            AddParty(investigation_id=team.investigation.id, party=party, occurred_at=now),
+        )
+
+    # Then the country is at fault (instead of France appearing twice under two keys)
+    assert error.value.field == "country"
+
+
+# -- members ------------------------------------------------------------------------------
+
+
+def test_a_member_is_seconded_by_a_party_of_the_jit(team, new_member, now):
+    # Given a FR-BE JIT and a Belgian analyst
+    # When the leader adds her to the team
+    team.investigation.add_member(
+        team.actor(team.leader),
+        AddMember(investigation_id=team.investigation.id, member=new_member, occurred_at=now),
+    )
+
+    # Then she is a member, by one MemberAdded event
+    assert team.investigation.member_of(new_member.user_id) == new_member
+    [added] = team.investigation.collect_events()
+    assert type(added) is Investigation.MemberAdded
+    assert added.member == new_member
+    assert added.actor == team.actor(team.leader)
+    assert added.investigation_id == team.id
+    assert added.occurred_at == now
+
+
+def test_a_member_belongs_to_a_party(team, now, rejected):
+    # Given a FR-BE JIT and a German officer
+    german = Member(user_id=uuid4(), name="Jonas Weber", country="DE", role=Role.INVESTIGATOR)
+
+    # When the leader adds him to the team
+    with rejected(RuleViolation, team.investigation) as error:
+        team.investigation.add_member(
+            team.actor(team.leader),
+            AddMember(investigation_id=team.investigation.id, member=german, occurred_at=now),
+        )
+
+    # Then his country is at fault, and he is not a member
+    assert error.value.field == "country"
+    assert team.investigation.member_of(german.user_id) is None
+
+
+def test_a_member_of_a_state_that_joined_later_can_be_added(team, now):
+    # Given the Netherlands joined the FR-BE JIT
+    team.investigation.add_party(
+        team.actor(team.leader),
+        AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+    )
+    team.investigation.collect_events()
+    dutch = Member(user_id=uuid4(), name="Sanne de Vries", country="NL", role=Role.INVESTIGATOR)
+
+    # When the leader adds a Dutch investigator
+    team.investigation.add_member(
+        team.actor(team.leader),
+        AddMember(investigation_id=team.investigation.id, member=dutch, occurred_at=now),
+    )
+
+    # Then he is a member
+    assert team.investigation.member_of(dutch.user_id) == dutch
+
+
+def test_a_user_is_a_member_only_once(team, now, rejected):
+    # Given the Belgian investigator is a member
+    again = Member(
+        user_id=team.be_investigator.user_id, name="same user", country="FR", role=Role.ANALYST
+    )
+
+    # When the leader adds the same user again, in another party and role
+    with rejected(RuleViolation, team.investigation) as error:
+        team.investigation.add_member(
+            team.actor(team.leader),
+            AddMember(investigation_id=team.investigation.id, member=again, occurred_at=now),
+        )
+
+    # Then the user is at fault, and the membership is unchanged
+    assert error.value.field == "username"
+    assert team.investigation.member_of(again.user_id) == team.be_investigator
+
+
+def test_a_member_is_removed_with_a_reason(team, now):
+    # Given the Belgian investigator is a member
+    # When the leader removes him
+    team.investigation.remove_member(
+        team.actor(team.leader),
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.be_investigator.user_id,
+            reason="end of secondment",
+            occurred_at=now,
+        ),
+    )
+
+    # Then he is no longer a member, by one MemberRemoved event
+    assert team.investigation.member_of(team.be_investigator.user_id) is None
+    [removed] = team.investigation.collect_events()
+    assert type(removed) is Investigation.MemberRemoved
+    assert removed.user_id == team.be_investigator.user_id
+    assert removed.reason == "end of secondment"
+    assert removed.actor == team.actor(team.leader)
+    assert removed.investigation_id == team.id
+    assert removed.occurred_at == now
+
+
+def test_only_a_member_can_be_removed(team, outsider, now, rejected):
+    # Given a user who is not a member
+    # When the leader removes him
+    with rejected(NotFound, team.investigation) as error:
+        team.investigation.remove_member(
+            team.actor(team.leader),
+            RemoveMember(
+                investigation_id=team.investigation.id,
+                user_id=outsider.user_id,
+                reason="mistake",
+                occurred_at=now,
+            ),
+        )
+
+    # Then the user is at fault
+    assert error.value.field == "user_id"
+
+
+def test_a_removed_member_can_no_longer_act(team, now, rejected):
+    # Given the Belgian investigator was removed from the team
+    team.investigation.remove_member(
+        team.actor(team.leader),
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.be_investigator.user_id,
+            reason="end of secondment",
+            occurred_at=now,
+        ),
+    )
+    team.investigation.collect_events()
+
+    # When he tries to record that the Netherlands joined
+    with rejected(PermissionDenied, team.investigation):
+        team.investigation.add_party(
+            team.actor(team.be_investigator),
+            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+        )
+
+    # Then the Netherlands is not a party
+    assert "NL" not in team.investigation.parties
+
+
+# -- who may act --------------------------------------------------------------------------
+
+
+def test_a_user_who_is_not_a_member_cannot_act(team, outsider, now, rejected):
+    # Given a French investigator who is not in this team
+    # When he records that the Netherlands joined
+    with rejected(DomainError, team.investigation):
+        team.investigation.add_party(
+            outsider,
+            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+        )
+
+    # Then the Netherlands is not a party
+    assert "NL" not in team.investigation.parties
+
+
+def test_a_member_cannot_act_in_a_role_they_do_not_hold(team, now, rejected):
+    # Given the French investigator, who is not the JIT leader
+    posing_as_leader = Actor(
+        user_id=team.fr_investigator.user_id, country="FR", role=Role.JIT_LEADER
+    )
+
+    # When he acts as JIT leader
+    with rejected(DomainError, team.investigation):
+        team.investigation.close(
+            posing_as_leader,
+            CloseInvestigation(
+                investigation_id=team.investigation.id, reason="operation over", occurred_at=now
+            ),
+        )
+
+    # Then the JIT is still open
+    assert team.investigation.is_closed is False
+
+
+def test_a_member_cannot_act_for_a_party_they_do_not_belong_to(team, now, rejected):
+    # Given the French investigator
+    posing_as_belgian = Actor(
+        user_id=team.fr_investigator.user_id, country="BE", role=Role.INVESTIGATOR
+    )
+
+    # When he acts for Belgium
+    with rejected(DomainError, team.investigation):
+        team.investigation.add_party(
+            posing_as_belgian,
+            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+        )
+
+    # Then the Netherlands is not a party
+    assert "NL" not in team.investigation.parties
+
+
+def test_check_can_act_accepts_a_member_in_the_party_and_role_they_hold(team):
+    # Given the Belgian legal advisor
+    # When the team checks she may act as herself
+    team.investigation.check_can_act(team.actor(team.be_legal_advisor))
+
+    # Then nothing is raised and nothing is recorded
+    assert team.investigation.collect_events() == []
+
+
+# -- closing ------------------------------------------------------------------------------
+
+
+def test_the_leader_closes_the_investigation(team, now):
+    # Given an open JIT
+    # When its leader closes it
+    team.investigation.close(
+        team.actor(team.leader),
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
+
+    # Then it is closed, by one Closed event
+    assert team.investigation.is_closed is True
+    assert team.investigation.closed_reason == "convictions obtained"
+    [closed] = team.investigation.collect_events()
+    assert type(closed) is Investigation.Closed
+    assert closed.reason == "convictions obtained"
+    assert closed.actor == team.actor(team.leader)
+    assert closed.investigation_id == team.id
+    assert closed.occurred_at == now
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        lambda team, when: team.investigation.add_party(
+            team.actor(team.leader),
+            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=when),
+        ),
+        lambda team, when: team.investigation.add_member(
+            team.actor(team.leader),
+            AddMember(
+                investigation_id=team.investigation.id,
+                member=Member(user_id=uuid4(), name="late", country="BE", role=Role.ANALYST),
+                occurred_at=when,
+            ),
+        ),
+        lambda team, when: team.investigation.remove_member(
+            team.actor(team.leader),
+            RemoveMember(
+                investigation_id=team.investigation.id,
+                user_id=team.be_investigator.user_id,
+                reason="late",
+                occurred_at=when,
+            ),
+        ),
+        lambda team, when: team.investigation.close(
+            team.actor(team.leader),
+            CloseInvestigation(
+                investigation_id=team.investigation.id, reason="again", occurred_at=when
+            ),
+        ),
+    ],
+    ids=["add_party", "add_member", "remove_member", "close"],
+)
+def test_a_closed_investigation_rejects_every_command(
+    team, now, rejected, command, close_investigation
+):
+    # Given a closed JIT
+    close_investigation(team)
+
+    # When its leader sends it another command, it is rejected and nothing is recorded
+    with rejected(InvestigationClosed, team.investigation):
+        command(team, now + timedelta(days=1))
+
+
+def test_a_closed_investigation_says_so_when_checked(team, now):
+    # Given a closed JIT
+    team.investigation.close(
+        team.actor(team.leader),
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
+
+    # When a command checks that it is open, then it learns the JIT is closed
+    with pytest.raises(InvestigationClosed):
+        team.investigation.check_open()
+
+
+# -- replay -------------------------------------------------------------------------------
+
+
+def test_replaying_the_events_rebuilds_the_same_investigation(team, new_member, now, replay):
+    # Given a JIT that gained a party and a member, lost a member and was closed
+    leader = team.actor(team.leader)
+    team.investigation.add_party(
+        leader, AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now)
+    )
+    team.investigation.add_member(
+        leader,
+        AddMember(investigation_id=team.investigation.id, member=new_member, occurred_at=now),
+    )
+    team.investigation.remove_member(
+        leader,
+        RemoveMember(
+            investigation_id=team.investigation.id,
+            user_id=team.be_investigator.user_id,
+            reason="ended",
+            occurred_at=now,
+        ),
+    )
+    team.investigation.close(
+        leader,
+        CloseInvestigation(
+            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
+        ),
+    )
+    events = team.history + team.investigation.collect_events()
+
+    # When its events are replayed
+    rebuilt = replay(events)
+
+    # Then the rebuilt investigation equals the one that recorded them
+    assert type(rebuilt) is Investigation
+    assert vars(rebuilt) == vars(team.investigation)
+    assert rebuilt.version == len(events)
+    assert rebuilt.members == team.investigation.members
+    assert list(rebuilt.parties) == ["FR", "BE", "NL"]
+    assert rebuilt.is_closed is True
+
+
+def test_the_only_leader_cannot_be_removed(team, now, rejected):
+    # Given a team whose French leader is its only JIT leader
+    # When the leader tries to remove themself
+    with rejected(RuleViolation, team.investigation) as error:
+        team.investigation.remove_member(
+            team.actor(team.leader),
+            RemoveMember(
+                investigation_id=team.investigation.id,
+                user_id=team.leader.user_id,
+                reason="handing over",
+                occurred_at=now,
+            ),
+        )
+
+    # Then the team keeps its leader, and the error names the member
+    assert error.value.field == "user_id"
+    assert team.leader.user_id in team.investigation.members
+
+
+def test_the_leader_records_what_the_agreement_gives_observers(team, now):
+    leader = team.actor(team.leader)
+    team.investigation.set_observer_rights(
+        leader,
+        SetObserverRights(
+            investigation_id=team.investigation.id,
+            rights=frozenset({Action.VIEW_LEGAL}),
+            agreement_clause="art. 7: Eurojust follows the file",
+            occurred_at=now,
+        ),
+    )
+    [recorded] = team.investigation.collect_events()
+    assert isinstance(recorded, Investigation.ObserverRightsSet)
+    assert team.investigation.observer_rights == {Action.VIEW_LEGAL}
+
+
+def test_an_agreement_cannot_give_observers_custody_or_legal_decisions(team, now):
+    with pytest.raises(RuleViolation) as refused:
+        team.investigation.set_observer_rights(
+            team.actor(team.leader),
+            SetObserverRights(
+                investigation_id=team.investigation.id,
+                rights=frozenset({Action.DISCLOSE}),
+                agreement_clause="art. 9",
+                occurred_at=now,
+            ),
+        )
+    assert refused.value.field == "rights"
+    assert team.investigation.collect_events() == []
+
+
+def test_only_those_who_run_the_team_record_observer_rights(team, now):
+    with pytest.raises(PermissionDenied):
+        team.investigation.set_observer_rights(
+            team.actor(team.fr_investigator),
+            SetObserverRights(
+                investigation_id=team.investigation.id,
+                rights=frozenset({Action.VIEW_LEGAL}),
+                agreement_clause="art. 7",
+                occurred_at=now,
+            ),
+        )
+
+
+def test_a_member_takes_another_role_and_may_then_do_what_it_allows(team, now):
+    leader = team.actor(team.leader)
+    team.investigation.change_member_role(
+        leader,
+        ChangeMemberRole(
+            investigation_id=team.investigation.id,
+            user_id=team.fr_investigator.user_id,
+            role=Role.NATIONAL_MEMBER,
+            reason="appointed",
+            occurred_at=now,
+        ),
+    )
+    [changed] = team.investigation.collect_events()
+    assert isinstance(changed, Investigation.MemberRoleChanged)
+    member = team.investigation.member_of(team.fr_investigator.user_id)
+    assert member is not None and member.role is Role.NATIONAL_MEMBER
+
+
+def test_the_last_leader_keeps_the_role_and_a_role_change_changes_something(team, now):
+    leader = team.actor(team.leader)
+    with pytest.raises(RuleViolation, match="keeps a leader"):
+        team.investigation.change_member_role(
+            leader,
+            ChangeMemberRole(
+                investigation_id=team.investigation.id,
+                user_id=team.leader.user_id,
+                role=Role.INVESTIGATOR,
+                reason="stepping down",
+                occurred_at=now,
+            ),
+        )
+    with pytest.raises(RuleViolation, match="already"):
+        team.investigation.change_member_role(
+            leader,
+            ChangeMemberRole(
+                investigation_id=team.investigation.id,
+                user_id=team.fr_investigator.user_id,
+                role=Role.INVESTIGATOR,
+                reason="same",
+                occurred_at=now,
+            ),
+        )
+    with pytest.raises(PermissionDenied):
+        team.investigation.change_member_role(
+            team.actor(team.fr_investigator),
+            ChangeMemberRole(
+                investigation_id=team.investigation.id,
+                user_id=team.fr_investigator.user_id,
+                role=Role.JIT_LEADER,
+                reason="self-promotion",
+                occurred_at=now,
+            ),
+        )
+    assert team.investigation.collect_events() == []

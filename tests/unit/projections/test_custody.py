@@ -1,0 +1,90 @@
+"""The custody register judges an item's custody by the gap its originating party's rulebook
+sets (CU-01), so that the register and that party's verdict agree; replayed from the log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.admissibility.facts import CaseFile
+from domain.admissibility.verdict import evaluate
+from domain.commands import RecordCollection, SetRule
+from projections.custody import chains_as_of
+from tests.unit.domain.test_custody import adopt as adopt_rulebook
+
+
+def adopt(team, country, gap_hours):
+    return adopt_rulebook(team, country, [{"rule": "CU-01", "params": {"gap_hours": gap_hours}}])
+
+
+def belgian_item_taken_into_custody_30_hours_late(team, register_evidence, now):
+    """A Belgian item with no custodian for 30 hours after its collection: its events."""
+    collected_at = now - timedelta(days=3)
+    item = register_evidence(
+        team, team.actor(team.be_investigator), reference="BE-1", occurred_at=collected_at
+    )
+    item.record_collection(
+        team.investigation,
+        team.actor(team.be_investigator),
+        RecordCollection(
+            investigation_id=team.investigation.id,
+            evidence_id=item.id,
+            place="Antwerp",
+            note="",
+            occurred_at=collected_at + timedelta(hours=30),
+        ),
+    )
+    return item.id, list(item.collect_events())
+
+
+def register_and_cu_01(events, evidence_id, country, now):
+    chain, _ = chains_as_of(events)[evidence_id]
+    case = CaseFile()
+    for e in events:
+        case.apply(e)
+    verdict = evaluate(case, evidence_id, country, now)
+    assert verdict is not None
+    [cu_01] = [r for r in verdict.results if r.rule == "CU-01"]
+    return [d.code for d in chain.defects], cu_01.outcome.value
+
+
+def test_a_30_hour_gap_is_no_defect_where_the_items_party_allows_48_hours(
+    team, register_evidence, now
+):
+    evidence_id, item_events = belgian_item_taken_into_custody_30_hours_late(
+        team, register_evidence, now
+    )
+    events = [*team.history, *adopt(team, "BE", 48).collect_events(), *item_events]
+    assert register_and_cu_01(events, evidence_id, "BE", now) == ([], "PASS")
+
+
+def test_the_items_party_amending_its_gap_changes_the_register(team, register_evidence, now):
+    evidence_id, item_events = belgian_item_taken_into_custody_30_hours_late(
+        team, register_evidence, now
+    )
+    rulebook = adopt(team, "BE", 48)
+    adopted = list(rulebook.collect_events())
+    rulebook.set_rule(
+        team.investigation,
+        team.actor(team.be_legal_advisor),
+        SetRule(
+            investigation_id=team.investigation.id,
+            country=rulebook.country,
+            rule="CU-01",
+            params={"gap_hours": 24},
+            reason="stricter",
+        ),
+    )
+    stricter = list(rulebook.collect_events())
+    events = [*team.history, *adopted, *item_events, *stricter]
+    assert register_and_cu_01(events, evidence_id, "BE", now) == (["no-custodian"], "RISK")
+
+
+def test_another_partys_gap_does_not_govern_the_register(team, register_evidence, now):
+    evidence_id, item_events = belgian_item_taken_into_custody_30_hours_late(
+        team, register_evidence, now
+    )
+    events = [*team.history, *adopt(team, "FR", 48).collect_events(), *item_events]
+    # BE has no rulebook: the catalogue's 24 hours; FR's own verdict reads its 48 hours
+    chain, _ = chains_as_of(events)[evidence_id]
+    assert [d.code for d in chain.defects] == ["no-custodian"]
+    assert register_and_cu_01(events, evidence_id, "FR", now)[1] == "PASS"
