@@ -1,8 +1,8 @@
 """Shared Given steps for the unit tests: a FR-BE joint investigation team and its records.
 
-Test modules do not import from here: everything is offered as a fixture. Aggregates handed
-out by fixtures have had their pending events collected, so a test sees only the events its
-own When step records.
+Test modules do not import from here: everything is offered as a fixture (command values come
+from tests/unit/builders.py). Aggregates handed out by fixtures have had their pending events
+collected, so a test sees only the events its own When step records.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -19,10 +19,7 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 
 from domain.authorisation import LegalAuthorisation
 from domain.commands import (
-    AddMember,
-    CloseInvestigation,
     CreateTask,
-    OpenInvestigation,
     RecordAuthorisation,
     RegisterEvidence,
 )
@@ -31,6 +28,13 @@ from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor, AuthorisationKind, EvidenceKind, Member, Party, Role, Scope
+from tests.unit.builders import (
+    NOW,
+    add_member,
+    close_investigation,
+    open_investigation,
+    remove_member,
+)
 
 FRANCE = Party(country="FR", name="France", lead_authority="Parquet national financier")
 BELGIUM = Party(country="BE", name="Belgium", lead_authority="Federal Prosecutor's Office")
@@ -84,14 +88,10 @@ def _open_team(
     investigation = Investigation.open(
         uuid4(),
         leader,
-        OpenInvestigation(
-            founder_name=leader.name,
-            country=leader.country,
+        open_investigation(
+            leader,
             name=name,
             agreement_reference=f"JIT-{name}-2024",
-            purpose="trafficking in human beings",
-            period_start=date(2024, 1, 1),
-            period_end=date(2025, 12, 31),
             parties=parties,
             occurred_at=when,
         ),
@@ -100,8 +100,7 @@ def _open_team(
     for key, (country, role) in members.items():
         member = Member(user_id=uuid4(), name=key.replace("_", " "), country=country, role=role)
         investigation.add_member(
-            acting(leader),
-            AddMember(investigation_id=investigation.id, member=member, occurred_at=when),
+            acting(leader), add_member(investigation, member, occurred_at=when)
         )
         team.members[key] = member
     team.history.extend(drain(investigation))
@@ -111,7 +110,7 @@ def _open_team(
 @pytest.fixture
 def now() -> datetime:
     """The moment the When step happens, as the user states it (timezone-aware)."""
-    return datetime(2024, 7, 4, 9, 30, tzinfo=UTC)
+    return NOW
 
 
 @pytest.fixture
@@ -260,19 +259,25 @@ def task(team: Team, create_task: Callable[..., Task]) -> Task:
 
 
 @pytest.fixture
-def close_investigation(now: datetime) -> Callable[[Team], None]:
+def leave_team(now: datetime) -> Callable[[Team, Member], None]:
+    """A member leaves a team: its leader removes them (events collected)."""
+
+    def leave(team: Team, member: Member) -> None:
+        jit = team.investigation
+        jit.remove_member(acting(team.leader), remove_member(jit, member, occurred_at=now))
+        drain(jit)
+
+    return leave
+
+
+@pytest.fixture
+def close_team(now: datetime) -> Callable[[Team], None]:
     """Close a team's JIT as its leader would once the case is over (events collected)."""
 
     def close(team: Team) -> None:
-        team.investigation.close(
-            acting(team.leader),
-            CloseInvestigation(
-                investigation_id=team.investigation.id,
-                reason="convictions obtained",
-                occurred_at=now,
-            ),
-        )
-        drain(team.investigation)
+        jit = team.investigation
+        jit.close(acting(team.leader), close_investigation(jit, occurred_at=now))
+        drain(jit)
 
     return close
 

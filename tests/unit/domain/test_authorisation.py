@@ -242,10 +242,10 @@ def test_an_authorisation_of_another_investigation_cannot_be_revoked(
 
 @pytest.mark.parametrize("command", ["record", "revoke"])
 def test_a_closed_investigation_rejects_authorisation_commands(
-    team, interception_order, record_authorisation, now, rejected, command, close_investigation
+    team, interception_order, record_authorisation, now, rejected, command, close_team
 ):
     # Given a closed JIT with a recorded interception order
-    close_investigation(team)
+    close_team(team)
     advisor = team.actor(team.fr_legal_advisor)
 
     # When the French legal advisor records or revokes an authorisation, it is rejected

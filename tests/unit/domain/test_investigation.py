@@ -505,11 +505,9 @@ def test_the_leader_closes_the_investigation(team, now):
     ],
     ids=["add_party", "add_member", "remove_member", "close"],
 )
-def test_a_closed_investigation_rejects_every_command(
-    team, now, rejected, command, close_investigation
-):
+def test_a_closed_investigation_rejects_every_command(team, now, rejected, command, close_team):
     # Given a closed JIT
-    close_investigation(team)
+    close_team(team)
 
     # When its leader sends it another command, it is rejected and nothing is recorded
     with rejected(InvestigationClosed, team.investigation):

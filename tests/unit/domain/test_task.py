@@ -6,15 +6,11 @@ from datetime import date
 
 import pytest
 
-from domain.commands import (
-    AssignTask,
-    ChangeTaskStatus,
-    CreateTask,
-    RemoveMember,
-)
+from domain.commands import CreateTask
 from domain.errors import DomainError, InvestigationClosed, NotFound, RuleViolation
 from domain.task import Task
 from domain.values import TaskStatus
+from tests.unit.builders import assign_task, change_task_status
 
 
 def test_a_member_creates_a_task_linked_to_records_of_the_jit(
@@ -102,20 +98,22 @@ def test_a_user_who_is_not_a_member_cannot_create_a_task(team, outsider, create_
         create_task(team, actor=outsider)
 
 
+@pytest.fixture
+def assigned(team, task):
+    """Given the task assigned by the leader to the Belgian investigator."""
+    task.assign(
+        team.investigation, team.actor(team.leader), assign_task(task, team.be_investigator)
+    )
+    task.collect_events()
+    return task
+
+
 def test_a_task_is_assigned_to_a_member(team, task):
     # Given an unassigned task
     leader = team.actor(team.leader)
 
     # When the leader assigns it to the Belgian investigator
-    task.assign(
-        team.investigation,
-        leader,
-        AssignTask(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            assignee_id=team.be_investigator.user_id,
-        ),
-    )
+    task.assign(team.investigation, leader, assign_task(task, team.be_investigator))
 
     # Then he is its assignee, by exactly one Assigned event
     assert task.assignee_id == team.be_investigator.user_id
@@ -131,133 +129,63 @@ def test_a_task_is_assigned_only_to_a_member(team, task, outsider, rejected):
     # Given an unassigned task and a user outside the team
     # When the leader assigns the task to him
     with rejected(RuleViolation, task) as error:
-        task.assign(
-            team.investigation,
-            team.actor(team.leader),
-            AssignTask(
-                investigation_id=team.investigation.id,
-                task_id=task.id,
-                assignee_id=outsider.user_id,
-            ),
-        )
+        task.assign(team.investigation, team.actor(team.leader), assign_task(task, outsider))
 
     # Then the assignee is at fault, and the task stays unassigned
     assert error.value.field == "assignee_id"
     assert task.assignee_id is None
 
 
-def test_a_task_is_not_assigned_to_a_removed_member(team, task, now, rejected):
+def test_a_task_is_not_assigned_to_a_removed_member(team, task, leave_team, rejected):
     # Given the Belgian investigator left the team
-    team.investigation.remove_member(
-        team.actor(team.leader),
-        RemoveMember(
-            investigation_id=team.investigation.id,
-            user_id=team.be_investigator.user_id,
-            reason="end of secondment",
-            occurred_at=now,
-        ),
-    )
-    team.investigation.collect_events()
+    leave_team(team, team.be_investigator)
 
     # When the leader assigns the task to him
     with rejected(RuleViolation, task) as error:
         task.assign(
-            team.investigation,
-            team.actor(team.leader),
-            AssignTask(
-                investigation_id=team.investigation.id,
-                task_id=task.id,
-                assignee_id=team.be_investigator.user_id,
-            ),
+            team.investigation, team.actor(team.leader), assign_task(task, team.be_investigator)
         )
 
     # Then the assignee is at fault
     assert error.value.field == "assignee_id"
 
 
-def test_a_task_is_not_assigned_again_to_its_assignee(team, task, rejected):
+def test_a_task_is_not_assigned_again_to_its_assignee(team, assigned, rejected):
     # Given a task assigned to the Belgian investigator
-    task.assign(
-        team.investigation,
-        team.actor(team.leader),
-        AssignTask(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            assignee_id=team.be_investigator.user_id,
-        ),
-    )
-    task.collect_events()
-
     # When the leader assigns it to him again
-    with rejected(RuleViolation, task) as error:
-        task.assign(
+    with rejected(RuleViolation, assigned) as error:
+        assigned.assign(
             team.investigation,
             team.actor(team.leader),
-            AssignTask(
-                investigation_id=team.investigation.id,
-                task_id=task.id,
-                assignee_id=team.be_investigator.user_id,
-            ),
+            assign_task(assigned, team.be_investigator),
         )
 
     # Then the assignee is at fault
     assert error.value.field == "assignee_id"
 
 
-def test_a_task_is_reassigned_to_another_member(team, task):
+def test_a_task_is_reassigned_to_another_member(team, assigned):
     # Given a task assigned to the Belgian investigator
-    leader = team.actor(team.leader)
-    task.assign(
-        team.investigation,
-        leader,
-        AssignTask(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            assignee_id=team.be_investigator.user_id,
-        ),
-    )
-    task.collect_events()
-
     # When the leader hands it to the French investigator
-    task.assign(
-        team.investigation,
-        leader,
-        AssignTask(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            assignee_id=team.fr_investigator.user_id,
-        ),
-    )
+    leader = team.actor(team.leader)
+    assigned.assign(team.investigation, leader, assign_task(assigned, team.fr_investigator))
 
     # Then the French investigator is its assignee
-    assert task.assignee_id == team.fr_investigator.user_id
-    [assigned] = task.collect_events()
     assert assigned.assignee_id == team.fr_investigator.user_id
+    [reassigned] = assigned.collect_events()
+    assert reassigned.assignee_id == team.fr_investigator.user_id
 
 
 @pytest.mark.parametrize("status", [TaskStatus.DONE, TaskStatus.CANCELLED])
 def test_a_finished_task_is_not_assigned(team, task, rejected, status):
     # Given a task that is done or cancelled
-    task.change_status(
-        team.investigation,
-        team.actor(team.leader),
-        ChangeTaskStatus(
-            investigation_id=team.investigation.id, task_id=task.id, status=status, note="finished"
-        ),
-    )
+    leader = team.actor(team.leader)
+    task.change_status(team.investigation, leader, change_task_status(task, status, "finished"))
     task.collect_events()
 
     # When the leader assigns it
     with rejected(RuleViolation, task) as error:
-        task.assign(
-            team.investigation,
-            team.actor(team.leader),
-            AssignTask(
-                investigation_id=team.investigation.id,
-                task_id=task.id,
-                assignee_id=team.be_investigator.user_id,
-            ),
-        )
+        task.assign(team.investigation, leader, assign_task(task, team.be_investigator))
 
     # Then its status is at fault
     assert error.value.field == "status"
@@ -268,16 +196,8 @@ def test_a_member_moves_a_task_on(team, task):
     investigator = team.actor(team.be_investigator)
 
     # When the Belgian investigator starts working on it
-    task.change_status(
-        team.investigation,
-        investigator,
-        ChangeTaskStatus(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            status=TaskStatus.IN_PROGRESS,
-            note="started",
-        ),
-    )
+    started = change_task_status(task, TaskStatus.IN_PROGRESS, "started")
+    task.change_status(team.investigation, investigator, started)
 
     # Then it is in progress, by exactly one StatusChanged event
     assert task.status is TaskStatus.IN_PROGRESS
@@ -294,16 +214,8 @@ def test_a_task_does_not_change_to_the_status_it_has(team, task, rejected):
     # Given an open task
     # When the leader sets it open
     with rejected(RuleViolation, task) as error:
-        task.change_status(
-            team.investigation,
-            team.actor(team.leader),
-            ChangeTaskStatus(
-                investigation_id=team.investigation.id,
-                task_id=task.id,
-                status=TaskStatus.OPEN,
-                note="",
-            ),
-        )
+        reopen = change_task_status(task, TaskStatus.OPEN)
+        task.change_status(team.investigation, team.actor(team.leader), reopen)
 
     # Then the status is at fault
     assert error.value.field == "status"
@@ -311,30 +223,14 @@ def test_a_task_does_not_change_to_the_status_it_has(team, task, rejected):
 
 def test_a_cancelled_task_does_not_change_status(team, task, rejected):
     # Given a cancelled task
-    task.change_status(
-        team.investigation,
-        team.actor(team.leader),
-        ChangeTaskStatus(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            status=TaskStatus.CANCELLED,
-            note="not needed",
-        ),
-    )
+    leader = team.actor(team.leader)
+    cancel = change_task_status(task, TaskStatus.CANCELLED, "not needed")
+    task.change_status(team.investigation, leader, cancel)
     task.collect_events()
 
     # When the leader reopens it
     with rejected(RuleViolation, task) as error:
-        task.change_status(
-            team.investigation,
-            team.actor(team.leader),
-            ChangeTaskStatus(
-                investigation_id=team.investigation.id,
-                task_id=task.id,
-                status=TaskStatus.OPEN,
-                note="",
-            ),
-        )
+        task.change_status(team.investigation, leader, change_task_status(task, TaskStatus.OPEN))
 
     # Then the status is at fault and the task stays cancelled
     assert error.value.field == "status"
@@ -345,16 +241,7 @@ def test_a_user_who_is_not_a_member_cannot_change_a_task(team, task, outsider, r
     # Given a French user outside the team
     # When he marks the task done
     with rejected(DomainError, task):
-        task.change_status(
-            team.investigation,
-            outsider,
-            ChangeTaskStatus(
-                investigation_id=team.investigation.id,
-                task_id=task.id,
-                status=TaskStatus.DONE,
-                note="",
-            ),
-        )
+        task.change_status(team.investigation, outsider, change_task_status(task, TaskStatus.DONE))
 
     # Then the task is still open
     assert task.status is TaskStatus.OPEN
@@ -367,20 +254,16 @@ def test_a_task_of_another_investigation_cannot_be_assigned(other_team, task, re
         task.assign(
             other_team.investigation,
             other_team.actor(other_team.leader),
-            AssignTask(
-                investigation_id=other_team.investigation.id,
-                task_id=task.id,
-                assignee_id=other_team.fr_investigator.user_id,
-            ),
+            assign_task(task, other_team.fr_investigator, investigation_id=other_team.id),
         )
 
 
 @pytest.mark.parametrize("command", ["create", "assign", "change_status"])
 def test_a_closed_investigation_rejects_task_commands(
-    team, task, create_task, now, rejected, command, close_investigation
+    team, task, create_task, rejected, command, close_team
 ):
     # Given a closed JIT with an open task
-    close_investigation(team)
+    close_team(team)
     leader = team.actor(team.leader)
 
     # When the leader creates, assigns or progresses a task, it is rejected
@@ -388,25 +271,10 @@ def test_a_closed_investigation_rejects_task_commands(
         if command == "create":
             create_task(team, actor=leader)
         elif command == "assign":
-            task.assign(
-                team.investigation,
-                leader,
-                AssignTask(
-                    investigation_id=team.investigation.id,
-                    task_id=task.id,
-                    assignee_id=team.be_investigator.user_id,
-                ),
-            )
+            task.assign(team.investigation, leader, assign_task(task, team.be_investigator))
         else:
             task.change_status(
-                team.investigation,
-                leader,
-                ChangeTaskStatus(
-                    investigation_id=team.investigation.id,
-                    task_id=task.id,
-                    status=TaskStatus.DONE,
-                    note="",
-                ),
+                team.investigation, leader, change_task_status(task, TaskStatus.DONE)
             )
 
 
@@ -414,35 +282,9 @@ def test_replaying_the_events_rebuilds_the_same_task(team, seized_phone, create_
     # Given a task created, assigned, started and done
     leader = team.actor(team.leader)
     task = create_task(team, evidence=(seized_phone,))
-    task.assign(
-        team.investigation,
-        leader,
-        AssignTask(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            assignee_id=team.be_investigator.user_id,
-        ),
-    )
-    task.change_status(
-        team.investigation,
-        leader,
-        ChangeTaskStatus(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            status=TaskStatus.IN_PROGRESS,
-            note="started",
-        ),
-    )
-    task.change_status(
-        team.investigation,
-        leader,
-        ChangeTaskStatus(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            status=TaskStatus.DONE,
-            note="translated",
-        ),
-    )
+    task.assign(team.investigation, leader, assign_task(task, team.be_investigator))
+    for status, note in ((TaskStatus.IN_PROGRESS, "started"), (TaskStatus.DONE, "translated")):
+        task.change_status(team.investigation, leader, change_task_status(task, status, note))
     events = task.collect_events()
 
     # When its events are replayed

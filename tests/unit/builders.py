@@ -1,0 +1,355 @@
+"""Command values for the unit tests and benchmarks, with the usual values filled in.
+
+One function per command, named after it: it takes the aggregate the command is addressed to
+(the command's investigation and aggregate ids come from it), what the story is about, and
+keyword overrides for any other field. A test still calls the domain method itself:
+
+    task.assign(team.investigation, leader, assign_task(task, team.be_investigator))
+
+Where a command needs a time, it is NOW, the instant the unit tests' `now` fixture gives.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from domain.commands import (
+    AddMember,
+    AddParty,
+    AmendAuthorisation,
+    AmendDescription,
+    AnnulAuthorisation,
+    AssignTask,
+    AttachFile,
+    ChangeMemberRole,
+    ChangeTaskStatus,
+    CloseInvestigation,
+    ConfirmAuthorisation,
+    DestroyEvidence,
+    ExtendAuthorisation,
+    GrantConsent,
+    HandOver,
+    OpenInvestigation,
+    QualifyAuthorisation,
+    RaiseDefect,
+    ReceiveEvidence,
+    RecordAccess,
+    RecordCollection,
+    RecordDerivation,
+    RecordInterview,
+    RecordSealOpening,
+    RecordUse,
+    RemoveMember,
+    RemoveRule,
+    RestrictHandling,
+    ReturnEvidence,
+    RevokeAuthorisation,
+    SealEvidence,
+    SetObserverRights,
+    SetRule,
+    StoreEvidence,
+    TransferToParty,
+    WithdrawConsent,
+)
+from domain.handling import HandlingRestrictions
+from domain.investigation import Investigation
+from domain.permissions import Action
+from domain.rulebook import Rulebook
+from domain.values import (
+    DerivationKind,
+    IssuerKind,
+    LawyerPresence,
+    Member,
+    Party,
+    Role,
+    Scope,
+    SealCondition,
+    TaskStatus,
+    UsePurpose,
+)
+
+NOW = datetime(2024, 7, 4, 9, 30, tzinfo=UTC)
+
+
+class Addressed(Protocol):
+    """An aggregate of an investigation: what a command is addressed to."""
+
+    id: UUID
+    investigation_id: UUID
+
+
+class Someone(Protocol):
+    """A member or an actor: whoever a command names by their user id."""
+
+    user_id: UUID
+
+
+def _on(aggregate: Addressed, **fields: Any) -> dict[str, Any]:
+    return {"investigation_id": aggregate.investigation_id, **fields}
+
+
+# -- an investigation ----------------------------------------------------------------------
+
+
+def open_investigation(founder: Member, **overrides: Any) -> OpenInvestigation:
+    """Open the FR-BE JIT "Tideway" (overrides: any other field)."""
+    fields: dict[str, Any] = {
+        "name": "Tideway",
+        "agreement_reference": "JIT-FR-BE-2024-01",
+        "purpose": "trafficking in human beings",
+        "period_start": date(2024, 1, 1),
+        "period_end": date(2025, 12, 31),
+        "occurred_at": NOW,
+    }
+    fields.update(overrides)
+    return OpenInvestigation(founder_name=founder.name, country=founder.country, **fields)
+
+
+def add_party(jit: Investigation, party: Party, **overrides: Any) -> AddParty:
+    return AddParty(**_on(jit, party=party, occurred_at=NOW) | overrides)
+
+
+def add_member(jit: Investigation, member: Member, **overrides: Any) -> AddMember:
+    return AddMember(**_on(jit, member=member, occurred_at=NOW) | overrides)
+
+
+def remove_member(jit: Investigation, who: Someone, **overrides: Any) -> RemoveMember:
+    fields = _on(jit, user_id=who.user_id, reason="end of secondment", occurred_at=NOW)
+    return RemoveMember(**fields | overrides)
+
+
+def change_member_role(
+    jit: Investigation, who: Someone, role: Role, **overrides: Any
+) -> ChangeMemberRole:
+    fields = _on(jit, user_id=who.user_id, role=role, reason="appointed", occurred_at=NOW)
+    return ChangeMemberRole(**fields | overrides)
+
+
+def set_observer_rights(jit: Investigation, *rights: Action, **overrides: Any) -> SetObserverRights:
+    fields = _on(jit, rights=frozenset(rights), agreement_clause="art. 7", occurred_at=NOW)
+    return SetObserverRights(**fields | overrides)
+
+
+def close_investigation(jit: Investigation, **overrides: Any) -> CloseInvestigation:
+    fields = _on(jit, reason="convictions obtained", occurred_at=NOW)
+    return CloseInvestigation(**fields | overrides)
+
+
+# -- an authorisation ----------------------------------------------------------------------
+
+
+def _on_order(order: Addressed, **fields: Any) -> dict[str, Any]:
+    return _on(order, authorisation_id=order.id, **fields)
+
+
+def revoke_authorisation(order: Addressed, **overrides: Any) -> RevokeAuthorisation:
+    fields = _on_order(order, reason="annulled on appeal", occurred_at=NOW)
+    return RevokeAuthorisation(**fields | overrides)
+
+
+def qualify_authorisation(order: Addressed, **overrides: Any) -> QualifyAuthorisation:
+    fields = _on_order(order, issuer=IssuerKind.JUDGE, offences=(), urgent=False)
+    return QualifyAuthorisation(**fields | overrides)
+
+
+def amend_authorisation(order: Addressed, scope: Scope, **overrides: Any) -> AmendAuthorisation:
+    fields = _on_order(order, scope=scope, conditions="", reason="typo", occurred_at=NOW)
+    return AmendAuthorisation(**fields | overrides)
+
+
+def extend_authorisation(
+    order: Addressed, valid_until: datetime, **overrides: Any
+) -> ExtendAuthorisation:
+    fields = _on_order(order, valid_until=valid_until, reason="renewal", occurred_at=NOW)
+    return ExtendAuthorisation(**fields | overrides)
+
+
+def confirm_authorisation(order: Addressed, **overrides: Any) -> ConfirmAuthorisation:
+    fields = _on_order(order, judge="JLD Lille", occurred_at=NOW)
+    return ConfirmAuthorisation(**fields | overrides)
+
+
+def annul_authorisation(order: Addressed, **overrides: Any) -> AnnulAuthorisation:
+    fields = _on_order(order, court="CA Douai", ruling="CI-17", occurred_at=NOW)
+    return AnnulAuthorisation(**fields | overrides)
+
+
+# -- an evidence item ----------------------------------------------------------------------
+
+
+def _on_item(item: Addressed, **fields: Any) -> dict[str, Any]:
+    return _on(item, evidence_id=item.id, **fields)
+
+
+def amend_description(item: Addressed, description: str, **overrides: Any) -> AmendDescription:
+    fields = _on_item(item, description=description, reason="")
+    return AmendDescription(**fields | overrides)
+
+
+def restrict_handling(
+    item: Addressed, restrictions: HandlingRestrictions, **overrides: Any
+) -> RestrictHandling:
+    fields = _on_item(item, restrictions=restrictions, occurred_at=NOW)
+    return RestrictHandling(**fields | overrides)
+
+
+def attach_file(item: Addressed, file_id: UUID, **overrides: Any) -> AttachFile:
+    fields = _on_item(
+        item,
+        file_id=file_id,
+        name="dump.bin",
+        media_type="application/x-raw",
+        sha256="ab" * 32,
+        size=10,
+        storage_key="evidence/x",
+    )
+    return AttachFile(**fields | overrides)
+
+
+def record_access(item: Addressed, file_id: UUID, **overrides: Any) -> RecordAccess:
+    fields = _on_item(item, file_id=file_id, purpose="review", first_byte=0, last_byte=9)
+    return RecordAccess(**fields | overrides)
+
+
+def record_collection(item: Addressed, **overrides: Any) -> RecordCollection:
+    fields = _on_item(item, place="Lille", note="", occurred_at=NOW)
+    return RecordCollection(**fields | overrides)
+
+
+def seal_evidence(item: Addressed, seal_number: str, **overrides: Any) -> SealEvidence:
+    fields = _on_item(item, seal_number=seal_number, occurred_at=NOW)
+    return SealEvidence(**fields | overrides)
+
+
+def store_evidence(item: Addressed, location: str, **overrides: Any) -> StoreEvidence:
+    return StoreEvidence(**_on_item(item, location=location, occurred_at=NOW) | overrides)
+
+
+def hand_over(item: Addressed, recipient: Someone, **overrides: Any) -> HandOver:
+    fields = _on_item(item, recipient_id=recipient.user_id, reason="legal review", occurred_at=NOW)
+    return HandOver(**fields | overrides)
+
+
+def transfer_to_party(
+    item: Addressed, country: str, recipient: Someone, **overrides: Any
+) -> TransferToParty:
+    fields = _on_item(
+        item, country=country, recipient_id=recipient.user_id, reason="lab", occurred_at=NOW
+    )
+    return TransferToParty(**fields | overrides)
+
+
+def receive_evidence(
+    item: Addressed, seal_condition: SealCondition = SealCondition.INTACT, **overrides: Any
+) -> ReceiveEvidence:
+    fields = _on_item(
+        item, seal_condition=seal_condition, seal_number="", packaging="", occurred_at=NOW
+    )
+    return ReceiveEvidence(**fields | overrides)
+
+
+def return_evidence(item: Addressed, returned_to: str, **overrides: Any) -> ReturnEvidence:
+    fields = _on_item(item, returned_to=returned_to, reason="not needed", occurred_at=NOW)
+    return ReturnEvidence(**fields | overrides)
+
+
+def destroy_evidence(item: Addressed, method: str, **overrides: Any) -> DestroyEvidence:
+    fields = _on_item(item, method=method, reason="copy", occurred_at=NOW)
+    return DestroyEvidence(**fields | overrides)
+
+
+def record_seal_opening(item: Addressed, seal_number: str, **overrides: Any) -> RecordSealOpening:
+    fields = _on_item(item, seal_number=seal_number, authorised_by="judge", occurred_at=NOW)
+    return RecordSealOpening(**fields | overrides)
+
+
+def record_interview(item: Addressed, **overrides: Any) -> RecordInterview:
+    fields = _on_item(
+        item,
+        suspect_language="ro",
+        interview_language="fr",
+        interpreter="",
+        caution_given=True,
+        lawyer=LawyerPresence.WAIVED,
+        ill_treatment_alleged=False,
+        occurred_at=NOW,
+    )
+    return RecordInterview(**fields | overrides)
+
+
+def record_derivation(
+    item: Addressed, parent: Addressed, relation: DerivationKind, **overrides: Any
+) -> RecordDerivation:
+    fields = _on_item(
+        item,
+        parent_id=parent.id,
+        parent_sha256="0" * 64,
+        relation=relation,
+        tool="",
+        tool_version="",
+        made_by="lab",
+        occurred_at=NOW,
+    )
+    return RecordDerivation(**fields | overrides)
+
+
+def record_use(item: Addressed, proceeding: str, **overrides: Any) -> RecordUse:
+    fields = _on_item(
+        item,
+        proceeding=proceeding,
+        offence="VAT fraud",
+        purpose=UsePurpose.OTHER_OFFENCE,
+        occurred_at=NOW,
+    )
+    return RecordUse(**fields | overrides)
+
+
+def grant_consent(
+    item: Addressed, to_country: str, purpose: UsePurpose, **overrides: Any
+) -> GrantConsent:
+    fields = _on_item(
+        item, to_country=to_country, purpose=purpose, offence="", conditions="", occurred_at=NOW
+    )
+    return GrantConsent(**fields | overrides)
+
+
+def withdraw_consent(
+    item: Addressed, to_country: str, purpose: UsePurpose, **overrides: Any
+) -> WithdrawConsent:
+    fields = _on_item(
+        item, to_country=to_country, purpose=purpose, offence="", reason="", occurred_at=NOW
+    )
+    return WithdrawConsent(**fields | overrides)
+
+
+def raise_defect(item: Addressed, **overrides: Any) -> RaiseDefect:
+    return RaiseDefect(**_on_item(item, rule="", note="", occurred_at=NOW) | overrides)
+
+
+# -- a task --------------------------------------------------------------------------------
+
+
+def assign_task(task: Addressed, assignee: Someone, **overrides: Any) -> AssignTask:
+    return AssignTask(**_on(task, task_id=task.id, assignee_id=assignee.user_id) | overrides)
+
+
+def change_task_status(
+    task: Addressed, status: TaskStatus, note: str = "", **overrides: Any
+) -> ChangeTaskStatus:
+    fields = _on(task, task_id=task.id, status=status, note=note)
+    return ChangeTaskStatus(**fields | overrides)
+
+
+# -- a rulebook ----------------------------------------------------------------------------
+
+
+def set_rule(rulebook: Rulebook, rule: str, **overrides: Any) -> SetRule:
+    fields = _on(rulebook, country=rulebook.country, rule=rule, reason="")
+    return SetRule(**fields | overrides)
+
+
+def remove_rule(rulebook: Rulebook, rule: str, **overrides: Any) -> RemoveRule:
+    fields = _on(rulebook, country=rulebook.country, rule=rule, reason="")
+    return RemoveRule(**fields | overrides)
