@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from domain.commands import AmendDescription, RegisterEvidence, RemoveMember
 from domain.errors import (
     DomainError,
     InvestigationClosed,
@@ -16,27 +15,25 @@ from domain.errors import (
 )
 from domain.evidence import EvidenceItem
 from domain.values import EvidenceKind
+from tests.unit.builders import amend_description
 
 
-def test_an_investigator_registers_an_item_collected_by_their_party(team, now):
+def test_an_investigator_registers_an_item_collected_by_their_party(team, register_evidence, now):
     # Given the Belgian investigator of a FR-BE JIT
     investigator = team.actor(team.be_investigator)
     seized_at = now - timedelta(hours=6)
 
     # When he registers a laptop seized in Brussels
-    item = EvidenceItem.register(
-        team.investigation,
+    item = register_evidence(
+        team,
         investigator,
-        RegisterEvidence(
-            investigation_id=team.investigation.id,
-            reference="BE-2024-7781",
-            kind=EvidenceKind.SEIZED_DEVICE,
-            description="grey Lenovo laptop, serial PF3XK2",
-            occurred_at=seized_at,
-            collected_by="Insp. Peeters",
-            place="Rue Haute 5, Brussels",
-            method="search",
-        ),
+        reference="BE-2024-7781",
+        kind=EvidenceKind.SEIZED_DEVICE,
+        description="grey Lenovo laptop, serial PF3XK2",
+        occurred_at=seized_at,
+        collected_by="Insp. Peeters",
+        place="Rue Haute 5, Brussels",
+        method="search",
     )
 
     # Then the item belongs to the investigation, with its collection facts
@@ -156,11 +153,8 @@ def test_the_originating_party_amends_an_item_description(team, seized_phone):
     seized_phone.amend_description(
         team.investigation,
         advisor,
-        AmendDescription(
-            investigation_id=team.investigation.id,
-            evidence_id=seized_phone.id,
-            description="black Samsung phone, IMEI 356938035643810",
-            reason="typo in IMEI",
+        amend_description(
+            seized_phone, "black Samsung phone, IMEI 356938035643810", reason="typo in IMEI"
         ),
     )
 
@@ -182,12 +176,7 @@ def test_only_the_originating_party_amends_an_item_description(team, seized_phon
         seized_phone.amend_description(
             team.investigation,
             team.actor(team.be_investigator),
-            AmendDescription(
-                investigation_id=team.investigation.id,
-                evidence_id=seized_phone.id,
-                description="blue phone",
-                reason="I saw it",
-            ),
+            amend_description(seized_phone, "blue phone", reason="I saw it"),
         )
 
     # Then the description is at fault and unchanged
@@ -202,42 +191,23 @@ def test_an_unchanged_description_is_not_an_amendment(team, seized_phone, reject
         seized_phone.amend_description(
             team.investigation,
             team.actor(team.fr_investigator),
-            AmendDescription(
-                investigation_id=team.investigation.id,
-                evidence_id=seized_phone.id,
-                description=seized_phone.description,
-                reason="no change",
-            ),
+            amend_description(seized_phone, seized_phone.description, reason="no change"),
         )
 
     # Then the description is at fault
     assert error.value.field == "description"
 
 
-def test_a_removed_member_cannot_amend_an_item(team, seized_phone, now, rejected):
+def test_a_removed_member_cannot_amend_an_item(team, seized_phone, leave_team, rejected):
     # Given the French investigator who registered the phone left the team
-    team.investigation.remove_member(
-        team.actor(team.leader),
-        RemoveMember(
-            investigation_id=team.investigation.id,
-            user_id=team.fr_investigator.user_id,
-            reason="posted elsewhere",
-            occurred_at=now,
-        ),
-    )
-    team.investigation.collect_events()
+    leave_team(team, team.fr_investigator)
 
     # When he amends its description
     with rejected(PermissionDenied, seized_phone, team.investigation):
         seized_phone.amend_description(
             team.investigation,
             team.actor(team.fr_investigator),
-            AmendDescription(
-                investigation_id=team.investigation.id,
-                evidence_id=seized_phone.id,
-                description="a phone",
-                reason="simpler",
-            ),
+            amend_description(seized_phone, "a phone", reason="simpler"),
         )
 
 
@@ -261,11 +231,8 @@ def test_an_item_of_another_investigation_cannot_be_amended(other_team, seized_p
         seized_phone.amend_description(
             other_team.investigation,
             stranger,
-            AmendDescription(
-                investigation_id=other_team.investigation.id,
-                evidence_id=seized_phone.id,
-                description="a phone",
-                reason="mine",
+            amend_description(
+                seized_phone, "a phone", reason="mine", investigation_id=other_team.id
             ),
         )
 
@@ -286,12 +253,7 @@ def test_a_closed_investigation_rejects_evidence_commands(
             seized_phone.amend_description(
                 team.investigation,
                 investigator,
-                AmendDescription(
-                    investigation_id=team.investigation.id,
-                    evidence_id=seized_phone.id,
-                    description="a phone",
-                    reason="late",
-                ),
+                amend_description(seized_phone, "a phone", reason="late"),
             )
 
 
@@ -304,22 +266,12 @@ def test_replaying_the_events_rebuilds_the_same_item(
     item.amend_description(
         team.investigation,
         investigator,
-        AmendDescription(
-            investigation_id=team.investigation.id,
-            evidence_id=item.id,
-            description="a phone",
-            reason="shorter",
-        ),
+        amend_description(item, "a phone", reason="shorter"),
     )
     item.amend_description(
         team.investigation,
         investigator,
-        AmendDescription(
-            investigation_id=team.investigation.id,
-            evidence_id=item.id,
-            description="a black phone",
-            reason="colour",
-        ),
+        amend_description(item, "a black phone", reason="colour"),
     )
     events = item.collect_events()
 
