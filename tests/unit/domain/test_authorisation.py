@@ -7,13 +7,6 @@ from datetime import timedelta
 import pytest
 
 from domain.authorisation import LegalAuthorisation
-from domain.commands import (
-    AnnulAuthorisation,
-    ConfirmAuthorisation,
-    RecordAuthorisation,
-    RemoveMember,
-    RevokeAuthorisation,
-)
 from domain.errors import (
     DomainError,
     InvestigationClosed,
@@ -22,6 +15,7 @@ from domain.errors import (
     RuleViolation,
 )
 from domain.values import AuthorisationKind, EvidenceKind, Scope
+from tests.unit.builders import annul_authorisation, confirm_authorisation, revoke_authorisation
 
 SCOPE = Scope(
     targets=("+33 6 12 34 56 78", "Ion Popescu"),
@@ -31,27 +25,24 @@ SCOPE = Scope(
 )
 
 
-def test_a_legal_advisor_records_an_authorisation_of_a_party(team, now):
+def test_a_legal_advisor_records_an_authorisation_of_a_party(team, record_authorisation, now):
     # Given the French legal advisor of a FR-BE JIT
     advisor = team.actor(team.fr_legal_advisor)
     issued_at = now - timedelta(days=1)
 
     # When she records a French judge's interception order
-    authorisation = LegalAuthorisation.record(
-        team.investigation,
+    authorisation = record_authorisation(
+        team,
         advisor,
-        RecordAuthorisation(
-            investigation_id=team.investigation.id,
-            kind=AuthorisationKind.INTERCEPTION_ORDER,
-            country="FR",
-            authority="Juge des libertés et de la détention, Paris",
-            reference="JLD-2024-0117",
-            occurred_at=issued_at,
-            valid_from=now,
-            valid_until=now + timedelta(days=90),
-            scope=SCOPE,
-            conditions="for the JIT's purpose only",
-        ),
+        kind=AuthorisationKind.INTERCEPTION_ORDER,
+        country="FR",
+        authority="Juge des libertés et de la détention, Paris",
+        reference="JLD-2024-0117",
+        occurred_at=issued_at,
+        valid_from=now,
+        valid_until=now + timedelta(days=90),
+        scope=SCOPE,
+        conditions="for the JIT's purpose only",
     )
 
     # Then the authorisation belongs to the investigation, with its validity and scope
@@ -125,12 +116,7 @@ def test_an_authorisation_is_revoked_with_a_reason(team, interception_order, now
     interception_order.revoke(
         team.investigation,
         advisor,
-        RevokeAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=interception_order.id,
-            reason="annulled on appeal",
-            occurred_at=now,
-        ),
+        revoke_authorisation(interception_order, reason="annulled on appeal", occurred_at=now),
     )
 
     # Then it is revoked as of then, by exactly one Revoked event
@@ -150,12 +136,7 @@ def test_an_authorisation_is_revoked_only_once(team, interception_order, now, re
     interception_order.revoke(
         team.investigation,
         advisor,
-        RevokeAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=interception_order.id,
-            reason="annulled on appeal",
-            occurred_at=now,
-        ),
+        revoke_authorisation(interception_order, reason="annulled on appeal", occurred_at=now),
     )
     interception_order.collect_events()
 
@@ -164,11 +145,8 @@ def test_an_authorisation_is_revoked_only_once(team, interception_order, now, re
         interception_order.revoke(
             team.investigation,
             advisor,
-            RevokeAuthorisation(
-                investigation_id=team.investigation.id,
-                authorisation_id=interception_order.id,
-                reason="again",
-                occurred_at=now + timedelta(days=1),
+            revoke_authorisation(
+                interception_order, reason="again", occurred_at=now + timedelta(days=1)
             ),
         )
 
@@ -177,30 +155,18 @@ def test_an_authorisation_is_revoked_only_once(team, interception_order, now, re
     assert interception_order.revoked_reason == "annulled on appeal"
 
 
-def test_a_removed_member_cannot_revoke_an_authorisation(team, interception_order, now, rejected):
+def test_a_removed_member_cannot_revoke_an_authorisation(
+    team, interception_order, leave_team, rejected
+):
     # Given the French legal advisor left the team
-    team.investigation.remove_member(
-        team.actor(team.leader),
-        RemoveMember(
-            investigation_id=team.investigation.id,
-            user_id=team.fr_legal_advisor.user_id,
-            reason="posted elsewhere",
-            occurred_at=now,
-        ),
-    )
-    team.investigation.collect_events()
+    leave_team(team, team.fr_legal_advisor)
 
     # When she revokes the interception order
     with rejected(PermissionDenied, interception_order, team.investigation):
         interception_order.revoke(
             team.investigation,
             team.actor(team.fr_legal_advisor),
-            RevokeAuthorisation(
-                investigation_id=team.investigation.id,
-                authorisation_id=interception_order.id,
-                reason="annulled",
-                occurred_at=now,
-            ),
+            revoke_authorisation(interception_order, reason="annulled"),
         )
 
     # Then it stays valid
@@ -221,7 +187,7 @@ def test_an_authorisation_belongs_to_the_investigation_that_recorded_it(
 
 
 def test_an_authorisation_of_another_investigation_cannot_be_revoked(
-    team, other_team, interception_order, now, rejected
+    team, other_team, interception_order, rejected
 ):
     # Given an interception order of the FR-BE JIT, and a French member of another JIT
     stranger = other_team.actor(other_team.fr_investigator)
@@ -231,18 +197,15 @@ def test_an_authorisation_of_another_investigation_cannot_be_revoked(
         interception_order.revoke(
             other_team.investigation,
             stranger,
-            RevokeAuthorisation(
-                investigation_id=other_team.investigation.id,
-                authorisation_id=interception_order.id,
-                reason="not ours",
-                occurred_at=now,
+            revoke_authorisation(
+                interception_order, reason="not ours", investigation_id=other_team.id
             ),
         )
 
 
 @pytest.mark.parametrize("command", ["record", "revoke"])
 def test_a_closed_investigation_rejects_authorisation_commands(
-    team, interception_order, record_authorisation, now, rejected, command, close_team
+    team, interception_order, record_authorisation, rejected, command, close_team
 ):
     # Given a closed JIT with a recorded interception order
     close_team(team)
@@ -256,12 +219,7 @@ def test_a_closed_investigation_rejects_authorisation_commands(
             interception_order.revoke(
                 team.investigation,
                 advisor,
-                RevokeAuthorisation(
-                    investigation_id=team.investigation.id,
-                    authorisation_id=interception_order.id,
-                    reason="too late",
-                    occurred_at=now,
-                ),
+                revoke_authorisation(interception_order, reason="too late"),
             )
 
 
@@ -273,12 +231,7 @@ def test_replaying_the_events_rebuilds_the_same_authorisation(
     authorisation.revoke(
         team.investigation,
         team.actor(team.fr_legal_advisor),
-        RevokeAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=authorisation.id,
-            reason="annulled on appeal",
-            occurred_at=now,
-        ),
+        revoke_authorisation(authorisation, reason="annulled on appeal", occurred_at=now),
     )
     events = authorisation.collect_events()
 
@@ -302,23 +255,15 @@ def test_a_judge_confirms_an_order_once_and_never_before_it_was_issued(
         interception_order.confirm(
             team.investigation,
             advisor,
-            ConfirmAuthorisation(
-                investigation_id=team.investigation.id,
-                authorisation_id=interception_order.id,
-                judge="JLD",
-                occurred_at=issued - timedelta(hours=1),
+            confirm_authorisation(
+                interception_order, judge="JLD", occurred_at=issued - timedelta(hours=1)
             ),
         )
     # When the judge's confirmation is recorded
     interception_order.confirm(
         team.investigation,
         advisor,
-        ConfirmAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=interception_order.id,
-            judge="JLD Lille",
-            occurred_at=now,
-        ),
+        confirm_authorisation(interception_order, judge="JLD Lille", occurred_at=now),
     )
     # Then it is confirmed as of then, by exactly one Confirmed event
     [confirmed] = interception_order.collect_events()
@@ -330,41 +275,25 @@ def test_a_judge_confirms_an_order_once_and_never_before_it_was_issued(
         interception_order.confirm(
             team.investigation,
             advisor,
-            ConfirmAuthorisation(
-                investigation_id=team.investigation.id,
-                authorisation_id=interception_order.id,
-                judge="again",
-                occurred_at=now,
-            ),
+            confirm_authorisation(interception_order, judge="again"),
         )
 
 
 def test_a_court_annuls_an_order_even_once_revoked_and_only_once(
-    team, interception_order, now, rejected
+    team, interception_order, rejected
 ):
     advisor = team.actor(team.fr_legal_advisor)
     interception_order.revoke(
         team.investigation,
         advisor,
-        RevokeAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=interception_order.id,
-            reason="no longer needed",
-            occurred_at=now,
-        ),
+        revoke_authorisation(interception_order, reason="no longer needed"),
     )
     interception_order.collect_events()
     # When a court's ruling annuls the revoked order
     interception_order.annul(
         team.investigation,
         advisor,
-        AnnulAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=interception_order.id,
-            court="CA Douai",
-            ruling="CI-17",
-            occurred_at=now,
-        ),
+        annul_authorisation(interception_order, court="CA Douai", ruling="CI-17"),
     )
     # Then it is annulled, by exactly one Annulled event naming the court and the ruling
     [annulled] = interception_order.collect_events()
@@ -376,11 +305,5 @@ def test_a_court_annuls_an_order_even_once_revoked_and_only_once(
         interception_order.annul(
             team.investigation,
             advisor,
-            AnnulAuthorisation(
-                investigation_id=team.investigation.id,
-                authorisation_id=interception_order.id,
-                court="X",
-                ruling="Y",
-                occurred_at=now,
-            ),
+            annul_authorisation(interception_order, court="X", ruling="Y"),
         )

@@ -239,7 +239,7 @@ def test_an_item_of_another_investigation_cannot_be_amended(other_team, seized_p
 
 @pytest.mark.parametrize("command", ["register", "amend_description"])
 def test_a_closed_investigation_rejects_evidence_commands(
-    team, seized_phone, register_evidence, now, rejected, command, close_team
+    team, seized_phone, register_evidence, rejected, command, close_team
 ):
     # Given a closed JIT with a registered phone
     close_team(team)
