@@ -72,6 +72,12 @@ from domain.values import (
 
 NOW = datetime(2024, 7, 4, 9, 30, tzinfo=UTC)
 
+FRANCE = Party(country="FR", name="France", lead_authority="Parquet national financier")
+BELGIUM = Party(country="BE", name="Belgium", lead_authority="Federal Prosecutor's Office")
+GERMANY = Party(country="DE", name="Germany", lead_authority="Bundeskriminalamt")
+NETHERLANDS = Party(country="NL", name="Netherlands", lead_authority="Openbaar Ministerie")
+EUROJUST = Party(country="EUROJUST", name="Eurojust", lead_authority="Eurojust")
+
 
 class Addressed(Protocol):
     """An aggregate of an investigation: what a command is addressed to."""
@@ -101,6 +107,7 @@ def open_investigation(founder: Member, **overrides: Any) -> OpenInvestigation:
         "purpose": "trafficking in human beings",
         "period_start": date(2024, 1, 1),
         "period_end": date(2025, 12, 31),
+        "parties": (FRANCE, BELGIUM),
         "occurred_at": NOW,
     }
     fields.update(overrides)

@@ -29,16 +29,15 @@ from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor, AuthorisationKind, EvidenceKind, Member, Party, Role, Scope
 from tests.unit.builders import (
+    BELGIUM,
+    FRANCE,
+    GERMANY,
     NOW,
     add_member,
     close_investigation,
     open_investigation,
     remove_member,
 )
-
-FRANCE = Party(country="FR", name="France", lead_authority="Parquet national financier")
-BELGIUM = Party(country="BE", name="Belgium", lead_authority="Federal Prosecutor's Office")
-GERMANY = Party(country="DE", name="Germany", lead_authority="Bundeskriminalamt")
 
 
 def acting(member: Member) -> Actor:

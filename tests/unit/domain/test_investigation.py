@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from uuid import uuid4
+from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 
-from domain.commands import (
-    AddMember,
-    AddParty,
-    ChangeMemberRole,
-    CloseInvestigation,
-    OpenInvestigation,
-    RemoveMember,
-    SetObserverRights,
-)
 from domain.errors import (
     DomainError,
     InvestigationClosed,
@@ -26,11 +18,19 @@ from domain.errors import (
 from domain.investigation import Investigation
 from domain.permissions import Action
 from domain.values import Actor, Member, Party, Role
-
-FRANCE = Party(country="FR", name="France", lead_authority="Parquet national financier")
-BELGIUM = Party(country="BE", name="Belgium", lead_authority="Federal Prosecutor's Office")
-NETHERLANDS = Party(country="NL", name="Netherlands", lead_authority="Openbaar Ministerie")
-EUROJUST = Party(country="EUROJUST", name="Eurojust", lead_authority="Eurojust")
+from tests.unit.builders import (
+    BELGIUM,
+    EUROJUST,
+    FRANCE,
+    NETHERLANDS,
+    add_member,
+    add_party,
+    change_member_role,
+    close_investigation,
+    open_investigation,
+    remove_member,
+    set_observer_rights,
+)
 
 OPENED_AT = datetime(2024, 1, 15, 10, 0, tzinfo=UTC)
 
@@ -39,26 +39,25 @@ def a_founder(country: str = "FR") -> Member:
     return Member(user_id=uuid4(), name="Claire Dubois", country=country, role=Role.JIT_LEADER)
 
 
-def open_jit(founder: Member, **overrides: object) -> Investigation:
-    arguments: dict[str, object] = {
-        "investigation_id": uuid4(),
-        "founder": founder,
-        "name": "Tideway",
-        "agreement_reference": "JIT-FR-BE-2024-01",
-        "purpose": "trafficking in human beings",
-        "period_start": date(2024, 1, 1),
-        "period_end": date(2025, 12, 31),
-        "parties": (FRANCE, BELGIUM),
-        "occurred_at": OPENED_AT,
-    }
-    arguments.update(overrides)
-    investigation_id, founder = arguments.pop("investigation_id"), arguments.pop("founder")
-    command = OpenInvestigation(founder_name=founder.name, country=founder.country, **arguments)  # type: ignore[arg-type]
-    return Investigation.open(investigation_id, founder, command)  # type: ignore[arg-type]
+def open_jit(
+    founder: Member, investigation_id: UUID | None = None, **overrides: Any
+) -> Investigation:
+    command = open_investigation(founder, **{"occurred_at": OPENED_AT} | overrides)
+    return Investigation.open(investigation_id or uuid4(), founder, command)
 
 
 def as_actor(member: Member) -> Actor:
     return Actor(user_id=member.user_id, country=member.country, role=member.role)
+
+
+def recorded_by_the_leader(team: Any, event_class: type, now: Any) -> Any:
+    """The one event the When step recorded: of this class, by the leader, in this JIT, now."""
+    [event] = team.investigation.collect_events()
+    assert type(event) is event_class
+    assert event.actor == team.actor(team.leader)
+    assert event.investigation_id == team.id
+    assert event.occurred_at == now
+    return event
 
 
 # -- opening a JIT ------------------------------------------------------------------------
@@ -193,55 +192,45 @@ def test_a_new_state_joins_the_jit(team, now):
     # When its leader records that the Netherlands joined
     team.investigation.add_party(
         team.actor(team.leader),
-        AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+        add_party(team.investigation, NETHERLANDS),
     )
 
     # Then the Netherlands is a party, by one PartyJoined event
     assert team.investigation.parties["NL"] == NETHERLANDS
-    [joined] = team.investigation.collect_events()
-    assert type(joined) is Investigation.PartyJoined
+    joined = recorded_by_the_leader(team, Investigation.PartyJoined, now)
     assert joined.party == NETHERLANDS
-    assert joined.actor == team.actor(team.leader)
-    assert joined.investigation_id == team.id
-    assert joined.occurred_at == now
 
 
-def test_a_state_joins_the_jit_only_once(team, now, rejected):
+def test_a_state_joins_the_jit_only_once(team, rejected):
     # Given a FR-BE JIT
     # When its leader records that Belgium joined
     with rejected(RuleViolation, team.investigation) as error:
         team.investigation.add_party(
             team.actor(team.leader),
-            AddParty(investigation_id=team.investigation.id, party=BELGIUM, occurred_at=now),
+            add_party(team.investigation, BELGIUM),
         )
 
     # Then the country is at fault
     assert error.value.field == "country"
 
 
-def test_a_joining_party_needs_a_valid_code(team, now, rejected):
+def test_a_joining_party_needs_a_valid_code(team, rejected):
     # Given a FR-BE JIT
     # When its leader records a party named "Netherlands" instead of "NL"
     party = Party(country="Netherlands", name="Netherlands", lead_authority="OM")
     with rejected(RuleViolation, team.investigation) as error:
-        team.investigation.add_party(
-            team.actor(team.leader),
-            AddParty(investigation_id=team.investigation.id, party=party, occurred_at=now),
-        )
+        team.investigation.add_party(team.actor(team.leader), add_party(team.investigation, party))
 
     # Then the country is at fault
     assert error.value.field == "country"
 
 
-def test_a_party_code_with_a_trailing_newline_is_rejected(team, now, rejected):
+def test_a_party_code_with_a_trailing_newline_is_rejected(team, rejected):
     # Given a FR-BE JIT
     # When its leader records "FR\n" as a new party
     party = Party(country="FR\n", name="France again", lead_authority="?")
     with rejected(RuleViolation, team.investigation) as error:
-        team.investigation.add_party(
-            team.actor(team.leader),
-            AddParty(investigation_id=team.investigation.id, party=party, occurred_at=now),
-        )
+        team.investigation.add_party(team.actor(team.leader), add_party(team.investigation, party))
 
     # Then the country is at fault (instead of France appearing twice under two keys)
     assert error.value.field == "country"
@@ -255,20 +244,16 @@ def test_a_member_is_seconded_by_a_party_of_the_jit(team, new_member, now):
     # When the leader adds her to the team
     team.investigation.add_member(
         team.actor(team.leader),
-        AddMember(investigation_id=team.investigation.id, member=new_member, occurred_at=now),
+        add_member(team.investigation, new_member),
     )
 
     # Then she is a member, by one MemberAdded event
     assert team.investigation.member_of(new_member.user_id) == new_member
-    [added] = team.investigation.collect_events()
-    assert type(added) is Investigation.MemberAdded
+    added = recorded_by_the_leader(team, Investigation.MemberAdded, now)
     assert added.member == new_member
-    assert added.actor == team.actor(team.leader)
-    assert added.investigation_id == team.id
-    assert added.occurred_at == now
 
 
-def test_a_member_belongs_to_a_party(team, now, rejected):
+def test_a_member_belongs_to_a_party(team, rejected):
     # Given a FR-BE JIT and a German officer
     german = Member(user_id=uuid4(), name="Jonas Weber", country="DE", role=Role.INVESTIGATOR)
 
@@ -276,7 +261,7 @@ def test_a_member_belongs_to_a_party(team, now, rejected):
     with rejected(RuleViolation, team.investigation) as error:
         team.investigation.add_member(
             team.actor(team.leader),
-            AddMember(investigation_id=team.investigation.id, member=german, occurred_at=now),
+            add_member(team.investigation, german),
         )
 
     # Then his country is at fault, and he is not a member
@@ -284,26 +269,23 @@ def test_a_member_belongs_to_a_party(team, now, rejected):
     assert team.investigation.member_of(german.user_id) is None
 
 
-def test_a_member_of_a_state_that_joined_later_can_be_added(team, now):
+def test_a_member_of_a_state_that_joined_later_can_be_added(team):
     # Given the Netherlands joined the FR-BE JIT
     team.investigation.add_party(
         team.actor(team.leader),
-        AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+        add_party(team.investigation, NETHERLANDS),
     )
     team.investigation.collect_events()
     dutch = Member(user_id=uuid4(), name="Sanne de Vries", country="NL", role=Role.INVESTIGATOR)
 
     # When the leader adds a Dutch investigator
-    team.investigation.add_member(
-        team.actor(team.leader),
-        AddMember(investigation_id=team.investigation.id, member=dutch, occurred_at=now),
-    )
+    team.investigation.add_member(team.actor(team.leader), add_member(team.investigation, dutch))
 
     # Then he is a member
     assert team.investigation.member_of(dutch.user_id) == dutch
 
 
-def test_a_user_is_a_member_only_once(team, now, rejected):
+def test_a_user_is_a_member_only_once(team, rejected):
     # Given the Belgian investigator is a member
     again = Member(
         user_id=team.be_investigator.user_id, name="same user", country="FR", role=Role.ANALYST
@@ -313,7 +295,7 @@ def test_a_user_is_a_member_only_once(team, now, rejected):
     with rejected(RuleViolation, team.investigation) as error:
         team.investigation.add_member(
             team.actor(team.leader),
-            AddMember(investigation_id=team.investigation.id, member=again, occurred_at=now),
+            add_member(team.investigation, again),
         )
 
     # Then the user is at fault, and the membership is unchanged
@@ -326,61 +308,38 @@ def test_a_member_is_removed_with_a_reason(team, now):
     # When the leader removes him
     team.investigation.remove_member(
         team.actor(team.leader),
-        RemoveMember(
-            investigation_id=team.investigation.id,
-            user_id=team.be_investigator.user_id,
-            reason="end of secondment",
-            occurred_at=now,
-        ),
+        remove_member(team.investigation, team.be_investigator, reason="end of secondment"),
     )
 
     # Then he is no longer a member, by one MemberRemoved event
     assert team.investigation.member_of(team.be_investigator.user_id) is None
-    [removed] = team.investigation.collect_events()
-    assert type(removed) is Investigation.MemberRemoved
+    removed = recorded_by_the_leader(team, Investigation.MemberRemoved, now)
     assert removed.user_id == team.be_investigator.user_id
     assert removed.reason == "end of secondment"
-    assert removed.actor == team.actor(team.leader)
-    assert removed.investigation_id == team.id
-    assert removed.occurred_at == now
 
 
-def test_only_a_member_can_be_removed(team, outsider, now, rejected):
+def test_only_a_member_can_be_removed(team, outsider, rejected):
     # Given a user who is not a member
     # When the leader removes him
     with rejected(NotFound, team.investigation) as error:
         team.investigation.remove_member(
             team.actor(team.leader),
-            RemoveMember(
-                investigation_id=team.investigation.id,
-                user_id=outsider.user_id,
-                reason="mistake",
-                occurred_at=now,
-            ),
+            remove_member(team.investigation, outsider, reason="mistake"),
         )
 
     # Then the user is at fault
     assert error.value.field == "user_id"
 
 
-def test_a_removed_member_can_no_longer_act(team, now, rejected):
+def test_a_removed_member_can_no_longer_act(team, leave_team, rejected):
     # Given the Belgian investigator was removed from the team
-    team.investigation.remove_member(
-        team.actor(team.leader),
-        RemoveMember(
-            investigation_id=team.investigation.id,
-            user_id=team.be_investigator.user_id,
-            reason="end of secondment",
-            occurred_at=now,
-        ),
-    )
-    team.investigation.collect_events()
+    leave_team(team, team.be_investigator)
 
     # When he tries to record that the Netherlands joined
     with rejected(PermissionDenied, team.investigation):
         team.investigation.add_party(
             team.actor(team.be_investigator),
-            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
+            add_party(team.investigation, NETHERLANDS),
         )
 
     # Then the Netherlands is not a party
@@ -390,20 +349,17 @@ def test_a_removed_member_can_no_longer_act(team, now, rejected):
 # -- who may act --------------------------------------------------------------------------
 
 
-def test_a_user_who_is_not_a_member_cannot_act(team, outsider, now, rejected):
+def test_a_user_who_is_not_a_member_cannot_act(team, outsider, rejected):
     # Given a French investigator who is not in this team
     # When he records that the Netherlands joined
     with rejected(DomainError, team.investigation):
-        team.investigation.add_party(
-            outsider,
-            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
-        )
+        team.investigation.add_party(outsider, add_party(team.investigation, NETHERLANDS))
 
     # Then the Netherlands is not a party
     assert "NL" not in team.investigation.parties
 
 
-def test_a_member_cannot_act_in_a_role_they_do_not_hold(team, now, rejected):
+def test_a_member_cannot_act_in_a_role_they_do_not_hold(team, rejected):
     # Given the French investigator, who is not the JIT leader
     posing_as_leader = Actor(
         user_id=team.fr_investigator.user_id, country="FR", role=Role.JIT_LEADER
@@ -413,16 +369,14 @@ def test_a_member_cannot_act_in_a_role_they_do_not_hold(team, now, rejected):
     with rejected(DomainError, team.investigation):
         team.investigation.close(
             posing_as_leader,
-            CloseInvestigation(
-                investigation_id=team.investigation.id, reason="operation over", occurred_at=now
-            ),
+            close_investigation(team.investigation, reason="operation over"),
         )
 
     # Then the JIT is still open
     assert team.investigation.is_closed is False
 
 
-def test_a_member_cannot_act_for_a_party_they_do_not_belong_to(team, now, rejected):
+def test_a_member_cannot_act_for_a_party_they_do_not_belong_to(team, rejected):
     # Given the French investigator
     posing_as_belgian = Actor(
         user_id=team.fr_investigator.user_id, country="BE", role=Role.INVESTIGATOR
@@ -430,10 +384,7 @@ def test_a_member_cannot_act_for_a_party_they_do_not_belong_to(team, now, reject
 
     # When he acts for Belgium
     with rejected(DomainError, team.investigation):
-        team.investigation.add_party(
-            posing_as_belgian,
-            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now),
-        )
+        team.investigation.add_party(posing_as_belgian, add_party(team.investigation, NETHERLANDS))
 
     # Then the Netherlands is not a party
     assert "NL" not in team.investigation.parties
@@ -454,22 +405,14 @@ def test_check_can_act_accepts_a_member_in_the_party_and_role_they_hold(team):
 def test_the_leader_closes_the_investigation(team, now):
     # Given an open JIT
     # When its leader closes it
-    team.investigation.close(
-        team.actor(team.leader),
-        CloseInvestigation(
-            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
-        ),
-    )
+    closing = close_investigation(team.investigation, reason="convictions obtained")
+    team.investigation.close(team.actor(team.leader), closing)
 
     # Then it is closed, by one Closed event
     assert team.investigation.is_closed is True
     assert team.investigation.closed_reason == "convictions obtained"
-    [closed] = team.investigation.collect_events()
-    assert type(closed) is Investigation.Closed
+    closed = recorded_by_the_leader(team, Investigation.Closed, now)
     assert closed.reason == "convictions obtained"
-    assert closed.actor == team.actor(team.leader)
-    assert closed.investigation_id == team.id
-    assert closed.occurred_at == now
 
 
 @pytest.mark.parametrize(
@@ -477,30 +420,25 @@ def test_the_leader_closes_the_investigation(team, now):
     [
         lambda team, when: team.investigation.add_party(
             team.actor(team.leader),
-            AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=when),
+            add_party(team.investigation, NETHERLANDS, occurred_at=when),
         ),
         lambda team, when: team.investigation.add_member(
             team.actor(team.leader),
-            AddMember(
-                investigation_id=team.investigation.id,
-                member=Member(user_id=uuid4(), name="late", country="BE", role=Role.ANALYST),
+            add_member(
+                team.investigation,
+                Member(user_id=uuid4(), name="late", country="BE", role=Role.ANALYST),
                 occurred_at=when,
             ),
         ),
         lambda team, when: team.investigation.remove_member(
             team.actor(team.leader),
-            RemoveMember(
-                investigation_id=team.investigation.id,
-                user_id=team.be_investigator.user_id,
-                reason="late",
-                occurred_at=when,
+            remove_member(
+                team.investigation, team.be_investigator, reason="late", occurred_at=when
             ),
         ),
         lambda team, when: team.investigation.close(
             team.actor(team.leader),
-            CloseInvestigation(
-                investigation_id=team.investigation.id, reason="again", occurred_at=when
-            ),
+            close_investigation(team.investigation, reason="again", occurred_at=when),
         ),
     ],
     ids=["add_party", "add_member", "remove_member", "close"],
@@ -514,14 +452,9 @@ def test_a_closed_investigation_rejects_every_command(team, now, rejected, comma
         command(team, now + timedelta(days=1))
 
 
-def test_a_closed_investigation_says_so_when_checked(team, now):
+def test_a_closed_investigation_says_so_when_checked(team, close_team):
     # Given a closed JIT
-    team.investigation.close(
-        team.actor(team.leader),
-        CloseInvestigation(
-            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
-        ),
-    )
+    close_team(team)
 
     # When a command checks that it is open, then it learns the JIT is closed
     with pytest.raises(InvestigationClosed):
@@ -531,31 +464,16 @@ def test_a_closed_investigation_says_so_when_checked(team, now):
 # -- replay -------------------------------------------------------------------------------
 
 
-def test_replaying_the_events_rebuilds_the_same_investigation(team, new_member, now, replay):
+def test_replaying_the_events_rebuilds_the_same_investigation(team, new_member, replay):
     # Given a JIT that gained a party and a member, lost a member and was closed
     leader = team.actor(team.leader)
-    team.investigation.add_party(
-        leader, AddParty(investigation_id=team.investigation.id, party=NETHERLANDS, occurred_at=now)
-    )
-    team.investigation.add_member(
-        leader,
-        AddMember(investigation_id=team.investigation.id, member=new_member, occurred_at=now),
-    )
+    team.investigation.add_party(leader, add_party(team.investigation, NETHERLANDS))
+    team.investigation.add_member(leader, add_member(team.investigation, new_member))
     team.investigation.remove_member(
         leader,
-        RemoveMember(
-            investigation_id=team.investigation.id,
-            user_id=team.be_investigator.user_id,
-            reason="ended",
-            occurred_at=now,
-        ),
+        remove_member(team.investigation, team.be_investigator, reason="ended"),
     )
-    team.investigation.close(
-        leader,
-        CloseInvestigation(
-            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
-        ),
-    )
+    team.investigation.close(leader, close_investigation(team.investigation))
     events = team.history + team.investigation.collect_events()
 
     # When its events are replayed
@@ -570,18 +488,13 @@ def test_replaying_the_events_rebuilds_the_same_investigation(team, new_member, 
     assert rebuilt.is_closed is True
 
 
-def test_the_only_leader_cannot_be_removed(team, now, rejected):
+def test_the_only_leader_cannot_be_removed(team, rejected):
     # Given a team whose French leader is its only JIT leader
     # When the leader tries to remove themself
     with rejected(RuleViolation, team.investigation) as error:
         team.investigation.remove_member(
             team.actor(team.leader),
-            RemoveMember(
-                investigation_id=team.investigation.id,
-                user_id=team.leader.user_id,
-                reason="handing over",
-                occurred_at=now,
-            ),
+            remove_member(team.investigation, team.leader, reason="handing over"),
         )
 
     # Then the team keeps its leader, and the error names the member
@@ -589,15 +502,14 @@ def test_the_only_leader_cannot_be_removed(team, now, rejected):
     assert team.leader.user_id in team.investigation.members
 
 
-def test_the_leader_records_what_the_agreement_gives_observers(team, now):
+def test_the_leader_records_what_the_agreement_gives_observers(team):
     leader = team.actor(team.leader)
     team.investigation.set_observer_rights(
         leader,
-        SetObserverRights(
-            investigation_id=team.investigation.id,
-            rights=frozenset({Action.VIEW_LEGAL}),
+        set_observer_rights(
+            team.investigation,
+            Action.VIEW_LEGAL,
             agreement_clause="art. 7: Eurojust follows the file",
-            occurred_at=now,
         ),
     )
     [recorded] = team.investigation.collect_events()
@@ -605,45 +517,29 @@ def test_the_leader_records_what_the_agreement_gives_observers(team, now):
     assert team.investigation.observer_rights == {Action.VIEW_LEGAL}
 
 
-def test_an_agreement_cannot_give_observers_custody_or_legal_decisions(team, now):
+def test_an_agreement_cannot_give_observers_custody_or_legal_decisions(team):
     with pytest.raises(RuleViolation) as refused:
         team.investigation.set_observer_rights(
             team.actor(team.leader),
-            SetObserverRights(
-                investigation_id=team.investigation.id,
-                rights=frozenset({Action.DISCLOSE}),
-                agreement_clause="art. 9",
-                occurred_at=now,
-            ),
+            set_observer_rights(team.investigation, Action.DISCLOSE, agreement_clause="art. 9"),
         )
     assert refused.value.field == "rights"
     assert team.investigation.collect_events() == []
 
 
-def test_only_those_who_run_the_team_record_observer_rights(team, now):
+def test_only_those_who_run_the_team_record_observer_rights(team):
     with pytest.raises(PermissionDenied):
         team.investigation.set_observer_rights(
             team.actor(team.fr_investigator),
-            SetObserverRights(
-                investigation_id=team.investigation.id,
-                rights=frozenset({Action.VIEW_LEGAL}),
-                agreement_clause="art. 7",
-                occurred_at=now,
-            ),
+            set_observer_rights(team.investigation, Action.VIEW_LEGAL),
         )
 
 
-def test_a_member_takes_another_role_and_may_then_do_what_it_allows(team, now):
+def test_a_member_takes_another_role_and_may_then_do_what_it_allows(team):
     leader = team.actor(team.leader)
     team.investigation.change_member_role(
         leader,
-        ChangeMemberRole(
-            investigation_id=team.investigation.id,
-            user_id=team.fr_investigator.user_id,
-            role=Role.NATIONAL_MEMBER,
-            reason="appointed",
-            occurred_at=now,
-        ),
+        change_member_role(team.investigation, team.fr_investigator, Role.NATIONAL_MEMBER),
     )
     [changed] = team.investigation.collect_events()
     assert isinstance(changed, Investigation.MemberRoleChanged)
@@ -651,39 +547,27 @@ def test_a_member_takes_another_role_and_may_then_do_what_it_allows(team, now):
     assert member is not None and member.role is Role.NATIONAL_MEMBER
 
 
-def test_the_last_leader_keeps_the_role_and_a_role_change_changes_something(team, now):
+def test_the_last_leader_keeps_the_role_and_a_role_change_changes_something(team):
     leader = team.actor(team.leader)
     with pytest.raises(RuleViolation, match="keeps a leader"):
         team.investigation.change_member_role(
             leader,
-            ChangeMemberRole(
-                investigation_id=team.investigation.id,
-                user_id=team.leader.user_id,
-                role=Role.INVESTIGATOR,
-                reason="stepping down",
-                occurred_at=now,
+            change_member_role(
+                team.investigation, team.leader, Role.INVESTIGATOR, reason="stepping down"
             ),
         )
     with pytest.raises(RuleViolation, match="already"):
         team.investigation.change_member_role(
             leader,
-            ChangeMemberRole(
-                investigation_id=team.investigation.id,
-                user_id=team.fr_investigator.user_id,
-                role=Role.INVESTIGATOR,
-                reason="same",
-                occurred_at=now,
+            change_member_role(
+                team.investigation, team.fr_investigator, Role.INVESTIGATOR, reason="same"
             ),
         )
     with pytest.raises(PermissionDenied):
         team.investigation.change_member_role(
             team.actor(team.fr_investigator),
-            ChangeMemberRole(
-                investigation_id=team.investigation.id,
-                user_id=team.fr_investigator.user_id,
-                role=Role.JIT_LEADER,
-                reason="self-promotion",
-                occurred_at=now,
+            change_member_role(
+                team.investigation, team.fr_investigator, Role.JIT_LEADER, reason="self-promotion"
             ),
         )
     assert team.investigation.collect_events() == []
