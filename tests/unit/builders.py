@@ -58,6 +58,7 @@ from domain.investigation import Investigation
 from domain.permissions import Action
 from domain.rulebook import Rulebook
 from domain.values import (
+    Actor,
     DerivationKind,
     IssuerKind,
     LawyerPresence,
@@ -350,6 +351,19 @@ def change_task_status(
 
 
 # -- a rulebook ----------------------------------------------------------------------------
+
+
+def adopt_rulebook(
+    jit: Investigation, actor: Actor, country: str, rules: list[Any], **source: str
+) -> Rulebook:
+    """The rulebook of `country` adopted from a file of these rules (not a command: adopting
+    takes the file's name, version and hash, which `source` overrides)."""
+    file = {
+        "source_name": f"{country.lower()}.toml",
+        "source_version": "1",
+        "source_sha256": "0" * 64,
+    }
+    return Rulebook.adopt(jit, actor, country=country, rules=rules, **file | source)
 
 
 def set_rule(rulebook: Rulebook, rule: str, **overrides: Any) -> SetRule:

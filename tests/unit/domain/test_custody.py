@@ -6,10 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from domain import custody
-from domain.commands import RemoveRule, SetRule
 from domain.custody import DEFAULT_GAP, CustodyDefect, Lapse, Transfer
 from domain.rule_settings import RuleSpec
-from domain.rulebook import Rulebook
+from tests.unit.builders import adopt_rulebook, remove_rule, set_rule
 
 T0 = datetime(2024, 5, 3, 6, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -83,51 +82,16 @@ def test_a_rulebook_with_no_cu_01_leaves_the_catalogues_gap():
 def adopt(team, country, rules):
     """Given a rulebook with these rules, adopted for a party of the team by its legal advisor."""
     advisor = team.fr_legal_advisor if country == "FR" else team.be_legal_advisor
-    return Rulebook.adopt(
-        team.investigation,
-        team.actor(advisor),
-        country=country,
-        source_name=f"{country.lower()}.toml",
-        source_version="1",
-        source_sha256="0" * 64,
-        rules=rules,
-    )
+    return adopt_rulebook(team.investigation, team.actor(advisor), country, rules)
 
 
 def test_adopting_amending_and_removing_cu_01_set_the_partys_gap(team):
     rulebook = adopt(team, "BE", [{"rule": "CU-01", "params": {"gap_hours": 48}}])
-    advisor = team.actor(team.be_legal_advisor)
-    rulebook.set_rule(
-        team.investigation,
-        advisor,
-        SetRule(
-            investigation_id=team.investigation.id,
-            country=rulebook.country,
-            rule="CU-02",
-            reason="receipts",
-        ),
-    )
-    rulebook.set_rule(
-        team.investigation,
-        advisor,
-        SetRule(
-            investigation_id=team.investigation.id,
-            country=rulebook.country,
-            rule="CU-01",
-            params={"gap_hours": 12},
-            reason="stricter",
-        ),
-    )
-    rulebook.remove_rule(
-        team.investigation,
-        advisor,
-        RemoveRule(
-            investigation_id=team.investigation.id,
-            country=rulebook.country,
-            rule="CU-01",
-            reason="not applied",
-        ),
-    )
+    jit, advisor = team.investigation, team.actor(team.be_legal_advisor)
+    rulebook.set_rule(jit, advisor, set_rule(rulebook, "CU-02", reason="receipts"))
+    stricter = set_rule(rulebook, "CU-01", params={"gap_hours": 12}, reason="stricter")
+    rulebook.set_rule(jit, advisor, stricter)
+    rulebook.remove_rule(jit, advisor, remove_rule(rulebook, "CU-01", reason="not applied"))
     adopted, other_rule, amended, removed = rulebook.collect_events()
     assert custody.gap_set_by(adopted) == ("BE", TWO_DAY_GAP)
     assert custody.gap_set_by(other_rule) is None

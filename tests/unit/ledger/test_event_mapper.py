@@ -15,44 +15,7 @@ from eventsourcing.utils import resolve_topic
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
-from domain.commands import (
-    AddMember,
-    AddParty,
-    AmendAuthorisation,
-    AmendDescription,
-    AnnulAuthorisation,
-    AssignTask,
-    AttachFile,
-    ChangeMemberRole,
-    ChangeTaskStatus,
-    CloseInvestigation,
-    ConfirmAuthorisation,
-    DestroyEvidence,
-    ExtendAuthorisation,
-    GrantConsent,
-    HandOver,
-    QualifyAuthorisation,
-    RaiseDefect,
-    ReceiveEvidence,
-    RecordAccess,
-    RecordCollection,
-    RecordDerivation,
-    RecordDisclosure,
-    RecordInterview,
-    RecordSealOpening,
-    RecordUse,
-    RemoveMember,
-    RemoveRule,
-    RestrictHandling,
-    ReturnEvidence,
-    RevokeAuthorisation,
-    SealEvidence,
-    SetObserverRights,
-    SetRule,
-    StoreEvidence,
-    TransferToParty,
-    WithdrawConsent,
-)
+from domain.commands import RecordDisclosure
 from domain.evidence import EvidenceItem
 from domain.handling import HandlingRestrictions
 from domain.investigation import Investigation
@@ -63,8 +26,6 @@ from domain.values import (
     AuthorisationKind,
     DerivationKind,
     EvidenceKind,
-    IssuerKind,
-    LawyerPresence,
     Party,
     Role,
     Scope,
@@ -73,6 +34,44 @@ from domain.values import (
     UsePurpose,
 )
 from jitspace.ledger.eventlog import InvestigationStoredEvent, MsgspecMapper
+from tests.unit.builders import (
+    add_member,
+    add_party,
+    adopt_rulebook,
+    amend_authorisation,
+    amend_description,
+    annul_authorisation,
+    assign_task,
+    attach_file,
+    change_member_role,
+    change_task_status,
+    close_investigation,
+    confirm_authorisation,
+    destroy_evidence,
+    extend_authorisation,
+    grant_consent,
+    hand_over,
+    qualify_authorisation,
+    raise_defect,
+    receive_evidence,
+    record_access,
+    record_collection,
+    record_derivation,
+    record_interview,
+    record_seal_opening,
+    record_use,
+    remove_member,
+    remove_rule,
+    restrict_handling,
+    return_evidence,
+    revoke_authorisation,
+    seal_evidence,
+    set_observer_rights,
+    set_rule,
+    store_evidence,
+    transfer_to_party,
+    withdraw_consent,
+)
 
 AGGREGATES = (Investigation, LegalAuthorisation, EvidenceItem, Task, Rulebook)
 EVENT_CLASSES = (
@@ -131,6 +130,7 @@ def mapper() -> MsgspecMapper:
 @pytest.fixture
 def recorded(team, new_member, record_authorisation, register_evidence, create_task, now):
     """Given a JIT whose history holds at least one event of every event class."""
+    jit = team.investigation
     leader = team.actor(team.leader)
     advisor = team.actor(team.fr_legal_advisor)
     investigator = team.actor(team.fr_investigator)
@@ -146,155 +146,40 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
             evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION, EvidenceKind.DOCUMENT),
         ),
     )
-    order.revoke(
-        team.investigation,
-        advisor,
-        RevokeAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=order.id,
-            reason="annulled on appeal",
-            occurred_at=now,
-        ),
-    )
+    order.revoke(jit, advisor, revoke_authorisation(order))
     item = register_evidence(team, authorisation=order, occurred_at=in_paris)
-    item.amend_description(
-        team.investigation,
-        investigator,
-        AmendDescription(
-            investigation_id=team.investigation.id,
-            evidence_id=item.id,
-            description="a black phone — écran fêlé",
-            reason="",
-        ),
-    )
+    item.amend_description(jit, investigator, amend_description(item, "a black phone — écran fêlé"))
     unlinked = register_evidence(team, reference="FR-2024-0099", authorisation=None)
-    record_custody(team, unlinked, now)
-    item.record_collection(
-        team.investigation,
-        investigator,
-        RecordCollection(
-            investigation_id=team.investigation.id,
-            evidence_id=item.id,
-            place="Lille",
-            note="",
-            occurred_at=now,
-        ),
-    )
-    item.destroy(
-        team.investigation,
-        investigator,
-        DestroyEvidence(
-            investigation_id=team.investigation.id,
-            evidence_id=item.id,
-            method="shredded",
-            reason="copy",
-            occurred_at=now,
-        ),
-    )
+    record_custody(team, unlinked)
+    item.record_collection(jit, investigator, record_collection(item))
+    item.destroy(jit, investigator, destroy_evidence(item, "shredded"))
     task = create_task(
         team, due_on=date(2024, 7, 31), evidence=(item, unlinked), authorisations=(order,)
     )
-    task.assign(
-        team.investigation,
-        leader,
-        AssignTask(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            assignee_id=team.be_investigator.user_id,
-        ),
-    )
+    task.assign(jit, leader, assign_task(task, team.be_investigator))
     task.change_status(
-        team.investigation,
-        leader,
-        ChangeTaskStatus(
-            investigation_id=team.investigation.id,
-            task_id=task.id,
-            status=TaskStatus.BLOCKED,
-            note="waiting for the lab",
-        ),
+        jit, leader, change_task_status(task, TaskStatus.BLOCKED, "waiting for the lab")
     )
     undated = create_task(team, title="Draft the disclosure schedule", due_on=None)
-    team.investigation.add_party(
-        leader,
-        AddParty(
-            investigation_id=team.investigation.id,
-            party=Party(country="NL", name="Netherlands", lead_authority="OM"),
-            occurred_at=in_paris,
-        ),
-    )
-    team.investigation.add_member(
-        leader,
-        AddMember(investigation_id=team.investigation.id, member=new_member, occurred_at=now),
-    )
-    team.investigation.remove_member(
-        leader,
-        RemoveMember(
-            investigation_id=team.investigation.id,
-            user_id=new_member.user_id,
-            reason="end of secondment",
-            occurred_at=now,
-        ),
-    )
-    extra = record_admissibility_facts(team, record_authorisation, register_evidence, item, now)
-    rulebook = Rulebook.adopt(
-        team.investigation,
-        advisor,
-        country="FR",
-        source_name="fr.toml",
-        source_version="1",
-        source_sha256="ef" * 32,
-        rules=[{"rule": "AU-02"}, {"rule": "CU-01", "params": {"gap_hours": 12}}],
-    )
-    rulebook.set_rule(
-        team.investigation,
-        advisor,
-        SetRule(
-            investigation_id=team.investigation.id,
-            country=rulebook.country,
-            rule="PR-01",
-            reason="nullity deadline",
-        ),
-    )
-    rulebook.remove_rule(
-        team.investigation,
-        advisor,
-        RemoveRule(
-            investigation_id=team.investigation.id,
-            country=rulebook.country,
-            rule="CU-01",
-            reason="not applied",
-        ),
-    )
+    netherlands = Party(country="NL", name="Netherlands", lead_authority="OM")
+    jit.add_party(leader, add_party(jit, netherlands, occurred_at=in_paris))
+    jit.add_member(leader, add_member(jit, new_member))
+    jit.remove_member(leader, remove_member(jit, new_member))
+    extra = record_admissibility_facts(team, record_authorisation, register_evidence, item)
+    rules = [{"rule": "AU-02"}, {"rule": "CU-01", "params": {"gap_hours": 12}}]
+    rulebook = adopt_rulebook(jit, advisor, "FR", rules, source_sha256="ef" * 32)
+    rulebook.set_rule(jit, advisor, set_rule(rulebook, "PR-01", reason="nullity deadline"))
+    rulebook.remove_rule(jit, advisor, remove_rule(rulebook, "CU-01", reason="not applied"))
     extra.extend(rulebook.collect_events())
-    team.investigation.change_member_role(
-        leader,
-        ChangeMemberRole(
-            investigation_id=team.investigation.id,
-            user_id=team.be_investigator.user_id,
-            role=Role.NATIONAL_MEMBER,
-            reason="appointed",
-            occurred_at=now,
-        ),
+    jit.change_member_role(
+        leader, change_member_role(jit, team.be_investigator, Role.NATIONAL_MEMBER)
     )
-    team.investigation.set_observer_rights(
-        leader,
-        SetObserverRights(
-            investigation_id=team.investigation.id,
-            rights=frozenset({Action.VIEW_LEGAL}),
-            agreement_clause="art. 7 of the agreement",
-            occurred_at=now,
-        ),
-    )
-    team.investigation.close(
-        leader,
-        CloseInvestigation(
-            investigation_id=team.investigation.id, reason="convictions obtained", occurred_at=now
-        ),
-    )
-    team.investigation.record_disclosure(
+    jit.set_observer_rights(leader, set_observer_rights(jit, Action.VIEW_LEGAL))
+    jit.close(leader, close_investigation(jit))
+    jit.record_disclosure(
         leader,
         RecordDisclosure(
-            investigation_id=team.investigation.id,
+            investigation_id=jit.id,
             purpose="disclosure to the defence",
             as_of=in_paris,
             up_to_position=42,
@@ -306,301 +191,62 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     )
 
     events = list(team.history)
-    for aggregate in (team.investigation, order, item, unlinked, task, undated):
+    for aggregate in (jit, order, item, unlinked, task, undated):
         events.extend(aggregate.collect_events())
     return [*events, *extra]
 
 
 def record_admissibility_facts(
-    team: Any, record_authorisation: Any, register_evidence: Any, parent: EvidenceItem, now: Any
+    team: Any, record_authorisation: Any, register_evidence: Any, parent: EvidenceItem
 ) -> list[Any]:
     """An authorisation qualified, amended, extended, confirmed and annulled; an interview, a
     copy, a use, a consent granted and withdrawn, a defect raised and a seal opened."""
+    jit = team.investigation
     advisor = team.actor(team.fr_legal_advisor)
     investigator = team.actor(team.fr_investigator)
     order = record_authorisation(team, reference="JLD-2024-0200")
-    order.qualify(
-        team.investigation,
-        advisor,
-        QualifyAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=order.id,
-            issuer=IssuerKind.JUDGE,
-            offences=("trafficking",),
-            urgent=False,
-        ),
-    )
-    order.amend(
-        team.investigation,
-        advisor,
-        AmendAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=order.id,
-            scope=Scope(methods=("search",)),
-            conditions="",
-            reason="typo",
-            occurred_at=now,
-        ),
-    )
-    order.extend(
-        team.investigation,
-        advisor,
-        ExtendAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=order.id,
-            valid_until=now + timedelta(days=200),
-            reason="renewal",
-            occurred_at=now,
-        ),
-    )
-    order.confirm(
-        team.investigation,
-        advisor,
-        ConfirmAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=order.id,
-            judge="JLD Lille",
-            occurred_at=now,
-        ),
-    )
-    order.annul(
-        team.investigation,
-        advisor,
-        AnnulAuthorisation(
-            investigation_id=team.investigation.id,
-            authorisation_id=order.id,
-            court="CA Douai",
-            ruling="CI-17",
-            occurred_at=now,
-        ),
-    )
+    order.qualify(jit, advisor, qualify_authorisation(order, offences=("trafficking",)))
+    order.amend(jit, advisor, amend_authorisation(order, Scope(methods=("search",))))
+    order.extend(jit, advisor, extend_authorisation(order, order.valid_until + timedelta(days=130)))
+    order.confirm(jit, advisor, confirm_authorisation(order))
+    order.annul(jit, advisor, annul_authorisation(order))
     interview = register_evidence(
         team, reference="FR-INT-1", kind=EvidenceKind.SUSPECT_INTERVIEW, authorisation=None
     )
-    interview.record_interview(
-        team.investigation,
-        investigator,
-        RecordInterview(
-            investigation_id=team.investigation.id,
-            evidence_id=interview.id,
-            suspect_language="ro",
-            interview_language="fr",
-            interpreter="",
-            caution_given=True,
-            lawyer=LawyerPresence.WAIVED,
-            ill_treatment_alleged=False,
-            occurred_at=now,
-        ),
-    )
-    interview.record_derivation(
-        team.investigation,
-        investigator,
-        RecordDerivation(
-            investigation_id=team.investigation.id,
-            evidence_id=interview.id,
-            parent_id=parent.id,
-            parent_sha256="0" * 64,
-            relation=DerivationKind.TRANSLATION,
-            tool="",
-            tool_version="",
-            made_by="J. Ionescu",
-            occurred_at=now,
-        ),
-        parent,
-    )
-    interview.record_use(
-        team.investigation,
-        team.actor(team.be_investigator),
-        RecordUse(
-            investigation_id=team.investigation.id,
-            evidence_id=interview.id,
-            proceeding="BE-2024-9",
-            offence="VAT fraud",
-            purpose=UsePurpose.OTHER_OFFENCE,
-            occurred_at=now,
-        ),
-    )
-    interview.grant_consent(
-        team.investigation,
-        advisor,
-        GrantConsent(
-            investigation_id=team.investigation.id,
-            evidence_id=interview.id,
-            to_country="BE",
-            purpose=UsePurpose.OTHER_OFFENCE,
-            offence="",
-            conditions="",
-            occurred_at=now,
-        ),
-    )
-    interview.withdraw_consent(
-        team.investigation,
-        advisor,
-        WithdrawConsent(
-            investigation_id=team.investigation.id,
-            evidence_id=interview.id,
-            to_country="BE",
-            purpose=UsePurpose.OTHER_OFFENCE,
-            offence="",
-            reason="appeal",
-            occurred_at=now,
-        ),
-    )
-    interview.raise_defect(
-        team.investigation,
-        advisor,
-        RaiseDefect(
-            investigation_id=team.investigation.id,
-            evidence_id=interview.id,
-            rule="LA-01",
-            note="",
-            occurred_at=now,
-        ),
-    )
-    interview.restrict_handling(
-        team.investigation,
-        advisor,
-        RestrictHandling(
-            investigation_id=team.investigation.id,
-            evidence_id=interview.id,
-            restrictions=HandlingRestrictions(
-                description_to=("BE",), files_to=(), consent_first=True
-            ),
-            occurred_at=now,
-        ),
-    )
-    interview.record_seal_opening(
-        team.investigation,
-        investigator,
-        RecordSealOpening(
-            investigation_id=team.investigation.id,
-            evidence_id=interview.id,
-            seal_number="S1",
-            authorised_by="judge",
-            occurred_at=now,
-        ),
-    )
+    interview.record_interview(jit, investigator, record_interview(interview))
+    translation = record_derivation(interview, parent, DerivationKind.TRANSLATION)
+    interview.record_derivation(jit, investigator, translation, parent)
+    be_investigator = team.actor(team.be_investigator)
+    interview.record_use(jit, be_investigator, record_use(interview, "BE-2024-9"))
+    other_offence = ("BE", UsePurpose.OTHER_OFFENCE)
+    interview.grant_consent(jit, advisor, grant_consent(interview, *other_offence))
+    interview.withdraw_consent(jit, advisor, withdraw_consent(interview, *other_offence))
+    interview.raise_defect(jit, advisor, raise_defect(interview, rule="LA-01"))
+    restrictions = HandlingRestrictions(description_to=("BE",), files_to=(), consent_first=True)
+    interview.restrict_handling(jit, advisor, restrict_handling(interview, restrictions))
+    interview.record_seal_opening(jit, investigator, record_seal_opening(interview, "S1"))
     return [*order.collect_events(), *interview.collect_events()]
 
 
-def record_custody(team: Any, item: EvidenceItem, now: datetime) -> None:
+def record_custody(team: Any, item: EvidenceItem) -> None:
     """A file, its reads and re-hashes, and the item's custody from hand to hand."""
     investigator = team.actor(team.fr_investigator)
     advisor = team.actor(team.fr_legal_advisor)
     receiver = team.actor(team.be_investigator)
     jit = team.investigation
     file_id = uuid4()
-    item.attach_file(
-        jit,
-        investigator,
-        AttachFile(
-            investigation_id=jit.id,
-            evidence_id=item.id,
-            file_id=file_id,
-            name="dump.bin",
-            media_type="application/x-raw",
-            sha256="ab" * 32,
-            size=10,
-            storage_key="evidence/x",
-        ),
-    )
-    item.record_access(
-        jit,
-        advisor,
-        RecordAccess(
-            investigation_id=jit.id,
-            evidence_id=item.id,
-            file_id=file_id,
-            purpose="review",
-            first_byte=0,
-            last_byte=9,
-        ),
-    )
+    item.attach_file(jit, investigator, attach_file(item, file_id))
+    item.record_access(jit, advisor, record_access(item, file_id))
     item.record_verification(jit, advisor, file_id=file_id, found_sha256="ab" * 32, found_size=10)
     item.record_verification(jit, advisor, file_id=file_id, found_sha256=None, found_size=None)
-    item.record_collection(
-        jit,
-        investigator,
-        RecordCollection(
-            investigation_id=jit.id,
-            evidence_id=item.id,
-            place="Lille",
-            note="bagged",
-            occurred_at=now,
-        ),
-    )
-    item.seal(
-        jit,
-        investigator,
-        SealEvidence(
-            investigation_id=jit.id, evidence_id=item.id, seal_number="FR-1", occurred_at=now
-        ),
-    )
-    item.store(
-        jit,
-        investigator,
-        StoreEvidence(
-            investigation_id=jit.id, evidence_id=item.id, location="locker 3", occurred_at=now
-        ),
-    )
-    item.hand_over(
-        jit,
-        investigator,
-        HandOver(
-            investigation_id=jit.id,
-            evidence_id=item.id,
-            recipient_id=advisor.user_id,
-            reason="legal review",
-            occurred_at=now,
-        ),
-    )
-    item.receive(
-        jit,
-        advisor,
-        ReceiveEvidence(
-            investigation_id=jit.id,
-            evidence_id=item.id,
-            seal_condition=SealCondition.INTACT,
-            seal_number="FR-1",
-            packaging="ok",
-            occurred_at=now,
-        ),
-    )
-    item.transfer_to_party(
-        jit,
-        advisor,
-        TransferToParty(
-            investigation_id=jit.id,
-            evidence_id=item.id,
-            country="BE",
-            recipient_id=receiver.user_id,
-            reason="BE trial",
-            occurred_at=now,
-        ),
-    )
-    item.receive(
-        jit,
-        receiver,
-        ReceiveEvidence(
-            investigation_id=jit.id,
-            evidence_id=item.id,
-            seal_condition=SealCondition.ABSENT,
-            seal_number="",
-            packaging="",
-            occurred_at=now,
-        ),
-    )
-    item.return_item(
-        jit,
-        receiver,
-        ReturnEvidence(
-            investigation_id=jit.id,
-            evidence_id=item.id,
-            returned_to="the owner",
-            reason="not needed",
-            occurred_at=now,
-        ),
-    )
+    item.record_collection(jit, investigator, record_collection(item, note="bagged"))
+    item.seal(jit, investigator, seal_evidence(item, "FR-1"))
+    item.store(jit, investigator, store_evidence(item, "locker 3"))
+    item.hand_over(jit, investigator, hand_over(item, advisor))
+    item.receive(jit, advisor, receive_evidence(item, seal_number="FR-1", packaging="ok"))
+    item.transfer_to_party(jit, advisor, transfer_to_party(item, "BE", receiver))
+    item.receive(jit, receiver, receive_evidence(item, SealCondition.ABSENT))
+    item.return_item(jit, receiver, return_evidence(item, "the owner"))
 
 
 def first_of(events: list[Any], event_class: type) -> Any:
