@@ -13,20 +13,20 @@ from hypothesis import strategies as st
 
 from domain.admissibility.facts import CaseFile
 from domain.admissibility.verdict import matrix
-from domain.commands import (
-    ExtendAuthorisation,
-    GrantConsent,
-    RaiseDefect,
-    ReceiveEvidence,
-    RecordCollection,
-    RecordDerivation,
-    RecordUse,
-    RemoveRule,
-    SetRule,
-    TransferToParty,
-)
 from domain.values import DerivationKind, UsePurpose
 from jitspace.rulebooks import load_shipped
+from tests.unit.builders import (
+    extend_authorisation,
+    grant_consent,
+    raise_defect,
+    receive_evidence,
+    record_collection,
+    record_derivation,
+    record_use,
+    remove_rule,
+    set_rule,
+    transfer_to_party,
+)
 from tests.unit.domain.test_custody import adopt
 
 ACTIONS = st.lists(
@@ -53,7 +53,7 @@ ACTIONS = st.lists(
 def history(
     team: Any, record_authorisation: Any, register_evidence: Any, now: Any, actions: list[str]
 ) -> list[Any]:
-    inv = team.investigation
+    jit = team.investigation
     fr_legal, be_legal = team.actor(team.fr_legal_advisor), team.actor(team.be_legal_advisor)
     fr_inv, be_inv = team.actor(team.fr_investigator), team.actor(team.be_investigator)
     books = {
@@ -78,136 +78,39 @@ def history(
                 items.append(item)
                 aggregates.append(item)
             elif action == "extend":
-                order.extend(
-                    inv,
-                    fr_legal,
-                    ExtendAuthorisation(
-                        investigation_id=inv.id,
-                        authorisation_id=order.id,
-                        valid_until=order.valid_until + timedelta(days=9),
-                        reason="renewal",
-                        occurred_at=at,
-                    ),
-                )
+                later = order.valid_until + timedelta(days=9)
+                order.extend(jit, fr_legal, extend_authorisation(order, later, occurred_at=at))
             elif last is None:
                 continue
             elif action == "use":
-                last.record_use(
-                    inv,
-                    be_inv,
-                    RecordUse(
-                        investigation_id=inv.id,
-                        evidence_id=last.id,
-                        proceeding="BE-VAT",
-                        offence="VAT fraud",
-                        purpose=UsePurpose.OTHER_OFFENCE,
-                        occurred_at=at,
-                    ),
-                )
+                last.record_use(jit, be_inv, record_use(last, "BE-VAT", occurred_at=at))
             elif action == "consent":
-                last.grant_consent(
-                    inv,
-                    fr_legal,
-                    GrantConsent(
-                        investigation_id=inv.id,
-                        evidence_id=last.id,
-                        to_country="BE",
-                        purpose=UsePurpose.OTHER_OFFENCE,
-                        offence="",
-                        conditions="",
-                        occurred_at=at,
-                    ),
-                )
+                consent = grant_consent(last, "BE", UsePurpose.OTHER_OFFENCE, occurred_at=at)
+                last.grant_consent(jit, fr_legal, consent)
             elif action == "collect":
-                last.record_collection(
-                    inv,
-                    fr_inv,
-                    RecordCollection(
-                        investigation_id=inv.id,
-                        evidence_id=last.id,
-                        place="Lille",
-                        note="",
-                        occurred_at=at,
-                    ),
-                )
+                last.record_collection(jit, fr_inv, record_collection(last, occurred_at=at))
             elif action == "hand_over":
-                last.transfer_to_party(
-                    inv,
-                    fr_inv,
-                    TransferToParty(
-                        investigation_id=inv.id,
-                        evidence_id=last.id,
-                        country="BE",
-                        recipient_id=be_inv.user_id,
-                        reason="lab",
-                        occurred_at=at,
-                    ),
-                )
+                transfer = transfer_to_party(last, "BE", be_inv, occurred_at=at)
+                last.transfer_to_party(jit, fr_inv, transfer)
             elif action == "receive":
-                last.receive(
-                    inv,
-                    be_inv,
-                    ReceiveEvidence(
-                        investigation_id=inv.id,
-                        evidence_id=last.id,
-                        seal_condition="intact",
-                        seal_number="",
-                        packaging="box",
-                        occurred_at=at,
-                    ),
-                )
+                last.receive(jit, be_inv, receive_evidence(last, packaging="box", occurred_at=at))
             elif action == "derive" and len(items) > 1:
-                items[-1].record_derivation(
-                    inv,
-                    fr_inv,
-                    RecordDerivation(
-                        investigation_id=inv.id,
-                        evidence_id=items[-1].id,
-                        parent_id=items[0].id,
-                        parent_sha256="a" * 64,
-                        relation=DerivationKind.ANALYSIS,
-                        tool="X",
-                        tool_version="1",
-                        made_by="lab",
-                        occurred_at=at,
-                    ),
+                analysis = record_derivation(
+                    last,
                     items[0],
+                    DerivationKind.ANALYSIS,
+                    tool="X",
+                    tool_version="1",
+                    occurred_at=at,
                 )
+                last.record_derivation(jit, fr_inv, analysis, items[0])
             elif action == "strict":
-                books["BE"].set_rule(
-                    inv,
-                    be_legal,
-                    SetRule(
-                        investigation_id=inv.id,
-                        country=books["BE"].country,
-                        rule="CU-02",
-                        params={"severity": "FAIL"},
-                        reason="",
-                    ),
-                )
+                strict = set_rule(books["BE"], "CU-02", params={"severity": "FAIL"})
+                books["BE"].set_rule(jit, be_legal, strict)
             elif action == "remove_rule":
-                books["FR"].remove_rule(
-                    inv,
-                    fr_legal,
-                    RemoveRule(
-                        investigation_id=inv.id,
-                        country=books["FR"].country,
-                        rule="AU-02",
-                        reason="",
-                    ),
-                )
+                books["FR"].remove_rule(jit, fr_legal, remove_rule(books["FR"], "AU-02"))
             elif action == "defect":
-                last.raise_defect(
-                    inv,
-                    fr_legal,
-                    RaiseDefect(
-                        investigation_id=inv.id,
-                        evidence_id=last.id,
-                        rule="",
-                        note="nullity",
-                        occurred_at=at,
-                    ),
-                )
+                last.raise_defect(jit, fr_legal, raise_defect(last, note="nullity", occurred_at=at))
         except Exception:  # a command its guards refuse records nothing: go on
             pass
         for aggregate in aggregates:
