@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from domain.admissibility.facts import CaseFile
 from domain.admissibility.verdict import evaluate
-from domain.commands import RecordCollection, SetRule
 from projections.custody import chains_as_of
+from tests.unit.builders import record_collection, set_rule
 from tests.unit.domain.test_custody import adopt as adopt_rulebook
 
 
@@ -16,23 +18,16 @@ def adopt(team, country, gap_hours):
     return adopt_rulebook(team, country, [{"rule": "CU-01", "params": {"gap_hours": gap_hours}}])
 
 
-def belgian_item_taken_into_custody_30_hours_late(team, register_evidence, now):
-    """A Belgian item with no custodian for 30 hours after its collection: its events."""
+@pytest.fixture
+def late_item(team, register_evidence, now):
+    """Given a Belgian item with no custodian for 30 hours after its collection: its id and
+    its events."""
     collected_at = now - timedelta(days=3)
     item = register_evidence(
         team, team.actor(team.be_investigator), reference="BE-1", occurred_at=collected_at
     )
-    item.record_collection(
-        team.investigation,
-        team.actor(team.be_investigator),
-        RecordCollection(
-            investigation_id=team.investigation.id,
-            evidence_id=item.id,
-            place="Antwerp",
-            note="",
-            occurred_at=collected_at + timedelta(hours=30),
-        ),
-    )
+    taken = record_collection(item, place="Antwerp", occurred_at=collected_at + timedelta(hours=30))
+    item.record_collection(team.investigation, team.actor(team.be_investigator), taken)
     return item.id, list(item.collect_events())
 
 
@@ -47,42 +42,24 @@ def register_and_cu_01(events, evidence_id, country, now):
     return [d.code for d in chain.defects], cu_01.outcome.value
 
 
-def test_a_30_hour_gap_is_no_defect_where_the_items_party_allows_48_hours(
-    team, register_evidence, now
-):
-    evidence_id, item_events = belgian_item_taken_into_custody_30_hours_late(
-        team, register_evidence, now
-    )
+def test_a_30_hour_gap_is_no_defect_where_the_items_party_allows_48_hours(team, late_item, now):
+    evidence_id, item_events = late_item
     events = [*team.history, *adopt(team, "BE", 48).collect_events(), *item_events]
     assert register_and_cu_01(events, evidence_id, "BE", now) == ([], "PASS")
 
 
-def test_the_items_party_amending_its_gap_changes_the_register(team, register_evidence, now):
-    evidence_id, item_events = belgian_item_taken_into_custody_30_hours_late(
-        team, register_evidence, now
-    )
+def test_the_items_party_amending_its_gap_changes_the_register(team, late_item, now):
+    evidence_id, item_events = late_item
     rulebook = adopt(team, "BE", 48)
     adopted = list(rulebook.collect_events())
-    rulebook.set_rule(
-        team.investigation,
-        team.actor(team.be_legal_advisor),
-        SetRule(
-            investigation_id=team.investigation.id,
-            country=rulebook.country,
-            rule="CU-01",
-            params={"gap_hours": 24},
-            reason="stricter",
-        ),
-    )
-    stricter = list(rulebook.collect_events())
-    events = [*team.history, *adopted, *item_events, *stricter]
+    stricter = set_rule(rulebook, "CU-01", params={"gap_hours": 24}, reason="stricter")
+    rulebook.set_rule(team.investigation, team.actor(team.be_legal_advisor), stricter)
+    events = [*team.history, *adopted, *item_events, *rulebook.collect_events()]
     assert register_and_cu_01(events, evidence_id, "BE", now) == (["no-custodian"], "RISK")
 
 
-def test_another_partys_gap_does_not_govern_the_register(team, register_evidence, now):
-    evidence_id, item_events = belgian_item_taken_into_custody_30_hours_late(
-        team, register_evidence, now
-    )
+def test_another_partys_gap_does_not_govern_the_register(team, late_item, now):
+    evidence_id, item_events = late_item
     events = [*team.history, *adopt(team, "FR", 48).collect_events(), *item_events]
     # BE has no rulebook: the catalogue's 24 hours; FR's own verdict reads its 48 hours
     chain, _ = chains_as_of(events)[evidence_id]
