@@ -11,7 +11,7 @@ Where a command needs a time, it is NOW, the instant the unit tests' `now` fixtu
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
@@ -36,11 +36,13 @@ from domain.commands import (
     RaiseDefect,
     ReceiveEvidence,
     RecordAccess,
+    RecordAuthorisation,
     RecordCollection,
     RecordDerivation,
     RecordInterview,
     RecordSealOpening,
     RecordUse,
+    RegisterEvidence,
     RemoveMember,
     RemoveRule,
     RestrictHandling,
@@ -59,7 +61,9 @@ from domain.permissions import Action
 from domain.rulebook import Rulebook
 from domain.values import (
     Actor,
+    AuthorisationKind,
     DerivationKind,
+    EvidenceKind,
     IssuerKind,
     LawyerPresence,
     Member,
@@ -148,6 +152,27 @@ def close_investigation(jit: Investigation, **overrides: Any) -> CloseInvestigat
 # -- an authorisation ----------------------------------------------------------------------
 
 
+def record_authorisation(jit: Investigation, **overrides: Any) -> RecordAuthorisation:
+    """Record a French interception order, valid from 20 days before NOW for 90 days."""
+    fields = _on(
+        jit,
+        kind=AuthorisationKind.INTERCEPTION_ORDER,
+        country="FR",
+        authority="Juge des libertés et de la détention, Paris",
+        reference="JLD-2024-0117",
+        occurred_at=NOW - timedelta(days=20),
+        valid_from=NOW - timedelta(days=20),
+        valid_until=NOW + timedelta(days=70),
+        scope=Scope(
+            targets=("+33 6 12 34 56 78",),
+            methods=("interception",),
+            evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION,),
+        ),
+        conditions="product may be shared with BE for the JIT's purpose only",
+    )
+    return RecordAuthorisation(**fields | overrides)
+
+
 def _on_order(order: Addressed, **fields: Any) -> dict[str, Any]:
     return _on(order, authorisation_id=order.id, **fields)
 
@@ -185,6 +210,21 @@ def annul_authorisation(order: Addressed, **overrides: Any) -> AnnulAuthorisatio
 
 
 # -- an evidence item ----------------------------------------------------------------------
+
+
+def register_evidence(jit: Investigation, **overrides: Any) -> RegisterEvidence:
+    """Register a phone seized in Lille two days before NOW."""
+    fields = _on(
+        jit,
+        reference="FR-2024-0042",
+        kind=EvidenceKind.SEIZED_DEVICE,
+        description="black Samsung phone, IMEI 356938035643809",
+        occurred_at=NOW - timedelta(days=2),
+        collected_by="OPJ Martin",
+        place="12 rue des Lilas, Lille",
+        method="search",
+    )
+    return RegisterEvidence(**fields | overrides)
 
 
 def _on_item(item: Addressed, **fields: Any) -> dict[str, Any]:

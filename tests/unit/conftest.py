@@ -20,14 +20,13 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 from domain.authorisation import LegalAuthorisation
 from domain.commands import (
     CreateTask,
-    RecordAuthorisation,
-    RegisterEvidence,
 )
 from domain.errors import DomainError
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
-from domain.values import Actor, AuthorisationKind, EvidenceKind, Member, Party, Role, Scope
+from domain.values import Actor, Member, Party, Role
+from tests.unit import builders
 from tests.unit.builders import (
     BELGIUM,
     FRANCE,
@@ -157,56 +156,29 @@ def new_member() -> Member:
 
 
 @pytest.fixture
-def record_authorisation(now: datetime) -> Callable[..., LegalAuthorisation]:
-    """Record a French interception order in a team (overrides: any `record` keyword)."""
+def record_authorisation() -> Callable[..., LegalAuthorisation]:
+    """Record a French interception order in a team (overrides: any RecordAuthorisation field)."""
 
     def record(team: Team, actor: Actor | None = None, **overrides: Any) -> LegalAuthorisation:
-        arguments: dict[str, Any] = {
-            "kind": AuthorisationKind.INTERCEPTION_ORDER,
-            "country": "FR",
-            "authority": "Juge des libertés et de la détention, Paris",
-            "reference": "JLD-2024-0117",
-            "occurred_at": now - timedelta(days=20),
-            "valid_from": now - timedelta(days=20),
-            "valid_until": now + timedelta(days=70),
-            "scope": Scope(
-                targets=("+33 6 12 34 56 78",),
-                methods=("interception",),
-                evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION,),
-            ),
-            "conditions": "product may be shared with BE for the JIT's purpose only",
-        }
-        arguments.update(overrides)
+        command = builders.record_authorisation(team.investigation, **overrides)
         return LegalAuthorisation.record(
-            team.investigation,
-            actor or acting(team.fr_legal_advisor),
-            RecordAuthorisation(investigation_id=team.id, **arguments),
+            team.investigation, actor or acting(team.fr_legal_advisor), command
         )
 
     return record
 
 
 @pytest.fixture
-def register_evidence(now: datetime) -> Callable[..., EvidenceItem]:
-    """Register a phone seized by a team member (overrides: any `register` keyword)."""
+def register_evidence() -> Callable[..., EvidenceItem]:
+    """Register a phone seized by a team member (overrides: any RegisterEvidence field, and the
+    `authorisation` it was collected under)."""
 
     def register(team: Team, actor: Actor | None = None, **overrides: Any) -> EvidenceItem:
-        arguments: dict[str, Any] = {
-            "reference": "FR-2024-0042",
-            "kind": EvidenceKind.SEIZED_DEVICE,
-            "description": "black Samsung phone, IMEI 356938035643809",
-            "occurred_at": now - timedelta(days=2),
-            "collected_by": "OPJ Martin",
-            "place": "12 rue des Lilas, Lille",
-            "method": "search",
-            "authorisation": None,
-        }
-        arguments.update(overrides)
-        authorisation = arguments.pop("authorisation")
+        authorisation = overrides.pop("authorisation", None)
         return EvidenceItem.register(
             team.investigation,
             actor or acting(team.fr_investigator),
-            RegisterEvidence(investigation_id=team.id, **arguments),
+            builders.register_evidence(team.investigation, **overrides),
             authorisation,
         )
 
