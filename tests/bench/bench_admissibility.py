@@ -41,32 +41,16 @@ import psycopg
 from eventsourcing.projection import ProjectionRunner
 
 from domain.authorisation import LegalAuthorisation
-from domain.commands import (
-    AddMember,
-    GrantConsent,
-    OpenInvestigation,
-    QualifyAuthorisation,
-    ReceiveEvidence,
-    RecordAuthorisation,
-    RecordCollection,
-    RecordUse,
-    RegisterEvidence,
-    SealEvidence,
-    TransferToParty,
-)
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
-from domain.rulebook import Rulebook
 from domain.values import (
     Actor,
     AuthorisationKind,
     EvidenceKind,
-    IssuerKind,
     Member,
     Party,
     Role,
     Scope,
-    SealCondition,
     UsePurpose,
 )
 from jitspace.rulebooks import load_shipped
@@ -76,6 +60,20 @@ from jitspace.storage.database import eventsourcing_env
 from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityView, Facts
 from tests.bench.bench_ledger import fresh_database, postgres
 from tests.bench.cpu import postgres_seconds
+from tests.unit.builders import (
+    add_member,
+    adopt_rulebook,
+    grant_consent,
+    open_investigation,
+    qualify_authorisation,
+    receive_evidence,
+    record_authorisation,
+    record_collection,
+    record_use,
+    register_evidence,
+    seal_evidence,
+    transfer_to_party,
+)
 
 GOAL = 0.50
 READ_MODEL = ("rm_admissibility", "rm_admissibility_facts", "rm_admissibility_item_facts")
@@ -96,9 +94,8 @@ def generate_team(app: JITspace, name: str, items: int) -> int:
     inv = Investigation.open(
         uuid.uuid4(),
         leader,
-        OpenInvestigation(
-            founder_name=leader.name,
-            country=leader.country,
+        open_investigation(
+            leader,
             name=name,
             agreement_reference=f"JIT-{name}",
             purpose="human trafficking",
@@ -113,138 +110,67 @@ def generate_team(app: JITspace, name: str, items: int) -> int:
     for party in PARTIES:
         for role in (Role.INVESTIGATOR, Role.LEGAL_ADVISOR):
             member = Member(uuid.uuid4(), f"{party.country} {role.value}", party.country, role)
-            inv.add_member(
-                boss, AddMember(investigation_id=inv.id, member=member, occurred_at=start)
-            )
+            inv.add_member(boss, add_member(inv, member, occurred_at=start))
             people[(party.country, role)] = Actor(member.user_id, party.country, role)
     books = [
-        Rulebook.adopt(
+        adopt_rulebook(
             inv,
             people[(p.country, Role.LEGAL_ADVISOR)],
-            country=p.country,
+            p.country,
+            shipped.content.rules,
             source_name=shipped.name,
             source_version=shipped.content.version,
             source_sha256=shipped.sha256,
-            rules=shipped.content.rules,
         )
         for p in PARTIES
         if (shipped := load_shipped(p.country.lower())) is not None
     ]
     fr_legal = people[("FR", Role.LEGAL_ADVISOR)]
-    order = LegalAuthorisation.record(
+    warrant = record_authorisation(
         inv,
-        fr_legal,
-        RecordAuthorisation(
-            investigation_id=inv.id,
-            kind=AuthorisationKind.SEARCH_WARRANT,
-            country="FR",
-            authority="juge des libertés",
-            reference=f"{name}-W",
-            occurred_at=start,
-            valid_from=start,
-            valid_until=start + timedelta(days=700),
-            scope=Scope(methods=("search", "seizure")),
-            conditions="",
-        ),
+        kind=AuthorisationKind.SEARCH_WARRANT,
+        authority="juge des libertés",
+        reference=f"{name}-W",
+        occurred_at=start,
+        valid_from=start,
+        valid_until=start + timedelta(days=700),
+        scope=Scope(methods=("search", "seizure")),
+        conditions="",
     )
-    order.qualify(
-        inv,
-        fr_legal,
-        QualifyAuthorisation(
-            investigation_id=inv.id,
-            authorisation_id=order.id,
-            issuer=IssuerKind.JUDGE,
-            offences=(),
-            urgent=False,
-        ),
-    )
+    order = LegalAuthorisation.record(inv, fr_legal, warrant)
+    order.qualify(inv, fr_legal, qualify_authorisation(order))
     app.save(inv, *books, order)
     saved = inv.version + sum(b.version for b in books) + order.version
     fr, be = people[("FR", Role.INVESTIGATOR)], people[("BE", Role.INVESTIGATOR)]
     batch: list[EvidenceItem] = []
     for n in range(items):
         at = start + timedelta(hours=n % 5000)
-        item = EvidenceItem.register(
+        parcel = register_evidence(
             inv,
-            fr,
-            RegisterEvidence(
-                investigation_id=inv.id,
-                reference=f"{name}-{n}",
-                kind=EvidenceKind.PHYSICAL_ITEM,
-                description="parcel seized in the warehouse",
-                occurred_at=at,
-                collected_by="OCRTEH",
-                place="Lille",
-                method="seizure",
-            ),
-            authorisation=order,
+            reference=f"{name}-{n}",
+            kind=EvidenceKind.PHYSICAL_ITEM,
+            description="parcel seized in the warehouse",
+            occurred_at=at,
+            collected_by="OCRTEH",
+            place="Lille",
+            method="seizure",
         )
-        item.record_collection(
-            inv,
-            fr,
-            RecordCollection(
-                investigation_id=inv.id, evidence_id=item.id, place="Lille", note="", occurred_at=at
-            ),
+        item = EvidenceItem.register(inv, fr, parcel, authorisation=order)
+        item.record_collection(inv, fr, record_collection(item, occurred_at=at))
+        seal = f"FR-{n}"
+        item.seal(inv, fr, seal_evidence(item, seal, occurred_at=at + timedelta(minutes=5)))
+        to_be = transfer_to_party(item, "BE", be, occurred_at=at + timedelta(hours=1))
+        item.transfer_to_party(inv, fr, to_be)
+        received = receive_evidence(
+            item, seal_number=seal, packaging="box", occurred_at=at + timedelta(hours=2)
         )
-        item.seal(
-            inv,
-            fr,
-            SealEvidence(
-                investigation_id=inv.id,
-                evidence_id=item.id,
-                seal_number=f"FR-{n}",
-                occurred_at=at + timedelta(minutes=5),
-            ),
+        item.receive(inv, be, received)
+        use = record_use(item, "BE VAT", occurred_at=at + timedelta(days=2))
+        item.record_use(inv, be, use)
+        consent = grant_consent(
+            item, "BE", UsePurpose.OTHER_OFFENCE, occurred_at=at + timedelta(days=1)
         )
-        item.transfer_to_party(
-            inv,
-            fr,
-            TransferToParty(
-                investigation_id=inv.id,
-                evidence_id=item.id,
-                country="BE",
-                recipient_id=be.user_id,
-                reason="lab",
-                occurred_at=at + timedelta(hours=1),
-            ),
-        )
-        item.receive(
-            inv,
-            be,
-            ReceiveEvidence(
-                investigation_id=inv.id,
-                evidence_id=item.id,
-                seal_condition=SealCondition.INTACT,
-                seal_number=f"FR-{n}",
-                packaging="box",
-                occurred_at=at + timedelta(hours=2),
-            ),
-        )
-        item.record_use(
-            inv,
-            be,
-            RecordUse(
-                investigation_id=inv.id,
-                evidence_id=item.id,
-                proceeding="BE VAT",
-                offence="VAT fraud",
-                purpose=UsePurpose.OTHER_OFFENCE,
-                occurred_at=at + timedelta(days=2),
-            ),
-        )
-        item.grant_consent(
-            inv,
-            fr_legal,
-            GrantConsent(
-                investigation_id=inv.id,
-                evidence_id=item.id,
-                to_country="BE",
-                purpose=UsePurpose.OTHER_OFFENCE,
-                offence="",
-                conditions="",
-                occurred_at=at + timedelta(days=1),
-            ),
-        )
+        item.grant_consent(inv, fr_legal, consent)
         batch.append(item)
         if len(batch) == ITEMS_PER_SAVE:
             app.save(*batch)
