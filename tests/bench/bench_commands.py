@@ -256,50 +256,38 @@ def run_load(
 # -- the paths ---------------------------------------------------------------------------
 
 
-def raw_insert_worker(url: str) -> Callable[[int], Worker]:
-    statement = (
-        "INSERT INTO bench_raw (originator_id, originator_version, topic, state) "
-        "VALUES (%s, %s, %s, %s)"
-    )
+RAW_INSERT = (
+    "INSERT INTO bench_raw (originator_id, originator_version, topic, state) "
+    "VALUES (%s, %s, %s, %s)"
+)
+# the stock recorder's protocol in plain SQL, around each row
+LOCK_AND_NOTIFY = (
+    "SET LOCAL lock_timeout = '5s'",
+    "LOCK TABLE bench_raw IN EXCLUSIVE MODE",
+    "NOTIFY bench_raw",
+)
+
+
+def raw_insert_worker(url: str, *, locked: bool = False) -> Callable[[int], Worker]:
+    """A row a statement on its own autocommit connection; `locked`: a transaction per row
+    that takes the table's EXCLUSIVE lock and NOTIFYs, pipelined as the library does, without
+    its Python."""
     topic = "domain.task:Task.Created"
 
     def make(_: int) -> Worker:
         conn = psycopg.connect(url, autocommit=True)
         state = os.urandom(STATE_BYTES)
 
-        def op() -> None:
-            conn.execute(statement, (uuid.uuid4(), 1, topic, state), prepare=True)
+        def insert() -> None:
+            conn.execute(RAW_INSERT, (uuid.uuid4(), 1, topic, state), prepare=True)
 
-        return op, conn.close
-
-    return make
-
-
-def locked_insert_worker(url: str) -> Callable[[int], Worker]:
-    """The stock recorder's protocol in plain SQL: a transaction per row that takes the
-    table's EXCLUSIVE lock and NOTIFYs, pipelined as the library does, without its Python."""
-    statements = (
-        "SET LOCAL lock_timeout = '5s'",
-        "LOCK TABLE bench_raw IN EXCLUSIVE MODE",
-        "NOTIFY bench_raw",
-    )
-    insert = (
-        "INSERT INTO bench_raw (originator_id, originator_version, topic, state) "
-        "VALUES (%s, %s, %s, %s)"
-    )
-    topic = "domain.task:Task.Created"
-
-    def make(_: int) -> Worker:
-        conn = psycopg.connect(url, autocommit=True)
-        state = os.urandom(STATE_BYTES)
-
-        def op() -> None:
+        def insert_locked() -> None:
             with conn.pipeline(), conn.transaction():
-                for statement in statements:
+                for statement in LOCK_AND_NOTIFY:
                     conn.execute(statement, prepare=True)
-                conn.execute(insert, (uuid.uuid4(), 1, topic, state), prepare=True)
+                insert()
 
-        return op, conn.close
+        return (insert_locked if locked else insert), conn.close
 
     return make
 
@@ -601,7 +589,7 @@ def main(argv: list[str] | None = None) -> int:
         paths: list[tuple[str, int, Callable[[int], Worker], Finish]] = [
             (f"raw INSERT, {n} connections", n, raw_insert_worker(url), None),
             ("raw INSERT, 1 connection", 1, raw_insert_worker(url), None),
-            (f"raw INSERT+LOCK+NOTIFY, {n} conns", n, locked_insert_worker(url), None),
+            (f"raw INSERT+LOCK+NOTIFY, {n} conns", n, raw_insert_worker(url, locked=True), None),
             (
                 f"HTTP POST task, {n} clients",
                 n,
