@@ -279,6 +279,26 @@ def rejected() -> Callable[..., AbstractContextManager[pytest.ExceptionInfo[Any]
 
 
 @pytest.fixture
+def recorded_once() -> Callable[..., Any]:
+    """Expect the When step to have recorded exactly one event on `aggregate`: of
+    `event_class`, by `actor`, in `team`'s JIT, stamped with a timezone-aware time.
+
+    Use as `event = recorded_once(aggregate, Task.Assigned, leader, team)`; it returns the
+    event for the test's own checks.
+    """
+
+    def expect(aggregate: Aggregate, event_class: type, actor: Actor, team: Team) -> Any:
+        [event] = aggregate.collect_events()
+        assert type(event) is event_class
+        assert event.actor == actor
+        assert event.investigation_id == team.id
+        assert event.timestamp.tzinfo is not None
+        return event
+
+    return expect
+
+
+@pytest.fixture
 def replay() -> Callable[[list[Any]], Aggregate]:
     """Rebuild an aggregate from its events, the way the library does when it loads one."""
 

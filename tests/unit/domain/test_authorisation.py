@@ -25,7 +25,9 @@ SCOPE = Scope(
 )
 
 
-def test_a_legal_advisor_records_an_authorisation_of_a_party(team, record_authorisation, now):
+def test_a_legal_advisor_records_an_authorisation_of_a_party(
+    team, record_authorisation, now, recorded_once
+):
     # Given the French legal advisor of a FR-BE JIT
     advisor = team.actor(team.fr_legal_advisor)
     issued_at = now - timedelta(days=1)
@@ -54,11 +56,8 @@ def test_a_legal_advisor_records_an_authorisation_of_a_party(team, record_author
     assert authorisation.scope == SCOPE
     assert authorisation.revoked_at is None
     # and exactly one Recorded event says who recorded it, in which JIT, issued when
-    [recorded] = authorisation.collect_events()
-    assert type(recorded) is LegalAuthorisation.Recorded
+    recorded = recorded_once(authorisation, LegalAuthorisation.Recorded, advisor, team)
     assert recorded.originator_id == authorisation.id
-    assert recorded.actor == advisor
-    assert recorded.investigation_id == team.id
     assert recorded.occurred_at == issued_at
     assert recorded.scope == SCOPE
 
@@ -108,7 +107,7 @@ def test_a_user_who_is_not_a_member_cannot_record_an_authorisation(
         record_authorisation(team, actor=outsider)
 
 
-def test_an_authorisation_is_revoked_with_a_reason(team, interception_order, now):
+def test_an_authorisation_is_revoked_with_a_reason(team, interception_order, now, recorded_once):
     # Given a recorded interception order
     advisor = team.actor(team.fr_legal_advisor)
 
@@ -122,11 +121,8 @@ def test_an_authorisation_is_revoked_with_a_reason(team, interception_order, now
     # Then it is revoked as of then, by exactly one Revoked event
     assert interception_order.revoked_at == now
     assert interception_order.revoked_reason == "annulled on appeal"
-    [revoked] = interception_order.collect_events()
-    assert type(revoked) is LegalAuthorisation.Revoked
+    revoked = recorded_once(interception_order, LegalAuthorisation.Revoked, advisor, team)
     assert revoked.reason == "annulled on appeal"
-    assert revoked.actor == advisor
-    assert revoked.investigation_id == team.id
     assert revoked.occurred_at == now
 
 

@@ -50,16 +50,6 @@ def as_actor(member: Member) -> Actor:
     return Actor(user_id=member.user_id, country=member.country, role=member.role)
 
 
-def recorded_by_the_leader(team: Any, event_class: type, now: Any) -> Any:
-    """The one event the When step recorded: of this class, by the leader, in this JIT, now."""
-    [event] = team.investigation.collect_events()
-    assert type(event) is event_class
-    assert event.actor == team.actor(team.leader)
-    assert event.investigation_id == team.id
-    assert event.occurred_at == now
-    return event
-
-
 # -- opening a JIT ------------------------------------------------------------------------
 
 
@@ -187,17 +177,16 @@ def test_the_founder_country_must_be_a_party():
 # -- parties ------------------------------------------------------------------------------
 
 
-def test_a_new_state_joins_the_jit(team, now):
+def test_a_new_state_joins_the_jit(team, now, recorded_once):
     # Given a FR-BE JIT
     # When its leader records that the Netherlands joined
-    team.investigation.add_party(
-        team.actor(team.leader),
-        add_party(team.investigation, NETHERLANDS),
-    )
+    jit, leader = team.investigation, team.actor(team.leader)
+    jit.add_party(leader, add_party(jit, NETHERLANDS))
 
     # Then the Netherlands is a party, by one PartyJoined event
-    assert team.investigation.parties["NL"] == NETHERLANDS
-    joined = recorded_by_the_leader(team, Investigation.PartyJoined, now)
+    assert jit.parties["NL"] == NETHERLANDS
+    joined = recorded_once(jit, Investigation.PartyJoined, leader, team)
+    assert joined.occurred_at == now
     assert joined.party == NETHERLANDS
 
 
@@ -239,17 +228,16 @@ def test_a_party_code_with_a_trailing_newline_is_rejected(team, rejected):
 # -- members ------------------------------------------------------------------------------
 
 
-def test_a_member_is_seconded_by_a_party_of_the_jit(team, new_member, now):
+def test_a_member_is_seconded_by_a_party_of_the_jit(team, new_member, now, recorded_once):
     # Given a FR-BE JIT and a Belgian analyst
     # When the leader adds her to the team
-    team.investigation.add_member(
-        team.actor(team.leader),
-        add_member(team.investigation, new_member),
-    )
+    jit, leader = team.investigation, team.actor(team.leader)
+    jit.add_member(leader, add_member(jit, new_member))
 
     # Then she is a member, by one MemberAdded event
-    assert team.investigation.member_of(new_member.user_id) == new_member
-    added = recorded_by_the_leader(team, Investigation.MemberAdded, now)
+    assert jit.member_of(new_member.user_id) == new_member
+    added = recorded_once(jit, Investigation.MemberAdded, leader, team)
+    assert added.occurred_at == now
     assert added.member == new_member
 
 
@@ -303,17 +291,16 @@ def test_a_user_is_a_member_only_once(team, rejected):
     assert team.investigation.member_of(again.user_id) == team.be_investigator
 
 
-def test_a_member_is_removed_with_a_reason(team, now):
+def test_a_member_is_removed_with_a_reason(team, now, recorded_once):
     # Given the Belgian investigator is a member
     # When the leader removes him
-    team.investigation.remove_member(
-        team.actor(team.leader),
-        remove_member(team.investigation, team.be_investigator, reason="end of secondment"),
-    )
+    jit, leader = team.investigation, team.actor(team.leader)
+    jit.remove_member(leader, remove_member(jit, team.be_investigator, reason="end of secondment"))
 
     # Then he is no longer a member, by one MemberRemoved event
-    assert team.investigation.member_of(team.be_investigator.user_id) is None
-    removed = recorded_by_the_leader(team, Investigation.MemberRemoved, now)
+    assert jit.member_of(team.be_investigator.user_id) is None
+    removed = recorded_once(jit, Investigation.MemberRemoved, leader, team)
+    assert removed.occurred_at == now
     assert removed.user_id == team.be_investigator.user_id
     assert removed.reason == "end of secondment"
 
@@ -402,16 +389,17 @@ def test_check_can_act_accepts_a_member_in_the_party_and_role_they_hold(team):
 # -- closing ------------------------------------------------------------------------------
 
 
-def test_the_leader_closes_the_investigation(team, now):
+def test_the_leader_closes_the_investigation(team, now, recorded_once):
     # Given an open JIT
     # When its leader closes it
-    closing = close_investigation(team.investigation, reason="convictions obtained")
-    team.investigation.close(team.actor(team.leader), closing)
+    jit, leader = team.investigation, team.actor(team.leader)
+    jit.close(leader, close_investigation(jit, reason="convictions obtained"))
 
     # Then it is closed, by one Closed event
-    assert team.investigation.is_closed is True
-    assert team.investigation.closed_reason == "convictions obtained"
-    closed = recorded_by_the_leader(team, Investigation.Closed, now)
+    assert jit.is_closed is True
+    assert jit.closed_reason == "convictions obtained"
+    closed = recorded_once(jit, Investigation.Closed, leader, team)
+    assert closed.occurred_at == now
     assert closed.reason == "convictions obtained"
 
 
