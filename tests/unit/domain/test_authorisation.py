@@ -25,6 +25,20 @@ SCOPE = Scope(
 )
 
 
+def revoke(team, order, **overrides):
+    """The French legal advisor records that an order was revoked (overrides: its fields)."""
+    command = revoke_authorisation(order, **overrides)
+    order.revoke(team.investigation, team.actor(team.fr_legal_advisor), command)
+
+
+@pytest.fixture
+def revoked_order(team, interception_order, now):
+    """Given the interception order, revoked on appeal (events collected)."""
+    revoke(team, interception_order, reason="annulled on appeal", occurred_at=now)
+    interception_order.collect_events()
+    return interception_order
+
+
 def test_a_legal_advisor_records_an_authorisation_of_a_party(
     team, record_authorisation, now, recorded_once
 ):
@@ -112,11 +126,7 @@ def test_an_authorisation_is_revoked_with_a_reason(team, interception_order, now
     advisor = team.actor(team.fr_legal_advisor)
 
     # When the French legal advisor records that it was revoked
-    interception_order.revoke(
-        team.investigation,
-        advisor,
-        revoke_authorisation(interception_order, reason="annulled on appeal", occurred_at=now),
-    )
+    revoke(team, interception_order, reason="annulled on appeal", occurred_at=now)
 
     # Then it is revoked as of then, by exactly one Revoked event
     assert interception_order.revoked_at == now
@@ -126,29 +136,15 @@ def test_an_authorisation_is_revoked_with_a_reason(team, interception_order, now
     assert revoked.occurred_at == now
 
 
-def test_an_authorisation_is_revoked_only_once(team, interception_order, now, rejected):
+def test_an_authorisation_is_revoked_only_once(team, revoked_order, now, rejected):
     # Given a revoked interception order
-    advisor = team.actor(team.fr_legal_advisor)
-    interception_order.revoke(
-        team.investigation,
-        advisor,
-        revoke_authorisation(interception_order, reason="annulled on appeal", occurred_at=now),
-    )
-    interception_order.collect_events()
-
     # When it is revoked again
-    with rejected(RuleViolation, interception_order):
-        interception_order.revoke(
-            team.investigation,
-            advisor,
-            revoke_authorisation(
-                interception_order, reason="again", occurred_at=now + timedelta(days=1)
-            ),
-        )
+    with rejected(RuleViolation, revoked_order):
+        revoke(team, revoked_order, reason="again", occurred_at=now + timedelta(days=1))
 
     # Then the first revocation stands
-    assert interception_order.revoked_at == now
-    assert interception_order.revoked_reason == "annulled on appeal"
+    assert revoked_order.revoked_at == now
+    assert revoked_order.revoked_reason == "annulled on appeal"
 
 
 def test_a_removed_member_cannot_revoke_an_authorisation(
@@ -159,11 +155,7 @@ def test_a_removed_member_cannot_revoke_an_authorisation(
 
     # When she revokes the interception order
     with rejected(PermissionDenied, interception_order, team.investigation):
-        interception_order.revoke(
-            team.investigation,
-            team.actor(team.fr_legal_advisor),
-            revoke_authorisation(interception_order, reason="annulled"),
-        )
+        revoke(team, interception_order, reason="annulled")
 
     # Then it stays valid
     assert interception_order.revoked_at is None
@@ -212,11 +204,7 @@ def test_a_closed_investigation_rejects_authorisation_commands(
         if command == "record":
             record_authorisation(team, actor=advisor)
         else:
-            interception_order.revoke(
-                team.investigation,
-                advisor,
-                revoke_authorisation(interception_order, reason="too late"),
-            )
+            revoke(team, interception_order, reason="too late")
 
 
 def test_replaying_the_events_rebuilds_the_same_authorisation(
@@ -224,11 +212,7 @@ def test_replaying_the_events_rebuilds_the_same_authorisation(
 ):
     # Given an interception order recorded, then revoked
     authorisation = record_authorisation(team)
-    authorisation.revoke(
-        team.investigation,
-        team.actor(team.fr_legal_advisor),
-        revoke_authorisation(authorisation, reason="annulled on appeal", occurred_at=now),
-    )
+    revoke(team, authorisation, reason="annulled on appeal", occurred_at=now)
     events = authorisation.collect_events()
 
     # When its events are replayed
@@ -275,31 +259,24 @@ def test_a_judge_confirms_an_order_once_and_never_before_it_was_issued(
         )
 
 
-def test_a_court_annuls_an_order_even_once_revoked_and_only_once(
-    team, interception_order, rejected
-):
+def test_a_court_annuls_an_order_even_once_revoked_and_only_once(team, revoked_order, rejected):
+    # Given a revoked interception order
     advisor = team.actor(team.fr_legal_advisor)
-    interception_order.revoke(
-        team.investigation,
-        advisor,
-        revoke_authorisation(interception_order, reason="no longer needed"),
-    )
-    interception_order.collect_events()
     # When a court's ruling annuls the revoked order
-    interception_order.annul(
+    revoked_order.annul(
         team.investigation,
         advisor,
-        annul_authorisation(interception_order, court="CA Douai", ruling="CI-17"),
+        annul_authorisation(revoked_order, court="CA Douai", ruling="CI-17"),
     )
     # Then it is annulled, by exactly one Annulled event naming the court and the ruling
-    [annulled] = interception_order.collect_events()
+    [annulled] = revoked_order.collect_events()
     assert type(annulled) is LegalAuthorisation.Annulled
     assert (annulled.court, annulled.ruling) == ("CA Douai", "CI-17")
-    assert interception_order.annulled_by == "CA Douai, CI-17"
+    assert revoked_order.annulled_by == "CA Douai, CI-17"
     # and a second annulment is refused
-    with rejected(RuleViolation, interception_order):
-        interception_order.annul(
+    with rejected(RuleViolation, revoked_order):
+        revoked_order.annul(
             team.investigation,
             advisor,
-            annul_authorisation(interception_order, court="X", ruling="Y"),
+            annul_authorisation(revoked_order, court="X", ruling="Y"),
         )

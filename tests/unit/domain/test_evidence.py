@@ -18,6 +18,12 @@ from domain.values import EvidenceKind
 from tests.unit.builders import amend_description
 
 
+def amend(team, member, item, description, reason):
+    """A member of the team amends the description of an item, giving a reason."""
+    command = amend_description(item, description, reason=reason)
+    item.amend_description(team.investigation, team.actor(member), command)
+
+
 def test_an_investigator_registers_an_item_collected_by_their_party(
     team, register_evidence, now, recorded_once
 ):
@@ -149,13 +155,8 @@ def test_the_originating_party_amends_an_item_description(team, seized_phone, re
     # Given a phone registered by the French investigator
     # When a French legal advisor corrects its description
     advisor = team.actor(team.fr_legal_advisor)
-    seized_phone.amend_description(
-        team.investigation,
-        advisor,
-        amend_description(
-            seized_phone, "black Samsung phone, IMEI 356938035643810", reason="typo in IMEI"
-        ),
-    )
+    corrected = "black Samsung phone, IMEI 356938035643810"
+    amend(team, team.fr_legal_advisor, seized_phone, corrected, "typo in IMEI")
 
     # Then the description is amended, by exactly one DescriptionAmended event
     assert seized_phone.description == "black Samsung phone, IMEI 356938035643810"
@@ -168,11 +169,7 @@ def test_only_the_originating_party_amends_an_item_description(team, seized_phon
     # Given a phone registered by France
     # When the Belgian investigator amends its description
     with rejected(RuleViolation, seized_phone) as error:
-        seized_phone.amend_description(
-            team.investigation,
-            team.actor(team.be_investigator),
-            amend_description(seized_phone, "blue phone", reason="I saw it"),
-        )
+        amend(team, team.be_investigator, seized_phone, "blue phone", "I saw it")
 
     # Then the description is at fault and unchanged
     assert error.value.field == "description"
@@ -183,11 +180,7 @@ def test_an_unchanged_description_is_not_an_amendment(team, seized_phone, reject
     # Given a phone registered by France
     # When the French investigator "amends" it with the same description
     with rejected(RuleViolation, seized_phone) as error:
-        seized_phone.amend_description(
-            team.investigation,
-            team.actor(team.fr_investigator),
-            amend_description(seized_phone, seized_phone.description, reason="no change"),
-        )
+        amend(team, team.fr_investigator, seized_phone, seized_phone.description, "no change")
 
     # Then the description is at fault
     assert error.value.field == "description"
@@ -199,11 +192,7 @@ def test_a_removed_member_cannot_amend_an_item(team, seized_phone, leave_team, r
 
     # When he amends its description
     with rejected(PermissionDenied, seized_phone, team.investigation):
-        seized_phone.amend_description(
-            team.investigation,
-            team.actor(team.fr_investigator),
-            amend_description(seized_phone, "a phone", reason="simpler"),
-        )
+        amend(team, team.fr_investigator, seized_phone, "a phone", "simpler")
 
 
 def test_an_item_belongs_to_the_investigation_that_registered_it(team, other_team, seized_phone):
@@ -245,11 +234,7 @@ def test_a_closed_investigation_rejects_evidence_commands(
         if command == "register":
             register_evidence(team, actor=investigator, reference="FR-2024-0043")
         else:
-            seized_phone.amend_description(
-                team.investigation,
-                investigator,
-                amend_description(seized_phone, "a phone", reason="late"),
-            )
+            amend(team, team.fr_investigator, seized_phone, "a phone", "late")
 
 
 def test_replaying_the_events_rebuilds_the_same_item(
@@ -257,17 +242,8 @@ def test_replaying_the_events_rebuilds_the_same_item(
 ):
     # Given an item registered under an authorisation, then amended twice
     item = register_evidence(team, authorisation=interception_order)
-    investigator = team.actor(team.fr_investigator)
-    item.amend_description(
-        team.investigation,
-        investigator,
-        amend_description(item, "a phone", reason="shorter"),
-    )
-    item.amend_description(
-        team.investigation,
-        investigator,
-        amend_description(item, "a black phone", reason="colour"),
-    )
+    amend(team, team.fr_investigator, item, "a phone", "shorter")
+    amend(team, team.fr_investigator, item, "a black phone", "colour")
     events = item.collect_events()
 
     # When its events are replayed
