@@ -18,25 +18,14 @@ import pytest
 from eventsourcing.domain import Aggregate, CanMutateAggregate
 
 from domain.authorisation import LegalAuthorisation
-from domain.commands import (
-    CreateTask,
-)
+from domain.commands import CreateTask
 from domain.errors import DomainError
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor, Member, Party, Role
 from tests.unit import builders
-from tests.unit.builders import (
-    BELGIUM,
-    FRANCE,
-    GERMANY,
-    NOW,
-    add_member,
-    close_investigation,
-    open_investigation,
-    remove_member,
-)
+from tests.unit.builders import BELGIUM, FRANCE, GERMANY, NOW
 
 
 def acting(member: Member) -> Actor:
@@ -86,7 +75,7 @@ def _open_team(
     investigation = Investigation.open(
         uuid4(),
         leader,
-        open_investigation(
+        builders.open_investigation(
             leader,
             name=name,
             agreement_reference=f"JIT-{name}-2024",
@@ -98,7 +87,7 @@ def _open_team(
     for key, (country, role) in members.items():
         member = Member(user_id=uuid4(), name=key.replace("_", " "), country=country, role=role)
         investigation.add_member(
-            acting(leader), add_member(investigation, member, occurred_at=when)
+            acting(leader), builders.add_member(investigation, member, occurred_at=when)
         )
         team.members[key] = member
     team.history.extend(drain(investigation))
@@ -235,7 +224,7 @@ def leave_team(now: datetime) -> Callable[[Team, Member], None]:
 
     def leave(team: Team, member: Member) -> None:
         jit = team.investigation
-        jit.remove_member(acting(team.leader), remove_member(jit, member, occurred_at=now))
+        jit.remove_member(acting(team.leader), builders.remove_member(jit, member, occurred_at=now))
         drain(jit)
 
     return leave
@@ -247,7 +236,7 @@ def close_team(now: datetime) -> Callable[[Team], None]:
 
     def close(team: Team) -> None:
         jit = team.investigation
-        jit.close(acting(team.leader), close_investigation(jit, occurred_at=now))
+        jit.close(acting(team.leader), builders.close_investigation(jit, occurred_at=now))
         drain(jit)
 
     return close
