@@ -7,6 +7,8 @@ keyword overrides for any other field. A test still calls the domain method itse
     task.assign(team.investigation, leader, assign_task(task, team.be_investigator))
 
 Where a command needs a time, it is NOW, the instant the unit tests' `now` fixture gives.
+Besides the commands: the parties the tests' teams are made of, and `adopt_rulebook` (adopting
+a rulebook takes a file, not a command value).
 """
 
 from __future__ import annotations
