@@ -16,7 +16,8 @@ import pytest
 
 from domain.commands import CreateTask, Disclose
 from jitspace.cli import main
-from jitspace.disclosure.bundles import BundleContent, verify_bundle
+from jitspace.disclosure.building import BundleContent
+from jitspace.disclosure.checking import verify_bundle
 from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Ledger, LogRewritten
 from jitspace.ledger.eventlog import EventLog

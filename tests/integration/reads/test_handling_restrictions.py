@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from jitspace.disclosure.bundles import verify_bundle
+from jitspace.disclosure.checking import verify_bundle
 from tests.live import Watcher
 from tests.support import Jit, People, Person, ServerThread, add_member, log_of
 
