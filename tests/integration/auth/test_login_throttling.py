@@ -6,21 +6,24 @@ Each test has its own database (the counts live there) and its own app processes
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-import asyncpg
 import httpx
-import msgspec
 import pytest
 
-from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
-from tests.support import PASSWORD, ServerThread, add_user, fresh_database
+from tests.support import (
+    PASSWORD,
+    ServerThread,
+    add_user,
+    another_server,
+    fresh_database,
+    security_log,
+)
 
 WRONG = "Tr0ub4dor&3-not-it"
 Servers = Callable[..., "Deployment"]
@@ -42,17 +45,16 @@ def servers(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with ExitStack() as stack:
 
         def start(count: int = 1, **changes: object) -> Deployment:
-            own = msgspec.structs.replace(
-                settings,
-                database_url=fresh_database(settings.database_url, "jitspace_throttle"),
-                data_dir=tmp_path_factory.mktemp("throttle-data"),
-                run_projections=False,
-                pool_size=2,  # the test PostgreSQL takes 100 connections, shared by every server
-                login_failures_per_client=20,  # the default (the session's other tests lift it)
-                **changes,
-            )
-            running = [stack.enter_context(ServerThread(own)) for _ in range(count)]
-            return Deployment(own.database_url, running)
+            own: dict[str, Any] = {
+                "database_url": fresh_database(settings.database_url, "jitspace_throttle"),
+                "data_dir": tmp_path_factory.mktemp("throttle-data"),
+                "login_failures_per_client": 20,  # the default (the session's other tests lift it)
+            }
+            running = [
+                stack.enter_context(another_server(settings, **own, **changes))
+                for _ in range(count)
+            ]
+            return Deployment(own["database_url"], running)
 
         yield start
 
@@ -61,17 +63,6 @@ def log_in(server: ServerThread, username: str, password: str) -> httpx.Response
     return httpx.post(
         f"{server.url}/auth/login", json={"username": username, "password": password}, timeout=30
     )
-
-
-def security_log(database_url: str, kind: str) -> list[SecurityEntry]:
-    async def read() -> list[SecurityEntry]:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            return await SecurityLog(pool).recent(100, kind=kind)
-        finally:
-            await pool.close()
-
-    return asyncio.run(read())
 
 
 def test_five_failures_lock_the_username_even_for_the_right_password(servers: Servers) -> None:
@@ -101,10 +92,10 @@ def test_the_security_log_names_the_username_never_the_password(servers: Servers
         log_in(server, username, WRONG)
     assert log_in(server, username, PASSWORD).status_code == 429
     database_url = deployment.database_url
-    failed = security_log(database_url, "login_failed")
+    failed = security_log(database_url, "login_failed", 100)
     assert len(failed) == 5
     assert all(username in e.detail and e.client == "127.0.0.1" for e in failed)
-    throttled = security_log(database_url, "login_throttled")
+    throttled = security_log(database_url, "login_throttled", 100)
     assert len(throttled) == 1 and username in throttled[0].detail
     for entry in [*failed, *throttled]:
         assert WRONG not in entry.detail and PASSWORD not in entry.detail
