@@ -150,6 +150,7 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         collected_at: datetime,
         handling: HandlingRestrictions = UNRESTRICTED,
     ) -> EvidenceItem:
+        """An item collected as `collection` says, under the authorisation (if any)."""
         return app.register_evidence(
             ids[collection.registered_by],
             RegisterEvidence(
@@ -167,6 +168,7 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         )
 
     def assigned_task(by: UUID, assignee: UUID, task: CreateTask) -> Task:
+        """The task, created by `by` and assigned by them to `assignee`."""
         created = app.create_task(by, task)
         app.assign_task(
             by, AssignTask(investigation_id=jit.id, task_id=created.id, assignee_id=assignee)

@@ -33,6 +33,12 @@ class Deployment(NamedTuple):
     database_url: str
     servers: list[ServerThread]
 
+    @property
+    def server(self) -> ServerThread:
+        """The deployment's one server."""
+        [server] = self.servers
+        return server
+
     def new_user(self) -> str:
         username = f"member-{uuid.uuid4().hex[:8]}"
         add_user(self.database_url, username)
@@ -65,13 +71,17 @@ def log_in(server: ServerThread, username: str, password: str) -> httpx.Response
     )
 
 
+def refused_logins(server: ServerThread, username: str, times: int) -> None:
+    """`times` logins with a wrong password, each refused as such (401)."""
+    for _ in range(times):
+        assert log_in(server, username, WRONG).status_code == 401
+
+
 def test_five_failures_lock_the_username_even_for_the_right_password(servers: Servers) -> None:
     deployment = servers()
-    [server] = deployment.servers
-    username = deployment.new_user()
+    server, username = deployment.server, deployment.new_user()
     # Given five wrong passwords for one username
-    for _ in range(5):
-        assert log_in(server, username, WRONG).status_code == 401
+    refused_logins(server, username, 5)
     # When its owner then types the right one
     response = log_in(server, username, PASSWORD)
     # Then the login is refused for now, saying when to try again
@@ -86,8 +96,7 @@ def test_five_failures_lock_the_username_even_for_the_right_password(servers: Se
 
 def test_the_security_log_names_the_username_never_the_password(servers: Servers) -> None:
     deployment = servers()
-    [server] = deployment.servers
-    username = deployment.new_user()
+    server, username = deployment.server, deployment.new_user()
     for _ in range(5):
         log_in(server, username, WRONG)
     assert log_in(server, username, PASSWORD).status_code == 429
@@ -115,21 +124,17 @@ def test_failures_on_two_app_processes_count_together(servers: Servers) -> None:
 
 def test_a_success_resets_the_usernames_count(servers: Servers) -> None:
     deployment = servers()
-    [server] = deployment.servers
-    username = deployment.new_user()
-    for _ in range(4):
-        assert log_in(server, username, WRONG).status_code == 401
+    server, username = deployment.server, deployment.new_user()
+    refused_logins(server, username, 4)
     assert log_in(server, username, PASSWORD).status_code == 200
     # four more failures: eight in the window, but only four since the success
-    for _ in range(4):
-        assert log_in(server, username, WRONG).status_code == 401
+    refused_logins(server, username, 4)
     assert log_in(server, username, PASSWORD).status_code == 200
 
 
 def test_twenty_failures_from_one_address_lock_every_login_from_it(servers: Servers) -> None:
     deployment = servers()
-    [server] = deployment.servers
-    member = deployment.new_user()
+    server, member = deployment.server, deployment.new_user()
     # Given twenty wrong passwords from one address, each for a different username
     for _ in range(20):
         response = log_in(server, f"guess-{uuid.uuid4().hex[:8]}", WRONG)
@@ -144,10 +149,8 @@ def test_twenty_failures_from_one_address_lock_every_login_from_it(servers: Serv
 def test_the_lock_lifts_when_the_window_has_passed(servers: Servers) -> None:
     deployment = servers(login_failure_window_seconds=10)
     # (ten seconds: five argon2 checks on a loaded machine must fit in the window)
-    [server] = deployment.servers
-    username = deployment.new_user()
-    for _ in range(5):
-        assert log_in(server, username, WRONG).status_code == 401
+    server, username = deployment.server, deployment.new_user()
+    refused_logins(server, username, 5)
     refused = log_in(server, username, PASSWORD)
     assert refused.status_code == 429
     # refused attempts do not extend the lock: after Retry-After, the right password works

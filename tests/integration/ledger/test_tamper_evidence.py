@@ -69,6 +69,13 @@ class Log:
             del os.environ["JITSPACE_DATABASE_URL"]
         return code, capsys.readouterr().out
 
+    def keep_latest_checkpoint(self, path: Path) -> Path:
+        """The latest checkpoint, kept in a file as `GET /ledger/checkpoints/latest` answers."""
+        latest = self.ledger.latest()
+        assert latest is not None
+        path.write_bytes(msgspec.json.encode(latest.document()))
+        return path
+
     def faulted(self, capsys: pytest.CaptureFixture[str], *args: str) -> str:
         """What `jitspace verify` says of a log it finds at fault (exit status 1)."""
         code, out = self.verify(capsys, *args)
@@ -280,10 +287,7 @@ def test_a_kept_checkpoint_catches_a_rewrite_that_left_no_trace_in_the_deploymen
     log: Log, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     # Given a member kept the latest checkpoint of the log (GET /ledger/checkpoints/latest)
-    kept = tmp_path / "kept-checkpoint.json"
-    latest = log.ledger.latest()
-    assert latest is not None
-    kept.write_bytes(msgspec.json.encode(latest.document()))
+    kept = log.keep_latest_checkpoint(tmp_path / "kept-checkpoint.json")
     # and an operator with the database and the witness file rewrote the history since,
     # removing every checkpoint, so that the deployment alone no longer tells
     rewrite_history(log.url, task_9_renamed)
@@ -298,10 +302,7 @@ def test_a_kept_checkpoint_catches_a_rewrite_that_left_no_trace_in_the_deploymen
 def test_an_untouched_log_holds_a_kept_checkpoint(
     log: Log, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    kept = tmp_path / "kept-checkpoint.json"
-    latest = log.ledger.latest()
-    assert latest is not None
-    kept.write_bytes(msgspec.json.encode(latest.document()))
+    kept = log.keep_latest_checkpoint(tmp_path / "kept-checkpoint.json")
     log.disclose()  # the log moves on
     code, out = log.verify(capsys, "--against", str(kept))
     assert code == 0, out
