@@ -398,7 +398,7 @@ def _print_security_log(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from jitspace.disclosure.bundles import kept_checkpoint
+    from jitspace.disclosure.checking import kept_checkpoint
 
     try:
         against = [kept_checkpoint(path) for path in args.against]
@@ -487,7 +487,7 @@ PUBLISHER_NOT_CHECKED = 3
 def _verify_bundle(args: argparse.Namespace, against: list[Checkpoint]) -> int:
     """Exit status 0: intact and signed by a trusted key; 1: a problem was found; 3: intact,
     publisher not checked."""
-    from jitspace.disclosure.bundles import verify_bundle
+    from jitspace.disclosure.checking import verify_bundle
     from jitspace.signing import trusted_keys
 
     sources = args.public_key or [Path(p) for p in [Settings.from_env().trusted_keys] if p]

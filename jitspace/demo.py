@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import partial
+from typing import NamedTuple
 from uuid import UUID
 
 from anyio import to_thread
 
+from domain.authorisation import LegalAuthorisation
 from domain.commands import (
     AddMember,
     AdoptRulebook,
@@ -24,7 +26,9 @@ from domain.commands import (
     RegisterEvidence,
     SealEvidence,
 )
-from domain.handling import HandlingRestrictions
+from domain.evidence import EvidenceItem
+from domain.handling import UNRESTRICTED, HandlingRestrictions
+from domain.task import Task
 from domain.values import AuthorisationKind, EvidenceKind, Member, Party, Role, Scope, TaskStatus
 from jitspace.bootstrap import Runtime
 
@@ -61,6 +65,31 @@ async def seed_demo(runtime: Runtime) -> list[tuple[str, str, str]]:
     return logins
 
 
+class Collection(NamedTuple):
+    """How some of the demo's evidence was collected, and who registers it."""
+
+    registered_by: str  # username
+    collected_by: str
+    place: str
+    method: str
+
+
+INTERCEPTIONS = Collection(
+    "fr.legal", "OCRTEH interception unit", "Lille", "telephone interception"
+)
+ROTTERDAM_SEARCH = Collection(
+    "nl.investigator", "E. Bakker, Politie Rotterdam", "Rotterdam", "search and seizure"
+)
+BRUSSELS_INTERVIEW = Collection(
+    "be.investigator", "S. Peeters, Federal Judicial Police", "Brussels", "interview"
+)
+TARGET_LINE = Scope(
+    targets=("+33 6 00 00 00 01",),
+    methods=("telephone interception",),
+    evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION,),
+)
+
+
 def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
     app = runtime.app
     leader = ids["fr.leader"]
@@ -91,39 +120,72 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         )
 
     fr_legal, nl_inv, be_inv = ids["fr.legal"], ids["nl.investigator"], ids["be.investigator"]
-    interception = app.record_authorisation(
-        fr_legal,
-        RecordAuthorisation(
-            investigation_id=jit.id,
-            kind=AuthorisationKind.INTERCEPTION_ORDER,
-            country="FR",
-            authority="Juge des libertés et de la détention, Lille",
-            reference="JLD-2024-0311",
-            occurred_at=at("2024-02-28"),
-            valid_from=at("2024-03-01", "00:00"),
-            valid_until=at("2024-06-30", "23:59"),
-            scope=Scope(
-                targets=("+33 6 00 00 00 01",),
-                methods=("telephone interception",),
-                evidence_kinds=(EvidenceKind.INTERCEPTED_COMMUNICATION,),
+
+    def interception_order(
+        reference: str, issued: datetime, valid: tuple[datetime, datetime], conditions: str
+    ) -> LegalAuthorisation:
+        """An order of the Lille judge to intercept the target line."""
+        return app.record_authorisation(
+            fr_legal,
+            RecordAuthorisation(
+                investigation_id=jit.id,
+                kind=AuthorisationKind.INTERCEPTION_ORDER,
+                country="FR",
+                authority="Juge des libertés et de la détention, Lille",
+                reference=reference,
+                occurred_at=issued,
+                valid_from=valid[0],
+                valid_until=valid[1],
+                scope=TARGET_LINE,
+                conditions=conditions,
             ),
-            conditions="Renewable once for four months.",
-        ),
+        )
+
+    def register(
+        collection: Collection,
+        authorisation_id: UUID | None,
+        reference: str,
+        kind: EvidenceKind,
+        description: str,
+        collected_at: datetime,
+        handling: HandlingRestrictions = UNRESTRICTED,
+    ) -> EvidenceItem:
+        """An item collected as `collection` says, under the authorisation (if any)."""
+        return app.register_evidence(
+            ids[collection.registered_by],
+            RegisterEvidence(
+                investigation_id=jit.id,
+                reference=reference,
+                kind=kind,
+                description=description,
+                occurred_at=collected_at,
+                collected_by=collection.collected_by,
+                place=collection.place,
+                method=collection.method,
+                authorisation_id=authorisation_id,
+                handling=handling,
+            ),
+        )
+
+    def assigned_task(by: UUID, assignee: UUID, task: CreateTask) -> Task:
+        """The task, created by `by` and assigned by them to `assignee`."""
+        created = app.create_task(by, task)
+        app.assign_task(
+            by, AssignTask(investigation_id=jit.id, task_id=created.id, assignee_id=assignee)
+        )
+        return created
+
+    interception = interception_order(
+        "JLD-2024-0311",
+        at("2024-02-28"),
+        (at("2024-03-01", "00:00"), at("2024-06-30", "23:59")),
+        "Renewable once for four months.",
     )
-    renewal = app.record_authorisation(
-        fr_legal,
-        RecordAuthorisation(
-            investigation_id=jit.id,
-            kind=AuthorisationKind.INTERCEPTION_ORDER,
-            country="FR",
-            authority="Juge des libertés et de la détention, Lille",
-            reference="JLD-2024-0703",
-            occurred_at=at("2024-07-03", "16:00"),
-            valid_from=at("2024-07-03", "16:00"),
-            valid_until=at("2024-10-31", "23:59"),
-            scope=interception.scope,
-            conditions="Renewal of JLD-2024-0311; not retroactive.",
-        ),
+    renewal = interception_order(
+        "JLD-2024-0703",
+        at("2024-07-03", "16:00"),
+        (at("2024-07-03", "16:00"), at("2024-10-31", "23:59")),
+        "Renewal of JLD-2024-0311; not retroactive.",
     )
     search = app.record_authorisation(
         ids["nl.member"],
@@ -140,81 +202,50 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
                 places=("Warehouse, Havenstraat 12, Rotterdam (fictional)",),
                 methods=("search", "seizure"),
             ),
-            conditions="",
         ),
     )
-    app.register_evidence(
-        fr_legal,
-        RegisterEvidence(
-            investigation_id=jit.id,
-            reference="FR-INT-001",
-            kind=EvidenceKind.INTERCEPTED_COMMUNICATION,
-            description="Intercepted calls of 1-2 July on the target line (item I-1).",
-            occurred_at=at("2024-07-02", "18:00"),
-            collected_by="OCRTEH interception unit",
-            place="Lille",
-            method="telephone interception",
-            authorisation_id=interception.id,
-        ),
+    intercepted = EvidenceKind.INTERCEPTED_COMMUNICATION
+    register(
+        INTERCEPTIONS,
+        interception.id,
+        "FR-INT-001",
+        intercepted,
+        "Intercepted calls of 1-2 July on the target line (item I-1).",
+        at("2024-07-02", "18:00"),
     )
-    app.register_evidence(
-        fr_legal,
-        RegisterEvidence(
-            investigation_id=jit.id,
-            reference="FR-INT-002",
-            kind=EvidenceKind.INTERCEPTED_COMMUNICATION,
-            description="Intercepted calls from 4 July on the target line (item I-2).",
-            occurred_at=at("2024-07-04", "10:00"),
-            collected_by="OCRTEH interception unit",
-            place="Lille",
-            method="telephone interception",
-            authorisation_id=renewal.id,
-        ),
+    register(
+        INTERCEPTIONS,
+        renewal.id,
+        "FR-INT-002",
+        intercepted,
+        "Intercepted calls from 4 July on the target line (item I-2).",
+        at("2024-07-04", "10:00"),
     )
-    phone = app.register_evidence(
-        nl_inv,
-        RegisterEvidence(
-            investigation_id=jit.id,
-            reference="NL-24-0412-P",
-            kind=EvidenceKind.SEIZED_DEVICE,
-            description="Mobile phone seized from the warehouse manager; extraction hashed "
-            "(SHA-256).",
-            occurred_at=at("2024-05-03", "07:30"),
-            collected_by="E. Bakker, Politie Rotterdam",
-            place="Rotterdam",
-            method="search and seizure",
-            authorisation_id=search.id,
-        ),
+    phone = register(
+        ROTTERDAM_SEARCH,
+        search.id,
+        "NL-24-0412-P",
+        EvidenceKind.SEIZED_DEVICE,
+        "Mobile phone seized from the warehouse manager; extraction hashed (SHA-256).",
+        at("2024-05-03", "07:30"),
     )
-    ledgers = app.register_evidence(
-        nl_inv,
-        RegisterEvidence(
-            investigation_id=jit.id,
-            reference="NL-24-0412-L",
-            kind=EvidenceKind.DOCUMENT,
-            description="Handwritten ledgers found in the office, apparently of VAT invoices.",
-            occurred_at=at("2024-05-03", "08:10"),
-            collected_by="E. Bakker, Politie Rotterdam",
-            place="Rotterdam",
-            method="search and seizure",
-            authorisation_id=search.id,
-        ),
+    ledgers = register(
+        ROTTERDAM_SEARCH,
+        search.id,
+        "NL-24-0412-L",
+        EvidenceKind.DOCUMENT,
+        "Handwritten ledgers found in the office, apparently of VAT invoices.",
+        at("2024-05-03", "08:10"),
     )
-    interview = app.register_evidence(
-        be_inv,
-        RegisterEvidence(
-            investigation_id=jit.id,
-            reference="BE-PV-2024-7781",
-            kind=EvidenceKind.SUSPECT_INTERVIEW,
-            description="Interview of a Romanian-speaking suspect; no interpreter recorded.",
-            occurred_at=at("2024-07-10", "14:00"),
-            collected_by="S. Peeters, Federal Judicial Police",
-            place="Brussels",
-            method="interview",
-            authorisation_id=None,
-            # Belgium lets France read the interview, no one else, and keeps its recording
-            handling=HandlingRestrictions(description_to=("FR",), files_to=()),
-        ),
+    interview = register(
+        BRUSSELS_INTERVIEW,
+        None,
+        "BE-PV-2024-7781",
+        EvidenceKind.SUSPECT_INTERVIEW,
+        "Interview of a Romanian-speaking suspect; no interpreter recorded.",
+        at("2024-07-10", "14:00"),
+        # Belgium lets France read the interview, no one else, and keeps its recording
+        HandlingRestrictions(description_to=("FR",), files_to=()),
     )
     # custody: the phone is sealed and handed over; the receipt is still missing (a defect)
     for item, place, when in (
@@ -255,8 +286,9 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
     app.adopt_rulebook(
         ids["be.legal"], AdoptRulebook(investigation_id=jit.id, country="BE", source="be")
     )
-    consent = app.create_task(
+    assigned_task(
         ids["be.legal"],
+        ids["nl.member"],
         CreateTask(
             investigation_id=jit.id,
             title="Request NL consent to use the ledgers in the VAT case",
@@ -264,26 +296,17 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
             "available.",
             due_on=date(2025, 2, 15),
             evidence_ids=(ledgers.id,),
-            authorisation_ids=(),
         ),
     )
-    app.assign_task(
-        ids["be.legal"],
-        AssignTask(investigation_id=jit.id, task_id=consent.id, assignee_id=ids["nl.member"]),
-    )
-    translate = app.create_task(
+    translate = assigned_task(
+        be_inv,
         be_inv,
         CreateTask(
             investigation_id=jit.id,
             title="Have the interview transcript translated into Romanian",
-            description="",
             due_on=date(2024, 8, 1),
             evidence_ids=(interview.id,),
-            authorisation_ids=(),
         ),
-    )
-    app.assign_task(
-        be_inv, AssignTask(investigation_id=jit.id, task_id=translate.id, assignee_id=be_inv)
     )
     app.change_task_status(
         be_inv,
@@ -291,18 +314,13 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
             investigation_id=jit.id, task_id=translate.id, status=TaskStatus.IN_PROGRESS, note=""
         ),
     )
-    verify = app.create_task(
+    assigned_task(
         leader,
+        ids["europol.analyst"],
         CreateTask(
             investigation_id=jit.id,
             title="Cross-check the phone extraction against Europol's records",
-            description="",
-            due_on=None,
             evidence_ids=(phone.id,),
             authorisation_ids=(search.id,),
         ),
-    )
-    app.assign_task(
-        leader,
-        AssignTask(investigation_id=jit.id, task_id=verify.id, assignee_id=ids["europol.analyst"]),
     )

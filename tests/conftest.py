@@ -10,13 +10,19 @@ import os
 import uuid
 from collections.abc import Iterator
 
-import msgspec
 import pytest
 
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, with_database
 from tests.storage import ACCESS_KEY, SECRET_KEY, BreakingProxy
-from tests.support import Jit, People, ServerThread, free_port, open_investigation
+from tests.support import (
+    Jit,
+    People,
+    ServerThread,
+    another_server,
+    free_port,
+    open_investigation,
+)
 
 # evidence uploads in tests are small; the limit is low enough to test it
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
@@ -80,7 +86,7 @@ def s3_server(
 ) -> Iterator[ServerThread]:
     """The same app with its files in S3 (through the proxy); the first server keeps the
     read models."""
-    s3_settings = msgspec.structs.replace(
+    with another_server(
         settings,
         data_dir=tmp_path_factory.mktemp("s3-data"),
         s3_endpoint=s3_proxy.endpoint,
@@ -89,10 +95,7 @@ def s3_server(
         s3_bucket=S3_BUCKET,
         s3_secure=False,
         s3_part_size=5 * 1024 * 1024,
-        run_projections=False,
-        pool_size=2,  # the test PostgreSQL takes 100 connections, shared by every server
-    )
-    with ServerThread(s3_settings) as running:
+    ) as running:
         yield running
 
 

@@ -69,6 +69,10 @@ class Watcher:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.2))
 
+    async def caught_up(self, timeout: float = 15.0, what: str = "caught_up") -> None:
+        """Wait until the feed says it has sent what the log held (`caught_up`)."""
+        await self.until(lambda: self.of_type("caught_up"), timeout, what)
+
     async def reach(self, position: int, timeout: float = 15.0) -> None:
         await self.until(
             lambda: bool(self.positions) and self.positions[-1] >= position,

@@ -7,25 +7,30 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 import httpx
+import msgspec
 import uvicorn
 
-from domain.commands import OpenInvestigation
+from domain.commands import OpenInvestigation, RegisterEvidence
 from domain.investigation import Investigation
-from domain.values import Party
+from domain.values import EvidenceKind, Party
 from jitspace.api.app import create_app
 from jitspace.auth.identity import Identity
+from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.cli import server_options
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, with_database
 
 PASSWORD = "correct horse battery"
+T = TypeVar("T")
 
 
 def free_port() -> int:
@@ -74,17 +79,50 @@ def fresh_database(database_url: str, prefix: str) -> str:
     return with_database(database_url, name)
 
 
-def add_user(database_url: str, username: str, display_name: str = "") -> uuid.UUID:
-    async def add() -> uuid.UUID:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            identity = Identity(pool, timedelta(hours=1))
-            user = await identity.add_user(username, PASSWORD, display_name)
-            return user.user_id
-        finally:
-            await pool.close()
+def another_server(settings: Settings, **changes: Any) -> ServerThread:
+    """Another process of the app on the session's deployment (`changes` to its settings):
+    the session's server keeps the read models."""
+    return ServerThread(
+        msgspec.structs.replace(
+            settings,
+            run_projections=False,
+            pool_size=2,  # the test PostgreSQL takes 100 connections, shared by every server
+            **changes,
+        )
+    )
 
-    return asyncio.run(add())
+
+@asynccontextmanager
+async def pool_of(database_url: str, size: int = 1) -> AsyncIterator[asyncpg.Pool]:
+    """A pool of at most `size` connections to the database, closed on the way out."""
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=size)
+    try:
+        yield pool
+    finally:
+        await pool.close()
+
+
+def with_pool(database_url: str, call: Callable[[asyncpg.Pool], Awaitable[T]]) -> T:
+    """What `call` answers with a pool of one connection to the database (from sync code)."""
+
+    async def run() -> T:
+        async with pool_of(database_url) as pool:
+            return await call(pool)
+
+    return asyncio.run(run())
+
+
+def security_log(database_url: str, kind: str, recent: int = 1000) -> list[SecurityEntry]:
+    """The security log's entries of this kind, among its `recent` latest."""
+    return with_pool(database_url, lambda pool: SecurityLog(pool).recent(recent, kind=kind))
+
+
+def add_user(database_url: str, username: str, display_name: str = "") -> uuid.UUID:
+    user = with_pool(
+        database_url,
+        lambda pool: Identity(pool, timedelta(hours=1)).add_user(username, PASSWORD, display_name),
+    )
+    return user.user_id
 
 
 @dataclass
@@ -133,6 +171,18 @@ class Jit:
 
     def path(self, rest: str = "") -> str:
         return f"/investigations/{self.id}{rest}"
+
+
+def fill(value: Any, **names: Any) -> Any:
+    """`value` (a path, a body) with its placeholders ({jit}, {task}, ...) filled in from
+    `names`, at any depth; {random} is a new UUID each time."""
+    if isinstance(value, dict):
+        return {key: fill(item, **names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill(item, **names) for item in value]
+    if isinstance(value, str) and "{" in value:
+        return value.format(**{"random": uuid.uuid4(), **names})
+    return value
 
 
 def period_end() -> str:
@@ -233,6 +283,29 @@ def register_item(person: Person, jit: Jit, **fields: Any) -> dict[str, Any]:
     return item
 
 
+def opening(
+    name: str,
+    agreement_reference: str,
+    *,
+    founder_name: str = "Leader",
+    parties: tuple[Party, ...] = (Party("FR", "France", "PNF"),),
+    period_end: date = date(2025, 1, 1),
+    occurred_at: datetime | None = None,
+) -> OpenInvestigation:
+    """What opening a fraud investigation from 2024 says, led by its first party."""
+    return OpenInvestigation(
+        founder_name=founder_name,
+        country=parties[0].country,
+        name=name,
+        agreement_reference=agreement_reference,
+        purpose="fraud",
+        period_start=date(2024, 1, 1),
+        period_end=period_end,
+        parties=parties,
+        occurred_at=occurred_at or datetime.now(UTC),
+    )
+
+
 def open_in_app(
     app: JITspace,
     name: str,
@@ -244,21 +317,27 @@ def open_in_app(
     """A French investigation opened through the application itself (no HTTP), and the id of
     its leader."""
     leader = uuid.uuid4()
-    jit = app.open_investigation(
-        leader,
-        OpenInvestigation(
-            founder_name="Leader",
-            country="FR",
-            name=name,
-            agreement_reference=agreement_reference,
-            purpose="fraud",
-            period_start=date(2024, 1, 1),
-            period_end=period_end,
-            parties=(Party("FR", "France", "PNF"),),
-            occurred_at=occurred_at or datetime.now(UTC),
-        ),
+    command = opening(name, agreement_reference, period_end=period_end, occurred_at=occurred_at)
+    return app.open_investigation(leader, command), leader
+
+
+def registering(
+    investigation_id: uuid.UUID, reference: str, occurred_at: datetime, **fields: Any
+) -> RegisterEvidence:
+    """What registering a ledger the PNF seized in Paris says (`fields` replace any of these)."""
+    return RegisterEvidence(
+        **{
+            "investigation_id": investigation_id,
+            "reference": reference,
+            "kind": EvidenceKind.DOCUMENT,
+            "description": "ledger",
+            "occurred_at": occurred_at,
+            "collected_by": "PNF",
+            "place": "Paris",
+            "method": "search",
+            **fields,
+        }
     )
-    return jit, leader
 
 
 def add_member(people: People, jit: Jit, name: str, country: str, role: str) -> Person:
@@ -269,6 +348,20 @@ def add_member(people: People, jit: Jit, name: str, country: str, role: str) -> 
     )
     assert added.status_code == 200, added.text
     return person
+
+
+def remove_member(
+    jit: Jit, member: Person, reason: str, *, current_version: bool = False, **fields: Any
+) -> None:
+    """The leader removes `member` from the JIT (with `current_version`, naming the version
+    of the investigation they read: If-Match)."""
+    headers = {"If-Match": jit.leader.get(jit.path()).headers["ETag"]} if current_version else {}
+    removed = jit.leader.post(
+        jit.path(f"/members/{member.user_id}/removal"),
+        json={"reason": reason, **fields},
+        headers=headers,
+    )
+    assert removed.status_code == 200, removed.text
 
 
 def log_of(person: Person, jit_id: str) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """The disclosure use case: bundle an investigation's history up to a point, hand it out,
 and record that it was handed out.
 
-Reading the ledger (`_signed_entries`), building the bundle (jitspace/disclosure/bundles.py,
+Reading the ledger (`_signed_entries`), building the bundle (jitspace/disclosure/building.py,
 with what the discloser may not see withheld), and recording the disclosure (retried if the
 investigation changed meanwhile) are each a step of their own.
 """
@@ -19,7 +19,7 @@ from domain.errors import RuleViolation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.values import Actor
-from jitspace.disclosure.bundles import BundleContent, build_bundle
+from jitspace.disclosure.building import BundleContent, build_bundle
 from jitspace.ledger.checkpoints import Checkpoint, Ledger
 from jitspace.ledger.verification import Entry
 from jitspace.reads.withholding import Audience, read_with

@@ -64,7 +64,7 @@ from domain.commands import ChangeTaskStatus, CreateTask, Disclose, OpenInvestig
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor, Party, Role, TaskStatus
-from jitspace.disclosure.bundles import verify_bundle
+from jitspace.disclosure.checking import verify_bundle
 from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Ledger
 from jitspace.ledger.eventlog import EventLog, InvestigationStoredEvent

@@ -64,6 +64,51 @@ class Team:
             )
             assert response.status_code == 201, response.text
 
+    def collected(
+        self,
+        country: str,
+        reference: str,
+        *,
+        kept_at: str,
+        content: bytes | None = None,
+        **fields: Any,
+    ) -> str:
+        """An item of `country` (`fields` as for `item`), taken into custody at `kept_at`
+        (see `keep`)."""
+        item = self.item(country, reference, **fields)
+        self.keep(country, item, kept_at, content)
+        return item
+
+    def extend(
+        self, country: str, authorisation_id: str, valid_until: str, reason: str, at: str
+    ) -> None:
+        """`country`'s legal advisor extends the authorisation until `valid_until`."""
+        self.post(
+            self.legal[country],
+            f"/authorisations/{authorisation_id}/extension",
+            {"valid_until": valid_until, "reason": reason, "occurred_at": at},
+        )
+
+    def transfer(
+        self,
+        sender: Person,
+        evidence_id: str,
+        country: str,
+        recipient: Person,
+        reason: str,
+        at: str,
+    ) -> None:
+        """`sender` hands the item over to `recipient`, of `country`."""
+        body = {"country": country, "recipient_id": str(recipient.user_id), "reason": reason}
+        self.post(sender, f"/evidence/{evidence_id}/custody/transfer", body | {"occurred_at": at})
+
+    def use(
+        self, user: Person, evidence_id: str, proceeding: str, offence: str, purpose: str, at: str
+    ) -> None:
+        """`user` records that the item is used in `proceeding`, for `offence`."""
+        body = {"proceeding": proceeding, "offence": offence, "purpose": purpose}
+        self.post(user, f"/evidence/{evidence_id}/uses", body | {"occurred_at": at})
+
     def matrix(self, **params: Any) -> dict[tuple[str, str], dict[str, Any]]:
         """(reference, country) -> the matrix cell."""
         response = self.leader.get(self.path("/admissibility"), params=params)

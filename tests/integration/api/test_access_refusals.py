@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 import uuid
 
-import asyncpg
 import psycopg
 
-from jitspace.auth.security_log import SecurityEntry, SecurityLog
-from tests.support import Jit, People, add_member, evidence_body, log_of
+from jitspace.auth.security_log import SecurityEntry
+from tests.support import Jit, People, add_member, evidence_body, log_of, security_log
 
 
 def refusals_of(database_url: str, user_id: uuid.UUID, count: int) -> list[SecurityEntry]:
     """The user's access_refused entries, once there are `count` of them (a refusal by a
     record's own rule is written just after its answer)."""
 
-    async def read() -> list[SecurityEntry]:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            entries = await SecurityLog(pool).recent(1000, kind="access_refused")
-            return [e for e in entries if e.user_id == user_id]
-        finally:
-            await pool.close()
+    def read() -> list[SecurityEntry]:
+        entries = security_log(database_url, "access_refused")
+        return [e for e in entries if e.user_id == user_id]
 
     deadline = time.monotonic() + 10
-    while len(asyncio.run(read())) < count and time.monotonic() < deadline:
+    while len(read()) < count and time.monotonic() < deadline:
         time.sleep(0.1)
     time.sleep(0.5)  # and long enough for a second entry, were the refusal logged twice
-    return asyncio.run(read())
+    return read()
 
 
 def test_a_non_member_guessing_an_investigation_is_logged(jit: Jit, database_url: str) -> None:

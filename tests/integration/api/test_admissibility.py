@@ -136,43 +136,32 @@ def test_a_renewal_signed_in_time_changes_the_verdict_at_once(team: Team) -> Non
         valid_until="2026-06-30T00:00:00Z",
         scope={"methods": ["interception"]},
     )
-    item = team.item(
+    team.collected(
         "FR",
         "I-7",
         kind="intercepted_communication",
         method="interception",
         occurred_at="2026-07-02T09:00:00Z",
         authorisation_id=order,
+        kept_at="2026-07-02T09:30:00Z",
+        content=b"intercepts",
     )
-    team.keep("FR", item, "2026-07-02T09:30:00Z", b"intercepts")
     assert cell(team, "I-7", "BE")["reasons"] == ["AU-02"]
-    team.post(
-        team.legal["FR"],
-        f"/authorisations/{order}/extension",
-        {
-            "valid_until": "2026-08-31T00:00:00Z",
-            "reason": "r",
-            "occurred_at": "2026-06-28T10:00:00Z",
-        },
-    )
+    team.extend("FR", order, "2026-08-31T00:00:00Z", "r", "2026-06-28T10:00:00Z")
     for country in ("FR", "BE", "NL"):
         assert cell(team, "I-7", country)["outcome"] == "PASS"
 
 
 def test_a_receipt_changes_the_verdict_at_once(team: Team) -> None:
     fr, be = team.investigators["FR"], team.investigators["BE"]
-    parcel = team.item("FR", "PARCEL", kind="physical_item", occurred_at="2026-10-01T09:00:00Z")
-    team.keep("FR", parcel, "2026-10-01T09:30:00Z")
-    team.post(
-        fr,
-        f"/evidence/{parcel}/custody/transfer",
-        {
-            "country": "BE",
-            "recipient_id": str(be.user_id),
-            "reason": "lab",
-            "occurred_at": "2026-10-02T09:00:00Z",
-        },
+    parcel = team.collected(
+        "FR",
+        "PARCEL",
+        kind="physical_item",
+        occurred_at="2026-10-01T09:00:00Z",
+        kept_at="2026-10-01T09:30:00Z",
     )
+    team.transfer(fr, parcel, "BE", be, "lab", "2026-10-02T09:00:00Z")
     assert cell(team, "PARCEL", "NL")["verdict"] == "at risk"
     assert "CU-02" in cell(team, "PARCEL", "NL")["reasons"]
     team.post(
@@ -185,17 +174,16 @@ def test_a_receipt_changes_the_verdict_at_once(team: Team) -> None:
 
 
 def test_consent_changes_the_verdict_at_once_and_live_equals_the_replay(team: Team) -> None:
-    ledger = team.item("NL", "LEDGER", occurred_at="2026-09-01T09:00:00Z")
-    team.keep("NL", ledger, "2026-09-01T09:30:00Z")
-    team.post(
+    ledger = team.collected(
+        "NL", "LEDGER", occurred_at="2026-09-01T09:00:00Z", kept_at="2026-09-01T09:30:00Z"
+    )
+    team.use(
         team.investigators["BE"],
-        f"/evidence/{ledger}/uses",
-        {
-            "proceeding": "BE VAT",
-            "offence": "VAT fraud",
-            "purpose": "other_offence",
-            "occurred_at": "2026-10-01T09:00:00Z",
-        },
+        ledger,
+        "BE VAT",
+        "VAT fraud",
+        "other_offence",
+        "2026-10-01T09:00:00Z",
     )
     assert cell(team, "LEDGER", "BE")["outcome"] == "RESTRICT"
     assert cell(team, "LEDGER", "BE")["reasons"] == ["US-02"]
@@ -249,15 +237,16 @@ def test_a_deadline_passing_changes_the_live_matrix_with_no_new_event(people: Pe
         valid_until=(now - timedelta(days=300)).isoformat(),
         scope={"targets": ["phone +33 6 00 00 00 01"], "methods": ["interception"]},
     )
-    item = team.item(
+    item = team.collected(
         "FR",
         "LATE-1",
         kind="intercepted_communication",
         method="interception",
         occurred_at=collected.isoformat(),
         authorisation_id=order,
+        kept_at=(collected + timedelta(seconds=1)).isoformat(),
+        content=b"intercepts",
     )
-    team.keep("FR", item, (collected + timedelta(seconds=1)).isoformat(), b"intercepts")
     # Then the failure stands while the defect may still be raised, and the cell says when
     # that ends
     before = team.matrix()[("LATE-1", "FR")]
@@ -294,11 +283,10 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
         f"/authorisations/{order}/qualification",
         {"issuer": "prosecutor", "urgent": True},
     )
-    parcel = team.item(
+    parcel = team.collected(
         "FR", "URGENT", kind="physical_item", method="search",
-        occurred_at=days_ago(90, "10:00"), authorisation_id=order,
+        occurred_at=days_ago(90, "10:00"), authorisation_id=order, kept_at=days_ago(90, "10:30"),
     )  # fmt: skip
-    team.keep("FR", parcel, days_ago(90, "10:30"))
 
     def au(rule: str, **params: Any) -> dict[str, Any]:
         rules = team.explain(parcel, **params)["BE"]["results"]

@@ -6,7 +6,6 @@ with a problem document (RFC 9457) that says what is wrong, with the status that
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from tests.support import (
     People,
     authorisation_body,
     evidence_body,
+    fill,
     investigation_body,
     open_investigation,
 )
@@ -40,6 +40,12 @@ INVESTIGATION = investigation_body(
 )
 
 
+def with_field(path: str, body: dict[str, Any], field: str, value: Any, *rest: Any, id: str) -> Any:
+    """A request to `path`: `body` with `field` set to `value`; then `field` and what else the
+    test takes (what the answer names)."""
+    return pytest.param(path, {**body, field: value}, field, *rest, id=id)
+
+
 # -- the investigation the new user tries things on -----------------------------------------
 
 
@@ -54,24 +60,18 @@ class World:
 
     def fill(self, value: Any) -> Any:
         """`value` with its placeholders ({jit}, {task}, {random}, ...) filled in."""
-        if isinstance(value, dict):
-            return {key: self.fill(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self.fill(item) for item in value]
-        if isinstance(value, str) and "{" in value:
-            return value.format(
-                jit=self.jit.id,
-                evidence=self.evidence_id,
-                authorisation=self.authorisation_id,
-                task=self.task_id,
-                member=self.jit.investigator.user_id,
-                leader=self.jit.leader.user_id,
-                outsider=self.jit.outsider.username,
-                outsider_id=self.jit.outsider.user_id,
-                investigator=self.jit.investigator.username,
-                random=uuid.uuid4(),
-            )
-        return value
+        return fill(
+            value,
+            jit=self.jit.id,
+            evidence=self.evidence_id,
+            authorisation=self.authorisation_id,
+            task=self.task_id,
+            member=self.jit.investigator.user_id,
+            leader=self.jit.leader.user_id,
+            outsider=self.jit.outsider.username,
+            outsider_id=self.jit.outsider.user_id,
+            investigator=self.jit.investigator.username,
+        )
 
     def send(
         self,
@@ -487,40 +487,16 @@ REASON = {"reason": "routine"}
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
-        pytest.param(
-            EVIDENCE_PATH,
-            {**EVIDENCE, "occurred_at": NAIVE},
-            "occurred_at",
-            id="evidence-collected",
+        with_field(EVIDENCE_PATH, EVIDENCE, "occurred_at", NAIVE, id="evidence-collected"),
+        with_field(
+            AUTHORISATIONS_PATH, AUTHORISATION, "occurred_at", NAIVE, id="authorisation-issued"
         ),
-        pytest.param(
-            AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "occurred_at": NAIVE},
-            "occurred_at",
-            id="authorisation-issued",
-        ),
-        pytest.param(
-            AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "valid_from": NAIVE},
-            "valid_from",
-            id="valid-from",
-        ),
-        pytest.param(
-            AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "valid_until": NAIVE},
-            "valid_until",
-            id="valid-until",
-        ),
-        pytest.param(
-            MEMBERS_PATH, {**NEW_MEMBER, "occurred_at": NAIVE}, "occurred_at", id="member-added"
-        ),
-        pytest.param(
-            REMOVAL_PATH, {**REASON, "occurred_at": NAIVE}, "occurred_at", id="member-removed"
-        ),
-        pytest.param(CLOSURE_PATH, {**REASON, "occurred_at": NAIVE}, "occurred_at", id="closed"),
-        pytest.param(
-            REVOCATION_PATH, {**REASON, "occurred_at": NAIVE}, "occurred_at", id="revoked"
-        ),
+        with_field(AUTHORISATIONS_PATH, AUTHORISATION, "valid_from", NAIVE, id="valid-from"),
+        with_field(AUTHORISATIONS_PATH, AUTHORISATION, "valid_until", NAIVE, id="valid-until"),
+        with_field(MEMBERS_PATH, NEW_MEMBER, "occurred_at", NAIVE, id="member-added"),
+        with_field(REMOVAL_PATH, REASON, "occurred_at", NAIVE, id="member-removed"),
+        with_field(CLOSURE_PATH, REASON, "occurred_at", NAIVE, id="closed"),
+        with_field(REVOCATION_PATH, REASON, "occurred_at", NAIVE, id="revoked"),
     ],
 )
 def test_a_time_without_a_time_zone_is_refused(
@@ -554,73 +530,68 @@ def test_a_fact_reported_to_happen_in_the_future_is_refused(
 @pytest.mark.parametrize(
     ("path", "body", "field", "names"),
     [
-        pytest.param(
-            EVIDENCE_PATH,
-            {**EVIDENCE, "occurred_at": "2024-05-03"},
-            "occurred_at",
-            "datetime",
-            id="date-only",
+        with_field(
+            EVIDENCE_PATH, EVIDENCE, "occurred_at", "2024-05-03", "datetime", id="date-only"
         ),
-        pytest.param(
+        with_field(
             EVIDENCE_PATH,
-            {**EVIDENCE, "occurred_at": "2024-02-30T10:00:00+01:00"},
+            EVIDENCE,
             "occurred_at",
+            "2024-02-30T10:00:00+01:00",
             "datetime",
             id="30-february",
         ),
-        pytest.param(
-            EVIDENCE_PATH,
-            {**EVIDENCE, "occurred_at": "3 May 2024, 7.30am CET"},
-            "occurred_at",
-            "datetime",
-            id="prose",
+        with_field(
+            EVIDENCE_PATH, EVIDENCE, "occurred_at", "3 May 2024, 7.30am CET", "datetime", id="prose"
         ),
-        pytest.param(
+        with_field(
             EVIDENCE_PATH,
-            {**EVIDENCE, "occurred_at": BEFORE_YEAR_ONE},
+            EVIDENCE,
             "occurred_at",
+            BEFORE_YEAR_ONE,
             "not a representable time",
             id="before-year-1",
         ),
-        pytest.param(
+        with_field(
             CLOSURE_PATH,
-            {**REASON, "occurred_at": BEFORE_YEAR_ONE},
+            REASON,
             "occurred_at",
+            BEFORE_YEAR_ONE,
             "not a representable time",
             id="closure-before-year-1",
         ),
-        pytest.param(
+        with_field(
             AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "valid_from": BEFORE_YEAR_ONE},
+            AUTHORISATION,
             "valid_from",
+            BEFORE_YEAR_ONE,
             "not a representable time",
             id="valid-from-before-year-1",
         ),
-        pytest.param(
+        with_field(
             AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "valid_until": AFTER_YEAR_9999},
+            AUTHORISATION,
             "valid_until",
+            AFTER_YEAR_9999,
             "not a representable time",
             id="valid-until-after-year-9999",
         ),
-        pytest.param(
+        with_field(
             TASKS_PATH,
-            {"title": "Check alibi", "due_on": "2024-02-30"},
+            {"title": "Check alibi"},
             "due_on",
+            "2024-02-30",
             "date",
             id="due-on-30-february",
         ),
-        pytest.param(
-            TASKS_PATH,
-            {"title": "Check alibi", "due_on": "next Friday"},
-            "due_on",
-            "date",
-            id="due-on-prose",
+        with_field(
+            TASKS_PATH, {"title": "Check alibi"}, "due_on", "next Friday", "date", id="due-on-prose"
         ),
-        pytest.param(
+        with_field(
             "/investigations",
-            {**INVESTIGATION, "period_start": "01/01/2024"},
+            INVESTIGATION,
             "period_start",
+            "01/01/2024",
             "date",
             id="period-start-not-iso",
         ),
@@ -639,23 +610,16 @@ def test_a_time_that_cannot_be_read_is_refused(
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
-        pytest.param(EVIDENCE_PATH, {**EVIDENCE, "kind": "phone"}, "kind", id="evidence-kind"),
-        pytest.param(
-            EVIDENCE_PATH, {**EVIDENCE, "kind": "SEIZED_DEVICE"}, "kind", id="evidence-kind-caps"
-        ),
-        pytest.param(
-            AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "kind": "warrant"},
-            "kind",
-            id="authorisation-kind",
-        ),
+        with_field(EVIDENCE_PATH, EVIDENCE, "kind", "phone", id="evidence-kind"),
+        with_field(EVIDENCE_PATH, EVIDENCE, "kind", "SEIZED_DEVICE", id="evidence-kind-caps"),
+        with_field(AUTHORISATIONS_PATH, AUTHORISATION, "kind", "warrant", id="authorisation-kind"),
         pytest.param(
             AUTHORISATIONS_PATH,
             {**AUTHORISATION, "scope": {"evidence_kinds": ["seized_device", "phone"]}},
             "scope.evidence_kinds[1]",
             id="scope-evidence-kind",
         ),
-        pytest.param(MEMBERS_PATH, {**NEW_MEMBER, "role": "boss"}, "role", id="role"),
+        with_field(MEMBERS_PATH, NEW_MEMBER, "role", "boss", id="role"),
         pytest.param(
             "/investigations/{jit}/tasks/{task}/status",
             {"status": "DONE"},
@@ -686,22 +650,15 @@ GERMANY = {"country": "DE", "name": "Germany", "lead_authority": "BKA"}
 @pytest.mark.parametrize(
     ("path", "body", "field"),
     [
-        pytest.param(PARTIES_PATH, {**GERMANY, "country": "de"}, "country", id="lower-case"),
-        pytest.param(PARTIES_PATH, {**GERMANY, "country": "DEU"}, "country", id="alpha-3"),
-        pytest.param(PARTIES_PATH, {**GERMANY, "country": "D"}, "country", id="one-letter"),
-        pytest.param(PARTIES_PATH, {**GERMANY, "country": ""}, "country", id="empty"),
-        pytest.param(PARTIES_PATH, {**GERMANY, "country": "Interpol"}, "country", id="not-eu"),
-        pytest.param(PARTIES_PATH, {**GERMANY, "country": " DE"}, "country", id="space"),
-        pytest.param(MEMBERS_PATH, {**NEW_MEMBER, "country": "be"}, "country", id="member"),
-        pytest.param(
-            AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "country": "France"},
-            "country",
-            id="authorisation",
-        ),
-        pytest.param(
-            "/investigations", {**INVESTIGATION, "country": "fr"}, "country", id="founder"
-        ),
+        with_field(PARTIES_PATH, GERMANY, "country", "de", id="lower-case"),
+        with_field(PARTIES_PATH, GERMANY, "country", "DEU", id="alpha-3"),
+        with_field(PARTIES_PATH, GERMANY, "country", "D", id="one-letter"),
+        with_field(PARTIES_PATH, GERMANY, "country", "", id="empty"),
+        with_field(PARTIES_PATH, GERMANY, "country", "Interpol", id="not-eu"),
+        with_field(PARTIES_PATH, GERMANY, "country", " DE", id="space"),
+        with_field(MEMBERS_PATH, NEW_MEMBER, "country", "be", id="member"),
+        with_field(AUTHORISATIONS_PATH, AUTHORISATION, "country", "France", id="authorisation"),
+        with_field("/investigations", INVESTIGATION, "country", "fr", id="founder"),
         pytest.param(
             "/investigations",
             {**INVESTIGATION, "parties": [{**GERMANY, "country": "Deutschland"}]},
@@ -734,24 +691,20 @@ def test_a_malformed_party_code_is_refused(
             "length >= 1",
             id="empty-username",
         ),
-        pytest.param(
+        with_field(
             "/auth/login",
-            {"username": "someone", "password": "x" * 1_001},
+            {"username": "someone"},
             "password",
+            "x" * 1_001,
             "length <= 1000",
             id="password-1001",
         ),
-        pytest.param(
+        with_field("/investigations", INVESTIGATION, "parties", [], "length >= 1", id="no-parties"),
+        with_field(
             "/investigations",
-            {**INVESTIGATION, "parties": []},
+            INVESTIGATION,
             "parties",
-            "length >= 1",
-            id="no-parties",
-        ),
-        pytest.param(
-            "/investigations",
-            {**INVESTIGATION, "parties": [GERMANY] * 41},
-            "parties",
+            [GERMANY] * 41,
             "length <= 40",
             id="41-parties",
         ),
@@ -769,10 +722,11 @@ def test_a_malformed_party_code_is_refused(
             "unknown field",
             id="party-unknown-field",
         ),
-        pytest.param(
+        with_field(
             "/investigations",
-            {**INVESTIGATION, "purpose": "x" * 10_001},
+            INVESTIGATION,
             "purpose",
+            "x" * 10_001,
             "length <= 10000",
             id="purpose-10001",
         ),
@@ -797,10 +751,11 @@ def test_a_malformed_party_code_is_refused(
             "unknown field",
             id="scope-unknown-field",
         ),
-        pytest.param(
+        with_field(
             TASKS_PATH,
-            {"title": "Review", "evidence_ids": ["{random}"] * 101},
+            {"title": "Review"},
             "evidence_ids",
+            ["{random}"] * 101,
             "length <= 100",
             id="101-evidence-ids",
         ),
@@ -811,10 +766,11 @@ def test_a_malformed_party_code_is_refused(
             "invalid uuid",
             id="evidence-id-not-a-uuid",
         ),
-        pytest.param(
+        with_field(
             EVIDENCE_PATH,
-            {**EVIDENCE, "authorisation_id": "JLD-2024-0042"},
+            EVIDENCE,
             "authorisation_id",
+            "JLD-2024-0042",
             "invalid uuid",
             id="authorisation-id-not-a-uuid",
         ),
@@ -840,17 +796,19 @@ def test_an_invalid_value_is_named(
 @pytest.mark.parametrize(
     ("path", "body", "field", "names"),
     [
-        pytest.param(
+        with_field(
             "/investigations",
-            {**INVESTIGATION, "period_end": "2023-12-31"},
+            INVESTIGATION,
             "period_end",
+            "2023-12-31",
             "end after it starts",
             id="period-ends-before-start",
         ),
-        pytest.param(
+        with_field(
             "/investigations",
-            {**INVESTIGATION, "country": "DE"},
+            INVESTIGATION,
             "country",
+            "DE",
             "not a party",
             id="founder-not-a-party",
         ),
@@ -868,24 +826,22 @@ def test_an_invalid_value_is_named(
             "already a party",
             id="party-again",
         ),
-        pytest.param(
-            MEMBERS_PATH,
-            {**NEW_MEMBER, "country": "DE"},
-            "country",
-            "not a party",
-            id="member-for-a-non-party",
+        with_field(
+            MEMBERS_PATH, NEW_MEMBER, "country", "DE", "not a party", id="member-for-a-non-party"
         ),
-        pytest.param(
+        with_field(
             MEMBERS_PATH,
-            {**NEW_MEMBER, "username": "nobody-{random}"},
+            NEW_MEMBER,
             "username",
+            "nobody-{random}",
             "no user",
             id="member-unknown-user",
         ),
-        pytest.param(
+        with_field(
             MEMBERS_PATH,
-            {**NEW_MEMBER, "username": "{investigator}"},
+            NEW_MEMBER,
             "username",
+            "{investigator}",
             "already a member",
             id="member-twice",
         ),
@@ -896,24 +852,27 @@ def test_an_invalid_value_is_named(
             "keeps a leader",
             id="remove-the-only-leader",
         ),
-        pytest.param(
+        with_field(
             AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "country": "DE"},
+            AUTHORISATION,
             "country",
+            "DE",
             "not a party",
             id="authorisation-of-a-non-party",
         ),
-        pytest.param(
+        with_field(
             AUTHORISATIONS_PATH,
-            {**AUTHORISATION, "valid_until": "2024-02-29T23:59:59+01:00"},
+            AUTHORISATION,
             "valid_until",
+            "2024-02-29T23:59:59+01:00",
             "end after it starts",
             id="valid-until-before-valid-from",
         ),
-        pytest.param(
+        with_field(
             EVIDENCE_PATH,
-            {**EVIDENCE, "description": "   "},
+            EVIDENCE,
             "description",
+            "   ",
             "describe the item",
             id="blank-description",
         ),
@@ -1036,29 +995,25 @@ UNKNOWN_ID_WRITES = [
         "task_id",
         id="evidence-id-as-task-id",
     ),
-    pytest.param(
-        EVIDENCE_PATH,
-        {**EVIDENCE, "authorisation_id": "{random}"},
-        "authorisation_id",
-        id="evidence-authorisation-id",
+    with_field(
+        EVIDENCE_PATH, EVIDENCE, "authorisation_id", "{random}", id="evidence-authorisation-id"
     ),
-    pytest.param(
+    with_field(
         TASKS_PATH,
-        {"title": "Review", "evidence_ids": ["{evidence}", "{random}"]},
+        {"title": "Review"},
         "evidence_ids",
+        ["{evidence}", "{random}"],
         id="task-evidence-ids",
     ),
-    pytest.param(
+    with_field(
         TASKS_PATH,
-        {"title": "Review", "authorisation_ids": ["{random}"]},
+        {"title": "Review"},
         "authorisation_ids",
+        ["{random}"],
         id="task-authorisation-ids",
     ),
-    pytest.param(
-        TASKS_PATH,
-        {"title": "Review", "evidence_ids": ["{task}"]},
-        "evidence_ids",
-        id="task-id-as-evidence-id",
+    with_field(
+        TASKS_PATH, {"title": "Review"}, "evidence_ids", ["{task}"], id="task-id-as-evidence-id"
     ),
 ]
 

@@ -6,21 +6,24 @@ Each test has its own database (the counts live there) and its own app processes
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-import asyncpg
 import httpx
-import msgspec
 import pytest
 
-from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
-from tests.support import PASSWORD, ServerThread, add_user, fresh_database
+from tests.support import (
+    PASSWORD,
+    ServerThread,
+    add_user,
+    another_server,
+    fresh_database,
+    security_log,
+)
 
 WRONG = "Tr0ub4dor&3-not-it"
 Servers = Callable[..., "Deployment"]
@@ -29,6 +32,12 @@ Servers = Callable[..., "Deployment"]
 class Deployment(NamedTuple):
     database_url: str
     servers: list[ServerThread]
+
+    @property
+    def server(self) -> ServerThread:
+        """The deployment's one server."""
+        [server] = self.servers
+        return server
 
     def new_user(self) -> str:
         username = f"member-{uuid.uuid4().hex[:8]}"
@@ -42,17 +51,16 @@ def servers(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with ExitStack() as stack:
 
         def start(count: int = 1, **changes: object) -> Deployment:
-            own = msgspec.structs.replace(
-                settings,
-                database_url=fresh_database(settings.database_url, "jitspace_throttle"),
-                data_dir=tmp_path_factory.mktemp("throttle-data"),
-                run_projections=False,
-                pool_size=2,  # the test PostgreSQL takes 100 connections, shared by every server
-                login_failures_per_client=20,  # the default (the session's other tests lift it)
-                **changes,
-            )
-            running = [stack.enter_context(ServerThread(own)) for _ in range(count)]
-            return Deployment(own.database_url, running)
+            own: dict[str, Any] = {
+                "database_url": fresh_database(settings.database_url, "jitspace_throttle"),
+                "data_dir": tmp_path_factory.mktemp("throttle-data"),
+                "login_failures_per_client": 20,  # the default (the session's other tests lift it)
+            }
+            running = [
+                stack.enter_context(another_server(settings, **own, **changes))
+                for _ in range(count)
+            ]
+            return Deployment(own["database_url"], running)
 
         yield start
 
@@ -63,24 +71,17 @@ def log_in(server: ServerThread, username: str, password: str) -> httpx.Response
     )
 
 
-def security_log(database_url: str, kind: str) -> list[SecurityEntry]:
-    async def read() -> list[SecurityEntry]:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            return await SecurityLog(pool).recent(100, kind=kind)
-        finally:
-            await pool.close()
-
-    return asyncio.run(read())
+def refused_logins(server: ServerThread, username: str, times: int) -> None:
+    """`times` logins with a wrong password, each refused as such (401)."""
+    for _ in range(times):
+        assert log_in(server, username, WRONG).status_code == 401
 
 
 def test_five_failures_lock_the_username_even_for_the_right_password(servers: Servers) -> None:
     deployment = servers()
-    [server] = deployment.servers
-    username = deployment.new_user()
+    server, username = deployment.server, deployment.new_user()
     # Given five wrong passwords for one username
-    for _ in range(5):
-        assert log_in(server, username, WRONG).status_code == 401
+    refused_logins(server, username, 5)
     # When its owner then types the right one
     response = log_in(server, username, PASSWORD)
     # Then the login is refused for now, saying when to try again
@@ -95,16 +96,15 @@ def test_five_failures_lock_the_username_even_for_the_right_password(servers: Se
 
 def test_the_security_log_names_the_username_never_the_password(servers: Servers) -> None:
     deployment = servers()
-    [server] = deployment.servers
-    username = deployment.new_user()
+    server, username = deployment.server, deployment.new_user()
     for _ in range(5):
         log_in(server, username, WRONG)
     assert log_in(server, username, PASSWORD).status_code == 429
     database_url = deployment.database_url
-    failed = security_log(database_url, "login_failed")
+    failed = security_log(database_url, "login_failed", 100)
     assert len(failed) == 5
     assert all(username in e.detail and e.client == "127.0.0.1" for e in failed)
-    throttled = security_log(database_url, "login_throttled")
+    throttled = security_log(database_url, "login_throttled", 100)
     assert len(throttled) == 1 and username in throttled[0].detail
     for entry in [*failed, *throttled]:
         assert WRONG not in entry.detail and PASSWORD not in entry.detail
@@ -124,21 +124,17 @@ def test_failures_on_two_app_processes_count_together(servers: Servers) -> None:
 
 def test_a_success_resets_the_usernames_count(servers: Servers) -> None:
     deployment = servers()
-    [server] = deployment.servers
-    username = deployment.new_user()
-    for _ in range(4):
-        assert log_in(server, username, WRONG).status_code == 401
+    server, username = deployment.server, deployment.new_user()
+    refused_logins(server, username, 4)
     assert log_in(server, username, PASSWORD).status_code == 200
     # four more failures: eight in the window, but only four since the success
-    for _ in range(4):
-        assert log_in(server, username, WRONG).status_code == 401
+    refused_logins(server, username, 4)
     assert log_in(server, username, PASSWORD).status_code == 200
 
 
 def test_twenty_failures_from_one_address_lock_every_login_from_it(servers: Servers) -> None:
     deployment = servers()
-    [server] = deployment.servers
-    member = deployment.new_user()
+    server, member = deployment.server, deployment.new_user()
     # Given twenty wrong passwords from one address, each for a different username
     for _ in range(20):
         response = log_in(server, f"guess-{uuid.uuid4().hex[:8]}", WRONG)
@@ -153,10 +149,8 @@ def test_twenty_failures_from_one_address_lock_every_login_from_it(servers: Serv
 def test_the_lock_lifts_when_the_window_has_passed(servers: Servers) -> None:
     deployment = servers(login_failure_window_seconds=10)
     # (ten seconds: five argon2 checks on a loaded machine must fit in the window)
-    [server] = deployment.servers
-    username = deployment.new_user()
-    for _ in range(5):
-        assert log_in(server, username, WRONG).status_code == 401
+    server, username = deployment.server, deployment.new_user()
+    refused_logins(server, username, 5)
     refused = log_in(server, username, PASSWORD)
     assert refused.status_code == 429
     # refused attempts do not extend the lock: after Retry-After, the right password works

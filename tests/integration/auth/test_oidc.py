@@ -6,7 +6,6 @@ Connect settings pointing at it.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -19,10 +18,8 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
-import asyncpg
 import httpx
 import jwt
-import msgspec
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -31,9 +28,15 @@ from jwt.algorithms import RSAAlgorithm
 from jitspace.auth.errors import IdentityError
 from jitspace.auth.identity import Identity
 from jitspace.auth.oidc import REFETCH_COOLDOWN
-from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
-from tests.support import PASSWORD, ServerThread, add_user
+from tests.support import (
+    PASSWORD,
+    ServerThread,
+    add_user,
+    another_server,
+    security_log,
+    with_pool,
+)
 
 ISSUER = "https://id.example.test/realms/jit"
 AUDIENCE = "jitspace-test"
@@ -119,16 +122,13 @@ def provider() -> Iterator[Provider]:
 def oidc_server(
     settings: Settings, provider: Provider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerThread]:
-    oidc_settings = msgspec.structs.replace(
+    with another_server(
         settings,
         data_dir=tmp_path_factory.mktemp("oidc-data"),
         oidc_issuer=ISSUER,
         oidc_audience=AUDIENCE,
         oidc_jwks_url=provider.jwks_url,
-        run_projections=False,
-        pool_size=2,  # the test PostgreSQL takes 100 connections, shared by every server
-    )
-    with ServerThread(oidc_settings) as running:
+    ) as running:
         yield running
 
 
@@ -137,15 +137,7 @@ T = TypeVar("T")
 
 def with_identity(database_url: str, call: Callable[[Identity], Awaitable[T]]) -> T:
     """`call` with the identity store of the database, as the CLI's commands have it."""
-
-    async def run() -> T:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            return await call(Identity(pool, timedelta(hours=1)))
-        finally:
-            await pool.close()
-
-    return asyncio.run(run())
+    return with_pool(database_url, lambda pool: call(Identity(pool, timedelta(hours=1))))
 
 
 def link(database_url: str, subject: str) -> tuple[str, uuid.UUID]:
@@ -156,17 +148,6 @@ def link(database_url: str, subject: str) -> tuple[str, uuid.UUID]:
         database_url, lambda identity: identity.add_external_user(username, ISSUER, subject)
     )
     return username, user.user_id
-
-
-def security_log(database_url: str, kind: str) -> list[SecurityEntry]:
-    async def read() -> list[SecurityEntry]:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-        try:
-            return await SecurityLog(pool).recent(50, kind=kind)
-        finally:
-            await pool.close()
-
-    return asyncio.run(read())
 
 
 def me(server: ServerThread, token: str) -> httpx.Response:
@@ -259,7 +240,7 @@ def test_a_token_the_provider_did_not_issue_for_us_now_is_refused(
     assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert reason in response.json()["detail"]
-    assert any(reason in e.detail for e in security_log(database_url, "token_refused"))
+    assert any(reason in e.detail for e in security_log(database_url, "token_refused", 50))
 
 
 def test_a_valid_token_of_an_unlinked_subject_is_refused_saying_why(
@@ -289,7 +270,7 @@ def test_a_token_logged_out_is_refused_until_it_expires(
     assert refused.status_code == 401
     assert "revoked" in refused.json()["detail"]
     assert me(oidc_server, provider.token(subject)).status_code == 200
-    assert user_id in [e.user_id for e in security_log(database_url, "logout")]
+    assert user_id in [e.user_id for e in security_log(database_url, "logout", 50)]
 
 
 def test_a_token_without_jti_is_revoked_by_its_hash(

@@ -28,7 +28,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from jitspace.cli import main
-from jitspace.disclosure.bundles import verify_bundle
+from jitspace.disclosure.checking import verify_bundle
 from jitspace.ledger import chain
 from jitspace.signing import SigningKey, load_public_key
 from tests.integration.disclosure.test_bundles import disclose, register

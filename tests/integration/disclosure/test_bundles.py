@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from jitspace.disclosure.bundles import verify_bundle
+from jitspace.disclosure.checking import verify_bundle
 from tests.processes import jitspace
 from tests.support import Jit, log_of
 

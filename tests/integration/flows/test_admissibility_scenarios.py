@@ -25,33 +25,27 @@ def scenario_a(people: People, *, nullity_motion: bool) -> tuple[Team, dict[str,
         valid_until="2024-06-30T23:59:59Z",
         scope={"targets": ["phone +33 6 00 00 00 01"], "methods": ["interception"]},
     )
-    i1 = team.item(
+    i1 = team.collected(
         "FR",
         "I-1",
         kind="intercepted_communication",
         method="interception",
         occurred_at="2024-07-01T09:00:00Z",
         authorisation_id=order,
+        kept_at="2024-07-01T10:00:00Z",
+        content=b"intercepts of 1-2 July",
     )
-    team.keep("FR", i1, "2024-07-01T10:00:00Z", b"intercepts of 1-2 July")
-    team.post(
-        team.legal["FR"],
-        f"/authorisations/{order}/extension",
-        {
-            "valid_until": "2024-10-31T23:59:59Z",
-            "reason": "renewal",
-            "occurred_at": "2024-07-03T12:00:00Z",
-        },
-    )
-    i2 = team.item(
+    team.extend("FR", order, "2024-10-31T23:59:59Z", "renewal", "2024-07-03T12:00:00Z")
+    i2 = team.collected(
         "FR",
         "I-2",
         kind="intercepted_communication",
         method="interception",
         occurred_at="2024-07-04T09:00:00Z",
         authorisation_id=order,
+        kept_at="2024-07-04T10:00:00Z",
+        content=b"intercepts from 4 July",
     )
-    team.keep("FR", i2, "2024-07-04T10:00:00Z", b"intercepts from 4 July")
     interview = team.item(
         "BE",
         "INT-1",
@@ -128,50 +122,33 @@ def test_b_handover_without_receipt(people: People) -> None:
         scope={"methods": ["search", "seizure"]},
     )
     nl, de = team.investigators["NL"], team.investigators["DE"]
-    phone = team.item(
+    phone = team.collected(
         "NL",
         "P",
         kind="seized_device",
         method="seizure",
         occurred_at="2024-05-02T09:00:00Z",
         authorisation_id=order,
+        kept_at="2024-05-02T09:30:00Z",
+        content=b"extraction of phone P",
     )
-    team.keep("NL", phone, "2024-05-02T09:30:00Z", b"extraction of phone P")
-    team.post(
-        nl,
-        f"/evidence/{phone}/custody/transfer",
-        {
-            "country": "DE",
-            "recipient_id": str(de.user_id),
-            "reason": "analysis at the BKA",
-            "occurred_at": "2024-05-10T09:00:00Z",
-        },
-    )
+    team.transfer(nl, phone, "DE", de, "analysis at the BKA", "2024-05-10T09:00:00Z")
     team.post(nl, f"/evidence/{phone}/verification", {})  # re-hashed: it matches
-    parcel = team.item(
+    parcel = team.collected(
         "NL",
         "D",
         kind="physical_item",
         method="seizure",
         occurred_at="2024-05-02T09:00:00Z",
         authorisation_id=order,
+        kept_at="2024-05-02T09:30:00Z",
     )
-    team.keep("NL", parcel, "2024-05-02T09:30:00Z")
     team.post(
         nl,
         f"/evidence/{parcel}/custody/seal",
         {"seal_number": "NL-4471", "occurred_at": "2024-05-02T09:40:00Z"},
     )
-    team.post(
-        nl,
-        f"/evidence/{parcel}/custody/transfer",
-        {
-            "country": "DE",
-            "recipient_id": str(de.user_id),
-            "reason": "drug analysis",
-            "occurred_at": "2024-05-10T09:00:00Z",
-        },
-    )
+    team.transfer(nl, parcel, "DE", de, "drug analysis", "2024-05-10T09:00:00Z")
     team.post(
         de,
         f"/evidence/{parcel}/seal-opening",
@@ -202,26 +179,28 @@ def test_c_hash_mismatch_fails_the_copy_and_its_derivatives(people: People) -> N
     )
     image = b"forensic image of the laptop"
     h1 = hashlib.sha256(image).hexdigest()
-    original = team.item(
+    original = team.collected(
         "BE",
         "BE-IMG",
         kind="forensic_image",
         method="forensic imaging",
         occurred_at=days_ago(39),
         authorisation_id=warrant,
+        kept_at=days_ago(39, "09:30"),
+        content=image,
     )
-    team.keep("BE", original, days_ago(39, "09:30"), image)
 
     def derived(reference: str, parent: str, relation: str, content: bytes, day: int) -> str:
-        item = team.item(
+        item = team.collected(
             "FR",
             reference,
             kind="forensic_image" if relation == "copy" else "analysis_report",
             method="copy received from BE" if relation == "copy" else "analysis",
             occurred_at=days_ago(40 - day),
             authorisation_id=warrant,
+            kept_at=days_ago(40 - day, "09:30"),
+            content=content,
         )
-        team.keep("FR", item, days_ago(40 - day, "09:30"), content)
         team.post(
             team.investigators["FR"],
             f"/evidence/{item}/derivation",
@@ -267,37 +246,18 @@ def test_d_other_offence_without_consent(people: People) -> None:
         valid_until="2025-01-31T00:00:00Z",
         scope={"methods": ["search"]},
     )
-    ledgers = team.item(
+    ledgers = team.collected(
         "NL",
         "L",
         description="VAT-fraud ledgers found in the search",
         method="search",
         occurred_at="2025-01-10T09:00:00Z",
         authorisation_id=warrant,
+        kept_at="2025-01-10T09:30:00Z",
     )
-    team.keep("NL", ledgers, "2025-01-10T09:30:00Z")
     be = team.investigators["BE"]
-    use = f"/evidence/{ledgers}/uses"
-    team.post(
-        be,
-        use,
-        {
-            "proceeding": "BE trafficking case",
-            "offence": "human trafficking",
-            "purpose": "jit",
-            "occurred_at": "2025-01-20T09:00:00Z",
-        },
-    )
-    team.post(
-        be,
-        use,
-        {
-            "proceeding": "BE VAT case",
-            "offence": "VAT fraud",
-            "purpose": "other_offence",
-            "occurred_at": "2025-02-01T09:00:00Z",
-        },
-    )
+    team.use(be, ledgers, "BE trafficking case", "human trafficking", "jit", "2025-01-20T09:00:00Z")
+    team.use(be, ledgers, "BE VAT case", "VAT fraud", "other_offence", "2025-02-01T09:00:00Z")
     before_consent = team.leader.get(team.path("/events"), params={"limit": 1000})
     position = before_consent.json()["last_position"]
     team.post(  # consent requested 02-10, granted 03-01
@@ -310,16 +270,7 @@ def test_d_other_offence_without_consent(people: People) -> None:
             "occurred_at": "2025-03-01T09:00:00Z",
         },
     )
-    team.post(
-        be,
-        use,
-        {
-            "proceeding": "BE VAT case",
-            "offence": "VAT fraud",
-            "purpose": "other_offence",
-            "occurred_at": "2025-03-03T09:00:00Z",
-        },
-    )
+    team.use(be, ledgers, "BE VAT case", "VAT fraud", "other_offence", "2025-03-03T09:00:00Z")
 
     def us02(explained: dict[str, Any]) -> list[tuple[str, str]]:
         return [
@@ -356,15 +307,15 @@ def test_e_judge_required_by_the_forum(people: People) -> None:
         valid_until="2025-04-30T00:00:00Z",
         scope={"methods": ["production order"]},
     )
-    records = team.item(
+    records = team.collected(
         "XA",
         "BANK",
         kind="financial_records",
         method="production order",
         occurred_at="2025-04-03T09:00:00Z",
         authorisation_id=order,
+        kept_at="2025-04-03T09:30:00Z",
     )
-    team.keep("XA", records, "2025-04-03T09:30:00Z")
     cells = team.matrix()
     assert cells[("BANK", "XA")]["outcome"] == "PASS", issues(team.explain(records)["XA"])
     assert cells[("BANK", "XB")]["verdict"] == "at risk"
@@ -395,15 +346,16 @@ def test_e_judge_required_by_the_forum(people: People) -> None:
         valid_until="2026-10-31T00:00:00Z",
         scope={"methods": ["production order"]},
     )
-    mailbox = team.item(
+    team.collected(
         "XA",
         "MAILBOX",
         kind="forensic_image",
         method="production order",
         occurred_at="2026-09-01T09:00:00Z",
         authorisation_id=content_order,
+        kept_at="2026-09-01T09:30:00Z",
+        content=b"mailbox export",
     )
-    team.keep("XA", mailbox, "2026-09-01T09:30:00Z", b"mailbox export")
     cells = team.matrix()
     for country in ("XA", "XB"):
         assert cells[("MAILBOX", country)]["verdict"] == "inadmissible"

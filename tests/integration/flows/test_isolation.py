@@ -19,10 +19,13 @@ from tests.support import (
     Jit,
     People,
     Person,
+    add_member,
     authorisation_body,
     evidence_body,
+    fill,
     log_of,
     open_investigation,
+    remove_member,
 )
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
@@ -104,17 +107,7 @@ class Call:
         path = self.path.format(**ids)
         if self.method == "GET":
             return person.get(path)
-        return person.post(path, json=_fill(self.body or {}, ids))
-
-
-def _fill(value: Any, ids: dict[str, str]) -> Any:
-    if isinstance(value, dict):
-        return {k: _fill(v, ids) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_fill(v, ids) for v in value]
-    if isinstance(value, str) and value.startswith("{"):
-        return value.format(**ids)
-    return value
+        return person.post(path, json=fill(self.body or {}, **ids))
 
 
 REASON = {"reason": "routine"}
@@ -198,26 +191,35 @@ def each(calls: dict[str, Call]) -> pytest.MarkDecorator:
     return pytest.mark.parametrize("call", list(calls.values()), ids=list(calls))
 
 
+def not_found_as_unknown(
+    call: Call, sender: Person, b: Team, ids: dict[str, str], unknown: dict[str, str]
+) -> dict[str, Any]:
+    """What `sender` is answered for `call` naming B's `ids`: not found (not forbidden, and
+    nothing of B shows), the very answer for ids that do not exist (`unknown`): it tells
+    nothing of B. B's log is untouched."""
+    before = log_of(b.jit.leader, b.jit.id)
+    problem = assert_not_found(call.send(sender, **ids), *b.secrets)
+    assert call.send(sender, **unknown).json() == problem
+    assert log_of(b.jit.leader, b.jit.id) == before
+    return problem
+
+
 @each(RECORD_CALLS)
 def test_a_member_naming_another_investigations_record_under_their_own_path_is_not_found(
     teams: tuple[Team, Team], call: Call
 ) -> None:
     a, b = teams
-    # Given A's leader, who knows (somehow) the ids of B's item, authorisation and task
-    before = log_of(b.jit.leader, b.jit.id)
-    # When they use them under A's path
-    response = call.send(a.jit.leader, **ids_of(b, jit=a, member=str(a.jit.investigator.user_id)))
-    # Then they are not found: not forbidden, and nothing of B shows
-    problem = assert_not_found(response, *b.secrets)
-    # and the answer is the one for an id that does not exist: it tells nothing of B
+    # Given A's leader, who knows (somehow) the ids of B's item, authorisation and task,
+    # when they use them under A's path, then they are not found, as ids that do not exist
+    own_member = str(a.jit.investigator.user_id)
     random_ids = {k: str(uuid.uuid4()) for k in ("evidence", "authorisation", "task")}
-    unknown = call.send(
+    not_found_as_unknown(
+        call,
         a.jit.leader,
-        **ids_of(b, jit=a, member=str(a.jit.investigator.user_id), **random_ids),
+        b,
+        ids_of(b, jit=a, member=own_member),
+        ids_of(b, jit=a, member=own_member, **random_ids),
     )
-    assert unknown.json() == problem
-    # and B's record is untouched
-    assert log_of(b.jit.leader, b.jit.id) == before
 
 
 @each(INVESTIGATION_CALLS)
@@ -225,16 +227,11 @@ def test_a_member_of_one_investigation_finds_nothing_under_anothers_path(
     teams: tuple[Team, Team], call: Call
 ) -> None:
     a, b = teams
-    before = log_of(b.jit.leader, b.jit.id)
-    # When A's leader uses B's path, with B's own ids
-    response = call.send(a.jit.leader, **ids_of(b))
-    # Then B's investigation does not exist for them
-    problem = assert_not_found(response, *b.secrets)
+    # When A's leader uses B's path, with B's own ids, then B's investigation does not exist
+    # for them, exactly as an investigation that does not exist
+    unknown = {**ids_of(b), "jit": str(uuid.uuid4())}
+    problem = not_found_as_unknown(call, a.jit.leader, b, ids_of(b), unknown)
     assert problem["errors"] == [{"field": "investigation_id", "message": "no such investigation"}]
-    # exactly as an investigation that does not exist
-    unknown = call.send(a.jit.leader, **{**ids_of(b), "jit": str(uuid.uuid4())})
-    assert unknown.json() == problem
-    assert log_of(b.jit.leader, b.jit.id) == before
 
 
 @each(INVESTIGATION_CALLS)
@@ -262,18 +259,10 @@ def test_a_user_who_is_no_member_does_not_see_the_investigation_in_their_list(
 def test_a_removed_member_loses_access_at_once(teams: tuple[Team, Team], crowd: People) -> None:
     a, _ = teams
     # Given a new analyst added to A, who can read its tasks
-    analyst = crowd.new("fr-analyst")
-    added = a.jit.leader.post(
-        a.jit.path("/members"),
-        json={"username": analyst.username, "country": "FR", "role": "analyst"},
-    )
-    assert added.status_code == 200, added.text
+    analyst = add_member(crowd, a.jit, "fr-analyst", "FR", "analyst")
     assert analyst.get(a.jit.path("/tasks")).status_code == 200
     # When the leader removes them
-    removed = a.jit.leader.post(
-        a.jit.path(f"/members/{analyst.user_id}/removal"), json={"reason": "left"}
-    )
-    assert removed.status_code == 200, removed.text
+    remove_member(a.jit, analyst, "left")
     # Then every read of A is "not found" for them, the log included
     for call in ("read investigation", "read events", "list tasks", "read task"):
         assert_not_found(INVESTIGATION_CALLS[call].send(analyst, **ids_of(a)), *a.secrets)

@@ -6,7 +6,6 @@ register and record reads the same.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from tests.support import (
     Person,
     authorisation_body,
     evidence_body,
+    fill,
     log_of,
     open_investigation,
 )
@@ -35,13 +35,7 @@ class World:
     ids: dict[str, str] = field(default_factory=dict)
 
     def fill(self, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: self.fill(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [self.fill(v) for v in value]
-        if isinstance(value, str) and "{" in value:
-            return value.format(random=uuid.uuid4(), **self.ids)
-        return value
+        return fill(value, **self.ids)
 
     def person(self, who: str) -> Person:
         return getattr(self.jit, who)  # type: ignore[no-any-return]
@@ -143,167 +137,131 @@ class Attempt:
         return person.post(path, json=world.fill(self.body), headers=headers)
 
 
-def rejected(status: int, attempt: Attempt, name: str) -> Any:
-    return pytest.param(attempt, status, id=f"{status}-{name}")
+def rejected(status: int, attempts: dict[str, Attempt]) -> list[Any]:
+    """The attempts refused with `status`, by name."""
+    return [pytest.param(a, status, id=f"{status}-{name}") for name, a in attempts.items()]
 
 
 REJECTIONS = [
     # the request cannot be read or is invalid
-    rejected(400, Attempt("/tasks", content=b'{"title": "Interview'), "cut-off-json"),
-    rejected(400, Attempt("/tasks", content=b"[]"), "array-body"),
-    rejected(400, Attempt("/tasks", {"title": "x" * 201}), "title-201-chars"),
-    rejected(400, Attempt("/tasks", {"title": "a\u0000b"}), "nul-in-title"),
-    rejected(400, Attempt("/evidence", {**ITEM, "occurred_at": "2024-05-03T07:30"}), "naive"),
-    rejected(400, Attempt("/evidence", {**ITEM, "kind": "phone"}), "evidence-kind"),
-    rejected(
+    *rejected(
         400,
-        Attempt("/authorisations", {**AUTHORISATION, "occurred_at": "2999-01-01T00:00:00Z"}),
-        "issued-in-the-future",
+        {
+            "cut-off-json": Attempt("/tasks", content=b'{"title": "Interview'),
+            "array-body": Attempt("/tasks", content=b"[]"),
+            "title-201-chars": Attempt("/tasks", {"title": "x" * 201}),
+            "nul-in-title": Attempt("/tasks", {"title": "a\u0000b"}),
+            "naive": Attempt("/evidence", {**ITEM, "occurred_at": "2024-05-03T07:30"}),
+            "evidence-kind": Attempt("/evidence", {**ITEM, "kind": "phone"}),
+            "issued-in-the-future": Attempt(
+                "/authorisations", {**AUTHORISATION, "occurred_at": "2999-01-01T00:00:00Z"}
+            ),
+            "closed-in-year-0": Attempt(
+                "/closure", {"reason": "r", "occurred_at": "0001-01-01T00:00:00+14:00"}
+            ),
+            "member-unknown-field": Attempt(
+                "/members",
+                {"username": "{outsider_name}", "country": "BE", "role": "analyst", "team": "A"},
+            ),
+            "status-unknown": Attempt("/tasks/{task}/status", {"status": "finished"}),
+            "closure-without-reason": Attempt("/closure", {"reason": ""}),
+            "if-match-word": Attempt(
+                "/tasks/{task}/status", {"status": "blocked"}, if_match="latest"
+            ),
+        },
     ),
-    rejected(
-        400,
-        Attempt("/closure", {"reason": "r", "occurred_at": "0001-01-01T00:00:00+14:00"}),
-        "closed-in-year-0",
+    *rejected(
+        413,
+        {
+            "1.1MB": Attempt("/tasks", {"title": "t", "description": "x" * 1_100_000}),
+        },
     ),
-    rejected(
-        400,
-        Attempt(
-            "/members",
-            {"username": "{outsider_name}", "country": "BE", "role": "analyst", "team": "A"},
-        ),
-        "member-unknown-field",
-    ),
-    rejected(400, Attempt("/tasks/{task}/status", {"status": "finished"}), "status-unknown"),
-    rejected(400, Attempt("/closure", {"reason": ""}), "closure-without-reason"),
-    rejected(
-        400,
-        Attempt("/tasks/{task}/status", {"status": "blocked"}, if_match="latest"),
-        "if-match-word",
-    ),
-    rejected(413, Attempt("/tasks", {"title": "t", "description": "x" * 1_100_000}), "1.1MB"),
     # an id that is not there
-    rejected(404, Attempt("/tasks", {"title": "t", "evidence_ids": ["{random}"]}), "evidence"),
-    rejected(404, Attempt("/evidence", {**ITEM, "authorisation_id": "{random}"}), "authorisation"),
-    rejected(404, Attempt("/tasks/{random}/status", {"status": "blocked"}), "task"),
-    rejected(404, Attempt("/members/{outsider}/removal", {"reason": "r"}), "not-a-member"),
+    *rejected(
+        404,
+        {
+            "evidence": Attempt("/tasks", {"title": "t", "evidence_ids": ["{random}"]}),
+            "authorisation": Attempt("/evidence", {**ITEM, "authorisation_id": "{random}"}),
+            "task": Attempt("/tasks/{random}/status", {"status": "blocked"}),
+            "not-a-member": Attempt("/members/{outsider}/removal", {"reason": "r"}),
+        },
+    ),
     # a rule of the investigation
-    rejected(
+    *rejected(
         422,
-        Attempt("/tasks/{task}/assignment", {"assignee_id": "{outsider}"}),
-        "assign-to-non-member",
-    ),
-    rejected(
-        422,
-        Attempt("/tasks/{task}/assignment", {"assignee_id": "{investigator}"}),
-        "assign-to-current-assignee",
-    ),
-    rejected(
-        422,
-        Attempt("/tasks/{done}/assignment", {"assignee_id": "{leader}"}),
-        "assign-a-done-task",
-    ),
-    rejected(422, Attempt("/tasks/{task}/status", {"status": "open"}), "status-unchanged"),
-    rejected(
-        422, Attempt("/tasks/{cancelled}/status", {"status": "open"}), "reopen-cancelled-task"
-    ),
-    rejected(422, Attempt("/tasks", {"title": "  "}), "blank-title"),
-    rejected(
-        422,
-        Attempt("/members", {"username": "{outsider_name}", "country": "DE", "role": "analyst"}),
-        "member-for-non-party",
-    ),
-    rejected(
-        422,
-        Attempt("/members", {"username": "ghost-{random}", "country": "BE", "role": "analyst"}),
-        "member-unknown-user",
-    ),
-    rejected(
-        422,
-        Attempt(
-            "/members",
-            {"username": "{investigator_name}", "country": "BE", "role": "investigator"},
-        ),
-        "member-twice",
-    ),
-    rejected(422, Attempt("/members/{leader}/removal", {"reason": "r"}), "remove-only-leader"),
-    rejected(
-        422,
-        Attempt("/parties", {"country": "NL", "name": "Netherlands", "lead_authority": "OM"}),
-        "party-twice",
-    ),
-    rejected(
-        422,
-        Attempt(
-            "/authorisations",
-            {**AUTHORISATION, "valid_until": "2024-02-01T00:00:00+01:00"},
-        ),
-        "valid-until-before-valid-from",
-    ),
-    rejected(
-        422,
-        Attempt("/authorisations", {**AUTHORISATION, "valid_until": AUTHORISATION["valid_from"]}),
-        "valid-for-no-time",
-    ),
-    rejected(
-        422, Attempt("/authorisations", {**AUTHORISATION, "country": "DE"}), "non-party-order"
-    ),
-    rejected(422, Attempt("/authorisations/{revoked}/revocation", {"reason": "r"}), "revoke-twice"),
-    rejected(422, Attempt("/evidence", {**ITEM, "description": " "}), "blank-description"),
-    rejected(
-        422,
-        Attempt(
-            "/evidence/{item}/description", {"description": ITEM["description"], "reason": "r"}
-        ),
-        "description-unchanged",
-    ),
-    rejected(
-        422,
-        Attempt(
-            "/evidence/{item}/description",
-            {"description": "an iPhone 13", "reason": "r"},
-            who="investigator",
-        ),
-        "amended-by-another-party",
+        {
+            "assign-to-non-member": Attempt(
+                "/tasks/{task}/assignment", {"assignee_id": "{outsider}"}
+            ),
+            "assign-to-current-assignee": Attempt(
+                "/tasks/{task}/assignment", {"assignee_id": "{investigator}"}
+            ),
+            "assign-a-done-task": Attempt("/tasks/{done}/assignment", {"assignee_id": "{leader}"}),
+            "status-unchanged": Attempt("/tasks/{task}/status", {"status": "open"}),
+            "reopen-cancelled-task": Attempt("/tasks/{cancelled}/status", {"status": "open"}),
+            "blank-title": Attempt("/tasks", {"title": "  "}),
+            "member-for-non-party": Attempt(
+                "/members", {"username": "{outsider_name}", "country": "DE", "role": "analyst"}
+            ),
+            "member-unknown-user": Attempt(
+                "/members", {"username": "ghost-{random}", "country": "BE", "role": "analyst"}
+            ),
+            "member-twice": Attempt(
+                "/members",
+                {"username": "{investigator_name}", "country": "BE", "role": "investigator"},
+            ),
+            "remove-only-leader": Attempt("/members/{leader}/removal", {"reason": "r"}),
+            "party-twice": Attempt(
+                "/parties", {"country": "NL", "name": "Netherlands", "lead_authority": "OM"}
+            ),
+            "valid-until-before-valid-from": Attempt(
+                "/authorisations",
+                {**AUTHORISATION, "valid_until": "2024-02-01T00:00:00+01:00"},
+            ),
+            "valid-for-no-time": Attempt(
+                "/authorisations", {**AUTHORISATION, "valid_until": AUTHORISATION["valid_from"]}
+            ),
+            "non-party-order": Attempt("/authorisations", {**AUTHORISATION, "country": "DE"}),
+            "revoke-twice": Attempt("/authorisations/{revoked}/revocation", {"reason": "r"}),
+            "blank-description": Attempt("/evidence", {**ITEM, "description": " "}),
+            "description-unchanged": Attempt(
+                "/evidence/{item}/description", {"description": ITEM["description"], "reason": "r"}
+            ),
+            "amended-by-another-party": Attempt(
+                "/evidence/{item}/description",
+                {"description": "an iPhone 13", "reason": "r"},
+                who="investigator",
+            ),
+        },
     ),
     # a stale version
-    rejected(409, Attempt("/tasks/{task}/status", {"status": "blocked"}, if_match='"1"'), "status"),
-    rejected(
+    *rejected(
         409,
-        Attempt("/tasks/{task}/assignment", {"assignee_id": "{leader}"}, if_match='"1"'),
-        "assignment",
+        {
+            "status": Attempt("/tasks/{task}/status", {"status": "blocked"}, if_match='"1"'),
+            "assignment": Attempt(
+                "/tasks/{task}/assignment", {"assignee_id": "{leader}"}, if_match='"1"'
+            ),
+            "description": Attempt(
+                "/evidence/{item}/description", {"description": "d", "reason": "r"}, if_match="7"
+            ),
+            "revocation": Attempt(
+                "/authorisations/{authorisation}/revocation", {"reason": "r"}, if_match='"9"'
+            ),
+            "party": Attempt(
+                "/parties",
+                {"country": "DE", "name": "Germany", "lead_authority": "BKA"},
+                if_match='"1"',
+            ),
+            "member": Attempt(
+                "/members",
+                {"username": "{outsider_name}", "country": "BE", "role": "analyst"},
+                if_match='"1"',
+            ),
+            "removal": Attempt("/members/{investigator}/removal", {"reason": "r"}, if_match='"1"'),
+            "closure": Attempt("/closure", {"reason": "r"}, if_match='W/"2"'),
+        },
     ),
-    rejected(
-        409,
-        Attempt("/evidence/{item}/description", {"description": "d", "reason": "r"}, if_match="7"),
-        "description",
-    ),
-    rejected(
-        409,
-        Attempt("/authorisations/{authorisation}/revocation", {"reason": "r"}, if_match='"9"'),
-        "revocation",
-    ),
-    rejected(
-        409,
-        Attempt(
-            "/parties",
-            {"country": "DE", "name": "Germany", "lead_authority": "BKA"},
-            if_match='"1"',
-        ),
-        "party",
-    ),
-    rejected(
-        409,
-        Attempt(
-            "/members",
-            {"username": "{outsider_name}", "country": "BE", "role": "analyst"},
-            if_match='"1"',
-        ),
-        "member",
-    ),
-    rejected(
-        409, Attempt("/members/{investigator}/removal", {"reason": "r"}, if_match='"1"'), "removal"
-    ),
-    rejected(409, Attempt("/closure", {"reason": "r"}, if_match='W/"2"'), "closure"),
 ]
 
 

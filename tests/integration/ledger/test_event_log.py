@@ -5,13 +5,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
 from uuid import UUID, uuid4
 
 import pytest
 from eventsourcing.persistence import IntegrityError, StoredEvent
 
-from domain.commands import AssignTask, CreateTask, OpenInvestigation
+from domain.commands import AssignTask, CreateTask
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Member, Party, Role
@@ -21,7 +20,7 @@ from jitspace.services.application import JITspace
 from jitspace.services.base import VersionConflict
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
-from tests.support import open_in_app
+from tests.support import open_in_app, opening
 
 
 @pytest.fixture(scope="module")
@@ -106,16 +105,11 @@ def test_the_recorder_refuses_a_batch_whose_version_is_taken(app: JITspace) -> N
     other = Investigation.open(
         uuid4(),
         Member(uuid4(), "Other", "BE", Role.JIT_LEADER),
-        OpenInvestigation(
+        opening(
+            "Other JIT",
+            "JIT-OTHER",
             founder_name="Other",
-            country="BE",
-            name="Other JIT",
-            agreement_reference="JIT-OTHER",
-            purpose="fraud",
-            period_start=date(2024, 1, 1),
-            period_end=date(2025, 1, 1),
             parties=(Party("BE", "Belgium", "Federal Prosecutor"),),
-            occurred_at=datetime.now(UTC),
         ),
     )
     fresh = [app.mapper.to_stored_event(e) for e in other.collect_events()]

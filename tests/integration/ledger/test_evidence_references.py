@@ -16,7 +16,7 @@ from psycopg.sql import SQL, Identifier
 from domain.commands import RegisterEvidence
 from domain.errors import Duplicate
 from domain.evidence import EvidenceItem
-from domain.values import Actor, EvidenceKind, Role
+from domain.values import Actor, Role
 from jitspace.ledger.eventlog import EventLog
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
@@ -31,6 +31,7 @@ from tests.support import (
     log_of,
     open_in_app,
     open_investigation,
+    registering,
 )
 
 EVIDENCE = evidence_body(description="lease contract of the warehouse")
@@ -137,16 +138,7 @@ def test_a_log_with_repeated_references_keeps_the_first_holder(fresh_app: JITspa
 
     def command(reference: str) -> RegisterEvidence:
         """What every item here says, but for its reference."""
-        return RegisterEvidence(
-            investigation_id=jit.id,
-            reference=reference,
-            kind=EvidenceKind.DOCUMENT,
-            description="ledger",
-            occurred_at=now,
-            collected_by="PNF",
-            place="Paris",
-            method="search",
-        )
+        return registering(jit.id, reference, now)
 
     def item(reference: str) -> EvidenceItem:
         actor = Actor(user_id=leader, country="FR", role=Role.JIT_LEADER)

@@ -16,7 +16,8 @@ import pytest
 
 from domain.commands import CreateTask, Disclose
 from jitspace.cli import main
-from jitspace.disclosure.bundles import BundleContent, verify_bundle
+from jitspace.disclosure.building import BundleContent
+from jitspace.disclosure.checking import verify_bundle
 from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Ledger, LogRewritten
 from jitspace.ledger.eventlog import EventLog
@@ -42,6 +43,10 @@ class Log:
         with psycopg.connect(self.url, autocommit=True) as conn:
             conn.execute(statement, params)  # type: ignore[arg-type]
 
+    def alter(self, position: int, assignment: str) -> None:
+        """The stored event at `position` altered in the database (`SET assignment`)."""
+        self.sql(f"UPDATE jitspace_events SET {assignment} WHERE notification_id = %s", position)
+
     def disclose(self) -> BundleContent:
         """A disclosure bundle of the investigation, by its leader, as of now."""
         return self.app.disclose(
@@ -63,6 +68,19 @@ class Log:
         finally:
             del os.environ["JITSPACE_DATABASE_URL"]
         return code, capsys.readouterr().out
+
+    def keep_latest_checkpoint(self, path: Path) -> Path:
+        """The latest checkpoint, kept in a file as `GET /ledger/checkpoints/latest` answers."""
+        latest = self.ledger.latest()
+        assert latest is not None
+        path.write_bytes(msgspec.json.encode(latest.document()))
+        return path
+
+    def faulted(self, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+        """What `jitspace verify` says of a log it finds at fault (exit status 1)."""
+        code, out = self.verify(capsys, *args)
+        assert code == 1
+        return out
 
 
 @pytest.fixture
@@ -110,22 +128,19 @@ def test_an_untouched_log_verifies(log: Log) -> None:
 def test_one_changed_byte_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
     # Given one byte of the fifth event's stored state changed ("task 2" -> "task 3")
     fifth = log.positions[4]
-    log.sql(
-        "UPDATE jitspace_events SET state = overlay(state placing '3'::bytea "
-        "from position('task 2'::bytea in state) + 5) WHERE notification_id = %s",
+    log.alter(
         fifth,
+        "state = overlay(state placing '3'::bytea from position('task 2'::bytea in state) + 5)",
     )
     # When the log is verified, then that event is named as altered
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert f"position {fifth}: altered" in out
 
 
 def test_a_deleted_event_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
     deleted, after = log.positions[6], log.positions[7]
     log.sql("DELETE FROM jitspace_events WHERE notification_id = %s", deleted)
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert (
         f"position {after}: missing: events are missing between position {log.positions[5]}" in out
     )
@@ -136,8 +151,7 @@ def test_two_swapped_events_are_named(log: Log, capsys: pytest.CaptureFixture[st
     log.sql("UPDATE jitspace_events SET notification_id = -1 WHERE notification_id = %s", a)
     log.sql("UPDATE jitspace_events SET notification_id = %s WHERE notification_id = %s", a, b)
     log.sql("UPDATE jitspace_events SET notification_id = %s WHERE notification_id = -1", b)
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert f"position {a}: reordered: the event at position {a} was recorded at position {b}" in out
     assert f"position {b}: reordered: the event at position {b} was recorded at position {a}" in out
 
@@ -173,8 +187,7 @@ def test_a_forged_event_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -
             ),
         )
     # When the log is verified, then the forged event is named
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert f"position {log.gap}: inserted" in out
     assert "altered" not in out
 
@@ -182,8 +195,7 @@ def test_a_forged_event_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -
 def test_a_truncated_tail_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
     # Given the last three events, covered by the checkpoint, are deleted
     log.sql("DELETE FROM jitspace_events WHERE notification_id > %s", log.positions[-4])
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert (
         f"position {log.positions[-1]}: truncated: the events end at position "
         f"{log.positions[-4]}" in out
@@ -224,8 +236,7 @@ def test_a_rewritten_history_does_not_match_its_checkpoint(
     # Given a forger rewrites an event and recomputes every hash after it consistently
     rewrite_history(log.url, task_9_renamed)
     # Then only the signed checkpoint gives it away, and verify says so
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert f"position {log.positions[-1]}: checkpoint: the history up to position" in out
     assert "altered" not in out
 
@@ -239,8 +250,7 @@ def test_a_rewrite_whose_checkpoints_were_deleted_is_caught_by_the_witness_file(
     log.sql("DELETE FROM jitspace_checkpoints")
     # When the log is verified, then the witness file gives the rewrite away: its checkpoint
     # is gone from the database, and the history no longer reaches the head it signed
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     last = log.positions[-1]
     assert f"position {last}: checkpoint: the checkpoint of the log up to position {last}" in out
     assert "is in the witness file" in out and "no longer in the database" in out
@@ -265,8 +275,7 @@ def test_a_deleted_witness_file_and_checkpoints_fail_once_the_log_should_be_sign
     log.sql("DELETE FROM jitspace_checkpoints")
     (log.data_dir / "witness.jsonl").unlink()
     # When the log is verified, then it is not accepted: it should have been signed long ago
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert (
         f"position {log.positions[-1]}: unsigned: 12 event(s) up to position "
         f"{log.positions[-1]} were recorded more than 600 s ago, yet no signed checkpoint "
@@ -278,10 +287,7 @@ def test_a_kept_checkpoint_catches_a_rewrite_that_left_no_trace_in_the_deploymen
     log: Log, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     # Given a member kept the latest checkpoint of the log (GET /ledger/checkpoints/latest)
-    kept = tmp_path / "kept-checkpoint.json"
-    latest = log.ledger.latest()
-    assert latest is not None
-    kept.write_bytes(msgspec.json.encode(latest.document()))
+    kept = log.keep_latest_checkpoint(tmp_path / "kept-checkpoint.json")
     # and an operator with the database and the witness file rewrote the history since,
     # removing every checkpoint, so that the deployment alone no longer tells
     rewrite_history(log.url, task_9_renamed)
@@ -289,18 +295,14 @@ def test_a_kept_checkpoint_catches_a_rewrite_that_left_no_trace_in_the_deploymen
     (log.data_dir / "witness.jsonl").unlink()
     assert log.verify(capsys)[0] == 0
     # When the log is verified against the kept checkpoint, then the rewrite is named
-    code, out = log.verify(capsys, "--against", str(kept))
-    assert code == 1
+    out = log.faulted(capsys, "--against", str(kept))
     assert f"position {log.positions[-1]}: checkpoint: the history up to position" in out
 
 
 def test_an_untouched_log_holds_a_kept_checkpoint(
     log: Log, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    kept = tmp_path / "kept-checkpoint.json"
-    latest = log.ledger.latest()
-    assert latest is not None
-    kept.write_bytes(msgspec.json.encode(latest.document()))
+    kept = log.keep_latest_checkpoint(tmp_path / "kept-checkpoint.json")
     log.disclose()  # the log moves on
     code, out = log.verify(capsys, "--against", str(kept))
     assert code == 0, out
@@ -310,14 +312,9 @@ def test_a_moved_recording_time_is_named(log: Log, capsys: pytest.CaptureFixture
     # Given one event's recording time, which decides what `as_of` reads answer, moved back
     # a day in the database (its state and every hash left as they were)
     moved = log.positions[4]
-    log.sql(
-        "UPDATE jitspace_events SET recorded_at = recorded_at - interval '1 day' "
-        "WHERE notification_id = %s",
-        moved,
-    )
+    log.alter(moved, "recorded_at = recorded_at - interval '1 day'")
     # When the log is verified, then that event is named as altered
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert f"position {moved}: altered: the event at position {moved} does not match" in out
 
 
@@ -327,14 +324,9 @@ def test_a_broken_investigation_link_is_named_by_the_whole_log_check(
     # Given the link of one event in its investigation's chain (what disclosures of that
     # investigation rest on) overwritten, the log's own chain left whole
     broken = log.positions[6]
-    log.sql(
-        "UPDATE jitspace_events SET investigation_hash = sha256(investigation_hash) "
-        "WHERE notification_id = %s",
-        broken,
-    )
+    log.alter(broken, "investigation_hash = sha256(investigation_hash)")
     # When the whole log is verified, then the investigation's chain is checked too
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert f"position {broken}: missing: in the chain of investigation" in out
 
 
@@ -381,7 +373,6 @@ def test_a_checkpoint_row_that_cannot_be_read_is_named(
         "INSERT INTO jitspace_checkpoints (scope, position, statement, signature, public_key) "
         "VALUES ('log', 1, 'not json', '', '')"
     )
-    code, out = log.verify(capsys)
-    assert code == 1
+    out = log.faulted(capsys)
     assert "checkpoint: a stored checkpoint cannot be read" in out
     assert "position 0" not in out

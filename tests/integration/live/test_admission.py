@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
 
-import asyncpg
 import msgspec
 import pytest
 import websockets
@@ -17,7 +16,7 @@ from websockets.asyncio.client import ClientConnection
 from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
 from tests.live import Watcher
-from tests.support import Jit, Person, ServerThread, log_of
+from tests.support import Jit, Person, ServerThread, another_server, log_of, pool_of
 
 Serve = Callable[..., ServerThread]
 
@@ -33,8 +32,7 @@ def serve(server: ServerThread, settings: Settings) -> Iterator[Serve]:
     with ExitStack() as stack:
 
         def start(**changes: Any) -> ServerThread:
-            own = msgspec.structs.replace(settings, run_projections=False, pool_size=2, **changes)
-            return stack.enter_context(ServerThread(own))
+            return stack.enter_context(another_server(settings, **changes))
 
         yield start
 
@@ -56,11 +54,8 @@ async def closing_of(socket: ClientConnection, timeout: float = 15) -> tuple[int
 
 
 async def security_log(database_url: str, kind: str) -> list[SecurityEntry]:
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=1)
-    try:
+    async with pool_of(database_url) as pool:
         return await SecurityLog(pool).recent(1000, kind=kind)
-    finally:
-        await pool.close()
 
 
 async def test_silent_sockets_take_no_viewer_seat(jit: Jit, serve: Serve) -> None:
@@ -76,7 +71,7 @@ async def test_silent_sockets_take_no_viewer_seat(jit: Jit, serve: Serve) -> Non
     ):
         # Then both are served at their first try: the seats went to them
         for watcher in (first, second):
-            await watcher.until(lambda w=watcher: w.of_type("caught_up"), what="caught_up")
+            await watcher.caught_up()
             assert watcher.client.connections == 1
         # and a third viewer is still one too many
         async with websockets.connect(feed_url(small, jit)) as third:
@@ -108,7 +103,7 @@ async def test_a_full_door_lets_a_newcomer_in_in_place_of_the_longest_silent(
         # When a member opens the feed
         async with Watcher([door.url], jit.id, token_of(jit.leader)) as member:
             # Then the member is served, and the socket silent longest was let go
-            await member.until(lambda: member.of_type("caught_up"), what="caught_up")
+            await member.caught_up()
             assert await closing_of(oldest) == (
                 4408,
                 "no hello yet, and a newcomer needed the place",

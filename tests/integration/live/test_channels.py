@@ -8,8 +8,10 @@ delivering again after its LISTEN connection is cut by the server.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from contextlib import asynccontextmanager
 from datetime import timedelta
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import asyncpg
@@ -17,12 +19,12 @@ import pytest
 from litestar.channels import ChannelsPlugin
 
 from domain.values import Role
-from jitspace.auth.identity import Identity
+from jitspace.auth.identity import Identity, User
 from jitspace.live.channels import ResilientAsyncPgBackend
 from jitspace.live.feed import LOGGED_OUT, Closed, LiveFeed, Viewer
 from jitspace.reads.queries import Queries
 from jitspace.reads.withholding import Audience
-from tests.support import Jit, log_of
+from tests.support import Jit, log_of, pool_of
 
 FR_LEADER = Audience("FR", Role.JIT_LEADER)
 
@@ -105,17 +107,45 @@ async def test_a_publish_that_fails_leaves_no_connection_open(
     assert all(c is not None and c.is_closed() for c in connections)
 
 
+class LeadersFeed(NamedTuple):
+    feed: LiveFeed
+    leader: User
+    head: int  # the log's position when the feed was made
+
+
+@asynccontextmanager
+async def leaders_feed(
+    jit: Jit, database_url: str, channels: ChannelsPlugin, **options: Any
+) -> AsyncIterator[LeadersFeed]:
+    """A feed over `channels` that polls every 0.05 s (`options` as LiveFeed takes them),
+    the JIT's leader as a user, and the log's head; the feed and its pool closed after."""
+    async with pool_of(database_url, 2) as pool:
+        feed = LiveFeed(Queries(pool), channels, poll_seconds=0.05, **options)
+        try:
+            user = await Identity(pool, timedelta(hours=1)).find(jit.leader.username)
+            assert user is not None
+            yield LeadersFeed(feed, user, log_of(jit.leader, jit.id)[-1]["position"])
+        finally:
+            await feed.close()
+
+
+@asynccontextmanager
+async def watching(*coroutines: Coroutine[Any, Any, Any]) -> AsyncIterator[list[asyncio.Task[Any]]]:
+    """The coroutines running as tasks, cancelled (and awaited) on the way out."""
+    tasks = [asyncio.create_task(coroutine) for coroutine in coroutines]
+    try:
+        yield tasks
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaffected(
     jit: Jit, database_url: str, two_plugins: tuple[ChannelsPlugin, ChannelsPlugin]
 ) -> None:
     # Given a feed whose viewers hold 3 messages, a stuck viewer and a prompt one
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
     _, channels = two_plugins
-    feed = LiveFeed(Queries(pool), channels, queue_size=3, poll_seconds=0.05, recheck_seconds=30)
-    identity = Identity(pool, timedelta(hours=1))
-    user = await identity.find(jit.leader.username)
-    assert user is not None
-    head = log_of(jit.leader, jit.id)[-1]["position"]
     gate = asyncio.Event()
     stuck_sent: list[str] = []
     prompt_sent: list[str] = []
@@ -131,36 +161,31 @@ async def test_a_stuck_client_overflows_and_resumes_from_the_log_the_others_unaf
     async def allowed(fresh: bool) -> Audience:
         return FR_LEADER
 
-    stuck, prompt = Viewer(user, FR_LEADER, head, 3), Viewer(user, FR_LEADER, head, 3)
-    watching = [
-        asyncio.create_task(feed.watch(UUID(jit.id), stuck, stuck_send, allowed)),
-        asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, allowed)),
-    ]
-    try:
-        while not stuck.live or not prompt.live:
-            await asyncio.sleep(0.01)
-        # When the team records 10 events while one viewer does not read
-        for n in range(10):
-            response = await asyncio.to_thread(
-                jit.leader.post, jit.path("/tasks"), json={"title": f"Burst {n}"}
-            )
-            assert response.status_code == 201
-        new_head = log_of(jit.leader, jit.id)[-1]["position"]
-        while prompt.position < new_head:
-            await asyncio.sleep(0.01)
-        # Then the prompt viewer had them all while the stuck one overflowed
-        assert stuck.overflows >= 1 and len(stuck.pending) <= 3
-        gate.set()
-        while stuck.position < new_head:
-            await asyncio.sleep(0.01)
-    finally:
-        for task in watching:
-            task.cancel()
-        await asyncio.gather(*watching, return_exceptions=True)
-        await feed.close()
-        await pool.close()
+    async with leaders_feed(jit, database_url, channels, queue_size=3, recheck_seconds=30) as live:
+        stuck = Viewer(live.leader, FR_LEADER, live.head, 3)
+        prompt = Viewer(live.leader, FR_LEADER, live.head, 3)
+        async with watching(
+            live.feed.watch(UUID(jit.id), stuck, stuck_send, allowed),
+            live.feed.watch(UUID(jit.id), prompt, prompt_send, allowed),
+        ):
+            while not stuck.live or not prompt.live:
+                await asyncio.sleep(0.01)
+            # When the team records 10 events while one viewer does not read
+            for n in range(10):
+                response = await asyncio.to_thread(
+                    jit.leader.post, jit.path("/tasks"), json={"title": f"Burst {n}"}
+                )
+                assert response.status_code == 201
+            new_head = log_of(jit.leader, jit.id)[-1]["position"]
+            while prompt.position < new_head:
+                await asyncio.sleep(0.01)
+            # Then the prompt viewer had them all while the stuck one overflowed
+            assert stuck.overflows >= 1 and len(stuck.pending) <= 3
+            gate.set()
+            while stuck.position < new_head:
+                await asyncio.sleep(0.01)
     # and once unstuck, it was told, and resumed from the log: every event once, in order
-    expected = [e["position"] for e in log_of(jit.leader, jit.id) if e["position"] > head]
+    expected = [e["position"] for e in log_of(jit.leader, jit.id) if e["position"] > live.head]
     assert positions(prompt_sent) == expected
     assert positions(stuck_sent) == expected
     assert any('"overflow"' in text for text in stuck_sent)
@@ -176,18 +201,7 @@ async def test_a_client_that_reads_nothing_is_closed_as_too_slow_the_others_unaf
     jit: Jit, database_url: str, two_plugins: tuple[ChannelsPlugin, ChannelsPlugin]
 ) -> None:
     # Given a feed that gives a send 0.3 s, a viewer whose sends never finish, and a prompt one
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
     _, channels = two_plugins
-    feed = LiveFeed(
-        Queries(pool),
-        channels,
-        queue_size=10,
-        poll_seconds=0.05,
-        recheck_seconds=30,
-        send_timeout=0.3,
-    )
-    user = await Identity(pool, timedelta(hours=1)).find(jit.leader.username)
-    assert user is not None
     prompt_sent: list[str] = []
 
     async def never(text: str) -> None:
@@ -199,34 +213,26 @@ async def test_a_client_that_reads_nothing_is_closed_as_too_slow_the_others_unaf
     async def allowed(fresh: bool) -> Audience:
         return FR_LEADER
 
-    head = log_of(jit.leader, jit.id)[-1]["position"]
-    stuck, prompt = Viewer(user, FR_LEADER, head, 10), Viewer(user, FR_LEADER, head, 10)
-    watching = asyncio.create_task(feed.watch(UUID(jit.id), prompt, prompt_send, allowed))
-    try:
-        # When the stuck viewer's first send hangs
-        with pytest.raises(Closed) as closed:
-            await asyncio.wait_for(feed.watch(UUID(jit.id), stuck, never, allowed), 10)
-        # Then its session ends as too slow, and the prompt viewer is still served
-        assert closed.value.code == 4408
-        assert not watching.done() and prompt.live
-    finally:
-        watching.cancel()
-        await asyncio.gather(watching, return_exceptions=True)
-        await feed.close()
-        await pool.close()
+    async with leaders_feed(
+        jit, database_url, channels, queue_size=10, recheck_seconds=30, send_timeout=0.3
+    ) as live:
+        stuck = Viewer(live.leader, FR_LEADER, live.head, 10)
+        prompt = Viewer(live.leader, FR_LEADER, live.head, 10)
+        serving = live.feed.watch(UUID(jit.id), prompt, prompt_send, allowed)
+        async with watching(serving) as [served]:
+            # When the stuck viewer's first send hangs
+            with pytest.raises(Closed) as closed:
+                await asyncio.wait_for(live.feed.watch(UUID(jit.id), stuck, never, allowed), 10)
+            # Then its session ends as too slow, and the prompt viewer is still served
+            assert closed.value.code == 4408
+            assert not served.done() and prompt.live
 
 
 async def test_membership_is_checked_again_on_a_clock_however_busy_the_feed(
     jit: Jit, database_url: str, two_plugins: tuple[ChannelsPlugin, ChannelsPlugin]
 ) -> None:
     # Given a feed that checks its viewers every 0.2 s, and a viewer logged out meanwhile
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
     _, channels = two_plugins
-    feed = LiveFeed(Queries(pool), channels, queue_size=100, poll_seconds=0.05, recheck_seconds=0.2)
-    user = await Identity(pool, timedelta(hours=1)).find(jit.leader.username)
-    assert user is not None
-    head = log_of(jit.leader, jit.id)[-1]["position"]
-    viewer = Viewer(user, FR_LEADER, head, 100)
 
     async def send(text: str) -> None:
         pass
@@ -234,20 +240,19 @@ async def test_membership_is_checked_again_on_a_clock_however_busy_the_feed(
     async def logged_out(fresh: bool) -> Audience:
         raise LOGGED_OUT
 
-    async def busy() -> None:  # something to send every 20 ms, never a quiet 0.2 s
-        while True:
-            viewer.offer(None)
-            await asyncio.sleep(0.02)
+    async with leaders_feed(
+        jit, database_url, channels, queue_size=100, recheck_seconds=0.2
+    ) as live:
+        viewer = Viewer(live.leader, FR_LEADER, live.head, 100)
 
-    stream = asyncio.create_task(busy())
-    try:
-        # When it watches a feed that is never quiet
-        with pytest.raises(Closed) as closed:
-            await asyncio.wait_for(feed.watch(UUID(jit.id), viewer, send, logged_out), 10)
-        # Then it is closed as logged out all the same
-        assert closed.value.code == 4401
-    finally:
-        stream.cancel()
-        await asyncio.gather(stream, return_exceptions=True)
-        await feed.close()
-        await pool.close()
+        async def busy() -> None:  # something to send every 20 ms, never a quiet 0.2 s
+            while True:
+                viewer.offer(None)
+                await asyncio.sleep(0.02)
+
+        async with watching(busy()):
+            # When it watches a feed that is never quiet
+            with pytest.raises(Closed) as closed:
+                await asyncio.wait_for(live.feed.watch(UUID(jit.id), viewer, send, logged_out), 10)
+            # Then it is closed as logged out all the same
+            assert closed.value.code == 4401

@@ -12,7 +12,7 @@ import websockets
 
 from jitspace.settings import Settings
 from tests.live import Watcher
-from tests.support import Jit, Person, ServerThread, log_of
+from tests.support import Jit, Person, ServerThread, another_server, log_of, remove_member
 
 
 def token_of(person: Person) -> str:
@@ -23,10 +23,7 @@ def token_of(person: Person) -> str:
 def rechecking_server(server: ServerThread, settings: Settings) -> Iterator[ServerThread]:
     """Another process of the app that checks its viewers' tokens every half second (the
     first server keeps the read models)."""
-    quick = msgspec.structs.replace(
-        settings, live_recheck_seconds=0.5, run_projections=False, pool_size=2
-    )
-    with ServerThread(quick) as running:
+    with another_server(settings, live_recheck_seconds=0.5) as running:
         yield running
 
 
@@ -41,7 +38,7 @@ async def test_a_member_receives_the_log_then_live_events_each_once_in_order(
 ) -> None:
     # Given a member who has seen nothing yet
     async with Watcher([server.url], jit.id, token_of(jit.investigator)) as watcher:
-        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        await watcher.caught_up()
         # When another member creates tasks
         for n in range(5):
             head = create_task(jit.leader, jit, f"Live task {n}")
@@ -56,7 +53,7 @@ async def test_a_member_resuming_from_a_position_receives_only_what_follows(
     log = log_of(jit.leader, jit.id)
     middle = log[len(log) // 2]["position"]
     async with Watcher([server.url], jit.id, token_of(jit.legal), after=middle) as watcher:
-        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        await watcher.caught_up()
         head = create_task(jit.leader, jit, "After the resume")
         await watcher.reach(head)
     expected = [e["position"] for e in log_of(jit.leader, jit.id) if e["position"] > middle]
@@ -83,17 +80,11 @@ async def test_a_member_removed_from_the_investigation_stops_receiving_its_event
     jit: Jit, server: ServerThread
 ) -> None:
     async with Watcher([server.url], jit.id, token_of(jit.investigator)) as watcher:
-        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        await watcher.caught_up()
         before = create_task(jit.leader, jit, "Seen by the investigator")
         await watcher.reach(before)
         # When the leader removes the investigator, then works on
-        version = jit.leader.get(jit.path()).headers["ETag"]
-        removed = jit.leader.post(
-            jit.path(f"/members/{jit.investigator.user_id}/removal"),
-            json={"reason": "seconded back home"},
-            headers={"If-Match": version},
-        )
-        assert removed.status_code == 200, removed.text
+        remove_member(jit, jit.investigator, "seconded back home", current_version=True)
         create_task(jit.leader, jit, "Not for the investigator")
         await watcher.until(lambda: watcher.rejected is not None, what="disconnection")
     # Then the feed was closed as if the investigation did not exist, with nothing after
@@ -121,7 +112,7 @@ async def test_a_viewer_who_logs_out_stops_receiving_events(
 ) -> None:
     token = token_of(jit.investigator)
     async with Watcher([rechecking_server.url], jit.id, token) as watcher:
-        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        await watcher.caught_up()
         # When the viewer logs out (through the process that serves the feed)
         logout = httpx.post(
             f"{rechecking_server.url}/auth/logout", headers={"Authorization": f"Bearer {token}"}
@@ -136,15 +127,9 @@ async def test_a_viewer_who_logs_out_stops_receiving_events(
 def small_server(server: ServerThread, settings: Settings) -> Iterator[ServerThread]:
     """A process of the app that takes 2 viewers, 2 sockets waiting to become one, and 3
     other connections at once."""
-    small = msgspec.structs.replace(
-        settings,
-        live_max_viewers=2,
-        live_max_arriving=2,
-        max_connections=3,
-        run_projections=False,
-        pool_size=2,
-    )
-    with ServerThread(small) as running:
+    with another_server(
+        settings, live_max_viewers=2, live_max_arriving=2, max_connections=3
+    ) as running:
         yield running
 
 
@@ -156,7 +141,7 @@ async def test_a_full_server_turns_viewers_away_to_another_and_keeps_serving_req
         Watcher([small_server.url], jit.id, token_of(jit.legal)) as second,
     ):
         for watcher in (first, second):
-            await watcher.until(lambda w=watcher: w.of_type("caught_up"), what="caught_up")
+            await watcher.caught_up()
         # a third viewer is told to try again later (1013), not left hanging
         url = small_server.url.replace("http", "ws") + f"/investigations/{jit.id}/live"
         hello = msgspec.json.encode({"type": "hello", "token": token_of(jit.investigator)})
@@ -169,7 +154,7 @@ async def test_a_full_server_turns_viewers_away_to_another_and_keeps_serving_req
         async with Watcher(
             [small_server.url, server.url], jit.id, token_of(jit.investigator)
         ) as moved:
-            await moved.until(lambda: moved.of_type("caught_up"), what="caught_up elsewhere")
+            await moved.caught_up(what="caught_up elsewhere")
         # the viewers do not use up the places of requests: the API still answers
         async with httpx.AsyncClient(
             base_url=small_server.url, headers=jit.leader.client.headers
@@ -178,4 +163,4 @@ async def test_a_full_server_turns_viewers_away_to_another_and_keeps_serving_req
         assert [a.status_code for a in answers] == [200, 200]
     # and once a viewer has gone, the next is let in
     async with Watcher([small_server.url], jit.id, token_of(jit.investigator)) as later:
-        await later.until(lambda: later.of_type("caught_up"), what="caught_up after a place freed")
+        await later.caught_up(what="caught_up after a place freed")

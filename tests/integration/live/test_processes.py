@@ -55,7 +55,7 @@ async def test_a_command_sent_to_process_a_reaches_a_client_of_process_b(
     cluster: Cluster, team: Jit
 ) -> None:
     async with Watcher([cluster.b.url], team.id, token(team)) as on_b:
-        await on_b.until(lambda: on_b.of_type("caught_up"), what="caught_up")
+        await on_b.caught_up()
         await command(team, "Sent to A")
         await on_b.reach(log_of(team.leader, team.id)[-1]["position"])
     assert on_b.events[-1]["event"]["data"]["title"] == "Sent to A"

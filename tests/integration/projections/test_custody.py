@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.integration.admissibility_support import days_ago, open_team
-from tests.support import Jit, People, Person, register_item
+from tests.support import Jit, People, Person, register_item, remove_member
 
 
 def register(jit: Jit, person: Person) -> str:
@@ -38,6 +38,19 @@ def chain(jit: Jit, item: str) -> dict[str, Any]:
 
 def defects(jit: Jit, item: str) -> list[str]:
     return [d["code"] for d in chain(jit, item)["defects"]]
+
+
+def handed_to_legal(jit: Jit, item: str, **body: Any) -> None:
+    """The investigator hands the item over to the legal advisor, for the lab."""
+    ok(
+        jit,
+        jit.investigator,
+        item,
+        "handover",
+        recipient_id=str(jit.legal.user_id),
+        reason="lab",
+        **body,
+    )
 
 
 def collected(jit: Jit) -> str:
@@ -118,10 +131,7 @@ def test_only_the_custodian_hands_over_and_only_to_a_member(jit: Jit) -> None:
 
 def test_a_handover_never_received_is_flagged(jit: Jit) -> None:
     item = collected(jit)
-    ok(
-        jit, jit.investigator, item, "handover",
-        recipient_id=str(jit.legal.user_id), reason="lab", occurred_at="2024-05-04T09:00:00Z",
-    )  # fmt: skip
+    handed_to_legal(jit, item, occurred_at="2024-05-04T09:00:00Z")
     assert defects(jit, item) == ["handover-not-received"]
     assert chain(jit, item)["status"] == "in transit"
     # and the defect names the person by their name and party, and the moment in words
@@ -138,10 +148,7 @@ def test_an_item_with_no_custodian_on_record_is_flagged(jit: Jit) -> None:
 
 def test_a_long_transit_with_no_custodian_is_flagged(jit: Jit) -> None:
     item = collected(jit)
-    ok(
-        jit, jit.investigator, item, "handover",
-        recipient_id=str(jit.legal.user_id), reason="lab", occurred_at="2024-05-04T09:00:00Z",
-    )  # fmt: skip
+    handed_to_legal(jit, item, occurred_at="2024-05-04T09:00:00Z")
     ok(
         jit, jit.legal, item, "receipt",
         seal_condition="absent", occurred_at="2024-05-08T10:00:00Z",
@@ -154,19 +161,24 @@ def test_a_long_transit_with_no_custodian_is_flagged(jit: Jit) -> None:
     )
 
 
-def test_a_seal_found_with_another_number_is_flagged(jit: Jit) -> None:
+def received_under_seal(jit: Jit, seal_condition: str, seal_number: str) -> str:
+    """An item sealed NL-4471 and handed over to the legal advisor, who receives it with a
+    seal in `seal_condition`, numbered `seal_number`."""
     item = collected(jit)
     ok(jit, jit.investigator, item, "seal", seal_number="NL-4471")
-    ok(jit, jit.investigator, item, "handover", recipient_id=str(jit.legal.user_id), reason="lab")
-    ok(jit, jit.legal, item, "receipt", seal_condition="intact", seal_number="NL-4417")
+    handed_to_legal(jit, item)
+    receipt = {"seal_condition": seal_condition, "seal_number": seal_number}
+    ok(jit, jit.legal, item, "receipt", **receipt)
+    return item
+
+
+def test_a_seal_found_with_another_number_is_flagged(jit: Jit) -> None:
+    item = received_under_seal(jit, "intact", "NL-4417")
     assert defects(jit, item) == ["seal-broken"]
 
 
 def test_a_seal_reported_broken_is_flagged(jit: Jit) -> None:
-    item = collected(jit)
-    ok(jit, jit.investigator, item, "seal", seal_number="NL-4471")
-    ok(jit, jit.investigator, item, "handover", recipient_id=str(jit.legal.user_id), reason="lab")
-    ok(jit, jit.legal, item, "receipt", seal_condition="broken", seal_number="NL-4471")
+    item = received_under_seal(jit, "broken", "NL-4471")
     assert defects(jit, item) == ["seal-broken"]
 
 
@@ -186,7 +198,7 @@ def test_a_file_never_verified_is_flagged_until_it_is(jit: Jit) -> None:
     assert jit.leader.post(jit.path(f"/evidence/{item}/verification")).status_code == 200
     assert defects(jit, item) == []
     # a change of hands calls for a new verification
-    ok(jit, jit.investigator, item, "handover", recipient_id=str(jit.legal.user_id), reason="lab")
+    handed_to_legal(jit, item)
     ok(jit, jit.legal, item, "receipt", seal_condition="absent")
     assert defects(jit, item) == ["hash-not-verified"]
 
@@ -199,19 +211,19 @@ def test_an_access_by_someone_no_longer_a_member_then_is_flagged(jit: Jit) -> No
     assert jit.legal.get(content, params={"purpose": "review"}).status_code == 200
     assert defects(jit, item) == []
     # the leader records, late, that the legal advisor had left before that download
-    left = jit.leader.post(
-        jit.path(f"/members/{jit.legal.user_id}/removal"),
-        json={"reason": "seconded back", "occurred_at": "2024-06-01T00:00:00Z"},
-    )
-    assert left.status_code == 200, left.text
+    remove_member(jit, jit.legal, "seconded back", occurred_at="2024-06-01T00:00:00Z")
     assert defects(jit, item) == ["access-by-non-member"]
 
 
 def test_the_register_judges_a_gap_by_the_items_party_as_cu_01_does(people: People) -> None:
     # BE's shipped rulebook lets an item spend 48 hours with no custodian, NL's 24
     team = open_team(people, ["BE", "NL"])
-    item = team.item("BE", "BE-LATE-CUSTODY", occurred_at=days_ago(3, "09:00"))
-    team.keep("BE", item, days_ago(2, "15:00"))  # 30 hours after the collection
+    item = team.collected(
+        "BE",
+        "BE-LATE-CUSTODY",
+        occurred_at=days_ago(3, "09:00"),
+        kept_at=days_ago(2, "15:00"),  # 30 hours after the collection
+    )
 
     def register_and_cu_01() -> tuple[list[str], dict[str, str]]:
         got = team.leader.get(team.path(f"/evidence/{item}/custody"))

@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from jitspace.disclosure.bundles import verify_bundle
+from jitspace.disclosure.checking import verify_bundle
 from tests.live import Watcher
 from tests.support import Jit, People, Person, ServerThread, add_member, log_of
 
@@ -193,7 +193,7 @@ async def test_the_live_feed_withholds_what_the_rest_api_withholds(
         Watcher([server.url], jit.id, token_of(jit.leader)) as fr,
     ):
         for watcher in (nl, fr):
-            await watcher.until(lambda w=watcher: w.of_type("caught_up"), what="caught_up")
+            await watcher.caught_up()
         # When BE registers a restricted item while both watch
         item, _ = restricted_item(jit)
         head = log_of(jit.leader, jit.id)[-1]["position"]
@@ -208,7 +208,7 @@ async def test_the_live_feed_withholds_what_the_rest_api_withholds(
     assert any(e["data"].get("description") == SECRET for e in live_fr)
     # and one catching up from the log later gets the same withheld documents
     async with Watcher([server.url], jit.id, token_of(jit.legal)) as late:
-        await late.until(lambda: late.of_type("caught_up"), what="caught_up")
+        await late.caught_up()
     assert [m["event"] for m in late.events if m["event"]["aggregate_id"] == item["id"]] == live_nl
 
 

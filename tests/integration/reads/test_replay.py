@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.support import Jit, evidence_body, log_of
+from tests.support import Jit, evidence_body, log_of, remove_member
 
 EVIDENCE = evidence_body(
     reference="BE-PHONE-1", kind="seized_device", description="phone of the suspect"
@@ -85,9 +85,7 @@ def test_every_answer_of_the_past_is_replayed_exactly(jit: Jit) -> None:
     handover = {"recipient_id": str(jit.legal.user_id), "reason": "analysis in NL"}
     assert jit.investigator.post(f"{custody}/handover", json=handover).status_code == 200
     record_moment()
-    jit.leader.post(
-        jit.path(f"/members/{jit.legal.user_id}/removal"), json={"reason": "secondment ended"}
-    )
+    remove_member(jit, jit.legal, "secondment ended")
     record_moment()
     assert len({position for _, position, _, _ in moments}) == len(moments)
 

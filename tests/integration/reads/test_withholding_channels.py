@@ -39,7 +39,17 @@ from jitspace.reads.withholding import READ_WITH, read_with
 from jitspace.settings import Settings
 from tests.integration.flows.test_access_matrix import endpoints
 from tests.live import Watcher
-from tests.support import Jit, People, Person, ServerThread, add_member, log_of
+from tests.support import (
+    APRIL_2024,
+    Jit,
+    People,
+    Person,
+    ServerThread,
+    add_member,
+    authorisation_body,
+    evidence_body,
+    log_of,
+)
 
 assert domain.rulebook and domain.task  # every aggregate is loaded, to be enumerated
 
@@ -101,35 +111,25 @@ def plant_everything(w: World, people: People) -> None:
     a1 = ok(
         leader.post(
             jit.path("/authorisations"),
-            json={
-                "kind": "interception_order",
-                "country": "FR",
-                "authority": w.plant("authority", legal=True),
-                "reference": w.plant("reference", legal=True),
-                "occurred_at": "2024-04-01T09:00:00+02:00",
-                "valid_from": "2024-04-01T00:00:00+02:00",
-                "valid_until": "2024-05-01T00:00:00+02:00",
-                "scope": {
+            json=authorisation_body(
+                authority=w.plant("authority", legal=True),
+                reference=w.plant("reference", legal=True),
+                **APRIL_2024,
+                scope={
                     "targets": [w.plant("phone", legal=True) + " +33 6 12 34 56 78"],
                     "places": [w.plant("place", legal=True)],
                 },
-                "conditions": w.plant("conditions", legal=True),
-            },
+                conditions=w.plant("conditions", legal=True),
+            ),
         ),
         201,
     )["id"]
     a2 = ok(
         leader.post(
             jit.path("/authorisations"),
-            json={
-                "kind": "search_warrant",
-                "country": "FR",
-                "authority": "Juge d'instruction",
-                "reference": "W-2",
-                "occurred_at": "2024-04-01T09:00:00+02:00",
-                "valid_from": "2024-04-01T00:00:00+02:00",
-                "valid_until": "2024-05-01T00:00:00+02:00",
-            },
+            json=authorisation_body(
+                kind="search_warrant", authority="Juge d'instruction", reference="W-2", **APRIL_2024
+            ),
         ),
         201,
     )["id"]
@@ -168,17 +168,14 @@ def plant_everything(w: World, people: People) -> None:
     item = ok(
         be.post(
             jit.path("/evidence"),
-            json={
-                "reference": "BE-INF-1",
-                "kind": "seized_device",
-                "description": w.plant("description", content=True),
-                "occurred_at": "2024-05-03T07:30:00+02:00",
-                "collected_by": "S. Peeters",
-                "place": w.plant("place", content=True),
-                "method": "seizure",
-                "authorisation_id": a1,
-                "handling": {"description_to": ["FR"]},
-            },
+            json=evidence_body(
+                reference="BE-INF-1",
+                kind="seized_device",
+                description=w.plant("description", content=True),
+                place=w.plant("place", content=True),
+                authorisation_id=a1,
+                handling={"description_to": ["FR"]},
+            ),
         ),
         201,
     )["id"]
@@ -385,9 +382,7 @@ async def test_no_channel_gives_a_member_a_fact_they_may_not_read(
         await watcher.__aenter__()
     try:
         for watcher in watchers.values():
-            await watcher.until(
-                lambda v=watcher: v.of_type("caught_up"), PATIENCE, what="caught_up"
-            )
+            await watcher.caught_up(PATIENCE)
         await asyncio.to_thread(plant_everything, w, people)
         head = (await asyncio.to_thread(log_of, jit.leader, jit.id))[-1]["position"]
         for watcher in watchers.values():
@@ -453,7 +448,7 @@ async def test_a_viewer_whose_rights_change_while_watching_reads_by_the_new_ones
         ok(jit.leader.post(jit.path(path), json=body))
 
     async with Watcher([server.url], jit.id, token) as watcher:
-        await watcher.until(lambda: watcher.of_type("caught_up"), what="caught_up")
+        await watcher.caught_up()
         # When they become an observer, then an interception order is recorded
         role = {"role": "observer", "reason": "seconded to Europol"}
         await asyncio.to_thread(change, f"/members/{person.user_id}/role", role)

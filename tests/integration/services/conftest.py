@@ -13,12 +13,13 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from domain.commands import AddMember, OpenInvestigation, RegisterEvidence
+from domain.commands import AddMember, RegisterEvidence
 from domain.evidence import EvidenceItem
 from domain.values import EvidenceKind, Member, Party, Role
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
+from tests.support import opening
 
 PARTIES = (Party("FR", "France", "PNF"), Party("BE", "Belgium", "Federal Prosecutor"))
 MEMBERS = {
@@ -77,15 +78,11 @@ def team(app: JITspace) -> Team:
     """Given a FR-BE JIT opened by a French leader, with an investigator and a legal
     advisor of each party."""
     leader, now = uuid4(), datetime.now(UTC)
-    opened = OpenInvestigation(
-        founder_name="Leader",
-        country="FR",
-        name="Services JIT",
-        agreement_reference="JIT-SVC",
-        purpose="fraud",
-        period_start=date(2024, 1, 1),
-        period_end=date(2030, 1, 1),
+    opened = opening(
+        "Services JIT",
+        "JIT-SVC",
         parties=PARTIES,
+        period_end=date(2030, 1, 1),
         occurred_at=now,
     )
     jit = app.open_investigation(leader, opened).id

@@ -30,18 +30,23 @@ def record_order(team: Team) -> LegalAuthorisation:
     )
 
 
+def revoke(
+    team: Team, order: LegalAuthorisation, reason: str, expected_version: int | None = None
+) -> LegalAuthorisation:
+    """The French legal advisor revokes the order (from the version they read, if named)."""
+    command = RevokeAuthorisation(
+        investigation_id=team.id,
+        authorisation_id=order.id,
+        expected_version=expected_version,
+        reason=reason,
+        occurred_at=team.now,
+    )
+    return team.app.revoke_authorisation(team.fr_legal, command)
+
+
 def test_an_authorisation_is_recorded_then_revoked(team: Team) -> None:
     order = record_order(team)
-    revoked = team.app.revoke_authorisation(
-        team.fr_legal,
-        RevokeAuthorisation(
-            investigation_id=team.id,
-            authorisation_id=order.id,
-            expected_version=order.version,
-            reason="quashed",
-            occurred_at=team.now,
-        ),
-    )
+    revoked = revoke(team, order, "quashed", expected_version=order.version)
     stored = team.app.repository.get(order.id)
     assert (revoked.version, stored.version) == (2, 2)
     assert stored.revoked_reason == "quashed"
@@ -49,12 +54,7 @@ def test_an_authorisation_is_recorded_then_revoked(team: Team) -> None:
 
 def test_a_revoked_authorisation_is_not_extended(team: Team) -> None:
     order = record_order(team)
-    team.app.revoke_authorisation(
-        team.fr_legal,
-        RevokeAuthorisation(
-            investigation_id=team.id, authorisation_id=order.id, reason="x", occurred_at=team.now
-        ),
-    )
+    revoke(team, order, "x")
     before = team.position()
     with pytest.raises(RuleViolation, match="revoked"):
         team.app.extend_authorisation(

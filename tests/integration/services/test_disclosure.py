@@ -11,7 +11,7 @@ import pytest
 from domain.commands import Disclose
 from domain.errors import RuleViolation
 from domain.investigation import Investigation
-from jitspace.disclosure.bundles import verify_bundle
+from jitspace.disclosure.checking import verify_bundle
 from jitspace.ledger.checkpoints import Ledger
 from jitspace.ledger.eventlog import EventLog
 from jitspace.services.application import JITspace

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from minio import Minio
@@ -184,6 +183,12 @@ def test_an_item_holds_several_files(team: Jit, store: Store) -> None:
     assert [f["name"] for f in read["files"]] == ["disk.E01", "acq.log"]
 
 
+def assert_nothing_kept(team: Jit, item: dict[str, Any], store: Store, before: set[str]) -> None:
+    """The item claims no file, and the store holds what it held `before`."""
+    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
+    assert store.contents() == before
+
+
 def test_outsiders_neither_upload_nor_download(team: Jit, store: Store) -> None:
     item = register_item(team.investigator, team)
     file = upload(team.investigator, team, item["id"], b"statement").json()["file"]
@@ -202,8 +207,7 @@ def test_a_wrong_declared_hash_keeps_nothing(team: Jit, store: Store) -> None:
     response = upload(team.investigator, team, item["id"], data, **{"X-Content-SHA256": wrong})
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["field"] == "X-Content-SHA256"
-    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
-    assert store.contents() == before
+    assert_nothing_kept(team, item, store, before)
 
 
 def test_a_file_over_the_limit_is_refused_and_nothing_kept(team: Jit, store: Store) -> None:
@@ -217,8 +221,7 @@ def test_a_file_over_the_limit_is_refused_and_nothing_kept(team: Jit, store: Sto
             yield b"\0" * (1024 * 1024)
 
     assert upload(team.investigator, team, item["id"], unannounced()).status_code == 413  # type: ignore[arg-type]
-    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
-    assert store.contents() == before
+    assert_nothing_kept(team, item, store, before)
 
 
 def test_a_file_altered_in_the_store_is_detected_and_recorded_as_a_violation(
@@ -260,21 +263,29 @@ def _storage_key(team: Jit, item_id: str, file_id: str) -> str:
 # -- faults: the client gets a clear error, no record claims a file, nothing partial is left --
 
 
+def upload_through(
+    s3_proxy: BreakingProxy, team: Jit, item: dict[str, Any], data: bytes, **fault: Any
+) -> httpx.Response:
+    """The investigator's upload while the proxy to S3 misbehaves as `fault` says (its
+    attributes), the proxy restored after."""
+    for name, value in fault.items():
+        setattr(s3_proxy, name, value)
+    try:
+        return upload(team.investigator, team, item["id"], data)
+    finally:
+        s3_proxy.restore()
+
+
 @pytest.mark.parametrize("store", ["s3"], indirect=True)  # only S3 has a server to lose
 def test_an_upload_while_the_object_store_is_down_fails_clearly(
     team: Jit, store: Store, s3_proxy: BreakingProxy
 ) -> None:
     item = register_item(team.investigator, team)
     before = store.contents()
-    s3_proxy.down = True
-    try:
-        response = upload(team.investigator, team, item["id"], os.urandom(1024 * 1024))
-    finally:
-        s3_proxy.restore()
+    response = upload_through(s3_proxy, team, item, os.urandom(1024 * 1024), down=True)
     assert response.status_code == 503, response.text
     assert response.json()["title"] == "Object store unavailable"
-    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
-    assert store.contents() == before
+    assert_nothing_kept(team, item, store, before)
 
 
 @pytest.mark.parametrize("store", ["s3"], indirect=True)  # only S3 has a server to lose
@@ -284,11 +295,9 @@ def test_an_upload_the_object_store_drops_midway_leaves_nothing_once_swept(
     item = register_item(team.investigator, team)
     before = store.contents()
     # the store goes away after the first 5 MiB part, with the multipart upload begun
-    s3_proxy.cut_after = 6 * 1024 * 1024
-    try:
-        response = upload(team.investigator, team, item["id"], os.urandom(12 * 1024 * 1024))
-    finally:
-        s3_proxy.restore()
+    response = upload_through(
+        s3_proxy, team, item, os.urandom(12 * 1024 * 1024), cut_after=6 * 1024 * 1024
+    )
     assert response.status_code == 503, response.text
     assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
     # the abort could not reach the store; the sweep removes the upload once it is back
@@ -350,8 +359,7 @@ def test_an_upload_to_a_closed_investigation_is_refused_before_anything_is_store
     # Then the client learns why, the item claims no file and the store took nothing
     assert response.status_code == 409, response.text
     assert "closed" in response.json()["detail"]
-    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
-    assert store.contents() == before
+    assert_nothing_kept(team, item, store, before)
 
 
 def test_an_upload_to_another_partys_item_is_refused_before_anything_is_stored(
@@ -428,8 +436,7 @@ def test_an_empty_file_is_refused_and_nothing_kept(team: Jit, store: Store) -> N
         assert refused.status_code == 422, refused.text
         assert "empty" in refused.json()["detail"]
         assert refused.json()["errors"][0]["field"] == "body"
-    assert team.leader.get(team.path(f"/evidence/{item['id']}")).json()["files"] == []
-    assert store.contents() == before
+    assert_nothing_kept(team, item, store, before)
     assert len(log_of(team.leader, team.id)) == events
 
 
@@ -446,13 +453,10 @@ def sweep(
     """Sweep the store as the app does at start; what it removed and the security log."""
 
     async def run() -> tuple[list[RemovedBlob], list[SecurityEntry]]:
-        pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-        try:
+        async with support.pool_of(database_url, 2) as pool:
             log = SecurityLog(pool)
             removed = await sweep_blob_store(app, store.adapter(), log, older_than)
             return removed, await log.recent(1000, kind="unclaimed_file_removed")
-        finally:
-            await pool.close()
 
     return asyncio.run(run())
 

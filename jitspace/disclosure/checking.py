@@ -1,0 +1,337 @@
+"""Checking a disclosure bundle offline: no server, no database, every member read one way
+only (jitspace/disclosure/strict_zip.py) and within its limits."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zipfile
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from pathlib import Path
+from typing import IO, Any
+from uuid import UUID
+
+import msgspec
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from eventsourcing.persistence import Mapper
+
+from jitspace.disclosure.contents import (
+    SIGNED_FILES,
+    UNSIGNED_FILES,
+    BundleEvent,
+    Manifest,
+    attached_files,
+)
+from jitspace.disclosure.records import rebuild_records, render_report
+from jitspace.disclosure.strict_zip import DamagedZip, StrictZip
+from jitspace.ledger.checkpoints import Checkpoint, CheckpointDocument, VerificationReport
+from jitspace.ledger.verification import Finding, Head, verify
+from jitspace.signing import fingerprint, key_id, load_public_key, verify_signature
+
+# the members the verifier holds whole in memory, and the most each may inflate to; the others
+# are only hashed as they stream past, and events.jsonl is read a line at a time
+HELD_LIMITS = {
+    "manifest.json": 16 << 20,
+    "manifest.sig": 1 << 10,
+    "public-key.pem": 16 << 10,
+    "checkpoint.json": 1 << 20,
+}
+EVENT_LINE_LIMIT = 16 << 20
+# A bundle's JSON, HTML and text deflate 2 to 10 times (every event carries hashes and random
+# ids, which do not compress), and evidence files are stored as they are. A member that
+# inflates far more is a zip bomb: refused before it is inflated, so that checking a bundle
+# takes time and memory in proportion to its size.
+RATIO_LIMIT = 100
+
+
+def kept_checkpoint(path: Path) -> Checkpoint:
+    """A checkpoint someone kept: a saved `GET /ledger/checkpoints/latest` answer, or the
+    checkpoint of an earlier disclosure bundle. ValueError if the file holds neither."""
+    try:
+        if zipfile.is_zipfile(path):
+            with path.open("rb") as file:
+                bundle = StrictZip(file)
+                member = bundle.members.get("checkpoint.json")
+                if member is None or member.size > HELD_LIMITS["checkpoint.json"]:
+                    raise ValueError("the bundle has no checkpoint.json of a checkpoint's size")
+                data = _held(bundle, "checkpoint.json")
+        else:
+            data = path.read_bytes()
+        return msgspec.json.decode(data, type=CheckpointDocument).checkpoint()
+    except (OSError, DamagedZip, msgspec.DecodeError, ValueError) as error:
+        msg = f"{path} holds no signed checkpoint: {error}"
+        raise ValueError(msg) from error
+
+
+def _kept_heads(
+    against: Sequence[Checkpoint], key: Any, manifest: Manifest, problem: Callable[..., None]
+) -> list[Head]:
+    """The heads of checkpoints kept from before that the bundle's chain must still hold:
+    a history rewritten since then and disclosed again, signed anew, fails here."""
+    heads: list[Head] = []
+    for checkpoint in against:
+        fields = checkpoint.fields
+        if key_id(load_public_key(checkpoint.public_key_pem)) != key_id(key) or not (
+            checkpoint.is_signed()
+        ):
+            problem(
+                "checkpoint",
+                f"the kept checkpoint at position {fields.position} is not validly signed with "
+                "the bundle's key",
+            )
+        elif fields.scope != str(manifest.investigation_id):
+            problem(
+                "checkpoint",
+                f"the kept checkpoint at position {fields.position} covers another "
+                "investigation or the whole log, not this bundle's",
+            )
+        elif fields.position > manifest.up_to_position:
+            problem(
+                "checkpoint",
+                f"the bundle ends at position {manifest.up_to_position}, before the kept "
+                f"checkpoint (position {fields.position}): check the bundle that checkpoint "
+                "came from against this one instead",
+            )
+        else:
+            heads.append(checkpoint.head())
+    return heads
+
+
+class BundleReport(VerificationReport, kw_only=True):
+    """The verdict on a bundle's contents (`findings`), and on who published it."""
+
+    signed_by: str = ""  # the fingerprint of the key that signed the manifest
+    publisher_checked: bool = False  # that key is one the verifier was told to trust
+
+
+class Unreadable(Exception):
+    """A part of the bundle cannot be read; the message says which and why."""
+
+
+def verify_bundle(
+    bundle: Path | IO[bytes],
+    *,
+    trusted_keys: Sequence[Ed25519PublicKey] = (),
+    against: Sequence[Checkpoint] = (),
+) -> BundleReport:
+    """Check everything in a bundle (a file, or its bytes opened for reading). No server, no
+    database. With `trusted_keys`, the bundle must also be signed by one of them; without,
+    who signed it is left unchecked. `against`: checkpoints kept from before (earlier
+    bundles'), whose heads the bundle's chain must hold."""
+    scope = str(bundle) if isinstance(bundle, Path) else "bundle"
+    try:
+        with bundle.open("rb") if isinstance(bundle, Path) else nullcontext(bundle) as file:
+            return _verify(StrictZip(file), scope, trusted_keys, against)
+    except OSError as error:
+        detail = f"the bundle cannot be read: {error.strerror or error}"
+    except DamagedZip as error:
+        detail = f"not a bundle as JITspace exports it, or damaged: {error}"
+    return BundleReport(scope, 0, 0, [Finding("bundle", 0, detail)])
+
+
+def _verify(
+    bundle: StrictZip,
+    scope: str,
+    trusted_keys: Sequence[Ed25519PublicKey],
+    against: Sequence[Checkpoint],
+) -> BundleReport:
+    from jitspace.ledger.eventlog import MsgspecMapper
+
+    findings: list[Finding] = []
+
+    def problem(kind: str, detail: str, position: int = 0) -> None:
+        findings.append(Finding(kind, position, detail))
+
+    def report(events: int = 0, checkpoints: int = 0, signed_by: str = "") -> BundleReport:
+        checked = bool(signed_by) and signed_by in {fingerprint(k) for k in trusted_keys}
+        return BundleReport(
+            scope,
+            events,
+            checkpoints,
+            findings,
+            signed_by=signed_by,
+            publisher_checked=checked,
+        )
+
+    names = set(bundle.members)
+    missing = {*UNSIGNED_FILES, *SIGNED_FILES} - names
+    if missing:
+        problem("bundle", f"files missing from the bundle: {', '.join(sorted(missing))}")
+        return report()
+    oversized = _oversized(bundle)
+    if oversized:
+        problem("bundle", oversized)
+        return report()
+    # every byte once, streamed: a damaged member stops the check here
+    found = {name: _sha256_of(bundle, name) for name in bundle.members}
+    try:
+        key = load_public_key(_held(bundle, "public-key.pem"))
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        problem("signature", "public-key.pem is not an Ed25519 public key")
+        return report()
+    signed_by = fingerprint(key)
+    if trusted_keys and signed_by not in {fingerprint(k) for k in trusted_keys}:
+        problem(
+            "signature",
+            f"the bundle is signed with key {signed_by}, which is not "
+            + ("the trusted key" if len(trusted_keys) == 1 else "one of the trusted keys")
+            + f" ({', '.join(fingerprint(k) for k in trusted_keys)})",
+        )
+    manifest_bytes = _held(bundle, "manifest.json")
+    try:
+        signature = base64.b64decode(_held(bundle, "manifest.sig"), validate=True)
+    except ValueError:
+        signature = b""
+    if not verify_signature(key, signature, manifest_bytes):
+        problem("manifest", "manifest.json was altered: its signature does not match")
+    try:
+        manifest = msgspec.json.decode(manifest_bytes, type=Manifest)
+    except msgspec.DecodeError as error:
+        problem("manifest", f"manifest.json cannot be read: {error}")
+        return report(signed_by=signed_by)
+    for name in sorted(names - set(UNSIGNED_FILES)):
+        expected = manifest.files.get(name)
+        if expected is None:
+            problem("file", f"{name} is not listed in the manifest")
+        elif found[name] != expected:
+            problem("file", f"{name} was altered: its SHA-256 differs from the manifest's")
+        if name.startswith("files/") and found[name] != name.removeprefix("files/"):
+            problem("file", f"{name} does not match the hash recorded for it when it was attached")
+    for name in sorted(set(manifest.files) - names):
+        problem("file", f"{name} is listed in the manifest but missing from the bundle")
+
+    heads: list[Head] = []
+    try:
+        checkpoint = msgspec.json.decode(_held(bundle, "checkpoint.json"), type=CheckpointDocument)
+        statement = checkpoint.statement.encode()
+        checkpoint_key = load_public_key(checkpoint.public_key_pem)
+        checkpoint_signature = base64.b64decode(checkpoint.signature, validate=True)
+        signed = key_id(checkpoint_key) == key_id(key) and verify_signature(
+            checkpoint_key, checkpoint_signature, statement
+        )
+        fields = Checkpoint(statement, b"", checkpoint.public_key_pem).fields
+        head = Head(fields.position, bytes.fromhex(fields.head_hash))
+    except (msgspec.DecodeError, ValueError, TypeError, UnsupportedAlgorithm) as error:
+        problem("checkpoint", f"checkpoint.json cannot be read: {error}")
+    else:
+        if not signed:
+            problem("checkpoint", "the checkpoint is not validly signed by the bundle's key")
+        else:
+            if fields.scope != str(manifest.investigation_id):
+                problem("checkpoint", "the checkpoint covers another investigation")
+            heads.append(head)
+            if fields.position != manifest.up_to_position:
+                problem("manifest", "the manifest and the checkpoint end at different positions")
+    heads.extend(_kept_heads(against, key, manifest, problem))
+
+    try:
+        events = _read_events(bundle)
+        entries = [event.entry() for event in events]
+    except Unreadable as error:
+        problem("events", str(error))
+        return report(0, len(heads), signed_by)
+    except ValueError as error:
+        problem("events", f"events.jsonl cannot be read: {error}")
+        return report(0, len(heads), signed_by)
+    findings.extend(verify(entries, heads))
+    recorded = attached_files(events)
+    for name in sorted(n for n in names if n.startswith("files/")):
+        if name.removeprefix("files/") not in recorded:
+            problem("file", f"{name} is not a file the bundle's events record")
+    if any(event.investigation_id != manifest.investigation_id for event in events):
+        problem("events", "events.jsonl holds events of another investigation")
+
+    if not findings:
+        # the records and the report are compared by their hashes: both were hashed as they
+        # streamed past, and neither is ever held whole
+        try:
+            records = _replayed(events, MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
+        except Unreadable as error:
+            problem("records", str(error))
+            return report(len(events), len(heads), signed_by)
+        if hashlib.sha256(msgspec.json.encode(records)).hexdigest() != found["records.json"]:
+            problem("records", "records.json does not match the records the events describe")
+        rendered = render_report(
+            msgspec.to_builtins(
+                {k: getattr(manifest, k) for k in Manifest.__struct_fields__ if k != "files"}
+            ),
+            events,
+            records,
+        )
+        if hashlib.sha256(rendered.encode()).hexdigest() != found["report.html"]:
+            problem("report", "report.html does not match the report the events describe")
+    return report(len(events), len(heads), signed_by)
+
+
+def _oversized(bundle: StrictZip) -> str | None:
+    """Why a member the verifier reads is too large to be read, if one is."""
+    for name, limit in HELD_LIMITS.items():
+        if bundle.members[name].size > limit:
+            return f"{name} is {bundle.members[name].size} bytes; a bundle's is at most {limit}"
+    for name, member in bundle.members.items():
+        if member.size > RATIO_LIMIT * max(member.compressed_size, 1):
+            return (
+                f"{name} would inflate {member.size // max(member.compressed_size, 1)} times its "
+                f"compressed size; nothing in a bundle compresses beyond {RATIO_LIMIT} times"
+            )
+    return None
+
+
+def _held(bundle: StrictZip, name: str) -> bytes:
+    """A small member, whole (its size was checked against `HELD_LIMITS`)."""
+    return b"".join(bundle.chunks(name))
+
+
+def _sha256_of(bundle: StrictZip, name: str) -> str:
+    digest = hashlib.sha256()
+    for chunk in bundle.chunks(name):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_events(bundle: StrictZip) -> list[BundleEvent]:
+    """events.jsonl, a line at a time, none longer than `EVENT_LINE_LIMIT`."""
+    events: list[BundleEvent] = []
+    line = bytearray()
+
+    def decoded(line: bytes) -> BundleEvent:
+        try:
+            return msgspec.json.decode(line, type=BundleEvent)
+        except msgspec.DecodeError as error:
+            raise Unreadable(
+                f"events.jsonl cannot be read: line {len(events) + 1}: {error}"
+            ) from None
+
+    for chunk in bundle.chunks("events.jsonl"):
+        start = 0
+        while (end := chunk.find(b"\n", start)) >= 0:
+            line += chunk[start:end]
+            events.append(decoded(bytes(line)))
+            line.clear()
+            start = end + 1
+        line += chunk[start:]
+        if len(line) > EVENT_LINE_LIMIT:
+            raise Unreadable(
+                f"events.jsonl: line {len(events) + 1} is longer than any event can be "
+                f"({EVENT_LINE_LIMIT} bytes)"
+            )
+    if line:
+        events.append(decoded(bytes(line)))
+    return events
+
+
+def _replayed(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+    """The records the events describe. The events are only known to be consistent with
+    their chain, not to come from JITspace: a topic outside the domain is never imported, and
+    events that do not replay are a finding, not a crash."""
+    for event in events:
+        if not event.topic.startswith("domain."):
+            raise Unreadable(
+                f"the event at position {event.position} is of an unknown kind: {event.topic}"
+            )
+    try:
+        return rebuild_records(events, mapper)
+    except Exception as error:  # any failure of untrusted events is a verdict, not a crash
+        raise Unreadable(f"the events do not replay into records: {error}") from None

@@ -1,0 +1,197 @@
+"""The records a bundle's events describe, and the reading copy of them (report.html).
+
+Both are rebuilt from the events alone, deterministically: the builder writes them and the
+verifier rebuilds them to compare.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Sequence
+from typing import Any
+from uuid import UUID
+
+import msgspec
+from eventsourcing.persistence import Mapper, StoredEvent
+
+from domain.authorisation import LegalAuthorisation
+from domain.base import replay
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
+from domain.task import Task
+from jitspace.disclosure.contents import BundleEvent
+from jitspace.documents.views import (
+    authorisation_view,
+    custody_view,
+    evidence_view,
+    explanation_view,
+    investigation_view,
+    task_view,
+)
+from projections.admissibility import matrix_as_of
+from projections.custody import chains_as_of
+
+
+def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+    """Replay the bundle's events into the records they describe (withheld ones excepted)."""
+    withheld = {event.originator_id for event in events if event.state is None}
+    domain_events = [
+        mapper.to_domain_event(
+            StoredEvent(
+                originator_id=event.originator_id,
+                originator_version=event.originator_version,
+                topic=event.topic,
+                state=event.state.encode(),
+            )
+        )
+        for event in events
+        if event.state is not None
+    ]
+    aggregates = replay(domain_events)
+    _, cells = matrix_as_of(domain_events)
+    records: dict[str, Any] = {
+        "investigation": None,
+        "evidence": [],
+        "custody": [
+            custody_view(evidence_id, chain, version)
+            for evidence_id, (chain, version) in chains_as_of(domain_events).items()
+        ],
+        "admissibility": [
+            {"evidence_id": row.verdict.evidence_id, "reference": row.reference}
+            | msgspec.to_builtins(explanation_view(row))
+            for _, row in sorted(cells.items(), key=lambda kv: (kv[1].reference, str(kv[0])))
+        ],
+        "authorisations": [],
+        "tasks": [],
+        "withheld": sorted(str(i) for i in withheld),
+    }
+    for record_id, aggregate in aggregates.items():
+        if record_id in withheld:
+            continue
+        if isinstance(aggregate, Investigation):
+            records["investigation"] = investigation_view(aggregate)
+        elif isinstance(aggregate, EvidenceItem):
+            # withheld items are left out above: the disclosing party may read the others whole
+            records["evidence"].append(evidence_view(aggregate, aggregate.country))
+        elif isinstance(aggregate, LegalAuthorisation):
+            records["authorisations"].append(authorisation_view(aggregate))
+        elif isinstance(aggregate, Task):
+            records["tasks"].append(task_view(aggregate))
+    return msgspec.to_builtins(records)  # type: ignore[no-any-return]
+
+
+def render_report(
+    manifest_fields: dict[str, Any], events: Sequence[BundleEvent], records: dict[str, Any]
+) -> str:
+    """The reading copy: deterministic, so that the verifier can render it again and compare."""
+    e = html.escape
+    investigation = records.get("investigation") or {}
+    rows: list[str] = []
+    for event in events:
+        kind = event.topic.partition(":")[2]
+        if event.state is None:
+            recorded, who, what = "", "", "<em>withheld by its originating party</em>"
+        else:
+            state = msgspec.json.decode(event.state)
+            actor = state.get("actor", {})
+            recorded = e(str(state.get("timestamp", "")))
+            who = e(f"{actor.get('country', '')} {actor.get('role', '')}")
+            what = e(_summary(state))
+        rows.append(
+            f"<tr><td>{event.position}</td><td>{recorded}</td><td>{e(kind)}</td>"
+            f"<td>{who}</td><td>{what}</td></tr>"
+        )
+
+    def table(title: str, items: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
+        head = "".join(f"<th>{e(c)}</th>" for c in columns)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{e(_cell(item.get(c)))}</td>" for c in columns) + "</tr>"
+            for item in items
+        )
+        return f"<h2>{e(title)}</h2><table><tr>{head}</tr>{body}</table>"
+
+    references = {item["id"]: item["reference"] for item in records.get("evidence", [])}
+    parties = ", ".join(
+        f"{p['country']} ({p['lead_authority']})" for p in investigation.get("parties", [])
+    )
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8>"
+        f"<title>Disclosure: {e(str(manifest_fields['investigation_name']))}</title>"
+        "<style>body{font:14px/1.4 sans-serif;margin:2em;max-width:70em}"
+        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #999;padding:2px 6px;"
+        "text-align:left;vertical-align:top}th{background:#eee}</style>"
+        f"<h1>Disclosure: {e(str(manifest_fields['investigation_name']))}</h1>"
+        f"<p>Investigation {e(str(manifest_fields['investigation_id']))}; parties: {e(parties)}."
+        f"<br>History up to log position {manifest_fields['up_to_position']}"
+        f"{' (as of ' + e(str(manifest_fields['as_of'])) + ')' if manifest_fields['as_of'] else ''}"
+        f"; {manifest_fields['events']} events, {manifest_fields['withheld']} withheld."
+        f"<br>Produced at {e(str(manifest_fields['produced_at']))} by "
+        f"{e(str(manifest_fields['produced_by']))} for: {e(str(manifest_fields['purpose']))}.</p>"
+        "<p>Check this bundle without trusting its publisher: <code>jitspace verify "
+        "BUNDLE.zip --public-key PUBLISHER.pem</code>. It checks every event against the hash "
+        "chain and the signed checkpoint, every file against the signed manifest, and rebuilds "
+        "the records and this report from the events.</p>"
+        + table("Members", investigation.get("members", []), ("name", "country", "role"))
+        + table(
+            "Evidence",
+            records.get("evidence", []),
+            ("reference", "country", "kind", "description", "collected_at", "authorisation_id"),
+        )
+        + table(
+            "Chain of custody (risk flags for lawyers, not rulings: the court decides)",
+            [
+                {
+                    "reference": references.get(c["evidence_id"], c["evidence_id"]),
+                    "status": c["status"],
+                    "holding party": c["holding_country"],
+                    "integrity": c["integrity"],
+                    "defects": "; ".join(d["message"] for d in c["defects"]) or "none",
+                }
+                for c in records.get("custody", [])
+            ],
+            ("reference", "status", "holding party", "integrity", "defects"),
+        )
+        + table(
+            "Admissibility per country (risk flags for lawyers, not rulings: the court decides)",
+            [
+                {
+                    "reference": v["reference"],
+                    "country": v["country"],
+                    "verdict": v["verdict"],
+                    "reasons": "; ".join(
+                        f"{r['rule']} {r['outcome']}: {r['reason']}"
+                        for r in v["results"]
+                        if r["outcome"] != "PASS"
+                    )
+                    or "no rule flags it",
+                }
+                for v in records.get("admissibility", [])
+            ],
+            ("reference", "country", "verdict", "reasons"),
+        )
+        + table(
+            "Legal authorisations",
+            records.get("authorisations", []),
+            (
+                "reference",
+                "kind",
+                "country",
+                "authority",
+                "valid_from",
+                "valid_until",
+                "revoked_at",
+            ),
+        )
+        + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
+        + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
+        "<th>by</th><th>facts</th></tr>" + "".join(rows) + "</table></html>"
+    )
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _summary(state: dict[str, Any]) -> str:
+    skip = {"timestamp", "actor", "investigation_id", "originator_topic"}
+    return "; ".join(f"{k}: {v}" for k, v in state.items() if k not in skip)[:500]
