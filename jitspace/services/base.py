@@ -8,7 +8,7 @@ callers on the event loop run them in a worker thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 from uuid import UUID
@@ -19,7 +19,14 @@ from eventsourcing.persistence import RecordConflictError
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
-from domain.commands import AuthorisationChange, Change, EvidenceChange, RulebookChange, TaskChange
+from domain.commands import (
+    AuthorisationChange,
+    Change,
+    Command,
+    EvidenceChange,
+    RulebookChange,
+    TaskChange,
+)
 from domain.errors import NotFound
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
@@ -29,6 +36,8 @@ from domain.values import Actor
 from jitspace.ledger.eventlog import EventLog, KeyTaken
 
 A = TypeVar("A", bound=JitAggregate)
+ChangeT = TypeVar("ChangeT", bound=Change)
+CommandT = TypeVar("CommandT", bound=Command)
 
 
 class VersionConflict(Exception):
@@ -56,6 +65,44 @@ class Workspace(Application[UUID]):
             raise VersionConflict(record.version)
         yield investigation, actor, record
         self._save(record)
+
+    def _create(
+        self,
+        user_id: UUID,
+        command: CommandT,
+        create: Callable[[Investigation, Actor, CommandT], A],
+    ) -> A:
+        """The use case of a command that makes a new record of the investigation: load the
+        investigation and the acting member, `create` the record (its checks are the
+        domain's), save it; the new record."""
+        investigation, actor = self._acting(user_id, command.investigation_id)
+        record = create(investigation, actor, command)
+        self._save(record)
+        return record
+
+    def _change(
+        self,
+        user_id: UUID,
+        command: ChangeT,
+        cls: type[A],
+        act: Callable[[A, Investigation, Actor, ChangeT], object],
+    ) -> A:
+        """The use case of a command that one record of `cls` carries out (`act`, one of its
+        methods): load, check, act, save (`_changing`); the record changed."""
+        with self._changing(user_id, command, cls) as (investigation, actor, record):
+            act(record, investigation, actor, command)
+        return record
+
+    def _change_investigation(
+        self,
+        user_id: UUID,
+        command: ChangeT,
+        act: Callable[[Investigation, Actor, ChangeT], object],
+    ) -> Investigation:
+        """`_change` for a command the investigation itself carries out."""
+        with self._changing(user_id, command, Investigation) as (_, actor, investigation):
+            act(investigation, actor, command)
+        return investigation
 
     def _acting(
         self, user_id: UUID, investigation_id: UUID, *, allow_closed: bool = False
