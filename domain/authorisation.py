@@ -130,8 +130,7 @@ class LegalAuthorisation(JitAggregate):
     def revoke(
         self, investigation: Investigation, actor: Actor, command: RevokeAuthorisation
     ) -> None:
-        self.check_belongs_to(investigation, field="authorisation_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.revoked_at is not None:
             raise RuleViolation("this authorisation is already revoked")
         self._record(self.Revoked, actor, command)
@@ -175,8 +174,7 @@ class LegalAuthorisation(JitAggregate):
     ) -> None:
         """A court annulled the measure: also once revoked (what it gathered while in force
         is at stake)."""
-        self.check_belongs_to(investigation, field="authorisation_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.annulled_at is not None:
             raise RuleViolation("this authorisation is already annulled")
         if command.occurred_at < self.issued_at:
@@ -186,10 +184,14 @@ class LegalAuthorisation(JitAggregate):
         self._record(self.Annulled, actor, command)
 
     def _check_can_change(self, investigation: Investigation, actor: Actor) -> None:
-        self.check_belongs_to(investigation, field="authorisation_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.revoked_at is not None:
             raise RuleViolation("this authorisation is revoked")
+
+    def _check_acting(self, investigation: Investigation, actor: Actor) -> None:
+        """The authorisation is the investigation's, and the actor may act in it."""
+        self.check_belongs_to(investigation, field="authorisation_id")
+        investigation.check_can_act(actor)
 
     def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
         if self.investigation_id != investigation.id:

@@ -282,8 +282,7 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     def amend_description(
         self, investigation: Investigation, actor: Actor, command: AmendDescription
     ) -> None:
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if actor.country != self.country:
             raise RuleViolation(
                 "only the originating party amends an item's description", field="description"
@@ -291,6 +290,11 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         if command.description == self.description:
             raise RuleViolation("the description is unchanged", field="description")
         self._record(self.DescriptionAmended, actor, command)
+
+    def _check_acting(self, investigation: Investigation, actor: Actor) -> None:
+        """The item is the investigation's, and the actor may act in it."""
+        self.check_belongs_to(investigation, field="evidence_id")
+        investigation.check_can_act(actor)
 
     def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
         if self.investigation_id != investigation.id:
@@ -316,8 +320,7 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     def check_may_attach_file(self, investigation: Investigation, actor: Actor) -> None:
         """Who may attach a file: checked before the store takes any byte, and again when
         the file is recorded."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if actor.country != self.country and actor.user_id != self.custodian_id:
             raise PermissionDenied(
                 "only the originating party or the current custodian attaches files"
@@ -340,8 +343,7 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     ) -> None:
         """The originating party sets who may read the item and download its files."""
         restrictions = command.restrictions
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if actor.country != self.country:
             raise PermissionDenied(
                 "only the originating party sets an item's handling restrictions"
