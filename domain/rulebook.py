@@ -79,13 +79,6 @@ class Rulebook(JitAggregate):
     ) -> Rulebook:
         """Adopt a shipped rulebook for `country`; refused if any rule is not valid here."""
         check_legal_advisor(investigation, actor, country)
-        parties = frozenset(investigation.parties)
-        specs = tuple(
-            validate_rule(spec, parties, field=f"rules[{index}]")
-            for index, spec in enumerate(rules)
-        )
-        if len({s.rule for s in specs}) != len(specs):
-            raise RuleViolation("a rule appears twice in the rulebook", field="rules")
         return cls(
             investigation_id=investigation.id,
             actor=actor,
@@ -93,7 +86,7 @@ class Rulebook(JitAggregate):
             source_name=source_name,
             source_version=source_version,
             source_sha256=source_sha256,
-            rules=specs,
+            rules=valid_rules(rules, frozenset(investigation.parties)),
         )
 
     def set_rule(self, investigation: Investigation, actor: Actor, command: SetRule) -> None:
@@ -133,3 +126,13 @@ def check_legal_advisor(investigation: Investigation, actor: Actor, country: str
         raise PermissionDenied(
             f"only a legal advisor of {country} adopts and amends {country}'s rulebook"
         )
+
+
+def valid_rules(rules: list[Any], parties: frozenset[str]) -> tuple[RuleSpec, ...]:
+    """The rules of a rulebook, each validated for a JIT of `parties`, none twice."""
+    specs = tuple(
+        validate_rule(spec, parties, field=f"rules[{index}]") for index, spec in enumerate(rules)
+    )
+    if len({s.rule for s in specs}) != len(specs):
+        raise RuleViolation("a rule appears twice in the rulebook", field="rules")
+    return specs
