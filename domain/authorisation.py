@@ -17,12 +17,15 @@ from domain.commands import (
     RecordAuthorisation,
     RevokeAuthorisation,
 )
-from domain.errors import NotFound, RuleViolation
+from domain.errors import RuleViolation
 from domain.investigation import Investigation
 from domain.values import Actor, AuthorisationKind, IssuerKind, Scope
 
 
 class LegalAuthorisation(JitAggregate):
+    noun = "authorisation"
+    id_field = "authorisation_id"
+
     class Recorded(JitAggregate.Created):
         kind: AuthorisationKind
         country: str
@@ -192,10 +195,6 @@ class LegalAuthorisation(JitAggregate):
         """The authorisation is the investigation's, and the actor may act in it."""
         self.check_belongs_to(investigation, field="authorisation_id")
         investigation.check_can_act(actor)
-
-    def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
-        if self.investigation_id != investigation.id:
-            raise NotFound("no such authorisation in this investigation", field=field)
 
     # -- what each event does (the library hands each method the event's fields it names) --
 

@@ -10,17 +10,21 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 import msgspec
 from eventsourcing.domain import Aggregate
 
+from domain.errors import NotFound
 from domain.values import Actor
 
 
 class JitAggregate(Aggregate):
     investigation_id: UUID
+    # what a record of the kind is called in answers, and the field commands name it by
+    noun: ClassVar[str] = "record"
+    id_field: ClassVar[str] = "id"
 
     class Event(Aggregate.Event):
         investigation_id: UUID
@@ -28,6 +32,14 @@ class JitAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         pass
+
+    def check_belongs_to(self, investigation: JitAggregate, *, field: str = "") -> None:
+        """NotFound unless the record is the investigation's: `field` names the id at fault,
+        by default the field commands name the record by."""
+        if self.investigation_id != investigation.id:
+            raise NotFound(
+                f"no such {self.noun} in this investigation", field=field or self.id_field
+            )
 
     def _record(
         self,

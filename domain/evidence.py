@@ -50,6 +50,9 @@ def reference_key(reference: str) -> str:
 
 
 class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
+    noun = "evidence item"
+    id_field = "evidence_id"
+
     class Registered(JitAggregate.Created):
         reference: str
         country: str
@@ -295,10 +298,6 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         """The item is the investigation's, and the actor may act in it."""
         self.check_belongs_to(investigation, field="evidence_id")
         investigation.check_can_act(actor)
-
-    def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
-        if self.investigation_id != investigation.id:
-            raise NotFound("no such evidence item in this investigation", field=field)
 
     @event(DescriptionAmended)
     def _description_amended(self, description: str) -> None:

@@ -25,6 +25,9 @@ from domain.values import Actor, Member, Party, Role, check_party_code, check_pe
 
 
 class Investigation(JitAggregate):
+    noun = "investigation"
+    id_field = "investigation_id"
+
     """A Joint Investigation Team, set up by an agreement between its parties."""
 
     class Opened(JitAggregate.Created):

@@ -22,6 +22,9 @@ from domain.values import Actor, Role
 
 
 class Rulebook(JitAggregate):
+    noun = "rulebook"
+    id_field = "country"
+
     class Adopted(JitAggregate.Created):
         country: str
         source_name: str
@@ -105,9 +108,11 @@ class Rulebook(JitAggregate):
             raise RuleViolation(f"{command.rule} is not in the rulebook", field="rule")
         self._record(self.RuleRemoved, actor, command, country=self.country)
 
-    def check_belongs_to(self, investigation: Investigation) -> None:
+    def check_belongs_to(self, investigation: JitAggregate, *, field: str = "") -> None:
         if self.investigation_id != investigation.id:
-            raise RuleViolation("no such rulebook in this investigation", field="country")
+            raise RuleViolation(
+                "no such rulebook in this investigation", field=field or self.id_field
+            )
 
     @event(RuleSet)
     def _rule_set(self, spec: RuleSpec) -> None:

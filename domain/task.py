@@ -10,13 +10,16 @@ from eventsourcing.domain import event
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate, fields_of
 from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
-from domain.errors import NotFound, RuleViolation
+from domain.errors import RuleViolation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.values import Actor, TaskStatus
 
 
 class Task(JitAggregate):
+    noun = "task"
+    id_field = "task_id"
+
     class Created(JitAggregate.Created):
         title: str
         description: str
@@ -104,10 +107,6 @@ class Task(JitAggregate):
         if self.status is TaskStatus.CANCELLED:
             raise RuleViolation("a cancelled task does not change status", field="status")
         self._record(self.StatusChanged, actor, command)
-
-    def check_belongs_to(self, investigation: Investigation) -> None:
-        if self.investigation_id != investigation.id:
-            raise NotFound("no such task in this investigation", field="task_id")
 
     def check_active(self) -> None:
         if self.status in (TaskStatus.DONE, TaskStatus.CANCELLED):

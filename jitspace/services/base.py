@@ -17,7 +17,6 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
 
-from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.commands import (
     AuthorisationChange,
@@ -28,10 +27,8 @@ from domain.commands import (
     TaskChange,
 )
 from domain.errors import NotFound
-from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
-from domain.task import Task
 from domain.values import Actor
 from jitspace.ledger.eventlog import EventLog, KeyTaken
 
@@ -126,16 +123,13 @@ class Workspace(Application[UUID]):
         # the answer must not tell that the id is in use elsewhere
         record = self._find(cls, record_id)
         if record is None or record.investigation_id != investigation.id:
-            raise NotFound(
-                f"no such {noun(cls)} in this investigation",
-                field=field or _ID_FIELDS.get(cls, "id"),
-            )
+            raise NotFound(f"no such {cls.noun} in this investigation", field=field or cls.id_field)
         return record
 
     def _load(self, cls: type[A], record_id: UUID, *, field: str) -> A:
         record = self._find(cls, record_id)
         if record is None:
-            raise NotFound(f"no such {noun(cls)}", field=field)
+            raise NotFound(f"no such {cls.noun}", field=field)
         return record
 
     def _find(self, cls: type[A], record_id: UUID) -> A | None:
@@ -173,25 +167,3 @@ def _record_id(command: Change) -> UUID:
         case RulebookChange():
             return Rulebook.id_for(command.investigation_id, command.country)
     return command.investigation_id
-
-
-_NOUNS: dict[type[JitAggregate], str] = {
-    Investigation: "investigation",
-    EvidenceItem: "evidence item",
-    Task: "task",
-    LegalAuthorisation: "authorisation",
-    Rulebook: "rulebook",
-}
-
-_ID_FIELDS: dict[type[JitAggregate], str] = {
-    Investigation: "investigation_id",
-    EvidenceItem: "evidence_id",
-    Task: "task_id",
-    LegalAuthorisation: "authorisation_id",
-    Rulebook: "country",
-}
-
-
-def noun(cls: type[JitAggregate]) -> str:
-    """What a record of `cls` is called in an answer."""
-    return _NOUNS.get(cls, cls.__name__.lower())
