@@ -23,9 +23,6 @@ from domain.values import Actor, AuthorisationKind, IssuerKind, Scope
 
 
 class LegalAuthorisation(JitAggregate):
-    noun = "authorisation"
-    id_field = "authorisation_id"
-
     class Recorded(JitAggregate.Created):
         kind: AuthorisationKind
         country: str
@@ -74,6 +71,9 @@ class LegalAuthorisation(JitAggregate):
         court: str
         ruling: str  # the ruling's reference
         occurred_at: datetime
+
+    noun = "authorisation"
+    id_field = "authorisation_id"
 
     @event(Recorded)
     def __init__(

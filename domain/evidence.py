@@ -50,9 +50,6 @@ def reference_key(reference: str) -> str:
 
 
 class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
-    noun = "evidence item"
-    id_field = "evidence_id"
-
     class Registered(JitAggregate.Created):
         reference: str
         country: str
@@ -215,6 +212,9 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
 
         restrictions: HandlingRestrictions
         occurred_at: datetime
+
+    noun = "evidence item"
+    id_field = "evidence_id"
 
     @event(Registered)
     def __init__(

@@ -25,9 +25,6 @@ from domain.values import Actor, Member, Party, Role, check_party_code, check_pe
 
 
 class Investigation(JitAggregate):
-    noun = "investigation"
-    id_field = "investigation_id"
-
     """A Joint Investigation Team, set up by an agreement between its parties."""
 
     class Opened(JitAggregate.Created):
@@ -82,6 +79,9 @@ class Investigation(JitAggregate):
     @classmethod
     def create_id(cls, investigation_id: UUID, **_: Any) -> UUID:
         return investigation_id
+
+    noun = "investigation"
+    id_field = "investigation_id"
 
     @event(Opened)
     def __init__(

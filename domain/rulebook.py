@@ -22,9 +22,6 @@ from domain.values import Actor, Role
 
 
 class Rulebook(JitAggregate):
-    noun = "rulebook"
-    id_field = "country"
-
     class Adopted(JitAggregate.Created):
         country: str
         source_name: str
@@ -51,6 +48,9 @@ class Rulebook(JitAggregate):
     @classmethod
     def create_id(cls, investigation_id: UUID, country: str, **_: Any) -> UUID:
         return cls.id_for(investigation_id, country)
+
+    noun = "rulebook"
+    id_field = "country"
 
     @event(Adopted)
     def __init__(

@@ -17,9 +17,6 @@ from domain.values import Actor, TaskStatus
 
 
 class Task(JitAggregate):
-    noun = "task"
-    id_field = "task_id"
-
     class Created(JitAggregate.Created):
         title: str
         description: str
@@ -33,6 +30,9 @@ class Task(JitAggregate):
     class StatusChanged(JitAggregate.Event):
         status: TaskStatus
         note: str
+
+    noun = "task"
+    id_field = "task_id"
 
     @event(Created)
     def __init__(
