@@ -191,11 +191,6 @@ class LegalAuthorisation(JitAggregate):
         if self.revoked_at is not None:
             raise RuleViolation("this authorisation is revoked")
 
-    def _check_acting(self, investigation: Investigation, actor: Actor) -> None:
-        """The authorisation is the investigation's, and the actor may act in it."""
-        self.check_belongs_to(investigation, field="authorisation_id")
-        investigation.check_can_act(actor)
-
     # -- what each event does (the library hands each method the event's fields it names) --
 
     @event(Qualified)

@@ -294,11 +294,6 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
             raise RuleViolation("the description is unchanged", field="description")
         self._record(self.DescriptionAmended, actor, command)
 
-    def _check_acting(self, investigation: Investigation, actor: Actor) -> None:
-        """The item is the investigation's, and the actor may act in it."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
-
     @event(DescriptionAmended)
     def _description_amended(self, description: str) -> None:
         self.description = description

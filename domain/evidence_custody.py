@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
-from domain.base import JitAggregate
+from domain.base import Investigating, JitAggregate
 from domain.commands import (
     DestroyEvidence,
     HandOver,
@@ -60,8 +60,8 @@ class CustodyCommands:
         IntegrityViolated: ClassVar[type[JitAggregate.Event]]
         _record: Callable[..., None]
 
-        def check_belongs_to(self, investigation: JitAggregate, *, field: str = "") -> None: ...
-        def _check_acting(self, investigation: Investigation, actor: Actor) -> None: ...
+        def check_belongs_to(self, investigation: Investigating, *, field: str = "") -> None: ...
+        def _check_acting(self, investigation: Investigating, actor: Actor) -> None: ...
         def check_file(self, file_id: UUID) -> EvidenceFile: ...
         def check_may_download(self, country: str) -> None: ...
 

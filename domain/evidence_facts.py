@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
-from domain.base import JitAggregate
+from domain.base import Investigating, JitAggregate
 from domain.commands import (
     GrantConsent,
     RaiseDefect,
@@ -56,8 +56,8 @@ class LegalFactCommands:
         DefectRaised: ClassVar[type[JitAggregate.Event]]
         _record: Callable[..., None]
 
-        def check_belongs_to(self, investigation: JitAggregate, *, field: str = "") -> None: ...
-        def _check_acting(self, investigation: Investigation, actor: Actor) -> None: ...
+        def check_belongs_to(self, investigation: Investigating, *, field: str = "") -> None: ...
+        def _check_acting(self, investigation: Investigating, actor: Actor) -> None: ...
 
     def record_seal_opening(
         self, investigation: Investigation, actor: Actor, command: RecordSealOpening

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import JitAggregate
+from domain.base import Investigating, JitAggregate
 from domain.commands import RemoveRule, SetRule
 from domain.errors import PermissionDenied, RuleViolation
 from domain.investigation import Investigation
@@ -108,7 +108,7 @@ class Rulebook(JitAggregate):
             raise RuleViolation(f"{command.rule} is not in the rulebook", field="rule")
         self._record(self.RuleRemoved, actor, command, country=self.country)
 
-    def check_belongs_to(self, investigation: JitAggregate, *, field: str = "") -> None:
+    def check_belongs_to(self, investigation: Investigating, *, field: str = "") -> None:
         if self.investigation_id != investigation.id:
             raise RuleViolation(
                 "no such rulebook in this investigation", field=field or self.id_field

@@ -86,8 +86,7 @@ class Task(JitAggregate):
 
     def assign(self, investigation: Investigation, actor: Actor, command: AssignTask) -> None:
         """Assign the task to a current member of the JIT."""
-        self.check_belongs_to(investigation)
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         self.check_active()
         if investigation.member_of(command.assignee_id) is None:
             raise RuleViolation(
@@ -100,8 +99,7 @@ class Task(JitAggregate):
     def change_status(
         self, investigation: Investigation, actor: Actor, command: ChangeTaskStatus
     ) -> None:
-        self.check_belongs_to(investigation)
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if command.status == self.status:
             raise RuleViolation(f"the task is already {command.status.value}", field="status")
         if self.status is TaskStatus.CANCELLED:
