@@ -17,7 +17,7 @@ from domain.commands import (
     RecordAuthorisation,
     RevokeAuthorisation,
 )
-from domain.errors import NotFound, RuleViolation
+from domain.errors import RuleViolation
 from domain.investigation import Investigation
 from domain.values import Actor, AuthorisationKind, IssuerKind, Scope
 
@@ -71,6 +71,9 @@ class LegalAuthorisation(JitAggregate):
         court: str
         ruling: str  # the ruling's reference
         occurred_at: datetime
+
+    noun = "authorisation"
+    id_field = "authorisation_id"
 
     @event(Recorded)
     def __init__(
@@ -130,8 +133,7 @@ class LegalAuthorisation(JitAggregate):
     def revoke(
         self, investigation: Investigation, actor: Actor, command: RevokeAuthorisation
     ) -> None:
-        self.check_belongs_to(investigation, field="authorisation_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.revoked_at is not None:
             raise RuleViolation("this authorisation is already revoked")
         self._record(self.Revoked, actor, command)
@@ -175,8 +177,7 @@ class LegalAuthorisation(JitAggregate):
     ) -> None:
         """A court annulled the measure: also once revoked (what it gathered while in force
         is at stake)."""
-        self.check_belongs_to(investigation, field="authorisation_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.annulled_at is not None:
             raise RuleViolation("this authorisation is already annulled")
         if command.occurred_at < self.issued_at:
@@ -186,14 +187,9 @@ class LegalAuthorisation(JitAggregate):
         self._record(self.Annulled, actor, command)
 
     def _check_can_change(self, investigation: Investigation, actor: Actor) -> None:
-        self.check_belongs_to(investigation, field="authorisation_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.revoked_at is not None:
             raise RuleViolation("this authorisation is revoked")
-
-    def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
-        if self.investigation_id != investigation.id:
-            raise NotFound("no such authorisation in this investigation", field=field)
 
     # -- what each event does (the library hands each method the event's fields it names) --
 

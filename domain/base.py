@@ -10,17 +10,30 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar, Protocol
 from uuid import UUID
 
 import msgspec
 from eventsourcing.domain import Aggregate
 
+from domain.errors import NotFound
 from domain.values import Actor
+
+
+class Investigating(Protocol):
+    """What a record asks of the investigation it belongs to (domain/investigation.py)."""
+
+    @property
+    def id(self) -> UUID: ...
+
+    def check_can_act(self, actor: Actor) -> None: ...
 
 
 class JitAggregate(Aggregate):
     investigation_id: UUID
+    # what a record of the kind is called in answers, and the field commands name it by
+    noun: ClassVar[str] = "record"
+    id_field: ClassVar[str] = "id"
 
     class Event(Aggregate.Event):
         investigation_id: UUID
@@ -28,6 +41,19 @@ class JitAggregate(Aggregate):
 
     class Created(Event, Aggregate.Created):
         pass
+
+    def check_belongs_to(self, investigation: Investigating, *, field: str = "") -> None:
+        """NotFound unless the record is the investigation's: `field` names the id at fault,
+        by default the field commands name the record by."""
+        if self.investigation_id != investigation.id:
+            raise NotFound(
+                f"no such {self.noun} in this investigation", field=field or self.id_field
+            )
+
+    def _check_acting(self, investigation: Investigating, actor: Actor) -> None:
+        """The record is the investigation's, and the actor may act in it."""
+        self.check_belongs_to(investigation)
+        investigation.check_can_act(actor)
 
     def _record(
         self,

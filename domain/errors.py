@@ -5,13 +5,18 @@ from __future__ import annotations
 from uuid import UUID
 
 
-class DomainError(Exception):
-    """A command broke a rule of the domain. `field` names the input at fault, if any."""
+class FieldError(Exception):
+    """An error whose message is for the caller, and which names the input at fault
+    (`field`), if any: the domain's, and the file store's and identity's refusals."""
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class DomainError(FieldError):
+    """A command broke a rule of the domain."""
 
 
 class RuleViolation(DomainError):

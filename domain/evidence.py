@@ -213,6 +213,9 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         restrictions: HandlingRestrictions
         occurred_at: datetime
 
+    noun = "evidence item"
+    id_field = "evidence_id"
+
     @event(Registered)
     def __init__(
         self,
@@ -282,8 +285,7 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     def amend_description(
         self, investigation: Investigation, actor: Actor, command: AmendDescription
     ) -> None:
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if actor.country != self.country:
             raise RuleViolation(
                 "only the originating party amends an item's description", field="description"
@@ -291,10 +293,6 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         if command.description == self.description:
             raise RuleViolation("the description is unchanged", field="description")
         self._record(self.DescriptionAmended, actor, command)
-
-    def check_belongs_to(self, investigation: Investigation, *, field: str) -> None:
-        if self.investigation_id != investigation.id:
-            raise NotFound("no such evidence item in this investigation", field=field)
 
     @event(DescriptionAmended)
     def _description_amended(self, description: str) -> None:
@@ -316,8 +314,7 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     def check_may_attach_file(self, investigation: Investigation, actor: Actor) -> None:
         """Who may attach a file: checked before the store takes any byte, and again when
         the file is recorded."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if actor.country != self.country and actor.user_id != self.custodian_id:
             raise PermissionDenied(
                 "only the originating party or the current custodian attaches files"
@@ -340,8 +337,7 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     ) -> None:
         """The originating party sets who may read the item and download its files."""
         restrictions = command.restrictions
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if actor.country != self.country:
             raise PermissionDenied(
                 "only the originating party sets an item's handling restrictions"

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
-from domain.base import JitAggregate
+from domain.base import Investigating, JitAggregate
 from domain.commands import (
     DestroyEvidence,
     HandOver,
@@ -60,7 +60,8 @@ class CustodyCommands:
         IntegrityViolated: ClassVar[type[JitAggregate.Event]]
         _record: Callable[..., None]
 
-        def check_belongs_to(self, investigation: Investigation, *, field: str) -> None: ...
+        def check_belongs_to(self, investigation: Investigating, *, field: str = "") -> None: ...
+        def _check_acting(self, investigation: Investigating, actor: Actor) -> None: ...
         def check_file(self, file_id: UUID) -> EvidenceFile: ...
         def check_may_download(self, country: str) -> None: ...
 
@@ -68,8 +69,7 @@ class CustodyCommands:
         self, investigation: Investigation, actor: Actor, command: RecordCollection
     ) -> None:
         """The actor took the item into custody at collection: custody begins with them."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.custody_started:
             raise RuleViolation("the item's custody is already on record", field="evidence_id")
         if command.occurred_at < self.collected_at:
@@ -108,8 +108,7 @@ class CustodyCommands:
 
     def receive(self, investigation: Investigation, actor: Actor, command: ReceiveEvidence) -> None:
         """The named recipient records the receipt: custody passes to them."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.handover is None:
             raise RuleViolation("the item was not handed over to anyone", field="evidence_id")
         if actor.user_id != self.handover.recipient_id:
@@ -142,8 +141,7 @@ class CustodyCommands:
         self, investigation: Investigation, actor: Actor, command: RecordAccess
     ) -> None:
         """A member downloads a file (or part of it), for a purpose they state."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         self.check_file(command.file_id)
         self.check_may_download(actor.country)
         if not command.purpose.strip():
@@ -160,8 +158,7 @@ class CustodyCommands:
         found_size: int | None,
     ) -> bool:
         """Record what re-hashing the stored file gave; False if it no longer matches."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         file = self.check_file(file_id)
         if found_sha256 == file.sha256 and found_size == file.size:
             self._record(
@@ -181,8 +178,7 @@ class CustodyCommands:
     # -- checks -------------------------------------------------------------------------
 
     def _check_custodian(self, investigation: Investigation, actor: Actor) -> None:
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if self.disposal is not None:
             raise RuleViolation(f"the item was {self.disposal}", field="evidence_id")
         if not self.custody_started:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
-from domain.base import JitAggregate
+from domain.base import Investigating, JitAggregate
 from domain.commands import (
     GrantConsent,
     RaiseDefect,
@@ -56,13 +56,13 @@ class LegalFactCommands:
         DefectRaised: ClassVar[type[JitAggregate.Event]]
         _record: Callable[..., None]
 
-        def check_belongs_to(self, investigation: Investigation, *, field: str) -> None: ...
+        def check_belongs_to(self, investigation: Investigating, *, field: str = "") -> None: ...
+        def _check_acting(self, investigation: Investigating, actor: Actor) -> None: ...
 
     def record_seal_opening(
         self, investigation: Investigation, actor: Actor, command: RecordSealOpening
     ) -> None:
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         self._record(self.SealOpened, actor, command)
 
     def record_interview(
@@ -93,8 +93,7 @@ class LegalFactCommands:
 
     def record_use(self, investigation: Investigation, actor: Actor, command: RecordUse) -> None:
         """The actor's party uses the item in one of its proceedings."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if not command.proceeding.strip():
             raise RuleViolation("name the proceeding", field="proceeding")
         self._record(self.UsedInProceeding, actor, command, country=actor.country)
@@ -117,14 +116,12 @@ class LegalFactCommands:
         self, investigation: Investigation, actor: Actor, command: RaiseDefect
     ) -> None:
         """Record that a defect of the item was raised before the actor's party's court."""
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         check_permitted(actor.role, Action.RAISE_DEFECT)
         self._record(self.DefectRaised, actor, command, country=actor.country)
 
     def _check_originator(self, investigation: Investigation, actor: Actor) -> None:
-        self.check_belongs_to(investigation, field="evidence_id")
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if actor.country != self.country:
             raise PermissionDenied("only the originating party records this")
 

@@ -80,6 +80,9 @@ class Investigation(JitAggregate):
     def create_id(cls, investigation_id: UUID, **_: Any) -> UUID:
         return investigation_id
 
+    noun = "investigation"
+    id_field = "investigation_id"
+
     @event(Opened)
     def __init__(
         self,

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import JitAggregate
+from domain.base import Investigating, JitAggregate
 from domain.commands import RemoveRule, SetRule
 from domain.errors import PermissionDenied, RuleViolation
 from domain.investigation import Investigation
@@ -49,6 +49,9 @@ class Rulebook(JitAggregate):
     def create_id(cls, investigation_id: UUID, country: str, **_: Any) -> UUID:
         return cls.id_for(investigation_id, country)
 
+    noun = "rulebook"
+    id_field = "country"
+
     @event(Adopted)
     def __init__(
         self,
@@ -79,13 +82,6 @@ class Rulebook(JitAggregate):
     ) -> Rulebook:
         """Adopt a shipped rulebook for `country`; refused if any rule is not valid here."""
         check_legal_advisor(investigation, actor, country)
-        parties = frozenset(investigation.parties)
-        specs = tuple(
-            validate_rule(spec, parties, field=f"rules[{index}]")
-            for index, spec in enumerate(rules)
-        )
-        if len({s.rule for s in specs}) != len(specs):
-            raise RuleViolation("a rule appears twice in the rulebook", field="rules")
         return cls(
             investigation_id=investigation.id,
             actor=actor,
@@ -93,7 +89,7 @@ class Rulebook(JitAggregate):
             source_name=source_name,
             source_version=source_version,
             source_sha256=source_sha256,
-            rules=specs,
+            rules=valid_rules(rules, frozenset(investigation.parties)),
         )
 
     def set_rule(self, investigation: Investigation, actor: Actor, command: SetRule) -> None:
@@ -112,9 +108,11 @@ class Rulebook(JitAggregate):
             raise RuleViolation(f"{command.rule} is not in the rulebook", field="rule")
         self._record(self.RuleRemoved, actor, command, country=self.country)
 
-    def check_belongs_to(self, investigation: Investigation) -> None:
+    def check_belongs_to(self, investigation: Investigating, *, field: str = "") -> None:
         if self.investigation_id != investigation.id:
-            raise RuleViolation("no such rulebook in this investigation", field="country")
+            raise RuleViolation(
+                "no such rulebook in this investigation", field=field or self.id_field
+            )
 
     @event(RuleSet)
     def _rule_set(self, spec: RuleSpec) -> None:
@@ -133,3 +131,13 @@ def check_legal_advisor(investigation: Investigation, actor: Actor, country: str
         raise PermissionDenied(
             f"only a legal advisor of {country} adopts and amends {country}'s rulebook"
         )
+
+
+def valid_rules(rules: list[Any], parties: frozenset[str]) -> tuple[RuleSpec, ...]:
+    """The rules of a rulebook, each validated for a JIT of `parties`, none twice."""
+    specs = tuple(
+        validate_rule(spec, parties, field=f"rules[{index}]") for index, spec in enumerate(rules)
+    )
+    if len({s.rule for s in specs}) != len(specs):
+        raise RuleViolation("a rule appears twice in the rulebook", field="rules")
+    return specs

@@ -10,7 +10,7 @@ from eventsourcing.domain import event
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate, fields_of
 from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
-from domain.errors import NotFound, RuleViolation
+from domain.errors import RuleViolation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.values import Actor, TaskStatus
@@ -30,6 +30,9 @@ class Task(JitAggregate):
     class StatusChanged(JitAggregate.Event):
         status: TaskStatus
         note: str
+
+    noun = "task"
+    id_field = "task_id"
 
     @event(Created)
     def __init__(
@@ -83,8 +86,7 @@ class Task(JitAggregate):
 
     def assign(self, investigation: Investigation, actor: Actor, command: AssignTask) -> None:
         """Assign the task to a current member of the JIT."""
-        self.check_belongs_to(investigation)
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         self.check_active()
         if investigation.member_of(command.assignee_id) is None:
             raise RuleViolation(
@@ -97,17 +99,12 @@ class Task(JitAggregate):
     def change_status(
         self, investigation: Investigation, actor: Actor, command: ChangeTaskStatus
     ) -> None:
-        self.check_belongs_to(investigation)
-        investigation.check_can_act(actor)
+        self._check_acting(investigation, actor)
         if command.status == self.status:
             raise RuleViolation(f"the task is already {command.status.value}", field="status")
         if self.status is TaskStatus.CANCELLED:
             raise RuleViolation("a cancelled task does not change status", field="status")
         self._record(self.StatusChanged, actor, command)
-
-    def check_belongs_to(self, investigation: Investigation) -> None:
-        if self.investigation_id != investigation.id:
-            raise NotFound("no such task in this investigation", field="task_id")
 
     def check_active(self) -> None:
         if self.status in (TaskStatus.DONE, TaskStatus.CANCELLED):

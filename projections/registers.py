@@ -156,20 +156,16 @@ def _(e: Investigation.Closed) -> list[Statement]:
 @statements.register
 def _(e: EvidenceItem.Registered) -> list[Statement]:
     return [
-        (
-            "INSERT INTO rm_evidence VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
-            (
-                e.originator_id,
-                e.investigation_id,
-                e.reference,
-                e.country,
-                e.kind.value,
-                e.description,
-                e.occurred_at,
-                e.timestamp,
-                e.authorisation_id,
-                e.originator_version,
-            ),
+        _new_row(
+            "rm_evidence",
+            e,
+            e.reference,
+            e.country,
+            e.kind.value,
+            e.description,
+            e.occurred_at,
+            e.timestamp,
+            e.authorisation_id,
         )
     ]
 
@@ -181,19 +177,7 @@ def _(e: EvidenceItem.DescriptionAmended) -> list[Statement]:
 
 @statements.register
 def _(e: Task.Created) -> list[Statement]:
-    return [
-        (
-            "INSERT INTO rm_tasks VALUES (%s,%s,%s,'open',NULL,%s,%s,%s)",
-            (
-                e.originator_id,
-                e.investigation_id,
-                e.title,
-                e.due_on,
-                e.timestamp,
-                e.originator_version,
-            ),
-        )
-    ]
+    return [_new_row("rm_tasks", e, e.title, "open", None, e.due_on, e.timestamp)]
 
 
 @statements.register
@@ -209,19 +193,16 @@ def _(e: Task.StatusChanged) -> list[Statement]:
 @statements.register
 def _(e: LegalAuthorisation.Recorded) -> list[Statement]:
     return [
-        (
-            "INSERT INTO rm_authorisations VALUES (%s,%s,%s,%s,%s,%s,%s,%s,false,%s)",
-            (
-                e.originator_id,
-                e.investigation_id,
-                e.kind.value,
-                e.country,
-                e.authority,
-                e.reference,
-                e.valid_from,
-                e.valid_until,
-                e.originator_version,
-            ),
+        _new_row(
+            "rm_authorisations",
+            e,
+            e.kind.value,
+            e.country,
+            e.authority,
+            e.reference,
+            e.valid_from,
+            e.valid_until,
+            False,  # revoked
         )
     ]
 
@@ -234,6 +215,14 @@ def _(e: LegalAuthorisation.Extended) -> list[Statement]:
 @statements.register
 def _(e: LegalAuthorisation.Revoked) -> list[Statement]:
     return [_update(e, "revoked = true")]
+
+
+def _new_row(table: str, e: Any, *columns: Any) -> Statement:
+    """Insert the row of the record that `e` creates in an investigation's register: its id,
+    its investigation, `columns`, its version."""
+    values = (e.originator_id, e.investigation_id, *columns, e.originator_version)
+    placeholders = ",".join(["%s"] * len(values))
+    return (f"INSERT INTO {table} VALUES ({placeholders})", values)  # noqa: S608
 
 
 def _registered(e: Any) -> tuple[str, str] | None:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from domain.errors import FieldError
 
-class IdentityError(Exception):
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+
+class IdentityError(FieldError):
+    """What identity refuses of a user's details: a username malformed, taken or unknown, a
+    password too short, a provider's subject linked to another user."""
 
 
 class TokenRefused(Exception):

@@ -39,6 +39,9 @@ logger = logging.getLogger(__name__)
 ACCESS_EVENTS = frozenset({"Investigation.MemberRemoved", "Investigation.MemberRoleChanged"})
 RIGHTS_EVENT = "Investigation.ObserverRightsSet"
 ALL_VIEWERS = UUID(int=0)
+# what a session sends the viewer its messages with, and asks whether the viewer may go on
+Send = Callable[[str], Awaitable[None]]
+StillAllowed = Callable[[bool], Awaitable[Audience]]
 # presence changes are sent at most this often (1,000 people joining are one message)
 PRESENCE_TICK = 0.5
 # each process repeats its viewers this often; a process silent for 3 beats is gone
@@ -363,11 +366,7 @@ class LiveFeed:
             await reader.stop()
 
     async def watch(
-        self,
-        investigation_id: UUID,
-        viewer: Viewer,
-        send: Callable[[str], Awaitable[None]],
-        still_allowed: Callable[[bool], Awaitable[Audience]],
+        self, investigation_id: UUID, viewer: Viewer, send: Send, still_allowed: StillAllowed
     ) -> None:
         """Send the viewer everything after its position, then live events, until the
         session ends (Closed) or the client goes away (the transport's error).
@@ -407,11 +406,7 @@ class LiveFeed:
                 await reader.stop()
 
     async def _serve(
-        self,
-        reader: Reader,
-        viewer: Viewer,
-        send: Callable[[str], Awaitable[None]],
-        still_allowed: Callable[[bool], Awaitable[Audience]],
+        self, reader: Reader, viewer: Viewer, send: Send, still_allowed: StillAllowed
     ) -> None:
         loop = asyncio.get_running_loop()
 

@@ -21,45 +21,30 @@ class Authorisations(Workspace):
     def record_authorisation(
         self, user_id: UUID, command: RecordAuthorisation
     ) -> LegalAuthorisation:
-        investigation, actor = self._acting(user_id, command.investigation_id)
-        authorisation = LegalAuthorisation.record(investigation, actor, command)
-        self._save(authorisation)
-        return authorisation
+        return self._create(user_id, command, LegalAuthorisation.record)
 
     def revoke_authorisation(
         self, user_id: UUID, command: RevokeAuthorisation
     ) -> LegalAuthorisation:
-        with self._changing(user_id, command, LegalAuthorisation) as (investigation, actor, a):
-            a.revoke(investigation, actor, command)
-        return a
+        return self._change(user_id, command, LegalAuthorisation, LegalAuthorisation.revoke)
 
     def qualify_authorisation(
         self, user_id: UUID, command: QualifyAuthorisation
     ) -> LegalAuthorisation:
-        with self._changing(user_id, command, LegalAuthorisation) as (investigation, actor, a):
-            a.qualify(investigation, actor, command)
-        return a
+        return self._change(user_id, command, LegalAuthorisation, LegalAuthorisation.qualify)
 
     def amend_authorisation(self, user_id: UUID, command: AmendAuthorisation) -> LegalAuthorisation:
-        with self._changing(user_id, command, LegalAuthorisation) as (investigation, actor, a):
-            a.amend(investigation, actor, command)
-        return a
+        return self._change(user_id, command, LegalAuthorisation, LegalAuthorisation.amend)
 
     def extend_authorisation(
         self, user_id: UUID, command: ExtendAuthorisation
     ) -> LegalAuthorisation:
-        with self._changing(user_id, command, LegalAuthorisation) as (investigation, actor, a):
-            a.extend(investigation, actor, command)
-        return a
+        return self._change(user_id, command, LegalAuthorisation, LegalAuthorisation.extend)
 
     def confirm_authorisation(
         self, user_id: UUID, command: ConfirmAuthorisation
     ) -> LegalAuthorisation:
-        with self._changing(user_id, command, LegalAuthorisation) as (investigation, actor, a):
-            a.confirm(investigation, actor, command)
-        return a
+        return self._change(user_id, command, LegalAuthorisation, LegalAuthorisation.confirm)
 
     def annul_authorisation(self, user_id: UUID, command: AnnulAuthorisation) -> LegalAuthorisation:
-        with self._changing(user_id, command, LegalAuthorisation) as (investigation, actor, a):
-            a.annul(investigation, actor, command)
-        return a
+        return self._change(user_id, command, LegalAuthorisation, LegalAuthorisation.annul)

@@ -8,7 +8,7 @@ callers on the event loop run them in a worker thread.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 from uuid import UUID
@@ -17,18 +17,24 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
 
-from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
-from domain.commands import AuthorisationChange, Change, EvidenceChange, RulebookChange, TaskChange
+from domain.commands import (
+    AuthorisationChange,
+    Change,
+    Command,
+    EvidenceChange,
+    RulebookChange,
+    TaskChange,
+)
 from domain.errors import NotFound
-from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
-from domain.task import Task
 from domain.values import Actor
 from jitspace.ledger.eventlog import EventLog, KeyTaken
 
 A = TypeVar("A", bound=JitAggregate)
+ChangeT = TypeVar("ChangeT", bound=Change)
+CommandT = TypeVar("CommandT", bound=Command)
 
 
 class VersionConflict(Exception):
@@ -57,6 +63,44 @@ class Workspace(Application[UUID]):
         yield investigation, actor, record
         self._save(record)
 
+    def _create(
+        self,
+        user_id: UUID,
+        command: CommandT,
+        create: Callable[[Investigation, Actor, CommandT], A],
+    ) -> A:
+        """The use case of a command that makes a new record of the investigation: load the
+        investigation and the acting member, `create` the record (its checks are the
+        domain's), save it; the new record."""
+        investigation, actor = self._acting(user_id, command.investigation_id)
+        record = create(investigation, actor, command)
+        self._save(record)
+        return record
+
+    def _change(
+        self,
+        user_id: UUID,
+        command: ChangeT,
+        cls: type[A],
+        act: Callable[[A, Investigation, Actor, ChangeT], object],
+    ) -> A:
+        """The use case of a command that one record of `cls` carries out (`act`, one of its
+        methods): load, check, act, save (`_changing`); the record changed."""
+        with self._changing(user_id, command, cls) as (investigation, actor, record):
+            act(record, investigation, actor, command)
+        return record
+
+    def _change_investigation(
+        self,
+        user_id: UUID,
+        command: ChangeT,
+        act: Callable[[Investigation, Actor, ChangeT], object],
+    ) -> Investigation:
+        """`_change` for a command the investigation itself carries out."""
+        with self._changing(user_id, command, Investigation) as (_, actor, investigation):
+            act(investigation, actor, command)
+        return investigation
+
     def _acting(
         self, user_id: UUID, investigation_id: UUID, *, allow_closed: bool = False
     ) -> tuple[Investigation, Actor]:
@@ -79,16 +123,13 @@ class Workspace(Application[UUID]):
         # the answer must not tell that the id is in use elsewhere
         record = self._find(cls, record_id)
         if record is None or record.investigation_id != investigation.id:
-            raise NotFound(
-                f"no such {noun(cls)} in this investigation",
-                field=field or _ID_FIELDS.get(cls, "id"),
-            )
+            raise NotFound(f"no such {cls.noun} in this investigation", field=field or cls.id_field)
         return record
 
     def _load(self, cls: type[A], record_id: UUID, *, field: str) -> A:
         record = self._find(cls, record_id)
         if record is None:
-            raise NotFound(f"no such {noun(cls)}", field=field)
+            raise NotFound(f"no such {cls.noun}", field=field)
         return record
 
     def _find(self, cls: type[A], record_id: UUID) -> A | None:
@@ -126,25 +167,3 @@ def _record_id(command: Change) -> UUID:
         case RulebookChange():
             return Rulebook.id_for(command.investigation_id, command.country)
     return command.investigation_id
-
-
-_NOUNS: dict[type[JitAggregate], str] = {
-    Investigation: "investigation",
-    EvidenceItem: "evidence item",
-    Task: "task",
-    LegalAuthorisation: "authorisation",
-    Rulebook: "rulebook",
-}
-
-_ID_FIELDS: dict[type[JitAggregate], str] = {
-    Investigation: "investigation_id",
-    EvidenceItem: "evidence_id",
-    Task: "task_id",
-    LegalAuthorisation: "authorisation_id",
-    Rulebook: "country",
-}
-
-
-def noun(cls: type[JitAggregate]) -> str:
-    """What a record of `cls` is called in an answer."""
-    return _NOUNS.get(cls, cls.__name__.lower())

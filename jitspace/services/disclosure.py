@@ -60,15 +60,12 @@ class Disclosure(Workspace):
         ledger: Ledger,
         read_file: ReadFile | None,
     ) -> BundleContent:
-        withheld = self._withheld_items(entries, actor.country, command.withhold_parties)
-        # and what the discloser may not see of the legal file, by the rule of every channel
-        audience = Audience(actor.country, actor.role, investigation.observer_rights)
         return build_bundle(
             entries=entries,
             checkpoint=checkpoint,
             mapper=self.mapper,
             sign=ledger.key.sign,
-            withhold=lambda entry: withholds(entry, withheld, audience),
+            withhold=self._withholding(investigation, actor, command, entries),
             investigation_id=investigation.id,
             investigation_name=investigation.name,
             as_of=command.as_of,
@@ -77,6 +74,15 @@ class Disclosure(Workspace):
             read_file=read_file,
             withheld_files=self._undownloadable_files(entries, actor.country),
         )
+
+    def _withholding(
+        self, investigation: Investigation, actor: Actor, command: Disclose, entries: list[Entry]
+    ) -> Callable[[Entry], bool]:
+        """Whether the bundle withholds an entry: one of the items withheld, or what the
+        discloser may not see of the legal file (by the rule of every channel)."""
+        withheld = self._withheld_items(entries, actor.country, command.withhold_parties)
+        audience = Audience(actor.country, actor.role, investigation.observer_rights)
+        return lambda entry: withholds(entry, withheld, audience)
 
     def _record_disclosure(
         self, user_id: UUID, investigation: Investigation, actor: Actor, disclosed: RecordDisclosure

@@ -56,14 +56,10 @@ class Evidence(Workspace):
             ) from None
 
     def restrict_evidence_handling(self, user_id: UUID, command: RestrictHandling) -> EvidenceItem:
-        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
-            item.restrict_handling(investigation, actor, command)
-        return item
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.restrict_handling)
 
     def amend_evidence_description(self, user_id: UUID, command: AmendDescription) -> EvidenceItem:
-        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
-            item.amend_description(investigation, actor, command)
-        return item
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.amend_description)
 
     def check_may_attach_evidence_file(
         self, user_id: UUID, investigation_id: UUID, evidence_id: UUID

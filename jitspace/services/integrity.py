@@ -41,18 +41,31 @@ async def verify_all(
         investigations = [i for i in investigations if i == investigation_id]
     results: list[FileResult] = []
     for jit in investigations:
-        # the items as the log has them, not as the read models do: those may lag behind
-        history = await to_thread.run_sync(partial(app.history, user_id, jit))
-        for stored in history.all(EvidenceItem):
-            if not stored.files:
-                continue
-            try:
-                command = VerifyFiles(investigation_id=jit, evidence_id=stored.id)
-                item = await to_thread.run_sync(app.verify_evidence_files, user_id, command, blobs)
-            except DomainError:
-                continue  # closed investigation, or no files after all
-            results.extend(
-                FileResult(jit, item.reference, f.name, f.sha256, f.integrity)
-                for f in item.files.values()
-            )
+        results.extend(await _verify_investigation(app, blobs, user_id, jit))
     return results
+
+
+async def _verify_investigation(
+    app: JITspace, blobs: BlobStore, user_id: UUID, jit: UUID
+) -> list[FileResult]:
+    """Re-hash the files of every item of one investigation that has any."""
+    # the items as the log has them, not as the read models do: those may lag behind
+    history = await to_thread.run_sync(partial(app.history, user_id, jit))
+    results: list[FileResult] = []
+    for stored in history.all(EvidenceItem):
+        if stored.files:
+            results.extend(await _verify_item(app, blobs, user_id, jit, stored.id))
+    return results
+
+
+async def _verify_item(
+    app: JITspace, blobs: BlobStore, user_id: UUID, jit: UUID, evidence_id: UUID
+) -> list[FileResult]:
+    command = VerifyFiles(investigation_id=jit, evidence_id=evidence_id)
+    try:
+        item = await to_thread.run_sync(app.verify_evidence_files, user_id, command, blobs)
+    except DomainError:
+        return []  # closed investigation, or no files after all
+    return [
+        FileResult(jit, item.reference, f.name, f.sha256, f.integrity) for f in item.files.values()
+    ]

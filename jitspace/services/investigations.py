@@ -27,31 +27,19 @@ class Investigations(Workspace):
         return investigation
 
     def add_party(self, user_id: UUID, command: AddParty) -> Investigation:
-        with self._changing(user_id, command, Investigation) as (_, actor, investigation):
-            investigation.add_party(actor, command)
-        return investigation
+        return self._change_investigation(user_id, command, Investigation.add_party)
 
     def add_member(self, user_id: UUID, command: AddMember) -> Investigation:
-        with self._changing(user_id, command, Investigation) as (_, actor, investigation):
-            investigation.add_member(actor, command)
-        return investigation
+        return self._change_investigation(user_id, command, Investigation.add_member)
 
     def remove_member(self, user_id: UUID, command: RemoveMember) -> Investigation:
-        with self._changing(user_id, command, Investigation) as (_, actor, investigation):
-            investigation.remove_member(actor, command)
-        return investigation
+        return self._change_investigation(user_id, command, Investigation.remove_member)
 
     def change_member_role(self, user_id: UUID, command: ChangeMemberRole) -> Investigation:
-        with self._changing(user_id, command, Investigation) as (_, actor, investigation):
-            investigation.change_member_role(actor, command)
-        return investigation
+        return self._change_investigation(user_id, command, Investigation.change_member_role)
 
     def set_observer_rights(self, user_id: UUID, command: SetObserverRights) -> Investigation:
-        with self._changing(user_id, command, Investigation) as (_, actor, investigation):
-            investigation.set_observer_rights(actor, command)
-        return investigation
+        return self._change_investigation(user_id, command, Investigation.set_observer_rights)
 
     def close_investigation(self, user_id: UUID, command: CloseInvestigation) -> Investigation:
-        with self._changing(user_id, command, Investigation) as (_, actor, investigation):
-            investigation.close(actor, command)
-        return investigation
+        return self._change_investigation(user_id, command, Investigation.close)

@@ -20,14 +20,10 @@ from jitspace.services.base import Workspace
 
 class LegalFacts(Workspace):
     def record_seal_opening(self, user_id: UUID, command: RecordSealOpening) -> EvidenceItem:
-        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
-            item.record_seal_opening(investigation, actor, command)
-        return item
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_seal_opening)
 
     def record_interview(self, user_id: UUID, command: RecordInterview) -> EvidenceItem:
-        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
-            item.record_interview(investigation, actor, command)
-        return item
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_interview)
 
     def record_derivation(self, user_id: UUID, command: RecordDerivation) -> EvidenceItem:
         with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
@@ -36,21 +32,13 @@ class LegalFacts(Workspace):
         return item
 
     def record_use(self, user_id: UUID, command: RecordUse) -> EvidenceItem:
-        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
-            item.record_use(investigation, actor, command)
-        return item
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_use)
 
     def grant_consent(self, user_id: UUID, command: GrantConsent) -> EvidenceItem:
-        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
-            item.grant_consent(investigation, actor, command)
-        return item
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.grant_consent)
 
     def withdraw_consent(self, user_id: UUID, command: WithdrawConsent) -> EvidenceItem:
-        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
-            item.withdraw_consent(investigation, actor, command)
-        return item
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.withdraw_consent)
 
     def raise_defect(self, user_id: UUID, command: RaiseDefect) -> EvidenceItem:
-        with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
-            item.raise_defect(investigation, actor, command)
-        return item
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.raise_defect)

@@ -16,7 +16,7 @@ from domain.base import JitAggregate, replay
 from domain.errors import NotFound
 from domain.investigation import Investigation
 from jitspace.ledger.eventlog import EventLog
-from jitspace.services.base import A, Workspace, noun
+from jitspace.services.base import A, Workspace
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class History:
     def record(self, cls: type[A], record_id: UUID) -> A:
         record = self.records.get(record_id)
         if not isinstance(record, cls):
-            raise NotFound(f"no such {noun(cls)} at that time", field="as_of")
+            raise NotFound(f"no such {cls.noun} at that time", field="as_of")
         return record
 
     def all(self, cls: type[A]) -> list[A]:

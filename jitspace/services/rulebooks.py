@@ -6,7 +6,9 @@ from uuid import UUID
 
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
 from domain.errors import RuleViolation
+from domain.investigation import Investigation
 from domain.rulebook import Rulebook
+from domain.values import Actor
 from jitspace.rulebooks import ShippedRulebook, load_shipped
 from jitspace.services.base import Workspace
 
@@ -14,10 +16,14 @@ from jitspace.services.base import Workspace
 class Rulebooks(Workspace):
     def adopt_rulebook(self, user_id: UUID, command: AdoptRulebook) -> Rulebook:
         """Adopt a rulebook shipped with JITspace (e.g. "de") as `country`'s rulebook."""
-        investigation, actor = self._acting(user_id, command.investigation_id)
+        return self._create(user_id, command, self._adopted)
+
+    def _adopted(
+        self, investigation: Investigation, actor: Actor, command: AdoptRulebook
+    ) -> Rulebook:
         shipped = shipped_rulebook(command.source)
         self._check_no_rulebook(command)
-        rulebook = Rulebook.adopt(
+        return Rulebook.adopt(
             investigation,
             actor,
             country=command.country,
@@ -26,8 +32,6 @@ class Rulebooks(Workspace):
             source_sha256=shipped.sha256,
             rules=shipped.content.rules,
         )
-        self._save(rulebook)
-        return rulebook
 
     def _check_no_rulebook(self, command: AdoptRulebook) -> None:
         rulebook_id = Rulebook.id_for(command.investigation_id, command.country)
@@ -38,14 +42,10 @@ class Rulebooks(Workspace):
             )
 
     def set_rule(self, user_id: UUID, command: SetRule) -> Rulebook:
-        with self._changing(user_id, command, Rulebook) as (investigation, actor, rulebook):
-            rulebook.set_rule(investigation, actor, command)
-        return rulebook
+        return self._change(user_id, command, Rulebook, Rulebook.set_rule)
 
     def remove_rule(self, user_id: UUID, command: RemoveRule) -> Rulebook:
-        with self._changing(user_id, command, Rulebook) as (investigation, actor, rulebook):
-            rulebook.remove_rule(investigation, actor, command)
-        return rulebook
+        return self._change(user_id, command, Rulebook, Rulebook.remove_rule)
 
     def rulebook_for(self, user_id: UUID, investigation_id: UUID, country: str) -> Rulebook:
         investigation = self._acting(user_id, investigation_id, allow_closed=True)[0]

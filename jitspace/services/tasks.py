@@ -7,13 +7,18 @@ from uuid import UUID
 from domain.authorisation import LegalAuthorisation
 from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
 from domain.evidence import EvidenceItem
+from domain.investigation import Investigation
 from domain.task import Task
+from domain.values import Actor
 from jitspace.services.base import Workspace
 
 
 class Tasks(Workspace):
     def create_task(self, user_id: UUID, command: CreateTask) -> Task:
-        investigation, actor = self._acting(user_id, command.investigation_id)
+        return self._create(user_id, command, self._task)
+
+    def _task(self, investigation: Investigation, actor: Actor, command: CreateTask) -> Task:
+        """The task, linked to the evidence items and authorisations it names."""
         evidence = tuple(
             self._part(investigation, EvidenceItem, i, field="evidence_ids")
             for i in command.evidence_ids
@@ -22,18 +27,12 @@ class Tasks(Workspace):
             self._part(investigation, LegalAuthorisation, i, field="authorisation_ids")
             for i in command.authorisation_ids
         )
-        task = Task.create(
+        return Task.create(
             investigation, actor, command, evidence=evidence, authorisations=authorisations
         )
-        self._save(task)
-        return task
 
     def assign_task(self, user_id: UUID, command: AssignTask) -> Task:
-        with self._changing(user_id, command, Task) as (investigation, actor, task):
-            task.assign(investigation, actor, command)
-        return task
+        return self._change(user_id, command, Task, Task.assign)
 
     def change_task_status(self, user_id: UUID, command: ChangeTaskStatus) -> Task:
-        with self._changing(user_id, command, Task) as (investigation, actor, task):
-            task.change_status(investigation, actor, command)
-        return task
+        return self._change(user_id, command, Task, Task.change_status)

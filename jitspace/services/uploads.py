@@ -22,7 +22,7 @@ from domain.commands import AttachFile
 from domain.evidence import EvidenceItem
 from domain.values import EvidenceFile
 from jitspace.services.application import JITspace
-from jitspace.storage.blobs import BlobStore
+from jitspace.storage.blobs import BlobStore, StoredBlob
 from jitspace.storage.blobs.receiving import store_stream
 
 
@@ -42,13 +42,18 @@ async def upload_evidence_file(
     await to_thread.run_sync(
         app.check_may_attach_evidence_file, user_id, investigation_id, evidence_id
     )
-    blob = await store_stream(
-        blobs,
-        body,
-        max_bytes=max_bytes,
-        declared_sha256=declared_sha256,
-    )
-    attached = AttachFile(
+    blob = await store_stream(blobs, body, max_bytes=max_bytes, declared_sha256=declared_sha256)
+    attached = attach_stored(investigation_id, evidence_id, blob, name=name, media_type=media_type)
+    recorded = await to_thread.run_sync(app.attach_evidence_file, user_id, attached)
+    await to_thread.run_sync(blobs.protect, blob.key)
+    return recorded
+
+
+def attach_stored(
+    investigation_id: UUID, evidence_id: UUID, blob: StoredBlob, *, name: str, media_type: str
+) -> AttachFile:
+    """The command that records a file the store holds in full, under a new id."""
+    return AttachFile(
         investigation_id=investigation_id,
         evidence_id=evidence_id,
         file_id=uuid4(),
@@ -58,6 +63,3 @@ async def upload_evidence_file(
         size=blob.size,
         storage_key=blob.key,
     )
-    recorded = await to_thread.run_sync(app.attach_evidence_file, user_id, attached)
-    await to_thread.run_sync(blobs.protect, blob.key)
-    return recorded

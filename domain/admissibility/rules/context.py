@@ -9,7 +9,14 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from domain.admissibility.facts import AuthorisationFacts, CaseFile, Interview, ItemFacts, Use
+from domain.admissibility.facts import (
+    AuthorisationFacts,
+    CaseFile,
+    Derivation,
+    Interview,
+    ItemFacts,
+    Use,
+)
 from domain.admissibility.results import Ref, RuleResult
 from domain.rule_settings import Outcome
 
@@ -92,6 +99,12 @@ def authorisation_not_on_record(ctx: Context, reason: str) -> list[RuleResult]:
     return res(
         UNKNOWN, reason, [ctx.item.ref], missing=THE_AUTHORISATION, cure="record the authorisation"
     )
+
+
+def source_not_on_record(d: Derivation, reason: str, source: str) -> list[RuleResult]:
+    """The answer of a rule that reads the item another one was made from (`source`, in the
+    rule's words), when that item is not on record."""
+    return res(UNKNOWN, reason, [d.ref], missing=source, cure=f"register {source}")
 
 
 def with_authorisation(

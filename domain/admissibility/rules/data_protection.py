@@ -16,6 +16,7 @@ from domain.admissibility.rules.context import (
     Context,
     day,
     res,
+    source_not_on_record,
 )
 
 
@@ -25,12 +26,8 @@ def dp_01(ctx: Context, params: p.Retention) -> list[RuleResult]:
     if item.derivation is not None:  # retention runs from the original's collection
         parent = ctx.case.items.get(item.derivation.parent_id)
         if parent is None:
-            return res(
-                UNKNOWN,
-                "the original is not on record",
-                [item.derivation.ref],
-                missing="the original item",
-                cure="register the original item",
+            return source_not_on_record(
+                item.derivation, "the original is not on record", "the original item"
             )
         start = parent.collected_at
     deadline = start + timedelta(days=params.retention_days)

@@ -13,6 +13,7 @@ from domain.admissibility.rules.context import (
     Context,
     authorisation_not_on_record,
     res,
+    source_not_on_record,
 )
 
 
@@ -67,13 +68,7 @@ def di_03(ctx: Context, _: p.Params) -> list[RuleResult]:
         return res(PASS, "not an analysis of other data", [ctx.item.ref])
     parent = ctx.case.items.get(d.parent_id)
     if parent is None:
-        return res(
-            UNKNOWN,
-            "the raw data is not on record",
-            [d.ref],
-            missing="the raw data it analyses",
-            cure="register the raw data it analyses",
-        )
+        return source_not_on_record(d, "the raw data is not on record", "the raw data it analyses")
     if not parent.files:
         return res(
             FAIL,

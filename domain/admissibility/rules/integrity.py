@@ -13,6 +13,7 @@ from domain.admissibility.rules.context import (
     WARN,
     Context,
     res,
+    source_not_on_record,
 )
 
 
@@ -91,12 +92,8 @@ def in_03(ctx: Context, params: p.Derivatives) -> list[RuleResult]:
     parent = ctx.case.items.get(d.parent_id)
     verdict = ctx.parent_outcome(d.parent_id)
     if parent is None or verdict is None:
-        return res(
-            UNKNOWN,
-            "the parent is not on record at that date",
-            [d.ref],
-            missing="the item it was derived from",
-            cure="register the item it was derived from",
+        return source_not_on_record(
+            d, "the parent is not on record at that date", "the item it was derived from"
         )
     outcome, why = verdict
     if params.propagate and outcome is FAIL:

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from domain.errors import FieldError
+
 # blocks handed from the HTTP request to a store; large enough that handing over is cheap
 BLOCK_SIZE = 1024 * 1024
 
@@ -42,13 +44,8 @@ class RemovedBlob:
     stored_at: datetime
 
 
-class BlobError(Exception):
-    """A file could not be stored or read. `field` names the input at fault, if any."""
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class BlobError(FieldError):
+    """A file could not be stored or read."""
 
 
 class StoreUnavailable(BlobError):

@@ -148,25 +148,11 @@ class S3Store:
             self._call(self.client.enable_object_legal_hold, self.bucket, key)
 
     def size(self, key: str) -> int:
-        try:
-            stat = self.client.stat_object(self.bucket, key)
-        except S3Error as error:
-            if error.code in _MISSING_CODES:
-                raise BlobMissing(f"the store holds no object {key}") from error
-            raise StoreUnavailable(f"the object store failed: {error}") from error
-        except STORE_ERRORS as error:
-            raise StoreUnavailable(f"the object store does not answer: {error}") from error
+        stat = self._on_object(key, self.client.stat_object)
         return int(stat.size or 0)
 
     def read(self, key: str, offset: int = 0, length: int | None = None) -> Iterator[bytes]:
-        try:
-            response = self.client.get_object(self.bucket, key, offset=offset, length=length or 0)
-        except S3Error as error:
-            if error.code in _MISSING_CODES:
-                raise BlobMissing(f"the store holds no object {key}") from error
-            raise StoreUnavailable(f"the object store failed: {error}") from error
-        except STORE_ERRORS as error:
-            raise StoreUnavailable(f"the object store does not answer: {error}") from error
+        response = self._on_object(key, self.client.get_object, offset=offset, length=length or 0)
 
         def chunks() -> Iterator[bytes]:
             try:
@@ -242,6 +228,17 @@ class S3Store:
         # if the store is down, `sweep` removes the upload once it is back
         with contextlib.suppress(*STORE_ERRORS):
             self.client._abort_multipart_upload(self.bucket, key, upload_id)
+
+    def _on_object(self, key: str, fn: Any, **kwargs: Any) -> Any:
+        """`fn(bucket, key, **kwargs)`; BlobMissing if the store holds no object `key`."""
+        try:
+            return fn(self.bucket, key, **kwargs)
+        except S3Error as error:
+            if error.code in _MISSING_CODES:
+                raise BlobMissing(f"the store holds no object {key}") from error
+            raise StoreUnavailable(f"the object store failed: {error}") from error
+        except STORE_ERRORS as error:
+            raise StoreUnavailable(f"the object store does not answer: {error}") from error
 
     def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
