@@ -14,7 +14,6 @@ from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
-from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from domain.rule_settings import RULE_TYPES
 from domain.rulebook import Rulebook
@@ -27,8 +26,7 @@ from jitspace.api.dependencies import (
     checked_instant,
     expected_version,
     in_thread,
-    past,
-    readable_registers,
+    records_at,
 )
 from jitspace.api.investigations import IfMatch
 from jitspace.api.records import BASE
@@ -47,7 +45,7 @@ from jitspace.documents.schemas import (
 from jitspace.documents.schemas import Rulebook as RulebookOut
 from jitspace.documents.views import cell_view, explanation_view
 from jitspace.rulebooks import load_shipped, shipped_names
-from projections.admissibility import Row, matrix_as_of, matrix_on
+from projections.admissibility import Row
 
 NOTICE = (
     "Verdicts are risk flags for lawyers, not rulings: the court decides. Shipped rulebooks "
@@ -112,32 +110,10 @@ async def cells(
     on: str | None,
     evidence_id: UUID | None = None,
 ) -> list[Row]:
-    """The matrix kept live, or replayed from the log by the projection's own functions."""
+    """The matrix's cells as of `as_of`, evaluated `on` a date or each on its own."""
     moment = parse_on(on)
-    if as_of is None and moment is None:
-        if evidence_id is None:
-            await readable_registers(runtime, investigation_id)
-        else:
-            await in_thread(
-                runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
-            )
-            await runtime.queries.caught_up(investigation_id)
-        rows = await runtime.queries.admissibility(investigation_id, evidence_id)
-    else:
-        history = await past(runtime, user, investigation_id, as_of)
-        if history is None:  # now, evaluated on another date
-            history = await in_thread(runtime.app.history, user.user_id, investigation_id)
-        if evidence_id is not None:
-            history.record(EvidenceItem, evidence_id)
-        case, replayed = await in_thread(matrix_as_of, history.events)
-        if moment is not None:
-            replayed = await in_thread(matrix_on, case, moment)
-        rows = [
-            r
-            for r in replayed.values()
-            if evidence_id is None or r.verdict.evidence_id == evidence_id
-        ]
-    return sorted(rows, key=lambda r: (r.reference, str(r.verdict.evidence_id), r.verdict.country))
+    records = await records_at(runtime, user, investigation_id, as_of)
+    return await records.matrix(evidence_id, moment)
 
 
 class AdmissibilityController(Controller):
@@ -245,13 +221,8 @@ class RulebookController(Controller):
         user: CurrentUser,
         as_of: AsOf = None,
     ) -> Response[RulebookOut]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            book = history.record(Rulebook, Rulebook.id_for(investigation_id, country))
-        else:
-            book = await in_thread(
-                runtime.app.rulebook_for, user.user_id, investigation_id, country
-            )
-        return with_etag(rulebook_view(book))
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(rulebook_view(await records.rulebook(country)))
 
     @post("/{country:str}/rules", status_code=200, access=Action.AMEND_RULEBOOK)
     async def set_rule(

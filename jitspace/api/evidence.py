@@ -35,8 +35,7 @@ from jitspace.api.dependencies import (
     RuntimeDep,
     expected_version,
     in_thread,
-    past,
-    readable_registers,
+    records_at,
 )
 from jitspace.api.downloads import byte_range, content_disposition, served_media_type
 from jitspace.api.investigations import IfMatch
@@ -62,17 +61,9 @@ from jitspace.documents.schemas import (
     TransferCreate,
     VerificationOut,
 )
-from jitspace.documents.views import (
-    custody_view,
-    evidence_file_view,
-    evidence_summary,
-    evidence_view,
-    handling_of,
-)
-from jitspace.reads.withholding import custody_for
+from jitspace.documents.views import evidence_file_view, evidence_view, handling_of
 from jitspace.services.uploads import upload_evidence_file
 from jitspace.storage.blobs import TooLarge
-from projections.custody import chains_as_of
 
 FileName = Annotated[
     str,
@@ -165,19 +156,8 @@ class EvidenceController(Controller):
         as_of: AsOf = None,
     ) -> list[EvidenceSummary]:
         """The investigation's evidence register, with each item's custody status."""
-        if history := await past(runtime, user, investigation_id, as_of):
-            chains = chains_as_of(history.events)
-            items = sorted(history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
-            # the restrictions in force now say who may read an item, its past included
-            now = await runtime.queries.withholding(investigation_id)
-            return [
-                evidence_summary(
-                    i, chains.get(i.id, (None, 0))[0], now.may_read(i.id, member.country)
-                )
-                for i in items
-            ]
-        await readable_registers(runtime, investigation_id)
-        return await runtime.queries.evidence_register(investigation_id, member.country)
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return await records.evidence_register(member.country)
 
     @post("/", access=Action.REGISTER_EVIDENCE)
     async def register_item(
@@ -237,15 +217,8 @@ class EvidenceController(Controller):
         member: CurrentMember,
         as_of: AsOf = None,
     ) -> Response[Evidence]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            then = history.record(EvidenceItem, evidence_id)
-            now = await runtime.queries.withholding(investigation_id)
-            readable = now.may_read(evidence_id, member.country)
-            return with_etag(evidence_view(then, member.country, readable=readable))
-        item = await in_thread(
-            runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
-        )
-        return with_etag(evidence_view(item, member.country))
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(await records.evidence(evidence_id, member.country))
 
     @post("/{evidence_id:uuid}/description", status_code=200, access=Action.REGISTER_EVIDENCE)
     async def amend_description(
@@ -424,20 +397,8 @@ class EvidenceController(Controller):
         as_of: AsOf = None,
     ) -> CustodyChain:
         """The chain of custody: every step, the custodian after it, and its defects."""
-        if history := await past(runtime, user, investigation_id, as_of):
-            history.record(EvidenceItem, evidence_id)
-            past_chain, version = chains_as_of(history.events)[evidence_id]
-            # the restrictions in force now say who may read an item, its past included
-            now = await runtime.queries.withholding(investigation_id)
-            return custody_for(
-                custody_view(evidence_id, past_chain, version),
-                now.may_read(evidence_id, member.country),
-            )
-        await in_thread(
-            runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
-        )
-        await runtime.queries.caught_up(investigation_id)
-        chain = await runtime.queries.custody_chain(investigation_id, evidence_id, member.country)
+        records = await records_at(runtime, user, investigation_id, as_of)
+        chain = await records.custody(evidence_id, member.country)
         if chain is None:
             raise NotFoundException("the chain of custody of this item is not built yet")
         return chain

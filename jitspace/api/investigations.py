@@ -18,7 +18,6 @@ from domain.commands import (
     SetObserverRights,
 )
 from domain.errors import RuleViolation
-from domain.investigation import Investigation as InvestigationAggregate
 from domain.permissions import Action
 from domain.values import Member
 from jitspace.api.access import SIGNED_IN
@@ -27,9 +26,10 @@ from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
     RuntimeDep,
+    as_of_point,
     expected_version,
     in_thread,
-    past,
+    records_at,
     reported_time,
 )
 from jitspace.api.responses import with_etag
@@ -44,7 +44,7 @@ from jitspace.documents.schemas import (
     PartyCreate,
     RoleChange,
 )
-from jitspace.documents.views import investigation_summary, investigation_view
+from jitspace.documents.views import investigation_view
 
 IfMatch = Annotated[
     str | None,
@@ -61,20 +61,7 @@ class InvestigationController(Controller):
         self, runtime: RuntimeDep, user: CurrentUser, as_of: AsOf = None
     ) -> list[InvestigationSummary]:
         """The investigations you are a member of (as of then: that you were a member of)."""
-        # memberships and roles change in any investigation: read them as the whole log
-        # stands, so that a change is seen at once
-        await runtime.queries.caught_up(None)
-        present = await runtime.queries.investigations_of(user.user_id)
-        if as_of is None:
-            return present
-        summaries = []
-        for summary in present:
-            history = await past(runtime, user, summary.id, as_of)
-            assert history is not None
-            then = history.records.get(summary.id)
-            if isinstance(then, InvestigationAggregate) and then.member_of(user.user_id):
-                summaries.append(investigation_summary(then, user.user_id))
-        return summaries
+        return await runtime.records.investigations_of(user.user_id, *as_of_point(as_of))
 
     @post("/", access=SIGNED_IN)
     async def open(
@@ -96,13 +83,8 @@ class InvestigationController(Controller):
         user: CurrentUser,
         as_of: AsOf = None,
     ) -> Response[Investigation]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            investigation = history.record(InvestigationAggregate, investigation_id)
-        else:
-            investigation = await in_thread(
-                runtime.app.investigation_for, user.user_id, investigation_id
-            )
-        return with_etag(investigation_view(investigation))
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(await records.investigation())
 
     @post("/{investigation_id:uuid}/parties", status_code=200, access=Action.MANAGE_TEAM)
     async def add_party(

@@ -7,7 +7,6 @@ from uuid import UUID
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from domain.authorisation import LegalAuthorisation
 from domain.commands import (
     AssignTask,
     ChangeTaskStatus,
@@ -16,7 +15,6 @@ from domain.commands import (
     RevokeAuthorisation,
 )
 from domain.permissions import Action
-from domain.task import Task as TaskAggregate
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     AsOf,
@@ -25,8 +23,7 @@ from jitspace.api.dependencies import (
     checked_instant,
     expected_version,
     in_thread,
-    past,
-    readable_registers,
+    records_at,
 )
 from jitspace.api.investigations import IfMatch
 from jitspace.api.responses import with_etag
@@ -41,12 +38,7 @@ from jitspace.documents.schemas import (
     TaskStatusChange,
     TaskSummary,
 )
-from jitspace.documents.views import (
-    authorisation_summary,
-    authorisation_view,
-    task_summary,
-    task_view,
-)
+from jitspace.documents.views import authorisation_view, task_view
 
 BASE = "/investigations/{investigation_id:uuid}"
 
@@ -63,11 +55,8 @@ class AuthorisationController(Controller):
         user: CurrentUser,
         as_of: AsOf = None,
     ) -> list[AuthorisationSummary]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            rows = sorted(history.all(LegalAuthorisation), key=lambda a: (a.valid_from, a.id))
-            return [authorisation_summary(a) for a in rows]
-        await readable_registers(runtime, investigation_id)
-        return await runtime.queries.authorisations(investigation_id)
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return await records.authorisations()
 
     @post("/", access=Action.RECORD_AUTHORISATION)
     async def record(
@@ -100,18 +89,8 @@ class AuthorisationController(Controller):
         user: CurrentUser,
         as_of: AsOf = None,
     ) -> Response[Authorisation]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            return with_etag(
-                authorisation_view(history.record(LegalAuthorisation, authorisation_id))
-            )
-        authorisation = await in_thread(
-            runtime.app.part_for,
-            user.user_id,
-            investigation_id,
-            LegalAuthorisation,
-            authorisation_id,
-        )
-        return with_etag(authorisation_view(authorisation))
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(await records.authorisation(authorisation_id))
 
     @post(
         "/{authorisation_id:uuid}/revocation", status_code=200, access=Action.RECORD_AUTHORISATION
@@ -151,11 +130,8 @@ class TaskController(Controller):
         user: CurrentUser,
         as_of: AsOf = None,
     ) -> list[TaskSummary]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            rows = sorted(history.all(TaskAggregate), key=lambda t: (t.created_on, t.id))
-            return [task_summary(t) for t in rows]
-        await readable_registers(runtime, investigation_id)
-        return await runtime.queries.tasks(investigation_id)
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return await records.tasks()
 
     @post("/", access=Action.MANAGE_TASKS)
     async def create(
@@ -181,12 +157,8 @@ class TaskController(Controller):
         user: CurrentUser,
         as_of: AsOf = None,
     ) -> Response[Task]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            return with_etag(task_view(history.record(TaskAggregate, task_id)))
-        task = await in_thread(
-            runtime.app.part_for, user.user_id, investigation_id, TaskAggregate, task_id
-        )
-        return with_etag(task_view(task))
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(await records.task(task_id))
 
     @post("/{task_id:uuid}/assignment", status_code=200, access=Action.MANAGE_TASKS)
     async def assign(
