@@ -28,8 +28,7 @@ from jitspace.api.dependencies import (
     in_thread,
     records_at,
 )
-from jitspace.api.investigations import IfMatch
-from jitspace.api.records import BASE
+from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime

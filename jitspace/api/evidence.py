@@ -1,22 +1,30 @@
-"""Evidence items of one investigation: the register, files, custody and integrity."""
+"""Evidence items of one investigation: the register, files, custody and integrity, and the
+facts the admissibility rules read about an item (its seal opened, interview conditions,
+derivation, use in a proceeding, consent and defects raised in court)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
 from domain.commands import (
     AmendDescription,
     DestroyEvidence,
+    GrantConsent,
     HandOver,
+    RaiseDefect,
     ReceiveEvidence,
     RecordAccess,
     RecordCollection,
+    RecordDerivation,
+    RecordInterview,
+    RecordSealOpening,
+    RecordUse,
     RegisterEvidence,
     RestrictHandling,
     ReturnEvidence,
@@ -24,6 +32,7 @@ from domain.commands import (
     StoreEvidence,
     TransferToParty,
     VerifyFiles,
+    WithdrawConsent,
 )
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
@@ -37,14 +46,28 @@ from jitspace.api.dependencies import (
     in_thread,
     records_at,
 )
-from jitspace.api.downloads import byte_range, content_disposition, served_media_type
-from jitspace.api.investigations import IfMatch
-from jitspace.api.openapi import file_response, problem_response
-from jitspace.api.records import BASE
+from jitspace.api.files import (
+    DOWNLOAD_RESPONSES,
+    UPLOAD_RESPONSES,
+    DeclaredSha256,
+    FileName,
+    MediaType,
+    Purpose,
+    RangeHeader,
+    byte_range,
+    content_disposition,
+    file_media_type,
+    served_media_type,
+)
+from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.documents.schemas import (
     CollectionCreate,
+    ConsentCreate,
+    ConsentWithdrawal,
     CustodyChain,
+    DefectCreate,
+    DerivationCreate,
     DestructionCreate,
     Evidence,
     EvidenceAmendment,
@@ -54,92 +77,19 @@ from jitspace.documents.schemas import (
     FileVerification,
     HandlingCreate,
     HandoverCreate,
+    InterviewCreate,
     ReceiptCreate,
     ReturnCreate,
     SealCreate,
+    SealOpeningCreate,
     StorageCreate,
     TransferCreate,
+    UseCreate,
     VerificationOut,
 )
 from jitspace.documents.views import evidence_file_view, evidence_view, handling_of
 from jitspace.services.uploads import upload_evidence_file
 from jitspace.storage.blobs import TooLarge
-
-FileName = Annotated[
-    str,
-    QueryParameter(
-        min_length=1,
-        max_length=255,
-        # no path, no `.` or `..`; no control, invisible or direction-changing characters,
-        # which would make the name shown differ from the name saved (`invoice<RLO>fdp.exe`)
-        pattern=r"^(?!\.\.?$)[^\x00-\x1f\x7f-\x9f/\\"
-        r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$",
-        description="the file's name, as it was acquired (no path)",
-    ),
-]
-DeclaredSha256 = Annotated[
-    str | None,
-    HeaderParameter(
-        name="X-Content-SHA256",
-        pattern="^[0-9a-fA-F]{64}$",
-        description="the SHA-256 you computed; if the bytes received differ: 422, nothing kept",
-    ),
-]
-MediaType = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Content-Type",
-        # type/subtype as RFC 6838 spells them, parameters after `;` (not recorded)
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
-        r"\s*(;[\x20-\x7e\t]*)?$",
-        max_length=200,
-        description="the file's media type",
-    ),
-]
-Purpose = Annotated[
-    str | None,
-    QueryParameter(
-        min_length=1,
-        max_length=2_000,
-        pattern=r"^[^\x00]*\S[^\x00]*$",
-        description="why you download the file: it is recorded in the chain of custody",
-    ),
-]
-# the encodings of an HTML form: their body is an envelope around the file (multipart) or
-# what curl sends by default with --data-binary (urlencoded), never an evidence file itself
-FORM_MEDIA_TYPES = {
-    "multipart/form-data": "an envelope around the file, as curl -F sends it",
-    "application/x-www-form-urlencoded": "as curl --data-binary sends a body with no Content-Type",
-}
-HOW_TO_UPLOAD = (
-    "send the file's bytes as the request body, with its media type in Content-Type "
-    "(application/octet-stream if you do not know it) and its name in `?name=`, e.g. "
-    "curl --data-binary @photo.jpg -H 'Content-Type: image/jpeg' '.../files?name=photo.jpg'"
-)
-RangeHeader = Annotated[str | None, HeaderParameter(name="Range", description="bytes=first-last")]
-DOWNLOAD_RESPONSES = {
-    200: file_response("The file, as an attachment; its media type if inert, else bytes"),
-    206: file_response("The byte range asked for (Content-Range says which)"),
-    410: problem_response("The store no longer holds the file"),
-    416: problem_response("The range asked for is outside the file"),
-}
-
-UPLOAD_RESPONSES = {
-    415: problem_response("The file was sent as a form: send its bytes as the request body"),
-}
-
-
-def file_media_type(content_type: str | None) -> str:
-    """The media type recorded for an uploaded file; a form's encoding is refused (415), as
-    the bytes would be the form's, not the file's."""
-    media_type = (content_type or "application/octet-stream").split(";")[0].strip().lower()
-    if sent_as := FORM_MEDIA_TYPES.get(media_type):
-        raise HTTPException(
-            status_code=415,
-            detail=f"the file was sent as a form ({media_type}: {sent_as}), which is not "
-            f"accepted: {HOW_TO_UPLOAD}",
-        )
-    return media_type
 
 
 class EvidenceController(Controller):
@@ -591,6 +541,188 @@ class EvidenceController(Controller):
             user.user_id,
             command(
                 DestroyEvidence,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(evidence_view(item, member.country))
+
+
+class EvidenceFactsController(Controller):
+    path = f"{BASE}/evidence/{{evidence_id:uuid}}"
+    tags = ["evidence"]
+
+    @post("/seal-opening", status_code=200, access=Action.RECORD_CUSTODY)
+    async def open_seal(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[SealOpeningCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        member: CurrentMember,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """The seal found when the package was opened, and who authorised the opening."""
+        item = await in_thread(
+            runtime.app.record_seal_opening,
+            user.user_id,
+            command(
+                RecordSealOpening,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(evidence_view(item, member.country))
+
+    @post("/interview", status_code=200, access=Action.RECORD_INTERVIEW)
+    async def interview(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[InterviewCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        member: CurrentMember,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """How the interview this item records was conducted: languages, interpreter,
+        caution, lawyer (the originating party records it)."""
+        item = await in_thread(
+            runtime.app.record_interview,
+            user.user_id,
+            command(
+                RecordInterview,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(evidence_view(item, member.country))
+
+    @post("/derivation", status_code=200, access=Action.RECORD_DERIVATION)
+    async def derive(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[DerivationCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        member: CurrentMember,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """This item was made from another (a copy, an extraction, an analysis, a
+        translation), from the parent with the SHA-256 named."""
+        item = await in_thread(
+            runtime.app.record_derivation,
+            user.user_id,
+            command(
+                RecordDerivation,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(evidence_view(item, member.country))
+
+    @post("/uses", status_code=200, access=Action.RECORD_USE)
+    async def use(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[UseCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        member: CurrentMember,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """Your party uses the item in one of its proceedings, for an offence."""
+        item = await in_thread(
+            runtime.app.record_use,
+            user.user_id,
+            command(
+                RecordUse,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(evidence_view(item, member.country))
+
+    @post("/consents", status_code=200, access=Action.DECIDE_CONSENT)
+    async def grant_consent(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[ConsentCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        member: CurrentMember,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """The originating party consents to another party's use of the item."""
+        item = await in_thread(
+            runtime.app.grant_consent,
+            user.user_id,
+            command(
+                GrantConsent,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(evidence_view(item, member.country))
+
+    @post("/consent-withdrawals", status_code=200, access=Action.DECIDE_CONSENT)
+    async def withdraw_consent(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[ConsentWithdrawal],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        member: CurrentMember,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        item = await in_thread(
+            runtime.app.withdraw_consent,
+            user.user_id,
+            command(
+                WithdrawConsent,
+                data,
+                investigation_id=investigation_id,
+                evidence_id=evidence_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(evidence_view(item, member.country))
+
+    @post("/defects", status_code=200, access=Action.RAISE_DEFECT)
+    async def raise_defect(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        data: JSONBody[DefectCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        member: CurrentMember,
+        if_match: IfMatch = None,
+    ) -> Response[Evidence]:
+        """A defect of the item was raised before your party's court (a nullity motion, an
+        objection), invoking one rule or (empty) every defect."""
+        item = await in_thread(
+            runtime.app.raise_defect,
+            user.user_id,
+            command(
+                RaiseDefect,
                 data,
                 investigation_id=investigation_id,
                 evidence_id=evidence_id,

@@ -46,6 +46,8 @@ from jitspace.documents.schemas import (
 )
 from jitspace.documents.views import investigation_view
 
+# where an investigation's records live
+BASE = "/investigations/{investigation_id:uuid}"
 IfMatch = Annotated[
     str | None,
     HeaderParameter(name="If-Match", description="the version you last read; 409 if it changed"),

@@ -1,4 +1,6 @@
-"""Legal authorisations and tasks of one investigation (evidence: see evidence.py)."""
+"""Legal authorisations of one investigation: warrants, orders and requests, and the facts the
+admissibility rules read about them (qualified, amended, extended, confirmed by a judge or
+annulled by a court)."""
 
 from __future__ import annotations
 
@@ -8,9 +10,11 @@ from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
 from domain.commands import (
-    AssignTask,
-    ChangeTaskStatus,
-    CreateTask,
+    AmendAuthorisation,
+    AnnulAuthorisation,
+    ConfirmAuthorisation,
+    ExtendAuthorisation,
+    QualifyAuthorisation,
     RecordAuthorisation,
     RevokeAuthorisation,
 )
@@ -25,22 +29,20 @@ from jitspace.api.dependencies import (
     in_thread,
     records_at,
 )
-from jitspace.api.investigations import IfMatch
+from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.documents.schemas import (
     Authorisation,
+    AuthorisationAmendment,
+    AuthorisationAnnulment,
+    AuthorisationConfirmation,
     AuthorisationCreate,
+    AuthorisationExtension,
+    AuthorisationQualification,
     AuthorisationRevocation,
     AuthorisationSummary,
-    Task,
-    TaskAssignment,
-    TaskCreate,
-    TaskStatusChange,
-    TaskSummary,
 )
-from jitspace.documents.views import authorisation_view, task_view
-
-BASE = "/investigations/{investigation_id:uuid}"
+from jitspace.documents.views import authorisation_view
 
 
 class AuthorisationController(Controller):
@@ -118,91 +120,129 @@ class AuthorisationController(Controller):
         return with_etag(authorisation_view(authorisation))
 
 
-class TaskController(Controller):
-    path = f"{BASE}/tasks"
-    tags = ["tasks"]
+class AuthorisationFactsController(Controller):
+    path = f"{BASE}/authorisations/{{authorisation_id:uuid}}"
+    tags = ["authorisations"]
 
-    @get("/", access=Action.VIEW_TASKS)
-    async def board(
+    @post("/qualification", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def qualify(
         self,
         investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        as_of: AsOf = None,
-    ) -> list[TaskSummary]:
-        records = await records_at(runtime, user, investigation_id, as_of)
-        return await records.tasks()
-
-    @post("/", access=Action.MANAGE_TASKS)
-    async def create(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[TaskCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-    ) -> Response[Task]:
-        task = await in_thread(
-            runtime.app.create_task,
-            user.user_id,
-            command(CreateTask, data, investigation_id=investigation_id),
-        )
-        return with_etag(task_view(task), 201)
-
-    @get("/{task_id:uuid}", access=Action.VIEW_TASKS)
-    async def read(
-        self,
-        investigation_id: FromPath[UUID],
-        task_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        as_of: AsOf = None,
-    ) -> Response[Task]:
-        records = await records_at(runtime, user, investigation_id, as_of)
-        return with_etag(await records.task(task_id))
-
-    @post("/{task_id:uuid}/assignment", status_code=200, access=Action.MANAGE_TASKS)
-    async def assign(
-        self,
-        investigation_id: FromPath[UUID],
-        task_id: FromPath[UUID],
-        data: JSONBody[TaskAssignment],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationQualification],
         runtime: RuntimeDep,
         user: CurrentUser,
         if_match: IfMatch = None,
-    ) -> Response[Task]:
-        """Assign the task to a member of the investigation."""
-        task = await in_thread(
-            runtime.app.assign_task,
+    ) -> Response[Authorisation]:
+        """Who issued the measure (judge, prosecutor, ...), for which offences, urgent or not."""
+        authorisation = await in_thread(
+            runtime.app.qualify_authorisation,
             user.user_id,
             command(
-                AssignTask,
+                QualifyAuthorisation,
                 data,
                 investigation_id=investigation_id,
-                task_id=task_id,
+                authorisation_id=authorisation_id,
                 expected_version=expected_version(if_match),
             ),
         )
-        return with_etag(task_view(task))
+        return with_etag(authorisation_view(authorisation))
 
-    @post("/{task_id:uuid}/status", status_code=200, access=Action.WORK_TASKS)
-    async def change_status(
+    @post("/amendment", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def amend(
         self,
         investigation_id: FromPath[UUID],
-        task_id: FromPath[UUID],
-        data: JSONBody[TaskStatusChange],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationAmendment],
         runtime: RuntimeDep,
         user: CurrentUser,
         if_match: IfMatch = None,
-    ) -> Response[Task]:
-        task = await in_thread(
-            runtime.app.change_task_status,
+    ) -> Response[Authorisation]:
+        """A new scope or new conditions of the authorisation."""
+        authorisation = await in_thread(
+            runtime.app.amend_authorisation,
             user.user_id,
             command(
-                ChangeTaskStatus,
+                AmendAuthorisation,
                 data,
                 investigation_id=investigation_id,
-                task_id=task_id,
+                authorisation_id=authorisation_id,
                 expected_version=expected_version(if_match),
             ),
         )
-        return with_etag(task_view(task))
+        return with_etag(authorisation_view(authorisation))
+
+    @post("/extension", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def extend(
+        self,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationExtension],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Authorisation]:
+        """A renewal, signed at `occurred_at`: it covers nothing collected before."""
+        authorisation = await in_thread(
+            runtime.app.extend_authorisation,
+            user.user_id,
+            command(
+                ExtendAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+                valid_until=checked_instant(data.valid_until, field="valid_until"),
+            ),
+        )
+        return with_etag(authorisation_view(authorisation))
+
+    @post("/confirmation", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def confirm(
+        self,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationConfirmation],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Authorisation]:
+        """A judge confirmed the measure: an urgent order (in time or not, the rules say), or
+        an order a judge must validate."""
+        authorisation = await in_thread(
+            runtime.app.confirm_authorisation,
+            user.user_id,
+            command(
+                ConfirmAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(authorisation_view(authorisation))
+
+    @post("/annulment", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def annul(
+        self,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationAnnulment],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Authorisation]:
+        """A court's ruling annulled the measure (also once revoked: what it gathered while in
+        force is at stake)."""
+        authorisation = await in_thread(
+            runtime.app.annul_authorisation,
+            user.user_id,
+            command(
+                AnnulAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+            ),
+        )
+        return with_etag(authorisation_view(authorisation))
