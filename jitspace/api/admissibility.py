@@ -32,7 +32,7 @@ from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
-from jitspace.documents.schemas import (
+from jitspace.documents.admissibility import (
     AdmissibilityMatrix,
     ItemAdmissibility,
     RulebookCreate,
@@ -41,7 +41,7 @@ from jitspace.documents.schemas import (
     RuleSetCreate,
     ShippedRulebook,
 )
-from jitspace.documents.schemas import Rulebook as RulebookOut
+from jitspace.documents.admissibility import Rulebook as RulebookOut
 from jitspace.documents.views import cell_view, explanation_view
 from jitspace.rulebooks import load_shipped, shipped_names
 from projections.admissibility import Row

@@ -31,7 +31,7 @@ from jitspace.api.dependencies import (
 )
 from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
-from jitspace.documents.schemas import (
+from jitspace.documents.authorisations import (
     Authorisation,
     AuthorisationAmendment,
     AuthorisationAnnulment,

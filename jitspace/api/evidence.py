@@ -61,14 +61,22 @@ from jitspace.api.files import (
 )
 from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
-from jitspace.documents.schemas import (
+from jitspace.documents.custody import (
     CollectionCreate,
+    CustodyChain,
+    DestructionCreate,
+    HandoverCreate,
+    ReceiptCreate,
+    ReturnCreate,
+    SealCreate,
+    StorageCreate,
+    TransferCreate,
+)
+from jitspace.documents.evidence import (
     ConsentCreate,
     ConsentWithdrawal,
-    CustodyChain,
     DefectCreate,
     DerivationCreate,
-    DestructionCreate,
     Evidence,
     EvidenceAmendment,
     EvidenceCreate,
@@ -76,14 +84,8 @@ from jitspace.documents.schemas import (
     EvidenceSummary,
     FileVerification,
     HandlingCreate,
-    HandoverCreate,
     InterviewCreate,
-    ReceiptCreate,
-    ReturnCreate,
-    SealCreate,
     SealOpeningCreate,
-    StorageCreate,
-    TransferCreate,
     UseCreate,
     VerificationOut,
 )

@@ -33,7 +33,7 @@ from jitspace.api.dependencies import (
     reported_time,
 )
 from jitspace.api.responses import with_etag
-from jitspace.documents.schemas import (
+from jitspace.documents.investigations import (
     Investigation,
     InvestigationClosure,
     InvestigationCreate,

@@ -20,13 +20,7 @@ from jitspace.api.dependencies import (
 )
 from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
-from jitspace.documents.schemas import (
-    Task,
-    TaskAssignment,
-    TaskCreate,
-    TaskStatusChange,
-    TaskSummary,
-)
+from jitspace.documents.tasks import Task, TaskAssignment, TaskCreate, TaskStatusChange, TaskSummary
 from jitspace.documents.views import task_view
 
 

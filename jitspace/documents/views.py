@@ -9,26 +9,42 @@ import msgspec
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
-from domain.investigation import Investigation
-from domain.task import Task
+from domain.investigation import Investigation as InvestigationAggregate
+from domain.task import Task as TaskAggregate
 from domain.values import Actor, EvidenceFile
-from jitspace.documents import schemas
-from jitspace.documents.schemas import (
+from jitspace.documents.admissibility import (
     AdmissibilityCell,
     CountryExplanation,
     EventRef,
     RuleResultOut,
 )
+from jitspace.documents.authorisations import Authorisation, AuthorisationSummary, ScopeOut
+from jitspace.documents.custody import CustodyChain
+from jitspace.documents.evidence import (
+    Evidence,
+    EvidenceFileOut,
+    EvidenceSummary,
+    Handling,
+    HandlingCreate,
+)
+from jitspace.documents.fields import ActorOut
+from jitspace.documents.investigations import (
+    Investigation,
+    InvestigationSummary,
+    MemberOut,
+    PartyOut,
+)
+from jitspace.documents.tasks import Task, TaskSummary
 from projections.admissibility import Row
 from projections.custody import Chain
 
 
-def actor_view(actor: Actor) -> schemas.ActorOut:
-    return schemas.ActorOut(user_id=actor.user_id, country=actor.country, role=actor.role.value)
+def actor_view(actor: Actor) -> ActorOut:
+    return ActorOut(user_id=actor.user_id, country=actor.country, role=actor.role.value)
 
 
-def investigation_view(i: Investigation) -> schemas.Investigation:
-    return schemas.Investigation(
+def investigation_view(i: InvestigationAggregate) -> Investigation:
+    return Investigation(
         id=i.id,
         version=i.version,
         name=i.name,
@@ -37,21 +53,17 @@ def investigation_view(i: Investigation) -> schemas.Investigation:
         period_start=i.period_start,
         period_end=i.period_end,
         status="closed" if i.is_closed else "open",
-        parties=[schemas.PartyOut(p.country, p.name, p.lead_authority) for p in i.parties.values()],
-        members=[
-            schemas.MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()
-        ],
+        parties=[PartyOut(p.country, p.name, p.lead_authority) for p in i.parties.values()],
+        members=[MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()],
         observer_rights=sorted(i.observer_rights),
     )
 
 
-def evidence_view(
-    e: EvidenceItem, viewer: str, *, readable: bool | None = None
-) -> schemas.Evidence:
+def evidence_view(e: EvidenceItem, viewer: str, *, readable: bool | None = None) -> Evidence:
     """The item as the viewer's party may see it: by its handling restrictions, or as
     `readable` says (a past state is shown by the restrictions in force now)."""
     readable = e.may_read(viewer) if readable is None else readable
-    return schemas.Evidence(
+    return Evidence(
         id=e.id,
         version=e.version,
         investigation_id=e.investigation_id,
@@ -79,15 +91,15 @@ def evidence_view(
     )
 
 
-def handling_view(h: HandlingRestrictions) -> schemas.Handling:
-    return schemas.Handling(
+def handling_view(h: HandlingRestrictions) -> Handling:
+    return Handling(
         description_to=list(h.description_to) if h.description_to is not None else None,
         files_to=list(h.files_to) if h.files_to is not None else None,
         consent_first=h.consent_first,
     )
 
 
-def handling_of(h: schemas.HandlingCreate | None) -> HandlingRestrictions:
+def handling_of(h: HandlingCreate | None) -> HandlingRestrictions:
     if h is None:
         return UNRESTRICTED
     return HandlingRestrictions(
@@ -97,8 +109,8 @@ def handling_of(h: schemas.HandlingCreate | None) -> HandlingRestrictions:
     )
 
 
-def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> schemas.EvidenceFileOut:
-    return schemas.EvidenceFileOut(
+def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> EvidenceFileOut:
+    return EvidenceFileOut(
         id=f.file_id,
         name=f.name if readable else None,
         media_type=f.media_type,
@@ -108,8 +120,8 @@ def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> schemas.Evi
     )
 
 
-def authorisation_view(a: LegalAuthorisation) -> schemas.Authorisation:
-    return schemas.Authorisation(
+def authorisation_view(a: LegalAuthorisation) -> Authorisation:
+    return Authorisation(
         id=a.id,
         version=a.version,
         investigation_id=a.investigation_id,
@@ -120,7 +132,7 @@ def authorisation_view(a: LegalAuthorisation) -> schemas.Authorisation:
         issued_at=a.issued_at,
         valid_from=a.valid_from,
         valid_until=a.valid_until,
-        scope=schemas.ScopeOut(
+        scope=ScopeOut(
             targets=list(a.scope.targets),
             places=list(a.scope.places),
             methods=list(a.scope.methods),
@@ -136,8 +148,8 @@ def authorisation_view(a: LegalAuthorisation) -> schemas.Authorisation:
     )
 
 
-def task_view(t: Task) -> schemas.Task:
-    return schemas.Task(
+def task_view(t: TaskAggregate) -> Task:
+    return Task(
         id=t.id,
         version=t.version,
         investigation_id=t.investigation_id,
@@ -156,8 +168,8 @@ def task_view(t: Task) -> schemas.Task:
 # -- rows of the lists, for the past (the present ones come from the registers) -------------
 
 
-def authorisation_summary(a: LegalAuthorisation) -> schemas.AuthorisationSummary:
-    return schemas.AuthorisationSummary(
+def authorisation_summary(a: LegalAuthorisation) -> AuthorisationSummary:
+    return AuthorisationSummary(
         id=a.id,
         kind=a.kind,
         country=a.country,
@@ -170,8 +182,8 @@ def authorisation_summary(a: LegalAuthorisation) -> schemas.AuthorisationSummary
     )
 
 
-def task_summary(t: Task) -> schemas.TaskSummary:
-    return schemas.TaskSummary(
+def task_summary(t: TaskAggregate) -> TaskSummary:
+    return TaskSummary(
         id=t.id,
         title=t.title,
         status=t.status,
@@ -182,17 +194,15 @@ def task_summary(t: Task) -> schemas.TaskSummary:
     )
 
 
-def custody_view(evidence_id: UUID, chain: Chain, version: int) -> schemas.CustodyChain:
+def custody_view(evidence_id: UUID, chain: Chain, version: int) -> CustodyChain:
     return msgspec.convert(
         {**msgspec.to_builtins(chain), "evidence_id": evidence_id, "version": version},
-        schemas.CustodyChain,
+        CustodyChain,
     )
 
 
-def evidence_summary(
-    item: EvidenceItem, chain: Chain | None, readable: bool
-) -> schemas.EvidenceSummary:
-    return schemas.EvidenceSummary(
+def evidence_summary(item: EvidenceItem, chain: Chain | None, readable: bool) -> EvidenceSummary:
+    return EvidenceSummary(
         id=item.id,
         reference=item.reference,
         country=item.country,
@@ -211,9 +221,9 @@ def evidence_summary(
     )
 
 
-def investigation_summary(i: Investigation, user_id: UUID) -> schemas.InvestigationSummary:
+def investigation_summary(i: InvestigationAggregate, user_id: UUID) -> InvestigationSummary:
     member = i.members[user_id]
-    return schemas.InvestigationSummary(
+    return InvestigationSummary(
         id=i.id,
         name=i.name,
         agreement_reference=i.agreement_reference,

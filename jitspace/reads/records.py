@@ -19,10 +19,14 @@ from anyio import to_thread
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.evidence import EvidenceItem
-from domain.investigation import Investigation
+from domain.investigation import Investigation as InvestigationAggregate
 from domain.rulebook import Rulebook
-from domain.task import Task
-from jitspace.documents import schemas
+from domain.task import Task as TaskAggregate
+from jitspace.documents.authorisations import Authorisation, AuthorisationSummary
+from jitspace.documents.custody import CustodyChain
+from jitspace.documents.evidence import Evidence, EvidenceSummary
+from jitspace.documents.investigations import Investigation, InvestigationSummary
+from jitspace.documents.tasks import Task, TaskSummary
 from jitspace.documents.views import (
     authorisation_summary,
     authorisation_view,
@@ -74,7 +78,9 @@ class Log(Protocol):
         self, user_id: UUID, investigation_id: UUID, cls: type[A], record_id: UUID
     ) -> A: ...
 
-    def investigation_for(self, user_id: UUID, investigation_id: UUID) -> Investigation: ...
+    def investigation_for(
+        self, user_id: UUID, investigation_id: UUID
+    ) -> InvestigationAggregate: ...
 
     def rulebook_for(self, user_id: UUID, investigation_id: UUID, country: str) -> Rulebook: ...
 
@@ -101,7 +107,7 @@ class Records:
 
     async def investigations_of(
         self, user_id: UUID, moment: datetime | None = None, position: int | None = None
-    ) -> list[schemas.InvestigationSummary]:
+    ) -> list[InvestigationSummary]:
         """The investigations the user is a member of (as of then: was a member of)."""
         # memberships and roles change in any investigation: read them as the whole log
         # stands, so that a change is seen at once
@@ -148,35 +154,35 @@ class Present:
         """Wait (briefly) until the read models show what was just recorded."""
         await self.queries.caught_up(self.investigation_id)
 
-    async def investigation(self) -> schemas.Investigation:
+    async def investigation(self) -> Investigation:
         found = await in_thread(self.log.investigation_for, self.user_id, self.investigation_id)
         return investigation_view(found)
 
     async def rulebook(self, country: str) -> Rulebook:
         return await in_thread(self.log.rulebook_for, self.user_id, self.investigation_id, country)
 
-    async def authorisations(self) -> list[schemas.AuthorisationSummary]:
+    async def authorisations(self) -> list[AuthorisationSummary]:
         await self._caught_up()
         return await self.queries.authorisations(self.investigation_id)
 
-    async def authorisation(self, authorisation_id: UUID) -> schemas.Authorisation:
+    async def authorisation(self, authorisation_id: UUID) -> Authorisation:
         return authorisation_view(await self._part(LegalAuthorisation, authorisation_id))
 
-    async def tasks(self) -> list[schemas.TaskSummary]:
+    async def tasks(self) -> list[TaskSummary]:
         await self._caught_up()
         return await self.queries.tasks(self.investigation_id)
 
-    async def task(self, task_id: UUID) -> schemas.Task:
-        return task_view(await self._part(Task, task_id))
+    async def task(self, task_id: UUID) -> Task:
+        return task_view(await self._part(TaskAggregate, task_id))
 
-    async def evidence_register(self, country: str) -> list[schemas.EvidenceSummary]:
+    async def evidence_register(self, country: str) -> list[EvidenceSummary]:
         await self._caught_up()
         return await self.queries.evidence_register(self.investigation_id, country)
 
-    async def evidence(self, evidence_id: UUID, country: str) -> schemas.Evidence:
+    async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
         return evidence_view(await self._part(EvidenceItem, evidence_id), country)
 
-    async def custody(self, evidence_id: UUID, country: str) -> schemas.CustodyChain | None:
+    async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:
         """None while the custody register has not built the item's chain yet."""
         await self._part(EvidenceItem, evidence_id)
         await self._caught_up()
@@ -205,34 +211,36 @@ class Past:
         self.user_id, self.investigation_id = user_id, investigation_id
         self.history = history
 
-    async def investigation(self) -> schemas.Investigation:
-        return investigation_view(self.history.record(Investigation, self.investigation_id))
+    async def investigation(self) -> Investigation:
+        return investigation_view(
+            self.history.record(InvestigationAggregate, self.investigation_id)
+        )
 
-    def summary(self) -> schemas.InvestigationSummary | None:
+    def summary(self) -> InvestigationSummary | None:
         """The investigation as listed to the user then; None if they were not a member."""
         then = self.history.records.get(self.investigation_id)
-        if isinstance(then, Investigation) and then.member_of(self.user_id):
+        if isinstance(then, InvestigationAggregate) and then.member_of(self.user_id):
             return investigation_summary(then, self.user_id)
         return None
 
     async def rulebook(self, country: str) -> Rulebook:
         return self.history.record(Rulebook, Rulebook.id_for(self.investigation_id, country))
 
-    async def authorisations(self) -> list[schemas.AuthorisationSummary]:
+    async def authorisations(self) -> list[AuthorisationSummary]:
         rows = sorted(self.history.all(LegalAuthorisation), key=lambda a: (a.valid_from, a.id))
         return [authorisation_summary(a) for a in rows]
 
-    async def authorisation(self, authorisation_id: UUID) -> schemas.Authorisation:
+    async def authorisation(self, authorisation_id: UUID) -> Authorisation:
         return authorisation_view(self.history.record(LegalAuthorisation, authorisation_id))
 
-    async def tasks(self) -> list[schemas.TaskSummary]:
-        rows = sorted(self.history.all(Task), key=lambda t: (t.created_on, t.id))
+    async def tasks(self) -> list[TaskSummary]:
+        rows = sorted(self.history.all(TaskAggregate), key=lambda t: (t.created_on, t.id))
         return [task_summary(t) for t in rows]
 
-    async def task(self, task_id: UUID) -> schemas.Task:
-        return task_view(self.history.record(Task, task_id))
+    async def task(self, task_id: UUID) -> Task:
+        return task_view(self.history.record(TaskAggregate, task_id))
 
-    async def evidence_register(self, country: str) -> list[schemas.EvidenceSummary]:
+    async def evidence_register(self, country: str) -> list[EvidenceSummary]:
         chains = chains_as_of(self.history.events)
         items = sorted(self.history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
         now = await self.queries.withholding(self.investigation_id)
@@ -241,12 +249,12 @@ class Past:
             for i in items
         ]
 
-    async def evidence(self, evidence_id: UUID, country: str) -> schemas.Evidence:
+    async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
         then = self.history.record(EvidenceItem, evidence_id)
         now = await self.queries.withholding(self.investigation_id)
         return evidence_view(then, country, readable=now.may_read(evidence_id, country))
 
-    async def custody(self, evidence_id: UUID, country: str) -> schemas.CustodyChain | None:
+    async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:
         self.history.record(EvidenceItem, evidence_id)
         chain, version = chains_as_of(self.history.events)[evidence_id]
         now = await self.queries.withholding(self.investigation_id)
