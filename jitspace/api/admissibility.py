@@ -10,7 +10,7 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
-from litestar.exceptions import ValidationException
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
@@ -18,17 +18,18 @@ from domain.permissions import Action
 from domain.rule_settings import RULE_TYPES
 from domain.rulebook import Rulebook
 from jitspace.api.access import SIGNED_IN
+from jitspace.api.changes import Change
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
+    BASE,
     AsOf,
     CurrentUser,
+    IfMatch,
     RuntimeDep,
-    checked_instant,
-    expected_version,
     in_thread,
     records_at,
+    zoned_instant,
 )
-from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
@@ -44,6 +45,7 @@ from jitspace.documents.admissibility import (
 from jitspace.documents.admissibility import Rulebook as RulebookOut
 from jitspace.documents.views import cell_view, explanation_view
 from jitspace.rulebooks import load_shipped, shipped_names
+from jitspace.services.application import JITspace
 from projections.admissibility import Row
 
 NOTICE = (
@@ -69,18 +71,12 @@ On = Annotated[
 def parse_on(value: str | None) -> datetime | None:
     if value is None:
         return None
-    try:
-        if len(value) == len("2025-02-15"):
+    if len(value) == len("2025-02-15"):
+        try:
             return datetime.combine(date.fromisoformat(value), time.max, UTC)
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValidationException(
-            "on is a date (2025-02-15) or a time with a zone",
-            extra=[{"key": "on", "message": f"{value[:60]!r} is neither"}],
-        )
-    return checked_instant(moment, field="on")
+        except ValueError:
+            pass  # refused below: no time with a zone is that short
+    return zoned_instant(value, field="on", form="a date (2025-02-15) or a time with a zone")
 
 
 def rulebook_view(book: Rulebook) -> RulebookOut:
@@ -190,9 +186,38 @@ class ShippedRulebookController(Controller):
         ]
 
 
+def rulebook_change(
+    investigation_id: FromPath[UUID],
+    country: FromPath[str],
+    runtime: RuntimeDep,
+    user: CurrentUser,
+    if_match: IfMatch = None,
+) -> Change[Rulebook, RulebookOut]:
+    """A command on the path's country's rulebook, answered with the rulebook."""
+    ids = {"investigation_id": investigation_id, "country": country}
+    return Change(runtime, user, ids, if_match, rulebook_view)
+
+
+def rule_change(
+    investigation_id: FromPath[UUID],
+    country: FromPath[str],
+    rule: FromPath[str],
+    runtime: RuntimeDep,
+    user: CurrentUser,
+    if_match: IfMatch = None,
+) -> Change[Rulebook, RulebookOut]:
+    """A command on one rule of the path's country's rulebook, answered with the rulebook."""
+    ids = {"investigation_id": investigation_id, "country": country, "rule": rule}
+    return Change(runtime, user, ids, if_match, rulebook_view)
+
+
+RulebookChange = NamedDependency[Change[Rulebook, RulebookOut]]
+
+
 class RulebookController(Controller):
     path = f"{BASE}/rulebooks"
     tags = ["admissibility"]
+    dependencies = {"change": Provide(rulebook_change, sync_to_thread=False)}
 
     @post("/", access=Action.AMEND_RULEBOOK)
     async def adopt(
@@ -225,50 +250,19 @@ class RulebookController(Controller):
 
     @post("/{country:str}/rules", status_code=200, access=Action.AMEND_RULEBOOK)
     async def set_rule(
-        self,
-        investigation_id: FromPath[UUID],
-        country: FromPath[str],
-        data: JSONBody[RuleSetCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[RuleSetCreate], change: RulebookChange
     ) -> Response[RulebookOut]:
         """Add a rule of the catalogue, or change its parameters (that country's legal
         advisor only)."""
-        book = await in_thread(
-            runtime.app.set_rule,
-            user.user_id,
-            command(
-                SetRule,
-                data,
-                investigation_id=investigation_id,
-                country=country,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(rulebook_view(book))
+        return await change(JITspace.set_rule, SetRule, data)
 
-    @post("/{country:str}/rules/{rule:str}/removal", status_code=200, access=Action.AMEND_RULEBOOK)
+    @post(
+        "/{country:str}/rules/{rule:str}/removal",
+        status_code=200,
+        access=Action.AMEND_RULEBOOK,
+        dependencies={"change": Provide(rule_change, sync_to_thread=False)},
+    )
     async def remove_rule(
-        self,
-        investigation_id: FromPath[UUID],
-        country: FromPath[str],
-        rule: FromPath[str],
-        data: JSONBody[RuleRemoval],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[RuleRemoval], change: RulebookChange
     ) -> Response[RulebookOut]:
-        book = await in_thread(
-            runtime.app.remove_rule,
-            user.user_id,
-            command(
-                RemoveRule,
-                data,
-                investigation_id=investigation_id,
-                country=country,
-                rule=rule,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(rulebook_view(book))
+        return await change(JITspace.remove_rule, RemoveRule, data)

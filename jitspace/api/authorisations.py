@@ -19,17 +19,19 @@ from domain.commands import (
     RevokeAuthorisation,
 )
 from domain.permissions import Action
+from jitspace.api.changes import AUTHORISATION_CHANGE, AuthorisationChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
+    BASE,
     AsOf,
     CurrentUser,
+    IfMatch,
     RuntimeDep,
     checked_instant,
     expected_version,
     in_thread,
     records_at,
 )
-from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.documents.authorisations import (
     Authorisation,
@@ -43,11 +45,13 @@ from jitspace.documents.authorisations import (
     AuthorisationSummary,
 )
 from jitspace.documents.views import authorisation_view
+from jitspace.services.application import JITspace
 
 
 class AuthorisationController(Controller):
     path = f"{BASE}/authorisations"
     tags = ["authorisations"]
+    dependencies = AUTHORISATION_CHANGE
 
     @get("/", access=Action.VIEW_LEGAL)
     async def list_all(
@@ -98,79 +102,29 @@ class AuthorisationController(Controller):
         "/{authorisation_id:uuid}/revocation", status_code=200, access=Action.RECORD_AUTHORISATION
     )
     async def revoke(
-        self,
-        investigation_id: FromPath[UUID],
-        authorisation_id: FromPath[UUID],
-        data: JSONBody[AuthorisationRevocation],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[AuthorisationRevocation], change: AuthorisationChange
     ) -> Response[Authorisation]:
-        authorisation = await in_thread(
-            runtime.app.revoke_authorisation,
-            user.user_id,
-            command(
-                RevokeAuthorisation,
-                data,
-                investigation_id=investigation_id,
-                authorisation_id=authorisation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(authorisation_view(authorisation))
+        return await change(JITspace.revoke_authorisation, RevokeAuthorisation, data)
 
 
 class AuthorisationFactsController(Controller):
     path = f"{BASE}/authorisations/{{authorisation_id:uuid}}"
     tags = ["authorisations"]
+    dependencies = AUTHORISATION_CHANGE
 
     @post("/qualification", status_code=200, access=Action.RECORD_AUTHORISATION)
     async def qualify(
-        self,
-        investigation_id: FromPath[UUID],
-        authorisation_id: FromPath[UUID],
-        data: JSONBody[AuthorisationQualification],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[AuthorisationQualification], change: AuthorisationChange
     ) -> Response[Authorisation]:
         """Who issued the measure (judge, prosecutor, ...), for which offences, urgent or not."""
-        authorisation = await in_thread(
-            runtime.app.qualify_authorisation,
-            user.user_id,
-            command(
-                QualifyAuthorisation,
-                data,
-                investigation_id=investigation_id,
-                authorisation_id=authorisation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(authorisation_view(authorisation))
+        return await change(JITspace.qualify_authorisation, QualifyAuthorisation, data)
 
     @post("/amendment", status_code=200, access=Action.RECORD_AUTHORISATION)
     async def amend(
-        self,
-        investigation_id: FromPath[UUID],
-        authorisation_id: FromPath[UUID],
-        data: JSONBody[AuthorisationAmendment],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[AuthorisationAmendment], change: AuthorisationChange
     ) -> Response[Authorisation]:
         """A new scope or new conditions of the authorisation."""
-        authorisation = await in_thread(
-            runtime.app.amend_authorisation,
-            user.user_id,
-            command(
-                AmendAuthorisation,
-                data,
-                investigation_id=investigation_id,
-                authorisation_id=authorisation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(authorisation_view(authorisation))
+        return await change(JITspace.amend_authorisation, AmendAuthorisation, data)
 
     @post("/extension", status_code=200, access=Action.RECORD_AUTHORISATION)
     async def extend(
@@ -199,50 +153,16 @@ class AuthorisationFactsController(Controller):
 
     @post("/confirmation", status_code=200, access=Action.RECORD_AUTHORISATION)
     async def confirm(
-        self,
-        investigation_id: FromPath[UUID],
-        authorisation_id: FromPath[UUID],
-        data: JSONBody[AuthorisationConfirmation],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[AuthorisationConfirmation], change: AuthorisationChange
     ) -> Response[Authorisation]:
         """A judge confirmed the measure: an urgent order (in time or not, the rules say), or
         an order a judge must validate."""
-        authorisation = await in_thread(
-            runtime.app.confirm_authorisation,
-            user.user_id,
-            command(
-                ConfirmAuthorisation,
-                data,
-                investigation_id=investigation_id,
-                authorisation_id=authorisation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(authorisation_view(authorisation))
+        return await change(JITspace.confirm_authorisation, ConfirmAuthorisation, data)
 
     @post("/annulment", status_code=200, access=Action.RECORD_AUTHORISATION)
     async def annul(
-        self,
-        investigation_id: FromPath[UUID],
-        authorisation_id: FromPath[UUID],
-        data: JSONBody[AuthorisationAnnulment],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[AuthorisationAnnulment], change: AuthorisationChange
     ) -> Response[Authorisation]:
         """A court's ruling annulled the measure (also once revoked: what it gathered while in
         force is at stake)."""
-        authorisation = await in_thread(
-            runtime.app.annul_authorisation,
-            user.user_id,
-            command(
-                AnnulAuthorisation,
-                data,
-                investigation_id=investigation_id,
-                authorisation_id=authorisation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(authorisation_view(authorisation))
+        return await change(JITspace.annul_authorisation, AnnulAuthorisation, data)

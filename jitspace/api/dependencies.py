@@ -12,7 +12,7 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.openapi.spec import Example
-from litestar.params import QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 
 from jitspace.auth.errors import TokenRefused
 from jitspace.auth.identity import User
@@ -106,6 +106,12 @@ def checked_instant(value: datetime, *, field: str) -> datetime:
         ) from None
 
 
+# where an investigation's records live
+BASE = "/investigations/{investigation_id:uuid}"
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(name="If-Match", description="the version you last read; 409 if it changed"),
+]
 AsOf = Annotated[
     str | None,
     QueryParameter(
@@ -120,16 +126,22 @@ def parse_as_of(value: str) -> tuple[datetime | None, int | None]:
     """`as_of` as (time, position): exactly one of them is set."""
     if value.isascii() and value.isdigit() and len(value) <= MAX_VERSION_DIGITS:
         return None, int(value)
+    form = "a time with a zone (e.g. 2024-07-05T00:00:00Z) or a log position"
+    return zoned_instant(value, field="as_of", form=form), None
+
+
+def zoned_instant(value: str, *, field: str, form: str) -> datetime:
+    """`value` as an ISO 8601 time with a zone, in UTC; refused as not `form` otherwise."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise ValidationException(
-            "as_of is a time with a zone (e.g. 2024-07-05T00:00:00Z) or a log position",
-            extra=[{"key": "as_of", "message": f"{value[:60]!r} is neither"}],
+            f"{field} is {form}",
+            extra=[{"key": field, "message": f"{value[:60]!r} is neither"}],
         )
-    return checked_instant(moment, field="as_of"), None
+    return checked_instant(moment, field=field)
 
 
 def as_of_point(as_of: str | None) -> tuple[datetime | None, int | None]:

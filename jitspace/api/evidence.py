@@ -37,12 +37,13 @@ from domain.commands import (
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from jitspace.api.access import CurrentMember
+from jitspace.api.changes import ITEM_CHANGE, ItemChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
+    BASE,
     AsOf,
     CurrentUser,
     RuntimeDep,
-    expected_version,
     in_thread,
     records_at,
 )
@@ -59,7 +60,6 @@ from jitspace.api.files import (
     file_media_type,
     served_media_type,
 )
-from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.documents.custody import (
     CollectionCreate,
@@ -90,6 +90,7 @@ from jitspace.documents.evidence import (
     VerificationOut,
 )
 from jitspace.documents.views import evidence_file_view, evidence_view, handling_of
+from jitspace.services.application import JITspace
 from jitspace.services.uploads import upload_evidence_file
 from jitspace.storage.blobs import TooLarge
 
@@ -97,6 +98,7 @@ from jitspace.storage.blobs import TooLarge
 class EvidenceController(Controller):
     path = f"{BASE}/evidence"
     tags = ["evidence"]
+    dependencies = ITEM_CHANGE
 
     @get("/", access=Action.VIEW_EVIDENCE)
     async def register(
@@ -135,29 +137,13 @@ class EvidenceController(Controller):
 
     @post("/{evidence_id:uuid}/handling", status_code=200, access=Action.SET_HANDLING)
     async def restrict_handling(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[HandlingCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[HandlingCreate], change: ItemChange
     ) -> Response[Evidence]:
         """Set who may read the item and download its files (the originating party only).
         The restrictions replace the previous ones; `{}` lifts them all."""
-        item = await in_thread(
-            runtime.app.restrict_evidence_handling,
-            user.user_id,
-            command(
-                RestrictHandling,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-                restrictions=handling_of(data),
-            ),
+        return await change(
+            JITspace.restrict_evidence_handling, RestrictHandling, restrictions=handling_of(data)
         )
-        return with_etag(evidence_view(item, member.country))
 
     @get("/{evidence_id:uuid}", access=Action.VIEW_EVIDENCE)
     async def read(
@@ -174,27 +160,9 @@ class EvidenceController(Controller):
 
     @post("/{evidence_id:uuid}/description", status_code=200, access=Action.REGISTER_EVIDENCE)
     async def amend_description(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[EvidenceAmendment],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[EvidenceAmendment], change: ItemChange
     ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.amend_evidence_description,
-            user.user_id,
-            command(
-                AmendDescription,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.amend_evidence_description, AmendDescription, data)
 
     # -- files ----------------------------------------------------------------------------
 
@@ -357,378 +325,103 @@ class EvidenceController(Controller):
 
     @post("/{evidence_id:uuid}/custody/collection", status_code=200, access=Action.RECORD_CUSTODY)
     async def collect(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[CollectionCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[CollectionCreate], change: ItemChange
     ) -> Response[Evidence]:
         """You took the item into custody when it was collected."""
-        item = await in_thread(
-            runtime.app.record_evidence_collection,
-            user.user_id,
-            command(
-                RecordCollection,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.record_evidence_collection, RecordCollection, data)
 
     @post("/{evidence_id:uuid}/custody/seal", status_code=200, access=Action.RECORD_CUSTODY)
-    async def seal(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[SealCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
-    ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.seal_evidence,
-            user.user_id,
-            command(
-                SealEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+    async def seal(self, data: JSONBody[SealCreate], change: ItemChange) -> Response[Evidence]:
+        return await change(JITspace.seal_evidence, SealEvidence, data)
 
     @post("/{evidence_id:uuid}/custody/handover", status_code=200, access=Action.RECORD_CUSTODY)
     async def hand_over(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[HandoverCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[HandoverCreate], change: ItemChange
     ) -> Response[Evidence]:
         """Hand the item you hold to another member; it is theirs once they receive it."""
-        item = await in_thread(
-            runtime.app.hand_over_evidence,
-            user.user_id,
-            command(
-                HandOver,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.hand_over_evidence, HandOver, data)
 
     @post("/{evidence_id:uuid}/custody/transfer", status_code=200, access=Action.RECORD_CUSTODY)
     async def transfer(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[TransferCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[TransferCreate], change: ItemChange
     ) -> Response[Evidence]:
         """Transfer the item you hold to another party of the JIT, to one of its members."""
-        item = await in_thread(
-            runtime.app.transfer_evidence_to_party,
-            user.user_id,
-            command(
-                TransferToParty,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.transfer_evidence_to_party, TransferToParty, data)
 
     @post("/{evidence_id:uuid}/custody/receipt", status_code=200, access=Action.RECORD_CUSTODY)
     async def receive(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[ReceiptCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[ReceiptCreate], change: ItemChange
     ) -> Response[Evidence]:
         """Receive an item handed to you, with the state of its seal and packaging."""
-        item = await in_thread(
-            runtime.app.receive_evidence,
-            user.user_id,
-            command(
-                ReceiveEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.receive_evidence, ReceiveEvidence, data)
 
     @post("/{evidence_id:uuid}/custody/storage", status_code=200, access=Action.RECORD_CUSTODY)
-    async def store(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[StorageCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
-    ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.store_evidence,
-            user.user_id,
-            command(
-                StoreEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+    async def store(self, data: JSONBody[StorageCreate], change: ItemChange) -> Response[Evidence]:
+        return await change(JITspace.store_evidence, StoreEvidence, data)
 
     @post("/{evidence_id:uuid}/custody/return", status_code=200, access=Action.RECORD_CUSTODY)
     async def return_item(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[ReturnCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[ReturnCreate], change: ItemChange
     ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.return_evidence,
-            user.user_id,
-            command(
-                ReturnEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.return_evidence, ReturnEvidence, data)
 
     @post("/{evidence_id:uuid}/custody/destruction", status_code=200, access=Action.RECORD_CUSTODY)
     async def destroy(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[DestructionCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[DestructionCreate], change: ItemChange
     ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.destroy_evidence,
-            user.user_id,
-            command(
-                DestroyEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.destroy_evidence, DestroyEvidence, data)
 
 
 class EvidenceFactsController(Controller):
     path = f"{BASE}/evidence/{{evidence_id:uuid}}"
     tags = ["evidence"]
+    dependencies = ITEM_CHANGE
 
     @post("/seal-opening", status_code=200, access=Action.RECORD_CUSTODY)
     async def open_seal(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[SealOpeningCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[SealOpeningCreate], change: ItemChange
     ) -> Response[Evidence]:
         """The seal found when the package was opened, and who authorised the opening."""
-        item = await in_thread(
-            runtime.app.record_seal_opening,
-            user.user_id,
-            command(
-                RecordSealOpening,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.record_seal_opening, RecordSealOpening, data)
 
     @post("/interview", status_code=200, access=Action.RECORD_INTERVIEW)
     async def interview(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[InterviewCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[InterviewCreate], change: ItemChange
     ) -> Response[Evidence]:
         """How the interview this item records was conducted: languages, interpreter,
         caution, lawyer (the originating party records it)."""
-        item = await in_thread(
-            runtime.app.record_interview,
-            user.user_id,
-            command(
-                RecordInterview,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.record_interview, RecordInterview, data)
 
     @post("/derivation", status_code=200, access=Action.RECORD_DERIVATION)
     async def derive(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[DerivationCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[DerivationCreate], change: ItemChange
     ) -> Response[Evidence]:
         """This item was made from another (a copy, an extraction, an analysis, a
         translation), from the parent with the SHA-256 named."""
-        item = await in_thread(
-            runtime.app.record_derivation,
-            user.user_id,
-            command(
-                RecordDerivation,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.record_derivation, RecordDerivation, data)
 
     @post("/uses", status_code=200, access=Action.RECORD_USE)
-    async def use(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[UseCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
-    ) -> Response[Evidence]:
+    async def use(self, data: JSONBody[UseCreate], change: ItemChange) -> Response[Evidence]:
         """Your party uses the item in one of its proceedings, for an offence."""
-        item = await in_thread(
-            runtime.app.record_use,
-            user.user_id,
-            command(
-                RecordUse,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.record_use, RecordUse, data)
 
     @post("/consents", status_code=200, access=Action.DECIDE_CONSENT)
     async def grant_consent(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[ConsentCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[ConsentCreate], change: ItemChange
     ) -> Response[Evidence]:
         """The originating party consents to another party's use of the item."""
-        item = await in_thread(
-            runtime.app.grant_consent,
-            user.user_id,
-            command(
-                GrantConsent,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.grant_consent, GrantConsent, data)
 
     @post("/consent-withdrawals", status_code=200, access=Action.DECIDE_CONSENT)
     async def withdraw_consent(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[ConsentWithdrawal],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[ConsentWithdrawal], change: ItemChange
     ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.withdraw_consent,
-            user.user_id,
-            command(
-                WithdrawConsent,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.withdraw_consent, WithdrawConsent, data)
 
     @post("/defects", status_code=200, access=Action.RAISE_DEFECT)
     async def raise_defect(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[DefectCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[DefectCreate], change: ItemChange
     ) -> Response[Evidence]:
         """A defect of the item was raised before your party's court (a nullity motion, an
         objection), invoking one rule or (empty) every defect."""
-        item = await in_thread(
-            runtime.app.raise_defect,
-            user.user_id,
-            command(
-                RaiseDefect,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.raise_defect, RaiseDefect, data)

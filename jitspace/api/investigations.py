@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.commands import (
     AddMember,
@@ -21,10 +20,12 @@ from domain.errors import RuleViolation
 from domain.permissions import Action
 from domain.values import Member
 from jitspace.api.access import SIGNED_IN
+from jitspace.api.changes import INVESTIGATION_CHANGE, MEMBER_CHANGE, InvestigationChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
+    IfMatch,
     RuntimeDep,
     as_of_point,
     expected_version,
@@ -45,18 +46,13 @@ from jitspace.documents.investigations import (
     RoleChange,
 )
 from jitspace.documents.views import investigation_view
-
-# where an investigation's records live
-BASE = "/investigations/{investigation_id:uuid}"
-IfMatch = Annotated[
-    str | None,
-    HeaderParameter(name="If-Match", description="the version you last read; 409 if it changed"),
-]
+from jitspace.services.application import JITspace
 
 
 class InvestigationController(Controller):
     path = "/investigations"
     tags = ["investigations"]
+    dependencies = INVESTIGATION_CHANGE
 
     @get("/", access=SIGNED_IN)
     async def list_mine(
@@ -90,25 +86,10 @@ class InvestigationController(Controller):
 
     @post("/{investigation_id:uuid}/parties", status_code=200, access=Action.MANAGE_TEAM)
     async def add_party(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[PartyCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[PartyCreate], change: InvestigationChange
     ) -> Response[Investigation]:
         """A state (or EU body) joins the JIT."""
-        investigation = await in_thread(
-            runtime.app.add_party,
-            user.user_id,
-            command(
-                AddParty,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-                party=data,
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.add_party, AddParty, party=data)
 
     @post("/{investigation_id:uuid}/members", status_code=200, access=Action.MANAGE_TEAM)
     async def add_member(
@@ -141,98 +122,36 @@ class InvestigationController(Controller):
         "/{investigation_id:uuid}/members/{member_id:uuid}/removal",
         status_code=200,
         access=Action.MANAGE_TEAM,
+        dependencies=MEMBER_CHANGE,
     )
     async def remove_member(
-        self,
-        investigation_id: FromPath[UUID],
-        member_id: FromPath[UUID],
-        data: JSONBody[MemberRemoval],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[MemberRemoval], change: InvestigationChange
     ) -> Response[Investigation]:
-        investigation = await in_thread(
-            runtime.app.remove_member,
-            user.user_id,
-            command(
-                RemoveMember,
-                data,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-                user_id=member_id,
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.remove_member, RemoveMember, data)
 
     @post(
         "/{investigation_id:uuid}/members/{member_id:uuid}/role",
         status_code=200,
         access=Action.MANAGE_TEAM,
+        dependencies=MEMBER_CHANGE,
     )
     async def change_member_role(
-        self,
-        investigation_id: FromPath[UUID],
-        member_id: FromPath[UUID],
-        data: JSONBody[RoleChange],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[RoleChange], change: InvestigationChange
     ) -> Response[Investigation]:
         """A member takes another role in their party; what they may do changes at once."""
-        investigation = await in_thread(
-            runtime.app.change_member_role,
-            user.user_id,
-            command(
-                ChangeMemberRole,
-                data,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-                user_id=member_id,
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.change_member_role, ChangeMemberRole, data)
 
     @post("/{investigation_id:uuid}/observer-rights", status_code=200, access=Action.MANAGE_TEAM)
     async def set_observer_rights(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[ObserverRightsUpdate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[ObserverRightsUpdate], change: InvestigationChange
     ) -> Response[Investigation]:
         """Record what the JIT agreement gives observers beyond the permission table (an
         event of the investigation, like every permission change)."""
-        investigation = await in_thread(
-            runtime.app.set_observer_rights,
-            user.user_id,
-            command(
-                SetObserverRights,
-                data,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.set_observer_rights, SetObserverRights, data)
 
     @post("/{investigation_id:uuid}/closure", status_code=200, access=Action.CLOSE_INVESTIGATION)
     async def close(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[InvestigationClosure],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[InvestigationClosure], change: InvestigationChange
     ) -> Response[Investigation]:
         """Close the JIT: its record stays, it accepts no further commands."""
-        investigation = await in_thread(
-            runtime.app.close_investigation,
-            user.user_id,
-            command(
-                CloseInvestigation,
-                data,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.close_investigation, CloseInvestigation, data)

@@ -9,24 +9,26 @@ from litestar.params import FromPath, JSONBody
 
 from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
 from domain.permissions import Action
+from jitspace.api.changes import TASK_CHANGE, TaskChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
+    BASE,
     AsOf,
     CurrentUser,
     RuntimeDep,
-    expected_version,
     in_thread,
     records_at,
 )
-from jitspace.api.investigations import BASE, IfMatch
 from jitspace.api.responses import with_etag
 from jitspace.documents.tasks import Task, TaskAssignment, TaskCreate, TaskStatusChange, TaskSummary
 from jitspace.documents.views import task_view
+from jitspace.services.application import JITspace
 
 
 class TaskController(Controller):
     path = f"{BASE}/tasks"
     tags = ["tasks"]
+    dependencies = TASK_CHANGE
 
     @get("/", access=Action.VIEW_TASKS)
     async def board(
@@ -67,48 +69,12 @@ class TaskController(Controller):
         return with_etag(await records.task(task_id))
 
     @post("/{task_id:uuid}/assignment", status_code=200, access=Action.MANAGE_TASKS)
-    async def assign(
-        self,
-        investigation_id: FromPath[UUID],
-        task_id: FromPath[UUID],
-        data: JSONBody[TaskAssignment],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
-    ) -> Response[Task]:
+    async def assign(self, data: JSONBody[TaskAssignment], change: TaskChange) -> Response[Task]:
         """Assign the task to a member of the investigation."""
-        task = await in_thread(
-            runtime.app.assign_task,
-            user.user_id,
-            command(
-                AssignTask,
-                data,
-                investigation_id=investigation_id,
-                task_id=task_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(task_view(task))
+        return await change(JITspace.assign_task, AssignTask, data)
 
     @post("/{task_id:uuid}/status", status_code=200, access=Action.WORK_TASKS)
     async def change_status(
-        self,
-        investigation_id: FromPath[UUID],
-        task_id: FromPath[UUID],
-        data: JSONBody[TaskStatusChange],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[TaskStatusChange], change: TaskChange
     ) -> Response[Task]:
-        task = await in_thread(
-            runtime.app.change_task_status,
-            user.user_id,
-            command(
-                ChangeTaskStatus,
-                data,
-                investigation_id=investigation_id,
-                task_id=task_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(task_view(task))
+        return await change(JITspace.change_task_status, ChangeTaskStatus, data)

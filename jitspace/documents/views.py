@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -38,20 +39,24 @@ from jitspace.documents.tasks import Task, TaskSummary
 from projections.admissibility import Row
 from projections.custody import Chain
 
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def from_record(cls: type[S], record: object, **fields: Any) -> S:
+    """The document `cls` of a record: the `fields` given, and every other field the
+    record's attribute of the same name."""
+    same = {name: getattr(record, name) for name in cls.__struct_fields__ if name not in fields}
+    return cls(**same, **fields)
+
 
 def actor_view(actor: Actor) -> ActorOut:
     return ActorOut(user_id=actor.user_id, country=actor.country, role=actor.role.value)
 
 
 def investigation_view(i: InvestigationAggregate) -> Investigation:
-    return Investigation(
-        id=i.id,
-        version=i.version,
-        name=i.name,
-        agreement_reference=i.agreement_reference,
-        purpose=i.purpose,
-        period_start=i.period_start,
-        period_end=i.period_end,
+    return from_record(
+        Investigation,
+        i,
         status="closed" if i.is_closed else "open",
         parties=[PartyOut(p.country, p.name, p.lead_authority) for p in i.parties.values()],
         members=[MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()],
@@ -63,29 +68,16 @@ def evidence_view(e: EvidenceItem, viewer: str, *, readable: bool | None = None)
     """The item as the viewer's party may see it: by its handling restrictions, or as
     `readable` says (a past state is shown by the restrictions in force now)."""
     readable = e.may_read(viewer) if readable is None else readable
-    return Evidence(
-        id=e.id,
-        version=e.version,
-        investigation_id=e.investigation_id,
-        reference=e.reference,
-        country=e.country,
-        kind=e.kind,
+    return from_record(
+        Evidence,
+        e,
         description=e.description if readable else None,
-        collected_at=e.collected_at,
-        collected_by=e.collected_by,
         place=e.place if readable else None,
-        method=e.method,
-        authorisation_id=e.authorisation_id,
         registered_at=e.created_on,
         registered_by=actor_view(e.registered_by),
         files=[evidence_file_view(f, readable=readable) for f in e.files.values()],
-        holding_country=e.holding_country,
-        custodian_id=e.custodian_id,
         awaiting_receipt_by=e.handover.recipient_id if e.handover else None,
-        seal_number=e.seal_number,
         location=e.location if readable else None,
-        disposal=e.disposal,
-        integrity_violated=e.integrity_violated,
         withheld=[] if readable else ["description", "place", "files.name", "location"],
         handling=handling_view(e.handling) if viewer == e.country else None,
     )
@@ -121,43 +113,14 @@ def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> EvidenceFil
 
 
 def authorisation_view(a: LegalAuthorisation) -> Authorisation:
-    return Authorisation(
-        id=a.id,
-        version=a.version,
-        investigation_id=a.investigation_id,
-        kind=a.kind,
-        country=a.country,
-        authority=a.authority,
-        reference=a.reference,
-        issued_at=a.issued_at,
-        valid_from=a.valid_from,
-        valid_until=a.valid_until,
-        scope=ScopeOut(
-            targets=list(a.scope.targets),
-            places=list(a.scope.places),
-            methods=list(a.scope.methods),
-            evidence_kinds=list(a.scope.evidence_kinds),
-        ),
-        conditions=a.conditions,
-        revoked_at=a.revoked_at,
-        revoked_reason=a.revoked_reason,
-        confirmed_at=a.confirmed_at,
-        confirmed_by=a.confirmed_by,
-        annulled_at=a.annulled_at,
-        annulled_by=a.annulled_by,
-    )
+    scope = ScopeOut(**{name: list(getattr(a.scope, name)) for name in ScopeOut.__struct_fields__})
+    return from_record(Authorisation, a, scope=scope)
 
 
 def task_view(t: TaskAggregate) -> Task:
-    return Task(
-        id=t.id,
-        version=t.version,
-        investigation_id=t.investigation_id,
-        title=t.title,
-        description=t.description,
-        due_on=t.due_on,
-        status=t.status,
-        assignee_id=t.assignee_id,
+    return from_record(
+        Task,
+        t,
         evidence_ids=list(t.evidence_ids),
         authorisation_ids=list(t.authorisation_ids),
         created_at=t.created_on,
@@ -169,29 +132,11 @@ def task_view(t: TaskAggregate) -> Task:
 
 
 def authorisation_summary(a: LegalAuthorisation) -> AuthorisationSummary:
-    return AuthorisationSummary(
-        id=a.id,
-        kind=a.kind,
-        country=a.country,
-        authority=a.authority,
-        reference=a.reference,
-        valid_from=a.valid_from,
-        valid_until=a.valid_until,
-        revoked=a.revoked_at is not None,
-        version=a.version,
-    )
+    return from_record(AuthorisationSummary, a, revoked=a.revoked_at is not None)
 
 
 def task_summary(t: TaskAggregate) -> TaskSummary:
-    return TaskSummary(
-        id=t.id,
-        title=t.title,
-        status=t.status,
-        assignee_id=t.assignee_id,
-        due_on=t.due_on,
-        created_at=t.created_on,
-        version=t.version,
-    )
+    return from_record(TaskSummary, t, created_at=t.created_on)
 
 
 def custody_view(evidence_id: UUID, chain: Chain, version: int) -> CustodyChain:
@@ -202,16 +147,11 @@ def custody_view(evidence_id: UUID, chain: Chain, version: int) -> CustodyChain:
 
 
 def evidence_summary(item: EvidenceItem, chain: Chain | None, readable: bool) -> EvidenceSummary:
-    return EvidenceSummary(
-        id=item.id,
-        reference=item.reference,
-        country=item.country,
-        kind=item.kind,
+    return from_record(
+        EvidenceSummary,
+        item,
         description=item.description if readable else None,
-        collected_at=item.collected_at,
         registered_at=item.created_on,
-        authorisation_id=item.authorisation_id,
-        version=item.version,
         custody_status=chain.status if chain else "no custodian",
         custodian_id=chain.custodian_id if chain else None,
         holding_country=chain.holding_country if chain else item.country,
