@@ -10,21 +10,18 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
-from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
 from domain.permissions import Action
 from domain.rule_settings import RULE_TYPES
-from domain.rulebook import Rulebook
 from jitspace.api.access import SIGNED_IN
-from jitspace.api.changes import Change
+from jitspace.api.changes import RULE_CHANGE, RULEBOOK_CHANGE, RulebookChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     BASE,
     AsOf,
     CurrentUser,
-    IfMatch,
     RuntimeDep,
     in_thread,
     records_at,
@@ -34,6 +31,7 @@ from jitspace.api.responses import with_etag
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
 from jitspace.documents.admissibility import (
+    NOTICE,
     AdmissibilityMatrix,
     ItemAdmissibility,
     RulebookCreate,
@@ -43,15 +41,11 @@ from jitspace.documents.admissibility import (
     ShippedRulebook,
 )
 from jitspace.documents.admissibility import Rulebook as RulebookOut
-from jitspace.documents.views import cell_view, explanation_view
+from jitspace.documents.views import cell_view, explanation_view, rulebook_view
 from jitspace.rulebooks import load_shipped, shipped_names
 from jitspace.services.application import JITspace
 from projections.admissibility import Row
 
-NOTICE = (
-    "Verdicts are risk flags for lawyers, not rulings: the court decides. Shipped rulebooks "
-    "are illustrative examples, not legal advice."
-)
 VERDICTS = (
     "Verdicts are risk flags for lawyers, not rulings: the court decides. "
     "Verdict `admissible` (PASS, WARN, FORFEITED), `at risk` (RESTRICT, RISK), `unknown` "
@@ -77,24 +71,6 @@ def parse_on(value: str | None) -> datetime | None:
         except ValueError:
             pass  # refused below: no time with a zone is that short
     return zoned_instant(value, field="on", form="a date (2025-02-15) or a time with a zone")
-
-
-def rulebook_view(book: Rulebook) -> RulebookOut:
-    name, version, sha256 = book.source
-    shipped = load_shipped(name.removesuffix(".toml"))
-    return RulebookOut(
-        id=book.id,
-        version=book.version,
-        country=book.country,
-        source_name=name,
-        source_version=version,
-        source_sha256=sha256,
-        rules=[
-            RuleOut(rule=s.rule, check=RULE_TYPES[s.rule][0], params=s.params)
-            for s in sorted(book.rules.values(), key=lambda s: s.rule)
-        ],
-        notice=shipped.content.notice if shipped else NOTICE,
-    )
 
 
 async def cells(
@@ -186,38 +162,10 @@ class ShippedRulebookController(Controller):
         ]
 
 
-def rulebook_change(
-    investigation_id: FromPath[UUID],
-    country: FromPath[str],
-    runtime: RuntimeDep,
-    user: CurrentUser,
-    if_match: IfMatch = None,
-) -> Change[Rulebook, RulebookOut]:
-    """A command on the path's country's rulebook, answered with the rulebook."""
-    ids = {"investigation_id": investigation_id, "country": country}
-    return Change(runtime, user, ids, if_match, rulebook_view)
-
-
-def rule_change(
-    investigation_id: FromPath[UUID],
-    country: FromPath[str],
-    rule: FromPath[str],
-    runtime: RuntimeDep,
-    user: CurrentUser,
-    if_match: IfMatch = None,
-) -> Change[Rulebook, RulebookOut]:
-    """A command on one rule of the path's country's rulebook, answered with the rulebook."""
-    ids = {"investigation_id": investigation_id, "country": country, "rule": rule}
-    return Change(runtime, user, ids, if_match, rulebook_view)
-
-
-RulebookChange = NamedDependency[Change[Rulebook, RulebookOut]]
-
-
 class RulebookController(Controller):
     path = f"{BASE}/rulebooks"
     tags = ["admissibility"]
-    dependencies = {"change": Provide(rulebook_change, sync_to_thread=False)}
+    dependencies = RULEBOOK_CHANGE
 
     @post("/", access=Action.AMEND_RULEBOOK)
     async def adopt(
@@ -260,7 +208,7 @@ class RulebookController(Controller):
         "/{country:str}/rules/{rule:str}/removal",
         status_code=200,
         access=Action.AMEND_RULEBOOK,
-        dependencies={"change": Provide(rule_change, sync_to_thread=False)},
+        dependencies=RULE_CHANGE,
     )
     async def remove_rule(
         self, data: JSONBody[RuleRemoval], change: RulebookChange

@@ -21,6 +21,7 @@ from litestar.params import FromPath
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation as InvestigationAggregate
+from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
 from jitspace.api.access import CurrentMember
 from jitspace.api.commands import command
@@ -34,6 +35,7 @@ from jitspace.api.dependencies import (
 from jitspace.api.responses import V, with_etag
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
+from jitspace.documents.admissibility import Rulebook as RulebookOut
 from jitspace.documents.authorisations import Authorisation
 from jitspace.documents.evidence import Evidence
 from jitspace.documents.investigations import Investigation
@@ -42,6 +44,7 @@ from jitspace.documents.views import (
     authorisation_view,
     evidence_view,
     investigation_view,
+    rulebook_view,
     task_view,
 )
 from jitspace.services.application import JITspace
@@ -152,3 +155,33 @@ def task_change(
 
 TaskChange = NamedDependency[Change[TaskAggregate, Task]]
 TASK_CHANGE = {"change": Provide(task_change, sync_to_thread=False)}
+
+
+def rulebook_change(
+    investigation_id: FromPath[UUID],
+    country: FromPath[str],
+    runtime: RuntimeDep,
+    user: CurrentUser,
+    if_match: IfMatch = None,
+) -> Change[Rulebook, RulebookOut]:
+    """A command on the path's country's rulebook, answered with the rulebook."""
+    ids = {"investigation_id": investigation_id, "country": country}
+    return Change(runtime, user, ids, if_match, rulebook_view)
+
+
+def rule_change(
+    investigation_id: FromPath[UUID],
+    country: FromPath[str],
+    rule: FromPath[str],
+    runtime: RuntimeDep,
+    user: CurrentUser,
+    if_match: IfMatch = None,
+) -> Change[Rulebook, RulebookOut]:
+    """A command on one rule of the path's country's rulebook, answered with the rulebook."""
+    ids = {"investigation_id": investigation_id, "country": country, "rule": rule}
+    return Change(runtime, user, ids, if_match, rulebook_view)
+
+
+RulebookChange = NamedDependency[Change[Rulebook, RulebookOut]]
+RULEBOOK_CHANGE = {"change": Provide(rulebook_change, sync_to_thread=False)}
+RULE_CHANGE = {"change": Provide(rule_change, sync_to_thread=False)}

@@ -16,6 +16,12 @@ from jitspace.documents.fields import (
     Struct,
 )
 
+# what every rulebook and verdict the API publishes says of itself
+NOTICE = (
+    "Verdicts are risk flags for lawyers, not rulings: the court decides. Shipped rulebooks "
+    "are illustrative examples, not legal advice."
+)
+
 
 class RulebookCreate(Struct):
     country: Annotated[PartyCode, Meta(description="the forum country whose rulebook it is")]

@@ -11,14 +11,19 @@ from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation as InvestigationAggregate
+from domain.rule_settings import RULE_TYPES
+from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
 from domain.values import Actor, EvidenceFile
 from jitspace.documents.admissibility import (
+    NOTICE,
     AdmissibilityCell,
     CountryExplanation,
     EventRef,
+    RuleOut,
     RuleResultOut,
 )
+from jitspace.documents.admissibility import Rulebook as RulebookOut
 from jitspace.documents.authorisations import Authorisation, AuthorisationSummary, ScopeOut
 from jitspace.documents.custody import CustodyChain
 from jitspace.documents.evidence import (
@@ -36,6 +41,7 @@ from jitspace.documents.investigations import (
     PartyOut,
 )
 from jitspace.documents.tasks import Task, TaskSummary
+from jitspace.rulebooks import load_shipped
 from projections.admissibility import Row
 from projections.custody import Chain
 
@@ -210,4 +216,22 @@ def explanation_view(row: Row) -> CountryExplanation:
             for r in v.results
         ],
         changes_on=v.changes_on(),
+    )
+
+
+def rulebook_view(book: Rulebook) -> RulebookOut:
+    name, version, sha256 = book.source
+    shipped = load_shipped(name.removesuffix(".toml"))
+    return RulebookOut(
+        id=book.id,
+        version=book.version,
+        country=book.country,
+        source_name=name,
+        source_version=version,
+        source_sha256=sha256,
+        rules=[
+            RuleOut(rule=s.rule, check=RULE_TYPES[s.rule][0], params=s.params)
+            for s in sorted(book.rules.values(), key=lambda s: s.rule)
+        ],
+        notice=shipped.content.notice if shipped else NOTICE,
     )
