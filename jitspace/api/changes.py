@@ -3,7 +3,7 @@
 The handler names the use case, the command and what the request's document gives; the
 record's ids come from the path, the version the caller last read from If-Match, and the
 answer is the record as the caller may see it, with its version as ETag. Each resource's
-controller provides its `Change` (below: the path's ids, the view) as the dependency `change`.
+`Change` (the path's ids, the view) is provided below, as its controllers' dependency `change`.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ class Change(Generic[R, V]):
         """Run `use_case` with the command `cls` (the document's fields, then the path's ids,
         the expected version and `fields`), off the event loop."""
         version = expected_version(self.if_match)
-        order = command(cls, document, **self.ids, expected_version=version, **fields)
-        record = await in_thread(use_case, self.runtime.app, self.user.user_id, order)
+        given = command(cls, document, **self.ids, expected_version=version, **fields)
+        record = await in_thread(use_case, self.runtime.app, self.user.user_id, given)
         return with_etag(self.view(record))
 
 
