@@ -33,6 +33,7 @@ from jitspace.reads.projecting import (
     stop_projection,
 )
 from jitspace.reads.queries import Queries
+from jitspace.reads.records import Records
 from jitspace.reads.supervision import Stall
 from jitspace.services.application import JITspace
 from jitspace.services.blob_sweep import keep_sweeping, sweep_blob_store
@@ -64,6 +65,7 @@ class Runtime:
     live: LiveFeed
     security_log: SecurityLog
     memberships: Memberships
+    records: Records
     projections: ProjectionRunner[Any, Any] | None = None
     custody: ProjectionRunner[Any, Any] | None = None
     admissibility: ProjectionRunner[Any, Any] | None = None
@@ -136,6 +138,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             live,
             security_log,
             Memberships(app.investigation, pool),
+            Records(app, queries),
         )
         if settings.run_projections:
             starts = projection_starts(JITspace, env)

@@ -10,32 +10,28 @@ from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath, JSONBody, QueryParameter
 
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
-from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from domain.rule_settings import RULE_TYPES
-from domain.rulebook import Rulebook
 from jitspace.api.access import SIGNED_IN
+from jitspace.api.changes import RULE_CHANGE, RULEBOOK_CHANGE, RulebookChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
+    BASE,
     AsOf,
     CurrentUser,
     RuntimeDep,
-    checked_instant,
-    expected_version,
     in_thread,
-    past,
-    readable_registers,
+    records_at,
+    zoned_instant,
 )
-from jitspace.api.investigations import IfMatch
-from jitspace.api.records import BASE
 from jitspace.api.responses import with_etag
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
-from jitspace.documents.schemas import (
+from jitspace.documents.admissibility import (
+    NOTICE,
     AdmissibilityMatrix,
     ItemAdmissibility,
     RulebookCreate,
@@ -44,15 +40,12 @@ from jitspace.documents.schemas import (
     RuleSetCreate,
     ShippedRulebook,
 )
-from jitspace.documents.schemas import Rulebook as RulebookOut
-from jitspace.documents.views import cell_view, explanation_view
+from jitspace.documents.admissibility import Rulebook as RulebookOut
+from jitspace.documents.views import cell_view, explanation_view, rulebook_view
 from jitspace.rulebooks import load_shipped, shipped_names
-from projections.admissibility import Row, matrix_as_of, matrix_on
+from jitspace.services.application import JITspace
+from projections.admissibility import Row
 
-NOTICE = (
-    "Verdicts are risk flags for lawyers, not rulings: the court decides. Shipped rulebooks "
-    "are illustrative examples, not legal advice."
-)
 VERDICTS = (
     "Verdicts are risk flags for lawyers, not rulings: the court decides. "
     "Verdict `admissible` (PASS, WARN, FORFEITED), `at risk` (RESTRICT, RISK), `unknown` "
@@ -72,36 +65,12 @@ On = Annotated[
 def parse_on(value: str | None) -> datetime | None:
     if value is None:
         return None
-    try:
-        if len(value) == len("2025-02-15"):
+    if len(value) == len("2025-02-15"):
+        try:
             return datetime.combine(date.fromisoformat(value), time.max, UTC)
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise ValidationException(
-            "on is a date (2025-02-15) or a time with a zone",
-            extra=[{"key": "on", "message": f"{value[:60]!r} is neither"}],
-        )
-    return checked_instant(moment, field="on")
-
-
-def rulebook_view(book: Rulebook) -> RulebookOut:
-    name, version, sha256 = book.source
-    shipped = load_shipped(name.removesuffix(".toml"))
-    return RulebookOut(
-        id=book.id,
-        version=book.version,
-        country=book.country,
-        source_name=name,
-        source_version=version,
-        source_sha256=sha256,
-        rules=[
-            RuleOut(rule=s.rule, check=RULE_TYPES[s.rule][0], params=s.params)
-            for s in sorted(book.rules.values(), key=lambda s: s.rule)
-        ],
-        notice=shipped.content.notice if shipped else NOTICE,
-    )
+        except ValueError:
+            pass  # refused below: no time with a zone is that short
+    return zoned_instant(value, field="on", form="a date (2025-02-15) or a time with a zone")
 
 
 async def cells(
@@ -112,32 +81,10 @@ async def cells(
     on: str | None,
     evidence_id: UUID | None = None,
 ) -> list[Row]:
-    """The matrix kept live, or replayed from the log by the projection's own functions."""
+    """The matrix's cells as of `as_of`, evaluated `on` a date or each on its own."""
     moment = parse_on(on)
-    if as_of is None and moment is None:
-        if evidence_id is None:
-            await readable_registers(runtime, investigation_id)
-        else:
-            await in_thread(
-                runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
-            )
-            await runtime.queries.caught_up(investigation_id)
-        rows = await runtime.queries.admissibility(investigation_id, evidence_id)
-    else:
-        history = await past(runtime, user, investigation_id, as_of)
-        if history is None:  # now, evaluated on another date
-            history = await in_thread(runtime.app.history, user.user_id, investigation_id)
-        if evidence_id is not None:
-            history.record(EvidenceItem, evidence_id)
-        case, replayed = await in_thread(matrix_as_of, history.events)
-        if moment is not None:
-            replayed = await in_thread(matrix_on, case, moment)
-        rows = [
-            r
-            for r in replayed.values()
-            if evidence_id is None or r.verdict.evidence_id == evidence_id
-        ]
-    return sorted(rows, key=lambda r: (r.reference, str(r.verdict.evidence_id), r.verdict.country))
+    records = await records_at(runtime, user, investigation_id, as_of)
+    return await records.matrix(evidence_id, moment)
 
 
 class AdmissibilityController(Controller):
@@ -218,6 +165,7 @@ class ShippedRulebookController(Controller):
 class RulebookController(Controller):
     path = f"{BASE}/rulebooks"
     tags = ["admissibility"]
+    dependencies = RULEBOOK_CHANGE
 
     @post("/", access=Action.AMEND_RULEBOOK)
     async def adopt(
@@ -245,60 +193,24 @@ class RulebookController(Controller):
         user: CurrentUser,
         as_of: AsOf = None,
     ) -> Response[RulebookOut]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            book = history.record(Rulebook, Rulebook.id_for(investigation_id, country))
-        else:
-            book = await in_thread(
-                runtime.app.rulebook_for, user.user_id, investigation_id, country
-            )
-        return with_etag(rulebook_view(book))
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(rulebook_view(await records.rulebook(country)))
 
     @post("/{country:str}/rules", status_code=200, access=Action.AMEND_RULEBOOK)
     async def set_rule(
-        self,
-        investigation_id: FromPath[UUID],
-        country: FromPath[str],
-        data: JSONBody[RuleSetCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[RuleSetCreate], change: RulebookChange
     ) -> Response[RulebookOut]:
         """Add a rule of the catalogue, or change its parameters (that country's legal
         advisor only)."""
-        book = await in_thread(
-            runtime.app.set_rule,
-            user.user_id,
-            command(
-                SetRule,
-                data,
-                investigation_id=investigation_id,
-                country=country,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(rulebook_view(book))
+        return await change(JITspace.set_rule, SetRule, data)
 
-    @post("/{country:str}/rules/{rule:str}/removal", status_code=200, access=Action.AMEND_RULEBOOK)
+    @post(
+        "/{country:str}/rules/{rule:str}/removal",
+        status_code=200,
+        access=Action.AMEND_RULEBOOK,
+        dependencies=RULE_CHANGE,
+    )
     async def remove_rule(
-        self,
-        investigation_id: FromPath[UUID],
-        country: FromPath[str],
-        rule: FromPath[str],
-        data: JSONBody[RuleRemoval],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[RuleRemoval], change: RulebookChange
     ) -> Response[RulebookOut]:
-        book = await in_thread(
-            runtime.app.remove_rule,
-            user.user_id,
-            command(
-                RemoveRule,
-                data,
-                investigation_id=investigation_id,
-                country=country,
-                rule=rule,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(rulebook_view(book))
+        return await change(JITspace.remove_rule, RemoveRule, data)

@@ -29,17 +29,17 @@ from jitspace.api.admissibility import (
     ShippedRulebookController,
 )
 from jitspace.api.auth import AuthController
+from jitspace.api.authorisations import AuthorisationController, AuthorisationFactsController
 from jitspace.api.dependencies import RuntimeDep, provide_runtime
 from jitspace.api.events import EventController
-from jitspace.api.evidence import EvidenceController
+from jitspace.api.evidence import EvidenceController, EvidenceFactsController
 from jitspace.api.hardening import cors_config, security_headers
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
-from jitspace.api.legal_facts import AuthorisationFactsController, EvidenceFactsController
 from jitspace.api.live import live_feed
 from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
-from jitspace.api.records import AuthorisationController, TaskController
+from jitspace.api.tasks import TaskController
 from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
 from jitspace.settings import Settings

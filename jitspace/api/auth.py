@@ -12,7 +12,7 @@ from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, bearer_token, client_address
 from jitspace.api.openapi import problem_response
 from jitspace.auth.login_throttle import TooManyAttempts
-from jitspace.documents.schemas import LoginCreate, SessionOut, UserOut
+from jitspace.documents.identity import LoginCreate, SessionOut, UserOut
 
 
 class AuthController(Controller):

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from functools import partial
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 from uuid import UUID
 
-from anyio import to_thread
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.openapi.spec import Example
-from litestar.params import QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 
 from jitspace.auth.errors import TokenRefused
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
-from jitspace.services.reading import History
+from jitspace.reads.records import Past, Present
+from jitspace.reads.records import in_thread as in_thread  # the handlers' writes run so too
 
-T = TypeVar("T")
 RuntimeDep = NamedDependency[Runtime]
 CurrentUser = NamedDependency[User]
 # clocks of the team's machines differ a little; a report further ahead is an input error
@@ -68,17 +65,6 @@ async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> 
         ) from None
 
 
-async def readable_registers(runtime: Runtime, investigation_id: UUID) -> None:
-    """Wait (briefly) until the registers show what was just recorded (the access guard has
-    let the caller in)."""
-    await runtime.queries.caught_up(investigation_id)
-
-
-async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run a write-side call (blocking I/O) off the event loop."""
-    return await to_thread.run_sync(partial(fn, *args, **kwargs))
-
-
 def expected_version(if_match: str | None) -> int | None:
     """The version named by an If-Match header (`3`, `"3"` or `W/"3"`), if any."""
     if if_match is None:
@@ -120,6 +106,12 @@ def checked_instant(value: datetime, *, field: str) -> datetime:
         ) from None
 
 
+# where an investigation's records live
+BASE = "/investigations/{investigation_id:uuid}"
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(name="If-Match", description="the version you last read; 409 if it changed"),
+]
 AsOf = Annotated[
     str | None,
     QueryParameter(
@@ -134,25 +126,31 @@ def parse_as_of(value: str) -> tuple[datetime | None, int | None]:
     """`as_of` as (time, position): exactly one of them is set."""
     if value.isascii() and value.isdigit() and len(value) <= MAX_VERSION_DIGITS:
         return None, int(value)
+    form = "a time with a zone (e.g. 2024-07-05T00:00:00Z) or a log position"
+    return zoned_instant(value, field="as_of", form=form), None
+
+
+def zoned_instant(value: str, *, field: str, form: str) -> datetime:
+    """`value` as an ISO 8601 time with a zone, in UTC; refused as not `form` otherwise."""
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
         moment = None
     if moment is None or moment.tzinfo is None:
         raise ValidationException(
-            "as_of is a time with a zone (e.g. 2024-07-05T00:00:00Z) or a log position",
-            extra=[{"key": "as_of", "message": f"{value[:60]!r} is neither"}],
+            f"{field} is {form}",
+            extra=[{"key": field, "message": f"{value[:60]!r} is neither"}],
         )
-    return checked_instant(moment, field="as_of"), None
+    return checked_instant(moment, field=field)
 
 
-async def past(
+def as_of_point(as_of: str | None) -> tuple[datetime | None, int | None]:
+    """`as_of` as (time, position); neither for now."""
+    return parse_as_of(as_of) if as_of is not None else (None, None)
+
+
+async def records_at(
     runtime: Runtime, user: User, investigation_id: UUID, as_of: str | None
-) -> History | None:
-    """The investigation's records as of `as_of`, replayed from the log; None for the present."""
-    if as_of is None:
-        return None
-    moment, position = parse_as_of(as_of)
-    return await in_thread(
-        runtime.app.history, user.user_id, investigation_id, as_of=moment, position=position
-    )
+) -> Present | Past:
+    """The investigation's records now, or as of `as_of` (a time or a log position)."""
+    return await runtime.records.at(user.user_id, investigation_id, *as_of_point(as_of))

@@ -11,7 +11,7 @@ from litestar.params import FromPath, QueryParameter
 from domain.permissions import Action
 from jitspace.api.access import CurrentAudience
 from jitspace.api.dependencies import AsOf, RuntimeDep, in_thread, parse_as_of
-from jitspace.documents.schemas import EventPage
+from jitspace.documents.events import EventPage
 
 
 class EventController(Controller):

@@ -1,22 +1,30 @@
-"""Evidence items of one investigation: the register, files, custody and integrity."""
+"""Evidence items of one investigation: the register, files, custody and integrity, and the
+facts the admissibility rules read about an item (its seal opened, interview conditions,
+derivation, use in a proceeding, consent and defects raised in court)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, JSONBody
 from litestar.response import Stream
 
 from domain.commands import (
     AmendDescription,
     DestroyEvidence,
+    GrantConsent,
     HandOver,
+    RaiseDefect,
     ReceiveEvidence,
     RecordAccess,
     RecordCollection,
+    RecordDerivation,
+    RecordInterview,
+    RecordSealOpening,
+    RecordUse,
     RegisterEvidence,
     RestrictHandling,
     ReturnEvidence,
@@ -24,29 +32,51 @@ from domain.commands import (
     StoreEvidence,
     TransferToParty,
     VerifyFiles,
+    WithdrawConsent,
 )
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from jitspace.api.access import CurrentMember
+from jitspace.api.changes import ITEM_CHANGE, ItemChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
+    BASE,
     AsOf,
     CurrentUser,
     RuntimeDep,
-    expected_version,
     in_thread,
-    past,
-    readable_registers,
+    records_at,
 )
-from jitspace.api.downloads import byte_range, content_disposition, served_media_type
-from jitspace.api.investigations import IfMatch
-from jitspace.api.openapi import file_response, problem_response
-from jitspace.api.records import BASE
+from jitspace.api.files import (
+    DOWNLOAD_RESPONSES,
+    UPLOAD_RESPONSES,
+    DeclaredSha256,
+    FileName,
+    MediaType,
+    Purpose,
+    RangeHeader,
+    byte_range,
+    content_disposition,
+    file_media_type,
+    served_media_type,
+)
 from jitspace.api.responses import with_etag
-from jitspace.documents.schemas import (
+from jitspace.documents.custody import (
     CollectionCreate,
     CustodyChain,
     DestructionCreate,
+    HandoverCreate,
+    ReceiptCreate,
+    ReturnCreate,
+    SealCreate,
+    StorageCreate,
+    TransferCreate,
+)
+from jitspace.documents.evidence import (
+    ConsentCreate,
+    ConsentWithdrawal,
+    DefectCreate,
+    DerivationCreate,
     Evidence,
     EvidenceAmendment,
     EvidenceCreate,
@@ -54,106 +84,21 @@ from jitspace.documents.schemas import (
     EvidenceSummary,
     FileVerification,
     HandlingCreate,
-    HandoverCreate,
-    ReceiptCreate,
-    ReturnCreate,
-    SealCreate,
-    StorageCreate,
-    TransferCreate,
+    InterviewCreate,
+    SealOpeningCreate,
+    UseCreate,
     VerificationOut,
 )
-from jitspace.documents.views import (
-    custody_view,
-    evidence_file_view,
-    evidence_summary,
-    evidence_view,
-    handling_of,
-)
-from jitspace.reads.withholding import custody_for
+from jitspace.documents.views import evidence_file_view, evidence_view, handling_of
+from jitspace.services.application import JITspace
 from jitspace.services.uploads import upload_evidence_file
 from jitspace.storage.blobs import TooLarge
-from projections.custody import chains_as_of
-
-FileName = Annotated[
-    str,
-    QueryParameter(
-        min_length=1,
-        max_length=255,
-        # no path, no `.` or `..`; no control, invisible or direction-changing characters,
-        # which would make the name shown differ from the name saved (`invoice<RLO>fdp.exe`)
-        pattern=r"^(?!\.\.?$)[^\x00-\x1f\x7f-\x9f/\\"
-        r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$",
-        description="the file's name, as it was acquired (no path)",
-    ),
-]
-DeclaredSha256 = Annotated[
-    str | None,
-    HeaderParameter(
-        name="X-Content-SHA256",
-        pattern="^[0-9a-fA-F]{64}$",
-        description="the SHA-256 you computed; if the bytes received differ: 422, nothing kept",
-    ),
-]
-MediaType = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Content-Type",
-        # type/subtype as RFC 6838 spells them, parameters after `;` (not recorded)
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
-        r"\s*(;[\x20-\x7e\t]*)?$",
-        max_length=200,
-        description="the file's media type",
-    ),
-]
-Purpose = Annotated[
-    str | None,
-    QueryParameter(
-        min_length=1,
-        max_length=2_000,
-        pattern=r"^[^\x00]*\S[^\x00]*$",
-        description="why you download the file: it is recorded in the chain of custody",
-    ),
-]
-# the encodings of an HTML form: their body is an envelope around the file (multipart) or
-# what curl sends by default with --data-binary (urlencoded), never an evidence file itself
-FORM_MEDIA_TYPES = {
-    "multipart/form-data": "an envelope around the file, as curl -F sends it",
-    "application/x-www-form-urlencoded": "as curl --data-binary sends a body with no Content-Type",
-}
-HOW_TO_UPLOAD = (
-    "send the file's bytes as the request body, with its media type in Content-Type "
-    "(application/octet-stream if you do not know it) and its name in `?name=`, e.g. "
-    "curl --data-binary @photo.jpg -H 'Content-Type: image/jpeg' '.../files?name=photo.jpg'"
-)
-RangeHeader = Annotated[str | None, HeaderParameter(name="Range", description="bytes=first-last")]
-DOWNLOAD_RESPONSES = {
-    200: file_response("The file, as an attachment; its media type if inert, else bytes"),
-    206: file_response("The byte range asked for (Content-Range says which)"),
-    410: problem_response("The store no longer holds the file"),
-    416: problem_response("The range asked for is outside the file"),
-}
-
-UPLOAD_RESPONSES = {
-    415: problem_response("The file was sent as a form: send its bytes as the request body"),
-}
-
-
-def file_media_type(content_type: str | None) -> str:
-    """The media type recorded for an uploaded file; a form's encoding is refused (415), as
-    the bytes would be the form's, not the file's."""
-    media_type = (content_type or "application/octet-stream").split(";")[0].strip().lower()
-    if sent_as := FORM_MEDIA_TYPES.get(media_type):
-        raise HTTPException(
-            status_code=415,
-            detail=f"the file was sent as a form ({media_type}: {sent_as}), which is not "
-            f"accepted: {HOW_TO_UPLOAD}",
-        )
-    return media_type
 
 
 class EvidenceController(Controller):
     path = f"{BASE}/evidence"
     tags = ["evidence"]
+    dependencies = ITEM_CHANGE
 
     @get("/", access=Action.VIEW_EVIDENCE)
     async def register(
@@ -165,19 +110,8 @@ class EvidenceController(Controller):
         as_of: AsOf = None,
     ) -> list[EvidenceSummary]:
         """The investigation's evidence register, with each item's custody status."""
-        if history := await past(runtime, user, investigation_id, as_of):
-            chains = chains_as_of(history.events)
-            items = sorted(history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
-            # the restrictions in force now say who may read an item, its past included
-            now = await runtime.queries.withholding(investigation_id)
-            return [
-                evidence_summary(
-                    i, chains.get(i.id, (None, 0))[0], now.may_read(i.id, member.country)
-                )
-                for i in items
-            ]
-        await readable_registers(runtime, investigation_id)
-        return await runtime.queries.evidence_register(investigation_id, member.country)
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return await records.evidence_register(member.country)
 
     @post("/", access=Action.REGISTER_EVIDENCE)
     async def register_item(
@@ -203,29 +137,13 @@ class EvidenceController(Controller):
 
     @post("/{evidence_id:uuid}/handling", status_code=200, access=Action.SET_HANDLING)
     async def restrict_handling(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[HandlingCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[HandlingCreate], change: ItemChange
     ) -> Response[Evidence]:
         """Set who may read the item and download its files (the originating party only).
         The restrictions replace the previous ones; `{}` lifts them all."""
-        item = await in_thread(
-            runtime.app.restrict_evidence_handling,
-            user.user_id,
-            command(
-                RestrictHandling,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-                restrictions=handling_of(data),
-            ),
+        return await change(
+            JITspace.restrict_evidence_handling, RestrictHandling, restrictions=handling_of(data)
         )
-        return with_etag(evidence_view(item, member.country))
 
     @get("/{evidence_id:uuid}", access=Action.VIEW_EVIDENCE)
     async def read(
@@ -237,39 +155,14 @@ class EvidenceController(Controller):
         member: CurrentMember,
         as_of: AsOf = None,
     ) -> Response[Evidence]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            then = history.record(EvidenceItem, evidence_id)
-            now = await runtime.queries.withholding(investigation_id)
-            readable = now.may_read(evidence_id, member.country)
-            return with_etag(evidence_view(then, member.country, readable=readable))
-        item = await in_thread(
-            runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
-        )
-        return with_etag(evidence_view(item, member.country))
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(await records.evidence(evidence_id, member.country))
 
     @post("/{evidence_id:uuid}/description", status_code=200, access=Action.REGISTER_EVIDENCE)
     async def amend_description(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[EvidenceAmendment],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[EvidenceAmendment], change: ItemChange
     ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.amend_evidence_description,
-            user.user_id,
-            command(
-                AmendDescription,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.amend_evidence_description, AmendDescription, data)
 
     # -- files ----------------------------------------------------------------------------
 
@@ -424,216 +317,111 @@ class EvidenceController(Controller):
         as_of: AsOf = None,
     ) -> CustodyChain:
         """The chain of custody: every step, the custodian after it, and its defects."""
-        if history := await past(runtime, user, investigation_id, as_of):
-            history.record(EvidenceItem, evidence_id)
-            past_chain, version = chains_as_of(history.events)[evidence_id]
-            # the restrictions in force now say who may read an item, its past included
-            now = await runtime.queries.withholding(investigation_id)
-            return custody_for(
-                custody_view(evidence_id, past_chain, version),
-                now.may_read(evidence_id, member.country),
-            )
-        await in_thread(
-            runtime.app.part_for, user.user_id, investigation_id, EvidenceItem, evidence_id
-        )
-        await runtime.queries.caught_up(investigation_id)
-        chain = await runtime.queries.custody_chain(investigation_id, evidence_id, member.country)
+        records = await records_at(runtime, user, investigation_id, as_of)
+        chain = await records.custody(evidence_id, member.country)
         if chain is None:
             raise NotFoundException("the chain of custody of this item is not built yet")
         return chain
 
     @post("/{evidence_id:uuid}/custody/collection", status_code=200, access=Action.RECORD_CUSTODY)
     async def collect(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[CollectionCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[CollectionCreate], change: ItemChange
     ) -> Response[Evidence]:
         """You took the item into custody when it was collected."""
-        item = await in_thread(
-            runtime.app.record_evidence_collection,
-            user.user_id,
-            command(
-                RecordCollection,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.record_evidence_collection, RecordCollection, data)
 
     @post("/{evidence_id:uuid}/custody/seal", status_code=200, access=Action.RECORD_CUSTODY)
-    async def seal(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[SealCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
-    ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.seal_evidence,
-            user.user_id,
-            command(
-                SealEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+    async def seal(self, data: JSONBody[SealCreate], change: ItemChange) -> Response[Evidence]:
+        return await change(JITspace.seal_evidence, SealEvidence, data)
 
     @post("/{evidence_id:uuid}/custody/handover", status_code=200, access=Action.RECORD_CUSTODY)
     async def hand_over(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[HandoverCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[HandoverCreate], change: ItemChange
     ) -> Response[Evidence]:
         """Hand the item you hold to another member; it is theirs once they receive it."""
-        item = await in_thread(
-            runtime.app.hand_over_evidence,
-            user.user_id,
-            command(
-                HandOver,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.hand_over_evidence, HandOver, data)
 
     @post("/{evidence_id:uuid}/custody/transfer", status_code=200, access=Action.RECORD_CUSTODY)
     async def transfer(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[TransferCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[TransferCreate], change: ItemChange
     ) -> Response[Evidence]:
         """Transfer the item you hold to another party of the JIT, to one of its members."""
-        item = await in_thread(
-            runtime.app.transfer_evidence_to_party,
-            user.user_id,
-            command(
-                TransferToParty,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.transfer_evidence_to_party, TransferToParty, data)
 
     @post("/{evidence_id:uuid}/custody/receipt", status_code=200, access=Action.RECORD_CUSTODY)
     async def receive(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[ReceiptCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[ReceiptCreate], change: ItemChange
     ) -> Response[Evidence]:
         """Receive an item handed to you, with the state of its seal and packaging."""
-        item = await in_thread(
-            runtime.app.receive_evidence,
-            user.user_id,
-            command(
-                ReceiveEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.receive_evidence, ReceiveEvidence, data)
 
     @post("/{evidence_id:uuid}/custody/storage", status_code=200, access=Action.RECORD_CUSTODY)
-    async def store(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[StorageCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
-    ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.store_evidence,
-            user.user_id,
-            command(
-                StoreEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+    async def store(self, data: JSONBody[StorageCreate], change: ItemChange) -> Response[Evidence]:
+        return await change(JITspace.store_evidence, StoreEvidence, data)
 
     @post("/{evidence_id:uuid}/custody/return", status_code=200, access=Action.RECORD_CUSTODY)
     async def return_item(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[ReturnCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[ReturnCreate], change: ItemChange
     ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.return_evidence,
-            user.user_id,
-            command(
-                ReturnEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.return_evidence, ReturnEvidence, data)
 
     @post("/{evidence_id:uuid}/custody/destruction", status_code=200, access=Action.RECORD_CUSTODY)
     async def destroy(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        data: JSONBody[DestructionCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        if_match: IfMatch = None,
+        self, data: JSONBody[DestructionCreate], change: ItemChange
     ) -> Response[Evidence]:
-        item = await in_thread(
-            runtime.app.destroy_evidence,
-            user.user_id,
-            command(
-                DestroyEvidence,
-                data,
-                investigation_id=investigation_id,
-                evidence_id=evidence_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(evidence_view(item, member.country))
+        return await change(JITspace.destroy_evidence, DestroyEvidence, data)
+
+
+class EvidenceFactsController(Controller):
+    path = f"{BASE}/evidence/{{evidence_id:uuid}}"
+    tags = ["evidence"]
+    dependencies = ITEM_CHANGE
+
+    @post("/seal-opening", status_code=200, access=Action.RECORD_CUSTODY)
+    async def open_seal(
+        self, data: JSONBody[SealOpeningCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """The seal found when the package was opened, and who authorised the opening."""
+        return await change(JITspace.record_seal_opening, RecordSealOpening, data)
+
+    @post("/interview", status_code=200, access=Action.RECORD_INTERVIEW)
+    async def interview(
+        self, data: JSONBody[InterviewCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """How the interview this item records was conducted: languages, interpreter,
+        caution, lawyer (the originating party records it)."""
+        return await change(JITspace.record_interview, RecordInterview, data)
+
+    @post("/derivation", status_code=200, access=Action.RECORD_DERIVATION)
+    async def derive(
+        self, data: JSONBody[DerivationCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """This item was made from another (a copy, an extraction, an analysis, a
+        translation), from the parent with the SHA-256 named."""
+        return await change(JITspace.record_derivation, RecordDerivation, data)
+
+    @post("/uses", status_code=200, access=Action.RECORD_USE)
+    async def use(self, data: JSONBody[UseCreate], change: ItemChange) -> Response[Evidence]:
+        """Your party uses the item in one of its proceedings, for an offence."""
+        return await change(JITspace.record_use, RecordUse, data)
+
+    @post("/consents", status_code=200, access=Action.DECIDE_CONSENT)
+    async def grant_consent(
+        self, data: JSONBody[ConsentCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """The originating party consents to another party's use of the item."""
+        return await change(JITspace.grant_consent, GrantConsent, data)
+
+    @post("/consent-withdrawals", status_code=200, access=Action.DECIDE_CONSENT)
+    async def withdraw_consent(
+        self, data: JSONBody[ConsentWithdrawal], change: ItemChange
+    ) -> Response[Evidence]:
+        return await change(JITspace.withdraw_consent, WithdrawConsent, data)
+
+    @post("/defects", status_code=200, access=Action.RAISE_DEFECT)
+    async def raise_defect(
+        self, data: JSONBody[DefectCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """A defect of the item was raised before your party's court (a nullity motion, an
+        objection), invoking one rule or (empty) every defect."""
+        return await change(JITspace.raise_defect, RaiseDefect, data)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
 from uuid import UUID
 
 from litestar import Controller, Response, get, post
-from litestar.params import FromPath, HeaderParameter, JSONBody
+from litestar.params import FromPath, JSONBody
 
 from domain.commands import (
     AddMember,
@@ -18,22 +17,24 @@ from domain.commands import (
     SetObserverRights,
 )
 from domain.errors import RuleViolation
-from domain.investigation import Investigation as InvestigationAggregate
 from domain.permissions import Action
 from domain.values import Member
 from jitspace.api.access import SIGNED_IN
+from jitspace.api.changes import INVESTIGATION_CHANGE, MEMBER_CHANGE, InvestigationChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
+    IfMatch,
     RuntimeDep,
+    as_of_point,
     expected_version,
     in_thread,
-    past,
+    records_at,
     reported_time,
 )
 from jitspace.api.responses import with_etag
-from jitspace.documents.schemas import (
+from jitspace.documents.investigations import (
     Investigation,
     InvestigationClosure,
     InvestigationCreate,
@@ -44,37 +45,21 @@ from jitspace.documents.schemas import (
     PartyCreate,
     RoleChange,
 )
-from jitspace.documents.views import investigation_summary, investigation_view
-
-IfMatch = Annotated[
-    str | None,
-    HeaderParameter(name="If-Match", description="the version you last read; 409 if it changed"),
-]
+from jitspace.documents.views import investigation_view
+from jitspace.services.application import JITspace
 
 
 class InvestigationController(Controller):
     path = "/investigations"
     tags = ["investigations"]
+    dependencies = INVESTIGATION_CHANGE
 
     @get("/", access=SIGNED_IN)
     async def list_mine(
         self, runtime: RuntimeDep, user: CurrentUser, as_of: AsOf = None
     ) -> list[InvestigationSummary]:
         """The investigations you are a member of (as of then: that you were a member of)."""
-        # memberships and roles change in any investigation: read them as the whole log
-        # stands, so that a change is seen at once
-        await runtime.queries.caught_up(None)
-        present = await runtime.queries.investigations_of(user.user_id)
-        if as_of is None:
-            return present
-        summaries = []
-        for summary in present:
-            history = await past(runtime, user, summary.id, as_of)
-            assert history is not None
-            then = history.records.get(summary.id)
-            if isinstance(then, InvestigationAggregate) and then.member_of(user.user_id):
-                summaries.append(investigation_summary(then, user.user_id))
-        return summaries
+        return await runtime.records.investigations_of(user.user_id, *as_of_point(as_of))
 
     @post("/", access=SIGNED_IN)
     async def open(
@@ -96,35 +81,15 @@ class InvestigationController(Controller):
         user: CurrentUser,
         as_of: AsOf = None,
     ) -> Response[Investigation]:
-        if history := await past(runtime, user, investigation_id, as_of):
-            investigation = history.record(InvestigationAggregate, investigation_id)
-        else:
-            investigation = await in_thread(
-                runtime.app.investigation_for, user.user_id, investigation_id
-            )
-        return with_etag(investigation_view(investigation))
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(await records.investigation())
 
     @post("/{investigation_id:uuid}/parties", status_code=200, access=Action.MANAGE_TEAM)
     async def add_party(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[PartyCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[PartyCreate], change: InvestigationChange
     ) -> Response[Investigation]:
         """A state (or EU body) joins the JIT."""
-        investigation = await in_thread(
-            runtime.app.add_party,
-            user.user_id,
-            command(
-                AddParty,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-                party=data,
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.add_party, AddParty, party=data)
 
     @post("/{investigation_id:uuid}/members", status_code=200, access=Action.MANAGE_TEAM)
     async def add_member(
@@ -157,98 +122,36 @@ class InvestigationController(Controller):
         "/{investigation_id:uuid}/members/{member_id:uuid}/removal",
         status_code=200,
         access=Action.MANAGE_TEAM,
+        dependencies=MEMBER_CHANGE,
     )
     async def remove_member(
-        self,
-        investigation_id: FromPath[UUID],
-        member_id: FromPath[UUID],
-        data: JSONBody[MemberRemoval],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[MemberRemoval], change: InvestigationChange
     ) -> Response[Investigation]:
-        investigation = await in_thread(
-            runtime.app.remove_member,
-            user.user_id,
-            command(
-                RemoveMember,
-                data,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-                user_id=member_id,
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.remove_member, RemoveMember, data)
 
     @post(
         "/{investigation_id:uuid}/members/{member_id:uuid}/role",
         status_code=200,
         access=Action.MANAGE_TEAM,
+        dependencies=MEMBER_CHANGE,
     )
     async def change_member_role(
-        self,
-        investigation_id: FromPath[UUID],
-        member_id: FromPath[UUID],
-        data: JSONBody[RoleChange],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[RoleChange], change: InvestigationChange
     ) -> Response[Investigation]:
         """A member takes another role in their party; what they may do changes at once."""
-        investigation = await in_thread(
-            runtime.app.change_member_role,
-            user.user_id,
-            command(
-                ChangeMemberRole,
-                data,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-                user_id=member_id,
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.change_member_role, ChangeMemberRole, data)
 
     @post("/{investigation_id:uuid}/observer-rights", status_code=200, access=Action.MANAGE_TEAM)
     async def set_observer_rights(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[ObserverRightsUpdate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[ObserverRightsUpdate], change: InvestigationChange
     ) -> Response[Investigation]:
         """Record what the JIT agreement gives observers beyond the permission table (an
         event of the investigation, like every permission change)."""
-        investigation = await in_thread(
-            runtime.app.set_observer_rights,
-            user.user_id,
-            command(
-                SetObserverRights,
-                data,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.set_observer_rights, SetObserverRights, data)
 
     @post("/{investigation_id:uuid}/closure", status_code=200, access=Action.CLOSE_INVESTIGATION)
     async def close(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[InvestigationClosure],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        if_match: IfMatch = None,
+        self, data: JSONBody[InvestigationClosure], change: InvestigationChange
     ) -> Response[Investigation]:
         """Close the JIT: its record stays, it accepts no further commands."""
-        investigation = await in_thread(
-            runtime.app.close_investigation,
-            user.user_id,
-            command(
-                CloseInvestigation,
-                data,
-                investigation_id=investigation_id,
-                expected_version=expected_version(if_match),
-            ),
-        )
-        return with_etag(investigation_view(investigation))
+        return await change(JITspace.close_investigation, CloseInvestigation, data)

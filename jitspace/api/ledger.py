@@ -18,7 +18,7 @@ from domain.permissions import Action
 from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.commands import command
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, checked_instant, in_thread
-from jitspace.documents.schemas import PartyCode, Reason, Struct
+from jitspace.documents.fields import PartyCode, Reason, Struct
 from jitspace.ledger.checkpoints import CheckpointDocument
 from jitspace.ledger.eventlog import LAST_POSITION
 from jitspace.signing import fingerprint

@@ -25,8 +25,10 @@ import msgspec.inspect as mi
 from litestar import Request
 from litestar.enums import ParamType, ScopeType
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.typing import FieldDefinition
 
 # the request line and headers together, as `jitspace serve` bounds an incomplete head
 MAX_HEAD_BYTES = 16 * 1024
@@ -69,19 +71,32 @@ class InputCheck(ASGIMiddleware):
         request: Request[Any, Any, Any] = Request(scope, receive)
         check_head(scope)
         handler = scope["route_handler"]
-        parameters = handler.parsed_fn_signature.parameters
         check_query(scope["query_string"])
         check_path(scope)
-        for name, parameter in parameters.items():
-            definition = parameter.kwarg_definition
-            if getattr(definition, "param_type", None) is ParamType.HEADER:
-                header = getattr(definition, "name", None) or name
-                if (value := request.headers.get(header)) is not None:
-                    refuse_if_bad(header, value)
-        body = parameters.get("data")
+        for header in declared_headers(handler):
+            if (value := request.headers.get(header)) is not None:
+                refuse_if_bad(header, value)
+        body = handler.parsed_fn_signature.parameters.get("data")
         if body is not None:
             check_body(await request.body(), body.annotation)
         await next_app(scope, receive, send)
+
+
+@cache
+def declared_headers(handler: BaseRouteHandler) -> tuple[str, ...]:
+    """The headers a route declares, itself or through the dependencies it takes (e.g. the
+    If-Match of a command on a record), in the order of its parameters."""
+    providers = handler.resolve_dependencies()
+
+    def headers(parameters: dict[str, FieldDefinition]) -> Iterator[str]:
+        for name, parameter in parameters.items():
+            if name in providers:
+                yield from headers(providers[name].parsed_fn_signature.parameters)
+            definition = parameter.kwarg_definition
+            if getattr(definition, "param_type", None) is ParamType.HEADER:
+                yield getattr(definition, "name", None) or name
+
+    return tuple(headers(handler.parsed_fn_signature.parameters))
 
 
 def check_head(scope: Scope) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
 from uuid import UUID
 
 import msgspec
@@ -9,85 +10,94 @@ import msgspec
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
-from domain.investigation import Investigation
-from domain.task import Task
+from domain.investigation import Investigation as InvestigationAggregate
+from domain.rule_settings import RULE_TYPES
+from domain.rulebook import Rulebook
+from domain.task import Task as TaskAggregate
 from domain.values import Actor, EvidenceFile
-from jitspace.documents import schemas
-from jitspace.documents.schemas import (
+from jitspace.documents.admissibility import (
+    NOTICE,
     AdmissibilityCell,
     CountryExplanation,
     EventRef,
+    RuleOut,
     RuleResultOut,
 )
+from jitspace.documents.admissibility import Rulebook as RulebookOut
+from jitspace.documents.authorisations import Authorisation, AuthorisationSummary, ScopeOut
+from jitspace.documents.custody import CustodyChain
+from jitspace.documents.evidence import (
+    Evidence,
+    EvidenceFileOut,
+    EvidenceSummary,
+    Handling,
+    HandlingCreate,
+)
+from jitspace.documents.fields import ActorOut
+from jitspace.documents.investigations import (
+    Investigation,
+    InvestigationSummary,
+    MemberOut,
+    PartyOut,
+)
+from jitspace.documents.tasks import Task, TaskSummary
+from jitspace.rulebooks import load_shipped
 from projections.admissibility import Row
 from projections.custody import Chain
 
-
-def actor_view(actor: Actor) -> schemas.ActorOut:
-    return schemas.ActorOut(user_id=actor.user_id, country=actor.country, role=actor.role.value)
+S = TypeVar("S", bound=msgspec.Struct)
 
 
-def investigation_view(i: Investigation) -> schemas.Investigation:
-    return schemas.Investigation(
-        id=i.id,
-        version=i.version,
-        name=i.name,
-        agreement_reference=i.agreement_reference,
-        purpose=i.purpose,
-        period_start=i.period_start,
-        period_end=i.period_end,
+def from_record(cls: type[S], record: object, **fields: Any) -> S:
+    """The document `cls` of a record: the `fields` given, and every other field the
+    record's attribute of the same name."""
+    same = {name: getattr(record, name) for name in cls.__struct_fields__ if name not in fields}
+    return cls(**same, **fields)
+
+
+def actor_view(actor: Actor) -> ActorOut:
+    return ActorOut(user_id=actor.user_id, country=actor.country, role=actor.role.value)
+
+
+def investigation_view(i: InvestigationAggregate) -> Investigation:
+    return from_record(
+        Investigation,
+        i,
         status="closed" if i.is_closed else "open",
-        parties=[schemas.PartyOut(p.country, p.name, p.lead_authority) for p in i.parties.values()],
-        members=[
-            schemas.MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()
-        ],
+        parties=[PartyOut(p.country, p.name, p.lead_authority) for p in i.parties.values()],
+        members=[MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()],
         observer_rights=sorted(i.observer_rights),
     )
 
 
-def evidence_view(
-    e: EvidenceItem, viewer: str, *, readable: bool | None = None
-) -> schemas.Evidence:
+def evidence_view(e: EvidenceItem, viewer: str, *, readable: bool | None = None) -> Evidence:
     """The item as the viewer's party may see it: by its handling restrictions, or as
     `readable` says (a past state is shown by the restrictions in force now)."""
     readable = e.may_read(viewer) if readable is None else readable
-    return schemas.Evidence(
-        id=e.id,
-        version=e.version,
-        investigation_id=e.investigation_id,
-        reference=e.reference,
-        country=e.country,
-        kind=e.kind,
+    return from_record(
+        Evidence,
+        e,
         description=e.description if readable else None,
-        collected_at=e.collected_at,
-        collected_by=e.collected_by,
         place=e.place if readable else None,
-        method=e.method,
-        authorisation_id=e.authorisation_id,
         registered_at=e.created_on,
         registered_by=actor_view(e.registered_by),
         files=[evidence_file_view(f, readable=readable) for f in e.files.values()],
-        holding_country=e.holding_country,
-        custodian_id=e.custodian_id,
         awaiting_receipt_by=e.handover.recipient_id if e.handover else None,
-        seal_number=e.seal_number,
         location=e.location if readable else None,
-        disposal=e.disposal,
-        integrity_violated=e.integrity_violated,
         withheld=[] if readable else ["description", "place", "files.name", "location"],
         handling=handling_view(e.handling) if viewer == e.country else None,
     )
 
 
-def handling_view(h: HandlingRestrictions) -> schemas.Handling:
-    return schemas.Handling(
+def handling_view(h: HandlingRestrictions) -> Handling:
+    return Handling(
         description_to=list(h.description_to) if h.description_to is not None else None,
         files_to=list(h.files_to) if h.files_to is not None else None,
         consent_first=h.consent_first,
     )
 
 
-def handling_of(h: schemas.HandlingCreate | None) -> HandlingRestrictions:
+def handling_of(h: HandlingCreate | None) -> HandlingRestrictions:
     if h is None:
         return UNRESTRICTED
     return HandlingRestrictions(
@@ -97,8 +107,8 @@ def handling_of(h: schemas.HandlingCreate | None) -> HandlingRestrictions:
     )
 
 
-def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> schemas.EvidenceFileOut:
-    return schemas.EvidenceFileOut(
+def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> EvidenceFileOut:
+    return EvidenceFileOut(
         id=f.file_id,
         name=f.name if readable else None,
         media_type=f.media_type,
@@ -108,44 +118,15 @@ def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> schemas.Evi
     )
 
 
-def authorisation_view(a: LegalAuthorisation) -> schemas.Authorisation:
-    return schemas.Authorisation(
-        id=a.id,
-        version=a.version,
-        investigation_id=a.investigation_id,
-        kind=a.kind,
-        country=a.country,
-        authority=a.authority,
-        reference=a.reference,
-        issued_at=a.issued_at,
-        valid_from=a.valid_from,
-        valid_until=a.valid_until,
-        scope=schemas.ScopeOut(
-            targets=list(a.scope.targets),
-            places=list(a.scope.places),
-            methods=list(a.scope.methods),
-            evidence_kinds=list(a.scope.evidence_kinds),
-        ),
-        conditions=a.conditions,
-        revoked_at=a.revoked_at,
-        revoked_reason=a.revoked_reason,
-        confirmed_at=a.confirmed_at,
-        confirmed_by=a.confirmed_by,
-        annulled_at=a.annulled_at,
-        annulled_by=a.annulled_by,
-    )
+def authorisation_view(a: LegalAuthorisation) -> Authorisation:
+    scope = ScopeOut(**{name: list(getattr(a.scope, name)) for name in ScopeOut.__struct_fields__})
+    return from_record(Authorisation, a, scope=scope)
 
 
-def task_view(t: Task) -> schemas.Task:
-    return schemas.Task(
-        id=t.id,
-        version=t.version,
-        investigation_id=t.investigation_id,
-        title=t.title,
-        description=t.description,
-        due_on=t.due_on,
-        status=t.status,
-        assignee_id=t.assignee_id,
+def task_view(t: TaskAggregate) -> Task:
+    return from_record(
+        Task,
+        t,
         evidence_ids=list(t.evidence_ids),
         authorisation_ids=list(t.authorisation_ids),
         created_at=t.created_on,
@@ -156,52 +137,27 @@ def task_view(t: Task) -> schemas.Task:
 # -- rows of the lists, for the past (the present ones come from the registers) -------------
 
 
-def authorisation_summary(a: LegalAuthorisation) -> schemas.AuthorisationSummary:
-    return schemas.AuthorisationSummary(
-        id=a.id,
-        kind=a.kind,
-        country=a.country,
-        authority=a.authority,
-        reference=a.reference,
-        valid_from=a.valid_from,
-        valid_until=a.valid_until,
-        revoked=a.revoked_at is not None,
-        version=a.version,
-    )
+def authorisation_summary(a: LegalAuthorisation) -> AuthorisationSummary:
+    return from_record(AuthorisationSummary, a, revoked=a.revoked_at is not None)
 
 
-def task_summary(t: Task) -> schemas.TaskSummary:
-    return schemas.TaskSummary(
-        id=t.id,
-        title=t.title,
-        status=t.status,
-        assignee_id=t.assignee_id,
-        due_on=t.due_on,
-        created_at=t.created_on,
-        version=t.version,
-    )
+def task_summary(t: TaskAggregate) -> TaskSummary:
+    return from_record(TaskSummary, t, created_at=t.created_on)
 
 
-def custody_view(evidence_id: UUID, chain: Chain, version: int) -> schemas.CustodyChain:
+def custody_view(evidence_id: UUID, chain: Chain, version: int) -> CustodyChain:
     return msgspec.convert(
         {**msgspec.to_builtins(chain), "evidence_id": evidence_id, "version": version},
-        schemas.CustodyChain,
+        CustodyChain,
     )
 
 
-def evidence_summary(
-    item: EvidenceItem, chain: Chain | None, readable: bool
-) -> schemas.EvidenceSummary:
-    return schemas.EvidenceSummary(
-        id=item.id,
-        reference=item.reference,
-        country=item.country,
-        kind=item.kind,
+def evidence_summary(item: EvidenceItem, chain: Chain | None, readable: bool) -> EvidenceSummary:
+    return from_record(
+        EvidenceSummary,
+        item,
         description=item.description if readable else None,
-        collected_at=item.collected_at,
         registered_at=item.created_on,
-        authorisation_id=item.authorisation_id,
-        version=item.version,
         custody_status=chain.status if chain else "no custodian",
         custodian_id=chain.custodian_id if chain else None,
         holding_country=chain.holding_country if chain else item.country,
@@ -211,9 +167,9 @@ def evidence_summary(
     )
 
 
-def investigation_summary(i: Investigation, user_id: UUID) -> schemas.InvestigationSummary:
+def investigation_summary(i: InvestigationAggregate, user_id: UUID) -> InvestigationSummary:
     member = i.members[user_id]
-    return schemas.InvestigationSummary(
+    return InvestigationSummary(
         id=i.id,
         name=i.name,
         agreement_reference=i.agreement_reference,
@@ -260,4 +216,22 @@ def explanation_view(row: Row) -> CountryExplanation:
             for r in v.results
         ],
         changes_on=v.changes_on(),
+    )
+
+
+def rulebook_view(book: Rulebook) -> RulebookOut:
+    name, version, sha256 = book.source
+    shipped = load_shipped(name.removesuffix(".toml"))
+    return RulebookOut(
+        id=book.id,
+        version=book.version,
+        country=book.country,
+        source_name=name,
+        source_version=version,
+        source_sha256=sha256,
+        rules=[
+            RuleOut(rule=s.rule, check=RULE_TYPES[s.rule][0], params=s.params)
+            for s in sorted(book.rules.values(), key=lambda s: s.rule)
+        ],
+        notice=shipped.content.notice if shipped else NOTICE,
     )

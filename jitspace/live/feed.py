@@ -27,7 +27,7 @@ import msgspec
 from litestar.channels import ChannelsPlugin
 
 from jitspace.auth.identity import User
-from jitspace.documents.schemas import EventOut
+from jitspace.documents.events import EventOut
 from jitspace.live import messages
 from jitspace.live.channels import ChannelMessage, LogMoved, PresenceBeat, channel_of
 from jitspace.live.door import Door

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import msgspec
 
-from jitspace.documents.schemas import EventOut
+from jitspace.documents.events import EventOut
 
 
 class Hello(msgspec.Struct, tag="hello", tag_field="type", forbid_unknown_fields=True):

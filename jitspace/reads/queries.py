@@ -13,15 +13,13 @@ from anyio import to_thread
 
 from domain.admissibility.results import CountryVerdict, RuleResult, Verdict
 from domain.rule_settings import Outcome
-from jitspace.documents.schemas import (
-    ActorOut,
-    AuthorisationSummary,
-    CustodyChain,
-    EventOut,
-    EvidenceSummary,
-    InvestigationSummary,
-    TaskSummary,
-)
+from jitspace.documents.authorisations import AuthorisationSummary
+from jitspace.documents.custody import CustodyChain
+from jitspace.documents.events import EventOut
+from jitspace.documents.evidence import EvidenceSummary
+from jitspace.documents.fields import ActorOut
+from jitspace.documents.investigations import InvestigationSummary
+from jitspace.documents.tasks import TaskSummary
 from jitspace.ledger.eventlog import HANDLING_TOPIC
 from jitspace.reads.withholding import Audience, Withholding, custody_for
 from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited

@@ -36,7 +36,8 @@ from domain.permissions import PERMISSIONS, Action, permits
 from domain.rulebook import Rulebook
 from domain.task import Task
 from domain.values import Role
-from jitspace.documents.schemas import CustodyChain, EventOut
+from jitspace.documents.custody import CustodyChain
+from jitspace.documents.events import EventOut
 
 EVIDENCE_EVENT = "EvidenceItem."
 HANDLING_EVENT = "EvidenceItem.HandlingRestricted"

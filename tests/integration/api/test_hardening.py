@@ -22,7 +22,7 @@ from litestar.testing import TestClient
 
 from jitspace.api.access import PUBLIC
 from jitspace.api.app import create_app
-from jitspace.api.downloads import content_disposition
+from jitspace.api.files import content_disposition
 from jitspace.api.hardening import SECURITY_HEADERS
 from jitspace.settings import BadSetting, Settings
 from tests import support

@@ -1,12 +1,17 @@
-"""HTTP range requests and file names for evidence downloads."""
+"""Evidence files over HTTP: what an upload and a download carry (name, media type, digest,
+purpose, range), range requests, and the names and media types a file is served with."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Annotated
 from urllib.parse import quote
 
 from litestar.exceptions import HTTPException
+from litestar.params import HeaderParameter, QueryParameter
+
+from jitspace.api.openapi import file_response, problem_response
 
 # ASCII digits, at most 19 (a file is smaller than 2**63 bytes); a longer header is ignored
 _RANGE = re.compile(r"bytes=([0-9]{0,19})-([0-9]{0,19})")
@@ -59,6 +64,83 @@ INERT_MEDIA_TYPES = frozenset(
 
 class RangeNotSatisfiable(HTTPException):
     status_code = 416
+
+
+FileName = Annotated[
+    str,
+    QueryParameter(
+        min_length=1,
+        max_length=255,
+        # no path, no `.` or `..`; no control, invisible or direction-changing characters,
+        # which would make the name shown differ from the name saved (`invoice<RLO>fdp.exe`)
+        pattern=r"^(?!\.\.?$)[^\x00-\x1f\x7f-\x9f/\\"
+        r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$",
+        description="the file's name, as it was acquired (no path)",
+    ),
+]
+DeclaredSha256 = Annotated[
+    str | None,
+    HeaderParameter(
+        name="X-Content-SHA256",
+        pattern="^[0-9a-fA-F]{64}$",
+        description="the SHA-256 you computed; if the bytes received differ: 422, nothing kept",
+    ),
+]
+MediaType = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Content-Type",
+        # type/subtype as RFC 6838 spells them, parameters after `;` (not recorded)
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+        r"\s*(;[\x20-\x7e\t]*)?$",
+        max_length=200,
+        description="the file's media type",
+    ),
+]
+Purpose = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=1,
+        max_length=2_000,
+        pattern=r"^[^\x00]*\S[^\x00]*$",
+        description="why you download the file: it is recorded in the chain of custody",
+    ),
+]
+# the encodings of an HTML form: their body is an envelope around the file (multipart) or
+# what curl sends by default with --data-binary (urlencoded), never an evidence file itself
+FORM_MEDIA_TYPES = {
+    "multipart/form-data": "an envelope around the file, as curl -F sends it",
+    "application/x-www-form-urlencoded": "as curl --data-binary sends a body with no Content-Type",
+}
+HOW_TO_UPLOAD = (
+    "send the file's bytes as the request body, with its media type in Content-Type "
+    "(application/octet-stream if you do not know it) and its name in `?name=`, e.g. "
+    "curl --data-binary @photo.jpg -H 'Content-Type: image/jpeg' '.../files?name=photo.jpg'"
+)
+RangeHeader = Annotated[str | None, HeaderParameter(name="Range", description="bytes=first-last")]
+DOWNLOAD_RESPONSES = {
+    200: file_response("The file, as an attachment; its media type if inert, else bytes"),
+    206: file_response("The byte range asked for (Content-Range says which)"),
+    410: problem_response("The store no longer holds the file"),
+    416: problem_response("The range asked for is outside the file"),
+}
+
+UPLOAD_RESPONSES = {
+    415: problem_response("The file was sent as a form: send its bytes as the request body"),
+}
+
+
+def file_media_type(content_type: str | None) -> str:
+    """The media type recorded for an uploaded file; a form's encoding is refused (415), as
+    the bytes would be the form's, not the file's."""
+    media_type = (content_type or "application/octet-stream").split(";")[0].strip().lower()
+    if sent_as := FORM_MEDIA_TYPES.get(media_type):
+        raise HTTPException(
+            status_code=415,
+            detail=f"the file was sent as a form ({media_type}: {sent_as}), which is not "
+            f"accepted: {HOW_TO_UPLOAD}",
+        )
+    return media_type
 
 
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:

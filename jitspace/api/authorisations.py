@@ -1,0 +1,168 @@
+"""Legal authorisations of one investigation: warrants, orders and requests, and the facts the
+admissibility rules read about them (qualified, amended, extended, confirmed by a judge or
+annulled by a court)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from litestar import Controller, Response, get, post
+from litestar.params import FromPath, JSONBody
+
+from domain.commands import (
+    AmendAuthorisation,
+    AnnulAuthorisation,
+    ConfirmAuthorisation,
+    ExtendAuthorisation,
+    QualifyAuthorisation,
+    RecordAuthorisation,
+    RevokeAuthorisation,
+)
+from domain.permissions import Action
+from jitspace.api.changes import AUTHORISATION_CHANGE, AuthorisationChange
+from jitspace.api.commands import command
+from jitspace.api.dependencies import (
+    BASE,
+    AsOf,
+    CurrentUser,
+    IfMatch,
+    RuntimeDep,
+    checked_instant,
+    expected_version,
+    in_thread,
+    records_at,
+)
+from jitspace.api.responses import with_etag
+from jitspace.documents.authorisations import (
+    Authorisation,
+    AuthorisationAmendment,
+    AuthorisationAnnulment,
+    AuthorisationConfirmation,
+    AuthorisationCreate,
+    AuthorisationExtension,
+    AuthorisationQualification,
+    AuthorisationRevocation,
+    AuthorisationSummary,
+)
+from jitspace.documents.views import authorisation_view
+from jitspace.services.application import JITspace
+
+
+class AuthorisationController(Controller):
+    path = f"{BASE}/authorisations"
+    tags = ["authorisations"]
+    dependencies = AUTHORISATION_CHANGE
+
+    @get("/", access=Action.VIEW_LEGAL)
+    async def list_all(
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
+    ) -> list[AuthorisationSummary]:
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return await records.authorisations()
+
+    @post("/", access=Action.RECORD_AUTHORISATION)
+    async def record(
+        self,
+        investigation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationCreate],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+    ) -> Response[Authorisation]:
+        """Record a warrant, order or request issued in one of the parties' jurisdictions."""
+        authorisation = await in_thread(
+            runtime.app.record_authorisation,
+            user.user_id,
+            command(
+                RecordAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                valid_from=checked_instant(data.valid_from, field="valid_from"),
+                valid_until=checked_instant(data.valid_until, field="valid_until"),
+            ),
+        )
+        return with_etag(authorisation_view(authorisation), 201)
+
+    @get("/{authorisation_id:uuid}", access=Action.VIEW_LEGAL)
+    async def read(
+        self,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        as_of: AsOf = None,
+    ) -> Response[Authorisation]:
+        records = await records_at(runtime, user, investigation_id, as_of)
+        return with_etag(await records.authorisation(authorisation_id))
+
+    @post(
+        "/{authorisation_id:uuid}/revocation", status_code=200, access=Action.RECORD_AUTHORISATION
+    )
+    async def revoke(
+        self, data: JSONBody[AuthorisationRevocation], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        return await change(JITspace.revoke_authorisation, RevokeAuthorisation, data)
+
+
+class AuthorisationFactsController(Controller):
+    path = f"{BASE}/authorisations/{{authorisation_id:uuid}}"
+    tags = ["authorisations"]
+    dependencies = AUTHORISATION_CHANGE
+
+    @post("/qualification", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def qualify(
+        self, data: JSONBody[AuthorisationQualification], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """Who issued the measure (judge, prosecutor, ...), for which offences, urgent or not."""
+        return await change(JITspace.qualify_authorisation, QualifyAuthorisation, data)
+
+    @post("/amendment", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def amend(
+        self, data: JSONBody[AuthorisationAmendment], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """A new scope or new conditions of the authorisation."""
+        return await change(JITspace.amend_authorisation, AmendAuthorisation, data)
+
+    @post("/extension", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def extend(
+        self,
+        investigation_id: FromPath[UUID],
+        authorisation_id: FromPath[UUID],
+        data: JSONBody[AuthorisationExtension],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        if_match: IfMatch = None,
+    ) -> Response[Authorisation]:
+        """A renewal, signed at `occurred_at`: it covers nothing collected before."""
+        authorisation = await in_thread(
+            runtime.app.extend_authorisation,
+            user.user_id,
+            command(
+                ExtendAuthorisation,
+                data,
+                investigation_id=investigation_id,
+                authorisation_id=authorisation_id,
+                expected_version=expected_version(if_match),
+                valid_until=checked_instant(data.valid_until, field="valid_until"),
+            ),
+        )
+        return with_etag(authorisation_view(authorisation))
+
+    @post("/confirmation", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def confirm(
+        self, data: JSONBody[AuthorisationConfirmation], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """A judge confirmed the measure: an urgent order (in time or not, the rules say), or
+        an order a judge must validate."""
+        return await change(JITspace.confirm_authorisation, ConfirmAuthorisation, data)
+
+    @post("/annulment", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def annul(
+        self, data: JSONBody[AuthorisationAnnulment], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """A court's ruling annulled the measure (also once revoked: what it gathered while in
+        force is at stake)."""
+        return await change(JITspace.annul_authorisation, AnnulAuthorisation, data)

@@ -1,0 +1,102 @@
+"""The chain of custody: the steps a member records, and the chain as the register builds it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+from domain.values import (
+    SealCondition,
+)
+from jitspace.documents.fields import (
+    Instant,
+    Name,
+    PartyCode,
+    Reason,
+    Struct,
+    Text,
+)
+
+
+class CollectionCreate(Struct):
+    place: Name
+    note: Text = ""
+    occurred_at: Instant | None = None
+
+
+class SealCreate(Struct):
+    seal_number: Name
+    occurred_at: Instant | None = None
+
+
+class HandoverCreate(Struct):
+    recipient_id: Annotated[UUID, Meta(description="the member who is to receive the item")]
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class TransferCreate(Struct):
+    country: Annotated[PartyCode, Meta(description="the party of the JIT that takes the item")]
+    recipient_id: Annotated[UUID, Meta(description="the member of that party who receives it")]
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class ReceiptCreate(Struct):
+    seal_condition: SealCondition
+    seal_number: Annotated[str, Meta(max_length=200)] = ""
+    packaging: Annotated[Text, Meta(description="the state of the packaging on arrival")] = ""
+    occurred_at: Instant | None = None
+
+
+class StorageCreate(Struct):
+    location: Name
+    occurred_at: Instant | None = None
+
+
+class ReturnCreate(Struct):
+    returned_to: Name
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class DestructionCreate(Struct):
+    method: Name
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class CustodyDefect(msgspec.Struct):
+    code: str
+    message: str
+    version: int | None = None
+
+
+class CustodyEntry(msgspec.Struct):
+    version: int
+    kind: str
+    actor_id: UUID
+    actor_country: str
+    actor_role: str
+    occurred_at: datetime
+    recorded_at: datetime
+    custodian_id: UUID | None
+    details: dict[str, Any]
+
+
+class CustodyChain(msgspec.Struct):
+    evidence_id: UUID
+    version: int
+    status: str
+    custodian_id: UUID | None
+    holding_country: str
+    integrity: str
+    defects: list[CustodyDefect]
+    entries: list[CustodyEntry]
+    # what the originating party withholds from your party (set to null in each step's
+    # details), e.g. `entries.details.place`
+    withheld: list[str] = msgspec.field(default_factory=list)

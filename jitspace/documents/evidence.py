@@ -1,0 +1,225 @@
+"""Evidence items: requests, the record (as the viewer's party may see it), its row in the
+register, its files, and the facts the admissibility rules read about an item (seal opened,
+interview, derivation, use, consent, defects)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+from domain.values import (
+    DerivationKind,
+    EvidenceKind,
+    LawyerPresence,
+    UsePurpose,
+)
+from jitspace.documents.fields import (
+    ActorOut,
+    Description,
+    Instant,
+    Name,
+    PartyCode,
+    Reason,
+    ShortText,
+    Struct,
+    Text,
+)
+
+Parties = Annotated[list[PartyCode], Meta(max_length=50)]
+
+
+class HandlingCreate(Struct):
+    """Handling restrictions of the originating party (it is never restricted itself)."""
+
+    description_to: (
+        Annotated[
+            Parties,
+            Meta(
+                description="the other parties that may read the item's description, place, "
+                "notes, file names and storage location; absent: every party"
+            ),
+        ]
+        | None
+    ) = None
+    files_to: (
+        Annotated[
+            Parties,
+            Meta(
+                description="the other parties that may download its files; absent: those that "
+                "may read it"
+            ),
+        ]
+        | None
+    ) = None
+    consent_first: Annotated[
+        bool,
+        Meta(description="another party downloads only once it has the originator's consent"),
+    ] = False
+
+
+class Handling(msgspec.Struct):
+    description_to: list[str] | None
+    files_to: list[str] | None
+    consent_first: bool
+
+
+class EvidenceCreate(Struct):
+    reference: Annotated[Name, Meta(description="the originating party's own reference")]
+    kind: EvidenceKind
+    description: Description
+    occurred_at: Annotated[Instant, Meta(description="when the item was collected")]
+    collected_by: Name
+    place: Name
+    method: Name
+    authorisation_id: UUID | None = None
+    handling: HandlingCreate | None = None
+
+
+class EvidenceAmendment(Struct):
+    description: Description
+    reason: Reason
+
+
+class Evidence(msgspec.Struct):
+    id: UUID
+    version: int
+    investigation_id: UUID
+    reference: str
+    country: str
+    kind: EvidenceKind
+    # None where the originating party withholds it from your party (listed in `withheld`)
+    description: str | None
+    collected_at: datetime
+    collected_by: str
+    place: str | None
+    method: str
+    authorisation_id: UUID | None
+    registered_at: datetime
+    registered_by: ActorOut
+    files: list[EvidenceFileOut] = msgspec.field(default_factory=list)
+    holding_country: str = ""
+    custodian_id: UUID | None = None
+    awaiting_receipt_by: UUID | None = None
+    seal_number: str | None = None
+    location: str | None = None  # None also where withheld (listed in `withheld`)
+    disposal: str | None = None
+    integrity_violated: bool = False
+    withheld: list[str] = msgspec.field(default_factory=list)
+    # the item's handling restrictions: shown to the originating party only
+    handling: Handling | None = None
+
+
+class EvidenceSummary(msgspec.Struct):
+    id: UUID
+    reference: str
+    country: str
+    kind: EvidenceKind
+    description: str | None  # None: withheld from your party by the originating party
+    collected_at: datetime
+    registered_at: datetime
+    authorisation_id: UUID | None
+    version: int
+    custody_status: str = "no custodian"
+    custodian_id: UUID | None = None
+    holding_country: str = ""
+    integrity: str = "no files"
+    custody_defects: int = 0
+    withheld: list[str] = msgspec.field(default_factory=list)
+
+
+Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="SHA-256, lowercase hex")]
+
+
+class EvidenceFileOut(msgspec.Struct):
+    id: UUID
+    name: str | None  # None: withheld from your party by the originating party
+    media_type: str
+    sha256: str
+    size: int
+    integrity: str
+
+
+class EvidenceFileStored(msgspec.Struct):
+    """The answer to an upload: the file as recorded, and the item's new version."""
+
+    evidence_id: UUID
+    version: int
+    file: EvidenceFileOut
+
+
+class FileVerification(msgspec.Struct):
+    file_id: UUID
+    name: str | None  # None: withheld from your party by the originating party
+    expected_sha256: str
+    integrity: str
+
+
+class VerificationOut(msgspec.Struct):
+    evidence_id: UUID
+    version: int
+    files: list[FileVerification]
+    withheld: list[str] = msgspec.field(default_factory=list)
+
+
+Offence = Annotated[str, Meta(max_length=200)]
+
+
+class SealOpeningCreate(Struct):
+    seal_number: Annotated[ShortText, Meta(description="the number on the seal found")]
+    authorised_by: Annotated[ShortText, Meta(description="empty: no one")] = ""
+    occurred_at: Instant | None = None
+
+
+class InterviewCreate(Struct):
+    suspect_language: Name
+    interview_language: Name
+    caution_given: bool
+    lawyer: LawyerPresence
+    interpreter: Annotated[ShortText, Meta(description="empty: none")] = ""
+    ill_treatment_alleged: bool = False
+    occurred_at: Instant | None = None
+
+
+class DerivationCreate(Struct):
+    parent_id: UUID
+    parent_sha256: Sha256
+    relation: DerivationKind
+    tool: Name
+    tool_version: Name
+    made_by: Name
+    occurred_at: Instant | None = None
+
+
+class UseCreate(Struct):
+    proceeding: Name
+    purpose: UsePurpose
+    offence: Offence = ""
+    occurred_at: Instant | None = None
+
+
+class ConsentCreate(Struct):
+    to_country: PartyCode
+    purpose: UsePurpose
+    offence: Annotated[Offence, Meta(description="empty: any offence")] = ""
+    conditions: Text = ""
+    occurred_at: Instant | None = None
+
+
+class ConsentWithdrawal(Struct):
+    to_country: PartyCode
+    purpose: UsePurpose
+    reason: Reason
+    offence: Offence = ""
+    occurred_at: Instant | None = None
+
+
+class DefectCreate(Struct):
+    rule: Annotated[
+        str, Meta(pattern=r"^([A-Z]{2}-[0-9]{2})?$", description="empty: every defect")
+    ] = ""
+    note: Text = ""
+    occurred_at: Instant | None = None

@@ -1,0 +1,32 @@
+"""Signing in: the login request, the session it opens, the user it names."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+from jitspace.documents.fields import (
+    Struct,
+    Username,
+)
+
+
+class LoginCreate(Struct):
+    username: Username
+    password: Annotated[str, Meta(min_length=1, max_length=1_000)]
+
+
+class SessionOut(msgspec.Struct):
+    token: str
+    token_type: str
+    expires_at: datetime
+
+
+class UserOut(msgspec.Struct):
+    id: UUID
+    username: str
+    display_name: str

@@ -1,0 +1,112 @@
+"""An investigation (a JIT), its parties and members: requests and records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+from domain.permissions import Action
+from domain.values import (
+    Role,
+)
+from jitspace.documents.fields import (
+    Instant,
+    Name,
+    PartyCode,
+    Reason,
+    Struct,
+    Text,
+    Username,
+)
+
+
+class PartyCreate(Struct):
+    country: PartyCode
+    name: Name
+    lead_authority: Name
+
+
+class InvestigationCreate(Struct):
+    name: Name
+    agreement_reference: Name
+    purpose: Text
+    period_start: date
+    period_end: date
+    parties: Annotated[list[PartyCreate], Meta(min_length=1, max_length=40)]
+    country: Annotated[PartyCode, Meta(description="the party you act for; you lead the JIT")]
+
+
+class MemberCreate(Struct):
+    username: Username
+    country: PartyCode
+    role: Role
+    occurred_at: Instant | None = None
+
+
+class MemberRemoval(Struct):
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class InvestigationClosure(Struct):
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class PartyOut(msgspec.Struct):
+    country: str
+    name: str
+    lead_authority: str
+
+
+class MemberOut(msgspec.Struct):
+    user_id: UUID
+    name: str
+    country: str
+    role: Role
+
+
+class Investigation(msgspec.Struct):
+    id: UUID
+    version: int
+    name: str
+    agreement_reference: str
+    purpose: str
+    period_start: date
+    period_end: date
+    status: str
+    parties: list[PartyOut]
+    members: list[MemberOut]
+    # what the JIT agreement gives observers beyond the permission table
+    observer_rights: list[Action] = msgspec.field(default_factory=list)
+
+
+class RoleChange(Struct):
+    role: Role
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class ObserverRightsUpdate(Struct):
+    """What the JIT agreement gives its observers (Europol, Eurojust staff) beyond the
+    permission table: replaces what was set; `[]` takes it all back."""
+
+    rights: Annotated[list[Action], Meta(max_length=20)]
+    agreement_clause: Annotated[
+        Reason, Meta(description="the clause of the JIT agreement that gives these rights")
+    ]
+
+
+class InvestigationSummary(msgspec.Struct):
+    id: UUID
+    name: str
+    agreement_reference: str
+    status: str
+    parties: list[str]
+    my_country: str
+    my_role: str
+    version: int

@@ -1,0 +1,283 @@
+"""An investigation's records now, or as they stood at a point of the log: one call, `at`.
+
+`Records.at` answers with `Present` (the read models, and the write side's aggregates for a
+single record) or `Past` (the investigation replayed to that point). Both answer the same
+questions with the same documents, so a reader never branches on `as_of` itself. Whoever
+asks, the restrictions in force now say who may read an item, its past included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from functools import partial
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+from anyio import to_thread
+
+from domain.authorisation import LegalAuthorisation
+from domain.base import JitAggregate
+from domain.evidence import EvidenceItem
+from domain.investigation import Investigation as InvestigationAggregate
+from domain.rulebook import Rulebook
+from domain.task import Task as TaskAggregate
+from jitspace.documents.authorisations import Authorisation, AuthorisationSummary
+from jitspace.documents.custody import CustodyChain
+from jitspace.documents.evidence import Evidence, EvidenceSummary
+from jitspace.documents.investigations import Investigation, InvestigationSummary
+from jitspace.documents.tasks import Task, TaskSummary
+from jitspace.documents.views import (
+    authorisation_summary,
+    authorisation_view,
+    custody_view,
+    evidence_summary,
+    evidence_view,
+    investigation_summary,
+    investigation_view,
+    task_summary,
+    task_view,
+)
+from jitspace.reads.queries import Queries
+from jitspace.reads.withholding import custody_for
+from projections.admissibility import Row, matrix_as_of, matrix_on
+from projections.custody import chains_as_of
+
+A = TypeVar("A", bound=JitAggregate)
+T = TypeVar("T")
+
+
+class History(Protocol):
+    """An investigation replayed to a point of the log: its records then, and the events."""
+
+    @property
+    def events(self) -> list[Any]: ...
+
+    @property
+    def records(self) -> Mapping[UUID, JitAggregate]: ...
+
+    def record(self, cls: type[A], record_id: UUID) -> A: ...
+
+    def all(self, cls: type[A]) -> list[A]: ...
+
+
+class Log(Protocol):
+    """What the reads ask of the write side: its aggregates as the log has them now, and
+    an investigation replayed to a point. Each call checks that the user is a member."""
+
+    def history(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        *,
+        as_of: datetime | None = None,
+        position: int | None = None,
+    ) -> History: ...
+
+    def part_for(
+        self, user_id: UUID, investigation_id: UUID, cls: type[A], record_id: UUID
+    ) -> A: ...
+
+    def investigation_for(
+        self, user_id: UUID, investigation_id: UUID
+    ) -> InvestigationAggregate: ...
+
+    def rulebook_for(self, user_id: UUID, investigation_id: UUID, country: str) -> Rulebook: ...
+
+
+class Records:
+    """Where every read of an investigation's records starts."""
+
+    def __init__(self, log: Log, queries: Queries) -> None:
+        self.log = log
+        self.queries = queries
+
+    async def at(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        moment: datetime | None = None,
+        position: int | None = None,
+    ) -> Present | Past:
+        """The records now (no moment, no position), or as of a time (what had been
+        recorded by then) and/or a log position."""
+        if moment is None and position is None:
+            return Present(self, user_id, investigation_id)
+        return await self.past(user_id, investigation_id, moment, position)
+
+    async def investigations_of(
+        self, user_id: UUID, moment: datetime | None = None, position: int | None = None
+    ) -> list[InvestigationSummary]:
+        """The investigations the user is a member of (as of then: was a member of)."""
+        # memberships and roles change in any investigation: read them as the whole log
+        # stands, so that a change is seen at once
+        await self.queries.caught_up(None)
+        present = await self.queries.investigations_of(user_id)
+        if moment is None and position is None:
+            return present
+        summaries = []
+        for summary in present:
+            past = await self.past(user_id, summary.id, moment, position)
+            if (then := past.summary()) is not None:
+                summaries.append(then)
+        return summaries
+
+    async def past(
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        moment: datetime | None = None,
+        position: int | None = None,
+    ) -> Past:
+        """The records replayed from the log (to its end when no point is named)."""
+        history = await in_thread(
+            self.log.history, user_id, investigation_id, as_of=moment, position=position
+        )
+        return Past(self, user_id, investigation_id, history)
+
+
+class Present:
+    """The records as they stand: lists from the read models, once they hold what was just
+    recorded; single records from the log itself."""
+
+    def __init__(self, records: Records, user_id: UUID, investigation_id: UUID) -> None:
+        self.log, self.queries = records.log, records.queries
+        self.records = records
+        self.user_id, self.investigation_id = user_id, investigation_id
+
+    async def _part(self, cls: type[A], record_id: UUID) -> A:
+        return await in_thread(
+            self.log.part_for, self.user_id, self.investigation_id, cls, record_id
+        )
+
+    async def _caught_up(self) -> None:
+        """Wait (briefly) until the read models show what was just recorded."""
+        await self.queries.caught_up(self.investigation_id)
+
+    async def investigation(self) -> Investigation:
+        found = await in_thread(self.log.investigation_for, self.user_id, self.investigation_id)
+        return investigation_view(found)
+
+    async def rulebook(self, country: str) -> Rulebook:
+        return await in_thread(self.log.rulebook_for, self.user_id, self.investigation_id, country)
+
+    async def authorisations(self) -> list[AuthorisationSummary]:
+        await self._caught_up()
+        return await self.queries.authorisations(self.investigation_id)
+
+    async def authorisation(self, authorisation_id: UUID) -> Authorisation:
+        return authorisation_view(await self._part(LegalAuthorisation, authorisation_id))
+
+    async def tasks(self) -> list[TaskSummary]:
+        await self._caught_up()
+        return await self.queries.tasks(self.investigation_id)
+
+    async def task(self, task_id: UUID) -> Task:
+        return task_view(await self._part(TaskAggregate, task_id))
+
+    async def evidence_register(self, country: str) -> list[EvidenceSummary]:
+        await self._caught_up()
+        return await self.queries.evidence_register(self.investigation_id, country)
+
+    async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
+        return evidence_view(await self._part(EvidenceItem, evidence_id), country)
+
+    async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:
+        """None while the custody register has not built the item's chain yet."""
+        await self._part(EvidenceItem, evidence_id)
+        await self._caught_up()
+        return await self.queries.custody_chain(self.investigation_id, evidence_id, country)
+
+    async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
+        """The admissibility matrix kept live; evaluated on another date, replayed."""
+        if on is not None:
+            past = await self.records.past(self.user_id, self.investigation_id)
+            return await past.matrix(evidence_id, on)
+        if evidence_id is None:
+            await self._caught_up()
+        else:
+            await self._part(EvidenceItem, evidence_id)
+            await self._caught_up()
+        return _sorted(await self.queries.admissibility(self.investigation_id, evidence_id))
+
+
+class Past:
+    """The records as they stood at a point of the log, replayed."""
+
+    def __init__(
+        self, records: Records, user_id: UUID, investigation_id: UUID, history: History
+    ) -> None:
+        self.queries = records.queries
+        self.user_id, self.investigation_id = user_id, investigation_id
+        self.history = history
+
+    async def investigation(self) -> Investigation:
+        return investigation_view(
+            self.history.record(InvestigationAggregate, self.investigation_id)
+        )
+
+    def summary(self) -> InvestigationSummary | None:
+        """The investigation as listed to the user then; None if they were not a member."""
+        then = self.history.records.get(self.investigation_id)
+        if isinstance(then, InvestigationAggregate) and then.member_of(self.user_id):
+            return investigation_summary(then, self.user_id)
+        return None
+
+    async def rulebook(self, country: str) -> Rulebook:
+        return self.history.record(Rulebook, Rulebook.id_for(self.investigation_id, country))
+
+    async def authorisations(self) -> list[AuthorisationSummary]:
+        rows = sorted(self.history.all(LegalAuthorisation), key=lambda a: (a.valid_from, a.id))
+        return [authorisation_summary(a) for a in rows]
+
+    async def authorisation(self, authorisation_id: UUID) -> Authorisation:
+        return authorisation_view(self.history.record(LegalAuthorisation, authorisation_id))
+
+    async def tasks(self) -> list[TaskSummary]:
+        rows = sorted(self.history.all(TaskAggregate), key=lambda t: (t.created_on, t.id))
+        return [task_summary(t) for t in rows]
+
+    async def task(self, task_id: UUID) -> Task:
+        return task_view(self.history.record(TaskAggregate, task_id))
+
+    async def evidence_register(self, country: str) -> list[EvidenceSummary]:
+        chains = chains_as_of(self.history.events)
+        items = sorted(self.history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
+        now = await self.queries.withholding(self.investigation_id)
+        return [
+            evidence_summary(i, chains.get(i.id, (None, 0))[0], now.may_read(i.id, country))
+            for i in items
+        ]
+
+    async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
+        then = self.history.record(EvidenceItem, evidence_id)
+        now = await self.queries.withholding(self.investigation_id)
+        return evidence_view(then, country, readable=now.may_read(evidence_id, country))
+
+    async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:
+        self.history.record(EvidenceItem, evidence_id)
+        chain, version = chains_as_of(self.history.events)[evidence_id]
+        now = await self.queries.withholding(self.investigation_id)
+        return custody_for(
+            custody_view(evidence_id, chain, version), now.may_read(evidence_id, country)
+        )
+
+    async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
+        """The matrix replayed by the projection's own functions, evaluated on each cell's
+        own date or on `on`."""
+        if evidence_id is not None:
+            self.history.record(EvidenceItem, evidence_id)
+        case, replayed = await in_thread(matrix_as_of, self.history.events)
+        if on is not None:
+            replayed = await in_thread(matrix_on, case, on)
+        rows = replayed.values()
+        return _sorted([r for r in rows if evidence_id in (None, r.verdict.evidence_id)])
+
+
+def _sorted(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda r: (r.reference, str(r.verdict.evidence_id), r.verdict.country))
+
+
+async def in_thread(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking call (the write side's, the log's) off the event loop."""
+    return await to_thread.run_sync(partial(fn, *args, **kwargs))
