@@ -16,14 +16,13 @@ from domain.commands import AdoptRulebook, RemoveRule, SetRule
 from domain.permissions import Action
 from domain.rule_settings import RULE_TYPES
 from jitspace.api.access import SIGNED_IN
-from jitspace.api.changes import RULE_CHANGE, RULEBOOK_CHANGE, RulebookChange
-from jitspace.api.commands import command
+from jitspace.api.changes import RULE_CHANGE, RULEBOOK_CHANGE, Creation, RulebookChange
 from jitspace.api.dependencies import (
     BASE,
     AsOf,
     CurrentUser,
+    RecordsAsOf,
     RuntimeDep,
-    in_thread,
     records_at,
     zoned_instant,
 )
@@ -169,31 +168,16 @@ class RulebookController(Controller):
 
     @post("/", access=Action.AMEND_RULEBOOK)
     async def adopt(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[RulebookCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
+        self, data: JSONBody[RulebookCreate], create: Creation
     ) -> Response[RulebookOut]:
         """Adopt a rulebook shipped with JITspace as your country's (its legal advisor only).
         Shipped rulebooks are illustrative examples, not legal advice."""
-        book = await in_thread(
-            runtime.app.adopt_rulebook,
-            user.user_id,
-            command(AdoptRulebook, data, investigation_id=investigation_id),
-        )
-        return with_etag(rulebook_view(book), 201)
+        return await create(JITspace.adopt_rulebook, AdoptRulebook, data, rulebook_view)
 
     @get("/{country:str}", access=Action.VIEW_LEGAL)
     async def read(
-        self,
-        investigation_id: FromPath[UUID],
-        country: FromPath[str],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        as_of: AsOf = None,
+        self, investigation_id: FromPath[UUID], country: FromPath[str], records: RecordsAsOf
     ) -> Response[RulebookOut]:
-        records = await records_at(runtime, user, investigation_id, as_of)
         return with_etag(rulebook_view(await records.rulebook(country)))
 
     @post("/{country:str}/rules", status_code=200, access=Action.AMEND_RULEBOOK)

@@ -30,7 +30,8 @@ from jitspace.api.admissibility import (
 )
 from jitspace.api.auth import AuthController
 from jitspace.api.authorisations import AuthorisationController, AuthorisationFactsController
-from jitspace.api.dependencies import RuntimeDep, provide_runtime
+from jitspace.api.changes import provide_create
+from jitspace.api.dependencies import RuntimeDep, provide_records, provide_runtime
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController, EvidenceFactsController
 from jitspace.api.hardening import cors_config, security_headers
@@ -95,6 +96,8 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             "user": Provide(provide_current_user, sync_to_thread=False),
             "member": Provide(provide_member, sync_to_thread=False),
             "audience": Provide(provide_audience, sync_to_thread=False),
+            "records": Provide(provide_records),
+            "create": Provide(provide_create, sync_to_thread=False),
         },
         # before any handler reads the request: one rule for every text it carries
         middleware=[InputCheck()],

@@ -19,18 +19,17 @@ from domain.commands import (
     RevokeAuthorisation,
 )
 from domain.permissions import Action
-from jitspace.api.changes import AUTHORISATION_CHANGE, AuthorisationChange
+from jitspace.api.changes import AUTHORISATION_CHANGE, AuthorisationChange, Creation
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     BASE,
-    AsOf,
     CurrentUser,
     IfMatch,
+    RecordsAsOf,
     RuntimeDep,
     checked_instant,
     expected_version,
     in_thread,
-    records_at,
 )
 from jitspace.api.responses import with_etag
 from jitspace.documents.authorisations import (
@@ -54,48 +53,30 @@ class AuthorisationController(Controller):
     dependencies = AUTHORISATION_CHANGE
 
     @get("/", access=Action.VIEW_LEGAL)
-    async def list_all(
-        self,
-        investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        as_of: AsOf = None,
-    ) -> list[AuthorisationSummary]:
-        records = await records_at(runtime, user, investigation_id, as_of)
+    async def list_all(self, records: RecordsAsOf) -> list[AuthorisationSummary]:
         return await records.authorisations()
 
     @post("/", access=Action.RECORD_AUTHORISATION)
     async def record(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[AuthorisationCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
+        self, data: JSONBody[AuthorisationCreate], create: Creation
     ) -> Response[Authorisation]:
         """Record a warrant, order or request issued in one of the parties' jurisdictions."""
-        authorisation = await in_thread(
-            runtime.app.record_authorisation,
-            user.user_id,
-            command(
-                RecordAuthorisation,
-                data,
-                investigation_id=investigation_id,
-                valid_from=checked_instant(data.valid_from, field="valid_from"),
-                valid_until=checked_instant(data.valid_until, field="valid_until"),
-            ),
+        return await create(
+            JITspace.record_authorisation,
+            RecordAuthorisation,
+            data,
+            authorisation_view,
+            valid_from=checked_instant(data.valid_from, field="valid_from"),
+            valid_until=checked_instant(data.valid_until, field="valid_until"),
         )
-        return with_etag(authorisation_view(authorisation), 201)
 
     @get("/{authorisation_id:uuid}", access=Action.VIEW_LEGAL)
     async def read(
         self,
         investigation_id: FromPath[UUID],
         authorisation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        as_of: AsOf = None,
+        records: RecordsAsOf,
     ) -> Response[Authorisation]:
-        records = await records_at(runtime, user, investigation_id, as_of)
         return with_etag(await records.authorisation(authorisation_id))
 
     @post(

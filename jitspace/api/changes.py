@@ -4,6 +4,8 @@ The handler names the use case, the command and what the request's document give
 record's ids come from the path, the version the caller last read from If-Match, and the
 answer is the record as the caller may see it, with its version as ETag. Each resource's
 `Change` (the path's ids, the view) is provided below, as its controllers' dependency `change`.
+A command that records something new (a POST to a collection) is a `Create`, every handler's
+dependency `create`: the handler also names the view.
 """
 
 from __future__ import annotations
@@ -75,6 +77,40 @@ class Change(Generic[R, V]):
         given = command(cls, document, **self.ids, expected_version=version, **fields)
         record = await in_thread(use_case, self.runtime.app, self.user.user_id, given)
         return with_etag(self.view(record))
+
+
+@dataclass(frozen=True)
+class Create:
+    """A command that records something new in the path's investigation (a POST to one of
+    its collections), answered 201 with the new record as `view` renders it."""
+
+    runtime: Runtime
+    user: User
+    investigation_id: UUID
+
+    async def __call__(
+        self,
+        use_case: Callable[[JITspace, UUID, C], R],
+        cls: type[C],
+        document: msgspec.Struct,
+        view: Callable[[R], V],
+        /,
+        **fields: Any,
+    ) -> Response[V]:
+        """Run `use_case` with the command `cls` (the document's fields, then the path's
+        investigation and `fields`), off the event loop."""
+        given = command(cls, document, investigation_id=self.investigation_id, **fields)
+        record = await in_thread(use_case, self.runtime.app, self.user.user_id, given)
+        return with_etag(view(record), 201)
+
+
+def provide_create(
+    investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser
+) -> Create:
+    return Create(runtime, user, investigation_id)
+
+
+Creation = NamedDependency[Create]
 
 
 # -- each resource's change, by the path's ids ---------------------------------------------

@@ -12,12 +12,12 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.openapi.spec import Example
-from litestar.params import HeaderParameter, QueryParameter
+from litestar.params import FromPath, HeaderParameter, QueryParameter
 
 from jitspace.auth.errors import TokenRefused
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
-from jitspace.reads.records import Past, Present
+from jitspace.reads.records import Past, Present, Reading
 from jitspace.reads.records import in_thread as in_thread  # the handlers' writes run so too
 
 RuntimeDep = NamedDependency[Runtime]
@@ -154,3 +154,16 @@ async def records_at(
 ) -> Present | Past:
     """The investigation's records now, or as of `as_of` (a time or a log position)."""
     return await runtime.records.at(user.user_id, investigation_id, *as_of_point(as_of))
+
+
+async def provide_records(
+    investigation_id: FromPath[UUID], runtime: RuntimeDep, user: CurrentUser, as_of: AsOf = None
+) -> Reading:
+    """The path's investigation's records as the caller reads them: now, or as of `as_of`.
+
+    A handler that reads one record names the path's ids before `records` (the investigation's
+    too): the OpenAPI document lists the parameters in the order the handler meets them."""
+    return await records_at(runtime, user, investigation_id, as_of)
+
+
+RecordsAsOf = NamedDependency[Reading]

@@ -37,15 +37,14 @@ from domain.commands import (
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from jitspace.api.access import CurrentMember
-from jitspace.api.changes import ITEM_CHANGE, ItemChange
+from jitspace.api.changes import ITEM_CHANGE, Creation, ItemChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     BASE,
-    AsOf,
     CurrentUser,
+    RecordsAsOf,
     RuntimeDep,
     in_thread,
-    records_at,
 )
 from jitspace.api.files import (
     DOWNLOAD_RESPONSES,
@@ -101,39 +100,22 @@ class EvidenceController(Controller):
     dependencies = ITEM_CHANGE
 
     @get("/", access=Action.VIEW_EVIDENCE)
-    async def register(
-        self,
-        investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
-        as_of: AsOf = None,
-    ) -> list[EvidenceSummary]:
+    async def register(self, member: CurrentMember, records: RecordsAsOf) -> list[EvidenceSummary]:
         """The investigation's evidence register, with each item's custody status."""
-        records = await records_at(runtime, user, investigation_id, as_of)
         return await records.evidence_register(member.country)
 
     @post("/", access=Action.REGISTER_EVIDENCE)
     async def register_item(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[EvidenceCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
+        self, data: JSONBody[EvidenceCreate], create: Creation, member: CurrentMember
     ) -> Response[Evidence]:
         """Register an item collected by your party."""
-        item = await in_thread(
-            runtime.app.register_evidence,
-            user.user_id,
-            command(
-                RegisterEvidence,
-                data,
-                investigation_id=investigation_id,
-                handling=handling_of(data.handling),
-            ),
+        return await create(
+            JITspace.register_evidence,
+            RegisterEvidence,
+            data,
+            lambda item: evidence_view(item, member.country),
+            handling=handling_of(data.handling),
         )
-        return with_etag(evidence_view(item, member.country), 201)
 
     @post("/{evidence_id:uuid}/handling", status_code=200, access=Action.SET_HANDLING)
     async def restrict_handling(
@@ -150,12 +132,9 @@ class EvidenceController(Controller):
         self,
         investigation_id: FromPath[UUID],
         evidence_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
+        records: RecordsAsOf,
         member: CurrentMember,
-        as_of: AsOf = None,
     ) -> Response[Evidence]:
-        records = await records_at(runtime, user, investigation_id, as_of)
         return with_etag(await records.evidence(evidence_id, member.country))
 
     @post("/{evidence_id:uuid}/description", status_code=200, access=Action.REGISTER_EVIDENCE)
@@ -311,13 +290,10 @@ class EvidenceController(Controller):
         self,
         investigation_id: FromPath[UUID],
         evidence_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
+        records: RecordsAsOf,
         member: CurrentMember,
-        as_of: AsOf = None,
     ) -> CustodyChain:
         """The chain of custody: every step, the custodian after it, and its defects."""
-        records = await records_at(runtime, user, investigation_id, as_of)
         chain = await records.custody(evidence_id, member.country)
         if chain is None:
             raise NotFoundException("the chain of custody of this item is not built yet")

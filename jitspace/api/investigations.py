@@ -26,11 +26,11 @@ from jitspace.api.dependencies import (
     AsOf,
     CurrentUser,
     IfMatch,
+    RecordsAsOf,
     RuntimeDep,
     as_of_point,
     expected_version,
     in_thread,
-    records_at,
     reported_time,
 )
 from jitspace.api.responses import with_etag
@@ -74,14 +74,7 @@ class InvestigationController(Controller):
         return with_etag(investigation_view(investigation), 201)
 
     @get("/{investigation_id:uuid}", access=Action.VIEW_INVESTIGATION)
-    async def read(
-        self,
-        investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        as_of: AsOf = None,
-    ) -> Response[Investigation]:
-        records = await records_at(runtime, user, investigation_id, as_of)
+    async def read(self, records: RecordsAsOf) -> Response[Investigation]:
         return with_etag(await records.investigation())
 
     @post("/{investigation_id:uuid}/parties", status_code=200, access=Action.MANAGE_TEAM)

@@ -9,15 +9,10 @@ from litestar.params import FromPath, JSONBody
 
 from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
 from domain.permissions import Action
-from jitspace.api.changes import TASK_CHANGE, TaskChange
-from jitspace.api.commands import command
+from jitspace.api.changes import TASK_CHANGE, Creation, TaskChange
 from jitspace.api.dependencies import (
     BASE,
-    AsOf,
-    CurrentUser,
-    RuntimeDep,
-    in_thread,
-    records_at,
+    RecordsAsOf,
 )
 from jitspace.api.responses import with_etag
 from jitspace.documents.tasks import Task, TaskAssignment, TaskCreate, TaskStatusChange, TaskSummary
@@ -31,41 +26,17 @@ class TaskController(Controller):
     dependencies = TASK_CHANGE
 
     @get("/", access=Action.VIEW_TASKS)
-    async def board(
-        self,
-        investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        as_of: AsOf = None,
-    ) -> list[TaskSummary]:
-        records = await records_at(runtime, user, investigation_id, as_of)
+    async def board(self, records: RecordsAsOf) -> list[TaskSummary]:
         return await records.tasks()
 
     @post("/", access=Action.MANAGE_TASKS)
-    async def create(
-        self,
-        investigation_id: FromPath[UUID],
-        data: JSONBody[TaskCreate],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-    ) -> Response[Task]:
-        task = await in_thread(
-            runtime.app.create_task,
-            user.user_id,
-            command(CreateTask, data, investigation_id=investigation_id),
-        )
-        return with_etag(task_view(task), 201)
+    async def create(self, data: JSONBody[TaskCreate], create: Creation) -> Response[Task]:
+        return await create(JITspace.create_task, CreateTask, data, task_view)
 
     @get("/{task_id:uuid}", access=Action.VIEW_TASKS)
     async def read(
-        self,
-        investigation_id: FromPath[UUID],
-        task_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        as_of: AsOf = None,
+        self, investigation_id: FromPath[UUID], task_id: FromPath[UUID], records: RecordsAsOf
     ) -> Response[Task]:
-        records = await records_at(runtime, user, investigation_id, as_of)
         return with_etag(await records.task(task_id))
 
     @post("/{task_id:uuid}/assignment", status_code=200, access=Action.MANAGE_TASKS)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
 from anyio import to_thread
@@ -83,6 +83,32 @@ class Log(Protocol):
     ) -> InvestigationAggregate: ...
 
     def rulebook_for(self, user_id: UUID, investigation_id: UUID, country: str) -> Rulebook: ...
+
+
+@runtime_checkable  # the API's handlers are given one, checked as any dependency is
+class Reading(Protocol):
+    """The questions an investigation's records answer, now (`Present`) or as they stood at a
+    point of the log (`Past`), with the same documents."""
+
+    async def investigation(self) -> Investigation: ...
+
+    async def rulebook(self, country: str) -> Rulebook: ...
+
+    async def authorisations(self) -> list[AuthorisationSummary]: ...
+
+    async def authorisation(self, authorisation_id: UUID) -> Authorisation: ...
+
+    async def tasks(self) -> list[TaskSummary]: ...
+
+    async def task(self, task_id: UUID) -> Task: ...
+
+    async def evidence_register(self, country: str) -> list[EvidenceSummary]: ...
+
+    async def evidence(self, evidence_id: UUID, country: str) -> Evidence: ...
+
+    async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None: ...
+
+    async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]: ...
 
 
 class Records:
