@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import msgspec
@@ -58,40 +57,20 @@ class Finding(msgspec.Struct, frozen=True):
 
 # A stored event as the database holds it, in this order: position, originator_id,
 # originator_version, investigation_id, recorded_at, topic, state, event_hash, chain_hash,
-# investigation_hash
-StoredRow = tuple[Any, ...]
+# investigation_hash (the last four bytea, as bytes or a memoryview)
+Bytea = bytes | memoryview
+StoredRow = tuple[int, UUID, int, UUID, datetime, str, Bytea, Bytea, Bytea, Bytea]
 # the signed heads of each chain: the log's (None), and each investigation's (its id)
 Heads = Mapping[UUID | None, Sequence[Head]]
 
 
 def stored_entry(row: StoredRow, *, link: str = "investigation") -> Entry:
     """The verifier's view of a stored event: its state hash is computed from its state.
-    `link` names the chain it is seen in: "log" (chain_hash) or "investigation"."""
-    (
-        position,
-        originator_id,
-        version,
-        investigation_id,
-        recorded_at,
-        topic,
-        state,
-        event_hash,
-        chain_hash,
-        investigation_hash,
-    ) = row
-    state = bytes(state)
-    return Entry(
-        position,
-        originator_id,
-        version,
-        investigation_id,
-        recorded_at,
-        topic,
-        chain.state_sha256(state),
-        bytes(event_hash),
-        bytes(chain_hash if link == "log" else investigation_hash),
-        state,
-    )
+    `link` names the chain it is seen in: "log" (chain_hash) or "investigation". The row's
+    first six columns are the entry's first six fields, in the same order."""
+    state = bytes(row[6])
+    recorded_link = row[8] if link == "log" else row[9]
+    return Entry(*row[:6], chain.state_sha256(state), bytes(row[7]), bytes(recorded_link), state)
 
 
 def verify_stored(

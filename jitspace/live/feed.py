@@ -20,6 +20,7 @@ import random
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import KW_ONLY, dataclass, field
 from typing import NamedTuple
 from uuid import UUID
 
@@ -312,34 +313,31 @@ class Reader:
                 viewer.stall()
 
 
+@dataclass(eq=False)
 class LiveFeed:
-    def __init__(
-        self,
-        queries: Queries,
-        channels: ChannelsPlugin,
-        *,
-        queue_size: int,
-        poll_seconds: float,
-        recheck_seconds: float,
-        send_timeout: float = 30.0,
-        page_size: int = 500,
-        max_viewers: int = 5000,
-        max_arriving: int = 500,
-        hello_timeout: float = 10.0,
-    ) -> None:
-        self.queries = queries
-        self.channels = channels
-        self.queue_size = queue_size
-        self.poll_seconds = poll_seconds
-        self.recheck_seconds = recheck_seconds
-        self.send_timeout = send_timeout
-        self.page_size = page_size
-        self.max_viewers = max_viewers
-        self.seated = 0  # admitted viewers, until their session ends
-        self.door = Door(max_arriving, hello_timeout)
-        self.process = uuid.uuid4().hex
-        self.readers: dict[UUID, Reader] = {}
-        self._lock = asyncio.Lock()
+    """One process's feed: a reader per watched investigation and the viewers it admits.
+    The fields before `seated` are what it is given: where it reads and publishes, and its
+    limits (held per viewer, how often it looks, how many it seats and lets wait at the door)."""
+
+    queries: Queries
+    channels: ChannelsPlugin
+    _: KW_ONLY
+    queue_size: int
+    poll_seconds: float
+    recheck_seconds: float
+    send_timeout: float = 30.0
+    page_size: int = 500
+    max_viewers: int = 5000
+    max_arriving: int = 500
+    hello_timeout: float = 10.0
+    seated: int = field(default=0, init=False)  # admitted viewers, until their session ends
+    door: Door = field(init=False)
+    process: str = field(default_factory=lambda: uuid.uuid4().hex, init=False)
+    readers: dict[UUID, Reader] = field(default_factory=dict, init=False)
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.door = Door(self.max_arriving, self.hello_timeout)
 
     @contextlib.contextmanager
     def seat(self) -> Iterator[None]:
