@@ -19,9 +19,9 @@ from tests.support import (
     Jit,
     People,
     ServerThread,
-    another_server,
     free_port,
     open_investigation,
+    serve_another,
 )
 
 # evidence uploads in tests are small; the limit is low enough to test it
@@ -86,17 +86,17 @@ def s3_server(
 ) -> Iterator[ServerThread]:
     """The same app with its files in S3 (through the proxy); the first server keeps the
     read models."""
-    with another_server(
+    yield from serve_another(
         settings,
-        data_dir=tmp_path_factory.mktemp("s3-data"),
+        tmp_path_factory,
+        "s3",
         s3_endpoint=s3_proxy.endpoint,
         s3_access_key=ACCESS_KEY,
         s3_secret_key=SECRET_KEY,
         s3_bucket=S3_BUCKET,
         s3_secure=False,
         s3_part_size=5 * 1024 * 1024,
-    ) as running:
-        yield running
+    )
 
 
 @pytest.fixture
