@@ -42,6 +42,7 @@ from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
 from tests import support
+from tests.live import token_of
 from tests.support import (
     APRIL_2024,
     PASSWORD,
@@ -655,10 +656,6 @@ def remove_rule(w: World, cell: Cell) -> Call:
 
 
 # -- the world and the columns -------------------------------------------------------------
-
-
-def token_of(person: Person) -> str:
-    return person.client.headers["Authorization"].removeprefix("Bearer ")
 
 
 def sign_the_log(database_url: str, settings: Settings) -> None:
