@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 
@@ -75,9 +76,8 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def s3_proxy(moto_endpoint: str) -> Iterator[BreakingProxy]:
-    proxy = BreakingProxy(int(moto_endpoint.rsplit(":", 1)[1]))
-    yield proxy
-    proxy.close()
+    with closing(BreakingProxy(int(moto_endpoint.rsplit(":", 1)[1]))) as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="session")
