@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import closing
 
 import pytest
 
@@ -19,9 +20,9 @@ from tests.support import (
     Jit,
     People,
     ServerThread,
-    another_server,
     free_port,
     open_investigation,
+    serve_another,
 )
 
 # evidence uploads in tests are small; the limit is low enough to test it
@@ -75,9 +76,8 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def s3_proxy(moto_endpoint: str) -> Iterator[BreakingProxy]:
-    proxy = BreakingProxy(int(moto_endpoint.rsplit(":", 1)[1]))
-    yield proxy
-    proxy.close()
+    with closing(BreakingProxy(int(moto_endpoint.rsplit(":", 1)[1]))) as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="session")
@@ -86,17 +86,17 @@ def s3_server(
 ) -> Iterator[ServerThread]:
     """The same app with its files in S3 (through the proxy); the first server keeps the
     read models."""
-    with another_server(
+    yield from serve_another(
         settings,
-        data_dir=tmp_path_factory.mktemp("s3-data"),
+        tmp_path_factory,
+        "s3",
         s3_endpoint=s3_proxy.endpoint,
         s3_access_key=ACCESS_KEY,
         s3_secret_key=SECRET_KEY,
         s3_bucket=S3_BUCKET,
         s3_secure=False,
         s3_part_size=5 * 1024 * 1024,
-    ) as running:
-        yield running
+    )
 
 
 @pytest.fixture

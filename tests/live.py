@@ -5,10 +5,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from jitspace.live.client import LiveClient, Rejected
+from tests.support import Person
+
+
+def token_of(person: Person) -> str:
+    """The bearer token a member's HTTP client signs in with, for their feed to say hello."""
+    return person.client.headers["Authorization"].removeprefix("Bearer ")
 
 
 class Watcher:
@@ -79,3 +85,19 @@ class Watcher:
             timeout,
             f"position {position} (have {self.positions[-1:] or 'none'})",
         )
+
+
+@contextlib.asynccontextmanager
+async def watching(
+    base_urls: Sequence[str], investigation_id: str, *people: Person
+) -> AsyncIterator[list[Watcher]]:
+    """A watcher of the investigation's feed for each person, in order, each caught up with
+    the log before the block runs; all stopped after it."""
+    async with contextlib.AsyncExitStack() as stack:
+        watchers = [
+            await stack.enter_async_context(Watcher(base_urls, investigation_id, token_of(p)))
+            for p in people
+        ]
+        for watcher in watchers:
+            await watcher.caught_up()
+        yield watchers

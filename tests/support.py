@@ -7,7 +7,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import asyncpg
 import httpx
 import msgspec
+import pytest
 import uvicorn
 
 from domain.commands import OpenInvestigation, RegisterEvidence
@@ -90,6 +91,16 @@ def another_server(settings: Settings, **changes: Any) -> ServerThread:
             **changes,
         )
     )
+
+
+def serve_another(
+    settings: Settings, tmp_path_factory: pytest.TempPathFactory, name: str, **changes: Any
+) -> Iterator[ServerThread]:
+    """For a fixture to `yield from`: another server (see `another_server`) with a data folder
+    of its own, `<name>-data`, running while the fixture lasts."""
+    data_dir = tmp_path_factory.mktemp(f"{name}-data")
+    with another_server(settings, data_dir=data_dir, **changes) as running:
+        yield running
 
 
 @asynccontextmanager

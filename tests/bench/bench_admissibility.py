@@ -38,7 +38,6 @@ from typing import Any, NamedTuple
 import msgspec
 import psutil
 import psycopg
-from eventsourcing.projection import ProjectionRunner
 
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
@@ -57,9 +56,10 @@ from jitspace.rulebooks import load_shipped
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
-from projections.admissibility import BATCH, AdmissibilityMatrix, AdmissibilityView, Facts
+from projections.admissibility import BATCH, AdmissibilityView, Facts
 from tests.bench.bench_ledger import fresh_database, postgres
 from tests.bench.cpu import postgres_seconds
+from tests.projections_support import admissibility_runner
 from tests.unit.builders import (
     add_member,
     adopt_rulebook,
@@ -80,6 +80,14 @@ READ_MODEL = ("rm_admissibility", "rm_admissibility_facts", "rm_admissibility_it
 BASELINE = ("base_rows", "base_facts", "base_item_facts")
 EVENTS_PER_ITEM = 7
 ITEMS_PER_SAVE = 100
+# what every item of the case is: a parcel seized in one warehouse
+PARCEL: dict[str, Any] = {
+    "kind": EvidenceKind.PHYSICAL_ITEM,
+    "description": "parcel seized in the warehouse",
+    "collected_by": "OCRTEH",
+    "place": "Lille",
+    "method": "seizure",
+}
 PARTIES = (
     Party("FR", "France", "Parquet de Paris"),
     Party("BE", "Belgium", "Federal Prosecutor"),
@@ -145,16 +153,7 @@ def generate_team(app: JITspace, name: str, items: int) -> int:
     batch: list[EvidenceItem] = []
     for n in range(items):
         at = start + timedelta(hours=n % 5000)
-        parcel = register_evidence(
-            inv,
-            reference=f"{name}-{n}",
-            kind=EvidenceKind.PHYSICAL_ITEM,
-            description="parcel seized in the warehouse",
-            occurred_at=at,
-            collected_by="OCRTEH",
-            place="Lille",
-            method="seizure",
-        )
+        parcel = register_evidence(inv, reference=f"{name}-{n}", occurred_at=at, **PARCEL)
         item = EvidenceItem.register(inv, fr, parcel, authorisation=order)
         item.record_collection(inv, fr, record_collection(item, occurred_at=at))
         seal = f"FR-{n}"
@@ -214,13 +213,7 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
     AdmissibilityView.write = counting  # type: ignore[method-assign]
     try:
         began = time.perf_counter()
-        runner: ProjectionRunner[Any, Any] = ProjectionRunner(
-            application_class=JITspace,
-            projection_class=AdmissibilityMatrix,
-            view_class=AdmissibilityView,
-            env=env,
-        )
-        with runner:
+        with admissibility_runner(env) as runner:
             runner.wait(head, timeout=3600)
             seconds = committed[0] - began
     finally:

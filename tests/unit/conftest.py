@@ -19,7 +19,7 @@ from eventsourcing.domain import Aggregate, CanMutateAggregate
 
 from domain.authorisation import LegalAuthorisation
 from domain.commands import CreateTask
-from domain.errors import DomainError
+from domain.errors import DomainError, InvestigationClosed
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
@@ -263,6 +263,26 @@ def rejected() -> Callable[..., AbstractContextManager[pytest.ExceptionInfo[Any]
         for aggregate, version in zip(aggregates, versions, strict=True):
             assert aggregate.collect_events() == [], "a rejected command recorded an event"
             assert aggregate.version == version
+
+    return expect
+
+
+@pytest.fixture
+def rejected_once_closed(
+    close_team: Callable[[Team], None],
+    rejected: Callable[..., AbstractContextManager[pytest.ExceptionInfo[Any]]],
+) -> Callable[..., AbstractContextManager[pytest.ExceptionInfo[Any]]]:
+    """Close the team's JIT, then expect a command to fail with InvestigationClosed and to
+    leave the JIT and every given aggregate untouched.
+
+    Use as `with rejected_once_closed(team, aggregate, ...):` around the When step.
+    """
+
+    @contextmanager
+    def expect(team: Team, *aggregates: Aggregate) -> Iterator[pytest.ExceptionInfo[Any]]:
+        close_team(team)
+        with rejected(InvestigationClosed, team.investigation, *aggregates) as info:
+            yield info
 
     return expect
 

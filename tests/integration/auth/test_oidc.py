@@ -33,8 +33,8 @@ from tests.support import (
     PASSWORD,
     ServerThread,
     add_user,
-    another_server,
     security_log,
+    serve_another,
     with_pool,
 )
 
@@ -122,14 +122,14 @@ def provider() -> Iterator[Provider]:
 def oidc_server(
     settings: Settings, provider: Provider, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerThread]:
-    with another_server(
+    yield from serve_another(
         settings,
-        data_dir=tmp_path_factory.mktemp("oidc-data"),
+        tmp_path_factory,
+        "oidc",
         oidc_issuer=ISSUER,
         oidc_audience=AUDIENCE,
         oidc_jwks_url=provider.jwks_url,
-    ) as running:
-        yield running
+    )
 
 
 T = TypeVar("T")

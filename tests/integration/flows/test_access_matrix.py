@@ -42,6 +42,7 @@ from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
 from tests import support
+from tests.live import token_of
 from tests.support import (
     APRIL_2024,
     PASSWORD,
@@ -504,48 +505,48 @@ def receive(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{item}/custody/receipt"), json={"seal_condition": "absent"})
 
 
-@recipe("POST", f"{ITEM}/seal-opening")
-def open_seal(w: World, cell: Cell) -> Call:
-    body = {"seal_number": "FR-4471", "authorised_by": "the investigating judge"}
-    return Call(w.path(f"/evidence/{w.fresh_item(cell)}/seal-opening"), json=body)
+def item_step(
+    what: str, body: Callable[[World], dict[str, Any]], kind: str = "seized_device"
+) -> None:
+    """A command on an item of the caller's party (of `kind`, registered afresh for a ready
+    cell) with the body `body(w)`."""
+
+    def make(w: World, cell: Cell) -> Call:
+        return Call(w.path(f"/evidence/{w.fresh_item(cell, kind)}/{what}"), json=body(w))
+
+    recipe("POST", f"{ITEM}/{what}")(make)
 
 
-@recipe("POST", f"{ITEM}/interview")
-def interview(w: World, cell: Cell) -> Call:
-    body = {
+item_step(
+    "seal-opening",
+    lambda w: {"seal_number": "FR-4471", "authorised_by": "the investigating judge"},
+)
+item_step(
+    "interview",
+    lambda w: {
         "suspect_language": "fr",
         "interview_language": "fr",
         "caution_given": True,
         "lawyer": "present",
-    }
-    item = w.fresh_item(cell, "suspect_interview")
-    return Call(w.path(f"/evidence/{item}/interview"), json=body)
-
-
-@recipe("POST", f"{ITEM}/derivation")
-def derive(w: World, cell: Cell) -> Call:
-    body = {
+    },
+    kind="suspect_interview",
+)
+item_step(
+    "derivation",
+    lambda w: {
         "parent_id": w.item,
         "parent_sha256": w.file_sha256,
         "relation": "copy",
         "tool": "dd",
         "tool_version": "9.4",
         "made_by": "the FR lab",
-    }
-    item = w.fresh_item(cell, "forensic_image")
-    return Call(w.path(f"/evidence/{item}/derivation"), json=body)
-
-
-@recipe("POST", f"{ITEM}/uses")
-def use(w: World, cell: Cell) -> Call:
-    body = {"proceeding": "Tribunal correctionnel de Lyon 24/118", "purpose": "jit"}
-    return Call(w.path(f"/evidence/{w.fresh_item(cell)}/uses"), json=body)
-
-
-@recipe("POST", f"{ITEM}/consents")
-def grant_consent(w: World, cell: Cell) -> Call:
-    body = {"to_country": "BE", "purpose": "other_offence"}
-    return Call(w.path(f"/evidence/{w.fresh_item(cell)}/consents"), json=body)
+    },
+    kind="forensic_image",
+)
+item_step(
+    "uses", lambda w: {"proceeding": "Tribunal correctionnel de Lyon 24/118", "purpose": "jit"}
+)
+item_step("consents", lambda w: {"to_country": "BE", "purpose": "other_offence"})
 
 
 @recipe("POST", f"{ITEM}/consent-withdrawals")
@@ -558,10 +559,7 @@ def withdraw_consent(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{item}/consent-withdrawals"), json=body)
 
 
-@recipe("POST", f"{ITEM}/defects")
-def raise_defect(w: World, cell: Cell) -> Call:
-    body = {"rule": "", "note": "nullity motion of the defence"}
-    return Call(w.path(f"/evidence/{w.fresh_item(cell)}/defects"), json=body)
+item_step("defects", lambda w: {"rule": "", "note": "nullity motion of the defence"})
 
 
 # authorisations
@@ -655,10 +653,6 @@ def remove_rule(w: World, cell: Cell) -> Call:
 
 
 # -- the world and the columns -------------------------------------------------------------
-
-
-def token_of(person: Person) -> str:
-    return person.client.headers["Authorization"].removeprefix("Bearer ")
 
 
 def sign_the_log(database_url: str, settings: Settings) -> None:

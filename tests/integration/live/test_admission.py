@@ -15,14 +15,10 @@ from websockets.asyncio.client import ClientConnection
 
 from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.settings import Settings
-from tests.live import Watcher
-from tests.support import Jit, Person, ServerThread, another_server, log_of, pool_of
+from tests.live import Watcher, token_of
+from tests.support import Jit, ServerThread, another_server, log_of, pool_of
 
 Serve = Callable[..., ServerThread]
-
-
-def token_of(person: Person) -> str:
-    return person.client.headers["Authorization"].removeprefix("Bearer ")
 
 
 @pytest.fixture

@@ -11,12 +11,8 @@ import pytest
 import websockets
 
 from jitspace.settings import Settings
-from tests.live import Watcher
+from tests.live import Watcher, token_of, watching
 from tests.support import Jit, Person, ServerThread, another_server, log_of, remove_member
-
-
-def token_of(person: Person) -> str:
-    return person.client.headers["Authorization"].removeprefix("Bearer ")
 
 
 @pytest.fixture(scope="module")
@@ -136,12 +132,8 @@ def small_server(server: ServerThread, settings: Settings) -> Iterator[ServerThr
 async def test_a_full_server_turns_viewers_away_to_another_and_keeps_serving_requests(
     jit: Jit, server: ServerThread, small_server: ServerThread
 ) -> None:
-    async with (
-        Watcher([small_server.url], jit.id, token_of(jit.leader)) as first,
-        Watcher([small_server.url], jit.id, token_of(jit.legal)) as second,
-    ):
-        for watcher in (first, second):
-            await watcher.caught_up()
+    # two viewers, caught up, take the server's two places
+    async with watching([small_server.url], jit.id, jit.leader, jit.legal):
         # a third viewer is told to try again later (1013), not left hanging
         url = small_server.url.replace("http", "ws") + f"/investigations/{jit.id}/live"
         hello = msgspec.json.encode({"type": "hello", "token": token_of(jit.investigator)})

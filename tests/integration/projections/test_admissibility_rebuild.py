@@ -12,13 +12,13 @@ from typing import Any
 
 import psycopg
 import pytest
-from eventsourcing.projection import ProjectionRunner
 
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from projections import admissibility
-from projections.admissibility import AdmissibilityMatrix, AdmissibilityView, matrix_as_of
+from projections.admissibility import matrix_as_of
+from tests.projections_support import admissibility_runner, spy_on_evaluators
 from tests.unit.conftest import now, record_authorisation, register_evidence, team  # noqa: F401
 from tests.unit.domain.admissibility.test_live_equals_replay import history
 from tests.unit.projections.test_admissibility_catch_up import ACTIONS
@@ -67,25 +67,8 @@ def test_a_rebuild_by_evaluator_processes_writes_the_matrix_replayed(
     # (rows written through the session tables from `copy_from` rows per table on)
     monkeypatch.setattr(admissibility.Upsert, "COPY_FROM", copy_from)
     monkeypatch.setattr(admissibility, "FAR_BEHIND", 1)
-    used: list[Any] = []
-    evaluators_of = AdmissibilityMatrix._evaluators
-
-    def counted(self: AdmissibilityMatrix) -> Any:  # as if the processes started at once
-        evaluators = evaluators_of(self)
-        if evaluators is None and self.started is not None:
-            self.started.result(timeout=60)
-            evaluators = evaluators_of(self)
-        used.append(evaluators)
-        return evaluators
-
-    monkeypatch.setattr(AdmissibilityMatrix, "_evaluators", counted)
-    runner: ProjectionRunner[Any, Any] = ProjectionRunner(
-        application_class=JITspace,
-        projection_class=AdmissibilityMatrix,
-        view_class=AdmissibilityView,
-        env=env,
-    )
-    with runner:
+    used = spy_on_evaluators(monkeypatch)
+    with admissibility_runner(env) as runner:
         runner.wait(head, timeout=60)
         investigation_id = events[0].investigation_id
         stored_facts, _ = runner.projection.view.facts(investigation_id)

@@ -11,17 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from jitspace.disclosure.checking import verify_bundle
-from tests.live import Watcher
+from tests.live import Watcher, token_of, watching
 from tests.support import Jit, People, Person, ServerThread, add_member, log_of
 
 SECRET = "phone of the informant, seized at his home"
 PLACE = "Antwerp, Kerkstraat 12"
 FILE_NAME = "informant-phone.E01"
 FILE_BYTES = b"bytes of the informant's phone image"
-
-
-def token_of(person: Person) -> str:
-    return person.client.headers["Authorization"].removeprefix("Bearer ")
 
 
 def register(
@@ -188,12 +184,7 @@ def test_only_the_originating_party_sets_restrictions_naming_parties_of_the_jit(
 async def test_the_live_feed_withholds_what_the_rest_api_withholds(
     jit: Jit, server: ServerThread
 ) -> None:
-    async with (
-        Watcher([server.url], jit.id, token_of(jit.legal)) as nl,
-        Watcher([server.url], jit.id, token_of(jit.leader)) as fr,
-    ):
-        for watcher in (nl, fr):
-            await watcher.caught_up()
+    async with watching([server.url], jit.id, jit.legal, jit.leader) as (nl, fr):
         # When BE registers a restricted item while both watch
         item, _ = restricted_item(jit)
         head = log_of(jit.leader, jit.id)[-1]["position"]

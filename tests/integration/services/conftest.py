@@ -46,6 +46,12 @@ class Team:
         except KeyError:
             raise AttributeError(name) from None
 
+    @property
+    def investigation_id(self) -> UUID:
+        """The investigation the team's commands are addressed to (for the command builders
+        of tests/unit/builders.py)."""
+        return self.id
+
     def position(self) -> int:
         """The position of the last event in the log."""
         return self.app.recorder.max_notification_id() or 0

@@ -7,39 +7,36 @@ from datetime import timedelta
 import pytest
 
 from domain.authorisation import LegalAuthorisation
-from domain.commands import ExtendAuthorisation, RecordAuthorisation, RevokeAuthorisation
 from domain.errors import RuleViolation
-from domain.values import AuthorisationKind
+from domain.values import Scope
+from tests.unit.builders import extend_authorisation, record_authorisation, revoke_authorisation
 
 from .conftest import Team
 
 
 def record_order(team: Team) -> LegalAuthorisation:
-    return team.app.record_authorisation(
-        team.fr_legal,
-        RecordAuthorisation(
-            investigation_id=team.id,
-            kind=AuthorisationKind.INTERCEPTION_ORDER,
-            country="FR",
-            authority="JLD Paris",
-            reference="JLD-1",
-            occurred_at=team.now - timedelta(days=1),
-            valid_from=team.now - timedelta(days=1),
-            valid_until=team.now + timedelta(days=30),
-        ),
+    """The French legal advisor records a French judge's interception order, issued yesterday
+    and valid for a month, with no scope or conditions."""
+    yesterday = team.now - timedelta(days=1)
+    command = record_authorisation(
+        team,
+        authority="JLD Paris",
+        reference="JLD-1",
+        occurred_at=yesterday,
+        valid_from=yesterday,
+        valid_until=team.now + timedelta(days=30),
+        scope=Scope(),
+        conditions="",
     )
+    return team.app.record_authorisation(team.fr_legal, command)
 
 
 def revoke(
     team: Team, order: LegalAuthorisation, reason: str, expected_version: int | None = None
 ) -> LegalAuthorisation:
     """The French legal advisor revokes the order (from the version they read, if named)."""
-    command = RevokeAuthorisation(
-        investigation_id=team.id,
-        authorisation_id=order.id,
-        expected_version=expected_version,
-        reason=reason,
-        occurred_at=team.now,
+    command = revoke_authorisation(
+        order, expected_version=expected_version, reason=reason, occurred_at=team.now
     )
     return team.app.revoke_authorisation(team.fr_legal, command)
 
@@ -57,14 +54,6 @@ def test_a_revoked_authorisation_is_not_extended(team: Team) -> None:
     revoke(team, order, "x")
     before = team.position()
     with pytest.raises(RuleViolation, match="revoked"):
-        team.app.extend_authorisation(
-            team.fr_legal,
-            ExtendAuthorisation(
-                investigation_id=team.id,
-                authorisation_id=order.id,
-                valid_until=team.now + timedelta(days=90),
-                reason="renewal",
-                occurred_at=team.now,
-            ),
-        )
+        renewal = extend_authorisation(order, team.now + timedelta(days=90), occurred_at=team.now)
+        team.app.extend_authorisation(team.fr_legal, renewal)
     assert team.position() == before

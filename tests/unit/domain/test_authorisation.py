@@ -9,7 +9,6 @@ import pytest
 from domain.authorisation import LegalAuthorisation
 from domain.errors import (
     DomainError,
-    InvestigationClosed,
     NotFound,
     PermissionDenied,
     RuleViolation,
@@ -193,16 +192,13 @@ def test_an_authorisation_of_another_investigation_cannot_be_revoked(
 
 @pytest.mark.parametrize("command", ["record", "revoke"])
 def test_a_closed_investigation_rejects_authorisation_commands(
-    team, interception_order, record_authorisation, rejected, command, close_team
+    team, interception_order, record_authorisation, rejected_once_closed, command
 ):
-    # Given a closed JIT with a recorded interception order
-    close_team(team)
-    advisor = team.actor(team.fr_legal_advisor)
-
+    # Given a recorded interception order, and its JIT closed
     # When the French legal advisor records or revokes an authorisation, it is rejected
-    with rejected(InvestigationClosed, team.investigation, interception_order):
+    with rejected_once_closed(team, interception_order):
         if command == "record":
-            record_authorisation(team, actor=advisor)
+            record_authorisation(team)  # by the French legal advisor
         else:
             revoke(team, interception_order, reason="too late")
 

@@ -8,7 +8,6 @@ import pytest
 
 from domain.errors import (
     DomainError,
-    InvestigationClosed,
     NotFound,
     PermissionDenied,
     RuleViolation,
@@ -223,16 +222,13 @@ def test_an_item_of_another_investigation_cannot_be_amended(other_team, seized_p
 
 @pytest.mark.parametrize("command", ["register", "amend_description"])
 def test_a_closed_investigation_rejects_evidence_commands(
-    team, seized_phone, register_evidence, rejected, command, close_team
+    team, seized_phone, register_evidence, rejected_once_closed, command
 ):
-    # Given a closed JIT with a registered phone
-    close_team(team)
-    investigator = team.actor(team.fr_investigator)
-
+    # Given a registered phone, and its JIT closed
     # When the French investigator registers or amends an item, it is rejected
-    with rejected(InvestigationClosed, team.investigation, seized_phone):
+    with rejected_once_closed(team, seized_phone):
         if command == "register":
-            register_evidence(team, actor=investigator, reference="FR-2024-0043")
+            register_evidence(team, reference="FR-2024-0043")  # by the French investigator
         else:
             amend(team, team.fr_investigator, seized_phone, "a phone", "late")
 

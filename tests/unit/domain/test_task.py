@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.commands import CreateTask
-from domain.errors import DomainError, InvestigationClosed, NotFound, RuleViolation
+from domain.errors import DomainError, NotFound, RuleViolation
 from domain.task import Task
 from domain.values import TaskStatus
 from tests.unit.builders import assign_task, change_task_status
@@ -248,14 +248,13 @@ def test_a_task_of_another_investigation_cannot_be_assigned(other_team, task, re
 
 @pytest.mark.parametrize("command", ["create", "assign", "change_status"])
 def test_a_closed_investigation_rejects_task_commands(
-    team, task, create_task, rejected, command, close_team
+    team, task, create_task, rejected_once_closed, command
 ):
-    # Given a closed JIT with an open task
-    close_team(team)
+    # Given an open task, and its JIT closed
     leader = team.actor(team.leader)
 
     # When the leader creates, assigns or progresses a task, it is rejected
-    with rejected(InvestigationClosed, team.investigation, task):
+    with rejected_once_closed(team, task):
         if command == "create":
             create_task(team, actor=leader)
         elif command == "assign":

@@ -26,6 +26,7 @@ from projections.admissibility import (
     facts_of,
     matrix_as_of,
 )
+from tests.projections_support import spy_on_evaluators
 from tests.unit.domain.admissibility.test_live_equals_replay import history
 
 ACTIONS = ["register", "use", "register", "consent", "collect", "hand_over", "receive"]
@@ -82,18 +83,7 @@ def test_batches_written_while_the_next_is_folded_equal_the_matrix_replayed(
     # or (far behind) by evaluator processes
     monkeypatch.setattr(admissibility, "BATCH", 3)
     monkeypatch.setattr(admissibility, "FAR_BEHIND", 1 if evaluators else len(events) + 1)
-    submitted = []
-    evaluate = admissibility.AdmissibilityMatrix._evaluators
-
-    def spy(self: AdmissibilityMatrix) -> Any:  # as if the processes started at once
-        evaluators = evaluate(self)
-        if evaluators is None and self.started is not None:
-            self.started.result(timeout=60)
-            evaluators = evaluate(self)
-        submitted.append(evaluators)
-        return evaluators
-
-    monkeypatch.setattr(admissibility.AdmissibilityMatrix, "_evaluators", spy)
+    submitted = spy_on_evaluators(monkeypatch)
     view = View(head=len(events))
     # When the projection catches up
     catch_up(AdmissibilityMatrix(cast(AdmissibilityView, view)), events)
