@@ -62,13 +62,14 @@ def drain(aggregate: Aggregate) -> list[Any]:
 
 
 def _open_team(
-    *,
     name: str,
     parties: tuple[Party, ...],
     leader_country: str,
     members: dict[str, tuple[str, Role]],
-    when: datetime,
+    now: datetime,
 ) -> Team:
+    """A JIT opened a month before `now`, led from `leader_country`, with `members`."""
+    when = now - timedelta(days=30)
     leader = Member(
         user_id=uuid4(), name=f"{name} leader", country=leader_country, role=Role.JIT_LEADER
     )
@@ -104,29 +105,24 @@ def now() -> datetime:
 def team(now: datetime) -> Team:
     """Given a FR-BE JIT led from France, with investigators and legal advisors of both."""
     return _open_team(
-        name="Tideway",
-        parties=(FRANCE, BELGIUM),
-        leader_country="FR",
-        members={
+        "Tideway",
+        (FRANCE, BELGIUM),
+        "FR",
+        {
             "fr_investigator": ("FR", Role.INVESTIGATOR),
             "fr_legal_advisor": ("FR", Role.LEGAL_ADVISOR),
             "be_investigator": ("BE", Role.INVESTIGATOR),
             "be_legal_advisor": ("BE", Role.LEGAL_ADVISOR),
         },
-        when=now - timedelta(days=30),
+        now,
     )
 
 
 @pytest.fixture
 def other_team(now: datetime) -> Team:
     """Given another, unrelated FR-DE JIT, with a French investigator of its own."""
-    return _open_team(
-        name="Harbour",
-        parties=(FRANCE, GERMANY),
-        leader_country="DE",
-        members={"fr_investigator": ("FR", Role.INVESTIGATOR)},
-        when=now - timedelta(days=30),
-    )
+    investigator = {"fr_investigator": ("FR", Role.INVESTIGATOR)}
+    return _open_team("Harbour", (FRANCE, GERMANY), "DE", investigator, now)
 
 
 @pytest.fixture

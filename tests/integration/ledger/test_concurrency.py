@@ -79,38 +79,38 @@ class Contest:
     fact: str  # the field of the event's data that shows whose change was logged
 
 
-def status_contest(jit: Jit, people: People) -> Contest:
-    task = jit.leader.post(jit.path("/tasks"), json={"title": "Identify the courier"}).json()
+def task_contest(
+    jit: Jit,
+    title: str,
+    command: str,
+    event: str,
+    writers: tuple[Person, Person],
+    field: str,
+    values: list[str],
+) -> Contest:
+    """Two members change one task's `field` at once, each to a value it does not hold."""
+    task = jit.leader.post(jit.path("/tasks"), json={"title": title}).json()
 
     def changes(record: dict[str, Any], _: int) -> tuple[dict[str, Any], dict[str, Any]]:
-        first, second = (s for s in ("open", "in_progress", "blocked") if s != record["status"])
-        return {"status": first, "note": "a"}, {"status": second, "note": "b"}
+        first, second, *_rest = (value for value in values if value != record[field])
+        return {field: first}, {field: second}
 
-    return Contest(
-        f"/tasks/{task['id']}",
-        "/status",
-        "Task.StatusChanged",
-        (jit.leader, jit.investigator),
-        changes,
-        "status",
+    return Contest(f"/tasks/{task['id']}", command, event, writers, changes, field)
+
+
+def status_contest(jit: Jit, people: People) -> Contest:
+    statuses = ["open", "in_progress", "blocked"]
+    writers = (jit.leader, jit.investigator)
+    return task_contest(
+        jit, "Identify the courier", "/status", "Task.StatusChanged", writers, "status", statuses
     )
 
 
 def assignment_contest(jit: Jit, people: People) -> Contest:
-    task = jit.leader.post(jit.path("/tasks"), json={"title": "Trace the payments"}).json()
     members = [str(p.user_id) for p in (jit.leader, jit.investigator, jit.legal)]
-
-    def changes(record: dict[str, Any], _: int) -> tuple[dict[str, Any], dict[str, Any]]:
-        first, second, *_rest = (m for m in members if m != record["assignee_id"])
-        return {"assignee_id": first}, {"assignee_id": second}
-
-    return Contest(
-        f"/tasks/{task['id']}",
-        "/assignment",
-        "Task.Assigned",
-        (jit.leader, jit.legal),
-        changes,
-        "assignee_id",
+    writers = (jit.leader, jit.legal)
+    return task_contest(
+        jit, "Trace the payments", "/assignment", "Task.Assigned", writers, "assignee_id", members
     )
 
 
