@@ -35,6 +35,7 @@ from jitspace.api.dependencies import RuntimeDep, provide_records, provide_runti
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController, EvidenceFactsController
 from jitspace.api.hardening import cors_config, security_headers
+from jitspace.api.interface import interface_routes
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.live import live_feed
@@ -90,6 +91,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             LedgerController,
             DisclosureController,
             live_feed,
+            *interface_routes(),
         ],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),
