@@ -41,6 +41,7 @@ from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.live import live_feed
 from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
+from jitspace.api.register import RegisterPageController
 from jitspace.api.tasks import TaskController
 from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             AuthController,
             InvestigationController,
             EvidenceController,
+            RegisterPageController,
             AuthorisationController,
             TaskController,
             AuthorisationFactsController,
