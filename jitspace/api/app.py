@@ -35,11 +35,13 @@ from jitspace.api.dependencies import RuntimeDep, provide_records, provide_runti
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController, EvidenceFactsController
 from jitspace.api.hardening import cors_config, security_headers
+from jitspace.api.interface import interface_routes
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.live import live_feed
 from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
+from jitspace.api.register import RegisterPageController
 from jitspace.api.tasks import TaskController
 from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
@@ -79,6 +81,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             AuthController,
             InvestigationController,
             EvidenceController,
+            RegisterPageController,
             AuthorisationController,
             TaskController,
             AuthorisationFactsController,
@@ -90,6 +93,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             LedgerController,
             DisclosureController,
             live_feed,
+            *interface_routes(),
         ],
         dependencies={
             "runtime": Provide(provide_runtime, sync_to_thread=False),

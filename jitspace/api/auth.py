@@ -1,63 +1,121 @@
-"""Password login, logout and who am I."""
+"""Password login (a bearer token, or the web page's session cookie), logout and who am I."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotAuthorizedException
-from litestar.params import JSONBody
+from litestar.params import JSONBody, QueryParameter
 
 from jitspace.api.access import PUBLIC, SIGNED_IN
-from jitspace.api.dependencies import CurrentUser, RuntimeDep, bearer_token, client_address
+from jitspace.api.browser import cleared_cookie, cookie_token, csrf_token, session_cookie
+from jitspace.api.dependencies import CurrentUser, RuntimeDep, client_address, request_token
 from jitspace.api.openapi import problem_response
+from jitspace.auth.identity import Session, User
 from jitspace.auth.login_throttle import TooManyAttempts
-from jitspace.documents.identity import LoginCreate, SessionOut, UserOut
+from jitspace.documents.identity import BrowserSessionOut, LoginCreate, SessionOut, UserOut
+
+THROTTLED = {429: problem_response("Too many failed logins: Retry-After says when")}
+Everywhere = Annotated[
+    bool,
+    QueryParameter(description="end every session of yours (each browser and token), not this one"),
+]
 
 
 class AuthController(Controller):
     path = "/auth"
     tags = ["identity"]
 
-    @post(
-        "/login",
-        status_code=200,
-        access=PUBLIC,
-        responses={429: problem_response("Too many failed logins: Retry-After says when")},
-    )
+    @post("/login", status_code=200, access=PUBLIC, responses=THROTTLED)
     async def login(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginCreate], runtime: RuntimeDep
     ) -> SessionOut:
         """Exchange a username and password for a bearer token. After 5 failures for one
         username (or 20 from one address) in 15 minutes, 429 until the window has passed."""
-        client = client_address(request)
-        try:
-            session = await runtime.identity.login(data.username, data.password, client=client)
-        except TooManyAttempts as throttled:
-            await runtime.security_log.record(
-                "login_throttled", client=client, detail=f"username {data.username}: {throttled}"
-            )
-            raise
-        if session is None:
-            # the username only: a mistyped password is often another of the person's secrets
-            await runtime.security_log.record(
-                "login_failed", client=client, detail=f"username {data.username}"
-            )
-            raise NotAuthorizedException("unknown username or wrong password")
+        session = await _log_in(request, data, runtime)
         return SessionOut(token=session.token, token_type="Bearer", expires_at=session.expires_at)  # noqa: S106
+
+    @post("/session", status_code=200, access=PUBLIC, security=[], responses=THROTTLED)
+    async def open_session(
+        self, request: Request[Any, Any, Any], data: JSONBody[LoginCreate], runtime: RuntimeDep
+    ) -> Response[BrowserSessionOut]:
+        """The web page's login: the session travels in an HttpOnly, Secure, SameSite=Strict
+        cookie that no script can read; the answer names the user and the CSRF token that
+        every change sent with the cookie must carry (`X-CSRF-Token`). Throttled as
+        /auth/login."""
+        session = await _log_in(request, data, runtime)
+        user = await runtime.identity.identify(session.token)
+        return Response(
+            _browser_session(user, session.token, session.expires_at),
+            cookies=[session_cookie(session)],
+        )
+
+    @get("/session", access=SIGNED_IN)
+    async def read_session(
+        self, request: Request[Any, Any, Any], runtime: RuntimeDep, user: CurrentUser
+    ) -> BrowserSessionOut:
+        """Who the page's session cookie belongs to, and its CSRF token: what the page asks
+        after a reload, as it keeps neither."""
+        token = cookie_token(request)
+        if token is None:
+            raise NotAuthorizedException("no session cookie: log in on the web page")
+        expires_at = await runtime.identity.expires_at(token)
+        return _browser_session(user, token, expires_at)
 
     @post("/logout", status_code=204, access=SIGNED_IN)
     async def logout(
-        self, request: Request[Any, Any, Any], runtime: RuntimeDep, user: CurrentUser
-    ) -> None:
-        """End this token's session."""
-        token = bearer_token(request.headers.get("authorization"))
+        self,
+        request: Request[Any, Any, Any],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        everywhere: Everywhere = False,
+    ) -> Response[None]:
+        """End this token's (or the page's) session, in every tab and live feed that uses it;
+        with `everywhere`, every session of yours."""
+        token = request_token(request)
         assert token is not None  # `user` was authenticated by it
+        if everywhere:
+            await runtime.identity.logout_everywhere(user.user_id)
         await runtime.identity.logout(token)
         await runtime.security_log.record(
-            "logout", user_id=user.user_id, client=client_address(request)
+            "logout",
+            user_id=user.user_id,
+            client=client_address(request),
+            detail="every session" if everywhere else "",
         )
+        return Response(None, status_code=204, cookies=[cleared_cookie()])
 
     @get("/me", access=SIGNED_IN)
     async def me(self, user: CurrentUser) -> UserOut:
         return UserOut(id=user.user_id, username=user.username, display_name=user.display_name)
+
+
+async def _log_in(
+    request: Request[Any, Any, Any], data: LoginCreate, runtime: RuntimeDep
+) -> Session:
+    """A new session for the username and password, throttled; refusals are logged."""
+    client = client_address(request)
+    try:
+        session = await runtime.identity.login(data.username, data.password, client=client)
+    except TooManyAttempts as throttled:
+        await runtime.security_log.record(
+            "login_throttled", client=client, detail=f"username {data.username}: {throttled}"
+        )
+        raise
+    if session is None:
+        # the username only: a mistyped password is often another of the person's secrets
+        await runtime.security_log.record(
+            "login_failed", client=client, detail=f"username {data.username}"
+        )
+        raise NotAuthorizedException("unknown username or wrong password")
+    return session
+
+
+def _browser_session(user: User, token: str, expires_at: datetime) -> BrowserSessionOut:
+    return BrowserSessionOut(
+        user=UserOut(id=user.user_id, username=user.username, display_name=user.display_name),
+        csrf_token=csrf_token(token),
+        expires_at=expires_at,
+    )

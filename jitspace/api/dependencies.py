@@ -14,6 +14,7 @@ from litestar.exceptions import NotAuthorizedException, ValidationException
 from litestar.openapi.spec import Example
 from litestar.params import FromPath, HeaderParameter, QueryParameter
 
+from jitspace.api.browser import check_from_the_page, cookie_token
 from jitspace.auth.errors import TokenRefused
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
@@ -45,11 +46,21 @@ def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None
     return connection.client.host if connection.client else None
 
 
-async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> User:
+def request_token(request: Request[Any, Any, Any]) -> str | None:
+    """The token a request is authenticated by: its bearer token, or else its session cookie
+    (checked to come from JITspace's own page: jitspace/api/browser.py)."""
     token = bearer_token(request.headers.get("authorization"))
+    if token is None and (token := cookie_token(request)) is not None:
+        check_from_the_page(request, token)
+    return token
+
+
+async def provide_user(request: Request[Any, Any, Any], runtime: RuntimeDep) -> User:
+    token = request_token(request)
     if token is None:
         raise NotAuthorizedException(
-            "send the token from POST /auth/login as 'Authorization: Bearer <token>'",
+            "send the token from POST /auth/login as 'Authorization: Bearer <token>', "
+            "or log in on the web page",
             headers={"WWW-Authenticate": "Bearer"},
         )
     try:

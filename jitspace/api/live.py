@@ -2,10 +2,11 @@
 
 The client opens `/investigations/{id}/live` and sends a hello naming the last log position
 it has; the token travels in that first message (browsers cannot set headers on a
-websocket, and a token in the URL would land in access logs) or in an `Authorization:
-Bearer` header. Close codes: 4400 bad hello (also an `after` beyond the investigation's
-last event), 4401 unknown or expired token (also when it is logged out or expires while
-watching), 4404 no such investigation for this user (also when the user is removed from
+websocket, and a token in the URL would land in access logs), in an `Authorization:
+Bearer` header, or, for the web page, in its session cookie. Close codes: 4400 bad hello
+(also an `after` beyond the investigation's last event), 4401 unknown or expired token
+(also when it is logged out or expires while watching), 4403 the session cookie sent from
+another site's page, 4404 no such investigation for this user (also when the user is removed from
 it), 4408 too slow (no hello within `live_hello_timeout_seconds`, or not reading), 1013 the
 process has `live_max_viewers` already, or `live_max_arriving` sockets not admitted yet
 (try again later). Only an admitted viewer takes a viewer's seat. Token and membership are
@@ -29,6 +30,7 @@ from litestar.types import WebSocketSendEvent
 from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action
 from jitspace.api.access import audience_of, member_for
+from jitspace.api.browser import cookie_token, same_origin
 from jitspace.api.dependencies import RuntimeDep, bearer_token, client_address
 from jitspace.auth.errors import TokenRefused
 from jitspace.auth.identity import User
@@ -129,6 +131,10 @@ async def _check_hello(
     if not 0 <= hello.after <= MAX_POSITION:
         raise Closed(4400, "bad hello: after is a log position (0 or more)")
     token = hello.token or bearer_token(socket.headers.get("authorization"))
+    if token is None and (token := cookie_token(socket)) is not None and not same_origin(socket):
+        # a page of another site opening the feed with the member's cookie (SameSite keeps it
+        # from doing so in today's browsers; this holds in the others)
+        raise Closed(4403, "the live feed opens from JITspace's own page")
     if token is None:
         raise LOGGED_OUT
     client = client_address(socket)

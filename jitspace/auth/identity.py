@@ -255,6 +255,24 @@ class Identity:
         )
         await self._prune_revoked()
 
+    async def logout_everywhere(self, user_id: UUID) -> None:
+        """End every local session of the user (each browser, each token); tokens of the
+        identity provider are ended one by one, at their own logout."""
+        for digest, (user, _) in list(self._recent.items()):
+            if user.user_id == user_id:
+                self._recent.pop(digest, None)
+        await self.pool.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
+
+    async def expires_at(self, token: str) -> datetime:
+        """When a local session ends; TokenRefused if it has ended."""
+        expires: datetime | None = await self.pool.fetchval(
+            "SELECT expires_at FROM sessions WHERE token_sha256 = $1 AND expires_at > now()",
+            _digest(token),
+        )
+        if expires is None:
+            raise TokenRefused(NOT_LOGGED_IN)
+        return expires
+
     async def authenticate(self, token: str) -> User | None:
         """The user a valid token belongs to, or None."""
         try:

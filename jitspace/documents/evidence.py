@@ -5,12 +5,14 @@ interview, derivation, use, consent, defects)."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
 import msgspec
 from msgspec import Meta
 
+from domain.rule_settings import Outcome
 from domain.values import (
     DerivationKind,
     EvidenceKind,
@@ -223,3 +225,39 @@ class DefectCreate(Struct):
     ] = ""
     note: Text = ""
     occurred_at: Instant | None = None
+
+
+class RegisterSort(StrEnum):
+    """The columns the register can be sorted by."""
+
+    REGISTERED_AT = "registered_at"
+    REFERENCE = "reference"
+    KIND = "kind"
+    COUNTRY = "country"
+    COLLECTED_AT = "collected_at"
+
+
+class RegisterQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which page of the register, in which order, of which items."""
+
+    limit: int = 100
+    after: str | None = None  # the cursor a previous page returned as `next`
+    sort: RegisterSort = RegisterSort.REGISTERED_AT
+    descending: bool = False
+    party: str | None = None  # the originating party
+    kind: EvidenceKind | None = None
+    custodian: UUID | None = None
+    restricted: bool | None = None  # items with handling restrictions in force (or without)
+    outcome: Outcome | None = None  # the admissibility outcome in `forum`
+    forum: str | None = None
+    search: str | None = None  # in references, and in the descriptions you may read
+
+
+class EvidencePage(msgspec.Struct):
+    items: list[EvidenceSummary]
+    # the cursor of the next page (`after=`), None on the last; pages are in a fixed order of
+    # the sort column then the item's id, so items registered meanwhile neither repeat nor
+    # push others out of it: they show where they sort, on a later page if after the cursor
+    next: str | None
+    # how many items match the filters
+    total: int

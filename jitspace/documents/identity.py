@@ -30,3 +30,11 @@ class UserOut(msgspec.Struct):
     id: UUID
     username: str
     display_name: str
+
+
+class BrowserSessionOut(msgspec.Struct):
+    """The web page's session: who is logged in, and the token each change must carry."""
+
+    user: UserOut
+    csrf_token: str
+    expires_at: datetime

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import re
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -12,11 +14,12 @@ import msgspec
 from anyio import to_thread
 
 from domain.admissibility.results import CountryVerdict, RuleResult, Verdict
+from domain.handling import UNRESTRICTED
 from domain.rule_settings import Outcome
 from jitspace.documents.authorisations import AuthorisationSummary
 from jitspace.documents.custody import CustodyChain
 from jitspace.documents.events import EventOut
-from jitspace.documents.evidence import EvidenceSummary
+from jitspace.documents.evidence import EvidencePage, EvidenceSummary, RegisterQuery, RegisterSort
 from jitspace.documents.fields import ActorOut
 from jitspace.documents.investigations import InvestigationSummary
 from jitspace.documents.tasks import TaskSummary
@@ -25,6 +28,17 @@ from jitspace.reads.withholding import Audience, Withholding, custody_for
 from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
 
 EVENTS_TABLE = "jitspace_events"
+# a register row: the item, its custody as the custody register keeps it
+_REGISTER_ROWS = (
+    "SELECT e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
+    "e.collected_at, e.registered_at, e.authorisation_id, "
+    "e.version, "
+    "coalesce(c.status, 'no custodian') AS custody_status, c.custodian_id, "
+    "coalesce(c.holding_country, e.country) AS holding_country, "
+    "coalesce(c.integrity, 'no files') AS integrity, "
+    "coalesce(c.defect_count, 0) AS custody_defects "
+    "FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id)"
+)
 # the tracked projections whose rows the API reads
 TRACKING_TABLES = ("registers_tracking", "custody_tracking", "admissibility_tracking")
 APPLICATION_NAME = "JITspace"
@@ -151,24 +165,70 @@ class Queries:
     async def evidence_register(self, investigation_id: UUID, party: str) -> list[EvidenceSummary]:
         """The register as `party` may read it."""
         rows = await self.pool.fetch(
-            "SELECT e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
-            "e.collected_at, e.registered_at, e.authorisation_id, "
-            "e.version, "
-            "coalesce(c.status, 'no custodian') AS custody_status, c.custodian_id, "
-            "coalesce(c.holding_country, e.country) AS holding_country, "
-            "coalesce(c.integrity, 'no files') AS integrity, "
-            "coalesce(c.defect_count, 0) AS custody_defects "
-            "FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id) "
-            "WHERE e.investigation_id = $1 ORDER BY e.registered_at, e.evidence_id",
+            f"{_REGISTER_ROWS} WHERE e.investigation_id = $1 "
+            "ORDER BY e.registered_at, e.evidence_id",
             investigation_id,
         )
         withholding = await self.withholding(investigation_id)
-        summaries = [msgspec.convert(dict(r), EvidenceSummary) for r in rows]
-        for summary in summaries:
-            if not withholding.may_read(summary.id, party):
-                summary.description = None
-                summary.withheld = ["description"]
-        return summaries
+        return _as_read_by([dict(r) for r in rows], withholding, party)
+
+    async def evidence_page(
+        self, investigation_id: UUID, party: str, query: RegisterQuery
+    ) -> EvidencePage:
+        """One page of the register as `party` may read it: filtered, sorted, from a cursor.
+        The search looks in references, and in descriptions only where `party` may read them."""
+        withholding = await self.withholding(investigation_id)
+        where = _RegisterFilter(investigation_id)
+        where.add("e.country = {}", query.party)
+        where.add("e.kind = {}", query.kind)
+        where.add("c.custodian_id = {}", query.custodian)
+        if query.restricted is not None:
+            restricted = [
+                item for item, (_, r) in withholding.restricted.items() if r != UNRESTRICTED
+            ]
+            where.add(("" if query.restricted else "NOT ") + "e.evidence_id = ANY({})", restricted)
+        if query.outcome is not None:
+            where.add(
+                "EXISTS (SELECT FROM rm_admissibility a WHERE a.evidence_id = e.evidence_id "
+                "AND a.country = {} AND a.outcome = {})",
+                query.forum or party,
+                query.outcome.value,
+            )
+        if query.search:
+            unreadable = [
+                item for item in withholding.restricted if not withholding.may_read(item, party)
+            ]
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", query.search) + "%"
+            where.add(
+                "(e.reference ILIKE {0} OR (e.description ILIKE {0} "
+                "AND NOT e.evidence_id = ANY({1})))",
+                pattern,
+                unreadable,
+            )
+        total = await self.pool.fetchval(
+            f"SELECT count(*) FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id) "  # noqa: S608
+            f"WHERE {where.sql}",
+            *where.values,
+        )
+        column, direction = f"e.{query.sort.value}", "DESC" if query.descending else "ASC"
+        if query.after is not None:
+            value, item = _cursor_position(query.after, query.sort)
+            where.add(
+                f"({column}, e.evidence_id) {'<' if query.descending else '>'} ({{}}, {{}})",
+                value,
+                item,
+            )
+        order = f"{column} {direction}, e.evidence_id {direction}"
+        rows = await self.pool.fetch(
+            f"{_REGISTER_ROWS} WHERE {where.sql} ORDER BY {order} LIMIT {int(query.limit) + 1}",
+            *where.values,
+        )
+        items = _as_read_by([dict(r) for r in rows[: query.limit]], withholding, party)
+        next_cursor = None
+        if len(rows) > query.limit:
+            last = rows[query.limit - 1]
+            next_cursor = _cursor(last[query.sort.value], last["id"])
+        return EvidencePage(items=items, next=next_cursor, total=total)
 
     async def tasks(self, investigation_id: UUID) -> list[TaskSummary]:
         rows = await self.pool.fetch(
@@ -248,3 +308,60 @@ class Queries:
             )
             for r in rows
         ]
+
+
+def _as_read_by(
+    rows: list[dict[str, Any]], withholding: Withholding, party: str
+) -> list[EvidenceSummary]:
+    """Register rows as `party` may read them: descriptions withheld where restricted."""
+    summaries = [msgspec.convert(row, EvidenceSummary) for row in rows]
+    for summary in summaries:
+        if not withholding.may_read(summary.id, party):
+            summary.description = None
+            summary.withheld = ["description"]
+    return summaries
+
+
+class _RegisterFilter:
+    """The conditions on register rows, with their values as numbered parameters."""
+
+    def __init__(self, investigation_id: UUID) -> None:
+        self.conditions = ["e.investigation_id = $1"]
+        self.values: list[Any] = [investigation_id]
+
+    def add(self, condition: str, *values: Any) -> None:
+        """`condition` with `{}` (or `{0}`, `{1}`) for each value; nothing if it is None."""
+        if values and values[0] is None:
+            return
+        first = len(self.values) + 1
+        self.values.extend(values)
+        self.conditions.append(condition.format(*(f"${first + i}" for i in range(len(values)))))
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.conditions)
+
+
+def _cursor(value: Any, item: UUID) -> str:
+    """An opaque cursor: the last row's sort value and id."""
+    shown = value.isoformat() if isinstance(value, datetime) else str(value)
+    raw = msgspec.json.encode([shown, str(item)])
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _cursor_position(cursor: str, sort: RegisterSort) -> tuple[Any, UUID]:
+    """The sort value and id a cursor names; BadCursor if it is not one of ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        shown, item = msgspec.json.decode(raw, type=tuple[str, UUID])
+        if sort in (RegisterSort.REGISTERED_AT, RegisterSort.COLLECTED_AT):
+            return datetime.fromisoformat(shown), item
+        return shown, item
+    except (ValueError, msgspec.DecodeError) as error:
+        raise BadCursor(
+            "the cursor is not one this register gave: start from the first page"
+        ) from error
+
+
+class BadCursor(ValueError):
+    """A cursor this register did not give (or for another sort order)."""

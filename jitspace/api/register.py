@@ -1,0 +1,92 @@
+"""The evidence register a page at a time: filtered, sorted and searched on the server, for
+registers of any size (the web interface's table). Pages follow a cursor (keyset paging), so
+items registered meanwhile neither repeat nor shift the pages already read."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+from uuid import UUID
+
+from litestar import Controller, get
+from litestar.exceptions import ValidationException
+from litestar.params import FromPath, FromQuery, QueryParameter
+
+from domain.errors import PermissionDenied
+from domain.permissions import Action, check_permitted
+from domain.rule_settings import Outcome
+from domain.values import PARTY_CODE, EvidenceKind
+from jitspace.api.access import CurrentAudience
+from jitspace.api.dependencies import BASE, RuntimeDep
+from jitspace.documents.evidence import EvidencePage, RegisterQuery, RegisterSort
+from jitspace.reads.queries import BadCursor
+
+Limit = Annotated[int, QueryParameter(ge=1, le=500, description="items on the page")]
+Cursor = Annotated[
+    str | None,
+    QueryParameter(max_length=400, description="the `next` of the previous page"),
+]
+Party = Annotated[
+    str | None,
+    QueryParameter(pattern=f"^(?:{PARTY_CODE.pattern})$", description="the originating party"),
+]
+Search = Annotated[
+    str | None,
+    QueryParameter(
+        min_length=1,
+        max_length=200,
+        description="text in the reference, or in the description where you may read it",
+    ),
+]
+
+
+class RegisterPageController(Controller):
+    path = f"{BASE}/evidence/page"
+    tags = ["evidence"]
+
+    @get("/", access=Action.VIEW_EVIDENCE)
+    async def page(
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        audience: CurrentAudience,
+        limit: Limit = 100,
+        after: Cursor = None,
+        sort: FromQuery[RegisterSort] = RegisterSort.REGISTERED_AT,
+        order: FromQuery[Literal["asc", "desc"]] = "asc",
+        party: Party = None,
+        kind: FromQuery[EvidenceKind | None] = None,
+        custodian: FromQuery[UUID | None] = None,
+        restricted: FromQuery[bool | None] = None,
+        outcome: FromQuery[Outcome | None] = None,
+        forum: Party = None,
+        q: Search = None,
+    ) -> EvidencePage:
+        """A page of the register, as your party may read it. Filters: the originating party,
+        the kind, the custodian, whether handling restrictions are in force, the admissibility
+        outcome in a forum (yours unless named; for those who may see admissibility), and
+        text in the reference or the description."""
+        if outcome is not None or forum is not None:
+            try:
+                check_permitted(audience.role, Action.VIEW_LEGAL, audience.observer_rights)
+            except PermissionDenied as refused:
+                raise PermissionDenied(f"{refused.message}: filter without `outcome`") from None
+        query = RegisterQuery(
+            limit=limit,
+            after=after,
+            sort=sort,
+            descending=order == "desc",
+            party=party,
+            kind=kind,
+            custodian=custodian,
+            restricted=restricted,
+            outcome=outcome,
+            forum=forum,
+            search=q,
+        )
+        await runtime.queries.caught_up(investigation_id)
+        try:
+            return await runtime.queries.evidence_page(investigation_id, audience.country, query)
+        except BadCursor as bad:
+            raise ValidationException(
+                str(bad), extra=[{"key": "after", "message": str(bad)}]
+            ) from None
