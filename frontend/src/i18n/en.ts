@@ -167,6 +167,8 @@ export const en = {
   'evidence.filterCustodian': 'Custodian',
   'evidence.filterRestricted': 'Restricted',
   'evidence.filterVerdict': 'Verdict',
+  'evidence.filterForum': 'In the courts of',
+  'evidence.myForum': 'my country',
   'evidence.yes': 'yes',
   'evidence.no': 'no',
   'evidence.clearFilters': 'Clear filters',
