@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { describeEvent, type ActivityContext, type Person } from './activity';
+import { en, type MessageKey } from '../i18n/en';
+import { fr } from '../i18n/fr';
+import { format, type Params } from '../i18n/index.svelte';
+import type { EventOut } from './live/protocol';
+
+const people: Record<string, Person> = {
+  ines: { name: 'Inès Martin', country: 'FR', role: 'investigator' },
+  pieter: { name: 'Pieter Claes', country: 'BE', role: 'national_member' },
+};
+
+const ctx: ActivityContext = {
+  person: (id) => people[id] ?? null,
+  reference: (id) => (id === 'item-7' ? 'FR-DOC-7' : null),
+  taskTitle: (id) => (id === 'task-1' ? 'Interview the courier' : null),
+  hasMessage: (key): key is MessageKey => key in en,
+};
+
+const english = (key: MessageKey, params?: Params) => format(en[key], params);
+const french = (key: MessageKey, params?: Params) => format(fr[key], params);
+
+function event(type: string, data: Record<string, unknown>, aggregate = 'item-7', withheld: string[] = []): EventOut {
+  return {
+    position: 1,
+    type,
+    aggregate_id: aggregate,
+    aggregate_version: 2,
+    investigation_id: 'jit',
+    recorded_at: '2025-05-10T10:00:00Z',
+    actor: { user_id: 'ines', country: 'FR', role: 'investigator' },
+    data,
+    withheld,
+  };
+}
+
+describe('activity in people’s words', () => {
+  it('names who handed which item to whom', () => {
+    const words = describeEvent(event('EvidenceItem.HandedOver', { recipient_id: 'pieter' }), english, ctx);
+    expect(words).toBe('Inès Martin (FR, investigator) handed FR-DOC-7 to Pieter Claes (BE)');
+  });
+
+  it('takes the reference from the registration itself', () => {
+    const words = describeEvent(event('EvidenceItem.Registered', { reference: 'BE-PH-1' }, 'new'), english, ctx);
+    expect(words).toBe('Inès Martin (FR, investigator) registered BE-PH-1');
+  });
+
+  it('uses task titles and translated statuses', () => {
+    const words = describeEvent(event('Task.StatusChanged', { status: 'in_progress' }, 'task-1'), english, ctx);
+    expect(words).toBe('Inès Martin (FR, investigator) moved the task “Interview the courier” to “in progress”');
+  });
+
+  it('says a withheld location is withheld, by whom', () => {
+    const words = describeEvent(
+      event('EvidenceItem.Stored', { location: null, country: 'FR' }, 'item-7', ['location']),
+      english,
+      ctx,
+    );
+    expect(words).toContain('withheld by FR');
+  });
+
+  it('falls back to words for event types without a phrase', () => {
+    const words = describeEvent(event('EvidenceItem.UsedInProceeding', {}), english, ctx);
+    expect(words).toBe('Inès Martin (FR, investigator) recorded a change to FR-DOC-7');
+    const other = describeEvent(event('Ledger.Something', {}, 'x'), english, ctx);
+    expect(other).toBe('Inès Martin (FR, investigator) recorded a change to a record');
+  });
+
+  it('never shows a raw id for someone who left the team', () => {
+    const words = describeEvent(event('EvidenceItem.HandedOver', { recipient_id: 'gone-uuid' }), english, ctx);
+    expect(words).not.toContain('gone-uuid');
+    expect(words).toContain('a former member');
+  });
+
+  it('speaks the user’s language', () => {
+    const words = describeEvent(event('EvidenceItem.HandedOver', { recipient_id: 'pieter' }), french, ctx);
+    expect(words).toContain('Inès Martin');
+    expect(words).toContain('FR-DOC-7');
+    expect(words).not.toContain('handed');
+  });
+});

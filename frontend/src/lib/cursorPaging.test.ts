@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { appendPage, emptyList, needsMore, pageOfRow, replaceRows } from './cursorPaging';
+
+interface Row {
+  id: string;
+  label: string;
+}
+const key = (row: Row) => row.id;
+const rows = (from: number, to: number): Row[] =>
+  Array.from({ length: to - from }, (_, i) => ({ id: `r${from + i}`, label: `row ${from + i}` }));
+
+describe('cursor paging', () => {
+  it('fetches the first page of a list it has never fetched', () => {
+    expect(needsMore(emptyList<Row>(), 10)).toBe(true);
+  });
+
+  it('appends pages in order and remembers the cursor of each', () => {
+    let list = appendPage(emptyList<Row>(), { items: rows(0, 3), next: 'c3', total: 7 }, key);
+    list = appendPage(list, { items: rows(3, 6), next: 'c6', total: 7 }, key);
+    expect(list.items.map(key)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
+    expect(list.cursors).toEqual([null, 'c3']);
+    expect(list.next).toBe('c6');
+    expect(list.total).toBe(7);
+  });
+
+  it('asks for more only while the wanted rows are not loaded and a next page exists', () => {
+    const list = appendPage(emptyList<Row>(), { items: rows(0, 3), next: 'c3', total: 7 }, key);
+    expect(needsMore(list, 2)).toBe(false);
+    expect(needsMore(list, 5)).toBe(true);
+    const last = appendPage(list, { items: rows(3, 7), next: null, total: 7 }, key);
+    expect(needsMore(last, 100)).toBe(false);
+  });
+
+  it('does not add a row twice when a page boundary shifted', () => {
+    let list = appendPage(emptyList<Row>(), { items: rows(0, 3), next: 'c3', total: 6 }, key);
+    list = appendPage(list, { items: rows(2, 6), next: null, total: 6 }, key);
+    expect(list.items.map(key)).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5']);
+  });
+
+  it('replaces refetched rows in place and keeps the others', () => {
+    const list = appendPage(emptyList<Row>(), { items: rows(0, 4), next: null, total: 4 }, key);
+    const updated = replaceRows(list, { items: [{ id: 'r2', label: 'sealed' }], next: null, total: 4 }, key);
+    expect(updated.items.map((r) => r.label)).toEqual(['row 0', 'row 1', 'sealed', 'row 3']);
+    expect(list.items[2]?.label).toBe('row 2');
+  });
+
+  it('finds the page that holds a row', () => {
+    expect(pageOfRow(0, 100)).toBe(0);
+    expect(pageOfRow(99, 100)).toBe(0);
+    expect(pageOfRow(250, 100)).toBe(2);
+  });
+});

@@ -1,0 +1,49 @@
+/** Hash routes: the server serves only `/`, the page picks the screen from `#/...`. */
+export type Route =
+  | { screen: 'investigations' }
+  | { screen: 'home'; investigationId: string }
+  | { screen: 'evidence'; investigationId: string }
+  | { screen: 'item'; investigationId: string; evidenceId: string }
+  | { screen: 'tasks'; investigationId: string }
+  | { screen: 'not-found' };
+
+export function parseRoute(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter((part) => part !== '').map(decodeURIComponent);
+  if (parts.length === 0) return { screen: 'investigations' };
+  if (parts[0] !== 'investigations') return { screen: 'not-found' };
+  const [, investigationId, section, evidenceId] = parts;
+  if (investigationId === undefined) return { screen: 'investigations' };
+  if (section === undefined) return { screen: 'home', investigationId };
+  if (section === 'evidence' && evidenceId === undefined) return { screen: 'evidence', investigationId };
+  if (section === 'evidence' && evidenceId !== undefined && parts.length === 4)
+    return { screen: 'item', investigationId, evidenceId };
+  if (section === 'tasks' && parts.length === 3) return { screen: 'tasks', investigationId };
+  return { screen: 'not-found' };
+}
+
+export const href = {
+  investigations: () => '#/',
+  home: (id: string) => `#/investigations/${encodeURIComponent(id)}`,
+  evidence: (id: string) => `#/investigations/${encodeURIComponent(id)}/evidence`,
+  item: (id: string, evidenceId: string) =>
+    `#/investigations/${encodeURIComponent(id)}/evidence/${encodeURIComponent(evidenceId)}`,
+  tasks: (id: string) => `#/investigations/${encodeURIComponent(id)}/tasks`,
+};
+
+const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', () => {
+    current.route = parseRoute(window.location.hash);
+  });
+}
+
+export const router = {
+  get route(): Route {
+    return current.route;
+  },
+};
+
+export function navigate(hash: string): void {
+  window.location.hash = hash;
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { href, parseRoute } from './router.svelte';
+
+describe('hash routes', () => {
+  it('reads every screen from its hash', () => {
+    expect(parseRoute('')).toEqual({ screen: 'investigations' });
+    expect(parseRoute('#/')).toEqual({ screen: 'investigations' });
+    expect(parseRoute('#/investigations/abc')).toEqual({ screen: 'home', investigationId: 'abc' });
+    expect(parseRoute('#/investigations/abc/evidence')).toEqual({ screen: 'evidence', investigationId: 'abc' });
+    expect(parseRoute('#/investigations/abc/evidence/e1')).toEqual({
+      screen: 'item',
+      investigationId: 'abc',
+      evidenceId: 'e1',
+    });
+    expect(parseRoute('#/investigations/abc/tasks')).toEqual({ screen: 'tasks', investigationId: 'abc' });
+    expect(parseRoute('#/nowhere')).toEqual({ screen: 'not-found' });
+  });
+
+  it('builds the hashes it reads', () => {
+    expect(parseRoute(href.item('a b', 'e/1'))).toEqual({ screen: 'item', investigationId: 'a b', evidenceId: 'e/1' });
+  });
+});

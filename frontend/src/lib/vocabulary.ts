@@ -1,0 +1,21 @@
+import type { Schemas } from '../api/client';
+
+/** The API's closed vocabularies, for selects. */
+export const evidenceKinds: Schemas['EvidenceKind'][] = [
+  'seized_device',
+  'forensic_image',
+  'intercepted_communication',
+  'document',
+  'witness_statement',
+  'suspect_interview',
+  'physical_item',
+  'open_source_capture',
+  'financial_records',
+  'analysis_report',
+];
+
+export const outcomes: Schemas['Outcome'][] = ['PASS', 'WARN', 'RISK', 'FAIL', 'RESTRICT', 'FORFEITED', 'UNKNOWN'];
+
+export const sealConditions: Schemas['SealCondition'][] = ['intact', 'broken', 'absent'];
+
+export const taskStatuses: Schemas['TaskStatus'][] = ['open', 'in_progress', 'blocked', 'done', 'cancelled'];
