@@ -21,6 +21,7 @@ from domain.values import (
 )
 from jitspace.documents.fields import (
     ActorOut,
+    CommentOut,
     Description,
     FileName,
     Instant,
@@ -116,6 +117,7 @@ class Evidence(msgspec.Struct):
     withheld: list[str] = msgspec.field(default_factory=list)
     # the item's handling restrictions: shown to the originating party only
     handling: Handling | None = None
+    comments: list[CommentOut] = msgspec.field(default_factory=list)
 
 
 class EvidenceSummary(msgspec.Struct):

@@ -79,3 +79,17 @@ class ActorOut(msgspec.Struct):
     user_id: UUID
     country: str
     role: str
+
+
+class CommentCreate(Struct):
+    comment: Annotated[str, Meta(min_length=1, max_length=5_000, extra=LINES)]
+    # members the comment mentions: each is notified
+    mentions: Annotated[list[UUID], Meta(max_length=20)] = msgspec.field(default_factory=list)
+
+
+class CommentOut(msgspec.Struct):
+    id: UUID
+    author: ActorOut
+    comment: str | None  # None: withheld from your party with what the item is
+    mentions: list[UUID]
+    written_at: datetime

@@ -468,6 +468,12 @@ def amend_description(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{w.fresh_item(cell)}/description"), json=body)
 
 
+@recipe("POST", f"{ITEM}/comments")
+def comment_on_item(w: World, cell: Cell) -> Call:
+    body = {"comment": "seal checked", "mentions": [str(w.helper.user_id)]}
+    return Call(w.path(f"/evidence/{w.item}/comments"), json=body)
+
+
 @recipe("POST", f"{ITEM}/files")
 def upload(w: World, cell: Cell) -> Call:
     return Call(
@@ -698,6 +704,17 @@ def assign_task(w: World, cell: Cell) -> Call:
 @recipe("POST", f"{TASK}/status")
 def change_task_status(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/tasks/{w.fresh_task(cell)}/status"), json={"status": "in_progress"})
+
+
+@recipe("POST", f"{TASK}/details")
+def edit_task(w: World, cell: Cell) -> Call:
+    title = f"Check the ledger, page {uuid.uuid4().hex[:4]}"
+    return Call(w.path(f"/tasks/{w.fresh_task(cell)}/details"), json={"title": title})
+
+
+@recipe("POST", f"{TASK}/comments")
+def comment_on_task(w: World, cell: Cell) -> Call:
+    return Call(w.path(f"/tasks/{w.task}/comments"), json={"comment": "on it"})
 
 
 # rulebooks

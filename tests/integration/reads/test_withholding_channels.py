@@ -191,6 +191,8 @@ def plant_everything(w: World, people: People) -> None:
     w.files.append(ok(uploaded, 201)["file"]["id"])
     storage = {"location": w.plant("location", content=True)}
     ok(be.post(jit.path(f"{base}/custody/storage"), json=storage))
+    comment = {"comment": w.plant("comment", content=True)}
+    ok(be.post(jit.path(f"{base}/comments"), json=comment))
     # its legal facts: uses, consents, defects (a defect's note is both)
     use = {"proceeding": w.plant("proceeding", legal=True), "purpose": "jit"}
     ok(be.post(jit.path(f"{base}/uses"), json=use))
