@@ -54,15 +54,17 @@ class AuthController(Controller):
 
     @get("/session", access=SIGNED_IN)
     async def read_session(
-        self, request: Request[Any, Any, Any], runtime: RuntimeDep, user: CurrentUser
+        self, request: Request[Any, Any, Any], runtime: RuntimeDep
     ) -> BrowserSessionOut:
         """Who the page's session cookie belongs to, and its CSRF token: what the page asks
         after a reload, as it keeps neither."""
         token = cookie_token(request)
         if token is None:
             raise NotAuthorizedException("no session cookie: log in on the web page")
+        # the cookie's own user (a bearer token sent beside it may be someone else's)
+        owner = await runtime.identity.identify(token)
         expires_at = await runtime.identity.expires_at(token)
-        return _browser_session(user, token, expires_at)
+        return _browser_session(owner, token, expires_at)
 
     # the page's cookie is cleared whatever the session was
     @post("/logout", status_code=204, access=SIGNED_IN, response_cookies=[cleared_cookie()])
