@@ -169,6 +169,10 @@ export const de: Messages = {
   'evidence.no': 'nein',
   'evidence.clearFilters': 'Filter zurücksetzen',
   'evidence.loadingMore': 'Zeilen werden geladen: {loaded} von {total}…',
+  'register.title': 'Ein Beweismittel erfassen',
+  'register.collectedAt': 'Sichergestellt am (Ihre Ortszeit)',
+  'register.submit': 'Erfassen',
+  'register.done': '{reference} erfasst.',
 
   'verdict.pass': 'unbedenklich',
   'verdict.warn': 'Hinweis',
@@ -212,6 +216,7 @@ export const de: Messages = {
   'item.happened': 'geschehen am',
   'item.recorded': 'erfasst am',
   'item.actions': 'Handlungen',
+  'item.collect': 'In Gewahrsam nehmen',
   'item.handOver': 'Übergeben',
   'item.recipient': 'Empfänger',
   'item.reason': 'Grund',

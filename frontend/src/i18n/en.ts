@@ -169,6 +169,10 @@ export const en = {
   'evidence.no': 'no',
   'evidence.clearFilters': 'Clear filters',
   'evidence.loadingMore': 'Loading rows {loaded} of {total}…',
+  'register.title': 'Register an evidence item',
+  'register.collectedAt': 'Collected on (your local time)',
+  'register.submit': 'Register',
+  'register.done': '{reference} registered.',
 
   'verdict.pass': 'pass',
   'verdict.warn': 'warning',
@@ -212,6 +216,7 @@ export const en = {
   'item.happened': 'happened',
   'item.recorded': 'recorded',
   'item.actions': 'Actions',
+  'item.collect': 'Take into custody',
   'item.handOver': 'Hand over',
   'item.recipient': 'Recipient',
   'item.reason': 'Reason',

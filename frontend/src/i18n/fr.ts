@@ -169,6 +169,10 @@ export const fr: Messages = {
   'evidence.no': 'non',
   'evidence.clearFilters': 'Effacer les filtres',
   'evidence.loadingMore': 'Chargement des lignes : {loaded} sur {total}…',
+  'register.title': 'Enregistrer un élément de preuve',
+  'register.collectedAt': 'Collecté le (heure locale)',
+  'register.submit': 'Enregistrer',
+  'register.done': '{reference} enregistré.',
 
   'verdict.pass': 'conforme',
   'verdict.warn': 'avertissement',
@@ -212,6 +216,7 @@ export const fr: Messages = {
   'item.happened': 'survenu le',
   'item.recorded': 'consigné le',
   'item.actions': 'Actions',
+  'item.collect': 'Prendre sous ma garde',
   'item.handOver': 'Remettre',
   'item.recipient': 'Destinataire',
   'item.reason': 'Motif',

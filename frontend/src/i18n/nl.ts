@@ -169,6 +169,10 @@ export const nl: Messages = {
   'evidence.no': 'nee',
   'evidence.clearFilters': 'Filters wissen',
   'evidence.loadingMore': 'Rijen laden: {loaded} van {total}…',
+  'register.title': 'Een bewijsstuk registreren',
+  'register.collectedAt': 'Vergaard op (uw lokale tijd)',
+  'register.submit': 'Registreren',
+  'register.done': '{reference} geregistreerd.',
 
   'verdict.pass': 'in orde',
   'verdict.warn': 'waarschuwing',
@@ -212,6 +216,7 @@ export const nl: Messages = {
   'item.happened': 'gebeurd op',
   'item.recorded': 'vastgelegd op',
   'item.actions': 'Handelingen',
+  'item.collect': 'In bewaring nemen',
   'item.handOver': 'Overdragen',
   'item.recipient': 'Ontvanger',
   'item.reason': 'Reden',
