@@ -22,6 +22,8 @@ export const de: Messages = {
   'connection.reconnecting': 'Verbindung wird wiederhergestellt…',
   'connection.offline': 'Offline',
   'connection.retry': 'Jetzt neu verbinden',
+  'live.notMember': 'Sie sind nicht mehr Mitglied dieser Ermittlung: Die Live-Aktualisierung wurde beendet.',
+  'live.refused': 'Der Server hat die Live-Verbindung abgelehnt. Verbinden Sie neu oder laden Sie die Seite neu.',
 
   'login.title': 'Bei JITspace anmelden',
   'login.username': 'Benutzername',

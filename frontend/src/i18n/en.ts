@@ -22,6 +22,8 @@ export const en = {
   'connection.reconnecting': 'Reconnecting…',
   'connection.offline': 'Offline',
   'connection.retry': 'Reconnect now',
+  'live.notMember': 'You are no longer a member of this investigation: live updates have stopped.',
+  'live.refused': 'The server refused the live feed. Reconnect, or reload the page.',
 
   'login.title': 'Log in to JITspace',
   'login.username': 'Username',

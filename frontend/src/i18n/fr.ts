@@ -22,6 +22,8 @@ export const fr: Messages = {
   'connection.reconnecting': 'Reconnexion…',
   'connection.offline': 'Hors ligne',
   'connection.retry': 'Se reconnecter',
+  'live.notMember': 'Vous n’êtes plus membre de cette enquête : les mises à jour en direct sont interrompues.',
+  'live.refused': 'Le serveur a refusé le flux en direct. Reconnectez-vous ou rechargez la page.',
 
   'login.title': 'Connexion à JITspace',
   'login.username': 'Nom d’utilisateur',

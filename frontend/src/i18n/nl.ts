@@ -22,6 +22,8 @@ export const nl: Messages = {
   'connection.reconnecting': 'Opnieuw verbinden…',
   'connection.offline': 'Offline',
   'connection.retry': 'Nu opnieuw verbinden',
+  'live.notMember': 'U bent geen lid meer van dit onderzoek: de live-updates zijn gestopt.',
+  'live.refused': 'De server weigerde de live-verbinding. Verbind opnieuw of laad de pagina opnieuw.',
 
   'login.title': 'Aanmelden bij JITspace',
   'login.username': 'Gebruikersnaam',
