@@ -264,6 +264,13 @@ export const de: Messages = {
   'custody.SealOpened': '{actor} hat das Siegel geöffnet',
   'custody.generic': '{actor} hat einen Verwahrungsschritt erfasst ({kind})',
 
+  'comments.title': 'Kommentare',
+  'comments.none': 'Noch keine Kommentare.',
+  'comments.add': 'Ihr Kommentar',
+  'comments.mention': 'Diese Mitglieder benachrichtigen',
+  'comments.mentions': 'Für: {names}',
+  'comments.send': 'Kommentar hinzufügen',
+
   'tasks.title': 'Aufgaben',
   'tasks.create': 'Neue Aufgabe',
   'tasks.taskTitle': 'Titel',

@@ -264,6 +264,13 @@ export const en = {
   'custody.SealOpened': '{actor} opened the seal',
   'custody.generic': '{actor} recorded a custody step ({kind})',
 
+  'comments.title': 'Comments',
+  'comments.none': 'No comments yet.',
+  'comments.add': 'Your comment',
+  'comments.mention': 'Let these members know',
+  'comments.mentions': 'For: {names}',
+  'comments.send': 'Add comment',
+
   'tasks.title': 'Tasks',
   'tasks.create': 'New task',
   'tasks.taskTitle': 'Title',

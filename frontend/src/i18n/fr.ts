@@ -264,6 +264,13 @@ export const fr: Messages = {
   'custody.SealOpened': '{actor} a ouvert le scellé',
   'custody.generic': '{actor} a consigné une étape de garde ({kind})',
 
+  'comments.title': 'Commentaires',
+  'comments.none': 'Aucun commentaire pour l’instant.',
+  'comments.add': 'Votre commentaire',
+  'comments.mention': 'Prévenir ces membres',
+  'comments.mentions': 'À l’attention de : {names}',
+  'comments.send': 'Ajouter le commentaire',
+
   'tasks.title': 'Tâches',
   'tasks.create': 'Nouvelle tâche',
   'tasks.taskTitle': 'Intitulé',

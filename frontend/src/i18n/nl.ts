@@ -264,6 +264,13 @@ export const nl: Messages = {
   'custody.SealOpened': '{actor} heeft het zegel geopend',
   'custody.generic': '{actor} heeft een stap in de bewaring vastgelegd ({kind})',
 
+  'comments.title': 'Opmerkingen',
+  'comments.none': 'Nog geen opmerkingen.',
+  'comments.add': 'Uw opmerking',
+  'comments.mention': 'Deze leden op de hoogte brengen',
+  'comments.mentions': 'Voor: {names}',
+  'comments.send': 'Opmerking plaatsen',
+
   'tasks.title': 'Taken',
   'tasks.create': 'Nieuwe taak',
   'tasks.taskTitle': 'Titel',
