@@ -237,6 +237,7 @@ export const de: Messages = {
   'item.verified': 'Prüfung: {name} – {integrity}',
   'item.handling': 'Weitergabebeschränkungen',
   'item.handlingNone': 'Jede Partei des Teams darf dieses Beweismittel einsehen und seine Dateien herunterladen.',
+  'item.handlingWithheld': '{country} beschränkt die Weitergabe dieses Beweismittels: Was Ihre Partei nicht lesen darf, ist als „von {country} zurückgehalten“ gekennzeichnet.',
   'item.descriptionTo': 'Parteien, die die Beschreibung lesen dürfen',
   'item.filesTo': 'Parteien, die die Dateien herunterladen dürfen',
   'item.consentFirst': 'Andere Parteien laden nur mit unserer Zustimmung herunter',

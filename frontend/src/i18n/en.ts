@@ -237,6 +237,7 @@ export const en = {
   'item.verified': 'Verification: {name} – {integrity}',
   'item.handling': 'Handling restrictions',
   'item.handlingNone': 'Every party of the team may read this item and download its files.',
+  'item.handlingWithheld': '{country} restricts this item: what your party may not read is marked “withheld by {country}”.',
   'item.descriptionTo': 'Parties that may read the description',
   'item.filesTo': 'Parties that may download the files',
   'item.consentFirst': 'Other parties download only with our consent',

@@ -237,6 +237,7 @@ export const fr: Messages = {
   'item.verified': 'Vérification : {name} – {integrity}',
   'item.handling': 'Restrictions de diffusion',
   'item.handlingNone': 'Toutes les parties de l’équipe peuvent consulter cet élément et télécharger ses fichiers.',
+  'item.handlingWithheld': '{country} restreint la diffusion de cet élément : ce que votre partie ne peut pas lire est marqué « retenu par {country} ».',
   'item.descriptionTo': 'Parties autorisées à lire la description',
   'item.filesTo': 'Parties autorisées à télécharger les fichiers',
   'item.consentFirst': 'Les autres parties ne téléchargent qu’avec notre consentement',

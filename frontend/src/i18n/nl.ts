@@ -237,6 +237,7 @@ export const nl: Messages = {
   'item.verified': 'Controle: {name} – {integrity}',
   'item.handling': 'Verspreidingsbeperkingen',
   'item.handlingNone': 'Elke partij in het team mag dit stuk inzien en de bestanden downloaden.',
+  'item.handlingWithheld': '{country} beperkt de verspreiding van dit stuk: wat uw partij niet mag lezen, staat als ‘afgeschermd door {country}’.',
   'item.descriptionTo': 'Partijen die de omschrijving mogen lezen',
   'item.filesTo': 'Partijen die de bestanden mogen downloaden',
   'item.consentFirst': 'Andere partijen downloaden alleen met onze toestemming',
