@@ -57,6 +57,7 @@ export const en = {
   'home.noActivity': 'Nothing has happened yet.',
   'home.activityLoading': 'Loading the activity…',
   'home.newActivity': '{count} new updates',
+  'home.newActivity.one': '{count} new update',
   'home.period': 'Runs from {start} to {end}',
 
   'role.jit_leader': 'JIT leader',
@@ -143,6 +144,7 @@ export const en = {
 
   'evidence.title': 'Evidence register',
   'evidence.count': '{count} items',
+  'evidence.count.one': '{count} item',
   'evidence.reference': 'Reference',
   'evidence.kind': 'Kind',
   'evidence.country': 'Party',
@@ -153,6 +155,7 @@ export const en = {
   'evidence.custody': 'Custody',
   'evidence.integrity': 'Integrity',
   'evidence.defects': '{count} custody defects',
+  'evidence.defects.one': '{count} custody defect',
   'evidence.withheldBy': 'withheld by {country}',
   'evidence.rowLoading': 'Loading row…',
   'evidence.newItems': '{count} new – show',

@@ -57,6 +57,7 @@ export const nl: Messages = {
   'home.noActivity': 'Er is nog niets gebeurd.',
   'home.activityLoading': 'Activiteit wordt geladen…',
   'home.newActivity': '{count} nieuwe meldingen',
+  'home.newActivity.one': '{count} nieuwe melding',
   'home.period': 'Loopt van {start} tot {end}',
 
   'role.jit_leader': 'JIT-leider',
@@ -143,6 +144,7 @@ export const nl: Messages = {
 
   'evidence.title': 'Bewijsregister',
   'evidence.count': '{count} stukken',
+  'evidence.count.one': '{count} stuk',
   'evidence.reference': 'Kenmerk',
   'evidence.kind': 'Soort',
   'evidence.country': 'Partij',
@@ -153,6 +155,7 @@ export const nl: Messages = {
   'evidence.custody': 'Bewaring',
   'evidence.integrity': 'Integriteit',
   'evidence.defects': '{count} gebreken in de bewaring',
+  'evidence.defects.one': '{count} gebrek in de bewaring',
   'evidence.withheldBy': 'afgeschermd door {country}',
   'evidence.rowLoading': 'Rij wordt geladen…',
   'evidence.newItems': '{count} nieuw – tonen',
