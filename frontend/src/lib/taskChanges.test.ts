@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editChangesTask, taskChanges } from './taskChanges';
+import { editChangesTask, rebaseEdit, taskChanges } from './taskChanges';
 
 const base = { version: 3, title: 'Trace the van', due_on: '2026-03-01' };
 
@@ -23,5 +23,17 @@ describe('task changes after a conflict', () => {
     expect(editChangesTask(base, ' Trace the van ', '2026-03-01')).toBe(false);
     expect(editChangesTask(base, 'Trace the van', '')).toBe(true);
     expect(editChangesTask({ ...base, due_on: null }, 'Trace the van', '')).toBe(false);
+  });
+
+  it('keeps what the user changed and takes the rest from the current task', () => {
+    const current = { version: 4, title: 'Trace the red van', due_on: '2026-04-01' };
+    expect(rebaseEdit(base, current, { title: 'Trace the vans', dueOn: '2026-03-01' })).toEqual({
+      title: 'Trace the vans',
+      dueOn: '2026-04-01',
+    });
+    expect(rebaseEdit(base, current, { title: 'Trace the van', dueOn: '' })).toEqual({
+      title: 'Trace the red van',
+      dueOn: '',
+    });
   });
 });

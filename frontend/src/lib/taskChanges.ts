@@ -26,3 +26,17 @@ export function taskChanges(before: TaskFields, after: TaskFields): TaskChange[]
 export function editChangesTask(task: TaskFields, title: string, dueOn: string): boolean {
   return title.trim() !== task.title || (dueOn === '' ? null : dueOn) !== task.due_on;
 }
+
+/** The form after a conflict: what the user changed stays theirs; what they left alone
+ * takes the current value, so saving again does not undo someone else's change. */
+export function rebaseEdit(
+  before: TaskFields,
+  current: TaskFields,
+  typed: { title: string; dueOn: string },
+): { title: string; dueOn: string } {
+  const typedDue = typed.dueOn === '' ? null : typed.dueOn;
+  return {
+    title: typed.title.trim() !== before.title ? typed.title : current.title,
+    dueOn: typedDue !== before.due_on ? typed.dueOn : (current.due_on ?? ''),
+  };
+}
