@@ -313,7 +313,7 @@ export const de: Messages = {
   'taskDetail.save': 'Änderungen speichern',
   'taskDetail.saved': 'Aufgabe geändert.',
   'taskDetail.close': 'Schließen',
-  'taskDetail.conflict': 'Jemand hat diese Aufgabe geändert, während Sie sie bearbeitet haben. Ihre Eingabe ist unten erhalten: prüfen Sie sie und speichern Sie erneut.',
+  'taskDetail.conflict': 'Jemand hat diese Aufgabe geändert, während Sie sie bearbeitet haben. Ihre Eingabe steht noch im Formular: prüfen Sie sie und speichern Sie erneut.',
   'taskDetail.changedTitle': '{name} hat den Titel inzwischen in „{title}“ geändert.',
   'taskDetail.changedDue': '{name} hat die Fälligkeit inzwischen auf den {date} gesetzt.',
   'taskDetail.removedDue': '{name} hat die Fälligkeit inzwischen entfernt.',

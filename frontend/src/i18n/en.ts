@@ -313,7 +313,7 @@ export const en = {
   'taskDetail.save': 'Save changes',
   'taskDetail.saved': 'Task changed.',
   'taskDetail.close': 'Close',
-  'taskDetail.conflict': 'Someone changed this task while you were editing it. Your input is kept below: check it and save again.',
+  'taskDetail.conflict': 'Someone changed this task while you were editing it. Your input is still in the form: check it and save again.',
   'taskDetail.changedTitle': '{name} changed the title to “{title}” meanwhile.',
   'taskDetail.changedDue': '{name} changed the due date to {date} meanwhile.',
   'taskDetail.removedDue': '{name} removed the due date meanwhile.',

@@ -313,7 +313,7 @@ export const fr: Messages = {
   'taskDetail.save': 'Enregistrer les modifications',
   'taskDetail.saved': 'Tâche modifiée.',
   'taskDetail.close': 'Fermer',
-  'taskDetail.conflict': 'Quelqu’un a modifié cette tâche pendant que vous la modifiiez. Votre saisie est conservée ci-dessous : vérifiez-la et enregistrez de nouveau.',
+  'taskDetail.conflict': 'Quelqu’un a modifié cette tâche pendant que vous la modifiiez. Votre saisie est conservée dans le formulaire : vérifiez-la et enregistrez de nouveau.',
   'taskDetail.changedTitle': 'Entre-temps, {name} a changé le titre en « {title} ».',
   'taskDetail.changedDue': 'Entre-temps, {name} a fixé l’échéance au {date}.',
   'taskDetail.removedDue': 'Entre-temps, {name} a supprimé l’échéance.',

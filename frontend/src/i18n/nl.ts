@@ -313,7 +313,7 @@ export const nl: Messages = {
   'taskDetail.save': 'Wijzigingen opslaan',
   'taskDetail.saved': 'Taak gewijzigd.',
   'taskDetail.close': 'Sluiten',
-  'taskDetail.conflict': 'Iemand heeft deze taak gewijzigd terwijl u haar bewerkte. Uw invoer staat hieronder nog: controleer die en sla opnieuw op.',
+  'taskDetail.conflict': 'Iemand heeft deze taak gewijzigd terwijl u haar bewerkte. Uw invoer staat nog in het formulier: controleer die en sla opnieuw op.',
   'taskDetail.changedTitle': '{name} heeft intussen de titel gewijzigd in „{title}”.',
   'taskDetail.changedDue': '{name} heeft intussen de deadline op {date} gezet.',
   'taskDetail.removedDue': '{name} heeft intussen de deadline verwijderd.',
