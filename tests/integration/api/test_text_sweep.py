@@ -151,6 +151,9 @@ def world(crowd: People, database_url: str) -> World:
         jit.path(f"/evidence/{item}/files"), params={"name": "lease.pdf"}, content=b"%PDF"
     ).json()
     task = leader.post(jit.path("/tasks"), json={"title": "check the lease"}).json()["id"]
+    upload = leader.post(
+        jit.path(f"/evidence/{item}/uploads"), json={"name": "scan.pdf", "size": 10}
+    ).json()["id"]
     authorisation = leader.post(
         jit.path("/authorisations"),
         json=authorisation_body(kind="search_warrant", authority="JLD Paris", reference="JLD-1"),
@@ -164,6 +167,8 @@ def world(crowd: People, database_url: str) -> World:
         "member_id": str(jit.investigator.user_id),
         "country": "FR",
         "rule": "AU-02",
+        "upload_id": upload,
+        "number": "1",
     }
     return World(jit, ids, database_url)
 

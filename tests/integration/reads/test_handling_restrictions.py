@@ -88,7 +88,13 @@ def test_a_party_not_allowed_sees_the_item_exists_but_not_what_it_is(jit: Jit) -
     # Then they see that it exists, who holds it and its hash, but not what it is
     assert seen["description"] is None and seen["place"] is None
     assert seen["files"][0]["name"] is None and len(seen["files"][0]["sha256"]) == 64
-    assert seen["withheld"] == ["description", "place", "files.name", "location"]
+    assert seen["withheld"] == [
+        "description",
+        "place",
+        "files.name",
+        "location",
+        "comments.comment",
+    ]
     assert seen["handling"] is None  # nor who may read it
     assert listed["description"] is None and listed["withheld"] == ["description"]
     text = json.dumps([seen, listed, logged])
