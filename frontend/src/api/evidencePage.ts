@@ -1,17 +1,20 @@
-import type { Schemas } from './client';
+import { api, problemText, type Schemas } from './client';
 import type { Page } from '../lib/cursorPaging';
+import type { paths } from './schema';
 
 export type EvidenceSummary = Schemas['EvidenceSummary'];
-
-export type EvidenceSort = 'registered_at' | 'reference' | 'kind' | 'country' | 'collected_at';
+export type EvidenceSort = Schemas['RegisterSort'];
 export type SortOrder = 'asc' | 'desc';
+export type Outcome = Schemas['Outcome'];
 
+/** The register's filters as the form holds them ('' = any). */
 export interface EvidenceFilters {
   party: string;
-  kind: string;
+  kind: '' | Schemas['EvidenceKind'];
   custodian: string;
   restricted: '' | 'true' | 'false';
-  verdict: string;
+  outcome: '' | Outcome;
+  forum: string;
   q: string;
 }
 
@@ -26,20 +29,35 @@ export const noFilters: EvidenceFilters = {
   kind: '',
   custodian: '',
   restricted: '',
-  verdict: '',
+  outcome: '',
+  forum: '',
   q: '',
 };
 
-/** The query string of `GET /investigations/{id}/evidence/page`. */
-export function pageSearch(query: EvidenceQuery, after: string | null, limit: number): URLSearchParams {
-  const search = new URLSearchParams({ limit: String(limit), sort: query.sort, order: query.order });
-  if (after !== null) search.set('after', after);
-  for (const [name, value] of Object.entries(query.filters)) {
-    const trimmed = value.trim();
-    if (trimmed !== '') search.set(name, trimmed);
-  }
-  return search;
+type PageQuery = NonNullable<
+  paths['/investigations/{investigation_id}/evidence/page']['get']['parameters']['query']
+>;
+
+/** The query of `GET /investigations/{id}/evidence/page`: only the filters that are set. */
+export function pageQuery(query: EvidenceQuery, after: string | null, limit: number): PageQuery {
+  const { filters } = query;
+  const q = filters.q.trim();
+  return {
+    limit,
+    sort: query.sort,
+    order: query.order,
+    ...(after !== null && { after }),
+    ...(filters.party !== '' && { party: filters.party }),
+    ...(filters.kind !== '' && { kind: filters.kind }),
+    ...(filters.custodian !== '' && { custodian: filters.custodian }),
+    ...(filters.restricted !== '' && { restricted: filters.restricted === 'true' }),
+    ...(filters.outcome !== '' && { outcome: filters.outcome }),
+    ...(filters.forum !== '' && { forum: filters.forum }),
+    ...(q !== '' && { q }),
+  };
 }
+
+export class PageError extends Error {}
 
 /** One page of the evidence register. */
 export async function fetchEvidencePage(
@@ -49,30 +67,10 @@ export async function fetchEvidencePage(
   limit: number,
   signal?: AbortSignal,
 ): Promise<Page<EvidenceSummary>> {
-  const url = `/investigations/${encodeURIComponent(investigationId)}/evidence/page?${pageSearch(query, after, limit)}`;
-  const init: RequestInit = { credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (signal !== undefined) init.signal = signal;
-  const response = await fetch(url, init);
-  if (!response.ok) throw await PageError.from(response);
-  return (await response.json()) as Page<EvidenceSummary>;
-}
-
-export class PageError extends Error {
-  constructor(
-    readonly status: number,
-    readonly detail: string,
-  ) {
-    super(detail);
-  }
-
-  static async from(response: Response): Promise<PageError> {
-    let detail = response.statusText;
-    try {
-      const problem = (await response.json()) as { detail?: string; title?: string };
-      detail = problem.detail ?? problem.title ?? detail;
-    } catch {
-      // not a problem document; the status text says enough
-    }
-    return new PageError(response.status, detail);
-  }
+  const { data, error } = await api.GET('/investigations/{investigation_id}/evidence/page', {
+    params: { path: { investigation_id: investigationId }, query: pageQuery(query, after, limit) },
+    ...(signal !== undefined && { signal }),
+  });
+  if (data === undefined) throw new PageError(problemText(error, 'error'));
+  return data;
 }

@@ -72,6 +72,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ReadSession */
+        get: operations["AuthSessionReadSession"];
+        put?: never;
+        /** OpenSession */
+        post: operations["AuthSessionOpenSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/investigations/{investigation_id}/members": {
         parameters: {
             query?: never;
@@ -476,6 +494,23 @@ export interface paths {
         put?: never;
         /** Verify */
         post: operations["InvestigationsInvestigationIdEvidenceEvidenceIdVerificationVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/investigations/{investigation_id}/evidence/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Page */
+        get: operations["InvestigationsInvestigationIdEvidencePagePage"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1181,6 +1216,13 @@ export interface components {
             revoked: boolean;
             version: number;
         };
+        /** BrowserSessionOut */
+        BrowserSessionOut: {
+            user: components["schemas"]["UserOut"];
+            csrf_token: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
         /** ChainLink */
         ChainLink: {
             position: number;
@@ -1436,6 +1478,12 @@ export interface components {
          * @enum {string}
          */
         EvidenceKind: "seized_device" | "forensic_image" | "intercepted_communication" | "document" | "witness_statement" | "suspect_interview" | "physical_item" | "open_source_capture" | "financial_records" | "analysis_report";
+        /** EvidencePage */
+        EvidencePage: {
+            items: components["schemas"]["EvidenceSummary"][];
+            next: string | null;
+            total: number;
+        };
         /** EvidenceSummary */
         EvidenceSummary: {
             /** Format: uuid */
@@ -1626,6 +1674,11 @@ export interface components {
             /** @description the clause of the JIT agreement that gives these rights */
             agreement_clause: string;
         };
+        /**
+         * Outcome
+         * @enum {string}
+         */
+        Outcome: "PASS" | "WARN" | "FORFEITED" | "RESTRICT" | "RISK" | "UNKNOWN" | "FAIL";
         /** PartyCreate */
         PartyCreate: {
             /**
@@ -1672,6 +1725,13 @@ export interface components {
             /** @description ISO 8601 with a time zone */
             occurred_at?: string | null;
         };
+        /**
+         * RegisterSort
+         * @description The columns the register can be sorted by.
+         * @default registered_at
+         * @enum {string}
+         */
+        RegisterSort: "registered_at" | "reference" | "kind" | "country" | "collected_at";
         /** ReturnCreate */
         ReturnCreate: {
             returned_to: string;
@@ -2045,7 +2105,10 @@ export interface operations {
     };
     AuthLogoutLogout: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description end every session of yours (each browser and token), not this one */
+                everywhere?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2057,7 +2120,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": null;
+                };
             };
             /** @description The request cannot be read or does not match the schema */
             400: {
@@ -2171,6 +2236,131 @@ export interface operations {
             };
             /** @description No such record, or you are not a member of its investigation */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuthSessionReadSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrowserSessionOut"];
+                };
+            };
+            /** @description The request cannot be read or does not match the schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or party may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or you are not a member of its investigation */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    AuthSessionOpenSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginCreate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrowserSessionOut"];
+                };
+            };
+            /** @description The request cannot be read or does not match the schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description If-Match names an old version, the investigation is closed, or the command repeats a record the investigation holds (`existing_id`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The command breaks a rule of the investigation */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many failed logins: Retry-After says when */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4418,6 +4608,82 @@ export interface operations {
             };
             /** @description The command breaks a rule of the investigation */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    InvestigationsInvestigationIdEvidencePagePage: {
+        parameters: {
+            query?: {
+                /** @description items on the page */
+                limit?: number;
+                /** @description the `next` of the previous page */
+                after?: string | null;
+                /** @description The columns the register can be sorted by. */
+                sort?: components["schemas"]["RegisterSort"];
+                order?: "asc" | "desc";
+                /** @description the originating party */
+                party?: string | null;
+                kind?: components["schemas"]["EvidenceKind"] | null;
+                custodian?: string | null;
+                restricted?: boolean | null;
+                outcome?: components["schemas"]["Outcome"] | null;
+                /** @description the originating party */
+                forum?: string | null;
+                /** @description text in the reference, or in the description where you may read it */
+                q?: string | null;
+            };
+            header?: never;
+            path: {
+                investigation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidencePage"];
+                };
+            };
+            /** @description The request cannot be read or does not match the schema */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No token, or an unknown or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Your role or party may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such record, or you are not a member of its investigation */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,11 +1,8 @@
-import { connectSession, csrfHeaders } from '../api/client';
+import { api, connectSession, problemText, type Schemas } from '../api/client';
 
-/** `POST|GET /auth/session`: who is logged in and the CSRF token for writes. */
-export interface BrowserSession {
-  user: { id: string; username: string; display_name: string };
-  csrf_token: string;
-  expires_at: string;
-}
+/** `POST|GET /auth/session`: who is logged in and the CSRF token for writes (kept in
+ * memory only; the session cookie itself is HttpOnly). */
+export type BrowserSession = Schemas['BrowserSessionOut'];
 
 export type SessionStatus = 'unknown' | 'anonymous' | 'signed-in';
 
@@ -61,8 +58,8 @@ channel?.addEventListener('message', (message: MessageEvent<SessionNews>) => {
 /** Learns from the cookie, after a reload, who is logged in. */
 export async function restoreSession(): Promise<void> {
   try {
-    const response = await fetch('/auth/session', { credentials: 'same-origin' });
-    if (response.ok) signIn((await response.json()) as BrowserSession);
+    const { data } = await api.GET('/auth/session');
+    if (data !== undefined) signIn(data);
     else signOut(false);
   } catch {
     signOut(false);
@@ -72,35 +69,20 @@ export async function restoreSession(): Promise<void> {
 export type LoginResult = { ok: true } | { ok: false; status: number; detail: string };
 
 export async function logIn(username: string, password: string): Promise<LoginResult> {
-  let response: Response;
   try {
-    response = await fetch('/auth/session', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
+    const { data, error, response } = await api.POST('/auth/session', { body: { username, password } });
+    if (data === undefined) return { ok: false, status: response.status, detail: problemText(error, response.statusText) };
+    signIn(data);
   } catch {
     return { ok: false, status: 0, detail: 'network error' };
   }
-  if (!response.ok) {
-    let detail = response.statusText;
-    try {
-      const problem = (await response.json()) as { detail?: string; title?: string };
-      detail = problem.detail ?? problem.title ?? detail;
-    } catch {
-      // keep the status text
-    }
-    return { ok: false, status: response.status, detail };
-  }
-  signIn((await response.json()) as BrowserSession);
   channel?.postMessage({ type: 'logged-in' } satisfies SessionNews);
   return { ok: true };
 }
 
 export async function logOut(): Promise<void> {
   try {
-    await fetch('/auth/logout', { method: 'POST', credentials: 'same-origin', headers: csrfHeaders() });
+    await api.POST('/auth/logout');
   } finally {
     signOut(false);
     channel?.postMessage({ type: 'logged-out' } satisfies SessionNews);

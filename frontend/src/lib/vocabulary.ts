@@ -14,7 +14,7 @@ export const evidenceKinds: Schemas['EvidenceKind'][] = [
   'analysis_report',
 ];
 
-export const verdicts = ['pass', 'warn', 'risk', 'fail', 'restrict', 'forfeited', 'unknown'] as const;
+export const outcomes: Schemas['Outcome'][] = ['PASS', 'WARN', 'RISK', 'FAIL', 'RESTRICT', 'FORFEITED', 'UNKNOWN'];
 
 export const sealConditions: Schemas['SealCondition'][] = ['intact', 'broken', 'absent'];
 
