@@ -92,3 +92,14 @@ def restrict(person: Person, team: Team, item_id: str, **handling: Any) -> None:
         headers={"If-Match": f'"{version}"'},
     )
     assert done.status_code in (200, 201), done.text
+
+
+def attach(person: Person, team: Team, item_id: str, name: str, content: bytes) -> None:
+    """A file `person` attaches to an item."""
+    stored = person.post(
+        team.path(f"/evidence/{item_id}/files"),
+        params={"name": name},
+        content=content,
+        headers={"Content-Type": "application/pdf"},
+    )
+    assert stored.status_code == 201, stored.text

@@ -1,0 +1,334 @@
+"""The main story of the interface: a French and a Belgian member work on the same evidence,
+each in their own browser, and see each other's work as it happens.
+
+Ines Martin (FR, JIT leader) registers the ledger seized in Paris and uploads its scan;
+Pieter Claes (BE, investigator), with the evidence register open, sees it arrive without
+losing his place; she hands it over to him, he confirms receipt, and both chains of custody
+and the activity stream say so in people's words. Anna de Vries (NL, observer) sees only
+what the agreement lets her see. Every screen visited is checked with axe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.conftest import NewContext, assert_accessible, log_in
+from tests.e2e.team import Team, attach, custody, register, restrict
+
+UPLOAD_BYTES = 50 * 1024 * 1024
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# what no person should read in the activity stream: ids, event classes, API words
+MACHINE_WORDS = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}|EvidenceItem|Investigation\.|Task\.|HandedOver|Registered\b"
+    r"|_id\b|jit_leader"
+)
+LEDGER = "a ledger of payments, seized at the Rue de Lyon"
+
+
+def open_investigation(page: Page, team: Team) -> None:
+    """From my investigations to the investigation's overview, by its link."""
+    page.get_by_role("link", name=team.name).click()
+    expect(page.get_by_role("heading", level=1, name=team.name)).to_be_visible()
+
+
+def go_to(page: Page, section: str) -> None:
+    """One of the investigation's sections, through its navigation."""
+    page.get_by_role("navigation", name="Investigation").get_by_role("link", name=section).click()
+
+
+def register_rows(page: Page) -> Locator:
+    return page.get_by_test_id("evidence-row")
+
+
+def row_of(page: Page, reference: str) -> Locator:
+    return page.locator(f'[data-testid="evidence-row"][data-reference="{reference}"]')
+
+
+def activity_texts(page: Page) -> list[str]:
+    return [text.strip() for text in page.get_by_test_id("activity").all_inner_texts()]
+
+
+def test_fr_uploads_a_large_file_with_progress_and_its_hash_matches(
+    new_context: NewContext, team: Team, tmp_path: Path
+) -> None:
+    item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER, place="Paris")
+    scan = tmp_path / "ledger-scan.bin"
+    scan.write_bytes(hashlib.shake_256(b"the ledger").digest(UPLOAD_BYTES))
+    expected = hashlib.sha256(scan.read_bytes()).hexdigest()
+    fr = new_context().new_page()
+
+    log_in(fr, team.fr)
+    assert_accessible(fr, "my investigations")
+    row = fr.get_by_test_id("investigation-row").filter(has_text=team.name)
+    expect(row).to_contain_text("JIT-2024-017")
+    expect(row).to_contain_text("JIT leader (FR)")
+    open_investigation(fr, team)
+    expect(fr.get_by_test_id("connection")).to_contain_text("Connected")
+    assert_accessible(fr, "investigation home")
+    go_to(fr, "Evidence register")
+    expect(fr.get_by_role("heading", level=1, name="Evidence register")).to_be_visible()
+    expect(row_of(fr, "FR-DOC-7")).to_contain_text(LEDGER)
+    assert_accessible(fr, "evidence register")
+    row_of(fr, "FR-DOC-7").get_by_role("link", name="FR-DOC-7").click()
+    expect(fr.get_by_role("heading", level=1, name=re.compile("FR-DOC-7"))).to_be_visible()
+    assert fr.url.endswith(f"/evidence/{item['id']}")
+    assert_accessible(fr, "evidence item")
+
+    # every state the progress shows, as the page draws it
+    fr.evaluate(
+        """() => {
+            window.progressSeen = [];
+            new MutationObserver(() => {
+                for (const entry of document.querySelectorAll('[data-testid=upload-progress]')) {
+                    const bar = entry.querySelector('progress');
+                    window.progressSeen.push([entry.textContent.trim(), bar ? bar.value : null]);
+                }
+            }).observe(document.body,
+                {subtree: true, childList: true, characterData: true, attributes: true});
+        }"""
+    )
+    fr.get_by_label("Add files").set_input_files(scan)
+    progress = fr.get_by_test_id("upload-progress")
+    expect(progress).to_contain_text("ledger-scan.bin: uploaded", timeout=60_000)
+    expect(progress.locator("progress")).to_have_js_property("value", 100)
+    seen = fr.evaluate("window.progressSeen")
+    percents = [int(m.group(1)) for text, _ in seen if (m := re.search(r"(\d+)%", text))]
+    assert percents, f"the upload never showed its progress in %: {seen[:5]}"
+    assert percents == sorted(percents), f"the progress went back: {percents}"
+
+    files = fr.get_by_role("table").filter(has_text="SHA-256")
+    listed = files.get_by_role("row").filter(has_text="ledger-scan.bin")
+    expect(listed).to_be_visible()
+    expect(listed.locator(f'[title="{expected}"]')).to_be_visible()
+    expect(listed).to_contain_text(expected[:16])
+    stored = team.fr.get(team.path(f"/evidence/{item['id']}")).json()["files"]
+    assert [(f["name"], f["sha256"], f["size"]) for f in stored] == [
+        ("ledger-scan.bin", expected, UPLOAD_BYTES)
+    ]
+    assert_accessible(fr, "evidence item with a file")
+
+
+def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(
+    new_context: NewContext, team: Team
+) -> None:
+    for number in range(1, 41):
+        register(team.be, team, reference=f"BE-{number:03}", description=f"exhibit {number}")
+    be = new_context().new_page()
+    log_in(be, team.be)
+    open_investigation(be, team)
+    go_to(be, "Evidence register")
+    expect(be.get_by_role("status").filter(has_text="40 items")).to_be_visible()
+
+    # Pieter picks a row down the list with the keyboard: the list scrolls to it
+    register_rows(be).first.get_by_role("link").focus()
+    for _ in range(15):
+        be.keyboard.press("ArrowDown")
+    selected = be.locator('[data-testid="evidence-row"][aria-selected="true"]')
+    expect(selected).to_have_count(1)
+    reference = selected.get_attribute("data-reference")
+    viewport = be.locator(".register-viewport")
+    scrolled = viewport.evaluate("element => element.scrollTop")
+    assert scrolled > 0, "the list did not scroll to the selected row"
+    focused = be.evaluate("document.activeElement.textContent.trim()")
+
+    register(team.fr, team, reference="FR-DOC-8", description="a second ledger")
+
+    expect(be.get_by_test_id("new-items")).to_contain_text("1 new")
+    expect(row_of(be, "FR-DOC-8")).to_have_count(0)  # not pushed into the list under him
+    assert viewport.evaluate("element => element.scrollTop") == scrolled
+    expect(selected).to_have_attribute("data-reference", str(reference))
+    assert be.evaluate("document.activeElement.textContent.trim()") == focused
+    assert_accessible(be, "evidence register with new items")
+
+    be.get_by_test_id("new-items").click()
+    expect(be.get_by_role("status").filter(has_text="41 items")).to_be_visible()
+    expect(be.get_by_test_id("new-items")).to_have_count(0)
+    expect(be.locator('[data-testid="evidence-row"][aria-selected="true"]')).to_have_attribute(
+        "data-reference", str(reference)
+    )
+    viewport.evaluate("element => { element.scrollTop = 0; }")
+    expect(row_of(be, "FR-DOC-8")).to_contain_text("a second ledger")
+    # the keyboard's focus went with the selection, row by row
+    assert focused == reference, f"row {reference} is selected, the focus is on {focused}"
+
+
+def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
+    new_context: NewContext, team: Team
+) -> None:
+    item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER, place="Paris")
+    custody(team.fr, team, item["id"], "collection", place="Paris 11e")
+    fr, be = new_context().new_page(), new_context().new_page()
+    log_in(be, team.be)
+    open_investigation(be, team)
+    expect(be.get_by_text("Nothing is waiting for your receipt.")).to_be_visible()
+    log_in(fr, team.fr)
+    fr.goto(team.screen(f"/evidence/{item['id']}"))
+    expect(fr.get_by_role("heading", level=1, name=re.compile("FR-DOC-7"))).to_be_visible()
+
+    seal = fr.get_by_role("form", name="Seal")
+    seal.get_by_label("Seal number").fill("FR-4471")
+    seal.get_by_role("button", name="Seal").click()
+    expect(fr.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
+    expect(fr.locator("dt:text-is('Seal') + dd")).to_have_text("FR-4471")
+
+    handover = fr.get_by_role("form", name="Hand over")
+    handover.get_by_label("Recipient").select_option(label="Pieter Claes (BE, investigator)")
+    handover.get_by_label("Reason").fill("analysis of the ledger in Brussels")
+    handover.get_by_role("button", name="Hand over").click()
+    expect(fr.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
+    expect(fr.get_by_text("Handed over, awaiting receipt by Pieter Claes (BE)")).to_be_visible()
+    fr_chain = fr.get_by_test_id("custody-step")
+    expect(fr_chain.last).to_contain_text("Ines Martin (FR, JIT leader) handed the item to Pieter Claes (BE)")
+
+    # Pieter, on the overview, sees it come to him without reloading
+    handed = "Ines Martin (FR, JIT leader) handed FR-DOC-7 to Pieter Claes (BE)"
+    expect(be.get_by_test_id("activity").filter(has_text=handed)).to_be_visible()
+    awaiting = be.get_by_role("list", name="Awaiting my receipt")
+    expect(awaiting.get_by_role("link", name="FR-DOC-7")).to_be_visible()
+    assert_accessible(be, "investigation home, an item awaiting receipt")
+    awaiting.get_by_role("link", name="FR-DOC-7").click()
+
+    receipt = be.get_by_role("form", name="Confirm receipt")
+    receipt.get_by_label("Seal on arrival").select_option(label="intact")
+    receipt.get_by_label("Seal number").fill("FR-4471")
+    receipt.get_by_label("State of the packaging").fill("sealed bag, undamaged")
+    receipt.get_by_role("button", name="Confirm receipt").click()
+    expect(be.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
+    received = "Pieter Claes (BE, investigator) received the item; seal intact"
+    expect(be.get_by_test_id("custody-step").last).to_contain_text(received)
+    expect(be.get_by_role("form", name="Hand over")).to_be_visible()  # his to pass on now
+    assert_accessible(be, "evidence item after receipt")
+
+    # Ines's page, open all along, shows the receipt too
+    expect(fr_chain.last).to_contain_text(received)
+    expect(fr.get_by_role("form", name="Hand over")).to_have_count(0)
+    expect(fr.locator("dt:text-is('Custodian') + dd")).to_contain_text(
+        "Pieter Claes (BE, investigator)"
+    )
+    steps = [step.split("\n")[0] for step in fr_chain.all_inner_texts()]
+    assert steps[-4:] == [
+        "Ines Martin (FR, JIT leader) took the item into custody at collection (Paris 11e)",
+        "Ines Martin (FR, JIT leader) sealed the item with seal FR-4471",
+        "Ines Martin (FR, JIT leader) handed the item to Pieter Claes (BE)",
+        received,
+    ], steps
+
+    # the overview's activity says who did what, in words
+    go_to(fr, "Overview")
+    expect(fr.get_by_test_id("activity").filter(has_text=handed)).to_be_visible()
+    expect(
+        fr.get_by_test_id("activity").filter(
+            has_text="Pieter Claes (BE, investigator) confirmed receipt of FR-DOC-7"
+        )
+    ).to_be_visible()
+    expect(
+        fr.get_by_test_id("activity").filter(
+            has_text="Ines Martin (FR, JIT leader) registered FR-DOC-7"
+        )
+    ).to_be_visible()
+    for entry in activity_texts(fr):
+        assert not MACHINE_WORDS.search(entry), f"an activity entry in machine words: {entry!r}"
+    assert_accessible(fr, "investigation home with activity")
+
+
+def test_the_observer_sees_only_what_the_agreement_allows(
+    new_context: NewContext, team: Team
+) -> None:
+    secret = "statement of the protected witness W-12"
+    open_item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER)
+    restricted = register(team.fr, team, reference="FR-WIT-12", kind="witness_statement",
+                          description=secret, place="Lille")
+    restrict(team.fr, team, restricted["id"], description_to=["BE"])
+    custody(team.fr, team, open_item["id"], "collection", place="Paris 11e")
+    attach(team.fr, team, open_item["id"], "ledger-scan.pdf", b"%PDF-1.7 the ledger")
+
+    observer = new_context().new_page()
+    log_in(observer, team.observer)
+    row = observer.get_by_test_id("investigation-row").filter(has_text=team.name)
+    expect(row).to_contain_text("observer (NL)")
+    open_investigation(observer, team)
+    go_to(observer, "Evidence register")
+    expect(row_of(observer, "FR-DOC-7")).to_contain_text(LEDGER)
+    expect(row_of(observer, "FR-WIT-12")).to_contain_text("withheld by FR")
+    assert_accessible(observer, "evidence register, as an observer")
+
+    row_of(observer, "FR-WIT-12").get_by_role("link", name="FR-WIT-12").click()
+    expect(observer.get_by_role("heading", level=1, name=re.compile("FR-WIT-12"))).to_be_visible()
+    expect(observer.get_by_text("withheld by FR").first).to_be_visible()
+    assert_accessible(observer, "evidence item withheld, as an observer")
+
+    go_to(observer, "Overview")
+    expect(observer.get_by_test_id("activity").first).to_be_visible()
+    assert secret not in observer.content()
+    assert "Lille" not in observer.content()
+
+    # the Belgian investigator, whom the restriction names, reads it
+    be = new_context().new_page()
+    log_in(be, team.be)
+    be.goto(team.screen(f"/evidence/{restricted['id']}"))
+    expect(be.get_by_text(secret)).to_be_visible()
+
+    observer.goto(team.screen(f"/evidence/{open_item['id']}"))
+    expect(observer.get_by_role("heading", level=1, name=re.compile("FR-DOC-7"))).to_be_visible()
+    expect(observer.get_by_text(LEDGER)).to_be_visible()
+    files = observer.get_by_role("region", name="Files")
+    expect(files.get_by_role("row").filter(has_text="ledger-scan.pdf")).to_be_visible()
+    # an observer keeps no custody and, unless the agreement gives it, adds and downloads no
+    # file: the page offers what the API would refuse
+    expect(observer.get_by_role("form", name="Hand over")).to_have_count(0)
+    expect(files.get_by_role("button", name=re.compile("^Download"))).to_have_count(0)
+    expect(files.get_by_label("Add files")).to_have_count(0)
+
+    granted = team.fr.post(
+        team.path("/observer-rights"),
+        json={"rights": ["download_files"], "agreement_clause": "art. 7: NL observes the file"},
+    )
+    assert granted.status_code == 200, granted.text
+    observer.reload()
+    expect(files.get_by_role("button", name=re.compile("^Download"))).to_be_visible()
+
+
+def test_switching_to_french_shows_french(page: Page, team: Team) -> None:
+    log_in(page, team.fr)
+    page.get_by_label("Language").select_option(label="Français")
+
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Mes "))
+    expect(page.get_by_role("button", name=re.compile(r"déconnect", re.I))).to_be_visible()
+    open_investigation(page, team)
+    nav = page.get_by_role("navigation").filter(has=page.get_by_role("link", name=re.compile("^Registre")))
+    expect(nav).to_be_visible()
+    page.reload()  # the choice is remembered
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_role("heading", level=1, name=team.name)).to_be_visible()
+    assert_accessible(page, "investigation home, in French")
+
+
+def test_the_tasks_board_takes_a_task_and_shows_it_to_its_assignee(
+    new_context: NewContext, team: Team
+) -> None:
+    fr, be = new_context().new_page(), new_context().new_page()
+    log_in(be, team.be)
+    open_investigation(be, team)
+    expect(be.get_by_text("No open tasks are assigned to you.")).to_be_visible()
+
+    log_in(fr, team.fr)
+    fr.goto(team.screen("/tasks"))
+    expect(fr.get_by_role("heading", level=1, name="Tasks")).to_be_visible()
+    assert_accessible(fr, "tasks")
+    fr.get_by_label("Title").fill("Trace the payments in the ledger")
+    fr.get_by_role("button", name="Create task").click()
+    todo = fr.get_by_role("region", name="To do")
+    card = todo.get_by_role("listitem").filter(has_text="Trace the payments in the ledger")
+    expect(card).to_be_visible()
+    card.get_by_label("Assigned to").select_option(label=re.compile("Pieter Claes"))
+    card.get_by_role("button", name="Assign").click()
+    expect(card).to_contain_text("Pieter Claes")
+    assert_accessible(fr, "tasks with a task")
+
+    mine = be.get_by_role("region", name="My tasks")
+    expect(mine.get_by_role("link", name="Trace the payments in the ledger")).to_be_visible()
