@@ -23,8 +23,9 @@ UPLOAD_BYTES = 50 * 1024 * 1024
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # what no person should read in the activity stream: ids, event classes, API words
 MACHINE_WORDS = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}|EvidenceItem|Investigation\.|Task\.|HandedOver|Registered\b"
-    r"|_id\b|jit_leader"
+    r"[0-9a-f]{8}-[0-9a-f]{4}"  # an id
+    r"|\b[A-Z][a-z]+[A-Z][A-Za-z]*"  # an event's class: EvidenceItem, HandedOver, FileAttached
+    r"|\w+_\w+"  # an API word: jit_leader, recipient_id
 )
 LEDGER = "a ledger of payments, seized at the Rue de Lyon"
 
@@ -109,6 +110,12 @@ def test_fr_uploads_a_large_file_with_progress_and_its_hash_matches(
     assert [(f["name"], f["sha256"], f["size"]) for f in stored] == [
         ("ledger-scan.bin", expected, UPLOAD_BYTES)
     ]
+    # the chain of custody records the file, in words
+    steps = fr.get_by_test_id("custody-step")
+    expect(steps).to_have_count(2)
+    expect(steps.last).to_contain_text("Ines Martin (FR, JIT leader)")
+    for step in steps.all_inner_texts():
+        assert not MACHINE_WORDS.search(step), f"a custody step in machine words: {step!r}"
     assert_accessible(fr, "evidence item with a file")
 
 
