@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, emptyList, needsMore, pageOfRow, replaceRows } from './cursorPaging';
+import { appendPage, emptyList, needsMore, nextLimit, pageOfRow, replaceRows } from './cursorPaging';
 
 interface Row {
   id: string;
@@ -44,9 +44,19 @@ describe('cursor paging', () => {
     expect(list.items[2]?.label).toBe('row 2');
   });
 
-  it('finds the page that holds a row', () => {
-    expect(pageOfRow(0, 100)).toBe(0);
-    expect(pageOfRow(99, 100)).toBe(0);
-    expect(pageOfRow(250, 100)).toBe(2);
+  it('finds the page that holds a row, pages of any size', () => {
+    let list = appendPage(emptyList<Row>(), { items: rows(0, 3), next: 'c3', total: 10 }, key, 3);
+    list = appendPage(list, { items: rows(3, 8), next: 'c8', total: 10 }, key, 5);
+    list = appendPage(list, { items: rows(8, 10), next: null, total: 10 }, key, 3);
+    expect(list.starts).toEqual([0, 3, 8]);
+    expect(list.limits).toEqual([3, 5, 3]);
+    expect([0, 2, 3, 7, 8, 9].map((row) => pageOfRow(list, row))).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(pageOfRow(list, 10)).toBe(-1);
+  });
+
+  it('asks for large pages only when far behind the screen', () => {
+    const list = appendPage(emptyList<Row>(), { items: rows(0, 100), next: 'c', total: 100_000 }, key);
+    expect(nextLimit(list, 150, 100, 500)).toBe(100);
+    expect(nextLimit(list, 50_000, 100, 500)).toBe(500);
   });
 });

@@ -12,6 +12,9 @@ export interface PagedList<T> {
   items: T[];
   /** the cursor each loaded page was fetched after (null: the first page) */
   cursors: (string | null)[];
+  /** the row each loaded page starts at, and how many rows it asked for */
+  starts: number[];
+  limits: number[];
   next: string | null;
   total: number;
   /** whether the list has been fetched at least once */
@@ -19,7 +22,7 @@ export interface PagedList<T> {
 }
 
 export function emptyList<T>(): PagedList<T> {
-  return { items: [], cursors: [], next: null, total: 0, started: false };
+  return { items: [], cursors: [], starts: [], limits: [], next: null, total: 0, started: false };
 }
 
 /** Whether the rows up to `wantedEnd` (plus a margin) need another page. */
@@ -34,12 +37,15 @@ export function appendPage<T>(
   list: PagedList<T>,
   page: Page<T>,
   keyOf: (item: T) => string,
+  limit: number = page.items.length,
 ): PagedList<T> {
   const seen = new Set(list.items.map(keyOf));
   const fresh = page.items.filter((item) => !seen.has(keyOf(item)));
   return {
     items: [...list.items, ...fresh],
     cursors: [...list.cursors, list.started ? list.next : null],
+    starts: [...list.starts, list.items.length],
+    limits: [...list.limits, limit],
     next: page.next,
     total: Math.max(page.total, list.items.length + fresh.length),
     started: true,
@@ -64,7 +70,21 @@ export function replaceRows<T>(
   return changed ? { ...list, items } : list;
 }
 
-/** The index of the page holding row `row`, for pages of `pageSize` rows. */
-export function pageOfRow(row: number, pageSize: number): number {
-  return Math.floor(row / pageSize);
+/** The index of the loaded page holding row `row` (-1 when none does). */
+export function pageOfRow<T>(list: PagedList<T>, row: number): number {
+  if (row < 0 || row >= list.items.length) return -1;
+  let low = 0;
+  let high = list.starts.length - 1;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if ((list.starts[middle] ?? 0) <= row) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/** How many rows to ask for next: a small page near what is on screen, the largest the
+ * API allows when the user jumped far ahead of what is loaded. */
+export function nextLimit<T>(list: PagedList<T>, wantedEnd: number, small: number, large: number): number {
+  return wantedEnd - list.items.length > 2 * large ? large : small;
 }

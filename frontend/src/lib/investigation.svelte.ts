@@ -40,7 +40,7 @@ export class InvestigationContext {
 
   constructor(
     readonly id: string,
-    private readonly handlers: { loggedOut(): void; announce(text: string): void },
+    private readonly handlers: { loggedOut(): void },
   ) {
     this.client = new LiveClient({
       url: liveUrl(id),
