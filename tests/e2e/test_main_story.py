@@ -49,6 +49,15 @@ def row_of(page: Page, reference: str) -> Locator:
     return page.locator(f'[data-testid="evidence-row"][data-reference="{reference}"]')
 
 
+def mark_the_page(page: Page) -> None:
+    """A mark a reload of the page would wipe out."""
+    page.evaluate("window.sameDocument = true")
+
+
+def assert_not_reloaded(page: Page) -> None:
+    assert page.evaluate("window.sameDocument === true"), "the page was loaded again"
+
+
 def activity_texts(page: Page) -> list[str]:
     return [text.strip() for text in page.get_by_test_id("activity").all_inner_texts()]
 
@@ -141,6 +150,7 @@ def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(
     scrolled = viewport.evaluate("element => element.scrollTop")
     assert scrolled > 0, "the list did not scroll to the selected row"
     focused = be.evaluate("document.activeElement.textContent.trim()")
+    mark_the_page(be)
 
     register(team.fr, team, reference="FR-DOC-8", description="a second ledger")
 
@@ -149,6 +159,7 @@ def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(
     assert viewport.evaluate("element => element.scrollTop") == scrolled
     expect(selected).to_have_attribute("data-reference", str(reference))
     assert be.evaluate("document.activeElement.textContent.trim()") == focused
+    assert_not_reloaded(be)
     assert_accessible(be, "evidence register with new items")
 
     be.get_by_test_id("new-items").click()
@@ -172,7 +183,16 @@ def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
     log_in(be, team.be)
     open_investigation(be, team)
     expect(be.get_by_text("Nothing is waiting for your receipt.")).to_be_visible()
+    mark_the_page(be)
     log_in(fr, team.fr)
+    open_investigation(fr, team)
+    # who is online now: Pieter, on the overview
+    pieter = fr.get_by_test_id("member").filter(has_text="Pieter Claes")
+    expect(pieter).to_contain_text("online now")
+    expect(pieter).to_have_attribute("data-online", "true")
+    expect(fr.get_by_test_id("member").filter(has_text="Anna De Vries")).not_to_contain_text(
+        "online now"
+    )
     fr.goto(team.screen(f"/evidence/{item['id']}"))
     expect(fr.get_by_role("heading", level=1, name=re.compile("FR-DOC-7"))).to_be_visible()
 
@@ -196,6 +216,7 @@ def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
     expect(be.get_by_test_id("activity").filter(has_text=handed)).to_be_visible()
     awaiting = be.get_by_role("list", name="Awaiting my receipt")
     expect(awaiting.get_by_role("link", name="FR-DOC-7")).to_be_visible()
+    assert_not_reloaded(be)
     assert_accessible(be, "investigation home, an item awaiting receipt")
     awaiting.get_by_role("link", name="FR-DOC-7").click()
 
@@ -304,20 +325,22 @@ def test_switching_to_french_shows_french(page: Page, team: Team) -> None:
     page.get_by_label("Language").select_option(label="Français")
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Mes "))
-    expect(page.get_by_role("button", name=re.compile(r"déconnect", re.I))).to_be_visible()
-    open_investigation(page, team)
-    nav = page.get_by_role("navigation").filter(has=page.get_by_role("link", name=re.compile("^Registre")))
-    expect(nav).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mes enquêtes")
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    page.get_by_role("link", name=team.name).click()
+    sections = page.get_by_role("navigation", name="Enquête")
+    expect(sections.get_by_role("link", name="Registre des preuves")).to_be_visible()
     page.reload()  # the choice is remembered
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1, name=team.name)).to_be_visible()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     assert_accessible(page, "investigation home, in French")
 
 
-def test_the_tasks_board_takes_a_task_and_shows_it_to_its_assignee(
+def test_the_tasks_board_takes_a_task_and_its_assignee_works_it(
     new_context: NewContext, team: Team
 ) -> None:
+    title = "Trace the payments in the ledger"
     fr, be = new_context().new_page(), new_context().new_page()
     log_in(be, team.be)
     open_investigation(be, team)
@@ -327,15 +350,29 @@ def test_the_tasks_board_takes_a_task_and_shows_it_to_its_assignee(
     fr.goto(team.screen("/tasks"))
     expect(fr.get_by_role("heading", level=1, name="Tasks")).to_be_visible()
     assert_accessible(fr, "tasks")
-    fr.get_by_label("Title").fill("Trace the payments in the ledger")
+    fr.get_by_text("New task").click()
+    fr.get_by_label("Title", exact=True).fill(title)
+    fr.get_by_label("Due on").fill("2024-06-01")
     fr.get_by_role("button", name="Create task").click()
-    todo = fr.get_by_role("region", name="To do")
-    card = todo.get_by_role("listitem").filter(has_text="Trace the payments in the ledger")
-    expect(card).to_be_visible()
-    card.get_by_label("Assigned to").select_option(label=re.compile("Pieter Claes"))
-    card.get_by_role("button", name="Assign").click()
-    expect(card).to_contain_text("Pieter Claes")
+    card = fr.get_by_role("region", name=re.compile("^To do")).get_by_test_id("task")
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text(title)
+    expect(card).to_contain_text("overdue since")  # in words, not colour only
+    card.get_by_label("Assigned to").select_option(label="Pieter Claes (BE)")
     assert_accessible(fr, "tasks with a task")
 
+    # Pieter's overview lists it as his, live; he starts it from his board
     mine = be.get_by_role("region", name="My tasks")
-    expect(mine.get_by_role("link", name="Trace the payments in the ledger")).to_be_visible()
+    expect(mine.get_by_role("link", name=title)).to_be_visible()
+    mine.get_by_role("link", name=title).click()
+    expect(be.get_by_role("heading", level=1, name="Tasks")).to_be_visible()
+    be.get_by_label("Only my tasks").check()
+    his = be.get_by_test_id("task").filter(has_text=title)
+    his.get_by_label("Status").select_option(label="in progress")
+    expect(be.get_by_role("region", name=re.compile("^In progress")).get_by_test_id("task")).to_contain_text(title)
+
+    # Ines's board, open all along, moves the card
+    doing = fr.get_by_role("region", name=re.compile("^In progress")).get_by_test_id("task")
+    expect(doing).to_contain_text(title)
+    expect(fr.get_by_role("region", name=re.compile("^To do")).get_by_test_id("task")).to_have_count(0)
+    expect(doing.get_by_label("Assigned to")).to_have_value(str(team.be.user_id))
