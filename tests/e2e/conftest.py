@@ -11,6 +11,7 @@ the tests never download one, and fail, not skip, when it is missing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -157,7 +158,9 @@ class Console:
 
 # the page asks `GET /auth/session` who is logged in: 401 is its answer when nobody is, and
 # the browser logs every 401 response as an error
-_NOBODY_LOGGED_IN = re.compile(r"Failed to load resource: the server responded with a status of 401")
+_NOBODY_LOGGED_IN = re.compile(
+    r"Failed to load resource: the server responded with a status of 401"
+)
 
 
 def _expected_error(text: str, url: str) -> bool:
@@ -206,10 +209,9 @@ def new_context(
 
     yield open_one
     for context in opened:
-        try:
+        # the browser may be gone already: the test has failed for that
+        with contextlib.suppress(Error):
             context.close()
-        except Error:
-            pass  # the browser is already gone; the test has failed for that
 
 
 @pytest.fixture

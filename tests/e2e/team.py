@@ -105,7 +105,9 @@ def attach(person: Person, team: Team, item_id: str, name: str, content: bytes) 
     assert stored.status_code == 201, stored.text
 
 
-def task(person: Person, team: Team, title: str, assignee: Person | None = None, **fields: Any) -> str:
+def task(
+    person: Person, team: Team, title: str, assignee: Person | None = None, **fields: Any
+) -> str:
     """A task `person` creates (and assigns, if `assignee`); its id."""
     created = person.post(team.path("/tasks"), json={"title": title, **fields})
     assert created.status_code == 201, created.text
@@ -124,26 +126,55 @@ def seed(team: Team) -> dict[str, Any]:
     received, one restricted, files, tasks; the French ledger (`FR-DOC-7`) as the API has it."""
     fr, be = team.fr, team.be
     ledger = register(
-        fr, team, reference="FR-DOC-7", description="ledger of payments, Rue de Lyon",
-        place="Paris 11e", collected_by="Cdt. Morel", occurred_at="2024-05-03T06:10:00+02:00",
-    )  # fmt: skip
+        fr,
+        team,
+        reference="FR-DOC-7",
+        description="ledger of payments, Rue de Lyon",
+        place="Paris 11e",
+        collected_by="Cdt. Morel",
+        occurred_at="2024-05-03T06:10:00+02:00",
+    )
     custody(fr, team, ledger["id"], "collection", place="Paris 11e")
     attach(fr, team, ledger["id"], "ledger-scan.pdf", b"%PDF-1.7 ledger of payments")
     custody(fr, team, ledger["id"], "seal", seal_number="FR-4471")
-    custody(fr, team, ledger["id"], "handover", recipient_id=str(be.user_id),
-            reason="analysis of the ledger in Brussels")  # fmt: skip
-    custody(be, team, ledger["id"], "receipt", seal_condition="intact", seal_number="FR-4471",
-            packaging="sealed bag, undamaged")  # fmt: skip
+    custody(
+        fr,
+        team,
+        ledger["id"],
+        "handover",
+        recipient_id=str(be.user_id),
+        reason="analysis of the ledger in Brussels",
+    )
+    custody(
+        be,
+        team,
+        ledger["id"],
+        "receipt",
+        seal_condition="intact",
+        seal_number="FR-4471",
+        packaging="sealed bag, undamaged",
+    )
     phone = register(
-        be, team, reference="BE-DEV-3", kind="seized_device", description="phone of the driver",
-        place="Antwerp port", collected_by="Insp. Janssens", occurred_at="2024-05-04T09:00:00+02:00",
-    )  # fmt: skip
+        be,
+        team,
+        reference="BE-DEV-3",
+        kind="seized_device",
+        description="phone of the driver",
+        place="Antwerp port",
+        collected_by="Insp. Janssens",
+        occurred_at="2024-05-04T09:00:00+02:00",
+    )
     custody(be, team, phone["id"], "collection", place="Antwerp port")
     witness = register(
-        fr, team, reference="FR-WIT-12", kind="witness_statement",
-        description="statement of the protected witness W-12", place="Lille",
-        collected_by="Lt. Caron", occurred_at="2024-05-06T14:00:00+02:00",
-    )  # fmt: skip
+        fr,
+        team,
+        reference="FR-WIT-12",
+        kind="witness_statement",
+        description="statement of the protected witness W-12",
+        place="Lille",
+        collected_by="Lt. Caron",
+        occurred_at="2024-05-06T14:00:00+02:00",
+    )
     restrict(fr, team, witness["id"], description_to=["BE"])
     for number, (kind, description) in enumerate(
         [
@@ -154,8 +185,15 @@ def seed(team: Team) -> dict[str, Any]:
         ],
         start=10,
     ):
-        register(be, team, reference=f"BE-{number}", kind=kind, description=description,
-                 place="Brussels", occurred_at=f"2024-05-{number}T08:00:00+02:00")  # fmt: skip
+        register(
+            be,
+            team,
+            reference=f"BE-{number}",
+            kind=kind,
+            description=description,
+            place="Brussels",
+            occurred_at=f"2024-05-{number}T08:00:00+02:00",
+        )
     task(fr, team, "Trace the payments in the ledger", be, due_on="2024-06-01")
     task(fr, team, "Ask the bank for the account holders", fr, due_on="2099-01-31")
     done = task(be, team, "Image the driver's phone", be)

@@ -115,9 +115,9 @@ def test_the_first_load_is_small_and_its_assets_are_cached_for_good(page: Page) 
     scripts: list[Response] = []
     page.on(
         "response",
-        lambda response: scripts.append(response)
-        if response.request.resource_type == "script"
-        else None,
+        lambda response: (
+            scripts.append(response) if response.request.resource_type == "script" else None
+        ),
     )
     served = page.goto("/")
     assert served is not None
@@ -155,9 +155,7 @@ def test_logging_in_leaves_no_credential_a_script_could_read(
     assert len(session) == 1, context.cookies()
     cookie = session[0]
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict", cookie
-    csrf_token = page.evaluate(
-        "fetch('/auth/session').then(r => r.json()).then(s => s.csrf_token)"
-    )
+    csrf_token = page.evaluate("fetch('/auth/session').then(r => r.json()).then(s => s.csrf_token)")
     readable = page.evaluate(
         """() => ({
             cookie: document.cookie,

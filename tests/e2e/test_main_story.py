@@ -209,7 +209,9 @@ def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
     expect(fr.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
     expect(fr.get_by_text("Handed over, awaiting receipt by Pieter Claes (BE)")).to_be_visible()
     fr_chain = fr.get_by_test_id("custody-step")
-    expect(fr_chain.last).to_contain_text("Ines Martin (FR, JIT leader) handed the item to Pieter Claes (BE)")
+    expect(fr_chain.last).to_contain_text(
+        "Ines Martin (FR, JIT leader) handed the item to Pieter Claes (BE)"
+    )
 
     # Pieter, on the overview, sees it come to him without reloading
     handed = "Ines Martin (FR, JIT leader) handed FR-DOC-7 to Pieter Claes (BE)"
@@ -268,8 +270,14 @@ def test_the_observer_sees_only_what_the_agreement_allows(
 ) -> None:
     secret = "statement of the protected witness W-12"
     open_item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER)
-    restricted = register(team.fr, team, reference="FR-WIT-12", kind="witness_statement",
-                          description=secret, place="Lille")
+    restricted = register(
+        team.fr,
+        team,
+        reference="FR-WIT-12",
+        kind="witness_statement",
+        description=secret,
+        place="Lille",
+    )
     restrict(team.fr, team, restricted["id"], description_to=["BE"])
     custody(team.fr, team, open_item["id"], "collection", place="Paris 11e")
     attach(team.fr, team, open_item["id"], "ledger-scan.pdf", b"%PDF-1.7 the ledger")
@@ -369,10 +377,14 @@ def test_the_tasks_board_takes_a_task_and_its_assignee_works_it(
     be.get_by_label("Only my tasks").check()
     his = be.get_by_test_id("task").filter(has_text=title)
     his.get_by_label("Status").select_option(label="in progress")
-    expect(be.get_by_role("region", name=re.compile("^In progress")).get_by_test_id("task")).to_contain_text(title)
+    expect(
+        be.get_by_role("region", name=re.compile("^In progress")).get_by_test_id("task")
+    ).to_contain_text(title)
 
     # Ines's board, open all along, moves the card
     doing = fr.get_by_role("region", name=re.compile("^In progress")).get_by_test_id("task")
     expect(doing).to_contain_text(title)
-    expect(fr.get_by_role("region", name=re.compile("^To do")).get_by_test_id("task")).to_have_count(0)
+    expect(
+        fr.get_by_role("region", name=re.compile("^To do")).get_by_test_id("task")
+    ).to_have_count(0)
     expect(doing.get_by_label("Assigned to")).to_have_value(str(team.be.user_id))
