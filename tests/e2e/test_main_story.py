@@ -108,6 +108,7 @@ def test_fr_uploads_a_large_file_with_progress_and_its_hash_matches(
     seen = fr.evaluate("window.progressSeen")
     percents = [int(m.group(1)) for text, _ in seen if (m := re.search(r"(\d+)%", text))]
     assert percents, f"the upload never showed its progress in %: {seen[:5]}"
+    assert min(percents) < 100, f"the progress showed only its end: {percents}"
     assert percents == sorted(percents), f"the progress went back: {percents}"
 
     files = fr.get_by_role("table").filter(has_text="SHA-256")

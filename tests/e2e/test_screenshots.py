@@ -44,6 +44,7 @@ def test_each_main_screen_draws_its_heading_and_is_pictured(
     picture("login", "Log in to JITspace")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_test_id("investigation-row")).to_have_count(1)
     picture("investigations", "My investigations")
 
     page.get_by_role("link", name=team.name).click()
@@ -60,6 +61,7 @@ def test_each_main_screen_draws_its_heading_and_is_pictured(
     picture("evidence-item", "FR-DOC-7 · document")
 
     page.goto(team.screen("/tasks"))
+    expect(page.get_by_test_id("task")).to_have_count(3)
     picture("tasks", "Tasks")
 
     for path in taken:
