@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
@@ -36,7 +37,7 @@ from playwright.sync_api import (
 )
 
 from jitspace.settings import Settings
-from tests.e2e.team import Team, open_team
+from tests.e2e.team import Cast, Team, cast_of, open_team
 from tests.support import PASSWORD, People, Person, ServerThread, fresh_database
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -94,18 +95,27 @@ class Users(People):
 
 @pytest.fixture
 def users(site: ServerThread, site_database: str) -> Iterator[People]:
-    """Users of the browser tests' server (each with an API client, for set-up)."""
+    """New users of the browser tests' server (each with an API client, for set-up)."""
     made = Users(site.url, site_database)
     yield made
     for person in made.made:
         person.client.close()
 
 
+@pytest.fixture(scope="session")
+def cast(site: ServerThread, site_database: str) -> Iterator[Cast]:
+    """Ines Martin, Pieter Claes and Anna De Vries, users for the whole session."""
+    made = Users(site.url, site_database)
+    yield cast_of(made)
+    for person in made.made:
+        person.client.close()
+
+
 @pytest.fixture
-def team(users: People) -> Team:
-    """A FR-BE-NL investigation: Inès Martin (FR, leader), Pieter Claes (BE, investigator),
-    Anna de Vries (NL, observer)."""
-    return open_team(users)
+def team(cast: Cast) -> Team:
+    """A new FR-BE-NL investigation of the cast: Ines Martin (FR, JIT leader), Pieter Claes
+    (BE, investigator), Anna De Vries (NL, observer)."""
+    return open_team(cast)
 
 
 # the browser
@@ -183,20 +193,21 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
-NewContext = Callable[[], BrowserContext]
+NewContext = Callable[..., BrowserContext]
 
 
 @pytest.fixture
 def new_context(
-    browser: Browser, site: ServerThread, request: pytest.FixtureRequest
+    site: ServerThread, browser: Browser, request: pytest.FixtureRequest
 ) -> Iterator[NewContext]:
     """Opens another person's browser (cookies and storage of its own) on the server; every
-    page opened in it is watched."""
+    page opened in it is watched. Keywords: Playwright's, e.g. `storage_state`."""
     console = request.node.stash.setdefault(_CONSOLE, Console())
     opened: list[BrowserContext] = []
 
-    def open_one() -> BrowserContext:
+    def open_one(**options: Any) -> BrowserContext:
         context = browser.new_context(
+            **options,
             base_url=site.url,
             locale="en-GB",
             timezone_id="Europe/Paris",
@@ -235,6 +246,35 @@ def log_in(page: Page, person: Person) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="My investigations")).to_be_visible()
+
+
+OpenAs = Callable[[Person], Page]
+
+
+@pytest.fixture(scope="session")
+def kept_sessions() -> dict[str, Any]:
+    """What each person's browser keeps once they logged in through the form (the cookie)."""
+    return {}
+
+
+@pytest.fixture
+def open_as(new_context: NewContext, kept_sessions: dict[str, Any]) -> OpenAs:
+    """A page of the person's own browser, logged in, on their investigations: the first
+    time through the login form, later with the session cookie that login left (as a
+    browser that stayed logged in)."""
+
+    def open_page(person: Person) -> Page:
+        kept = kept_sessions.get(person.username)
+        page = new_context(storage_state=kept).new_page()
+        if kept is None:
+            log_in(page, person)
+            kept_sessions[person.username] = page.context.storage_state()
+        else:
+            page.goto("/")
+            expect(page.get_by_role("heading", name="My investigations")).to_be_visible()
+        return page
+
+    return open_page
 
 
 _AXE = Axe()

@@ -42,10 +42,23 @@ class Team:
         return f"/#/investigations/{self.id}{rest}"
 
 
-def open_team(people: People) -> Team:
-    fr = people.new("ines-martin")
-    be = people.new("pieter-claes")
-    observer = people.new("anna-de-vries")
+@dataclass
+class Cast:
+    """The people of the browser tests' investigations (users are slow to make: their
+    passwords are hashed as in production)."""
+
+    fr: Person
+    be: Person
+    observer: Person
+
+
+def cast_of(people: People) -> Cast:
+    return Cast(people.new("ines-martin"), people.new("pieter-claes"), people.new("anna-de-vries"))
+
+
+def open_team(cast: Cast) -> Team:
+    """A new investigation of the cast: the leader opens it and adds the others."""
+    fr, be, observer = cast.fr, cast.be, cast.observer
     name = f"Operation Harbour {uuid.uuid4().hex[:6]}"
     opened = fr.post(
         "/investigations",

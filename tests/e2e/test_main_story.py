@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import NewContext, assert_accessible, log_in
+from tests.e2e.conftest import NewContext, OpenAs, assert_accessible, log_in
 from tests.e2e.team import Team, attach, custody, register, restrict
 
 UPLOAD_BYTES = 50 * 1024 * 1024
@@ -129,13 +129,10 @@ def test_fr_uploads_a_large_file_with_progress_and_its_hash_matches(
     assert_accessible(fr, "evidence item with a file")
 
 
-def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(
-    new_context: NewContext, team: Team
-) -> None:
+def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(open_as: OpenAs, team: Team) -> None:
     for number in range(1, 41):
         register(team.be, team, reference=f"BE-{number:03}", description=f"exhibit {number}")
-    be = new_context().new_page()
-    log_in(be, team.be)
+    be = open_as(team.be)
     open_investigation(be, team)
     go_to(be, "Evidence register")
     expect(be.get_by_role("status").filter(has_text="40 items")).to_be_visible()
@@ -176,16 +173,15 @@ def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(
 
 
 def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
-    new_context: NewContext, team: Team
+    open_as: OpenAs, team: Team
 ) -> None:
     item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER, place="Paris")
     custody(team.fr, team, item["id"], "collection", place="Paris 11e")
-    fr, be = new_context().new_page(), new_context().new_page()
-    log_in(be, team.be)
+    be = open_as(team.be)
     open_investigation(be, team)
     expect(be.get_by_text("Nothing is waiting for your receipt.")).to_be_visible()
     mark_the_page(be)
-    log_in(fr, team.fr)
+    fr = open_as(team.fr)
     open_investigation(fr, team)
     # who is online now: Pieter, on the overview
     pieter = fr.get_by_test_id("member").filter(has_text="Pieter Claes")
@@ -266,9 +262,7 @@ def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
     assert_accessible(fr, "investigation home with activity")
 
 
-def test_the_observer_sees_only_what_the_agreement_allows(
-    new_context: NewContext, team: Team
-) -> None:
+def test_the_observer_sees_only_what_the_agreement_allows(open_as: OpenAs, team: Team) -> None:
     secret = "statement of the protected witness W-12"
     open_item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER)
     restricted = register(
@@ -283,8 +277,7 @@ def test_the_observer_sees_only_what_the_agreement_allows(
     custody(team.fr, team, open_item["id"], "collection", place="Paris 11e")
     attach(team.fr, team, open_item["id"], "ledger-scan.pdf", b"%PDF-1.7 the ledger")
 
-    observer = new_context().new_page()
-    log_in(observer, team.observer)
+    observer = open_as(team.observer)
     row = observer.get_by_test_id("investigation-row").filter(has_text=team.name)
     expect(row).to_contain_text("observer (NL)")
     open_investigation(observer, team)
@@ -304,8 +297,7 @@ def test_the_observer_sees_only_what_the_agreement_allows(
     assert "Lille" not in observer.content()
 
     # the Belgian investigator, whom the restriction names, reads it
-    be = new_context().new_page()
-    log_in(be, team.be)
+    be = open_as(team.be)
     be.goto(team.screen(f"/evidence/{restricted['id']}"))
     expect(be.get_by_text(secret)).to_be_visible()
 
@@ -329,8 +321,8 @@ def test_the_observer_sees_only_what_the_agreement_allows(
     expect(files.get_by_role("button", name=re.compile("^Download"))).to_be_visible()
 
 
-def test_switching_to_french_shows_french(page: Page, team: Team) -> None:
-    log_in(page, team.fr)
+def test_switching_to_french_shows_french(open_as: OpenAs, team: Team) -> None:
+    page = open_as(team.fr)
     page.get_by_label("Language").select_option(label="Français")
 
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -347,15 +339,14 @@ def test_switching_to_french_shows_french(page: Page, team: Team) -> None:
 
 
 def test_the_tasks_board_takes_a_task_and_its_assignee_works_it(
-    new_context: NewContext, team: Team
+    open_as: OpenAs, team: Team
 ) -> None:
     title = "Trace the payments in the ledger"
-    fr, be = new_context().new_page(), new_context().new_page()
-    log_in(be, team.be)
+    be = open_as(team.be)
     open_investigation(be, team)
     expect(be.get_by_text("No open tasks are assigned to you.")).to_be_visible()
 
-    log_in(fr, team.fr)
+    fr = open_as(team.fr)
     fr.goto(team.screen("/tasks"))
     expect(fr.get_by_role("heading", level=1, name="Tasks")).to_be_visible()
     assert_accessible(fr, "tasks")

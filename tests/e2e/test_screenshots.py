@@ -12,8 +12,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.team import Team, seed
-from tests.support import PASSWORD
+from tests.e2e.team import Cast, open_team, seed
+from tests.support import PASSWORD, People
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -27,8 +27,10 @@ def pictures_folder(tmp_path: Path) -> Path:
 
 
 def test_each_main_screen_draws_its_heading_and_is_pictured(
-    page: Page, team: Team, tmp_path: Path
+    page: Page, cast: Cast, users: People, tmp_path: Path
 ) -> None:
+    # a leader of her own, whose investigations are only the pictured one
+    team = open_team(Cast(users.new("ines-martin"), cast.be, cast.observer))
     ledger = seed(team)
     folder = pictures_folder(tmp_path)
     taken: list[Path] = []
