@@ -375,6 +375,11 @@ class TaskChange(Change, frozen=True, kw_only=True):
     task_id: UUID
 
 
+class EditTask(TaskChange, frozen=True, kw_only=True):
+    title: str
+    due_on: date | None = None
+
+
 class AssignTask(TaskChange, frozen=True, kw_only=True):
     assignee_id: UUID
 
@@ -382,3 +387,21 @@ class AssignTask(TaskChange, frozen=True, kw_only=True):
 class ChangeTaskStatus(TaskChange, frozen=True, kw_only=True):
     status: TaskStatus
     note: str = ""
+
+
+class CommentOnEvidence(EvidenceChange, frozen=True, kw_only=True):
+    """A comment on an item, mentioning members; `written_at` is when the member sent it."""
+
+    comment_id: UUID
+    comment: str
+    mentions: tuple[UUID, ...] = ()
+    written_at: datetime
+
+
+class CommentOnTask(TaskChange, frozen=True, kw_only=True):
+    """A comment on a task, mentioning members; `written_at` is when the member sent it."""
+
+    comment_id: UUID
+    comment: str
+    mentions: tuple[UUID, ...] = ()
+    written_at: datetime

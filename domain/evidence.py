@@ -25,6 +25,7 @@ from domain.commands import (
     RegisterEvidence,
     RestrictHandling,
 )
+from domain.comments import Comment, Commentable
 from domain.errors import NotFound, PermissionDenied, RuleViolation
 from domain.evidence_custody import CustodyCommands
 from domain.evidence_facts import LegalFactCommands
@@ -49,7 +50,7 @@ def reference_key(reference: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", reference).casefold().split())
 
 
-class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
+class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable):
     class Registered(JitAggregate.Created):
         reference: str
         country: str
@@ -213,6 +214,14 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         restrictions: HandlingRestrictions
         occurred_at: datetime
 
+    class Commented(JitAggregate.Event):
+        """A member's comment on the item (withheld with its description)."""
+
+        comment_id: UUID
+        comment: str
+        mentions: tuple[UUID, ...]
+        written_at: datetime
+
     noun = "evidence item"
     id_field = "evidence_id"
 
@@ -253,6 +262,7 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
         self.parent_id: UUID | None = None
         self.consents: set[tuple[str, UsePurpose, str]] = set()
         self.handling = UNRESTRICTED
+        self.comments: list[Comment] = []
 
     @classmethod
     def register(
@@ -403,6 +413,17 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands):
     @event(HandlingRestricted)
     def _handling_restricted(self, restrictions: HandlingRestrictions) -> None:
         self.handling = restrictions
+
+    @event(Commented)
+    def _commented(
+        self,
+        comment_id: UUID,
+        actor: Actor,
+        comment: str,
+        mentions: tuple[UUID, ...],
+        written_at: datetime,
+    ) -> None:
+        self._add_comment(comment_id, actor, comment, mentions, written_at)
 
     @event(FileAttached)
     def _file_attached(

@@ -21,12 +21,12 @@ from domain.errors import PermissionDenied
 # what an evidence item's events say of its content: withheld from parties that may not
 # read its description. Where it is stored (`location`) says as much as where it was found:
 # a locker of a named unit, an address
-CONTENT_FIELDS = ("description", "place", "note", "name", "location")
+CONTENT_FIELDS = ("description", "place", "note", "name", "location", "comment")
 
 
 class HandlingRestrictions(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     # the parties (besides the originating one) that may read the item's description,
-    # place, notes, file names and storage location; None: every party
+    # place, notes, comments, file names and storage location; None: every party
     description_to: tuple[str, ...] | None = None
     # the parties (besides the originating one) that may download its files; None: every
     # party that may read its description

@@ -45,6 +45,7 @@ class Action(StrEnum):
     MANAGE_TASKS = "manage_tasks"  # create and assign
     WORK_TASKS = "work_tasks"  # change a task's status
     DISCLOSE = "disclose"  # produce a disclosure bundle
+    COMMENT = "comment"  # on evidence items and tasks, mentioning members
 
     @property
     def described(self) -> str:
@@ -79,6 +80,7 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.MANAGE_TASKS: _STAFF,
         Action.WORK_TASKS: _EVERYONE,
         Action.DISCLOSE: _LEGAL | {Role.JIT_LEADER},
+        Action.COMMENT: _STAFF,
     }
 )
 
@@ -104,6 +106,7 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.MANAGE_TASKS: "create or assign tasks",
         Action.WORK_TASKS: "change the status of tasks",
         Action.DISCLOSE: "produce disclosure bundles",
+        Action.COMMENT: "comment on evidence and tasks",
     }
 )
 
@@ -118,6 +121,7 @@ GRANTABLE_TO_OBSERVERS = frozenset(
         Action.REGISTER_EVIDENCE,
         Action.RECORD_DERIVATION,
         Action.MANAGE_TASKS,
+        Action.COMMENT,
     }
 )
 

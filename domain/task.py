@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from eventsourcing.domain import event
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate, fields_of
-from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
+from domain.commands import AssignTask, ChangeTaskStatus, CreateTask, EditTask
+from domain.comments import Comment, Commentable
 from domain.errors import RuleViolation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.values import Actor, TaskStatus
 
 
-class Task(JitAggregate):
+class Task(JitAggregate, Commentable):
     class Created(JitAggregate.Created):
         title: str
         description: str
@@ -30,6 +31,16 @@ class Task(JitAggregate):
     class StatusChanged(JitAggregate.Event):
         status: TaskStatus
         note: str
+
+    class Edited(JitAggregate.Event):
+        title: str
+        due_on: date | None
+
+    class Commented(JitAggregate.Event):
+        comment_id: UUID
+        comment: str
+        mentions: tuple[UUID, ...]
+        written_at: datetime
 
     noun = "task"
     id_field = "task_id"
@@ -54,6 +65,7 @@ class Task(JitAggregate):
         self.assignee_id: UUID | None = None
         self.status = TaskStatus.OPEN
         self.created_by = actor
+        self.comments: list[Comment] = []
 
     @classmethod
     def create(
@@ -106,6 +118,16 @@ class Task(JitAggregate):
             raise RuleViolation("a cancelled task does not change status", field="status")
         self._record(self.StatusChanged, actor, command)
 
+    def edit(self, investigation: Investigation, actor: Actor, command: EditTask) -> None:
+        """Change the task's title and due date."""
+        self._check_acting(investigation, actor)
+        self.check_active()
+        if not command.title.strip():
+            raise RuleViolation("a task needs a title", field="title")
+        if (command.title, command.due_on) == (self.title, self.due_on):
+            raise RuleViolation("the title and due date are unchanged", field="title")
+        self._record(self.Edited, actor, command)
+
     def check_active(self) -> None:
         if self.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
             raise RuleViolation(f"the task is {self.status.value}", field="status")
@@ -117,3 +139,18 @@ class Task(JitAggregate):
     @event(StatusChanged)
     def _status_changed(self, status: TaskStatus) -> None:
         self.status = status
+
+    @event(Edited)
+    def _edited(self, title: str, due_on: date | None) -> None:
+        self.title, self.due_on = title, due_on
+
+    @event(Commented)
+    def _commented(
+        self,
+        comment_id: UUID,
+        actor: Actor,
+        comment: str,
+        mentions: tuple[UUID, ...],
+        written_at: datetime,
+    ) -> None:
+        self._add_comment(comment_id, actor, comment, mentions, written_at)

@@ -41,6 +41,7 @@ from jitspace.settings import Settings
 from jitspace.storage.blobs import BlobStore
 from jitspace.storage.blobs.configured import open_blob_store
 from jitspace.storage.database import database_url, eventsourcing_env
+from jitspace.storage.upload_sessions import UploadSessions
 from projections import admissibility, custody
 from projections.registers import TABLES
 
@@ -66,6 +67,7 @@ class Runtime:
     security_log: SecurityLog
     memberships: Memberships
     records: Records
+    uploads: UploadSessions
     projections: ProjectionRunner[Any, Any] | None = None
     custody: ProjectionRunner[Any, Any] | None = None
     admissibility: ProjectionRunner[Any, Any] | None = None
@@ -97,6 +99,9 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             for statement in (*TABLES, *custody.TABLES, *admissibility.TABLES):
                 await conn.execute(statement)
         blobs = await to_thread.run_sync(lambda: open_blob_store(settings))
+        # a session lasts while the sweep leaves its parts: they are claimed by no record
+        uploads = UploadSessions(pool, lifetime=SWEEP_AFTER)
+        await uploads.create_tables()
         if settings.run_projections:  # one process: not every replica, nor a CLI command
             await sweep_blob_store(app, blobs, security_log, SWEEP_AFTER)
             sweeper = asyncio.create_task(keep_sweeping(app, blobs, security_log, SWEEP_AFTER))
@@ -139,6 +144,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             security_log,
             Memberships(app.investigation, pool),
             Records(app, queries),
+            uploads,
         )
         if settings.run_projections:
             starts = projection_starts(JITspace, env)

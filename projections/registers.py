@@ -191,6 +191,11 @@ def _(e: Task.StatusChanged) -> list[Statement]:
 
 
 @statements.register
+def _(e: Task.Edited) -> list[Statement]:
+    return [_update(e, "title = %s, due_on = %s", e.title, e.due_on)]
+
+
+@statements.register
 def _(e: LegalAuthorisation.Recorded) -> list[Statement]:
     return [
         _new_row(

@@ -43,6 +43,7 @@ from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.register import RegisterPageController
 from jitspace.api.tasks import TaskController
+from jitspace.api.uploads import UploadController
 from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
 from jitspace.settings import Settings
@@ -82,6 +83,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             InvestigationController,
             EvidenceController,
             RegisterPageController,
+            UploadController,
             AuthorisationController,
             TaskController,
             AuthorisationFactsController,

@@ -37,7 +37,7 @@ class AuthController(Controller):
         session = await _log_in(request, data, runtime)
         return SessionOut(token=session.token, token_type="Bearer", expires_at=session.expires_at)  # noqa: S106
 
-    @post("/session", status_code=200, access=PUBLIC, security=[], responses=THROTTLED)
+    @post("/session", status_code=200, access=PUBLIC, responses=THROTTLED)
     async def open_session(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginCreate], runtime: RuntimeDep
     ) -> Response[BrowserSessionOut]:
@@ -54,24 +54,27 @@ class AuthController(Controller):
 
     @get("/session", access=SIGNED_IN)
     async def read_session(
-        self, request: Request[Any, Any, Any], runtime: RuntimeDep, user: CurrentUser
+        self, request: Request[Any, Any, Any], runtime: RuntimeDep
     ) -> BrowserSessionOut:
         """Who the page's session cookie belongs to, and its CSRF token: what the page asks
         after a reload, as it keeps neither."""
         token = cookie_token(request)
         if token is None:
             raise NotAuthorizedException("no session cookie: log in on the web page")
+        # the cookie's own user (a bearer token sent beside it may be someone else's)
+        owner = await runtime.identity.identify(token)
         expires_at = await runtime.identity.expires_at(token)
-        return _browser_session(user, token, expires_at)
+        return _browser_session(owner, token, expires_at)
 
-    @post("/logout", status_code=204, access=SIGNED_IN)
+    # the page's cookie is cleared whatever the session was
+    @post("/logout", status_code=204, access=SIGNED_IN, response_cookies=[cleared_cookie()])
     async def logout(
         self,
         request: Request[Any, Any, Any],
         runtime: RuntimeDep,
         user: CurrentUser,
         everywhere: Everywhere = False,
-    ) -> Response[None]:
+    ) -> None:
         """End this token's (or the page's) session, in every tab and live feed that uses it;
         with `everywhere`, every session of yours."""
         token = request_token(request)
@@ -85,7 +88,6 @@ class AuthController(Controller):
             client=client_address(request),
             detail="every session" if everywhere else "",
         )
-        return Response(None, status_code=204, cookies=[cleared_cookie()])
 
     @get("/me", access=SIGNED_IN)
     async def me(self, user: CurrentUser) -> UserOut:

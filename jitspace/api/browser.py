@@ -56,9 +56,14 @@ def session_cookie(session: Session) -> Cookie:
 def cleared_cookie() -> Cookie:
     """Tells the browser to forget the session cookie."""
     return Cookie(
-        key=SESSION_COOKIE, value="", path="/", max_age=0, secure=True, httponly=True,
+        key=SESSION_COOKIE,
+        value="",
+        path="/",
+        max_age=0,
+        secure=True,
+        httponly=True,
         samesite="strict",
-    )  # fmt: skip
+    )
 
 
 def cookie_token(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:

@@ -4,8 +4,9 @@ derivation, use in a proceeding, consent and defects raised in court)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
@@ -14,6 +15,7 @@ from litestar.response import Stream
 
 from domain.commands import (
     AmendDescription,
+    CommentOnEvidence,
     DestroyEvidence,
     GrantConsent,
     HandOver,
@@ -88,6 +90,7 @@ from jitspace.documents.evidence import (
     UseCreate,
     VerificationOut,
 )
+from jitspace.documents.fields import CommentCreate
 from jitspace.documents.views import evidence_file_view, evidence_view, handling_of
 from jitspace.services.application import JITspace
 from jitspace.services.uploads import upload_evidence_file
@@ -142,6 +145,20 @@ class EvidenceController(Controller):
         self, data: JSONBody[EvidenceAmendment], change: ItemChange
     ) -> Response[Evidence]:
         return await change(JITspace.amend_evidence_description, AmendDescription, data)
+
+    @post("/{evidence_id:uuid}/comments", status_code=200, access=Action.COMMENT)
+    async def comment(
+        self, data: JSONBody[CommentCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """Comment on the item, mentioning members (withheld with what the item is where its
+        handling restrictions say so)."""
+        return await change(
+            JITspace.comment_on_evidence,
+            CommentOnEvidence,
+            data,
+            comment_id=uuid4(),
+            written_at=datetime.now(UTC),
+        )
 
     # -- files ----------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import HeaderParameter, QueryParameter
 
 from jitspace.api.openapi import file_response, problem_response
+from jitspace.documents.fields import FILE_NAME_PATTERN, MEDIA_TYPE_PATTERN
 
 # ASCII digits, at most 19 (a file is smaller than 2**63 bytes); a longer header is ignored
 _RANGE = re.compile(r"bytes=([0-9]{0,19})-([0-9]{0,19})")
@@ -71,10 +72,7 @@ FileName = Annotated[
     QueryParameter(
         min_length=1,
         max_length=255,
-        # no path, no `.` or `..`; no control, invisible or direction-changing characters,
-        # which would make the name shown differ from the name saved (`invoice<RLO>fdp.exe`)
-        pattern=r"^(?!\.\.?$)[^\x00-\x1f\x7f-\x9f/\\"
-        r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$",
+        pattern=FILE_NAME_PATTERN,
         description="the file's name, as it was acquired (no path)",
     ),
 ]
@@ -90,9 +88,7 @@ MediaType = Annotated[
     str | None,
     HeaderParameter(
         name="Content-Type",
-        # type/subtype as RFC 6838 spells them, parameters after `;` (not recorded)
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
-        r"\s*(;[\x20-\x7e\t]*)?$",
+        pattern=MEDIA_TYPE_PATTERN,
         max_length=200,
         description="the file's media type",
     ),

@@ -32,7 +32,10 @@ def file_response(description: str) -> ResponseSpec:
 
 
 # every operation: a request that cannot be read (instead of the framework's own shape)
-ANY_REQUEST = {400: problem_response("The request cannot be read or does not match the schema")}
+ANY_REQUEST = {
+    400: problem_response("The request cannot be read or does not match the schema"),
+    431: problem_response("The request line and headers are larger than the server reads"),
+}
 # operations that need a token (README: 401; 404 rather than 403 to non-members)
 WITH_TOKEN = {
     401: problem_response("No token, or an unknown or expired one"),

@@ -34,6 +34,7 @@ from jitspace.auth.errors import IdentityError
 from jitspace.auth.login_throttle import TooManyAttempts
 from jitspace.ledger.checkpoints import LogRewritten
 from jitspace.services.base import VersionConflict
+from jitspace.services.uploads import PartsMissing
 from jitspace.storage.blobs import (
     BlobError,
     BlobMissing,
@@ -113,6 +114,7 @@ BLOB_STATUS: dict[type[BlobError], tuple[int, str]] = {
     HashMismatch: (422, "The file does not match its declared hash"),
     EmptyFile: (422, "The file is empty"),
     UploadBrokenOff: (400, "Upload incomplete"),
+    PartsMissing: (409, "Parts missing"),
     BlobMissing: (410, "The stored file is missing"),
     StoreUnavailable: (503, "Object store unavailable"),
 }

@@ -20,7 +20,7 @@ from jitspace.api.dependencies import BASE, RuntimeDep
 from jitspace.documents.evidence import EvidencePage, RegisterQuery, RegisterSort
 from jitspace.reads.queries import BadCursor
 
-Limit = Annotated[int, QueryParameter(ge=1, le=500, description="items on the page")]
+Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="items on the page")]
 Cursor = Annotated[
     str | None,
     QueryParameter(max_length=400, description="the `next` of the previous page"),

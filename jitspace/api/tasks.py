@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from datetime import UTC, datetime
+from uuid import UUID, uuid4
 
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
 
-from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
+from domain.commands import AssignTask, ChangeTaskStatus, CommentOnTask, CreateTask, EditTask
 from domain.permissions import Action
 from jitspace.api.changes import TASK_CHANGE, Creation, TaskChange
 from jitspace.api.dependencies import (
@@ -15,7 +16,15 @@ from jitspace.api.dependencies import (
     RecordsAsOf,
 )
 from jitspace.api.responses import with_etag
-from jitspace.documents.tasks import Task, TaskAssignment, TaskCreate, TaskStatusChange, TaskSummary
+from jitspace.documents.fields import CommentCreate
+from jitspace.documents.tasks import (
+    Task,
+    TaskAssignment,
+    TaskCreate,
+    TaskEdit,
+    TaskStatusChange,
+    TaskSummary,
+)
 from jitspace.documents.views import task_view
 from jitspace.services.application import JITspace
 
@@ -49,3 +58,20 @@ class TaskController(Controller):
         self, data: JSONBody[TaskStatusChange], change: TaskChange
     ) -> Response[Task]:
         return await change(JITspace.change_task_status, ChangeTaskStatus, data)
+
+    @post("/{task_id:uuid}/details", status_code=200, access=Action.MANAGE_TASKS)
+    async def edit(self, data: JSONBody[TaskEdit], change: TaskChange) -> Response[Task]:
+        """Change the task's title and due date (send If-Match: a change made meanwhile is
+        not overwritten, 409 with the current version)."""
+        return await change(JITspace.edit_task, EditTask, data)
+
+    @post("/{task_id:uuid}/comments", status_code=200, access=Action.COMMENT)
+    async def comment(self, data: JSONBody[CommentCreate], change: TaskChange) -> Response[Task]:
+        """Comment on the task, mentioning members."""
+        return await change(
+            JITspace.comment_on_task,
+            CommentOnTask,
+            data,
+            comment_id=uuid4(),
+            written_at=datetime.now(UTC),
+        )

@@ -21,11 +21,15 @@ from domain.values import (
 )
 from jitspace.documents.fields import (
     ActorOut,
+    CommentOut,
     Description,
+    FileName,
     Instant,
+    MediaTypeText,
     Name,
     PartyCode,
     Reason,
+    Sha256Hex,
     ShortText,
     Struct,
     Text,
@@ -113,6 +117,7 @@ class Evidence(msgspec.Struct):
     withheld: list[str] = msgspec.field(default_factory=list)
     # the item's handling restrictions: shown to the originating party only
     handling: Handling | None = None
+    comments: list[CommentOut] = msgspec.field(default_factory=list)
 
 
 class EvidenceSummary(msgspec.Struct):
@@ -261,3 +266,38 @@ class EvidencePage(msgspec.Struct):
     next: str | None
     # how many items match the filters
     total: int
+
+
+class UploadCreate(Struct):
+    """A file to send in parts (an upload session): what it is, and its size in bytes."""
+
+    name: FileName
+    size: Annotated[int, Meta(ge=1, description="the file's size in bytes")]
+    media_type: MediaTypeText = "application/octet-stream"
+    sha256: Annotated[
+        Sha256Hex | None,
+        Meta(description="the SHA-256 you computed: if the joined parts differ, 422"),
+    ] = None
+
+
+class UploadPartOut(msgspec.Struct):
+    number: int
+    size: int
+    sha256: str
+
+
+class UploadSessionOut(msgspec.Struct):
+    """An upload session: send each part (`part_size` bytes, the last the rest) to
+    `.../parts/{number}`, in any order, again if it failed; then complete it."""
+
+    id: UUID
+    evidence_id: UUID
+    name: str
+    media_type: str
+    size: int
+    part_size: int
+    part_count: int
+    parts: list[UploadPartOut]  # those received, each checked against its SHA-256
+    missing: list[int]  # the numbers of the parts still to send
+    received_bytes: int
+    expires_at: datetime

@@ -40,6 +40,31 @@ PartyCode = Annotated[
         examples=["FR"],
     ),
 ]
+# a file's name as acquired: no path, no `.` or `..`; no control, invisible or
+# direction-changing characters, which would make the name shown differ from the name saved
+# (`invoice<RLO>fdp.exe`)
+FILE_NAME_PATTERN = (
+    r"^(?!\.\.?$)[^\x00-\x1f\x7f-\x9f/\\"
+    r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+$"
+)
+# type/subtype as RFC 6838 spells them, parameters after `;` (not recorded)
+MEDIA_TYPE_PATTERN = (
+    r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
+    r"\s*(;[\x20-\x7e\t]*)?$"
+)
+FileName = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=255,
+        pattern=FILE_NAME_PATTERN,
+        description="the file's name, as it was acquired (no path)",
+    ),
+]
+MediaTypeText = Annotated[
+    str, Meta(max_length=200, pattern=MEDIA_TYPE_PATTERN, description="the file's media type")
+]
+Sha256Hex = Annotated[str, Meta(pattern="^[0-9a-fA-F]{64}$", description="a SHA-256, in hex")]
 Instant = Annotated[datetime, Meta(tz=True, description="ISO 8601 with a time zone")]
 Ids = Annotated[list[UUID], Meta(max_length=100)]
 Terms = Annotated[list[Name], Meta(max_length=100)]
@@ -54,3 +79,17 @@ class ActorOut(msgspec.Struct):
     user_id: UUID
     country: str
     role: str
+
+
+class CommentCreate(Struct):
+    comment: Annotated[str, Meta(min_length=1, max_length=5_000, extra=LINES)]
+    # members the comment mentions: each is notified
+    mentions: Annotated[list[UUID], Meta(max_length=20)] = msgspec.field(default_factory=list)
+
+
+class CommentOut(msgspec.Struct):
+    id: UUID
+    author: ActorOut
+    comment: str | None  # None: withheld from your party with what the item is
+    mentions: list[UUID]
+    written_at: datetime

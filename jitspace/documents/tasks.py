@@ -12,6 +12,7 @@ from domain.values import (
 )
 from jitspace.documents.fields import (
     ActorOut,
+    CommentOut,
     Ids,
     Name,
     Struct,
@@ -29,6 +30,11 @@ class TaskCreate(Struct):
 
 class TaskAssignment(Struct):
     assignee_id: UUID
+
+
+class TaskEdit(Struct):
+    title: Name
+    due_on: date | None = None
 
 
 class TaskStatusChange(Struct):
@@ -49,6 +55,7 @@ class Task(msgspec.Struct):
     authorisation_ids: list[UUID]
     created_at: datetime
     created_by: ActorOut
+    comments: list[CommentOut] = msgspec.field(default_factory=list)
 
 
 class TaskSummary(msgspec.Struct):

@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 
 from domain.authorisation import LegalAuthorisation
+from domain.comments import Comment
 from domain.evidence import EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation as InvestigationAggregate
@@ -33,7 +34,7 @@ from jitspace.documents.evidence import (
     Handling,
     HandlingCreate,
 )
-from jitspace.documents.fields import ActorOut
+from jitspace.documents.fields import ActorOut, CommentOut
 from jitspace.documents.investigations import (
     Investigation,
     InvestigationSummary,
@@ -84,8 +85,11 @@ def evidence_view(e: EvidenceItem, viewer: str, *, readable: bool | None = None)
         files=[evidence_file_view(f, readable=readable) for f in e.files.values()],
         awaiting_receipt_by=e.handover.recipient_id if e.handover else None,
         location=e.location if readable else None,
-        withheld=[] if readable else ["description", "place", "files.name", "location"],
+        withheld=[]
+        if readable
+        else ["description", "place", "files.name", "location", "comments.comment"],
         handling=handling_view(e.handling) if viewer == e.country else None,
+        comments=[comment_view(c, readable=readable) for c in e.comments],
     )
 
 
@@ -131,6 +135,17 @@ def task_view(t: TaskAggregate) -> Task:
         authorisation_ids=list(t.authorisation_ids),
         created_at=t.created_on,
         created_by=actor_view(t.created_by),
+        comments=[comment_view(c) for c in t.comments],
+    )
+
+
+def comment_view(c: Comment, *, readable: bool = True) -> CommentOut:
+    return CommentOut(
+        id=c.comment_id,
+        author=actor_view(c.author),
+        comment=c.comment if readable else None,
+        mentions=list(c.mentions),
+        written_at=c.written_at,
     )
 
 

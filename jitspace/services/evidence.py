@@ -8,6 +8,7 @@ from domain.authorisation import LegalAuthorisation
 from domain.commands import (
     AmendDescription,
     AttachFile,
+    CommentOnEvidence,
     RegisterEvidence,
     RestrictHandling,
     VerifyFiles,
@@ -60,6 +61,9 @@ class Evidence(Workspace):
 
     def amend_evidence_description(self, user_id: UUID, command: AmendDescription) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.amend_description)
+
+    def comment_on_evidence(self, user_id: UUID, command: CommentOnEvidence) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.comment)
 
     def check_may_attach_evidence_file(
         self, user_id: UUID, investigation_id: UUID, evidence_id: UUID

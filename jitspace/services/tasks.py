@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.authorisation import LegalAuthorisation
-from domain.commands import AssignTask, ChangeTaskStatus, CreateTask
+from domain.commands import AssignTask, ChangeTaskStatus, CommentOnTask, CreateTask, EditTask
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
@@ -36,3 +36,9 @@ class Tasks(Workspace):
 
     def change_task_status(self, user_id: UUID, command: ChangeTaskStatus) -> Task:
         return self._change(user_id, command, Task, Task.change_status)
+
+    def edit_task(self, user_id: UUID, command: EditTask) -> Task:
+        return self._change(user_id, command, Task, Task.edit)
+
+    def comment_on_task(self, user_id: UUID, command: CommentOnTask) -> Task:
+        return self._change(user_id, command, Task, Task.comment)

@@ -1,4 +1,6 @@
-"""Uploading an evidence file: stream it into the blob store, then record it.
+"""Uploading an evidence file: stream it into the blob store, then record it; or send it in
+parts, over as many requests and reconnections as it takes (an upload session), then record
+it the same way.
 
 The order is what makes the record trustworthy: whether the caller may attach a file to the
 item is checked first, with the rules of the record itself (nothing is stored for a
@@ -13,17 +15,27 @@ files once they are older than any upload can take.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from uuid import UUID, uuid4
 
 from anyio import to_thread
 
 from domain.commands import AttachFile
+from domain.errors import RuleViolation
 from domain.evidence import EvidenceItem
 from domain.values import EvidenceFile
 from jitspace.services.application import JITspace
-from jitspace.storage.blobs import BlobStore, StoredBlob
+from jitspace.storage.blobs import BlobError, BlobStore, EmptyFile, StoredBlob, TooLarge
 from jitspace.storage.blobs.receiving import store_stream
+from jitspace.storage.upload_sessions import UploadPart, UploadSession, UploadSessions
+
+# the size of each part of an upload session (the last holds the rest): small enough that a
+# dropped connection loses little, large enough that a 64 GiB file takes 8,192 requests
+PART_SIZE = 8 * 1024 * 1024
+
+
+class PartsMissing(BlobError):
+    """The session cannot complete: parts have not arrived (409)."""
 
 
 async def upload_evidence_file(
@@ -63,3 +75,96 @@ def attach_stored(
         size=blob.size,
         storage_key=blob.key,
     )
+
+
+async def open_upload(
+    app: JITspace,
+    sessions: UploadSessions,
+    max_bytes: int,
+    user_id: UUID,
+    investigation_id: UUID,
+    evidence_id: UUID,
+    *,
+    name: str,
+    media_type: str,
+    size: int,
+    sha256: str | None,
+) -> UploadSession:
+    """A session to send a file of `size` bytes in parts, if the user may attach it."""
+    await to_thread.run_sync(
+        app.check_may_attach_evidence_file, user_id, investigation_id, evidence_id
+    )
+    if size > max_bytes:
+        raise TooLarge(f"the file is larger than the limit of {max_bytes} bytes", field="size")
+    if size < 1:
+        raise EmptyFile("an empty file is not evidence", field="size")
+    return await sessions.open(
+        user_id=user_id,
+        investigation_id=investigation_id,
+        evidence_id=evidence_id,
+        name=name,
+        media_type=media_type,
+        size=size,
+        sha256=sha256,
+        part_size=PART_SIZE,
+    )
+
+
+async def receive_part(
+    blobs: BlobStore,
+    sessions: UploadSessions,
+    session: UploadSession,
+    number: int,
+    body: AsyncIterator[bytes],
+    declared_sha256: str,
+) -> UploadPart:
+    """Store part `number` whole and checked against its SHA-256, then note it in the
+    session; a part sent again replaces the first."""
+    if not 1 <= number <= session.part_count:
+        raise RuleViolation(f"this upload has parts 1 to {session.part_count}", field="number")
+    expected = session.expected_size(number)
+    blob = await store_stream(blobs, body, max_bytes=expected, declared_sha256=declared_sha256)
+    if blob.size != expected:
+        raise RuleViolation(
+            f"part {number} holds {expected} bytes; {blob.size} arrived", field="body"
+        )
+    part = UploadPart(number, blob.key, blob.sha256, blob.size)
+    await sessions.keep_part(session.upload_id, part)
+    return part
+
+
+async def complete_upload(
+    app: JITspace,
+    blobs: BlobStore,
+    sessions: UploadSessions,
+    max_bytes: int,
+    user_id: UUID,
+    session: UploadSession,
+) -> tuple[EvidenceItem, EvidenceFile]:
+    """Join the parts into the whole file, hashed as it is stored (and checked against the
+    SHA-256 the session was opened with), then record it as a direct upload is."""
+    if missing := session.missing:
+        shown = ", ".join(str(n) for n in missing[:10]) + (" ..." if len(missing) > 10 else "")
+        raise PartsMissing(f"parts not received yet: {shown}; send them, then complete")
+
+    def whole() -> Iterator[bytes]:
+        for part in session.parts:
+            yield from blobs.read(part.storage_key)
+
+    await to_thread.run_sync(
+        app.check_may_attach_evidence_file, user_id, session.investigation_id, session.evidence_id
+    )
+    blob = await to_thread.run_sync(
+        lambda: blobs.put(whole(), max_bytes=max_bytes, declared_sha256=session.sha256)
+    )
+    attached = attach_stored(
+        session.investigation_id,
+        session.evidence_id,
+        blob,
+        name=session.name,
+        media_type=session.media_type,
+    )
+    recorded = await to_thread.run_sync(app.attach_evidence_file, user_id, attached)
+    await to_thread.run_sync(blobs.protect, blob.key)
+    await sessions.end(session.upload_id)
+    return recorded

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from domain.commands import (
     AddMember,
@@ -28,8 +28,11 @@ from domain.commands import (
     ChangeMemberRole,
     ChangeTaskStatus,
     CloseInvestigation,
+    CommentOnEvidence,
+    CommentOnTask,
     ConfirmAuthorisation,
     DestroyEvidence,
+    EditTask,
     ExtendAuthorisation,
     GrantConsent,
     HandOver,
@@ -390,6 +393,34 @@ def change_task_status(
 ) -> ChangeTaskStatus:
     fields = _on(task, task_id=task.id, status=status, note=note)
     return ChangeTaskStatus(**fields | overrides)
+
+
+def edit_task(task: Addressed, title: str, due_on: date | None = None) -> EditTask:
+    return EditTask(**_on(task, task_id=task.id, title=title, due_on=due_on))
+
+
+def comment_on_item(item: Addressed, text: str, *mentioned: Someone) -> CommentOnEvidence:
+    fields = _on(
+        item,
+        evidence_id=item.id,
+        comment_id=uuid4(),
+        comment=text,
+        mentions=tuple(m.user_id for m in mentioned),
+        written_at=NOW,
+    )
+    return CommentOnEvidence(**fields)
+
+
+def comment_on_task(task: Addressed, text: str, *mentioned: Someone) -> CommentOnTask:
+    fields = _on(
+        task,
+        task_id=task.id,
+        comment_id=uuid4(),
+        comment=text,
+        mentions=tuple(m.user_id for m in mentioned),
+        written_at=NOW,
+    )
+    return CommentOnTask(**fields)
 
 
 # -- a rulebook ----------------------------------------------------------------------------

@@ -218,6 +218,7 @@ export const de: Messages = {
   'item.sealCondition.broken': 'gebrochen',
   'item.sealCondition.absent': 'fehlt',
   'item.sealNumber': 'Siegelnummer',
+  'item.sealFound': 'Nummer des vorgefundenen Siegels',
   'item.packaging': 'Zustand der Verpackung',
   'item.sealIt': 'Versiegeln',
   'item.store': 'Einlagern',

@@ -218,6 +218,7 @@ export const en = {
   'item.sealCondition.broken': 'broken',
   'item.sealCondition.absent': 'absent',
   'item.sealNumber': 'Seal number',
+  'item.sealFound': 'Number on the seal you found',
   'item.packaging': 'State of the packaging',
   'item.sealIt': 'Seal',
   'item.store': 'Store',

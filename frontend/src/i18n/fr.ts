@@ -218,6 +218,7 @@ export const fr: Messages = {
   'item.sealCondition.broken': 'brisé',
   'item.sealCondition.absent': 'absent',
   'item.sealNumber': 'Numéro de scellé',
+  'item.sealFound': 'Numéro du scellé constaté',
   'item.packaging': 'État de l’emballage',
   'item.sealIt': 'Sceller',
   'item.store': 'Entreposer',

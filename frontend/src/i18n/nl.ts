@@ -218,6 +218,7 @@ export const nl: Messages = {
   'item.sealCondition.broken': 'verbroken',
   'item.sealCondition.absent': 'ontbreekt',
   'item.sealNumber': 'Zegelnummer',
+  'item.sealFound': 'Nummer op het aangetroffen zegel',
   'item.packaging': 'Staat van de verpakking',
   'item.sealIt': 'Verzegelen',
   'item.store': 'Opslaan',

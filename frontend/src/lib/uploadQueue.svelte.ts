@@ -1,4 +1,4 @@
-import { uploadFile, UploadAborted, type FileStored, type Upload } from '../api/upload';
+import { cancelUploadSession, uploadFile, UploadAborted, type FileStored, type Upload } from '../api/upload';
 
 export type UploadStatus = 'waiting' | 'uploading' | 'done' | 'failed' | 'cancelled';
 
@@ -8,6 +8,8 @@ export interface QueuedUpload {
   status: UploadStatus;
   percent: number;
   error: string;
+  /** the resumable session of a large file: a retry sends only the parts still missing */
+  uploadId: string | null;
 }
 
 /** Files on their way to one evidence item: a few at a time, each with its progress,
@@ -29,7 +31,7 @@ export class UploadQueue {
 
   add(files: Iterable<File>): void {
     for (const file of files) {
-      this.entries.push({ key: this.nextKey++, file, status: 'waiting', percent: 0, error: '' });
+      this.entries.push({ key: this.nextKey++, file, status: 'waiting', percent: 0, error: '', uploadId: null });
     }
     this.pump();
   }
@@ -40,6 +42,11 @@ export class UploadQueue {
     const upload = this.running.get(key);
     if (upload !== undefined) upload.abort();
     else if (entry.status === 'waiting') this.finish(entry, 'cancelled');
+    // a cancelled session is not resumed: the server may drop what it holds
+    if (entry.uploadId !== null) {
+      void cancelUploadSession(this.investigationId, this.evidenceId, entry.uploadId).catch(() => {});
+      entry.uploadId = null;
+    }
   }
 
   retry(key: number): void {
@@ -74,12 +81,22 @@ export class UploadQueue {
   private start(key: number): void {
     const entry = this.find(key)!;
     entry.status = 'uploading';
-    const upload = uploadFile(this.investigationId, this.evidenceId, entry.file, {
-      progress: (sent, total) => {
-        const current = this.find(key);
-        if (current !== undefined) current.percent = total > 0 ? Math.min(100, Math.floor((sent / total) * 100)) : 0;
+    const upload = uploadFile(
+      this.investigationId,
+      this.evidenceId,
+      entry.file,
+      {
+        progress: (sent, total) => {
+          const current = this.find(key);
+          if (current !== undefined) current.percent = total > 0 ? Math.min(100, Math.floor((sent / total) * 100)) : 0;
+        },
+        session: (uploadId) => {
+          const current = this.find(key);
+          if (current !== undefined) current.uploadId = uploadId;
+        },
       },
-    });
+      entry.uploadId,
+    );
     this.running.set(key, upload);
     upload.done.then(
       (stored) => {
@@ -98,7 +115,10 @@ export class UploadQueue {
     const entry = this.find(key);
     if (entry !== undefined) {
       entry.error = error;
-      if (status === 'done') entry.percent = 100;
+      if (status === 'done') {
+        entry.percent = 100;
+        entry.uploadId = null;
+      }
       this.finish(entry, status);
     }
     this.pump();

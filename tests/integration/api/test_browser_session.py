@@ -192,3 +192,17 @@ def test_the_live_feed_opens_with_the_cookie_from_the_page_only(page: Page, jit:
     caught_up = asyncio.run(first_message(f"http://{host}"))
     assert isinstance(caught_up, dict) and caught_up["position"] > 0
     assert asyncio.run(first_message("https://evil.example.org")) == 4403
+
+
+def test_the_session_document_is_the_cookie_s_own(page: Page, jit: Jit) -> None:
+    # a bearer token of someone else beside the cookie does not change whose session it is
+    response = page.client.get(
+        "/auth/session",
+        headers={
+            "Cookie": f"{SESSION_COOKIE}={page.cookie}",
+            "Authorization": jit.investigator.client.headers["Authorization"],
+        },
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["user"]["id"] == str(jit.leader.user_id)
+    assert response.json()["csrf_token"] == page.csrf_token

@@ -122,7 +122,7 @@ def test_the_admissibility_filter_is_for_those_who_may_see_admissibility(
     [
         ({"after": "not-a-cursor"}, "after"),
         ({"limit": 0}, "limit"),
-        ({"limit": 501}, "limit"),
+        ({"limit": 1001}, "limit"),
         ({"sort": "description"}, "sort"),
         ({"kind": "rumour"}, "kind"),
     ],

@@ -36,11 +36,13 @@ from domain.permissions import Action, permits
 from domain.values import Role
 from jitspace.api.access import PUBLIC, SIGNED_IN, Access, access_of
 from jitspace.api.app import create_app
+from jitspace.api.browser import SESSION_COOKIE
 from jitspace.ledger.checkpoints import Ledger
 from jitspace.ledger.eventlog import EventLog
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
+from jitspace.web import ASSETS
 from tests import support
 from tests.live import token_of
 from tests.support import (
@@ -302,12 +304,31 @@ def log_in(w: World, cell: Cell) -> Call:
     return Call("/auth/login", json={"username": w.login_user, "password": PASSWORD})
 
 
+@recipe("POST", "/auth/session")
+def open_browser_session(w: World, cell: Cell) -> Call:
+    return Call("/auth/session", json={"username": w.login_user, "password": PASSWORD})
+
+
+# the web interface: its page and its assets are the same for everyone
+recipe("GET", "/")(lambda w, cell: Call("/"))
+recipe("GET", "/assets/{file_path:path}")(
+    lambda w, cell: Call(f"/assets/{min(p.name for p in ASSETS.iterdir())}")
+)
+
+
 # signed in
 
 
 @recipe("GET", "/auth/me")
 def me(w: World, cell: Cell) -> Call:
     return Call("/auth/me")
+
+
+@recipe("GET", "/auth/session")
+def read_browser_session(w: World, cell: Cell) -> Call:
+    # the page's session: its token in the cookie (a bad token's columns send none)
+    cookie = {"Cookie": f"{SESSION_COOKIE}={token_of(cell.caller)}"} if cell.caller else {}
+    return Call("/auth/session", headers=cookie)
 
 
 @recipe("POST", "/auth/logout")
@@ -405,6 +426,11 @@ def evidence_register(w: World, cell: Cell) -> Call:
     return Call(w.path("/evidence"))
 
 
+@recipe("GET", f"{JIT}/evidence/page")
+def evidence_register_page(w: World, cell: Cell) -> Call:
+    return Call(w.path("/evidence/page"), params={"sort": "reference", "q": "FR-"})
+
+
 @recipe("POST", f"{JIT}/evidence")
 def register_evidence(w: World, cell: Cell) -> Call:
     return Call(w.path("/evidence"), json=evidence_body())
@@ -442,6 +468,12 @@ def amend_description(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{w.fresh_item(cell)}/description"), json=body)
 
 
+@recipe("POST", f"{ITEM}/comments")
+def comment_on_item(w: World, cell: Cell) -> Call:
+    body = {"comment": "seal checked", "mentions": [str(w.helper.user_id)]}
+    return Call(w.path(f"/evidence/{w.item}/comments"), json=body)
+
+
 @recipe("POST", f"{ITEM}/files")
 def upload(w: World, cell: Cell) -> Call:
     return Call(
@@ -450,6 +482,55 @@ def upload(w: World, cell: Cell) -> Call:
         content=uuid.uuid4().bytes * 64,
         headers={"Content-Type": "image/jpeg"},
     )
+
+
+def upload_session(w: World, cell: Cell, item: str, parts_sent: bool = False) -> str:
+    """An upload session of the caller's (a stranger's id where the caller cannot open one:
+    the guard answers first)."""
+    if not cell.ready:
+        return str(uuid.uuid4())
+    assert cell.caller is not None
+    content = uuid.uuid4().bytes
+    body = {"name": "phone.bin", "size": len(content)}
+    upload = str(ok(cell.caller.post(w.path(f"/evidence/{item}/uploads"), json=body), 201)["id"])
+    if parts_sent:
+        headers = {"X-Content-SHA256": hashlib.sha256(content).hexdigest()}
+        path = w.path(f"/evidence/{item}/uploads/{upload}/parts/1")
+        ok(cell.caller.post(path, content=content, headers=headers))
+    return upload
+
+
+@recipe("POST", f"{ITEM}/uploads")
+def open_upload(w: World, cell: Cell) -> Call:
+    return Call(w.path(f"/evidence/{w.item}/uploads"), json={"name": "phone.bin", "size": 99})
+
+
+@recipe("GET", f"{ITEM}/uploads/{{upload_id:uuid}}")
+def read_upload(w: World, cell: Cell) -> Call:
+    return Call(w.path(f"/evidence/{w.item}/uploads/{upload_session(w, cell, w.item)}"))
+
+
+@recipe("POST", f"{ITEM}/uploads/{{upload_id:uuid}}/parts/{{number:int}}")
+def upload_part(w: World, cell: Cell) -> Call:
+    upload = upload_session(w, cell, w.item)
+    content = uuid.uuid4().bytes
+    return Call(
+        w.path(f"/evidence/{w.item}/uploads/{upload}/parts/1"),
+        content=content,
+        headers={"X-Content-SHA256": hashlib.sha256(content).hexdigest()},
+    )
+
+
+@recipe("POST", f"{ITEM}/uploads/{{upload_id:uuid}}/completion")
+def complete_upload(w: World, cell: Cell) -> Call:
+    upload = upload_session(w, cell, w.item, parts_sent=True)
+    return Call(w.path(f"/evidence/{w.item}/uploads/{upload}/completion"))
+
+
+@recipe("POST", f"{ITEM}/uploads/{{upload_id:uuid}}/cancellation")
+def cancel_upload(w: World, cell: Cell) -> Call:
+    upload = upload_session(w, cell, w.item)
+    return Call(w.path(f"/evidence/{w.item}/uploads/{upload}/cancellation"))
 
 
 @recipe("GET", f"{ITEM}/files/{{file_id:uuid}}/content")
@@ -623,6 +704,17 @@ def assign_task(w: World, cell: Cell) -> Call:
 @recipe("POST", f"{TASK}/status")
 def change_task_status(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/tasks/{w.fresh_task(cell)}/status"), json={"status": "in_progress"})
+
+
+@recipe("POST", f"{TASK}/details")
+def edit_task(w: World, cell: Cell) -> Call:
+    title = f"Check the ledger, page {uuid.uuid4().hex[:4]}"
+    return Call(w.path(f"/tasks/{w.fresh_task(cell)}/details"), json={"title": title})
+
+
+@recipe("POST", f"{TASK}/comments")
+def comment_on_task(w: World, cell: Cell) -> Call:
+    return Call(w.path(f"/tasks/{w.task}/comments"), json={"comment": "on it"})
 
 
 # rulebooks

@@ -37,6 +37,7 @@ from domain.permissions import Action, permits
 from domain.values import Role
 from jitspace.reads.withholding import READ_WITH, read_with
 from jitspace.settings import Settings
+from jitspace.web import ASSETS
 from tests.integration.flows.test_access_matrix import endpoints
 from tests.live import Watcher
 from tests.support import (
@@ -190,6 +191,8 @@ def plant_everything(w: World, people: People) -> None:
     w.files.append(ok(uploaded, 201)["file"]["id"])
     storage = {"location": w.plant("location", content=True)}
     ok(be.post(jit.path(f"{base}/custody/storage"), json=storage))
+    comment = {"comment": w.plant("comment", content=True)}
+    ok(be.post(jit.path(f"{base}/comments"), json=comment))
     # its legal facts: uses, consents, defects (a defect's note is both)
     use = {"proceeding": w.plant("proceeding", legal=True), "purpose": "jit"}
     ok(be.post(jit.path(f"{base}/uses"), json=use))
@@ -238,6 +241,9 @@ def fill(w: World, path: str) -> Iterator[str]:
         "rule": ["PR-01"],
         "path": ["openapi.json"],
         "position": ["1", "2", "3"],  # the log's chain: hashes only, read by every member
+        "file_path": [p.name for p in ASSETS.iterdir()],  # the interface: the same for all
+        "upload_id": [str(uuid.uuid4())],  # sessions are their openers' alone
+        "number": ["1"],
     }
     names = [m.group(1) for m in TYPED.finditer(path)]
     missing = [n for n in names if n not in values]

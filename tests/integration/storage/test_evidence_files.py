@@ -10,105 +10,26 @@ import asyncio
 import hashlib
 import os
 import socket
-import stat
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-from minio import Minio
 
 from jitspace.auth.security_log import SecurityEntry, SecurityLog
 from jitspace.services.application import JITspace
 from jitspace.services.blob_sweep import sweep_blob_store
 from jitspace.settings import Settings
-from jitspace.storage.blobs import BlobStore, RemovedBlob
-from jitspace.storage.blobs.directory import DirectoryStore
+from jitspace.storage.blobs import RemovedBlob
 from jitspace.storage.blobs.s3 import S3Store
 from jitspace.storage.database import eventsourcing_env
 from tests import support
 from tests.conftest import MAX_UPLOAD_BYTES, S3_BUCKET
-from tests.storage import BreakingProxy, object_keys, s3_client, stored_files
-from tests.support import Jit, People, Person, ServerThread, log_of, open_investigation
-
-
-@dataclass
-class Store:
-    kind: str
-    url: str
-    settings: Settings | None = None
-    client: Minio | None = None
-
-    def contents(self) -> set[str]:
-        """Everything the store holds, including what failed uploads left behind."""
-        if self.client is not None:
-            incomplete = self.client._list_multipart_uploads(S3_BUCKET, prefix="evidence/")
-            return object_keys(self.client, S3_BUCKET) | {
-                f"incomplete:{u.object_name}" for u in incomplete.uploads
-            }
-        assert self.settings is not None
-        return stored_files(self.settings.data_dir / "blobs")
-
-    def adapter(self) -> BlobStore:
-        """The store itself, as the app opens it."""
-        if self.client is not None:
-            return S3Store(self.client, S3_BUCKET)
-        assert self.settings is not None
-        return DirectoryStore(self.settings.data_dir / "blobs")
-
-    def tamper(self, key: str, data: bytes) -> None:
-        """Alter a stored file behind JITspace's back."""
-        if self.client is not None:
-            import io
-
-            self.client.put_object(S3_BUCKET, key, io.BytesIO(data), len(data))
-            return
-        assert self.settings is not None
-        path = self.settings.data_dir / "blobs" / "sha256" / key[7:9] / key[7:]
-        path.chmod(stat.S_IWUSR | stat.S_IRUSR)
-        path.write_bytes(data)
-
-
-@pytest.fixture(params=["directory", "s3"])
-def store(
-    request: pytest.FixtureRequest, server: ServerThread, settings: Settings, moto_endpoint: str
-) -> Store:
-    if request.param == "directory":
-        return Store("directory", server.url, settings=settings)
-    s3_server: ServerThread = request.getfixturevalue("s3_server")
-    return Store("s3", s3_server.url, client=s3_client(moto_endpoint))
-
-
-@pytest.fixture
-def team(store: Store, database_url: str, server: ServerThread) -> Iterator[Jit]:
-    people = People(store.url, database_url)
-    yield open_investigation(people)
-    for person in people.made:
-        person.client.close()
-
-
-def register_item(person: Person, jit: Jit, reference: str = "BE-IMG-1") -> dict[str, Any]:
-    return support.register_item(
-        person,
-        jit,
-        reference=reference,
-        kind="forensic_image",
-        description="image of the seized laptop",
-    )
-
-
-def upload(
-    person: Person, jit: Jit, item_id: str, data: bytes, name: str = "laptop.E01", **headers: str
-) -> Any:
-    return person.post(
-        jit.path(f"/evidence/{item_id}/files"),
-        params={"name": name},
-        content=data,
-        headers={"Content-Type": "application/octet-stream", **headers},
-    )
+from tests.integration.storage.stores import Store, register_item, upload
+from tests.storage import BreakingProxy
+from tests.support import Jit, log_of
 
 
 def test_an_uploaded_file_is_recorded_with_its_hash_and_downloaded_on_record(

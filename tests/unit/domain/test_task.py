@@ -10,7 +10,7 @@ from domain.commands import CreateTask
 from domain.errors import DomainError, NotFound, RuleViolation
 from domain.task import Task
 from domain.values import TaskStatus
-from tests.unit.builders import assign_task, change_task_status
+from tests.unit.builders import assign_task, change_task_status, comment_on_task, edit_task
 
 
 def test_a_member_creates_a_task_linked_to_records_of_the_jit(
@@ -283,3 +283,43 @@ def test_replaying_the_events_rebuilds_the_same_task(team, seized_phone, create_
     assert rebuilt.version == 4
     assert rebuilt.status is TaskStatus.DONE
     assert rebuilt.assignee_id == team.be_investigator.user_id
+
+
+def test_a_task_s_title_and_due_date_are_edited(team, task, recorded_once):
+    # When the leader moves the deadline and sharpens the title
+    leader = team.actor(team.leader)
+    task.edit(team.investigation, leader, edit_task(task, "Image both phones", date(2024, 8, 1)))
+
+    # Then the task reads so, and one Edited event says it
+    assert (task.title, task.due_on) == ("Image both phones", date(2024, 8, 1))
+    edited = recorded_once(task, Task.Edited, leader, team)
+    assert edited.title == "Image both phones"
+
+
+def test_an_edit_that_changes_nothing_is_refused(team, task, rejected):
+    with rejected(RuleViolation, task) as error:
+        task.edit(
+            team.investigation, team.actor(team.leader), edit_task(task, task.title, task.due_on)
+        )
+    assert "unchanged" in error.value.message
+
+
+def test_a_comment_mentions_members_only(team, task, outsider, rejected, recorded_once):
+    # Given a task; a comment mentioning someone outside the team is refused
+    fr = team.actor(team.members["fr_investigator"])
+    with rejected(RuleViolation, task) as error:
+        task.comment(team.investigation, fr, comment_on_task(task, "see", outsider))
+    assert error.value.field == "mentions"
+
+    # When the investigator comments mentioning the Belgian investigator
+    be = team.members["be_investigator"]
+    task.comment(team.investigation, fr, comment_on_task(task, "photos attached", be, be))
+
+    # Then the comment is on the task, naming them once, by its author
+    [comment] = task.comments
+    assert (comment.comment, comment.mentions, comment.author) == (
+        "photos attached",
+        (be.user_id,),
+        fr,
+    )
+    recorded_once(task, Task.Commented, fr, team)

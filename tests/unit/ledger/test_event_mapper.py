@@ -46,8 +46,11 @@ from tests.unit.builders import (
     change_member_role,
     change_task_status,
     close_investigation,
+    comment_on_item,
+    comment_on_task,
     confirm_authorisation,
     destroy_evidence,
+    edit_task,
     extend_authorisation,
     grant_consent,
     hand_over,
@@ -118,6 +121,9 @@ EVENT_CLASSES = (
     Task.Created,
     Task.Assigned,
     Task.StatusChanged,
+    Task.Edited,
+    Task.Commented,
+    EvidenceItem.Commented,
 )
 PARIS_SUMMER = timezone(timedelta(hours=2), "CEST")
 
@@ -149,6 +155,8 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     order.revoke(jit, advisor, revoke_authorisation(order))
     item = register_evidence(team, authorisation=order, occurred_at=in_paris)
     item.amend_description(jit, investigator, amend_description(item, "a black phone — écran fêlé"))
+    seen = comment_on_item(item, "écran fêlé, seal S1 intact", team.be_investigator)
+    item.comment(jit, investigator, seen)
     unlinked = register_evidence(team, reference="FR-2024-0099", authorisation=None)
     record_custody(team, unlinked)
     item.record_collection(jit, investigator, record_collection(item))
@@ -160,6 +168,8 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     task.change_status(
         jit, leader, change_task_status(task, TaskStatus.BLOCKED, "waiting for the lab")
     )
+    task.edit(jit, leader, edit_task(task, "Image the phone — both SIMs", date(2024, 8, 2)))
+    task.comment(jit, leader, comment_on_task(task, "lab booked", team.be_investigator))
     undated = create_task(team, title="Draft the disclosure schedule", due_on=None)
     netherlands = Party(country="NL", name="Netherlands", lead_authority="OM")
     jit.add_party(leader, add_party(jit, netherlands, occurred_at=in_paris))
