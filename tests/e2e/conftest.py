@@ -7,6 +7,11 @@ test, even when its own assertions passed.
 
 The browser is the machine's Chromium (`apt-get install chromium`, or JITSPACE_CHROMIUM);
 the tests never download one, and fail, not skip, when it is missing.
+
+Run them alone with `pytest tests/e2e` (no xdist: one browser, one server, a database of
+their own). JITSPACE_SCREENSHOTS=1 makes test_screenshots.py write docs/screenshots/*.png.
+The page is the committed build (jitspace/web/static/): rebuild the interface first to test
+a change to frontend/.
 """
 
 from __future__ import annotations
@@ -193,6 +198,12 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+@pytest.fixture
+def browser_console(request: pytest.FixtureRequest) -> Console:
+    """What the browser reported while this test ran (for a test about the watch itself)."""
+    return request.node.stash.setdefault(_CONSOLE, Console())
+
+
 NewContext = Callable[..., BrowserContext]
 
 
@@ -202,7 +213,7 @@ def new_context(
 ) -> Iterator[NewContext]:
     """Opens another person's browser (cookies and storage of its own) on the server; every
     page opened in it is watched. Keywords: Playwright's, e.g. `storage_state`."""
-    console = request.node.stash.setdefault(_CONSOLE, Console())
+    console = request.getfixturevalue("browser_console")
     opened: list[BrowserContext] = []
 
     def open_one(**options: Any) -> BrowserContext:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
-from tests.e2e.conftest import assert_accessible, log_in
+from tests.e2e.conftest import Console, assert_accessible, log_in
 from tests.support import People
 
 # the policy the interface is built for: everything from this origin, nothing inline
@@ -97,6 +97,27 @@ def test_the_page_is_served_under_the_strict_policy_with_no_inline_code(page: Pa
     assert markup.style_elements == 0
     expect(page.get_by_role("heading", name="Log in to JITspace")).to_be_visible()
     assert_accessible(page, "login")
+
+
+def test_the_browser_refuses_a_script_injected_into_the_page(
+    page: Page, browser_console: Console
+) -> None:
+    """The policy holds in the browser, and the watch on the console reports its refusals."""
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Log in to JITspace")).to_be_visible()
+    with page.expect_console_message(lambda message: "Content Security Policy" in message.text):
+        page.evaluate(
+            """() => {
+                const script = document.createElement('script');
+                script.textContent = 'window.injected = true';
+                document.body.append(script);
+            }"""
+        )
+    assert page.evaluate("window.injected") is None
+    assert len(browser_console.problems) == 1, browser_console.problems
+    assert browser_console.problems[0].startswith("CSP violation: ")
+    assert "script-src" in browser_console.problems[0]
+    browser_console.problems.clear()  # what this test provoked on purpose
 
 
 def test_the_page_names_its_icon(page: Page) -> None:

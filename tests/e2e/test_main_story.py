@@ -221,7 +221,7 @@ def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
 
     receipt = be.get_by_role("form", name="Confirm receipt")
     receipt.get_by_label("Seal on arrival").select_option(label="intact")
-    receipt.get_by_label("Seal number").fill("FR-4471")
+    receipt.get_by_label("Number on the seal you found").fill("FR-4471")
     receipt.get_by_label("State of the packaging").fill("sealed bag, undamaged")
     receipt.get_by_role("button", name="Confirm receipt").click()
     expect(be.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
