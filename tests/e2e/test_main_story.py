@@ -383,3 +383,53 @@ def test_the_tasks_board_takes_a_task_and_its_assignee_works_it(
         fr.get_by_role("region", name=re.compile("^To do")).get_by_test_id("task")
     ).to_have_count(0)
     expect(doing.get_by_label("Assigned to")).to_have_value(str(team.be.user_id))
+
+
+def test_a_download_states_its_purpose_and_the_chain_records_it(
+    open_as: OpenAs, team: Team
+) -> None:
+    content = b"%PDF-1.7 ledger of payments, pages 1-40"
+    item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER)
+    attach(team.fr, team, item["id"], "ledger-scan.pdf", content)
+    fr = open_as(team.fr)
+    fr.goto(team.screen(f"/evidence/{item['id']}"))
+    expect(fr.get_by_role("heading", level=1, name=re.compile("FR-DOC-7"))).to_be_visible()
+
+    fr.get_by_role("button", name="Download ledger-scan.pdf").click()
+    dialog = fr.get_by_role("dialog", name="Download ledger-scan.pdf")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Download")).to_be_disabled()  # not without why
+    dialog.get_by_label("Why do you need this file?").fill("comparison with the BE ledger")
+    assert_accessible(fr, "evidence item, download dialog")
+    with fr.expect_download() as downloading:
+        dialog.get_by_role("button", name="Download").click()
+    download = downloading.value
+    assert download.suggested_filename == "ledger-scan.pdf"
+    assert Path(download.path()).read_bytes() == content
+    expect(dialog).to_be_hidden()
+
+    expect(fr.get_by_test_id("custody-step").last).to_contain_text(
+        "Ines Martin (FR, JIT leader) downloaded a file, purpose: comparison with the BE ledger"
+    )
+
+
+def test_a_change_arriving_live_keeps_what_the_user_is_typing(open_as: OpenAs, team: Team) -> None:
+    item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER)
+    custody(team.fr, team, item["id"], "collection", place="Paris 11e")
+    fr = open_as(team.fr)
+    fr.goto(team.screen(f"/evidence/{item['id']}"))
+    store = fr.get_by_role("form", name="Store")
+    store.get_by_label("Storage location").fill("Evidence room 2, shelf")
+    mark_the_page(fr)
+
+    # meanwhile, from her other device, she seals the item
+    custody(team.fr, team, item["id"], "seal", seal_number="FR-4471")
+
+    expect(fr.locator("dt:text-is('Seal') + dd")).to_have_text("FR-4471")
+    expect(store.get_by_label("Storage location")).to_have_value("Evidence room 2, shelf")
+    assert_not_reloaded(fr)
+    store.get_by_label("Storage location").press("End")
+    store.get_by_label("Storage location").press_sequentially(" 4")
+    store.get_by_role("button", name="Store").click()
+    expect(fr.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
+    expect(fr.locator("dt:text-is('Location') + dd")).to_have_text("Evidence room 2, shelf 4")
