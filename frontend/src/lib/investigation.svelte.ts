@@ -2,6 +2,7 @@ import { api, type Schemas } from '../api/client';
 import { LiveClient, type ConnectionState, type SocketLike } from './live/liveClient';
 import type { EventOut, Viewer } from './live/protocol';
 import type { Person } from './activity';
+import { learn } from './feedFacts';
 
 export type Investigation = Schemas['Investigation'];
 export type Member = Schemas['MemberOut'];
@@ -48,6 +49,7 @@ export class InvestigationContext {
       handlers: {
         event: (event) => this.apply(event),
         caughtUp: (_position, resumed) => {
+          if (!this.caughtUp) this.flushReplay();
           this.caughtUp = true;
           if (resumed) this.tell({ kind: 'resync' });
         },
@@ -107,22 +109,31 @@ export class InvestigationContext {
     }
   }
 
+  // While the feed replays the log (from the start: the API has no "latest N"), events go
+  // into plain, non-reactive collections and reach the page in one go at `caught_up`; a
+  // re-render per replayed event would cost a large investigation seconds of main thread.
+  private backlog: EventOut[] = [];
+  private replayed = { references: {} as Record<string, string>, taskTitles: {} as Record<string, string>, awaiting: {} as Record<string, string> };
+
   private apply(event: EventOut): void {
-    const data = event.data as Record<string, unknown>;
-    if (event.type === 'EvidenceItem.Registered' && typeof data.reference === 'string') {
-      this.references[event.aggregate_id] = data.reference;
+    if (!this.caughtUp) {
+      learn(this.replayed, event);
+      this.backlog.push(event);
+      if (this.backlog.length > 2 * keptActivity) this.backlog = this.backlog.slice(-keptActivity);
+      return;
     }
-    if (event.type === 'Task.Created' && typeof data.title === 'string') {
-      this.taskTitles[event.aggregate_id] = data.title;
-    }
-    if (event.type === 'EvidenceItem.HandedOver' || event.type === 'EvidenceItem.TransferredToParty') {
-      if (typeof data.recipient_id === 'string') this.awaitingReceipt[event.aggregate_id] = data.recipient_id;
-    }
-    if (event.type === 'EvidenceItem.Received') delete this.awaitingReceipt[event.aggregate_id];
+    learn({ references: this.references, taskTitles: this.taskTitles, awaiting: this.awaitingReceipt }, event);
     this.activity = [event, ...this.activity].slice(0, keptActivity);
-    if (!this.caughtUp) return; // the views read the current state when they open
     if (event.type.startsWith('Investigation.')) void this.load();
     this.tell({ kind: 'event', event });
+  }
+
+  private flushReplay(): void {
+    this.references = this.replayed.references;
+    this.taskTitles = this.replayed.taskTitles;
+    this.awaitingReceipt = this.replayed.awaiting;
+    this.activity = this.backlog.slice(-keptActivity).reverse();
+    this.backlog = [];
   }
 
   private tell(news: LiveNews): void {
