@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from uuid import UUID
 
 import msgspec
@@ -27,6 +27,21 @@ class Comment(msgspec.Struct, frozen=True):
     comment: str
     mentions: tuple[UUID, ...]
     written_at: datetime
+
+
+class CommentEvent(JitAggregate.Event):
+    """A member's comment on the record; each record declares its own (`Commented`), so that
+    its topic names the record."""
+
+    comment_id: UUID
+    comment: str
+    mentions: tuple[UUID, ...]
+    written_at: datetime
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.comments.append(
+            Comment(self.comment_id, self.actor, self.comment, self.mentions, self.written_at)
+        )
 
 
 class Commentable:
@@ -61,13 +76,3 @@ class Commentable:
         self._record(
             self.Commented, actor, command, mentions=tuple(dict.fromkeys(command.mentions))
         )
-
-    def _add_comment(
-        self,
-        comment_id: UUID,
-        actor: Actor,
-        comment: str,
-        mentions: tuple[UUID, ...],
-        written_at: datetime,
-    ) -> None:
-        self.comments.append(Comment(comment_id, actor, comment, mentions, written_at))

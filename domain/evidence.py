@@ -25,7 +25,7 @@ from domain.commands import (
     RegisterEvidence,
     RestrictHandling,
 )
-from domain.comments import Comment, Commentable
+from domain.comments import Comment, Commentable, CommentEvent
 from domain.errors import NotFound, PermissionDenied, RuleViolation
 from domain.evidence_custody import CustodyCommands
 from domain.evidence_facts import LegalFactCommands
@@ -214,13 +214,8 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
         restrictions: HandlingRestrictions
         occurred_at: datetime
 
-    class Commented(JitAggregate.Event):
-        """A member's comment on the item (withheld with its description)."""
-
-        comment_id: UUID
-        comment: str
-        mentions: tuple[UUID, ...]
-        written_at: datetime
+    class Commented(CommentEvent):
+        """A member's comment (withheld with what the item is)."""
 
     noun = "evidence item"
     id_field = "evidence_id"
@@ -413,17 +408,6 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
     @event(HandlingRestricted)
     def _handling_restricted(self, restrictions: HandlingRestrictions) -> None:
         self.handling = restrictions
-
-    @event(Commented)
-    def _commented(
-        self,
-        comment_id: UUID,
-        actor: Actor,
-        comment: str,
-        mentions: tuple[UUID, ...],
-        written_at: datetime,
-    ) -> None:
-        self._add_comment(comment_id, actor, comment, mentions, written_at)
 
     @event(FileAttached)
     def _file_attached(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -10,7 +10,7 @@ from eventsourcing.domain import event
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate, fields_of
 from domain.commands import AssignTask, ChangeTaskStatus, CreateTask, EditTask
-from domain.comments import Comment, Commentable
+from domain.comments import Comment, Commentable, CommentEvent
 from domain.errors import RuleViolation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
@@ -36,11 +36,8 @@ class Task(JitAggregate, Commentable):
         title: str
         due_on: date | None
 
-    class Commented(JitAggregate.Event):
-        comment_id: UUID
-        comment: str
-        mentions: tuple[UUID, ...]
-        written_at: datetime
+    class Commented(CommentEvent):
+        """A member's comment on the task."""
 
     noun = "task"
     id_field = "task_id"
@@ -143,14 +140,3 @@ class Task(JitAggregate, Commentable):
     @event(Edited)
     def _edited(self, title: str, due_on: date | None) -> None:
         self.title, self.due_on = title, due_on
-
-    @event(Commented)
-    def _commented(
-        self,
-        comment_id: UUID,
-        actor: Actor,
-        comment: str,
-        mentions: tuple[UUID, ...],
-        written_at: datetime,
-    ) -> None:
-        self._add_comment(comment_id, actor, comment, mentions, written_at)

@@ -400,27 +400,19 @@ def edit_task(task: Addressed, title: str, due_on: date | None = None) -> EditTa
 
 
 def comment_on_item(item: Addressed, text: str, *mentioned: Someone) -> CommentOnEvidence:
-    fields = _on(
-        item,
-        evidence_id=item.id,
-        comment_id=uuid4(),
-        comment=text,
-        mentions=tuple(m.user_id for m in mentioned),
-        written_at=NOW,
-    )
-    return CommentOnEvidence(**fields)
+    return CommentOnEvidence(**_comment(item, "evidence_id", text, mentioned))
 
 
 def comment_on_task(task: Addressed, text: str, *mentioned: Someone) -> CommentOnTask:
-    fields = _on(
-        task,
-        task_id=task.id,
-        comment_id=uuid4(),
-        comment=text,
-        mentions=tuple(m.user_id for m in mentioned),
-        written_at=NOW,
-    )
-    return CommentOnTask(**fields)
+    return CommentOnTask(**_comment(task, "task_id", text, mentioned))
+
+
+def _comment(
+    record: Addressed, id_field: str, text: str, mentioned: tuple[Someone, ...]
+) -> dict[str, Any]:
+    mentions = tuple(m.user_id for m in mentioned)
+    fields = {id_field: record.id, "comment": text, "mentions": mentions}
+    return _on(record, comment_id=uuid4(), written_at=NOW, **fields)
 
 
 # -- a rulebook ----------------------------------------------------------------------------
