@@ -225,3 +225,13 @@ def test_logging_out_ends_the_session_in_every_tab(
     assert context.request.get("/auth/session").status == 401
     other_tab.reload()
     expect(other_tab.get_by_role("heading", name="Log in to JITspace")).to_be_visible()
+
+
+def test_the_keyboard_skips_to_the_main_content(page: Page) -> None:
+    page.goto("/")
+    expect(page.get_by_role("heading", name="Log in to JITspace")).to_be_visible()
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("main")).to_be_focused()

@@ -175,6 +175,36 @@ def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(open_as: OpenAs, tea
     assert focused == reference, f"row {reference} is selected, the focus is on {focused}"
 
 
+def test_the_register_sorts_by_its_headers_and_filters(open_as: OpenAs, team: Team) -> None:
+    for reference, description in [("BE-3", "van"), ("BE-1", "phone"), ("BE-2", "ledger copy")]:
+        register(team.be, team, reference=reference, description=description)
+    register(team.fr, team, reference="FR-DOC-7", description=LEDGER)
+    be = open_as(team.be)
+    be.goto(team.screen("/evidence"))
+    expect(be.get_by_role("status").filter(has_text="4 items")).to_be_visible()
+
+    header = be.get_by_role("columnheader", name=re.compile("^Reference"))
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    expect(register_rows(be).first).to_have_attribute("data-reference", "BE-1")
+    header.get_by_role("button").click()
+    expect(header).to_have_attribute("aria-sort", "descending")
+    expect(register_rows(be).first).to_have_attribute("data-reference", "FR-DOC-7")
+
+    be.get_by_label("Party", exact=True).select_option("FR")
+    expect(be.get_by_role("status").filter(has_text=re.compile(r"\b1 items?\b"))).to_be_visible()
+    expect(register_rows(be)).to_have_count(1)
+    be.get_by_role("button", name="Clear filters").click()
+    be.get_by_label("Search").fill("ledger")
+    expect(be.get_by_role("status").filter(has_text="2 items")).to_be_visible()
+    expect(register_rows(be)).to_have_count(2)
+    assert sorted(row.get_attribute("data-reference") or "" for row in register_rows(be).all()) == [
+        "BE-2",
+        "FR-DOC-7",
+    ]
+    assert_accessible(be, "evidence register, sorted and searched")
+
+
 def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
     open_as: OpenAs, team: Team
 ) -> None:
