@@ -133,34 +133,34 @@ def test_the_page_names_its_icon(page: Page) -> None:
 
 
 def test_the_first_load_is_small_and_its_assets_are_cached_for_good(page: Page) -> None:
-    scripts: list[Response] = []
-    page.on(
-        "response",
-        lambda response: (
-            scripts.append(response) if response.request.resource_type == "script" else None
-        ),
-    )
+    loaded: list[Response] = []
+    page.on("response", lambda response: loaded.append(response))
     served = page.goto("/")
     assert served is not None
     # the login screen is drawn: the page's module and its static imports have run
     expect(page.get_by_role("heading", name="Log in to JITspace")).to_be_visible()
 
+    scripts = [response for response in loaded if response.request.resource_type == "script"]
+    styles = [response for response in loaded if response.request.resource_type == "stylesheet"]
     markup = PageMarkup()
     markup.feed(served.text())
     referenced = {str(script["src"]) for script in markup.scripts}
-    loaded = {urlsplit(response.url).path for response in scripts}
-    assert referenced <= loaded, f"the page references {referenced}, the browser loaded {loaded}"
+    script_paths = {urlsplit(response.url).path for response in scripts}
+    assert referenced <= script_paths, f"the page references {referenced}, loaded {script_paths}"
+    assert styles, "the page loads no stylesheet"
 
-    sizes = {}
-    for response in scripts:
+    for response in scripts + styles:
         path = urlsplit(response.url).path
-        assert path.startswith("/assets/"), f"a script from outside /assets: {response.url}"
+        assert path.startswith("/assets/"), f"an asset from outside /assets: {response.url}"
         assert response.status == 200, f"{path}: {response.status}"
         caching = response.headers.get("cache-control", "")
         assert "immutable" in caching, f"{path}: Cache-Control {caching!r}"
         max_age = [int(part.split("=")[1]) for part in caching.split(", ") if "max-age" in part]
         assert max_age and max_age[0] >= ONE_YEAR, f"{path}: Cache-Control {caching!r}"
-        sizes[path] = len(gzip.compress(response.body(), compresslevel=6))  # as `gzip -c`
+    sizes = {
+        urlsplit(response.url).path: len(gzip.compress(response.body(), compresslevel=6))
+        for response in scripts
+    }  # gzip's default level, as `gzip -c`
     total = sum(sizes.values())
     assert total <= FIRST_LOAD_JS_LIMIT, f"first load: {total} bytes of gzipped JS ({sizes})"
 
