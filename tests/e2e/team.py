@@ -107,8 +107,8 @@ def restrict(person: Person, team: Team, item_id: str, **handling: Any) -> None:
     assert done.status_code in (200, 201), done.text
 
 
-def attach(person: Person, team: Team, item_id: str, name: str, content: bytes) -> None:
-    """A file `person` attaches to an item."""
+def attach(person: Person, team: Team, item_id: str, name: str, content: bytes) -> str:
+    """A file `person` attaches to an item; its id."""
     stored = person.post(
         team.path(f"/evidence/{item_id}/files"),
         params={"name": name},
@@ -116,6 +116,8 @@ def attach(person: Person, team: Team, item_id: str, name: str, content: bytes) 
         headers={"Content-Type": "application/pdf"},
     )
     assert stored.status_code == 201, stored.text
+    file_id: str = stored.json()["file"]["id"]
+    return file_id
 
 
 def task(

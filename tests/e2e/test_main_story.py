@@ -308,7 +308,8 @@ def test_the_observer_sees_only_what_the_agreement_allows(open_as: OpenAs, team:
     )
     restrict(team.fr, team, restricted["id"], description_to=["BE"])
     custody(team.fr, team, open_item["id"], "collection", place="Paris 11e")
-    attach(team.fr, team, open_item["id"], "ledger-scan.pdf", b"%PDF-1.7 the ledger")
+    scan = attach(team.fr, team, open_item["id"], "ledger-scan.pdf", b"%PDF-1.7 the ledger")
+    content = team.path(f"/evidence/{open_item['id']}/files/{scan}/content")
 
     observer = open_as(team.observer)
     row = observer.get_by_test_id("investigation-row").filter(has_text=team.name)
@@ -340,7 +341,9 @@ def test_the_observer_sees_only_what_the_agreement_allows(open_as: OpenAs, team:
     files = observer.get_by_role("region", name="Files")
     expect(files.get_by_role("row").filter(has_text="ledger-scan.pdf")).to_be_visible()
     # an observer keeps no custody and, unless the agreement gives it, adds and downloads no
-    # file: the page offers what the API would refuse
+    # file: the page offers nothing the API would refuse
+    refused = team.observer.get(content, params={"purpose": "reading the file"})
+    assert refused.status_code == 403, refused.text
     expect(observer.get_by_role("form", name="Hand over")).to_have_count(0)
     expect(files.get_by_role("button", name=re.compile("^Download"))).to_have_count(0)
     expect(files.get_by_label("Add files")).to_have_count(0)
@@ -350,6 +353,7 @@ def test_the_observer_sees_only_what_the_agreement_allows(open_as: OpenAs, team:
         json={"rights": ["download_files"], "agreement_clause": "art. 7: NL observes the file"},
     )
     assert granted.status_code == 200, granted.text
+    assert team.observer.get(content, params={"purpose": "reading the file"}).status_code == 200
     observer.reload()
     expect(files.get_by_role("button", name=re.compile("^Download"))).to_be_visible()
 
