@@ -205,6 +205,32 @@ def test_the_register_sorts_by_its_headers_and_filters(open_as: OpenAs, team: Te
     assert_accessible(be, "evidence register, sorted and searched")
 
 
+def test_the_activity_stream_holds_new_entries_while_the_reader_is_scrolled_down(
+    open_as: OpenAs, team: Team
+) -> None:
+    for number in range(1, 31):
+        register(team.be, team, reference=f"BE-{number:03}", description=f"exhibit {number}")
+    be = open_as(team.be)
+    open_investigation(be, team)
+    stream = be.get_by_role("list", name="Activity")
+    expect(stream.get_by_test_id("activity").filter(has_text="registered BE-030")).to_be_visible()
+    stream.evaluate("element => { element.scrollTop = 300; }")
+    scrolled = stream.evaluate("element => element.scrollTop")
+    assert scrolled > 0, "the activity stream does not scroll"
+    mark_the_page(be)
+
+    register(team.fr, team, reference="FR-DOC-9", description="a third ledger")
+
+    arrived = "Ines Martin (FR, JIT leader) registered FR-DOC-9"
+    expect(be.get_by_test_id("new-activity")).to_contain_text("1 new")
+    expect(stream.get_by_test_id("activity").filter(has_text=arrived)).to_have_count(0)
+    assert stream.evaluate("element => element.scrollTop") == scrolled
+    assert_not_reloaded(be)
+    be.get_by_test_id("new-activity").click()
+    expect(stream.get_by_test_id("activity").first).to_contain_text(arrived)
+    expect(be.get_by_test_id("new-activity")).to_have_count(0)
+
+
 def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
     open_as: OpenAs, team: Team
 ) -> None:
