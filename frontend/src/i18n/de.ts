@@ -22,6 +22,8 @@ export const de: Messages = {
   'connection.reconnecting': 'Verbindung wird wiederhergestellt…',
   'connection.offline': 'Offline',
   'connection.retry': 'Jetzt neu verbinden',
+  'live.notMember': 'Sie sind nicht mehr Mitglied dieser Ermittlung: Die Live-Aktualisierung wurde beendet.',
+  'live.refused': 'Der Server hat die Live-Verbindung abgelehnt. Verbinden Sie neu oder laden Sie die Seite neu.',
 
   'login.title': 'Bei JITspace anmelden',
   'login.username': 'Benutzername',
@@ -169,6 +171,10 @@ export const de: Messages = {
   'evidence.no': 'nein',
   'evidence.clearFilters': 'Filter zurücksetzen',
   'evidence.loadingMore': 'Zeilen werden geladen: {loaded} von {total}…',
+  'register.title': 'Ein Beweismittel erfassen',
+  'register.collectedAt': 'Sichergestellt am (Ihre Ortszeit)',
+  'register.submit': 'Erfassen',
+  'register.done': '{reference} erfasst.',
 
   'verdict.pass': 'unbedenklich',
   'verdict.warn': 'Hinweis',
@@ -212,6 +218,7 @@ export const de: Messages = {
   'item.happened': 'geschehen am',
   'item.recorded': 'erfasst am',
   'item.actions': 'Handlungen',
+  'item.collect': 'In Gewahrsam nehmen',
   'item.handOver': 'Übergeben',
   'item.recipient': 'Empfänger',
   'item.reason': 'Grund',
@@ -256,6 +263,13 @@ export const de: Messages = {
   'custody.Destroyed': '{actor} hat die Vernichtung des Beweismittels vermerkt',
   'custody.SealOpened': '{actor} hat das Siegel geöffnet',
   'custody.generic': '{actor} hat einen Verwahrungsschritt erfasst ({kind})',
+
+  'comments.title': 'Kommentare',
+  'comments.none': 'Noch keine Kommentare.',
+  'comments.add': 'Ihr Kommentar',
+  'comments.mention': 'Diese Mitglieder benachrichtigen',
+  'comments.mentions': 'Für: {names}',
+  'comments.send': 'Kommentar hinzufügen',
 
   'tasks.title': 'Aufgaben',
   'tasks.create': 'Neue Aufgabe',

@@ -22,6 +22,8 @@ export const en = {
   'connection.reconnecting': 'Reconnecting…',
   'connection.offline': 'Offline',
   'connection.retry': 'Reconnect now',
+  'live.notMember': 'You are no longer a member of this investigation: live updates have stopped.',
+  'live.refused': 'The server refused the live feed. Reconnect, or reload the page.',
 
   'login.title': 'Log in to JITspace',
   'login.username': 'Username',
@@ -169,6 +171,10 @@ export const en = {
   'evidence.no': 'no',
   'evidence.clearFilters': 'Clear filters',
   'evidence.loadingMore': 'Loading rows {loaded} of {total}…',
+  'register.title': 'Register an evidence item',
+  'register.collectedAt': 'Collected on (your local time)',
+  'register.submit': 'Register',
+  'register.done': '{reference} registered.',
 
   'verdict.pass': 'pass',
   'verdict.warn': 'warning',
@@ -212,6 +218,7 @@ export const en = {
   'item.happened': 'happened',
   'item.recorded': 'recorded',
   'item.actions': 'Actions',
+  'item.collect': 'Take into custody',
   'item.handOver': 'Hand over',
   'item.recipient': 'Recipient',
   'item.reason': 'Reason',
@@ -256,6 +263,13 @@ export const en = {
   'custody.Destroyed': '{actor} recorded the item’s destruction',
   'custody.SealOpened': '{actor} opened the seal',
   'custody.generic': '{actor} recorded a custody step ({kind})',
+
+  'comments.title': 'Comments',
+  'comments.none': 'No comments yet.',
+  'comments.add': 'Your comment',
+  'comments.mention': 'Let these members know',
+  'comments.mentions': 'For: {names}',
+  'comments.send': 'Add comment',
 
   'tasks.title': 'Tasks',
   'tasks.create': 'New task',

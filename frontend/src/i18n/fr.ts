@@ -22,6 +22,8 @@ export const fr: Messages = {
   'connection.reconnecting': 'Reconnexion…',
   'connection.offline': 'Hors ligne',
   'connection.retry': 'Se reconnecter',
+  'live.notMember': 'Vous n’êtes plus membre de cette enquête : les mises à jour en direct sont interrompues.',
+  'live.refused': 'Le serveur a refusé le flux en direct. Reconnectez-vous ou rechargez la page.',
 
   'login.title': 'Connexion à JITspace',
   'login.username': 'Nom d’utilisateur',
@@ -169,6 +171,10 @@ export const fr: Messages = {
   'evidence.no': 'non',
   'evidence.clearFilters': 'Effacer les filtres',
   'evidence.loadingMore': 'Chargement des lignes : {loaded} sur {total}…',
+  'register.title': 'Enregistrer un élément de preuve',
+  'register.collectedAt': 'Collecté le (heure locale)',
+  'register.submit': 'Enregistrer',
+  'register.done': '{reference} enregistré.',
 
   'verdict.pass': 'conforme',
   'verdict.warn': 'avertissement',
@@ -212,6 +218,7 @@ export const fr: Messages = {
   'item.happened': 'survenu le',
   'item.recorded': 'consigné le',
   'item.actions': 'Actions',
+  'item.collect': 'Prendre sous ma garde',
   'item.handOver': 'Remettre',
   'item.recipient': 'Destinataire',
   'item.reason': 'Motif',
@@ -256,6 +263,13 @@ export const fr: Messages = {
   'custody.Destroyed': '{actor} a consigné la destruction de l’élément',
   'custody.SealOpened': '{actor} a ouvert le scellé',
   'custody.generic': '{actor} a consigné une étape de garde ({kind})',
+
+  'comments.title': 'Commentaires',
+  'comments.none': 'Aucun commentaire pour l’instant.',
+  'comments.add': 'Votre commentaire',
+  'comments.mention': 'Prévenir ces membres',
+  'comments.mentions': 'À l’attention de : {names}',
+  'comments.send': 'Ajouter le commentaire',
 
   'tasks.title': 'Tâches',
   'tasks.create': 'Nouvelle tâche',

@@ -22,6 +22,8 @@ export const nl: Messages = {
   'connection.reconnecting': 'Opnieuw verbinden…',
   'connection.offline': 'Offline',
   'connection.retry': 'Nu opnieuw verbinden',
+  'live.notMember': 'U bent geen lid meer van dit onderzoek: de live-updates zijn gestopt.',
+  'live.refused': 'De server weigerde de live-verbinding. Verbind opnieuw of laad de pagina opnieuw.',
 
   'login.title': 'Aanmelden bij JITspace',
   'login.username': 'Gebruikersnaam',
@@ -169,6 +171,10 @@ export const nl: Messages = {
   'evidence.no': 'nee',
   'evidence.clearFilters': 'Filters wissen',
   'evidence.loadingMore': 'Rijen laden: {loaded} van {total}…',
+  'register.title': 'Een bewijsstuk registreren',
+  'register.collectedAt': 'Vergaard op (uw lokale tijd)',
+  'register.submit': 'Registreren',
+  'register.done': '{reference} geregistreerd.',
 
   'verdict.pass': 'in orde',
   'verdict.warn': 'waarschuwing',
@@ -212,6 +218,7 @@ export const nl: Messages = {
   'item.happened': 'gebeurd op',
   'item.recorded': 'vastgelegd op',
   'item.actions': 'Handelingen',
+  'item.collect': 'In bewaring nemen',
   'item.handOver': 'Overdragen',
   'item.recipient': 'Ontvanger',
   'item.reason': 'Reden',
@@ -256,6 +263,13 @@ export const nl: Messages = {
   'custody.Destroyed': '{actor} heeft de vernietiging van het stuk vastgelegd',
   'custody.SealOpened': '{actor} heeft het zegel geopend',
   'custody.generic': '{actor} heeft een stap in de bewaring vastgelegd ({kind})',
+
+  'comments.title': 'Opmerkingen',
+  'comments.none': 'Nog geen opmerkingen.',
+  'comments.add': 'Uw opmerking',
+  'comments.mention': 'Deze leden op de hoogte brengen',
+  'comments.mentions': 'Voor: {names}',
+  'comments.send': 'Opmerking plaatsen',
 
   'tasks.title': 'Taken',
   'tasks.create': 'Nieuwe taak',

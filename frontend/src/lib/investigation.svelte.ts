@@ -1,5 +1,5 @@
 import { api, type Schemas } from '../api/client';
-import { LiveClient, type ConnectionState, type SocketLike } from './live/liveClient';
+import { LiveClient, type ConnectionState, type SocketLike, type StopReason } from './live/liveClient';
 import type { EventOut, Viewer } from './live/protocol';
 import type { Person } from './activity';
 import { learn } from './feedFacts';
@@ -29,6 +29,8 @@ export class InvestigationContext {
   /** newest first */
   activity = $state<EventOut[]>([]);
   caughtUp = $state(false);
+  /** why the live feed stopped for good, if it did (not a member any more, refused) */
+  liveStopped = $state<StopReason | null>(null);
   references = $state<Record<string, string>>({});
   taskTitles = $state<Record<string, string>>({});
   /** items handed over and not yet received: evidence id -> the recipient's user id */
@@ -56,6 +58,7 @@ export class InvestigationContext {
         presence: (viewers) => (this.viewers = viewers),
         state: (state) => (this.connection = state),
         stopped: (reason) => {
+          this.liveStopped = reason;
           if (reason === 'logged-out') this.handlers.loggedOut();
         },
       },
@@ -77,7 +80,10 @@ export class InvestigationContext {
   }
 
   retry(): void {
-    this.client.retryNow();
+    if (this.liveStopped === 'refused') {
+      this.liveStopped = null;
+      this.client.start();
+    } else this.client.retryNow();
   }
 
   /** Hear about live events; returns the way to stop hearing. */

@@ -1,4 +1,17 @@
-import { cancelUploadSession, uploadFile, UploadAborted, type FileStored, type Upload } from '../api/upload';
+import {
+  cancelUploadSession,
+  uploadFile,
+  UploadAborted,
+  type FileStored,
+  type Upload,
+  type UploadCallbacks,
+} from '../api/upload';
+
+/** How the queue sends a file and drops an abandoned session (the API, or a fake in tests). */
+export interface Uploader {
+  upload(file: File, callbacks: UploadCallbacks, resumeId: string | null): Upload;
+  cancelSession(uploadId: string): Promise<void>;
+}
 
 export type UploadStatus = 'waiting' | 'uploading' | 'done' | 'failed' | 'cancelled';
 
@@ -20,14 +33,24 @@ export class UploadQueue {
   private nextKey = 1;
 
   constructor(
-    private readonly investigationId: string,
-    private readonly evidenceId: string,
+    private readonly uploader: Uploader,
     private readonly events: {
       stored(file: FileStored): void;
       finished(entry: QueuedUpload): void;
     },
     private readonly parallel = 2,
   ) {}
+
+  /** The queue of one evidence item, sending through the API. */
+  static forItem(investigationId: string, evidenceId: string, events: UploadQueue['events']): UploadQueue {
+    return new UploadQueue(
+      {
+        upload: (file, callbacks, resumeId) => uploadFile(investigationId, evidenceId, file, callbacks, resumeId),
+        cancelSession: (uploadId) => cancelUploadSession(investigationId, evidenceId, uploadId),
+      },
+      events,
+    );
+  }
 
   add(files: Iterable<File>): void {
     for (const file of files) {
@@ -44,7 +67,7 @@ export class UploadQueue {
     else if (entry.status === 'waiting') this.finish(entry, 'cancelled');
     // a cancelled session is not resumed: the server may drop what it holds
     if (entry.uploadId !== null) {
-      void cancelUploadSession(this.investigationId, this.evidenceId, entry.uploadId).catch(() => {});
+      void this.uploader.cancelSession(entry.uploadId).catch(() => {});
       entry.uploadId = null;
     }
   }
@@ -81,9 +104,7 @@ export class UploadQueue {
   private start(key: number): void {
     const entry = this.find(key)!;
     entry.status = 'uploading';
-    const upload = uploadFile(
-      this.investigationId,
-      this.evidenceId,
+    const upload = this.uploader.upload(
       entry.file,
       {
         progress: (sent, total) => {
