@@ -91,7 +91,7 @@ from jitspace.documents.evidence import (
     VerificationOut,
 )
 from jitspace.documents.fields import CommentCreate
-from jitspace.documents.views import evidence_file_view, evidence_view, handling_of
+from jitspace.documents.views import evidence_view, handling_of, stored_file
 from jitspace.services.application import JITspace
 from jitspace.services.uploads import upload_evidence_file
 from jitspace.storage.blobs import TooLarge
@@ -198,12 +198,7 @@ class EvidenceController(Controller):
             media_type=media_type,
             declared_sha256=declared_sha256.lower() if declared_sha256 else None,
         )
-        stored = EvidenceFileStored(
-            evidence_id=item.id,
-            version=item.version,
-            file=evidence_file_view(file, readable=item.may_read(member.country)),
-        )
-        return with_etag(stored, 201)
+        return with_etag(stored_file(item, file, member.country), 201)
 
     @get(
         "/{evidence_id:uuid}/files/{file_id:uuid}/content",

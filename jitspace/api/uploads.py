@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
@@ -23,7 +24,7 @@ from jitspace.documents.evidence import (
     UploadPartOut,
     UploadSessionOut,
 )
-from jitspace.documents.views import evidence_file_view
+from jitspace.documents.views import from_record, stored_file
 from jitspace.services.uploads import complete_upload, open_upload, receive_part
 from jitspace.storage.upload_sessions import UploadSession
 
@@ -38,24 +39,34 @@ PartSha256 = Annotated[
 
 
 def session_view(session: UploadSession) -> UploadSessionOut:
-    return UploadSessionOut(
-        id=session.upload_id,
-        evidence_id=session.evidence_id,
-        name=session.name,
-        media_type=session.media_type,
-        size=session.size,
-        part_size=session.part_size,
-        part_count=session.part_count,
-        parts=[UploadPartOut(p.number, p.size, p.sha256) for p in session.parts],
-        missing=session.missing,
-        received_bytes=session.received_bytes,
-        expires_at=session.expires_at,
-    )
+    parts = [UploadPartOut(p.number, p.size, p.sha256) for p in session.parts]
+    return from_record(UploadSessionOut, session, id=session.upload_id, parts=parts)
+
+
+async def provide_upload(
+    investigation_id: FromPath[UUID],
+    evidence_id: FromPath[UUID],
+    upload_id: FromPath[UUID],
+    runtime: RuntimeDep,
+    user: CurrentUser,
+) -> UploadSession:
+    """The path's upload session, if it is the caller's and the path's item's."""
+    session = await runtime.uploads.find(upload_id, user.user_id)
+    if session is None or (session.investigation_id, session.evidence_id) != (
+        investigation_id,
+        evidence_id,
+    ):
+        raise NotFoundException("no such upload of yours: it may have expired; start again")
+    return session
+
+
+Upload = NamedDependency[UploadSession]
 
 
 class UploadController(Controller):
     path = f"{BASE}/evidence/{{evidence_id:uuid}}/uploads"
     tags = ["evidence"]
+    dependencies = {"upload": Provide(provide_upload)}
 
     @post("/", access=Action.REGISTER_EVIDENCE, status_code=201)
     async def open(
@@ -75,26 +86,14 @@ class UploadController(Controller):
             user.user_id,
             investigation_id,
             evidence_id,
-            name=data.name,
-            media_type=data.media_type,
-            size=data.size,
-            sha256=data.sha256.lower() if data.sha256 else None,
+            data,
         )
         return session_view(session)
 
     @get("/{upload_id:uuid}", access=Action.REGISTER_EVIDENCE)
-    async def read(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        upload_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-    ) -> UploadSessionOut:
+    async def read(self, upload: Upload) -> UploadSessionOut:
         """Which parts the server holds: where to resume."""
-        return session_view(
-            await _session(runtime, user.user_id, investigation_id, evidence_id, upload_id)
-        )
+        return session_view(upload)
 
     @post(
         "/{upload_id:uuid}/parts/{number:int}",
@@ -106,18 +105,14 @@ class UploadController(Controller):
     async def part(
         self,
         request: Request[Any, Any, Any],
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        upload_id: FromPath[UUID],
         number: FromPath[int],
+        upload: Upload,
         runtime: RuntimeDep,
-        user: CurrentUser,
         sha256: PartSha256,
     ) -> UploadPartOut:
         """Send part `number` (from 1) as the request body; again to replace it."""
-        session = await _session(runtime, user.user_id, investigation_id, evidence_id, upload_id)
         part = await receive_part(
-            runtime.blobs, runtime.uploads, session, number, request.stream(), sha256.lower()
+            runtime.blobs, runtime.uploads, upload, number, request.stream(), sha256.lower()
         )
         return UploadPartOut(part.number, part.size, part.sha256)
 
@@ -128,52 +123,20 @@ class UploadController(Controller):
         responses=UPLOAD_RESPONSES,
     )
     async def complete(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        upload_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        member: CurrentMember,
+        self, upload: Upload, runtime: RuntimeDep, user: CurrentUser, member: CurrentMember
     ) -> Response[EvidenceFileStored]:
         """Join the parts and record the file (409 while parts are missing)."""
-        session = await _session(runtime, user.user_id, investigation_id, evidence_id, upload_id)
         item, file = await complete_upload(
             runtime.app,
             runtime.blobs,
             runtime.uploads,
             runtime.settings.max_upload_bytes,
             user.user_id,
-            session,
+            upload,
         )
-        stored = EvidenceFileStored(
-            evidence_id=item.id,
-            version=item.version,
-            file=evidence_file_view(file, readable=item.may_read(member.country)),
-        )
-        return with_etag(stored, 201)
+        return with_etag(stored_file(item, file, member.country), 201)
 
     @post("/{upload_id:uuid}/cancellation", status_code=204, access=Action.REGISTER_EVIDENCE)
-    async def cancel(
-        self,
-        investigation_id: FromPath[UUID],
-        evidence_id: FromPath[UUID],
-        upload_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-    ) -> None:
+    async def cancel(self, upload: Upload, runtime: RuntimeDep) -> None:
         """Give the upload up; what was sent of it is swept, claimed by no record."""
-        session = await _session(runtime, user.user_id, investigation_id, evidence_id, upload_id)
-        await runtime.uploads.end(session.upload_id)
-
-
-async def _session(
-    runtime: RuntimeDep, user_id: UUID, investigation_id: UUID, evidence_id: UUID, upload_id: UUID
-) -> UploadSession:
-    session = await runtime.uploads.find(upload_id, user_id)
-    if session is None or (session.investigation_id, session.evidence_id) != (
-        investigation_id,
-        evidence_id,
-    ):
-        raise NotFoundException("no such upload of yours: it may have expired; start again")
-    return session
+        await runtime.uploads.end(upload.upload_id)

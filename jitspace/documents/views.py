@@ -30,6 +30,7 @@ from jitspace.documents.custody import CustodyChain
 from jitspace.documents.evidence import (
     Evidence,
     EvidenceFileOut,
+    EvidenceFileStored,
     EvidenceSummary,
     Handling,
     HandlingCreate,
@@ -108,6 +109,15 @@ def handling_of(h: HandlingCreate | None) -> HandlingRestrictions:
         description_to=tuple(h.description_to) if h.description_to is not None else None,
         files_to=tuple(h.files_to) if h.files_to is not None else None,
         consent_first=h.consent_first,
+    )
+
+
+def stored_file(item: EvidenceItem, file: EvidenceFile, viewer: str) -> EvidenceFileStored:
+    """The answer to an upload: the file recorded, as the uploader's party may see it."""
+    return EvidenceFileStored(
+        evidence_id=item.id,
+        version=item.version,
+        file=evidence_file_view(file, readable=item.may_read(viewer)),
     )
 
 

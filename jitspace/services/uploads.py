@@ -18,14 +18,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from uuid import UUID, uuid4
 
+import msgspec
 from anyio import to_thread
 
 from domain.commands import AttachFile
 from domain.errors import RuleViolation
 from domain.evidence import EvidenceItem
 from domain.values import EvidenceFile
+from jitspace.documents.evidence import UploadCreate
 from jitspace.services.application import JITspace
-from jitspace.storage.blobs import BlobError, BlobStore, EmptyFile, StoredBlob, TooLarge
+from jitspace.storage.blobs import BlobError, BlobStore, StoredBlob, TooLarge
 from jitspace.storage.blobs.receiving import store_stream
 from jitspace.storage.upload_sessions import UploadPart, UploadSession, UploadSessions
 
@@ -84,30 +86,17 @@ async def open_upload(
     user_id: UUID,
     investigation_id: UUID,
     evidence_id: UUID,
-    *,
-    name: str,
-    media_type: str,
-    size: int,
-    sha256: str | None,
+    wanted: UploadCreate,
 ) -> UploadSession:
-    """A session to send a file of `size` bytes in parts, if the user may attach it."""
+    """A session to send the file `wanted` in parts, if the user may attach it."""
     await to_thread.run_sync(
         app.check_may_attach_evidence_file, user_id, investigation_id, evidence_id
     )
-    if size > max_bytes:
+    if wanted.size > max_bytes:
         raise TooLarge(f"the file is larger than the limit of {max_bytes} bytes", field="size")
-    if size < 1:
-        raise EmptyFile("an empty file is not evidence", field="size")
-    return await sessions.open(
-        user_id=user_id,
-        investigation_id=investigation_id,
-        evidence_id=evidence_id,
-        name=name,
-        media_type=media_type,
-        size=size,
-        sha256=sha256,
-        part_size=PART_SIZE,
-    )
+    sha256 = wanted.sha256.lower() if wanted.sha256 else None
+    new = msgspec.structs.replace(wanted, sha256=sha256)
+    return await sessions.open(user_id, investigation_id, evidence_id, new, PART_SIZE)
 
 
 async def receive_part(

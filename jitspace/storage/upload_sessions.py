@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -38,6 +39,19 @@ CREATE TABLE IF NOT EXISTS upload_parts (
     PRIMARY KEY (upload_id, number)
 );
 """
+
+
+class Wanted(Protocol):
+    """The file a session is opened for."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def media_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -90,16 +104,13 @@ class UploadSessions:
 
     async def open(
         self,
-        *,
         user_id: UUID,
         investigation_id: UUID,
         evidence_id: UUID,
-        name: str,
-        media_type: str,
-        size: int,
-        sha256: str | None,
+        file: Wanted,
         part_size: int,
     ) -> UploadSession:
+        """A new session of the user's, for `file` in parts of `part_size` bytes."""
         upload_id = uuid4()
         await self.pool.execute(
             "INSERT INTO upload_sessions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
@@ -108,10 +119,10 @@ class UploadSessions:
             user_id,
             investigation_id,
             evidence_id,
-            name,
-            media_type,
-            size,
-            sha256,
+            file.name,
+            file.media_type,
+            file.size,
+            file.sha256,
             part_size,
             self.lifetime,
         )

