@@ -143,11 +143,11 @@ def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(open_as: OpenAs, tea
     drawn = register_rows(be).count()
     assert 0 < drawn < 40, f"{drawn} rows in the page: the list draws only those in view"
 
-    # Pieter picks a row down the list with the keyboard: the list scrolls to it
+    # Pieter picks a row down the list with the keyboard (the current row): the list scrolls
     register_rows(be).first.get_by_role("link").focus()
     for _ in range(15):
         be.keyboard.press("ArrowDown")
-    selected = be.locator('[data-testid="evidence-row"][aria-selected="true"]')
+    selected = be.locator('[data-testid="evidence-row"][aria-current="true"]')
     expect(selected).to_have_count(1)
     reference = selected.get_attribute("data-reference")
     viewport = be.locator(".register-viewport")
@@ -169,7 +169,7 @@ def test_be_sees_a_new_item_arrive_live_and_keeps_his_place(open_as: OpenAs, tea
     be.get_by_test_id("new-items").click()
     expect(be.get_by_role("status").filter(has_text="41 items")).to_be_visible()
     expect(be.get_by_test_id("new-items")).to_have_count(0)
-    expect(be.locator('[data-testid="evidence-row"][aria-selected="true"]')).to_have_attribute(
+    expect(be.locator('[data-testid="evidence-row"][aria-current="true"]')).to_have_attribute(
         "data-reference", str(reference)
     )
     viewport.evaluate("element => { element.scrollTop = 0; }")
