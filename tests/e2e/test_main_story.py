@@ -518,3 +518,27 @@ def test_a_change_arriving_live_keeps_what_the_user_is_typing(open_as: OpenAs, t
     store.get_by_role("button", name="Store").click()
     expect(fr.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
     expect(fr.locator("dt:text-is('Location') + dd")).to_have_text("Evidence room 2, shelf 4")
+
+
+def test_a_comment_reaches_the_member_it_mentions_live(open_as: OpenAs, team: Team) -> None:
+    item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER)
+    be = open_as(team.be)
+    be.goto(team.screen(f"/evidence/{item['id']}"))
+    expect(be.get_by_text("No comments yet.")).to_be_visible()
+    mark_the_page(be)
+    be.get_by_label("Your comment").fill("I will check the BE accounts")  # not sent yet
+
+    fr = open_as(team.fr)
+    fr.goto(team.screen(f"/evidence/{item['id']}"))
+    fr.get_by_label("Your comment").fill("Pieter, page 12 lists the Antwerp transfers")
+    fr.get_by_role("group", name="Let these members know").get_by_label("Pieter Claes (BE)").check()
+    fr.get_by_role("button", name="Add comment").click()
+    expect(fr.get_by_test_id("comment")).to_have_count(1)
+
+    comment = be.get_by_test_id("comment")
+    expect(comment).to_contain_text("Pieter, page 12 lists the Antwerp transfers")
+    expect(comment).to_contain_text("Ines Martin (FR, JIT leader)")
+    expect(comment).to_contain_text("For: Pieter Claes (BE)")
+    expect(be.get_by_label("Your comment")).to_have_value("I will check the BE accounts")
+    assert_not_reloaded(be)
+    assert_accessible(be, "evidence item with a comment")
