@@ -410,6 +410,7 @@ def test_the_observer_sees_only_what_the_agreement_allows(open_as: OpenAs, team:
 
 
 def test_switching_to_french_shows_french(open_as: OpenAs, team: Team) -> None:
+    register(team.fr, team, reference="FR-DOC-7", description=LEDGER)
     page = open_as(team.fr)
     page.get_by_label("Language").select_option(label="Français")
 
@@ -423,6 +424,11 @@ def test_switching_to_french_shows_french(open_as: OpenAs, team: Team) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1, name=team.name)).to_be_visible()
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Activité")).to_be_visible()
+    # \u2019: the apostrophe of French typography
+    expect(page.get_by_test_id("activity").filter(has_text="FR-DOC-7")).to_contain_text(
+        "Ines Martin (FR, chef de l\u2019ECE) a enregistré FR-DOC-7"
+    )
     assert_accessible(page, "investigation home, in French")
 
 
