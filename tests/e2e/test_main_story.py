@@ -8,8 +8,7 @@ and the activity stream say so in people's words. Anna De Vries (NL, observer) s
 what the agreement lets her see. Every screen visited is checked with axe.
 
 What a test needs to exist before its story (other items, files, restrictions) is set up
-through the API, and so is taking an item into custody at collection: the interface has no
-form for it (yet). What the story is about is done in the browser.
+through the API; what the story is about is done in the browser.
 """
 
 from __future__ import annotations
@@ -260,7 +259,6 @@ def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
     open_as: OpenAs, team: Team
 ) -> None:
     item = register(team.fr, team, reference="FR-DOC-7", description=LEDGER, place="Paris")
-    custody(team.fr, team, item["id"], "collection", place="Paris 11e")
     be = open_as(team.be)
     open_investigation(be, team)
     expect(be.get_by_text("Nothing is waiting for your receipt.")).to_be_visible()
@@ -276,6 +274,16 @@ def test_a_handover_and_its_receipt_show_in_both_chains_and_in_words(
     )
     fr.goto(team.screen(f"/evidence/{item['id']}"))
     expect(fr.get_by_role("heading", level=1, name=re.compile("FR-DOC-7"))).to_be_visible()
+
+    collection = fr.get_by_role("form", name="Take into custody")
+    expect(collection.get_by_label("Place")).to_have_value("Paris")  # where it was seized
+    collection.get_by_label("Place").fill("Paris 11e")
+    collection.get_by_role("button", name="Take into custody").click()
+    expect(fr.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
+    expect(fr.locator("dt:text-is('Custodian') + dd")).to_contain_text(
+        "Ines Martin (FR, JIT leader)"
+    )
+    expect(collection).to_have_count(0)
 
     seal = fr.get_by_role("form", name="Seal")
     seal.get_by_label("Seal number").fill("FR-4471")
