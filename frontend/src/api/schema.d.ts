@@ -5619,10 +5619,10 @@ export interface operations {
                 "X-Content-SHA256": string;
             };
             path: {
+                number: number;
                 investigation_id: string;
                 evidence_id: string;
                 upload_id: string;
-                number: number;
             };
             cookie?: never;
         };

@@ -288,4 +288,6 @@ export const de: Messages = {
   'tasks.overdue': 'überfällig seit {date}',
   'tasks.empty': 'Hier gibt es keine Aufgaben.',
   'tasks.created': 'Aufgabe angelegt.',
+  'tasks.edit': 'Bearbeiten',
+  'tasks.save': 'Änderungen speichern',
 };

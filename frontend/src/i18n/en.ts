@@ -288,6 +288,8 @@ export const en = {
   'tasks.overdue': 'overdue since {date}',
   'tasks.empty': 'No tasks here.',
   'tasks.created': 'Task created.',
+  'tasks.edit': 'Edit',
+  'tasks.save': 'Save changes',
 } as const;
 
 export type MessageKey = keyof typeof en;

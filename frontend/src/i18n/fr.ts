@@ -288,4 +288,6 @@ export const fr: Messages = {
   'tasks.overdue': 'en retard depuis le {date}',
   'tasks.empty': 'Aucune tâche ici.',
   'tasks.created': 'Tâche créée.',
+  'tasks.edit': 'Modifier',
+  'tasks.save': 'Enregistrer les modifications',
 };

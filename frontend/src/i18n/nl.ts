@@ -288,4 +288,6 @@ export const nl: Messages = {
   'tasks.overdue': 'te laat sinds {date}',
   'tasks.empty': 'Hier staan geen taken.',
   'tasks.created': 'Taak aangemaakt.',
+  'tasks.edit': 'Bewerken',
+  'tasks.save': 'Wijzigingen opslaan',
 };

@@ -79,3 +79,22 @@ describe('activity in people’s words', () => {
     expect(words).not.toContain('handed');
   });
 });
+
+describe('activity phrases', () => {
+  it('use only the names phrasing provides, so no {placeholder} ever shows', () => {
+    const provided = ['actor', 'item', 'task', 'recipient', 'assignee', 'member', 'seal', 'location', 'country', 'status', 'role', 'record'];
+    for (const [key, message] of Object.entries(en)) {
+      if (!key.startsWith('activity.')) continue;
+      const used = [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      for (const name of used) expect(provided, `${key} uses {${name}}`).toContain(name);
+    }
+  });
+
+  it('phrase every event type with a message without leaving a placeholder', () => {
+    for (const key of Object.keys(en)) {
+      if (!key.startsWith('activity.') || key.startsWith('activity.record.') || key === 'activity.generic') continue;
+      const words = describeEvent(event(key.slice('activity.'.length), { recipient_id: 'pieter', assignee_id: 'pieter' }), english, ctx);
+      expect(words, key).not.toMatch(/\{\w+\}/);
+    }
+  });
+});
