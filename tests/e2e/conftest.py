@@ -8,6 +8,9 @@ test, even when its own assertions passed.
 The browser is the machine's Chromium (`apt-get install chromium`, or JITSPACE_CHROMIUM);
 the tests never download one, and fail, not skip, when it is missing.
 
+The fixtures are here; what tests do in a browser (log in, axe, the console's watch) is in
+browsing.py, the investigation they work in and its set-up through the API in team.py.
+
 Run them alone with `pytest tests/e2e` (no xdist: one browser, one server, a database of
 their own). JITSPACE_SCREENSHOTS=1 makes test_screenshots.py write docs/screenshots/*.png.
 The page is the committed build (jitspace/web/static/): rebuild the interface first to test
@@ -18,22 +21,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import msgspec
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import (
     Browser,
     BrowserContext,
-    ConsoleMessage,
     Error,
     Page,
     Playwright,
@@ -42,8 +40,9 @@ from playwright.sync_api import (
 )
 
 from jitspace.settings import Settings
+from tests.e2e.browsing import TIMEOUT_MS, Console, NewContext, OpenAs, log_in
 from tests.e2e.team import Cast, Team, cast_of, open_team
-from tests.support import PASSWORD, People, Person, ServerThread, fresh_database
+from tests.support import People, Person, ServerThread, fresh_database
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,10 +56,6 @@ CHROMIUM_ARGS = [
 ]
 # the story's evidence file is ~50 MB; the integration tests' limit is lower on purpose
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
-# what a step waits for at most: the server and the live feed answer in well under this
-TIMEOUT_MS = 10_000
-
-expect.set_options(timeout=TIMEOUT_MS)
 
 
 # the server
@@ -152,38 +147,6 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     launched.close()
 
 
-@dataclass
-class Console:
-    """What went wrong in the browser while a test ran: console errors, uncaught exceptions,
-    Content Security Policy violations."""
-
-    problems: list[str] = field(default_factory=list)
-
-    def watch(self, page: Page) -> None:
-        page.on("console", self._message)
-        page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
-
-    def _message(self, message: ConsoleMessage) -> None:
-        text, url = message.text, message.location.get("url", "")
-        if "Content Security Policy" in text:
-            self.problems.append(f"CSP violation: {text}")
-        elif message.type == "error" and not _expected_error(text, url):
-            self.problems.append(f"console error: {text} ({url})")
-
-
-# the page asks `GET /auth/session` who is logged in: 401 is its answer when nobody is, and
-# the browser logs every 401 response as an error
-_NOBODY_LOGGED_IN = re.compile(
-    r"Failed to load resource: the server responded with a status of 401"
-)
-
-
-def _expected_error(text: str, url: str) -> bool:
-    # the browser asks for /favicon.ico by itself, whenever it likes; whether the page names
-    # its icon is tested once (test_interface_foundation)
-    return bool(_NOBODY_LOGGED_IN.search(text)) or urlsplit(url).path == "/favicon.ico"
-
-
 _CONSOLE = pytest.StashKey[Console]()
 
 
@@ -204,16 +167,12 @@ def browser_console(request: pytest.FixtureRequest) -> Console:
     return request.node.stash.setdefault(_CONSOLE, Console())
 
 
-NewContext = Callable[..., BrowserContext]
-
-
 @pytest.fixture
 def new_context(
-    site: ServerThread, browser: Browser, request: pytest.FixtureRequest
+    site: ServerThread, browser: Browser, browser_console: Console
 ) -> Iterator[NewContext]:
     """Opens another person's browser (cookies and storage of its own) on the server; every
     page opened in it is watched. Keywords: Playwright's, e.g. `storage_state`."""
-    console = request.getfixturevalue("browser_console")
     opened: list[BrowserContext] = []
 
     def open_one(**options: Any) -> BrowserContext:
@@ -225,7 +184,7 @@ def new_context(
             viewport={"width": 1280, "height": 900},
         )
         context.set_default_timeout(TIMEOUT_MS)
-        context.on("page", console.watch)
+        context.on("page", browser_console.watch)
         opened.append(context)
         return context
 
@@ -244,22 +203,6 @@ def context(new_context: NewContext) -> BrowserContext:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
-
-
-# what tests do in the browser
-
-
-def log_in(page: Page, person: Person) -> None:
-    """Log in through the login form, as a person does, and wait for their investigations."""
-    page.goto("/")
-    expect(page.get_by_role("heading", name="Log in to JITspace")).to_be_visible()
-    page.get_by_label("Username").fill(person.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="My investigations")).to_be_visible()
-
-
-OpenAs = Callable[[Person], Page]
 
 
 @pytest.fixture(scope="session")
@@ -286,32 +229,3 @@ def open_as(new_context: NewContext, kept_sessions: dict[str, Any]) -> OpenAs:
         return page
 
     return open_page
-
-
-_AXE = Axe()
-BLOCKING_IMPACTS = ("serious", "critical")
-
-
-def assert_accessible(page: Page, screen_name: str) -> None:
-    """Run axe on the page as it is and fail listing every serious or critical violation."""
-    results = _AXE.run(page)
-    violations = [
-        violation
-        for violation in results.response["violations"]
-        if violation.get("impact") in BLOCKING_IMPACTS
-    ]
-    if violations:
-        lines = [
-            f"  - [{violation['impact']}] {violation['id']}: {violation['help']} "
-            f"(on {', '.join(_target(node) for node in violation['nodes'])})"
-            for violation in violations
-        ]
-        raise AssertionError(
-            f"{len(violations)} serious or critical accessibility violations on the "
-            f"{screen_name} screen:\n" + "\n".join(lines)
-        )
-
-
-def _target(node: dict[str, object]) -> str:
-    target = node.get("target") or []
-    return " ".join(str(part) for part in target) if isinstance(target, list) else str(target)

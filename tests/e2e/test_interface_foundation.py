@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Page, Response, expect
 
-from tests.e2e.conftest import Console, assert_accessible, log_in
+from tests.e2e.browsing import Console, assert_accessible, log_in
 from tests.support import People
 
 # the policy the interface is built for: everything from this origin, nothing inline

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.conftest import NewContext, OpenAs, assert_accessible, log_in
+from tests.e2e.browsing import NewContext, OpenAs, assert_accessible, log_in
 from tests.e2e.team import Team, attach, custody, register, restrict
 
 UPLOAD_BYTES = 50 * 1024 * 1024
