@@ -38,7 +38,7 @@ const sessionMiddleware: Middleware = {
 };
 
 /** The typed client of the JITspace API (same origin; the session cookie authenticates). */
-export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+export const api = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '', credentials: 'same-origin' });
 api.use(sessionMiddleware);
 
 /** The text to show for a failed request: the problem's detail, else its title. */

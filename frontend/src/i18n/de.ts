@@ -57,6 +57,7 @@ export const de: Messages = {
   'home.noActivity': 'Bisher ist nichts geschehen.',
   'home.activityLoading': 'Aktivität wird geladen…',
   'home.newActivity': '{count} neue Meldungen',
+  'home.newActivity.one': '{count} neue Meldung',
   'home.period': 'Läuft vom {start} bis {end}',
 
   'role.jit_leader': 'GEG-Leitung',
@@ -143,6 +144,7 @@ export const de: Messages = {
 
   'evidence.title': 'Beweismittelverzeichnis',
   'evidence.count': '{count} Beweismittel',
+  'evidence.count.one': '{count} Beweismittel',
   'evidence.reference': 'Aktenzeichen',
   'evidence.kind': 'Art',
   'evidence.country': 'Partei',
@@ -153,6 +155,7 @@ export const de: Messages = {
   'evidence.custody': 'Verwahrung',
   'evidence.integrity': 'Integrität',
   'evidence.defects': '{count} Mängel in der Verwahrung',
+  'evidence.defects.one': '{count} Mangel in der Verwahrung',
   'evidence.withheldBy': 'von {country} zurückgehalten',
   'evidence.rowLoading': 'Zeile wird geladen…',
   'evidence.newItems': '{count} neu – anzeigen',
@@ -237,6 +240,7 @@ export const de: Messages = {
   'item.verified': 'Prüfung: {name} – {integrity}',
   'item.handling': 'Weitergabebeschränkungen',
   'item.handlingNone': 'Jede Partei des Teams darf dieses Beweismittel einsehen und seine Dateien herunterladen.',
+  'item.handlingWithheld': '{country} beschränkt die Weitergabe dieses Beweismittels: Was Ihre Partei nicht lesen darf, ist als „von {country} zurückgehalten“ gekennzeichnet.',
   'item.descriptionTo': 'Parteien, die die Beschreibung lesen dürfen',
   'item.filesTo': 'Parteien, die die Dateien herunterladen dürfen',
   'item.consentFirst': 'Andere Parteien laden nur mit unserer Zustimmung herunter',

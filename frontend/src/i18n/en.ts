@@ -57,6 +57,7 @@ export const en = {
   'home.noActivity': 'Nothing has happened yet.',
   'home.activityLoading': 'Loading the activity…',
   'home.newActivity': '{count} new updates',
+  'home.newActivity.one': '{count} new update',
   'home.period': 'Runs from {start} to {end}',
 
   'role.jit_leader': 'JIT leader',
@@ -143,6 +144,7 @@ export const en = {
 
   'evidence.title': 'Evidence register',
   'evidence.count': '{count} items',
+  'evidence.count.one': '{count} item',
   'evidence.reference': 'Reference',
   'evidence.kind': 'Kind',
   'evidence.country': 'Party',
@@ -153,6 +155,7 @@ export const en = {
   'evidence.custody': 'Custody',
   'evidence.integrity': 'Integrity',
   'evidence.defects': '{count} custody defects',
+  'evidence.defects.one': '{count} custody defect',
   'evidence.withheldBy': 'withheld by {country}',
   'evidence.rowLoading': 'Loading row…',
   'evidence.newItems': '{count} new – show',
@@ -237,6 +240,7 @@ export const en = {
   'item.verified': 'Verification: {name} – {integrity}',
   'item.handling': 'Handling restrictions',
   'item.handlingNone': 'Every party of the team may read this item and download its files.',
+  'item.handlingWithheld': '{country} restricts this item: what your party may not read is marked “withheld by {country}”.',
   'item.descriptionTo': 'Parties that may read the description',
   'item.filesTo': 'Parties that may download the files',
   'item.consentFirst': 'Other parties download only with our consent',

@@ -57,6 +57,7 @@ export const fr: Messages = {
   'home.noActivity': 'Rien ne s’est encore passé.',
   'home.activityLoading': 'Chargement de l’activité…',
   'home.newActivity': '{count} nouvelles mises à jour',
+  'home.newActivity.one': '{count} nouvelle mise à jour',
   'home.period': 'Du {start} au {end}',
 
   'role.jit_leader': 'chef de l’ECE',
@@ -143,6 +144,7 @@ export const fr: Messages = {
 
   'evidence.title': 'Registre des preuves',
   'evidence.count': '{count} éléments',
+  'evidence.count.one': '{count} élément',
   'evidence.reference': 'Référence',
   'evidence.kind': 'Nature',
   'evidence.country': 'Partie',
@@ -153,6 +155,7 @@ export const fr: Messages = {
   'evidence.custody': 'Garde',
   'evidence.integrity': 'Intégrité',
   'evidence.defects': '{count} anomalies de garde',
+  'evidence.defects.one': '{count} anomalie de garde',
   'evidence.withheldBy': 'retenu par {country}',
   'evidence.rowLoading': 'Chargement de la ligne…',
   'evidence.newItems': '{count} nouveaux – afficher',
@@ -237,6 +240,7 @@ export const fr: Messages = {
   'item.verified': 'Vérification : {name} – {integrity}',
   'item.handling': 'Restrictions de diffusion',
   'item.handlingNone': 'Toutes les parties de l’équipe peuvent consulter cet élément et télécharger ses fichiers.',
+  'item.handlingWithheld': '{country} restreint la diffusion de cet élément : ce que votre partie ne peut pas lire est marqué « retenu par {country} ».',
   'item.descriptionTo': 'Parties autorisées à lire la description',
   'item.filesTo': 'Parties autorisées à télécharger les fichiers',
   'item.consentFirst': 'Les autres parties ne téléchargent qu’avec notre consentement',

@@ -53,3 +53,12 @@ export function t(key: MessageKey, params?: Params): string {
 export function hasMessage(key: string): key is MessageKey {
   return key in en;
 }
+
+/** A message about `count` things: the `.one` form where the language says one (French
+ * counts 0 as one too), else the plain key. */
+export function tCount(key: MessageKey, count: number, params: Params = {}): string {
+  const singular = `${key}.one`;
+  const rule = new Intl.PluralRules(current.language).select(count);
+  const chosen = rule === 'one' && hasMessage(singular) ? singular : key;
+  return t(chosen, { ...params, count });
+}

@@ -33,3 +33,16 @@ describe('message files', () => {
     expect(format('{a} and {b}', { a: 'x' })).toBe('x and {b}');
   });
 });
+
+describe('counting in words', () => {
+  it('uses the singular where the language says one', async () => {
+    const { setLanguage, tCount } = await import('./index.svelte');
+    setLanguage('en');
+    expect(tCount('evidence.count', 1)).toBe('1 item');
+    expect(tCount('evidence.count', 3)).toBe('3 items');
+    setLanguage('fr');
+    expect(tCount('evidence.count', 0)).toBe('0 élément');
+    expect(tCount('evidence.count', 2)).toBe('2 éléments');
+    setLanguage('en');
+  });
+});

@@ -57,6 +57,7 @@ export const nl: Messages = {
   'home.noActivity': 'Er is nog niets gebeurd.',
   'home.activityLoading': 'Activiteit wordt geladen…',
   'home.newActivity': '{count} nieuwe meldingen',
+  'home.newActivity.one': '{count} nieuwe melding',
   'home.period': 'Loopt van {start} tot {end}',
 
   'role.jit_leader': 'JIT-leider',
@@ -143,6 +144,7 @@ export const nl: Messages = {
 
   'evidence.title': 'Bewijsregister',
   'evidence.count': '{count} stukken',
+  'evidence.count.one': '{count} stuk',
   'evidence.reference': 'Kenmerk',
   'evidence.kind': 'Soort',
   'evidence.country': 'Partij',
@@ -153,6 +155,7 @@ export const nl: Messages = {
   'evidence.custody': 'Bewaring',
   'evidence.integrity': 'Integriteit',
   'evidence.defects': '{count} gebreken in de bewaring',
+  'evidence.defects.one': '{count} gebrek in de bewaring',
   'evidence.withheldBy': 'afgeschermd door {country}',
   'evidence.rowLoading': 'Rij wordt geladen…',
   'evidence.newItems': '{count} nieuw – tonen',
@@ -237,6 +240,7 @@ export const nl: Messages = {
   'item.verified': 'Controle: {name} – {integrity}',
   'item.handling': 'Verspreidingsbeperkingen',
   'item.handlingNone': 'Elke partij in het team mag dit stuk inzien en de bestanden downloaden.',
+  'item.handlingWithheld': '{country} beperkt de verspreiding van dit stuk: wat uw partij niet mag lezen, staat als ‘afgeschermd door {country}’.',
   'item.descriptionTo': 'Partijen die de omschrijving mogen lezen',
   'item.filesTo': 'Partijen die de bestanden mogen downloaden',
   'item.consentFirst': 'Andere partijen downloaden alleen met onze toestemming',
