@@ -3,6 +3,7 @@ import { LiveClient, type ConnectionState, type SocketLike, type StopReason } fr
 import type { EventOut, Viewer } from './live/protocol';
 import type { Person } from './activity';
 import { learn } from './feedFacts';
+import { collect, emptyFeed, type InboxFeed } from './inbox';
 
 export type Investigation = Schemas['Investigation'];
 export type Member = Schemas['MemberOut'];
@@ -35,6 +36,8 @@ export class InvestigationContext {
   taskTitles = $state<Record<string, string>>({});
   /** items handed over and not yet received: evidence id -> the recipient's user id */
   awaitingReceipt = $state<Record<string, string>>({});
+  /** what the inbox needs from the whole log (activity keeps only recent events) */
+  inboxFeed = $state.raw<InboxFeed>(emptyFeed());
 
   private readonly listeners = new Set<(news: LiveNews) => void>();
   private readonly client: LiveClient;
@@ -119,16 +122,20 @@ export class InvestigationContext {
   // into plain, non-reactive collections and reach the page in one go at `caught_up`; a
   // re-render per replayed event would cost a large investigation seconds of main thread.
   private backlog: EventOut[] = [];
+  private replayedInbox = emptyFeed();
   private replayed = { references: {} as Record<string, string>, taskTitles: {} as Record<string, string>, awaiting: {} as Record<string, string> };
 
   private apply(event: EventOut): void {
     if (!this.caughtUp) {
       learn(this.replayed, event);
+      collect(this.replayedInbox, event);
       this.backlog.push(event);
       if (this.backlog.length > 2 * keptActivity) this.backlog = this.backlog.slice(-keptActivity);
       return;
     }
     learn({ references: this.references, taskTitles: this.taskTitles, awaiting: this.awaitingReceipt }, event);
+    collect(this.inboxFeed, event);
+    this.inboxFeed = { ...this.inboxFeed };
     this.activity = [event, ...this.activity].slice(0, keptActivity);
     if (event.type.startsWith('Investigation.')) void this.load();
     this.tell({ kind: 'event', event });
@@ -138,6 +145,8 @@ export class InvestigationContext {
     this.references = this.replayed.references;
     this.taskTitles = this.replayed.taskTitles;
     this.awaitingReceipt = this.replayed.awaiting;
+    this.inboxFeed = this.replayedInbox;
+    this.replayedInbox = emptyFeed();
     this.activity = this.backlog.slice(-keptActivity).reverse();
     this.backlog = [];
   }
