@@ -56,10 +56,11 @@ def cast_of(people: People) -> Cast:
     return Cast(people.new("ines-martin"), people.new("pieter-claes"), people.new("anna-de-vries"))
 
 
-def open_team(cast: Cast) -> Team:
-    """A new investigation of the cast: the leader opens it and adds the others."""
+def open_team(cast: Cast, name: str = "") -> Team:
+    """A new investigation of the cast: the leader opens it and adds the others (its name:
+    `name`, else one of its own)."""
     fr, be, observer = cast.fr, cast.be, cast.observer
-    name = f"Operation Harbour {uuid.uuid4().hex[:6]}"
+    name = name or f"Operation Harbour {uuid.uuid4().hex[:6]}"
     opened = fr.post(
         "/investigations",
         json=investigation_body(

@@ -30,7 +30,7 @@ def test_each_main_screen_draws_its_heading_and_is_pictured(
     page: Page, cast: Cast, users: People, tmp_path: Path
 ) -> None:
     # a leader of her own, whose investigations are only the pictured one
-    team = open_team(Cast(users.new("ines-martin"), cast.be, cast.observer))
+    team = open_team(Cast(users.new("ines-martin"), cast.be, cast.observer), "Operation Harbour")
     ledger = seed(team)
     folder = pictures_folder(tmp_path)
     taken: list[Path] = []
