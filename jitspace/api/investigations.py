@@ -19,7 +19,7 @@ from domain.commands import (
 from domain.errors import RuleViolation
 from domain.permissions import Action
 from domain.values import Member
-from jitspace.api.access import SIGNED_IN
+from jitspace.api.access import SIGNED_IN, CurrentAudience, CurrentMember
 from jitspace.api.changes import INVESTIGATION_CHANGE, MEMBER_CHANGE, InvestigationChange
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
@@ -41,6 +41,7 @@ from jitspace.documents.investigations import (
     InvestigationSummary,
     MemberCreate,
     MemberRemoval,
+    MembershipOut,
     ObserverRightsUpdate,
     PartyCreate,
     RoleChange,
@@ -76,6 +77,21 @@ class InvestigationController(Controller):
     @get("/{investigation_id:uuid}", access=Action.VIEW_INVESTIGATION)
     async def read(self, records: RecordsAsOf) -> Response[Investigation]:
         return with_etag(await records.investigation())
+
+    @get("/{investigation_id:uuid}/membership", access=Action.VIEW_INVESTIGATION)
+    async def membership(
+        self, investigation_id: FromPath[UUID], member: CurrentMember, audience: CurrentAudience
+    ) -> MembershipOut:
+        """Your membership: your party and role, and what you may do here (the permission
+        table, and what the JIT agreement gives observers), for an interface to offer only
+        that; every request is checked anyway."""
+        return MembershipOut(
+            user_id=member.user_id,
+            name=member.name,
+            country=member.country,
+            role=member.role,
+            actions=[action for action in Action if audience.may(action)],
+        )
 
     @post("/{investigation_id:uuid}/parties", status_code=200, access=Action.MANAGE_TEAM)
     async def add_party(

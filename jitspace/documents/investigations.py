@@ -70,6 +70,16 @@ class MemberOut(msgspec.Struct):
     role: Role
 
 
+class MembershipOut(msgspec.Struct):
+    """Your membership of an investigation, and the actions it lets you take."""
+
+    user_id: UUID
+    name: str
+    country: str
+    role: Role
+    actions: list[Action]
+
+
 class Investigation(msgspec.Struct):
     id: UUID
     version: int

@@ -254,6 +254,7 @@ export const de: Messages = {
   'item.notFound': 'Dieses Beweismittel gibt es nicht, oder Sie dürfen es nicht einsehen.',
 
   'custody.Registered': '{actor} hat das Beweismittel erfasst',
+  'custody.FileAttached': '{actor} hat eine Datei angehängt',
   'custody.Collected': '{actor} hat das Beweismittel bei der Sicherstellung in Gewahrsam genommen{place}',
   'custody.Sealed': '{actor} hat das Beweismittel mit Siegel {seal} versiegelt',
   'custody.HandedOver': '{actor} hat das Beweismittel an {recipient} übergeben',

@@ -254,6 +254,7 @@ export const en = {
   'item.notFound': 'This evidence item does not exist or you may not see it.',
 
   'custody.Registered': '{actor} registered the item',
+  'custody.FileAttached': '{actor} attached a file',
   'custody.Collected': '{actor} took the item into custody at collection{place}',
   'custody.Sealed': '{actor} sealed the item with seal {seal}',
   'custody.HandedOver': '{actor} handed the item to {recipient}',

@@ -254,6 +254,7 @@ export const fr: Messages = {
   'item.notFound': 'Cet élément de preuve n’existe pas ou vous n’êtes pas autorisé·e à le voir.',
 
   'custody.Registered': '{actor} a enregistré l’élément',
+  'custody.FileAttached': '{actor} a joint un fichier',
   'custody.Collected': '{actor} a pris l’élément sous sa garde lors de la collecte{place}',
   'custody.Sealed': '{actor} a scellé l’élément avec le scellé {seal}',
   'custody.HandedOver': '{actor} a remis l’élément à {recipient}',

@@ -254,6 +254,7 @@ export const nl: Messages = {
   'item.notFound': 'Dit bewijsstuk bestaat niet of u mag het niet inzien.',
 
   'custody.Registered': '{actor} heeft het stuk geregistreerd',
+  'custody.FileAttached': '{actor} heeft een bestand toegevoegd',
   'custody.Collected': '{actor} heeft het stuk bij de vergaring in bewaring genomen{place}',
   'custody.Sealed': '{actor} heeft het stuk verzegeld met zegel {seal}',
   'custody.HandedOver': '{actor} heeft het stuk overgedragen aan {recipient}',

@@ -106,7 +106,17 @@ export class InvestigationContext {
 
   taskTitle = (taskId: string): string | null => this.taskTitles[taskId] ?? null;
 
+  /** What the signed-in member may do here (null until known: offer nothing yet). */
+  actions = $state<string[] | null>(null);
+
+  may = (action: Schemas['Action']): boolean => this.actions?.includes(action) ?? false;
+
   async load(): Promise<void> {
+    void api
+      .GET('/investigations/{investigation_id}/membership', { params: { path: { investigation_id: this.id } } })
+      .then(({ data }) => {
+        if (data !== undefined) this.actions = data.actions;
+      });
     const { data, error } = await api.GET('/investigations/{investigation_id}', {
       params: { path: { investigation_id: this.id } },
     });

@@ -22,7 +22,7 @@ import pytest
 import websockets
 
 from jitspace.api.browser import CSRF_HEADER, SESSION_COOKIE
-from tests.support import PASSWORD, Jit, People, Person, log_of
+from tests.support import PASSWORD, Jit, People, Person, add_member, log_of
 
 
 @dataclass
@@ -206,3 +206,16 @@ def test_the_session_document_is_the_cookie_s_own(page: Page, jit: Jit) -> None:
     assert response.status_code == 200, response.text
     assert response.json()["user"]["id"] == str(jit.leader.user_id)
     assert response.json()["csrf_token"] == page.csrf_token
+
+
+def test_a_member_learns_what_they_may_do_here(jit: Jit, people: People) -> None:
+    observer = add_member(people, jit, "eu-observer", "BE", "observer")
+    theirs = observer.get(jit.path("/membership")).json()
+    assert (theirs["country"], theirs["role"]) == ("BE", "observer")
+    assert "view_evidence" in theirs["actions"]
+    assert "download_files" not in theirs["actions"] and "comment" not in theirs["actions"]
+    granted = {"rights": ["download_files"], "agreement_clause": "art. 7"}
+    assert jit.leader.post(jit.path("/observer-rights"), json=granted).status_code == 200
+    assert "download_files" in observer.get(jit.path("/membership")).json()["actions"]
+    assert "close_investigation" in jit.leader.get(jit.path("/membership")).json()["actions"]
+    assert jit.outsider.get(jit.path("/membership")).status_code == 404

@@ -359,6 +359,11 @@ def read_investigation(w: World, cell: Cell) -> Call:
     return Call(w.path())
 
 
+@recipe("GET", f"{JIT}/membership")
+def read_membership(w: World, cell: Cell) -> Call:
+    return Call(w.path("/membership"))
+
+
 @recipe("GET", f"{JIT}/events")
 def events(w: World, cell: Cell) -> Call:
     return Call(w.path("/events"))
