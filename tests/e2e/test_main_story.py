@@ -17,12 +17,14 @@ import hashlib
 import re
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
-from tests.e2e.browsing import NewContext, OpenAs, assert_accessible, log_in
+from tests.e2e.browsing import Console, NewContext, OpenAs, assert_accessible, log_in
 from tests.e2e.team import Team, attach, custody, register, restrict
 
 UPLOAD_BYTES = 50 * 1024 * 1024
+# the parts of an upload session (jitspace/services/uploads.py)
+PART_BYTES = 8 * 1024 * 1024
 # what no person should read in the activity stream: ids, event classes, API words
 MACHINE_WORDS = re.compile(
     r"[0-9a-f]{8}-[0-9a-f]{4}"  # an id
@@ -565,3 +567,46 @@ def test_a_comment_reaches_the_member_it_mentions_live(open_as: OpenAs, team: Te
     expect(notification).to_contain_text("mentioned you in a comment on FR-DOC-7")
     expect(notification).to_contain_text("Ines Martin")
     assert_accessible(be, "notifications")
+
+
+def test_an_upload_cut_in_the_middle_resumes_where_it_stopped(
+    open_as: OpenAs, team: Team, tmp_path: Path, browser_console: Console
+) -> None:
+    item = register(team.fr, team, reference="FR-IMG-2", description=LEDGER)
+    scan = tmp_path / "phone-image.bin"
+    scan.write_bytes(hashlib.shake_256(b"the phone").digest(2 * PART_BYTES + 12_345))
+    expected = hashlib.sha256(scan.read_bytes()).hexdigest()
+    fr = open_as(team.fr)
+    fr.goto(team.screen(f"/evidence/{item['id']}"))
+    expect(fr.get_by_role("heading", level=1, name=re.compile("FR-IMG-2"))).to_be_visible()
+    sent: list[str] = []
+    fr.on("request", lambda request: sent.append(request.url.rsplit("/", 1)[1]))
+    cut: list[str] = []
+
+    def drop_once(route: Route) -> None:
+        """The connection drops in the middle of part 2, once (a laptop going to sleep)."""
+        if cut:
+            route.continue_()
+        else:
+            cut.append(route.request.url)
+            route.abort("connectionreset")
+
+    fr.route("**/uploads/*/parts/2", drop_once)
+    fr.get_by_label("Add files").set_input_files(scan)
+    progress = fr.get_by_test_id("upload-progress")
+    expect(progress).to_contain_text("phone-image.bin: failed", timeout=60_000)
+    assert cut, "the upload never sent its second part"
+    fr.get_by_role("button", name=re.compile("^Try again")).click()
+    expect(progress).to_contain_text("phone-image.bin: uploaded", timeout=60_000)
+
+    # the part the server held was not sent again; the file recorded is the file, whole
+    assert sent.count("1") == 1, sent
+    assert sent.count("2") == 2, sent  # cut, then sent again
+    files = team.fr.get(team.path(f"/evidence/{item['id']}")).json()["files"]
+    assert [(f["name"], f["sha256"], f["size"]) for f in files] == [
+        ("phone-image.bin", expected, 2 * PART_BYTES + 12_345)
+    ]
+    # the browser reported the dropped connection, and nothing else
+    dropped = [p for p in browser_console.problems if "ERR_CONNECTION_RESET" in p]
+    assert dropped, browser_console.problems
+    browser_console.problems[:] = [p for p in browser_console.problems if p not in dropped]
