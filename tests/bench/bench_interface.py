@@ -43,19 +43,11 @@ from playwright.sync_api import Page, sync_playwright
 
 from jitspace.web import INDEX, STATIC
 from tests.bench.database import bench_database
+from tests.e2e.browsing import CHROMIUM_ARGS, DEFAULT_CHROMIUM
 from tests.processes import Process, cluster_env
 from tests.support import PASSWORD, add_user, free_port, investigation_body
 
 BUDGET_KB = 150
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 SEED_LANES = 8
 REFERENCE = re.compile(r"BENCH-\d+")
 # notes, in the page, when each activity entry appears (wall clock, as the server's machine)
@@ -258,7 +250,7 @@ def run(database_url: str, tmp: Path, args: argparse.Namespace) -> None:
         token = be.headers["Authorization"].removeprefix("Bearer ")
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=os.environ.get("JITSPACE_CHROMIUM", "/usr/bin/chromium"),
+                executable_path=os.environ.get("JITSPACE_CHROMIUM", DEFAULT_CHROMIUM),
                 args=CHROMIUM_ARGS,
             )
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()

@@ -15,6 +15,18 @@ from playwright.sync_api import BrowserContext, ConsoleMessage, Page, expect
 
 from tests.support import PASSWORD, Person
 
+# the machine's Chromium (Debian's package), never one Playwright downloads; run as root in a
+# closed network: no sandbox, no GPU, no calls home
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 # what a step waits for at most: the server and the live feed answer in well under this
 TIMEOUT_MS = 10_000
 

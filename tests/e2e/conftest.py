@@ -40,20 +40,18 @@ from playwright.sync_api import (
 )
 
 from jitspace.settings import Settings
-from tests.e2e.browsing import TIMEOUT_MS, Console, NewContext, OpenAs, log_in
+from tests.e2e.browsing import (
+    CHROMIUM_ARGS,
+    DEFAULT_CHROMIUM,
+    TIMEOUT_MS,
+    Console,
+    NewContext,
+    OpenAs,
+    log_in,
+)
 from tests.e2e.team import Cast, Team, cast_of, open_team
 from tests.support import People, Person, ServerThread, fresh_database
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 # the story's evidence file is ~50 MB; the integration tests' limit is lower on purpose
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 
