@@ -6,11 +6,17 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotAuthorizedException
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.params import JSONBody, QueryParameter
 
 from jitspace.api.access import PUBLIC, SIGNED_IN
-from jitspace.api.browser import cleared_cookie, cookie_token, csrf_token, session_cookie
+from jitspace.api.browser import (
+    cleared_cookie,
+    cookie_token,
+    csrf_token,
+    same_origin,
+    session_cookie,
+)
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, client_address, request_token
 from jitspace.api.openapi import problem_response
 from jitspace.auth.identity import Session, User
@@ -20,7 +26,9 @@ from jitspace.documents.identity import BrowserSessionOut, LoginCreate, SessionO
 THROTTLED = {429: problem_response("Too many failed logins: Retry-After says when")}
 Everywhere = Annotated[
     bool,
-    QueryParameter(description="end every session of yours (each browser and token), not this one"),
+    QueryParameter(
+        description="end every session of yours (each browser and token), not only this one"
+    ),
 ]
 
 
@@ -37,14 +45,21 @@ class AuthController(Controller):
         session = await _log_in(request, data, runtime)
         return SessionOut(token=session.token, token_type="Bearer", expires_at=session.expires_at)  # noqa: S106
 
-    @post("/session", status_code=200, access=PUBLIC, responses=THROTTLED)
+    @post(
+        "/session",
+        status_code=200,
+        access=PUBLIC,
+        responses={**THROTTLED, 403: problem_response("Sent from another site's page")},
+    )
     async def open_session(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginCreate], runtime: RuntimeDep
     ) -> Response[BrowserSessionOut]:
         """The web page's login: the session travels in an HttpOnly, Secure, SameSite=Strict
         cookie that no script can read; the answer names the user and the CSRF token that
         every change sent with the cookie must carry (`X-CSRF-Token`). Throttled as
-        /auth/login."""
+        /auth/login. Only from this site's page: another site cannot log a browser in."""
+        if not same_origin(request):
+            raise PermissionDeniedException("log in on JITspace's own page")
         session = await _log_in(request, data, runtime)
         user = await runtime.identity.identify(session.token)
         return Response(

@@ -101,6 +101,16 @@ def test_a_reload_learns_who_is_logged_in_from_the_cookie(page: Page, jit: Jit) 
     assert page.client.get("/auth/session").status_code == 401  # no cookie: log in
 
 
+def test_another_site_cannot_log_a_browser_in(jit: Jit, people: People) -> None:
+    response = httpx.post(
+        f"{people.base_url}/auth/session",
+        json={"username": jit.leader.username, "password": PASSWORD},
+        headers={"Origin": "https://evil.example.org"},
+    )
+    assert response.status_code == 403, response.text
+    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+
+
 def test_a_wrong_password_opens_no_session(jit: Jit, people: People) -> None:
     response = httpx.post(
         f"{people.base_url}/auth/session",
