@@ -1,4 +1,5 @@
-"""Pictures of the interface's main screens, from a seeded investigation.
+"""Pictures of the interface's main screens, from the demo: `jitspace demo` as a real
+process, logged in as its JIT leader.
 
 Each screen must draw its main heading. The pictures go to docs/screenshots/ only when
 JITSPACE_SCREENSHOTS=1 (whoever updates the README's pictures sets it); otherwise to the
@@ -8,14 +9,19 @@ test's temporary folder, so that an ordinary run changes no file of the reposito
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.team import Cast, open_team, seed
-from tests.support import PASSWORD, People
+from jitspace.demo import DEMO_PASSWORD, USERS
+from tests.processes import Process, cluster_env
+from tests.support import free_port, fresh_database
 
 REPOSITORY = Path(__file__).resolve().parents[2]
+DEMO_JIT = "LANTERN (demo)"
 
 
 def pictures_folder(tmp_path: Path) -> Path:
@@ -26,44 +32,53 @@ def pictures_folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_each_main_screen_draws_its_heading_and_is_pictured(
-    page: Page, cast: Cast, users: People, tmp_path: Path
+@pytest.fixture
+def demo(database_url: str, tmp_path: Path) -> Iterator[Process]:
+    """`jitspace demo` on a database of its own, seeded as the README's first command does."""
+    env = cluster_env(fresh_database(database_url, "jitspace_demo"), tmp_path / "demo")
+    process = Process("demo", env, tmp_path / "demo.log", free_port())
+    process.start()
+    yield process
+    process.stop()
+
+
+def test_each_main_screen_of_the_demo_draws_its_heading_and_is_pictured(
+    page: Page, demo: Process, tmp_path: Path
 ) -> None:
-    # a leader of her own, whose investigations are only the pictured one
-    team = open_team(Cast(users.new("ines-martin"), cast.be, cast.observer), "Operation Harbour")
-    ledger = seed(team)
     folder = pictures_folder(tmp_path)
     taken: list[Path] = []
+    leader = USERS[0][0]
 
-    def picture(name: str, heading: str) -> None:
+    def picture(name: str, heading: str | re.Pattern[str]) -> None:
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
         path = folder / f"{name}.png"
         page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
         taken.append(path)
 
-    page.goto("/")
-    page.get_by_label("Username").fill(team.fr.username)
+    page.goto(f"{demo.url}/")
+    page.get_by_label("Username").fill(leader)
     picture("login", "Log in to JITspace")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_test_id("investigation-row")).to_have_count(1)
     picture("investigations", "My investigations")
 
-    page.get_by_role("link", name=team.name).click()
+    page.get_by_role("link", name=DEMO_JIT).click()
     expect(page.get_by_test_id("connection")).to_contain_text("Connected")
     expect(page.get_by_test_id("activity").first).to_be_visible()
-    picture("investigation-home", team.name)
+    picture("investigation-home", DEMO_JIT)
 
-    page.goto(team.screen("/evidence"))
+    navigation = page.get_by_role("navigation", name="Investigation")
+    navigation.get_by_role("link", name="Evidence register").click()
     expect(page.get_by_test_id("evidence-row").first).to_be_visible()
     picture("evidence-register", "Evidence register")
 
-    page.goto(team.screen(f"/evidence/{ledger['id']}"))
+    page.get_by_test_id("evidence-row").first.get_by_role("link").click()
     expect(page.get_by_test_id("custody-step").first).to_be_visible()
-    picture("evidence-item", "FR-DOC-7 · document")
+    picture("evidence-item", re.compile(r" · "))
 
-    page.goto(team.screen("/tasks"))
-    expect(page.get_by_test_id("task")).to_have_count(3)
+    navigation.get_by_role("link", name="Tasks").click()
+    expect(page.get_by_test_id("task").first).to_be_visible()
     picture("tasks", "Tasks")
 
     for path in taken:
