@@ -17,6 +17,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.e2e.browsing import Console, NewContext, OpenAs, assert_accessible, log_in
@@ -440,6 +441,81 @@ def test_switching_to_french_shows_french(open_as: OpenAs, team: Team) -> None:
         "Ines Martin (FR, chef de l\u2019ECE) a enregistré FR-DOC-7"
     )
     assert_accessible(page, "investigation home, in French")
+
+
+@pytest.mark.parametrize(
+    ("language", "code", "mine", "logout", "sections", "register"),
+    [
+        ("Nederlands", "nl", "Mijn onderzoeken", "Afmelden", "Onderzoek", "Bewijsregister"),
+        (
+            "Deutsch",
+            "de",
+            "Meine Ermittlungen",
+            "Abmelden",
+            "Ermittlung",
+            "Beweismittelverzeichnis",
+        ),
+    ],
+)
+def test_dutch_and_german_too(
+    open_as: OpenAs,
+    team: Team,
+    language: str,
+    code: str,
+    mine: str,
+    logout: str,
+    sections: str,
+    register: str,
+) -> None:
+    page = open_as(team.be)
+    page.get_by_label("Language").select_option(label=language)
+    expect(page.locator("html")).to_have_attribute("lang", code)
+    expect(page.get_by_role("heading", level=1)).to_have_text(mine)
+    expect(page.get_by_role("button", name=logout)).to_be_visible()
+    page.get_by_role("link", name=team.name).click()
+    navigation = page.get_by_role("navigation", name=sections)
+    expect(navigation.get_by_role("link", name=register)).to_be_visible()
+    assert_accessible(page, f"investigation home, language {code}")
+
+
+def test_two_members_editing_one_task_the_second_is_told_and_keeps_his_input(
+    open_as: OpenAs, team: Team, browser_console: Console
+) -> None:
+    created = team.fr.post(team.path("/tasks"), json={"title": "Trace the payments"})
+    assert created.status_code == 201, created.text
+    task_id = created.json()["id"]
+    editors = []
+    for person in (team.fr, team.be):
+        page = open_as(person)
+        page.goto(team.screen("/tasks"))
+        page.get_by_test_id("task").filter(has_text="Trace the payments").get_by_role(
+            "button", name=re.compile("^Details and comments")
+        ).click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog.get_by_label("Title", exact=True)).to_have_value("Trace the payments")
+        editors.append((page, dialog))
+    (_, fr_dialog), (be, be_dialog) = editors
+    be_dialog.get_by_label("Due on").fill("2031-03-15")  # typed, not saved yet
+
+    fr_dialog.get_by_label("Title", exact=True).fill("Trace the payments to Antwerp")
+    fr_dialog.get_by_role("button", name="Save changes").click()
+    expect(fr_dialog).to_contain_text("Task changed.")
+
+    be_dialog.get_by_role("button", name="Save changes").click()
+    expect(be_dialog).to_contain_text("Someone changed this task while you were editing it")
+    expect(be_dialog).to_contain_text(
+        "Ines Martin (FR) changed the title to “Trace the payments to Antwerp” meanwhile"
+    )
+    expect(be_dialog.get_by_label("Due on")).to_have_value("2031-03-15")  # his input, kept
+    assert_accessible(be, "task details after a conflict")
+    be_dialog.get_by_role("button", name="Save changes").click()
+    expect(be_dialog).to_contain_text("Task changed.")
+    saved = team.fr.get(team.path(f"/tasks/{task_id}")).json()
+    assert (saved["title"], saved["due_on"]) == ("Trace the payments to Antwerp", "2031-03-15")
+    # the browser logged the API's 409, the one answer the page handled
+    conflicts = [p for p in browser_console.problems if "409 (Conflict)" in p]
+    assert len(conflicts) == 1, browser_console.problems
+    browser_console.problems[:] = [p for p in browser_console.problems if p not in conflicts]
 
 
 def test_the_tasks_board_takes_a_task_and_its_assignee_works_it(
