@@ -77,8 +77,7 @@ class AuthController(Controller):
         if token is None:
             raise NotAuthorizedException("no session cookie: log in on the web page")
         # the cookie's own user (a bearer token sent beside it may be someone else's)
-        owner = await runtime.identity.identify(token)
-        expires_at = await runtime.identity.expires_at(token)
+        owner, expires_at = await runtime.identity.session(token)
         return _browser_session(owner, token, expires_at)
 
     # the page's cookie is cleared whatever the session was

@@ -7,7 +7,9 @@ add, or what the API spells otherwise, is given by keyword. When a reported fact
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, TypeVar
+from uuid import uuid4
 
 import msgspec
 
@@ -22,3 +24,8 @@ def command(cls: type[C], document: msgspec.Struct | None = None, /, **fields: A
     if "occurred_at" in cls.__struct_fields__ and "occurred_at" not in fields:
         fields["occurred_at"] = reported_time(given.get("occurred_at"))
     return msgspec.convert(given | fields, cls, from_attributes=True)
+
+
+def new_comment() -> dict[str, Any]:
+    """What a comment's command takes besides the document: a new id, and when it was sent."""
+    return {"comment_id": uuid4(), "written_at": datetime.now(UTC)}

@@ -4,9 +4,8 @@ derivation, use in a proceeding, consent and defects raised in court)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
@@ -40,7 +39,7 @@ from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from jitspace.api.access import CurrentMember
 from jitspace.api.changes import ITEM_CHANGE, Creation, ItemChange
-from jitspace.api.commands import command
+from jitspace.api.commands import command, new_comment
 from jitspace.api.dependencies import (
     BASE,
     CurrentUser,
@@ -152,13 +151,7 @@ class EvidenceController(Controller):
     ) -> Response[Evidence]:
         """Comment on the item, mentioning members (withheld with what the item is where its
         handling restrictions say so)."""
-        return await change(
-            JITspace.comment_on_evidence,
-            CommentOnEvidence,
-            data,
-            comment_id=uuid4(),
-            written_at=datetime.now(UTC),
-        )
+        return await change(JITspace.comment_on_evidence, CommentOnEvidence, data, **new_comment())
 
     # -- files ----------------------------------------------------------------------------
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody
@@ -11,6 +10,7 @@ from litestar.params import FromPath, JSONBody
 from domain.commands import AssignTask, ChangeTaskStatus, CommentOnTask, CreateTask, EditTask
 from domain.permissions import Action
 from jitspace.api.changes import TASK_CHANGE, Creation, TaskChange
+from jitspace.api.commands import new_comment
 from jitspace.api.dependencies import (
     BASE,
     RecordsAsOf,
@@ -68,10 +68,4 @@ class TaskController(Controller):
     @post("/{task_id:uuid}/comments", status_code=200, access=Action.COMMENT)
     async def comment(self, data: JSONBody[CommentCreate], change: TaskChange) -> Response[Task]:
         """Comment on the task, mentioning members."""
-        return await change(
-            JITspace.comment_on_task,
-            CommentOnTask,
-            data,
-            comment_id=uuid4(),
-            written_at=datetime.now(UTC),
-        )
+        return await change(JITspace.comment_on_task, CommentOnTask, data, **new_comment())

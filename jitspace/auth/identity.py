@@ -263,15 +263,9 @@ class Identity:
                 self._recent.pop(digest, None)
         await self.pool.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
 
-    async def expires_at(self, token: str) -> datetime:
-        """When a local session ends; TokenRefused if it has ended."""
-        expires: datetime | None = await self.pool.fetchval(
-            "SELECT expires_at FROM sessions WHERE token_sha256 = $1 AND expires_at > now()",
-            _digest(token),
-        )
-        if expires is None:
-            raise TokenRefused(NOT_LOGGED_IN)
-        return expires
+    async def session(self, token: str) -> tuple[User, datetime]:
+        """A local session's user and when it ends; TokenRefused if it has ended."""
+        return await self._identify_session(_digest(token))
 
     async def authenticate(self, token: str) -> User | None:
         """The user a valid token belongs to, or None."""
