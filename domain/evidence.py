@@ -255,6 +255,7 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
         self.location: str | None = None
         self.disposal: str | None = None
         self.parent_id: UUID | None = None
+        self.relation: DerivationKind | None = None  # how it was made from its parent
         self.consents: set[tuple[str, UsePurpose, str]] = set()
         self.handling = UNRESTRICTED
         self.comments: list[Comment] = []
@@ -394,8 +395,9 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
     # rules: domain/evidence_facts.py) ------------------------------------------------------
 
     @event(Derived)
-    def _derived(self, parent_id: UUID) -> None:
+    def _derived(self, parent_id: UUID, relation: DerivationKind) -> None:
         self.parent_id = parent_id
+        self.relation = relation
 
     @event(ConsentGranted)
     def _consent_granted(self, to_country: str, purpose: UsePurpose, offence: str) -> None:

@@ -9,7 +9,7 @@ their topics name `domain.evidence:EvidenceItem`, as the log stores them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
@@ -79,12 +79,18 @@ class LegalFactCommands:
         actor: Actor,
         command: RecordDerivation,
         parent: LegalFactCommands,
+        parent_ancestry: Collection[UUID] = (),
     ) -> None:
-        """This item was made from `parent` (the item the command names, loaded)."""
+        """This item was made from `parent` (the item the command names, loaded), which was
+        made from the items of `parent_ancestry` (its parent, that one's parent, ...)."""
         self._check_originator(investigation, actor)
         parent.check_belongs_to(investigation, field="parent_id")
         if parent.id == self.id:
             raise RuleViolation("an item is not derived from itself", field="parent_id")
+        if self.id in parent_ancestry:
+            raise RuleViolation(
+                "the item named as parent was itself made from this item", field="parent_id"
+            )
         if self.parent_id is not None:
             raise RuleViolation("the item's parent is already recorded", field="parent_id")
         if len(command.parent_sha256) != 64 or not set(command.parent_sha256) <= SHA256_HEX:

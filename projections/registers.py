@@ -39,6 +39,11 @@ TABLES = (
         collected_at timestamptz NOT NULL, registered_at timestamptz NOT NULL,
         authorisation_id uuid, version bigint NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS rm_evidence_inv_idx ON rm_evidence (investigation_id)",
+    # lineage: the item this one was made from, and how (registers built before it get the
+    # columns empty; a rebuild of the projection fills them)
+    "ALTER TABLE rm_evidence ADD COLUMN IF NOT EXISTS parent_id uuid, "
+    "ADD COLUMN IF NOT EXISTS relation text",
+    "CREATE INDEX IF NOT EXISTS rm_evidence_parent_idx ON rm_evidence (parent_id)",
     """CREATE TABLE IF NOT EXISTS rm_tasks (
         task_id uuid PRIMARY KEY, investigation_id uuid NOT NULL, title text NOT NULL,
         status text NOT NULL, assignee_id uuid, due_on date, created_at timestamptz NOT NULL,
@@ -173,6 +178,11 @@ def _(e: EvidenceItem.Registered) -> list[Statement]:
 @statements.register
 def _(e: EvidenceItem.DescriptionAmended) -> list[Statement]:
     return [_update(e, "description = %s", e.description)]
+
+
+@statements.register
+def _(e: EvidenceItem.Derived) -> list[Statement]:
+    return [_update(e, "parent_id = %s, relation = %s", e.parent_id, e.relation.value)]
 
 
 @statements.register

@@ -85,6 +85,7 @@ from jitspace.documents.evidence import (
     FileVerification,
     HandlingCreate,
     InterviewCreate,
+    Lineage,
     SealOpeningCreate,
     UseCreate,
     VerificationOut,
@@ -303,6 +304,18 @@ class EvidenceController(Controller):
         if chain is None:
             raise NotFoundException("the chain of custody of this item is not built yet")
         return chain
+
+    @get("/{evidence_id:uuid}/lineage", access=Action.VIEW_EVIDENCE)
+    async def lineage(
+        self,
+        investigation_id: FromPath[UUID],
+        evidence_id: FromPath[UUID],
+        records: RecordsAsOf,
+        member: CurrentMember,
+    ) -> Lineage:
+        """The items made from one another that this item belongs to (copies, extractions,
+        analyses, translations), as a tree from the original; as of a date with `as_of`."""
+        return await records.lineage(evidence_id, member.country)
 
     @post("/{evidence_id:uuid}/custody/collection", status_code=200, access=Action.RECORD_CUSTODY)
     async def collect(

@@ -138,6 +138,22 @@ class EvidenceSummary(msgspec.Struct):
     withheld: list[str] = msgspec.field(default_factory=list)
 
 
+class LineageNode(msgspec.Struct):
+    """One item of a lineage: the item, the item it was made from and how."""
+
+    item: EvidenceSummary
+    parent_id: UUID | None
+    relation: DerivationKind | None
+    depth: int  # 0 for the original, 1 for what was made from it, ...
+
+
+class Lineage(msgspec.Struct):
+    """The tree of items made from one another that an item belongs to: the original
+    first, then each item followed by what was made from it (in the order registered)."""
+
+    items: list[LineageNode]
+
+
 Sha256 = Annotated[str, Meta(pattern="^[0-9a-f]{64}$", description="SHA-256, lowercase hex")]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -15,7 +16,7 @@ from domain.investigation import Investigation as InvestigationAggregate
 from domain.rule_settings import RULE_TYPES
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
-from domain.values import Actor, EvidenceFile
+from domain.values import Actor, DerivationKind, EvidenceFile
 from jitspace.documents.admissibility import (
     NOTICE,
     AdmissibilityCell,
@@ -34,6 +35,8 @@ from jitspace.documents.evidence import (
     EvidenceSummary,
     Handling,
     HandlingCreate,
+    Lineage,
+    LineageNode,
 )
 from jitspace.documents.fields import ActorOut, CommentOut
 from jitspace.documents.investigations import (
@@ -190,6 +193,39 @@ def evidence_summary(item: EvidenceItem, chain: Chain | None, readable: bool) ->
         custody_defects=len(chain.defects) if chain else 0,
         withheld=[] if readable else ["description"],
     )
+
+
+def lineage_of(
+    item_id: UUID,
+    items: Mapping[UUID, tuple[EvidenceSummary, UUID | None, DerivationKind | None]],
+) -> Lineage:
+    """The lineage `item_id` belongs to, from `items` (each with its parent and how it was
+    made from it; at least the item's tree): its original first, each item followed by what
+    was made from it, in the order registered."""
+    root, seen = item_id, {item_id}
+    while (parent := items[root][1]) is not None and parent in items and parent not in seen:
+        root = parent
+        seen.add(root)
+    children: dict[UUID, list[UUID]] = {}
+    for child, (_, parent, _) in sorted(
+        items.items(), key=lambda entry: (entry[1][0].registered_at, entry[0])
+    ):
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    nodes: list[LineageNode] = []
+    placed: set[UUID] = set()
+    stack = [(root, 0)]
+    while stack:
+        current, depth = stack.pop()
+        if current in placed:
+            continue
+        placed.add(current)
+        summary, parent, relation = items[current]
+        if depth == 0:  # the original: made from nothing the team holds
+            parent = relation = None
+        nodes.append(LineageNode(summary, parent, relation, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(current, [])))
+    return Lineage(nodes)
 
 
 def investigation_summary(i: InvestigationAggregate, user_id: UUID) -> InvestigationSummary:

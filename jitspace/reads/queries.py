@@ -16,28 +16,50 @@ from anyio import to_thread
 from domain.admissibility.results import CountryVerdict, RuleResult, Verdict
 from domain.handling import UNRESTRICTED
 from domain.rule_settings import Outcome
+from domain.values import DerivationKind
 from jitspace.documents.authorisations import AuthorisationSummary
 from jitspace.documents.custody import CustodyChain
 from jitspace.documents.events import EventOut
-from jitspace.documents.evidence import EvidencePage, EvidenceSummary, RegisterQuery, RegisterSort
+from jitspace.documents.evidence import (
+    EvidencePage,
+    EvidenceSummary,
+    Lineage,
+    RegisterQuery,
+    RegisterSort,
+)
 from jitspace.documents.fields import ActorOut
 from jitspace.documents.investigations import InvestigationSummary
 from jitspace.documents.tasks import TaskSummary
+from jitspace.documents.views import lineage_of
 from jitspace.ledger.eventlog import HANDLING_TOPIC
 from jitspace.reads.withholding import Audience, Withholding, custody_for
 from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
 
 EVENTS_TABLE = "jitspace_events"
 # a register row: the item, its custody as the custody register keeps it
-_REGISTER_ROWS = (
-    "SELECT e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
+_REGISTER_COLUMNS = (
+    "e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
     "e.collected_at, e.registered_at, e.authorisation_id, "
     "e.version, "
     "coalesce(c.status, 'no custodian') AS custody_status, c.custodian_id, "
     "coalesce(c.holding_country, e.country) AS holding_country, "
     "coalesce(c.integrity, 'no files') AS integrity, "
-    "coalesce(c.defect_count, 0) AS custody_defects "
-    "FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id)"
+    "coalesce(c.defect_count, 0) AS custody_defects"
+)
+_REGISTER_FROM = "FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id)"
+_REGISTER_ROWS = f"SELECT {_REGISTER_COLUMNS} {_REGISTER_FROM}"
+# the rows of an item's lineage: up to its original, then all that was made from it
+_LINEAGE = (
+    "WITH RECURSIVE up AS ("  # noqa: S608 (constant text)
+    "  SELECT evidence_id, parent_id FROM rm_evidence "
+    "  WHERE investigation_id = $1 AND evidence_id = $2 "
+    "  UNION SELECT e.evidence_id, e.parent_id FROM rm_evidence e "
+    "  JOIN up ON e.evidence_id = up.parent_id WHERE e.investigation_id = $1), "
+    "tree AS (SELECT evidence_id FROM up "
+    "  UNION SELECT e.evidence_id FROM rm_evidence e "
+    "  JOIN tree ON e.parent_id = tree.evidence_id WHERE e.investigation_id = $1) "
+    f"SELECT e.parent_id, e.relation, {_REGISTER_COLUMNS} {_REGISTER_FROM} "
+    "WHERE e.evidence_id IN (SELECT evidence_id FROM tree)"
 )
 # the tracked projections whose rows the API reads
 TRACKING_TABLES = ("registers_tracking", "custody_tracking", "admissibility_tracking")
@@ -229,6 +251,26 @@ class Queries:
             last = rows[query.limit - 1]
             next_cursor = _cursor(last[query.sort.value], last["id"])
         return EvidencePage(items=items, next=next_cursor, total=total)
+
+    async def lineage(self, investigation_id: UUID, evidence_id: UUID, party: str) -> Lineage:
+        """The tree of items made from one another that the item belongs to, as `party` may
+        read it (the register's rows)."""
+        rows = await self.pool.fetch(
+            _LINEAGE,
+            investigation_id,
+            evidence_id,
+        )
+        withholding = await self.withholding(investigation_id)
+        found = [dict(r) for r in rows]
+        links = [(row.pop("parent_id"), row.pop("relation")) for row in found]
+        summaries = _as_read_by(found, withholding, party)
+        return lineage_of(
+            evidence_id,
+            {
+                s.id: (s, parent, None if relation is None else DerivationKind(relation))
+                for s, (parent, relation) in zip(summaries, links, strict=True)
+            },
+        )
 
     async def tasks(self, investigation_id: UUID) -> list[TaskSummary]:
         rows = await self.pool.fetch(

@@ -24,7 +24,7 @@ from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
 from jitspace.documents.authorisations import Authorisation, AuthorisationSummary
 from jitspace.documents.custody import CustodyChain
-from jitspace.documents.evidence import Evidence, EvidenceSummary
+from jitspace.documents.evidence import Evidence, EvidenceSummary, Lineage
 from jitspace.documents.investigations import Investigation, InvestigationSummary
 from jitspace.documents.tasks import Task, TaskSummary
 from jitspace.documents.views import (
@@ -35,6 +35,7 @@ from jitspace.documents.views import (
     evidence_view,
     investigation_summary,
     investigation_view,
+    lineage_of,
     task_summary,
     task_view,
 )
@@ -107,6 +108,8 @@ class Reading(Protocol):
     async def evidence(self, evidence_id: UUID, country: str) -> Evidence: ...
 
     async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None: ...
+
+    async def lineage(self, evidence_id: UUID, country: str) -> Lineage: ...
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]: ...
 
@@ -214,6 +217,11 @@ class Present:
         await self._caught_up()
         return await self.queries.custody_chain(self.investigation_id, evidence_id, country)
 
+    async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
+        await self._part(EvidenceItem, evidence_id)
+        await self._caught_up()
+        return await self.queries.lineage(self.investigation_id, evidence_id, country)
+
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
         """The admissibility matrix kept live; evaluated on another date, replayed."""
         if on is not None:
@@ -286,6 +294,17 @@ class Past:
         now = await self.queries.withholding(self.investigation_id)
         return custody_for(
             custody_view(evidence_id, chain, version), now.may_read(evidence_id, country)
+        )
+
+    async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
+        self.history.record(EvidenceItem, evidence_id)
+        register = {s.id: s for s in await self.evidence_register(country)}
+        return lineage_of(
+            evidence_id,
+            {
+                i.id: (register[i.id], i.parent_id, i.relation)
+                for i in self.history.all(EvidenceItem)
+            },
         )
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:

@@ -28,8 +28,20 @@ class LegalFacts(Workspace):
     def record_derivation(self, user_id: UUID, command: RecordDerivation) -> EvidenceItem:
         with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
             parent = self._part(investigation, EvidenceItem, command.parent_id, field="parent_id")
-            item.record_derivation(investigation, actor, command, parent)
+            item.record_derivation(investigation, actor, command, parent, self._ancestry(parent))
         return item
+
+    def _ancestry(self, item: EvidenceItem) -> list[UUID]:
+        """The items `item` was made from, its parent first (a lineage is a tree: no item
+        is among its own ancestors, so the walk ends)."""
+        found: list[UUID] = []
+        while item.parent_id is not None and item.parent_id not in found:
+            found.append(item.parent_id)
+            parent = self._find(EvidenceItem, item.parent_id)
+            if parent is None:
+                break
+            item = parent
+        return found
 
     def record_use(self, user_id: UUID, command: RecordUse) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.record_use)

@@ -446,6 +446,11 @@ def read_evidence(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{w.item}"))
 
 
+@recipe("GET", f"{ITEM}/lineage")
+def item_lineage(w: World, cell: Cell) -> Call:
+    return Call(w.path(f"/evidence/{w.item}/lineage"))
+
+
 @recipe("GET", f"{ITEM}/custody")
 def custody_chain(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{w.item}/custody"))
