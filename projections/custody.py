@@ -109,8 +109,13 @@ _ENVELOPE = frozenset(
 
 class Defect(msgspec.Struct):
     code: str
-    message: str
+    message: str  # in English
     version: int | None = None  # the step at fault, if one is
+    # what the message says, for readers who word it themselves (another language, their
+    # time zone): `reason` names the wording, `facts` fill it (times in ISO 8601 UTC,
+    # lengths in seconds, people by user id, files by SHA-256)
+    reason: str = ""
+    facts: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class Step(msgspec.Struct, frozen=True):
@@ -256,6 +261,12 @@ def chain_of(steps: list[Step], members: list[Membership], gap: timedelta) -> Ch
                     f"{_file(hashes, d['file_id'])} re-hashed to {found}, "
                     f"not {d['expected_sha256']}",
                     step.version,
+                    "hash-mismatch" if d.get("found_sha256") else "file-gone",
+                    {
+                        **_file_facts(hashes, d["file_id"]),
+                        "found": d.get("found_sha256") or "",
+                        "expected": d["expected_sha256"],
+                    },
                 )
             )
         elif step.kind == "Accessed" and not custody.member_at(
@@ -267,6 +278,12 @@ def chain_of(steps: list[Step], members: list[Membership], gap: timedelta) -> Ch
                     f"{_file(hashes, d['file_id'])} downloaded on {moment(step.occurred_at)} "
                     f"by {person(members, step.actor_id)}, who was not a member of the team then",
                     step.version,
+                    "access-by-non-member",
+                    {
+                        **_file_facts(hashes, d["file_id"]),
+                        "at": step.occurred_at.isoformat(),
+                        "person": str(step.actor_id),
+                    },
                 )
             )
         entries.append(Entry(**msgspec.structs.asdict(step), custodian_id=custodian))
@@ -279,7 +296,14 @@ def chain_of(steps: list[Step], members: list[Membership], gap: timedelta) -> Ch
         if last is None or last < max(attached, last_hand_change):
             since = "it was attached" if last is None else "the item last changed hands"
             defects.append(
-                Defect("hash-not-verified", f"{_file(hashes, file_id)} not re-hashed since {since}")
+                Defect(
+                    "hash-not-verified",
+                    f"{_file(hashes, file_id)} not re-hashed since {since}",
+                    reason="not-rehashed-since-attached"
+                    if last is None
+                    else "not-rehashed-since-handover",
+                    facts=_file_facts(hashes, file_id),
+                )
             )
     integrity = (
         "no files"
@@ -326,6 +350,8 @@ def custody_defects(
                     f"no custodian for {span(end - start)}: from the collection "
                     f"({moment(start)}) until custody was taken up ({moment(end)})",
                     collection.version,
+                    "late-custody",
+                    _stretch(start, end),
                 )
             )
         elif lapse is Lapse.LONG_TRANSIT:
@@ -338,6 +364,8 @@ def custody_defects(
                     f"in transit with no custodian for {span(end - start)}: from "
                     f"{moment(start)} to {moment(end)}",
                     receipt.version,
+                    "long-transit",
+                    _stretch(start, end),
                 )
             )
         elif lapse is Lapse.NOT_RECEIVED:
@@ -350,12 +378,17 @@ def custody_defects(
                     f"handed over to {person(members, recipient)} on "
                     f"{moment(start)}: no receipt on record",
                     handover.version,
+                    "not-received",
+                    {"person": str(recipient), "at": start.isoformat()},
                 )
             )
         else:
             lasting.append(
                 Defect(
-                    "no-custodian", f"no custodian on record since the collection ({moment(start)})"
+                    "no-custodian",
+                    f"no custodian on record since the collection ({moment(start)})",
+                    reason="no-custody",
+                    facts={"at": start.isoformat()},
                 )
             )
     return ended_by, lasting
@@ -368,10 +401,30 @@ def _file(hashes: dict[str, str], file_id: str) -> str:
     return f"file {file_id}" if sha256 is None else f"the file with SHA-256 {sha256[:16]}…"
 
 
+def _file_facts(hashes: dict[str, str], file_id: str) -> dict[str, str]:
+    return {"file": file_id, "sha256": hashes.get(file_id, "")}
+
+
+def _stretch(start: datetime, end: datetime) -> dict[str, str]:
+    """A stretch of time as a defect's facts: from, until, and its length in seconds."""
+    return {
+        "from": start.isoformat(),
+        "until": end.isoformat(),
+        "seconds": str(int((end - start).total_seconds())),
+    }
+
+
 def _seal_defects(received: Step, sealed: str | None) -> list[Defect]:
     d = received.details
     if d["seal_condition"] == "broken":
-        return [Defect("seal-broken", "the recipient found the seal broken", received.version)]
+        return [
+            Defect(
+                "seal-broken",
+                "the recipient found the seal broken",
+                received.version,
+                "seal-broken",
+            )
+        ]
     if sealed is None:
         return []
     if d["seal_condition"] == "absent":
@@ -380,6 +433,8 @@ def _seal_defects(received: Step, sealed: str | None) -> list[Defect]:
                 "seal-broken",
                 f"sealed as {sealed!r}, but the recipient found no seal",
                 received.version,
+                "seal-absent",
+                {"sealed": sealed},
             )
         ]
     if d["seal_number"] != sealed:
@@ -388,6 +443,8 @@ def _seal_defects(received: Step, sealed: str | None) -> list[Defect]:
                 "seal-broken",
                 f"sealed as {sealed!r}, received with seal {d['seal_number']!r}",
                 received.version,
+                "seal-changed",
+                {"sealed": sealed, "found": d["seal_number"]},
             )
         ]
     return []

@@ -72,8 +72,12 @@ class DestructionCreate(Struct):
 
 class CustodyDefect(msgspec.Struct):
     code: str
-    message: str
-    version: int | None = None
+    message: str  # in English
+    version: int | None = None  # the step at fault, if one is
+    # the message's wording (`reason`) and what fills it (`facts`: times in ISO 8601 UTC,
+    # lengths in seconds, people by user id, files by SHA-256), to word it in another language
+    reason: str = ""
+    facts: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class CustodyEntry(msgspec.Struct):
