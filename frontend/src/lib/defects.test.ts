@@ -30,9 +30,14 @@ describe('custody defects in the reader’s words', () => {
 
   it('says how long an item was in transit in whole units', () => {
     const facts = { from: '2026-03-01T08:00:00+00:00', until: '2026-03-04T09:00:00+00:00', seconds: String(3 * 86400 + 3600) };
-    expect(defectText(defect('long-transit', facts), english, context('en'))).toMatch(/^in transit with no custodian for 3 days: from /);
+    expect(defectText(defect('long-transit', facts), english, context('en'))).toMatch(
+      /^in transit with no custodian for 3 days 1 hour: from /,
+    );
+    // the server's rule: to the minute under an hour, to the hour under a week, then days
+    expect(duration(30 * 3600, 'en')).toBe('1 day 6 hours');
     expect(duration(5 * 3600 + 59, 'de')).toBe('5 Stunden');
-    expect(duration(90, 'en')).toBe('1 minute');
+    expect(duration(90, 'en')).toBe('2 minutes');
+    expect(duration(10 * 86400 + 3600, 'fr')).toMatch(/^10\sjours$/);
   });
 
   it('names a file by the start of its hash, and quotes the seals compared', () => {

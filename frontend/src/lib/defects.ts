@@ -13,14 +13,21 @@ export interface DefectContext {
   hasMessage(key: string): key is MessageKey;
 }
 
-/** A length of time in the largest whole unit that says it well: "3 days", "5 hours". */
-export function duration(seconds: number, language: string): string {
-  const minutes = seconds / 60;
-  const hours = minutes / 60;
-  const days = hours / 24;
-  const [value, unit] =
-    days >= 2 ? [Math.floor(days), 'day'] : hours >= 2 ? [Math.floor(hours), 'hour'] : [Math.max(1, Math.floor(minutes)), 'minute'];
+function count(value: number, unit: string, language: string): string {
   return new Intl.NumberFormat(language, { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
+
+/** A length of time as people say it, by the server's rule (domain/wording.py): to the
+ * minute under an hour, to the hour under a week ("1 day 6 hours"), to the day beyond. */
+export function duration(seconds: number, language: string): string {
+  const minutes = Math.max(0, Math.round(seconds / 60));
+  if (minutes < 60) return count(minutes, 'minute', language);
+  const hours = Math.round(minutes / 60);
+  if (hours >= 7 * 24) return count(Math.round(hours / 24), 'day', language);
+  const [days, rest] = [Math.floor(hours / 24), hours % 24];
+  return [days > 0 ? count(days, 'day', language) : '', rest > 0 ? count(rest, 'hour', language) : '']
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 /** A custody defect in the reader's language, times in their time zone; the server's

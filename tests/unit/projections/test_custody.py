@@ -65,3 +65,17 @@ def test_another_partys_gap_does_not_govern_the_register(team, late_item, now):
     chain, _ = chains_as_of(events)[evidence_id]
     assert [d.code for d in chain.defects] == ["no-custodian"]
     assert register_and_cu_01(events, evidence_id, "FR", now)[1] == "PASS"
+
+
+def test_a_defect_names_its_wording_and_the_facts_that_fill_it(team, late_item, now):
+    """Readers who word defects themselves (the web page, in four languages) get the same
+    stretch the English message prints, as times and a length."""
+    evidence_id, item_events = late_item
+    chain, _ = chains_as_of([*team.history, *item_events])[evidence_id]
+    [defect] = chain.defects
+    assert defect.reason == "late-custody"
+    assert defect.facts["seconds"] == str(30 * 3600)
+    collected = now - timedelta(days=3)
+    assert defect.facts["from"] == collected.isoformat()
+    assert defect.facts["until"] == (collected + timedelta(hours=30)).isoformat()
+    assert "1 day 6 hours" in defect.message
