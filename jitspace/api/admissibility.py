@@ -15,7 +15,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
 from domain.permissions import Action
 from domain.rule_settings import RULE_TYPES
-from jitspace.api.access import SIGNED_IN
+from jitspace.api.access import SIGNED_IN, CurrentAudience
 from jitspace.api.changes import RULE_CHANGE, RULEBOOK_CHANGE, Creation, RulebookChange
 from jitspace.api.dependencies import (
     BASE,
@@ -26,13 +26,17 @@ from jitspace.api.dependencies import (
     records_at,
     zoned_instant,
 )
+from jitspace.api.register import REGISTER_QUERY, RegisterDep, register_page
 from jitspace.api.responses import with_etag
 from jitspace.auth.identity import User
 from jitspace.bootstrap import Runtime
 from jitspace.documents.admissibility import (
     NOTICE,
+    AdmissibilityCell,
     AdmissibilityMatrix,
     ItemAdmissibility,
+    MatrixPage,
+    MatrixRow,
     RulebookCreate,
     RuleOut,
     RuleRemoval,
@@ -104,6 +108,36 @@ class AdmissibilityController(Controller):
         rows = await cells(runtime, user, investigation_id, as_of, on)
         return AdmissibilityMatrix(
             investigation_id=investigation_id, notice=NOTICE, cells=[cell_view(r) for r in rows]
+        )
+
+    @get(
+        "/admissibility/page",
+        description=VERDICTS,
+        access=Action.VIEW_LEGAL,
+        dependencies=REGISTER_QUERY,
+    )
+    async def page(
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        audience: CurrentAudience,
+        register: RegisterDep,
+    ) -> MatrixPage:
+        """A page of the matrix: items as the register lists them (its filters, sorting and
+        cursor; `sort=worst` for the worst outcome in any country, `disagreeing=true` for the
+        items whose countries' outcomes differ), each with its cell in every country."""
+        found = await register_page(runtime, investigation_id, audience.country, register)
+        rows = await runtime.queries.admissibility(
+            investigation_id, [item.id for item in found.items]
+        )
+        cells: dict[UUID, list[AdmissibilityCell]] = {}
+        for row in sorted(rows, key=lambda r: r.verdict.country):
+            cells.setdefault(row.verdict.evidence_id, []).append(cell_view(row))
+        return MatrixPage(
+            notice=NOTICE,
+            items=[MatrixRow(item, cells.get(item.id, [])) for item in found.items],
+            next=found.next,
+            total=found.total,
         )
 
     @get(

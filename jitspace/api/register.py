@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Controller, get
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 
@@ -17,6 +18,7 @@ from domain.rule_settings import Outcome
 from domain.values import PARTY_CODE, EvidenceKind
 from jitspace.api.access import CurrentAudience
 from jitspace.api.dependencies import BASE, RuntimeDep
+from jitspace.bootstrap import Runtime
 from jitspace.documents.evidence import EvidencePage, RegisterQuery, RegisterSort
 from jitspace.reads.queries import BadCursor
 
@@ -39,9 +41,67 @@ Search = Annotated[
 ]
 
 
+Disagreeing = Annotated[
+    bool | None,
+    QueryParameter(
+        description="items whose admissibility outcomes differ between the team's countries "
+        "(true), or agree (false)"
+    ),
+]
+
+
+async def register_query(
+    limit: Limit = 100,
+    after: Cursor = None,
+    sort: FromQuery[RegisterSort] = RegisterSort.REGISTERED_AT,
+    order: FromQuery[Literal["asc", "desc"]] = "asc",
+    party: Party = None,
+    kind: FromQuery[EvidenceKind | None] = None,
+    custodian: FromQuery[UUID | None] = None,
+    restricted: FromQuery[bool | None] = None,
+    outcome: FromQuery[Outcome | None] = None,
+    forum: Party = None,
+    q: Search = None,
+    disagreeing: Disagreeing = None,
+) -> RegisterQuery:
+    """Which page of the register, in which order, of which items: the query parameters the
+    register and the admissibility matrix share."""
+    return RegisterQuery(
+        limit=limit,
+        after=after,
+        sort=sort,
+        descending=order == "desc",
+        party=party,
+        kind=kind,
+        custodian=custodian,
+        restricted=restricted,
+        outcome=outcome,
+        forum=forum,
+        search=q,
+        disagreeing=disagreeing,
+    )
+
+
+REGISTER_QUERY = {"register": Provide(register_query)}
+RegisterDep = NamedDependency[RegisterQuery]
+
+
+async def register_page(
+    runtime: Runtime, investigation_id: UUID, party: str, query: RegisterQuery
+) -> EvidencePage:
+    """The page `query` names, as `party` may read it, once the read models hold the
+    caller's writes; a cursor that is not one of ours is a 400 that says so."""
+    await runtime.queries.caught_up(investigation_id)
+    try:
+        return await runtime.queries.evidence_page(investigation_id, party, query)
+    except BadCursor as bad:
+        raise ValidationException(str(bad), extra=[{"key": "after", "message": str(bad)}]) from None
+
+
 class RegisterPageController(Controller):
     path = f"{BASE}/evidence/page"
     tags = ["evidence"]
+    dependencies = REGISTER_QUERY
 
     @get("/", access=Action.VIEW_EVIDENCE)
     async def page(
@@ -49,44 +109,18 @@ class RegisterPageController(Controller):
         investigation_id: FromPath[UUID],
         runtime: RuntimeDep,
         audience: CurrentAudience,
-        limit: Limit = 100,
-        after: Cursor = None,
-        sort: FromQuery[RegisterSort] = RegisterSort.REGISTERED_AT,
-        order: FromQuery[Literal["asc", "desc"]] = "asc",
-        party: Party = None,
-        kind: FromQuery[EvidenceKind | None] = None,
-        custodian: FromQuery[UUID | None] = None,
-        restricted: FromQuery[bool | None] = None,
-        outcome: FromQuery[Outcome | None] = None,
-        forum: Party = None,
-        q: Search = None,
+        register: RegisterDep,
     ) -> EvidencePage:
         """A page of the register, as your party may read it. Filters: the originating party,
         the kind, the custodian, whether handling restrictions are in force, the admissibility
-        outcome in a forum (yours unless named; for those who may see admissibility), and
-        text in the reference or the description."""
-        if outcome is not None or forum is not None:
+        outcome in a forum (yours unless named; for those who may see admissibility), whether
+        the countries' outcomes differ, and text in the reference or the description."""
+        if register.judged:
             try:
                 check_permitted(audience.role, Action.VIEW_LEGAL, audience.observer_rights)
             except PermissionDenied as refused:
-                raise PermissionDenied(f"{refused.message}: filter without `outcome`") from None
-        query = RegisterQuery(
-            limit=limit,
-            after=after,
-            sort=sort,
-            descending=order == "desc",
-            party=party,
-            kind=kind,
-            custodian=custodian,
-            restricted=restricted,
-            outcome=outcome,
-            forum=forum,
-            search=q,
-        )
-        await runtime.queries.caught_up(investigation_id)
-        try:
-            return await runtime.queries.evidence_page(investigation_id, audience.country, query)
-        except BadCursor as bad:
-            raise ValidationException(
-                str(bad), extra=[{"key": "after", "message": str(bad)}]
-            ) from None
+                raise PermissionDenied(
+                    f"{refused.message}: list without `outcome`, `forum`, `disagreeing` "
+                    "or sorting by `worst`"
+                ) from None
+        return await register_page(runtime, investigation_id, audience.country, register)

@@ -10,6 +10,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from jitspace.documents.evidence import EvidenceSummary
 from jitspace.documents.fields import (
     PartyCode,
     Reason,
@@ -112,6 +113,23 @@ class AdmissibilityMatrix(msgspec.Struct):
     investigation_id: UUID
     notice: str
     cells: list[AdmissibilityCell]
+
+
+class MatrixRow(msgspec.Struct):
+    """One item of the matrix: the item as the register lists it, its cell in each country."""
+
+    item: EvidenceSummary
+    cells: list[AdmissibilityCell]
+
+
+class MatrixPage(msgspec.Struct):
+    """A page of the matrix, in the register's order and with its filters (`next`: the cursor
+    of the next page, None on the last; `total`: the items that match)."""
+
+    notice: str
+    items: list[MatrixRow]
+    next: str | None
+    total: int
 
 
 class CountryExplanation(msgspec.Struct):

@@ -256,6 +256,9 @@ class RegisterSort(StrEnum):
     KIND = "kind"
     COUNTRY = "country"
     COLLECTED_AT = "collected_at"
+    # the item's worst admissibility outcome in any of the team's countries (for those who
+    # may see admissibility)
+    WORST = "worst"
 
 
 class RegisterQuery(msgspec.Struct, frozen=True, kw_only=True):
@@ -272,6 +275,18 @@ class RegisterQuery(msgspec.Struct, frozen=True, kw_only=True):
     outcome: Outcome | None = None  # the admissibility outcome in `forum`
     forum: str | None = None
     search: str | None = None  # in references, and in the descriptions you may read
+    # items whose admissibility outcomes differ between the team's countries (or agree)
+    disagreeing: bool | None = None
+
+    @property
+    def judged(self) -> bool:
+        """Whether the query reads admissibility: only those who may see it ask it."""
+        return (
+            self.outcome is not None
+            or self.forum is not None
+            or self.disagreeing is not None
+            or self.sort is RegisterSort.WORST
+        )
 
 
 class EvidencePage(msgspec.Struct):

@@ -48,6 +48,14 @@ _REGISTER_COLUMNS = (
 )
 _REGISTER_FROM = "FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id)"
 _REGISTER_ROWS = f"SELECT {_REGISTER_COLUMNS} {_REGISTER_FROM}"
+# each item's worst outcome in any country (its rank: 1 for PASS ... 7 for FAIL, 0 where
+# no country has judged it yet) and how many different outcomes its countries reach
+_RANKS = "ARRAY[" + ",".join(f"'{o.value}'" for o in Outcome) + "]"
+_VERDICTS = (
+    " LEFT JOIN LATERAL (SELECT coalesce(max(array_position("  # noqa: S608 (constant text)
+    f"{_RANKS}, a.outcome)), 0) AS worst, count(DISTINCT a.outcome) AS outcomes "
+    "FROM rm_admissibility a WHERE a.evidence_id = e.evidence_id) w ON true"
+)
 # the rows of an item's lineage: up to its original, then all that was made from it
 _LINEAGE = (
     "WITH RECURSIVE up AS ("  # noqa: S608 (constant text)
@@ -227,12 +235,15 @@ class Queries:
                 pattern,
                 unreadable,
             )
+        if query.disagreeing is not None:
+            where.add(f"w.outcomes {'>' if query.disagreeing else '<='} 1")
+        joined = _REGISTER_FROM + (_VERDICTS if query.judged else "")
         total = await self.pool.fetchval(
-            f"SELECT count(*) FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id) "  # noqa: S608
-            f"WHERE {where.sql}",
+            f"SELECT count(*) {joined} WHERE {where.sql}",
             *where.values,
         )
-        column, direction = f"e.{query.sort.value}", "DESC" if query.descending else "ASC"
+        column = "w.worst" if query.sort is RegisterSort.WORST else f"e.{query.sort.value}"
+        direction = "DESC" if query.descending else "ASC"
         if query.after is not None:
             value, item = _cursor_position(query.after, query.sort)
             where.add(
@@ -241,8 +252,10 @@ class Queries:
                 item,
             )
         order = f"{column} {direction}, e.evidence_id {direction}"
+        columns = _REGISTER_COLUMNS + (", w.worst" if query.judged else "")
         rows = await self.pool.fetch(
-            f"{_REGISTER_ROWS} WHERE {where.sql} ORDER BY {order} LIMIT {int(query.limit) + 1}",
+            f"SELECT {columns} {joined} WHERE {where.sql} "
+            f"ORDER BY {order} LIMIT {int(query.limit) + 1}",
             *where.values,
         )
         items = _as_read_by([dict(r) for r in rows[: query.limit]], withholding, party)
@@ -309,7 +322,7 @@ class Queries:
         return custody_for(whole, withholding.may_read(evidence_id, party))
 
     async def admissibility(
-        self, investigation_id: UUID, evidence_id: UUID | None = None
+        self, investigation_id: UUID, evidence_id: UUID | list[UUID] | None = None
     ) -> list[Row]:
         """The matrix cells of the investigation (or of one of its items), as kept live, and
         evaluated again now where a deadline has passed since (with the facts they were
@@ -327,14 +340,18 @@ class Queries:
         )
 
     async def _admissibility_rows(
-        self, conn: asyncpg.Connection, investigation_id: UUID, evidence_id: UUID | None
+        self,
+        conn: asyncpg.Connection,
+        investigation_id: UUID,
+        evidence_id: UUID | list[UUID] | None,
     ) -> list[Row]:
+        items = [evidence_id] if isinstance(evidence_id, UUID) else evidence_id
         rows = await conn.fetch(
             "SELECT evidence_id, country, reference, verdict, outcome, results::text AS results, "
             "evaluated_on FROM rm_admissibility WHERE investigation_id = $1 "
-            "AND ($2::uuid IS NULL OR evidence_id = $2)",
+            "AND ($2::uuid[] IS NULL OR evidence_id = ANY($2))",
             investigation_id,
-            evidence_id,
+            items,
         )
         return [
             Row(
@@ -398,6 +415,8 @@ def _cursor_position(cursor: str, sort: RegisterSort) -> tuple[Any, UUID]:
         shown, item = msgspec.json.decode(raw, type=tuple[str, UUID])
         if sort in (RegisterSort.REGISTERED_AT, RegisterSort.COLLECTED_AT):
             return datetime.fromisoformat(shown), item
+        if sort is RegisterSort.WORST:
+            return int(shown), item
         return shown, item
     except (ValueError, msgspec.DecodeError) as error:
         raise BadCursor(

@@ -111,7 +111,7 @@ def test_the_admissibility_filter_is_for_those_who_may_see_admissibility(
     observer = add_member(people, jit, "eu-observer", "BE", "observer")
     response = observer.get(jit.path("/evidence/page"), params={"outcome": "PASS"})
     assert response.status_code == 403, response.text
-    assert "filter without `outcome`" in response.json()["detail"]
+    assert "list without `outcome`" in response.json()["detail"]
     # without it, the observer lists the register like everyone
     assert observer.get(jit.path("/evidence/page")).status_code == 200
     assert page(jit.legal, jit, outcome="PASS", forum="NL")["total"] >= 0

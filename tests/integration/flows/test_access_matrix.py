@@ -461,6 +461,11 @@ def item_admissibility(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{w.item}/admissibility"))
 
 
+@recipe("GET", f"{JIT}/admissibility/page")
+def matrix_page(w: World, cell: Cell) -> Call:
+    return Call(w.path("/admissibility/page"), params={"disagreeing": "true", "sort": "worst"})
+
+
 @recipe("GET", f"{JIT}/admissibility")
 def admissibility(w: World, cell: Cell) -> Call:
     return Call(w.path("/admissibility"))

@@ -1,0 +1,110 @@
+"""The admissibility matrix a page at a time: the register's rows, each with its cell in
+every country, the same cells as the whole matrix; the items whose countries disagree, the
+worst first; for those who may see admissibility only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.integration.admissibility_support import Team, days_ago, open_team
+from tests.support import People, Person
+
+# the outcomes from the least to the most severe, as the matrix ranks them
+RANK = ["PASS", "WARN", "FORFEITED", "RESTRICT", "RISK", "UNKNOWN", "FAIL"]
+
+
+@pytest.fixture
+def team(people: People) -> Team:
+    team = open_team(people, ["FR", "BE", "NL"])
+    # kept in custody at once, late, never; handed over freely, taken covertly, intercepted
+    team.collected("FR", "FR-KEPT", kept_at=days_ago(3), occurred_at=days_ago(3, "08:00"))
+    team.collected("FR", "FR-LATE", kept_at=days_ago(1), occurred_at=days_ago(9))
+    team.item("BE", "BE-LOOSE", occurred_at=days_ago(5))
+    team.item("NL", "NL-COVERT", method="covert search of a flat", occurred_at=days_ago(4))
+    team.item(
+        "NL",
+        "NL-INTERCEPT",
+        kind="intercepted_communication",
+        method="interception",
+        occurred_at=days_ago(2),
+    )
+    # Belgium uses a Dutch ledger for another offence, without the Dutch consent
+    ledger = team.collected(
+        "NL", "NL-LEDGER", kept_at=days_ago(6, "10:00"), occurred_at=days_ago(6)
+    )
+    team.use(team.investigators["BE"], ledger, "BE VAT", "VAT fraud", "other_offence", days_ago(1))
+    return team
+
+
+def pages(person: Person, team: Team, **params: Any) -> list[dict[str, Any]]:
+    """Every row of the matrix's pages, following the cursors."""
+    rows: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        response = person.get(
+            team.path("/admissibility/page"),
+            params={"limit": 2, **params, **({"after": cursor} if cursor else {})},
+        )
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "not legal advice" in body["notice"] or "risk flags" in body["notice"]
+        rows.extend(body["items"])
+        if (cursor := body["next"]) is None:
+            return rows
+
+
+def outcomes(row: dict[str, Any]) -> dict[str, str]:
+    return {cell["country"]: cell["outcome"] for cell in row["cells"]}
+
+
+def test_each_row_holds_the_same_cells_as_the_whole_matrix(team: Team) -> None:
+    matrix = team.matrix()
+    rows = pages(team.legal["BE"], team, sort="reference")
+    assert [r["item"]["reference"] for r in rows] == sorted(
+        ["FR-KEPT", "FR-LATE", "BE-LOOSE", "NL-COVERT", "NL-INTERCEPT", "NL-LEDGER"]
+    )
+    for row in rows:
+        reference = row["item"]["reference"]
+        assert [c["country"] for c in row["cells"]] == ["BE", "FR", "NL"]
+        for cell in row["cells"]:
+            assert cell == matrix[(reference, cell["country"])]
+
+
+def test_the_disagreements_are_the_items_whose_countries_differ_worst_first(team: Team) -> None:
+    every = {r["item"]["reference"]: outcomes(r) for r in pages(team.legal["FR"], team)}
+    differ = {ref for ref, by_country in every.items() if len(set(by_country.values())) > 1}
+    # the set-up is worth testing: some items divide the countries and some do not
+    assert differ and differ != set(every), every
+    board = pages(team.legal["FR"], team, disagreeing="true", sort="worst", order="desc")
+    assert {r["item"]["reference"] for r in board} == differ
+    worst = [max(RANK.index(o) for o in outcomes(r).values()) for r in board]
+    assert worst == sorted(worst, reverse=True)
+    agreeing = pages(team.legal["FR"], team, disagreeing="false")
+    assert {r["item"]["reference"] for r in agreeing} == set(every) - differ
+
+
+def test_the_worst_order_pages_every_item_once(team: Team) -> None:
+    rows = pages(team.legal["NL"], team, sort="worst")
+    worst = [max(RANK.index(o) for o in outcomes(r).values()) for r in rows]
+    assert worst == sorted(worst)
+    assert len({r["item"]["id"] for r in rows}) == len(rows) == 6
+
+
+def test_those_who_may_not_see_admissibility_get_no_matrix_and_no_hint(
+    team: Team, people: People
+) -> None:
+    observer = people.new("eu-observer")
+    member = {"username": observer.username, "country": "BE", "role": "observer"}
+    team.post(team.leader, "/members", member)
+    for params in ({}, {"disagreeing": "true"}):
+        response = observer.get(team.path("/admissibility/page"), params=params)
+        assert response.status_code == 403, response.text
+        assert "FR-KEPT" not in response.text
+    # the register refuses the matrix's sort and filter to them too, and says how to list
+    register = observer.get(team.path("/evidence/page"), params={"sort": "worst"})
+    assert register.status_code == 403
+    assert "list without" in register.json()["detail"]
+    outsider = people.new("outsider")
+    assert outsider.get(team.path("/admissibility/page")).status_code == 404
