@@ -442,6 +442,10 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
     def _sealed(self, seal_number: str) -> None:
         self.seal_number = seal_number
 
+    @event(SealOpened)
+    def _seal_opened(self) -> None:
+        self.seal_number = None  # open: it takes a new seal to be sealed again
+
     @event(HandedOver)
     def _handed_over(self, recipient_id: UUID, occurred_at: datetime) -> None:
         self.handover = PendingHandover(recipient_id, None, occurred_at)

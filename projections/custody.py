@@ -89,6 +89,7 @@ CUSTODY_EVENTS = (
     EvidenceItem.FileAttached,
     EvidenceItem.Collected,
     EvidenceItem.Sealed,
+    EvidenceItem.SealOpened,
     EvidenceItem.HandedOver,
     EvidenceItem.TransferredToParty,
     EvidenceItem.Received,
@@ -237,6 +238,18 @@ def chain_of(steps: list[Step], members: list[Membership], gap: timedelta) -> Ch
             custodian, status = step.actor_id, "held"
         elif step.kind == "Sealed":
             sealed = d["seal_number"]
+        elif step.kind == "SealOpened":
+            if sealed is not None and d["seal_number"] != sealed:
+                defects.append(
+                    Defect(
+                        "seal-broken",
+                        f"sealed as {sealed!r}, opened with seal {d['seal_number']!r}",
+                        step.version,
+                        "seal-changed-at-opening",
+                        {"sealed": sealed, "found": d["seal_number"]},
+                    )
+                )
+            sealed = None  # open now: a later receipt is compared with the next seal
         elif step.kind in ("HandedOver", "TransferredToParty"):
             handover, custodian, status = step, None, "in transit"
         elif step.kind == "Received":

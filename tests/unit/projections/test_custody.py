@@ -10,7 +10,7 @@ import pytest
 from domain.admissibility.facts import CaseFile
 from domain.admissibility.verdict import evaluate
 from projections.custody import chains_as_of
-from tests.unit.builders import record_collection, set_rule
+from tests.unit.builders import record_collection, record_seal_opening, seal_evidence, set_rule
 from tests.unit.domain.test_custody import adopt as adopt_rulebook
 
 
@@ -79,3 +79,19 @@ def test_a_defect_names_its_wording_and_the_facts_that_fill_it(team, late_item, 
     assert defect.facts["from"] == collected.isoformat()
     assert defect.facts["until"] == (collected + timedelta(hours=30)).isoformat()
     assert "1 day 6 hours" in defect.message
+
+
+def test_an_opened_seal_is_a_step_of_the_chain_and_a_different_seal_found_is_a_defect(
+    team, register_evidence, now
+):
+    investigator = team.actor(team.be_investigator)
+    item = register_evidence(team, investigator, reference="BE-2", occurred_at=now)
+    item.record_collection(team.investigation, investigator, record_collection(item, place="Gent"))
+    item.seal(team.investigation, investigator, seal_evidence(item, "BE-77"))
+    item.record_seal_opening(team.investigation, investigator, record_seal_opening(item, "BE-78"))
+    assert item.seal_number is None  # open now
+    chain, _ = chains_as_of([*team.history, *item.collect_events()])[item.id]
+    assert [e.kind for e in chain.entries][-2:] == ["Sealed", "SealOpened"]
+    [defect] = [d for d in chain.defects if d.reason == "seal-changed-at-opening"]
+    assert defect.version == chain.entries[-1].version
+    assert defect.facts == {"sealed": "BE-77", "found": "BE-78"}
