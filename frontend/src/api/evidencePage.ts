@@ -16,6 +16,8 @@ export interface EvidenceFilters {
   outcome: '' | Outcome;
   forum: string;
   q: string;
+  /** items whose countries' verdicts differ (the admissibility matrix's disagreements) */
+  disagreeing: '' | 'true' | 'false';
 }
 
 export interface EvidenceQuery {
@@ -32,6 +34,7 @@ export const noFilters: EvidenceFilters = {
   outcome: '',
   forum: '',
   q: '',
+  disagreeing: '',
 };
 
 type PageQuery = NonNullable<
@@ -54,6 +57,7 @@ export function pageQuery(query: EvidenceQuery, after: string | null, limit: num
     ...(filters.outcome !== '' && { outcome: filters.outcome }),
     ...(filters.forum !== '' && { forum: filters.forum }),
     ...(q !== '' && { q }),
+    ...(filters.disagreeing !== '' && { disagreeing: filters.disagreeing === 'true' }),
   };
 }
 
@@ -73,4 +77,23 @@ export async function fetchEvidencePage(
   });
   if (data === undefined) throw new PageError(problemText(error, 'error'));
   return data;
+}
+
+export type MatrixRow = Schemas['MatrixRow'];
+
+/** One page of the admissibility matrix: the register's rows (same query), each with its
+ * cell in every country. Rows carry the item's id, for the table. */
+export async function fetchMatrixPage(
+  investigationId: string,
+  query: EvidenceQuery,
+  after: string | null,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<Page<MatrixRow & { id: string }> & { notice: string }> {
+  const { data, error } = await api.GET('/investigations/{investigation_id}/admissibility/page', {
+    params: { path: { investigation_id: investigationId }, query: pageQuery(query, after, limit) },
+    ...(signal !== undefined && { signal }),
+  });
+  if (data === undefined) throw new PageError(problemText(error, 'error'));
+  return { ...data, items: data.items.map((row) => ({ ...row, id: row.item.id })) };
 }

@@ -5,6 +5,7 @@ export type Route =
   | { screen: 'evidence'; investigationId: string }
   | { screen: 'item'; investigationId: string; evidenceId: string }
   | { screen: 'tasks'; investigationId: string }
+  | { screen: 'admissibility'; investigationId: string }
   | { screen: 'not-found' };
 
 export function parseRoute(hash: string): Route {
@@ -18,6 +19,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'evidence' && evidenceId !== undefined && parts.length === 4)
     return { screen: 'item', investigationId, evidenceId };
   if (section === 'tasks' && parts.length === 3) return { screen: 'tasks', investigationId };
+  if (section === 'admissibility' && parts.length === 3) return { screen: 'admissibility', investigationId };
   return { screen: 'not-found' };
 }
 
@@ -28,6 +30,7 @@ export const href = {
   item: (id: string, evidenceId: string) =>
     `#/investigations/${encodeURIComponent(id)}/evidence/${encodeURIComponent(evidenceId)}`,
   tasks: (id: string) => `#/investigations/${encodeURIComponent(id)}/tasks`,
+  admissibility: (id: string) => `#/investigations/${encodeURIComponent(id)}/admissibility`,
 };
 
 const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });

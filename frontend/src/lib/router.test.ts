@@ -13,6 +13,7 @@ describe('hash routes', () => {
       evidenceId: 'e1',
     });
     expect(parseRoute('#/investigations/abc/tasks')).toEqual({ screen: 'tasks', investigationId: 'abc' });
+    expect(parseRoute('#/investigations/abc/admissibility')).toEqual({ screen: 'admissibility', investigationId: 'abc' });
     expect(parseRoute('#/nowhere')).toEqual({ screen: 'not-found' });
   });
 

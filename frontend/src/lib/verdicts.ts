@@ -1,0 +1,30 @@
+import type { Schemas } from '../api/client';
+
+export type Outcome = Schemas['Outcome'];
+
+/** The outcomes from the least to the most severe, as the server ranks them. */
+export const severity: Outcome[] = ['PASS', 'WARN', 'FORFEITED', 'RESTRICT', 'RISK', 'UNKNOWN', 'FAIL'];
+
+/** Each outcome's sign: verdicts are never told by colour alone. */
+export const outcomeIcon: Record<Outcome, string> = {
+  PASS: '✓',
+  WARN: '!',
+  FORFEITED: '⌛',
+  RESTRICT: '⊘',
+  RISK: '▲',
+  UNKNOWN: '?',
+  FAIL: '✕',
+};
+
+export function isOutcome(value: string): value is Outcome {
+  return (severity as string[]).includes(value);
+}
+
+/** The worst of some outcomes (null for none). */
+export function worst(outcomes: readonly string[]): Outcome | null {
+  let found: Outcome | null = null;
+  for (const outcome of outcomes) {
+    if (isOutcome(outcome) && (found === null || severity.indexOf(outcome) > severity.indexOf(found))) found = outcome;
+  }
+  return found;
+}
