@@ -5,12 +5,17 @@ Verdicts are risk flags for lawyers, not rulings: the court decides.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 from uuid import UUID
 
+import msgspec
 from litestar import Controller, Response, get, post
 from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
 from domain.permissions import Action
@@ -90,6 +95,46 @@ async def cells(
     return await records.matrix(evidence_id, moment)
 
 
+EXPORT_PAGE = 500
+EXPORT_COLUMNS = (
+    "reference",
+    "kind",
+    "from",
+    "country",
+    "verdict",
+    "outcome",
+    "rules",
+    "reasons",
+    "evaluated_on",
+)
+
+
+def export_line(reference: str, kind: str, origin: str, row: Row) -> tuple[str, ...]:
+    """One item in one country: its verdict, the rules that decided it and their reasons."""
+    v = row.verdict
+    deciding = sorted((r for r in v.results if r.outcome is v.outcome), key=lambda r: r.rule)
+    return (
+        reference,
+        kind,
+        origin,
+        v.country,
+        v.verdict.value,
+        v.outcome.value,
+        " ".join(r.rule for r in deciding),
+        "; ".join(f"{r.rule}: {r.reason}" for r in deciding),
+        row.evaluated_on.isoformat(),
+    )
+
+
+def csv_line(values: tuple[str, ...]) -> str:
+    """A CSV line; a value a spreadsheet would take for a formula is quoted as text."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerow(
+        "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value for value in values
+    )
+    return out.getvalue()
+
+
 class AdmissibilityController(Controller):
     path = BASE
     tags = ["admissibility"]
@@ -138,6 +183,50 @@ class AdmissibilityController(Controller):
             items=[MatrixRow(item, cells.get(item.id, [])) for item in found.items],
             next=found.next,
             total=found.total,
+        )
+
+    @get(
+        "/admissibility/export.csv",
+        description=VERDICTS,
+        access=Action.VIEW_LEGAL,
+        dependencies=REGISTER_QUERY,
+        media_type="text/csv",
+    )
+    async def export(
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        audience: CurrentAudience,
+        register: RegisterDep,
+    ) -> Stream:
+        """The matrix with its reasons as CSV, one line per item and country, in the page's
+        order and with its filters (`limit` and `after` are ignored: every matching item)."""
+        first = msgspec.structs.replace(register, limit=EXPORT_PAGE, after=None)
+        # the first page is read before the answer starts: a bad query is still a 4xx
+        page = await register_page(runtime, investigation_id, audience.country, first)
+
+        async def lines() -> AsyncIterator[str]:
+            nonlocal page
+            yield csv_line(EXPORT_COLUMNS)
+            while True:
+                rows = await runtime.queries.admissibility(
+                    investigation_id, [item.id for item in page.items]
+                )
+                by_item: dict[UUID, list[Row]] = {}
+                for row in sorted(rows, key=lambda r: r.verdict.country):
+                    by_item.setdefault(row.verdict.evidence_id, []).append(row)
+                for item in page.items:
+                    for row in by_item.get(item.id, []):
+                        yield csv_line(export_line(item.reference, item.kind, item.country, row))
+                if page.next is None:
+                    return
+                following = msgspec.structs.replace(first, after=page.next)
+                page = await register_page(runtime, investigation_id, audience.country, following)
+
+        return Stream(
+            lines(),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="admissibility.csv"'},
         )
 
     @get(

@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from jitspace.demo import DEMO_PASSWORD, USERS
+from tests.e2e.browsing import assert_accessible
 from tests.processes import Process, cluster_env
 from tests.support import free_port, fresh_database
 
@@ -80,6 +81,26 @@ def test_each_main_screen_of_the_demo_draws_its_heading_and_is_pictured(
     navigation.get_by_role("link", name="Tasks").click()
     expect(page.get_by_test_id("task").first).to_be_visible()
     picture("tasks", "Tasks")
+
+    navigation.get_by_role("link", name="Admissibility").click()
+    expect(page.get_by_test_id("matrix-row").first).to_be_visible()
+    picture("admissibility", "Admissibility in each country")
+    assert_accessible(page, "admissibility matrix")
+    page.get_by_role("button", name="Where the countries disagree").click()
+    expect(page.get_by_role("button", name="Where the countries disagree")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(page.get_by_test_id("matrix-row").first).to_be_visible()
+    picture("admissibility-disagreements", "Admissibility in each country")
+    page.get_by_test_id("matrix-row").first.get_by_role(
+        "button", name=re.compile("^Why ")
+    ).first.click()
+    explanation = page.get_by_test_id("verdict-explanation")
+    expect(explanation.get_by_test_id("rule-result").first).to_be_visible()
+    assert_accessible(page, "a verdict explained")
+    path = folder / "verdict-explanation.png"
+    page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+    taken.append(path)
 
     for path in taken:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path

@@ -47,6 +47,8 @@ export const de: Messages = {
   'nav.tasks': 'Aufgaben',
   'nav.admissibility': 'Verwertbarkeit',
   'matrix.title': 'Verwertbarkeit in jedem Land',
+  'matrix.exportCsv': 'Als CSV herunterladen (mit Begründungen)',
+  'matrix.illustrative': 'Die mitgelieferten Regelwerke sind veranschaulichende Beispiele, keine Rechtsberatung.',
   'matrix.view': 'Anzeige',
   'matrix.all': 'Alle Beweisstücke',
   'matrix.disagreements': 'Wo die Länder abweichen',

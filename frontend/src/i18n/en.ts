@@ -47,6 +47,8 @@ export const en = {
   'nav.tasks': 'Tasks',
   'nav.admissibility': 'Admissibility',
   'matrix.title': 'Admissibility in each country',
+  'matrix.exportCsv': 'Download as CSV (with the reasons)',
+  'matrix.illustrative': 'Shipped rulebooks are illustrative examples, not legal advice.',
   'matrix.view': 'What to show',
   'matrix.all': 'All items',
   'matrix.disagreements': 'Where the countries disagree',

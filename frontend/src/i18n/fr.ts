@@ -47,6 +47,8 @@ export const fr: Messages = {
   'nav.tasks': 'Tâches',
   'nav.admissibility': 'Recevabilité',
   'matrix.title': 'Recevabilité dans chaque pays',
+  'matrix.exportCsv': 'Télécharger en CSV (avec les motifs)',
+  'matrix.illustrative': 'Les règles fournies sont des exemples illustratifs, pas un avis juridique.',
   'matrix.view': 'Affichage',
   'matrix.all': 'Tous les éléments',
   'matrix.disagreements': 'Là où les pays divergent',

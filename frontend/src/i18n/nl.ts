@@ -47,6 +47,8 @@ export const nl: Messages = {
   'nav.tasks': 'Taken',
   'nav.admissibility': 'Toelaatbaarheid',
   'matrix.title': 'Toelaatbaarheid per land',
+  'matrix.exportCsv': 'Downloaden als CSV (met de redenen)',
+  'matrix.illustrative': 'De meegeleverde regelboeken zijn illustratieve voorbeelden, geen juridisch advies.',
   'matrix.view': 'Weergave',
   'matrix.all': 'Alle stukken',
   'matrix.disagreements': 'Waar de landen verschillen',

@@ -4,6 +4,8 @@ worst first; for those who may see admissibility only."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -108,3 +110,35 @@ def test_those_who_may_not_see_admissibility_get_no_matrix_and_no_hint(
     assert "list without" in register.json()["detail"]
     outsider = people.new("outsider")
     assert outsider.get(team.path("/admissibility/page")).status_code == 404
+
+
+def test_the_matrix_exports_as_csv_with_its_reasons_and_filters(team: Team) -> None:
+    matrix = team.matrix()
+    team.item("FR", "=HYPERLINK(evil)", occurred_at=days_ago(1))
+    response = team.legal["FR"].get(team.path("/admissibility/export.csv"), params={"limit": 1})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert "attachment" in response.headers["content-disposition"]
+    lines = list(csv.DictReader(io.StringIO(response.text)))
+    # every item in every country (not one page), the same verdicts as the matrix
+    assert len(lines) == 7 * 3
+    for line in lines:
+        if line["reference"].startswith("'"):
+            continue
+        cell = matrix[(line["reference"], line["country"])]
+        assert (line["verdict"], line["outcome"]) == (cell["verdict"], cell["outcome"])
+        assert line["rules"].split() == cell["reasons"]
+        assert all(f"{rule}: " in line["reasons"] for rule in cell["reasons"])
+    # a spreadsheet opens a reference that looks like a formula as text
+    assert {line["reference"] for line in lines} >= {"'=HYPERLINK(evil)"}
+    disagreeing = team.legal["FR"].get(
+        team.path("/admissibility/export.csv"), params={"disagreeing": "true"}
+    )
+    references = {line["reference"] for line in csv.DictReader(io.StringIO(disagreeing.text))}
+    assert references == {"NL-LEDGER"}
+
+
+def test_a_bad_export_query_is_refused_before_anything_is_sent(team: Team) -> None:
+    response = team.legal["FR"].get(team.path("/admissibility/export.csv"), params={"sort": "x"})
+    assert response.status_code == 400
+    assert "sort" in response.text

@@ -466,6 +466,11 @@ def matrix_page(w: World, cell: Cell) -> Call:
     return Call(w.path("/admissibility/page"), params={"disagreeing": "true", "sort": "worst"})
 
 
+@recipe("GET", f"{JIT}/admissibility/export.csv")
+def matrix_export(w: World, cell: Cell) -> Call:
+    return Call(w.path("/admissibility/export.csv"))
+
+
 @recipe("GET", f"{JIT}/admissibility")
 def admissibility(w: World, cell: Cell) -> Call:
     return Call(w.path("/admissibility"))
