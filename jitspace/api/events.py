@@ -32,6 +32,13 @@ class EventController(Controller):
         ] = 0,
         limit: Annotated[int, QueryParameter(ge=1, le=1000)] = 100,
         as_of: AsOf = None,
+        record: Annotated[
+            UUID | None,
+            QueryParameter(
+                description="only the events of this record (an item, a task, a rulebook...): "
+                "its history"
+            ),
+        ] = None,
     ) -> EventPage:
         """Events after a log position, oldest first. Resume with `after=last_position`."""
         until = None
@@ -41,6 +48,6 @@ class EventController(Controller):
                 runtime.ledger.position_as_of, investigation_id, moment, position
             )
         events = await runtime.queries.events(
-            investigation_id, after, limit, until=until, audience=audience
+            investigation_id, after, limit, until=until, audience=audience, record=record
         )
         return EventPage(events=events, last_position=events[-1].position if events else after)

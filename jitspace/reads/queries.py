@@ -106,19 +106,22 @@ class Queries:
         *,
         until: int | None = None,
         audience: Audience | None = None,
+        record: UUID | None = None,
     ) -> list[EventOut]:
-        """The investigation's events after position `after` (and up to `until`), in order;
-        as `audience` may read them, if given (else whole: for the live feed, which withholds
-        per viewer)."""
+        """The investigation's events after position `after` (and up to `until`), in order,
+        of one record only if `record` is named; as `audience` may read them, if given (else
+        whole: for the live feed, which withholds per viewer)."""
         rows = await self.pool.fetch(
             f"SELECT notification_id, originator_id, originator_version, topic, state, "  # noqa: S608
             f"investigation_id FROM {EVENTS_TABLE} WHERE investigation_id = $1 "
             "AND notification_id > $2 AND notification_id <= coalesce($4, 9223372036854775807) "
+            "AND ($5::uuid IS NULL OR originator_id = $5) "
             "ORDER BY notification_id LIMIT $3",
             investigation_id,
             after,
             limit,
             until,
+            record,
         )
         events = [event_document(row) for row in rows]
         if audience is None or not events:
