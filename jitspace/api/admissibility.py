@@ -18,6 +18,7 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
+from domain.errors import NotFound
 from domain.permissions import Action
 from domain.rule_settings import RULE_TYPES
 from jitspace.api.access import SIGNED_IN, CurrentAudience
@@ -296,6 +297,20 @@ class RulebookController(Controller):
         """Adopt a rulebook shipped with JITspace as your country's (its legal advisor only).
         Shipped rulebooks are illustrative examples, not legal advice."""
         return await create(JITspace.adopt_rulebook, AdoptRulebook, data, rulebook_view)
+
+    @get("/", access=Action.VIEW_LEGAL)
+    async def adopted(
+        self, investigation_id: FromPath[UUID], records: RecordsAsOf
+    ) -> list[RulebookOut]:
+        """The rulebooks the team's countries have adopted, in the order of the parties (a
+        country that has none is not listed: its verdicts use the catalogue's defaults)."""
+        found = []
+        for party in (await records.investigation()).parties:
+            try:
+                found.append(rulebook_view(await records.rulebook(party.country)))
+            except NotFound:
+                continue
+        return found
 
     @get("/{country:str}", access=Action.VIEW_LEGAL)
     async def read(

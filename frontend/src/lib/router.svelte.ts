@@ -6,6 +6,7 @@ export type Route =
   | { screen: 'item'; investigationId: string; evidenceId: string }
   | { screen: 'tasks'; investigationId: string }
   | { screen: 'admissibility'; investigationId: string }
+  | { screen: 'rulebooks'; investigationId: string }
   | { screen: 'not-found' };
 
 export function parseRoute(hash: string): Route {
@@ -20,6 +21,7 @@ export function parseRoute(hash: string): Route {
     return { screen: 'item', investigationId, evidenceId };
   if (section === 'tasks' && parts.length === 3) return { screen: 'tasks', investigationId };
   if (section === 'admissibility' && parts.length === 3) return { screen: 'admissibility', investigationId };
+  if (section === 'rulebooks' && parts.length === 3) return { screen: 'rulebooks', investigationId };
   return { screen: 'not-found' };
 }
 
@@ -31,6 +33,7 @@ export const href = {
     `#/investigations/${encodeURIComponent(id)}/evidence/${encodeURIComponent(evidenceId)}`,
   tasks: (id: string) => `#/investigations/${encodeURIComponent(id)}/tasks`,
   admissibility: (id: string) => `#/investigations/${encodeURIComponent(id)}/admissibility`,
+  rulebooks: (id: string) => `#/investigations/${encodeURIComponent(id)}/rulebooks`,
 };
 
 const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });

@@ -328,3 +328,19 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
         {"court": "X", "ruling": "Y", "occurred_at": days_ago(120, "00:00")},
         422,
     )
+
+
+def test_the_adopted_rulebooks_are_listed_as_they_stood(people: People) -> None:
+    team = open_team(people, ["FR", "BE", "NL"], rulebooks={"FR": "fr"})
+    before = last_position(team)
+    team.post(team.legal["NL"], "/rulebooks", {"country": "NL", "source": "nl"}, 201)
+    listed = team.legal["BE"].get(team.path("/rulebooks"))
+    assert listed.status_code == 200, listed.text
+    assert [(b["country"], b["source_name"]) for b in listed.json()] == [
+        ("FR", "fr.toml"),
+        ("NL", "nl.toml"),
+    ]
+    then = team.legal["BE"].get(team.path("/rulebooks"), params={"as_of": before}).json()
+    assert [b["country"] for b in then] == ["FR"]
+    stranger = people.new("stranger")
+    assert stranger.get(team.path("/rulebooks")).status_code == 404

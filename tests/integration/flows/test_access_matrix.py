@@ -740,6 +740,11 @@ def comment_on_task(w: World, cell: Cell) -> Call:
 # rulebooks
 
 
+@recipe("GET", f"{JIT}/rulebooks")
+def adopted_rulebooks(w: World, cell: Cell) -> Call:
+    return Call(w.path("/rulebooks"))
+
+
 @recipe("POST", f"{JIT}/rulebooks")
 def adopt_rulebook(w: World, cell: Cell) -> Call:
     # FR's rulebook is adopted once per investigation: a fresh one for the caller's

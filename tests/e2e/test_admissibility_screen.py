@@ -1,0 +1,467 @@
+"""The admissibility screen: every evidence item judged in the courts of every country of the
+team, and the board of the items the countries disagree on.
+
+The team of the other browser tests gets a legal advisor for each of its countries (Claire
+Dubois for France, Marc Janssens for Belgium, Sanne Bakker for the Netherlands), and each
+adopts the rulebook shipped for their country. Three items are judged: a French document
+kept in custody, which every country finds admissible; a Belgian document nobody took into
+custody, which every country judges unknown; and a Dutch ledger that Belgium used in a VAT
+case without the Netherlands' consent, which only the Belgian courts would restrict (rule
+US-02). That ledger is the one item the countries disagree on.
+
+The legal advisors of France and Belgium watch the board while the Dutch legal advisor
+grants consent: the ledger leaves both boards as it happens, without a reload; when the
+consent is withdrawn, the Belgian cell of the whole matrix turns back just as live. A cell
+explains its verdict (the deciding rule, its reason and its cure) in a dialog the keyboard
+closes; the rows are walked with the arrow keys; the CSV holds what the screen shows; a
+member who may not see legal matters gets neither the link nor the verdicts; and the screen
+speaks French. Every state visited is checked with axe.
+
+What a test needs to exist before its story is set up through the API; the story is done in
+the browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.browsing import Console, OpenAs, assert_accessible
+from tests.e2e.conftest import Users
+from tests.e2e.team import Team, custody, register
+from tests.e2e.test_main_story import assert_not_reloaded, mark_the_page, open_investigation
+from tests.support import Person, ServerThread
+
+HEADING = "Admissibility in each country"
+BOARD = "Where the countries disagree"
+ALL = "All items"
+CSV_HEADER = "reference,kind,from,country,verdict,outcome,rules,reasons"
+# the team's countries, as the matrix orders its columns
+COUNTRIES = ["BE", "FR", "NL"]
+
+
+@dataclass
+class Advisors:
+    """A legal advisor of each of the team's countries (users for the whole module)."""
+
+    fr: Person
+    be: Person
+    nl: Person
+
+    def of(self, country: str) -> Person:
+        person: Person = getattr(self, country.lower())
+        return person
+
+
+@pytest.fixture(scope="module")
+def advisors(site: ServerThread, site_database: str) -> Iterator[Advisors]:
+    made = Users(site.url, site_database)
+    yield Advisors(made.new("claire-dubois"), made.new("marc-janssens"), made.new("sanne-bakker"))
+    for person in made.made:
+        person.client.close()
+
+
+@dataclass
+class Judged:
+    """The team's items whose verdicts the tests read: the Dutch ledger Belgium used without
+    consent (the only disagreement), and the moment of that use."""
+
+    ledger: str
+    used_at: datetime
+
+
+def days_ago(days: float) -> str:
+    """A moment `days` before now, as the API takes it (verdicts are judged as of now)."""
+    return (datetime.now(UTC) - timedelta(days=days)).isoformat()
+
+
+@pytest.fixture
+def judged(team: Team, advisors: Advisors) -> Judged:
+    """The team with a legal advisor and an adopted rulebook per country, and three items:
+    FR-DOC-1 (kept in custody: admissible everywhere), BE-DOC-1 (never taken into custody:
+    unknown everywhere), NL-LEDGER-1 (used by Belgium in a VAT case without the Netherlands'
+    consent: restricted in Belgium only)."""
+    for country in COUNTRIES:
+        person = advisors.of(country)
+        added = team.fr.post(
+            team.path("/members"),
+            json={"username": person.username, "country": country, "role": "legal_advisor"},
+        )
+        assert added.status_code == 200, added.text
+        adopted = person.post(
+            team.path("/rulebooks"), json={"country": country, "source": country.lower()}
+        )
+        assert adopted.status_code == 201, adopted.text
+    # a handover by a witness needs no authorisation: no other rule decides these verdicts
+    witnessed = {"method": "handover by a witness", "description": "a ledger of payments"}
+    ledger = register(
+        advisors.nl,
+        team,
+        reference="NL-LEDGER-1",
+        occurred_at=days_ago(20),
+        place="Rotterdam",
+        **witnessed,
+    )
+    custody(
+        advisors.nl, team, ledger["id"], "collection", place="Rotterdam", occurred_at=days_ago(20)
+    )
+    document = register(
+        team.fr, team, reference="FR-DOC-1", occurred_at=days_ago(15), place="Paris", **witnessed
+    )
+    custody(team.fr, team, document["id"], "collection", place="Paris", occurred_at=days_ago(15))
+    register(
+        team.be, team, reference="BE-DOC-1", occurred_at=days_ago(15), place="Brussels", **witnessed
+    )
+    used_at = datetime.now(UTC) - timedelta(days=5)
+    used = team.be.post(
+        team.path(f"/evidence/{ledger['id']}/uses"),
+        json={
+            "proceeding": "BE VAT",
+            "offence": "VAT fraud",
+            "purpose": "other_offence",
+            "occurred_at": used_at.isoformat(),
+        },
+    )
+    assert used.status_code == 200, used.text
+    return Judged(str(ledger["id"]), used_at)
+
+
+# the screen
+
+
+def open_matrix(page: Page, team: Team) -> None:
+    """The admissibility screen, by the investigation's navigation."""
+    open_investigation(page, team)
+    navigation = page.get_by_role("navigation", name="Investigation")
+    navigation.get_by_role("link", name="Admissibility").click()
+    expect(page.get_by_role("heading", level=1, name=HEADING)).to_be_visible()
+
+
+def show(page: Page, view: str) -> None:
+    """One of the two views: all items, or the board of disagreements."""
+    page.get_by_role("button", name=view).click()
+    expect(page.get_by_role("button", name=view)).to_have_attribute("aria-pressed", "true")
+
+
+def rows(page: Page) -> Locator:
+    return page.get_by_test_id("matrix-row")
+
+
+def row_of(page: Page, reference: str) -> Locator:
+    return page.locator(f'[data-testid="matrix-row"][data-reference="{reference}"]')
+
+
+def cell_of(page: Page, reference: str, country: str) -> Locator:
+    """The button of an item's cell in a country (the button names the verdict)."""
+    return row_of(page, reference).get_by_role(
+        "button", name=re.compile(rf"^Why {re.escape(reference)} is “.+” in {country}$")
+    )
+
+
+def outcome_of(page: Page, reference: str, country: str) -> Locator:
+    return row_of(page, reference).locator(f'[data-country="{country}"] .verdict')
+
+
+def count(page: Page, text: str) -> Locator:
+    return page.get_by_role("status").filter(has_text=re.compile(rf"^\s*{text}\b"))
+
+
+# the tests
+
+
+def test_a_consent_takes_the_item_off_both_boards_as_it_is_recorded(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    boards: list[Page] = []
+    for person in (advisors.fr, advisors.be):
+        page = open_as(person)
+        open_matrix(page, team)
+        show(page, BOARD)
+        expect(rows(page)).to_have_count(1)
+        expect(row_of(page, "NL-LEDGER-1")).to_be_visible()
+        expect(cell_of(page, "NL-LEDGER-1", "BE")).to_have_accessible_name(
+            "Why NL-LEDGER-1 is “restricted use” in BE"
+        )
+        expect(outcome_of(page, "NL-LEDGER-1", "BE")).to_have_attribute("data-outcome", "RESTRICT")
+        for country in ("FR", "NL"):
+            expect(outcome_of(page, "NL-LEDGER-1", country)).to_have_attribute(
+                "data-outcome", "PASS"
+            )
+        mark_the_page(page)
+        boards.append(page)
+    assert_accessible(boards[1], "board of disagreements")
+
+    # the Dutch legal advisor consents to the use, dated before it: nothing to restrict now
+    consent = advisors.nl.post(
+        team.path(f"/evidence/{judged.ledger}/consents"),
+        json={
+            "to_country": "BE",
+            "purpose": "other_offence",
+            "occurred_at": (judged.used_at - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert consent.status_code == 200, consent.text
+    cells = team.fr.get(team.path(f"/evidence/{judged.ledger}/admissibility")).json()
+    assert {c["country"]: c["outcome"] for c in cells["countries"]} == dict.fromkeys(
+        COUNTRIES, "PASS"
+    )
+
+    for page in boards:
+        expect(row_of(page, "NL-LEDGER-1")).to_have_count(0)
+        expect(page.get_by_text("The countries agree on every item shown.")).to_be_visible()
+        assert_not_reloaded(page)
+
+    # the whole matrix, on the page open all along, has the new verdict
+    be = boards[1]
+    show(be, ALL)
+    expect(rows(be)).to_have_count(3)
+    expect(cell_of(be, "NL-LEDGER-1", "BE")).to_have_accessible_name(
+        "Why NL-LEDGER-1 is “pass” in BE"
+    )
+    assert_not_reloaded(be)
+    assert_accessible(be, "admissibility matrix after a consent")
+
+
+def test_a_withdrawn_consent_changes_the_cell_in_the_whole_matrix_as_it_is_recorded(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    granted = advisors.nl.post(
+        team.path(f"/evidence/{judged.ledger}/consents"),
+        json={
+            "to_country": "BE",
+            "purpose": "other_offence",
+            "occurred_at": (judged.used_at - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert granted.status_code == 200, granted.text
+    be = open_as(advisors.be)
+    open_matrix(be, team)
+    expect(outcome_of(be, "NL-LEDGER-1", "BE")).to_have_attribute("data-outcome", "PASS")
+    mark_the_page(be)
+
+    withdrawn = advisors.nl.post(
+        team.path(f"/evidence/{judged.ledger}/consent-withdrawals"),
+        json={
+            "to_country": "BE",
+            "purpose": "other_offence",
+            "reason": "the VAT case is not what the JIT agreed to",
+            "occurred_at": (judged.used_at - timedelta(hours=12)).isoformat(),
+        },
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+
+    expect(outcome_of(be, "NL-LEDGER-1", "BE")).to_have_attribute("data-outcome", "RESTRICT")
+    expect(cell_of(be, "NL-LEDGER-1", "BE")).to_have_accessible_name(
+        "Why NL-LEDGER-1 is “restricted use” in BE"
+    )
+    expect(outcome_of(be, "NL-LEDGER-1", "FR")).to_have_attribute("data-outcome", "PASS")
+    assert_not_reloaded(be)
+
+
+def test_a_cell_explains_its_verdict_and_the_dialog_closes_with_escape(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    be = open_as(advisors.be)
+    open_matrix(be, team)
+    expect(rows(be)).to_have_count(3)
+    assert_accessible(be, "admissibility matrix")
+
+    cell = cell_of(be, "NL-LEDGER-1", "BE")
+    cell.click()
+    explanation = be.get_by_test_id("verdict-explanation")
+    expect(explanation).to_be_visible()
+    expect(
+        explanation.get_by_role("heading", name="NL-LEDGER-1 in the courts of BE")
+    ).to_be_visible()
+    results = explanation.get_by_test_id("rule-result")
+    # the rule at fault first, then those that passed
+    expect(results.first).to_have_attribute("data-rule", "US-02")
+    deciding = explanation.locator('[data-testid="rule-result"][data-rule="US-02"]')
+    expect(deciding.locator(".verdict")).to_have_attribute("data-outcome", "RESTRICT")
+    expect(deciding).to_contain_text("for VAT fraud without NL's consent")
+    expect(deciding).to_contain_text("Missing: NL's consent")
+    expect(deciding).to_contain_text("What would cure it: ask NL for consent")
+    expect(deciding).to_contain_text("Use: BE VAT")
+    # every other rule passed, and says why
+    assert results.count() > 1
+    for result in results.all()[1:]:
+        expect(result.locator(".verdict").first).to_have_attribute("data-outcome", "PASS")
+    assert_accessible(be, "a verdict explained")
+
+    be.keyboard.press("Escape")
+    expect(explanation).to_have_count(0)
+    # the focus goes back to the cell the explanation was opened from
+    assert be.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        "Why NL-LEDGER-1 is “restricted use” in BE"
+    )
+
+
+def test_the_arrow_keys_move_between_rows_and_tab_reaches_the_cells(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    fr = open_as(advisors.fr)
+    open_matrix(fr, team)
+    expect(rows(fr)).to_have_count(3)
+    assert [row.get_attribute("data-reference") for row in rows(fr).all()] == [
+        "BE-DOC-1",
+        "FR-DOC-1",
+        "NL-LEDGER-1",
+    ]
+
+    def focused() -> str:
+        return str(fr.evaluate("document.activeElement.textContent.trim()"))
+
+    rows(fr).first.get_by_role("link", name="BE-DOC-1").focus()
+    assert focused() == "BE-DOC-1"
+    fr.keyboard.press("ArrowDown")
+    expect(row_of(fr, "FR-DOC-1").get_by_role("link", name="FR-DOC-1")).to_be_focused()
+    expect(row_of(fr, "FR-DOC-1")).to_have_attribute("aria-current", "true")
+    fr.keyboard.press("ArrowDown")
+    expect(row_of(fr, "NL-LEDGER-1").get_by_role("link", name="NL-LEDGER-1")).to_be_focused()
+    fr.keyboard.press("ArrowUp")
+    expect(row_of(fr, "FR-DOC-1").get_by_role("link", name="FR-DOC-1")).to_be_focused()
+
+    # from the row's link, Tab goes through its cells, one country after the other
+    for country in COUNTRIES:
+        fr.keyboard.press("Tab")
+        expect(fr.locator(":focus")).to_have_accessible_name(f"Why FR-DOC-1 is “pass” in {country}")
+    # and Enter on a cell opens its explanation
+    fr.keyboard.press("Enter")
+    explanation = fr.get_by_test_id("verdict-explanation")
+    expect(explanation.get_by_role("heading", name="FR-DOC-1 in the courts of NL")).to_be_visible()
+    fr.keyboard.press("Escape")
+    expect(explanation).to_have_count(0)
+
+
+def csv_lines(page: Page, tmp_path: Path) -> list[list[str]]:
+    """The CSV the export link downloads, as rows of values (its header first)."""
+    with page.expect_download() as started:
+        page.get_by_test_id("matrix-export").click()
+    download = started.value
+    assert download.suggested_filename == "admissibility.csv"
+    path = tmp_path / "admissibility.csv"
+    download.save_as(path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(CSV_HEADER), text[:200]
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_the_csv_holds_the_items_and_countries_the_screen_shows(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged, tmp_path: Path
+) -> None:
+    be = open_as(advisors.be)
+    open_matrix(be, team)
+    show(be, BOARD)
+    expect(rows(be)).to_have_count(1)
+
+    header, *lines = csv_lines(be, tmp_path)
+    assert header[:8] == CSV_HEADER.split(",")
+    # the board's one item, once in each country
+    assert [(line[0], line[3]) for line in lines] == [("NL-LEDGER-1", c) for c in COUNTRIES]
+    belgian = next(line for line in lines if line[3] == "BE")
+    assert belgian[1:3] == ["document", "NL"]
+    assert belgian[4:7] == ["at risk", "RESTRICT", "US-02"]
+    assert belgian[7].startswith("US-02: used on "), belgian
+    assert "for VAT fraud without NL's consent" in belgian[7], belgian
+    assert [line[5] for line in lines if line[3] != "BE"] == ["PASS", "PASS"]
+
+    # the whole matrix, filtered on the French party's items
+    show(be, ALL)
+    be.get_by_label("Party", exact=True).select_option("FR")
+    expect(rows(be)).to_have_count(1)
+    expect(row_of(be, "FR-DOC-1")).to_be_visible()
+    _, *lines = csv_lines(be, tmp_path)
+    assert [(line[0], line[3], line[5]) for line in lines] == [
+        ("FR-DOC-1", country, "PASS") for country in COUNTRIES
+    ]
+
+    # and searched instead: two items, in the register's order
+    be.get_by_label("Party", exact=True).select_option("")
+    be.get_by_label("Search").fill("DOC")
+    expect(rows(be)).to_have_count(2)
+    _, *lines = csv_lines(be, tmp_path)
+    assert [(line[0], line[3]) for line in lines] == [
+        (reference, country) for reference in ("BE-DOC-1", "FR-DOC-1") for country in COUNTRIES
+    ]
+    assert {line[5] for line in lines if line[0] == "BE-DOC-1"} == {"UNKNOWN"}
+
+
+def test_a_member_who_may_not_see_legal_matters_gets_no_verdicts(
+    open_as: OpenAs,
+    team: Team,
+    advisors: Advisors,
+    judged: Judged,
+    browser_console: Console,
+) -> None:
+    refused = team.observer.get(team.path("/admissibility/page"))
+    assert refused.status_code == 403, refused.text
+    reason = refused.json()["detail"]
+    assert "may not see authorisations, rulebooks and admissibility" in reason, reason
+
+    nl = open_as(team.observer)
+    open_investigation(nl, team)
+    navigation = nl.get_by_role("navigation", name="Investigation")
+    expect(navigation.get_by_role("link", name="Evidence register")).to_be_visible()
+    expect(navigation.get_by_role("link", name="Admissibility")).to_have_count(0)
+
+    # the address typed in: the screen says why, in the API's words, and shows nothing else
+    nl.goto(team.screen("/admissibility"))
+    expect(nl.get_by_role("heading", level=1, name=HEADING)).to_be_visible()
+    expect(nl.get_by_role("alert")).to_have_text(reason)
+    expect(rows(nl)).to_have_count(0)
+    expect(nl.locator(".verdict")).to_have_count(0)
+    for nothing_to_use in (
+        nl.get_by_test_id("matrix-export"),
+        nl.get_by_role("button", name=BOARD),
+        nl.get_by_role("form", name="Filters"),
+        nl.get_by_role("button", name="Try again"),
+        count(nl, r"\d+ items?"),
+    ):
+        expect(nothing_to_use).to_have_count(0)
+    assert_accessible(nl, "admissibility refused to an observer")
+
+    # the browser logs the API's refusal the screen asked for, and nothing else
+    refusals = [p for p in browser_console.problems if "status of 403" in p]
+    assert refusals and all("/admissibility/page" in p for p in refusals), refusals
+    browser_console.problems[:] = [p for p in browser_console.problems if p not in refusals]
+
+
+def test_the_screen_in_french(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    fr = open_as(advisors.fr)
+    open_matrix(fr, team)
+    expect(rows(fr)).to_have_count(3)
+    fr.get_by_label("Language").select_option(label="Français")
+
+    expect(fr.locator("html")).to_have_attribute("lang", "fr")
+    expect(fr.get_by_role("heading", level=1)).to_have_text("Recevabilité dans chaque pays")
+    navigation = fr.get_by_role("navigation", name="Enquête")
+    expect(navigation.get_by_role("link", name="Recevabilité")).to_be_visible()
+    expect(fr.get_by_role("button", name="Là où les pays divergent")).to_be_visible()
+    expect(outcome_of(fr, "NL-LEDGER-1", "BE")).to_have_text(re.compile("usage restreint"))
+    expect(outcome_of(fr, "FR-DOC-1", "FR")).to_have_text(re.compile("conforme"))
+    expect(outcome_of(fr, "BE-DOC-1", "NL")).to_have_text(re.compile("indéterminé"))
+    expect(row_of(fr, "NL-LEDGER-1")).not_to_contain_text("restricted")
+    expect(row_of(fr, "NL-LEDGER-1").locator('[data-country="BE"] button')).to_have_attribute(
+        "aria-label", "Pourquoi NL-LEDGER-1 est « usage restreint » en BE"
+    )
+    assert_accessible(fr, "admissibility matrix, in French")
+
+    row_of(fr, "NL-LEDGER-1").locator('[data-country="BE"] button').click()
+    explanation = fr.get_by_test_id("verdict-explanation")
+    expect(
+        explanation.get_by_role("heading", name="NL-LEDGER-1 devant les juridictions de BE")
+    ).to_be_visible()
+    deciding = explanation.locator('[data-testid="rule-result"][data-rule="US-02"]')
+    expect(deciding.locator(".verdict")).to_have_text(re.compile("usage restreint"))
+    expect(deciding).to_contain_text("Ce qui y remédierait")
+    assert_accessible(fr, "a verdict explained, in French")
