@@ -47,7 +47,7 @@ export const de: Messages = {
   'nav.tasks': 'Aufgaben',
   'nav.rulebooks': 'Regelwerke',
   'rulebooks.title': 'Regelwerke der Gerichtsstaaten',
-  'rulebooks.notYours': 'In diesem Ermittlungsverfahren dürfen Sie Anordnungen, Regelwerke und Verwertbarkeit nicht einsehen.',
+  'legal.notYours': 'In diesem Ermittlungsverfahren dürfen Sie Anordnungen, Regelwerke und Verwertbarkeit nicht einsehen.',
   'rulebooks.none': 'Noch kein Regelwerk übernommen: die Beurteilungen dieses Landes folgen den Vorgaben des Katalogs.',
   'rulebooks.adopt': 'Ein Regelwerk übernehmen',
   'rulebooks.source': 'Vom Beispiel ausgehen',

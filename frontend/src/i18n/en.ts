@@ -47,7 +47,7 @@ export const en = {
   'nav.tasks': 'Tasks',
   'nav.rulebooks': 'Rulebooks',
   'rulebooks.title': 'Rulebooks of the forum countries',
-  'rulebooks.notYours': 'In this investigation you may not see authorisations, rulebooks and admissibility.',
+  'legal.notYours': 'In this investigation you may not see authorisations, rulebooks and admissibility.',
   'rulebooks.none': 'No rulebook adopted yet: this country’s verdicts use the catalogue’s defaults.',
   'rulebooks.adopt': 'Adopt a rulebook',
   'rulebooks.source': 'Start from the example',

@@ -47,7 +47,7 @@ export const fr: Messages = {
   'nav.tasks': 'Tâches',
   'nav.rulebooks': 'Règles',
   'rulebooks.title': 'Règles des pays de jugement',
-  'rulebooks.notYours': 'Dans cette enquête, vous ne pouvez pas voir les autorisations, les règles et la recevabilité.',
+  'legal.notYours': 'Dans cette enquête, vous ne pouvez pas voir les autorisations, les règles et la recevabilité.',
   'rulebooks.none': 'Aucun jeu de règles adopté : les appréciations de ce pays suivent le catalogue par défaut.',
   'rulebooks.adopt': 'Adopter un jeu de règles',
   'rulebooks.source': 'Partir de l’exemple',

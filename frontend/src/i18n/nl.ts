@@ -47,7 +47,7 @@ export const nl: Messages = {
   'nav.tasks': 'Taken',
   'nav.rulebooks': 'Regelboeken',
   'rulebooks.title': 'Regelboeken van de forumlanden',
-  'rulebooks.notYours': 'In dit onderzoek mag u machtigingen, regelboeken en toelaatbaarheid niet inzien.',
+  'legal.notYours': 'In dit onderzoek mag u machtigingen, regelboeken en toelaatbaarheid niet inzien.',
   'rulebooks.none': 'Nog geen regelboek aangenomen: de oordelen van dit land volgen de standaard van de catalogus.',
   'rulebooks.adopt': 'Een regelboek aannemen',
   'rulebooks.source': 'Uitgaan van het voorbeeld',
