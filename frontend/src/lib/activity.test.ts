@@ -66,6 +66,17 @@ describe('activity in people’s words', () => {
     expect(other).toBe('Inès Martin (FR, investigator) recorded a change to a record');
   });
 
+  it('phrases the events of authorisations and rulebooks by the types the server sends', () => {
+    // the server names an event by its aggregate's class: LegalAuthorisation, Rulebook
+    const renewal = describeEvent(event('LegalAuthorisation.Extended', {}, 'order-1'), english, ctx);
+    expect(renewal).toBe('Inès Martin (FR, investigator) recorded the renewal of an authorisation');
+    const recorded = describeEvent(event('LegalAuthorisation.Recorded', { country: 'BE' }, 'order-1'), english, ctx);
+    expect(recorded).toContain('recorded an authorisation of BE');
+    const rule = describeEvent(event('Rulebook.RuleSet', { country: 'NL' }, 'book-1'), english, ctx);
+    expect(rule).toContain('changed a rule of the rulebook of NL');
+    expect(describeEvent(event('LegalAuthorisation.SomethingNew', {}, 'order-1'), english, ctx)).toContain('an authorisation');
+  });
+
   it('never shows a raw id for someone who left the team', () => {
     const words = describeEvent(event('EvidenceItem.HandedOver', { recipient_id: 'gone-uuid' }), english, ctx);
     expect(words).not.toContain('gone-uuid');

@@ -22,7 +22,7 @@ export interface ActivityContext {
 const recordKinds: Record<string, MessageKey> = {
   EvidenceItem: 'activity.record.evidence',
   Task: 'activity.record.task',
-  Authorisation: 'activity.record.authorisation',
+  LegalAuthorisation: 'activity.record.authorisation',
   Investigation: 'activity.record.investigation',
   Rulebook: 'activity.record.rulebook',
 };
