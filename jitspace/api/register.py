@@ -63,6 +63,10 @@ async def register_query(
     forum: Party = None,
     q: Search = None,
     disagreeing: Disagreeing = None,
+    authorisation: Annotated[
+        UUID | None,
+        QueryParameter(description="items collected under this authorisation (resting on it)"),
+    ] = None,
 ) -> RegisterQuery:
     """Which page of the register, in which order, of which items: the query parameters the
     register and the admissibility matrix share."""
@@ -79,6 +83,7 @@ async def register_query(
         forum=forum,
         search=q,
         disagreeing=disagreeing,
+        authorisation=authorisation,
     )
 
 

@@ -272,6 +272,7 @@ class RegisterQuery(msgspec.Struct, frozen=True, kw_only=True):
     kind: EvidenceKind | None = None
     custodian: UUID | None = None
     restricted: bool | None = None  # items with handling restrictions in force (or without)
+    authorisation: UUID | None = None  # items collected under this authorisation
     outcome: Outcome | None = None  # the admissibility outcome in `forum`
     forum: str | None = None
     search: str | None = None  # in references, and in the descriptions you may read

@@ -215,6 +215,7 @@ class Queries:
         where.add("e.country = {}", query.party)
         where.add("e.kind = {}", query.kind)
         where.add("c.custodian_id = {}", query.custodian)
+        where.add("e.authorisation_id = {}", query.authorisation)
         if query.restricted is not None:
             restricted = [
                 item for item, (_, r) in withholding.restricted.items() if r != UNRESTRICTED

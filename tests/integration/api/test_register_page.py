@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import Jit, People, Person, add_member, register_item
+from tests.support import Jit, People, Person, add_member, authorisation_body, register_item
 
 
 def page(person: Person, jit: Jit, **params: Any) -> dict[str, Any]:
@@ -138,3 +138,13 @@ def test_a_stranger_finds_no_register(jit: Jit) -> None:
     response = jit.outsider.get(jit.path("/evidence/page"), params={"q": "FR-HIDDEN"})
     assert response.status_code == 404
     assert "FR-HIDDEN" not in response.text
+
+
+def test_the_items_resting_on_an_authorisation(jit: Jit) -> None:
+    order = jit.legal.post(jit.path("/authorisations"), json=authorisation_body())
+    assert order.status_code == 201, order.text
+    register_item(jit.leader, jit, reference="FR-UNDER", authorisation_id=order.json()["id"])
+    register_item(jit.leader, jit, reference="FR-FREE")
+    resting = page(jit.legal, jit, authorisation=order.json()["id"])
+    assert [i["reference"] for i in resting["items"]] == ["FR-UNDER"]
+    assert resting["total"] == 1
