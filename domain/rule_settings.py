@@ -215,7 +215,14 @@ def validate_rule(spec: Any, parties: frozenset[str], *, field: str) -> RuleSpec
             f"{raw.rule} refers to {', '.join(outside)}, not a party of this JIT",
             field=f"{field}.params.only_for",
         )
-    return RuleSpec(raw.rule, msgspec.json.decode(msgspec.json.encode(params)))
+    return RuleSpec(raw.rule, stored_params(params))
+
+
+def stored_params(params: Params) -> dict[str, Any]:
+    """A rule's parameters as a rulebook stores and shows them: what differs from the rule's
+    defaults (a shipped rulebook naming a default reads the same as one leaving it out)."""
+    stored: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(params))
+    return stored
 
 
 def parse_params(spec: RuleSpec, *, field: str = "params") -> Params:

@@ -55,6 +55,9 @@ TABLES = (
         valid_from timestamptz NOT NULL, valid_until timestamptz NOT NULL,
         revoked boolean NOT NULL, version bigint NOT NULL)""",
     "CREATE INDEX IF NOT EXISTS rm_authorisations_inv_idx ON rm_authorisations (investigation_id)",
+    # a court annulled it (registers built before get false; a rebuild fills it)
+    "ALTER TABLE rm_authorisations "
+    "ADD COLUMN IF NOT EXISTS annulled boolean NOT NULL DEFAULT false",
 )
 
 # the row each aggregate's events keep: every event moves its version, so an If-Match taken
@@ -225,6 +228,11 @@ def _(e: LegalAuthorisation.Recorded) -> list[Statement]:
 @statements.register
 def _(e: LegalAuthorisation.Extended) -> list[Statement]:
     return [_update(e, "valid_until = %s", e.valid_until)]
+
+
+@statements.register
+def _(e: LegalAuthorisation.Annulled) -> list[Statement]:
+    return [_update(e, "annulled = true")]
 
 
 @statements.register

@@ -20,7 +20,7 @@ from litestar.response import Stream
 from domain.commands import AdoptRulebook, RemoveRule, SetRule
 from domain.errors import NotFound
 from domain.permissions import Action
-from domain.rule_settings import RULE_TYPES
+from domain.rule_settings import RULE_TYPES, RuleSpec, parse_params, stored_params
 from jitspace.api.access import SIGNED_IN, CurrentAudience
 from jitspace.api.changes import RULE_CHANGE, RULEBOOK_CHANGE, Creation, RulebookChange
 from jitspace.api.dependencies import (
@@ -275,7 +275,9 @@ class ShippedRulebookController(Controller):
                     RuleOut(
                         rule=rule["rule"],
                         check=RULE_TYPES[rule["rule"]][0],
-                        params=rule.get("params", {}),
+                        params=stored_params(
+                            parse_params(RuleSpec(rule["rule"], rule.get("params", {})))
+                        ),
                     )
                     for rule in book.content.rules
                 ],

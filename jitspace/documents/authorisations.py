@@ -91,6 +91,7 @@ class AuthorisationSummary(msgspec.Struct):
     valid_until: datetime
     revoked: bool
     version: int
+    annulled: bool = False  # by a court's ruling
 
 
 class AuthorisationQualification(Struct):

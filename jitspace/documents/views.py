@@ -166,7 +166,12 @@ def comment_view(c: Comment, *, readable: bool = True) -> CommentOut:
 
 
 def authorisation_summary(a: LegalAuthorisation) -> AuthorisationSummary:
-    return from_record(AuthorisationSummary, a, revoked=a.revoked_at is not None)
+    return from_record(
+        AuthorisationSummary,
+        a,
+        revoked=a.revoked_at is not None,
+        annulled=a.annulled_at is not None,
+    )
 
 
 def task_summary(t: TaskAggregate) -> TaskSummary:

@@ -300,7 +300,7 @@ class Queries:
     async def authorisations(self, investigation_id: UUID) -> list[AuthorisationSummary]:
         rows = await self.pool.fetch(
             "SELECT authorisation_id AS id, kind, country, authority, reference, valid_from, "
-            "valid_until, revoked, version FROM rm_authorisations "
+            "valid_until, revoked, version, annulled FROM rm_authorisations "
             "WHERE investigation_id = $1 ORDER BY valid_from, authorisation_id",
             investigation_id,
         )

@@ -101,6 +101,18 @@ def test_each_main_screen_of_the_demo_draws_its_heading_and_is_pictured(
     path = folder / "verdict-explanation.png"
     page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
     taken.append(path)
+    page.keyboard.press("Escape")
+
+    navigation.get_by_role("link", name="Authorisations").click()
+    page.locator("[data-testid='authorisations'] tbody tr").first.get_by_role("button").click()
+    expect(page.get_by_test_id("authorisation-timeline").locator("li").first).to_be_visible()
+    picture("authorisations", "Authorisations per jurisdiction")
+    assert_accessible(page, "authorisations")
+
+    navigation.get_by_role("link", name="Rulebooks").click()
+    expect(page.get_by_test_id("rulebook").first).to_be_visible()
+    picture("rulebooks", "Rulebooks of the forum countries")
+    assert_accessible(page, "rulebooks")
 
     for path in taken:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path

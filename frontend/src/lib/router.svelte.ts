@@ -7,6 +7,7 @@ export type Route =
   | { screen: 'tasks'; investigationId: string }
   | { screen: 'admissibility'; investigationId: string }
   | { screen: 'rulebooks'; investigationId: string }
+  | { screen: 'authorisations'; investigationId: string }
   | { screen: 'not-found' };
 
 export function parseRoute(hash: string): Route {
@@ -22,6 +23,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'tasks' && parts.length === 3) return { screen: 'tasks', investigationId };
   if (section === 'admissibility' && parts.length === 3) return { screen: 'admissibility', investigationId };
   if (section === 'rulebooks' && parts.length === 3) return { screen: 'rulebooks', investigationId };
+  if (section === 'authorisations' && parts.length === 3) return { screen: 'authorisations', investigationId };
   return { screen: 'not-found' };
 }
 
@@ -34,6 +36,7 @@ export const href = {
   tasks: (id: string) => `#/investigations/${encodeURIComponent(id)}/tasks`,
   admissibility: (id: string) => `#/investigations/${encodeURIComponent(id)}/admissibility`,
   rulebooks: (id: string) => `#/investigations/${encodeURIComponent(id)}/rulebooks`,
+  authorisations: (id: string) => `#/investigations/${encodeURIComponent(id)}/authorisations`,
 };
 
 const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });

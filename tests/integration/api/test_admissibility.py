@@ -64,6 +64,14 @@ def test_a_legal_advisor_reads_the_shipped_rulebooks_before_adopting_one(team: T
     assert adopted["source_name"] == "nl.toml"
     assert (adopted["source_version"], adopted["source_sha256"]) == (nl["version"], nl["sha256"])
     assert [r["rule"] for r in adopted["rules"]] == sorted(r["rule"] for r in nl["rules"])
+    # a rulebook adopted as shipped reads exactly as shipped, settings included (a setting
+    # that names a rule's default is shown as it is stored: left out)
+    for country in ("FR", "BE", "NL"):
+        book = team.legal[country].get(team.path(f"/rulebooks/{country}")).json()
+        example = by_source[country.lower()]["rules"]
+        assert sorted(book["rules"], key=lambda r: r["rule"]) == sorted(
+            example, key=lambda r: r["rule"]
+        ), country
 
 
 def test_a_rulebook_that_is_not_shipped_or_a_second_one_is_refused(team: Team) -> None:
@@ -316,6 +324,13 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
          "occurred_at": days_ago(30)},
     )  # fmt: skip
     assert annulled["annulled_by"] == "Chambre de l'instruction, CI-26/17"
+    # the list says so too, now and as it stood then
+    listed = team.legal["BE"].get(team.path("/authorisations")).json()
+    assert [a["annulled"] for a in listed if a["id"] == order] == [True]
+    replayed = team.legal["BE"].get(
+        team.path("/authorisations"), params={"as_of": last_position(team)}
+    ).json()
+    assert replayed == listed
     for country in ("FR", "BE", "NL"):
         assert cell(team, "URGENT", country)["verdict"] == "inadmissible"
         assert "AU-07" in cell(team, "URGENT", country)["reasons"]
