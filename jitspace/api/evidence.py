@@ -63,6 +63,7 @@ from jitspace.api.files import (
 from jitspace.api.responses import with_etag
 from jitspace.documents.custody import (
     CollectionCreate,
+    CustodyAudit,
     CustodyChain,
     DestructionCreate,
     HandoverCreate,
@@ -304,6 +305,14 @@ class EvidenceController(Controller):
         if chain is None:
             raise NotFoundException("the chain of custody of this item is not built yet")
         return chain
+
+    @get("/custody-audit", access=Action.VIEW_EVIDENCE)
+    async def custody_audit(
+        self, investigation_id: FromPath[UUID], records: RecordsAsOf
+    ) -> CustodyAudit:
+        """Every defect of every item's chain of custody, grouped by kind of defect, the
+        largest group first (as of a date with `as_of`)."""
+        return await records.custody_audit()
 
     @get("/{evidence_id:uuid}/lineage", access=Action.VIEW_EVIDENCE)
     async def lineage(

@@ -104,3 +104,39 @@ class CustodyChain(msgspec.Struct):
     # what the originating party withholds from your party (set to null in each step's
     # details), e.g. `entries.details.place`
     withheld: list[str] = msgspec.field(default_factory=list)
+
+
+class AuditEntry(msgspec.Struct):
+    """One defect of one item's chain of custody."""
+
+    evidence_id: UUID
+    reference: str
+    defect: CustodyDefect
+
+
+class AuditGroup(msgspec.Struct):
+    """The items with one kind of defect (`reason`; `code` the register's coarser one)."""
+
+    code: str
+    reason: str
+    entries: list[AuditEntry]
+
+
+class CustodyAudit(msgspec.Struct):
+    """Every custody defect of the investigation, grouped by kind, the largest group first;
+    `items`: how many items have at least one."""
+
+    items: int
+    groups: list[AuditGroup]
+
+
+def custody_audit(found: list[tuple[UUID, str, list[CustodyDefect]]]) -> CustodyAudit:
+    """The audit of items (id, reference, defects), in the order given."""
+    groups: dict[str, AuditGroup] = {}
+    for evidence_id, reference, defects in found:
+        for defect in defects:
+            kind = defect.reason or defect.code
+            group = groups.setdefault(kind, AuditGroup(defect.code, kind, []))
+            group.entries.append(AuditEntry(evidence_id, reference, defect))
+    ordered = sorted(groups.values(), key=lambda g: (-len(g.entries), g.reason))
+    return CustodyAudit(sum(1 for _, _, d in found if d), ordered)

@@ -18,7 +18,7 @@ from domain.handling import UNRESTRICTED
 from domain.rule_settings import Outcome
 from domain.values import DerivationKind
 from jitspace.documents.authorisations import AuthorisationSummary
-from jitspace.documents.custody import CustodyChain
+from jitspace.documents.custody import CustodyChain, CustodyDefect
 from jitspace.documents.events import EventOut
 from jitspace.documents.evidence import (
     EvidencePage,
@@ -324,6 +324,26 @@ class Queries:
         )
         withholding = await self.withholding(investigation_id)
         return custody_for(whole, withholding.may_read(evidence_id, party))
+
+    async def custody_defects(
+        self, investigation_id: UUID
+    ) -> list[tuple[UUID, str, list[CustodyDefect]]]:
+        """The items whose chain of custody has a defect, with their defects, by reference."""
+        rows = await self.pool.fetch(
+            "SELECT c.evidence_id, e.reference, c.chain->'defects' AS defects "
+            "FROM rm_custody_items c JOIN rm_evidence e USING (evidence_id) "
+            "WHERE c.investigation_id = $1 AND c.defect_count > 0 "
+            "ORDER BY e.reference, c.evidence_id",
+            investigation_id,
+        )
+        return [
+            (
+                r["evidence_id"],
+                r["reference"],
+                msgspec.json.decode(r["defects"], type=list[CustodyDefect]),
+            )
+            for r in rows
+        ]
 
     async def admissibility(
         self, investigation_id: UUID, evidence_id: UUID | list[UUID] | None = None

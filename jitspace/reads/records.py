@@ -14,6 +14,7 @@ from functools import partial
 from typing import Any, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
+import msgspec
 from anyio import to_thread
 
 from domain.authorisation import LegalAuthorisation
@@ -23,7 +24,7 @@ from domain.investigation import Investigation as InvestigationAggregate
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
 from jitspace.documents.authorisations import Authorisation, AuthorisationSummary
-from jitspace.documents.custody import CustodyChain
+from jitspace.documents.custody import CustodyAudit, CustodyChain, CustodyDefect, custody_audit
 from jitspace.documents.evidence import Evidence, EvidenceSummary, Lineage
 from jitspace.documents.investigations import Investigation, InvestigationSummary
 from jitspace.documents.tasks import Task, TaskSummary
@@ -110,6 +111,8 @@ class Reading(Protocol):
     async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None: ...
 
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage: ...
+
+    async def custody_audit(self) -> CustodyAudit: ...
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]: ...
 
@@ -217,6 +220,10 @@ class Present:
         await self._caught_up()
         return await self.queries.custody_chain(self.investigation_id, evidence_id, country)
 
+    async def custody_audit(self) -> CustodyAudit:
+        await self._caught_up()
+        return custody_audit(await self.queries.custody_defects(self.investigation_id))
+
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
         await self._part(EvidenceItem, evidence_id)
         await self._caught_up()
@@ -294,6 +301,21 @@ class Past:
         now = await self.queries.withholding(self.investigation_id)
         return custody_for(
             custody_view(evidence_id, chain, version), now.may_read(evidence_id, country)
+        )
+
+    async def custody_audit(self) -> CustodyAudit:
+        chains = chains_as_of(self.history.events)
+        items = sorted(self.history.all(EvidenceItem), key=lambda i: (i.reference, str(i.id)))
+        return custody_audit(
+            [
+                (
+                    i.id,
+                    i.reference,
+                    msgspec.convert(msgspec.to_builtins(chain.defects), list[CustodyDefect]),
+                )
+                for i in items
+                if (chain := chains.get(i.id, (None, 0))[0]) is not None and chain.defects
+            ]
         )
 
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage:

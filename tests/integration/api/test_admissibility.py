@@ -327,9 +327,11 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
     # the list says so too, now and as it stood then
     listed = team.legal["BE"].get(team.path("/authorisations")).json()
     assert [a["annulled"] for a in listed if a["id"] == order] == [True]
-    replayed = team.legal["BE"].get(
-        team.path("/authorisations"), params={"as_of": last_position(team)}
-    ).json()
+    replayed = (
+        team.legal["BE"]
+        .get(team.path("/authorisations"), params={"as_of": last_position(team)})
+        .json()
+    )
     assert replayed == listed
     for country in ("FR", "BE", "NL"):
         assert cell(team, "URGENT", country)["verdict"] == "inadmissible"

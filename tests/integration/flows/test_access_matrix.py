@@ -446,6 +446,11 @@ def read_evidence(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{w.item}"))
 
 
+@recipe("GET", f"{JIT}/evidence/custody-audit")
+def custody_audit(w: World, cell: Cell) -> Call:
+    return Call(w.path("/evidence/custody-audit"))
+
+
 @recipe("GET", f"{ITEM}/lineage")
 def item_lineage(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{w.item}/lineage"))
