@@ -288,3 +288,28 @@ def hello(payload: str | bytes) -> list[object]:
     """What position a frame the page sent says hello after (none if it is not a hello)."""
     message = json.loads(payload)
     return [message.get("after")] if message.get("type") == "hello" else []
+
+
+def test_the_custody_audit_groups_the_defects_and_leads_to_the_items(
+    open_as: OpenAs, team: Team
+) -> None:
+    waiting = sealed_item(team, "FR-PARCEL-9", "FR-9001")
+    custody(
+        team.fr,
+        team,
+        waiting,
+        "handover",
+        recipient_id=str(team.be.user_id),
+        reason="to the Belgian lab",
+    )
+    page = open_as(team.be)
+    page.goto(team.screen("/custody-audit"))
+    expect(page.get_by_role("heading", level=1, name="Custody audit")).to_be_visible()
+    group = page.locator("[data-testid='audit-group'][data-reason='not-received']")
+    expect(group.get_by_role("heading", level=2)).to_contain_text("Handed over, no receipt")
+    entry = group.get_by_role("listitem").filter(has_text="FR-PARCEL-9")
+    expect(entry).to_contain_text("handed over to Pieter Claes (BE)")
+    expect(entry).to_contain_text("no receipt on record")
+    assert_accessible(page, "custody audit")
+    entry.get_by_role("link", name="FR-PARCEL-9").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("FR-PARCEL-9"))).to_be_visible()

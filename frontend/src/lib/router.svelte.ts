@@ -8,6 +8,7 @@ export type Route =
   | { screen: 'admissibility'; investigationId: string }
   | { screen: 'rulebooks'; investigationId: string }
   | { screen: 'authorisations'; investigationId: string }
+  | { screen: 'audit'; investigationId: string }
   | { screen: 'not-found' };
 
 export function parseRoute(hash: string): Route {
@@ -24,6 +25,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'admissibility' && parts.length === 3) return { screen: 'admissibility', investigationId };
   if (section === 'rulebooks' && parts.length === 3) return { screen: 'rulebooks', investigationId };
   if (section === 'authorisations' && parts.length === 3) return { screen: 'authorisations', investigationId };
+  if (section === 'custody-audit' && parts.length === 3) return { screen: 'audit', investigationId };
   return { screen: 'not-found' };
 }
 
@@ -37,6 +39,7 @@ export const href = {
   admissibility: (id: string) => `#/investigations/${encodeURIComponent(id)}/admissibility`,
   rulebooks: (id: string) => `#/investigations/${encodeURIComponent(id)}/rulebooks`,
   authorisations: (id: string) => `#/investigations/${encodeURIComponent(id)}/authorisations`,
+  audit: (id: string) => `#/investigations/${encodeURIComponent(id)}/custody-audit`,
 };
 
 const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });
