@@ -101,7 +101,10 @@ class ResilientAsyncPgBackend(AsyncPgChannelsBackend):
         while True:
             await asyncio.sleep(self._keepalive)
             try:
-                await self._listener_conn.fetchval("SELECT 1", timeout=self._keepalive)
+                # under the lock LISTEN and UNLISTEN take: one connection runs one operation
+                # at a time, and a probe beside a LISTEN would fail it (and look like a loss)
+                async with self._listener_lock:
+                    await self._listener_conn.fetchval("SELECT 1", timeout=self._keepalive)
                 continue
             except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
                 logger.warning("the channel listener connection is lost; reconnecting")

@@ -19,13 +19,13 @@ import logging
 import random
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import KW_ONLY, dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 from uuid import UUID
 
 import msgspec
-from litestar.channels import ChannelsPlugin
+from litestar.channels import ChannelsPlugin, Subscriber
 
 from jitspace.auth.identity import User
 from jitspace.documents.events import EventOut
@@ -175,6 +175,51 @@ class Viewer:
             self.session.cancel()
 
 
+T = TypeVar("T")
+STOP_SECONDS = 10.0
+# LISTEN and UNLISTEN run on with the reader that started them gone (see `subscription`)
+_unfinished: set[asyncio.Future[Any]] = set()
+
+
+def stopping() -> bool:
+    """Whether the running task has been asked to stop (cancelled)."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
+def _keep(future: asyncio.Future[T]) -> asyncio.Future[T]:
+    _unfinished.add(future)
+    future.add_done_callback(_unfinished.discard)
+    return future
+
+
+@contextlib.asynccontextmanager
+async def subscription(channels: ChannelsPlugin, channel: str) -> AsyncIterator[Subscriber]:
+    """The process's subscription to `channel`. Its LISTEN and UNLISTEN run to their end even
+    if the reader is stopped meanwhile: one cut short leaves the process's single listening
+    connection busy, and the next reader's LISTEN or UNLISTEN fails."""
+    subscribing = _keep(asyncio.ensure_future(channels.subscribe([channel])))
+    try:
+        subscriber = await asyncio.shield(subscribing)
+    except asyncio.CancelledError:
+
+        def undo(done: asyncio.Future[Subscriber]) -> None:
+            if not done.cancelled() and done.exception() is None:
+                _keep(asyncio.ensure_future(channels.unsubscribe(done.result())))
+
+        subscribing.add_done_callback(undo)
+        raise
+    try:
+        yield subscriber
+    finally:
+        leaving = _keep(asyncio.ensure_future(channels.unsubscribe(subscriber)))
+        try:
+            await asyncio.shield(leaving)
+        except asyncio.CancelledError:
+            if not stopping():
+                raise
+
+
 class Reader:
     """Follows one investigation's events in the log for this process's viewers of it."""
 
@@ -211,9 +256,14 @@ class Reader:
     async def stop(self) -> None:
         for task in self.tasks:
             task.cancel()
-        for task in self.tasks:
+        # a reader that does not end within STOP_SECONDS is left to end by itself, said in
+        # the log: stopping one investigation's reader never holds up the others
+        _, stuck = await asyncio.wait(self.tasks, timeout=STOP_SECONDS)
+        for task in stuck:
+            logger.error("live reader task %s did not stop", task.get_name())
+        for task in set(self.tasks) - stuck:
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+                task.result()
         with contextlib.suppress(Exception):  # others drop this process's viewers at once
             beat = PresenceBeat(self.feed.process, [], ttl=0)
             await self.feed.channels.wait_published(msgspec.json.encode(beat), self.channel)
@@ -252,7 +302,7 @@ class Reader:
         decoder = msgspec.json.Decoder(ChannelMessage)
         while True:
             try:
-                async with self.feed.channels.start_subscription([self.channel]) as subscriber:
+                async with subscription(self.feed.channels, self.channel) as subscriber:
                     self.subscribed.set()
                     self.wake.set()  # anything published before LISTEN took effect
                     async for raw in subscriber.iter_events():
@@ -269,6 +319,8 @@ class Reader:
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if stopping():  # asked to stop: an error on the way out must not retry
+                    raise asyncio.CancelledError from None
                 logger.exception("live channel %s failed; subscribing again", self.channel)
                 await asyncio.sleep(1)
 
@@ -399,9 +451,11 @@ class LiveFeed:
     async def _leave(self, reader: Reader, viewer: Viewer) -> None:
         async with self._lock:
             reader.viewers.discard(viewer)
-            if not reader.viewers and self.readers.get(reader.investigation_id) is reader:
+            last = not reader.viewers and self.readers.get(reader.investigation_id) is reader
+            if last:
                 del self.readers[reader.investigation_id]
-                await reader.stop()
+        if last:  # outside the lock: others join and leave meanwhile
+            await reader.stop()
 
     async def _serve(
         self, reader: Reader, viewer: Viewer, send: Send, still_allowed: StillAllowed

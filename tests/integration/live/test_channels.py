@@ -21,7 +21,7 @@ from litestar.channels import ChannelsPlugin
 from domain.values import Role
 from jitspace.auth.identity import Identity, User
 from jitspace.live.channels import ResilientAsyncPgBackend
-from jitspace.live.feed import LOGGED_OUT, Closed, LiveFeed, Viewer
+from jitspace.live.feed import LOGGED_OUT, Closed, LiveFeed, Viewer, subscription
 from jitspace.reads.queries import Queries
 from jitspace.reads.withholding import Audience
 from tests.support import Jit, log_of, pool_of
@@ -256,3 +256,37 @@ async def test_membership_is_checked_again_on_a_clock_however_busy_the_feed(
                 await asyncio.wait_for(live.feed.watch(UUID(jit.id), viewer, send, logged_out), 10)
             # Then it is closed as logged out all the same
             assert closed.value.code == 4401
+
+
+async def test_readers_stopped_while_they_listen_leave_the_connection_usable(
+    two_plugins: tuple[ChannelsPlugin, ChannelsPlugin],
+) -> None:
+    """Viewers come and go fast: a reader stopped in the middle of its LISTEN or UNLISTEN
+    must not leave the process's one listening connection busy (every later subscription
+    would fail), nor stay subscribed."""
+    publisher, listener = two_plugins
+    backend = listener._backend
+    assert isinstance(backend, ResilientAsyncPgBackend)
+
+    async def reader(channel: str) -> None:
+        async with subscription(listener, channel) as subscriber:
+            async for _ in subscriber.iter_events():
+                pass
+
+    for round_ in range(20):
+        tasks = [asyncio.create_task(reader(f"jit_churn_{round_}_{n}")) for n in range(8)]
+        await asyncio.sleep(0.001 * round_)  # stopped at a different point each round
+        for task in tasks:
+            task.cancel()
+        done, pending = await asyncio.wait(tasks, timeout=10)
+        assert not pending, "a stopped reader did not end"
+        assert all(task.cancelled() for task in done)
+    # every LISTEN was undone, and a new subscription still hears what is published
+    for _ in range(50):
+        if not any(c.startswith("jit_churn_") for c in backend._subscribed_channels):
+            break
+        await asyncio.sleep(0.1)
+    assert not any(c.startswith("jit_churn_") for c in backend._subscribed_channels)
+    async with subscription(listener, "jit_after_churn") as subscriber:
+        await publisher.wait_published(b'{"type":"log","position":9}', "jit_after_churn")
+        assert await first_message(subscriber) == b'{"type":"log","position":9}'
