@@ -112,4 +112,7 @@ def test_those_who_may_not_see_legal_matters_get_no_rulebooks(open_as: OpenAs, t
     # the page says why, and shows no rule and no form
     expect(page.get_by_role("alert")).to_contain_text("see authorisations, rulebooks")
     expect(page.get_by_role("table")).to_have_count(0)
-    expect(page.get_by_role("form")).to_have_count(0)
+    expect(page.get_by_test_id("rulebook")).to_have_count(0)
+    # the only form is the history control, on every screen
+    expect(page.get_by_role("form")).to_have_count(1)
+    expect(page.get_by_role("form", name="History")).to_be_visible()
