@@ -14,8 +14,6 @@ export const evidenceKinds: Schemas['EvidenceKind'][] = [
   'analysis_report',
 ];
 
-export const outcomes: Schemas['Outcome'][] = ['PASS', 'WARN', 'RISK', 'FAIL', 'RESTRICT', 'FORFEITED', 'UNKNOWN'];
-
 export const sealConditions: Schemas['SealCondition'][] = ['intact', 'broken', 'absent'];
 
 export const taskStatuses: Schemas['TaskStatus'][] = ['open', 'in_progress', 'blocked', 'done', 'cancelled'];
