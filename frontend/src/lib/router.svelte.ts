@@ -9,6 +9,7 @@ export type Route =
   | { screen: 'rulebooks'; investigationId: string }
   | { screen: 'authorisations'; investigationId: string }
   | { screen: 'audit'; investigationId: string }
+  | { screen: 'disclosure'; investigationId: string }
   | { screen: 'not-found' };
 
 export function parseRoute(hash: string): Route {
@@ -26,6 +27,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'rulebooks' && parts.length === 3) return { screen: 'rulebooks', investigationId };
   if (section === 'authorisations' && parts.length === 3) return { screen: 'authorisations', investigationId };
   if (section === 'custody-audit' && parts.length === 3) return { screen: 'audit', investigationId };
+  if (section === 'disclosure' && parts.length === 3) return { screen: 'disclosure', investigationId };
   return { screen: 'not-found' };
 }
 
@@ -40,6 +42,7 @@ export const href = {
   rulebooks: (id: string) => `#/investigations/${encodeURIComponent(id)}/rulebooks`,
   authorisations: (id: string) => `#/investigations/${encodeURIComponent(id)}/authorisations`,
   audit: (id: string) => `#/investigations/${encodeURIComponent(id)}/custody-audit`,
+  disclosure: (id: string) => `#/investigations/${encodeURIComponent(id)}/disclosure`,
 };
 
 const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });

@@ -17,6 +17,7 @@ describe('hash routes', () => {
     expect(parseRoute('#/investigations/abc/rulebooks')).toEqual({ screen: 'rulebooks', investigationId: 'abc' });
     expect(parseRoute('#/investigations/abc/authorisations')).toEqual({ screen: 'authorisations', investigationId: 'abc' });
     expect(parseRoute('#/investigations/abc/custody-audit')).toEqual({ screen: 'audit', investigationId: 'abc' });
+    expect(parseRoute('#/investigations/abc/disclosure')).toEqual({ screen: 'disclosure', investigationId: 'abc' });
     expect(parseRoute('#/nowhere')).toEqual({ screen: 'not-found' });
   });
 
