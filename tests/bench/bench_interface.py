@@ -60,9 +60,10 @@ WATCH_ACTIVITY = """() => {
     }
   }).observe(document.body, { childList: true, subtree: true, characterData: true });
 }"""
-# scrolls the register's table a step per frame for `ms`, noting each frame's length
+# scrolls a paged table (its rows: `[data-row]`) a step per frame for `ms`, noting each
+# frame's length
 SCROLL_FRAMES = """async (ms) => {
-  const row = document.querySelector('[data-testid="evidence-row"]');
+  const row = document.querySelector('[data-row]');
   let box = row.parentElement;
   while (box && box.scrollHeight <= box.clientHeight + 1) box = box.parentElement;
   const frames = [];
@@ -189,28 +190,33 @@ def seed(base: str, jit: str, total: int, start: int) -> None:
     print(f"seeded {total - start} items in {took:.0f} s ({(total - start) / took:.0f}/s)")
 
 
-def register_at_scale(page: Page, base: str, be: httpx.Client, jit: str, items: int) -> None:
-    """`page`: a new page of the browser (the live phase's has followed every event)."""
-    # the read models catch up with the seeding: until then each list waits for them
+def caught_up(be: httpx.Client, jit: str, items: int) -> None:
+    """Wait until the read models hold every seeded item: until then each list waits."""
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
         began = time.perf_counter()
         total = be.get(f"/investigations/{jit}/evidence/page", params={"limit": 1}).json()["total"]
         if total >= items and time.perf_counter() - began < 0.5:
-            break
+            return
         time.sleep(1)
+
+
+def list_at_scale(
+    page: Page, base: str, be: httpx.Client, jit: str, screen: str, row: str, api: str
+) -> None:
+    """A member opens a long list (the register, the admissibility matrix) on a fresh page:
+    the time to its first rows against the API's first page, and its frames while scrolling."""
     began = time.perf_counter()
-    first = be.get(f"/investigations/{jit}/evidence/page", params={"limit": 100})
+    first = be.get(f"/investigations/{jit}/{api}", params={"limit": 100})
     api_ms = (time.perf_counter() - began) * 1000
-    # a member who opens the register now: a fresh page, logged in
     open_page(page, base, "bench-be", "#/")
     began = time.perf_counter()
-    page.goto(base + f"/#/investigations/{jit}/evidence")
-    page.wait_for_selector('[data-testid="evidence-row"]', timeout=60_000)
+    page.goto(base + f"/#/investigations/{jit}/{screen}")
+    page.wait_for_selector(f'[data-testid="{row}"]', timeout=60_000)
     first_rows_ms = (time.perf_counter() - began) * 1000
     scrolled: dict[str, Any] = page.evaluate(SCROLL_FRAMES, 3000)
     frames = scrolled["frames"]
-    print(f"register of {first.json()['total']} items")
+    print(f"{screen} of {first.json()['total']} items")
     print(
         f"  first rows on screen {first_rows_ms:6.0f} ms; the API's first page {api_ms:6.0f} ms"
         f" (x{first_rows_ms / api_ms:.1f})"
@@ -256,8 +262,13 @@ def run(database_url: str, tmp: Path, args: argparse.Namespace) -> None:
             page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
             live(page, base, fr, jit, token, args.events)
             seed(base, jit, args.items, args.events)
-            fresh = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-            register_at_scale(fresh, base, be, jit, args.items)
+            caught_up(be, jit, args.items)
+            for screen, row, api in (
+                ("evidence", "evidence-row", "evidence/page"),
+                ("admissibility", "matrix-row", "admissibility/page"),
+            ):
+                fresh = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+                list_at_scale(fresh, base, be, jit, screen, row, api)
             browser.close()
         first_load_weight()
     finally:
