@@ -191,12 +191,17 @@ def seed(base: str, jit: str, total: int, start: int) -> None:
 
 
 def caught_up(be: httpx.Client, jit: str, items: int) -> None:
-    """Wait until the read models hold every seeded item: until then each list waits."""
+    """Wait until the read models (the register's and the matrix's) hold every seeded item:
+    until then each list waits for them, and their catching up takes the machine's cores."""
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
         began = time.perf_counter()
-        total = be.get(f"/investigations/{jit}/evidence/page", params={"limit": 1}).json()["total"]
-        if total >= items and time.perf_counter() - began < 0.5:
+        lists = [
+            be.get(f"/investigations/{jit}/{path}", params={"limit": 1}).json()
+            for path in ("evidence/page", "admissibility/page")
+        ]
+        judged = len(lists[1]["items"][0]["cells"]) if lists[1]["items"] else 0
+        if lists[0]["total"] >= items and judged and time.perf_counter() - began < 0.5:
             return
         time.sleep(1)
 
