@@ -131,6 +131,17 @@ def test_a_rulebook_reads_as_it_stood(team: Team) -> None:
     assert "not legal advice" in then["notice"]
 
 
+# The stories below are told on dates of mid-2026, as written on WRITTEN_ON; each run moves
+# them by the days since, so they stand as far before the run as they did then and no
+# deadline counted from them (renewals, receipts, consents) passes on a later day.
+WRITTEN_ON = datetime(2026, 12, 6, tzinfo=UTC)
+
+
+def moved(iso: str) -> str:
+    shift = timedelta(days=(datetime.now(UTC) - WRITTEN_ON).days)
+    return (datetime.fromisoformat(iso) + shift).isoformat()
+
+
 def cell(team: Team, reference: str, country: str) -> dict[str, Any]:
     return team.matrix()[(reference, country)]
 
@@ -139,9 +150,9 @@ def test_a_renewal_signed_in_time_changes_the_verdict_at_once(team: Team) -> Non
     order = team.authorisation(
         "FR",
         kind="interception_order",
-        occurred_at="2026-06-01T08:00:00Z",
-        valid_from="2026-06-01T08:00:00Z",
-        valid_until="2026-06-30T00:00:00Z",
+        occurred_at=moved("2026-06-01T08:00:00Z"),
+        valid_from=moved("2026-06-01T08:00:00Z"),
+        valid_until=moved("2026-06-30T00:00:00Z"),
         scope={"methods": ["interception"]},
     )
     team.collected(
@@ -149,13 +160,13 @@ def test_a_renewal_signed_in_time_changes_the_verdict_at_once(team: Team) -> Non
         "I-7",
         kind="intercepted_communication",
         method="interception",
-        occurred_at="2026-07-02T09:00:00Z",
+        occurred_at=moved("2026-07-02T09:00:00Z"),
         authorisation_id=order,
-        kept_at="2026-07-02T09:30:00Z",
+        kept_at=moved("2026-07-02T09:30:00Z"),
         content=b"intercepts",
     )
     assert cell(team, "I-7", "BE")["reasons"] == ["AU-02"]
-    team.extend("FR", order, "2026-08-31T00:00:00Z", "r", "2026-06-28T10:00:00Z")
+    team.extend("FR", order, moved("2026-08-31T00:00:00Z"), "r", moved("2026-06-28T10:00:00Z"))
     for country in ("FR", "BE", "NL"):
         assert cell(team, "I-7", country)["outcome"] == "PASS"
 
@@ -166,16 +177,16 @@ def test_a_receipt_changes_the_verdict_at_once(team: Team) -> None:
         "FR",
         "PARCEL",
         kind="physical_item",
-        occurred_at="2026-10-01T09:00:00Z",
-        kept_at="2026-10-01T09:30:00Z",
+        occurred_at=moved("2026-10-01T09:00:00Z"),
+        kept_at=moved("2026-10-01T09:30:00Z"),
     )
-    team.transfer(fr, parcel, "BE", be, "lab", "2026-10-02T09:00:00Z")
+    team.transfer(fr, parcel, "BE", be, "lab", moved("2026-10-02T09:00:00Z"))
     assert cell(team, "PARCEL", "NL")["verdict"] == "at risk"
     assert "CU-02" in cell(team, "PARCEL", "NL")["reasons"]
     team.post(
         be,
         f"/evidence/{parcel}/custody/receipt",
-        {"seal_condition": "absent", "occurred_at": "2026-10-02T15:00:00Z"},
+        {"seal_condition": "absent", "occurred_at": moved("2026-10-02T15:00:00Z")},
     )
     for country in ("FR", "BE", "NL"):
         assert cell(team, "PARCEL", country)["outcome"] == "PASS"
@@ -183,7 +194,10 @@ def test_a_receipt_changes_the_verdict_at_once(team: Team) -> None:
 
 def test_consent_changes_the_verdict_at_once_and_live_equals_the_replay(team: Team) -> None:
     ledger = team.collected(
-        "NL", "LEDGER", occurred_at="2026-09-01T09:00:00Z", kept_at="2026-09-01T09:30:00Z"
+        "NL",
+        "LEDGER",
+        occurred_at=moved("2026-09-01T09:00:00Z"),
+        kept_at=moved("2026-09-01T09:30:00Z"),
     )
     team.use(
         team.investigators["BE"],
@@ -191,14 +205,18 @@ def test_consent_changes_the_verdict_at_once_and_live_equals_the_replay(team: Te
         "BE VAT",
         "VAT fraud",
         "other_offence",
-        "2026-10-01T09:00:00Z",
+        moved("2026-10-01T09:00:00Z"),
     )
     assert cell(team, "LEDGER", "BE")["outcome"] == "RESTRICT"
     assert cell(team, "LEDGER", "BE")["reasons"] == ["US-02"]
     team.post(
         team.legal["NL"],
         f"/evidence/{ledger}/consents",
-        {"to_country": "BE", "purpose": "other_offence", "occurred_at": "2026-09-20T09:00:00Z"},
+        {
+            "to_country": "BE",
+            "purpose": "other_offence",
+            "occurred_at": moved("2026-09-20T09:00:00Z"),
+        },
     )
     assert cell(team, "LEDGER", "BE")["outcome"] == "PASS"
     team.post(
@@ -208,7 +226,7 @@ def test_consent_changes_the_verdict_at_once_and_live_equals_the_replay(team: Te
             "to_country": "BE",
             "purpose": "other_offence",
             "reason": "r",
-            "occurred_at": "2026-10-20T09:00:00Z",
+            "occurred_at": moved("2026-10-20T09:00:00Z"),
         },
     )
     assert cell(team, "LEDGER", "BE")["outcome"] == "RESTRICT"
