@@ -258,7 +258,9 @@ class Reader:
             task.cancel()
         # a reader that does not end within STOP_SECONDS is left to end by itself, said in
         # the log: stopping one investigation's reader never holds up the others
-        _, stuck = await asyncio.wait(self.tasks, timeout=STOP_SECONDS)
+        stuck: set[asyncio.Task[None]] = set()
+        if self.tasks:  # asyncio.wait takes no empty set
+            _, stuck = await asyncio.wait(self.tasks, timeout=STOP_SECONDS)
         for task in stuck:
             logger.error("live reader task %s did not stop", task.get_name())
         for task in set(self.tasks) - stuck:
