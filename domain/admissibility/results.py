@@ -53,6 +53,27 @@ class Ref(msgspec.Struct, frozen=True, array_like=True, gc=False):
     event: str
 
 
+class Cure(StrEnum):
+    """A cure a member records from a verdict's explanation, where it arises."""
+
+    CONFIRM_AUTHORISATION = "confirm_authorisation"  # a judge's confirmation or validation
+    QUALIFY_AUTHORISATION = "qualify_authorisation"  # who issued it, for which offences
+    GRANT_CONSENT = "grant_consent"  # the originating party's consent to a use
+    RECORD_COLLECTION = "record_collection"  # who took the item into custody
+
+
+class Action(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
+    """What the explanation offers to record: the cure, the record it is recorded on, and
+    what the rule already knows of it (for a consent: who decides, for whom, for what)."""
+
+    cure: Cure
+    record_id: UUID
+    decided_by: str = ""  # the party whose members decide, when only one may
+    to_country: str = ""
+    purpose: str = ""
+    offence: str = ""
+
+
 class RuleResult(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     rule: str
     outcome: Outcome
@@ -63,6 +84,7 @@ class RuleResult(msgspec.Struct, frozen=True, gc=False, omit_defaults=True):
     use: str = ""  # the proceeding the result is about, for use rules
     # a deadline: from then on, time alone changes this result (no event needed)
     until: datetime | None = None
+    action: Action | None = None  # the cure, when a member can record it in JITspace
 
 
 class CountryVerdict(msgspec.Struct, frozen=True, gc=False):

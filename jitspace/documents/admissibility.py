@@ -10,6 +10,8 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from domain.admissibility.results import Cure
+from domain.values import UsePurpose
 from jitspace.documents.evidence import EvidenceSummary
 from jitspace.documents.fields import (
     PartyCode,
@@ -82,6 +84,19 @@ class EventRef(msgspec.Struct):
     event: str
 
 
+class CureAction(msgspec.Struct, omit_defaults=True):
+    """A cure the explanation offers to record, on the record `record_id` (an item or an
+    authorisation): a judge's confirmation, the authorisation's qualification, a consent
+    (decided by the members of `decided_by`, for that use), or the item's collection."""
+
+    cure: Cure
+    record_id: UUID
+    decided_by: str = ""
+    to_country: str = ""
+    purpose: UsePurpose | None = None
+    offence: str = ""
+
+
 class RuleResultOut(msgspec.Struct):
     rule: str
     outcome: str
@@ -92,6 +107,7 @@ class RuleResultOut(msgspec.Struct):
     use: str
     # a deadline: from then on, time alone changes this result
     until: datetime | None = None
+    action: CureAction | None = None
 
 
 class AdmissibilityCell(msgspec.Struct):

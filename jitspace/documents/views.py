@@ -8,6 +8,7 @@ from uuid import UUID
 
 import msgspec
 
+from domain.admissibility.results import Action
 from domain.authorisation import LegalAuthorisation
 from domain.comments import Comment
 from domain.evidence import EvidenceItem
@@ -16,11 +17,12 @@ from domain.investigation import Investigation as InvestigationAggregate
 from domain.rule_settings import RULE_TYPES
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
-from domain.values import Actor, DerivationKind, EvidenceFile
+from domain.values import Actor, DerivationKind, EvidenceFile, UsePurpose
 from jitspace.documents.admissibility import (
     NOTICE,
     AdmissibilityCell,
     CountryExplanation,
+    CureAction,
     EventRef,
     RuleOut,
     RuleResultOut,
@@ -261,6 +263,19 @@ def cell_view(row: Row) -> AdmissibilityCell:
     )
 
 
+def cure_view(action: Action | None) -> CureAction | None:
+    if action is None:
+        return None
+    return CureAction(
+        cure=action.cure,
+        record_id=action.record_id,
+        decided_by=action.decided_by,
+        to_country=action.to_country,
+        purpose=UsePurpose(action.purpose) if action.purpose else None,
+        offence=action.offence,
+    )
+
+
 def explanation_view(row: Row) -> CountryExplanation:
     v = row.verdict
     return CountryExplanation(
@@ -278,6 +293,7 @@ def explanation_view(row: Row) -> CountryExplanation:
                 cure=r.cure,
                 use=r.use,
                 until=r.until,
+                action=cure_view(r.action),
             )
             for r in v.results
         ],

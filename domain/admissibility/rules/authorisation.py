@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from domain import rule_settings as p
 from domain.admissibility.facts import AuthorisationFacts
-from domain.admissibility.results import Ref, RuleResult
+from domain.admissibility.results import Cure, Ref, RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
     OTHER_CHANNELS,
@@ -18,6 +18,7 @@ from domain.admissibility.rules.context import (
     Context,
     day,
     no_jit,
+    on_record,
     res,
     with_authorisation,
 )
@@ -38,6 +39,7 @@ def issuer_not_recorded(a: AuthorisationFacts) -> list[RuleResult]:
         [a.ref],
         missing="who issued the authorisation",
         cure="record the issuer and offences of the authorisation (its qualification)",
+        action=on_record(Cure.QUALIFY_AUTHORISATION, a.ref),
     )
 
 
@@ -172,6 +174,7 @@ def au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Rul
             [*refs, ctx.item.ref],
             missing="a judge's validation of the order",
             cure="validation of the order by a judge",
+            action=on_record(Cure.CONFIRM_AUTHORISATION, a.ref),
         )
     if a.urgent:
         deadline = a.issued_at + timedelta(hours=params.urgent_confirmation_hours)
@@ -182,6 +185,7 @@ def au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Rul
                 refs,
                 missing="the judge's confirmation of the urgent order",
                 cure="record the judge's confirmation, if it was given in time",
+                action=on_record(Cure.CONFIRM_AUTHORISATION, a.ref),
                 until=deadline,
             )
         if confirmed_at is None or confirmed_at > deadline:
@@ -210,6 +214,7 @@ def au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[Rule
             [a.ref],
             missing="the offences the authorisation was issued for",
             cure="record the offences in the authorisation's qualification",
+            action=on_record(Cure.QUALIFY_AUTHORISATION, a.ref),
         )
     inside = [o for o in a.offences if o in catalogue]
     refs = qualification(a)

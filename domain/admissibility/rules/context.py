@@ -17,7 +17,7 @@ from domain.admissibility.facts import (
     ItemFacts,
     Use,
 )
-from domain.admissibility.results import Ref, RuleResult
+from domain.admissibility.results import Action, Cure, Ref, RuleResult
 from domain.rule_settings import Outcome
 
 PASS, WARN, RISK, FAIL = Outcome.PASS, Outcome.WARN, Outcome.RISK, Outcome.FAIL
@@ -83,8 +83,14 @@ def res(
     cure: str = "",
     use: str = "",
     until: datetime | None = None,
+    action: Action | None = None,
 ) -> list[RuleResult]:
-    return [RuleResult("", outcome, reason, tuple(rests_on), missing, cure, use, until)]
+    return [RuleResult("", outcome, reason, tuple(rests_on), missing, cure, use, until, action)]
+
+
+def on_record(cure: Cure, ref: Ref, **known: str) -> Action:
+    """The cure `cure`, recorded on the record of `ref`, with what the rule knows of it."""
+    return Action(cure, ref.record_id, **known)
 
 
 def no_jit(reason: str) -> list[RuleResult]:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from domain import custody
 from domain import rule_settings as p
 from domain.admissibility.facts import Handover
-from domain.admissibility.results import RuleResult
+from domain.admissibility.results import Cure, RuleResult
 from domain.admissibility.rules.context import (
     PASS,
     RISK,
@@ -17,6 +17,7 @@ from domain.admissibility.rules.context import (
     Context,
     day,
     no_jit,
+    on_record,
     res,
 )
 from domain.custody import CustodyDefect, Lapse, Transfer
@@ -47,6 +48,7 @@ def cu_01(ctx: Context, params: p.CustodyGap) -> list[RuleResult]:
             [item.ref],
             missing="who took the item into custody",
             cure="record who took the item into custody",
+            action=on_record(Cure.RECORD_COLLECTION, item.ref),
         )
     late = first.get(Lapse.LATE_CUSTODY)
     if late is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from domain import rule_settings as p
 from domain.admissibility.facts import Consent, Use
-from domain.admissibility.results import RuleResult
+from domain.admissibility.results import Cure, RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
     OTHER_CHANNELS,
@@ -16,6 +16,7 @@ from domain.admissibility.rules.context import (
     Context,
     day,
     no_jit,
+    on_record,
     res,
 )
 
@@ -81,6 +82,14 @@ def us_02(ctx: Context, _: p.Params) -> list[RuleResult]:
                 [u.ref],
                 missing=f"{ctx.item.country}'s consent",
                 cure=f"ask {ctx.item.country} for consent",
+                action=on_record(
+                    Cure.GRANT_CONSENT,
+                    ctx.item.ref,
+                    decided_by=ctx.item.country,
+                    to_country=u.country,
+                    purpose=u.purpose,
+                    offence=u.offence,
+                ),
                 use=u.proceeding,
             )
         elif consents[0].occurred_at <= u.occurred_at or u.purpose == "emergency":

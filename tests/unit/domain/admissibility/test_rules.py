@@ -11,7 +11,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.admissibility import facts as f
-from domain.admissibility.results import VERDICT_OF, CountryVerdict, Ref, RuleResult
+from domain.admissibility.results import VERDICT_OF, Action, CountryVerdict, Cure, Ref, RuleResult
 from domain.admissibility.rules import REGISTRY, Context
 from domain.admissibility.verdict import evaluate, forfeit
 from domain.rule_settings import RULE_TYPES, Forfeiture, Outcome, RuleSpec, parse_params
@@ -677,6 +677,44 @@ def test_an_urgent_order_waits_for_its_judge_then_stands_or_falls_by_the_confirm
     late = answer(ON, issued + timedelta(hours=60))
     assert late.outcome is FAIL and "confirmed only on" in late.reason
     assert answer(ON, None).outcome is FAIL
+
+
+def test_a_cure_the_team_can_record_comes_with_the_record_and_the_facts_it_is_recorded_with():
+    # An urgent order not yet confirmed: the judge's confirmation, on the authorisation
+    cf = base()
+    auth_of(cf).urgent = True
+    spec = parse_params(RuleSpec("AU-05", {"urgent_confirmation_hours": 48}))
+    on = auth_of(cf).issued_at + timedelta(hours=1)
+    [waiting] = REGISTRY["AU-05"](Context(item_of(cf), cf, "FR", on, lambda _: None), spec)
+    assert waiting.action == Action(Cure.CONFIRM_AUTHORISATION, auth_of(cf).ref.record_id)
+    # once the window has closed, nothing can be recorded that would cure it
+    [late] = REGISTRY["AU-05"](Context(item_of(cf), cf, "FR", ON, lambda _: None), spec)
+    assert late.outcome is FAIL and late.action is None
+    # A use by Belgium without France's consent: France decides, for that use
+    cf = base()
+    use(cf)
+    [restricted] = REGISTRY["US-02"](
+        Context(item_of(cf), cf, "BE", ON, lambda _: None), parse_params(RuleSpec("US-02"))
+    )
+    assert restricted.outcome is RESTRICT
+    assert restricted.action == Action(
+        Cure.GRANT_CONSENT,
+        item_of(cf).ref.record_id,
+        decided_by="FR",
+        to_country="BE",
+        purpose="other_offence",
+        offence="VAT fraud",
+    )
+    # An item nobody took into custody: its collection, on the item
+    cf = base()
+    item = item_of(cf)
+    item.collection = None
+    [uncollected] = REGISTRY["CU-01"](
+        Context(item, cf, "FR", ON, lambda _: None), parse_params(RuleSpec("CU-01"))
+    )
+    assert uncollected.action == Action(Cure.RECORD_COLLECTION, item.ref.record_id)
+    # A passing result offers nothing to record
+    assert all(x.action is None for x in results_of("US-02", lambda cf: None, ON))
 
 
 def test_an_annulment_by_a_court_is_never_forfeited_for_not_being_raised():
