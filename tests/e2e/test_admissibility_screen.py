@@ -38,7 +38,7 @@ from tests.e2e.browsing import Console, OpenAs, assert_accessible
 from tests.e2e.conftest import Users
 from tests.e2e.team import Team, custody, register
 from tests.e2e.test_main_story import assert_not_reloaded, mark_the_page, open_investigation
-from tests.support import Person, ServerThread
+from tests.support import Person, ServerThread, authorisation_body
 
 HEADING = "Admissibility in each country"
 BOARD = "Where the countries disagree"
@@ -83,12 +83,8 @@ def days_ago(days: float) -> str:
     return (datetime.now(UTC) - timedelta(days=days)).isoformat()
 
 
-@pytest.fixture
-def judged(team: Team, advisors: Advisors) -> Judged:
-    """The team with a legal advisor and an adopted rulebook per country, and three items:
-    FR-DOC-1 (kept in custody: admissible everywhere), BE-DOC-1 (never taken into custody:
-    unknown everywhere), NL-LEDGER-1 (used by Belgium in a VAT case without the Netherlands'
-    consent: restricted in Belgium only)."""
+def advise(team: Team, advisors: Advisors) -> None:
+    """The team gets a legal advisor per country, who adopts the country's rulebook."""
     for country in COUNTRIES:
         person = advisors.of(country)
         added = team.fr.post(
@@ -100,6 +96,15 @@ def judged(team: Team, advisors: Advisors) -> Judged:
             team.path("/rulebooks"), json={"country": country, "source": country.lower()}
         )
         assert adopted.status_code == 201, adopted.text
+
+
+@pytest.fixture
+def judged(team: Team, advisors: Advisors) -> Judged:
+    """The team with a legal advisor and an adopted rulebook per country, and three items:
+    FR-DOC-1 (kept in custody: admissible everywhere), BE-DOC-1 (never taken into custody:
+    unknown everywhere), NL-LEDGER-1 (used by Belgium in a VAT case without the Netherlands'
+    consent: restricted in Belgium only)."""
+    advise(team, advisors)
     # a handover by a witness needs no authorisation: no other rule decides these verdicts
     witnessed = {"method": "handover by a witness", "description": "a ledger of payments"}
     ledger = register(
@@ -461,3 +466,111 @@ def test_the_screen_in_french(
     expect(deciding.locator(".verdict")).to_have_text(re.compile("usage restreint"))
     expect(deciding).to_contain_text("Ce qui y remédierait")
     assert_accessible(fr, "a verdict explained, in French")
+
+
+def test_a_cure_recorded_from_a_cell_changes_the_cell_on_another_countrys_screen(
+    open_as: OpenAs, team: Team, advisors: Advisors
+) -> None:
+    # A French prosecutor's urgent search of a flat two hours ago, which a judge must confirm
+    # within 48 hours; a ledger was seized in the search and kept in custody
+    advise(team, advisors)
+    order = team.fr.post(
+        team.path("/authorisations"),
+        json=authorisation_body(
+            kind="search_warrant",
+            authority="Parquet de Lille",
+            reference="PARQUET-URG-1",
+            occurred_at=days_ago(2 / 24),
+            valid_from=days_ago(2 / 24),
+            valid_until=(datetime.now(UTC) + timedelta(days=2)).isoformat(),
+            scope={"methods": ["search"]},
+        ),
+    )
+    assert order.status_code == 201, order.text
+    qualified = advisors.fr.post(
+        team.path(f"/authorisations/{order.json()['id']}/qualification"),
+        json={"issuer": "prosecutor", "offences": ["drug trafficking"], "urgent": True},
+    )
+    assert qualified.status_code == 200, qualified.text
+    ledger = register(
+        team.fr,
+        team,
+        reference="FR-SEARCH-1",
+        description="a ledger found in the search",
+        method="search",
+        place="Lille",
+        occurred_at=days_ago(1 / 24),
+        authorisation_id=order.json()["id"],
+    )
+    custody(team.fr, team, ledger["id"], "collection", place="Lille", occurred_at=days_ago(1 / 24))
+
+    # The Belgian legal advisor has the matrix open: the French search waits for its judge
+    be = open_as(advisors.be)
+    open_matrix(be, team)
+    expect(outcome_of(be, "FR-SEARCH-1", "BE")).to_have_attribute("data-outcome", "UNKNOWN")
+    mark_the_page(be)
+
+    # The French legal advisor opens the French cell: the urgent order waits for a judge
+    fr = open_as(advisors.fr)
+    open_matrix(fr, team)
+    cell_of(fr, "FR-SEARCH-1", "FR").click()
+    explanation = fr.get_by_test_id("verdict-explanation")
+    waiting = explanation.locator('[data-testid="rule-result"][data-rule="AU-05"]')
+    expect(waiting.locator(".verdict")).to_have_attribute("data-outcome", "UNKNOWN")
+    expect(waiting).to_contain_text("Missing: the judge's confirmation of the urgent order")
+    # and records the confirmation from there
+    waiting.get_by_role("button", name="Record a judge\u2019s confirmation").click()
+    form = waiting.get_by_role("form", name="Record a judge\u2019s confirmation")
+    form.get_by_label("Judge or court").fill("JLD Lille")
+    assert_accessible(fr, "a cure about to be recorded from a verdict's explanation")
+    form.get_by_role("button", name="Record it").click()
+    expect(explanation.get_by_role("status").filter(has_text="Recorded.")).to_be_visible()
+    # the explanation follows: the order stands, confirmed by a judge
+    confirmed = explanation.locator('[data-testid="rule-result"][data-rule="AU-05"]')
+    expect(confirmed.locator(".verdict")).to_have_attribute("data-outcome", "PASS")
+    expect(confirmed).to_contain_text("confirmed by a judge on")
+    expect(confirmed.get_by_test_id("cure-action")).to_have_count(0)
+
+    # and on the Belgian screen, without a reload, the cell has changed
+    expect(outcome_of(be, "FR-SEARCH-1", "BE")).not_to_have_attribute("data-outcome", "UNKNOWN")
+    after = team.fr.get(team.path(f"/evidence/{ledger['id']}/admissibility")).json()
+    belgian = next(c for c in after["countries"] if c["country"] == "BE")
+    expect(outcome_of(be, "FR-SEARCH-1", "BE")).to_have_attribute(
+        "data-outcome", belgian["outcome"]
+    )
+    assert all(r["rule"] != "AU-05" or r["outcome"] == "PASS" for r in belgian["results"])
+    assert_not_reloaded(be)
+
+
+def test_a_consent_is_granted_from_the_cell_that_lacks_it_by_the_party_that_decides(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    # The Belgian legal advisor sees what is missing, and who can grant it
+    be = open_as(advisors.be)
+    open_matrix(be, team)
+    cell_of(be, "NL-LEDGER-1", "BE").click()
+    restricted = be.locator('[data-testid="rule-result"][data-rule="US-02"]')
+    expect(restricted.get_by_test_id("cure-action")).to_contain_text(
+        "Only the legal advisors of NL can grant this consent."
+    )
+    expect(restricted.get_by_role("button")).to_have_count(0)
+
+    # The Dutch legal advisor grants it from the same cell
+    nl = open_as(advisors.nl)
+    open_matrix(nl, team)
+    cell_of(nl, "NL-LEDGER-1", "BE").click()
+    lacking = nl.locator('[data-testid="rule-result"][data-rule="US-02"]')
+    lacking.get_by_role("button", name="Grant this consent").click()
+    form = lacking.get_by_role("form", name="Grant this consent")
+    expect(form).to_contain_text("BE may use it for another offence · offence VAT fraud")
+    form.get_by_label("When it happened").fill(
+        (judged.used_at - timedelta(days=1)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    )
+    form.get_by_role("button", name="Record it").click()
+    expect(nl.get_by_test_id("verdict-explanation").get_by_role("status")).to_contain_text(
+        "Recorded."
+    )
+    # both explanations, open all along, now pass
+    for page in (be, nl):
+        deciding = page.locator('[data-testid="rule-result"][data-rule="US-02"]')
+        expect(deciding.locator(".verdict")).to_have_attribute("data-outcome", "PASS")
