@@ -18,6 +18,7 @@ from litestar.channels import ChannelsPlugin
 from jitspace.auth.identity import Identity
 from jitspace.auth.login_throttle import LoginThrottle
 from jitspace.auth.oidc import OidcVerifier
+from jitspace.auth.oidc_login import ProviderLogin
 from jitspace.auth.security_log import SecurityLog
 from jitspace.ledger.checkpoints import Ledger, keep_checkpoints
 from jitspace.ledger.eventlog import EventLog
@@ -68,6 +69,7 @@ class Runtime:
     memberships: Memberships
     records: Records
     uploads: UploadSessions
+    provider_login: ProviderLogin | None
     projections: ProjectionRunner[Any, Any] | None = None
     custody: ProjectionRunner[Any, Any] | None = None
     admissibility: ProjectionRunner[Any, Any] | None = None
@@ -86,10 +88,11 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             url, min_size=1, max_size=settings.pool_size, reset=keep_session
         )
         stack.push_async_callback(pool.close)
+        oidc = OidcVerifier.from_settings(settings)
         identity = Identity(
             pool,
             timedelta(seconds=settings.token_ttl_seconds),
-            OidcVerifier.from_settings(settings),
+            oidc,
             LoginThrottle.from_settings(pool, settings),
         )
         await identity.create_tables()
@@ -145,6 +148,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             Memberships(app.investigation, pool),
             Records(app, queries),
             uploads,
+            ProviderLogin.from_settings(settings, oidc),
         )
         if settings.run_projections:
             starts = projection_starts(JITspace, env)

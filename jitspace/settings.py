@@ -77,6 +77,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     oidc_issuer: str = ""
     oidc_audience: str = ""
     oidc_jwks_url: str = ""
+    # OpenID Connect login in the browser (the authorization code flow with PKCE, run by the
+    # server): the client this deployment is at the provider (empty: no such login), its
+    # secret (empty: a public client, PKCE alone), the name the login page shows, and the
+    # address the provider sends the browser back to (empty: this server's
+    # /auth/oidc/callback as the browser reached it)
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_login_name: str = "your organisation's login"
+    oidc_redirect_url: str = ""
     # login throttling: failed password logins for one username, and from one client
     # address, within the window, after which logins for it are refused (429) until it passes
     login_failures_per_username: int = 5

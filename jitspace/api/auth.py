@@ -6,14 +6,17 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.params import JSONBody, QueryParameter
+from litestar.response import Redirect
 
 from jitspace.api.access import PUBLIC, SIGNED_IN
 from jitspace.api.browser import (
+    LOGIN_FLOW_COOKIE,
     cleared_cookie,
     cookie_token,
     csrf_token,
+    login_flow_cookie,
     same_origin,
     session_cookie,
 )
@@ -21,7 +24,14 @@ from jitspace.api.dependencies import CurrentUser, RuntimeDep, client_address, r
 from jitspace.api.openapi import problem_response
 from jitspace.auth.identity import Session, User
 from jitspace.auth.login_throttle import TooManyAttempts
-from jitspace.documents.identity import BrowserSessionOut, LoginCreate, SessionOut, UserOut
+from jitspace.auth.oidc_login import FLOW_SECONDS, Flow, LoginFailed, ProviderLogin
+from jitspace.documents.identity import (
+    BrowserSessionOut,
+    LoginCreate,
+    LoginOptions,
+    SessionOut,
+    UserOut,
+)
 
 THROTTLED = {429: problem_response("Too many failed logins: Retry-After says when")}
 Everywhere = Annotated[
@@ -103,6 +113,68 @@ class AuthController(Controller):
             detail="every session" if everywhere else "",
         )
 
+    @get("/options", access=PUBLIC)
+    async def login_options(self, runtime: RuntimeDep) -> LoginOptions:
+        """How one logs in here: with a password, and, where it is set up, through the
+        identity provider (the name the login page gives it)."""
+        login = runtime.provider_login
+        return LoginOptions(identity_provider=None if login is None else login.name)
+
+    @get(
+        "/oidc/login",
+        access=PUBLIC,
+        status_code=302,
+        responses={404: problem_response("No identity provider login is set up here")},
+    )
+    async def provider_login(
+        self, request: Request[Any, Any, Any], runtime: RuntimeDep
+    ) -> Redirect:
+        """The web page's login through the identity provider: sends the browser there (the
+        authorization code flow with PKCE; the flow's secrets wait in an HttpOnly cookie of
+        this browser for 10 minutes)."""
+        login = _provider_login(runtime)
+        try:
+            url, flow = await login.start(_return_address(request, login))
+        except LoginFailed as failed:
+            return await _login_refused(request, runtime, failed)
+        return Redirect(url, cookies=[login_flow_cookie(flow.cookie(), FLOW_SECONDS)])
+
+    @get(
+        "/oidc/callback",
+        access=PUBLIC,
+        status_code=302,
+        responses={404: problem_response("No identity provider login is set up here")},
+    )
+    async def provider_return(
+        self,
+        request: Request[Any, Any, Any],
+        runtime: RuntimeDep,
+        code: Annotated[str, QueryParameter(description="the provider's code")] = "",
+        error: Annotated[str, QueryParameter(description="the provider's refusal")] = "",
+        flow_state: Annotated[
+            str, QueryParameter(name="state", description="the login's state, returned")
+        ] = "",
+    ) -> Redirect:
+        """Where the identity provider sends the browser back: the code is exchanged for an
+        ID token, checked, and its subject's user gets the page's session cookie, as a
+        password login does; then the page. A refused login goes back to the login page,
+        which says why."""
+        login = _provider_login(runtime)
+        try:
+            if error:
+                raise LoginFailed("denied", f"the identity provider answered {error[:100]!r}")
+            flow = Flow.from_cookie(request.cookies.get(LOGIN_FLOW_COOKIE))
+            claims = await login.finish(flow, flow_state, code, _return_address(request, login))
+            user = await runtime.identity.external_user(claims.issuer, claims.subject)
+            if user is None:
+                raise LoginFailed(
+                    "not-linked", f"subject {claims.subject!r} of {claims.issuer} is no user's"
+                )
+        except LoginFailed as failed:
+            return await _login_refused(request, runtime, failed)
+        session = await runtime.identity.open_session(user.user_id)
+        return Redirect("/", cookies=[session_cookie(session), login_flow_cookie("", 0)])
+
     @get("/me", access=SIGNED_IN)
     async def me(self, user: CurrentUser) -> UserOut:
         return UserOut(id=user.user_id, username=user.username, display_name=user.display_name)
@@ -127,6 +199,27 @@ async def _log_in(
         )
         raise NotAuthorizedException("unknown username or wrong password")
     return session
+
+
+def _provider_login(runtime: RuntimeDep) -> ProviderLogin:
+    if runtime.provider_login is None:
+        raise NotFoundException("login through an identity provider is not set up here")
+    return runtime.provider_login
+
+
+def _return_address(request: Request[Any, Any, Any], login: ProviderLogin) -> str:
+    """Where the provider sends the browser back: as set, or this server as it was reached."""
+    return login.redirect_url or str(request.base_url).rstrip("/") + "/auth/oidc/callback"
+
+
+async def _login_refused(
+    request: Request[Any, Any, Any], runtime: RuntimeDep, failed: LoginFailed
+) -> Redirect:
+    """Back to the login page, which words the reason; the security log keeps the detail."""
+    await runtime.security_log.record(
+        "login_failed", client=client_address(request), detail=f"identity provider: {failed}"
+    )
+    return Redirect(f"/?login={failed.reason}", cookies=[login_flow_cookie("", 0)])
 
 
 def _browser_session(user: User, token: str, expires_at: datetime) -> BrowserSessionOut:

@@ -30,6 +30,7 @@ from jitspace.auth.identity import Session
 # `__Host-`: the browser keeps it only if it is Secure, for the whole origin and no other host
 SESSION_COOKIE: Final = "__Host-jitspace-session"
 CSRF_HEADER: Final = "X-CSRF-Token"
+LOGIN_FLOW_COOKIE: Final = "__Host-jitspace-login"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -63,6 +64,21 @@ def cleared_cookie() -> Cookie:
         secure=True,
         httponly=True,
         samesite="strict",
+    )
+
+
+def login_flow_cookie(value: str, max_age: int) -> Cookie:
+    """The cookie that keeps a login through the identity provider in progress (empty and
+    0: forget it). SameSite=Lax: the provider sends the browser back by a top-level GET from
+    its own site, which a Strict cookie would not join."""
+    return Cookie(
+        key=LOGIN_FLOW_COOKIE,
+        value=value,
+        path="/",
+        max_age=max_age,
+        secure=True,
+        httponly=True,
+        samesite="lax",
     )
 
 

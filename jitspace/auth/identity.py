@@ -224,17 +224,31 @@ class Identity:
         if row is None or not usable:
             return None
         await self.throttle.succeeded(username)
+        return await self.open_session(row["user_id"])
+
+    async def open_session(self, user_id: UUID) -> Session:
+        """A new local session of the user, who has just proved who they are."""
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
         session = Session(token=token, expires_at=now + self.token_ttl)
         await self.pool.execute(
             "INSERT INTO sessions VALUES ($1, $2, $3, $4)",
             _digest(token),
-            row["user_id"],
+            user_id,
             now,
             session.expires_at,
         )
         return session
+
+    async def external_user(self, issuer: str, subject: str) -> User | None:
+        """The user the identity provider's `subject` is linked to, if any."""
+        row = await self.pool.fetchrow(
+            "SELECT u.user_id, u.username, u.display_name FROM external_identities e "
+            "JOIN users u USING (user_id) WHERE e.issuer = $1 AND e.subject = $2",
+            issuer,
+            subject,
+        )
+        return User(**dict(row)) if row else None
 
     async def logout(self, token: str) -> None:
         """End a local session; revoke a provider's token until it expires."""

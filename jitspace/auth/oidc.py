@@ -39,6 +39,7 @@ class Claims(msgspec.Struct, frozen=True):
     expires_at: datetime
     # the jti, or the SHA-256 of the token when it has none: what a logout revokes
     token_id: str
+    nonce: str = ""  # an ID token's: the one its login flow sent
 
 
 class OidcVerifier:
@@ -66,12 +67,25 @@ class OidcVerifier:
             return None
         return cls(settings.oidc_issuer, settings.oidc_audience, settings.oidc_jwks_url)
 
-    async def verify(self, token: str) -> Claims:
-        """The token's claims, if the provider issued it for us and it is valid now; else
-        TokenRefused saying why. Fetching the keys is blocking I/O: off the event loop."""
-        return await to_thread.run_sync(self._verify, token)
+    async def verify(self, token: str, audience: str | None = None) -> Claims:
+        """The token's claims, if the provider issued it for us (for `audience`, by default
+        this deployment's; an ID token names the client it was issued to) and it is valid
+        now; else TokenRefused saying why. Fetching the keys is blocking I/O: off the event
+        loop."""
+        return await to_thread.run_sync(self._verify, token, audience or self.audience)
 
-    def _verify(self, token: str) -> Claims:
+    def _signing_key(self, kid: object) -> jwt.PyJWK:
+        """The published key that signed a token: the one its `kid` names, or the provider's
+        only key where the token names none (OpenID Connect Core 10.1 requires a `kid` only
+        of providers that publish several)."""
+        if isinstance(kid, str):
+            return self._keys.get_signing_key(kid)
+        keys = self._keys.get_signing_keys()
+        if len(keys) != 1:
+            raise TokenRefused("the token does not name its signing key (kid)")
+        return keys[0]
+
+    def _verify(self, token: str, audience: str) -> Claims:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -80,10 +94,8 @@ class OidcVerifier:
         if algorithm not in ALGORITHMS:
             raise TokenRefused(f"tokens signed with {str(algorithm)[:20]!r} are not accepted")
         kid = header.get("kid")
-        if not isinstance(kid, str):
-            raise TokenRefused("the token does not name its signing key (kid)")
         try:
-            key = self._keys.get_signing_key(kid)
+            key = self._signing_key(kid)
         except jwt.PyJWKClientConnectionError as error:
             logger.warning("could not fetch the identity provider's keys: %s", error)
             raise TokenRefused("the identity provider's keys could not be fetched") from None
@@ -96,7 +108,7 @@ class OidcVerifier:
                 token,
                 key,
                 algorithms=ALGORITHMS,
-                audience=self.audience,
+                audience=audience,
                 issuer=self.issuer,
                 leeway=LEEWAY,
                 options={"require": REQUIRED_CLAIMS},
@@ -104,6 +116,7 @@ class OidcVerifier:
         except jwt.PyJWTError as error:
             raise TokenRefused(_reason(error)) from None
         jti = payload.get("jti")
+        nonce = payload.get("nonce")
         return Claims(
             issuer=payload["iss"],
             subject=payload["sub"],
@@ -111,6 +124,7 @@ class OidcVerifier:
             token_id=jti
             if isinstance(jti, str) and jti
             else "sha256:" + hashlib.sha256(token.encode()).hexdigest(),
+            nonce=nonce if isinstance(nonce, str) else "",
         )
 
 

@@ -32,6 +32,13 @@ class UserOut(msgspec.Struct):
     display_name: str
 
 
+class LoginOptions(msgspec.Struct):
+    """How one logs in: a password always; through the identity provider where it is set up
+    (the name the login page shows for it; None: not set up)."""
+
+    identity_provider: str | None
+
+
 class BrowserSessionOut(msgspec.Struct):
     """The web page's session: who is logged in, and the token each change must carry."""
 

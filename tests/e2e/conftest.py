@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import oidc_provider_mock
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -52,6 +53,9 @@ from tests.e2e.browsing import (
 from tests.e2e.team import Cast, Team, cast_of, open_team
 from tests.support import People, Person, ServerThread, fresh_database
 
+# this deployment at the identity provider, and the name its login page gives the provider
+PROVIDER_CLIENT = "jitspace-e2e"
+PROVIDER_NAME = "EU Login (test)"
 # the story's evidence file is ~50 MB; the integration tests' limit is lower on purpose
 MAX_UPLOAD_BYTES = 256 * 1024 * 1024
 
@@ -66,16 +70,35 @@ def site_database(database_url: str) -> str:
 
 
 @pytest.fixture(scope="session")
+def identity_provider() -> Iterator[str]:
+    """A real OpenID Connect provider on loopback (its issuer URL): it logs in whoever types
+    a subject into its form, and issues signed ID tokens by the authorization code flow."""
+    with oidc_provider_mock.run_server_in_thread(require_nonce=True) as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+@pytest.fixture(scope="session")
 def site(
-    settings: Settings, site_database: str, tmp_path_factory: pytest.TempPathFactory
+    settings: Settings,
+    site_database: str,
+    identity_provider: str,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[ServerThread]:
-    """The app as `jitspace serve` runs it, serving the interface at `/`."""
+    """The app as `jitspace serve` runs it, serving the interface at `/`, with a login
+    through the identity provider beside the password."""
     with ServerThread(
         msgspec.structs.replace(
             settings,
             database_url=site_database,
             data_dir=tmp_path_factory.mktemp("e2e-data"),
             max_upload_bytes=MAX_UPLOAD_BYTES,
+            oidc_issuer=identity_provider,
+            oidc_audience=PROVIDER_CLIENT,
+            oidc_jwks_url=f"{identity_provider}/jwks",
+            oidc_client_id=PROVIDER_CLIENT,
+            # a confidential client: the provider asks it to prove itself at the token endpoint
+            oidc_client_secret="e2e-client-secret",
+            oidc_login_name=PROVIDER_NAME,
         )
     ) as running:
         yield running

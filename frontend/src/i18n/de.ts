@@ -32,6 +32,12 @@ export const de: Messages = {
   'login.busy': 'Anmeldung läuft…',
   'login.failed': 'Anmeldung fehlgeschlagen: {detail}',
   'login.throttled': 'Zu viele Versuche. Bitte warten Sie kurz und versuchen Sie es erneut.',
+  'login.or': 'oder',
+  'login.provider': 'Anmelden mit {name}',
+  'login.providerDenied': 'Die Anmeldung über Ihre Organisation wurde abgebrochen.',
+  'login.providerExpired': 'Die Anmeldung hat zu lange gedauert oder wurde in einem anderen Browser begonnen. Bitte versuchen Sie es erneut.',
+  'login.providerNotLinked': 'Das Konto Ihrer Organisation ist mit keinem JITspace-Benutzer verknüpft. Bitten Sie einen Administrator, es zu verknüpfen.',
+  'login.providerFailed': 'Die Anmeldung über Ihre Organisation ist fehlgeschlagen. Bitte versuchen Sie es erneut oder wenden Sie sich an einen Administrator.',
 
   'investigations.title': 'Meine Ermittlungen',
   'investigations.empty': 'Sie sind noch in keiner Ermittlung Mitglied.',

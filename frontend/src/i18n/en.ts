@@ -32,6 +32,12 @@ export const en = {
   'login.busy': 'Logging in…',
   'login.failed': 'Login failed: {detail}',
   'login.throttled': 'Too many attempts. Please wait a moment and try again.',
+  'login.or': 'or',
+  'login.provider': 'Log in with {name}',
+  'login.providerDenied': 'The login through your organisation was cancelled.',
+  'login.providerExpired': 'The login took too long or was started in another browser. Please try again.',
+  'login.providerNotLinked': 'Your organisation’s account is not linked to a JITspace user. Ask an administrator to link it.',
+  'login.providerFailed': 'The login through your organisation did not succeed. Please try again, or ask an administrator.',
 
   'investigations.title': 'My investigations',
   'investigations.empty': 'You are not a member of any investigation yet.',

@@ -32,6 +32,12 @@ export const fr: Messages = {
   'login.busy': 'Connexion en cours…',
   'login.failed': 'Échec de la connexion : {detail}',
   'login.throttled': 'Trop de tentatives. Patientez un instant puis réessayez.',
+  'login.or': 'ou',
+  'login.provider': 'Se connecter avec {name}',
+  'login.providerDenied': 'La connexion par votre organisation a été annulée.',
+  'login.providerExpired': 'La connexion a pris trop de temps ou a été commencée dans un autre navigateur. Veuillez réessayer.',
+  'login.providerNotLinked': 'Le compte de votre organisation n’est lié à aucun utilisateur de JITspace. Demandez à un administrateur de le lier.',
+  'login.providerFailed': 'La connexion par votre organisation a échoué. Veuillez réessayer ou vous adresser à un administrateur.',
 
   'investigations.title': 'Mes enquêtes',
   'investigations.empty': 'Vous n’êtes encore membre d’aucune enquête.',

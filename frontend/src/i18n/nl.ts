@@ -32,6 +32,12 @@ export const nl: Messages = {
   'login.busy': 'Bezig met aanmelden…',
   'login.failed': 'Aanmelden mislukt: {detail}',
   'login.throttled': 'Te veel pogingen. Wacht even en probeer het opnieuw.',
+  'login.or': 'of',
+  'login.provider': 'Inloggen met {name}',
+  'login.providerDenied': 'Het inloggen via uw organisatie is geannuleerd.',
+  'login.providerExpired': 'Het inloggen duurde te lang of is in een andere browser begonnen. Probeer het opnieuw.',
+  'login.providerNotLinked': 'Het account van uw organisatie is niet gekoppeld aan een JITspace-gebruiker. Vraag een beheerder het te koppelen.',
+  'login.providerFailed': 'Het inloggen via uw organisatie is niet gelukt. Probeer het opnieuw of vraag een beheerder.',
 
   'investigations.title': 'Mijn onderzoeken',
   'investigations.empty': 'U bent nog geen lid van een onderzoek.',

@@ -6,6 +6,7 @@ Connect settings pointing at it.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -25,9 +26,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from jitspace.auth.errors import IdentityError
+from jitspace.auth.errors import IdentityError, TokenRefused
 from jitspace.auth.identity import Identity
-from jitspace.auth.oidc import REFETCH_COOLDOWN
+from jitspace.auth.oidc import REFETCH_COOLDOWN, OidcVerifier
 from jitspace.settings import Settings
 from tests.support import (
     PASSWORD,
@@ -58,6 +59,9 @@ class SigningKey:
 
     def sign(self, claims: dict[str, Any], kid: str | None = None) -> str:
         return jwt.encode(claims, self.private, algorithm="RS256", headers={"kid": kid or self.kid})
+
+    def sign_naming_no_key(self, claims: dict[str, Any]) -> str:
+        return jwt.encode(claims, self.private, algorithm="RS256")
 
 
 class Provider:
@@ -306,6 +310,23 @@ def test_a_key_the_provider_rotates_in_is_accepted(
         assert provider.fetches == fetches + 1
     finally:
         provider.keys.remove(new_key)
+
+
+def test_a_token_naming_no_key_is_accepted_only_while_the_provider_publishes_one(
+    provider: Provider,
+) -> None:
+    # a provider with one key need not name it in its tokens (OpenID Connect Core 10.1)
+    token = provider.keys[0].sign_naming_no_key(provider.claims("alice"))
+    claims = asyncio.run(OidcVerifier(ISSUER, AUDIENCE, provider.jwks_url).verify(token))
+    assert claims.subject == "alice"
+    # with two published keys, a token must say which one signed it
+    provider.keys.append(SigningKey("key-2"))
+    try:
+        verifier = OidcVerifier(ISSUER, AUDIENCE, provider.jwks_url)
+        with pytest.raises(TokenRefused, match="does not name its signing key"):
+            asyncio.run(verifier.verify(token))
+    finally:
+        provider.keys.pop()
 
 
 def test_local_users_still_log_in_with_a_password(

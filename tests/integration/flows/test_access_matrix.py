@@ -309,6 +309,17 @@ def open_browser_session(w: World, cell: Cell) -> Call:
     return Call("/auth/session", json={"username": w.login_user, "password": PASSWORD})
 
 
+recipe("GET", "/auth/options")(lambda w, cell: Call("/auth/options"))
+# this server has no identity provider's login (tests/e2e/test_provider_login.py logs in
+# through one): both ends of the flow answer that it is not set up, to everyone alike
+recipe("GET", "/auth/oidc/login")(lambda w, cell: Call("/auth/oidc/login"))
+recipe("GET", "/auth/oidc/callback")(
+    lambda w, cell: Call("/auth/oidc/callback", params={"code": "c", "state": "s"})
+)
+for provider_path in ("/auth/oidc/login", "/auth/oidc/callback"):
+    SUCCESS["GET", provider_path] = (404, "no identity provider's login is set up here")
+
+
 # the web interface: its page and its assets are the same for everyone
 recipe("GET", "/")(lambda w, cell: Call("/"))
 recipe("GET", "/assets/{file_path:path}")(
