@@ -95,10 +95,10 @@ def log_in(base: str, username: str) -> httpx.Client:
     return client
 
 
-def register(client: httpx.Client, jit: str, reference: str) -> None:
+def register(client: httpx.Client, jit: str, reference: str, kind: str = "document") -> None:
     body = {
         "reference": reference,
-        "kind": "document",
+        "kind": kind,
         "description": f"page {reference} of the ledger",
         "occurred_at": "2024-05-03T07:30:00+02:00",
         "collected_by": "I. Martin",
@@ -207,14 +207,21 @@ def caught_up(be: httpx.Client, jit: str, items: int) -> None:
 
 
 def list_at_scale(
-    page: Page, base: str, be: httpx.Client, jit: str, screen: str, row: str, api: str
+    page: Page,
+    base: str,
+    be: httpx.Client,
+    jit: str,
+    screen: str,
+    row: str,
+    api: str,
+    username: str = "bench-be",
 ) -> None:
     """A member opens a long list (the register, the admissibility matrix) on a fresh page:
     the time to its first rows against the API's first page, and its frames while scrolling."""
     began = time.perf_counter()
     first = be.get(f"/investigations/{jit}/{api}", params={"limit": 100})
     api_ms = (time.perf_counter() - began) * 1000
-    open_page(page, base, "bench-be", "#/")
+    open_page(page, base, username, "#/")
     began = time.perf_counter()
     page.goto(base + f"/#/investigations/{jit}/{screen}")
     page.wait_for_selector(f'[data-testid="{row}"]', timeout=60_000)
