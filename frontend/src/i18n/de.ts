@@ -25,6 +25,7 @@ export const de: Messages = {
   'live.notMember': 'Sie sind nicht mehr Mitglied dieser Ermittlung: Die Live-Aktualisierung wurde beendet.',
   'live.refused': 'Der Server hat die Live-Verbindung abgelehnt. Verbinden Sie neu oder laden Sie die Seite neu.',
 
+  'login.checkBundle': 'Ein Offenlegungspaket erhalten? Zum Prüfen ist kein Konto nötig:',
   'login.title': 'Bei JITspace anmelden',
   'login.username': 'Benutzername',
   'login.password': 'Passwort',

@@ -25,6 +25,7 @@ export const en = {
   'live.notMember': 'You are no longer a member of this investigation: live updates have stopped.',
   'live.refused': 'The server refused the live feed. Reconnect, or reload the page.',
 
+  'login.checkBundle': 'Received a disclosure bundle? No account is needed to check it:',
   'login.title': 'Log in to JITspace',
   'login.username': 'Username',
   'login.password': 'Password',

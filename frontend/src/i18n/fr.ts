@@ -25,6 +25,7 @@ export const fr: Messages = {
   'live.notMember': 'Vous n’êtes plus membre de cette enquête : les mises à jour en direct sont interrompues.',
   'live.refused': 'Le serveur a refusé le flux en direct. Reconnectez-vous ou rechargez la page.',
 
+  'login.checkBundle': 'Vous avez reçu un paquet de communication ? Aucun compte n’est nécessaire pour le vérifier :',
   'login.title': 'Connexion à JITspace',
   'login.username': 'Nom d’utilisateur',
   'login.password': 'Mot de passe',

@@ -25,6 +25,7 @@ export const nl: Messages = {
   'live.notMember': 'U bent geen lid meer van dit onderzoek: de live-updates zijn gestopt.',
   'live.refused': 'De server weigerde de live-verbinding. Verbind opnieuw of laad de pagina opnieuw.',
 
+  'login.checkBundle': 'Een openbaarmakingsbundel ontvangen? U hebt geen account nodig om hem te controleren:',
   'login.title': 'Aanmelden bij JITspace',
   'login.username': 'Gebruikersnaam',
   'login.password': 'Wachtwoord',
