@@ -10,11 +10,15 @@ export type Route =
   | { screen: 'authorisations'; investigationId: string }
   | { screen: 'audit'; investigationId: string }
   | { screen: 'disclosure'; investigationId: string }
+  | { screen: 'investigation-bundle-check'; investigationId: string }
+  // needs no account: a court clerk checks a bundle with nothing but the page
+  | { screen: 'bundle-check' }
   | { screen: 'not-found' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter((part) => part !== '').map(decodeURIComponent);
   if (parts.length === 0) return { screen: 'investigations' };
+  if (parts[0] === 'check-bundle' && parts.length === 1) return { screen: 'bundle-check' };
   if (parts[0] !== 'investigations') return { screen: 'not-found' };
   const [, investigationId, section, evidenceId] = parts;
   if (investigationId === undefined) return { screen: 'investigations' };
@@ -28,6 +32,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'authorisations' && parts.length === 3) return { screen: 'authorisations', investigationId };
   if (section === 'custody-audit' && parts.length === 3) return { screen: 'audit', investigationId };
   if (section === 'disclosure' && parts.length === 3) return { screen: 'disclosure', investigationId };
+  if (section === 'check-bundle' && parts.length === 3) return { screen: 'investigation-bundle-check', investigationId };
   return { screen: 'not-found' };
 }
 
@@ -43,6 +48,8 @@ export const href = {
   authorisations: (id: string) => `#/investigations/${encodeURIComponent(id)}/authorisations`,
   audit: (id: string) => `#/investigations/${encodeURIComponent(id)}/custody-audit`,
   disclosure: (id: string) => `#/investigations/${encodeURIComponent(id)}/disclosure`,
+  checkBundle: (id: string | null = null) =>
+    id === null ? '#/check-bundle' : `#/investigations/${encodeURIComponent(id)}/check-bundle`,
 };
 
 const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });

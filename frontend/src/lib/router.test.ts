@@ -18,6 +18,11 @@ describe('hash routes', () => {
     expect(parseRoute('#/investigations/abc/authorisations')).toEqual({ screen: 'authorisations', investigationId: 'abc' });
     expect(parseRoute('#/investigations/abc/custody-audit')).toEqual({ screen: 'audit', investigationId: 'abc' });
     expect(parseRoute('#/investigations/abc/disclosure')).toEqual({ screen: 'disclosure', investigationId: 'abc' });
+    expect(parseRoute('#/investigations/abc/check-bundle')).toEqual({
+      screen: 'investigation-bundle-check',
+      investigationId: 'abc',
+    });
+    expect(parseRoute('#/check-bundle')).toEqual({ screen: 'bundle-check' });
     expect(parseRoute('#/nowhere')).toEqual({ screen: 'not-found' });
   });
 
