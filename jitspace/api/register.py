@@ -41,6 +41,14 @@ Search = Annotated[
 ]
 
 
+Rule = Annotated[
+    str | None,
+    QueryParameter(
+        pattern=r"^[A-Z]{2}-\d{2}$",
+        description="items a rule (its code, e.g. US-02) flags in `forum` (by default the "
+        "caller's country): its result there is anything but PASS",
+    ),
+]
 Disagreeing = Annotated[
     bool | None,
     QueryParameter(
@@ -60,6 +68,7 @@ async def register_query(
     custodian: FromQuery[UUID | None] = None,
     restricted: FromQuery[bool | None] = None,
     outcome: FromQuery[Outcome | None] = None,
+    rule: Rule = None,
     forum: Party = None,
     q: Search = None,
     disagreeing: Disagreeing = None,
@@ -80,6 +89,7 @@ async def register_query(
         custodian=custodian,
         restricted=restricted,
         outcome=outcome,
+        rule=rule,
         forum=forum,
         search=q,
         disagreeing=disagreeing,

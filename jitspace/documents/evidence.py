@@ -274,6 +274,8 @@ class RegisterQuery(msgspec.Struct, frozen=True, kw_only=True):
     restricted: bool | None = None  # items with handling restrictions in force (or without)
     authorisation: UUID | None = None  # items collected under this authorisation
     outcome: Outcome | None = None  # the admissibility outcome in `forum`
+    # a rule (its code) that flags the item in `forum`: its result there is not PASS
+    rule: str | None = None
     forum: str | None = None
     search: str | None = None  # in references, and in the descriptions you may read
     # items whose admissibility outcomes differ between the team's countries (or agree)
@@ -284,6 +286,7 @@ class RegisterQuery(msgspec.Struct, frozen=True, kw_only=True):
         """Whether the query reads admissibility: only those who may see it ask it."""
         return (
             self.outcome is not None
+            or self.rule is not None
             or self.forum is not None
             or self.disagreeing is not None
             or self.sort is RegisterSort.WORST

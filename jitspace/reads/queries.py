@@ -228,6 +228,14 @@ class Queries:
                 query.forum or party,
                 query.outcome.value,
             )
+        if query.rule is not None:
+            where.add(
+                "EXISTS (SELECT FROM rm_admissibility a, json_array_elements(a.results) r "
+                "WHERE a.evidence_id = e.evidence_id AND a.country = {} "
+                "AND r->>'rule' = {} AND r->>'outcome' <> 'PASS')",
+                query.forum or party,
+                query.rule,
+            )
         if query.search:
             unreadable = [
                 item for item in withholding.restricted if not withholding.may_read(item, party)

@@ -399,6 +399,26 @@ def test_the_csv_holds_the_items_and_countries_the_screen_shows(
     assert {line[5] for line in lines if line[0] == "BE-DOC-1"} == {"UNKNOWN"}
 
 
+def test_the_matrix_lists_the_items_a_rule_flags_in_the_courts_chosen(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged, tmp_path: Path
+) -> None:
+    fr = open_as(advisors.fr)
+    open_matrix(fr, team)
+    expect(rows(fr)).to_have_count(3)
+    # US-02, a use without the sender's consent: in the Belgian courts, the Dutch ledger only
+    fr.get_by_label("Flagged by rule").select_option("US-02")
+    fr.get_by_label("In the courts of").select_option("BE")
+    expect(rows(fr)).to_have_count(1)
+    expect(row_of(fr, "NL-LEDGER-1")).to_be_visible()
+    assert_accessible(fr, "matrix filtered by a rule")
+    _, *lines = csv_lines(fr, tmp_path)
+    assert {line[0] for line in lines} == {"NL-LEDGER-1"}
+    # the Dutch courts see nothing wrong with the use
+    fr.get_by_label("In the courts of").select_option("NL")
+    expect(fr.get_by_text("No evidence matches these filters.")).to_be_visible()
+    expect(rows(fr)).to_have_count(0)
+
+
 def test_a_member_who_may_not_see_legal_matters_gets_no_verdicts(
     open_as: OpenAs,
     team: Team,

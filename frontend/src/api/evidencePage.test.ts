@@ -11,6 +11,11 @@ describe('register page query', () => {
     expect(query).toEqual({ limit: 100, sort: 'reference', order: 'asc', after: 'cursor-1', restricted: false, q: 'phone', party: 'FR' });
   });
 
+  it('asks for the items a rule flags in a forum', () => {
+    const query = pageQuery({ sort: 'worst', order: 'desc', filters: { ...noFilters, rule: 'US-02', forum: 'BE' } }, null, 100);
+    expect(query).toEqual({ limit: 100, sort: 'worst', order: 'desc', rule: 'US-02', forum: 'BE' });
+  });
+
   it('starts from the top without a cursor', () => {
     expect(pageQuery({ sort: 'registered_at', order: 'desc', filters: noFilters }, null, 50)).toEqual({
       limit: 50,

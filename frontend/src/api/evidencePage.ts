@@ -14,6 +14,8 @@ export interface EvidenceFilters {
   custodian: string;
   restricted: '' | 'true' | 'false';
   outcome: '' | Outcome;
+  /** a rule's code: the items it flags (any outcome but PASS) in the forum */
+  rule: string;
   forum: string;
   q: string;
   /** items whose countries' verdicts differ (the admissibility matrix's disagreements) */
@@ -32,6 +34,7 @@ export const noFilters: EvidenceFilters = {
   custodian: '',
   restricted: '',
   outcome: '',
+  rule: '',
   forum: '',
   q: '',
   disagreeing: '',
@@ -55,6 +58,7 @@ export function pageQuery(query: EvidenceQuery, after: string | null, limit: num
     ...(filters.custodian !== '' && { custodian: filters.custodian }),
     ...(filters.restricted !== '' && { restricted: filters.restricted === 'true' }),
     ...(filters.outcome !== '' && { outcome: filters.outcome }),
+    ...(filters.rule !== '' && { rule: filters.rule }),
     ...(filters.forum !== '' && { forum: filters.forum }),
     ...(q !== '' && { q }),
     ...(filters.disagreeing !== '' && { disagreeing: filters.disagreeing === 'true' }),

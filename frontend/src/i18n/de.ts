@@ -381,6 +381,8 @@ export const de: Messages = {
   'evidence.filterRestricted': 'Eingeschränkt',
   'evidence.filterVerdict': 'Bewertung',
   'evidence.filterForum': 'Vor den Gerichten von',
+  'evidence.filterRule': 'Markiert durch Regel',
+  'evidence.anyRule': 'keine bestimmte Regel',
   'evidence.myForum': 'meinem Land',
   'evidence.yes': 'ja',
   'evidence.no': 'nein',

@@ -381,6 +381,8 @@ export const en = {
   'evidence.filterRestricted': 'Restricted',
   'evidence.filterVerdict': 'Verdict',
   'evidence.filterForum': 'In the courts of',
+  'evidence.filterRule': 'Flagged by rule',
+  'evidence.anyRule': 'no rule in particular',
   'evidence.myForum': 'my country',
   'evidence.yes': 'yes',
   'evidence.no': 'no',

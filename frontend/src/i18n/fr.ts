@@ -381,6 +381,8 @@ export const fr: Messages = {
   'evidence.filterRestricted': 'Diffusion restreinte',
   'evidence.filterVerdict': 'Verdict',
   'evidence.filterForum': 'Devant les juridictions de',
+  'evidence.filterRule': 'Signalé par la règle',
+  'evidence.anyRule': 'aucune règle en particulier',
   'evidence.myForum': 'mon pays',
   'evidence.yes': 'oui',
   'evidence.no': 'non',

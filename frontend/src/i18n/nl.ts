@@ -381,6 +381,8 @@ export const nl: Messages = {
   'evidence.filterRestricted': 'Beperkt verspreid',
   'evidence.filterVerdict': 'Oordeel',
   'evidence.filterForum': 'Voor de rechter van',
+  'evidence.filterRule': 'Gemarkeerd door regel',
+  'evidence.anyRule': 'geen bepaalde regel',
   'evidence.myForum': 'mijn land',
   'evidence.yes': 'ja',
   'evidence.no': 'nee',

@@ -87,6 +87,35 @@ def test_the_disagreements_are_the_items_whose_countries_differ_worst_first(team
     assert {r["item"]["reference"] for r in agreeing} == set(every) - differ
 
 
+def test_a_rule_filter_lists_the_items_it_flags_in_the_forum_asked(team: Team) -> None:
+    def flagged(country: str, rule: str) -> set[str]:
+        """From each item's explanation: the items whose result of `rule` in `country` is
+        anything but PASS."""
+        return {
+            reference
+            for (reference, forum), cell in team.matrix().items()
+            if forum == country
+            and any(
+                r["rule"] == rule and r["outcome"] != "PASS"
+                for r in team.explain(cell["evidence_id"])[country]["results"]
+            )
+        }
+
+    # US-02 (a use without the sender's consent) flags the Dutch ledger in Belgium only
+    assert flagged("BE", "US-02") == {"NL-LEDGER"}
+    assert flagged("NL", "US-02") == set()
+    for forum, rule in (("BE", "US-02"), ("NL", "US-02"), ("FR", "CU-01"), ("BE", "CU-01")):
+        rows = pages(team.legal["FR"], team, rule=rule, forum=forum)
+        assert {r["item"]["reference"] for r in rows} == flagged(forum, rule), (forum, rule)
+    # without a forum, the caller's own country's courts
+    rows = pages(team.legal["BE"], team, rule="US-02")
+    assert {r["item"]["reference"] for r in rows} == {"NL-LEDGER"}
+    # a code that is not one is refused, saying what a code looks like
+    bad = team.legal["BE"].get(team.path("/admissibility/page"), params={"rule": "us2"})
+    assert bad.status_code == 400, bad.text
+    assert "rule" in bad.text
+
+
 def test_the_worst_order_pages_every_item_once(team: Team) -> None:
     rows = pages(team.legal["NL"], team, sort="worst")
     worst = [max(RANK.index(o) for o in outcomes(r).values()) for r in rows]
