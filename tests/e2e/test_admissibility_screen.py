@@ -419,6 +419,41 @@ def test_the_matrix_lists_the_items_a_rule_flags_in_the_courts_chosen(
     expect(rows(fr)).to_have_count(0)
 
 
+def test_the_matrix_prints_as_shown_with_its_reasons_and_saves_as_a_pdf(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    be = open_as(advisors.be)
+    open_matrix(be, team)
+    show(be, BOARD)
+    expect(rows(be)).to_have_count(1)
+    # the browser's print dialog is the user's to answer: the test notes it was asked for
+    be.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
+    be.get_by_role("button", name="Print or save as PDF").click()
+    be.wait_for_function("() => window.__printed === 1")
+
+    # on paper: the sheet alone, the board's item in every country with the Belgian reason
+    be.emulate_media(media="print")
+    sheet = be.get_by_test_id("matrix-print")
+    expect(sheet).to_be_visible()
+    expect(be.get_by_role("navigation", name="Investigation")).to_be_hidden()
+    expect(sheet).to_contain_text(team.name)
+    expect(sheet).to_contain_text("Printed by Marc Janssens")
+    expect(sheet).to_contain_text("Filters: Where the countries disagree")
+    expect(sheet).to_contain_text("not legal advice")
+    printed = sheet.locator("tbody tr")
+    expect(printed).to_have_count(len(COUNTRIES))
+    belgian = printed.filter(has=be.locator("td:nth-child(4)", has_text="BE"))
+    expect(belgian).to_contain_text("restricted use")
+    expect(belgian).to_contain_text("without NL's consent")
+    pdf = be.pdf(format="A4", landscape=True)
+    assert pdf.startswith(b"%PDF-")
+    # on screen the sheet is not shown
+    be.emulate_media(media="screen")
+    expect(sheet).to_be_hidden()
+    expect(rows(be)).to_have_count(1)
+    assert_accessible(be, "matrix after printing")
+
+
 def test_a_member_who_may_not_see_legal_matters_gets_no_verdicts(
     open_as: OpenAs,
     team: Team,
