@@ -114,5 +114,38 @@ def test_each_main_screen_of_the_demo_draws_its_heading_and_is_pictured(
     picture("rulebooks", "Rulebooks of the forum countries")
     assert_accessible(page, "rulebooks")
 
+    navigation.get_by_role("link", name="Custody audit").click()
+    expect(page.get_by_test_id("audit-group").first).to_be_visible()
+    picture("custody-audit", "Custody audit")
+
+    # the matrix as printed (and saved as a PDF by the browser)
+    navigation.get_by_role("link", name="Admissibility").click()
+    page.get_by_role("button", name="Where the countries disagree").click()
+    expect(page.get_by_test_id("matrix-row").first).to_be_visible()
+    page.evaluate("() => { window.print = () => {}; }")
+    page.get_by_role("button", name="Print or save as PDF").click()
+    page.emulate_media(media="print")
+    expect(page.get_by_test_id("matrix-print").locator("tbody tr").first).to_be_visible()
+    path = folder / "admissibility-print.png"
+    page.screenshot(path=path, full_page=True, animations="disabled", caret="hide")
+    taken.append(path)
+    page.emulate_media(media="screen")
+
+    navigation.get_by_role("link", name="Disclosure").click()
+    form = page.get_by_role("form", name="Produce a bundle")
+    form.get_by_label("Purpose").fill("Tribunal correctionnel de Lille, 24/118")
+    with page.expect_download() as downloading:
+        form.get_by_role("button", name="Produce a bundle").click()
+    bundle = tmp_path / "bundle.zip"
+    downloading.value.save_as(bundle)
+    expect(page.get_by_test_id("bundles").locator("tbody tr").first).to_be_visible()
+    picture("disclosure", "Disclosure to a court")
+
+    navigation.get_by_role("link", name="Check a bundle").click()
+    page.get_by_label("Disclosure bundle (.zip)").set_input_files(bundle)
+    expect(page.get_by_test_id("bundle-report")).to_be_visible()
+    picture("bundle-check", "Check a disclosure bundle")
+    assert_accessible(page, "a bundle checked")
+
     for path in taken:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
