@@ -19,11 +19,16 @@ from jitspace.api.browser import (
 )
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, client_address, request_token
 from jitspace.api.openapi import problem_response
+from jitspace.auth.errors import UserDisabled
 from jitspace.auth.identity import Session, User
 from jitspace.auth.login_throttle import TooManyAttempts
+from jitspace.auth.security_log import Kind
 from jitspace.documents.identity import BrowserSessionOut, LoginCreate, SessionOut, UserOut
 
-THROTTLED = {429: problem_response("Too many failed logins: Retry-After says when")}
+THROTTLED = {
+    429: problem_response("Too many failed logins: Retry-After says when"),
+    403: problem_response("The user is disabled (said only with the right password)"),
+}
 Everywhere = Annotated[
     bool,
     QueryParameter(
@@ -49,7 +54,10 @@ class AuthController(Controller):
         "/session",
         status_code=200,
         access=PUBLIC,
-        responses={**THROTTLED, 403: problem_response("Sent from another site's page")},
+        responses={
+            **THROTTLED,
+            403: problem_response("Sent from another site's page, or the user is disabled"),
+        },
     )
     async def open_session(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginCreate], runtime: RuntimeDep
@@ -105,7 +113,8 @@ class AuthController(Controller):
 
     @get("/me", access=SIGNED_IN)
     async def me(self, user: CurrentUser) -> UserOut:
-        return UserOut(id=user.user_id, username=user.username, display_name=user.display_name)
+        """Who the token belongs to, and whether they administer the deployment."""
+        return _user_out(user)
 
 
 async def _log_in(
@@ -120,6 +129,14 @@ async def _log_in(
             "login_throttled", client=client, detail=f"username {data.username}: {throttled}"
         )
         raise
+    except UserDisabled as disabled:
+        await runtime.security_log.record(
+            Kind.LOGIN_DISABLED,
+            user_id=disabled.user_id,
+            client=client,
+            detail=f"username {data.username}",
+        )
+        raise PermissionDeniedException(disabled.message) from None
     if session is None:
         # the username only: a mistyped password is often another of the person's secrets
         await runtime.security_log.record(
@@ -131,7 +148,16 @@ async def _log_in(
 
 def _browser_session(user: User, token: str, expires_at: datetime) -> BrowserSessionOut:
     return BrowserSessionOut(
-        user=UserOut(id=user.user_id, username=user.username, display_name=user.display_name),
+        user=_user_out(user),
         csrf_token=csrf_token(token),
         expires_at=expires_at,
+    )
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.user_id,
+        username=user.username,
+        display_name=user.display_name,
+        administrator=user.administrator,
     )
