@@ -33,7 +33,7 @@ from domain.values import Member
 from jitspace.api.dependencies import provide_user
 from jitspace.api.problems import REFUSAL_LOGGED
 from jitspace.auth.identity import User
-from jitspace.auth.security_log import Kind
+from jitspace.auth.security_log import SecurityKind
 from jitspace.bootstrap import Runtime
 from jitspace.reads.memberships import Membership
 from jitspace.reads.withholding import Audience
@@ -79,7 +79,7 @@ async def check_access(
     if access == ADMINISTRATOR:
         if not user.administrator:
             await runtime.security_log.record(
-                Kind.ACCESS_REFUSED,
+                SecurityKind.ACCESS_REFUSED,
                 user_id=user.user_id,
                 client=_client(connection),
                 detail=f"administration ({connection.scope['method']} {connection.url.path[:200]})",

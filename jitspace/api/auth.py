@@ -22,7 +22,7 @@ from jitspace.api.openapi import problem_response
 from jitspace.auth.errors import UserDisabled
 from jitspace.auth.identity import Session, User
 from jitspace.auth.login_throttle import TooManyAttempts
-from jitspace.auth.security_log import Kind
+from jitspace.auth.security_log import SecurityKind
 from jitspace.documents.identity import BrowserSessionOut, LoginCreate, SessionOut, UserOut
 
 THROTTLED = {
@@ -131,7 +131,7 @@ async def _log_in(
         raise
     except UserDisabled as disabled:
         await runtime.security_log.record(
-            Kind.LOGIN_DISABLED,
+            SecurityKind.LOGIN_DISABLED,
             user_id=disabled.user_id,
             client=client,
             detail=f"username {data.username}",

@@ -13,14 +13,14 @@ from litestar.params import FromPath, QueryParameter
 from domain.permissions import Action
 from jitspace.api.access import ADMINISTRATOR
 from jitspace.api.dependencies import BASE, RuntimeDep, zoned_instant
-from jitspace.auth.security_log import Filter, Kind
+from jitspace.auth.security_log import Filter, SecurityKind
 from jitspace.documents.users import SecurityLogPage, entry_out
 
 Limit = Annotated[int, QueryParameter(ge=1, le=500, description="entries on the page")]
 Before = Annotated[
     int | None, QueryParameter(ge=1, description="the `next_before` of the previous page")
 ]
-KindFilter = Annotated[Kind | None, QueryParameter(description="entries of this kind")]
+KindFilter = Annotated[SecurityKind | None, QueryParameter(description="entries of this kind")]
 UserFilter = Annotated[
     UUID | None,
     QueryParameter(
@@ -39,7 +39,7 @@ TIME_FORM = "a time with a zone, e.g. 2024-07-05T00:00:00Z"
 
 def _filter(
     investigation_id: UUID | None,
-    kind: Kind | None,
+    kind: SecurityKind | None,
     user: UUID | None,
     since: str | None,
     until: str | None,

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from jitspace.auth.errors import IdentityConflict
 from jitspace.auth.identity import Account, Identity, User
-from jitspace.auth.security_log import Kind, SecurityLog
+from jitspace.auth.security_log import SecurityKind, SecurityLog
 
 COMMAND_LINE = "command line"
 
@@ -45,7 +45,7 @@ class Administration:
         detail = f"{user.display_name} ({user.username})" + (
             ", an administrator" if administrator else ""
         )
-        await self._record(Kind.USER_ADDED, actor, user, client, detail)
+        await self._record(SecurityKind.USER_ADDED, actor, user, client, detail)
         return await self.identity.account(user.user_id)
 
     async def add_external_user(
@@ -61,7 +61,7 @@ class Administration:
         """A new user who logs in through the identity provider only, as `subject`."""
         user = await self.identity.add_external_user(username, issuer, subject, display_name)
         detail = f"{user.display_name} ({user.username}), who logs in at {issuer} as {subject}"
-        await self._record(Kind.USER_ADDED, actor, user, client, detail)
+        await self._record(SecurityKind.USER_ADDED, actor, user, client, detail)
         return await self.identity.account(user.user_id)
 
     async def disable(
@@ -74,14 +74,14 @@ class Administration:
                 "you cannot disable yourself: another administrator can", field="user_id"
             )
         user = await self.identity.disable(user_id)
-        await self._record(Kind.USER_DISABLED, actor, user, client)
+        await self._record(SecurityKind.USER_DISABLED, actor, user, client)
         return await self.identity.account(user_id)
 
     async def enable(
         self, actor: User | None, user_id: UUID, *, client: str | None = None
     ) -> Account:
         user = await self.identity.enable(user_id)
-        await self._record(Kind.USER_ENABLED, actor, user, client)
+        await self._record(SecurityKind.USER_ENABLED, actor, user, client)
         return await self.identity.account(user_id)
 
     async def reset_password(
@@ -89,7 +89,7 @@ class Administration:
     ) -> Account:
         """A new password; the sessions the old one opened end. Never logged: the change only."""
         user = await self.identity.set_password(user_id, password)
-        await self._record(Kind.PASSWORD_RESET, actor, user, client)
+        await self._record(SecurityKind.PASSWORD_RESET, actor, user, client)
         return await self.identity.account(user_id)
 
     async def link_identity(
@@ -110,7 +110,7 @@ class Administration:
         detail = f"logs in at {issuer} as {subject}" + (
             ", and no longer with a password" if drop_password else ""
         )
-        await self._record(Kind.IDENTITY_LINKED, actor, user, client, detail)
+        await self._record(SecurityKind.IDENTITY_LINKED, actor, user, client, detail)
         return await self.identity.account(user_id)
 
     async def set_administrator(
@@ -118,12 +118,21 @@ class Administration:
     ) -> Account:
         """Grant or withdraw the administrator flag; the last enabled administrator keeps it."""
         user = await self.identity.set_administrator(user_id, administrator)
-        kind = Kind.ADMINISTRATOR_GRANTED if administrator else Kind.ADMINISTRATOR_WITHDRAWN
+        kind = (
+            SecurityKind.ADMINISTRATOR_GRANTED
+            if administrator
+            else SecurityKind.ADMINISTRATOR_WITHDRAWN
+        )
         await self._record(kind, actor, user, client)
         return await self.identity.account(user_id)
 
     async def _record(
-        self, kind: Kind, actor: User | None, user: User, client: str | None, detail: str = ""
+        self,
+        kind: SecurityKind,
+        actor: User | None,
+        user: User,
+        client: str | None,
+        detail: str = "",
     ) -> None:
         by = f"{actor.display_name} ({actor.username})" if actor else COMMAND_LINE
         about = detail or f"{user.display_name} ({user.username})"

@@ -49,7 +49,7 @@ END $$;
 SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('jitspace security_log schema'))"
 
 
-class Kind(StrEnum):
+class SecurityKind(StrEnum):
     """What an entry records."""
 
     LOGIN_FAILED = "login_failed"  # unknown username or wrong password
@@ -100,7 +100,7 @@ class Filter(msgspec.Struct, frozen=True):
     or subject, at or after `since` and before `until`, older than the entry `before`."""
 
     investigation_id: UUID | None = None
-    kind: Kind | None = None
+    kind: SecurityKind | None = None
     user_id: UUID | None = None
     since: datetime | None = None
     until: datetime | None = None
@@ -124,7 +124,7 @@ class SecurityLog:
 
     async def record(
         self,
-        kind: Kind | str,
+        kind: SecurityKind | str,
         *,
         user_id: UUID | None = None,
         investigation_id: UUID | None = None,

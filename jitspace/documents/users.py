@@ -10,7 +10,7 @@ import msgspec
 from msgspec import Meta
 
 from jitspace.auth.identity import Account
-from jitspace.auth.security_log import Kind, NamedEntry
+from jitspace.auth.security_log import NamedEntry, SecurityKind
 from jitspace.documents.fields import Name, Struct, Username
 
 # the length rule is identity's (jitspace/auth/identity.py), said in its words
@@ -74,7 +74,7 @@ class SecurityEntryOut(msgspec.Struct):
 
     id: int
     at: datetime
-    kind: Kind
+    kind: SecurityKind
     user_id: UUID | None  # who acted (or was refused)
     user_name: str | None
     subject_id: UUID | None  # whom an administrator's change was about
@@ -94,7 +94,7 @@ def entry_out(entry: NamedEntry) -> SecurityEntryOut:
     return SecurityEntryOut(
         id=entry.id,
         at=entry.at,
-        kind=entry.kind,  # type: ignore[arg-type]  # one of Kind's, as recorded
+        kind=entry.kind,  # type: ignore[arg-type]  # one of SecurityKind's, as recorded
         user_id=entry.user_id,
         user_name=entry.user_name,
         subject_id=entry.subject_id,

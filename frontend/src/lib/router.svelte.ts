@@ -10,11 +10,17 @@ export type Route =
   | { screen: 'authorisations'; investigationId: string }
   | { screen: 'audit'; investigationId: string }
   | { screen: 'disclosure'; investigationId: string }
+  | { screen: 'investigation-log'; investigationId: string }
+  | { screen: 'administration' }
+  | { screen: 'security-log' }
   | { screen: 'not-found' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter((part) => part !== '').map(decodeURIComponent);
   if (parts.length === 0) return { screen: 'investigations' };
+  // the deployment's pages, for its administrators
+  if (parts.length === 1 && parts[0] === 'administration') return { screen: 'administration' };
+  if (parts.length === 1 && parts[0] === 'security-log') return { screen: 'security-log' };
   if (parts[0] !== 'investigations') return { screen: 'not-found' };
   const [, investigationId, section, evidenceId] = parts;
   if (investigationId === undefined) return { screen: 'investigations' };
@@ -28,6 +34,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'authorisations' && parts.length === 3) return { screen: 'authorisations', investigationId };
   if (section === 'custody-audit' && parts.length === 3) return { screen: 'audit', investigationId };
   if (section === 'disclosure' && parts.length === 3) return { screen: 'disclosure', investigationId };
+  if (section === 'security-log' && parts.length === 3) return { screen: 'investigation-log', investigationId };
   return { screen: 'not-found' };
 }
 
@@ -43,6 +50,9 @@ export const href = {
   authorisations: (id: string) => `#/investigations/${encodeURIComponent(id)}/authorisations`,
   audit: (id: string) => `#/investigations/${encodeURIComponent(id)}/custody-audit`,
   disclosure: (id: string) => `#/investigations/${encodeURIComponent(id)}/disclosure`,
+  investigationLog: (id: string) => `#/investigations/${encodeURIComponent(id)}/security-log`,
+  administration: () => '#/administration',
+  securityLog: () => '#/security-log',
 };
 
 const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });

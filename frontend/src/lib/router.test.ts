@@ -18,6 +18,10 @@ describe('hash routes', () => {
     expect(parseRoute('#/investigations/abc/authorisations')).toEqual({ screen: 'authorisations', investigationId: 'abc' });
     expect(parseRoute('#/investigations/abc/custody-audit')).toEqual({ screen: 'audit', investigationId: 'abc' });
     expect(parseRoute('#/investigations/abc/disclosure')).toEqual({ screen: 'disclosure', investigationId: 'abc' });
+    expect(parseRoute('#/investigations/abc/security-log')).toEqual({ screen: 'investigation-log', investigationId: 'abc' });
+    expect(parseRoute('#/administration')).toEqual({ screen: 'administration' });
+    expect(parseRoute('#/security-log')).toEqual({ screen: 'security-log' });
+    expect(parseRoute('#/administration/extra')).toEqual({ screen: 'not-found' });
     expect(parseRoute('#/nowhere')).toEqual({ screen: 'not-found' });
   });
 
