@@ -46,6 +46,7 @@ class Action(StrEnum):
     WORK_TASKS = "work_tasks"  # change a task's status
     DISCLOSE = "disclose"  # produce a disclosure bundle
     COMMENT = "comment"  # on evidence items and tasks, mentioning members
+    VIEW_SECURITY_LOG = "view_security_log"  # the security log's entries about the investigation
 
     @property
     def described(self) -> str:
@@ -81,6 +82,7 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.WORK_TASKS: _EVERYONE,
         Action.DISCLOSE: _LEGAL | {Role.JIT_LEADER},
         Action.COMMENT: _STAFF,
+        Action.VIEW_SECURITY_LOG: frozenset({Role.JIT_LEADER}),
     }
 )
 
@@ -107,6 +109,7 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.WORK_TASKS: "change the status of tasks",
         Action.DISCLOSE: "produce disclosure bundles",
         Action.COMMENT: "comment on evidence and tasks",
+        Action.VIEW_SECURITY_LOG: "read the security log of this investigation",
     }
 )
 

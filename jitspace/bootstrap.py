@@ -15,6 +15,7 @@ from anyio import to_thread
 from eventsourcing.projection import ProjectionRunner
 from litestar.channels import ChannelsPlugin
 
+from jitspace.auth.administration import Administration
 from jitspace.auth.identity import Identity
 from jitspace.auth.login_throttle import LoginThrottle
 from jitspace.auth.oidc import OidcVerifier
@@ -75,6 +76,11 @@ class Runtime:
     admissibility: ProjectionRunner[Any, Any] | None = None
     # projections that failed and wait to be started again, by runner name
     stalls: dict[str, Stall] = field(default_factory=dict)
+
+    @property
+    def administration(self) -> Administration:
+        """The administrators' changes to users, each written to the security log."""
+        return Administration(self.identity, self.security_log)
 
 
 @asynccontextmanager

@@ -55,7 +55,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="the user logs in through the identity provider (JITSPACE_OIDC_ISSUER) as this "
         "subject ('sub'); no password is read",
     )
+    add.add_argument(
+        "--admin",
+        action="store_true",
+        help="an administrator of the deployment (manages its users, reads its security log)",
+    )
     add.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    administrator = user_commands.add_parser(
+        "administrator",
+        help="make an existing user an administrator of the deployment (or no longer one)",
+    )
+    administrator.add_argument("username")
+    administrator.add_argument(
+        "--withdraw",
+        action="store_true",
+        help="no longer an administrator (refused for the last one)",
+    )
+    administrator.add_argument(
+        "--data-dir", type=Path, help="where the embedded default keeps data"
+    )
     link = user_commands.add_parser(
         "link",
         help="let an existing user log in through the identity provider (JITSPACE_OIDC_ISSUER)",
@@ -334,41 +352,61 @@ def _watch(args: argparse.Namespace) -> int:
 
 
 def _manage_user(args: argparse.Namespace) -> int:
+    """`jitspace user ...`: the administrators' changes (jitspace/auth/administration.py),
+    made by the deployment's operator."""
     from jitspace.auth.errors import IdentityError
     from jitspace.bootstrap import open_runtime
 
     settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
-    if args.oidc_subject is not None and not settings.oidc_issuer:
+    subject = getattr(args, "oidc_subject", None)
+    if subject is not None and not settings.oidc_issuer:
         print("jitspace: --oidc-subject needs JITSPACE_OIDC_ISSUER", file=sys.stderr)
         return 2
-    linking = args.user_command == "link"
-    password = "" if args.oidc_subject is not None else sys.stdin.readline().rstrip("\r\n")
+    reads_password = args.user_command == "add" and subject is None
+    password = sys.stdin.readline().rstrip("\r\n") if reads_password else ""
 
     async def run() -> None:
         async with open_runtime(settings) as runtime:
-            if linking:
-                user = await runtime.identity.link_external(
-                    args.username,
-                    settings.oidc_issuer,
-                    args.oidc_subject,
-                    drop_password=args.drop_password,
+            administration = runtime.administration
+            if args.user_command == "add" and subject is None:
+                added = await administration.add_user(
+                    None, args.username, password, args.name, administrator=args.admin
                 )
+                role = ", an administrator" if added.administrator else ""
+                print(f"added user {added.username} ({added.user_id}){role}")
+                return
+            if args.user_command == "add":
+                added = await administration.add_external_user(
+                    None, args.username, settings.oidc_issuer, args.oidc_subject, args.name
+                )
+                if args.admin:
+                    added = await administration.set_administrator(None, added.user_id, True)
                 print(
-                    f"{user.username} ({user.user_id}) logs in at {settings.oidc_issuer} as "
-                    f"{args.oidc_subject}"
-                    + (", and no longer with a password" if args.drop_password else "")
+                    f"added user {added.username} ({added.user_id}), "
+                    f"who logs in at {settings.oidc_issuer} as {subject}"
+                    + (", an administrator" if added.administrator else "")
                 )
                 return
-            if args.oidc_subject is None:
-                user = await runtime.identity.add_user(args.username, password, args.name)
-                print(f"added user {user.username} ({user.user_id})")
+            user = await runtime.identity.named(args.username)
+            if args.user_command == "administrator":
+                changed = await administration.set_administrator(
+                    None, user.user_id, not args.withdraw
+                )
+                state = (
+                    "an administrator" if changed.administrator else "no longer an administrator"
+                )
+                print(f"{changed.username} ({changed.user_id}) is {state}")
                 return
-            user = await runtime.identity.add_external_user(
-                args.username, settings.oidc_issuer, args.oidc_subject, args.name
+            await administration.link_identity(
+                None,
+                user.user_id,
+                settings.oidc_issuer,
+                args.oidc_subject,
+                drop_password=args.drop_password,
             )
             print(
-                f"added user {user.username} ({user.user_id}), "
-                f"who logs in at {settings.oidc_issuer} as {args.oidc_subject}"
+                f"{user.username} ({user.user_id}) logs in at {settings.oidc_issuer} as "
+                f"{subject}" + (", and no longer with a password" if args.drop_password else "")
             )
 
     try:

@@ -46,6 +46,9 @@ USERS = (
     ("europol.liaison", "Luca Rossi", "EUROPOL", Role.OBSERVER),
 )
 
+# username, display name: an administrator of the deployment, a member of no investigation
+ADMINISTRATOR = ("admin", "Ingrid Halvorsen")
+
 
 def at(day: str, time: str = "09:00") -> datetime:
     return datetime.fromisoformat(f"{day}T{time}:00+00:00").astimezone(UTC)
@@ -56,6 +59,12 @@ async def seed_demo(runtime: Runtime) -> list[tuple[str, str, str]]:
     logins = [
         (u, DEMO_PASSWORD, f"{name}, {country} {role.value}") for u, name, country, role in USERS
     ]
+    admin, admin_name = ADMINISTRATOR
+    logins.append((admin, DEMO_PASSWORD, f"{admin_name}, administrator of the deployment"))
+    if await runtime.identity.find(admin) is None:  # a demo seeded before there was one too
+        await runtime.administration.add_user(
+            None, admin, DEMO_PASSWORD, admin_name, administrator=True
+        )
     if await runtime.identity.find(USERS[0][0]) is not None:
         return logins
     ids: dict[str, UUID] = {}

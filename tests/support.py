@@ -128,10 +128,14 @@ def security_log(database_url: str, kind: str, recent: int = 1000) -> list[Secur
     return with_pool(database_url, lambda pool: SecurityLog(pool).recent(recent, kind=kind))
 
 
-def add_user(database_url: str, username: str, display_name: str = "") -> uuid.UUID:
+def add_user(
+    database_url: str, username: str, display_name: str = "", *, administrator: bool = False
+) -> uuid.UUID:
     user = with_pool(
         database_url,
-        lambda pool: Identity(pool, timedelta(hours=1)).add_user(username, PASSWORD, display_name),
+        lambda pool: Identity(pool, timedelta(hours=1)).add_user(
+            username, PASSWORD, display_name, administrator=administrator
+        ),
     )
     return user.user_id
 
@@ -157,9 +161,15 @@ class People:
     database_url: str
     made: list[Person] = field(default_factory=list)
 
-    def new(self, name: str) -> Person:
+    def new(self, name: str, *, administrator: bool = False) -> Person:
+        """A new user, logged in (an administrator of the deployment, with `administrator`)."""
         username = f"{name}-{uuid.uuid4().hex[:8]}"
-        user_id = add_user(self.database_url, username, name.replace("-", " ").title())
+        user_id = add_user(
+            self.database_url,
+            username,
+            name.replace("-", " ").title(),
+            administrator=administrator,
+        )
         client = httpx.Client(base_url=self.base_url, timeout=30)
         response = client.post("/auth/login", json={"username": username, "password": PASSWORD})
         assert response.status_code == 200, response.text

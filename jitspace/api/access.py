@@ -1,8 +1,10 @@
 """The guard every route goes through: who is calling, and may their role do this here.
 
 Each route names what it does with `access=`: `PUBLIC` (no token), `SIGNED_IN` (any
-user with a valid token) or an `Action` of the permission table in `domain/permissions.py`,
-checked against the caller's role in the investigation of the path. A route that names
+user with a valid token), `ADMINISTRATOR` (an administrator of the deployment: its users,
+its whole security log; a role outside any investigation) or an `Action` of the permission
+table in `domain/permissions.py`, checked against the caller's role in the investigation of
+the path. A route that names
 nothing is refused (500), so no route can skip the check by being forgotten. The live
 feed, which authenticates in its first message, makes the same check through
 `member_for`.
@@ -31,13 +33,19 @@ from domain.values import Member
 from jitspace.api.dependencies import provide_user
 from jitspace.api.problems import REFUSAL_LOGGED
 from jitspace.auth.identity import User
+from jitspace.auth.security_log import SecurityKind
 from jitspace.bootstrap import Runtime
 from jitspace.reads.memberships import Membership
 from jitspace.reads.withholding import Audience
 
 PUBLIC: Final = "public"
 SIGNED_IN: Final = "signed_in"
-Access = Action | Literal["public", "signed_in"]
+ADMINISTRATOR: Final = "administrator"
+Access = Action | Literal["public", "signed_in", "administrator"]
+NOT_ADMINISTRATOR = (
+    "you are not an administrator of this deployment: only they manage its users and read "
+    "its whole security log"
+)
 CurrentMember = NamedDependency[Member]
 # who the answer is for: what the withholding rule (jitspace/reads/withholding.py) is applied to
 CurrentAudience = NamedDependency[Audience]
@@ -67,6 +75,17 @@ async def check_access(
     user = await provide_user(connection, runtime)  # type: ignore[arg-type]
     connection.scope["state"]["user"] = user
     if access == SIGNED_IN:
+        return
+    if access == ADMINISTRATOR:
+        if not user.administrator:
+            await runtime.security_log.record(
+                SecurityKind.ACCESS_REFUSED,
+                user_id=user.user_id,
+                client=_client(connection),
+                detail=f"administration ({connection.scope['method']} {connection.url.path[:200]})",
+            )
+            connection.scope["state"][REFUSAL_LOGGED] = True
+            raise PermissionDenied(NOT_ADMINISTRATOR)
         return
     investigation_id = connection.path_params.get("investigation_id")
     if not isinstance(investigation_id, UUID):

@@ -42,8 +42,10 @@ from jitspace.api.live import live_feed
 from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.register import RegisterPageController
+from jitspace.api.security_log import SecurityLogController
 from jitspace.api.tasks import TaskController
 from jitspace.api.uploads import UploadController
+from jitspace.api.users import UserController
 from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
 from jitspace.settings import Settings
@@ -94,6 +96,8 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             EventController,
             LedgerController,
             DisclosureController,
+            UserController,
+            SecurityLogController,
             live_feed,
             *interface_routes(),
         ],

@@ -22,9 +22,11 @@ from jitspace.api.browser import (
 )
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, client_address, request_token
 from jitspace.api.openapi import problem_response
+from jitspace.auth.errors import UserDisabled
 from jitspace.auth.identity import Session, User
 from jitspace.auth.login_throttle import TooManyAttempts
 from jitspace.auth.oidc_login import FLOW_SECONDS, Flow, LoginFailed, ProviderLogin
+from jitspace.auth.security_log import SecurityKind
 from jitspace.documents.identity import (
     BrowserSessionOut,
     LoginCreate,
@@ -33,7 +35,10 @@ from jitspace.documents.identity import (
     UserOut,
 )
 
-THROTTLED = {429: problem_response("Too many failed logins: Retry-After says when")}
+THROTTLED = {
+    429: problem_response("Too many failed logins: Retry-After says when"),
+    403: problem_response("The user is disabled (said only with the right password)"),
+}
 Everywhere = Annotated[
     bool,
     QueryParameter(
@@ -59,7 +64,10 @@ class AuthController(Controller):
         "/session",
         status_code=200,
         access=PUBLIC,
-        responses={**THROTTLED, 403: problem_response("Sent from another site's page")},
+        responses={
+            **THROTTLED,
+            403: problem_response("Sent from another site's page, or the user is disabled"),
+        },
     )
     async def open_session(
         self, request: Request[Any, Any, Any], data: JSONBody[LoginCreate], runtime: RuntimeDep
@@ -165,7 +173,10 @@ class AuthController(Controller):
                 raise LoginFailed("denied", f"the identity provider answered {error[:100]!r}")
             flow = Flow.from_cookie(request.cookies.get(LOGIN_FLOW_COOKIE))
             claims = await login.finish(flow, flow_state, code, _return_address(request, login))
-            user = await runtime.identity.external_user(claims.issuer, claims.subject)
+            try:
+                user = await runtime.identity.external_user(claims.issuer, claims.subject)
+            except UserDisabled as disabled:
+                raise LoginFailed("disabled", disabled.message) from None
             if user is None:
                 raise LoginFailed(
                     "not-linked", f"subject {claims.subject!r} of {claims.issuer} is no user's"
@@ -177,7 +188,8 @@ class AuthController(Controller):
 
     @get("/me", access=SIGNED_IN)
     async def me(self, user: CurrentUser) -> UserOut:
-        return UserOut(id=user.user_id, username=user.username, display_name=user.display_name)
+        """Who the token belongs to, and whether they administer the deployment."""
+        return _user_out(user)
 
 
 async def _log_in(
@@ -192,6 +204,14 @@ async def _log_in(
             "login_throttled", client=client, detail=f"username {data.username}: {throttled}"
         )
         raise
+    except UserDisabled as disabled:
+        await runtime.security_log.record(
+            SecurityKind.LOGIN_DISABLED,
+            user_id=disabled.user_id,
+            client=client,
+            detail=f"username {data.username}",
+        )
+        raise PermissionDeniedException(disabled.message) from None
     if session is None:
         # the username only: a mistyped password is often another of the person's secrets
         await runtime.security_log.record(
@@ -224,7 +244,16 @@ async def _login_refused(
 
 def _browser_session(user: User, token: str, expires_at: datetime) -> BrowserSessionOut:
     return BrowserSessionOut(
-        user=UserOut(id=user.user_id, username=user.username, display_name=user.display_name),
+        user=_user_out(user),
         csrf_token=csrf_token(token),
         expires_at=expires_at,
+    )
+
+
+def _user_out(user: User) -> UserOut:
+    return UserOut(
+        id=user.user_id,
+        username=user.username,
+        display_name=user.display_name,
+        administrator=user.administrator,
     )

@@ -30,7 +30,7 @@ from jitspace.api.explain import (
     missing_fields,
     type_at,
 )
-from jitspace.auth.errors import IdentityError
+from jitspace.auth.errors import IdentityConflict, IdentityError, UnknownUser
 from jitspace.auth.login_throttle import TooManyAttempts
 from jitspace.ledger.checkpoints import LogRewritten
 from jitspace.services.base import VersionConflict
@@ -130,9 +130,19 @@ def on_blob_error(_: Request[Any, Any, Any], exc: BlobError) -> Response[Problem
     return problem(status, title, exc.message, errors=errors)
 
 
+# identity error -> (status, title); any other: 422
+IDENTITY_STATUS: dict[type[IdentityError], tuple[int, str]] = {
+    UnknownUser: (404, "Not found"),
+    IdentityConflict: (409, "Conflicts with the users recorded"),
+}
+
+
 def on_identity_error(_: Request[Any, Any, Any], exc: IdentityError) -> Response[Problem]:
+    status, title = next(
+        (v for cls, v in IDENTITY_STATUS.items() if isinstance(exc, cls)), (422, "Invalid user")
+    )
     errors = [FieldError(exc.field, exc.message)] if exc.field else []
-    return problem(422, "Invalid user", exc.message, errors=errors)
+    return problem(status, title, exc.message, errors=errors)
 
 
 def on_too_many_attempts(_: Request[Any, Any, Any], exc: TooManyAttempts) -> Response[Problem]:

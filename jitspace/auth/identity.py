@@ -21,7 +21,13 @@ from anyio import to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from jitspace.auth.errors import IdentityError, TokenRefused
+from jitspace.auth.errors import (
+    IdentityConflict,
+    IdentityError,
+    TokenRefused,
+    UnknownUser,
+    UserDisabled,
+)
 from jitspace.auth.login_throttle import LoginThrottle
 from jitspace.auth.oidc import OidcVerifier
 
@@ -34,6 +40,8 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 # the password hash of a user who logs in through the identity provider only
 NO_LOCAL_LOGIN = "!"
+# one change of the administrators at a time
+ADMINISTRATORS_LOCK = "SELECT pg_advisory_xact_lock(hashtext('jitspace administrators'))"
 # revoked tokens past their expiry are deleted at most this often by each process
 PRUNE_EVERY = 60.0
 
@@ -63,13 +71,34 @@ CREATE TABLE IF NOT EXISTS revoked_tokens (
     expires_at timestamptz NOT NULL,
     PRIMARY KEY (issuer, token_id)
 );
+-- added after the first deployments: each process adds what its database lacks
+ALTER TABLE users ADD COLUMN IF NOT EXISTS administrator boolean NOT NULL DEFAULT false;
+ALTER TABLE users ADD COLUMN IF NOT EXISTS disabled_at timestamptz NULL;
 """
+# processes of a deployment start together: one of them creates or alters the tables at a time
+SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('jitspace users schema'))"
 
 
 class User(msgspec.Struct, frozen=True):
     user_id: UUID
     username: str
     display_name: str
+    # an administrator of the deployment (its users, its security log), whatever their
+    # memberships of investigations
+    administrator: bool = False
+
+
+class Account(msgspec.Struct, frozen=True):
+    """A user as an administrator sees them: who, since when, how they log in."""
+
+    user_id: UUID
+    username: str
+    display_name: str
+    administrator: bool
+    created_at: datetime
+    disabled_at: datetime | None
+    local_login: bool  # a password of their own
+    identities: list[tuple[str, str]]  # (issuer, subject) of the identity providers
 
 
 class Session(msgspec.Struct, frozen=True):
@@ -78,6 +107,7 @@ class Session(msgspec.Struct, frozen=True):
 
 
 NOT_LOGGED_IN = "the token is unknown or expired: log in again"
+DISABLED = "this user is disabled: an administrator of this deployment can enable it again"
 
 
 def check_username(username: str) -> None:
@@ -90,6 +120,10 @@ def check_username(username: str) -> None:
 
 def check_new_credentials(username: str, password: str) -> None:
     check_username(username)
+    check_password(password)
+
+
+def check_password(password: str) -> None:
     if len(password) < 10:
         raise IdentityError("a password has at least 10 characters", field="password")
 
@@ -103,7 +137,7 @@ async def _link_identity(
             "INSERT INTO external_identities VALUES ($1, $2, $3)", issuer, subject, user_id
         )
     except asyncpg.UniqueViolationError:
-        raise IdentityError(
+        raise IdentityConflict(
             f"subject {subject!r} of {issuer} is linked to {holder} already",
             field="oidc_subject",
         ) from None
@@ -138,24 +172,34 @@ class Identity:
         self._pruned = 0.0
 
     async def create_tables(self) -> None:
-        async with self.pool.acquire() as conn:
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute(SCHEMA_LOCK)
             await conn.execute(SCHEMA)
         await self.throttle.create_tables()
 
-    async def add_user(self, username: str, password: str, display_name: str = "") -> User:
+    async def add_user(
+        self, username: str, password: str, display_name: str = "", *, administrator: bool = False
+    ) -> User:
         check_new_credentials(username, password)
-        user = User(user_id=uuid4(), username=username, display_name=display_name or username)
+        user = User(
+            user_id=uuid4(),
+            username=username,
+            display_name=display_name or username,
+            administrator=administrator,
+        )
         try:
             await self.pool.execute(
-                "INSERT INTO users VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO users (user_id, username, display_name, password_hash, created_at, "
+                "administrator) VALUES ($1, $2, $3, $4, $5, $6)",
                 user.user_id,
                 user.username,
                 user.display_name,
                 await to_thread.run_sync(_hasher.hash, password),
                 datetime.now(UTC),
+                administrator,
             )
         except asyncpg.UniqueViolationError:
-            raise IdentityError(f"user {username!r} exists already", field="username") from None
+            raise IdentityConflict(f"user {username!r} exists already", field="username") from None
         return user
 
     async def add_external_user(
@@ -167,7 +211,8 @@ class Identity:
         async with self.pool.acquire() as conn, conn.transaction():
             try:
                 await conn.execute(
-                    "INSERT INTO users VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO users (user_id, username, display_name, password_hash, "
+                    "created_at) VALUES ($1, $2, $3, $4, $5)",
                     user.user_id,
                     user.username,
                     user.display_name,
@@ -175,25 +220,21 @@ class Identity:
                     datetime.now(UTC),
                 )
             except asyncpg.UniqueViolationError:
-                raise IdentityError(f"user {username!r} exists already", field="username") from None
+                raise IdentityConflict(
+                    f"user {username!r} exists already", field="username"
+                ) from None
             await _link_identity(conn, issuer, subject, user.user_id, holder="another user")
         return user
 
     async def link_external(
-        self, username: str, issuer: str, subject: str, *, drop_password: bool = False
+        self, user_id: UUID, issuer: str, subject: str, *, drop_password: bool = False
     ) -> User:
         """Let an existing user log in through the identity provider as `subject` too; with
         `drop_password`, only through it: their password stops working, and the sessions it
         opened end (a server that checked one in the last `RECENT` seconds notices after).
         The provider's tokens are checked on every request anyway."""
         async with self.pool.acquire() as conn, conn.transaction():
-            row = await conn.fetchrow(
-                "SELECT user_id, username, display_name FROM users WHERE username = $1 FOR UPDATE",
-                username,
-            )
-            if row is None:
-                raise IdentityError(f"there is no user {username!r}", field="username")
-            user = User(**dict(row))
+            user = await self._locked(conn, user_id)
             await _link_identity(conn, issuer, subject, user.user_id, holder="a user")
             if drop_password:
                 await conn.execute(
@@ -202,7 +243,106 @@ class Identity:
                     NO_LOCAL_LOGIN,
                 )
                 await conn.execute("DELETE FROM sessions WHERE user_id = $1", user.user_id)
+        if drop_password:
+            self._forget(user_id)
         return user
+
+    async def set_password(self, user_id: UUID, password: str) -> User:
+        """A new password for the user; the sessions the old one opened end."""
+        check_password(password)
+        hashed = await to_thread.run_sync(_hasher.hash, password)
+        async with self.pool.acquire() as conn, conn.transaction():
+            user = await self._locked(conn, user_id)
+            await conn.execute(
+                "UPDATE users SET password_hash = $2 WHERE user_id = $1", user_id, hashed
+            )
+            await conn.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
+        self._forget(user_id)
+        return user
+
+    async def disable(self, user_id: UUID) -> User:
+        """The user can no longer log in; their sessions end at once and the provider's
+        tokens are refused (a server that checked one in the last `RECENT` seconds notices
+        after). Disabling a disabled user changes nothing."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            user = await self._locked(conn, user_id)
+            await conn.execute(
+                "UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE user_id = $1",
+                user_id,
+            )
+            await conn.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
+        self._forget(user_id)
+        return user
+
+    async def enable(self, user_id: UUID) -> User:
+        """A disabled user may log in again (with new sessions: the old ones ended)."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            user = await self._locked(conn, user_id)
+            await conn.execute("UPDATE users SET disabled_at = NULL WHERE user_id = $1", user_id)
+        return user
+
+    async def set_administrator(self, user_id: UUID, administrator: bool) -> User:
+        """Grant or withdraw the administrator flag; withdrawing it from the last enabled
+        administrator is refused (someone must be able to manage the users)."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            # one change of the administrators at a time: two withdrawing each other's flag
+            # at once must not leave none
+            await conn.execute(ADMINISTRATORS_LOCK)
+            user = await self._locked(conn, user_id)
+            if not administrator and user.administrator:
+                others = await conn.fetchval(
+                    "SELECT count(*) FROM users WHERE administrator AND disabled_at IS NULL "
+                    "AND user_id <> $1",
+                    user_id,
+                )
+                if others == 0:
+                    raise IdentityConflict(
+                        f"{user.display_name} is the last administrator of this deployment: "
+                        "make someone else one first"
+                    )
+            await conn.execute(
+                "UPDATE users SET administrator = $2 WHERE user_id = $1", user_id, administrator
+            )
+        self._forget(user_id)
+        return msgspec.structs.replace(user, administrator=administrator)
+
+    async def accounts(self, user_id: UUID | None = None) -> list[Account]:
+        """Every user (or the one of `user_id`), by name, with how they log in."""
+        rows = await self.pool.fetch(
+            "SELECT u.user_id, u.username, u.display_name, u.administrator, u.created_at, "
+            "u.disabled_at, u.password_hash <> $1 AS local_login, "
+            "coalesce(array_agg(ARRAY[e.issuer, e.subject] ORDER BY e.issuer, e.subject) "
+            "FILTER (WHERE e.issuer IS NOT NULL), '{}') AS identities "
+            "FROM users u LEFT JOIN external_identities e USING (user_id) "
+            "WHERE $2::uuid IS NULL OR u.user_id = $2 "
+            "GROUP BY u.user_id ORDER BY lower(u.display_name), u.username",
+            NO_LOCAL_LOGIN,
+            user_id,
+        )
+        return [_account(row) for row in rows]
+
+    async def account(self, user_id: UUID) -> Account:
+        """One user as `accounts` lists them; UnknownUser if there is none."""
+        found = await self.accounts(user_id)
+        if not found:
+            raise UnknownUser(f"there is no user {user_id}")
+        return found[0]
+
+    async def _locked(self, conn: asyncpg.Connection, user_id: UUID) -> User:
+        row = await conn.fetchrow(
+            "SELECT user_id, username, display_name, administrator FROM users "
+            "WHERE user_id = $1 FOR UPDATE",
+            user_id,
+        )
+        if row is None:
+            raise UnknownUser(f"there is no user {user_id}")
+        return User(**dict(row))
+
+    def _forget(self, user_id: UUID) -> None:
+        """This process trusts none of the user's recently checked tokens any longer."""
+        for digest, (user, _) in list(self._recent.items()):
+            if user.user_id == user_id:
+                self._recent.pop(digest, None)
 
     async def login(
         self, username: str, password: str, *, client: str | None = None
@@ -211,7 +351,7 @@ class Identity:
         failures for this username or from this client, even with the right password."""
         await self.throttle.admit(username, client)
         row = await self.pool.fetchrow(
-            "SELECT user_id, password_hash FROM users WHERE username = $1", username
+            "SELECT user_id, password_hash, disabled_at FROM users WHERE username = $1", username
         )
         usable = row is not None and row["password_hash"] != NO_LOCAL_LOGIN
         try:
@@ -223,6 +363,9 @@ class Identity:
             return None
         if row is None or not usable:
             return None
+        if row["disabled_at"] is not None:
+            # said only to who knows the password: to others the username stays unknown
+            raise UserDisabled(DISABLED, row["user_id"])
         await self.throttle.succeeded(username)
         return await self.open_session(row["user_id"])
 
@@ -241,14 +384,20 @@ class Identity:
         return session
 
     async def external_user(self, issuer: str, subject: str) -> User | None:
-        """The user the identity provider's `subject` is linked to, if any."""
+        """The user the identity provider's `subject` is linked to, if any; UserDisabled if
+        an administrator disabled them."""
         row = await self.pool.fetchrow(
-            "SELECT u.user_id, u.username, u.display_name FROM external_identities e "
-            "JOIN users u USING (user_id) WHERE e.issuer = $1 AND e.subject = $2",
+            "SELECT u.user_id, u.username, u.display_name, u.administrator, u.disabled_at "
+            "FROM external_identities e JOIN users u USING (user_id) "
+            "WHERE e.issuer = $1 AND e.subject = $2",
             issuer,
             subject,
         )
-        return User(**dict(row)) if row else None
+        if row is None:
+            return None
+        if row["disabled_at"] is not None:
+            raise UserDisabled(DISABLED, row["user_id"])
+        return User(row["user_id"], row["username"], row["display_name"], row["administrator"])
 
     async def logout(self, token: str) -> None:
         """End a local session; revoke a provider's token until it expires."""
@@ -272,9 +421,7 @@ class Identity:
     async def logout_everywhere(self, user_id: UUID) -> None:
         """End every local session of the user (each browser, each token); tokens of the
         identity provider are ended one by one, at their own logout."""
-        for digest, (user, _) in list(self._recent.items()):
-            if user.user_id == user_id:
-                self._recent.pop(digest, None)
+        self._forget(user_id)
         await self.pool.execute("DELETE FROM sessions WHERE user_id = $1", user_id)
 
     async def session(self, token: str) -> tuple[User, datetime]:
@@ -310,13 +457,17 @@ class Identity:
 
     async def _identify_session(self, digest: bytes) -> tuple[User, datetime]:
         row = await self.pool.fetchrow(
-            "SELECT u.user_id, u.username, u.display_name, s.expires_at FROM sessions s "
-            "JOIN users u USING (user_id) WHERE s.token_sha256 = $1 AND s.expires_at > now()",
+            "SELECT u.user_id, u.username, u.display_name, u.administrator, u.disabled_at, "
+            "s.expires_at FROM sessions s JOIN users u USING (user_id) "
+            "WHERE s.token_sha256 = $1 AND s.expires_at > now()",
             digest,
         )
         if row is None:
             raise TokenRefused(NOT_LOGGED_IN)
-        return User(row["user_id"], row["username"], row["display_name"]), row["expires_at"]
+        if row["disabled_at"] is not None:
+            raise TokenRefused(DISABLED)
+        user = User(row["user_id"], row["username"], row["display_name"], row["administrator"])
+        return user, row["expires_at"]
 
     async def _identify_provider_token(self, token: str) -> tuple[User, datetime]:
         if self.oidc is None:
@@ -324,7 +475,8 @@ class Identity:
         claims = await self.oidc.verify(token)
         row = await self.pool.fetchrow(
             "SELECT EXISTS (SELECT FROM revoked_tokens WHERE issuer = $1 AND token_id = $3) "
-            "AS revoked, u.user_id, u.username, u.display_name FROM (VALUES (1)) AS one "
+            "AS revoked, u.user_id, u.username, u.display_name, u.administrator, u.disabled_at "
+            "FROM (VALUES (1)) AS one "
             "LEFT JOIN external_identities e ON e.issuer = $1 AND e.subject = $2 "
             "LEFT JOIN users u ON u.user_id = e.user_id",
             claims.issuer,
@@ -335,7 +487,9 @@ class Identity:
             raise TokenRefused("the token was revoked by a logout: log in again")
         if row["user_id"] is None:
             raise TokenRefused("no JITspace user is linked to this identity")
-        user = User(row["user_id"], row["username"], row["display_name"])
+        if row["disabled_at"] is not None:
+            raise TokenRefused(DISABLED)
+        user = User(row["user_id"], row["username"], row["display_name"], row["administrator"])
         return user, claims.expires_at
 
     async def _prune_revoked(self) -> None:
@@ -347,12 +501,35 @@ class Identity:
 
     async def find(self, username: str) -> User | None:
         row = await self.pool.fetchrow(
-            "SELECT user_id, username, display_name FROM users WHERE username = $1", username
+            "SELECT user_id, username, display_name, administrator FROM users WHERE username = $1",
+            username,
         )
         return User(**dict(row)) if row else None
 
+    async def named(self, username: str) -> User:
+        """The user of this username; IdentityError if there is none (the command line's
+        way to name a user)."""
+        user = await self.find(username)
+        if user is None:
+            raise IdentityError(f"there is no user {username!r}", field="username")
+        return user
+
     async def get(self, user_id: UUID) -> User | None:
         row = await self.pool.fetchrow(
-            "SELECT user_id, username, display_name FROM users WHERE user_id = $1", user_id
+            "SELECT user_id, username, display_name, administrator FROM users WHERE user_id = $1",
+            user_id,
         )
         return User(**dict(row)) if row else None
+
+
+def _account(row: asyncpg.Record) -> Account:
+    return Account(
+        user_id=row["user_id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        administrator=row["administrator"],
+        created_at=row["created_at"],
+        disabled_at=row["disabled_at"],
+        local_login=row["local_login"],
+        identities=[(issuer, subject) for issuer, subject in row["identities"]],
+    )

@@ -33,7 +33,7 @@ SCOPE = "openid profile"
 
 class LoginFailed(Exception):
     """The login did not go through; `reason` says why in a word the login page words for
-    people (`denied`, `expired`, `failed`, `not-linked`)."""
+    people (`denied`, `expired`, `failed`, `not-linked`, `disabled`)."""
 
     def __init__(self, reason: str, detail: str) -> None:
         super().__init__(detail)

@@ -30,6 +30,7 @@ class UserOut(msgspec.Struct):
     id: UUID
     username: str
     display_name: str
+    administrator: bool  # of the deployment: manages its users, reads its security log
 
 
 class LoginOptions(msgspec.Struct):

@@ -107,11 +107,11 @@ def site(
 class Users(People):
     """People of the browser tests' server, each with an API client for set-up."""
 
-    def new(self, name: str) -> Person:
+    def new(self, name: str, *, administrator: bool = False) -> Person:
         # the user is added by `asyncio.run`, which cannot run in this thread while
         # Playwright's synchronous API keeps its own event loop running here
         with ThreadPoolExecutor(max_workers=1) as worker:
-            return worker.submit(People.new, self, name).result()
+            return worker.submit(People.new, self, name, administrator=administrator).result()
 
 
 @pytest.fixture

@@ -25,15 +25,18 @@ from tests.support import ServerThread, pool_of
 BUTTON = f"Log in with {PROVIDER_NAME}"
 
 
-def link(database_url: str, issuer: str, username: str, subject: str, name: str) -> None:
+def link(
+    database_url: str, issuer: str, username: str, subject: str, name: str, disabled: bool = False
+) -> None:
     """An operator adds a user who logs in through the provider as `subject` (as
-    `jitspace user add --oidc-subject` does)."""
+    `jitspace user add --oidc-subject` does), and disables them if asked."""
 
     async def add() -> None:
         async with pool_of(database_url) as pool:
-            await Identity(pool, timedelta(hours=1)).add_external_user(
-                username, issuer, subject, name
-            )
+            identity = Identity(pool, timedelta(hours=1))
+            user = await identity.add_external_user(username, issuer, subject, name)
+            if disabled:
+                await identity.disable(user.user_id)
 
     # not in this thread: Playwright's synchronous API keeps an event loop running here
     with ThreadPoolExecutor(max_workers=1) as worker:
@@ -89,6 +92,25 @@ def test_a_subject_linked_to_no_user_is_told_to_ask_for_the_link(
     )
     expect(page.get_by_role("heading", name="Log in to JITspace")).to_be_visible()
     assert_accessible(page, "login refused by the link")
+    assert not any(c["name"] == "__Host-jitspace-session" for c in page.context.cookies())
+
+
+def test_a_disabled_user_is_told_so_and_gets_no_session(
+    page: Page, site_database: str, identity_provider: str, browser_console: Console
+) -> None:
+    link(
+        site_database,
+        identity_provider,
+        "jan-peeters",
+        "j.peeters@police.test",
+        "Jan Peeters",
+        disabled=True,
+    )
+    page.goto("/")
+    at_the_provider(page, "j.peeters@police.test")
+    expect(page.get_by_role("alert")).to_have_text(
+        "This user is disabled. An administrator of this deployment can enable it again."
+    )
     assert not any(c["name"] == "__Host-jitspace-session" for c in page.context.cookies())
 
 

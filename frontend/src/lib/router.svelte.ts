@@ -13,12 +13,18 @@ export type Route =
   | { screen: 'investigation-bundle-check'; investigationId: string }
   // needs no account: a court clerk checks a bundle with nothing but the page
   | { screen: 'bundle-check' }
+  | { screen: 'investigation-log'; investigationId: string }
+  | { screen: 'administration' }
+  | { screen: 'security-log' }
   | { screen: 'not-found' };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter((part) => part !== '').map(decodeURIComponent);
   if (parts.length === 0) return { screen: 'investigations' };
   if (parts[0] === 'check-bundle' && parts.length === 1) return { screen: 'bundle-check' };
+  // the deployment's pages, for its administrators
+  if (parts.length === 1 && parts[0] === 'administration') return { screen: 'administration' };
+  if (parts.length === 1 && parts[0] === 'security-log') return { screen: 'security-log' };
   if (parts[0] !== 'investigations') return { screen: 'not-found' };
   const [, investigationId, section, evidenceId] = parts;
   if (investigationId === undefined) return { screen: 'investigations' };
@@ -33,6 +39,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'custody-audit' && parts.length === 3) return { screen: 'audit', investigationId };
   if (section === 'disclosure' && parts.length === 3) return { screen: 'disclosure', investigationId };
   if (section === 'check-bundle' && parts.length === 3) return { screen: 'investigation-bundle-check', investigationId };
+  if (section === 'security-log' && parts.length === 3) return { screen: 'investigation-log', investigationId };
   return { screen: 'not-found' };
 }
 
@@ -50,6 +57,9 @@ export const href = {
   disclosure: (id: string) => `#/investigations/${encodeURIComponent(id)}/disclosure`,
   checkBundle: (id: string | null = null) =>
     id === null ? '#/check-bundle' : `#/investigations/${encodeURIComponent(id)}/check-bundle`,
+  investigationLog: (id: string) => `#/investigations/${encodeURIComponent(id)}/security-log`,
+  administration: () => '#/administration',
+  securityLog: () => '#/security-log',
 };
 
 const current = $state({ route: parseRoute(globalThis.location?.hash ?? '') });

@@ -23,6 +23,10 @@ describe('hash routes', () => {
       investigationId: 'abc',
     });
     expect(parseRoute('#/check-bundle')).toEqual({ screen: 'bundle-check' });
+    expect(parseRoute('#/investigations/abc/security-log')).toEqual({ screen: 'investigation-log', investigationId: 'abc' });
+    expect(parseRoute('#/administration')).toEqual({ screen: 'administration' });
+    expect(parseRoute('#/security-log')).toEqual({ screen: 'security-log' });
+    expect(parseRoute('#/administration/extra')).toEqual({ screen: 'not-found' });
     expect(parseRoute('#/nowhere')).toEqual({ screen: 'not-found' });
   });
 

@@ -355,11 +355,13 @@ def test_a_provider_user_has_no_password_to_guess(
 
 
 def link_existing(database_url: str, username: str, subject: str, *, drop: bool) -> None:
-    """What `jitspace user link` does."""
-    with_identity(
-        database_url,
-        lambda identity: identity.link_external(username, ISSUER, subject, drop_password=drop),
-    )
+    """What `jitspace user link` does (with the username it names)."""
+
+    async def call(identity: Identity) -> None:
+        user = await identity.named(username)
+        await identity.link_external(user.user_id, ISSUER, subject, drop_password=drop)
+
+    with_identity(database_url, call)
 
 
 def password_login(server: ServerThread, username: str) -> httpx.Response:

@@ -66,9 +66,11 @@ def login(url: str, username: str, password: str) -> httpx.Client:
     return client
 
 
-def add_user(data_dir: Path, username: str, password: str) -> subprocess.CompletedProcess[str]:
+def add_user(
+    data_dir: Path, username: str, password: str, *options: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*JITSPACE, "user", "add", username, "--data-dir", str(data_dir)],
+        [*JITSPACE, "user", "add", username, *options, "--data-dir", str(data_dir)],
         input=password + "\n",
         capture_output=True,
         text=True,
@@ -122,12 +124,51 @@ def test_user_add_refuses_a_duplicate_and_a_short_password(tmp_path: Path) -> No
     assert "at least 10 characters" in short.stderr
 
 
+def test_the_first_administrator_comes_from_the_command_line_and_the_last_stays(
+    tmp_path: Path,
+) -> None:
+    data_dir = tmp_path / "data"
+    added = add_user(data_dir, "ops.admin", PASSWORD, "--admin", "--name", "Ops Admin")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip().endswith(", an administrator")
+    assert add_user(data_dir, "ops.deputy", PASSWORD).returncode == 0
+
+    def administrator(*args: str) -> subprocess.CompletedProcess[str]:
+        return jitspace("user", "administrator", *args, "--data-dir", str(data_dir), env=cli_env())
+
+    last = administrator("ops.admin", "--withdraw")
+    assert last.returncode == 2
+    assert last.stderr == (
+        "jitspace: Ops Admin is the last administrator of this deployment: make someone else "
+        "one first\n"
+    )
+    granted = administrator("ops.deputy")
+    assert granted.returncode == 0 and "is an administrator" in granted.stdout
+    withdrawn = administrator("ops.admin", "--withdraw")
+    assert withdrawn.returncode == 0 and "no longer an administrator" in withdrawn.stdout
+    assert administrator("nobody").stderr == "jitspace: there is no user 'nobody'\n"
+    logged = jitspace(
+        "security-log",
+        "--kind",
+        "administrator_withdrawn",
+        "--data-dir",
+        str(data_dir),
+        env=cli_env(),
+    )
+    assert "client=command line by command line: Ops Admin (ops.admin)" in logged.stdout
+
+
 def test_demo_serves_a_seeded_jit_and_prints_its_logins(tmp_path: Path) -> None:
     log, data_dir = tmp_path / "demo.log", tmp_path / "demo"
     with running("demo", data_dir, log, banner="JITspace demo at ") as url:
         printed = log.read_text()
         assert f"JITspace demo at {url}" in printed
         assert "fr.leader" in printed and "lantern-demo-2024" in printed
+        assert "Ingrid Halvorsen, administrator of the deployment" in printed
+        admin = login(url, "admin", "lantern-demo-2024")
+        assert admin.get("/auth/me").json()["administrator"] is True
+        assert admin.get("/investigations").json() == []  # a member of none
+        assert any(u["username"] == "fr.leader" for u in admin.get("/users").json())
         # the banner names where the demo keeps its data, and how to check its log
         assert f"jitspace verify --data-dir {data_dir}" in printed
         client = login(url, "be.investigator", "lantern-demo-2024")

@@ -1,11 +1,14 @@
-"""Every endpoint x every role x (own investigation, another investigation, no token, expired
-token, tampered token) answers as the permission table says (issue #7).
+"""Every endpoint x every role x (own investigation, another investigation, an administrator
+of the deployment, no token, expired token, tampered token) answers as the permission table
+says (issue #7).
 
 The endpoints are enumerated from the app the server runs, so one added without a request
 recipe here, or without `access=`, fails this test by name. Expected statuses are derived,
 never written per cell: a PUBLIC route succeeds in every column; anything else answers 401
 to a missing, expired or tampered token; a member of another investigation finds nothing
-(404) where the path names an investigation; a member of FR in each role succeeds where
+(404) where the path names an investigation, and neither does an administrator of the
+deployment, who is a member of none; an ADMINISTRATOR route succeeds for the administrator
+only, and answers 403 to every member; a member of FR in each role succeeds where
 `permits(role, action)`, else gets 403 from the table. For a permitted role the recipe first
 sets up, through the API, what the domain needs for that caller (custody of the item, a
 handover to them, a rulebook of their country...), so success means the command ran. The
@@ -34,7 +37,14 @@ from websockets.exceptions import ConnectionClosed
 
 from domain.permissions import Action, permits
 from domain.values import Role
-from jitspace.api.access import PUBLIC, SIGNED_IN, Access, access_of
+from jitspace.api.access import (
+    ADMINISTRATOR,
+    NOT_ADMINISTRATOR,
+    PUBLIC,
+    SIGNED_IN,
+    Access,
+    access_of,
+)
 from jitspace.api.app import create_app
 from jitspace.api.browser import SESSION_COOKIE
 from jitspace.ledger.checkpoints import Ledger
@@ -56,10 +66,11 @@ from tests.support import (
     investigation_body,
 )
 
-OTHER, NO_TOKEN, EXPIRED, TAMPERED = "other jit", "no token", "expired", "tampered"
+OTHER, ADMIN = "other jit", "admin"
+NO_TOKEN, EXPIRED, TAMPERED = "no token", "expired", "tampered"
 BAD_TOKENS = (NO_TOKEN, EXPIRED, TAMPERED)
 Column = Role | str
-COLUMNS: list[Column] = [*Role, OTHER, *BAD_TOKENS]
+COLUMNS: list[Column] = [*Role, OTHER, ADMIN, *BAD_TOKENS]
 HEADINGS = {
     Role.JIT_LEADER: "leader",
     Role.NATIONAL_MEMBER: "national",
@@ -69,6 +80,7 @@ HEADINGS = {
     Role.PROSECUTOR: "prosecut",
     Role.OBSERVER: "observer",
     OTHER: "other-jit",
+    ADMIN: "admin",
     NO_TOKEN: "no-token",
     EXPIRED: "expired",
     TAMPERED: "tampered",
@@ -196,6 +208,7 @@ class World:
     legal_helper: Person  # FR legal advisor: grants consent, adopts rulebooks
     be: Person  # BE investigator: takes transfers
     outsider: Person  # leader of another investigation
+    admin: Person  # an administrator of the deployment, a member of no investigation
     spare: Person  # a user members are added and removed as
     login_user: str  # a user who belongs to nothing, for the login
     jit: str = ""
@@ -785,6 +798,62 @@ def remove_rule(w: World, cell: Cell) -> Call:
     return Call(path, json={"reason": "no forfeiture"})
 
 
+# the deployment's administration (its users, its security log)
+
+
+def user_for_admin(w: World, cell: Cell) -> str:
+    """A user of its own for an administrator's change (a stranger's id for the others: the
+    guard answers first)."""
+    if not cell.ready:
+        return str(w.spare.user_id)
+    return str(add_user(w.people.database_url, f"target-{uuid.uuid4().hex[:8]}"))
+
+
+@recipe("GET", "/users")
+def list_users(w: World, cell: Cell) -> Call:
+    return Call("/users")
+
+
+@recipe("POST", "/users")
+def add_a_user(w: World, cell: Cell) -> Call:
+    body = {"username": f"new-{uuid.uuid4().hex[:8]}", "display_name": "New", "password": PASSWORD}
+    return Call("/users", json=body)
+
+
+@recipe("POST", "/users/{user_id:uuid}/disabling")
+def disable_user(w: World, cell: Cell) -> Call:
+    return Call(f"/users/{user_for_admin(w, cell)}/disabling")
+
+
+@recipe("POST", "/users/{user_id:uuid}/enabling")
+def enable_user(w: World, cell: Cell) -> Call:
+    user = user_for_admin(w, cell)
+    if cell.ready:
+        ok(w.admin.post(f"/users/{user}/disabling"))
+    return Call(f"/users/{user}/enabling")
+
+
+@recipe("POST", "/users/{user_id:uuid}/password")
+def reset_password(w: World, cell: Cell) -> Call:
+    return Call(f"/users/{user_for_admin(w, cell)}/password", json={"password": PASSWORD * 2})
+
+
+@recipe("POST", "/users/{user_id:uuid}/identities")
+def link_identity(w: World, cell: Cell) -> Call:
+    body = {"issuer": "https://idp.example", "subject": uuid.uuid4().hex}
+    return Call(f"/users/{user_for_admin(w, cell)}/identities", json=body)
+
+
+@recipe("GET", "/security-log")
+def whole_security_log(w: World, cell: Cell) -> Call:
+    return Call("/security-log", params={"kind": "access_refused"})
+
+
+@recipe("GET", f"{JIT}/security-log")
+def investigation_security_log(w: World, cell: Cell) -> Call:
+    return Call(w.path("/security-log"))
+
+
 # -- the world and the columns -------------------------------------------------------------
 
 
@@ -812,6 +881,7 @@ def build_world(people: People, client: httpx.Client) -> World:
         legal_helper=people.new("fr-legal-helper"),
         be=people.new("be-investigator"),
         outsider=people.new("other-leader"),
+        admin=people.new("deployment-admin", administrator=True),
         spare=people.new("spare"),
         login_user=login_user,
     )
@@ -878,8 +948,10 @@ def expected(endpoint: Endpoint, column: Column) -> int | str:
         return 4401 if live else 401
     if endpoint.access == SIGNED_IN:
         return success(endpoint)
+    if endpoint.access == ADMINISTRATOR:
+        return success(endpoint) if column == ADMIN else 403
     assert isinstance(endpoint.access, Action)
-    if column == OTHER:
+    if column in (OTHER, ADMIN):
         return 4404 if live else 404
     if not permits(Role(column), endpoint.access):
         # the live feed shows no investigation to a role that may not see it
@@ -910,7 +982,7 @@ def judge(response: httpx.Response, want: int | str) -> Outcome:
                 got, want, f"refused with a body that is not a problem: {response.text[:300]}"
             )
         detail = response.json().get("detail", "")
-        if got == 403 and "who may not" not in detail:
+        if got == 403 and "who may not" not in detail and detail != NOT_ADMINISTRATOR:
             return Outcome(got, want, f"403 from a domain rule, not the table: {detail}")
     return Outcome(got, want)
 
@@ -939,6 +1011,8 @@ def run_cell(
         cell = Cell(w.members[column], column, ready)
     elif column == OTHER:
         cell = Cell(w.outsider, None, ready)
+    elif column == ADMIN:
+        cell = Cell(w.admin, None, ready)
     else:
         cell = Cell(None, None, ready)
     call = RECIPES[endpoint.key](w, cell)
@@ -967,7 +1041,8 @@ def table(rows: dict[Endpoint, dict[Column, Outcome]]) -> list[str]:
     width = {c: max(len(HEADINGS[c]), 5) for c in COLUMNS}
     lines = [
         "columns: a member of FR in each role; other-jit: the leader of another "
-        "investigation; then no, expired and tampered tokens. live: the live feed caught up; "
+        "investigation; admin: an administrator of the deployment (a member of none); then "
+        "no, expired and tampered tokens. live: the live feed caught up; "
         "! differs from the permission table",
         "endpoint".ljust(first) + "  " + " ".join(HEADINGS[c].rjust(width[c]) for c in COLUMNS),
     ]
@@ -998,6 +1073,7 @@ def test_every_endpoint_answers_every_role_and_token_as_the_permission_table_say
         sign_the_log(people.database_url, settings)
         tokens: dict[Column, str | None] = {r: token_of(p) for r, p in w.members.items()}
         tokens[OTHER] = token_of(w.outsider)
+        tokens[ADMIN] = token_of(w.admin)
         tokens[NO_TOKEN] = None
         tokens[EXPIRED] = expired_token(w, w.members[Role.JIT_LEADER])
         tokens[TAMPERED] = tampered(token_of(w.members[Role.JIT_LEADER]))
