@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from jitspace.demo import DEMO_PASSWORD, USERS
+from jitspace.demo import ADMINISTRATOR, DEMO_PASSWORD, USERS
 from tests.e2e.browsing import assert_accessible
 from tests.processes import Process, cluster_env
 from tests.support import free_port, fresh_database
@@ -146,6 +146,27 @@ def test_each_main_screen_of_the_demo_draws_its_heading_and_is_pictured(
     expect(page.get_by_test_id("bundle-report")).to_be_visible()
     picture("bundle-check", "Check a disclosure bundle")
     assert_accessible(page, "a bundle checked")
+
+    navigation.get_by_role("link", name="Security log").click()
+    expect(page.get_by_role("table").or_(page.get_by_text("No entry matches."))).to_be_visible()
+    picture("investigation-security-log", "Security log of this investigation")
+
+    # the deployment's administrator (a member of no investigation: logged in from the list)
+    page.get_by_role("link", name="JITspace").click()
+    expect(page.get_by_test_id("investigation-row")).to_have_count(1)
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_label("Username").fill(ADMINISTRATOR[0])
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    deployment = page.get_by_role("navigation", name="Deployment")
+    deployment.get_by_role("link", name="Users").click()
+    expect(page.get_by_role("cell", name=ADMINISTRATOR[1]).first).to_be_visible()
+    picture("administration", "Users of this deployment")
+    assert_accessible(page, "the deployment's users")
+    deployment.get_by_role("link", name="Security log").click()
+    expect(page.get_by_role("table")).to_be_visible()
+    picture("security-log", "Security log")
+    assert_accessible(page, "the deployment's security log")
 
     for path in taken:
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", path
