@@ -295,6 +295,17 @@ def test_a_cell_explains_its_verdict_and_the_dialog_closes_with_escape(
     expect(deciding).to_contain_text("Missing: NL's consent")
     expect(deciding).to_contain_text("What would cure it: ask NL for consent")
     expect(deciding).to_contain_text("Use: BE VAT")
+    # the facts it rests on, in words, each linked to its record
+    deciding.get_by_text(re.compile(r"^Rests on ")).click()
+    facts = deciding.get_by_test_id("rests-on").get_by_role("link")
+    expect(facts.first).to_be_visible()
+    expect(facts).to_have_count(1)
+    expect(facts.first).to_have_text(
+        "Pieter Claes (BE, investigator) recorded that BE used NL-LEDGER-1 in a proceeding"
+    )
+    expect(facts.first).to_have_attribute(
+        "href", team.screen(f"/evidence/{judged.ledger}").removeprefix("/")
+    )
     # every other rule passed, and says why
     assert results.count() > 1
     for result in results.all()[1:]:
