@@ -68,6 +68,19 @@ def test_an_authorisation_is_recorded_renewed_and_annulled_in_the_browser(
     expect(timeline.last).to_contain_text("Renewed until")
     expect(timeline.last).to_contain_text("(the judge renewed it for a month)")
 
+    # the scope in force is where its amendment starts
+    amendment = detail.get_by_role("form", name="Amend the scope")
+    expect(amendment.get_by_label("Targets")).to_have_value(
+        "phone +33 6 00 00 00 01, phone +33 6 00 00 00 02"
+    )
+    amendment.get_by_label("Targets").fill("phone +33 6 00 00 00 01, phone +33 6 00 00 00 03")
+    amendment.get_by_label("Reason").fill("the suspect changed phones")
+    amendment.get_by_role("button", name="Amend the scope").click()
+    recorded(page)
+    expect(timeline.last).to_contain_text("Scope amended (the suspect changed phones)")
+    scope = team.fr.get(team.path(f"/authorisations/{order_id}")).json()["scope"]
+    assert scope["targets"] == ["phone +33 6 00 00 00 01", "phone +33 6 00 00 00 03"]
+
     annulment = detail.get_by_role("form", name="Record an annulment")
     annulment.get_by_label("Court").fill("Chambre de l'instruction de Paris")
     annulment.get_by_label("Ruling").fill("CI-E2E-7")

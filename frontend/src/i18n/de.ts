@@ -155,6 +155,7 @@ export const de: Messages = {
   'authorisations.resting': 'Darauf gestützte Beweisstücke',
   'authorisations.restingNone': 'Kein Beweisstück stützt sich darauf.',
   'authorisations.renew': 'Eine Verlängerung erfassen',
+  'authorisations.amend': 'Den Umfang ändern',
   'authorisations.newUntil': 'Neues Ende der Gültigkeit',
   'authorisations.signedAt': 'Unterzeichnet am',
   'authorisations.confirm': 'Richterliche Bestätigung erfassen',

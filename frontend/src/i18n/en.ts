@@ -155,6 +155,7 @@ export const en = {
   'authorisations.resting': 'Items collected under it',
   'authorisations.restingNone': 'No item rests on it.',
   'authorisations.renew': 'Record a renewal',
+  'authorisations.amend': 'Amend the scope',
   'authorisations.newUntil': 'New end of validity',
   'authorisations.signedAt': 'Signed on',
   'authorisations.confirm': 'Record a judge’s confirmation',

@@ -155,6 +155,7 @@ export const fr: Messages = {
   'authorisations.resting': 'Éléments recueillis sur son fondement',
   'authorisations.restingNone': 'Aucun élément ne repose sur elle.',
   'authorisations.renew': 'Enregistrer un renouvellement',
+  'authorisations.amend': 'Modifier la portée',
   'authorisations.newUntil': 'Nouvelle fin de validité',
   'authorisations.signedAt': 'Signée le',
   'authorisations.confirm': 'Enregistrer la confirmation d’un juge',

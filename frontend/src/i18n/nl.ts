@@ -155,6 +155,7 @@ export const nl: Messages = {
   'authorisations.resting': 'Stukken die erop berusten',
   'authorisations.restingNone': 'Geen stuk berust erop.',
   'authorisations.renew': 'Een verlenging vastleggen',
+  'authorisations.amend': 'De reikwijdte wijzigen',
   'authorisations.newUntil': 'Nieuw einde van de geldigheid',
   'authorisations.signedAt': 'Ondertekend op',
   'authorisations.confirm': 'De bevestiging door een rechter vastleggen',

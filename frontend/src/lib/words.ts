@@ -24,6 +24,14 @@ export function describe(investigation: InvestigationContext, event: EventOut): 
   return describeEvent(event, t, activityContext(investigation));
 }
 
+/** A list typed as words separated by commas (targets, places, offences...). */
+export function listOf(value: string): string[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
 /** A member's name, country and role; never a raw id. */
 export function fullName(investigation: InvestigationContext, userId: string | null | undefined): string {
   return personFull(investigation.member(userId), t, activityContext(investigation));
