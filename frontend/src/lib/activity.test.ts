@@ -59,8 +59,13 @@ describe('activity in people’s words', () => {
     expect(words).toContain('withheld by FR');
   });
 
+  it('says which country used an item in a proceeding', () => {
+    const words = describeEvent(event('EvidenceItem.UsedInProceeding', { country: 'BE' }), english, ctx);
+    expect(words).toBe('Inès Martin (FR, investigator) recorded that BE used FR-DOC-7 in a proceeding');
+  });
+
   it('falls back to words for event types without a phrase', () => {
-    const words = describeEvent(event('EvidenceItem.UsedInProceeding', {}), english, ctx);
+    const words = describeEvent(event('EvidenceItem.SomethingNew', {}), english, ctx);
     expect(words).toBe('Inès Martin (FR, investigator) recorded a change to FR-DOC-7');
     const other = describeEvent(event('Ledger.Something', {}, 'x'), english, ctx);
     expect(other).toBe('Inès Martin (FR, investigator) recorded a change to a record');
