@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
@@ -107,3 +108,8 @@ def assert_accessible(page: Page, screen_name: str) -> None:
 def _target(node: dict[str, object]) -> str:
     target = node.get("target") or []
     return " ".join(str(part) for part in target) if isinstance(target, list) else str(target)
+
+
+def local(moment: datetime) -> str:
+    """A moment as a datetime-local field takes it."""
+    return moment.strftime("%Y-%m-%dT%H:%M")

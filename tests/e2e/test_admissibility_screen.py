@@ -34,7 +34,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.browsing import Console, OpenAs, assert_accessible
+from tests.e2e.browsing import Console, OpenAs, assert_accessible, local
 from tests.e2e.conftest import Users
 from tests.e2e.team import Team, custody, register
 from tests.e2e.test_main_story import assert_not_reloaded, mark_the_page, open_investigation
@@ -463,6 +463,32 @@ def test_the_matrix_prints_as_shown_with_its_reasons_and_saves_as_a_pdf(
     expect(sheet).to_be_hidden()
     expect(rows(be)).to_have_count(1)
     assert_accessible(be, "matrix after printing")
+
+
+def test_the_matrix_between_two_moments_shows_what_changed(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    # a minute before the items were recorded (the browser's clock: the test machine's)
+    before = datetime.now().replace(second=0, microsecond=0) - timedelta(minutes=1)
+    be = open_as(advisors.be)
+    open_matrix(be, team)
+    be.get_by_text("Compare two moments").click()
+    compare = be.get_by_role("form", name="Compare two moments")
+    compare.get_by_label("From").fill(local(before))
+    compare.get_by_role("button", name="Compare").click()
+    changes = be.get_by_test_id("matrix-changes").locator("tbody tr")
+    # every item was recorded in between: each of its cells appears
+    expect(changes).to_have_count(3 * len(COUNTRIES))
+    ledger_in_be = changes.filter(has_text="NL-LEDGER-1").filter(
+        has=be.locator("td:nth-child(2)", has_text="BE")
+    )
+    expect(ledger_in_be.locator("td")).to_have_text(
+        ["NL-LEDGER-1", "BE", "not recorded yet", "restricted use"]
+    )
+    expect(be.get_by_role("status").filter(has_text="As recorded between")).to_contain_text(
+        "9 verdicts changed or appeared."
+    )
+    assert_accessible(be, "the matrix between two moments")
 
 
 def test_a_member_who_may_not_see_legal_matters_gets_no_verdicts(

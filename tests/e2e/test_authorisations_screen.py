@@ -12,13 +12,8 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browsing import OpenAs, assert_accessible
+from tests.e2e.browsing import OpenAs, assert_accessible, local
 from tests.e2e.team import Team, register
-
-
-def local(moment: datetime) -> str:
-    """A moment as a datetime-local field takes it."""
-    return moment.strftime("%Y-%m-%dT%H:%M")
 
 
 def recorded(page: Page) -> None:

@@ -6,10 +6,11 @@ cannot show the past say they show now.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import OpenAs, assert_accessible
+from tests.e2e.browsing import OpenAs, assert_accessible, local
 from tests.e2e.team import Team, custody, register
 
 
@@ -48,6 +49,14 @@ def test_an_item_as_it_stood_at_a_log_position_and_back_to_now(open_as: OpenAs, 
     expect(since).to_have_count(2)
     expect(since.first).to_contain_text("handed FR-PAST-1 to Pieter Claes (BE)")
     expect(since.last).to_contain_text("sealed FR-PAST-1 with seal FR-PAST-SEAL")
+    # between then and a minute ago (before the seal and the handover): nothing yet
+    recorded_since = page.get_by_test_id("recorded-since")
+    a_minute_ago = datetime.now().replace(second=0, microsecond=0) - timedelta(minutes=1)
+    recorded_since.get_by_label("To").fill(local(a_minute_ago))
+    expect(since).to_have_count(0)
+    expect(recorded_since).to_contain_text("Nothing was recorded on this item between those moments.")
+    recorded_since.get_by_label("To").fill("")
+    expect(since).to_have_count(2)
     # nothing can be recorded in the past
     expect(page.locator("#handling-title")).to_have_count(0)
     for form in ("Seal", "Hand over", "Take into custody"):
