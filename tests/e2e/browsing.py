@@ -45,6 +45,13 @@ class Console:
     Content Security Policy violations."""
 
     problems: list[str] = field(default_factory=list)
+    # addresses whose 4xx answers the test expects (the browser logs each as an error)
+    expected: list[re.Pattern[str]] = field(default_factory=list)
+
+    def expect_refusals_of(self, address: str) -> None:
+        """Answers of 4xx from addresses matching the regular expression are what the test
+        asks for (an item read as of a moment before it existed), not problems."""
+        self.expected.append(re.compile(address))
 
     def watch(self, page: Page) -> None:
         page.on("console", self._message)
@@ -54,7 +61,10 @@ class Console:
         text, url = message.text, message.location.get("url", "")
         if "Content Security Policy" in text:
             self.problems.append(f"CSP violation: {text}")
-        elif message.type == "error" and not _expected_error(text, url):
+        elif message.type == "error" and not (
+            _expected_error(text, url)
+            or (_REFUSED.search(text) and any(p.search(url) for p in self.expected))
+        ):
             self.problems.append(f"console error: {text} ({url})")
 
 
@@ -63,6 +73,9 @@ class Console:
 _NOBODY_LOGGED_IN = re.compile(
     r"Failed to load resource: the server responded with a status of 401"
 )
+
+
+_REFUSED = re.compile(r"Failed to load resource: the server responded with a status of 4\d\d")
 
 
 def _expected_error(text: str, url: str) -> bool:

@@ -1,4 +1,5 @@
-"""The history control: an evidence item as the team had recorded it at a point of the log,
+"""The history control: an evidence item as the team had recorded it at a point of the log (or
+as it was by the dates its facts happened, as recorded now; absent before it was recorded),
 what was recorded on it since, nothing recordable meanwhile, and back to now. Lists that
 cannot show the past say they show now.
 """
@@ -6,11 +7,11 @@ cannot show the past say they show now.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.e2e.browsing import OpenAs, assert_accessible, local
+from tests.e2e.browsing import Console, OpenAs, assert_accessible, local
 from tests.e2e.team import Team, custody, register
 
 
@@ -54,7 +55,9 @@ def test_an_item_as_it_stood_at_a_log_position_and_back_to_now(open_as: OpenAs, 
     a_minute_ago = datetime.now().replace(second=0, microsecond=0) - timedelta(minutes=1)
     recorded_since.get_by_label("To").fill(local(a_minute_ago))
     expect(since).to_have_count(0)
-    expect(recorded_since).to_contain_text("Nothing was recorded on this item between those moments.")
+    expect(recorded_since).to_contain_text(
+        "Nothing was recorded on this item between those moments."
+    )
     recorded_since.get_by_label("To").fill("")
     expect(since).to_have_count(2)
     # nothing can be recorded in the past
@@ -76,3 +79,65 @@ def test_an_item_as_it_stood_at_a_log_position_and_back_to_now(open_as: OpenAs, 
     page.go_back()
     expect(page.get_by_role("heading", level=1, name=re.compile("FR-PAST-1"))).to_be_visible()
     expect(steps).to_have_count(4)
+
+
+def test_what_was_true_then_beside_what_the_team_knew_then(
+    open_as: OpenAs, team: Team, browser_console: Console
+) -> None:
+    # the item read as of a moment before it was recorded: not found, and the page says so
+    browser_console.expect_refusals_of(r"/evidence/[^?]+\?as_of=")
+    now = datetime.now(UTC)
+    # collected ten days ago, sealed two days ago: both recorded only today
+    item = register(
+        team.fr, team, reference="FR-LATE-1", place="Lille", occurred_at=days_before(now, 10)
+    )
+    custody(
+        team.fr, team, item["id"], "collection", place="Lille", occurred_at=days_before(now, 10)
+    )
+    custody(
+        team.fr,
+        team,
+        item["id"],
+        "seal",
+        seal_number="FR-LATE-SEAL",
+        occurred_at=days_before(now, 2),
+    )
+    five_days_ago = datetime.now().replace(second=0, microsecond=0) - timedelta(days=5)
+
+    page = open_as(team.fr)
+    page.goto(team.screen(f"/evidence/{item['id']}"))
+    steps = page.get_by_test_id("custody-step")
+    expect(steps).to_have_count(3)  # registered, collected, sealed
+    control = page.get_by_role("form", name="History")
+    control.get_by_label("Date and time").fill(local(five_days_ago))
+
+    # what the team knew five days ago: nothing of the item, recorded only today
+    control.get_by_role("button", name="Show as it stood then").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This item was not recorded yet at that moment."
+    )
+    expect(steps).to_have_count(0)
+
+    # what was true five days ago: collected by then, not sealed yet
+    control.get_by_label("as").select_option(label="what was true then")
+    expect(page.get_by_test_id("history-banner")).to_contain_text("You are seeing what was true")
+    expect(page.get_by_role("heading", level=1, name=re.compile("FR-LATE-1"))).to_be_visible()
+    expect(steps).to_have_count(2)
+    expect(steps.last).to_contain_text("took the item into custody at collection")
+    expect(page.locator("dt:text-is('Custodian') + dd")).to_contain_text("Ines Martin")
+    expect(page.locator("dt:text-is('Seal')")).to_have_count(0)  # in the steps, as then
+    assert_accessible(page, "an item as it was, by the dates its facts happened")
+
+    # other screens say they show now
+    page.get_by_role("navigation", name="Investigation").get_by_role(
+        "link", name="Evidence register"
+    ).click()
+    expect(page.get_by_test_id("history-now-only")).to_contain_text(
+        "an item\u2019s page shows what was true then"
+    )
+    control.get_by_role("button", name="Back to now").click()
+    expect(page.get_by_test_id("history-banner")).to_have_count(0)
+
+
+def days_before(moment: datetime, days: int) -> str:
+    return (moment - timedelta(days=days)).isoformat()
