@@ -238,6 +238,7 @@ def fill(w: World, path: str) -> Iterator[str]:
         "file_id": w.files,
         "country": ["FR", "BE", "NL"],
         "member_id": [str(w.jit.leader.user_id)],
+        "user_id": [str(w.jit.leader.user_id)],  # the deployment's users: administrators' only
         "rule": ["PR-01"],
         "path": ["openapi.json"],
         "position": ["1", "2", "3"],  # the log's chain: hashes only, read by every member
