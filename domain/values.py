@@ -8,12 +8,22 @@ from enum import StrEnum
 from uuid import UUID
 
 import msgspec
+import pycountry
 
 from domain.errors import RuleViolation
 
 # ISO 3166-1 alpha-2 codes for states; EU bodies that take part in JITs by their own name.
 PARTY_CODE = re.compile(r"[A-Z]{2}|EUROPOL|EUROJUST|OLAF|EPPO")
 EU_BODIES = frozenset({"EUROPOL", "EUROJUST", "OLAF", "EPPO"})
+# the fictitious states of the shipped illustrative rulebooks (codes ISO 3166 leaves to users)
+ILLUSTRATIVE_STATES = frozenset({"XA", "XB"})
+# the states a party may be: the codes ISO 3166-1 assigns (the standard as pycountry keeps it)
+STATES = frozenset(country.alpha_2 for country in pycountry.countries) | ILLUSTRATIVE_STATES
+# codes people use for a state that ISO 3166-1 spells otherwise, and what to use instead
+OTHER_SPELLINGS = {
+    "UK": "GB, the United Kingdom's",
+    "EL": "GR, Greece's (EL is the EU's own abbreviation)",
+}
 SHA256_HEX = frozenset("0123456789abcdef")  # the digits of a SHA-256 as files record it
 
 
@@ -109,6 +119,13 @@ def check_party_code(code: str, *, field: str) -> None:
         raise RuleViolation(
             f"{code!r} is not a party code: use an ISO 3166-1 alpha-2 country code "
             f"(e.g. 'FR') or one of {', '.join(sorted(EU_BODIES))}",
+            field=field,
+        )
+    if code not in EU_BODIES and code not in STATES:
+        instead = OTHER_SPELLINGS.get(code)
+        raise RuleViolation(
+            f"{code!r} is not the ISO 3166-1 alpha-2 code of a state"
+            + (f": use {instead}" if instead else " (e.g. 'FR', 'GB', 'GR')"),
             field=field,
         )
 

@@ -21,6 +21,7 @@ from tests.support import (
     evidence_body,
     fill,
     investigation_body,
+    log_of,
     open_investigation,
 )
 
@@ -674,6 +675,18 @@ def test_a_malformed_party_code_is_refused(
     # in words, not as the regular expression that checks it
     problem = assert_problem(response, 400, field=field, names="ISO 3166-1 alpha-2 code")
     assert "regex" not in response.text and "[A-Z]" not in response.text, problem
+
+
+@pytest.mark.parametrize(
+    ("code", "hint"), [("UK", "use GB"), ("EL", "use GR"), ("XX", "not the ISO 3166-1")]
+)
+def test_a_code_iso_3166_gives_no_state_is_refused_with_a_hint(
+    world: World, code: str, hint: str
+) -> None:
+    before = len(log_of(world.jit.leader, world.jit.id))
+    response = world.send("POST", PARTIES_PATH, {**GERMANY, "country": code})
+    assert_problem(response, 422, field="country", names=hint)
+    assert len(log_of(world.jit.leader, world.jit.id)) == before
 
 
 # -- other invalid values ------------------------------------------------------------------

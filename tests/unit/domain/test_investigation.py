@@ -138,6 +138,23 @@ def test_a_party_is_named_by_a_country_code_or_an_eu_body(code):
     assert error.value.field == "parties[1].country"
 
 
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("UK", "use GB, the United Kingdom's"),
+        ("EL", "use GR, Greece's"),
+        ("XX", "is not the ISO 3166-1 alpha-2 code of a state"),
+        ("QZ", "is not the ISO 3166-1 alpha-2 code of a state"),
+    ],
+)
+def test_a_state_is_named_by_the_code_iso_3166_assigns_it(code, says):
+    founder = a_founder("FR")
+    with pytest.raises(RuleViolation) as error:
+        open_jit(founder, parties=(FRANCE, Party(country=code, name="?", lead_authority="?")))
+    assert error.value.field == "parties[1].country"
+    assert says in str(error.value)
+
+
 def test_an_eu_body_can_be_a_party_of_a_jit():
     # Given a founder
     founder = a_founder("FR")
