@@ -237,7 +237,9 @@ async def _login_refused(
 ) -> Redirect:
     """Back to the login page, which words the reason; the security log keeps the detail."""
     await runtime.security_log.record(
-        "login_failed", client=client_address(request), detail=f"identity provider: {failed}"
+        SecurityKind.LOGIN_FAILED,
+        client=client_address(request),
+        detail=f"identity provider: {failed}",
     )
     return Redirect(f"/?login={failed.reason}", cookies=[login_flow_cookie("", 0)])
 

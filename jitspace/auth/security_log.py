@@ -52,7 +52,7 @@ SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('jitspace security_log sche
 class SecurityKind(StrEnum):
     """What an entry records."""
 
-    LOGIN_FAILED = "login_failed"  # unknown username or wrong password
+    LOGIN_FAILED = "login_failed"  # unknown username or wrong password; a refused provider login
     LOGIN_THROTTLED = "login_throttled"  # too many failures
     LOGIN_DISABLED = "login_disabled"  # the right password of a disabled user
     # unknown, expired, revoked, or a disabled user's
