@@ -1,4 +1,6 @@
-"""A forum's verdict on one item: every rule of its rulebook, the worst outcome decides.
+"""A forum's verdict on one item: every rule of its rulebook, the worst definite outcome
+decides (the rules that lack facts are listed beside it; UNKNOWN only where nothing but
+missing facts keeps the item from passing).
 
 The same functions answer for the live projection and for any past date replayed from the
 log, so both give the same verdict. Verdicts are risk flags for lawyers: the court decides.
@@ -19,7 +21,7 @@ from domain.admissibility.results import (
     CountryVerdict,
     RuleResult,
     Verdict,
-    worst,
+    decisive,
 )
 from domain.admissibility.rules import FORUM_FREE, REGISTRY, Context, Rule, day
 from domain.rule_settings import Forfeiture, Outcome, Params, parse_params
@@ -170,7 +172,7 @@ def evaluate(
                 mine[variant] = answered
         if book.forfeiture is not None:
             results = forfeit(results, item, forum, on, book.forfeiture)
-    outcome = worst([r.outcome for r in results])
+    outcome = decisive([r.outcome for r in results])
     verdict = CountryVerdict(evidence_id, forum, VERDICT_OF[outcome], outcome, tuple(results))
     memo[key] = verdict
     return verdict

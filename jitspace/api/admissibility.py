@@ -58,7 +58,8 @@ from projections.admissibility import Row
 VERDICTS = (
     "Verdicts are risk flags for lawyers, not rulings: the court decides. "
     "Verdict `admissible` (PASS, WARN, FORFEITED), `at risk` (RESTRICT, RISK), `unknown` "
-    "(facts missing), `inadmissible` (FAIL): the worst rule result decides."
+    "(only facts missing), `inadmissible` (FAIL): the worst definite rule result decides, "
+    "and a cell lists beside it the rules that lack facts (`unknown`)."
 )
 
 On = Annotated[

@@ -123,6 +123,9 @@ class AdmissibilityCell(msgspec.Struct):
     # when a deadline passes and changes the verdict with no new event; the matrix is
     # evaluated again then
     changes_on: datetime | None = None
+    # the rules that lack facts to decide, beside a definite outcome (a verdict is its worst
+    # definite outcome; UNKNOWN only where nothing but missing facts keeps it from passing)
+    unknown: list[str] = msgspec.field(default_factory=list)
 
 
 class AdmissibilityMatrix(msgspec.Struct):

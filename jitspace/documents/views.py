@@ -14,7 +14,7 @@ from domain.comments import Comment
 from domain.evidence import EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation as InvestigationAggregate
-from domain.rule_settings import RULE_TYPES
+from domain.rule_settings import RULE_TYPES, Outcome
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
 from domain.values import Actor, DerivationKind, EvidenceFile, UsePurpose
@@ -260,6 +260,11 @@ def cell_view(row: Row) -> AdmissibilityCell:
         reasons=sorted({r.rule for r in v.results if r.outcome is v.outcome}),
         evaluated_on=row.evaluated_on,
         changes_on=v.changes_on(),
+        unknown=sorted(
+            {r.rule for r in v.results if r.outcome is Outcome.UNKNOWN}
+            if v.outcome is not Outcome.UNKNOWN
+            else set()
+        ),
     )
 
 

@@ -260,6 +260,7 @@ export const de: Messages = {
   'matrix.inCountry': 'In {country}',
   'matrix.worst': 'Am schwersten',
   'matrix.explainCell': 'Warum {reference} in {country} „{verdict}“ ist',
+  'matrix.unknownBeside': 'Tatsachen fehlen für {rules}',
   'matrix.explanationTitle': '{reference} vor den Gerichten in {country}',
   'matrix.evaluatedOn': 'beurteilt zum',
   'matrix.changesOn': 'Diese Beurteilung ändert sich von selbst am',

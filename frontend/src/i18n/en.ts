@@ -260,6 +260,7 @@ export const en = {
   'matrix.inCountry': 'In {country}',
   'matrix.worst': 'Most severe',
   'matrix.explainCell': 'Why {reference} is “{verdict}” in {country}',
+  'matrix.unknownBeside': 'facts missing for {rules}',
   'matrix.explanationTitle': '{reference} in the courts of {country}',
   'matrix.evaluatedOn': 'judged as of',
   'matrix.changesOn': 'This verdict changes by itself on',

@@ -260,6 +260,7 @@ export const fr: Messages = {
   'matrix.inCountry': 'En {country}',
   'matrix.worst': 'Le plus grave',
   'matrix.explainCell': 'Pourquoi {reference} est « {verdict} » en {country}',
+  'matrix.unknownBeside': 'faits manquants pour {rules}',
   'matrix.explanationTitle': '{reference} devant les juridictions de {country}',
   'matrix.evaluatedOn': 'apprécié au',
   'matrix.changesOn': 'Cette appréciation change d’elle-même le',

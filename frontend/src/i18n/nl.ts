@@ -260,6 +260,7 @@ export const nl: Messages = {
   'matrix.inCountry': 'In {country}',
   'matrix.worst': 'Ernstigste',
   'matrix.explainCell': 'Waarom {reference} in {country} „{verdict}” is',
+  'matrix.unknownBeside': 'feiten ontbreken voor {rules}',
   'matrix.explanationTitle': '{reference} voor de rechter in {country}',
   'matrix.evaluatedOn': 'beoordeeld per',
   'matrix.changesOn': 'Dit oordeel verandert vanzelf op',

@@ -11,7 +11,15 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.admissibility import facts as f
-from domain.admissibility.results import VERDICT_OF, Action, CountryVerdict, Cure, Ref, RuleResult
+from domain.admissibility.results import (
+    VERDICT_OF,
+    Action,
+    CountryVerdict,
+    Cure,
+    Ref,
+    RuleResult,
+    decisive,
+)
 from domain.admissibility.rules import REGISTRY, Context
 from domain.admissibility.verdict import evaluate, forfeit
 from domain.rule_settings import RULE_TYPES, Forfeiture, Outcome, RuleSpec, parse_params
@@ -618,6 +626,22 @@ def test_a_retention_period_running_says_when_it_ends():
     later = Context(item_of(cf), cf, "FR", T0 + timedelta(days=21), lambda _: None)
     [kept] = REGISTRY["DP-01"](later, spec)
     assert (kept.outcome, kept.until) == (RISK, None)
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        ([PASS, UNKNOWN, RISK], RISK),  # a missing fact hides no known defect
+        ([RESTRICT, UNKNOWN, WARN], RESTRICT),
+        ([WARN, UNKNOWN], WARN),
+        ([UNKNOWN, FAIL], FAIL),
+        ([PASS, UNKNOWN], UNKNOWN),  # nothing but missing facts keeps it from passing
+        ([PASS, PASS], PASS),
+        ([], PASS),
+    ],
+)
+def test_a_verdict_is_its_worst_definite_outcome_the_unknowns_beside_it(outcomes, expected):
+    assert decisive(outcomes) is expected
 
 
 def test_a_failure_not_yet_raised_stands_until_the_deadline_then_is_forfeited():
