@@ -102,12 +102,32 @@ def test_what_was_true_then_beside_what_the_team_knew_then(
         seal_number="FR-LATE-SEAL",
         occurred_at=days_before(now, 2),
     )
+    # and handed to Pieter Claes in Brussels a day ago, who confirmed receipt
+    custody(
+        team.fr,
+        team,
+        item["id"],
+        "handover",
+        recipient_id=str(team.be.user_id),
+        reason="to Brussels",
+        occurred_at=days_before(now, 1),
+    )
+    custody(
+        team.be,
+        team,
+        item["id"],
+        "receipt",
+        seal_condition="intact",
+        seal_number="FR-LATE-SEAL",
+        occurred_at=days_before(now, 1),
+    )
     five_days_ago = datetime.now().replace(second=0, microsecond=0) - timedelta(days=5)
 
     page = open_as(team.fr)
     page.goto(team.screen(f"/evidence/{item['id']}"))
     steps = page.get_by_test_id("custody-step")
-    expect(steps).to_have_count(3)  # registered, collected, sealed
+    expect(steps).to_have_count(5)  # registered, collected, sealed, handed over, received
+    expect(page.locator("dt:text-is('Custodian') + dd")).to_contain_text("Pieter Claes")
     control = page.get_by_role("form", name="History")
     control.get_by_label("Date and time").fill(local(five_days_ago))
 
@@ -118,7 +138,7 @@ def test_what_was_true_then_beside_what_the_team_knew_then(
     )
     expect(steps).to_have_count(0)
 
-    # what was true five days ago: collected by then, not sealed yet
+    # what was true five days ago: collected by then, not sealed yet, held by its collector
     control.get_by_label("as").select_option(label="what was true then")
     expect(page.get_by_test_id("history-banner")).to_contain_text("You are seeing what was true")
     expect(page.get_by_role("heading", level=1, name=re.compile("FR-LATE-1"))).to_be_visible()
