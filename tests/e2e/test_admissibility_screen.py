@@ -13,9 +13,13 @@ The legal advisors of France and Belgium watch the board while the Dutch legal a
 grants consent: the ledger leaves both boards as it happens, without a reload; when the
 consent is withdrawn, the Belgian cell of the whole matrix turns back just as live. A cell
 explains its verdict (the deciding rule, its reason and its cure) in a dialog the keyboard
-closes; the rows are walked with the arrow keys; the CSV holds what the screen shows; a
-member who may not see legal matters gets neither the link nor the verdicts; and the screen
-speaks French. Every state visited is checked with axe.
+closes, with the facts it rests on linked to their records; the rows are walked with the
+arrow keys; the CSV holds what the screen shows; a rule filter lists the items a rule flags in
+the courts chosen; the matrix prints as shown (and saves as a PDF); two moments compared list
+the verdicts that changed; a cure (a judge's confirmation, a consent) is recorded from the
+cell by those who may, and the cell changes on another country's screen; a member who may not
+see legal matters gets neither the link nor the verdicts; and the screen speaks French. Every
+state visited is checked with axe.
 
 What a test needs to exist before its story is set up through the API; the story is done in
 the browser.
