@@ -32,7 +32,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_log: bool = True
     # connections of the write side (psycopg) and of the read side (asyncpg)
     pool_size: int = 8
-    # run the read-model projections and periodic checkpoints here (one process per deployment)
+    # run the read-model projections and periodic checkpoints here (one process per deployment;
+    # `jitspace worker` sets it, and works only while it holds the workers' lock)
     run_projections: bool = True
     # Ed25519 key (PEM) that signs checkpoints; empty: data_dir/signing-key.pem, made if missing
     signing_key_file: str = ""
@@ -102,6 +103,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # long after each further failure, at most the second value
     projection_retry_first_seconds: float = 1.0
     projection_retry_max_seconds: float = 300.0
+    # `jitspace worker`: how often a waiting worker tries to take the workers' lock, and how
+    # often the working one checks that it still holds it (a takeover takes about this long)
+    worker_takeover_seconds: float = 1.0
 
     def __post_init__(self) -> None:
         for origin in self.cors_origins:
