@@ -39,6 +39,7 @@ from jitspace.reads.records import Records
 from jitspace.reads.supervision import Stall
 from jitspace.services.application import JITspace
 from jitspace.services.blob_sweep import keep_sweeping, sweep_blob_store
+from jitspace.services.integrity import keep_verifying
 from jitspace.settings import Settings
 from jitspace.storage.blobs import BlobStore
 from jitspace.storage.blobs.configured import open_blob_store
@@ -166,6 +167,18 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     keep_checkpoints(ledger, settings.checkpoint_interval_seconds)
                 )
                 stack.callback(task.cancel)
+            if settings.evidence_verify_interval_seconds > 0:
+                verifier = asyncio.create_task(
+                    keep_verifying(
+                        app,
+                        queries,
+                        blobs,
+                        identity,
+                        settings.evidence_verify_as,
+                        settings.evidence_verify_interval_seconds,
+                    )
+                )
+                stack.push_async_callback(cancel_and_wait, verifier)
             announcer = asyncio.create_task(
                 announce_log(queries, channels, settings.live_poll_seconds)
             )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import shlex
 import sys
@@ -136,7 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     checkpoint = commands.add_parser("checkpoint", help="sign the head of the log now")
     checkpoint.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     worker = commands.add_parser(
-        "worker", help="keep the read models and announce new events (one per deployment)"
+        "worker",
+        help="keep the read models and announce new events (any number may run: one works, "
+        "the others wait and take over when it stops)",
     )
     worker.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     openapi = commands.add_parser(
@@ -292,20 +295,51 @@ def _data_line(settings: Settings) -> str:
 
 
 def _work(settings: Settings) -> int:
-    """Run the projections and the announcer until SIGINT or SIGTERM."""
+    """Work in turn until SIGINT or SIGTERM: wait for the workers' lock, then run the
+    projections and the announcer for as long as this worker holds it."""
     import signal
 
+    import msgspec
+    from anyio import to_thread
+
     from jitspace.bootstrap import open_runtime
+    from jitspace.reads.leadership import WorkersLock
+    from jitspace.storage.database import database_url
+
+    log = logging.getLogger("jitspace.worker")
 
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        async with open_runtime(settings):
-            settle_heap()
-            logging.getLogger("jitspace.worker").info("projection worker running")
-            await stop.wait()
+        with contextlib.ExitStack() as stack:
+            url = await to_thread.run_sync(lambda: stack.enter_context(database_url(settings)))
+            lock = WorkersLock(url, settings.worker_takeover_seconds)
+            working = msgspec.structs.replace(settings, database_url=url)
+            settled = False
+            try:
+                while await lock.take(stop):
+                    lost = asyncio.create_task(lock.lost())
+                    stopping = asyncio.create_task(stop.wait())
+                    try:
+                        async with open_runtime(working):
+                            if not settled:
+                                settle_heap()
+                                settled = True
+                            log.info(
+                                "projection worker running: this worker works (%s holds the "
+                                "workers' lock)",
+                                lock.name,
+                            )
+                            await asyncio.wait([lost, stopping], return_when="FIRST_COMPLETED")
+                    finally:
+                        lost.cancel()
+                        stopping.cancel()
+                    if lost.done() and not lost.cancelled():
+                        log.error("projection worker stopped working: it no longer holds the lock")
+            finally:
+                await lock.release()
 
     asyncio.run(run())
     return 0

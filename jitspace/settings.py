@@ -32,7 +32,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_log: bool = True
     # connections of the write side (psycopg) and of the read side (asyncpg)
     pool_size: int = 8
-    # run the read-model projections and periodic checkpoints here (one process per deployment)
+    # run the read-model projections and periodic checkpoints here (one process per deployment;
+    # `jitspace worker` sets it, and works only while it holds the workers' lock)
     run_projections: bool = True
     # Ed25519 key (PEM) that signs checkpoints; empty: data_dir/signing-key.pem, made if missing
     signing_key_file: str = ""
@@ -102,10 +103,22 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # long after each further failure, at most the second value
     projection_retry_first_seconds: float = 1.0
     projection_retry_max_seconds: float = 300.0
+    # `jitspace worker`: how often a waiting worker tries to take the workers' lock, and how
+    # often the working one checks that it still holds it (a takeover takes about this long)
+    worker_takeover_seconds: float = 1.0
+    # the working `jitspace worker` re-hashes every stored evidence file this often (0: never),
+    # recording each result as done by this member (of the investigations they belong to)
+    evidence_verify_interval_seconds: float = 0
+    evidence_verify_as: str = ""
 
     def __post_init__(self) -> None:
         for origin in self.cors_origins:
             check_origin(origin)
+        if self.evidence_verify_interval_seconds > 0 and not self.evidence_verify_as:
+            raise ValueError(
+                "JITSPACE_EVIDENCE_VERIFY_INTERVAL_SECONDS needs JITSPACE_EVIDENCE_VERIFY_AS: "
+                "the username of the member the scheduled re-verification acts as"
+            )
 
     def signing_key(self) -> SigningKey:
         if self.signing_key_file:

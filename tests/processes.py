@@ -14,6 +14,9 @@ import httpx
 from tests.support import free_port
 
 JITSPACE = str(Path(sys.executable).with_name("jitspace"))
+# what a worker logs when it starts working, and when it waits for the one that works
+WORKING = "projection worker running"
+WAITING = "projection worker waiting"
 
 
 class Process:
@@ -34,6 +37,11 @@ class Process:
     def pid(self) -> int:
         return self.popen.pid if self.popen is not None else 0
 
+    @property
+    def works(self) -> bool:
+        """A worker that has said it works (since it started or was last killed)."""
+        return WORKING in self.log.read_text()
+
     def start(self, timeout: float = 60) -> Process:
         args = [JITSPACE, self.command]
         if self.port is not None:
@@ -48,8 +56,8 @@ class Process:
         return self
 
     def ready(self) -> bool:
-        if self.port is None:
-            return "projection worker running" in self.log.read_text()
+        if self.port is None:  # working, or waiting for the worker that works
+            return any(said in self.log.read_text() for said in (WORKING, WAITING))
         try:
             return httpx.get(f"{self.url}/health", timeout=1).status_code == 200
         except httpx.HTTPError:

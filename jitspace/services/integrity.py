@@ -1,11 +1,16 @@
 """Re-hashing every stored evidence file a member can see, and recording each result.
 
-Behind `jitspace evidence verify`. The caller acts as a named member, so each verification
-is on record as done by a person; an investigation they are not a member of is skipped.
+Behind `jitspace evidence verify`, and the working `jitspace worker`'s scheduled
+re-verification (`JITSPACE_EVIDENCE_VERIFY_INTERVAL_SECONDS`). The caller acts as a named
+member, so each verification is on record as done by a person; an investigation they are not
+a member of is skipped. A mismatch is recorded as `EvidenceItem.IntegrityViolated` (the web
+page notifies the team of it); the scheduled run also logs it as an error.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from functools import partial
 from uuid import UUID
@@ -15,9 +20,12 @@ from anyio import to_thread
 from domain.commands import VerifyFiles
 from domain.errors import DomainError
 from domain.evidence import EvidenceItem
+from jitspace.auth.identity import Identity
 from jitspace.reads.queries import Queries
 from jitspace.services.application import JITspace
 from jitspace.storage.blobs import BlobStore
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -69,3 +77,51 @@ async def _verify_item(
     return [
         FileResult(jit, item.reference, f.name, f.sha256, f.integrity) for f in item.files.values()
     ]
+
+
+async def keep_verifying(
+    app: JITspace,
+    queries: Queries,
+    blobs: BlobStore,
+    identity: Identity,
+    username: str,
+    interval_seconds: float,
+) -> None:
+    """Every `interval_seconds`, re-hash every stored file of the investigations `username` is
+    a member of, recording each result; each mismatch is also logged as an error."""
+    while True:
+        await asyncio.sleep(interval_seconds)
+        try:
+            await verify_on_schedule(app, queries, blobs, identity, username)
+        except Exception:  # the store or the database may be down: the next round tries again
+            logger.exception("could not re-verify the evidence files; trying again later")
+
+
+async def verify_on_schedule(
+    app: JITspace, queries: Queries, blobs: BlobStore, identity: Identity, username: str
+) -> list[FileResult]:
+    user = await identity.find(username)
+    if user is None:
+        logger.error(
+            "scheduled re-verification of evidence files skipped: no user %r "
+            "(JITSPACE_EVIDENCE_VERIFY_AS)",
+            username,
+        )
+        return []
+    results = await verify_all(app, queries, blobs, user.user_id)
+    violated = [r for r in results if r.integrity == "violated"]
+    for r in violated:
+        logger.error(
+            "evidence file altered or missing: investigation %s, item %s, file %s "
+            "(recorded sha256 %s); recorded as an integrity violation",
+            r.investigation_id,
+            r.reference,
+            r.file_name,
+            r.sha256,
+        )
+    logger.info(
+        "scheduled re-verification: %d evidence files verified, %d integrity violations",
+        len(results),
+        len(violated),
+    )
+    return results

@@ -1,0 +1,170 @@
+"""Workers in turn: two `jitspace worker` processes on one database; the one holding the
+workers' lock works, the other waits and takes over when the first is killed (SIGKILL), and
+the read models and the live feed hold every event exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from jitspace.reads.leadership import LOCK_HALVES
+from tests.live import Watcher, token_of
+from tests.processes import Process, cluster_env
+from tests.support import Jit, People, free_port, fresh_database, log_of, open_investigation
+
+# generous: a waiting worker tries the lock every second
+TAKEOVER_DEADLINE = 10.0
+
+
+@dataclass
+class Deployment:
+    database_url: str
+    first: Process
+    second: Process
+    app: Process
+
+    def lock_holders(self) -> list[str]:
+        """The `application_name` of each session holding the workers' lock."""
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            rows = conn.execute(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                "WHERE l.locktype = 'advisory' AND l.granted "
+                "AND l.classid = %s AND l.objid = %s AND l.objsubid = 1",
+                LOCK_HALVES,
+            ).fetchall()
+        return [row[0] for row in rows]
+
+    def cut_lock_connection(self, worker: Process) -> None:
+        """The server ends the worker's lock session, as a failover or a network cut would."""
+        with psycopg.connect(self.database_url, autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name LIKE %s",
+                (f"jitspace worker %:{worker.pid}",),
+            )
+
+
+@pytest.fixture
+def deployment(database_url: str, tmp_path: Path) -> Iterator[Deployment]:
+    url = fresh_database(database_url, "workers")
+    env = cluster_env(url, tmp_path)
+    first = Process("worker", env, tmp_path / "first.log")
+    second = Process("worker", env, tmp_path / "second.log")
+    app = Process("serve", {**env, "JITSPACE_RUN_PROJECTIONS": "false"}, tmp_path / "app.log")
+    app.port = free_port()
+    try:
+        for process in (first, second, app):  # one at a time: the first start makes the tables
+            process.start()
+        yield Deployment(url, first, second, app)
+    finally:
+        for process in (app, second, first):
+            process.stop()
+
+
+@pytest.fixture
+def team(deployment: Deployment) -> Iterator[Jit]:
+    people = People(deployment.app.url, deployment.database_url)
+    yield open_investigation(people)
+    for person in people.made:
+        person.client.close()
+
+
+async def create_tasks(jit: Jit, titles: list[str]) -> None:
+    for title in titles:
+        response = await asyncio.to_thread(
+            jit.leader.post, jit.path("/tasks"), json={"title": title}
+        )
+        assert response.status_code == 201, response.text
+
+
+async def until(done: object, deadline: float, what: str) -> None:
+    while not done():  # type: ignore[operator]
+        assert time.monotonic() < deadline, f"not by the deadline: {what}"
+        await asyncio.sleep(0.1)
+
+
+async def task_titles_become(jit: Jit, expected: list[str]) -> list[str]:
+    """The task board's titles, once they are `expected` (or as they are after 30 s)."""
+    titles: list[str] = []
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        response = await asyncio.to_thread(jit.leader.get, jit.path("/tasks"))
+        titles = sorted(t["title"] for t in response.json())
+        if titles == sorted(expected):
+            break
+        await asyncio.sleep(0.2)
+    return titles
+
+
+def assert_exactly_the_log(jit: Jit, watcher: Watcher) -> None:
+    log = [{"type": "event", "event": e} for e in log_of(jit.leader, jit.id)]
+    assert [m["event"]["position"] for m in watcher.events] == [m["event"]["position"] for m in log]
+    assert watcher.events == log
+
+
+async def test_one_worker_works_and_the_other_takes_over_when_it_is_killed(
+    deployment: Deployment, team: Jit
+) -> None:
+    first, second = deployment.first, deployment.second
+    # Given two workers: the first started works, the second waits
+    assert first.works and not second.works
+    assert deployment.lock_holders() == [f"jitspace worker {_host()}:{first.pid}"]
+    async with Watcher([deployment.app.url], team.id, token_of(team.leader)) as watcher:
+        before = [f"Before {n}" for n in range(10)]
+        await create_tasks(team, before)
+        assert await task_titles_become(team, before) == sorted(before)
+
+        # When the working worker is killed (no goodbye to PostgreSQL) while the team works
+        first.kill()
+        killed_at = time.monotonic()
+        after = [f"After {n}" for n in range(10)]
+        await create_tasks(team, after)
+
+        # Then the waiting worker takes over by the deadline, and holds the lock alone
+        await until(lambda: second.works, killed_at + TAKEOVER_DEADLINE, "the second worker works")
+        assert deployment.lock_holders() == [f"jitspace worker {_host()}:{second.pid}"]
+        # and the read models hold every task exactly once
+        assert await task_titles_become(team, before + after) == sorted(before + after)
+        # and the live feed announced every event once, in order
+        await watcher.reach(log_of(team.leader, team.id)[-1]["position"])
+    assert_exactly_the_log(team, watcher)
+
+
+async def test_a_worker_that_loses_its_lock_connection_stops_working(
+    deployment: Deployment, team: Jit
+) -> None:
+    first, second = deployment.first, deployment.second
+    before = [f"Before {n}" for n in range(5)]
+    await create_tasks(team, before)
+    assert await task_titles_become(team, before) == sorted(before)
+
+    # When the server ends the working worker's lock session (the worker itself lives on)
+    deployment.cut_lock_connection(first)
+    cut_at = time.monotonic()
+
+    # Then it says it stopped working, and one worker holds the lock again (the other, or
+    # this one if it tried first)
+    await until(
+        lambda: "stopped working" in first.log.read_text() and len(deployment.lock_holders()) == 1,
+        cut_at + TAKEOVER_DEADLINE,
+        "the first worker stopped and a worker took the lock",
+    )
+    assert first.popen is not None and first.popen.poll() is None  # it waits or works again
+    names = {f"jitspace worker {_host()}:{worker.pid}" for worker in (first, second)}
+    assert set(deployment.lock_holders()) <= names
+    # and the tasks recorded since are applied once, by the worker that works now
+    after = [f"After {n}" for n in range(5)]
+    await create_tasks(team, after)
+    assert await task_titles_become(team, before + after) == sorted(before + after)
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
