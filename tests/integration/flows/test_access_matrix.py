@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import re
-import string
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -36,7 +35,7 @@ from litestar.routes import HTTPRoute, WebSocketRoute
 from websockets.exceptions import ConnectionClosed
 
 from domain.permissions import Action, permits
-from domain.values import Role
+from domain.values import ILLUSTRATIVE_STATES, STATES, Role
 from jitspace.api.access import (
     ADMINISTRATOR,
     NOT_ADMINISTRATOR,
@@ -217,8 +216,9 @@ class World:
     file_sha256: str = ""
     authorisation: str = ""
     task: str = ""
+    # states that join the investigation, one per cell that adds a party: real ISO codes
     countries: Iterator[str] = field(
-        default_factory=lambda: ("Q" + c for c in string.ascii_uppercase)
+        default_factory=lambda: iter(sorted(STATES - {"FR", "BE", "NL"} - ILLUSTRATIVE_STATES))
     )
 
     def path(self, rest: str = "", jit: str | None = None) -> str:
