@@ -39,6 +39,7 @@ from jitspace.api.interface import interface_routes
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.live import live_feed
+from jitspace.api.metrics import metrics
 from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.register import RegisterPageController
@@ -81,6 +82,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
     return Litestar(
         route_handlers=[
             health,
+            metrics,
             AuthController,
             InvestigationController,
             EvidenceController,
