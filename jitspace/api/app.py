@@ -40,6 +40,7 @@ from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.live import live_feed
 from jitspace.api.metrics import metrics
+from jitspace.api.observing import RequestContext, observe_responses
 from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.register import RegisterPageController
@@ -111,11 +112,12 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             "records": Provide(provide_records),
             "create": Provide(provide_create, sync_to_thread=False),
         },
-        # before any handler reads the request: one rule for every text it carries
-        middleware=[InputCheck()],
+        # first its id and the ids of what it is about, for the log lines it causes; then,
+        # before any handler reads the request, one rule for every text it carries
+        middleware=[RequestContext(), InputCheck()],
         guards=[check_access],
         exception_handlers=EXCEPTION_HANDLERS,
-        before_send=[security_headers(settings)],
+        before_send=[security_headers(settings), observe_responses(settings)],
         plugins=[ProblemResponses()],
         cors_config=cors_config(settings),
         lifespan=[lifespan],
@@ -137,6 +139,9 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             ),
         ),
         debug=False,
+        # the process's logging is the command line's (JSON lines for `jitspace serve`:
+        # jitspace/telemetry/logs.py), not a format of the framework's own over it
+        logging_config=None,
     )
 
 
