@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -52,22 +53,33 @@ from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
 from jitspace.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 
 @get("/health", media_type=MediaType.JSON, tags=["operations"], access=PUBLIC, security=[])
 async def health(runtime: RuntimeDep) -> dict[str, str]:
-    """Live and ready: the database answers and the read models are being kept."""
+    """Live and ready: the database answers and the read models are being kept. If not, the
+    answer (503) names each thing that is wrong, for an operator to act on."""
     try:
         await runtime.pool.fetchval("SELECT 1", timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
-        raise ServiceUnavailableException("the database does not answer") from error
-    if runtime.stalls:  # what failed, and on which event: an operator acts on it
-        now = asyncio.get_running_loop().time()
+        # the kind of failure for whoever asks; its text (addresses, names) for the log only
+        logger.warning("health: the database does not answer: %r", error)
         raise ServiceUnavailableException(
-            "; ".join(stall.describe(now) for stall in runtime.stalls.values())
-        )
-    for runner in (runtime.projections, runtime.custody, runtime.admissibility):
+            f"the database does not answer ({type(error).__name__})"
+        ) from error
+    now = asyncio.get_running_loop().time()
+    # what failed, and on which event
+    wrong = [stall.describe(now) for stall in runtime.stalls.values()]
+    for name, runner in (
+        ("registers", runtime.projections),
+        ("custody", runtime.custody),
+        ("admissibility", runtime.admissibility),
+    ):
         if runner is not None and runner.is_interrupted.is_set():
-            raise ServiceUnavailableException("a read-model projection has stopped")
+            wrong.append(f"the {name} projection has stopped")
+    if wrong:
+        raise ServiceUnavailableException("; ".join(wrong))
     return {"status": "ok"}
 
 
