@@ -16,12 +16,15 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from jitspace.api.browser import SESSION_COOKIE
+from jitspace.settings import Settings
 from tests.live import Watcher, token_of
 from tests.processes import Process, cluster_env
 from tests.support import (
     PASSWORD,
     Jit,
     People,
+    another_server,
+    evidence_body,
     free_port,
     fresh_database,
     open_investigation,
@@ -29,6 +32,7 @@ from tests.support import (
 )
 
 WRONG_PASSWORD = "not the right horse"
+SCRAPER_TOKEN = "a-scraper-token-of-this-test"
 
 
 @dataclass
@@ -111,6 +115,10 @@ async def workload(served: Served) -> Workload:
         await watcher.caught_up()
         viewers = total(await asyncio.to_thread(scrape, served), "jitspace_live_viewers")
         item = (await asyncio.to_thread(register_item, jit.investigator, jit))["id"]
+        again = await asyncio.to_thread(
+            jit.investigator.post, jit.path("/evidence"), json=evidence_body()
+        )
+        assert again.status_code == 409, again.text  # its reference is taken: refused
         data = b"a small extraction report\n" * 40
         uploaded = await asyncio.to_thread(
             jit.investigator.post,
@@ -163,6 +171,8 @@ async def test_each_metric_shows_the_work_done(served: Served, workload: Workloa
         assert total(found, "jitspace_command_duration_seconds_count", use_case=use_case) >= 1
         assert total(found, "jitspace_command_duration_seconds_sum", use_case=use_case) > 0
     assert total(found, "jitspace_commands_total", use_case="add_member") >= 2
+    refused = {"use_case": "register_evidence", "outcome": "refused"}
+    assert total(found, "jitspace_commands_total", **refused) >= 1
     # answers by route as declared and status: the refused login among them
     login = {"method": "POST", "route": "/auth/login"}
     assert total(found, "jitspace_http_responses_total", **login, status="200") >= 4
@@ -209,6 +219,20 @@ def test_metrics_are_refused_to_a_request_a_proxy_relayed(served: Served) -> Non
     )
     assert relayed.status_code == 403
     assert "JITSPACE_METRICS_TOKEN" in relayed.json()["detail"]
+
+
+def test_with_a_metrics_token_only_a_scraper_sending_it_reads_them(
+    settings: Settings, people: People
+) -> None:
+    user = people.new("fr-leader").client.headers["Authorization"]
+    with another_server(settings, metrics_token=SCRAPER_TOKEN) as server:
+        url = f"{server.url}/metrics"
+        assert httpx.get(url, timeout=30).status_code == 401
+        assert httpx.get(url, headers={"Authorization": user}, timeout=30).status_code == 401
+        scraper = {"Authorization": f"Bearer {SCRAPER_TOKEN}", "X-Forwarded-For": "203.0.113.7"}
+        scraped = httpx.get(url, headers=scraper, timeout=30)
+        assert scraped.status_code == 200
+        assert "jitspace_http_responses_total" in scraped.text
 
 
 async def test_every_log_line_is_json_with_ids_and_no_secret(
