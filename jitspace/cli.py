@@ -288,8 +288,8 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         # one line per request comes from the app (jitspace/api/observing.py): with its id,
         # the user's and the investigation's, and the route rather than the path and query
         access_log=False,
-        # JSON: uvicorn's loggers write through the root logger's JSON handler
-        log_config=None if not demo else uvicorn.config.LOGGING_CONFIG,
+        # uvicorn's own format for the demo; else its loggers write through the JSON handler
+        log_config=uvicorn.config.LOGGING_CONFIG if demo else None,
         **server_options(settings),
     )
     AnnouncingServer(config, banner).run(sockets=[listening])
