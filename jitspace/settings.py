@@ -30,6 +30,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_request_bytes: int = 1024 * 1024
     # one log line per HTTP request
     access_log: bool = True
+    # GET /metrics: the bearer token a Prometheus scraper sends; empty: served only to
+    # requests from this host's loopback address that no proxy relayed
+    metrics_token: str = ""
     # connections of the write side (psycopg) and of the read side (asyncpg)
     pool_size: int = 8
     # run the read-model projections and periodic checkpoints here (one process per deployment;

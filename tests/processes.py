@@ -22,11 +22,20 @@ WAITING = "projection worker waiting"
 class Process:
     """`jitspace serve` (with a port) or `jitspace worker` (without), restartable."""
 
-    def __init__(self, command: str, env: dict[str, str], log: Path, port: int | None = None):
+    def __init__(
+        self,
+        command: str,
+        env: dict[str, str],
+        log: Path,
+        port: int | None = None,
+        *,
+        errors: Path | None = None,
+    ):
         self.command = command
         self.env = env
         self.port = port
         self.log = log
+        self.errors = errors  # standard error apart from the output (the log lines), if given
         self.popen: subprocess.Popen[bytes] | None = None
 
     @property
@@ -46,8 +55,8 @@ class Process:
         args = [JITSPACE, self.command]
         if self.port is not None:
             args += ["--port", str(self.port)]
-        with self.log.open("ab") as log:
-            self.popen = subprocess.Popen(args, env=self.env, stdout=log, stderr=log)
+        with self.log.open("ab") as log, (self.errors or self.log).open("ab") as errors:
+            self.popen = subprocess.Popen(args, env=self.env, stdout=log, stderr=errors)
         deadline = time.monotonic() + timeout
         while not self.ready():
             if self.popen.poll() is not None or time.monotonic() > deadline:

@@ -37,6 +37,7 @@ from jitspace.auth.security_log import SecurityKind
 from jitspace.bootstrap import Runtime
 from jitspace.reads.memberships import Membership
 from jitspace.reads.withholding import Audience
+from jitspace.telemetry.logs import bind
 
 PUBLIC: Final = "public"
 SIGNED_IN: Final = "signed_in"
@@ -74,6 +75,7 @@ async def check_access(
     runtime: Runtime = connection.app.state.runtime
     user = await provide_user(connection, runtime)  # type: ignore[arg-type]
     connection.scope["state"]["user"] = user
+    bind(user_id=user.user_id)  # on every log line the request causes from here on
     if access == SIGNED_IN:
         return
     if access == ADMINISTRATOR:

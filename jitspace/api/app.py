@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -39,6 +40,8 @@ from jitspace.api.interface import interface_routes
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
 from jitspace.api.live import live_feed
+from jitspace.api.metrics import metrics
+from jitspace.api.observing import RequestContext, observe_responses
 from jitspace.api.openapi import ProblemResponses
 from jitspace.api.problems import EXCEPTION_HANDLERS
 from jitspace.api.register import RegisterPageController
@@ -50,22 +53,33 @@ from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
 from jitspace.settings import Settings
 
+logger = logging.getLogger(__name__)
+
 
 @get("/health", media_type=MediaType.JSON, tags=["operations"], access=PUBLIC, security=[])
 async def health(runtime: RuntimeDep) -> dict[str, str]:
-    """Live and ready: the database answers and the read models are being kept."""
+    """Live and ready: the database answers and the read models are being kept. If not, the
+    answer (503) names each thing that is wrong, for an operator to act on."""
     try:
         await runtime.pool.fetchval("SELECT 1", timeout=5)
     except (OSError, TimeoutError, asyncpg.PostgresError) as error:
-        raise ServiceUnavailableException("the database does not answer") from error
-    if runtime.stalls:  # what failed, and on which event: an operator acts on it
-        now = asyncio.get_running_loop().time()
+        # the kind of failure for whoever asks; its text (addresses, names) for the log only
+        logger.warning("health: the database does not answer: %r", error)
         raise ServiceUnavailableException(
-            "; ".join(stall.describe(now) for stall in runtime.stalls.values())
-        )
-    for runner in (runtime.projections, runtime.custody, runtime.admissibility):
+            f"the database does not answer ({type(error).__name__})"
+        ) from error
+    now = asyncio.get_running_loop().time()
+    # what failed, and on which event
+    wrong = [stall.describe(now) for stall in runtime.stalls.values()]
+    for name, runner in (
+        ("registers", runtime.projections),
+        ("custody", runtime.custody),
+        ("admissibility", runtime.admissibility),
+    ):
         if runner is not None and runner.is_interrupted.is_set():
-            raise ServiceUnavailableException("a read-model projection has stopped")
+            wrong.append(f"the {name} projection has stopped")
+    if wrong:
+        raise ServiceUnavailableException("; ".join(wrong))
     return {"status": "ok"}
 
 
@@ -81,6 +95,7 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
     return Litestar(
         route_handlers=[
             health,
+            metrics,
             AuthController,
             InvestigationController,
             EvidenceController,
@@ -109,11 +124,12 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             "records": Provide(provide_records),
             "create": Provide(provide_create, sync_to_thread=False),
         },
-        # before any handler reads the request: one rule for every text it carries
-        middleware=[InputCheck()],
+        # first its id and the ids of what it is about, for the log lines it causes; then,
+        # before any handler reads the request, one rule for every text it carries
+        middleware=[RequestContext(), InputCheck()],
         guards=[check_access],
         exception_handlers=EXCEPTION_HANDLERS,
-        before_send=[security_headers(settings)],
+        before_send=[security_headers(settings), observe_responses(settings)],
         plugins=[ProblemResponses()],
         cors_config=cors_config(settings),
         lifespan=[lifespan],
@@ -135,6 +151,9 @@ def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> L
             ),
         ),
         debug=False,
+        # the process's logging is the command line's (JSON lines for `jitspace serve`:
+        # jitspace/telemetry/logs.py), not a format of the framework's own over it
+        logging_config=None,
     )
 
 

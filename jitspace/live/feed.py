@@ -34,6 +34,7 @@ from jitspace.live.channels import ChannelMessage, LogMoved, PresenceBeat, chann
 from jitspace.live.door import Door
 from jitspace.reads.queries import Queries
 from jitspace.reads.withholding import Audience, Readers, Withheld, Withholding, withheld
+from jitspace.telemetry.metrics import LIVE_DELIVERIES
 
 logger = logging.getLogger(__name__)
 # events that change what one member may see, and what every observer may
@@ -476,6 +477,7 @@ class LiveFeed:
                 viewer.audience = await still_allowed(True)
             await put(item.text_for(viewer.audience))
             viewer.position = item.position
+            LIVE_DELIVERIES.inc()
 
         async def catch_up() -> None:
             while True:

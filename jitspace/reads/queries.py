@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -92,6 +93,26 @@ def event_document(row: asyncpg.Record) -> EventOut:
         ),
         data={k: v for k, v in state.items() if k not in _ENVELOPE},
     )
+
+
+@dataclass(frozen=True)
+class ProjectionLag:
+    projection: str
+    events: int  # log positions between its tracking position and the head of the log
+    seconds: float  # since the first event it has not applied was recorded
+
+
+# one tracked projection's lag behind the log, read at once (names of our own tables only)
+_LAG = (
+    "WITH done AS (SELECT coalesce(max(notification_id), 0) AS n FROM {tracking} "  # noqa: S608
+    "  WHERE application_name = $1) "
+    f"SELECT done.n AS done, coalesce((SELECT max(notification_id) FROM {EVENTS_TABLE}), 0) "
+    "  AS head, "
+    "  extract(epoch FROM now() - (SELECT recorded_at FROM "
+    f"  {EVENTS_TABLE} WHERE notification_id > done.n ORDER BY notification_id LIMIT 1)) "
+    "  AS seconds "
+    "FROM done"
+)
 
 
 class Queries:
@@ -184,6 +205,26 @@ class Queries:
                 return False
             await asyncio.sleep(0.002)
         return True
+
+    async def projection_lags(self) -> list[ProjectionLag]:
+        """How far behind the head of the log each tracked projection is: in log positions,
+        and in seconds since the first event it has not applied was recorded (0: caught up).
+        A projection whose table does not exist yet (never started) is left out."""
+        lags = []
+        for table in TRACKING_TABLES:
+            try:
+                row = await self.pool.fetchrow(_LAG.format(tracking=table), APPLICATION_NAME)
+            except asyncpg.UndefinedTableError:
+                continue
+            assert row is not None
+            lags.append(
+                ProjectionLag(
+                    table.removesuffix("_tracking"),
+                    max(0, int(row["head"]) - int(row["done"])),
+                    max(0.0, float(row["seconds"] or 0.0)),
+                )
+            )
+        return lags
 
     async def investigations_of(self, user_id: UUID) -> list[InvestigationSummary]:
         rows = await self.pool.fetch(

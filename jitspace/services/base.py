@@ -8,9 +8,11 @@ callers on the event loop run them in a worker thread.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -26,11 +28,12 @@ from domain.commands import (
     RulebookChange,
     TaskChange,
 )
-from domain.errors import NotFound
+from domain.errors import DomainError, NotFound
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.values import Actor
 from jitspace.ledger.eventlog import EventLog, KeyTaken
+from jitspace.telemetry.metrics import counting_command
 
 A = TypeVar("A", bound=JitAggregate)
 ChangeT = TypeVar("ChangeT", bound=Change)
@@ -47,7 +50,16 @@ class VersionConflict(Exception):
 
 class Workspace(Application[UUID]):
     """The event-sourced application that each group of use cases extends
-    (jitspace/services/*.py); JITspace (application.py) is all of them."""
+    (jitspace/services/*.py); JITspace (application.py) is all of them.
+
+    Every use case (a public method taking the user and a command) is counted and timed by
+    its name, whoever calls it (the API, the command line, the demo): `__init_subclass__`."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, method in list(vars(cls).items()):
+            if _is_use_case(name, method):
+                setattr(cls, name, _counted(name, method))
 
     @contextmanager
     def _changing(
@@ -153,6 +165,26 @@ class Workspace(Application[UUID]):
         if isinstance(self.recorder, EventLog):
             self.recorder.stop()
         super().close()
+
+
+# a refusal is the domain's (or the caller's stale version), not a failure of JITspace
+REFUSALS = (DomainError, VersionConflict, KeyTaken)
+
+
+def _is_use_case(name: str, method: object) -> bool:
+    """A use case: public, not a check, taking (user_id, command, ...)."""
+    if name.startswith(("_", "check_")) or not inspect.isfunction(method):
+        return False
+    return list(inspect.signature(method).parameters)[1:3] == ["user_id", "command"]
+
+
+def _counted(name: str, method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def counted(self: Workspace, *args: Any, **kwargs: Any) -> Any:
+        with counting_command(name, REFUSALS):
+            return method(self, *args, **kwargs)
+
+    return counted
 
 
 def _record_id(command: Change) -> UUID:

@@ -20,6 +20,7 @@ from domain.values import EvidenceFile
 from jitspace.ledger.eventlog import KeyTaken
 from jitspace.services.base import Workspace
 from jitspace.storage.blobs import BlobStore
+from jitspace.telemetry.metrics import INTEGRITY_RESULTS
 
 
 class Evidence(Workspace):
@@ -98,4 +99,6 @@ class Evidence(Workspace):
                     found_sha256=found.sha256 if found else None,
                     found_size=found.size if found else None,
                 )
+        for file in item.files.values():  # recorded: each result counts once
+            INTEGRITY_RESULTS.labels(file.integrity).inc()
         return item

@@ -15,6 +15,7 @@ files once they are older than any upload can take.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from uuid import UUID, uuid4
 
@@ -30,6 +31,7 @@ from jitspace.services.application import JITspace
 from jitspace.storage.blobs import BlobError, BlobStore, StoredBlob, TooLarge
 from jitspace.storage.blobs.receiving import store_stream
 from jitspace.storage.upload_sessions import UploadPart, UploadSession, UploadSessions
+from jitspace.telemetry.metrics import count_upload
 
 # the size of each part of an upload session (the last holds the rest): small enough that a
 # dropped connection loses little, large enough that a 64 GiB file takes 8,192 requests
@@ -56,11 +58,26 @@ async def upload_evidence_file(
     await to_thread.run_sync(
         app.check_may_attach_evidence_file, user_id, investigation_id, evidence_id
     )
-    blob = await store_stream(blobs, body, max_bytes=max_bytes, declared_sha256=declared_sha256)
+    blob = await receive(blobs, body, "file", max_bytes=max_bytes, declared_sha256=declared_sha256)
     attached = attach_stored(investigation_id, evidence_id, blob, name=name, media_type=media_type)
     recorded = await to_thread.run_sync(app.attach_evidence_file, user_id, attached)
     await to_thread.run_sync(blobs.protect, blob.key)
     return recorded
+
+
+async def receive(
+    blobs: BlobStore,
+    body: AsyncIterator[bytes],
+    kind: str,
+    *,
+    max_bytes: int,
+    declared_sha256: str | None,
+) -> StoredBlob:
+    """Store the body as it streams in, counting its bytes and how long they took."""
+    started = time.perf_counter()
+    blob = await store_stream(blobs, body, max_bytes=max_bytes, declared_sha256=declared_sha256)
+    count_upload(kind, blob.size, time.perf_counter() - started)
+    return blob
 
 
 def attach_stored(
@@ -112,7 +129,7 @@ async def receive_part(
     if not 1 <= number <= session.part_count:
         raise RuleViolation(f"this upload has parts 1 to {session.part_count}", field="number")
     expected = session.expected_size(number)
-    blob = await store_stream(blobs, body, max_bytes=expected, declared_sha256=declared_sha256)
+    blob = await receive(blobs, body, "part", max_bytes=expected, declared_sha256=declared_sha256)
     if blob.size != expected:
         raise RuleViolation(
             f"part {number} holds {expected} bytes; {blob.size} arrived", field="body"

@@ -296,6 +296,10 @@ class World:
 
 for public_path in ("/health", "/ledger/public-key", "/schema/openapi.json", "/schema"):
     recipe("GET", public_path)(lambda w, cell, p=public_path: Call(p))
+# the metrics: no user's token opens or closes them; this server has no JITSPACE_METRICS_TOKEN,
+# so they are served to every caller on its own host, as the tests' callers are (a relayed
+# request is refused: tests/integration/telemetry/)
+recipe("GET", "/metrics")(lambda w, cell: Call("/metrics"))
 # the OpenAPI router answers any other document name itself: it renders JSON only
 recipe("GET", "/schema/{path:str}")(lambda w, cell: Call("/schema/openapi.yaml"))
 SUCCESS["GET", "/schema/{path:str}"] = (404, "its answer to a document it does not render")
