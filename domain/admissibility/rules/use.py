@@ -11,6 +11,7 @@ from domain.admissibility.rules.context import (
     OTHER_CHANNELS,
     PASS,
     RESTRICT,
+    RISK,
     UNKNOWN,
     WARN,
     Context,
@@ -191,8 +192,12 @@ def us_06(ctx: Context, params: p.UkIntercept) -> list[RuleResult]:
             [a.ref],
             cure="none: use the underlying facts by other evidence",
         )
+    # admissible, but only at the court's discretion: a flag for the legal advisor to weigh
+    # and to filter on, not words inside a pass
     return res(
-        PASS,
-        f"foreign-initiated interception ({a.country}): admissible subject to fairness",
+        RISK,
+        f"foreign-initiated interception ({a.country}): admissible subject to the court's "
+        "fairness discretion (PACE s.78)",
         [a.ref],
+        cure="show the court how the interception was authorised and conducted abroad",
     )

@@ -451,7 +451,11 @@ CASES: dict[
     "US-05": ({}, (nothing, lambda cf: use(cf, "US"), no_case), FAIL, "FR"),
     "US-06": (
         {},
-        (nothing, set_("auth.country", "GB"), set_("item.authorisation_id", None)),
+        (
+            set_("item.kind", "document"),
+            set_("auth.country", "GB"),
+            set_("item.authorisation_id", None),
+        ),
         FAIL,
         "BE",
     ),
@@ -642,6 +646,14 @@ def test_a_retention_period_running_says_when_it_ends():
 )
 def test_a_verdict_is_its_worst_definite_outcome_the_unknowns_beside_it(outcomes, expected):
     assert decisive(outcomes) is expected
+
+
+def test_foreign_intercept_product_is_a_risk_the_court_weighs_in_england_and_wales():
+    # a French interception, used in the courts of England & Wales: admissible only at the
+    # court's fairness discretion, which the legal advisor sees as a flag, not as a pass
+    [result] = results_of("US-06", nothing, ON)
+    assert result.outcome is RISK
+    assert "fairness discretion (PACE s.78)" in result.reason
 
 
 def test_a_failure_not_yet_raised_stands_until_the_deadline_then_is_forfeited():
