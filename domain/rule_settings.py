@@ -18,12 +18,15 @@ from domain.errors import RuleViolation
 
 
 class Outcome(StrEnum):
+    """From the least to the most severe. A missing fact (UNKNOWN) ranks just above PASS:
+    the worst definite outcome decides a verdict, with what is unknown listed beside it."""
+
     PASS = "PASS"  # noqa: S105 (an outcome, not a password)
+    UNKNOWN = "UNKNOWN"
     WARN = "WARN"
     FORFEITED = "FORFEITED"
     RESTRICT = "RESTRICT"
     RISK = "RISK"
-    UNKNOWN = "UNKNOWN"
     FAIL = "FAIL"
 
 

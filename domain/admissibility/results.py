@@ -103,16 +103,7 @@ ORDER = tuple(Outcome)  # by rank: found by identity, where a dict would hash ea
 
 
 def worst(outcomes: list[Outcome]) -> Outcome:
-    return max(outcomes, key=ORDER.index, default=Outcome.PASS)
-
-
-def decisive(outcomes: list[Outcome]) -> Outcome:
     """A verdict's outcome: the worst definite one (a missing fact hides no known defect, and
     the results that lack facts are listed beside it); UNKNOWN only where nothing but missing
-    facts keeps the item from passing."""
-    definite: list[Outcome] = [
-        o for o in outcomes if o is not Outcome.UNKNOWN and o is not Outcome.PASS
-    ]
-    if definite:
-        return worst(definite)
-    return Outcome.UNKNOWN if Outcome.UNKNOWN in outcomes else Outcome.PASS
+    facts keeps the item from passing (the order of `Outcome`)."""
+    return max(outcomes, key=ORDER.index, default=Outcome.PASS)

@@ -21,10 +21,11 @@ from domain.admissibility.results import (
     CountryVerdict,
     RuleResult,
     Verdict,
-    decisive,
+    worst,
 )
 from domain.admissibility.rules import FORUM_FREE, REGISTRY, Context, Rule, day
 from domain.rule_settings import Forfeiture, Outcome, Params, parse_params
+from domain.values import EU_BODIES
 
 Memo = dict[tuple[UUID, str], CountryVerdict | None]
 Shared = dict[UUID, dict[tuple[str, int], list[RuleResult]]]  # item -> (rule, variant) ->
@@ -94,7 +95,9 @@ def matrix_due(
 ) -> Iterator[tuple[CountryVerdict, datetime]]:
     """Each item's verdict in every party on the item's own date; items not collected by
     then have none. The rulebooks are parsed once for all of them."""
-    countries = sorted(case.case.parties) if case.case else []
+    # the forums are the team's states: an EU body (Europol, Eurojust...) is a party with no
+    # courts of its own
+    countries = sorted(c for c in case.case.parties if c not in EU_BODIES) if case.case else []
     books = books_of(case)
     memos: dict[datetime, tuple[Memo, Shared]] = {}  # verdicts depend on the date asked
     for evidence_id, on in due.items():
@@ -172,7 +175,7 @@ def evaluate(
                 mine[variant] = answered
         if book.forfeiture is not None:
             results = forfeit(results, item, forum, on, book.forfeiture)
-    outcome = decisive([r.outcome for r in results])
+    outcome = worst([r.outcome for r in results])
     verdict = CountryVerdict(evidence_id, forum, VERDICT_OF[outcome], outcome, tuple(results))
     memo[key] = verdict
     return verdict

@@ -2,8 +2,9 @@ import type { Schemas } from '../api/client';
 
 export type Outcome = Schemas['Outcome'];
 
-/** The outcomes from the least to the most severe, as the server ranks them. */
-export const severity: Outcome[] = ['PASS', 'WARN', 'FORFEITED', 'RESTRICT', 'RISK', 'UNKNOWN', 'FAIL'];
+/** The outcomes from the least to the most severe, as the server ranks them: a missing
+ * fact ranks just above a pass, so the worst definite outcome shows, unknowns beside it. */
+export const severity: Outcome[] = ['PASS', 'UNKNOWN', 'WARN', 'FORFEITED', 'RESTRICT', 'RISK', 'FAIL'];
 
 /** Each outcome's sign: verdicts are never told by colour alone. */
 export const outcomeIcon: Record<Outcome, string> = {

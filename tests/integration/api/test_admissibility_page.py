@@ -14,7 +14,7 @@ from tests.integration.admissibility_support import Team, days_ago, open_team
 from tests.support import People, Person
 
 # the outcomes from the least to the most severe, as the matrix ranks them
-RANK = ["PASS", "WARN", "FORFEITED", "RESTRICT", "RISK", "UNKNOWN", "FAIL"]
+RANK = ["PASS", "UNKNOWN", "WARN", "FORFEITED", "RESTRICT", "RISK", "FAIL"]
 
 
 @pytest.fixture

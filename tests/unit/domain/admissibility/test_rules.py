@@ -18,10 +18,10 @@ from domain.admissibility.results import (
     Cure,
     Ref,
     RuleResult,
-    decisive,
+    worst,
 )
 from domain.admissibility.rules import REGISTRY, Context
-from domain.admissibility.verdict import evaluate, forfeit
+from domain.admissibility.verdict import evaluate, forfeit, matrix
 from domain.rule_settings import RULE_TYPES, Forfeiture, Outcome, RuleSpec, parse_params
 from domain.values import Scope
 from domain.wording import span
@@ -645,7 +645,7 @@ def test_a_retention_period_running_says_when_it_ends():
     ],
 )
 def test_a_verdict_is_its_worst_definite_outcome_the_unknowns_beside_it(outcomes, expected):
-    assert decisive(outcomes) is expected
+    assert worst(outcomes) is expected
 
 
 def test_foreign_intercept_product_is_a_risk_the_court_weighs_in_england_and_wales():
@@ -654,6 +654,13 @@ def test_foreign_intercept_product_is_a_risk_the_court_weighs_in_england_and_wal
     [result] = results_of("US-06", nothing, ON)
     assert result.outcome is RISK
     assert "fairness discretion (PACE s.78)" in result.reason
+
+
+def test_the_forums_are_the_team_s_states_not_its_eu_bodies():
+    cf = base()
+    assert cf.case is not None
+    cf.case.parties["EUROPOL"] = None
+    assert {v.country for v in matrix(cf, ON)} == {"FR", "BE"}
 
 
 def test_a_failure_not_yet_raised_stands_until_the_deadline_then_is_forfeited():
