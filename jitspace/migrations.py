@@ -101,10 +101,10 @@ class SchemaBehind(Exception):
 def schema_version(url: str) -> int:
     """The latest version applied to this database (0: none, or made before versions)."""
     with psycopg.connect(url, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 "
-            "ELSE (SELECT coalesce(max(version), 0) FROM schema_migrations) END"
-        ).fetchone()
+        present = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
+        if present is None or not present[0]:
+            return 0
+        row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
     return int(row[0]) if row is not None else 0
 
 
