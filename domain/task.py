@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -29,8 +30,17 @@ class Task(JitAggregate, Commentable):
         assignee_id: UUID
 
     class StatusChanged(JitAggregate.Event):
+        """The task's new status, and the one it left (since version 2 of the event)."""
+
+        class_version = 2
         status: TaskStatus
         note: str
+        previous_status: TaskStatus | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            # recorded before the event named the status it left: not known from the event
+            state["previous_status"] = None
 
     class Edited(JitAggregate.Event):
         title: str
@@ -113,7 +123,7 @@ class Task(JitAggregate, Commentable):
             raise RuleViolation(f"the task is already {command.status.value}", field="status")
         if self.status is TaskStatus.CANCELLED:
             raise RuleViolation("a cancelled task does not change status", field="status")
-        self._record(self.StatusChanged, actor, command)
+        self._record(self.StatusChanged, actor, command, previous_status=self.status)
 
     def edit(self, investigation: Investigation, actor: Actor, command: EditTask) -> None:
         """Change the task's title and due date."""

@@ -26,6 +26,7 @@ from jitspace.ledger.eventlog import EventLog
 from jitspace.live.channels import ResilientAsyncPgBackend
 from jitspace.live.feed import LiveFeed
 from jitspace.live.publisher import announce_log
+from jitspace.migrations import Migration, check_schema, migrate
 from jitspace.reads.memberships import Memberships
 from jitspace.reads.projecting import (
     cancel_and_wait,
@@ -45,8 +46,6 @@ from jitspace.storage.blobs import BlobStore
 from jitspace.storage.blobs.configured import open_blob_store
 from jitspace.storage.database import database_url, eventsourcing_env
 from jitspace.storage.upload_sessions import UploadSessions
-from projections import admissibility, custody
-from projections.registers import TABLES
 
 logger = logging.getLogger(__name__)
 # a failed upload's leftovers, and files no record claims, older than this are swept by
@@ -84,13 +83,36 @@ class Runtime:
         return Administration(self.identity, self.security_log)
 
 
+def migrate_database(settings: Settings) -> list[Migration]:
+    """`jitspace migrate`: apply the schema migrations the database lacks."""
+    with database_url(settings) as url:
+        return migrate_database_at(url, settings)
+
+
+def migrate_database_at(url: str, settings: Settings) -> list[Migration]:
+    """Apply the schema migrations the database at `url` lacks."""
+    app = JITspace(env={**eventsourcing_env(url, settings), "CREATE_TABLE": "false"})
+    try:
+        assert isinstance(app.recorder, EventLog)
+        return migrate(url, app.recorder)
+    finally:
+        app.close()
+
+
 @asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     async with AsyncExitStack() as stack:
         url = await to_thread.run_sync(lambda: stack.enter_context(database_url(settings)))
         env = eventsourcing_env(url, settings)
-        app = await to_thread.run_sync(lambda: JITspace(env=env))
+        # the schema is made and changed by migrations only (jitspace/migrations.py)
+        app = await to_thread.run_sync(lambda: JITspace(env={**env, "CREATE_TABLE": "false"}))
         stack.callback(app.close)
+        assert isinstance(app.recorder, EventLog)
+        log = app.recorder
+        if settings.database_url:
+            await to_thread.run_sync(check_schema, url)
+        else:  # the embedded database belongs to this data folder: it migrates itself
+            await to_thread.run_sync(migrate, url, log)
         pool = await asyncpg.create_pool(
             url, min_size=1, max_size=settings.pool_size, reset=keep_session
         )
@@ -102,23 +124,15 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             oidc,
             LoginThrottle.from_settings(pool, settings),
         )
-        await identity.create_tables()
         security_log = SecurityLog(pool)
-        await security_log.create_tables()
-        async with pool.acquire() as conn:
-            for statement in (*TABLES, *custody.TABLES, *admissibility.TABLES):
-                await conn.execute(statement)
         blobs = await to_thread.run_sync(lambda: open_blob_store(settings))
         # a session lasts while the sweep leaves its parts: they are claimed by no record
         uploads = UploadSessions(pool, lifetime=SWEEP_AFTER)
-        await uploads.create_tables()
         if settings.run_projections:  # one process: not every replica, nor a CLI command
             await sweep_blob_store(app, blobs, security_log, SWEEP_AFTER)
             sweeper = asyncio.create_task(keep_sweeping(app, blobs, security_log, SWEEP_AFTER))
             stack.callback(sweeper.cancel)
-        assert isinstance(app.recorder, EventLog)
-        ledger = await to_thread.run_sync(Ledger.from_settings, app.recorder, settings)
-        await to_thread.run_sync(ledger.create_table)
+        ledger = await to_thread.run_sync(Ledger.from_settings, log, settings)
         queries = Queries(pool)
         # channels shared by every process (LISTEN/NOTIFY); the feed reads the log itself
         backend = ResilientAsyncPgBackend(url)

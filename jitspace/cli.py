@@ -142,6 +142,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "the others wait and take over when it stops)",
     )
     worker.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    migrate = commands.add_parser(
+        "migrate",
+        help="apply the schema migrations the database lacks (before serve and worker start on "
+        "JITSPACE_DATABASE_URL; any number may run at once: one applies them, the others wait)",
+    )
+    migrate.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     openapi = commands.add_parser(
         "openapi", help="write the API's OpenAPI document (as served at /schema/openapi.json)"
     )
@@ -166,6 +172,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BadSetting as error:
         print(f"jitspace: {error}", file=sys.stderr)
         return 2
+    except Exception as error:
+        from jitspace.migrations import SchemaBehind
+
+        if not isinstance(error, SchemaBehind):
+            raise
+        print(f"jitspace: {error}", file=sys.stderr)
+        return SCHEMA_BEHIND
+
+
+# the database's schema is older than this JITspace: `jitspace migrate` first
+SCHEMA_BEHIND = 4
 
 
 # the long-running processes of a deployment write JSON lines for a log collector; the demo
@@ -184,6 +201,8 @@ def _run(args: argparse.Namespace) -> int:
         return _checkpoint(args)
     if args.command == "evidence":
         return _verify_evidence(args)
+    if args.command == "migrate":
+        return _migrate(Settings.from_env(data_dir=args.data_dir, run_projections=False))
     if args.command == "worker":
         return _work(Settings.from_env(data_dir=args.data_dir, run_projections=True))
     if args.command == "watch":
@@ -252,12 +271,33 @@ def server_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def _migrate(settings: Settings) -> int:
+    from jitspace.bootstrap import migrate_database
+    from jitspace.migrations import LATEST
+
+    applied = migrate_database(settings)
+    for migration in applied:
+        print(f"applied migration {migration.version}: {migration.name}")
+    print(f"the database schema is at version {LATEST}" + ("" if applied else ": up to date"))
+    return 0
+
+
+def _check_schema(settings: Settings) -> None:
+    """Before a process starts on a configured database: refuse one that is behind, with
+    the command that brings it forward (the embedded database migrates itself)."""
+    if settings.database_url:
+        from jitspace.migrations import check_schema
+
+        check_schema(settings.database_url)
+
+
 def _serve(settings: Settings, *, demo: bool) -> int:
     import uvicorn
 
     from jitspace.api.app import create_app
     from jitspace.listening import AnnouncingServer, CannotListen, listening_socket, url_of
 
+    _check_schema(settings)
     try:
         listening = listening_socket(settings.host, settings.port)
     except CannotListen as error:
@@ -315,11 +355,12 @@ def _work(settings: Settings) -> int:
     import msgspec
     from anyio import to_thread
 
-    from jitspace.bootstrap import open_runtime
+    from jitspace.bootstrap import migrate_database_at, open_runtime
     from jitspace.reads.leadership import WorkersLock
     from jitspace.storage.database import database_url
 
     log = logging.getLogger("jitspace.worker")
+    _check_schema(settings)
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -328,6 +369,8 @@ def _work(settings: Settings) -> int:
             loop.add_signal_handler(signum, stop.set)
         with contextlib.ExitStack() as stack:
             url = await to_thread.run_sync(lambda: stack.enter_context(database_url(settings)))
+            if not settings.database_url:  # the embedded database migrates itself
+                await to_thread.run_sync(migrate_database_at, url, settings)
             lock = WorkersLock(url, settings.worker_takeover_seconds)
             working = msgspec.structs.replace(settings, database_url=url)
             settled = False

@@ -13,6 +13,7 @@ from contextlib import closing
 
 import pytest
 
+from jitspace.bootstrap import migrate_database
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, with_database
 from tests.storage import ACCESS_KEY, SECRET_KEY, BreakingProxy
@@ -41,7 +42,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server_url = server.get_uri()
     name = f"jitspace_test_{uuid.uuid4().hex[:8]}"
     create_database(server_url, name)
-    yield with_database(server_url, name)
+    url = with_database(server_url, name)
+    migrate_database(Settings(database_url=url))
+    yield url
 
 
 @pytest.fixture(scope="session")

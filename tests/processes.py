@@ -126,7 +126,7 @@ class Cluster:
         self.b = Process("serve", app_env, data_dir / "b.log", free_port())
 
     def __enter__(self) -> Cluster:
-        # one at a time: the first start creates the tables
+        # the database is migrated already (as `jitspace migrate` leaves it); one at a time
         try:
             for process in (self.worker, self.a, self.b):
                 process.start()

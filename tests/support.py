@@ -25,6 +25,7 @@ from domain.values import EvidenceKind, Party
 from jitspace.api.app import create_app
 from jitspace.auth.identity import Identity
 from jitspace.auth.security_log import SecurityEntry, SecurityLog
+from jitspace.bootstrap import migrate_database
 from jitspace.cli import server_options
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
@@ -73,11 +74,15 @@ class ServerThread:
         self.thread.join(timeout=30)
 
 
-def fresh_database(database_url: str, prefix: str) -> str:
-    """The URL of a new, empty database on the test PostgreSQL server, named `prefix_<random>`."""
+def fresh_database(database_url: str, prefix: str, *, migrated: bool = True) -> str:
+    """The URL of a new database on the test PostgreSQL server, named `prefix_<random>`:
+    migrated (as `jitspace migrate` leaves it, no records), or empty."""
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     create_database(with_database(database_url, "postgres"), name)
-    return with_database(database_url, name)
+    url = with_database(database_url, name)
+    if migrated:
+        migrate_database(Settings(database_url=url))
+    return url
 
 
 def another_server(settings: Settings, **changes: Any) -> ServerThread:

@@ -71,12 +71,10 @@ CREATE TABLE IF NOT EXISTS revoked_tokens (
     expires_at timestamptz NOT NULL,
     PRIMARY KEY (issuer, token_id)
 );
--- added after the first deployments: each process adds what its database lacks
+-- added after the first deployments, before migrations were versioned
 ALTER TABLE users ADD COLUMN IF NOT EXISTS administrator boolean NOT NULL DEFAULT false;
 ALTER TABLE users ADD COLUMN IF NOT EXISTS disabled_at timestamptz NULL;
 """
-# processes of a deployment start together: one of them creates or alters the tables at a time
-SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('jitspace users schema'))"
 
 
 class User(msgspec.Struct, frozen=True):
@@ -170,12 +168,6 @@ class Identity:
         # token digest -> (user, monotonic time until which it needs no new look-up)
         self._recent: dict[bytes, tuple[User, float]] = {}
         self._pruned = 0.0
-
-    async def create_tables(self) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(SCHEMA_LOCK)
-            await conn.execute(SCHEMA)
-        await self.throttle.create_tables()
 
     async def add_user(
         self, username: str, password: str, display_name: str = "", *, administrator: bool = False

@@ -76,10 +76,6 @@ class LoginThrottle:
             window=timedelta(seconds=settings.login_failure_window_seconds),
         )
 
-    async def create_tables(self) -> None:
-        async with self.pool.acquire() as conn:
-            await conn.execute(SCHEMA)
-
     async def admit(self, username: str, client: str | None) -> None:
         """Count this attempt as a failure until it succeeds; refuse it if the username or
         the client has failed too often lately."""

@@ -45,8 +45,6 @@ BEGIN
     END IF;
 END $$;
 """
-# processes of a deployment start together: one of them creates the schema at a time
-SCHEMA_LOCK = "SELECT pg_advisory_xact_lock(hashtext('jitspace security_log schema'))"
 
 
 class SecurityKind(StrEnum):
@@ -116,11 +114,6 @@ class EntryPage(msgspec.Struct, frozen=True):
 class SecurityLog:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
-
-    async def create_tables(self) -> None:
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute(SCHEMA_LOCK)
-            await conn.execute(SCHEMA)
 
     async def record(
         self,

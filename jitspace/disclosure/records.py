@@ -193,5 +193,5 @@ def _cell(value: Any) -> str:
 
 
 def _summary(state: dict[str, Any]) -> str:
-    skip = {"timestamp", "actor", "investigation_id", "originator_topic"}
+    skip = {"timestamp", "actor", "investigation_id", "originator_topic", "class_version"}
     return "; ".join(f"{k}: {v}" for k, v in state.items() if k not in skip)[:500]

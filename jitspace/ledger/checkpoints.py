@@ -13,7 +13,7 @@ from uuid import UUID
 import msgspec
 from anyio import to_thread
 from psycopg.rows import tuple_row
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from jitspace.ledger.eventlog import EventLog
 from jitspace.ledger.verification import (
@@ -114,6 +114,16 @@ class VerificationReport(msgspec.Struct):
         return not self.findings
 
 
+def create_checkpoints_table(recorder: EventLog) -> Composed:
+    """The statement that makes the signed checkpoints' table beside the log's events."""
+    return SQL(
+        "CREATE TABLE IF NOT EXISTS {}.{} ("
+        "checkpoint_id bigserial PRIMARY KEY, scope text NOT NULL, "
+        "position bigint NOT NULL, statement bytea NOT NULL, "
+        "signature bytea NOT NULL, public_key text NOT NULL)"
+    ).format(Identifier(recorder.datastore.schema), Identifier(Ledger.table))
+
+
 class Ledger:
     """Checkpoints stored beside the events, and the verification of both."""
 
@@ -147,14 +157,7 @@ class Ledger:
 
     def create_table(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
-            curs.execute(
-                SQL(
-                    "CREATE TABLE IF NOT EXISTS {}.{} ("
-                    "checkpoint_id bigserial PRIMARY KEY, scope text NOT NULL, "
-                    "position bigint NOT NULL, statement bytea NOT NULL, "
-                    "signature bytea NOT NULL, public_key text NOT NULL)"
-                ).format(*self._checkpoints)
-            )
+            curs.execute(create_checkpoints_table(self.recorder))
 
     def checkpoint(
         self, investigation_id: UUID | None = None, up_to: int | None = None

@@ -106,12 +106,20 @@ def event_state_type(cls: type[Any]) -> type[msgspec.Struct]:
 
 
 class MsgspecMapper(Mapper[UUID]):
-    """Encodes events as compact JSON with msgspec and decodes them typed, by their class."""
+    """Encodes events as compact JSON with msgspec and decodes them typed, by their class.
+
+    An event class whose stored form changed says so as the library does: `class_version`
+    (stored with each event of a later version than 1) and a static `upcast_vN_vM` method
+    for each step, applied to the state of an older event as it is read. Stored events
+    are never rewritten: the hash chain covers their stored bytes."""
 
     def to_stored_event(self, domain_event: DomainEventProtocol[UUID]) -> StoredEvent:
         state = dict(vars(domain_event))
         originator_id = state.pop("originator_id")
         originator_version = state.pop("originator_version")
+        class_version = getattr(type(domain_event), "class_version", 1)
+        if class_version > 1:
+            state["class_version"] = class_version
         return InvestigationStoredEvent(
             originator_id=originator_id,
             originator_version=originator_version,
@@ -125,8 +133,11 @@ class MsgspecMapper(Mapper[UUID]):
     def to_domain_event(self, stored_event: StoredEvent) -> DomainEventProtocol[UUID]:
         cls = resolve_topic(stored_event.topic)
         try:
-            decoded = msgspec.json.decode(stored_event.state, type=event_state_type(cls))
-        except msgspec.DecodeError as error:
+            if getattr(cls, "class_version", 1) > 1:
+                decoded = _upcast(cls, msgspec.json.decode(stored_event.state))
+            else:
+                decoded = msgspec.json.decode(stored_event.state, type=event_state_type(cls))
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
             msg = (
                 f"stored event {stored_event.originator_id} v{stored_event.originator_version} "
                 f"({stored_event.topic}) does not decode: {error}"
@@ -141,6 +152,16 @@ class MsgspecMapper(Mapper[UUID]):
         domain_event: DomainEventProtocol[UUID] = object.__new__(cls)
         object.__setattr__(domain_event, "__dict__", state)
         return domain_event
+
+
+def _upcast(cls: Any, state: dict[str, Any]) -> msgspec.Struct:
+    """The state of an event stored by an earlier version of its class, brought up to the
+    class's version by its upcasters, step by step, then typed."""
+    version = state.pop("class_version", 1)
+    while version < cls.class_version:
+        getattr(cls, f"upcast_v{version}_v{version + 1}")(state)
+        version += 1
+    return msgspec.convert(state, type=event_state_type(cls))
 
 
 class _Pending:

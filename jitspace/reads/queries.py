@@ -73,8 +73,9 @@ _LINEAGE = (
 # the tracked projections whose rows the API reads
 TRACKING_TABLES = ("registers_tracking", "custody_tracking", "admissibility_tracking")
 APPLICATION_NAME = "JITspace"
-# fields every event carries, shown at the top level of an event document
-_ENVELOPE = ("investigation_id", "actor", "timestamp", "originator_topic")
+# fields every event carries, shown at the top level of an event document; and the version
+# of its class's stored form (jitspace/ledger/eventlog.py), which is no fact of its own
+_ENVELOPE = ("investigation_id", "actor", "timestamp", "originator_topic", "class_version")
 
 
 def event_document(row: asyncpg.Record) -> EventOut:

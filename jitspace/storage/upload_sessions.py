@@ -99,9 +99,6 @@ class UploadSessions:
         self.pool = pool
         self.lifetime = lifetime
 
-    async def create_tables(self) -> None:
-        await self.pool.execute(SCHEMA)
-
     async def open(
         self,
         user_id: UUID,

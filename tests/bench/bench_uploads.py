@@ -28,6 +28,8 @@ from pathlib import Path
 import httpx
 import psutil
 
+from jitspace.bootstrap import migrate_database
+from jitspace.settings import Settings
 from jitspace.storage.blobs.s3 import connect
 from jitspace.storage.database import create_database, with_database
 from tests.support import PASSWORD, add_user, free_port
@@ -150,6 +152,7 @@ def main() -> None:
         server_url = pg.get_uri()
         create_database(server_url, "bench")
         database_url = with_database(server_url, "bench")
+        migrate_database(Settings(database_url=database_url))
         username = "bench-user"
 
         moto_port = free_port()

@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from jitspace.bootstrap import migrate_database
+from jitspace.settings import Settings
 from jitspace.storage.database import create_database, with_database
 
 
@@ -24,8 +26,10 @@ def bench_database(tmp: Path, prefix: str) -> Iterator[str]:
         server_url = embedded.get_uri()
     name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     create_database(server_url, name)
+    url = with_database(server_url, name)
     try:
-        yield with_database(server_url, name)
+        migrate_database(Settings(database_url=url))
+        yield url
     finally:
         if embedded is not None:
             embedded.cleanup()

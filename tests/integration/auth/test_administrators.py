@@ -18,8 +18,6 @@ def test_the_last_administrator_keeps_the_flag(database_url: str) -> None:
     async def story() -> None:
         async with pool_of(fresh_database(database_url, "jitspace_admins"), size=2) as pool:
             identity, log = Identity(pool, timedelta(hours=1)), SecurityLog(pool)
-            await identity.create_tables()
-            await log.create_tables()
             administration = Administration(identity, log)
             # Given the operator's first administrator, and a second one
             first = await administration.add_user(None, "first", PASSWORD, administrator=True)
@@ -39,8 +37,5 @@ def test_the_last_administrator_keeps_the_flag(database_url: str) -> None:
                 await administration.set_administrator(None, kept.user_id, False)
             entries = await log.recent(kind="administrator_withdrawn")
             assert len(entries) == 1 and entries[0].client == "command line"
-            # a second pass over the tables (another process starting) changes nothing
-            await identity.create_tables()
-            await log.create_tables()
 
     asyncio.run(story())

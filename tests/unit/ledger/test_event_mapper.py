@@ -503,3 +503,24 @@ def test_a_member_value_object_is_encoded_field_by_field(mapper, recorded):
         "role": added.member.role.value,
     }
     assert set(state) == {"timestamp", "investigation_id", "actor", "member", "occurred_at"}
+
+
+def test_a_status_change_stored_before_version_2_reads_as_the_event_of_today(mapper, recorded):
+    # Given a task's status change as the first version of its class stored it: no
+    # class_version, no previous status
+    changed = first_of(recorded, Task.StatusChanged)
+    today = mapper.to_stored_event(changed)
+    state = json.loads(today.state)
+    assert state.pop("class_version") == 2 and state.pop("previous_status") == "open"
+    old = dataclasses.replace(today, state=json.dumps(state, separators=(",", ":")).encode())
+
+    # When it is read
+    decoded = mapper.to_domain_event(old)
+
+    # Then it is the event of today, with the fact it did not record left unknown, and its
+    # stored bytes are what they were (the hash chain covers them)
+    assert type(decoded) is Task.StatusChanged
+    assert vars(decoded) == {**vars(changed), "previous_status": None}
+    assert_same_types(decoded.timestamp, changed.timestamp, "timestamp")
+    assert decoded.status is TaskStatus.BLOCKED
+    assert json.loads(old.state) == state

@@ -1,0 +1,141 @@
+"""Versioned schema migrations: what `jitspace migrate` applies, and what a process checks
+at start.
+
+The database records each version applied in `schema_migrations`. Version 1 is the schema as
+JITspace made it at start before migrations were versioned: idempotent statements, so a
+database made then is adopted as it stands. Each later version is a step of plain SQL,
+applied once, in order, each in its own transaction with its row in `schema_migrations`.
+`migrate` holds a PostgreSQL advisory lock while it works: a second one at the same time
+waits for it, then finds nothing left to do.
+
+Stored events are never rewritten by a migration: their hash chain covers their stored
+bytes. An event's stored form changes through its class (`class_version` and its
+`upcast_vN_vM` methods, applied by the mapper as events are read).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg import Cursor
+
+from jitspace.auth import identity, login_throttle, security_log
+from jitspace.ledger.checkpoints import create_checkpoints_table
+from jitspace.ledger.eventlog import EventLog
+from jitspace.storage import upload_sessions
+from projections import admissibility, custody, registers
+
+# one migrating process at a time, whatever the command that migrates
+MIGRATIONS_LOCK = "SELECT pg_advisory_lock(hashtext('jitspace schema migrations'))"
+MIGRATIONS_UNLOCK = "SELECT pg_advisory_unlock(hashtext('jitspace schema migrations'))"
+CREATE_MIGRATIONS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "version integer PRIMARY KEY, name text NOT NULL, "
+    "applied_at timestamptz NOT NULL DEFAULT now())"
+)
+
+Step = Callable[[Cursor[Any], EventLog], None]
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    apply: Step
+
+
+def sql(*statements: str) -> Step:
+    """A step of plain SQL statements, run in the migration's transaction."""
+
+    def apply(curs: Cursor[Any], log: EventLog) -> None:
+        for statement in statements:
+            curs.execute(statement.encode())
+
+    return apply
+
+
+def _adopt_first_schema(curs: Cursor[Any], log: EventLog) -> None:
+    """The tables JITspace made at start before migrations were versioned, as it made them
+    (each statement leaves what exists as it is)."""
+    # the log's events, their indexes and the unique keys (filled from the events a log
+    # already holds), made by the recorder in its own transaction, under its own lock
+    log.create_table()
+    curs.execute(create_checkpoints_table(log))
+    for schema in (
+        identity.SCHEMA,
+        login_throttle.SCHEMA,
+        security_log.SCHEMA,
+        upload_sessions.SCHEMA,
+    ):
+        curs.execute(schema.encode())
+    for statement in (*registers.TABLES, *custody.TABLES, *admissibility.TABLES):
+        curs.execute(statement.encode())
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "the schema as JITspace made it at start", _adopt_first_schema),
+    # ending a user's sessions (disabled, password dropped) finds them by user
+    Migration(
+        2,
+        "index the sessions by user",
+        sql("CREATE INDEX IF NOT EXISTS sessions_user_idx ON sessions (user_id)"),
+    ),
+)
+LATEST = MIGRATIONS[-1].version
+
+
+class SchemaBehind(Exception):
+    """The database's schema is older than this JITspace needs."""
+
+    def __init__(self, version: int) -> None:
+        super().__init__(
+            f"the database schema is at version {version}, this JITspace needs {LATEST}: "
+            "run `jitspace migrate`"
+        )
+        self.version = version
+
+
+def schema_version(url: str) -> int:
+    """The latest version applied to this database (0: none, or made before versions)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        present = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
+        if present is None or not present[0]:
+            return 0
+        row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row is not None else 0
+
+
+def check_schema(url: str) -> None:
+    """Refuse to go on if the database lacks migrations this JITspace needs. A database
+    ahead of it (a newer JITspace migrated it) is used as it is: migrations only add."""
+    version = schema_version(url)
+    if version < LATEST:
+        raise SchemaBehind(version)
+
+
+def migrate(url: str, log: EventLog) -> list[Migration]:
+    """Apply the migrations the database at `url` lacks, in order; the ones applied."""
+    applied: list[Migration] = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        # wait for another migrating process as long as it takes, whatever the role's default
+        conn.execute("SET lock_timeout = 0")
+        conn.execute(MIGRATIONS_LOCK)
+        try:
+            conn.execute(CREATE_MIGRATIONS_TABLE)
+            done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+            for migration in MIGRATIONS:
+                if migration.version in done:
+                    continue
+                with conn.transaction(), conn.cursor() as curs:
+                    migration.apply(curs, log)
+                    curs.execute(
+                        "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+                        (migration.version, migration.name),
+                    )
+                applied.append(migration)
+        finally:
+            conn.execute(MIGRATIONS_UNLOCK)
+    return applied
