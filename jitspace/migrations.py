@@ -83,6 +83,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "index the sessions by user",
         sql("CREATE INDEX IF NOT EXISTS sessions_user_idx ON sessions (user_id)"),
     ),
+    # a verdict is now its worst definite outcome (a missing fact no longer outranks a
+    # risk), and an EU body is no longer a forum: every cell is evaluated again, from the
+    # log, by the admissibility projection when a worker next starts (its tracking position
+    # is forgotten; its marker row of the library's tracking layout is kept)
+    Migration(
+        3,
+        "rebuild the admissibility matrix: verdicts by their worst definite outcome, states only",
+        sql(
+            "TRUNCATE rm_admissibility, rm_admissibility_facts, rm_admissibility_item_facts",
+            "DO $$ BEGIN IF to_regclass('admissibility_tracking') IS NOT NULL THEN "
+            "DELETE FROM admissibility_tracking WHERE application_name <> '__migration__'; "
+            "END IF; END $$",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

@@ -234,3 +234,80 @@ def test_a_process_refuses_a_database_behind_it(
         f"the database schema is at version 0, this JITspace needs {LATEST}: "
         "run `jitspace migrate`" in started.stderr
     )
+
+
+def matrix_cells(client: httpx.Client, jit: str) -> list[dict[str, Any]]:
+    cells: list[dict[str, Any]] = client.get(f"/investigations/{jit}/admissibility").json()["cells"]
+    return cells
+
+
+def test_the_matrix_is_evaluated_again_from_the_log_after_its_rules_changed(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Given a migrated database whose matrix an earlier version of JITspace evaluated: a
+    # FR-BE investigation with Europol, an item judged, and a cell for Europol (an EU body,
+    # no longer a forum), stored before version 3 existed
+    url = fresh_database(database_url, "rejudged")
+    settings = Settings(database_url=url, data_dir=tmp_path / "data")
+    leader_name = f"leader-{uuid.uuid4().hex[:6]}"
+    add_user(url, leader_name)
+    europol = {"country": "EUROPOL", "name": "Europol", "lead_authority": "Europol"}
+    with ServerThread(settings) as server, closing(logged_in(server.url, leader_name)) as client:
+        body = {
+            "name": "Rejudged JIT",
+            "agreement_reference": "JIT-R",
+            "purpose": "fraud",
+            "period_start": "2024-01-01",
+            "period_end": f"{datetime.now(UTC).year + 2}-12-31",
+            "country": "FR",
+            "parties": [
+                {"country": "FR", "name": "France", "lead_authority": "Parquet"},
+                {"country": "BE", "name": "Belgium", "lead_authority": "Federal Prosecutor"},
+                europol,
+            ],
+        }
+        jit = client.post("/investigations", json=body).json()["id"]
+        registered = client.post(
+            f"/investigations/{jit}/evidence",
+            json={
+                "reference": "FR-R-1",
+                "kind": "document",
+                "description": "ledger",
+                "occurred_at": datetime.now(UTC).isoformat(),
+                "collected_by": "I. Martin",
+                "place": "Paris",
+                "method": "seizure",
+            },
+        )
+        assert registered.status_code == 201, registered.text
+        cells = eventually(
+            lambda: client.get(f"/investigations/{jit}/admissibility").json()["cells"]
+        )
+        assert {c["country"] for c in cells} == {"FR", "BE"}
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO rm_admissibility SELECT evidence_id, 'EUROPOL', investigation_id, "
+            "reference, verdict, outcome, results, evaluated_on FROM rm_admissibility LIMIT 1"
+        )
+        conn.execute("DELETE FROM schema_migrations WHERE version = 3")
+
+    # When the operator migrates it
+    migrated = jitspace("migrate", env=cluster_env(url, tmp_path / "data"))
+    assert migrated.returncode == 0, migrated.stderr
+    assert "applied migration 3:" in migrated.stdout
+
+    # Then the matrix is empty and its projection starts again from the log
+    with psycopg.connect(url) as conn:
+        assert conn.execute("SELECT count(*) FROM rm_admissibility").fetchone() == (0,)
+        kept = conn.execute(
+            "SELECT count(*) FROM admissibility_tracking WHERE application_name <> '__migration__'"
+        ).fetchone()
+        assert kept == (0,)
+
+    # and the next start evaluates every cell again: the states' only
+    with ServerThread(settings) as server, closing(logged_in(server.url, leader_name)) as client:
+        cells = eventually(
+            lambda: client.get(f"/investigations/{jit}/admissibility").json()["cells"]
+        )
+        assert sorted(c["country"] for c in cells) == ["BE", "FR"]
+        assert {c["reference"] for c in cells} == {"FR-R-1"}
