@@ -86,6 +86,9 @@ export async function logOut(): Promise<void> {
   } finally {
     signOut(false);
     channel?.postMessage({ type: 'logged-out' } satisfies SessionNews);
+    // whoever logs in next starts from their own investigations, not from the screen of an
+    // investigation that may not be theirs (an expired session keeps its place instead)
+    if (typeof window !== 'undefined') window.location.hash = '#/';
   }
 }
 
