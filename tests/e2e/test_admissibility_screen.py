@@ -324,6 +324,21 @@ def test_a_cell_explains_its_verdict_and_the_dialog_closes_with_escape(
     )
 
 
+def test_an_unknown_verdict_says_which_facts_would_decide_it(
+    open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
+) -> None:
+    be = open_as(advisors.be)
+    open_matrix(be, team)
+    cell_of(be, "BE-DOC-1", "BE").click()
+    lacking = be.get_by_test_id("verdict-explanation").get_by_test_id("lacking-facts")
+    expect(lacking.get_by_role("heading")).to_have_text(
+        "What would decide it (facts not recorded yet)"
+    )
+    # never taken into custody: its custody is what is missing
+    expect(lacking).to_contain_text("CU-01")
+    assert_accessible(be, "an unknown verdict explained")
+
+
 def test_the_arrow_keys_move_between_rows_and_tab_reaches_the_cells(
     open_as: OpenAs, team: Team, advisors: Advisors, judged: Judged
 ) -> None:

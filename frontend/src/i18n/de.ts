@@ -266,6 +266,8 @@ export const de: Messages = {
   'matrix.changesOn': 'Diese Beurteilung ändert sich von selbst am',
   'matrix.missing': 'Es fehlt:',
   'matrix.cure': 'Was Abhilfe schüfe:',
+  'matrix.wouldDecide': 'Was die Frage entscheiden würde (noch nicht erfasste Tatsachen)',
+  'matrix.alsoUnknown': 'Noch nicht erfasste Tatsachen, neben dieser Bewertung',
   'matrix.use': 'Verwendung:',
   'matrix.restsOn': 'Beruht auf {count} erfassten Tatsachen',
   'matrix.restsOn.one': 'Beruht auf einer erfassten Tatsache',

@@ -266,6 +266,8 @@ export const en = {
   'matrix.changesOn': 'This verdict changes by itself on',
   'matrix.missing': 'Missing:',
   'matrix.cure': 'What would cure it:',
+  'matrix.wouldDecide': 'What would decide it (facts not recorded yet)',
+  'matrix.alsoUnknown': 'Facts not recorded yet, beside this verdict',
   'matrix.use': 'Use:',
   'matrix.restsOn': 'Rests on {count} recorded facts',
   'matrix.restsOn.one': 'Rests on one recorded fact',

@@ -266,6 +266,8 @@ export const nl: Messages = {
   'matrix.changesOn': 'Dit oordeel verandert vanzelf op',
   'matrix.missing': 'Ontbreekt:',
   'matrix.cure': 'Wat het zou herstellen:',
+  'matrix.wouldDecide': 'Wat de doorslag zou geven (nog niet vastgelegde feiten)',
+  'matrix.alsoUnknown': 'Nog niet vastgelegde feiten, naast dit oordeel',
   'matrix.use': 'Gebruik:',
   'matrix.restsOn': 'Berust op {count} vastgelegde feiten',
   'matrix.restsOn.one': 'Berust op één vastgelegd feit',
