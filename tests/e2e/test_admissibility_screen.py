@@ -299,6 +299,12 @@ def test_a_cell_explains_its_verdict_and_the_dialog_closes_with_escape(
     expect(deciding).to_contain_text("Missing: NL's consent")
     expect(deciding).to_contain_text("What would cure it: ask NL for consent")
     expect(deciding).to_contain_text("Use: BE VAT")
+    # the setting of Belgium's rulebook that decided it, linked to the rulebooks
+    setting = deciding.get_by_test_id("rule-setting")
+    expect(setting).to_contain_text("Setting in BE\u2019s rulebook (be.toml")
+    expect(setting.get_by_role("link")).to_have_attribute(
+        "href", team.screen("/rulebooks").removeprefix("/")
+    )
     # the facts it rests on, in words, each linked to its record
     deciding.get_by_text(re.compile(r"^Rests on ")).click()
     facts = deciding.get_by_test_id("rests-on").get_by_role("link")

@@ -266,6 +266,7 @@ export const de: Messages = {
   'matrix.changesOn': 'Diese Beurteilung ändert sich von selbst am',
   'matrix.missing': 'Es fehlt:',
   'matrix.cure': 'Was Abhilfe schüfe:',
+  'matrix.setting': 'Einstellung im Regelwerk von {country} ({rulebook}):',
   'matrix.wouldDecide': 'Was die Frage entscheiden würde (noch nicht erfasste Tatsachen)',
   'matrix.alsoUnknown': 'Noch nicht erfasste Tatsachen, neben dieser Bewertung',
   'matrix.use': 'Verwendung:',

@@ -266,6 +266,7 @@ export const en = {
   'matrix.changesOn': 'This verdict changes by itself on',
   'matrix.missing': 'Missing:',
   'matrix.cure': 'What would cure it:',
+  'matrix.setting': 'Setting in {country}’s rulebook ({rulebook}):',
   'matrix.wouldDecide': 'What would decide it (facts not recorded yet)',
   'matrix.alsoUnknown': 'Facts not recorded yet, beside this verdict',
   'matrix.use': 'Use:',

@@ -266,6 +266,7 @@ export const fr: Messages = {
   'matrix.changesOn': 'Cette appréciation change d’elle-même le',
   'matrix.missing': 'Manque :',
   'matrix.cure': 'Ce qui y remédierait :',
+  'matrix.setting': 'Réglage dans le jeu de règles de {country} ({rulebook}) :',
   'matrix.wouldDecide': 'Ce qui permettrait de conclure (faits pas encore enregistrés)',
   'matrix.alsoUnknown': 'Faits pas encore enregistrés, à côté de cette appréciation',
   'matrix.use': 'Utilisation :',

@@ -266,6 +266,7 @@ export const nl: Messages = {
   'matrix.changesOn': 'Dit oordeel verandert vanzelf op',
   'matrix.missing': 'Ontbreekt:',
   'matrix.cure': 'Wat het zou herstellen:',
+  'matrix.setting': 'Instelling in het regelboek van {country} ({rulebook}):',
   'matrix.wouldDecide': 'Wat de doorslag zou geven (nog niet vastgelegde feiten)',
   'matrix.alsoUnknown': 'Nog niet vastgelegde feiten, naast dit oordeel',
   'matrix.use': 'Gebruik:',
