@@ -97,6 +97,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             "END IF; END $$",
         ),
     ),
+    # the register's search finds a description by its words, in the team's languages, on
+    # an index, where it scanned every description of the investigation for a substring
+    Migration(
+        4,
+        "search the descriptions by their words, in the team's languages",
+        sql(registers.SEARCH_COLUMN, registers.SEARCH_INDEX),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

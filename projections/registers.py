@@ -22,6 +22,21 @@ from domain.task import Task
 
 Statement = tuple[str, tuple[Any, ...]]
 
+# the languages a description is searched in, beside its words as they are (prefixes): the
+# team's working languages, each with PostgreSQL's stemmer ("ledgers" finds "ledger")
+SEARCH_LANGUAGES = ("english", "french", "dutch", "german")
+DESCRIPTION_SEARCH = " || ".join(
+    f"to_tsvector('{config}', description)" for config in ("simple", *SEARCH_LANGUAGES)
+)
+SEARCH_COLUMN = (
+    "ALTER TABLE rm_evidence ADD COLUMN IF NOT EXISTS description_search tsvector "
+    f"GENERATED ALWAYS AS ({DESCRIPTION_SEARCH}) STORED"
+)
+SEARCH_INDEX = (
+    "CREATE INDEX IF NOT EXISTS rm_evidence_search_idx ON rm_evidence "
+    "USING gin (description_search)"
+)
+
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_investigations (
         investigation_id uuid PRIMARY KEY, name text NOT NULL, agreement_reference text NOT NULL,
@@ -44,6 +59,9 @@ TABLES = (
     "ALTER TABLE rm_evidence ADD COLUMN IF NOT EXISTS parent_id uuid, "
     "ADD COLUMN IF NOT EXISTS relation text",
     "CREATE INDEX IF NOT EXISTS rm_evidence_parent_idx ON rm_evidence (parent_id)",
+    # full-text search of the descriptions (`DESCRIPTION_SEARCH`), kept by PostgreSQL itself
+    SEARCH_COLUMN,
+    SEARCH_INDEX,
     """CREATE TABLE IF NOT EXISTS rm_tasks (
         task_id uuid PRIMARY KEY, investigation_id uuid NOT NULL, title text NOT NULL,
         status text NOT NULL, assignee_id uuid, due_on date, created_at timestamptz NOT NULL,

@@ -35,6 +35,7 @@ from jitspace.documents.views import lineage_of
 from jitspace.ledger.eventlog import HANDLING_TOPIC
 from jitspace.reads.withholding import Audience, Withholding, custody_for
 from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
+from projections.registers import SEARCH_LANGUAGES
 
 EVENTS_TABLE = "jitspace_events"
 # a register row: the item, its custody as the custody register keeps it
@@ -283,12 +284,24 @@ class Queries:
                 item for item in withholding.restricted if not withholding.may_read(item, party)
             ]
             pattern = "%" + re.sub(r"([\\%_])", r"\\\1", query.search) + "%"
-            where.add(
-                "(e.reference ILIKE {0} OR (e.description ILIKE {0} "
-                "AND NOT e.evidence_id = ANY({1})))",
-                pattern,
-                unreadable,
-            )
+            words = re.findall(r"\w+", query.search)
+            if not words:  # nothing a description could be searched for
+                where.add("e.reference ILIKE {0}", pattern)
+            else:
+                # each word as the start of a word, or as a word of the team's languages
+                prefixes = " & ".join(f"{word}:*" for word in words)
+                stemmed = " || ".join(
+                    f"websearch_to_tsquery('{config}', {{3}})" for config in SEARCH_LANGUAGES
+                )
+                where.add(
+                    "(e.reference ILIKE {0} OR (e.description_search @@ "
+                    f"(to_tsquery('simple', {{2}}) || {stemmed}) "
+                    "AND NOT e.evidence_id = ANY({1})))",
+                    pattern,
+                    unreadable,
+                    prefixes,
+                    query.search,
+                )
         if query.disagreeing is not None:
             where.add(f"w.outcomes {'>' if query.disagreeing else '<='} 1")
         joined = _REGISTER_FROM + (_VERDICTS if query.judged else "")

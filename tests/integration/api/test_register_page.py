@@ -97,6 +97,27 @@ def test_search_never_finds_a_description_withheld_from_the_searcher(
     assert [i["reference"] for i in open_items] == ["FR-OPEN"]
 
 
+def test_search_finds_descriptions_by_their_words_in_the_team_s_languages(jit: Jit) -> None:
+    register_item(
+        jit.leader, jit, reference="FR-LEDGER", description="bank ledgers of the shipping firm"
+    )
+    register_item(
+        jit.leader, jit, reference="FR-ECOUTE", description="écoutes téléphoniques du suspect"
+    )
+    register_item(jit.leader, jit, reference="DE-BERICHT", description="Berichte der Ermittler")
+
+    def found(q: str) -> list[str]:
+        return sorted(i["reference"] for i in page(jit.leader, jit, q=q)["items"])
+
+    assert found("ledger") == ["FR-LEDGER"]  # English: a word finds its plural
+    assert found("ledg") == ["FR-LEDGER"]  # the start of a word
+    assert found("bank ship") == ["FR-LEDGER"]  # every word, in any order
+    assert found("écoute") == ["FR-ECOUTE"]  # French
+    assert found("Bericht") == ["DE-BERICHT"]  # German
+    assert found("bank suspect") == []  # not one description holds both
+    assert found("ECOUTE") == ["FR-ECOUTE"]  # the reference, as ever, by any part
+
+
 def test_search_takes_wildcards_literally(jit: Jit) -> None:
     register_item(jit.leader, jit, reference="FR-100%", description="a")
     register_item(jit.leader, jit, reference="FR-1000", description="b")
