@@ -36,7 +36,8 @@ Search = Annotated[
     QueryParameter(
         min_length=1,
         max_length=200,
-        description="text in the reference, or in the description where you may read it",
+        description="text in the reference (any part), or words in the description where "
+        "you may read it (word starts, and English, French, Dutch and German word forms)",
     ),
 ]
 
