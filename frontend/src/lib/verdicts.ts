@@ -10,7 +10,7 @@ export const severity: Outcome[] = ['PASS', 'UNKNOWN', 'WARN', 'FORFEITED', 'RES
 export const outcomeIcon: Record<Outcome, string> = {
   PASS: '✓',
   WARN: '!',
-  FORFEITED: '⌛',
+  FORFEITED: '◷', // time ran out (a sign every system font has, where an hourglass often is not)
   RESTRICT: '⊘',
   RISK: '▲',
   UNKNOWN: '?',
