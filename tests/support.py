@@ -223,14 +223,14 @@ NETHERLANDS = {"country": "NL", "name": "Netherlands", "lead_authority": "OM"}
 
 
 def investigation_body(name: str, **fields: Any) -> dict[str, Any]:
-    """What opening an investigation sends: a FR-BE JIT led from France (`fields` replace
-    any of these)."""
+    """What opening an investigation sends: a FR-BE JIT led from France, its period ending
+    after today whatever the day (`fields` replace any of these)."""
     return {
         "name": name,
         "agreement_reference": "JIT-TEST-1",
         "purpose": "human trafficking",
         "period_start": "2024-01-01",
-        "period_end": "2026-12-31",
+        "period_end": period_end(),
         "country": "FR",
         **fields,
         "parties": [dict(party) for party in fields.get("parties", [FRANCE, BELGIUM])],

@@ -46,7 +46,7 @@ from jitspace.live.client import LiveClient
 from tests.bench.cpu import cpu_seconds, postgres_seconds
 from tests.bench.database import bench_database
 from tests.processes import Cluster
-from tests.support import PASSWORD, add_user, free_port
+from tests.support import PASSWORD, add_user, free_port, period_end
 
 LOAD_PROCESSES = 2
 # concurrent commands flat out: enough that the log's group commit, not the command round
@@ -58,7 +58,7 @@ NEW_JIT = {
     "agreement_reference": "JIT-B",
     "purpose": "fraud",
     "period_start": "2024-01-01",
-    "period_end": "2026-12-31",
+    "period_end": period_end(),
     "parties": [{"country": "FR", "name": "France", "lead_authority": "PNF"}],
     "country": "FR",
 }

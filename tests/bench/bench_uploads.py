@@ -32,7 +32,7 @@ from jitspace.bootstrap import migrate_database
 from jitspace.settings import Settings
 from jitspace.storage.blobs.s3 import connect
 from jitspace.storage.database import create_database, with_database
-from tests.support import PASSWORD, add_user, free_port
+from tests.support import PASSWORD, add_user, free_port, period_end
 
 MiB = 1024 * 1024
 READ = MiB
@@ -99,7 +99,7 @@ def api_upload(base: str, username: str, path: Path) -> tuple[float, int]:
             "agreement_reference": "JIT-BENCH",
             "purpose": "benchmark",
             "period_start": "2024-01-01",
-            "period_end": "2026-12-31",
+            "period_end": period_end(),
             "parties": [{"country": "FR", "name": "France", "lead_authority": "Parquet"}],
             "country": "FR",
         },
