@@ -324,7 +324,7 @@ def _serve(settings: Settings, *, demo: bool) -> int:
 
     hooks.append(started)
     config = uvicorn.Config(
-        create_app(settings, on_ready=hooks),
+        create_app(settings, on_ready=hooks, sole=True),
         host=settings.host,
         port=settings.port,
         log_level="info",

@@ -6,7 +6,7 @@ import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import asyncpg
@@ -51,6 +51,7 @@ from jitspace.api.uploads import UploadController
 from jitspace.api.users import UserController
 from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
+from jitspace.reads.leadership import WorkerWorks, kept_by_this_process
 from jitspace.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -83,10 +84,23 @@ async def health(runtime: RuntimeDep) -> dict[str, str]:
     return {"status": "ok"}
 
 
-def create_app(settings: Settings, *, on_ready: list[object] | None = None) -> Litestar:
+def create_app(
+    settings: Settings, *, on_ready: list[object] | None = None, sole: bool = False
+) -> Litestar:
+    """The app; `sole`: the only process of its database that keeps the read models when it
+    runs the projections (a `jitspace serve`: it holds the workers' lock, see
+    jitspace/reads/leadership.py)."""
+
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        async with open_runtime(settings) as runtime:
+        async with AsyncExitStack() as stack:
+            if sole and settings.run_projections and settings.database_url:
+                try:
+                    await stack.enter_async_context(kept_by_this_process(settings.database_url))
+                except WorkerWorks as error:
+                    logger.error("JITspace cannot start: %s", error)
+                    raise
+            runtime = await stack.enter_async_context(open_runtime(settings))
             app.state.runtime = runtime
             for hook in on_ready or ():
                 await hook(runtime)  # type: ignore[operator]

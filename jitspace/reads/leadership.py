@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import socket
+from collections.abc import AsyncIterator
 
 import asyncpg
 
@@ -63,6 +64,21 @@ class WorkersLock:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self.attempt_seconds)
         return False
+
+    async def take_now(self) -> bool:
+        """Take the lock if no one holds it (True), without waiting."""
+        try:
+            return await self._try()
+        except BaseException:
+            await self._close()
+            raise
+
+    async def holder(self) -> str | None:
+        """Who holds the lock, as PostgreSQL names its session (None if it cannot say)."""
+        try:
+            return await self._holder()
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return None
 
     async def lost(self) -> None:
         """Return when the lock connection is lost (the lock with it): checked every
@@ -119,3 +135,27 @@ class WorkersLock:
                 await asyncio.wait_for(connection.close(), 5)
             except Exception:
                 connection.terminate()
+
+
+class WorkerWorks(Exception):
+    """A process that would keep the read models itself finds a worker doing it."""
+
+
+@contextlib.asynccontextmanager
+async def kept_by_this_process(database_url: str) -> AsyncIterator[None]:
+    """For a `jitspace serve` that keeps the read models itself (JITSPACE_RUN_PROJECTIONS on
+    an external database): hold the workers' lock while it runs, so a worker started beside it
+    waits, and refuse to start beside a worker that works."""
+    lock = WorkersLock(database_url, attempt_seconds=1.0)
+    lock.name = f"jitspace serve {socket.gethostname()}:{os.getpid()}"[:63]
+    if not await lock.take_now():
+        holder = await lock.holder()
+        await lock.release()
+        raise WorkerWorks(
+            f"{holder or 'a projection worker'} keeps the read models of this database: "
+            "start jitspace serve with JITSPACE_RUN_PROJECTIONS=false beside workers"
+        )
+    try:
+        yield
+    finally:
+        await lock.release()

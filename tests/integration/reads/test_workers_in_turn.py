@@ -164,6 +164,46 @@ async def test_a_worker_that_loses_its_lock_connection_stops_working(
     assert await task_titles_become(team, before + after) == sorted(before + after)
 
 
+def test_a_server_keeping_the_read_models_does_not_run_beside_a_worker(
+    deployment: Deployment, tmp_path: Path
+) -> None:
+    # Given a worker that works: a `serve` left to keep the read models itself
+    # (JITSPACE_RUN_PROJECTIONS on, the default) refuses to start, saying what to change
+    env = cluster_env(deployment.database_url, tmp_path)
+    stray = Process("serve", env, tmp_path / "stray.log", free_port())
+    with pytest.raises(RuntimeError, match="did not start"):
+        stray.start(timeout=30)
+    said = stray.log.read_text()
+    assert "JITSPACE_RUN_PROJECTIONS=false" in said
+    assert f"jitspace worker {_host()}:{deployment.first.pid}" in said
+    assert deployment.lock_holders() == [f"jitspace worker {_host()}:{deployment.first.pid}"]
+
+
+def test_a_worker_waits_while_a_server_keeps_the_read_models(
+    database_url: str, tmp_path: Path
+) -> None:
+    # Given a `serve` that keeps the read models itself on its database
+    url = fresh_database(database_url, "sole_server")
+    env = cluster_env(url, tmp_path)
+    server = Process("serve", env, tmp_path / "server.log", free_port())
+    worker = Process("worker", env, tmp_path / "worker.log")
+    try:
+        server.start()
+        # When a worker starts beside it, it waits: the server holds the workers' lock
+        worker.start()
+        assert not worker.works
+        assert "waiting" in worker.log.read_text()
+        # and takes over when the server stops
+        server.stop()
+        deadline = time.monotonic() + TAKEOVER_DEADLINE
+        while not worker.works:
+            assert time.monotonic() < deadline, "the worker did not take over"
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+        server.stop()
+
+
 def _host() -> str:
     import socket
 
