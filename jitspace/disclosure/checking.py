@@ -22,6 +22,7 @@ from jitspace.disclosure.contents import (
     UNSIGNED_FILES,
     BundleEvent,
     Manifest,
+    UnreadableFileRecord,
     attached_files,
 )
 from jitspace.disclosure.records import rebuild_records, render_report
@@ -236,7 +237,11 @@ def _verify(
         problem("events", f"events.jsonl cannot be read: {error}")
         return report(0, len(heads), signed_by)
     findings.extend(verify(entries, heads))
-    recorded = attached_files(events)
+    try:
+        recorded = attached_files(events)
+    except UnreadableFileRecord as error:
+        problem("events", str(error))
+        recorded = {}
     for name in sorted(n for n in names if n.startswith("files/")):
         if name.removeprefix("files/") not in recorded:
             problem("file", f"{name} is not a file the bundle's events record")

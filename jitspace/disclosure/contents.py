@@ -97,11 +97,28 @@ def bundle_event(entry: Entry, withheld: bool) -> BundleEvent:
     )
 
 
+class UnreadableFileRecord(ValueError):
+    """An event that records an evidence file, in a form JITspace does not write."""
+
+
+class _FileRecord(msgspec.Struct):
+    """The part of a FileAttached event's state that names its file."""
+
+    sha256: str
+    storage_key: str
+
+
 def attached_files(events: Sequence[BundleEvent]) -> dict[str, str]:
     """The evidence files recorded by the bundle's (not withheld) events: SHA-256 -> key."""
     files: dict[str, str] = {}
     for event in events:
         if event.topic == FILE_ATTACHED and event.state is not None:
-            state = msgspec.json.decode(event.state)
-            files[state["sha256"]] = state["storage_key"]
+            try:
+                state = msgspec.json.decode(event.state, type=_FileRecord)
+            except msgspec.DecodeError as error:
+                raise UnreadableFileRecord(
+                    f"the event at position {event.position} records an evidence file in a "
+                    f"form that cannot be read ({error})"
+                ) from error
+            files[state.sha256] = state.storage_key
     return files

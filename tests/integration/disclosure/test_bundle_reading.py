@@ -373,15 +373,14 @@ def test_every_single_bit_flip_of_a_bundle_gets_a_verdict(jit: Jit, tmp_path: Pa
     assert len(passed) < len(as_exported) * 8  # at most the spare bits of each member
 
 
-def test_events_of_a_kind_outside_the_domain_are_a_verdict_and_never_imported(
-    jit: Jit, tmp_path: Path
-) -> None:
-    # Given a forger's bundle whose last event names a class outside JITspace's domain, its
-    # chain and checkpoint recomputed and signed with the forger's key: consistent in itself
-    genuine = members(disclose(jit))
+def forged_last_event(bundle: bytes, tmp_path: Path, **changes: str) -> tuple[Path, SigningKey]:
+    """A forger's bundle: its last event changed, its chain and checkpoint recomputed and
+    signed with the forger's key, so it is consistent in itself."""
+    genuine = members(bundle)
     events = [json.loads(line) for line in genuine["events.jsonl"].splitlines()]
-    last = events[-1]
-    last["topic"] = "json.decoder:JSONDecoder"
+    last = events[-1] | changes
+    if "state" in changes:
+        last["state_sha256"] = hashlib.sha256(changes["state"].encode()).hexdigest()
     digest = chain.event_hash(
         last["position"],
         UUID(last["originator_id"]),
@@ -394,13 +393,42 @@ def test_events_of_a_kind_outside_the_domain_are_a_verdict_and_never_imported(
     last["event_hash"] = digest.hex()
     previous = bytes.fromhex(events[-2]["investigation_hash"]) if len(events) > 1 else chain.GENESIS
     last["investigation_hash"] = chain.link(previous, digest).hex()
+    events[-1] = last
     genuine["events.jsonl"] = b"".join(json.dumps(e).encode() + b"\n" for e in events)
     forger = SigningKey(Ed25519PrivateKey.generate())
     forged = tmp_path / "forged.zip"
     forged.write_bytes(resigned(zipped(genuine), forger, head_hash=last["investigation_hash"]))
+    return forged, forger
+
+
+def test_events_of_a_kind_outside_the_domain_are_a_verdict_and_never_imported(
+    jit: Jit, tmp_path: Path
+) -> None:
+    # Given a forger's bundle whose last event names a class outside JITspace's domain
+    forged, forger = forged_last_event(disclose(jit), tmp_path, topic="json.decoder:JSONDecoder")
+    last = json.loads(members(forged.read_bytes())["events.jsonl"].splitlines()[-1])
     # When it is checked, even trusting the forger's key
     report = verify_bundle(forged, trusted_keys=[forger.public_key])
     # Then the chain holds, and the unknown kind of event is the verdict: it is not replayed
     assert [f.detail for f in report.findings] == [
         f"the event at position {last['position']} is of an unknown kind: json.decoder:JSONDecoder"
     ]
+
+
+@pytest.mark.parametrize("state", ["not json", "[1, 2]", '{"name": "a.bin"}'])
+def test_a_file_record_that_cannot_be_read_is_a_verdict_not_a_crash(
+    jit: Jit, tmp_path: Path, state: str
+) -> None:
+    # Given a forger's bundle whose last event records an evidence file in a state that is
+    # not one JITspace writes (not JSON, not an object, without the file's hash)
+    forged, forger = forged_last_event(
+        disclose(jit), tmp_path, topic="domain.evidence:EvidenceItem.FileAttached", state=state
+    )
+    position = json.loads(members(forged.read_bytes())["events.jsonl"].splitlines()[-1])["position"]
+    # When it is checked, even trusting the forger's key: a verdict that names the event
+    report = verify_bundle(forged, trusted_keys=[forger.public_key])
+    assert not report.ok
+    assert any(
+        f"event at position {position}" in f.detail and "evidence file" in f.detail
+        for f in report.findings
+    ), [f.detail for f in report.findings]
