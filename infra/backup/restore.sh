@@ -16,7 +16,8 @@
 # recovery_target_action = 'promote'. Started, the server replays the archived WAL up to
 # TARGET_TIME and promotes itself (a new timeline: what it writes next is archived under
 # other names than the history it left). With --start, this script starts it (pg_ctl) and
-# waits until it has promoted, then takes the recovery settings out again; without, start
+# waits until it has promoted, then takes the recovery settings out again (the server's log
+# is DATA.restore.log); without, start
 # the server as usual (e.g. `docker compose up -d postgres`) and wait until
 # `SELECT pg_is_in_recovery()` answers f.
 set -eu
@@ -75,18 +76,20 @@ if [ "$start" = false ]; then
     echo "$data is ready: start the server; it replays the archive up to $target and promotes" >&2
     exit 0
 fi
-pg_ctl --pgdata="$data" --log="$data/restore.log" --wait --timeout=600 start >&2
+# the server's log beside the data directory, not in it (a base backup would copy it)
+log="$data.restore.log"
+pg_ctl --pgdata="$data" --log="$log" --wait --timeout=600 start >&2
 # the server accepts connections while it replays: wait until it has promoted
 tries=0
 until [ "$(psql --no-psqlrc --no-password --tuples-only --no-align \
     --dbname="${PGDATABASE:-postgres}" --command='SELECT pg_is_in_recovery()' 2>/dev/null)" = f ]; do
     tries=$((tries + 1))
     if [ "$tries" -gt 600 ]; then
-        echo "the server did not promote within 10 minutes: see $data/restore.log" >&2
+        echo "the server did not promote within 10 minutes: see $log" >&2
         exit 1
     fi
     if ! pg_ctl --pgdata="$data" status >/dev/null 2>&1; then
-        echo "the server stopped during recovery: see $data/restore.log" >&2
+        echo "the server stopped during recovery: see $log" >&2
         exit 1
     fi
     sleep 1

@@ -69,6 +69,26 @@ class Postgres:
 
                 ensure_prefix_permissions(folder)
 
+    def __enter__(self) -> Postgres:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the server if it runs (the first one, or the restored one)."""
+        if (self.data / "postmaster.pid").exists():
+            subprocess.run(
+                [str(_postgres_bin() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"],
+                env=self.env,
+                user=self.user,
+                capture_output=True,
+                timeout=60,
+                check=False,
+            )
+
+    @property
+    def restore_log(self) -> Path:
+        """The restored server's log (restore.sh --start writes it beside the data)."""
+        return Path(f"{self.data}.restore.log")
+
     @property
     def env(self) -> dict[str, str]:
         """What an operator's shell holds: PostgreSQL's tools on the path, where the server is."""
@@ -231,6 +251,16 @@ class Writer:
             assert time.monotonic() < deadline, "the writer did not read the clock"
             time.sleep(0.01)
         return self.marks[-1]
+
+
+def archive_command() -> str:
+    """The archive_command of the archiving settings, as PostgreSQL reads it."""
+    prefix = "archive_command = '"
+    for line in ARCHIVING_CONF.read_text().splitlines():
+        if line.startswith(prefix):
+            return line.removeprefix(prefix).removesuffix("'").replace("''", "'")
+    msg = f"{ARCHIVING_CONF} sets no archive_command"
+    raise LookupError(msg)
 
 
 def registrations(database_url: str) -> dict[str, int]:

@@ -11,13 +11,21 @@ before T is there exactly once, none after, and `jitspace verify` passes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 import httpx
 import psycopg
 
-from tests.deploy.restore_drill import BACKUP_TOOLS, Postgres, Writer, items_answered, registrations
+from tests.deploy.restore_drill import (
+    BACKUP_TOOLS,
+    Postgres,
+    Writer,
+    archive_command,
+    items_answered,
+    registrations,
+)
 from tests.processes import Process, cluster_env, jitspace
 from tests.support import PASSWORD, People, evidence_body, free_port, open_investigation
 
@@ -34,7 +42,11 @@ def operator(*args: str | Path, env: dict[str, str] | None = None) -> str:
 def test_restore_to_a_point_in_time_keeps_every_command_acknowledged_before_it(
     tmp_path: Path,
 ) -> None:
-    postgres = Postgres(tmp_path / "postgres")
+    with Postgres(tmp_path / "postgres") as postgres:
+        drill(postgres, tmp_path)
+
+
+def drill(postgres: Postgres, tmp_path: Path) -> None:
     postgres.initdb()
     postgres.start()
     with psycopg.connect(postgres.url(), autocommit=True) as connection:
@@ -67,8 +79,9 @@ def test_restore_to_a_point_in_time_keeps_every_command_acknowledged_before_it(
         jit = open_investigation(people)
         with Writer(jit.leader.client, jit.id, database_url) as writer:
             writer.wait_for(10)
+            before_backup = len(writer.acknowledged)
             backup = Path(postgres.script("base-backup.sh", postgres.backups).strip())
-            acknowledged_during_backup = len(writer.acknowledged) - 10
+            acknowledged_during_backup = len(writer.acknowledged) - before_backup
             writer.wait_for(len(writer.acknowledged) + 10)
             signed = jitspace("checkpoint", env=env)
             assert signed.returncode == 0, signed.stderr
@@ -132,6 +145,10 @@ def test_restore_to_a_point_in_time_keeps_every_command_acknowledged_before_it(
     with_old_witness = jitspace("verify", env={**env, "JITSPACE_WITNESS_FILE": str(set_aside[0])})
 
     print(verified.stdout, verified_again.stdout, sep="")
+    replayed = postgres.restore_log.read_text()
+    assert "from archive" in replayed  # the segments after the backup came from the archive
+    assert "recovery stopping before commit of transaction" in replayed
+    assert "archive recovery complete" in replayed
     assert backup.parent == postgres.backups
     assert acknowledged_during_backup > 0, "the writes went on while the backup was taken"
     assert len(kept) >= 30
@@ -155,3 +172,35 @@ def test_restore_to_a_point_in_time_keeps_every_command_acknowledged_before_it(
     assert len(set_aside) == 1
     assert with_old_witness.returncode == 1
     assert "no longer in the database" in with_old_witness.stdout
+
+
+def archive(segment: Path, archive_dir: Path | None) -> int:
+    """The archiving settings' archive_command run on one segment, as PostgreSQL runs it."""
+    command = archive_command().replace("%p", str(segment)).replace("%f", segment.name)
+    env = {key: value for key, value in os.environ.items() if key != "JITSPACE_WAL_ARCHIVE"}
+    if archive_dir is not None:
+        env["JITSPACE_WAL_ARCHIVE"] = str(archive_dir)
+    return subprocess.run(
+        ["sh", "-c", command], env=env, capture_output=True, check=False
+    ).returncode
+
+
+def test_the_archive_takes_a_segment_whole_once_and_never_overwrites_a_different_one(
+    tmp_path: Path,
+) -> None:
+    archive_dir = tmp_path / "archive"
+    archive_dir.mkdir()
+    segment = tmp_path / "000000010000000000000007"
+    segment.write_bytes(b"first" * 1000)
+
+    archived = archive(segment, archive_dir)
+    again = archive(segment, archive_dir)  # after a crash, PostgreSQL may archive it again
+    segment.write_bytes(b"other" * 1000)
+    different = archive(segment, archive_dir)
+    unset = archive(tmp_path / "000000010000000000000007", None)
+
+    assert (archived, again) == (0, 0)
+    assert different != 0
+    assert unset != 0
+    assert (archive_dir / segment.name).read_bytes() == b"first" * 1000
+    assert sorted(p.name for p in archive_dir.iterdir()) == [segment.name]
