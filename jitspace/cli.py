@@ -142,6 +142,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "the others wait and take over when it stops)",
     )
     worker.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    worker.add_argument(
+        "--health-port",
+        type=int,
+        help="answer probes on this port: GET /health/live (the process answers) and "
+        "/health/ready (it works, or waits in turn on a database that answers); default: none",
+    )
+    worker.add_argument(
+        "--health-host", default="127.0.0.1", help="address of the health port (default 127.0.0.1)"
+    )
     migrate = commands.add_parser(
         "migrate",
         help="apply the schema migrations the database lacks (before serve and worker start on "
@@ -204,7 +213,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "migrate":
         return _migrate(Settings.from_env(data_dir=args.data_dir, run_projections=False))
     if args.command == "worker":
-        return _work(Settings.from_env(data_dir=args.data_dir, run_projections=True))
+        settings = Settings.from_env(data_dir=args.data_dir, run_projections=True)
+        return _work(settings, health=(args.health_host, args.health_port))
     if args.command == "watch":
         return _watch(args)
     if args.command == "openapi":
@@ -347,42 +357,69 @@ def _data_line(settings: Settings) -> str:
     return f"Data: {settings.data_dir}  (check its log: jitspace verify --data-dir {where})"
 
 
-def _work(settings: Settings) -> int:
+def _work(settings: Settings, *, health: tuple[str, int | None] = ("127.0.0.1", None)) -> int:
     """Work in turn until SIGINT or SIGTERM: wait for the workers' lock, then run the
-    projections and the announcer for as long as this worker holds it."""
+    projections and the announcer for as long as this worker holds it; answer probes on
+    the health port, if given."""
     import signal
 
     import msgspec
     from anyio import to_thread
 
     from jitspace.bootstrap import migrate_database_at, open_runtime
+    from jitspace.listening import CannotListen, listening_socket, serve_health
     from jitspace.reads.leadership import WorkersLock
     from jitspace.storage.database import database_url
 
     log = logging.getLogger("jitspace.worker")
     _check_schema(settings)
+    health_host, health_port = health
+    probes = None
+    if health_port is not None:
+        try:
+            probes = listening_socket(health_host, health_port)
+        except CannotListen as error:
+            print(f"jitspace: {error} (give another --health-port)", file=sys.stderr)
+            return 1
+    working = False
+    lock: WorkersLock | None = None
+
+    def answer(path: str) -> tuple[int, dict[str, str]]:
+        if path == "/health/live":
+            return 200, {"status": "ok"}
+        if path != "/health/ready":
+            return 404, {"error": "no such path: /health/live and /health/ready are served"}
+        if working:
+            return 200, {"status": "working"}
+        if lock is not None and lock.waiting:
+            return 200, {"status": "waiting"}
+        return 503, {"error": "the worker has not reached the database to take its turn"}
 
     async def run() -> None:
+        nonlocal lock, working
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         with contextlib.ExitStack() as stack:
+            if probes is not None:
+                stack.callback((await serve_health(probes, answer)).close)
             url = await to_thread.run_sync(lambda: stack.enter_context(database_url(settings)))
             if not settings.database_url:  # the embedded database migrates itself
                 await to_thread.run_sync(migrate_database_at, url, settings)
             lock = WorkersLock(url, settings.worker_takeover_seconds)
-            working = msgspec.structs.replace(settings, database_url=url)
+            at_url = msgspec.structs.replace(settings, database_url=url)
             settled = False
             try:
                 while await lock.take(stop):
                     lost = asyncio.create_task(lock.lost())
                     stopping = asyncio.create_task(stop.wait())
                     try:
-                        async with open_runtime(working):
+                        async with open_runtime(at_url):
                             if not settled:
                                 settle_heap()
                                 settled = True
+                            working = True
                             log.info(
                                 "projection worker running: this worker works (%s holds the "
                                 "workers' lock)",
@@ -390,6 +427,7 @@ def _work(settings: Settings) -> int:
                             )
                             await asyncio.wait([lost, stopping], return_when="FIRST_COMPLETED")
                     finally:
+                        working = False
                         lost.cancel()
                         stopping.cancel()
                     if lost.done() and not lost.cancelled():

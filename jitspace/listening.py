@@ -1,5 +1,6 @@
 """Serving `jitspace serve` and `jitspace demo`: the port is taken before anything starts, and
-the banner is printed once the server listens on it.
+the banner is printed once the server listens on it. And the health port of `jitspace worker`
+(`--health-port`), for an orchestrator's probes.
 
 Binding first makes a taken port one line and an exit, before the database starts or the
 demo is seeded; printing last makes the URL and logins a promise the server keeps.
@@ -7,9 +8,12 @@ demo is seeded; printing last makes the URL and logins a promise the server keep
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
 import os
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import uvicorn
 
@@ -46,3 +50,36 @@ class AnnouncingServer(uvicorn.Server):
         await super().startup(sockets)
         if self.started:
             print("\n".join(["", *self.banner, ""]), flush=True)
+
+
+# what a health port answers a path: its status and its JSON document
+HealthAnswer = Callable[[str], tuple[int, dict[str, str]]]
+_REASONS = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}
+
+
+async def serve_health(listening: socket.socket, answer: HealthAnswer) -> asyncio.Server:
+    """A minimal HTTP/1.1 server on `listening` for the probes of a process that serves no
+    API (the worker): each GET is answered by `answer(path)` on the process's own event
+    loop, so a loop that no longer turns is seen as not live. One request per connection."""
+
+    async def respond(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
+            method, path, *_ = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
+            status, document = answer(path) if method == "GET" else (404, {"error": "GET only"})
+            body = json.dumps(document).encode()
+            writer.write(
+                f"HTTP/1.1 {status} {_REASONS.get(status, '')}\r\n"
+                "Content-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
+        except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError):
+            pass  # a probe that hung up or sent no request: nothing to answer
+        finally:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+
+    return await asyncio.start_server(respond, sock=listening, limit=16 * 1024)

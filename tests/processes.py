@@ -30,8 +30,10 @@ class Process:
         port: int | None = None,
         *,
         errors: Path | None = None,
+        args: tuple[str, ...] = (),
     ):
         self.command = command
+        self.args = args  # more of the command line, after the port
         self.env = env
         self.port = port
         self.log = log
@@ -55,6 +57,7 @@ class Process:
         args = [JITSPACE, self.command]
         if self.port is not None:
             args += ["--port", str(self.port)]
+        args += self.args
         with self.log.open("ab") as log, (self.errors or self.log).open("ab") as errors:
             self.popen = subprocess.Popen(args, env=self.env, stdout=log, stderr=errors)
         deadline = time.monotonic() + timeout

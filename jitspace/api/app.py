@@ -10,6 +10,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 import asyncpg
+import psycopg
+from anyio import to_thread
 from litestar import Litestar, MediaType, Router, get
 from litestar.di import Provide
 from litestar.exceptions import ServiceUnavailableException
@@ -51,8 +53,10 @@ from jitspace.api.uploads import UploadController
 from jitspace.api.users import UserController
 from jitspace.bootstrap import open_runtime
 from jitspace.documents.text import InputCheck
+from jitspace.migrations import SchemaBehind, check_schema
 from jitspace.reads.leadership import WorkerWorks, kept_by_this_process
 from jitspace.settings import Settings
+from jitspace.storage.blobs import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +88,43 @@ async def health(runtime: RuntimeDep) -> dict[str, str]:
     return {"status": "ok"}
 
 
+@get("/health/live", media_type=MediaType.JSON, tags=["operations"], access=PUBLIC, security=[])
+async def health_live() -> dict[str, str]:
+    """Live: the process answers. It asks nothing of the database or the object store, so
+    that an orchestrator restarts a process only for its own fault, never for theirs."""
+    return {"status": "ok"}
+
+
+@get("/health/ready", media_type=MediaType.JSON, tags=["operations"], access=PUBLIC, security=[])
+async def health_ready(runtime: RuntimeDep) -> dict[str, str]:
+    """Ready to serve: the database answers and its schema is the one this JITspace needs,
+    and the object store answers. If not, the answer (503) names what is wrong, for an
+    operator to act on; an orchestrator sends this process no requests meanwhile."""
+    wrong: list[str] = []
+    try:
+        await runtime.pool.fetchval("SELECT 1", timeout=5)
+    except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+        logger.warning("ready: the database does not answer: %r", error)
+        wrong.append(f"the database does not answer ({type(error).__name__})")
+    else:
+        try:
+            await asyncio.wait_for(to_thread.run_sync(check_schema, runtime.database_url), 10)
+        except SchemaBehind as behind:
+            wrong.append(str(behind))
+        except (OSError, TimeoutError, psycopg.Error) as error:
+            logger.warning("ready: the database's schema could not be read: %r", error)
+            wrong.append(f"the database schema could not be read ({type(error).__name__})")
+    try:
+        await to_thread.run_sync(runtime.blobs.check)
+    except StoreUnavailable as error:
+        # its text names the store's address: for the log only
+        logger.warning("ready: %s", error)
+        wrong.append("the object store does not answer")
+    if wrong:
+        raise ServiceUnavailableException("; ".join(wrong))
+    return {"status": "ok"}
+
+
 def create_app(
     settings: Settings, *, on_ready: list[object] | None = None, sole: bool = False
 ) -> Litestar:
@@ -109,6 +150,8 @@ def create_app(
     return Litestar(
         route_handlers=[
             health,
+            health_live,
+            health_ready,
             metrics,
             AuthController,
             InvestigationController,

@@ -41,6 +41,9 @@ class WorkersLock:
         self.database_url = database_url
         self.attempt_seconds = attempt_seconds
         self.name = worker_name()
+        # the last attempt found the lock held by another worker (this one waits in turn);
+        # False while the database does not answer
+        self.waiting = False
         self._connection: asyncpg.Connection | None = None
 
     async def take(self, stop: asyncio.Event) -> bool:
@@ -49,7 +52,9 @@ class WorkersLock:
         said_waiting = False
         while not stop.is_set():
             try:
-                if await self._try():
+                held = await self._try()
+                self.waiting = not held
+                if held:
                     return True
                 if not said_waiting:
                     logger.info(
@@ -59,6 +64,7 @@ class WorkersLock:
                     )
                     said_waiting = True
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                self.waiting = False
                 logger.warning("could not try the workers' lock (%s); trying again", error)
                 await self._close()
             with contextlib.suppress(TimeoutError):

@@ -76,6 +76,11 @@ class BlobStore(Protocol):
         """Where files are kept, as recorded with each file (e.g. `s3://evidence`)."""
         ...
 
+    def check(self) -> None:
+        """Raise StoreUnavailable unless the store answers now: one cheap call, no file read
+        (a readiness probe asks it every few seconds)."""
+        ...
+
     def put(
         self, blocks: Iterable[bytes], *, max_bytes: int, declared_sha256: str | None
     ) -> StoredBlob:

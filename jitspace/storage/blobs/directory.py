@@ -16,7 +16,13 @@ from collections.abc import Container, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from jitspace.storage.blobs import BlobMissing, Digest, RemovedBlob, StoredBlob
+from jitspace.storage.blobs import (
+    BlobMissing,
+    Digest,
+    RemovedBlob,
+    StoredBlob,
+    StoreUnavailable,
+)
 from jitspace.storage.blobs.intake import Intake
 
 READ_SIZE = 1024 * 1024
@@ -32,6 +38,11 @@ class DirectoryStore:
     @property
     def location(self) -> str:
         return f"file://{self.root}"
+
+    def check(self) -> None:
+        # a file is written under incoming/ first: the store takes files while it may write there
+        if not os.access(self.incoming, os.W_OK | os.X_OK):
+            raise StoreUnavailable("the evidence folder cannot be written to")
 
     def put(
         self, blocks: Iterable[bytes], *, max_bytes: int, declared_sha256: str | None

@@ -103,6 +103,15 @@ class S3Store:
         except STORE_ERRORS as error:
             raise StoreUnavailable(f"the object store does not answer: {error}") from error
 
+    def check(self) -> None:
+        # HEAD on the bucket: the store answers, and these credentials may list the bucket
+        try:
+            found = self.client.bucket_exists(self.bucket)
+        except STORE_ERRORS as error:
+            raise StoreUnavailable(f"the object store does not answer: {error}") from error
+        if not found:
+            raise StoreUnavailable(f"the object store has no bucket {self.bucket}")
+
     def put(
         self, blocks: Iterable[bytes], *, max_bytes: int, declared_sha256: str | None
     ) -> StoredBlob:

@@ -294,7 +294,14 @@ class World:
 
 # public
 
-for public_path in ("/health", "/ledger/public-key", "/schema/openapi.json", "/schema"):
+for public_path in (
+    "/health",
+    "/health/live",
+    "/health/ready",
+    "/ledger/public-key",
+    "/schema/openapi.json",
+    "/schema",
+):
     recipe("GET", public_path)(lambda w, cell, p=public_path: Call(p))
 # the metrics: no user's token opens or closes them; this server has no JITSPACE_METRICS_TOKEN,
 # so they are served to every caller on its own host, as the tests' callers are (a relayed
