@@ -45,4 +45,6 @@ fi
 # and each service reads its secrets as its own user: JITspace as uid 10001, PostgreSQL as
 # uid 999. So the files are readable by any user, and the folder (700) is what keeps the
 # other accounts of this host out.
-chmod 444 secrets/*
+cd secrets
+chmod 444 postgres_password minio_root_password minio_app_secret_key metrics_token \
+    jitspace_signing_key.pem tls.crt tls.key
