@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.deploy.machine import ENV_EXAMPLE, INFRA, TEMPLATE, env_example, required
+from tests.deploy.machine import INFRA, TEMPLATE, env_example, required
 
 COMPOSE = INFRA / "compose" / "compose.yaml"
 
@@ -29,7 +29,6 @@ def test_passwords_are_read_from_files_only() -> None:
         assert settings[f"JITSPACE_{secret}_FILE"].startswith("/run/secrets/")
         assert f"JITSPACE_{secret}" not in settings
     assert ":" not in settings["JITSPACE_DATABASE_URL"].split("//")[1].split("@")[0]
-    assert ENV_EXAMPLE.name == "jitspace.env.example"
 
 
 def test_a_missing_program_fails_naming_the_debian_packages() -> None:
