@@ -6,7 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import msgspec
 import platformdirs
@@ -137,8 +137,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         values: dict[str, object] = {}
         for name in cls.__struct_fields__:
             key = f"JITSPACE_{name.upper()}"
-            if key in env:
+            if name in SECRETS:
+                if (secret := _secret(env, key)) is not None:
+                    values[name] = secret
+            elif key in env:
                 values[name] = env[key]
+        password = _secret(env, DATABASE_PASSWORD)
+        if password is not None:
+            values["database_url"] = _with_password(str(values.get("database_url", "")), password)
         if isinstance(origins := values.get("cors_origins"), str):
             values["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -155,6 +161,52 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
 
 class BadSetting(ValueError):
     """A `JITSPACE_*` variable the settings cannot take; the message says which and why."""
+
+
+# the settings that are secrets: each may instead be read from a file, `JITSPACE_<NAME>_FILE`
+# (a Docker or Kubernetes secret mounted as a file), so that no password sits in the
+# environment of a process or in a deployment's configuration
+SECRETS = ("database_url", "s3_secret_key", "metrics_token", "oidc_client_secret")
+# the password of JITSPACE_DATABASE_URL's user, apart from the URL (which then names none):
+# a deployment keeps it in the same secret file as its PostgreSQL server
+DATABASE_PASSWORD = "JITSPACE_DATABASE_PASSWORD"  # noqa: S105 (its name, not a password)
+
+
+def _secret(env: Mapping[str, str], key: str) -> str | None:
+    """The value of `key`, or the text of the file `key_FILE` names (its line ending
+    removed); None if neither is set, and a clear refusal if both are."""
+    file_key = f"{key}_FILE"
+    if file_key not in env:
+        return env.get(key)
+    if key in env:
+        raise BadSetting(f"{key} and {file_key} are both set: set one of them")
+    path = Path(env[file_key]).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise BadSetting(
+            f"{file_key}={str(path)!r}: cannot read it: {error.strerror or error}"
+        ) from None
+    except UnicodeDecodeError:
+        raise BadSetting(f"{file_key}={str(path)!r}: not text (UTF-8)") from None
+    return text.removesuffix("\n").removesuffix("\r")
+
+
+def _with_password(url: str, password: str) -> str:
+    """The PostgreSQL URL with `password` for its user."""
+    parts = urlsplit(url)
+    if not url or not parts.username:
+        raise BadSetting(
+            f"{DATABASE_PASSWORD} needs JITSPACE_DATABASE_URL naming the user it is the "
+            "password of, e.g. postgresql://jitspace@db:5432/jitspace"
+        )
+    if parts.password is not None:
+        raise BadSetting(
+            f"JITSPACE_DATABASE_URL has a password, and {DATABASE_PASSWORD} gives another: keep one"
+        )
+    host = parts.netloc.rpartition("@")[2]
+    netloc = f"{parts.username}:{quote(password, safe='')}@{host}"
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def check_origin(origin: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import ssl
 import urllib.error
 import urllib.request
 from collections.abc import AsyncIterator, Sequence
@@ -92,8 +93,11 @@ class LiveClient:
         reconnect: bool = True,
         retry_seconds: float = 0.2,
         wait_for_server: bool = True,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.urls = [live_url(url, investigation_id) for url in base_urls]
+        # wss: the certificate authorities to trust (None: the system's)
+        self.tls = tls
         self.token = token
         self.position = after
         self.reconnect = reconnect
@@ -111,8 +115,12 @@ class LiveClient:
             url = self.urls[attempt % len(self.urls)]
             failure = ""
             try:
+                # wss: this client's certificate authorities, if it was given them
+                tls: dict[str, Any] = (
+                    {"ssl": self.tls} if url.startswith("wss:") and self.tls else {}
+                )
                 async with websockets.connect(
-                    url, open_timeout=10, max_size=2**24, ping_interval=20
+                    url, open_timeout=10, max_size=2**24, ping_interval=20, **tls
                 ) as socket:
                     hello = {"type": "hello", "token": self.token, "after": self.position}
                     await socket.send(msgspec.json.encode(hello).decode())
