@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 import httpx
+import psycopg
 
+from jitspace.reads.leadership import LOCK_HALVES
 from tests.support import free_port
 
 JITSPACE = str(Path(sys.executable).with_name("jitspace"))
@@ -141,3 +143,15 @@ class Cluster:
     def __exit__(self, *exc: object) -> None:
         for process in (self.a, self.b, self.worker):
             process.stop()
+
+
+def workers_lock_holders(database_url: str) -> list[str]:
+    """The `application_name` of each session holding the workers' lock."""
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+            "WHERE l.locktype = 'advisory' AND l.granted "
+            "AND l.classid = %s AND l.objid = %s AND l.objsubid = 1",
+            LOCK_HALVES,
+        ).fetchall()
+    return [row[0] for row in rows]

@@ -31,12 +31,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from jitspace.live.client import LiveClient
-from jitspace.reads.leadership import LOCK_HALVES
 from jitspace.storage.blobs.s3 import connect
 from jitspace.storage.database import create_database, with_database
 from tests.deploy.machine import certificate_authority, env_example, nginx, postgres_server
 from tests.live import Watcher
-from tests.processes import Process, jitspace
+from tests.processes import Process, jitspace, workers_lock_holders
 from tests.support import BELGIUM, FRANCE, NETHERLANDS, PASSWORD, evidence_body, investigation_body
 
 MiB = 1024 * 1024
@@ -74,14 +73,7 @@ class Deployment:
 
     def lock_holder(self) -> list[int]:
         """The process id of each session holding the workers' lock."""
-        with psycopg.connect(self.database_url, autocommit=True) as conn:
-            rows = conn.execute(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-                "WHERE l.locktype = 'advisory' AND l.granted "
-                "AND l.classid = %s AND l.objid = %s AND l.objsubid = 1",
-                LOCK_HALVES,
-            ).fetchall()
-        return [int(row[0].rsplit(":", 1)[1]) for row in rows]
+        return [int(name.rsplit(":", 1)[1]) for name in workers_lock_holders(self.database_url)]
 
 
 def secrets_folder(folder: Path) -> Path:

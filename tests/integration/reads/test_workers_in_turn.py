@@ -13,9 +13,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from jitspace.reads.leadership import LOCK_HALVES
 from tests.live import Watcher, token_of
-from tests.processes import Process, cluster_env
+from tests.processes import Process, cluster_env, workers_lock_holders
 from tests.support import Jit, People, free_port, fresh_database, log_of, open_investigation
 
 # generous: a waiting worker tries the lock every second
@@ -31,14 +30,7 @@ class Deployment:
 
     def lock_holders(self) -> list[str]:
         """The `application_name` of each session holding the workers' lock."""
-        with psycopg.connect(self.database_url, autocommit=True) as conn:
-            rows = conn.execute(
-                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-                "WHERE l.locktype = 'advisory' AND l.granted "
-                "AND l.classid = %s AND l.objid = %s AND l.objsubid = 1",
-                LOCK_HALVES,
-            ).fetchall()
-        return [row[0] for row in rows]
+        return workers_lock_holders(self.database_url)
 
     def cut_lock_connection(self, worker: Process) -> None:
         """The server ends the worker's lock session, as a failover or a network cut would."""
