@@ -685,6 +685,7 @@ export const de: Messages = {
   'check.endsDiffer': 'das Manifest und der Prüfpunkt enden an verschiedenen Positionen',
   'check.eventsUnreadable': 'events.jsonl kann nicht gelesen werden: Zeile {line}: {detail}',
   'check.lineTooLong': 'events.jsonl: Zeile {line} ist länger, als ein Ereignis sein kann ({limit} Bytes)',
+  'check.fileRecordUnreadable': 'das Ereignis an Position {position} zeichnet eine Beweisdatei in einer nicht lesbaren Form auf',
   'check.notRecorded': '{name} ist keine Datei, die die Ereignisse des Pakets aufzeichnen',
   'check.otherInvestigation': 'events.jsonl enthält Ereignisse einer anderen Ermittlung',
 

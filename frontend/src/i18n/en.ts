@@ -685,6 +685,7 @@ export const en = {
   'check.endsDiffer': 'the manifest and the checkpoint end at different positions',
   'check.eventsUnreadable': 'events.jsonl cannot be read: line {line}: {detail}',
   'check.lineTooLong': 'events.jsonl: line {line} is longer than any event can be ({limit} bytes)',
+  'check.fileRecordUnreadable': 'the event at position {position} records an evidence file in a form that cannot be read',
   'check.notRecorded': '{name} is not a file the bundle\'s events record',
   'check.otherInvestigation': 'events.jsonl holds events of another investigation',
 

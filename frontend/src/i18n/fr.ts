@@ -685,6 +685,7 @@ export const fr: Messages = {
   'check.endsDiffer': 'le manifeste et le point de contrôle s’arrêtent à des positions différentes',
   'check.eventsUnreadable': 'events.jsonl ne peut pas être lu : ligne {line} : {detail}',
   'check.lineTooLong': 'events.jsonl : la ligne {line} est plus longue qu’un événement ne peut l’être ({limit} octets)',
+  'check.fileRecordUnreadable': 'l’événement en position {position} enregistre un fichier de preuve sous une forme illisible',
   'check.notRecorded': '{name} n’est pas un fichier que les événements du paquet enregistrent',
   'check.otherInvestigation': 'events.jsonl contient des événements d’une autre enquête',
 

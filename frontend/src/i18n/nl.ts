@@ -685,6 +685,7 @@ export const nl: Messages = {
   'check.endsDiffer': 'het manifest en het controlepunt eindigen op verschillende posities',
   'check.eventsUnreadable': 'events.jsonl kan niet worden gelezen: regel {line}: {detail}',
   'check.lineTooLong': 'events.jsonl: regel {line} is langer dan een gebeurtenis kan zijn ({limit} bytes)',
+  'check.fileRecordUnreadable': 'de gebeurtenis op positie {position} legt een bewijsbestand vast in een vorm die niet te lezen is',
   'check.notRecorded': '{name} is geen bestand dat de gebeurtenissen van de bundel vastleggen',
   'check.otherInvestigation': 'events.jsonl bevat gebeurtenissen van een ander onderzoek',
 

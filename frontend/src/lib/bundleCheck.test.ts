@@ -24,11 +24,15 @@ async function keyPair(): Promise<{ sign: (data: Uint8Array) => Promise<Uint8Arr
 type Members = Record<string, Uint8Array>;
 
 /** A bundle as building.py writes it: three events, a signed checkpoint and manifest. */
-async function bundleOf(key: Awaited<ReturnType<typeof keyPair>>, change: (members: Members) => void = () => {}): Promise<Uint8Array> {
+async function bundleOf(
+  key: Awaited<ReturnType<typeof keyPair>>,
+  change: (members: Members) => void = () => {},
+  last?: { topic: string; state: string },
+): Promise<Uint8Array> {
   const lines: string[] = [];
   let previous = GENESIS;
   for (let position = 1; position <= 3; position++) {
-    const state = `{"title":"Task ${position}","note":"été"}`;
+    const state = position === 3 && last ? last.state : `{"title":"Task ${position}","note":"été"}`;
     const recordedAt = `2024-05-03T07:30:0${position}.12345${position}Z`;
     const entry: Entry = {
       position,
@@ -36,7 +40,7 @@ async function bundleOf(key: Awaited<ReturnType<typeof keyPair>>, change: (membe
       originatorVersion: position,
       investigationId: uuid(INVESTIGATION),
       recordedAt: microseconds(recordedAt)!,
-      topic: 'domain.task:Task.Created',
+      topic: position === 3 && last ? last.topic : 'domain.task:Task.Created',
       stateSha256: await sha256(new TextEncoder().encode(state)),
       eventHash: new Uint8Array(),
       link: new Uint8Array(),
@@ -139,6 +143,19 @@ describe('checking a bundle in the browser', () => {
       "file: events.jsonl was altered: its SHA-256 differs from the manifest's",
       'position 2: altered: the event at position 2 does not match the hash recorded for it',
     ]);
+  });
+
+  it('names an event that records an evidence file in a form that cannot be read, as jitspace verify does', async () => {
+    const key = await keyPair();
+    const fileAttached = 'domain.evidence:EvidenceItem.FileAttached';
+    for (const state of ['not json', '[1, 2]', '{"name": "a.bin"}']) {
+      const report = await checkBundle(await bundleOf(key, () => {}, { topic: fileAttached, state }));
+      expect(said(report)).toEqual([
+        'position 3: events: the event at position 3 records an evidence file in a form that cannot be read',
+      ]);
+    }
+    const readable = '{"sha256": "ab", "storage_key": "evidence/ab"}';
+    expect(said(await checkBundle(await bundleOf(key, () => {}, { topic: fileAttached, state: readable })))).toEqual([]);
   });
 
   it('says the manifest was altered when its signature no longer matches', async () => {

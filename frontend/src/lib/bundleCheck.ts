@@ -204,18 +204,24 @@ function readEvents(bytes: Uint8Array): BundleEvent[] {
 }
 
 /** The evidence files the events record (not withheld): their SHA-256. */
-function attachedFiles(events: BundleEvent[]): Set<string> {
+/** The evidence files the bundle's (not withheld) events record, by their SHA-256, and the
+ * position of the first event that records one in a form JITspace does not write (the
+ * checker of disclosure/checking.py stops at it too). */
+function attachedFiles(events: BundleEvent[]): { files: Set<string>; unreadable: number | null } {
   const files = new Set<string>();
   for (const event of events) {
     if (event.entry.topic !== FILE_ATTACHED || event.state === null) continue;
+    let state: unknown = null;
     try {
-      const state: unknown = JSON.parse(event.state);
-      if (isObject(state) && typeof state.sha256 === 'string') files.add(state.sha256);
+      state = JSON.parse(event.state);
     } catch {
-      // a state that is no JSON records no file
+      // not JSON: unreadable, as below
     }
+    if (isObject(state) && typeof state.sha256 === 'string' && typeof state.storage_key === 'string')
+      files.add(state.sha256);
+    else return { files, unreadable: event.entry.position };
   }
-  return files;
+  return { files, unreadable: null };
 }
 
 interface Manifest extends BundleAbout {
@@ -394,8 +400,10 @@ export async function checkBundle(bundle: Uint8Array, pinned: PinnedKey | null =
   }
   findings.push(...(await verifyChain(events.map((event) => event.entry), heads)));
   const recorded = attachedFiles(events);
+  if (recorded.unreadable !== null)
+    findings.push(finding('events', recorded.unreadable, 'check.fileRecordUnreadable', { position: recorded.unreadable }));
   for (const name of names.filter((name) => name.startsWith('files/')).sort())
-    if (!recorded.has(name.slice('files/'.length))) findings.push(finding('file', 0, 'check.notRecorded', { name }));
+    if (!recorded.files.has(name.slice('files/'.length))) findings.push(finding('file', 0, 'check.notRecorded', { name }));
   if (events.some((event) => event.investigationId !== manifest.investigationId))
     findings.push(finding('events', 0, 'check.otherInvestigation'));
   return report(events.length, heads.length, signedBy);
