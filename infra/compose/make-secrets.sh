@@ -25,6 +25,7 @@ password() {
 }
 
 password postgres_password
+password jitspace_db_password
 password minio_root_password
 password minio_app_secret_key
 password metrics_token
@@ -46,5 +47,5 @@ fi
 # uid 999. So the files are readable by any user, and the folder (700) is what keeps the
 # other accounts of this host out.
 cd secrets
-chmod 444 postgres_password minio_root_password minio_app_secret_key metrics_token \
+chmod 444 postgres_password jitspace_db_password minio_root_password minio_app_secret_key metrics_token \
     jitspace_signing_key.pem tls.crt tls.key

@@ -14,8 +14,8 @@ import hashlib
 import json
 import os
 import random
-import socket
 import ssl
+import subprocess
 import threading
 import time
 import uuid
@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -33,10 +34,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jitspace.live.client import LiveClient
 from jitspace.storage.blobs.s3 import connect
 from jitspace.storage.database import create_database, with_database
-from tests.deploy.machine import certificate_authority, env_example, nginx, postgres_server
+from tests.deploy.machine import INFRA, certificate_authority, env_example, nginx, postgres_server
 from tests.live import Watcher
 from tests.processes import Process, jitspace, workers_lock_holders
-from tests.support import BELGIUM, FRANCE, NETHERLANDS, PASSWORD, evidence_body, investigation_body
+from tests.support import (
+    BELGIUM,
+    FRANCE,
+    NETHERLANDS,
+    PASSWORD,
+    evidence_body,
+    free_port,
+    investigation_body,
+)
 
 MiB = 1024 * 1024
 EVIDENCE_BYTES = 200 * MiB
@@ -78,7 +87,12 @@ class Deployment:
 
 def secrets_folder(folder: Path) -> Path:
     folder.mkdir(mode=0o700)
-    for name in ("postgres_password", "minio_app_secret_key", "metrics_token"):
+    for name in (
+        "postgres_password",
+        "jitspace_db_password",
+        "minio_app_secret_key",
+        "metrics_token",
+    ):
         (folder / name).write_text(uuid.uuid4().hex + "\n")  # as make-secrets.sh ends none
     key = Ed25519PrivateKey.generate().private_bytes(
         serialization.Encoding.PEM,
@@ -87,6 +101,30 @@ def secrets_folder(folder: Path) -> Path:
     )
     (folder / "jitspace_signing_key").write_bytes(key)
     return folder
+
+
+def app_role(admin_url: str, password_file: Path) -> str:
+    """Make JITspace's role with infra/compose/initdb's script, as the postgres image does
+    on its first start; the URL the env example gives, on this server, without password."""
+    server = urlsplit(admin_url)
+    made = subprocess.run(
+        ["sh", str(INFRA / "compose" / "initdb" / "10-jitspace-app-role.sh")],
+        env={
+            "PATH": os.environ["PATH"],
+            "POSTGRES_USER": server.username or "",
+            "POSTGRES_DB": "jitspace",
+            "PGHOST": server.hostname or "",
+            "PGPORT": str(server.port),
+            "PGPASSWORD": server.password or "",
+            "JITSPACE_APP_PASSWORD_FILE": str(password_file),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert made.returncode == 0, made.stderr
+    example = urlsplit(env_example()["JITSPACE_DATABASE_URL"])
+    return example._replace(netloc=f"{example.username}@{server.hostname}:{server.port}").geturl()
 
 
 @pytest.fixture(scope="module")
@@ -104,12 +142,14 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             password = (secrets / "postgres_password").read_text().strip()
             admin_url = server_url.replace("jitspace@", f"jitspace:{password}@")
             create_database(admin_url, "jitspace")
+            # JITspace's own role, no superuser, made by the compose deployment's script
+            database_url = app_role(admin_url, secrets / "jitspace_db_password")
             # the compose file's settings, with this machine's addresses and folders
             env = {k: v for k, v in os.environ.items() if not k.startswith("JITSPACE_")}
             for name, value in env_example().items():
                 env[name] = value.replace(SECRETS, f"{secrets}/")
             env.update(
-                JITSPACE_DATABASE_URL=with_database(server_url, "jitspace"),
+                JITSPACE_DATABASE_URL=database_url,
                 JITSPACE_S3_ENDPOINT=f"{host}:{s3_port}",
                 JITSPACE_TRUSTED_PROXIES="127.0.0.1",
                 JITSPACE_DATA_DIR=str(root / "data"),
@@ -153,12 +193,6 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                     process.stop()
     finally:
         s3.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def add_user(deployment: Deployment, name: str) -> str:
@@ -222,6 +256,29 @@ class Team:
         response = self.client.get(f"/investigations/{self.jit}/tasks")
         assert response.status_code == 200, response.text
         return {task["title"] for task in response.json()}
+
+
+def test_jitspace_reaches_the_database_as_its_own_role_and_no_superuser(
+    deployment: Deployment,
+) -> None:
+    password = Path(deployment.env["JITSPACE_DATABASE_PASSWORD_FILE"]).read_text().strip()
+    with psycopg.connect(
+        deployment.env["JITSPACE_DATABASE_URL"], password=password, autocommit=True
+    ) as conn:
+        row = conn.execute(
+            "SELECT current_user, rolsuper, rolcreaterole, rolcreatedb, rolreplication "
+            "FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+        owner = conn.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+        ).fetchone()
+        tables = conn.execute(
+            "SELECT count(*) FROM pg_tables "
+            "WHERE schemaname = 'public' AND tableowner = current_user"
+        ).fetchone()
+    assert row == ("jitspace_app", False, False, False, False)
+    assert owner == ("jitspace_app",)
+    assert tables is not None and tables[0] > 10  # `jitspace migrate` made them as this role
 
 
 def test_the_deployment_serves_a_team_and_survives_losing_an_app_and_the_working_worker(
