@@ -136,8 +136,8 @@ async def sweep_on_schedule(
         return SweepReport()
     report = await sweep_retention(app, queries, blobs, user.user_id)
     logger.info(
-        "retention sweep: %d items deleted, %d kept under a legal hold, %d files deleted "
-        "that earlier deletions left in the store",
+        "retention sweep: items deleted: %d; kept under a legal hold: %d; files deleted that "
+        "earlier deletions left in the store: %d",
         len(report.deleted),
         len(report.held),
         report.files_removed,
