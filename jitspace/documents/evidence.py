@@ -174,6 +174,8 @@ class EvidenceSummary(msgspec.Struct):
     integrity: str = "no files"
     custody_defects: int = 0
     withheld: list[str] = msgspec.field(default_factory=list)
+    legal_hold: bool = False  # a legal hold is on: nothing of it is deleted
+    deleted_under_retention_at: datetime | None = None  # its files were deleted then
 
 
 class LineageNode(msgspec.Struct):

@@ -225,6 +225,10 @@ def evidence_summary(item: EvidenceItem, chain: Chain | None, readable: bool) ->
         integrity=chain.integrity if chain else "no files",
         custody_defects=len(chain.defects) if chain else 0,
         withheld=[] if readable else ["description"],
+        legal_hold=item.legal_hold is not None,
+        deleted_under_retention_at=item.retention_deletion.deleted_at
+        if item.retention_deletion
+        else None,
     )
 
 

@@ -21,6 +21,14 @@ def item_of(jit: Jit, item: str) -> dict[str, Any]:
     return found
 
 
+def listed(jit: Jit, item: str) -> dict[str, Any]:
+    """The item's row in the evidence register."""
+    register = jit.leader.get(jit.path("/evidence"))
+    assert register.status_code == 200, register.text
+    [row] = [r for r in register.json() if r["id"] == item]
+    return dict(row)
+
+
 def hold(jit: Jit, item: str, **body: Any) -> Any:
     return jit.legal.post(
         jit.path(f"/evidence/{item}/legal-hold"), json={"reason": "appeal pending", **body}
@@ -38,6 +46,8 @@ def test_a_legal_hold_is_placed_and_released_on_record(jit: Jit) -> None:
     assert shown["placed_by"]["user_id"] == str(jit.legal.user_id)
     assert (shown["reason"], shown["reference"]) == ("appeal pending", "CA Bruxelles 2024/118")
     assert datetime.fromisoformat(shown["placed_at"]) <= datetime.now(UTC)
+    # and so does the register
+    assert listed(jit, item)["legal_hold"] is True
     events = len(log_of(jit.leader, jit.id))
 
     # When it is placed again, it is refused in words, and nothing is recorded
@@ -51,6 +61,7 @@ def test_a_legal_hold_is_placed_and_released_on_record(jit: Jit) -> None:
     released = jit.leader.post(jit.path(f"/evidence/{item}/legal-hold/release"), json=release)
     assert released.status_code == 200, released.text
     assert released.json()["legal_hold"] is None
+    assert listed(jit, item)["legal_hold"] is False
     kinds = [e["type"] for e in log_of(jit.leader, jit.id)]
     assert kinds[-1] == "EvidenceItem.LegalHoldReleased"
     assert kinds.count("EvidenceItem.LegalHoldPlaced") == 1
@@ -158,3 +169,5 @@ def test_a_leader_deletes_an_item_past_its_date_unless_it_is_held(jit: Jit) -> N
     assert f"deleted under retention on {day}" in gone.json()["detail"]
     # and deleting again is refused
     assert jit.leader.post(delete).status_code == 409
+    # the register shows the item deleted
+    assert listed(jit, item)["deleted_under_retention_at"] == on_record["deleted_at"]
