@@ -4,6 +4,8 @@ leader deleting an item whose date has passed, refused while a hold is on."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -171,3 +173,9 @@ def test_a_leader_deletes_an_item_past_its_date_unless_it_is_held(jit: Jit) -> N
     assert jit.leader.post(delete).status_code == 409
     # the register shows the item deleted
     assert listed(jit, item)["deleted_under_retention_at"] == on_record["deleted_at"]
+    # and a bundle with the files is still produced, without the deleted one
+    body = {"purpose": "disclosure to the defence", "include_files": True}
+    bundle = jit.leader.post(jit.path("/disclosures"), json=body)
+    assert bundle.status_code == 201, bundle.text
+    with zipfile.ZipFile(io.BytesIO(bundle.content)) as opened:
+        assert f"files/{file['sha256']}" not in opened.namelist()
