@@ -92,6 +92,15 @@ class SetObserverRights(Change, frozen=True, kw_only=True):
     occurred_at: datetime
 
 
+class AgreeRetention(Change, frozen=True, kw_only=True):
+    """The retention the JIT agreement sets for the team's evidence, from each item's
+    collection (it replaces the one agreed before)."""
+
+    retention_days: int
+    agreement_clause: str
+    occurred_at: datetime
+
+
 class CloseInvestigation(Change, frozen=True, kw_only=True):
     reason: str
     occurred_at: datetime
@@ -299,6 +308,28 @@ class ReturnEvidence(EvidenceChange, frozen=True, kw_only=True):
 class DestroyEvidence(EvidenceChange, frozen=True, kw_only=True):
     method: str
     reason: str
+    occurred_at: datetime
+
+
+# -- retention: legal holds and deletion -----------------------------------------------------
+
+
+class PlaceLegalHold(EvidenceChange, frozen=True, kw_only=True):
+    """Keep the item whatever its deletion date (litigation, a court order, an appeal)."""
+
+    reason: str
+    reference: str = ""  # the order or decision that requires it, if any
+    occurred_at: datetime
+
+
+class ReleaseLegalHold(EvidenceChange, frozen=True, kw_only=True):
+    reason: str
+    occurred_at: datetime
+
+
+class DeleteUnderRetention(EvidenceChange, frozen=True, kw_only=True):
+    """Delete the item's files: its deletion date has passed and no legal hold is on."""
+
     occurred_at: datetime
 
 

@@ -27,6 +27,15 @@ class InvestigationClosed(DomainError):
     """A closed investigation accepts no further commands (409)."""
 
 
+class Conflict(DomainError):
+    """The command contradicts the record's state: a legal hold already on, none to
+    release, a deletion refused while a hold is on (409)."""
+
+
+class Gone(DomainError):
+    """What the command asks for was deleted (a file deleted under retention) (410)."""
+
+
 class NotFound(DomainError):
     """A referenced record does not exist in this investigation (404)."""
 

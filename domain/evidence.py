@@ -29,16 +29,20 @@ from domain.comments import Comment, Commentable, CommentEvent
 from domain.errors import NotFound, PermissionDenied, RuleViolation
 from domain.evidence_custody import CustodyCommands
 from domain.evidence_facts import LegalFactCommands
+from domain.evidence_retention import RetentionCommands
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
 from domain.values import (
     SHA256_HEX,
     Actor,
+    DeletedFile,
     DerivationKind,
     EvidenceFile,
     EvidenceKind,
     LawyerPresence,
+    LegalHold,
     PendingHandover,
+    RetentionDeletion,
     SealCondition,
     UsePurpose,
 )
@@ -50,7 +54,9 @@ def reference_key(reference: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", reference).casefold().split())
 
 
-class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable):
+class EvidenceItem(
+    JitAggregate, CustodyCommands, LegalFactCommands, RetentionCommands, Commentable
+):
     class Registered(JitAggregate.Created):
         reference: str
         country: str
@@ -142,6 +148,28 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
     class Destroyed(JitAggregate.Event):
         method: str
         reason: str
+        occurred_at: datetime
+
+    # -- retention (domain/evidence_retention.py) -----------------------------------------
+
+    class LegalHoldPlaced(JitAggregate.Event):
+        """The item is kept whatever its deletion date, until the hold is released."""
+
+        reason: str
+        reference: str  # the order or decision that requires it; empty: none named
+        occurred_at: datetime
+
+    class LegalHoldReleased(JitAggregate.Event):
+        reason: str
+        occurred_at: datetime
+
+    class DeletedUnderRetention(JitAggregate.Event):
+        """The item's files were deleted: its deletion date had passed (`ground`: the
+        retention that set it) with no legal hold on. The item stays on record."""
+
+        files: tuple[DeletedFile, ...]
+        deletion_date: datetime
+        ground: str
         occurred_at: datetime
 
     # -- facts the admissibility rules read -----------------------------------------------
@@ -259,6 +287,8 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
         self.consents: set[tuple[str, UsePurpose, str]] = set()
         self.handling = UNRESTRICTED
         self.comments: list[Comment] = []
+        self.legal_hold: LegalHold | None = None
+        self.retention_deletion: RetentionDeletion | None = None
 
     @classmethod
     def register(
@@ -325,11 +355,14 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
             raise PermissionDenied(
                 "only the originating party or the current custodian attaches files"
             )
+        self._check_not_deleted("no file is attached to it any more")
 
     def check_file(self, file_id: UUID) -> EvidenceFile:
+        """The file, still stored: Gone if it was deleted under retention."""
         file = self.files.get(file_id)
         if file is None:
             raise NotFound("no such file of this evidence item", field="file_id")
+        self.check_not_deleted()
         return file
 
     @property
@@ -472,6 +505,22 @@ class EvidenceItem(JitAggregate, CustodyCommands, LegalFactCommands, Commentable
     def _returned(self) -> None:
         self.disposal = "returned"
         self.custodian_id = None
+
+    @event(LegalHoldPlaced)
+    def _legal_hold_placed(
+        self, actor: Actor, reason: str, reference: str, occurred_at: datetime
+    ) -> None:
+        self.legal_hold = LegalHold(actor, occurred_at, reason, reference)
+
+    @event(LegalHoldReleased)
+    def _legal_hold_released(self) -> None:
+        self.legal_hold = None
+
+    @event(DeletedUnderRetention)
+    def _deleted_under_retention(
+        self, actor: Actor, deletion_date: datetime, ground: str, occurred_at: datetime
+    ) -> None:
+        self.retention_deletion = RetentionDeletion(actor, occurred_at, deletion_date, ground)
 
     @event(Destroyed)
     def _destroyed(self) -> None:

@@ -12,6 +12,7 @@ from domain.base import JitAggregate, fields_of
 from domain.commands import (
     AddMember,
     AddParty,
+    AgreeRetention,
     ChangeMemberRole,
     CloseInvestigation,
     OpenInvestigation,
@@ -61,6 +62,14 @@ class Investigation(JitAggregate):
         agreement_clause: str
         occurred_at: datetime
 
+    class RetentionAgreed(JitAggregate.Event):
+        """The JIT agreement's retention of the team's evidence, from each item's collection
+        (domain/retention.py); it replaces the one agreed before."""
+
+        retention_days: int
+        agreement_clause: str
+        occurred_at: datetime
+
     class Closed(JitAggregate.Event):
         reason: str
         occurred_at: datetime
@@ -106,6 +115,7 @@ class Investigation(JitAggregate):
         self.is_closed = False
         self.closed_reason: str | None = None
         self.observer_rights: frozenset[Action] = frozenset()
+        self.retention_days: int | None = None  # the JIT agreement's retention, if it sets one
 
     # -- commands -------------------------------------------------------------------------
 
@@ -190,6 +200,22 @@ class Investigation(JitAggregate):
             )
         self._record(self.MemberRoleChanged, actor, command)
 
+    def agree_retention(self, actor: Actor, command: AgreeRetention) -> None:
+        """Record the retention the JIT agreement sets for the team's evidence."""
+        self.check_can_act(actor)
+        check_permitted(actor.role, Action.MANAGE_TEAM)
+        if command.retention_days <= 0:
+            raise RuleViolation(
+                "a retention is a number of days after the collection, at least 1",
+                field="retention_days",
+            )
+        if command.retention_days == self.retention_days:
+            raise RuleViolation(
+                f"the JIT agreement's retention is {command.retention_days} days already",
+                field="retention_days",
+            )
+        self._record(self.RetentionAgreed, actor, command)
+
     def close(self, actor: Actor, command: CloseInvestigation) -> None:
         self.check_can_act(actor)
         self._record(self.Closed, actor, command)
@@ -219,10 +245,16 @@ class Investigation(JitAggregate):
             raise PermissionDenied("the actor is not a member of this investigation in that role")
 
     def check_may_disclose(self, actor: Actor) -> None:
+        self.check_may(actor, Action.DISCLOSE)
+
+    def check_may(self, actor: Actor, action: Action) -> None:
+        """The actor is a current member in the role they act in, and that role may perform
+        `action`, whether the investigation is open or closed (disclosure, legal holds and
+        deletion under retention outlive the team's work)."""
         member = self.members.get(actor.user_id)
         if member is None or (member.country, member.role) != (actor.country, actor.role):
             raise PermissionDenied("the actor is not a member of this investigation in that role")
-        check_permitted(member.role, Action.DISCLOSE, self.observer_rights)
+        check_permitted(member.role, action, self.observer_rights)
 
     def member_of(self, user_id: UUID) -> Member | None:
         return self.members.get(user_id)
@@ -249,6 +281,10 @@ class Investigation(JitAggregate):
     @event(ObserverRightsSet)
     def _observer_rights_set(self, rights: tuple[Action, ...]) -> None:
         self.observer_rights = frozenset(rights)
+
+    @event(RetentionAgreed)
+    def _retention_agreed(self, retention_days: int) -> None:
+        self.retention_days = retention_days
 
     @event(Closed)
     def _closed(self, reason: str) -> None:

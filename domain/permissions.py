@@ -47,6 +47,8 @@ class Action(StrEnum):
     DISCLOSE = "disclose"  # produce a disclosure bundle
     COMMENT = "comment"  # on evidence items and tasks, mentioning members
     VIEW_SECURITY_LOG = "view_security_log"  # the security log's entries about the investigation
+    HOLD_EVIDENCE = "hold_evidence"  # place or release a legal hold on an item
+    DELETE_UNDER_RETENTION = "delete_under_retention"  # execute an item's deletion date now
 
     @property
     def described(self) -> str:
@@ -83,6 +85,8 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.DISCLOSE: _LEGAL | {Role.JIT_LEADER},
         Action.COMMENT: _STAFF,
         Action.VIEW_SECURITY_LOG: frozenset({Role.JIT_LEADER}),
+        Action.HOLD_EVIDENCE: _LEGAL | {Role.JIT_LEADER},
+        Action.DELETE_UNDER_RETENTION: frozenset({Role.JIT_LEADER}),
     }
 )
 
@@ -110,6 +114,8 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.DISCLOSE: "produce disclosure bundles",
         Action.COMMENT: "comment on evidence and tasks",
         Action.VIEW_SECURITY_LOG: "read the security log of this investigation",
+        Action.HOLD_EVIDENCE: "place or release a legal hold on evidence",
+        Action.DELETE_UNDER_RETENTION: "delete evidence whose deletion date has passed",
     }
 )
 

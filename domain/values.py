@@ -181,6 +181,32 @@ class EvidenceFile(msgspec.Struct, frozen=True):
     integrity: str = "unverified"  # unverified | verified | violated
 
 
+class LegalHold(msgspec.Struct, frozen=True):
+    """A legal hold on an item: it is kept whatever its deletion date until released."""
+
+    placed_by: Actor
+    placed_at: datetime
+    reason: str
+    reference: str  # the order or decision that requires it; empty: none named
+
+
+class DeletedFile(msgspec.Struct, frozen=True):
+    """A file deleted under retention, as it was recorded when attached."""
+
+    file_id: UUID
+    sha256: str
+    size: int
+
+
+class RetentionDeletion(msgspec.Struct, frozen=True):
+    """The item's files were deleted under retention."""
+
+    deleted_by: Actor
+    deleted_at: datetime
+    deletion_date: datetime
+    ground: str
+
+
 class PendingHandover(msgspec.Struct, frozen=True):
     """A handover (or transfer to another party) not yet received by its recipient."""
 

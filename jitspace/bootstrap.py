@@ -41,6 +41,7 @@ from jitspace.reads.supervision import Stall
 from jitspace.services.application import JITspace
 from jitspace.services.blob_sweep import keep_sweeping, sweep_blob_store
 from jitspace.services.integrity import keep_verifying
+from jitspace.services.retention_sweep import keep_sweeping_retention
 from jitspace.settings import Settings
 from jitspace.storage.blobs import BlobStore
 from jitspace.storage.blobs.configured import open_blob_store
@@ -193,6 +194,18 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     )
                 )
                 stack.push_async_callback(cancel_and_wait, verifier)
+            if settings.retention_interval_seconds > 0:
+                sweeper = asyncio.create_task(
+                    keep_sweeping_retention(
+                        app,
+                        queries,
+                        blobs,
+                        identity,
+                        settings.retention_as,
+                        settings.retention_interval_seconds,
+                    )
+                )
+                stack.push_async_callback(cancel_and_wait, sweeper)
             announcer = asyncio.create_task(
                 announce_log(queries, channels, settings.live_poll_seconds)
             )

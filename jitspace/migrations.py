@@ -104,6 +104,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "search the descriptions by their words, in the team's languages",
         sql(registers.SEARCH_COLUMN, registers.SEARCH_INDEX),
     ),
+    # the register shows whether a legal hold is on an item and whether its files were
+    # deleted under retention
+    Migration(
+        5,
+        "show legal holds and deletions under retention in the evidence register",
+        sql(registers.RETENTION_COLUMNS),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

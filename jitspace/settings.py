@@ -113,6 +113,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # recording each result as done by this member (of the investigations they belong to)
     evidence_verify_interval_seconds: float = 0
     evidence_verify_as: str = ""
+    # the working `jitspace worker` deletes the files of items past their deletion date (and
+    # under no legal hold) this often (0: never), as this member (a leader of the
+    # investigations it sweeps)
+    retention_interval_seconds: float = 0
+    retention_as: str = ""
 
     def __post_init__(self) -> None:
         for origin in self.cors_origins:
@@ -121,6 +126,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(
                 "JITSPACE_EVIDENCE_VERIFY_INTERVAL_SECONDS needs JITSPACE_EVIDENCE_VERIFY_AS: "
                 "the username of the member the scheduled re-verification acts as"
+            )
+        if self.retention_interval_seconds > 0 and not self.retention_as:
+            raise ValueError(
+                "JITSPACE_RETENTION_INTERVAL_SECONDS needs JITSPACE_RETENTION_AS: "
+                "the username of the JIT leader the retention sweep acts as"
             )
 
     def signing_key(self) -> SigningKey:

@@ -32,6 +32,13 @@ SEARCH_COLUMN = (
     "ALTER TABLE rm_evidence ADD COLUMN IF NOT EXISTS description_search tsvector "
     f"GENERATED ALWAYS AS ({DESCRIPTION_SEARCH}) STORED"
 )
+# retention: whether a legal hold is on an item, and when its files were deleted under
+# retention (registers built before get false and null: the events are newer than them)
+RETENTION_COLUMNS = (
+    "ALTER TABLE rm_evidence "
+    "ADD COLUMN IF NOT EXISTS legal_hold boolean NOT NULL DEFAULT false, "
+    "ADD COLUMN IF NOT EXISTS deleted_at timestamptz"
+)
 SEARCH_INDEX = (
     "CREATE INDEX IF NOT EXISTS rm_evidence_search_idx ON rm_evidence "
     "USING gin (description_search)"
@@ -76,6 +83,7 @@ TABLES = (
     # a court annulled it (registers built before get false; a rebuild fills it)
     "ALTER TABLE rm_authorisations "
     "ADD COLUMN IF NOT EXISTS annulled boolean NOT NULL DEFAULT false",
+    RETENTION_COLUMNS,
 )
 
 # the row each aggregate's events keep: every event moves its version, so an If-Match taken
@@ -204,6 +212,21 @@ def _(e: EvidenceItem.DescriptionAmended) -> list[Statement]:
 @statements.register
 def _(e: EvidenceItem.Derived) -> list[Statement]:
     return [_update(e, "parent_id = %s, relation = %s", e.parent_id, e.relation.value)]
+
+
+@statements.register
+def _(e: EvidenceItem.LegalHoldPlaced) -> list[Statement]:
+    return [_update(e, "legal_hold = true")]
+
+
+@statements.register
+def _(e: EvidenceItem.LegalHoldReleased) -> list[Statement]:
+    return [_update(e, "legal_hold = false")]
+
+
+@statements.register
+def _(e: EvidenceItem.DeletedUnderRetention) -> list[Statement]:
+    return [_update(e, "deleted_at = %s", e.occurred_at)]
 
 
 @statements.register

@@ -195,6 +195,7 @@ class CaseFacts(msgspec.Struct, gc=False):
     members: list[Membership] = msgspec.field(default_factory=list)
     disclosures: list[Ref] = msgspec.field(default_factory=list)
     disclosed_at: list[datetime] = msgspec.field(default_factory=list)
+    retention_days: int | None = None  # the JIT agreement's (None: it sets none)
 
 
 class RulebookFacts(msgspec.Struct, gc=False):
@@ -290,6 +291,8 @@ class CaseFile(msgspec.Struct, gc=False):
         elif isinstance(e, Investigation.DisclosureProduced):
             self.case.disclosures.append(ref(e))
             self.case.disclosed_at.append(e.timestamp)
+        elif isinstance(e, Investigation.RetentionAgreed):
+            self.case.retention_days = e.retention_days
         else:
             return frozenset()
         return EVERY_ITEM
@@ -422,7 +425,7 @@ class CaseFile(msgspec.Struct, gc=False):
             )
         elif isinstance(e, EvidenceItem.DefectRaised):
             item.defects_raised.append(DefectRaised(r, e.country, e.rule, at))
-        elif isinstance(e, EvidenceItem.Destroyed):
+        elif isinstance(e, (EvidenceItem.Destroyed, EvidenceItem.DeletedUnderRetention)):
             item.destroyed, item.destroyed_at = r, at
         else:
             return frozenset()

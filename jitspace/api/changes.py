@@ -75,8 +75,11 @@ class Change(Generic[R, V]):
         the expected version and `fields`), off the event loop."""
         version = expected_version(self.if_match)
         given = command(cls, document, **self.ids, expected_version=version, **fields)
-        record = await in_thread(use_case, self.runtime.app, self.user.user_id, given)
-        return with_etag(self.view(record))
+
+        def act() -> V:  # the view may read other records of the investigation (item_document)
+            return self.view(use_case(self.runtime.app, self.user.user_id, given))
+
+        return with_etag(await in_thread(act))
 
 
 @dataclass(frozen=True)
@@ -100,8 +103,11 @@ class Create:
         """Run `use_case` with the command `cls` (the document's fields, then the path's
         investigation and `fields`), off the event loop."""
         given = command(cls, document, investigation_id=self.investigation_id, **fields)
-        record = await in_thread(use_case, self.runtime.app, self.user.user_id, given)
-        return with_etag(view(record), 201)
+
+        def act() -> V:  # the view may read other records of the investigation (item_document)
+            return view(use_case(self.runtime.app, self.user.user_id, given))
+
+        return with_etag(await in_thread(act), 201)
 
 
 def provide_create(
@@ -154,7 +160,17 @@ def item_change(
 ) -> Change[EvidenceItem, Evidence]:
     """A command on the path's item, answered with the item as the caller's party sees it."""
     ids = {"investigation_id": investigation_id, "evidence_id": evidence_id}
-    return Change(runtime, user, ids, if_match, lambda item: evidence_view(item, member.country))
+    return Change(
+        runtime, user, ids, if_match, lambda item: item_document(runtime.app, item, member.country)
+    )
+
+
+def item_document(app: JITspace, item: EvidenceItem, country: str) -> Evidence:
+    """The item as the party sees it, with its deletion date: reads the investigation's
+    records, so off the event loop."""
+    investigation = app.investigation(item.investigation_id)
+    deletion = app.deletion_date_of(investigation, item) if investigation else None
+    return evidence_view(item, country, deletion=deletion)
 
 
 ItemChange = NamedDependency[Change[EvidenceItem, Evidence]]

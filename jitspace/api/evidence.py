@@ -15,9 +15,11 @@ from litestar.response import Stream
 from domain.commands import (
     AmendDescription,
     CommentOnEvidence,
+    DeleteUnderRetention,
     DestroyEvidence,
     GrantConsent,
     HandOver,
+    PlaceLegalHold,
     RaiseDefect,
     ReceiveEvidence,
     RecordAccess,
@@ -27,6 +29,7 @@ from domain.commands import (
     RecordSealOpening,
     RecordUse,
     RegisterEvidence,
+    ReleaseLegalHold,
     RestrictHandling,
     ReturnEvidence,
     SealEvidence,
@@ -38,7 +41,7 @@ from domain.commands import (
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
 from jitspace.api.access import CurrentMember
-from jitspace.api.changes import ITEM_CHANGE, Creation, ItemChange
+from jitspace.api.changes import ITEM_CHANGE, Creation, ItemChange, item_document
 from jitspace.api.commands import command, new_comment
 from jitspace.api.dependencies import (
     BASE,
@@ -86,13 +89,15 @@ from jitspace.documents.evidence import (
     FileVerification,
     HandlingCreate,
     InterviewCreate,
+    LegalHoldCreate,
+    LegalHoldRelease,
     Lineage,
     SealOpeningCreate,
     UseCreate,
     VerificationOut,
 )
 from jitspace.documents.fields import CommentCreate
-from jitspace.documents.views import evidence_view, handling_of, stored_file
+from jitspace.documents.views import handling_of, stored_file
 from jitspace.services.application import JITspace
 from jitspace.services.uploads import upload_evidence_file
 from jitspace.storage.blobs import TooLarge
@@ -117,7 +122,7 @@ class EvidenceController(Controller):
             JITspace.register_evidence,
             RegisterEvidence,
             data,
-            lambda item: evidence_view(item, member.country),
+            lambda item: item_document(create.runtime.app, item, member.country),
             handling=handling_of(data.handling),
         )
 
@@ -428,3 +433,34 @@ class EvidenceFactsController(Controller):
         """A defect of the item was raised before your party's court (a nullity motion, an
         objection), invoking one rule or (empty) every defect."""
         return await change(JITspace.raise_defect, RaiseDefect, data)
+
+    # -- retention: legal holds and deletion (domain/evidence_retention.py) -----------------
+
+    @post("/legal-hold", status_code=200, access=Action.HOLD_EVIDENCE)
+    async def place_legal_hold(
+        self, data: JSONBody[LegalHoldCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """Keep the item whatever its deletion date (litigation, a court order, an appeal):
+        nothing of it is deleted until the hold is released. 409 if a hold is on already."""
+        return await change(JITspace.place_legal_hold, PlaceLegalHold, data)
+
+    @post("/legal-hold/release", status_code=200, access=Action.HOLD_EVIDENCE)
+    async def release_legal_hold(
+        self, data: JSONBody[LegalHoldRelease], change: ItemChange
+    ) -> Response[Evidence]:
+        """Release the item's legal hold: it is deleted once its deletion date has passed.
+        409 if no hold is on."""
+        return await change(JITspace.release_legal_hold, ReleaseLegalHold, data)
+
+    @post("/retention-deletion", status_code=200, access=Action.DELETE_UNDER_RETENTION)
+    async def delete_under_retention(
+        self, runtime: RuntimeDep, change: ItemChange
+    ) -> Response[Evidence]:
+        """Delete the item's files now, its deletion date having passed (as the retention
+        sweep would): the deletion is recorded, then the store deletes them. 409 while a
+        legal hold is on, before the deletion date, or once deleted."""
+
+        def delete(app: JITspace, user_id: UUID, command: DeleteUnderRetention) -> EvidenceItem:
+            return app.delete_under_retention(user_id, command, runtime.blobs)
+
+        return await change(delete, DeleteUnderRetention)

@@ -10,6 +10,7 @@ from litestar.params import FromPath, JSONBody
 from domain.commands import (
     AddMember,
     AddParty,
+    AgreeRetention,
     ChangeMemberRole,
     CloseInvestigation,
     OpenInvestigation,
@@ -44,6 +45,7 @@ from jitspace.documents.investigations import (
     MembershipOut,
     ObserverRightsUpdate,
     PartyCreate,
+    RetentionAgreement,
     RoleChange,
 )
 from jitspace.documents.views import investigation_view
@@ -157,6 +159,15 @@ class InvestigationController(Controller):
         """Record what the JIT agreement gives observers beyond the permission table (an
         event of the investigation, like every permission change)."""
         return await change(JITspace.set_observer_rights, SetObserverRights, data)
+
+    @post("/{investigation_id:uuid}/retention", status_code=200, access=Action.MANAGE_TEAM)
+    async def agree_retention(
+        self, data: JSONBody[RetentionAgreement], change: InvestigationChange
+    ) -> Response[Investigation]:
+        """Record the retention the JIT agreement sets for the team's evidence, in days from
+        each item's collection: an item's deletion date is the earlier of it and its owning
+        party's retention (DP-01 of that party's rulebook)."""
+        return await change(JITspace.agree_retention, AgreeRetention, data)
 
     @post("/{investigation_id:uuid}/closure", status_code=200, access=Action.CLOSE_INVESTIGATION)
     async def close(

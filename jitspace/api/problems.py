@@ -16,8 +16,10 @@ from litestar.types import ExceptionHandlersMap
 from litestar.utils.scope.state import ScopeState
 
 from domain.errors import (
+    Conflict,
     DomainError,
     Duplicate,
+    Gone,
     InvestigationClosed,
     NotFound,
     PermissionDenied,
@@ -55,6 +57,8 @@ DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     RuleViolation: (422, "The command breaks a rule of the investigation"),
     InvestigationClosed: (409, "The investigation is closed"),
     Duplicate: (409, "Already recorded"),
+    Conflict: (409, "Conflicts with the record"),
+    Gone: (410, "Deleted"),
     NotFound: (404, "Not found"),
     PermissionDenied: (403, "Not allowed"),
 }

@@ -72,7 +72,15 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
             records["investigation"] = investigation_view(aggregate)
         elif isinstance(aggregate, EvidenceItem):
             # withheld items are left out above: the disclosing party may read the others whole
-            records["evidence"].append(evidence_view(aggregate, aggregate.country))
+            investigation = aggregates.get(aggregate.investigation_id)
+            deletion = (
+                aggregate.deletion_date(investigation, aggregates.get)
+                if isinstance(investigation, Investigation)
+                else None
+            )
+            records["evidence"].append(
+                evidence_view(aggregate, aggregate.country, deletion=deletion)
+            )
         elif isinstance(aggregate, LegalAuthorisation):
             records["authorisations"].append(authorisation_view(aggregate))
         elif isinstance(aggregate, Task):

@@ -85,9 +85,40 @@ class EvidenceCreate(Struct):
     handling: HandlingCreate | None = None
 
 
+class LegalHoldCreate(Struct):
+    reason: Annotated[Reason, Meta(description="why the item must be kept")]
+    reference: Annotated[
+        ShortText, Meta(description="the order or decision that requires the hold, if any")
+    ] = ""
+    occurred_at: Instant | None = None
+
+
+class LegalHoldRelease(Struct):
+    reason: Annotated[Reason, Meta(description="why the item need no longer be kept")]
+    occurred_at: Instant | None = None
+
+
 class EvidenceAmendment(Struct):
     description: Description
     reason: Reason
+
+
+class LegalHoldOut(msgspec.Struct):
+    """A legal hold on the item: nothing of it is deleted while it is on."""
+
+    placed_by: ActorOut
+    placed_at: datetime
+    reason: str
+    reference: str  # the order or decision that requires it; empty: none named
+
+
+class RetentionDeletionOut(msgspec.Struct):
+    """The item's files were deleted under retention (the item stays on record)."""
+
+    deleted_by: ActorOut
+    deleted_at: datetime
+    deletion_date: datetime
+    ground: str
 
 
 class Evidence(msgspec.Struct):
@@ -118,6 +149,13 @@ class Evidence(msgspec.Struct):
     # the item's handling restrictions: shown to the originating party only
     handling: Handling | None = None
     comments: list[CommentOut] = msgspec.field(default_factory=list)
+    # when the item's data must be deleted (the earliest of the JIT agreement's retention and
+    # its owning party's, from the collection), and that retention in words; None: no
+    # retention on record
+    deletion_date: datetime | None = None
+    deletion_ground: str | None = None
+    legal_hold: LegalHoldOut | None = None  # None: no hold on
+    deleted_under_retention: RetentionDeletionOut | None = None
 
 
 class EvidenceSummary(msgspec.Struct):
@@ -136,6 +174,8 @@ class EvidenceSummary(msgspec.Struct):
     integrity: str = "no files"
     custody_defects: int = 0
     withheld: list[str] = msgspec.field(default_factory=list)
+    legal_hold: bool = False  # a legal hold is on: nothing of it is deleted
+    deleted_under_retention_at: datetime | None = None  # its files were deleted then
 
 
 class LineageNode(msgspec.Struct):

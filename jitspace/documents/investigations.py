@@ -93,11 +93,25 @@ class Investigation(msgspec.Struct):
     members: list[MemberOut]
     # what the JIT agreement gives observers beyond the permission table
     observer_rights: list[Action] = msgspec.field(default_factory=list)
+    # the JIT agreement's retention of the team's evidence, in days from each item's
+    # collection (None: it sets none)
+    retention_days: int | None = None
 
 
 class RoleChange(Struct):
     role: Role
     reason: Reason
+    occurred_at: Instant | None = None
+
+
+class RetentionAgreement(Struct):
+    """The retention the JIT agreement sets for the team's evidence: each item's data is
+    deleted this many days after its collection, or earlier if its party's law says so."""
+
+    retention_days: Annotated[int, Meta(ge=1, le=36_500)]
+    agreement_clause: Annotated[
+        Reason, Meta(description="the clause of the JIT agreement that sets the retention")
+    ]
     occurred_at: Instant | None = None
 
 

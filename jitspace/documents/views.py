@@ -14,6 +14,7 @@ from domain.comments import Comment
 from domain.evidence import EvidenceItem
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation as InvestigationAggregate
+from domain.retention import DeletionDate
 from domain.rule_settings import RULE_TYPES, Outcome
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
@@ -37,8 +38,10 @@ from jitspace.documents.evidence import (
     EvidenceSummary,
     Handling,
     HandlingCreate,
+    LegalHoldOut,
     Lineage,
     LineageNode,
+    RetentionDeletionOut,
 )
 from jitspace.documents.fields import ActorOut, CommentOut
 from jitspace.documents.investigations import (
@@ -77,13 +80,36 @@ def investigation_view(i: InvestigationAggregate) -> Investigation:
     )
 
 
-def evidence_view(e: EvidenceItem, viewer: str, *, readable: bool | None = None) -> Evidence:
+def evidence_view(
+    e: EvidenceItem,
+    viewer: str,
+    *,
+    readable: bool | None = None,
+    deletion: DeletionDate | None = None,
+) -> Evidence:
     """The item as the viewer's party may see it: by its handling restrictions, or as
-    `readable` says (a past state is shown by the restrictions in force now)."""
+    `readable` says (a past state is shown by the restrictions in force now); `deletion`:
+    its deletion date (`EvidenceItem.deletion_date`, which needs the investigation's records)."""
     readable = e.may_read(viewer) if readable is None else readable
+    hold, deleted = e.legal_hold, e.retention_deletion
     return from_record(
         Evidence,
         e,
+        deletion_date=deletion.on if deletion else None,
+        deletion_ground=deletion.ground if deletion else None,
+        legal_hold=LegalHoldOut(
+            actor_view(hold.placed_by), hold.placed_at, hold.reason, hold.reference
+        )
+        if hold
+        else None,
+        deleted_under_retention=RetentionDeletionOut(
+            actor_view(deleted.deleted_by),
+            deleted.deleted_at,
+            deleted.deletion_date,
+            deleted.ground,
+        )
+        if deleted
+        else None,
         description=e.description if readable else None,
         place=e.place if readable else None,
         registered_at=e.created_on,
@@ -199,6 +225,10 @@ def evidence_summary(item: EvidenceItem, chain: Chain | None, readable: bool) ->
         integrity=chain.integrity if chain else "no files",
         custody_defects=len(chain.defects) if chain else 0,
         withheld=[] if readable else ["description"],
+        legal_hold=item.legal_hold is not None,
+        deleted_under_retention_at=item.retention_deletion.deleted_at
+        if item.retention_deletion
+        else None,
     )
 
 

@@ -46,7 +46,8 @@ _REGISTER_COLUMNS = (
     "coalesce(c.status, 'no custodian') AS custody_status, c.custodian_id, "
     "coalesce(c.holding_country, e.country) AS holding_country, "
     "coalesce(c.integrity, 'no files') AS integrity, "
-    "coalesce(c.defect_count, 0) AS custody_defects"
+    "coalesce(c.defect_count, 0) AS custody_defects, "
+    "e.legal_hold, e.deleted_at AS deleted_under_retention_at"
 )
 _REGISTER_FROM = "FROM rm_evidence e LEFT JOIN rm_custody_items c USING (evidence_id)"
 _REGISTER_ROWS = f"SELECT {_REGISTER_COLUMNS} {_REGISTER_FROM}"

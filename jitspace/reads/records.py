@@ -21,6 +21,7 @@ from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation as InvestigationAggregate
+from domain.retention import DeletionDate
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
 from jitspace.documents.authorisations import Authorisation, AuthorisationSummary
@@ -62,6 +63,8 @@ class History(Protocol):
 
     def all(self, cls: type[A]) -> list[A]: ...
 
+    def deletion_date_of(self, item: EvidenceItem) -> DeletionDate | None: ...
+
 
 class Log(Protocol):
     """What the reads ask of the write side: its aggregates as the log has them now, and
@@ -85,6 +88,10 @@ class Log(Protocol):
     ) -> InvestigationAggregate: ...
 
     def rulebook_for(self, user_id: UUID, investigation_id: UUID, country: str) -> Rulebook: ...
+
+    def evidence_for(
+        self, user_id: UUID, investigation_id: UUID, evidence_id: UUID
+    ) -> tuple[EvidenceItem, DeletionDate | None]: ...
 
 
 @runtime_checkable  # the API's handlers are given one, checked as any dependency is
@@ -212,7 +219,10 @@ class Present:
         return await self.queries.evidence_register(self.investigation_id, country)
 
     async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
-        return evidence_view(await self._part(EvidenceItem, evidence_id), country)
+        item, deletion = await in_thread(
+            self.log.evidence_for, self.user_id, self.investigation_id, evidence_id
+        )
+        return evidence_view(item, country, deletion=deletion)
 
     async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:
         """None while the custody register has not built the item's chain yet."""
@@ -293,7 +303,12 @@ class Past:
     async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
         then = self.history.record(EvidenceItem, evidence_id)
         now = await self.queries.withholding(self.investigation_id)
-        return evidence_view(then, country, readable=now.may_read(evidence_id, country))
+        return evidence_view(
+            then,
+            country,
+            readable=now.may_read(evidence_id, country),
+            deletion=self.history.deletion_date_of(then),
+        )
 
     async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:
         self.history.record(EvidenceItem, evidence_id)

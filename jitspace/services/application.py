@@ -14,6 +14,7 @@ from jitspace.services.evidence import Evidence
 from jitspace.services.investigations import Investigations
 from jitspace.services.legal_facts import LegalFacts
 from jitspace.services.reading import Reading
+from jitspace.services.retention import Retention
 from jitspace.services.rulebooks import Rulebooks
 from jitspace.services.tasks import Tasks
 
@@ -27,6 +28,7 @@ class JITspace(
     LegalFacts,
     Tasks,
     Disclosure,
+    Retention,
     Reading,
 ):
     name = "JITspace"

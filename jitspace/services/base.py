@@ -63,12 +63,15 @@ class Workspace(Application[UUID]):
 
     @contextmanager
     def _changing(
-        self, user_id: UUID, command: Change, cls: type[A]
+        self, user_id: UUID, command: Change, cls: type[A], *, allow_closed: bool = False
     ) -> Iterator[tuple[Investigation, Actor, A]]:
         """Load the investigation, the acting member and the record the command changes, and
         check the version the member expects; once the body has acted on the record, save it.
-        The body raising saves nothing."""
-        investigation, actor = self._acting(user_id, command.investigation_id)
+        The body raising saves nothing. `allow_closed`: the command is taken in a closed
+        investigation too (the aggregate's guard says who may)."""
+        investigation, actor = self._acting(
+            user_id, command.investigation_id, allow_closed=allow_closed
+        )
         record = self._part(investigation, cls, _record_id(command))
         if command.expected_version not in (None, record.version):
             raise VersionConflict(record.version)

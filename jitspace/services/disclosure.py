@@ -112,11 +112,13 @@ class Disclosure(Workspace):
         return originated | unreadable
 
     def _undownloadable_files(self, entries: list[Entry], country: str) -> frozenset[str]:
-        """The files (SHA-256) of items whose originator does not let `country` have them."""
+        """The files (SHA-256) of items whose originator does not let `country` have them,
+        and of items whose files were deleted under retention (the store holds them no more:
+        the bundle's events say they were deleted)."""
         return frozenset(
             file.sha256
             for item in self._items(entries)
-            if not item.may_download(country)
+            if not item.may_download(country) or item.retention_deletion is not None
             for file in item.files.values()
         )
 

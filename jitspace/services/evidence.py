@@ -90,6 +90,7 @@ class Evidence(Workspace):
         with self._changing(user_id, command, EvidenceItem) as (investigation, actor, item):
             if not item.files:
                 raise RuleViolation("the item has no files to verify", field="evidence_id")
+            item.check_not_deleted()  # deleted under retention: nothing left to re-hash
             for file in list(item.files.values()):
                 found = blobs.digest(file.storage_key)
                 item.record_verification(

@@ -7,6 +7,7 @@ from uuid import UUID, uuid4
 from domain.commands import (
     AddMember,
     AddParty,
+    AgreeRetention,
     ChangeMemberRole,
     CloseInvestigation,
     OpenInvestigation,
@@ -40,6 +41,9 @@ class Investigations(Workspace):
 
     def set_observer_rights(self, user_id: UUID, command: SetObserverRights) -> Investigation:
         return self._change_investigation(user_id, command, Investigation.set_observer_rights)
+
+    def agree_retention(self, user_id: UUID, command: AgreeRetention) -> Investigation:
+        return self._change_investigation(user_id, command, Investigation.agree_retention)
 
     def close_investigation(self, user_id: UUID, command: CloseInvestigation) -> Investigation:
         return self._change_investigation(user_id, command, Investigation.close)

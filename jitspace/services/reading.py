@@ -14,7 +14,9 @@ from uuid import UUID
 
 from domain.base import JitAggregate, replay
 from domain.errors import NotFound
+from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
+from domain.retention import DeletionDate
 from jitspace.ledger.eventlog import EventLog
 from jitspace.services.base import A, Workspace
 
@@ -36,6 +38,13 @@ class History:
     def all(self, cls: type[A]) -> list[A]:
         return [r for r in self.records.values() if isinstance(r, cls)]
 
+    def deletion_date_of(self, item: EvidenceItem) -> DeletionDate | None:
+        """The item's deletion date as recorded at that point."""
+        investigation = self.records.get(item.investigation_id)
+        if not isinstance(investigation, Investigation):
+            return None
+        return item.deletion_date(investigation, self.records.get)
+
 
 class Reading(Workspace):
     def investigation_for(self, user_id: UUID, investigation_id: UUID) -> Investigation:
@@ -50,6 +59,20 @@ class Reading(Workspace):
     def part_for(self, user_id: UUID, investigation_id: UUID, cls: type[A], record_id: UUID) -> A:
         investigation = self.investigation_for(user_id, investigation_id)
         return self._part(investigation, cls, record_id)
+
+    def evidence_for(
+        self, user_id: UUID, investigation_id: UUID, evidence_id: UUID
+    ) -> tuple[EvidenceItem, DeletionDate | None]:
+        """The item, with its deletion date as recorded now."""
+        investigation = self.investigation_for(user_id, investigation_id)
+        item = self._part(investigation, EvidenceItem, evidence_id)
+        return item, self.deletion_date_of(investigation, item)
+
+    def deletion_date_of(
+        self, investigation: Investigation, item: EvidenceItem
+    ) -> DeletionDate | None:
+        """The item's deletion date as recorded now (domain/retention.py)."""
+        return item.deletion_date(investigation, lambda i: self._find(JitAggregate, i))
 
     def history(
         self,

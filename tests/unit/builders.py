@@ -20,6 +20,7 @@ from uuid import UUID, uuid4
 from domain.commands import (
     AddMember,
     AddParty,
+    AgreeRetention,
     AmendAuthorisation,
     AmendDescription,
     AnnulAuthorisation,
@@ -31,12 +32,14 @@ from domain.commands import (
     CommentOnEvidence,
     CommentOnTask,
     ConfirmAuthorisation,
+    DeleteUnderRetention,
     DestroyEvidence,
     EditTask,
     ExtendAuthorisation,
     GrantConsent,
     HandOver,
     OpenInvestigation,
+    PlaceLegalHold,
     QualifyAuthorisation,
     RaiseDefect,
     ReceiveEvidence,
@@ -48,6 +51,7 @@ from domain.commands import (
     RecordSealOpening,
     RecordUse,
     RegisterEvidence,
+    ReleaseLegalHold,
     RemoveMember,
     RemoveRule,
     RestrictHandling,
@@ -306,6 +310,25 @@ def receive_evidence(
 def return_evidence(item: Addressed, returned_to: str, **overrides: Any) -> ReturnEvidence:
     fields = _on_item(item, returned_to=returned_to, reason="not needed", occurred_at=NOW)
     return ReturnEvidence(**fields | overrides)
+
+
+def place_legal_hold(item: Addressed, **overrides: Any) -> PlaceLegalHold:
+    fields = _on_item(item, reason="appeal pending", reference="CA Paris 2024/17", occurred_at=NOW)
+    return PlaceLegalHold(**fields | overrides)
+
+
+def release_legal_hold(item: Addressed, **overrides: Any) -> ReleaseLegalHold:
+    fields = _on_item(item, reason="the appeal was decided", occurred_at=NOW)
+    return ReleaseLegalHold(**fields | overrides)
+
+
+def delete_under_retention(item: Addressed, **overrides: Any) -> DeleteUnderRetention:
+    return DeleteUnderRetention(**_on_item(item, occurred_at=NOW) | overrides)
+
+
+def agree_retention(jit: Investigation, days: int, **overrides: Any) -> AgreeRetention:
+    fields = _on(jit, retention_days=days, agreement_clause="art. 12", occurred_at=NOW)
+    return AgreeRetention(**fields | overrides)
 
 
 def destroy_evidence(item: Addressed, method: str, **overrides: Any) -> DestroyEvidence:

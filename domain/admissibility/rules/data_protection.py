@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from domain import rule_settings as p
 from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
@@ -18,9 +16,13 @@ from domain.admissibility.rules.context import (
     res,
     source_not_on_record,
 )
+from domain.retention import deletion_date, retention_days_of
 
 
-def dp_01(ctx: Context, params: p.Retention) -> list[RuleResult]:
+def dp_01(ctx: Context, _: p.Retention) -> list[RuleResult]:
+    """The item's deletion date is the one the retention sweep executes (domain/retention.py):
+    the earliest of the JIT agreement's retention and its owning party's (DP-01 of that
+    party's rulebook), from the collection (a derived item's: its original's)."""
     item = ctx.item
     start = item.collected_at
     if item.derivation is not None:  # retention runs from the original's collection
@@ -30,24 +32,43 @@ def dp_01(ctx: Context, params: p.Retention) -> list[RuleResult]:
                 item.derivation, "the original is not on record", "the original item"
             )
         start = parent.collected_at
-    deadline = start + timedelta(days=params.retention_days)
-    late = [u for u in item.uses if ctx.seen(u.occurred_at) and u.occurred_at > deadline]
+    owner_book = ctx.case.rulebooks.get(item.country)
+    deadline = deletion_date(
+        start,
+        owner=item.country,
+        owner_days=retention_days_of(owner_book.rules) if owner_book else None,
+        agreement_days=ctx.case.case.retention_days if ctx.case.case else None,
+        derived=item.derivation is not None,
+    )
+    if deadline is None:
+        return res(
+            PASS,
+            f"no deletion date: neither the JIT agreement nor {item.country}'s rulebook sets "
+            "a retention",
+            [item.ref],
+        )
+    late = [u for u in item.uses if ctx.seen(u.occurred_at) and u.occurred_at > deadline.on]
     if late:
         return res(
             FAIL,
-            f"used after the deletion date {day(deadline)}",
+            f"used after the deletion date {day(deadline.on)} ({deadline.ground})",
             [u.ref for u in late],
             cure="none",
         )
-    if ctx.on > deadline and (item.destroyed is None or not ctx.seen(item.destroyed_at)):
+    if ctx.on > deadline.on and (item.destroyed is None or not ctx.seen(item.destroyed_at)):
         return res(
             RISK,
-            f"kept past its deletion date {day(deadline)}",
+            f"kept past its deletion date {day(deadline.on)} ({deadline.ground})",
             [item.ref],
             missing="the deletion of the data",
             cure="delete it, or record why it is kept",
         )
-    return res(PASS, f"within its retention (until {day(deadline)})", [item.ref], until=deadline)
+    return res(
+        PASS,
+        f"within its retention (until {day(deadline.on)}: {deadline.ground})",
+        [item.ref],
+        until=deadline.on,
+    )
 
 
 def dp_02(ctx: Context, _: p.Params) -> list[RuleResult]:

@@ -91,6 +91,12 @@ class BlobStore(Protocol):
         """Make the stored file immutable where the store supports it (legal hold)."""
         ...
 
+    def delete_under_retention(self, key: str) -> bool:
+        """Delete the file for good, its protection first (the store's legal hold, the
+        file's read-only mode), every version of it; False if the store held none (deleted
+        before: asking again is harmless). Called only once the deletion is on record."""
+        ...
+
     def size(self, key: str) -> int: ...
 
     def read(self, key: str, offset: int = 0, length: int | None = None) -> Iterator[bytes]:

@@ -80,6 +80,15 @@ class DirectoryStore:
     def protect(self, key: str) -> None:
         self._existing(key).chmod(0o444)
 
+    def delete_under_retention(self, key: str) -> bool:
+        path = self._path(key)
+        try:
+            path.chmod(0o600)  # stored read-only (protect)
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
     def size(self, key: str) -> int:
         return self._existing(key).stat().st_size
 

@@ -156,6 +156,24 @@ class S3Store:
         if self.legal_hold:
             self._call(self.client.enable_object_legal_hold, self.bucket, key)
 
+    def delete_under_retention(self, key: str) -> bool:
+        # object lock keeps every version of an object: removing the key would only hide it
+        # behind a delete marker, so each version goes, its legal hold released first
+        listing = self.client.list_objects(
+            self.bucket, prefix=key, recursive=True, include_version=True
+        )
+        versions = [v for v in self._call(list, listing) if v.object_name == key]
+        for version in versions:
+            if self.legal_hold and not version.is_delete_marker:
+                self._call(
+                    self.client.disable_object_legal_hold,
+                    self.bucket,
+                    key,
+                    version_id=version.version_id,
+                )
+            self._call(self.client.remove_object, self.bucket, key, version_id=version.version_id)
+        return any(not v.is_delete_marker for v in versions)
+
     def size(self, key: str) -> int:
         stat = self._on_object(key, self.client.stat_object)
         return int(stat.size or 0)

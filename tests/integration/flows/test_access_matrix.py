@@ -444,6 +444,14 @@ def set_observer_rights(w: World, cell: Cell) -> Call:
     return Call(w.path("/observer-rights", jit), json=body)
 
 
+@recipe("POST", f"{JIT}/retention")
+def agree_retention(w: World, cell: Cell) -> Call:
+    # its own investigation: a retention changes the deletion dates of every item
+    jit = w.open_jit(*w.seat(cell))
+    body = {"retention_days": 3650, "agreement_clause": "art. 12: ten years from collection"}
+    return Call(w.path("/retention", jit), json=body)
+
+
 @recipe("POST", f"{JIT}/closure")
 def close(w: World, cell: Cell) -> Call:
     # every case its own investigation: a closure wrongly let through closes only that one
@@ -701,6 +709,37 @@ def withdraw_consent(w: World, cell: Cell) -> Call:
 
 
 item_step("defects", lambda w: {"rule": "", "note": "nullity motion of the defence"})
+item_step("legal-hold", lambda w: {"reason": "appeal pending", "reference": "CA Lyon 24/7"})
+
+
+@recipe("POST", f"{ITEM}/legal-hold/release")
+def release_legal_hold(w: World, cell: Cell) -> Call:
+    item = w.fresh_item(cell)
+    if cell.ready:
+        hold = {"reason": "appeal pending"}
+        ok(w.legal_helper.post(w.path(f"/evidence/{item}/legal-hold"), json=hold))
+    body = {"reason": "the appeal was decided"}
+    return Call(w.path(f"/evidence/{item}/legal-hold/release"), json=body)
+
+
+@recipe("POST", f"{ITEM}/retention-deletion")
+def delete_under_retention(w: World, cell: Cell) -> Call:
+    if not cell.ready:
+        return Call(w.path(f"/evidence/{w.item}/retention-deletion"))
+    # its own investigation, whose agreement keeps evidence 30 days: an item collected in
+    # 2024 is past its deletion date
+    jit = w.open_jit(*w.seat(cell))
+    agreed = {"retention_days": 30, "agreement_clause": "art. 12: thirty days"}
+    ok(w.helper.post(w.path("/retention", jit), json=agreed))
+    registered = w.helper.post(w.path("/evidence", jit), json=evidence_body())
+    item = str(ok(registered, 201)["id"])
+    stored = w.helper.post(
+        w.path(f"/evidence/{item}/files", jit),
+        params={"name": "image.E01"},
+        content=uuid.uuid4().bytes * 64,
+    )
+    ok(stored, 201)
+    return Call(w.path(f"/evidence/{item}/retention-deletion", jit))
 
 
 # authorisations

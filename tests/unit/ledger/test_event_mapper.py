@@ -20,6 +20,7 @@ from domain.evidence import EvidenceItem
 from domain.handling import HandlingRestrictions
 from domain.investigation import Investigation
 from domain.permissions import Action
+from domain.retention import DeletionDate
 from domain.rulebook import Rulebook
 from domain.task import Task
 from domain.values import (
@@ -38,6 +39,7 @@ from tests.unit.builders import (
     add_member,
     add_party,
     adopt_rulebook,
+    agree_retention,
     amend_authorisation,
     amend_description,
     annul_authorisation,
@@ -49,11 +51,13 @@ from tests.unit.builders import (
     comment_on_item,
     comment_on_task,
     confirm_authorisation,
+    delete_under_retention,
     destroy_evidence,
     edit_task,
     extend_authorisation,
     grant_consent,
     hand_over,
+    place_legal_hold,
     qualify_authorisation,
     raise_defect,
     receive_evidence,
@@ -63,6 +67,7 @@ from tests.unit.builders import (
     record_interview,
     record_seal_opening,
     record_use,
+    release_legal_hold,
     remove_member,
     remove_rule,
     restrict_handling,
@@ -84,6 +89,7 @@ EVENT_CLASSES = (
     Investigation.MemberRemoved,
     Investigation.MemberRoleChanged,
     Investigation.ObserverRightsSet,
+    Investigation.RetentionAgreed,
     Investigation.Closed,
     Investigation.DisclosureProduced,
     LegalAuthorisation.Recorded,
@@ -118,6 +124,9 @@ EVENT_CLASSES = (
     EvidenceItem.TransferredToParty,
     EvidenceItem.Returned,
     EvidenceItem.Destroyed,
+    EvidenceItem.LegalHoldPlaced,
+    EvidenceItem.LegalHoldReleased,
+    EvidenceItem.DeletedUnderRetention,
     Task.Created,
     Task.Assigned,
     Task.StatusChanged,
@@ -159,6 +168,11 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     item.comment(jit, investigator, seen)
     unlinked = register_evidence(team, reference="FR-2024-0099", authorisation=None)
     record_custody(team, unlinked)
+    unlinked.place_legal_hold(jit, leader, place_legal_hold(unlinked))
+    unlinked.release_legal_hold(jit, leader, release_legal_hold(unlinked))
+    due = DeletionDate(now - timedelta(days=1), "the JIT agreement's retention of 30 days")
+    unlinked.delete_under_retention(jit, leader, delete_under_retention(unlinked), due)
+    jit.agree_retention(leader, agree_retention(jit, 365))
     item.record_collection(jit, investigator, record_collection(item))
     item.destroy(jit, investigator, destroy_evidence(item, "shredded"))
     task = create_task(

@@ -558,6 +558,8 @@ def results_of(rule: str, change: Callable[[f.CaseFile], object], on: datetime) 
     change(cf)
     item = subject(rule, cf)
     spec = parse_params(RuleSpec(rule, params))
+    if rule == "DP-01":  # the retention is the owning party's: its rulebook says it
+        cf.rulebooks[item.country] = owner_book(item.country, params)
 
     def parent(parent_id: UUID) -> tuple[Outcome, str] | None:
         cf.rulebooks["FR"] = f.RulebookFacts("FR", "test", {"IN-02": RuleSpec("IN-02")}, {})
@@ -621,8 +623,13 @@ def test_a_duration_reads_as_people_say_it():
 # -- deadlines: time alone changes a result, and the result says when --------------------------
 
 
+def owner_book(country: str, params: dict[str, object]) -> f.RulebookFacts:
+    return f.RulebookFacts(country, "test", {"DP-01": RuleSpec("DP-01", params)}, {})
+
+
 def test_a_retention_period_running_says_when_it_ends():
     cf = base()
+    cf.rulebooks["FR"] = owner_book("FR", {"retention_days": 20})
     ctx = Context(item_of(cf), cf, "FR", T0 + timedelta(days=5), lambda _: None)
     spec = parse_params(RuleSpec("DP-01", {"retention_days": 20}))
     [within] = REGISTRY["DP-01"](ctx, spec)
@@ -630,6 +637,34 @@ def test_a_retention_period_running_says_when_it_ends():
     later = Context(item_of(cf), cf, "FR", T0 + timedelta(days=21), lambda _: None)
     [kept] = REGISTRY["DP-01"](later, spec)
     assert (kept.outcome, kept.until) == (RISK, None)
+
+
+def test_the_deletion_date_is_the_earliest_of_the_agreement_and_the_owning_partys_law():
+    # Given FR's law keeps its items 20 days, and BE's (the forum's) book 5
+    cf = base()
+    cf.rulebooks["FR"] = owner_book("FR", {"retention_days": 20})
+    be = parse_params(RuleSpec("DP-01", {"retention_days": 5}))
+    on = T0 + timedelta(days=8)
+    # Then before BE's court the FR item is judged by FR's retention, not BE's
+    [within] = REGISTRY["DP-01"](Context(item_of(cf), cf, "BE", on, lambda _: None), be)
+    assert (within.outcome, within.until) == (PASS, T0 + timedelta(days=20))
+    assert "FR's retention of 20 days" in within.reason
+    # When the JIT agreement sets a shorter retention, it decides
+    assert cf.case is not None
+    cf.case.retention_days = 7
+    [kept] = REGISTRY["DP-01"](Context(item_of(cf), cf, "BE", on, lambda _: None), be)
+    assert kept.outcome is RISK
+    assert "deletion date 2024-07-08" in kept.reason
+    assert "the JIT agreement's retention of 7 days" in kept.reason
+
+
+def test_no_retention_on_record_means_no_deletion_date():
+    cf = base()  # FR has no rulebook, the agreement sets no retention
+    spec = parse_params(RuleSpec("DP-01", {"retention_days": 5}))
+    later = T0 + timedelta(days=3650)
+    [result] = REGISTRY["DP-01"](Context(item_of(cf), cf, "BE", later, lambda _: None), spec)
+    assert result.outcome is PASS
+    assert "no deletion date" in result.reason
 
 
 @pytest.mark.parametrize(
