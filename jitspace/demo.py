@@ -16,6 +16,7 @@ from domain.authorisation import LegalAuthorisation
 from domain.commands import (
     AddMember,
     AdoptRulebook,
+    AgreeRetention,
     AssignTask,
     ChangeTaskStatus,
     CreateTask,
@@ -127,6 +128,16 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         app.add_member(
             leader, AddMember(investigation_id=jit.id, member=member, occurred_at=at("2024-02-05"))
         )
+    app.agree_retention(
+        leader,
+        AgreeRetention(
+            investigation_id=jit.id,
+            retention_days=5 * 365,
+            agreement_clause="Art. 11 of the JIT agreement (fictional): data deleted five years "
+            "after its collection",
+            occurred_at=at("2024-02-05"),
+        ),
+    )
 
     fr_legal, nl_inv, be_inv = ids["fr.legal"], ids["nl.investigator"], ids["be.investigator"]
 
