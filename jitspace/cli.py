@@ -8,10 +8,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import logging
 import shlex
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
@@ -370,6 +371,12 @@ def _work(settings: Settings, *, health: tuple[str, int | None] = ("127.0.0.1", 
     from jitspace.listening import CannotListen, listening_socket, serve_health
     from jitspace.reads.leadership import WorkersLock
     from jitspace.storage.database import database_url
+    from jitspace.telemetry.metrics import (
+        CONTENT_TYPE_LATEST,
+        ScrapeRefused,
+        check_scraper,
+        exposition,
+    )
 
     log = logging.getLogger("jitspace.worker")
     _check_schema(settings)
@@ -384,11 +391,27 @@ def _work(settings: Settings, *, health: tuple[str, int | None] = ("127.0.0.1", 
     working = False
     lock: WorkersLock | None = None
 
-    def answer(path: str) -> tuple[int, dict[str, str]]:
+    def answer(path: str, headers: Mapping[str, str], peer: str) -> tuple[int, str, bytes]:
+        if path == "/metrics":  # what this worker counted (the scheduled jobs' results)
+            try:
+                check_scraper(settings.metrics_token, headers.get("authorization"), peer, headers)
+            except ScrapeRefused as refused:
+                return (
+                    refused.status,
+                    "application/json",
+                    json.dumps({"error": str(refused)}).encode(),
+                )
+            return 200, CONTENT_TYPE_LATEST, exposition()
+        status, document = probe(path)
+        return status, "application/json", json.dumps(document).encode()
+
+    def probe(path: str) -> tuple[int, dict[str, str]]:
         if path == "/health/live":
             return 200, {"status": "ok"}
         if path != "/health/ready":
-            return 404, {"error": "no such path: /health/live and /health/ready are served"}
+            return 404, {
+                "error": "no such path: /health/live, /health/ready and /metrics are served"
+            }
         if working:
             return 200, {"status": "working"}
         if lock is not None and lock.waiting:

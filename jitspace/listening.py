@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import uvicorn
 
@@ -52,25 +51,36 @@ class AnnouncingServer(uvicorn.Server):
             print("\n".join(["", *self.banner, ""]), flush=True)
 
 
-# what a health port answers a path: its status and its JSON document
-HealthAnswer = Callable[[str], tuple[int, dict[str, str]]]
-_REASONS = {200: "OK", 404: "Not Found", 503: "Service Unavailable"}
+# what a health port answers a GET of a path, given the request's headers (names in lower
+# case) and the peer's address: its status, content type and body
+HealthAnswer = Callable[[str, Mapping[str, str], str], tuple[int, str, bytes]]
+_REASONS = {200: "OK", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found"}
+_REASONS[503] = "Service Unavailable"
 
 
 async def serve_health(listening: socket.socket, answer: HealthAnswer) -> asyncio.Server:
-    """A minimal HTTP/1.1 server on `listening` for the probes of a process that serves no
-    API (the worker): each GET is answered by `answer(path)` on the process's own event
-    loop, so a loop that no longer turns is seen as not live. One request per connection."""
+    """A minimal HTTP/1.1 server on `listening` for the probes (and the metrics) of a process
+    that serves no API (the worker): each GET is answered by `answer` on the process's own
+    event loop, so a loop that no longer turns is seen as not live. One request per
+    connection."""
 
     async def respond(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 5)
-            method, path, *_ = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")
-            status, document = answer(path) if method == "GET" else (404, {"error": "GET only"})
-            body = json.dumps(document).encode()
+            request_line, *lines = head.decode("latin-1").split("\r\n")
+            method, path, *_ = request_line.split(" ")
+            headers = {
+                name.strip().lower(): value.strip()
+                for name, _, value in (line.partition(":") for line in lines if line)
+            }
+            peer = writer.get_extra_info("peername") or ("",)
+            if method == "GET":
+                status, content_type, body = answer(path, headers, str(peer[0]))
+            else:
+                status, content_type, body = 404, "application/json", b'{"error": "GET only"}'
             writer.write(
                 f"HTTP/1.1 {status} {_REASONS.get(status, '')}\r\n"
-                "Content-Type: application/json\r\n"
+                f"Content-Type: {content_type}\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
                 + body
             )

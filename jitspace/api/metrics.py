@@ -10,9 +10,7 @@ are the operators' business, not the members'.
 
 from __future__ import annotations
 
-import hmac
 from datetime import UTC, datetime
-from ipaddress import ip_address
 from typing import Any
 
 from litestar import MediaType, Request, Response, get
@@ -20,11 +18,15 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from prometheus_client.metrics_core import Metric
 
 from jitspace.api.access import PUBLIC
-from jitspace.api.dependencies import RuntimeDep, bearer_token, in_thread
+from jitspace.api.dependencies import RuntimeDep, in_thread
 from jitspace.bootstrap import Runtime
-from jitspace.telemetry.metrics import CONTENT_TYPE_LATEST, exposition, gauge
-
-RELAYED = ("x-forwarded-for", "forwarded", "x-real-ip")
+from jitspace.telemetry.metrics import (
+    CONTENT_TYPE_LATEST,
+    ScrapeRefused,
+    exposition,
+    gauge,
+)
+from jitspace.telemetry.metrics import check_scraper as scrapers_only
 
 
 @get(
@@ -46,27 +48,15 @@ async def metrics(request: Request[Any, Any, Any], runtime: RuntimeDep) -> Respo
 
 
 def check_scraper(request: Request[Any, Any, Any], token: str) -> None:
-    if token:
-        given = bearer_token(request.headers.get("authorization")) or ""
-        if not hmac.compare_digest(given.encode(), token.encode()):
-            raise NotAuthorizedException(
-                "send JITSPACE_METRICS_TOKEN as 'Authorization: Bearer <token>'",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        return
-    if not _loopback(request) or any(name in request.headers for name in RELAYED):
-        raise PermissionDeniedException(
-            "metrics are served to this host only; set JITSPACE_METRICS_TOKEN to let a "
-            "scraper elsewhere read them with it"
-        )
-
-
-def _loopback(request: Request[Any, Any, Any]) -> bool:
-    host = request.client.host if request.client else ""
+    peer = request.client.host if request.client else ""
     try:
-        return ip_address(host).is_loopback
-    except ValueError:
-        return False
+        scrapers_only(token, request.headers.get("authorization"), peer, request.headers.keys())
+    except ScrapeRefused as refused:
+        if refused.status == 401:
+            raise NotAuthorizedException(
+                str(refused), headers={"WWW-Authenticate": "Bearer"}
+            ) from None
+        raise PermissionDeniedException(str(refused)) from None
 
 
 async def read_now(runtime: Runtime) -> list[Metric]:

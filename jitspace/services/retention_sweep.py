@@ -33,6 +33,7 @@ from jitspace.services.application import JITspace
 from jitspace.services.base import VersionConflict
 from jitspace.services.retention import Claims, live_claims
 from jitspace.storage.blobs import BlobError, BlobStore
+from jitspace.telemetry.metrics import RETENTION_SWEEP
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,12 @@ async def sweep_on_schedule(
         logger.error("retention sweep skipped: no user %r (JITSPACE_RETENTION_AS)", username)
         return SweepReport()
     report = await sweep_retention(app, queries, blobs, user.user_id)
+    for action, items in (
+        ("deleted", report.deleted),
+        ("held", report.held),
+        ("store_failed", report.failed),
+    ):
+        RETENTION_SWEEP.labels(action).inc(len(items))
     logger.info(
         "retention sweep: items deleted: %d; kept under a legal hold: %d; files deleted that "
         "earlier deletions left in the store: %d",

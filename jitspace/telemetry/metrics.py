@@ -12,9 +12,11 @@ never an investigation, a reference, a user or anything a request carries.
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from ipaddress import ip_address
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -95,6 +97,14 @@ INTEGRITY_RESULTS = Counter(
     ["result"],
     registry=REGISTRY,
 )
+RETENTION_SWEEP = Counter(
+    "jitspace_retention_items",
+    "Evidence items the retention sweep found past their deletion date, by what it did "
+    "(deleted; held: kept under a legal hold; store_failed: deletion recorded, the store kept "
+    "the files until the next run)",
+    ["action"],
+    registry=REGISTRY,
+)
 
 
 @contextmanager
@@ -142,6 +152,42 @@ class _Scraped:
 
     def collect(self) -> Iterable[Metric]:
         return self.families
+
+
+# headers that say a request was relayed by a proxy: it came from elsewhere
+RELAYED = ("x-forwarded-for", "forwarded", "x-real-ip")
+
+
+class ScrapeRefused(Exception):
+    """Who asked may not read the metrics; `status` is 401 (no or a wrong token) or 403."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+def check_scraper(token: str, authorization: str | None, peer: str, headers: Iterable[str]) -> None:
+    """Who may scrape a process's metrics (the API's /metrics, a worker's health port): with
+    `token` (JITSPACE_METRICS_TOKEN), whoever sends it as a bearer token; without, this host
+    only, in a request no proxy relayed (`headers`: the request's header names, lower case)."""
+    if token:
+        scheme, _, given = (authorization or "").partition(" ")
+        given = given.strip() if scheme.lower() == "bearer" else ""
+        if not hmac.compare_digest(given.encode(), token.encode()):
+            raise ScrapeRefused(
+                401, "send JITSPACE_METRICS_TOKEN as 'Authorization: Bearer <token>'"
+            )
+        return
+    try:
+        loopback = ip_address(peer).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback or any(name in RELAYED for name in headers):
+        raise ScrapeRefused(
+            403,
+            "metrics are served to this host only; set JITSPACE_METRICS_TOKEN to let a "
+            "scraper elsewhere read them with it",
+        )
 
 
 def exposition(scraped: Iterable[Metric] = ()) -> bytes:

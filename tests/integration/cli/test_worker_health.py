@@ -42,7 +42,12 @@ def test_two_workers_answer_their_probes_one_working_one_waiting(
         assert probe(second_port, "/health/live") == (200, {"status": "ok"})
         assert probe(first_port, "/health/ready") == (200, {"status": "working"})
         assert probe(second_port, "/health/ready") == (200, {"status": "waiting"})
-        assert probe(first_port, "/metrics")[0] == 404
+        assert probe(first_port, "/schema")[0] == 404
+        # and each serves what it counts to this host (no metrics token is set here)
+        scraped = httpx.get(f"http://127.0.0.1:{first_port}/metrics", timeout=5)
+        assert scraped.status_code == 200
+        assert scraped.headers["content-type"].startswith("text/plain")
+        assert "# TYPE jitspace_retention_items_total counter" in scraped.text
 
         # When the working one is killed, the waiting one says it works once it took over
         first.kill()

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.processes import Process, cluster_env
@@ -25,6 +26,7 @@ from tests.support import (
 )
 
 OFFICER = "records-officer"
+METRICS_TOKEN = "scraper-token-for-the-tests"
 
 
 @pytest.fixture
@@ -35,8 +37,14 @@ def deployment(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Process
         tmp_path,
         JITSPACE_RETENTION_INTERVAL_SECONDS="1",
         JITSPACE_RETENTION_AS=OFFICER,
+        JITSPACE_METRICS_TOKEN=METRICS_TOKEN,
     )
-    worker = Process("worker", env, tmp_path / "worker.log")
+    # the worker's health port also serves what it counts
+    health_port = free_port()
+    (tmp_path / "health-port").write_text(str(health_port))
+    worker = Process(
+        "worker", env, tmp_path / "worker.log", args=("--health-port", str(health_port))
+    )
     app = Process("serve", {**env, "JITSPACE_RUN_PROJECTIONS": "false"}, tmp_path / "app.log")
     app.port = free_port()
     try:
@@ -95,3 +103,9 @@ def test_the_worker_deletes_an_expired_item_on_its_schedule(
     while "retention sweep: items deleted: 1;" not in (data_dir / "worker.log").read_text():
         assert time.monotonic() < deadline, "the worker's log does not say so"
         time.sleep(0.2)
+    # and its metrics count it, for the scraper with the token only
+    metrics = f"http://127.0.0.1:{(data_dir / 'health-port').read_text()}/metrics"
+    assert httpx.get(metrics, timeout=5).status_code == 401
+    scraped = httpx.get(metrics, headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=5)
+    assert scraped.status_code == 200
+    assert 'jitspace_retention_items_total{action="deleted"} 1.0' in scraped.text
