@@ -357,7 +357,7 @@ async def a_team_works_through_the_proxy(deployment: Deployment) -> None:
         writer = threading.Thread(target=team.write)
         writer.start()
         try:
-            await until(lambda: len(team.acknowledged) >= 10, 30, "ten tasks written")
+            await until(lambda: len(team.acknowledged) >= 10, in_(30), "ten tasks written")
             (working,) = deployment.lock_holder()
             worker = next(w for w in deployment.workers if w.pid == working)
             other = next(w for w in deployment.workers if w is not worker)
@@ -369,14 +369,20 @@ async def a_team_works_through_the_proxy(deployment: Deployment) -> None:
             # Then the other worker holds the lock, and the read models hold what was
             # acknowledged, within the deadline
             deadline = killed_at + TAKEOVER_DEADLINE
-            await until(lambda: deployment.lock_holder() == [other.pid], deadline, "takeover")
+            try:
+                await until(lambda: deployment.lock_holder() == [other.pid], deadline, "takeover")
+            except AssertionError as late:
+                raise AssertionError(
+                    f"{late}; killed worker {worker.pid}, other {other.pid}, lock held by "
+                    f"{deployment.lock_holder()}; the other's log: {other.log.read_text()[-3000:]}"
+                ) from None
             taken_over = time.monotonic() - killed_at
             await until(
                 lambda: set(team.acknowledged[:written]) <= team.board(), deadline, "read models"
             )
             caught_up = time.monotonic() - killed_at
             print(f"takeover {taken_over:.1f} s, read models caught up {caught_up:.1f} s")
-            await until(lambda: len(team.acknowledged) >= written + 10, 30, "ten more tasks")
+            await until(lambda: len(team.acknowledged) >= written + 10, in_(30), "ten more tasks")
         finally:
             team.stopping.set()
             writer.join()
@@ -387,7 +393,7 @@ async def a_team_works_through_the_proxy(deployment: Deployment) -> None:
             assert sum(f'"{title}"' in text for text in created) == 1, title
         for title, _ in team.refused:  # a command cut off with its app: at most once
             assert sum(f'"{title}"' in text for text in created) <= 1, title
-        await until(lambda: set(team.acknowledged) <= team.board(), 15, "the board")
+        await until(lambda: set(team.acknowledged) <= team.board(), in_(15), "the board")
         # and each live client resumed through the proxy and got every event once, in order
         for watcher in watchers:
             await watcher.reach(log[-1]["position"])
@@ -398,12 +404,13 @@ async def a_team_works_through_the_proxy(deployment: Deployment) -> None:
             await watcher.stop()
 
 
-async def until(done: Any, deadline_or_timeout: float, what: str) -> None:
-    deadline = (
-        deadline_or_timeout
-        if deadline_or_timeout > 1_000
-        else time.monotonic() + deadline_or_timeout
-    )
+def in_(seconds: float) -> float:
+    """The deadline `seconds` from now."""
+    return time.monotonic() + seconds
+
+
+async def until(done: Any, deadline: float, what: str) -> None:
+    """Wait until `done()` holds, failing at `deadline` (time.monotonic)."""
     while not await asyncio.to_thread(done):
         assert time.monotonic() < deadline, f"not by the deadline: {what}"
         await asyncio.sleep(0.1)
