@@ -15,7 +15,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +24,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+from tests.support import free_port
 
 INFRA = Path(__file__).resolve().parents[2] / "infra"
 TEMPLATE = INFRA / "nginx" / "jitspace.conf.template"
@@ -53,20 +55,23 @@ def nginx_bin() -> str:
     return required("nginx", shutil.which("nginx") or shutil.which("/usr/sbin/nginx"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_port(port: int, what: str, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_for(
+    ready: Callable[[], bool], what: str, process: subprocess.Popen[bytes], log: Path
+) -> None:
     deadline = time.monotonic() + 30
-    while True:
-        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-            return
+    while not ready():
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"{what} did not start: {log.read_text()[-2000:]}")
         time.sleep(0.1)
+
+
+def port_open(port: int) -> Callable[[], bool]:
+    def is_open() -> bool:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            return True
+        return False
+
+    return is_open
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
@@ -117,7 +122,11 @@ def postgres_server(user: str, password_file: Path) -> Iterator[str]:
         stdout=log.open("ab"), stderr=subprocess.STDOUT, **run_as,  # type: ignore[call-overload]
     )  # fmt: skip
     try:
-        wait_for_port(port, "PostgreSQL", server, log)
+        # accepting connections, not only listening: a server starting up refuses them
+        isready = [str(binaries / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(port)]
+        wait_for(
+            lambda: subprocess.run(isready, check=False).returncode == 0, "PostgreSQL", server, log
+        )
         yield f"postgresql://{user}@127.0.0.1:{port}/postgres"
     finally:
         stop(server)
@@ -244,7 +253,7 @@ http {{
         [*command, "-g", "daemon off;"], stdout=log.open("ab"), stderr=subprocess.STDOUT
     )
     try:
-        wait_for_port(https_port, "nginx", process, log)
+        wait_for(port_open(https_port), "nginx", process, log)
         yield
     finally:
         stop(process)
