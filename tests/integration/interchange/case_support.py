@@ -100,11 +100,16 @@ def case_validate(path: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def archive(document: dict[str, Any], files: dict[str, bytes]) -> bytes:
-    """A zip archive as an import takes it: the document and files/<sha256>."""
+def archive(
+    document: dict[str, Any], files: dict[str, bytes], named: dict[str, bytes] | None = None
+) -> bytes:
+    """A zip archive as an import takes it: the document and files/<sha256> (`named`: files
+    under the names given)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as written:
         written.writestr("case.jsonld", json.dumps(document))
         for data in files.values():
             written.writestr(f"files/{hashlib.sha256(data).hexdigest()}", data)
+        for name, data in (named or {}).items():
+            written.writestr(f"files/{name}", data)
     return out.getvalue()
