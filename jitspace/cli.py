@@ -143,6 +143,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     export.add_argument("--as", dest="username", required=True, help="the member exporting")
     export.add_argument("--as-of", help="as of a time (ISO 8601 with a zone) or a log position")
     export.add_argument("--output", type=Path, help="the file to write (default: stdout)")
+    export.add_argument(
+        "--validate",
+        action="store_true",
+        help="check the file written with case_validate (case-utils, installed apart)",
+    )
     export.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     imported = case_commands.add_parser(
         "import",
@@ -776,20 +781,18 @@ def _case(args: argparse.Namespace) -> int:
                 return 2
             point = _as_of(getattr(args, "as_of", None))
             reading: Reading = await runtime.records.at(user.user_id, args.investigation, *point)
-            investigation = await reading.investigation()
-            country = next(m.country for m in investigation.members if m.user_id == user.user_id)
             if args.case_command == "export":
+                investigation = await reading.investigation()
+                member = next(m for m in investigation.members if m.user_id == user.user_id)
                 with _output(args.output) as out:
-                    async for chunk in case_chunks(reading, country):
+                    async for chunk in await case_chunks(reading, member.country):
                         out.write(chunk)
-                return 0
+                return _case_validate(args.output) if args.validate else 0
             result = await import_case(
                 runtime.app,
                 runtime.blobs,
                 user.user_id,
-                investigation,
-                country,
-                await reading.evidence_register(country),
+                reading,
                 args.archive,
                 max_bytes=settings.max_upload_bytes,
                 progress=progress,
@@ -807,6 +810,26 @@ def _case(args: argparse.Namespace) -> int:
         for where, message in refused.problems if isinstance(refused, Violations) else []:
             print(f"  {where}: {message}", file=sys.stderr)
         return 1
+
+
+def _case_validate(path: Path | None) -> int:
+    """Run case-utils' case_validate (CASE 1.5, its bundled ontology) on the file written:
+    its exit status, 0 when the graph conforms."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("case_validate") or shutil.which(
+        "case_validate", path=str(Path(sys.executable).parent)
+    )
+    if path is None or tool is None:
+        print(
+            "jitspace: --validate needs --output FILE and case_validate (pip install case-utils)",
+            file=sys.stderr,
+        )
+        return 2
+    command = [tool, "--built-version", "case-1.5.0", str(path)]
+    checked = subprocess.run(command, check=False)  # noqa: S603 (the tool found on PATH, a file)
+    return checked.returncode
 
 
 def _as_of(value: str | None) -> tuple[Any, int | None]:

@@ -45,7 +45,7 @@ class CaseController(Controller):
         """The evidence you may read, with its files' hashes, custody and provenance, as a
         CASE/UCO JSON-LD graph (CASE 1.5); items withheld from your party are left out."""
         return Stream(
-            case_chunks(records, member.country),
+            await case_chunks(records, member.country),
             media_type=MEDIA_TYPE,
             headers={"Content-Disposition": 'attachment; filename="evidence.jsonld"'},
         )
@@ -62,7 +62,6 @@ class CaseController(Controller):
         investigation_id: FromPath[UUID],
         runtime: RuntimeDep,
         user: CurrentUser,
-        member: CurrentMember,
     ) -> CaseImport:
         """Register your party's items from a CASE/UCO JSON-LD graph: the body is a zip
         archive of one JSON-LD document and its files (`files/<sha256>`), or the JSON-LD
@@ -73,16 +72,11 @@ class CaseController(Controller):
         with tempfile.TemporaryDirectory() as folder:
             archive = Path(folder) / "import"
             await _receive(request, archive, limit)
-            reading = await runtime.records.at(user.user_id, investigation_id)
-            investigation = await reading.investigation()
-            register = await reading.evidence_register(member.country)
             result = await import_case(
                 runtime.app,
                 runtime.blobs,
                 user.user_id,
-                investigation,
-                member.country,
-                register,
+                await runtime.records.at(user.user_id, investigation_id),
                 archive,
                 max_bytes=limit,
             )

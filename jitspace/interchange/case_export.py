@@ -31,7 +31,7 @@ from uuid import UUID
 import msgspec
 
 from jitspace.documents.custody import CustodyChain, CustodyEntry
-from jitspace.documents.evidence import Evidence, EvidenceFileOut
+from jitspace.documents.evidence import Evidence, EvidenceFileOut, EvidenceSummary
 from jitspace.documents.investigations import Investigation
 from jitspace.interchange.case_terms import (
     COLLECTION,
@@ -61,8 +61,20 @@ MEDIA_TYPE = "application/ld+json"
 
 
 async def case_chunks(reading: Reading, country: str) -> AsyncIterator[bytes]:
-    """The JSON-LD document, a node at a time, as a member of `country` may read it."""
+    """The JSON-LD document, a node at a time, as a member of `country` may read it. The
+    investigation and its register are read first: a refusal (an `as_of` before it was
+    opened) is an answer of its own, not a document broken off."""
     investigation = await reading.investigation()
+    register = await reading.evidence_register(country)
+    return _chunks(reading, country, investigation, register)
+
+
+async def _chunks(
+    reading: Reading,
+    country: str,
+    investigation: Investigation,
+    register: list[EvidenceSummary],
+) -> AsyncIterator[bytes]:
     names = {m.user_id: m.name for m in investigation.members}
     yield b'{"@context":' + msgspec.json.encode(CONTEXT) + b',"@graph":['
     first = True
@@ -70,7 +82,6 @@ async def case_chunks(reading: Reading, country: str) -> AsyncIterator[bytes]:
         yield (b"" if first else b",") + msgspec.json.encode(node)
         first = False
     people: set[str] = set()
-    register = await reading.evidence_register(country)
     exported = {s.id for s in register if "description" not in s.withheld}
     for summary in register:
         if summary.id not in exported:

@@ -106,8 +106,17 @@ class CaseGraph:
                     )
                 ],
             ) from None
+        except RecursionError:
+            raise Violations(
+                "the document is not JSON-LD", [("document", "the JSON is nested too deeply")]
+            ) from None
         reader = _Reader()
-        top = reader.top(document)
+        try:
+            top = reader.top(document)
+        except RecursionError:
+            raise Violations(
+                "the document is not JSON-LD", [("document", "the nodes are nested too deeply")]
+            ) from None
         if reader.problems:
             raise Violations("the JSON-LD document cannot be read", reader.problems)
         return cls(top)

@@ -46,6 +46,7 @@ from anyio import to_thread
 from domain.commands import ImportedFile, ImportedItem, ImportEvidence, RegisterEvidence
 from domain.errors import Violations
 from domain.evidence import EvidenceItem, reference_key
+from domain.permissions import Action, check_permitted
 from domain.values import EvidenceKind
 from jitspace.documents.evidence import EvidenceSummary
 from jitspace.documents.investigations import Investigation
@@ -63,6 +64,7 @@ from jitspace.interchange.case_terms import (
     UCO_OBSERVABLE,
     UCO_TYPES,
 )
+from jitspace.reads.records import Reading
 from jitspace.services.application import JITspace
 from jitspace.services.blob_sweep import claimed_keys
 from jitspace.storage.blobs import BlobStore, StoredBlob
@@ -468,16 +470,21 @@ async def import_case(
     app: JITspace,
     blobs: BlobStore,
     user_id: UUID,
-    investigation: Investigation,
-    country: str,
-    register: list[EvidenceSummary],
+    reading: Reading,
     archive_path: Path,
     *,
     max_bytes: int,
     progress: Progress = _quiet,
 ) -> ImportResult:
     """Check the archive whole, store its files, record its items in one transaction; on a
-    failure after storing, remove the stored files no record claims."""
+    failure after storing, remove the stored files no record claims. `reading`: the
+    investigation now, as the importing member reads it."""
+    investigation = await reading.investigation()
+    member = next(m for m in investigation.members if m.user_id == user_id)
+    rights = frozenset(investigation.observer_rights)
+    check_permitted(member.role, Action.REGISTER_EVIDENCE, rights)
+    country = member.country
+    register = await reading.evidence_register(country)
     archive = await to_thread.run_sync(Archive, archive_path)
     try:
         graph = CaseGraph.read(archive.document)

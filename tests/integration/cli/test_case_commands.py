@@ -20,9 +20,18 @@ def test_an_export_written_by_the_cli_imports_with_progress(
     output = tmp_path / "evidence.jsonld"
 
     exported = jitspace(
-        "case", "export", jit.id, "--as", jit.leader.username, "--output", str(output), env=env
+        "case",
+        "export",
+        jit.id,
+        "--as",
+        jit.leader.username,
+        "--output",
+        str(output),
+        "--validate",
+        env=env,
     )
-    assert exported.returncode == 0, exported.stderr
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    assert "Conforms: True" in exported.stdout
     document = json.loads(output.read_text())
     bundle = tmp_path / "extraction.zip"
     bundle.write_bytes(archive(document, {"phone": PHONE_IMAGE, "report": REPORT}))
