@@ -175,9 +175,10 @@ def plan_import(
     country: str,
     register: list[EvidenceSummary],
     now: datetime,
+    max_bytes: int,
 ) -> list[PlannedItem]:
     """The items to register, or Violations naming every problem of the document."""
-    planner = _Planner(graph, archive, investigation, country, register, now)
+    planner = _Planner(graph, archive, investigation, country, register, now, max_bytes)
     planned = planner.items()
     if planner.problems:
         raise Violations(
@@ -207,12 +208,14 @@ class _Planner:
         country: str,
         register: list[EvidenceSummary],
         now: datetime,
+        max_bytes: int,
     ) -> None:
         self.graph = graph
         self.archive = archive
         self.investigation = investigation
         self.country = country
         self.now = now
+        self.max_bytes = max_bytes
         self.problems: list[tuple[str, str]] = []
         self.references = {reference_key(s.reference): s.reference for s in register}
         self.parties = {p.country for p in investigation.parties}
@@ -371,6 +374,9 @@ class _Planner:
             return None  # no SHA-256: nothing to check its bytes against, not attached
         file = PlannedFile(name or node.id or sha256, media_type, sha256, size or 0)
         if sha256 in self.archive.files:
+            if self.archive.files[sha256].file_size > self.max_bytes:
+                self.problem(node, f"the file is larger than the limit of {self.max_bytes} bytes")
+                return None
             found, length = self.archive.digest(sha256)
             if found != sha256:
                 self.problem(
@@ -487,9 +493,11 @@ async def import_case(
     register = await reading.evidence_register(country)
     archive = await to_thread.run_sync(Archive, archive_path)
     try:
-        graph = CaseGraph.read(archive.document)
+        graph = await to_thread.run_sync(CaseGraph.read, archive.document)
         planned = await to_thread.run_sync(
-            lambda: plan_import(graph, archive, investigation, country, register, datetime.now(UTC))
+            lambda: plan_import(
+                graph, archive, investigation, country, register, datetime.now(UTC), max_bytes
+            )
         )
         progress("items validated", len(planned), len(planned))
         wanted = sorted({f.sha256 for p in planned for f in p.files})

@@ -3,6 +3,7 @@ and the CASE tools run on what JITspace exports."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
@@ -12,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from tests.support import Jit, Person, register_item
+from tests.support import Jit, Person, case_document, register_item
 
 PHONE_IMAGE = b"the phone's memory, imaged\n" * 100
 REPORT = b"what the analysis found\n"
@@ -113,3 +114,32 @@ def archive(
         for name, data in (named or {}).items():
             written.writestr(f"files/{name}", data)
     return out.getvalue()
+
+
+def twice_the_same_file() -> dict[str, Any]:
+    """A document of one item holding the same file twice: the item refuses the second when
+    it is recorded, after the archive's files were stored."""
+    document = copy.deepcopy(case_document("FR-CHAT-2"))
+    item = {
+        "@id": "kb:phone-1",
+        "@type": "uco-observable:ObservableObject",
+        "uco-core:name": "FR-PHONE-9",
+        "uco-core:description": "a phone",
+        "uco-core:tag": ["jitspace-kind:seized_device"],
+    }
+    twin = copy.deepcopy(document["@graph"][0])
+    twin["@id"] = "kb:file-2"
+    document["@graph"] += [item, twin]
+    document["@graph"][2]["uco-action:result"].append({"@id": "kb:phone-1"})
+    for index, file in enumerate(("kb:file-1", "kb:file-2")):
+        document["@graph"].append(
+            {
+                "@id": f"kb:relationship-{index}",
+                "@type": "uco-observable:ObservableRelationship",
+                "uco-core:source": {"@id": file},
+                "uco-core:target": {"@id": "kb:phone-1"},
+                "uco-core:kindOfRelationship": "Contained_Within",
+                "uco-core:isDirectional": True,
+            }
+        )
+    return document

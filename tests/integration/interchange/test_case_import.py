@@ -20,6 +20,7 @@ from tests.integration.interchange.case_support import (
     archive,
     export,
     record_evidence,
+    twice_the_same_file,
 )
 from tests.storage import stored_files
 from tests.support import Jit, People, Person, case_document, log_of, open_investigation
@@ -193,31 +194,7 @@ def test_bad_input_is_refused_by_node_and_leaves_nothing(
 def test_an_import_refused_after_its_files_were_stored_removes_them(
     jit: Jit, settings: Settings
 ) -> None:
-    # one item holding the same file twice: the item refuses the second when it is recorded,
-    # after the archive's files were stored
-    document = copy.deepcopy(case_document("FR-CHAT-2"))
-    item = {
-        "@id": "kb:phone-1",
-        "@type": "uco-observable:ObservableObject",
-        "uco-core:name": "FR-PHONE-9",
-        "uco-core:description": "a phone",
-        "uco-core:tag": ["jitspace-kind:seized_device"],
-    }
-    twin = copy.deepcopy(document["@graph"][0])
-    twin["@id"] = "kb:file-2"
-    document["@graph"] += [item, twin]
-    document["@graph"][2]["uco-action:result"].append({"@id": "kb:phone-1"})
-    for index, file in enumerate(("kb:file-1", "kb:file-2")):
-        document["@graph"].append(
-            {
-                "@id": f"kb:relationship-{index}",
-                "@type": "uco-observable:ObservableRelationship",
-                "uco-core:source": {"@id": file},
-                "uco-core:target": {"@id": "kb:phone-1"},
-                "uco-core:kindOfRelationship": "Contained_Within",
-                "uco-core:isDirectional": True,
-            }
-        )
+    document = twice_the_same_file()
     before = nothing_left(jit.leader, jit, settings)
 
     refused = import_archive(jit.leader, jit, archive(document, {"chat": b"chat"}))
