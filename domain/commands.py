@@ -247,6 +247,27 @@ class AttachFile(EvidenceChange, frozen=True, kw_only=True):
     storage_key: str
 
 
+class ImportedFile(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A file of an imported item, which the store already holds in full."""
+
+    name: str
+    media_type: str
+    sha256: str
+    size: int
+    storage_key: str
+
+
+class ImportedItem(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    item: RegisterEvidence
+    files: tuple[ImportedFile, ...] = ()
+
+
+class ImportEvidence(Command, frozen=True, kw_only=True):
+    """Register items with their files at once, all of them or none (an import)."""
+
+    items: tuple[ImportedItem, ...]
+
+
 class VerifyFiles(EvidenceChange, frozen=True, kw_only=True):
     """Re-hash every stored file of the item and record what each gave."""
 

@@ -50,3 +50,12 @@ class Duplicate(DomainError):
     def __init__(self, message: str, *, field: str | None = None, existing_id: UUID) -> None:
         super().__init__(message, field=field)
         self.existing_id = existing_id
+
+
+class Violations(RuleViolation):
+    """Several inputs break rules at once, each named (`problems`: field, message), so the
+    caller mends them all in one go (an import of many records) (422)."""
+
+    def __init__(self, message: str, problems: list[tuple[str, str]]) -> None:
+        super().__init__(message)
+        self.problems = problems

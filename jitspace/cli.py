@@ -135,6 +135,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     rehash.add_argument("--as", dest="username", required=True, help="the member verifying")
     rehash.add_argument("--investigation", type=UUID, help="only this investigation")
     rehash.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    case = commands.add_parser("case", help="evidence as CASE/UCO JSON-LD (forensic tools)")
+    case_commands = case.add_subparsers(dest="case_command", required=True)
+    export = case_commands.add_parser(
+        "export", help="write the evidence, custody and provenance a member may read"
+    )
+    export.add_argument("investigation", type=UUID)
+    export.add_argument("--as", dest="username", required=True, help="the member exporting")
+    export.add_argument("--as-of", help="as of a time (ISO 8601 with a zone) or a log position")
+    export.add_argument("--output", type=Path, help="the file to write (default: stdout)")
+    export.add_argument(
+        "--validate",
+        action="store_true",
+        help="check the file written with case_validate (case-utils, installed apart)",
+    )
+    export.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    imported = case_commands.add_parser(
+        "import",
+        help="register a party's items from a CASE archive (zip of a JSON-LD document and "
+        "files/<sha256>, or the JSON-LD document alone): all or none",
+    )
+    imported.add_argument("investigation", type=UUID)
+    imported.add_argument("archive", type=Path)
+    imported.add_argument("--as", dest="username", required=True, help="the member importing")
+    imported.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     checkpoint = commands.add_parser("checkpoint", help="sign the head of the log now")
     checkpoint.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     worker = commands.add_parser(
@@ -211,6 +235,8 @@ def _run(args: argparse.Namespace) -> int:
         return _checkpoint(args)
     if args.command == "evidence":
         return _verify_evidence(args)
+    if args.command == "case":
+        return _case(args)
     if args.command == "migrate":
         return _migrate(Settings.from_env(data_dir=args.data_dir, run_projections=False))
     if args.command == "worker":
@@ -756,6 +782,97 @@ def _verify_evidence(args: argparse.Namespace) -> int:
         return 1 if violated else 0
 
     return asyncio.run(run())
+
+
+def _case(args: argparse.Namespace) -> int:
+    """Exit status 0: done; 1: refused (the reasons on stderr); 2: no such user."""
+    from jitspace.bootstrap import open_runtime
+    from jitspace.interchange.case_export import case_chunks
+    from jitspace.interchange.case_import import import_case
+    from jitspace.reads.records import Reading
+
+    settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+
+    def progress(step: str, done: int, of: int) -> None:
+        print(f"{step}: {done} of {of}", file=sys.stderr)
+
+    async def run() -> int:
+        async with open_runtime(settings) as runtime:
+            user = await runtime.identity.find(args.username)
+            if user is None:
+                print(f"jitspace: no user {args.username!r}", file=sys.stderr)
+                return 2
+            point = _as_of(getattr(args, "as_of", None))
+            reading: Reading = await runtime.records.at(user.user_id, args.investigation, *point)
+            if args.case_command == "export":
+                investigation = await reading.investigation()
+                member = next(m for m in investigation.members if m.user_id == user.user_id)
+                with _output(args.output) as out:
+                    async for chunk in await case_chunks(reading, member.country):
+                        out.write(chunk)
+                return _case_validate(args.output) if args.validate else 0
+            result = await import_case(
+                runtime.app,
+                runtime.blobs,
+                user.user_id,
+                reading,
+                args.archive,
+                max_bytes=settings.max_upload_bytes,
+                progress=progress,
+            )
+            for item in result.items:
+                print(f"{item.id} {item.reference} ({len(item.files)} files)")
+            return 0
+
+    from domain.errors import DomainError, Violations
+
+    try:
+        return asyncio.run(run())
+    except DomainError as refused:
+        print(f"jitspace: {refused.message}", file=sys.stderr)
+        for where, message in refused.problems if isinstance(refused, Violations) else []:
+            print(f"  {where}: {message}", file=sys.stderr)
+        return 1
+
+
+def _case_validate(path: Path | None) -> int:
+    """Run case-utils' case_validate (CASE 1.5, its bundled ontology) on the file written:
+    its exit status, 0 when the graph conforms."""
+    import shutil
+    import subprocess
+
+    tool = shutil.which("case_validate") or shutil.which(
+        "case_validate", path=str(Path(sys.executable).parent)
+    )
+    if path is None or tool is None:
+        print(
+            "jitspace: --validate needs --output FILE and case_validate (pip install case-utils)",
+            file=sys.stderr,
+        )
+        return 2
+    command = [tool, "--built-version", "case-1.5.0", str(path)]
+    checked = subprocess.run(command, check=False)  # noqa: S603 (the tool found on PATH, a file)
+    return checked.returncode
+
+
+def _as_of(value: str | None) -> tuple[Any, int | None]:
+    if value is None:
+        return None, None
+    from datetime import datetime
+
+    if value.isdigit():
+        return None, int(value)
+    return datetime.fromisoformat(value), None
+
+
+@contextlib.contextmanager
+def _output(path: Path | None) -> Any:
+    if path is None:
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    with path.open("wb") as out:
+        yield out
 
 
 def _with_runtime(data_dir: Path | None, work: Callable[[Runtime], T]) -> T:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import socket
 import threading
 import time
@@ -404,3 +405,60 @@ def log_of(person: Person, jit_id: str) -> list[dict[str, Any]]:
         if not body["events"]:
             return events
         after = body["last_position"]
+
+
+def case_document(reference: str, **item: Any) -> dict[str, Any]:
+    """A CASE/UCO JSON-LD document of one item, as a forensic tool writes it: a file with its
+    SHA-256 (`item` adds properties to it) and the action that acquired it."""
+    uco = "https://ontology.unifiedcyberontology.org/uco/"
+    return {
+        "@context": {
+            "kb": "http://example.org/kb/",
+            "uco-core": f"{uco}core/",
+            "uco-observable": f"{uco}observable/",
+            "uco-action": f"{uco}action/",
+            "uco-identity": f"{uco}identity/",
+            "uco-types": f"{uco}types/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@graph": [
+            {
+                "@id": "kb:file-1",
+                "@type": "uco-observable:File",
+                "uco-core:name": reference,
+                "uco-core:hasFacet": [
+                    {
+                        "@type": "uco-observable:FileFacet",
+                        "uco-observable:fileName": "chat.db",
+                        "uco-observable:sizeInBytes": 4,
+                    },
+                    {
+                        "@type": "uco-observable:ContentDataFacet",
+                        "uco-observable:hash": [
+                            {
+                                "@type": "uco-types:Hash",
+                                "uco-types:hashMethod": "SHA256",
+                                "uco-types:hashValue": {
+                                    "@type": "xsd:hexBinary",
+                                    "@value": hashlib.sha256(b"chat").hexdigest().upper(),
+                                },
+                            }
+                        ],
+                    },
+                ],
+                **item,
+            },
+            {"@id": "kb:examiner-1", "@type": "uco-identity:Person", "uco-core:name": "J. Dupont"},
+            {
+                "@id": "kb:acquisition-1",
+                "@type": "uco-action:Action",
+                "uco-core:name": "acquisition",
+                "uco-action:startTime": {
+                    "@type": "xsd:dateTime",
+                    "@value": "2024-05-03T07:30:00Z",
+                },
+                "uco-action:performer": {"@id": "kb:examiner-1"},
+                "uco-action:result": [{"@id": "kb:file-1"}],
+            },
+        ],
+    }

@@ -38,6 +38,7 @@ from jitspace.api.dependencies import RuntimeDep, provide_records, provide_runti
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController, EvidenceFactsController
 from jitspace.api.hardening import cors_config, security_headers
+from jitspace.api.interchange import CaseController
 from jitspace.api.interface import interface_routes
 from jitspace.api.investigations import InvestigationController
 from jitspace.api.ledger import DisclosureController, LedgerController
@@ -156,6 +157,7 @@ def create_app(
             AuthController,
             InvestigationController,
             EvidenceController,
+            CaseController,
             RegisterPageController,
             UploadController,
             AuthorisationController,

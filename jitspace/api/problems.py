@@ -24,6 +24,7 @@ from domain.errors import (
     NotFound,
     PermissionDenied,
     RuleViolation,
+    Violations,
 )
 from jitspace.api.explain import (
     allowed_values,
@@ -95,6 +96,8 @@ def on_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Respon
         (v for cls, v in DOMAIN_STATUS.items() if isinstance(exc, cls)), (422, "Invalid command")
     )
     errors = [FieldError(exc.field, exc.message)] if exc.field else []
+    if isinstance(exc, Violations):
+        errors = [FieldError(field, message) for field, message in exc.problems]
     extra = {"existing_id": exc.existing_id} if isinstance(exc, Duplicate) else {}
     response = problem(status, title, exc.message, errors=errors, **extra)
     if isinstance(exc, PermissionDenied) and not request.scope["state"].get(REFUSAL_LOGGED):

@@ -154,14 +154,15 @@ class Workspace(Application[UUID]):
             return None
         return record if isinstance(record, cls) else None
 
-    def _save(self, aggregate: JitAggregate) -> None:
-        """Save, or VersionConflict if the record changed since it was loaded."""
+    def _save(self, *aggregates: JitAggregate) -> None:
+        """Save (several records: in one transaction, all or none), or VersionConflict if a
+        record changed since it was loaded."""
         try:
-            self.save(aggregate)
+            self.save(*aggregates)
         except KeyTaken:
             raise
         except RecordConflictError:
-            current: Aggregate = self.repository.get(aggregate.id)
+            current: Aggregate = self.repository.get(aggregates[0].id)
             raise VersionConflict(current.version) from None
 
     def close(self) -> None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from uuid import UUID
+from uuid import UUID, uuid4
+
+import msgspec
 
 from domain.authorisation import LegalAuthorisation
 from domain.commands import (
     AmendDescription,
     AttachFile,
     CommentOnEvidence,
+    ImportEvidence,
     RegisterEvidence,
     RestrictHandling,
     VerifyFiles,
@@ -44,9 +47,28 @@ class Evidence(Workspace):
         self._save_new_reference(item)
         return item
 
-    def _save_new_reference(self, item: EvidenceItem) -> None:
+    def import_evidence(self, user_id: UUID, command: ImportEvidence) -> list[EvidenceItem]:
+        """Register the items with their files (the store holds them already) in one save: the
+        log records all their events in one transaction, or none of them."""
+        investigation, actor = self._acting(user_id, command.investigation_id)
+        items = []
+        for imported in command.items:
+            item = EvidenceItem.register(investigation, actor, imported.item)
+            for file in imported.files:
+                attached = AttachFile(
+                    investigation_id=investigation.id,
+                    evidence_id=item.id,
+                    file_id=uuid4(),
+                    **msgspec.structs.asdict(file),
+                )
+                item.attach_file(investigation, actor, attached)
+            items.append(item)
+        self._save_new_reference(*items)
+        return items
+
+    def _save_new_reference(self, *items: EvidenceItem) -> None:
         try:
-            self._save(item)
+            self._save(*items)
         except KeyTaken as taken:  # the log holds references unique, under its commit lock
             existing = self._load(EvidenceItem, taken.holder_id, field="reference")
             raise Duplicate(

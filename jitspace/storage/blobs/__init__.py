@@ -111,6 +111,11 @@ class BlobStore(Protocol):
         """Remove what failed uploads left behind (temporary files, multipart uploads)."""
         ...
 
+    def discard(self, key: str) -> None:
+        """Remove a whole file its caller stored and no record claims (an import refused
+        after its files were stored); a file already gone is no error."""
+        ...
+
     def remove_unclaimed(self, claimed: Container[str], older_than: timedelta) -> list[RemovedBlob]:
         """Remove whole files that no key in `claimed` names and that were stored longer ago
         than `older_than` (an upload's record may still be on its way): those of uploads

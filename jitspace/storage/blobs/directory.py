@@ -132,6 +132,11 @@ class DirectoryStore:
                 continue
         return swept
 
+    def discard(self, key: str) -> None:
+        path = self._path(key)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+
     def remove_unclaimed(self, claimed: Container[str], older_than: timedelta) -> list[RemovedBlob]:
         cutoff = time.time() - older_than.total_seconds()
         removed: list[RemovedBlob] = []

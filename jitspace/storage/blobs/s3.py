@@ -219,6 +219,9 @@ class S3Store:
                 swept += 1
         return swept
 
+    def discard(self, key: str) -> None:
+        self._call(self.client.remove_object, self.bucket, key)
+
     def remove_unclaimed(self, claimed: Container[str], older_than: timedelta) -> list[RemovedBlob]:
         # every upload has its own key: an unclaimed object can only be claimed by the upload
         # that stored it, which records it at once, well within the grace period

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 import time
 import uuid
@@ -62,6 +63,7 @@ from tests.support import (
     ServerThread,
     add_user,
     authorisation_body,
+    case_document,
     investigation_body,
 )
 
@@ -522,6 +524,21 @@ def matrix_export(w: World, cell: Cell) -> Call:
 @recipe("GET", f"{JIT}/admissibility")
 def admissibility(w: World, cell: Cell) -> Call:
     return Call(w.path("/admissibility"))
+
+
+@recipe("GET", f"{JIT}/evidence/case")
+def case_export(w: World, cell: Cell) -> Call:
+    return Call(w.path("/evidence/case"))
+
+
+@recipe("POST", f"{JIT}/evidence/imports")
+def case_import(w: World, cell: Cell) -> Call:
+    document = case_document(f"CASE-{uuid.uuid4().hex[:8]}")
+    return Call(
+        w.path("/evidence/imports"),
+        content=json.dumps(document).encode(),
+        headers={"Content-Type": "application/ld+json"},
+    )
 
 
 @recipe("POST", f"{ITEM}/handling")
