@@ -6,7 +6,8 @@ authorisation's page she records, in the form, that Switzerland was notified ten
 the item's cell in the French column no longer flags the missing notification. She then
 records Switzerland's objection to the use of the data within the 96 hours: the cell turns
 to "restricted use" on the admissibility screen. Every state visited is checked with axe;
-the forms are filled by their labels. Dates are relative to the day the test runs.
+the forms are filled by their labels. On the item's page she records whom it concerns and
+where its target was, by the keyboard. Dates are relative to the day the test runs.
 """
 
 from __future__ import annotations
@@ -116,3 +117,21 @@ def test_a_notification_and_an_objection_recorded_in_the_forms_change_the_verdic
         re.compile("^Why FR-CH-INTERCEPT is “restricted use” in FR")
     )
     assert_accessible(page, "the matrix after the objection")
+
+    # on the item's page, whom it concerns and where its target was, by the keyboard
+    page.goto(team.screen(f"/evidence/{item['id']}"))
+    targets = page.get_by_test_id("item-targets")
+    expect(targets.get_by_test_id("target-location")).to_contain_text("Not recorded")
+    concerns = targets.get_by_role("form", name="Record whom it concerns")
+    concerns.get_by_label("Kind").select_option(label="Phone number")
+    concerns.get_by_label("Name, number or account").fill("+41 79 000 00 01")
+    concerns.get_by_role("button", name="Record whom it concerns").focus()
+    page.keyboard.press("Enter")
+    recorded(page)
+    expect(targets.get_by_test_id("concerns")).to_contain_text("Phone number: +41 79 000 00 01")
+    where = targets.get_by_role("form", name="Record where the target was")
+    where.get_by_label("State (ISO code, e.g. CH)").fill("ch")
+    where.get_by_label("State (ISO code, e.g. CH)").press("Enter")
+    recorded(page)
+    expect(targets.get_by_test_id("target-location")).to_have_text("CH")
+    assert_accessible(page, "an item's target recorded")

@@ -60,10 +60,10 @@ def intercepted(
 
 
 def test_whom_an_item_concerns_decides_whether_it_is_an_incidental_find(people: People) -> None:
-    # Given an XA-XB JIT: XA reads incidental finds as usable with a warning, XB excludes them
+    # Given an XA-XB JIT: XA reads incidental finds as usable with a warning, XB (as its
+    # shipped illustrative rulebook says) excludes them
     team = open_team(people, ["XA", "XB"])
     with_rule(team, "XA", "AU-03")
-    with_rule(team, "XB", "AU-03", incidental_finds="FAIL")
     # an order naming no one, and one naming a phone
     _, untargeted = intercepted(team, "ANY", {})
     _, item = intercepted(team, "PHONE", {"targets": ["phone +33 6 00 00 00 01 (Jean D.)"]})
