@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
+import msgspec
 from eventsourcing.domain import event
 
 from domain.base import JitAggregate, fields_of
@@ -14,12 +16,25 @@ from domain.commands import (
     ConfirmAuthorisation,
     ExtendAuthorisation,
     QualifyAuthorisation,
+    RaiseObjection,
     RecordAuthorisation,
+    RecordNoNotification,
+    RecordNotificationReceipt,
     RevokeAuthorisation,
+    SendNotification,
 )
-from domain.errors import RuleViolation
+from domain.errors import Conflict, RuleViolation
 from domain.investigation import Investigation
-from domain.values import Actor, AuthorisationKind, IssuerKind, Scope
+from domain.permissions import Action, check_permitted
+from domain.values import (
+    Actor,
+    AuthorisationKind,
+    IssuerKind,
+    ObjectionCovers,
+    Scope,
+    StateNotification,
+    check_state_code,
+)
 
 
 class LegalAuthorisation(JitAggregate):
@@ -72,6 +87,36 @@ class LegalAuthorisation(JitAggregate):
         ruling: str  # the ruling's reference
         occurred_at: datetime
 
+    # notifications to the state where the measure's target is (EIO Art. 31; the 2000
+    # Convention's Art. 20): what AU-10 reads
+
+    class NotificationSent(JitAggregate.Event):
+        to_country: str
+        occurred_at: datetime  # when it was sent
+
+    class NotificationReceived(JitAggregate.Event):
+        """The notified state acknowledged the notification: its objection period runs."""
+
+        to_country: str
+        occurred_at: datetime
+
+    class ObjectionRaised(JitAggregate.Event):
+        """The notified state objected: the measure is to end (`all`), or what it gathered
+        not to be used (`use_of_data`), on the terms of `note`."""
+
+        by_country: str
+        covers: ObjectionCovers
+        note: str
+        occurred_at: datetime
+
+    class NoNotificationMade(JitAggregate.Event):
+        """No notification was made to `to_country`, and why: a fact, unlike a notification
+        that is simply not on record."""
+
+        to_country: str
+        reason: str
+        occurred_at: datetime
+
     noun = "authorisation"
     id_field = "authorisation_id"
 
@@ -109,6 +154,7 @@ class LegalAuthorisation(JitAggregate):
         self.confirmed_by: str | None = None
         self.annulled_at: datetime | None = None
         self.annulled_by: str | None = None  # the court and its ruling
+        self.notifications: dict[str, StateNotification] = {}  # by state
 
     @classmethod
     def record(
@@ -186,6 +232,93 @@ class LegalAuthorisation(JitAggregate):
             )
         self._record(self.Annulled, actor, command)
 
+    def send_notification(
+        self, investigation: Investigation, actor: Actor, command: SendNotification
+    ) -> None:
+        """A notification of the measure to the state on whose territory its target is."""
+        self._check_notified_state(investigation, actor, command.to_country, "to_country")
+        if self._notice(command.to_country).sent_at is not None:
+            raise Conflict(
+                f"a notification to {command.to_country} is already recorded", field="to_country"
+            )
+        if command.occurred_at < self.issued_at:
+            raise RuleViolation(
+                "a notification of the measure comes after it was issued", field="occurred_at"
+            )
+        self._record(self.NotificationSent, actor, command)
+
+    def record_notification_receipt(
+        self, investigation: Investigation, actor: Actor, command: RecordNotificationReceipt
+    ) -> None:
+        state = command.to_country
+        self._check_notified_state(investigation, actor, state, "to_country")
+        sent = self._sent_to(state, "to_country", "a receipt")
+        if self._notice(state).received_at is not None:
+            raise Conflict(f"{state}'s receipt is already recorded", field="to_country")
+        if command.occurred_at < sent:
+            raise RuleViolation(
+                f"the notification was sent to {state} on {sent.date()}: it was received after",
+                field="occurred_at",
+            )
+        self._record(self.NotificationReceived, actor, command)
+
+    def raise_objection(
+        self, investigation: Investigation, actor: Actor, command: RaiseObjection
+    ) -> None:
+        state = command.by_country
+        self._check_notified_state(investigation, actor, state, "by_country")
+        sent = self._sent_to(state, "by_country", "an objection")
+        if self._notice(state).objected_at is not None:
+            raise Conflict(f"{state}'s objection is already recorded", field="by_country")
+        if command.occurred_at < sent:
+            raise Conflict(
+                f"the notification was sent to {state} on {sent.date()}: an objection answers "
+                "it, after",
+                field="occurred_at",
+            )
+        self._record(self.ObjectionRaised, actor, command)
+
+    def record_no_notification(
+        self, investigation: Investigation, actor: Actor, command: RecordNoNotification
+    ) -> None:
+        state = command.to_country
+        self._check_notified_state(investigation, actor, state, "to_country")
+        if self._notice(state).sent_at is not None:
+            raise Conflict(f"a notification to {state} is on record", field="to_country")
+        if self._notice(state).not_made_at is not None:
+            raise Conflict(
+                f"that no notification was made to {state} is already recorded",
+                field="to_country",
+            )
+        self._record(self.NoNotificationMade, actor, command)
+
+    def _check_notified_state(
+        self, investigation: Investigation, actor: Actor, state: str, field: str
+    ) -> None:
+        """Notifications are recorded also once the measure is revoked or annulled: what it
+        gathered meanwhile is at stake."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RECORD_NOTIFICATION)
+        check_state_code(state, field=field)
+        if state == self.country:
+            raise RuleViolation(
+                f"{state} issued the measure: a notification goes to another state", field=field
+            )
+
+    def _sent_to(self, state: str, field: str, what: str) -> datetime:
+        sent = self._notice(state).sent_at
+        if sent is None:
+            raise Conflict(
+                f"no notification to {state} is on record: {what} answers one", field=field
+            )
+        return sent
+
+    def _notice(self, state: str) -> StateNotification:
+        return self.notifications.get(state) or StateNotification(state)
+
+    def _noticed(self, state: str, **changes: Any) -> None:
+        self.notifications[state] = msgspec.structs.replace(self._notice(state), **changes)
+
     def _check_can_change(self, investigation: Investigation, actor: Actor) -> None:
         self._check_acting(investigation, actor)
         if self.revoked_at is not None:
@@ -222,3 +355,23 @@ class LegalAuthorisation(JitAggregate):
     def _revoked(self, reason: str, occurred_at: datetime) -> None:
         self.revoked_at = occurred_at
         self.revoked_reason = reason
+
+    @event(NotificationSent)
+    def _notification_sent(self, to_country: str, occurred_at: datetime) -> None:
+        self._noticed(to_country, sent_at=occurred_at)
+
+    @event(NotificationReceived)
+    def _notification_received(self, to_country: str, occurred_at: datetime) -> None:
+        self._noticed(to_country, received_at=occurred_at)
+
+    @event(ObjectionRaised)
+    def _objection_raised(
+        self, by_country: str, covers: ObjectionCovers, note: str, occurred_at: datetime
+    ) -> None:
+        self._noticed(
+            by_country, objected_at=occurred_at, objection_covers=covers, objection_note=note
+        )
+
+    @event(NoNotificationMade)
+    def _no_notification_made(self, to_country: str, reason: str, occurred_at: datetime) -> None:
+        self._noticed(to_country, not_made_at=occurred_at, not_made_reason=reason)

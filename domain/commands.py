@@ -21,9 +21,11 @@ from domain.values import (
     AuthorisationKind,
     DerivationKind,
     EvidenceKind,
+    Identifier,
     IssuerKind,
     LawyerPresence,
     Member,
+    ObjectionCovers,
     Party,
     Role,
     Scope,
@@ -179,6 +181,29 @@ class ConfirmAuthorisation(AuthorisationChange, frozen=True, kw_only=True):
 class AnnulAuthorisation(AuthorisationChange, frozen=True, kw_only=True):
     court: str
     ruling: str
+    occurred_at: datetime
+
+
+class SendNotification(AuthorisationChange, frozen=True, kw_only=True):
+    to_country: str
+    occurred_at: datetime  # when it was sent
+
+
+class RecordNotificationReceipt(AuthorisationChange, frozen=True, kw_only=True):
+    to_country: str
+    occurred_at: datetime  # when the notified state acknowledged it
+
+
+class RaiseObjection(AuthorisationChange, frozen=True, kw_only=True):
+    by_country: str
+    covers: ObjectionCovers
+    note: str = ""
+    occurred_at: datetime
+
+
+class RecordNoNotification(AuthorisationChange, frozen=True, kw_only=True):
+    to_country: str
+    reason: str
     occurred_at: datetime
 
 
@@ -403,6 +428,16 @@ class WithdrawConsent(EvidenceChange, frozen=True, kw_only=True):
     purpose: UsePurpose
     offence: str = ""
     reason: str
+    occurred_at: datetime
+
+
+class RecordConcerns(EvidenceChange, frozen=True, kw_only=True):
+    identifiers: tuple[Identifier, ...]  # replaces those on record; empty: no one named
+    occurred_at: datetime
+
+
+class RecordTargetLocation(EvidenceChange, frozen=True, kw_only=True):
+    country: str
     occurred_at: datetime
 
 

@@ -39,6 +39,7 @@ from domain.values import (
     DerivationKind,
     EvidenceFile,
     EvidenceKind,
+    Identifier,
     LawyerPresence,
     LegalHold,
     PendingHandover,
@@ -227,6 +228,19 @@ class EvidenceItem(
         reason: str
         occurred_at: datetime
 
+    class ConcernsRecorded(JitAggregate.Event):
+        """Whom the item concerns (persons, numbers, accounts, devices): replaces the list on
+        record (AU-03 compares it with the targets the authorisation names)."""
+
+        identifiers: tuple[Identifier, ...]
+        occurred_at: datetime
+
+    class TargetLocated(JitAggregate.Event):
+        """The state on whose territory the measure's target was when it ran (AU-10)."""
+
+        country: str
+        occurred_at: datetime
+
     class DefectRaised(JitAggregate.Event):
         """A defect of the item raised before a forum's court (a nullity motion, an objection).
         `rule` names the catalogue rule it invokes; empty: every defect of the item."""
@@ -285,6 +299,8 @@ class EvidenceItem(
         self.parent_id: UUID | None = None
         self.relation: DerivationKind | None = None  # how it was made from its parent
         self.consents: set[tuple[str, UsePurpose, str]] = set()
+        self.concerns: tuple[Identifier, ...] = ()
+        self.target_country: str | None = None
         self.handling = UNRESTRICTED
         self.comments: list[Comment] = []
         self.legal_hold: LegalHold | None = None
@@ -431,6 +447,14 @@ class EvidenceItem(
     def _derived(self, parent_id: UUID, relation: DerivationKind) -> None:
         self.parent_id = parent_id
         self.relation = relation
+
+    @event(ConcernsRecorded)
+    def _concerns_recorded(self, identifiers: tuple[Identifier, ...]) -> None:
+        self.concerns = identifiers
+
+    @event(TargetLocated)
+    def _target_located(self, country: str) -> None:
+        self.target_country = country
 
     @event(ConsentGranted)
     def _consent_granted(self, to_country: str, purpose: UsePurpose, offence: str) -> None:

@@ -1,7 +1,7 @@
 """Facts the admissibility rules read, recorded on an evidence item (the EvidenceItem
 aggregate, domain/evidence.py): a seal opened, how an interview was conducted, what the item
 was derived from, its use in a proceeding, the originating party's consent to another use,
-a defect raised before a court.
+a defect raised before a court, whom it concerns and where the measure's target was.
 
 The events, and what each does to the item, are the aggregate's own (domain/evidence.py):
 their topics name `domain.evidence:EvidenceItem`, as the log stores them.
@@ -17,9 +17,11 @@ from domain.base import Investigating, JitAggregate
 from domain.commands import (
     GrantConsent,
     RaiseDefect,
+    RecordConcerns,
     RecordDerivation,
     RecordInterview,
     RecordSealOpening,
+    RecordTargetLocation,
     RecordUse,
     WithdrawConsent,
 )
@@ -30,7 +32,9 @@ from domain.values import (
     SHA256_HEX,
     Actor,
     EvidenceKind,
+    Identifier,
     UsePurpose,
+    check_state_code,
 )
 
 
@@ -54,6 +58,10 @@ class LegalFactCommands:
         ConsentGranted: ClassVar[type[JitAggregate.Event]]
         ConsentWithdrawn: ClassVar[type[JitAggregate.Event]]
         DefectRaised: ClassVar[type[JitAggregate.Event]]
+        ConcernsRecorded: ClassVar[type[JitAggregate.Event]]
+        TargetLocated: ClassVar[type[JitAggregate.Event]]
+        concerns: tuple[Identifier, ...]
+        target_country: str | None
         _record: Callable[..., None]
 
         def check_belongs_to(self, investigation: Investigating, *, field: str = "") -> None: ...
@@ -117,6 +125,37 @@ class LegalFactCommands:
         if (command.to_country, command.purpose, command.offence) not in self.consents:
             raise RuleViolation("no such consent is in force", field="to_country")
         self._record(self.ConsentWithdrawn, actor, command)
+
+    def record_concerns(
+        self, investigation: Investigation, actor: Actor, command: RecordConcerns
+    ) -> None:
+        """Whom the item concerns: the list replaces the one on record."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RECORD_CONCERNS)
+        identifiers = tuple(
+            Identifier(i.kind, " ".join(i.value.split())) for i in command.identifiers
+        )
+        for index, identifier in enumerate(identifiers):
+            if not identifier.value:
+                raise RuleViolation(
+                    "name the person, number, account or device", field=f"identifiers[{index}]"
+                )
+            if identifier in identifiers[:index]:
+                raise RuleViolation(
+                    f"{identifier.value} is named twice", field=f"identifiers[{index}]"
+                )
+        if identifiers == self.concerns:
+            raise RuleViolation("whom the item concerns is unchanged", field="identifiers")
+        self._record(self.ConcernsRecorded, actor, command, identifiers=identifiers)
+
+    def record_target_location(
+        self, investigation: Investigation, actor: Actor, command: RecordTargetLocation
+    ) -> None:
+        """The state where the measure's target was when the measure ran."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RECORD_NOTIFICATION)
+        check_state_code(command.country, field="country")
+        self._record(self.TargetLocated, actor, command)
 
     def raise_defect(
         self, investigation: Investigation, actor: Actor, command: RaiseDefect

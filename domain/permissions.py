@@ -37,6 +37,9 @@ class Action(StrEnum):
     VIEW_LEGAL = "view_legal"  # authorisations, rulebooks, admissibility
     RECORD_AUTHORISATION = "record_authorisation"  # record, amend, extend, qualify, revoke,
     # and the rulings on it: confirmed by a judge, annulled by a court
+    RECORD_CONCERNS = "record_concerns"  # whom an item concerns (persons, numbers, ...)
+    RECORD_NOTIFICATION = "record_notification"  # notifications to a state, its objections,
+    # and where a measure's target was
     DECIDE_CONSENT = "decide_consent"  # grant or withdraw consent to another use
     RECORD_USE = "record_use"  # use of an item in a proceeding
     RAISE_DEFECT = "raise_defect"  # a defect raised before a court
@@ -75,6 +78,8 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.RECORD_DERIVATION: _OPERATIONAL | {Role.ANALYST},
         Action.VIEW_LEGAL: _STAFF,
         Action.RECORD_AUTHORISATION: _OPERATIONAL | _LEGAL,
+        Action.RECORD_CONCERNS: _OPERATIONAL | _LEGAL,
+        Action.RECORD_NOTIFICATION: _LEGAL | {Role.JIT_LEADER},
         Action.DECIDE_CONSENT: _LEGAL,
         Action.RECORD_USE: _OPERATIONAL | _LEGAL,
         Action.RAISE_DEFECT: _LEGAL,
@@ -104,6 +109,8 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.RECORD_DERIVATION: "record copies and derived evidence",
         Action.VIEW_LEGAL: "see authorisations, rulebooks and admissibility",
         Action.RECORD_AUTHORISATION: "record legal authorisations",
+        Action.RECORD_CONCERNS: "record whom evidence concerns",
+        Action.RECORD_NOTIFICATION: "record notifications to other states and where a target was",
         Action.DECIDE_CONSENT: "decide on consent to another use",
         Action.RECORD_USE: "record uses of evidence in proceedings",
         Action.RAISE_DEFECT: "record defects raised before a court",

@@ -106,6 +106,44 @@ class Scope(msgspec.Struct, frozen=True):
     evidence_kinds: tuple[EvidenceKind, ...] = ()
 
 
+class IdentifierKind(StrEnum):
+    """What an identifier names: whom (or what) an item concerns, or a measure targets."""
+
+    PERSON = "person"
+    PHONE_NUMBER = "phone_number"
+    ACCOUNT = "account"
+    DEVICE = "device"
+    OTHER = "other"
+
+
+class Identifier(msgspec.Struct, frozen=True):
+    """A person, number, account or device, as the records spell it."""
+
+    kind: IdentifierKind
+    value: str
+
+
+class ObjectionCovers(StrEnum):
+    """What a notified state's objection (EIO Art. 31(3)) covers."""
+
+    USE_OF_DATA = "use_of_data"  # the material gathered may not be used (or only on terms)
+    ALL = "all"  # the measure itself: it is to end, and nothing gathered used
+
+
+class StateNotification(msgspec.Struct, frozen=True):
+    """What an authorisation's record holds of notifying one state of the measure (EIO
+    Art. 31): sent, acknowledged, objected to; or that none was made, and why."""
+
+    country: str
+    sent_at: datetime | None = None
+    received_at: datetime | None = None
+    objected_at: datetime | None = None
+    objection_covers: ObjectionCovers | None = None
+    objection_note: str = ""
+    not_made_at: datetime | None = None
+    not_made_reason: str = ""
+
+
 class TaskStatus(StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
@@ -128,6 +166,13 @@ def check_party_code(code: str, *, field: str) -> None:
             + (f": use {instead}" if instead else " (e.g. 'FR', 'GB', 'GR')"),
             field=field,
         )
+
+
+def check_state_code(code: str, *, field: str) -> None:
+    """A state's code (ISO 3166-1 alpha-2), as party codes are checked; an EU body is none."""
+    check_party_code(code, field=field)
+    if code in EU_BODIES:
+        raise RuleViolation(f"{code} is not a state: name a state by its ISO code", field=field)
 
 
 def check_period(start: date, end: date, *, field: str) -> None:

@@ -36,6 +36,23 @@ class Extension(msgspec.Struct, gc=False):
     valid_until: datetime
 
 
+class Notice(msgspec.Struct, gc=False):
+    """What is on record of notifying one state of a measure on its territory (AU-10)."""
+
+    country: str
+    sent: Ref | None = None
+    sent_at: datetime | None = None
+    received: Ref | None = None
+    received_at: datetime | None = None
+    objection: Ref | None = None
+    objected_at: datetime | None = None
+    covers: str = ""  # what the objection covers: "use_of_data" or "all"
+    note: str = ""
+    not_made: Ref | None = None  # recorded: no notification was made
+    not_made_at: datetime | None = None
+    reason: str = ""  # why none was made
+
+
 class AuthorisationFacts(msgspec.Struct, gc=False):
     ref: Ref
     kind: str
@@ -57,6 +74,10 @@ class AuthorisationFacts(msgspec.Struct, gc=False):
     annulled_at: datetime | None = None
     confirmed_by_judge_at: datetime | None = None  # an urgent order, an order to validate
     confirmed: Ref | None = None
+    notices: dict[str, Notice] = msgspec.field(default_factory=dict)  # by state
+
+    def notice(self, country: str) -> Notice:
+        return self.notices.setdefault(country, Notice(country))
 
 
 class Handover(msgspec.Struct, gc=False):
@@ -147,6 +168,20 @@ class DefectRaised(msgspec.Struct, gc=False):
     occurred_at: datetime
 
 
+class Concerns(msgspec.Struct, gc=False):
+    """Whom the item concerns, as recorded at `occurred_at` (a later record replaces it)."""
+
+    ref: Ref
+    identifiers: tuple[tuple[str, str], ...]  # (kind, value)
+    occurred_at: datetime
+
+
+class TargetLocation(msgspec.Struct, gc=False):
+    ref: Ref
+    country: str
+    occurred_at: datetime
+
+
 class ItemFacts(msgspec.Struct, gc=False):
     ref: Ref
     evidence_id: UUID
@@ -170,6 +205,8 @@ class ItemFacts(msgspec.Struct, gc=False):
     uses: list[Use] = msgspec.field(default_factory=list)
     consents: list[Consent] = msgspec.field(default_factory=list)
     defects_raised: list[DefectRaised] = msgspec.field(default_factory=list)
+    concerns: list[Concerns] = msgspec.field(default_factory=list)  # each replaces the last
+    target_locations: list[TargetLocation] = msgspec.field(default_factory=list)
     destroyed: Ref | None = None
     destroyed_at: datetime | None = None
     children: list[UUID] = msgspec.field(default_factory=list)
@@ -329,6 +366,19 @@ class CaseFile(msgspec.Struct, gc=False):
             a.confirmed, a.confirmed_by_judge_at = ref(e), e.occurred_at
         elif isinstance(e, LegalAuthorisation.Annulled):
             a.annulled, a.annulled_at = ref(e), e.occurred_at
+        elif isinstance(e, LegalAuthorisation.NotificationSent):
+            n = a.notice(e.to_country)
+            n.sent, n.sent_at = ref(e), e.occurred_at
+        elif isinstance(e, LegalAuthorisation.NotificationReceived):
+            n = a.notice(e.to_country)
+            n.received, n.received_at = ref(e), e.occurred_at
+        elif isinstance(e, LegalAuthorisation.ObjectionRaised):
+            n = a.notice(e.by_country)
+            n.objection, n.objected_at = ref(e), e.occurred_at
+            n.covers, n.note = e.covers.value, e.note
+        elif isinstance(e, LegalAuthorisation.NoNotificationMade):
+            n = a.notice(e.to_country)
+            n.not_made, n.not_made_at, n.reason = ref(e), e.occurred_at, e.reason
 
     def _apply_rulebook(self, e: Any) -> None:
         if isinstance(e, Rulebook.Adopted):
@@ -425,6 +475,11 @@ class CaseFile(msgspec.Struct, gc=False):
             )
         elif isinstance(e, EvidenceItem.DefectRaised):
             item.defects_raised.append(DefectRaised(r, e.country, e.rule, at))
+        elif isinstance(e, EvidenceItem.ConcernsRecorded):
+            named = tuple((i.kind.value, i.value) for i in e.identifiers)
+            item.concerns.append(Concerns(r, named, at))
+        elif isinstance(e, EvidenceItem.TargetLocated):
+            item.target_locations.append(TargetLocation(r, e.country, at))
         elif isinstance(e, (EvidenceItem.Destroyed, EvidenceItem.DeletedUnderRetention)):
             item.destroyed, item.destroyed_at = r, at
         else:

@@ -1,6 +1,6 @@
 """Legal authorisations of one investigation: warrants, orders and requests, and the facts the
 admissibility rules read about them (qualified, amended, extended, confirmed by a judge or
-annulled by a court)."""
+annulled by a court, notified to the state where the target is and its objection)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,12 @@ from domain.commands import (
     ConfirmAuthorisation,
     ExtendAuthorisation,
     QualifyAuthorisation,
+    RaiseObjection,
     RecordAuthorisation,
+    RecordNoNotification,
+    RecordNotificationReceipt,
     RevokeAuthorisation,
+    SendNotification,
 )
 from domain.permissions import Action
 from jitspace.api.changes import AUTHORISATION_CHANGE, AuthorisationChange, Creation
@@ -42,6 +46,10 @@ from jitspace.documents.authorisations import (
     AuthorisationQualification,
     AuthorisationRevocation,
     AuthorisationSummary,
+    NoNotificationCreate,
+    NotificationCreate,
+    NotificationReceipt,
+    ObjectionCreate,
 )
 from jitspace.documents.views import authorisation_view
 from jitspace.services.application import JITspace
@@ -147,3 +155,36 @@ class AuthorisationFactsController(Controller):
         """A court's ruling annulled the measure (also once revoked: what it gathered while in
         force is at stake)."""
         return await change(JITspace.annul_authorisation, AnnulAuthorisation, data)
+
+    # -- notifications to the state where the target is (EIO Art. 31) ----------------------
+
+    @post("/notifications", status_code=200, access=Action.RECORD_NOTIFICATION)
+    async def send_notification(
+        self, data: JSONBody[NotificationCreate], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """The measure was notified to the state on whose territory its target is."""
+        return await change(JITspace.send_notification, SendNotification, data)
+
+    @post("/notification-receipts", status_code=200, access=Action.RECORD_NOTIFICATION)
+    async def record_notification_receipt(
+        self, data: JSONBody[NotificationReceipt], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """The notified state acknowledged the notification: its objection period runs from
+        then. 409 if no notification to it is on record."""
+        return await change(JITspace.record_notification_receipt, RecordNotificationReceipt, data)
+
+    @post("/objections", status_code=200, access=Action.RECORD_NOTIFICATION)
+    async def raise_objection(
+        self, data: JSONBody[ObjectionCreate], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """The notified state objected to the measure or to the use of what it gathered.
+        409 if no notification to it is on record, or the objection predates it."""
+        return await change(JITspace.raise_objection, RaiseObjection, data)
+
+    @post("/no-notification", status_code=200, access=Action.RECORD_NOTIFICATION)
+    async def record_no_notification(
+        self, data: JSONBody[NoNotificationCreate], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """No notification was made to the state, and why: a fact on record, unlike a
+        notification that is simply not recorded."""
+        return await change(JITspace.record_no_notification, RecordNoNotification, data)

@@ -1,6 +1,7 @@
 """Evidence items of one investigation: the register, files, custody and integrity, and the
 facts the admissibility rules read about an item (its seal opened, interview conditions,
-derivation, use in a proceeding, consent and defects raised in court)."""
+derivation, use in a proceeding, consent, defects raised in court, whom it concerns
+and where the measure's target was)."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ from domain.commands import (
     ReceiveEvidence,
     RecordAccess,
     RecordCollection,
+    RecordConcerns,
     RecordDerivation,
     RecordInterview,
     RecordSealOpening,
+    RecordTargetLocation,
     RecordUse,
     RegisterEvidence,
     ReleaseLegalHold,
@@ -77,6 +80,7 @@ from jitspace.documents.custody import (
     TransferCreate,
 )
 from jitspace.documents.evidence import (
+    ConcernsCreate,
     ConsentCreate,
     ConsentWithdrawal,
     DefectCreate,
@@ -93,6 +97,7 @@ from jitspace.documents.evidence import (
     LegalHoldRelease,
     Lineage,
     SealOpeningCreate,
+    TargetLocationCreate,
     UseCreate,
     VerificationOut,
 )
@@ -433,6 +438,22 @@ class EvidenceFactsController(Controller):
         """A defect of the item was raised before your party's court (a nullity motion, an
         objection), invoking one rule or (empty) every defect."""
         return await change(JITspace.raise_defect, RaiseDefect, data)
+
+    @post("/concerns", status_code=200, access=Action.RECORD_CONCERNS)
+    async def record_concerns(
+        self, data: JSONBody[ConcernsCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """Whom the item concerns (persons, phone numbers, accounts, devices): the list
+        replaces the one on record; AU-03 compares it with the authorisation's targets."""
+        return await change(JITspace.record_concerns, RecordConcerns, data)
+
+    @post("/target-location", status_code=200, access=Action.RECORD_NOTIFICATION)
+    async def record_target_location(
+        self, data: JSONBody[TargetLocationCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """The state where the measure's target was when it ran (AU-10: a target abroad is
+        notified to that state)."""
+        return await change(JITspace.record_target_location, RecordTargetLocation, data)
 
     # -- retention: legal holds and deletion (domain/evidence_retention.py) -----------------
 

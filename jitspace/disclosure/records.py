@@ -179,7 +179,10 @@ def render_report(
         )
         + table(
             "Legal authorisations",
-            records.get("authorisations", []),
+            [
+                a | {"notifications": _notifications(a.get("notifications", []))}
+                for a in records.get("authorisations", [])
+            ],
             (
                 "reference",
                 "kind",
@@ -188,12 +191,35 @@ def render_report(
                 "valid_from",
                 "valid_until",
                 "revoked_at",
+                "notifications",
             ),
         )
         + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
         + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
         "<th>by</th><th>facts</th></tr>" + "".join(rows) + "</table></html>"
     )
+
+
+def _notifications(notices: Iterable[dict[str, Any]]) -> str:
+    """What is on record of notifying other states (EIO Art. 31), in words."""
+    said: list[str] = []
+    for n in notices:
+        facts = [
+            f"{label} {n[key]}"
+            for key, label in (
+                ("sent_at", "sent"),
+                ("received_at", "received"),
+                ("objected_at", "objection"),
+                ("not_made_at", "none made, recorded"),
+            )
+            if n.get(key)
+        ]
+        if n.get("objection_covers"):
+            facts.append(f"objection covers {n['objection_covers']}")
+        if n.get("not_made_reason"):
+            facts.append(f"why none: {n['not_made_reason']}")
+        said.append(f"{n['country']}: {', '.join(facts)}")
+    return "; ".join(said) or "none"
 
 
 def _cell(value: Any) -> str:

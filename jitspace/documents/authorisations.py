@@ -1,5 +1,6 @@
 """Legal authorisations: requests, the record and its row in the list, and the facts the
-admissibility rules read about one (qualified, amended, extended, confirmed, annulled)."""
+admissibility rules read about one (qualified, amended, extended, confirmed, annulled,
+notified to a state and its objection)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from domain.values import (
     AuthorisationKind,
     EvidenceKind,
     IssuerKind,
+    ObjectionCovers,
 )
 from jitspace.documents.fields import (
     Instant,
@@ -60,6 +62,19 @@ class ScopeOut(msgspec.Struct):
     evidence_kinds: list[EvidenceKind]
 
 
+class NotificationOut(msgspec.Struct):
+    """What is on record of notifying one state of the measure (EIO Art. 31)."""
+
+    country: str
+    sent_at: datetime | None = None
+    received_at: datetime | None = None  # when the state acknowledged it
+    objected_at: datetime | None = None
+    objection_covers: ObjectionCovers | None = None
+    objection_note: str = ""
+    not_made_at: datetime | None = None  # recorded: no notification was made
+    not_made_reason: str = ""
+
+
 class Authorisation(msgspec.Struct):
     id: UUID
     version: int
@@ -75,6 +90,7 @@ class Authorisation(msgspec.Struct):
     conditions: str
     revoked_at: datetime | None
     revoked_reason: str | None
+    notifications: list[NotificationOut] = msgspec.field(default_factory=list)
     confirmed_at: datetime | None = None  # by a judge: an urgent order, an order to validate
     confirmed_by: str | None = None
     annulled_at: datetime | None = None  # by a court's ruling
@@ -128,3 +144,47 @@ class AuthorisationAnnulment(Struct):
     occurred_at: Annotated[Instant | None, Meta(description="the ruling's date (default: now)")] = (
         None
     )
+
+
+StateCode = Annotated[
+    PartyCode, Meta(description="the state's ISO 3166-1 alpha-2 code (not the issuing one)")
+]
+
+
+class NotificationCreate(Struct):
+    to_country: StateCode
+    occurred_at: Annotated[Instant | None, Meta(description="when it was sent (default: now)")] = (
+        None
+    )
+
+
+class NotificationReceipt(Struct):
+    to_country: StateCode
+    occurred_at: Annotated[
+        Instant | None,
+        Meta(
+            description="when the notified state acknowledged it: its objection period runs "
+            "from then (default: now)"
+        ),
+    ] = None
+
+
+class ObjectionCreate(Struct):
+    by_country: StateCode
+    covers: Annotated[
+        ObjectionCovers,
+        Meta(
+            description="use_of_data: what was gathered may not be used (or only on its "
+            "terms); all: the measure is to end too"
+        ),
+    ]
+    note: Annotated[Text, Meta(description="the objecting state's terms, if any")] = ""
+    occurred_at: Annotated[
+        Instant | None, Meta(description="when the state objected (default: now)")
+    ] = None
+
+
+class NoNotificationCreate(Struct):
+    to_country: StateCode
+    reason: Reason
+    occurred_at: Instant | None = None

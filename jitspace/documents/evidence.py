@@ -1,6 +1,6 @@
 """Evidence items: requests, the record (as the viewer's party may see it), its row in the
 register, its files, and the facts the admissibility rules read about an item (seal opened,
-interview, derivation, use, consent, defects)."""
+interview, derivation, use, consent, defects, whom it concerns, where the target was)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from domain.rule_settings import Outcome
 from domain.values import (
     DerivationKind,
     EvidenceKind,
+    IdentifierKind,
     LawyerPresence,
     UsePurpose,
 )
@@ -277,6 +278,29 @@ class ConsentWithdrawal(Struct):
     purpose: UsePurpose
     reason: Reason
     offence: Offence = ""
+    occurred_at: Instant | None = None
+
+
+class IdentifierIn(Struct):
+    kind: Annotated[IdentifierKind, Meta(description="what the value names")]
+    value: Annotated[Name, Meta(description="the person's name, the number, the account...")]
+
+
+class ConcernsCreate(Struct):
+    identifiers: Annotated[
+        list[IdentifierIn],
+        Meta(max_length=50, description="whom the item concerns: replaces the list on record"),
+    ]
+    occurred_at: Instant | None = None
+
+
+class TargetLocationCreate(Struct):
+    country: Annotated[
+        PartyCode,
+        Meta(
+            description="the state (ISO 3166-1 alpha-2) where the target was when the measure ran"
+        ),
+    ]
     occurred_at: Instant | None = None
 
 

@@ -29,7 +29,12 @@ from jitspace.documents.admissibility import (
     RuleResultOut,
 )
 from jitspace.documents.admissibility import Rulebook as RulebookOut
-from jitspace.documents.authorisations import Authorisation, AuthorisationSummary, ScopeOut
+from jitspace.documents.authorisations import (
+    Authorisation,
+    AuthorisationSummary,
+    NotificationOut,
+    ScopeOut,
+)
 from jitspace.documents.custody import CustodyChain
 from jitspace.documents.evidence import (
     Evidence,
@@ -165,7 +170,10 @@ def evidence_file_view(f: EvidenceFile, *, readable: bool = True) -> EvidenceFil
 
 def authorisation_view(a: LegalAuthorisation) -> Authorisation:
     scope = ScopeOut(**{name: list(getattr(a.scope, name)) for name in ScopeOut.__struct_fields__})
-    return from_record(Authorisation, a, scope=scope)
+    notifications = [
+        NotificationOut(**msgspec.structs.asdict(n)) for _, n in sorted(a.notifications.items())
+    ]
+    return from_record(Authorisation, a, scope=scope, notifications=notifications)
 
 
 def task_view(t: TaskAggregate) -> Task:

@@ -11,8 +11,12 @@ from domain.commands import (
     ConfirmAuthorisation,
     ExtendAuthorisation,
     QualifyAuthorisation,
+    RaiseObjection,
     RecordAuthorisation,
+    RecordNoNotification,
+    RecordNotificationReceipt,
     RevokeAuthorisation,
+    SendNotification,
 )
 from jitspace.services.base import Workspace
 
@@ -48,3 +52,27 @@ class Authorisations(Workspace):
 
     def annul_authorisation(self, user_id: UUID, command: AnnulAuthorisation) -> LegalAuthorisation:
         return self._change(user_id, command, LegalAuthorisation, LegalAuthorisation.annul)
+
+    def send_notification(self, user_id: UUID, command: SendNotification) -> LegalAuthorisation:
+        return self._change(
+            user_id, command, LegalAuthorisation, LegalAuthorisation.send_notification
+        )
+
+    def record_notification_receipt(
+        self, user_id: UUID, command: RecordNotificationReceipt
+    ) -> LegalAuthorisation:
+        return self._change(
+            user_id, command, LegalAuthorisation, LegalAuthorisation.record_notification_receipt
+        )
+
+    def raise_objection(self, user_id: UUID, command: RaiseObjection) -> LegalAuthorisation:
+        return self._change(
+            user_id, command, LegalAuthorisation, LegalAuthorisation.raise_objection
+        )
+
+    def record_no_notification(
+        self, user_id: UUID, command: RecordNoNotification
+    ) -> LegalAuthorisation:
+        return self._change(
+            user_id, command, LegalAuthorisation, LegalAuthorisation.record_no_notification
+        )

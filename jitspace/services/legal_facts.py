@@ -1,5 +1,6 @@
 """Use cases that record, on an evidence item, facts the admissibility rules read: a seal
-opened, an interview's conditions, a derivation, a use, a consent, a defect raised."""
+opened, an interview's conditions, a derivation, a use, a consent, a defect raised,
+whom an item concerns, where a measure's target was."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from uuid import UUID
 from domain.commands import (
     GrantConsent,
     RaiseDefect,
+    RecordConcerns,
     RecordDerivation,
     RecordInterview,
     RecordSealOpening,
+    RecordTargetLocation,
     RecordUse,
     WithdrawConsent,
 )
@@ -54,3 +57,9 @@ class LegalFacts(Workspace):
 
     def raise_defect(self, user_id: UUID, command: RaiseDefect) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.raise_defect)
+
+    def record_concerns(self, user_id: UUID, command: RecordConcerns) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_concerns)
+
+    def record_target_location(self, user_id: UUID, command: RecordTargetLocation) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_target_location)

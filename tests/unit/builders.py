@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
+import msgspec
+
 from domain.commands import (
     AddMember,
     AddParty,
@@ -42,13 +44,18 @@ from domain.commands import (
     PlaceLegalHold,
     QualifyAuthorisation,
     RaiseDefect,
+    RaiseObjection,
     ReceiveEvidence,
     RecordAccess,
     RecordAuthorisation,
     RecordCollection,
+    RecordConcerns,
     RecordDerivation,
     RecordInterview,
+    RecordNoNotification,
+    RecordNotificationReceipt,
     RecordSealOpening,
+    RecordTargetLocation,
     RecordUse,
     RegisterEvidence,
     ReleaseLegalHold,
@@ -58,6 +65,7 @@ from domain.commands import (
     ReturnEvidence,
     RevokeAuthorisation,
     SealEvidence,
+    SendNotification,
     SetObserverRights,
     SetRule,
     StoreEvidence,
@@ -76,6 +84,7 @@ from domain.values import (
     IssuerKind,
     LawyerPresence,
     Member,
+    ObjectionCovers,
     Party,
     Role,
     Scope,
@@ -216,6 +225,34 @@ def confirm_authorisation(order: Addressed, **overrides: Any) -> ConfirmAuthoris
 def annul_authorisation(order: Addressed, **overrides: Any) -> AnnulAuthorisation:
     fields = _on_order(order, court="CA Douai", ruling="CI-17", occurred_at=NOW)
     return AnnulAuthorisation(**fields | overrides)
+
+
+def send_notification(order: Addressed, to: str = "CH", **overrides: Any) -> SendNotification:
+    return SendNotification(**_on_order(order, to_country=to, occurred_at=NOW) | overrides)
+
+
+def record_notification_receipt(
+    order: Addressed, to: str = "CH", **overrides: Any
+) -> RecordNotificationReceipt:
+    fields = _on_order(order, to_country=to, occurred_at=NOW + timedelta(hours=2))
+    return RecordNotificationReceipt(**fields | overrides)
+
+
+def raise_objection(order: Addressed, by: str = "CH", **overrides: Any) -> RaiseObjection:
+    fields = _on_order(
+        order,
+        by_country=by,
+        covers=ObjectionCovers.USE_OF_DATA,
+        occurred_at=NOW + timedelta(hours=20),
+    )
+    return RaiseObjection(**fields | overrides)
+
+
+def record_no_notification(
+    order: Addressed, to: str = "DE", **overrides: Any
+) -> RecordNoNotification:
+    fields = _on_order(order, to_country=to, reason="urgent", occurred_at=NOW)
+    return RecordNoNotification(**fields | overrides)
 
 
 # -- an evidence item ----------------------------------------------------------------------
@@ -402,6 +439,20 @@ def withdraw_consent(
 
 def raise_defect(item: Addressed, **overrides: Any) -> RaiseDefect:
     return RaiseDefect(**_on_item(item, rule="", note="", occurred_at=NOW) | overrides)
+
+
+def record_concerns(
+    item: Addressed, *identifiers: tuple[str, str], **overrides: Any
+) -> RecordConcerns:
+    named = [{"kind": kind, "value": value} for kind, value in identifiers]
+    fields = _on_item(item, identifiers=named, occurred_at=NOW)
+    return msgspec.convert(fields | overrides, RecordConcerns)
+
+
+def record_target_location(
+    item: Addressed, country: str = "CH", **overrides: Any
+) -> RecordTargetLocation:
+    return RecordTargetLocation(**_on_item(item, country=country, occurred_at=NOW) | overrides)
 
 
 # -- a task --------------------------------------------------------------------------------

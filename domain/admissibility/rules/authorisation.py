@@ -3,18 +3,20 @@ formalities the forum asked for."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain import rule_settings as p
-from domain.admissibility.facts import AuthorisationFacts
+from domain.admissibility.facts import AuthorisationFacts, Notice
 from domain.admissibility.results import Cure, Ref, RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
     OTHER_CHANNELS,
     PASS,
+    RESTRICT,
     RISK,
     THE_AUTHORISATION,
     UNKNOWN,
+    WARN,
     Context,
     day,
     no_jit,
@@ -109,16 +111,59 @@ def au_02(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
     )
 
 
+def _plain(text: str) -> str:
+    """An identifier as compared: case, spaces and punctuation aside (`+33 6 12-34` and
+    `+33612 34` are one number)."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _named(value: str, targets: tuple[str, ...]) -> bool:
+    """Whether an identifier is among the targets: equal, or one spelt within the other (a
+    target "Jean Dupont, +33 6 12 34 56 78" names the number)."""
+    v = _plain(value)
+    if len(v) < 3:
+        return any(v == _plain(t) for t in targets)
+    return any(v in _plain(t) or (len(_plain(t)) >= 3 and _plain(t) in v) for t in targets)
+
+
 @with_authorisation
 def au_03(ctx: Context, a: AuthorisationFacts, params: p.Targets) -> list[RuleResult]:
+    """The item concerns a target the authorisation names; otherwise it is an incidental
+    find, which the forum's rulebook reads (`incidental_finds`): WARN where such finds are
+    usable within limits (DE §108 StPO lets them be seized; §479(2) limits their use to
+    offences the measure could have been ordered for), FAIL where they are excluded."""
     if not a.scope.targets:
         return res(PASS, "the authorisation names no targets: not limited to any", [a.ref])
+    named = ", ".join(a.scope.targets)
+    recorded = [c for c in ctx.item.concerns if ctx.seen(c.occurred_at)]
+    if not recorded or not recorded[-1].identifiers:
+        return res(
+            UNKNOWN,
+            f"the authorisation names {named}; whom the item concerns is not recorded",
+            [a.ref],
+            missing="whom the item concerns",
+            cure="record whom the item concerns",
+        )
+    concerns = recorded[-1]
+    refs = [a.ref, concerns.ref]
+    matched = [v for _, v in concerns.identifiers if _named(v, a.scope.targets)]
+    if matched:
+        return res(PASS, f"concerns {', '.join(matched)}, named in the authorisation", refs)
+    whom = ", ".join(v for _, v in concerns.identifiers)
+    if params.incidental_finds is FAIL:
+        return res(
+            FAIL,
+            f"an incidental find: it concerns {whom}, whom the authorisation does not name "
+            f"(it names {named}); this forum excludes incidental finds",
+            refs,
+            cure="none under this authorisation: an authorisation naming them",
+        )
     return res(
-        UNKNOWN,
-        f"the authorisation names {', '.join(a.scope.targets)}; the item's target is not recorded",
-        [a.ref],
-        missing="the item's target",
-        cure="record whom the item concerns",
+        params.incidental_finds,
+        f"an incidental find: it concerns {whom}, whom the authorisation does not name "
+        f"(it names {named}); usable only within this forum's limits for such finds",
+        refs,
+        cure="use it only for an offence the measure could have been ordered for",
     )
 
 
@@ -303,30 +348,156 @@ def au_09(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
     )
 
 
+def _abroad(ctx: Context, a: AuthorisationFacts) -> tuple[list[str], list[Ref]]:
+    """The states other than the authorising one where the target was: the item's recorded
+    location (the last one as of the date), else the places the authorisation names."""
+    located = [t for t in ctx.item.target_locations if ctx.seen(t.occurred_at)]
+    if located:
+        where = located[-1]
+        return ([where.country] if where.country != a.country else []), [where.ref]
+    return [c for c in a.scope.places if PARTY_CODE.fullmatch(c) and c != a.country], []
+
+
 @with_authorisation
 def au_10(ctx: Context, a: AuthorisationFacts, params: p.Notification) -> list[RuleResult]:
-    parties = ctx.case.case.parties if ctx.case.case else {}
-    abroad = [c for c in a.scope.places if PARTY_CODE.fullmatch(c) and c != a.country]
+    """The interception of a target on another state's territory is notified to that state,
+    which may object within `objection_hours` (EIO Art. 31; the 2000 Convention's Art. 20).
+
+    C-670/22 (30 April 2024) holds that such a measure must be notified to the state where
+    the target is, that Art. 31 also protects the persons intercepted, and that a court must
+    disregard evidence the accused cannot comment on effectively when it is likely to weigh
+    decisively (EIO Art. 14(7)); whether other defects exclude is left to national law. So:
+    - notified, no objection within the window (counted from the state's receipt, else from
+      the sending): PASS once the window has closed; RISK until then (time alone ends it);
+    - objected within the window: RESTRICT, usable only as the objecting state allows; FAIL
+      for a use in any party's proceedings after the objection, and for material gathered
+      after an objection to the whole measure (it was to end);
+    - an objection after the window: WARN (not binding under Art. 31(3), but on record);
+    - recorded that no notification was made: to a party of the JIT, RISK (it knew of the
+      team's work, but was not told of this measure: the court weighs it); to a state
+      outside the JIT, FAIL (neither the JIT agreement nor a notification gave a basis for a
+      measure on its territory, as AU-08 reads a collection outside the JIT);
+    - nothing on record: UNKNOWN for a party of the JIT, RISK for a state outside it."""
+    abroad, located = _abroad(ctx, a)
     if a.kind != "interception_order" or not abroad:
-        return res(PASS, "no interception of a target abroad", [a.ref])
-    outside = [c for c in abroad if c not in parties]
-    if outside:
+        return res(PASS, "no interception of a target abroad", [a.ref, *located])
+    parties = ctx.case.case.parties if ctx.case.case else {}
+    out: list[RuleResult] = []
+    for state in abroad:
+        out += _notified(ctx, a, state, state in parties, params, [a.ref, *located])
+    return out
+
+
+def _notified(
+    ctx: Context,
+    a: AuthorisationFacts,
+    state: str,
+    party: bool,
+    params: p.Notification,
+    refs: list[Ref],
+) -> list[RuleResult]:
+    n = a.notices.get(state)
+    hours = params.objection_hours
+    if n is None or not (ctx.seen(n.sent_at) or ctx.seen(n.not_made_at)):
+        if party:
+            return res(
+                UNKNOWN,
+                f"target on the territory of {state}: the notification (EIO Art. 31) is not "
+                "recorded",
+                refs,
+                missing=f"a notification to {state}, or that none was made",
+                cure=f"notify {state} and record any objection within {hours} h",
+            )
         return res(
             RISK,
-            f"target on the territory of {', '.join(outside)}, outside the JIT: "
-            "no notification on record",
-            [a.ref],
+            f"target on the territory of {state}, outside the JIT: no notification on record",
+            refs,
             missing="a notification (EIO Art. 31)",
-            cure=f"notify {', '.join(outside)}; respect any objection",
+            cure=f"notify {state}; respect any objection",
+        )
+    if n.sent_at is None or not ctx.seen(n.sent_at):
+        assert n.not_made is not None
+        refs = [*refs, n.not_made]
+        if party:
+            return res(
+                RISK,
+                f"no notification was made to {state}, a party of the JIT ({n.reason}): "
+                "the court weighs it (C-670/22)",
+                refs,
+                cure=f"notify {state} now and record its answer",
+            )
+        return res(
+            FAIL,
+            f"no notification was made to {state}, outside the JIT ({n.reason}): nothing "
+            "gave a basis for a measure on its territory",
+            refs,
+            cure="none for what was gathered: a notification cannot reach back",
+        )
+    assert n.sent is not None
+    refs.append(n.sent)
+    start = n.sent_at
+    if n.received is not None and n.received_at is not None and ctx.seen(n.received_at):
+        start = n.received_at
+        refs.append(n.received)
+    deadline = start + timedelta(hours=hours)
+    if n.objection is not None and n.objected_at is not None and ctx.seen(n.objected_at):
+        return _objected(ctx, n, state, deadline, [*refs, n.objection], hours)
+    if ctx.on < deadline:
+        return res(
+            RISK,
+            f"{state} was notified on {day(n.sent_at)}: its objection window is open until "
+            f"{day(deadline)}",
+            refs,
+            missing=f"{state}'s answer",
+            cure=f"wait for the end of the window; record an objection from {state}, if any",
+            until=deadline,
         )
     return res(
-        UNKNOWN,
-        f"target on the territory of {', '.join(abroad)}: the notification "
-        "(EIO Art. 31) is not recorded",
-        [a.ref],
-        missing=f"a notification to {', '.join(abroad)}",
-        cure=f"notify {', '.join(abroad)} and record any objection within "
-        f"{params.objection_hours} h",
+        PASS, f"{state} was notified on {day(n.sent_at)} and did not object within {hours} h", refs
+    )
+
+
+def _objected(
+    ctx: Context, n: Notice, state: str, deadline: datetime, refs: list[Ref], hours: int
+) -> list[RuleResult]:
+    assert n.objected_at is not None
+    terms = f" ({n.note})" if n.note else ""
+    if n.objected_at > deadline:
+        return res(
+            WARN,
+            f"{state} objected on {day(n.objected_at)}, after the {hours} h window: "
+            f"not binding, but on record{terms}",
+            refs,
+            cure=f"consider {state}'s position before using the item",
+        )
+    if n.covers == "all" and ctx.item.collected_at > n.objected_at:
+        return res(
+            FAIL,
+            f"gathered on {day(ctx.item.collected_at)}, after {state} objected to the "
+            f"measure on {day(n.objected_at)}",
+            [*refs, ctx.item.ref],
+            cure="none: the measure was to end on the objection",
+        )
+    used_after: list[RuleResult] = []
+    for u in ctx.item.uses:  # by any party: the objection binds them all
+        if ctx.seen(u.occurred_at) and u.occurred_at > n.objected_at:
+            used_after += res(
+                FAIL,
+                f"used by {u.country} on {day(u.occurred_at)} after {state} objected on "
+                f"{day(n.objected_at)}{terms}",
+                [*refs, u.ref],
+                cure=f"withdraw the item from the proceeding, or obtain {state}'s consent",
+                use=u.proceeding,
+            )
+    if used_after:
+        return used_after
+    what = "the measure" if n.covers == "all" else "the use of the data"
+    return res(
+        RESTRICT,
+        f"{state} objected to {what} on {day(n.objected_at)}, within {hours} h: usable "
+        f"only as {state} allows{terms}",
+        refs,
+        cure=f"obtain {state}'s consent to the use",
     )
 
 

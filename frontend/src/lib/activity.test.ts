@@ -35,6 +35,16 @@ function event(type: string, data: Record<string, unknown>, aggregate = 'item-7'
 }
 
 describe('activity in people’s words', () => {
+  it('names the state notified of a measure, and the one objecting', () => {
+    const sent = describeEvent(event('LegalAuthorisation.NotificationSent', { to_country: 'CH' }, 'order-1'), english, ctx);
+    expect(sent).toBe('Inès Martin (FR, investigator) recorded that CH was notified of an authorisation');
+    const objected = describeEvent(event('LegalAuthorisation.ObjectionRaised', { by_country: 'CH' }, 'order-1'), french, ctx);
+    expect(objected).toContain('CH');
+  });
+  it('names the item whose target was located', () => {
+    const words = describeEvent(event('EvidenceItem.TargetLocated', { country: 'CH' }), english, ctx);
+    expect(words).toBe('Inès Martin (FR, investigator) recorded that the target of FR-DOC-7 was in CH');
+  });
   it('names who handed which item to whom', () => {
     const words = describeEvent(event('EvidenceItem.HandedOver', { recipient_id: 'pieter' }), english, ctx);
     expect(words).toBe('Inès Martin (FR, investigator) handed FR-DOC-7 to Pieter Claes (BE)');
@@ -98,7 +108,7 @@ describe('activity in people’s words', () => {
 
 describe('activity phrases', () => {
   it('use only the names phrasing provides, so no {placeholder} ever shows', () => {
-    const provided = ['actor', 'item', 'task', 'recipient', 'assignee', 'member', 'seal', 'location', 'country', 'status', 'role', 'record'];
+    const provided = ['actor', 'item', 'task', 'recipient', 'assignee', 'member', 'seal', 'location', 'country', 'status', 'role', 'record', 'state'];
     for (const [key, message] of Object.entries(en)) {
       if (!key.startsWith('activity.')) continue;
       const used = [...message.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);

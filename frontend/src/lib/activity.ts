@@ -90,6 +90,7 @@ export function describeEvent(event: EventOut, t: Translate, ctx: ActivityContex
     seal: withheld('seal_number') ? hidden : (text(data.seal_number) ?? '—'),
     location: withheld('location') ? hidden : (text(data.location) ?? '—'),
     country: text(data.country) ?? text(party?.country) ?? '—',
+    state: text(data.to_country) ?? text(data.by_country) ?? '—',
     status: status !== null && ctx.hasMessage(`task.status.${status}`) ? t(`task.status.${status}` as MessageKey) : (status ?? '—'),
     role: roleWord(text(data.role) ?? '', t, ctx),
   };

@@ -22,6 +22,19 @@ function event(position: number, type: string, data: Record<string, unknown>): E
 }
 
 describe('an authorisation’s timeline', () => {
+  it('says whom the measure was notified to, and who objected', () => {
+    const steps = authorisationSteps(
+      [
+        event(1, 'LegalAuthorisation.NotificationSent', { to_country: 'CH', occurred_at: '2026-01-03T09:00:00Z' }),
+        event(2, 'LegalAuthorisation.ObjectionRaised', { by_country: 'CH', covers: 'all', occurred_at: '2026-01-04T09:00:00Z' }),
+        event(3, 'LegalAuthorisation.NoNotificationMade', { to_country: 'DE', reason: 'urgent', occurred_at: '2026-01-04T09:00:00Z' }),
+      ],
+      english,
+      day,
+    );
+    expect(steps.map((s) => s.text)).toEqual(['Notified to CH', 'CH objected', 'No notification made to DE (urgent)']);
+  });
+
   it('says each step in words, on the date it happened', () => {
     const steps = authorisationSteps(
       [

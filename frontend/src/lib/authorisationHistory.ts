@@ -38,8 +38,21 @@ export function authorisationSteps(events: readonly EventOut[], t: Translate, wh
           ? `, ${t('authorisations.forOffences', { offences: data.offences.join(', ') })}`
           : '',
       urgent: data.urgent === true ? `, ${t('authorisations.urgentWord')}` : '',
+      state: text(data.to_country) || text(data.by_country),
     };
-    const known = ['Recorded', 'Qualified', 'Amended', 'Extended', 'Confirmed', 'Annulled', 'Revoked'];
+    const known = [
+      'Recorded',
+      'Qualified',
+      'Amended',
+      'Extended',
+      'Confirmed',
+      'Annulled',
+      'Revoked',
+      'NotificationSent',
+      'NotificationReceived',
+      'ObjectionRaised',
+      'NoNotificationMade',
+    ];
     const key = (known.includes(kind) ? `authorisations.step.${kind}` : 'authorisations.step.other') as MessageKey;
     return { position: event.position, at, text: t(key, params), ending: kind === 'Annulled' || kind === 'Revoked' };
   });

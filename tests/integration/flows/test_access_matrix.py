@@ -726,6 +726,8 @@ def withdraw_consent(w: World, cell: Cell) -> Call:
 
 
 item_step("defects", lambda w: {"rule": "", "note": "nullity motion of the defence"})
+item_step("concerns", lambda w: {"identifiers": [{"kind": "phone_number", "value": "+33 6 01"}]})
+item_step("target-location", lambda w: {"country": "CH"})
 item_step("legal-hold", lambda w: {"reason": "appeal pending", "reference": "CA Lyon 24/7"})
 
 
@@ -790,6 +792,26 @@ authorisation_step("amendment", {"scope": {"places": ["Lyon"]}, "reason": "widen
 authorisation_step("extension", {"valid_until": "2024-06-01T00:00:00+02:00", "reason": "renewed"})
 authorisation_step("confirmation", {"judge": "JLD Paris"})
 authorisation_step("annulment", {"court": "Chambre de l'instruction", "ruling": "CI-24/17"})
+authorisation_step("notifications", {"to_country": "CH"})
+authorisation_step("no-notification", {"to_country": "CH", "reason": "urgent, none was made"})
+
+
+def answer_to_notification(what: str, body: dict[str, Any]) -> None:
+    """A command answering the notification to CH (sent first, for a ready cell)."""
+
+    def make(w: World, cell: Cell) -> Call:
+        order = w.fresh_authorisation(cell)
+        if cell.ready:
+            sent = {"to_country": "CH"}
+            path = w.path(f"/authorisations/{order}/notifications")
+            ok(w.legal_helper.post(path, json=sent))
+        return Call(w.path(f"/authorisations/{order}/{what}"), json=body)
+
+    recipe("POST", f"{AUTH}/{what}")(make)
+
+
+answer_to_notification("notification-receipts", {"to_country": "CH"})
+answer_to_notification("objections", {"by_country": "CH", "covers": "use_of_data"})
 
 
 # tasks

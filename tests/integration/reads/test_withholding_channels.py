@@ -153,6 +153,19 @@ def plant_everything(w: World, people: People) -> None:
     }
     for step, body in steps.items():
         ok(leader.post(jit.path(f"/authorisations/{a1}/{step}"), json=body))
+    # notifications to the states of the target: one sent and objected to, one not made
+    notices = {
+        "notifications": {"to_country": "CH"},
+        "notification-receipts": {"to_country": "CH"},
+        "objections": {
+            "by_country": "CH",
+            "covers": "use_of_data",
+            "note": w.plant("note", legal=True),
+        },
+        "no-notification": {"to_country": "DE", "reason": w.plant("reason", legal=True)},
+    }
+    for step, body in notices.items():
+        ok(leader.post(jit.path(f"/authorisations/{a1}/{step}"), json=body))
     revocation = {"reason": w.plant("reason", legal=True)}
     ok(leader.post(jit.path(f"/authorisations/{a2}/revocation"), json=revocation))
     ok(fr_legal.post(jit.path("/rulebooks"), json={"country": "FR", "source": "fr"}), 201)
@@ -193,7 +206,8 @@ def plant_everything(w: World, people: People) -> None:
     ok(be.post(jit.path(f"{base}/custody/storage"), json=storage))
     comment = {"comment": w.plant("comment", content=True)}
     ok(be.post(jit.path(f"{base}/comments"), json=comment))
-    # its legal facts: uses, consents, defects (a defect's note is both)
+    # its legal facts: uses, consents, defects (a defect's note is both), whom it concerns,
+    # where its target was
     use = {"proceeding": w.plant("proceeding", legal=True), "purpose": "jit"}
     ok(be.post(jit.path(f"{base}/uses"), json=use))
     consent = {
@@ -210,6 +224,9 @@ def plant_everything(w: World, people: People) -> None:
     ok(be_legal.post(jit.path(f"{base}/consent-withdrawals"), json=withdrawal))
     defect = {"note": w.plant("note", legal=True, content=True)}
     ok(be_legal.post(jit.path(f"{base}/defects"), json=defect))
+    whom = {"identifiers": [{"kind": "person", "value": w.plant("person", legal=True)}]}
+    ok(be.post(jit.path(f"{base}/concerns"), json=whom))
+    ok(be_legal.post(jit.path(f"{base}/target-location"), json={"country": "CH"}))
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])

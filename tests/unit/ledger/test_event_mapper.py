@@ -60,12 +60,17 @@ from tests.unit.builders import (
     place_legal_hold,
     qualify_authorisation,
     raise_defect,
+    raise_objection,
     receive_evidence,
     record_access,
     record_collection,
+    record_concerns,
     record_derivation,
     record_interview,
+    record_no_notification,
+    record_notification_receipt,
     record_seal_opening,
+    record_target_location,
     record_use,
     release_legal_hold,
     remove_member,
@@ -74,6 +79,7 @@ from tests.unit.builders import (
     return_evidence,
     revoke_authorisation,
     seal_evidence,
+    send_notification,
     set_observer_rights,
     set_rule,
     store_evidence,
@@ -99,6 +105,12 @@ EVENT_CLASSES = (
     LegalAuthorisation.Extended,
     LegalAuthorisation.Confirmed,
     LegalAuthorisation.Annulled,
+    LegalAuthorisation.NotificationSent,
+    LegalAuthorisation.NotificationReceived,
+    LegalAuthorisation.ObjectionRaised,
+    LegalAuthorisation.NoNotificationMade,
+    EvidenceItem.ConcernsRecorded,
+    EvidenceItem.TargetLocated,
     EvidenceItem.SealOpened,
     EvidenceItem.InterviewRecorded,
     EvidenceItem.Derived,
@@ -224,7 +236,9 @@ def record_admissibility_facts(
     team: Any, record_authorisation: Any, register_evidence: Any, parent: EvidenceItem
 ) -> list[Any]:
     """An authorisation qualified, amended, extended, confirmed and annulled; an interview, a
-    copy, a use, a consent granted and withdrawn, a defect raised and a seal opened."""
+    copy, a use, a consent granted and withdrawn, a defect raised and a seal opened; a
+    notification, its receipt and an objection; whom the item concerns and where its target
+    was."""
     jit = team.investigation
     advisor = team.actor(team.fr_legal_advisor)
     investigator = team.actor(team.fr_investigator)
@@ -234,6 +248,10 @@ def record_admissibility_facts(
     order.extend(jit, advisor, extend_authorisation(order, order.valid_until + timedelta(days=130)))
     order.confirm(jit, advisor, confirm_authorisation(order))
     order.annul(jit, advisor, annul_authorisation(order))
+    order.send_notification(jit, advisor, send_notification(order))
+    order.record_notification_receipt(jit, advisor, record_notification_receipt(order))
+    order.raise_objection(jit, advisor, raise_objection(order))
+    order.record_no_notification(jit, advisor, record_no_notification(order))
     interview = register_evidence(
         team, reference="FR-INT-1", kind=EvidenceKind.SUSPECT_INTERVIEW, authorisation=None
     )
@@ -249,6 +267,9 @@ def record_admissibility_facts(
     restrictions = HandlingRestrictions(description_to=("BE",), files_to=(), consent_first=True)
     interview.restrict_handling(jit, advisor, restrict_handling(interview, restrictions))
     interview.record_seal_opening(jit, investigator, record_seal_opening(interview, "S1"))
+    concerns = record_concerns(interview, ("person", "Jean D."), ("phone_number", "+33 6 12"))
+    interview.record_concerns(jit, investigator, concerns)
+    interview.record_target_location(jit, advisor, record_target_location(interview))
     return [*order.collect_events(), *interview.collect_events()]
 
 

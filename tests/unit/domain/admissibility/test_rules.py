@@ -221,6 +221,18 @@ EXTENDED_IN_TIME = seq(
     ),
 )
 
+TARGETED = set_(
+    "auth.scope", Scope(targets=("Jean D., +33 6 12 34 56 78",), methods=("interception",))
+)
+
+
+def concerns(*identifiers: tuple[str, str], at: datetime = T0) -> Callable[[f.CaseFile], None]:
+    def change(cf: f.CaseFile) -> None:
+        item_of(cf).concerns.append(f.Concerns(r("ConcernsRecorded"), identifiers, at))
+
+    return change
+
+
 # rule -> (params, (pass, fail, unknown) changes to the base facts, the failing outcome, forum)
 CASES: dict[
     str, tuple[dict[str, object], tuple[Callable[[f.CaseFile], object], ...], Outcome, str]
@@ -237,11 +249,11 @@ CASES: dict[
     ),
     "AU-02": ({}, (EXTENDED_IN_TIME, EXTENDED_LATE, no_auth_record), FAIL, "FR"),
     "AU-03": (
-        {},
+        {"incidental_finds": "FAIL"},
         (
             nothing,
-            lambda cf: None,
-            set_("auth.scope", Scope(targets=("X",), methods=("interception",))),
+            seq(TARGETED, concerns(("phone_number", "+33 7 00 00 00 01"))),
+            TARGETED,
         ),
         FAIL,
         "FR",
@@ -531,7 +543,7 @@ CASES: dict[
     ),
 }
 # rules with no failing fact JITspace can hold yet: their failure is tested as absent
-NO_FAIL_YET = {"AU-03", "CO-04"}
+NO_FAIL_YET = {"CO-04"}
 # rules whose facts are events whose absence is itself the answer (no handover: no receipt
 # is due; no use: no consent is due; a seal never checked is intact as far as the log goes)
 NO_UNKNOWN = {"CO-05", "CU-02", "CU-03", "US-02", "US-03", "US-04"}
@@ -810,3 +822,74 @@ def test_an_annulment_by_a_court_is_never_forfeited_for_not_being_raised():
     both = [*annulled, RuleResult("AU-02", FAIL, "order expired")]
     after = forfeit(both, item, "FR", T0 + timedelta(days=2000), params)
     assert [x.outcome for x in after] == [FAIL, FORFEITED, FORFEITED]
+
+
+# -- AU-03 and AU-10: whom an item concerns, notifications to the state of the target ---------
+
+
+def test_an_item_about_a_named_target_passes_and_an_incidental_find_warns_by_default():
+    cf = base()
+    TARGETED(cf)
+    concerns(("phone_number", "+33612345678"), at=T0)(cf)
+    params = parse_params(RuleSpec("AU-03"))
+    ctx = Context(item_of(cf), cf, "FR", ON, lambda _: None)
+    assert [x.outcome for x in REGISTRY["AU-03"](ctx, params)] == [PASS]
+    concerns(("person", "Marie X"), at=T0 + timedelta(days=1))(cf)  # replaces the list
+    [found] = REGISTRY["AU-03"](ctx, params)
+    assert found.outcome is WARN
+    assert "incidental find" in found.reason
+
+
+def abroad(cf: f.CaseFile, state: str = "CH") -> f.AuthorisationFacts:
+    a = auth_of(cf)
+    a.scope = Scope(places=(state,), methods=("interception",))
+    return a
+
+
+def au_10(cf: f.CaseFile, on: datetime) -> list[RuleResult]:
+    ctx = Context(item_of(cf), cf, "FR", on, lambda _: None)
+    return REGISTRY["AU-10"](ctx, parse_params(RuleSpec("AU-10")))
+
+
+def test_a_notification_passes_once_the_objection_window_has_closed():
+    cf = base()
+    n = abroad(cf, "BE").notice("BE")
+    n.sent, n.sent_at = r("NotificationSent"), T0
+    n.received, n.received_at = r("NotificationReceived"), T0 + timedelta(hours=10)
+    [open_] = au_10(cf, T0 + timedelta(hours=50))
+    assert (open_.outcome, open_.until) == (RISK, T0 + timedelta(hours=106))
+    [closed] = au_10(cf, T0 + timedelta(hours=107))
+    assert closed.outcome is PASS
+
+
+def test_an_objection_in_time_restricts_and_a_use_after_it_fails():
+    cf = base()
+    n = abroad(cf, "BE").notice("BE")
+    n.sent, n.sent_at = r("NotificationSent"), T0
+    n.objection, n.objected_at, n.covers = (
+        r("ObjectionRaised"),
+        T0 + timedelta(hours=20),
+        "use_of_data",
+    )
+    assert [x.outcome for x in au_10(cf, ON)] == [RESTRICT]
+    use(cf, country="FR", at=T0 + timedelta(days=3))
+    assert [x.outcome for x in au_10(cf, ON)] == [FAIL]
+    # an objection after the window binds no one, but stays on record
+    n.objected_at = T0 + timedelta(hours=200)
+    item_of(cf).uses.clear()
+    assert [x.outcome for x in au_10(cf, ON)] == [WARN]
+
+
+def test_no_notification_made_fails_outside_the_jit_and_is_a_risk_within_it():
+    for state, expected in (("CH", FAIL), ("BE", RISK)):
+        cf = base()
+        n = abroad(cf, state).notice(state)
+        n.not_made, n.not_made_at, n.reason = r("NoNotificationMade"), T0, "urgent"
+        assert [x.outcome for x in au_10(cf, ON)] == [expected]
+
+
+def test_the_items_recorded_target_location_decides_where_the_target_was():
+    cf = base()
+    abroad(cf, "BE")
+    item_of(cf).target_locations.append(f.TargetLocation(r("TargetLocated"), "FR", T0))
+    assert [x.outcome for x in au_10(cf, ON)] == [PASS]
