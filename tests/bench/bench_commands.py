@@ -1,13 +1,15 @@
-"""Command throughput: the HTTP API, the application, and raw single-row INSERTs, in one run.
+"""Command throughput: the HTTP API, the application, a bare Litestar endpoint and raw
+single-row INSERTs, in one run.
 
     .venv/bin/python -m tests.bench.bench_commands [--seconds 10] [--clients 8]
-        [--warmup 2] [--rounds 1] [--profile]
+        [--warmup 2] [--rounds 1] [--profile] [--servers 1] [--aggregate-cache-size N]
+        [--history 1000,100000]
 
 Every path runs for the same time, with the same concurrency, against one PostgreSQL server
 (embedded in a temporary folder, or the server at JITSPACE_TEST_DATABASE_URL), and is
-reported as a ratio of the raw INSERT rates measured in the same run. The machine is small
-and noisy: absolute figures mean little, and nothing here asserts a time; the goals are
-printed as information only.
+reported as a ratio of the raw INSERT rates and of the bare Litestar endpoint's, measured in
+the same run. The machine is small and noisy: absolute figures mean little, and nothing here
+asserts a time; the goals are printed as information only.
 
 Paths:
   raw INSERT x N      N threads, each its own autocommit psycopg connection, one row of
@@ -15,11 +17,24 @@ Paths:
   raw INSERT x 1      the same from one connection
   raw INSERT+LOCK+NOTIFY  N connections, a transaction per row that takes the table lock and
                       NOTIFYs as the stock recorder does (its SQL, without its Python)
+  bare Litestar       N keep-alive httpx clients POSTing the same document to a bare Litestar
+                      endpoint (tests/bench/bare_endpoint.py) that does one such INSERT through
+                      an asyncpg pool of JITSPACE_POOL_SIZE, in its own process, served by
+                      uvicorn with `jitspace serve`'s options: the limit of this stack
   HTTP                N keep-alive httpx clients POSTing /investigations/{id}/tasks to
-                      `jitspace serve` running as its own process (its own GIL)
+                      `jitspace serve` running as its own process (its own GIL); with
+                      --servers S, S such processes on one machine, each on its own port
+                      (the first keeps the read models, the others run with
+                      JITSPACE_RUN_PROJECTIONS=false, as behind a load balancer), the clients
+                      dealt out among them in turn
   application         JITspace.create_task from N threads in this process (group commit)
   stock library       eventsourcing's default PostgresApplicationRecorder (one transaction,
                       table lock and NOTIFY per save) saving a small aggregate from N threads
+  HTTP, history H     the HTTP path on an investigation whose own history (the aggregate
+                      every command loads) is H events long: its leader sets the observers'
+                      rights back and forth, 5,000 events a save, from this process; the
+                      window opens once the server's read models have taken them in.
+                      --aggregate-cache-size 0 shows the cost without kept aggregates.
 
 Besides rates and latencies it reports where the CPU went in each window (this process,
 the server process, the PostgreSQL processes) and, for the paths that write the event log,
