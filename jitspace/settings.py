@@ -35,6 +35,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     metrics_token: str = ""
     # connections of the write side (psycopg) and of the read side (asyncpg)
     pool_size: int = 8
+    # aggregates each process keeps in memory between commands, brought up to date from the
+    # log before each use (jitspace/services/kept.py); 0: every command replays the log
+    aggregate_cache_size: int = 4096
     # run the read-model projections and periodic checkpoints here (one process per deployment;
     # `jitspace worker` sets it, and works only while it holds the workers' lock)
     run_projections: bool = True

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, Repository
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import RecordConflictError
 
@@ -33,6 +33,7 @@ from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.values import Actor
 from jitspace.ledger.eventlog import EventLog, KeyTaken
+from jitspace.services.kept import DEFAULT_KEPT, KeptAggregates
 from jitspace.telemetry.metrics import counting_command
 
 A = TypeVar("A", bound=JitAggregate)
@@ -60,6 +61,11 @@ class Workspace(Application[UUID]):
         for name, method in list(vars(cls).items()):
             if _is_use_case(name, method):
                 setattr(cls, name, _counted(name, method))
+
+    def construct_repository(self) -> Repository[UUID]:
+        """Loads bring kept aggregates up to date rather than replay them (services/kept.py)."""
+        kept = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        return KeptAggregates(self.events, kept=int(kept) if kept else DEFAULT_KEPT)
 
     @contextmanager
     def _changing(

@@ -82,6 +82,7 @@ def eventsourcing_env(url: str, settings: Settings) -> dict[str, str]:
         "POSTGRES_POOL_SIZE": "2",
         "POSTGRES_MAX_OVERFLOW": str(max(settings.pool_size - 2, 0)),
         "POSTGRES_LOCK_TIMEOUT": "5",
+        "AGGREGATE_CACHE_MAXSIZE": str(settings.aggregate_cache_size),
         "APPLICATION_RECORDER_TOPIC": "jitspace.ledger.eventlog:EventLog",
         "MAPPER_TOPIC": "jitspace.ledger.eventlog:MsgspecMapper",
     }

@@ -1,13 +1,15 @@
-"""Command throughput: the HTTP API, the application, and raw single-row INSERTs, in one run.
+"""Command throughput: the HTTP API, the application, a bare Litestar endpoint and raw
+single-row INSERTs, in one run.
 
     .venv/bin/python -m tests.bench.bench_commands [--seconds 10] [--clients 8]
-        [--warmup 2] [--rounds 1] [--profile]
+        [--warmup 2] [--rounds 1] [--profile] [--servers 1] [--aggregate-cache-size N]
+        [--history 1000,100000]
 
 Every path runs for the same time, with the same concurrency, against one PostgreSQL server
 (embedded in a temporary folder, or the server at JITSPACE_TEST_DATABASE_URL), and is
-reported as a ratio of the raw INSERT rates measured in the same run. The machine is small
-and noisy: absolute figures mean little, and nothing here asserts a time; the goals are
-printed as information only.
+reported as a ratio of the raw INSERT rates and of the bare Litestar endpoint's, measured in
+the same run. The machine is small and noisy: absolute figures mean little, and nothing here
+asserts a time; the goals are printed as information only.
 
 Paths:
   raw INSERT x N      N threads, each its own autocommit psycopg connection, one row of
@@ -15,11 +17,25 @@ Paths:
   raw INSERT x 1      the same from one connection
   raw INSERT+LOCK+NOTIFY  N connections, a transaction per row that takes the table lock and
                       NOTIFYs as the stock recorder does (its SQL, without its Python)
+  bare Litestar       N keep-alive httpx clients POSTing the same document to a bare Litestar
+                      endpoint (tests/bench/bare_endpoint.py) that does one such INSERT through
+                      an asyncpg pool of JITSPACE_POOL_SIZE, in its own process, served by
+                      uvicorn with `jitspace serve`'s options: the limit of this stack
   HTTP                N keep-alive httpx clients POSTing /investigations/{id}/tasks to
-                      `jitspace serve` running as its own process (its own GIL)
+                      `jitspace serve` running as its own process (its own GIL); with
+                      --servers S, S such processes on one machine, each on its own port
+                      (the first keeps the read models, the others run with
+                      JITSPACE_RUN_PROJECTIONS=false, as behind a load balancer), the clients
+                      dealt out among them in turn
   application         JITspace.create_task from N threads in this process (group commit)
   stock library       eventsourcing's default PostgresApplicationRecorder (one transaction,
                       table lock and NOTIFY per save) saving a small aggregate from N threads
+  HTTP, history H     the HTTP path on an investigation whose own history (the aggregate
+                      every command loads) is H events long: its leader sets the observers'
+                      rights back and forth, 5,000 events a save, from this process; the
+                      window opens once the server's read models have taken them in and
+                      one command (untimed, printed) has gone to each server.
+                      --aggregate-cache-size 0 shows the cost without kept aggregates.
 
 Besides rates and latencies it reports where the CPU went in each window (this process,
 the server process, the PostgreSQL processes) and, for the paths that write the event log,
@@ -47,6 +63,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +73,9 @@ import psycopg
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
-from domain.commands import CreateTask
+from domain.commands import CreateTask, SetObserverRights
+from domain.permissions import Action
+from jitspace.bootstrap import migrate_database
 from jitspace.ledger.eventlog import EventLog
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
@@ -66,7 +85,7 @@ from tests.support import People, free_port, open_investigation
 STATE_BYTES = 400
 # a task description that makes the stored Task.Created state about STATE_BYTES long
 DESCRIPTION = "Interview the witness named in the report and file the transcript." * 2
-GOAL_RATIO = 0.40
+GOAL_RATIO = 0.50
 GOAL_P99_MS = 20.0
 EVENTS_TABLE = "jitspace_events"
 
@@ -130,11 +149,14 @@ class CpuProbe:
         }
 
     def add_tree(self, name: str, pid: int) -> None:
+        """Count the process and its children under `name` (with any counted there before)."""
+        before = self.groups.get(name, list)
+
         def processes() -> list[psutil.Process]:
             with contextlib.suppress(psutil.Error):
                 root = psutil.Process(pid)
-                return [root, *root.children(recursive=True)]
-            return []
+                return [*before(), root, *root.children(recursive=True)]
+            return before()
 
         self.groups[name] = processes
 
@@ -292,12 +314,14 @@ def raw_insert_worker(url: str, *, locked: bool = False) -> Callable[[int], Work
     return make
 
 
-def http_worker(base_url: str, authorization: str, jit_id: str) -> Callable[[int], Worker]:
+def http_worker(base_urls: list[str], authorization: str, jit_id: str) -> Callable[[int], Worker]:
+    """Keep-alive clients POSTing a task; client i talks to server i mod the servers."""
     path = f"/investigations/{jit_id}/tasks"
     headers = {"Authorization": authorization, "Content-Type": "application/json"}
 
     def make(i: int) -> Worker:
-        client = httpx.Client(base_url=base_url, headers=headers, timeout=30)
+        base_url = base_urls[i % len(base_urls)]
+        client = httpx.Client(base_url=base_url, headers=headers, timeout=60)
         body = json.dumps({"title": f"HTTP bench task {i}", "description": DESCRIPTION}).encode()
 
         def op() -> None:
@@ -414,22 +438,16 @@ def fresh_databases(server_url: str, *names: str) -> Iterator[list[str]]:
 
 
 @contextlib.contextmanager
-def jitspace_server(database_url: str, tmp: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`jitspace serve` in its own process; yields its base URL once /health answers."""
+def server_process(
+    argv: list[str], env: dict[str, str], log_path: Path
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A server in its own process, `argv` without its port; yields its base URL once /health
+    answers, and stops it (SIGINT) after the block."""
     port = free_port()
-    script = Path(sys.executable).with_name("jitspace")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "jitspace.cli"]
-    env = {
-        **os.environ,
-        "JITSPACE_DATABASE_URL": database_url,
-        "JITSPACE_DATA_DIR": str(tmp / "data"),
-        "JITSPACE_ACCESS_LOG": "false",
-    }
-    log_path = tmp / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [*command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
+            [*argv, "--port", str(port)],
+            env={**os.environ, **env},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
@@ -454,6 +472,37 @@ def jitspace_server(database_url: str, tmp: Path) -> Iterator[tuple[str, subproc
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(10)
+
+
+def jitspace_server(
+    database_url: str, tmp: Path, env: dict[str, str], number: int = 0
+) -> contextlib.AbstractContextManager[tuple[str, subprocess.Popen[bytes]]]:
+    """`jitspace serve` in its own process (`number` > 0: one more, that leaves the read
+    models to the first)."""
+    script = Path(sys.executable).with_name("jitspace")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "jitspace.cli"]
+    return server_process(
+        [*command, "serve", "--host", "127.0.0.1"],
+        {
+            **env,
+            "JITSPACE_DATABASE_URL": database_url,
+            "JITSPACE_DATA_DIR": str(tmp / "data"),
+            "JITSPACE_ACCESS_LOG": "false",
+            **({"JITSPACE_RUN_PROJECTIONS": "false"} if number else {}),
+        },
+        tmp / f"server{number}.log",
+    )
+
+
+def bare_server(
+    database_url: str, tmp: Path, env: dict[str, str]
+) -> contextlib.AbstractContextManager[tuple[str, subprocess.Popen[bytes]]]:
+    """The bare Litestar endpoint (tests/bench/bare_endpoint.py) in its own process."""
+    return server_process(
+        [sys.executable, "-m", "tests.bench.bare_endpoint", "--host", "127.0.0.1"],
+        {**env, "JITSPACE_DATABASE_URL": database_url},
+        tmp / "bare.log",
+    )
 
 
 def wait_for_projections(url: str, timeout: float = 120.0) -> float | None:
@@ -521,8 +570,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="also profile the application path (cProfile)"
     )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="`jitspace serve` processes on one machine, each on its own port; the HTTP "
+        "clients are dealt out among them in turn (one keeps the read models)",
+    )
+    parser.add_argument(
+        "--aggregate-cache-size",
+        type=int,
+        default=None,
+        help="JITSPACE_AGGREGATE_CACHE_SIZE of the servers and of the application path "
+        "(default: the setting's default; 0: every command replays the log)",
+    )
+    parser.add_argument(
+        "--history",
+        default="1000,100000",
+        help="comma-separated sizes of an investigation's history (its own events) to run "
+        "the HTTP path on besides a new one; empty: none",
+    )
     args = parser.parse_args(argv)
     n = args.clients
+    cache_env = (
+        {"JITSPACE_AGGREGATE_CACHE_SIZE": str(args.aggregate_cache_size)}
+        if args.aggregate_cache_size is not None
+        else {}
+    )
+    histories = [int(size) for size in args.history.split(",") if size.strip()]
 
     with contextlib.ExitStack() as stack:
         tmp = Path(
@@ -533,6 +608,7 @@ def main(argv: list[str] | None = None) -> int:
         server_url, postmaster = stack.enter_context(postgres(tmp))
         name = f"jitspace_bench_{uuid.uuid4().hex[:8]}"
         url, stock_url = stack.enter_context(fresh_databases(server_url, name, f"{name}_stock"))
+        migrate_database(Settings(database_url=url))
         probe = CpuProbe()
         if postmaster is not None:
             probe.add_tree("postgres", postmaster)
@@ -544,16 +620,19 @@ def main(argv: list[str] | None = None) -> int:
                 "PRIMARY KEY (originator_id, originator_version))"
             )
 
-        base_url, process = stack.enter_context(jitspace_server(url, tmp))
-        probe.add_tree("server", process.pid)
-        people = People(base_url, url)
+        base_urls = []
+        for number in range(args.servers):
+            base_url, process = stack.enter_context(jitspace_server(url, tmp, cache_env, number))
+            probe.add_tree("server", process.pid)
+            base_urls.append(base_url)
+        bare_url, bare = stack.enter_context(bare_server(url, tmp, cache_env))
+        probe.add_tree("bare", bare.pid)
+        people = People(base_urls[0], url)
         jit = open_investigation(people)
-        for person in people.made:
-            stack.callback(person.client.close)
         authorization = jit.leader.client.headers["Authorization"]
         last_position, between = log_marks(url)
 
-        settings = Settings(database_url=url)
+        settings = Settings.from_env(cache_env, database_url=url)
         app = JITspace(env=eventsourcing_env(url, settings))
         stack.callback(app.close)
         recorder = app.recorder
@@ -590,10 +669,11 @@ def main(argv: list[str] | None = None) -> int:
             (f"raw INSERT, {n} connections", n, raw_insert_worker(url), None),
             ("raw INSERT, 1 connection", 1, raw_insert_worker(url), None),
             (f"raw INSERT+LOCK+NOTIFY, {n} conns", n, raw_insert_worker(url, locked=True), None),
+            (f"bare Litestar INSERT, {n} clients", n, http_worker([bare_url], "", jit.id), None),
             (
                 f"HTTP POST task, {n} clients",
                 n,
-                http_worker(base_url, authorization, jit.id),
+                http_worker(base_urls, authorization, jit.id),
                 from_database,
             ),
             (
@@ -606,7 +686,9 @@ def main(argv: list[str] | None = None) -> int:
         ]
         print(
             f"{args.seconds:g} s per path after {args.warmup:g} s warm-up, {n} clients, "
-            f"{args.rounds} round(s); Python {sys.version.split()[0]}, psycopg libpq binding: "
+            f"{args.servers} server process(es), aggregate cache "
+            f"{settings.aggregate_cache_size or 'off'}, {args.rounds} round(s); "
+            f"Python {sys.version.split()[0]}, psycopg libpq binding: "
             f"{psycopg.pq.__impl__}, load average {os.getloadavg()[0]:.1f} "
             f"on {psutil.cpu_count()} cores"
         )
@@ -630,7 +712,46 @@ def main(argv: list[str] | None = None) -> int:
                 else:
                     runs[path] = run
 
-        app_run = runs[paths[4][0]]
+        for size in histories:
+            # an investigation whose own history is `size` events long (the one every command
+            # loads): its leader sets the observers' rights, back and forth, in the application
+            # of this process, thousands of events a save (a few seconds for 100,000)
+            long = open_investigation(people)
+            took = build_history(app, long.leader.user_id, uuid.UUID(long.id), size)
+            # the server's read models take in the history before the window opens
+            caught_up = wait_for_projections(url, timeout=900)
+            # one command first, outside the window: the servers take in the investigation
+            # (replay it once, if they keep aggregates) as after a start
+            started = time.perf_counter()
+            for base_url in base_urls:
+                first = httpx.post(
+                    f"{base_url}{long.path('/tasks')}",
+                    json={"title": "First", "description": DESCRIPTION},
+                    headers=long.leader.client.headers,
+                    timeout=900,
+                )
+                assert first.status_code == 201, first.text
+            path = f"HTTP POST task, history {size:,}"
+            print(
+                f"  {path} (built in {took:.0f} s, projected {caught_up or float('nan'):.0f} s "
+                f"later, first command {time.perf_counter() - started:.1f} s) ...",
+                flush=True,
+            )
+            run, m0, m1 = run_load(
+                path,
+                n,
+                args.seconds,
+                args.warmup,
+                http_worker(base_urls, long.leader.client.headers["Authorization"], long.id),
+                probe,
+                marks=log_mark,
+            )
+            from_database(run, m0, m1)
+            runs[path] = run
+        for person in people.made:
+            person.client.close()
+
+        app_run = runs[paths[5][0]]
         app_run.notes.append(
             f"per command: load investigation {load.mean_ms():.2f} ms, "
             f"save (queue + group commit) {wait.mean_ms():.2f} ms; "
@@ -652,6 +773,7 @@ def main(argv: list[str] | None = None) -> int:
             ).fetchone()
         report(
             list(runs.values()),
+            runs[paths[4][0]],
             runs[paths[3][0]],
             n,
             postmaster is not None,
@@ -663,23 +785,25 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def report(runs: list[Run], http: Run, n: int, local_pg: bool, task_state: int | None) -> None:
+def report(
+    runs: list[Run], http: Run, bare: Run, n: int, local_pg: bool, task_state: int | None
+) -> None:
     raw_n, raw_1 = runs[0], runs[1]
     print()
     print(
         f"{'path':<36} {'cmds/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'/raw x' + str(n):>8} {'/raw x1':>8} {'ev/commit':>9} {'errors':>6}"
+        f"{'/raw x' + str(n):>8} {'/raw x1':>8} {'/bare':>6} {'ev/commit':>9} {'errors':>6}"
     )
     for run in runs:
         group = f"{run.group_size:.1f}" if run.group_size else "-"
         print(
             f"{run.path:<36} {run.rate:>8.0f} {run.ms(0.50):>7.2f} {run.ms(0.99):>7.2f} "
-            f"{run.rate / raw_n.rate:>8.2f} {run.rate / raw_1.rate:>8.2f} {group:>9} "
-            f"{run.errors:>6}"
+            f"{run.rate / raw_n.rate:>8.2f} {run.rate / raw_1.rate:>8.2f} "
+            f"{run.rate / bare.rate:>6.2f} {group:>9} {run.errors:>6}"
         )
     print()
     cores = psutil.cpu_count() or 1
-    groups = ["bench", "server", *(["postgres"] if local_pg else [])]
+    groups = ["bench", "server", "bare", *(["postgres"] if local_pg else [])]
     print(
         f"CPU per command, ms; share of the machine's {cores} cores busy in the window, "
         "with this benchmark's processes and with anything else"
@@ -696,7 +820,8 @@ def report(runs: list[Run], http: Run, n: int, local_pg: bool, task_state: int |
         )
     print(
         "(bench: this process, load generator or the application itself; server: "
-        "`jitspace serve`, which on the application path only runs its read-model projection)"
+        "`jitspace serve`, which on the application path only runs its read-model projection; "
+        "bare: the bare Litestar endpoint's process)"
     )
     print()
     for run in runs:
@@ -706,16 +831,37 @@ def report(runs: list[Run], http: Run, n: int, local_pg: bool, task_state: int |
             print(f"{run.path}: {run.errors} errors, first: {run.first_error}")
     print(f"stored state: raw rows {STATE_BYTES} bytes, Task.Created events {task_state} bytes")
     print()
-    ratio = http.rate / raw_n.rate
+    ratio = http.rate / bare.rate
     p99 = http.ms(0.99)
     print("Goals (information only, not asserted):")
     print(
-        f"  HTTP >= {GOAL_RATIO:.0%} of raw INSERT x{n}: {ratio:.0%}  "
+        f"  HTTP >= {GOAL_RATIO:.0%} of the bare Litestar INSERT x{n}: {ratio:.0%}  "
         f"{'PASS' if ratio >= GOAL_RATIO else 'MISS'}"
     )
     print(
         f"  HTTP p99 < {GOAL_P99_MS:g} ms: {p99:.1f} ms  {'PASS' if p99 < GOAL_P99_MS else 'MISS'}"
     )
+
+
+def build_history(app: JITspace, user_id: uuid.UUID, jit_id: uuid.UUID, events: int) -> float:
+    """Make the investigation's own history `events` long (its leader sets the observers'
+    rights, back and forth), saved a few thousand events at a time; the seconds it took."""
+    started = time.perf_counter()
+    investigation, actor = app._acting(user_id, jit_id)
+    while investigation.version < events:
+        for _ in range(min(5000, events - investigation.version)):
+            rights = frozenset() if investigation.observer_rights else {Action.VIEW_LEGAL}
+            investigation.set_observer_rights(
+                actor,
+                SetObserverRights(
+                    investigation_id=jit_id,
+                    rights=frozenset(rights),
+                    agreement_clause="Article 9",
+                    occurred_at=datetime.now(UTC),
+                ),
+            )
+        app.save(investigation)
+    return time.perf_counter() - started
 
 
 def profile_app(
