@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import asyncpg
@@ -39,9 +40,10 @@ from jitspace.reads.queries import Queries
 from jitspace.reads.records import Records
 from jitspace.reads.supervision import Stall
 from jitspace.services.application import JITspace
-from jitspace.services.blob_sweep import keep_sweeping, sweep_blob_store
-from jitspace.services.integrity import keep_verifying
-from jitspace.services.retention_sweep import keep_sweeping_retention
+from jitspace.services.blob_sweep import SWEEP_EVERY, sweep_blob_store
+from jitspace.services.integrity import verify_on_schedule
+from jitspace.services.retention_sweep import sweep_on_schedule
+from jitspace.services.schedule import every
 from jitspace.settings import Settings
 from jitspace.storage.blobs import BlobStore
 from jitspace.storage.blobs.configured import open_blob_store
@@ -131,7 +133,13 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
         uploads = UploadSessions(pool, lifetime=SWEEP_AFTER)
         if settings.run_projections:  # one process: not every replica, nor a CLI command
             await sweep_blob_store(app, blobs, security_log, SWEEP_AFTER)
-            sweeper = asyncio.create_task(keep_sweeping(app, blobs, security_log, SWEEP_AFTER))
+            sweeper = asyncio.create_task(
+                every(
+                    SWEEP_EVERY.total_seconds(),
+                    partial(sweep_blob_store, app, blobs, security_log, SWEEP_AFTER),
+                    "could not sweep the blob store",
+                )
+            )
             stack.callback(sweeper.cancel)
         ledger = await to_thread.run_sync(Ledger.from_settings, log, settings)
         queries = Queries(pool)
@@ -184,25 +192,28 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                 stack.callback(task.cancel)
             if settings.evidence_verify_interval_seconds > 0:
                 verifier = asyncio.create_task(
-                    keep_verifying(
-                        app,
-                        queries,
-                        blobs,
-                        identity,
-                        settings.evidence_verify_as,
+                    every(
                         settings.evidence_verify_interval_seconds,
+                        partial(
+                            verify_on_schedule,
+                            app,
+                            queries,
+                            blobs,
+                            identity,
+                            settings.evidence_verify_as,
+                        ),
+                        "could not re-verify the evidence files",
                     )
                 )
                 stack.push_async_callback(cancel_and_wait, verifier)
             if settings.retention_interval_seconds > 0:
                 sweeper = asyncio.create_task(
-                    keep_sweeping_retention(
-                        app,
-                        queries,
-                        blobs,
-                        identity,
-                        settings.retention_as,
+                    every(
                         settings.retention_interval_seconds,
+                        partial(
+                            sweep_on_schedule, app, queries, blobs, identity, settings.retention_as
+                        ),
+                        "could not run the retention sweep",
                     )
                 )
                 stack.push_async_callback(cancel_and_wait, sweeper)

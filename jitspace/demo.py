@@ -132,8 +132,8 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
         leader,
         AgreeRetention(
             investigation_id=jit.id,
-            retention_days=5 * 365,
-            agreement_clause="Art. 11 of the JIT agreement (fictional): data deleted five years "
+            retention_days=10 * 365,
+            agreement_clause="Art. 11 of the JIT agreement (fictional): data deleted ten years "
             "after its collection",
             occurred_at=at("2024-02-05"),
         ),

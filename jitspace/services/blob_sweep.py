@@ -13,7 +13,6 @@ the operator reads with `jitspace security-log --kind unclaimed_file_removed`.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
@@ -61,14 +60,3 @@ async def sweep_blob_store(
             f"{blob.stored_at:%Y-%m-%d %H:%M:%S} UTC): claimed by no evidence record",
         )
     return removed
-
-
-async def keep_sweeping(
-    app: JITspace, blobs: BlobStore, security_log: SecurityLog, older_than: timedelta
-) -> None:
-    while True:
-        await asyncio.sleep(SWEEP_EVERY.total_seconds())
-        try:
-            await sweep_blob_store(app, blobs, security_log, older_than)
-        except Exception:  # the store may be down: the next round tries again
-            logger.exception("could not sweep the blob store; trying again later")

@@ -9,7 +9,6 @@ page notifies the team of it); the scheduled run also logs it as an error.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass
 from functools import partial
@@ -77,24 +76,6 @@ async def _verify_item(
     return [
         FileResult(jit, item.reference, f.name, f.sha256, f.integrity) for f in item.files.values()
     ]
-
-
-async def keep_verifying(
-    app: JITspace,
-    queries: Queries,
-    blobs: BlobStore,
-    identity: Identity,
-    username: str,
-    interval_seconds: float,
-) -> None:
-    """Every `interval_seconds`, re-hash every stored file of the investigations `username` is
-    a member of, recording each result; each mismatch is also logged as an error."""
-    while True:
-        await asyncio.sleep(interval_seconds)
-        try:
-            await verify_on_schedule(app, queries, blobs, identity, username)
-        except Exception:  # the store or the database may be down: the next round tries again
-            logger.exception("could not re-verify the evidence files; trying again later")
 
 
 async def verify_on_schedule(

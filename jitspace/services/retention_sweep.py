@@ -15,7 +15,6 @@ the item refuses a second deletion, and a file already gone is not missed.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -109,23 +108,6 @@ async def _finish(
     except BlobError as error:
         report.failed.append(item.id)
         logger.warning("retention sweep: the store kept item %s's files: %s", item.id, error)
-
-
-async def keep_sweeping_retention(
-    app: JITspace,
-    queries: Queries,
-    blobs: BlobStore,
-    identity: Identity,
-    username: str,
-    interval_seconds: float,
-) -> None:
-    """Every `interval_seconds`, one run of the sweep as `username`."""
-    while True:
-        await asyncio.sleep(interval_seconds)
-        try:
-            await sweep_on_schedule(app, queries, blobs, identity, username)
-        except Exception:  # the store or the database may be down: the next round tries again
-            logger.exception("could not run the retention sweep; trying again later")
 
 
 async def sweep_on_schedule(
