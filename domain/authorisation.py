@@ -14,21 +14,26 @@ from domain.commands import (
     AmendAuthorisation,
     AnnulAuthorisation,
     ConfirmAuthorisation,
+    EntrustMeasure,
     ExtendAuthorisation,
     QualifyAuthorisation,
     RaiseObjection,
     RecordAuthorisation,
     RecordNoNotification,
     RecordNotificationReceipt,
+    ReportFormality,
+    RequestFormalities,
     RevokeAuthorisation,
     SendNotification,
 )
-from domain.errors import Conflict, RuleViolation
+from domain.errors import Conflict, PermissionDenied, RuleViolation
 from domain.investigation import Investigation
 from domain.permissions import Action, check_permitted
 from domain.values import (
     Actor,
     AuthorisationKind,
+    Entrustment,
+    FormalityRequest,
     IssuerKind,
     ObjectionCovers,
     Scope,
@@ -117,6 +122,37 @@ class LegalAuthorisation(JitAggregate):
         reason: str
         occurred_at: datetime
 
+    # the measure carried out by a seconded member (AU-09), and the forum's formalities
+    # (AU-11)
+
+    class MeasureEntrusted(JitAggregate.Event):
+        """The host state (the authorisation's) entrusted the measure to a seconded member of
+        `to_country` (Conv. Art. 13(6)); `allowed_by_host_law` says whether its law lets it."""
+
+        to_country: str
+        entrusted_by: str
+        allowed_by_host_law: bool
+        legal_basis: str
+        occurred_at: datetime
+
+    class FormalitiesRequested(JitAggregate.Event):
+        """`by_country`, a forum, asked the issuing state to follow these formalities."""
+
+        by_country: str
+        formalities: tuple[str, ...]
+        requested_by: str
+        occurred_at: datetime
+
+    class FormalityReported(JitAggregate.Event):
+        """The issuing state reports whether a formality `by_country` asked for was met, and
+        if not, why (an empty reason: none given)."""
+
+        formality: str
+        by_country: str
+        met: bool
+        reason: str
+        occurred_at: datetime
+
     noun = "authorisation"
     id_field = "authorisation_id"
 
@@ -155,6 +191,8 @@ class LegalAuthorisation(JitAggregate):
         self.annulled_at: datetime | None = None
         self.annulled_by: str | None = None  # the court and its ruling
         self.notifications: dict[str, StateNotification] = {}  # by state
+        self.entrustments: dict[str, Entrustment] = {}  # by the seconded member's party
+        self.formalities: dict[tuple[str, str], FormalityRequest] = {}  # (forum, formality)
 
     @classmethod
     def record(
@@ -292,6 +330,86 @@ class LegalAuthorisation(JitAggregate):
             )
         self._record(self.NoNotificationMade, actor, command)
 
+    def entrust(self, investigation: Investigation, actor: Actor, command: EntrustMeasure) -> None:
+        """The issuing (host) state entrusted the measure to a seconded member's party."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RECORD_AUTHORISATION)
+        if actor.country != self.country:
+            raise PermissionDenied(f"only {self.country}, the host state, records its entrustment")
+        state = command.to_country
+        if state not in investigation.parties or state == self.country:
+            raise RuleViolation(
+                f"{state} is not another party of this JIT: a measure is entrusted to a "
+                "seconded member of one",
+                field="to_country",
+            )
+        if not command.entrusted_by.strip():
+            raise RuleViolation("name the authority that entrusted it", field="entrusted_by")
+        if state in self.entrustments:
+            raise Conflict(
+                f"the measure's entrustment to {state} is already recorded", field="to_country"
+            )
+        self._record(self.MeasureEntrusted, actor, command)
+
+    def request_formalities(
+        self, investigation: Investigation, actor: Actor, command: RequestFormalities
+    ) -> None:
+        """The actor's party, as a forum, asked the issuing state to follow formalities."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RECORD_AUTHORISATION)
+        if actor.country == self.country:
+            raise RuleViolation(
+                f"{self.country} issued the measure: formalities are asked by another forum",
+                field="formalities",
+            )
+        names = [" ".join(f.split()) for f in command.formalities]
+        if not names or not all(names):
+            raise RuleViolation("name each formality asked for", field="formalities")
+        for index, name in enumerate(names):
+            if name in names[:index] or (actor.country, name) in self.formalities:
+                raise Conflict(
+                    f"{name!r} is already asked for by {actor.country}",
+                    field=f"formalities[{index}]",
+                )
+        if not command.requested_by.strip():
+            raise RuleViolation("name the authority that asked", field="requested_by")
+        self._record(
+            self.FormalitiesRequested,
+            actor,
+            command,
+            by_country=actor.country,
+            formalities=tuple(names),
+        )
+
+    def report_formality(
+        self, investigation: Investigation, actor: Actor, command: ReportFormality
+    ) -> None:
+        """The issuing state reports whether it met a formality a forum asked for."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RECORD_AUTHORISATION)
+        if actor.country != self.country:
+            raise PermissionDenied(
+                f"only {self.country}, which carried out the measure, reports its formalities"
+            )
+        name = " ".join(command.formality.split())
+        asked = self.formalities.get((command.by_country, name))
+        if asked is None:
+            raise Conflict(
+                f"{command.by_country} asked for no formality {name!r} on record",
+                field="formality",
+            )
+        if asked.met is not None:
+            raise Conflict(f"{name!r} is already reported", field="formality")
+        if command.occurred_at < asked.requested_at:
+            raise Conflict(
+                f"{command.by_country} asked on {asked.requested_at.date()}: the report comes "
+                "after",
+                field="occurred_at",
+            )
+        if command.met and command.reason.strip():
+            raise RuleViolation("a reason is given for a formality not met", field="reason")
+        self._record(self.FormalityReported, actor, command, formality=name)
+
     def _check_notified_state(
         self, investigation: Investigation, actor: Actor, state: str, field: str
     ) -> None:
@@ -370,6 +488,43 @@ class LegalAuthorisation(JitAggregate):
     ) -> None:
         self._noticed(
             by_country, objected_at=occurred_at, objection_covers=covers, objection_note=note
+        )
+
+    @event(MeasureEntrusted)
+    def _measure_entrusted(
+        self,
+        to_country: str,
+        entrusted_by: str,
+        allowed_by_host_law: bool,
+        legal_basis: str,
+        occurred_at: datetime,
+    ) -> None:
+        self.entrustments[to_country] = Entrustment(
+            to_country, entrusted_by, allowed_by_host_law, legal_basis, occurred_at
+        )
+
+    @event(FormalitiesRequested)
+    def _formalities_requested(
+        self,
+        by_country: str,
+        formalities: tuple[str, ...],
+        requested_by: str,
+        occurred_at: datetime,
+    ) -> None:
+        for name in formalities:
+            self.formalities[(by_country, name)] = FormalityRequest(
+                name, by_country, requested_by, occurred_at
+            )
+
+    @event(FormalityReported)
+    def _formality_reported(
+        self, formality: str, by_country: str, met: bool, reason: str, occurred_at: datetime
+    ) -> None:
+        self.formalities[(by_country, formality)] = msgspec.structs.replace(
+            self.formalities[(by_country, formality)],
+            met=met,
+            reason=reason,
+            reported_at=occurred_at,
         )
 
     @event(NoNotificationMade)

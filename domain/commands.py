@@ -19,6 +19,8 @@ from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.permissions import Action
 from domain.values import (
     AuthorisationKind,
+    ConditionKind,
+    ConsentPurpose,
     DerivationKind,
     EvidenceKind,
     Identifier,
@@ -204,6 +206,28 @@ class RaiseObjection(AuthorisationChange, frozen=True, kw_only=True):
 class RecordNoNotification(AuthorisationChange, frozen=True, kw_only=True):
     to_country: str
     reason: str
+    occurred_at: datetime
+
+
+class EntrustMeasure(AuthorisationChange, frozen=True, kw_only=True):
+    to_country: str  # the seconded member's party
+    entrusted_by: str  # the host state's authority
+    allowed_by_host_law: bool
+    legal_basis: str = ""
+    occurred_at: datetime
+
+
+class RequestFormalities(AuthorisationChange, frozen=True, kw_only=True):
+    formalities: tuple[str, ...]
+    requested_by: str  # the forum's authority that asked
+    occurred_at: datetime
+
+
+class ReportFormality(AuthorisationChange, frozen=True, kw_only=True):
+    formality: str
+    by_country: str  # the forum that requested it
+    met: bool
+    reason: str = ""  # why not, when not met
     occurred_at: datetime
 
 
@@ -417,7 +441,7 @@ class RecordUse(EvidenceChange, frozen=True, kw_only=True):
 
 class GrantConsent(EvidenceChange, frozen=True, kw_only=True):
     to_country: str
-    purpose: UsePurpose
+    purpose: ConsentPurpose
     offence: str = ""  # empty: any offence
     conditions: str = ""
     occurred_at: datetime
@@ -425,8 +449,50 @@ class GrantConsent(EvidenceChange, frozen=True, kw_only=True):
 
 class WithdrawConsent(EvidenceChange, frozen=True, kw_only=True):
     to_country: str
-    purpose: UsePurpose
+    purpose: ConsentPurpose
     offence: str = ""
+    reason: str
+    occurred_at: datetime
+
+
+class RequestConsent(EvidenceChange, frozen=True, kw_only=True):
+    purpose: ConsentPurpose
+    offence: str = ""  # empty: any offence
+    to_country: str = ""  # onward transfer: the state it would go to; else the asking party
+    note: str = ""
+    occurred_at: datetime
+
+
+class RefuseConsent(EvidenceChange, frozen=True, kw_only=True):
+    to_country: str  # the party whose request is refused
+    purpose: ConsentPurpose
+    offence: str = ""
+    reason: str
+    occurred_at: datetime
+
+
+class AttachCondition(EvidenceChange, frozen=True, kw_only=True):
+    kind: ConditionKind
+    text: str
+    to_country: str = ""  # empty: every recipient
+    occurred_at: datetime
+
+
+class MeetCondition(EvidenceChange, frozen=True, kw_only=True):
+    number: int
+    note: str
+    occurred_at: datetime
+
+
+class LiftCondition(EvidenceChange, frozen=True, kw_only=True):
+    number: int
+    reason: str
+    occurred_at: datetime
+
+
+class SendOnward(EvidenceChange, frozen=True, kw_only=True):
+    to_country: str  # a state outside the JIT
+    recipient: str  # the authority it went to
     reason: str
     occurred_at: datetime
 

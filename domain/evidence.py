@@ -35,6 +35,10 @@ from domain.investigation import Investigation
 from domain.values import (
     SHA256_HEX,
     Actor,
+    Condition,
+    ConditionKind,
+    ConsentPurpose,
+    ConsentRequest,
     DeletedFile,
     DerivationKind,
     EvidenceFile,
@@ -213,18 +217,71 @@ class EvidenceItem(
         occurred_at: datetime
 
     class ConsentGranted(JitAggregate.Event):
-        """The originating party consents to another party's use (Art. 13(10)(b))."""
+        """The originating party consents to another party's use (Art. 13(10)(b)), to a
+        disclosure, or to an onward transfer; it answers the open request it covers. (The
+        purpose is a `ConsentPurpose`: the `UsePurpose` values stored before it read alike.)"""
 
         to_country: str
-        purpose: UsePurpose
+        purpose: ConsentPurpose
         offence: str  # empty: any offence
         conditions: str
         occurred_at: datetime
 
     class ConsentWithdrawn(JitAggregate.Event):
         to_country: str
-        purpose: UsePurpose
+        purpose: ConsentPurpose
         offence: str
+        reason: str
+        occurred_at: datetime
+
+    class ConsentRequested(JitAggregate.Event):
+        """`by_country` asks the originating party to consent to a use, a disclosure or an
+        onward transfer (to `to_country`: the asking party, or the state it would go to)."""
+
+        by_country: str
+        to_country: str
+        purpose: ConsentPurpose
+        offence: str  # empty: any offence
+        note: str
+        occurred_at: datetime
+
+    class ConsentRefused(JitAggregate.Event):
+        """The originating party refused the open request of `to_country`."""
+
+        to_country: str
+        purpose: ConsentPurpose
+        offence: str
+        reason: str
+        occurred_at: datetime
+
+    class ConditionAttached(JitAggregate.Event):
+        """The originating party (the sender) attached a condition to the item: on its use,
+        its onward transfer or its disclosure, binding `to_country` (empty: every
+        recipient). `number` names it on the item (1, 2, ...)."""
+
+        number: int
+        kind: ConditionKind
+        text: str
+        to_country: str
+        occurred_at: datetime
+
+    class ConditionMet(JitAggregate.Event):
+        number: int
+        note: str
+        occurred_at: datetime
+
+    class ConditionLifted(JitAggregate.Event):
+        """The originating party lifted its condition."""
+
+        number: int
+        reason: str
+        occurred_at: datetime
+
+    class SentOnward(JitAggregate.Event):
+        """The item (or a copy) was transferred on to a state outside the JIT (US-05)."""
+
+        to_country: str
+        recipient: str
         reason: str
         occurred_at: datetime
 
@@ -298,7 +355,9 @@ class EvidenceItem(
         self.disposal: str | None = None
         self.parent_id: UUID | None = None
         self.relation: DerivationKind | None = None  # how it was made from its parent
-        self.consents: set[tuple[str, UsePurpose, str]] = set()
+        self.consents: set[tuple[str, ConsentPurpose, str]] = set()
+        self.consent_requests: dict[tuple[str, ConsentPurpose, str], ConsentRequest] = {}
+        self.conditions: dict[int, Condition] = {}
         self.concerns: tuple[Identifier, ...] = ()
         self.target_country: str | None = None
         self.handling = UNRESTRICTED
@@ -457,12 +516,49 @@ class EvidenceItem(
         self.target_country = country
 
     @event(ConsentGranted)
-    def _consent_granted(self, to_country: str, purpose: UsePurpose, offence: str) -> None:
+    def _consent_granted(self, to_country: str, purpose: ConsentPurpose, offence: str) -> None:
         self.consents.add((to_country, purpose, offence))
+        self.consent_requests.pop((to_country, purpose, offence), None)
 
     @event(ConsentWithdrawn)
-    def _consent_withdrawn(self, to_country: str, purpose: UsePurpose, offence: str) -> None:
+    def _consent_withdrawn(self, to_country: str, purpose: ConsentPurpose, offence: str) -> None:
         self.consents.discard((to_country, purpose, offence))
+
+    @event(ConsentRequested)
+    def _consent_requested(
+        self,
+        by_country: str,
+        to_country: str,
+        purpose: ConsentPurpose,
+        offence: str,
+        occurred_at: datetime,
+    ) -> None:
+        key = (to_country, purpose, offence)
+        self.consent_requests[key] = ConsentRequest(
+            by_country, to_country, purpose, offence, occurred_at
+        )
+
+    @event(ConsentRefused)
+    def _consent_refused(self, to_country: str, purpose: ConsentPurpose, offence: str) -> None:
+        self.consent_requests.pop((to_country, purpose, offence), None)
+
+    @event(ConditionAttached)
+    def _condition_attached(
+        self, number: int, kind: ConditionKind, text: str, to_country: str, occurred_at: datetime
+    ) -> None:
+        self.conditions[number] = Condition(number, kind, text, to_country, occurred_at)
+
+    @event(ConditionMet)
+    def _condition_met(self, number: int, occurred_at: datetime) -> None:
+        self.conditions[number] = msgspec.structs.replace(
+            self.conditions[number], met_at=occurred_at
+        )
+
+    @event(ConditionLifted)
+    def _condition_lifted(self, number: int, occurred_at: datetime) -> None:
+        self.conditions[number] = msgspec.structs.replace(
+            self.conditions[number], lifted_at=occurred_at
+        )
 
     @event(HandlingRestricted)
     def _handling_restricted(self, restrictions: HandlingRestrictions) -> None:

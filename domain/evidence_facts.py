@@ -1,7 +1,9 @@
 """Facts the admissibility rules read, recorded on an evidence item (the EvidenceItem
 aggregate, domain/evidence.py): a seal opened, how an interview was conducted, what the item
 was derived from, its use in a proceeding, the originating party's consent to another use,
-a defect raised before a court, whom it concerns and where the measure's target was.
+a defect raised before a court, whom it concerns and where the measure's target was; a request
+for consent and its refusal, the conditions the sender attached (met or lifted), and a
+transfer on to a state outside the JIT.
 
 The events, and what each does to the item, are the aggregate's own (domain/evidence.py):
 their topics name `domain.evidence:EvidenceItem`, as the log stores them.
@@ -10,12 +12,16 @@ their topics name `domain.evidence:EvidenceItem`, as the log stores them.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 from uuid import UUID
 
 from domain.base import Investigating, JitAggregate
 from domain.commands import (
+    AttachCondition,
     GrantConsent,
+    LiftCondition,
+    MeetCondition,
     RaiseDefect,
     RecordConcerns,
     RecordDerivation,
@@ -23,17 +29,22 @@ from domain.commands import (
     RecordSealOpening,
     RecordTargetLocation,
     RecordUse,
+    RefuseConsent,
+    RequestConsent,
+    SendOnward,
     WithdrawConsent,
 )
-from domain.errors import PermissionDenied, RuleViolation
+from domain.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from domain.investigation import Investigation
 from domain.permissions import Action, check_permitted
 from domain.values import (
     SHA256_HEX,
     Actor,
+    Condition,
+    ConsentPurpose,
+    ConsentRequest,
     EvidenceKind,
     Identifier,
-    UsePurpose,
     check_state_code,
 )
 
@@ -50,13 +61,21 @@ class LegalFactCommands:
         country: str
         kind: EvidenceKind
         parent_id: UUID | None
-        consents: set[tuple[str, UsePurpose, str]]
+        consents: set[tuple[str, ConsentPurpose, str]]
+        consent_requests: dict[tuple[str, ConsentPurpose, str], ConsentRequest]
+        conditions: dict[int, Condition]
         SealOpened: ClassVar[type[JitAggregate.Event]]
         InterviewRecorded: ClassVar[type[JitAggregate.Event]]
         Derived: ClassVar[type[JitAggregate.Event]]
         UsedInProceeding: ClassVar[type[JitAggregate.Event]]
         ConsentGranted: ClassVar[type[JitAggregate.Event]]
         ConsentWithdrawn: ClassVar[type[JitAggregate.Event]]
+        ConsentRequested: ClassVar[type[JitAggregate.Event]]
+        ConsentRefused: ClassVar[type[JitAggregate.Event]]
+        ConditionAttached: ClassVar[type[JitAggregate.Event]]
+        ConditionMet: ClassVar[type[JitAggregate.Event]]
+        ConditionLifted: ClassVar[type[JitAggregate.Event]]
+        SentOnward: ClassVar[type[JitAggregate.Event]]
         DefectRaised: ClassVar[type[JitAggregate.Event]]
         ConcernsRecorded: ClassVar[type[JitAggregate.Event]]
         TargetLocated: ClassVar[type[JitAggregate.Event]]
@@ -115,16 +134,151 @@ class LegalFactCommands:
     def grant_consent(
         self, investigation: Investigation, actor: Actor, command: GrantConsent
     ) -> None:
-        self._check_consenting(investigation, actor, command.to_country)
+        """The originating party consents; the grant answers the open request it covers
+        (one of the same party, purpose and offence), dated after it."""
+        self._check_consenting(investigation, actor, command.to_country, command.purpose)
+        request = self.consent_requests.get((command.to_country, command.purpose, command.offence))
+        if request is not None and command.occurred_at < request.requested_at:
+            raise Conflict(
+                f"{request.by_country} asked on {request.requested_at.date()}: the consent "
+                "answering it comes after",
+                field="occurred_at",
+            )
         self._record(self.ConsentGranted, actor, command)
 
     def withdraw_consent(
         self, investigation: Investigation, actor: Actor, command: WithdrawConsent
     ) -> None:
-        self._check_consenting(investigation, actor, command.to_country)
+        self._check_consenting(investigation, actor, command.to_country, command.purpose)
         if (command.to_country, command.purpose, command.offence) not in self.consents:
             raise RuleViolation("no such consent is in force", field="to_country")
         self._record(self.ConsentWithdrawn, actor, command)
+
+    def request_consent(
+        self, investigation: Investigation, actor: Actor, command: RequestConsent
+    ) -> None:
+        """The actor's party asks the originating party for its consent: to use the item for
+        another offence or procedure, to disclose it, or to send it on to `to_country`."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.REQUEST_CONSENT)
+        if actor.country == self.country:
+            raise RuleViolation(
+                "the originating party needs no consent of its own", field="purpose"
+            )
+        to = actor.country
+        if command.purpose == ConsentPurpose.ONWARD_TRANSFER:
+            if not command.to_country:
+                raise RuleViolation("name the state the item would go to", field="to_country")
+            self._check_onward_state(investigation, command.to_country)
+            to = command.to_country
+        elif command.to_country not in ("", actor.country):
+            raise RuleViolation(
+                f"{actor.country} asks for its own use or disclosure: leave the state empty, "
+                "or name it only for an onward transfer",
+                field="to_country",
+            )
+        key = (to, command.purpose, command.offence)
+        if key in self.consent_requests:
+            raise Conflict(
+                f"a request of {self.consent_requests[key].by_country} for this consent is "
+                "open already",
+                field="purpose",
+            )
+        if key in self.consents:
+            raise Conflict("this consent is in force already", field="purpose")
+        self._record(self.ConsentRequested, actor, command, by_country=actor.country, to_country=to)
+
+    def refuse_consent(
+        self, investigation: Investigation, actor: Actor, command: RefuseConsent
+    ) -> None:
+        """The originating party refuses an open request."""
+        self._check_originator(investigation, actor)
+        check_permitted(actor.role, Action.DECIDE_CONSENT)
+        request = self.consent_requests.get((command.to_country, command.purpose, command.offence))
+        if request is None:
+            raise Conflict(
+                f"no open request of {command.to_country} for this consent is on record: a "
+                "refusal answers one",
+                field="to_country",
+            )
+        if command.occurred_at < request.requested_at:
+            raise Conflict(
+                f"{request.by_country} asked on {request.requested_at.date()}: the refusal "
+                "comes after",
+                field="occurred_at",
+            )
+        self._record(self.ConsentRefused, actor, command)
+
+    def attach_condition(
+        self, investigation: Investigation, actor: Actor, command: AttachCondition
+    ) -> None:
+        """The originating party, sending the item, attaches a condition to it."""
+        self._check_originator(investigation, actor)
+        check_permitted(actor.role, Action.SET_CONDITIONS)
+        if not command.text.strip():
+            raise RuleViolation("say what the condition is", field="text")
+        if command.to_country and (
+            command.to_country not in investigation.parties or command.to_country == self.country
+        ):
+            raise RuleViolation(
+                f"{command.to_country} is not another party of this JIT: leave it empty for "
+                "every recipient",
+                field="to_country",
+            )
+        self._record(self.ConditionAttached, actor, command, number=len(self.conditions) + 1)
+
+    def meet_condition(
+        self, investigation: Investigation, actor: Actor, command: MeetCondition
+    ) -> None:
+        """The party the condition binds (or the originator) records that it was met."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.SET_CONDITIONS)
+        condition = self._condition_in_force(command.number, command.occurred_at)
+        if actor.country not in (self.country, condition.to_country) and condition.to_country:
+            raise PermissionDenied(
+                f"only {condition.to_country}, whom the condition binds, or the originating "
+                "party records that it was met"
+            )
+        self._record(self.ConditionMet, actor, command)
+
+    def lift_condition(
+        self, investigation: Investigation, actor: Actor, command: LiftCondition
+    ) -> None:
+        self._check_originator(investigation, actor)
+        check_permitted(actor.role, Action.SET_CONDITIONS)
+        self._condition_in_force(command.number, command.occurred_at)
+        self._record(self.ConditionLifted, actor, command)
+
+    def send_onward(self, investigation: Investigation, actor: Actor, command: SendOnward) -> None:
+        """The actor's party sent the item (or a copy) on to a state outside the JIT."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.REQUEST_CONSENT)
+        self._check_onward_state(investigation, command.to_country)
+        if not command.recipient.strip():
+            raise RuleViolation("name the authority it went to", field="recipient")
+        self._record(self.SentOnward, actor, command)
+
+    def _check_onward_state(self, investigation: Investigation, state: str) -> None:
+        check_state_code(state, field="to_country")
+        if state in investigation.parties:
+            raise RuleViolation(
+                f"{state} is a party of this JIT: hand the item over to it through custody",
+                field="to_country",
+            )
+
+    def _condition_in_force(self, number: int, at: datetime) -> Condition:
+        condition = self.conditions.get(number)
+        if condition is None:
+            raise NotFound(f"the item has no condition {number}", field="number")
+        if not condition.in_force:
+            raise Conflict(f"condition {number} is already met or lifted", field="number")
+        if at < condition.attached_at:
+            raise Conflict(
+                f"condition {number} was attached on {condition.attached_at.date()}: it is met "
+                "or lifted after",
+                field="occurred_at",
+            )
+        return condition
 
     def record_concerns(
         self, investigation: Investigation, actor: Actor, command: RecordConcerns
@@ -170,8 +324,12 @@ class LegalFactCommands:
         if actor.country != self.country:
             raise PermissionDenied("only the originating party records this")
 
-    def _check_consenting(self, investigation: Investigation, actor: Actor, to: str) -> None:
+    def _check_consenting(
+        self, investigation: Investigation, actor: Actor, to: str, purpose: ConsentPurpose
+    ) -> None:
         self._check_originator(investigation, actor)
         check_permitted(actor.role, Action.DECIDE_CONSENT)
-        if to not in investigation.parties or to == self.country:
+        if purpose == ConsentPurpose.ONWARD_TRANSFER:
+            self._check_onward_state(investigation, to)
+        elif to not in investigation.parties or to == self.country:
             raise RuleViolation(f"{to} is not another party of this JIT", field="to_country")

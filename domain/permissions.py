@@ -40,7 +40,11 @@ class Action(StrEnum):
     RECORD_CONCERNS = "record_concerns"  # whom an item concerns (persons, numbers, ...)
     RECORD_NOTIFICATION = "record_notification"  # notifications to a state, its objections,
     # and where a measure's target was
-    DECIDE_CONSENT = "decide_consent"  # grant or withdraw consent to another use
+    DECIDE_CONSENT = "decide_consent"  # grant, refuse or withdraw consent to another use
+    REQUEST_CONSENT = "request_consent"  # ask the originator's consent; record an onward
+    # transfer (which needs it)
+    SET_CONDITIONS = "set_conditions"  # the sender's conditions on an item: attached, met,
+    # lifted
     RECORD_USE = "record_use"  # use of an item in a proceeding
     RAISE_DEFECT = "raise_defect"  # a defect raised before a court
     AMEND_RULEBOOK = "amend_rulebook"
@@ -81,6 +85,8 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.RECORD_CONCERNS: _OPERATIONAL | _LEGAL,
         Action.RECORD_NOTIFICATION: _LEGAL | {Role.JIT_LEADER},
         Action.DECIDE_CONSENT: _LEGAL,
+        Action.REQUEST_CONSENT: _LEGAL,
+        Action.SET_CONDITIONS: _LEGAL,
         Action.RECORD_USE: _OPERATIONAL | _LEGAL,
         Action.RAISE_DEFECT: _LEGAL,
         Action.AMEND_RULEBOOK: frozenset({Role.LEGAL_ADVISOR}),
@@ -112,6 +118,8 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.RECORD_CONCERNS: "record whom evidence concerns",
         Action.RECORD_NOTIFICATION: "record notifications to other states and where a target was",
         Action.DECIDE_CONSENT: "decide on consent to another use",
+        Action.REQUEST_CONSENT: "ask for consent and record onward transfers",
+        Action.SET_CONDITIONS: "set and close the conditions attached to evidence",
         Action.RECORD_USE: "record uses of evidence in proceedings",
         Action.RAISE_DEFECT: "record defects raised before a court",
         Action.AMEND_RULEBOOK: "adopt or amend a rulebook",

@@ -74,10 +74,31 @@ class Competence(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
     urgent_confirmation_hours: int = 48
 
 
-class Catalogue(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """AU-06: for each kind of measure, the offences it may be ordered for."""
+class OffenceCatalogue(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """For each kind of measure, the offences it may be ordered for (`offences`), or the
+    maximum penalty in years an offence must carry (`threshold_years`), read against the
+    penalties this forum's law sets (`penalties`, offence -> years)."""
 
     offences: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
+    threshold_years: dict[str, int] = msgspec.field(default_factory=dict)
+    penalties: dict[str, int] = msgspec.field(default_factory=dict)
+
+    def has_catalogue(self, kind: str) -> bool:
+        return kind in self.offences or kind in self.threshold_years
+
+    def allows(self, kind: str, offence: str) -> bool:
+        """Whether a measure of `kind` may be ordered for `offence` (case aside)."""
+        named = offence.casefold().strip()
+        if named in (o.casefold() for o in self.offences.get(kind, ())):
+            return True
+        threshold = self.threshold_years.get(kind)
+        penalty = {o.casefold(): y for o, y in self.penalties.items()}.get(named)
+        return threshold is not None and penalty is not None and penalty >= threshold
+
+
+class Catalogue(OffenceCatalogue, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """AU-06: the catalogue of offences of each kind of measure (the authorisation's
+    offences, and the offence each use serves, are read against it)."""
 
 
 class Notification(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -90,8 +111,10 @@ class Formalities(Params, frozen=True, kw_only=True, forbid_unknown_fields=True)
     formalities: tuple[str, ...] = ()
 
 
-class DomesticMeasure(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """AU-12: measures this forum only lets a judge order (a prosecutor's order is not one)."""
+class DomesticMeasure(OffenceCatalogue, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """AU-12: measures this forum only lets a judge order (a prosecutor's order is not one),
+    and the offences this forum could order each kind of measure for (its own catalogue: a
+    use for another offence is restricted; `severity = "FAIL"` excludes it)."""
 
     judge_required_for: tuple[str, ...] = ()
 

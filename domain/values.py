@@ -144,6 +144,29 @@ class StateNotification(msgspec.Struct, frozen=True):
     not_made_reason: str = ""
 
 
+class Entrustment(msgspec.Struct, frozen=True):
+    """The host state entrusted the measure to a seconded member's party (Conv. Art. 13(6))."""
+
+    to_country: str
+    entrusted_by: str
+    allowed_by_host_law: bool
+    legal_basis: str
+    entrusted_at: datetime
+
+
+class FormalityRequest(msgspec.Struct, frozen=True):
+    """A formality a forum asked the executing state to follow (Conv. Art. 4, EIO Art. 9(2)),
+    and, once reported, whether it was met and why not."""
+
+    formality: str
+    by_country: str
+    requested_by: str
+    requested_at: datetime
+    met: bool | None = None  # None: not reported yet
+    reason: str = ""
+    reported_at: datetime | None = None
+
+
 class TaskStatus(StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in_progress"
@@ -199,6 +222,56 @@ class UsePurpose(StrEnum):
     OTHER_OFFENCE = "other_offence"
     OTHER_PROCEDURE = "other_procedure"
     EMERGENCY = "emergency"  # an immediate and serious threat to public security
+
+
+class ConsentPurpose(StrEnum):
+    """What the originating party's consent (or its request) covers: a use (the values of
+    `UsePurpose`, as consents stored before disclosure and onward transfer were named), the
+    disclosure of the item (DI-02), or its transfer on to a state outside the JIT (US-05)."""
+
+    JIT = "jit"
+    OTHER_OFFENCE = "other_offence"
+    OTHER_PROCEDURE = "other_procedure"
+    EMERGENCY = "emergency"
+    DISCLOSURE = "disclosure"
+    ONWARD_TRANSFER = "onward_transfer"
+
+
+class ConditionKind(StrEnum):
+    """What a condition the sender attaches to an item binds (Conv. Art. 13(10)(d), 23(4);
+    LED Art. 35(1)(c))."""
+
+    USE = "use"  # how, or for what, the recipient may use it (US-03)
+    ONWARD_TRANSFER = "onward_transfer"  # whether it may be sent on (US-05)
+    DISCLOSURE = "disclosure"  # whether it may be disclosed (DI-02)
+
+
+class ConsentRequest(msgspec.Struct, frozen=True):
+    """A party's request for the originating party's consent, open until answered."""
+
+    by_country: str  # the party that asks
+    to_country: str  # whom the consent would cover: the asking party, or for an onward
+    # transfer the state the item would go to
+    purpose: ConsentPurpose
+    offence: str
+    requested_at: datetime
+
+
+class Condition(msgspec.Struct, frozen=True):
+    """A condition the originating party attached to the item, binding one party (or every
+    recipient), in force until met or lifted."""
+
+    number: int
+    kind: ConditionKind
+    text: str
+    to_country: str  # empty: every recipient
+    attached_at: datetime
+    met_at: datetime | None = None
+    lifted_at: datetime | None = None
+
+    @property
+    def in_force(self) -> bool:
+        return self.met_at is None and self.lifted_at is None
 
 
 class DerivationKind(StrEnum):

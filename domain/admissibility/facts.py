@@ -53,6 +53,31 @@ class Notice(msgspec.Struct, gc=False):
     reason: str = ""  # why none was made
 
 
+class Entrusted(msgspec.Struct, gc=False):
+    """The host state entrusted the measure to a seconded member's party (AU-09)."""
+
+    ref: Ref
+    country: str
+    entrusted_by: str
+    allowed: bool
+    legal_basis: str
+    occurred_at: datetime
+
+
+class Formality(msgspec.Struct, gc=False):
+    """A formality a forum asked for, and what the issuing state reported of it (AU-11)."""
+
+    ref: Ref
+    name: str
+    forum: str
+    requested_by: str
+    requested_at: datetime
+    report: Ref | None = None
+    met: bool = False
+    reason: str = ""
+    reported_at: datetime | None = None
+
+
 class AuthorisationFacts(msgspec.Struct, gc=False):
     ref: Ref
     kind: str
@@ -75,6 +100,8 @@ class AuthorisationFacts(msgspec.Struct, gc=False):
     confirmed_by_judge_at: datetime | None = None  # an urgent order, an order to validate
     confirmed: Ref | None = None
     notices: dict[str, Notice] = msgspec.field(default_factory=dict)  # by state
+    entrustments: dict[str, Entrusted] = msgspec.field(default_factory=dict)  # by party
+    formalities: list[Formality] = msgspec.field(default_factory=list)
 
     def notice(self, country: str) -> Notice:
         return self.notices.setdefault(country, Notice(country))
@@ -161,6 +188,53 @@ class Consent(msgspec.Struct, gc=False):
     occurred_at: datetime
 
 
+class ConsentAsked(msgspec.Struct, gc=False):
+    """A request for the originating party's consent, and its answer once given."""
+
+    ref: Ref
+    by_country: str
+    to_country: str
+    purpose: str
+    offence: str
+    occurred_at: datetime
+    answer: Ref | None = None
+    granted: bool = False
+    answered_at: datetime | None = None
+    reason: str = ""  # a refusal's
+
+
+class SenderCondition(msgspec.Struct, gc=False):
+    """A condition the sender attached to the item, and when it was met or lifted."""
+
+    ref: Ref
+    number: int
+    kind: str  # use | onward_transfer | disclosure
+    text: str
+    to_country: str  # empty: every recipient
+    occurred_at: datetime
+    closed: Ref | None = None
+    closed_at: datetime | None = None
+    lifted: bool = False  # closed by the sender lifting it (else: met)
+
+    def binds(self, country: str, at: datetime) -> bool:
+        """In force for `country` at `at` (as known then)."""
+        return (
+            self.to_country in ("", country)
+            and self.occurred_at <= at
+            and (self.closed_at is None or self.closed_at > at)
+        )
+
+
+class Onward(msgspec.Struct, gc=False):
+    """The item was sent on to a state outside the JIT (US-05)."""
+
+    ref: Ref
+    by_country: str
+    to_country: str
+    recipient: str
+    occurred_at: datetime
+
+
 class DefectRaised(msgspec.Struct, gc=False):
     ref: Ref
     country: str
@@ -204,6 +278,9 @@ class ItemFacts(msgspec.Struct, gc=False):
     derivation: Derivation | None = None
     uses: list[Use] = msgspec.field(default_factory=list)
     consents: list[Consent] = msgspec.field(default_factory=list)
+    consent_requests: list[ConsentAsked] = msgspec.field(default_factory=list)
+    conditions: list[SenderCondition] = msgspec.field(default_factory=list)
+    onward: list[Onward] = msgspec.field(default_factory=list)
     defects_raised: list[DefectRaised] = msgspec.field(default_factory=list)
     concerns: list[Concerns] = msgspec.field(default_factory=list)  # each replaces the last
     target_locations: list[TargetLocation] = msgspec.field(default_factory=list)
@@ -379,6 +456,29 @@ class CaseFile(msgspec.Struct, gc=False):
         elif isinstance(e, LegalAuthorisation.NoNotificationMade):
             n = a.notice(e.to_country)
             n.not_made, n.not_made_at, n.reason = ref(e), e.occurred_at, e.reason
+        elif isinstance(e, LegalAuthorisation.MeasureEntrusted):
+            a.entrustments[e.to_country] = Entrusted(
+                ref(e),
+                e.to_country,
+                e.entrusted_by,
+                e.allowed_by_host_law,
+                e.legal_basis,
+                e.occurred_at,
+            )
+        elif isinstance(e, LegalAuthorisation.FormalitiesRequested):
+            a.formalities += [
+                Formality(ref(e), name, e.by_country, e.requested_by, e.occurred_at)
+                for name in e.formalities
+            ]
+        elif isinstance(e, LegalAuthorisation.FormalityReported):
+            for f in a.formalities:
+                if (f.forum, f.name) == (e.by_country, e.formality) and f.report is None:
+                    f.report, f.met, f.reason, f.reported_at = (
+                        ref(e),
+                        e.met,
+                        e.reason,
+                        e.occurred_at,
+                    )
 
     def _apply_rulebook(self, e: Any) -> None:
         if isinstance(e, Rulebook.Adopted):
@@ -469,6 +569,24 @@ class CaseFile(msgspec.Struct, gc=False):
             item.consents.append(
                 Consent(r, e.to_country, e.purpose.value, e.offence, True, e.conditions, at)
             )
+            _answer(item, e, r, at, granted=True)
+        elif isinstance(e, EvidenceItem.ConsentRequested):
+            item.consent_requests.append(
+                ConsentAsked(r, e.by_country, e.to_country, e.purpose.value, e.offence, at)
+            )
+        elif isinstance(e, EvidenceItem.ConsentRefused):
+            _answer(item, e, r, at, granted=False, reason=e.reason)
+        elif isinstance(e, EvidenceItem.ConditionAttached):
+            item.conditions.append(
+                SenderCondition(r, e.number, e.kind.value, e.text, e.to_country, at)
+            )
+        elif isinstance(e, (EvidenceItem.ConditionMet, EvidenceItem.ConditionLifted)):
+            for c in item.conditions:
+                if c.number == e.number:
+                    c.closed, c.closed_at = r, at
+                    c.lifted = isinstance(e, EvidenceItem.ConditionLifted)
+        elif isinstance(e, EvidenceItem.SentOnward):
+            item.onward.append(Onward(r, e.actor.country, e.to_country, e.recipient, at))
         elif isinstance(e, EvidenceItem.ConsentWithdrawn):
             item.consents.append(
                 Consent(r, e.to_country, e.purpose.value, e.offence, False, "", at)
@@ -485,3 +603,19 @@ class CaseFile(msgspec.Struct, gc=False):
         else:
             return frozenset()
         return frozenset({e.originator_id})
+
+
+def _answer(
+    item: ItemFacts, e: Any, r: Ref, at: datetime, *, granted: bool, reason: str = ""
+) -> None:
+    """A grant or refusal answers the open request it covers (same party, purpose, offence)."""
+    for asked in reversed(item.consent_requests):
+        if (asked.to_country, asked.purpose, asked.offence) == (
+            e.to_country,
+            e.purpose.value,
+            e.offence,
+        ):
+            if asked.answer is None:
+                asked.answer, asked.granted, asked.answered_at = r, granted, at
+                asked.reason = reason
+            return

@@ -1,6 +1,7 @@
 """Legal authorisations of one investigation: warrants, orders and requests, and the facts the
 admissibility rules read about them (qualified, amended, extended, confirmed by a judge or
-annulled by a court, notified to the state where the target is and its objection)."""
+annulled by a court, notified to the state where the target is and its objection, entrusted
+to a seconded member, the formalities a forum asked for and whether they were met)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from domain.commands import (
     AmendAuthorisation,
     AnnulAuthorisation,
     ConfirmAuthorisation,
+    EntrustMeasure,
     ExtendAuthorisation,
     QualifyAuthorisation,
     RaiseObjection,
     RecordAuthorisation,
     RecordNoNotification,
     RecordNotificationReceipt,
+    ReportFormality,
+    RequestFormalities,
     RevokeAuthorisation,
     SendNotification,
 )
@@ -46,6 +50,9 @@ from jitspace.documents.authorisations import (
     AuthorisationQualification,
     AuthorisationRevocation,
     AuthorisationSummary,
+    EntrustmentCreate,
+    FormalitiesCreate,
+    FormalityReport,
     NoNotificationCreate,
     NotificationCreate,
     NotificationReceipt,
@@ -188,3 +195,28 @@ class AuthorisationFactsController(Controller):
         """No notification was made to the state, and why: a fact on record, unlike a
         notification that is simply not recorded."""
         return await change(JITspace.record_no_notification, RecordNoNotification, data)
+
+    # -- a seconded member's measure (AU-09) and the forum's formalities (AU-11) -----------
+
+    @post("/entrustments", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def entrust(
+        self, data: JSONBody[EntrustmentCreate], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """The host state (the issuing one) entrusted the measure to a seconded member of
+        another party, and whether its law allows that."""
+        return await change(JITspace.entrust_measure, EntrustMeasure, data)
+
+    @post("/formalities", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def request_formalities(
+        self, data: JSONBody[FormalitiesCreate], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """Your party's forum asked the issuing state to follow these formalities."""
+        return await change(JITspace.request_formalities, RequestFormalities, data)
+
+    @post("/formality-reports", status_code=200, access=Action.RECORD_AUTHORISATION)
+    async def report_formality(
+        self, data: JSONBody[FormalityReport], change: AuthorisationChange
+    ) -> Response[Authorisation]:
+        """The issuing state reports whether it met a formality a forum asked for, and if
+        not, why. 409 if that forum asked for no such formality."""
+        return await change(JITspace.report_formality, ReportFormality, data)

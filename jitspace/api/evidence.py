@@ -1,7 +1,8 @@
 """Evidence items of one investigation: the register, files, custody and integrity, and the
 facts the admissibility rules read about an item (its seal opened, interview conditions,
-derivation, use in a proceeding, consent, defects raised in court, whom it concerns
-and where the measure's target was)."""
+derivation, use in a proceeding, consent asked, given or refused, the sender's conditions,
+a transfer on outside the JIT, defects raised in court, whom it concerns and where the
+measure's target was)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,14 @@ from litestar.response import Stream
 
 from domain.commands import (
     AmendDescription,
+    AttachCondition,
     CommentOnEvidence,
     DeleteUnderRetention,
     DestroyEvidence,
     GrantConsent,
     HandOver,
+    LiftCondition,
+    MeetCondition,
     PlaceLegalHold,
     RaiseDefect,
     ReceiveEvidence,
@@ -31,11 +35,14 @@ from domain.commands import (
     RecordSealOpening,
     RecordTargetLocation,
     RecordUse,
+    RefuseConsent,
     RegisterEvidence,
     ReleaseLegalHold,
+    RequestConsent,
     RestrictHandling,
     ReturnEvidence,
     SealEvidence,
+    SendOnward,
     StoreEvidence,
     TransferToParty,
     VerifyFiles,
@@ -81,7 +88,12 @@ from jitspace.documents.custody import (
 )
 from jitspace.documents.evidence import (
     ConcernsCreate,
+    ConditionCreate,
+    ConditionLifting,
+    ConditionMet,
     ConsentCreate,
+    ConsentRefusal,
+    ConsentRequestCreate,
     ConsentWithdrawal,
     DefectCreate,
     DerivationCreate,
@@ -96,6 +108,7 @@ from jitspace.documents.evidence import (
     LegalHoldCreate,
     LegalHoldRelease,
     Lineage,
+    OnwardTransferCreate,
     SealOpeningCreate,
     TargetLocationCreate,
     UseCreate,
@@ -422,8 +435,56 @@ class EvidenceFactsController(Controller):
     async def grant_consent(
         self, data: JSONBody[ConsentCreate], change: ItemChange
     ) -> Response[Evidence]:
-        """The originating party consents to another party's use of the item."""
+        """The originating party consents to another party's use of the item, to its
+        disclosure, or to its transfer on to a state outside the JIT; it answers the open
+        request it covers."""
         return await change(JITspace.grant_consent, GrantConsent, data)
+
+    @post("/consent-requests", status_code=200, access=Action.REQUEST_CONSENT)
+    async def request_consent(
+        self, data: JSONBody[ConsentRequestCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """Your party asks the originating party's consent: to use the item for another
+        offence or procedure, to disclose it, or to send it on to a state outside the JIT.
+        409 if the same request is open, or the consent in force."""
+        return await change(JITspace.request_consent, RequestConsent, data)
+
+    @post("/consent-refusals", status_code=200, access=Action.DECIDE_CONSENT)
+    async def refuse_consent(
+        self, data: JSONBody[ConsentRefusal], change: ItemChange
+    ) -> Response[Evidence]:
+        """The originating party refuses an open request. 409 if none is open."""
+        return await change(JITspace.refuse_consent, RefuseConsent, data)
+
+    @post("/conditions", status_code=200, access=Action.SET_CONDITIONS)
+    async def attach_condition(
+        self, data: JSONBody[ConditionCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """The originating party, sending the item, attaches a condition on its use, its
+        onward transfer or its disclosure (numbered 1, 2, ... on the item)."""
+        return await change(JITspace.attach_condition, AttachCondition, data)
+
+    @post("/conditions-met", status_code=200, access=Action.SET_CONDITIONS)
+    async def meet_condition(
+        self, data: JSONBody[ConditionMet], change: ItemChange
+    ) -> Response[Evidence]:
+        """The party a condition binds records that it was met. 409 once met or lifted."""
+        return await change(JITspace.meet_condition, MeetCondition, data)
+
+    @post("/conditions-lifted", status_code=200, access=Action.SET_CONDITIONS)
+    async def lift_condition(
+        self, data: JSONBody[ConditionLifting], change: ItemChange
+    ) -> Response[Evidence]:
+        """The originating party lifts its condition. 409 once met or lifted."""
+        return await change(JITspace.lift_condition, LiftCondition, data)
+
+    @post("/onward-transfers", status_code=200, access=Action.REQUEST_CONSENT)
+    async def send_onward(
+        self, data: JSONBody[OnwardTransferCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """Your party sent the item (or a copy) on to a state outside the JIT (US-05: it
+        needs the originating party's prior consent)."""
+        return await change(JITspace.send_onward, SendOnward, data)
 
     @post("/consent-withdrawals", status_code=200, access=Action.DECIDE_CONSENT)
     async def withdraw_consent(

@@ -62,6 +62,7 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
             for _, row in sorted(cells.items(), key=lambda kv: (kv[1].reference, str(kv[0])))
         ],
         "authorisations": [],
+        "consents_and_conditions": _consents_and_conditions(domain_events),
         "tasks": [],
         "withheld": sorted(str(i) for i in withheld),
     }
@@ -180,7 +181,12 @@ def render_report(
         + table(
             "Legal authorisations",
             [
-                a | {"notifications": _notifications(a.get("notifications", []))}
+                a
+                | {
+                    "notifications": _notifications(a.get("notifications", [])),
+                    "entrusted": _entrustments(a.get("entrustments", [])),
+                    "formalities": _formalities(a.get("formalities", [])),
+                }
                 for a in records.get("authorisations", [])
             ],
             (
@@ -192,7 +198,17 @@ def render_report(
                 "valid_until",
                 "revoked_at",
                 "notifications",
+                "entrusted",
+                "formalities",
             ),
+        )
+        + table(
+            "Consents and the sender's conditions",
+            [
+                c | {"reference": references.get(c["evidence_id"], c["evidence_id"])}
+                for c in records.get("consents_and_conditions", [])
+            ],
+            ("reference", "fact", "by", "for", "purpose", "offence", "terms", "occurred_at"),
         )
         + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
         + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
@@ -219,6 +235,83 @@ def _notifications(notices: Iterable[dict[str, Any]]) -> str:
         if n.get("not_made_reason"):
             facts.append(f"why none: {n['not_made_reason']}")
         said.append(f"{n['country']}: {', '.join(facts)}")
+    return "; ".join(said) or "none"
+
+
+# an item's facts of consent and conditions, as the bundle's records name them
+_CONSENT_FACTS: dict[str, str] = {
+    "ConsentRequested": "consent requested",
+    "ConsentGranted": "consent granted",
+    "ConsentRefused": "consent refused",
+    "ConsentWithdrawn": "consent withdrawn",
+    "ConditionAttached": "condition attached",
+    "ConditionMet": "condition met",
+    "ConditionLifted": "condition lifted",
+    "SentOnward": "sent on outside the JIT",
+}
+
+
+def _consents_and_conditions(events: Sequence[Any]) -> list[dict[str, Any]]:
+    """Each consent asked, given, refused or withdrawn, each condition attached, met or
+    lifted, and each transfer on outside the JIT, in log order."""
+    facts: list[dict[str, Any]] = []
+    for e in events:
+        fact = _CONSENT_FACTS.get(type(e).__name__)
+        if not isinstance(e, EvidenceItem.Event) or fact is None:
+            continue
+        number = getattr(e, "number", None)
+        terms = " ".join(
+            str(t)
+            for t in (
+                f"condition {number}:" if number else "",
+                getattr(e, "kind", ""),
+                getattr(e, "text", "") or getattr(e, "conditions", ""),
+                getattr(e, "recipient", ""),
+                getattr(e, "reason", "") or getattr(e, "note", ""),
+            )
+            if t
+        )
+        facts.append(
+            {
+                "evidence_id": str(e.originator_id),
+                "fact": fact,
+                "by": e.actor.country,
+                "for": getattr(e, "to_country", ""),
+                "purpose": str(getattr(e, "purpose", "")),
+                "offence": getattr(e, "offence", ""),
+                "terms": terms,
+                "occurred_at": getattr(e, "occurred_at", e.timestamp).isoformat(),
+            }
+        )
+    return facts
+
+
+def _entrustments(entrustments: Iterable[dict[str, Any]]) -> str:
+    """A seconded member's measure entrusted by the host state (AU-09), in words."""
+    return (
+        "; ".join(
+            f"to {t['to_country']} by {t['entrusted_by']} on {t['entrusted_at']}, "
+            + ("allowed" if t["allowed_by_host_law"] else "not allowed")
+            + " by the host state's law"
+            for t in entrustments
+        )
+        or "none"
+    )
+
+
+def _formalities(formalities: Iterable[dict[str, Any]]) -> str:
+    """The formalities forums asked for and whether they were met (AU-11), in words."""
+    said = []
+    for f in formalities:
+        met = f.get("met")
+        state = (
+            "not reported"
+            if met is None
+            else "met"
+            if met
+            else f"not met ({f.get('reason') or 'no reason given'})"
+        )
+        said.append(f"{f['formality']} asked by {f['by_country']} ({f['requested_by']}): {state}")
     return "; ".join(said) or "none"
 
 

@@ -75,6 +75,28 @@ class NotificationOut(msgspec.Struct):
     not_made_reason: str = ""
 
 
+class EntrustmentOut(msgspec.Struct):
+    """The host state entrusted the measure to a seconded member's party (AU-09)."""
+
+    to_country: str
+    entrusted_by: str
+    allowed_by_host_law: bool
+    legal_basis: str
+    entrusted_at: datetime
+
+
+class FormalityOut(msgspec.Struct):
+    """A formality a forum asked for, and whether the issuing state met it (AU-11)."""
+
+    formality: str
+    by_country: str
+    requested_by: str
+    requested_at: datetime
+    met: bool | None = None  # None: not reported yet
+    reason: str = ""  # why not, when not met
+    reported_at: datetime | None = None
+
+
 class Authorisation(msgspec.Struct):
     id: UUID
     version: int
@@ -95,6 +117,8 @@ class Authorisation(msgspec.Struct):
     confirmed_by: str | None = None
     annulled_at: datetime | None = None  # by a court's ruling
     annulled_by: str | None = None  # the court and its ruling
+    entrustments: list[EntrustmentOut] = msgspec.field(default_factory=list)
+    formalities: list[FormalityOut] = msgspec.field(default_factory=list)
 
 
 class AuthorisationSummary(msgspec.Struct):
@@ -188,3 +212,32 @@ class NoNotificationCreate(Struct):
     to_country: StateCode
     reason: Reason
     occurred_at: Instant | None = None
+
+
+class EntrustmentCreate(Struct):
+    to_country: Annotated[
+        PartyCode, Meta(description="the seconded member's party the measure was entrusted to")
+    ]
+    entrusted_by: Annotated[Name, Meta(description="the host state's authority that entrusted it")]
+    allowed_by_host_law: Annotated[
+        bool, Meta(description="whether the host state's law lets a seconded member carry it out")
+    ]
+    legal_basis: Annotated[ShortText, Meta(description="the provision relied on, if any")] = ""
+    occurred_at: Annotated[Instant | None, Meta(description="when it was entrusted")] = None
+
+
+class FormalitiesCreate(Struct):
+    formalities: Annotated[
+        list[Name],
+        Meta(min_length=1, max_length=20, description="the formalities your party's forum asks"),
+    ]
+    requested_by: Annotated[Name, Meta(description="the authority that asked")]
+    occurred_at: Annotated[Instant | None, Meta(description="when they were asked")] = None
+
+
+class FormalityReport(Struct):
+    formality: Annotated[Name, Meta(description="the formality, as it was asked")]
+    by_country: Annotated[PartyCode, Meta(description="the forum that asked for it")]
+    met: bool
+    reason: Annotated[Text, Meta(description="why it was not met (empty: none given)")] = ""
+    occurred_at: Annotated[Instant | None, Meta(description="when it was reported")] = None

@@ -14,6 +14,9 @@ from msgspec import Meta
 
 from domain.rule_settings import Outcome
 from domain.values import (
+    PARTY_CODE,
+    ConditionKind,
+    ConsentPurpose,
     DerivationKind,
     EvidenceKind,
     IdentifierKind,
@@ -266,8 +269,11 @@ class UseCreate(Struct):
 
 
 class ConsentCreate(Struct):
-    to_country: PartyCode
-    purpose: UsePurpose
+    to_country: Annotated[
+        PartyCode,
+        Meta(description="the party the consent covers; for an onward transfer, the state"),
+    ]
+    purpose: ConsentPurpose
     offence: Annotated[Offence, Meta(description="empty: any offence")] = ""
     conditions: Text = ""
     occurred_at: Instant | None = None
@@ -275,9 +281,71 @@ class ConsentCreate(Struct):
 
 class ConsentWithdrawal(Struct):
     to_country: PartyCode
-    purpose: UsePurpose
+    purpose: ConsentPurpose
     reason: Reason
     offence: Offence = ""
+    occurred_at: Instant | None = None
+
+
+OptionalPartyCode = Annotated[
+    str,
+    Meta(
+        pattern=f"^(?:{PARTY_CODE.pattern})?$",
+        extra={"form": "empty, or an ISO 3166-1 alpha-2 code of a state in capitals (e.g. FR)"},
+    ),
+]
+
+
+class ConsentRequestCreate(Struct):
+    purpose: Annotated[
+        ConsentPurpose, Meta(description="the use, the disclosure or the onward transfer asked")
+    ]
+    offence: Annotated[Offence, Meta(description="empty: any offence")] = ""
+    to_country: Annotated[
+        OptionalPartyCode,
+        Meta(description="an onward transfer: the state it would go to; otherwise empty"),
+    ] = ""
+    note: Text = ""
+    occurred_at: Instant | None = None
+
+
+class ConsentRefusal(Struct):
+    to_country: Annotated[PartyCode, Meta(description="the party whose request is refused")]
+    purpose: ConsentPurpose
+    reason: Reason
+    offence: Offence = ""
+    occurred_at: Instant | None = None
+
+
+class ConditionCreate(Struct):
+    kind: Annotated[
+        ConditionKind, Meta(description="what it binds: the use, an onward transfer, disclosure")
+    ]
+    text: Annotated[Reason, Meta(description="the condition, as the sender set it")]
+    to_country: Annotated[
+        OptionalPartyCode, Meta(description="the party it binds; empty: every recipient")
+    ] = ""
+    occurred_at: Instant | None = None
+
+
+class ConditionMet(Struct):
+    number: Annotated[int, Meta(ge=1, description="the condition's number on the item")]
+    note: Annotated[Reason, Meta(description="how it was met")]
+    occurred_at: Instant | None = None
+
+
+class ConditionLifting(Struct):
+    number: Annotated[int, Meta(ge=1, description="the condition's number on the item")]
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class OnwardTransferCreate(Struct):
+    to_country: Annotated[
+        PartyCode, Meta(description="the state outside the JIT it was sent to (ISO 3166-1)")
+    ]
+    recipient: Annotated[Name, Meta(description="the authority it was sent to")]
+    reason: Reason
     occurred_at: Instant | None = None
 
 

@@ -32,6 +32,8 @@ from jitspace.documents.admissibility import Rulebook as RulebookOut
 from jitspace.documents.authorisations import (
     Authorisation,
     AuthorisationSummary,
+    EntrustmentOut,
+    FormalityOut,
     NotificationOut,
     ScopeOut,
 )
@@ -173,7 +175,18 @@ def authorisation_view(a: LegalAuthorisation) -> Authorisation:
     notifications = [
         NotificationOut(**msgspec.structs.asdict(n)) for _, n in sorted(a.notifications.items())
     ]
-    return from_record(Authorisation, a, scope=scope, notifications=notifications)
+    return from_record(
+        Authorisation,
+        a,
+        scope=scope,
+        notifications=notifications,
+        entrustments=[
+            EntrustmentOut(**msgspec.structs.asdict(t)) for _, t in sorted(a.entrustments.items())
+        ],
+        formalities=[
+            FormalityOut(**msgspec.structs.asdict(f)) for _, f in sorted(a.formalities.items())
+        ],
+    )
 
 
 def task_view(t: TaskAggregate) -> Task:

@@ -9,12 +9,15 @@ from domain.commands import (
     AmendAuthorisation,
     AnnulAuthorisation,
     ConfirmAuthorisation,
+    EntrustMeasure,
     ExtendAuthorisation,
     QualifyAuthorisation,
     RaiseObjection,
     RecordAuthorisation,
     RecordNoNotification,
     RecordNotificationReceipt,
+    ReportFormality,
+    RequestFormalities,
     RevokeAuthorisation,
     SendNotification,
 )
@@ -75,4 +78,17 @@ class Authorisations(Workspace):
     ) -> LegalAuthorisation:
         return self._change(
             user_id, command, LegalAuthorisation, LegalAuthorisation.record_no_notification
+        )
+
+    def entrust_measure(self, user_id: UUID, command: EntrustMeasure) -> LegalAuthorisation:
+        return self._change(user_id, command, LegalAuthorisation, LegalAuthorisation.entrust)
+
+    def request_formalities(self, user_id: UUID, command: RequestFormalities) -> LegalAuthorisation:
+        return self._change(
+            user_id, command, LegalAuthorisation, LegalAuthorisation.request_formalities
+        )
+
+    def report_formality(self, user_id: UUID, command: ReportFormality) -> LegalAuthorisation:
+        return self._change(
+            user_id, command, LegalAuthorisation, LegalAuthorisation.report_formality
         )

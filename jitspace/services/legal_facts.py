@@ -1,13 +1,17 @@
 """Use cases that record, on an evidence item, facts the admissibility rules read: a seal
 opened, an interview's conditions, a derivation, a use, a consent, a defect raised,
-whom an item concerns, where a measure's target was."""
+whom an item concerns, where a measure's target was; a request for consent and its refusal,
+the sender's conditions (attached, met, lifted), a transfer on outside the JIT."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
 from domain.commands import (
+    AttachCondition,
     GrantConsent,
+    LiftCondition,
+    MeetCondition,
     RaiseDefect,
     RecordConcerns,
     RecordDerivation,
@@ -15,6 +19,9 @@ from domain.commands import (
     RecordSealOpening,
     RecordTargetLocation,
     RecordUse,
+    RefuseConsent,
+    RequestConsent,
+    SendOnward,
     WithdrawConsent,
 )
 from domain.evidence import EvidenceItem
@@ -63,3 +70,21 @@ class LegalFacts(Workspace):
 
     def record_target_location(self, user_id: UUID, command: RecordTargetLocation) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.record_target_location)
+
+    def request_consent(self, user_id: UUID, command: RequestConsent) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.request_consent)
+
+    def refuse_consent(self, user_id: UUID, command: RefuseConsent) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.refuse_consent)
+
+    def attach_condition(self, user_id: UUID, command: AttachCondition) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.attach_condition)
+
+    def meet_condition(self, user_id: UUID, command: MeetCondition) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.meet_condition)
+
+    def lift_condition(self, user_id: UUID, command: LiftCondition) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.lift_condition)
+
+    def send_onward(self, user_id: UUID, command: SendOnward) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.send_onward)

@@ -27,6 +27,7 @@ from domain.commands import (
     AmendDescription,
     AnnulAuthorisation,
     AssignTask,
+    AttachCondition,
     AttachFile,
     ChangeMemberRole,
     ChangeTaskStatus,
@@ -37,9 +38,12 @@ from domain.commands import (
     DeleteUnderRetention,
     DestroyEvidence,
     EditTask,
+    EntrustMeasure,
     ExtendAuthorisation,
     GrantConsent,
     HandOver,
+    LiftCondition,
+    MeetCondition,
     OpenInvestigation,
     PlaceLegalHold,
     QualifyAuthorisation,
@@ -57,15 +61,20 @@ from domain.commands import (
     RecordSealOpening,
     RecordTargetLocation,
     RecordUse,
+    RefuseConsent,
     RegisterEvidence,
     ReleaseLegalHold,
     RemoveMember,
     RemoveRule,
+    ReportFormality,
+    RequestConsent,
+    RequestFormalities,
     RestrictHandling,
     ReturnEvidence,
     RevokeAuthorisation,
     SealEvidence,
     SendNotification,
+    SendOnward,
     SetObserverRights,
     SetRule,
     StoreEvidence,
@@ -425,7 +434,7 @@ def grant_consent(
     fields = _on_item(
         item, to_country=to_country, purpose=purpose, offence="", conditions="", occurred_at=NOW
     )
-    return GrantConsent(**fields | overrides)
+    return msgspec.convert(fields | overrides, GrantConsent)
 
 
 def withdraw_consent(
@@ -434,7 +443,7 @@ def withdraw_consent(
     fields = _on_item(
         item, to_country=to_country, purpose=purpose, offence="", reason="", occurred_at=NOW
     )
-    return WithdrawConsent(**fields | overrides)
+    return msgspec.convert(fields | overrides, WithdrawConsent)
 
 
 def raise_defect(item: Addressed, **overrides: Any) -> RaiseDefect:
@@ -453,6 +462,58 @@ def record_target_location(
     item: Addressed, country: str = "CH", **overrides: Any
 ) -> RecordTargetLocation:
     return RecordTargetLocation(**_on_item(item, country=country, occurred_at=NOW) | overrides)
+
+
+def entrust_measure(order: Addressed, to: str = "BE", **overrides: Any) -> EntrustMeasure:
+    fields = _on_order(
+        order, to_country=to, entrusted_by="juge d'instruction", allowed_by_host_law=True
+    )
+    return EntrustMeasure(**fields | {"occurred_at": NOW} | overrides)
+
+
+def request_formalities(
+    order: Addressed, *formalities: str, **overrides: Any
+) -> RequestFormalities:
+    fields = _on_order(
+        order, formalities=formalities, requested_by="juge d'instruction", occurred_at=NOW
+    )
+    return RequestFormalities(**fields | overrides)
+
+
+def report_formality(
+    order: Addressed, formality: str, by: str = "BE", **overrides: Any
+) -> ReportFormality:
+    fields = _on_order(order, formality=formality, by_country=by, met=True, occurred_at=NOW)
+    return ReportFormality(**fields | overrides)
+
+
+def request_consent(item: Addressed, purpose: str, **overrides: Any) -> RequestConsent:
+    fields = _on_item(item, purpose=purpose, offence="", to_country="", note="", occurred_at=NOW)
+    return msgspec.convert(fields | overrides, RequestConsent)
+
+
+def refuse_consent(item: Addressed, to: str, purpose: str, **overrides: Any) -> RefuseConsent:
+    fields = _on_item(item, to_country=to, purpose=purpose, reason="no", occurred_at=NOW)
+    return msgspec.convert(fields | overrides, RefuseConsent)
+
+
+def attach_condition(item: Addressed, kind: str, text: str, **overrides: Any) -> AttachCondition:
+    fields = _on_item(item, kind=kind, text=text, to_country="", occurred_at=NOW)
+    return msgspec.convert(fields | overrides, AttachCondition)
+
+
+def meet_condition(item: Addressed, number: int = 1, **overrides: Any) -> MeetCondition:
+    return MeetCondition(**_on_item(item, number=number, note="done", occurred_at=NOW) | overrides)
+
+
+def lift_condition(item: Addressed, number: int = 1, **overrides: Any) -> LiftCondition:
+    fields = _on_item(item, number=number, reason="lifted", occurred_at=NOW)
+    return LiftCondition(**fields | overrides)
+
+
+def send_onward(item: Addressed, to: str = "CH", **overrides: Any) -> SendOnward:
+    fields = _on_item(item, to_country=to, recipient="Police", reason="asked", occurred_at=NOW)
+    return SendOnward(**fields | overrides)
 
 
 # -- a task --------------------------------------------------------------------------------

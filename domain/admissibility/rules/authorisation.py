@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from domain import rule_settings as p
-from domain.admissibility.facts import AuthorisationFacts, Notice
+from domain.admissibility.facts import AuthorisationFacts, Formality, Notice
 from domain.admissibility.results import Cure, Ref, RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
@@ -249,8 +249,10 @@ def au_05(ctx: Context, a: AuthorisationFacts, params: p.Competence) -> list[Rul
 
 @with_authorisation
 def au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[RuleResult]:
-    catalogue = params.offences.get(a.kind)
-    if catalogue is None:
+    """The measure was ordered for an offence of its catalogue (or above its threshold), and
+    each use of what it gathered in the forum serves such an offence: the same data may be
+    usable for one offence and not another (DE §100a(2), §479(2) StPO)."""
+    if not params.has_catalogue(a.kind):
         return res(PASS, f"no offence catalogue for a {a.kind}", [a.ref])
     if not a.offences:
         return res(
@@ -261,16 +263,43 @@ def au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[Rule
             cure="record the offences in the authorisation's qualification",
             action=on_record(Cure.QUALIFY_AUTHORISATION, a.ref),
         )
-    inside = [o for o in a.offences if o in catalogue]
+    inside = [o for o in a.offences if params.allows(a.kind, o)]
     refs = qualification(a)
-    if inside:
-        return res(PASS, f"ordered for {', '.join(inside)}, in the catalogue", refs)
-    return res(
-        FAIL,
-        f"{', '.join(a.offences)} not in the catalogue of a {a.kind}",
-        refs,
-        cure="none: the measure was not available for this offence",
-    )
+    if not inside:
+        return res(
+            FAIL,
+            f"{', '.join(a.offences)} not in the catalogue of a {a.kind}",
+            refs,
+            cure="none: the measure was not available for this offence",
+        )
+    out = res(PASS, f"ordered for {', '.join(inside)}, in the catalogue", refs)
+    for u in ctx.uses():
+        if not u.offence.strip():
+            out += res(
+                UNKNOWN,
+                f"the offence {u.proceeding} serves is not named",
+                [u.ref],
+                missing="the offence the use serves",
+                cure="record the use again with its offence",
+                use=u.proceeding,
+            )
+        elif params.allows(a.kind, u.offence):
+            out += res(
+                PASS,
+                f"{u.offence} is in the catalogue of a {a.kind}",
+                [u.ref],
+                use=u.proceeding,
+            )
+        else:
+            out += res(
+                FAIL,
+                f"used for {u.offence}, not in the catalogue of a {a.kind}: what the measure "
+                "gathered is not usable for that offence",
+                [*refs, u.ref],
+                cure=f"use it only for an offence of the catalogue ({', '.join(inside)})",
+                use=u.proceeding,
+            )
+    return out
 
 
 @with_authorisation
@@ -328,6 +357,8 @@ def au_08(ctx: Context, _: p.Params) -> list[RuleResult]:
 
 @with_authorisation
 def au_09(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
+    """A seconded member carries out a measure of the host state only when the host state
+    entrusted it, before the measure, as its law allows (Conv. Art. 13(6))."""
     if a.country == ctx.item.country:
         return res(PASS, "collected by the party whose law authorised it", [a.ref, ctx.item.ref])
     if ctx.item.country in EU_BODIES:
@@ -338,13 +369,39 @@ def au_09(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
             [a.ref],
             cure=f"{a.country}'s officers carry out the measure",
         )
+    entrusted = a.entrustments.get(ctx.item.country)
+    if entrusted is None or not ctx.seen(entrusted.occurred_at):
+        return res(
+            UNKNOWN,
+            f"collected by {ctx.item.country} under {a.country}'s authorisation: "
+            "that the measure was entrusted to a seconded member is not recorded",
+            [a.ref, ctx.item.ref],
+            missing="the host state's entrustment",
+            cure="record the entrustment under the host state's law",
+        )
+    refs = [a.ref, entrusted.ref, ctx.item.ref]
+    basis = f" ({entrusted.legal_basis})" if entrusted.legal_basis else ""
+    if not entrusted.allowed:
+        return res(
+            FAIL,
+            f"{entrusted.entrusted_by} entrusted the measure to {ctx.item.country}, but "
+            f"{a.country}'s law does not allow a seconded member to carry it out{basis}",
+            refs,
+            cure=f"none for this collection: {a.country}'s officers carry out the measure",
+        )
+    if entrusted.occurred_at > ctx.item.collected_at:
+        return res(
+            FAIL,
+            f"collected on {day(ctx.item.collected_at)}, before {entrusted.entrusted_by} "
+            f"entrusted the measure to {ctx.item.country} on {day(entrusted.occurred_at)}",
+            refs,
+            cure="none: an entrustment does not reach back",
+        )
     return res(
-        UNKNOWN,
-        f"collected by {ctx.item.country} under {a.country}'s authorisation: "
-        "that the measure was entrusted to a seconded member is not recorded",
-        [a.ref, ctx.item.ref],
-        missing="the host state's entrustment",
-        cure="record the entrustment under the host state's law",
+        PASS,
+        f"entrusted to {ctx.item.country} by {entrusted.entrusted_by} on "
+        f"{day(entrusted.occurred_at)}, as {a.country}'s law allows{basis}",
+        refs,
     )
 
 
@@ -502,9 +559,19 @@ def _objected(
 
 
 def au_11(ctx: Context, params: p.Formalities) -> list[RuleResult]:
-    if not params.formalities or not ctx.foreign:
+    """The formalities this forum asked for (recorded on the authorisation, or set in its
+    rulebook) were met, or the issuing state said why not (Conv. Art. 4, EIO Art. 9(2)): met,
+    PASS; not met with a reason, RISK (the court weighs it); not met with none, FAIL."""
+    if not ctx.foreign:
         return res(PASS, "no formality requested by this forum", [ctx.item.ref])
     a = ctx.authorisation()
+    asked = [
+        f for f in (a.formalities if a else []) if f.forum == ctx.forum and ctx.seen(f.requested_at)
+    ]
+    names = {f.name.casefold() for f in asked}
+    standing = [f for f in params.formalities if f.casefold() not in names]
+    if not asked and not standing:
+        return res(PASS, "no formality requested by this forum", [ctx.item.ref])
     if ctx.item.authorisation_id is None:
         return res(
             RISK,
@@ -513,30 +580,104 @@ def au_11(ctx: Context, params: p.Formalities) -> list[RuleResult]:
             [ctx.item.ref],
             cure="record that the formalities were met, or why they were not",
         )
-    if a is not None and all(f.lower() in a.conditions.lower() for f in params.formalities):
-        return res(PASS, "the authorisation's conditions carry the formalities", [a.ref])
+    out: list[RuleResult] = []
+    for f in asked:
+        out += _formality(ctx, f)
+    if standing and a is not None and all(f.lower() in a.conditions.lower() for f in standing):
+        out += res(PASS, "the authorisation's conditions carry the formalities", [a.ref])
+    elif standing:
+        out += res(
+            UNKNOWN,
+            f"{ctx.forum} requires {', '.join(standing)}: whether they were met is not recorded",
+            [ctx.item.ref],
+            missing="the formalities' record",
+            cure="record the request of the formalities, and whether they were met",
+        )
+    return out
+
+
+def _formality(ctx: Context, f: Formality) -> list[RuleResult]:
+    asked = f"{f.name!r}, asked by {f.requested_by} on {day(f.requested_at)}"
+    if f.report is None or not ctx.seen(f.reported_at):
+        return res(
+            UNKNOWN,
+            f"{asked}: whether it was met is not recorded",
+            [f.ref],
+            missing="the issuing state's report of the formality",
+            cure="record whether the formality was met, or why not",
+        )
+    refs = [f.ref, f.report]
+    if f.met:
+        return res(PASS, f"{asked}: met", refs)
+    if f.reason.strip():
+        return res(
+            RISK,
+            f"{asked}: not met ({f.reason}); the court weighs the reason",
+            refs,
+            cure="show the court why the formality could not be met",
+        )
     return res(
-        UNKNOWN,
-        f"{ctx.forum} requested {', '.join(params.formalities)}: whether they "
-        "were met is not recorded",
-        [ctx.item.ref],
-        missing="the formalities' record",
-        cure="record that the formalities were met, or the reason they were not",
+        FAIL,
+        f"{asked}: not met, and no reason was given",
+        refs,
+        cure="none unless the issuing state explains why it was not met",
     )
 
 
 @with_authorisation
 def au_12(ctx: Context, a: AuthorisationFacts, params: p.DomesticMeasure) -> list[RuleResult]:
-    if not ctx.foreign or a.kind not in params.judge_required_for:
-        return res(PASS, f"{ctx.forum} would not need more to order this measure", [a.ref])
-    if not a.issuer:
-        return issuer_not_recorded(a)
-    refs = qualification(a)
-    if a.issuer == "judge":
-        return res(PASS, "ordered by a judge, as it would be here", refs)
-    return res(
-        RISK,
-        f"a {a.kind} by a {a.issuer}: in {ctx.forum} only a judge may order it",
-        refs,
-        cure=f"argue equivalence, or obtain a judge's order in {ctx.forum}",
-    )
+    """The forum could have ordered the same measure domestically: by the same kind of
+    issuer (RISK where only a judge could), and for the offence each use serves (its own
+    catalogue: RESTRICT, usable for other offences only; `severity = "FAIL"` excludes)."""
+    if not ctx.foreign:
+        return res(PASS, f"{ctx.forum}'s own measure", [a.ref])
+    out: list[RuleResult] = []
+    if a.kind in params.judge_required_for:
+        if not a.issuer:
+            return issuer_not_recorded(a)
+        if a.issuer == "judge":
+            out += res(PASS, "ordered by a judge, as it would be here", qualification(a))
+        else:
+            out += res(
+                RISK,
+                f"a {a.kind} by a {a.issuer}: in {ctx.forum} only a judge may order it",
+                qualification(a),
+                cure=f"argue equivalence, or obtain a judge's order in {ctx.forum}",
+            )
+    if params.has_catalogue(a.kind):
+        out += _domestic_offences(ctx, a, params)
+    return out or res(PASS, f"{ctx.forum} would not need more to order this measure", [a.ref])
+
+
+def _domestic_offences(
+    ctx: Context, a: AuthorisationFacts, params: p.DomesticMeasure
+) -> list[RuleResult]:
+    out: list[RuleResult] = []
+    for u in ctx.uses():
+        if not u.offence.strip():
+            out += res(
+                UNKNOWN,
+                f"the offence {u.proceeding} serves is not named: whether {ctx.forum} could "
+                "have ordered the measure for it cannot be told",
+                [u.ref],
+                missing="the offence the use serves",
+                cure="record the use again with its offence",
+                use=u.proceeding,
+            )
+        elif params.allows(a.kind, u.offence):
+            out += res(
+                PASS,
+                f"{ctx.forum} could order a {a.kind} for {u.offence}",
+                [a.ref, u.ref],
+                use=u.proceeding,
+            )
+        else:
+            out += res(
+                RESTRICT,
+                f"{ctx.forum} could not order a {a.kind} for {u.offence}: usable only for "
+                "offences it could have been ordered for here",
+                [a.ref, u.ref],
+                cure="use it for an offence this forum could have ordered the measure for",
+                use=u.proceeding,
+            )
+    return out

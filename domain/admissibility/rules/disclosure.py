@@ -12,9 +12,11 @@ from domain.admissibility.rules.context import (
     WARN,
     Context,
     authorisation_not_on_record,
+    day,
     res,
     source_not_on_record,
 )
+from domain.admissibility.rules.use import closed_words, consents_in_force, in_force
 
 
 def di_01(ctx: Context, _: p.Params) -> list[RuleResult]:
@@ -45,6 +47,9 @@ def di_01(ctx: Context, _: p.Params) -> list[RuleResult]:
 
 
 def di_02(ctx: Context, _: p.Params) -> list[RuleResult]:
+    """Material whose originator restricts its disclosure (a condition attached to the item,
+    or the authorisation's conditions) needs its consent to be disclosed: WARN until the
+    originator consents to the disclosure to this forum, or the condition is met or lifted."""
     if not ctx.foreign:
         return res(PASS, "the forum's own material", [ctx.item.ref])
     a = ctx.authorisation()
@@ -52,14 +57,34 @@ def di_02(ctx: Context, _: p.Params) -> list[RuleResult]:
         return authorisation_not_on_record(
             ctx, "the authorisation whose conditions may restrict disclosure is not on record"
         )
+    binding, closed = in_force(ctx, "disclosure")
+    restrictions = [(c.ref, c.text) for c in binding]
     if a is not None and "disclos" in a.conditions.lower():
+        restrictions.append((a.ref, a.conditions))
+    origin = ctx.item.country
+    if not restrictions:
+        if closed:
+            return res(
+                PASS,
+                f"{origin}'s disclosure conditions are met or lifted: {closed_words(closed)}",
+                [ref for c in closed for ref in (c.ref, c.closed) if ref is not None],
+            )
+        return res(PASS, "no disclosure restriction on record", [ctx.item.ref])
+    consents = consents_in_force(ctx, ctx.forum, "disclosure")
+    said = "; ".join(text for _, text in restrictions)
+    if consents:
         return res(
-            WARN,
-            f"{ctx.item.country} restricts disclosure: {a.conditions}",
-            [a.ref],
-            cure=f"{ctx.item.country}'s consent to disclose",
+            PASS,
+            f"{origin} restricts disclosure ({said}) and consented to disclose it in "
+            f"{ctx.forum} on {day(consents[0].occurred_at)}",
+            [*(r for r, _ in restrictions), consents[0].ref],
         )
-    return res(PASS, "no disclosure restriction on record", [ctx.item.ref])
+    return res(
+        WARN,
+        f"{origin} restricts disclosure: {said}",
+        [r for r, _ in restrictions],
+        cure=f"{origin}'s consent to disclose",
+    )
 
 
 def di_03(ctx: Context, _: p.Params) -> list[RuleResult]:

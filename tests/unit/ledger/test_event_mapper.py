@@ -44,6 +44,7 @@ from tests.unit.builders import (
     amend_description,
     annul_authorisation,
     assign_task,
+    attach_condition,
     attach_file,
     change_member_role,
     change_task_status,
@@ -54,9 +55,12 @@ from tests.unit.builders import (
     delete_under_retention,
     destroy_evidence,
     edit_task,
+    entrust_measure,
     extend_authorisation,
     grant_consent,
     hand_over,
+    lift_condition,
+    meet_condition,
     place_legal_hold,
     qualify_authorisation,
     raise_defect,
@@ -72,14 +76,19 @@ from tests.unit.builders import (
     record_seal_opening,
     record_target_location,
     record_use,
+    refuse_consent,
     release_legal_hold,
     remove_member,
     remove_rule,
+    report_formality,
+    request_consent,
+    request_formalities,
     restrict_handling,
     return_evidence,
     revoke_authorisation,
     seal_evidence,
     send_notification,
+    send_onward,
     set_observer_rights,
     set_rule,
     store_evidence,
@@ -117,6 +126,15 @@ EVENT_CLASSES = (
     EvidenceItem.UsedInProceeding,
     EvidenceItem.ConsentGranted,
     EvidenceItem.ConsentWithdrawn,
+    EvidenceItem.ConsentRequested,
+    EvidenceItem.ConsentRefused,
+    EvidenceItem.ConditionAttached,
+    EvidenceItem.ConditionMet,
+    EvidenceItem.ConditionLifted,
+    EvidenceItem.SentOnward,
+    LegalAuthorisation.MeasureEntrusted,
+    LegalAuthorisation.FormalitiesRequested,
+    LegalAuthorisation.FormalityReported,
     EvidenceItem.DefectRaised,
     EvidenceItem.HandlingRestricted,
     Rulebook.Adopted,
@@ -252,6 +270,10 @@ def record_admissibility_facts(
     order.record_notification_receipt(jit, advisor, record_notification_receipt(order))
     order.raise_objection(jit, advisor, raise_objection(order))
     order.record_no_notification(jit, advisor, record_no_notification(order))
+    be_advisor = team.actor(team.be_legal_advisor)
+    order.entrust(jit, advisor, entrust_measure(order))
+    order.request_formalities(jit, be_advisor, request_formalities(order, "a judge present"))
+    order.report_formality(jit, advisor, report_formality(order, "a judge present"))
     interview = register_evidence(
         team, reference="FR-INT-1", kind=EvidenceKind.SUSPECT_INTERVIEW, authorisation=None
     )
@@ -263,6 +285,14 @@ def record_admissibility_facts(
     other_offence = ("BE", UsePurpose.OTHER_OFFENCE)
     interview.grant_consent(jit, advisor, grant_consent(interview, *other_offence))
     interview.withdraw_consent(jit, advisor, withdraw_consent(interview, *other_offence))
+    interview.request_consent(jit, be_advisor, request_consent(interview, "disclosure"))
+    interview.refuse_consent(jit, advisor, refuse_consent(interview, "BE", "disclosure"))
+    use_terms = attach_condition(interview, "use", "only for the trafficking case")
+    interview.attach_condition(jit, advisor, use_terms)
+    interview.meet_condition(jit, advisor, meet_condition(interview))
+    interview.attach_condition(jit, advisor, attach_condition(interview, "disclosure", "ask"))
+    interview.lift_condition(jit, advisor, lift_condition(interview, 2))
+    interview.send_onward(jit, be_advisor, send_onward(interview))
     interview.raise_defect(jit, advisor, raise_defect(interview, rule="LA-01"))
     restrictions = HandlingRestrictions(description_to=("BE",), files_to=(), consent_first=True)
     interview.restrict_handling(jit, advisor, restrict_handling(interview, restrictions))

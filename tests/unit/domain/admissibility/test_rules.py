@@ -546,7 +546,7 @@ CASES: dict[
 NO_FAIL_YET = {"CO-04"}
 # rules whose facts are events whose absence is itself the answer (no handover: no receipt
 # is due; no use: no consent is due; a seal never checked is intact as far as the log goes)
-NO_UNKNOWN = {"CO-05", "CU-02", "CU-03", "US-02", "US-03", "US-04"}
+NO_UNKNOWN = {"CO-05", "CU-02", "CU-03", "US-02", "US-03", "US-04", "US-05"}
 
 
 def outcomes(rule: str, change: Callable[[f.CaseFile], object], on: datetime) -> list[Outcome]:
