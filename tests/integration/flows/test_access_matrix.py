@@ -208,6 +208,7 @@ class World:
     helper: Person  # FR investigator: registers, collects, hands over, records, creates
     legal_helper: Person  # FR legal advisor: grants consent, adopts rulebooks
     be: Person  # BE investigator: takes transfers
+    be_legal: Person  # BE legal advisor: asks FR's consent, asks for formalities
     outsider: Person  # leader of another investigation
     admin: Person  # an administrator of the deployment, a member of no investigation
     spare: Person  # a user members are added and removed as
@@ -728,6 +729,47 @@ def withdraw_consent(w: World, cell: Cell) -> Call:
 item_step("defects", lambda w: {"rule": "", "note": "nullity motion of the defence"})
 item_step("concerns", lambda w: {"identifiers": [{"kind": "phone_number", "value": "+33 6 01"}]})
 item_step("target-location", lambda w: {"country": "CH"})
+item_step("conditions", lambda w: {"kind": "use", "text": "only in the fraud case"})
+item_step(
+    "onward-transfers",
+    lambda w: {"to_country": "CH", "recipient": "CH federal police", "reason": "asked by CH"},
+)
+
+
+@recipe("POST", f"{ITEM}/consent-requests")
+def request_consent(w: World, cell: Cell) -> Call:
+    """The caller (FR) asks BE's consent to disclose a BE item."""
+    item = w.item
+    if cell.ready:
+        item = str(ok(w.be.post(w.path("/evidence"), json=evidence_body()), 201)["id"])
+    return Call(w.path(f"/evidence/{item}/consent-requests"), json={"purpose": "disclosure"})
+
+
+@recipe("POST", f"{ITEM}/consent-refusals")
+def refuse_consent(w: World, cell: Cell) -> Call:
+    item = w.fresh_item(cell)
+    if cell.ready:
+        asked = {"purpose": "disclosure"}
+        ok(w.be_legal.post(w.path(f"/evidence/{item}/consent-requests"), json=asked))
+    body = {"to_country": "BE", "purpose": "disclosure", "reason": "the informant is at risk"}
+    return Call(w.path(f"/evidence/{item}/consent-refusals"), json=body)
+
+
+def closing_condition(what: str, body: dict[str, Any]) -> None:
+    """A command closing the item's condition 1 (attached first, for a ready cell)."""
+
+    def make(w: World, cell: Cell) -> Call:
+        item = w.fresh_item(cell)
+        if cell.ready:
+            condition = {"kind": "disclosure", "text": "ask FR first"}
+            ok(w.legal_helper.post(w.path(f"/evidence/{item}/conditions"), json=condition))
+        return Call(w.path(f"/evidence/{item}/{what}"), json=body)
+
+    recipe("POST", f"{ITEM}/{what}")(make)
+
+
+closing_condition("conditions-met", {"number": 1, "note": "FR was asked"})
+closing_condition("conditions-lifted", {"number": 1, "reason": "the informant testified"})
 item_step("legal-hold", lambda w: {"reason": "appeal pending", "reference": "CA Lyon 24/7"})
 
 
@@ -808,6 +850,33 @@ def answer_to_notification(what: str, body: dict[str, Any]) -> None:
         return Call(w.path(f"/authorisations/{order}/{what}"), json=body)
 
     recipe("POST", f"{AUTH}/{what}")(make)
+
+
+authorisation_step(
+    "entrustments",
+    {"to_country": "BE", "entrusted_by": "JLD Paris", "allowed_by_host_law": True},
+)
+
+
+@recipe("POST", f"{AUTH}/formalities")
+def request_formalities(w: World, cell: Cell) -> Call:
+    """The caller (FR), as a forum, asks formalities of a BE order."""
+    order = w.authorisation
+    if cell.ready:
+        body = AUTHORISATION | {"country": "BE", "authority": "Juge d'instruction, Bruxelles"}
+        order = str(ok(w.be.post(w.path("/authorisations"), json=body), 201)["id"])
+    asked = {"formalities": ["a judge listens"], "requested_by": "JLD Paris"}
+    return Call(w.path(f"/authorisations/{order}/formalities"), json=asked)
+
+
+@recipe("POST", f"{AUTH}/formality-reports")
+def report_formality(w: World, cell: Cell) -> Call:
+    order = w.fresh_authorisation(cell)
+    if cell.ready:
+        asked = {"formalities": ["a judge listens"], "requested_by": "Juge d'instruction"}
+        ok(w.be_legal.post(w.path(f"/authorisations/{order}/formalities"), json=asked))
+    body = {"formality": "a judge listens", "by_country": "BE", "met": True}
+    return Call(w.path(f"/authorisations/{order}/formality-reports"), json=body)
 
 
 answer_to_notification("notification-receipts", {"to_country": "CH"})
@@ -969,6 +1038,7 @@ def build_world(people: People, client: httpx.Client) -> World:
         helper=people.new("fr-helper"),
         legal_helper=people.new("fr-legal-helper"),
         be=people.new("be-investigator"),
+        be_legal=people.new("be-legal-advisor"),
         outsider=people.new("other-leader"),
         admin=people.new("deployment-admin", administrator=True),
         spare=people.new("spare"),
@@ -980,6 +1050,7 @@ def build_world(people: People, client: httpx.Client) -> World:
         (w.helper, "FR", Role.INVESTIGATOR),
         (w.legal_helper, "FR", Role.LEGAL_ADVISOR),
         (w.be, "BE", Role.INVESTIGATOR),
+        (w.be_legal, "BE", Role.LEGAL_ADVISOR),
     ]
     for person, country, role in team:
         body = {"username": person.username, "country": country, "role": role.value}

@@ -166,6 +166,24 @@ def plant_everything(w: World, people: People) -> None:
     }
     for step, body in notices.items():
         ok(leader.post(jit.path(f"/authorisations/{a1}/{step}"), json=body))
+    # the measure entrusted to BE's seconded member; a formality BE's forum asked for, not met
+    entrusted = {
+        "to_country": "BE",
+        "entrusted_by": w.plant("authority", legal=True),
+        "allowed_by_host_law": True,
+        "legal_basis": w.plant("basis", legal=True),
+    }
+    ok(leader.post(jit.path(f"/authorisations/{a1}/entrustments"), json=entrusted))
+    formality = w.plant("formality", legal=True)
+    asked = {"formalities": [formality], "requested_by": w.plant("authority", legal=True)}
+    ok(be_legal.post(jit.path(f"/authorisations/{a1}/formalities"), json=asked))
+    answer = {
+        "formality": formality,
+        "by_country": "BE",
+        "met": False,
+        "reason": w.plant("reason", legal=True),
+    }
+    ok(leader.post(jit.path(f"/authorisations/{a1}/formality-reports"), json=answer))
     revocation = {"reason": w.plant("reason", legal=True)}
     ok(leader.post(jit.path(f"/authorisations/{a2}/revocation"), json=revocation))
     ok(fr_legal.post(jit.path("/rulebooks"), json={"country": "FR", "source": "fr"}), 201)
@@ -227,6 +245,28 @@ def plant_everything(w: World, people: People) -> None:
     whom = {"identifiers": [{"kind": "person", "value": w.plant("person", legal=True)}]}
     ok(be.post(jit.path(f"{base}/concerns"), json=whom))
     ok(be_legal.post(jit.path(f"{base}/target-location"), json={"country": "CH"}))
+    # consent asked by FR and refused; BE's conditions, one met and one lifted; sent on
+    request = {"purpose": "other_offence", "note": w.plant("note", legal=True)}
+    ok(fr_legal.post(jit.path(f"{base}/consent-requests"), json=request))
+    refusal = {
+        "to_country": "FR",
+        "purpose": "other_offence",
+        "reason": w.plant("reason", legal=True),
+    }
+    ok(be_legal.post(jit.path(f"{base}/consent-refusals"), json=refusal))
+    for kind in ("use", "disclosure"):
+        condition = {"kind": kind, "text": w.plant("condition", legal=True)}
+        ok(be_legal.post(jit.path(f"{base}/conditions"), json=condition))
+    met = {"number": 1, "note": w.plant("note", legal=True)}
+    ok(be_legal.post(jit.path(f"{base}/conditions-met"), json=met))
+    lifted = {"number": 2, "reason": w.plant("reason", legal=True)}
+    ok(be_legal.post(jit.path(f"{base}/conditions-lifted"), json=lifted))
+    onward = {
+        "to_country": "CH",
+        "recipient": w.plant("recipient", legal=True),
+        "reason": w.plant("reason", legal=True),
+    }
+    ok(fr_legal.post(jit.path(f"{base}/onward-transfers"), json=onward))
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])
