@@ -52,6 +52,9 @@ export function authorisationSteps(events: readonly EventOut[], t: Translate, wh
       'NotificationReceived',
       'ObjectionRaised',
       'NoNotificationMade',
+      'MeasureEntrusted',
+      'FormalitiesRequested',
+      'FormalityReported',
     ];
     const key = (known.includes(kind) ? `authorisations.step.${kind}` : 'authorisations.step.other') as MessageKey;
     return { position: event.position, at, text: t(key, params), ending: kind === 'Annulled' || kind === 'Revoked' };
