@@ -893,3 +893,131 @@ def test_the_items_recorded_target_location_decides_where_the_target_was():
     abroad(cf, "BE")
     item_of(cf).target_locations.append(f.TargetLocation(r("TargetLocated"), "FR", T0))
     assert [x.outcome for x in au_10(cf, ON)] == [PASS]
+
+
+# -- legal cooperation: consent asked and answered, the sender's conditions, onward transfer,
+# entrustment, the forum's formalities, the offence each use serves -------------------------
+
+
+def judged(rule: str, params: dict[str, object], forum: str, *changes: object) -> list[RuleResult]:
+    cf = base()
+    for change in changes:
+        change(cf)  # type: ignore[operator]
+    ctx = Context(item_of(cf), cf, forum, ON, lambda _: None)
+    return REGISTRY[rule](ctx, parse_params(RuleSpec(rule, params)))
+
+
+def asked(cf: f.CaseFile, purpose: str = "other_offence", answer: bool | None = None) -> None:
+    request = f.ConsentAsked(
+        r("ConsentRequested"), "BE", "BE", purpose, "", T0 + timedelta(days=11)
+    )
+    if answer is not None:
+        request.answer, request.granted = r("ConsentRefused"), answer
+        request.answered_at, request.reason = T0 + timedelta(days=12), "a case of our own"
+    item_of(cf).consent_requests.append(request)
+
+
+def condition(cf: f.CaseFile, kind: str, closed: bool = False) -> None:
+    c = f.SenderCondition(r("ConditionAttached"), 1, kind, "only here", "BE", T0)
+    if closed:
+        c.closed, c.closed_at = r("ConditionMet"), T0 + timedelta(days=5)
+    item_of(cf).conditions.append(c)
+
+
+def test_a_refused_request_fails_the_use_and_an_open_one_restricts_it() -> None:
+    [refused] = judged("US-02", {}, "BE", use, lambda cf: asked(cf, answer=False))
+    assert refused.outcome is FAIL and "refused" in refused.reason
+    [waiting] = judged("US-02", {}, "BE", use, asked)
+    assert waiting.outcome is RESTRICT and "not answered yet" in waiting.reason
+
+
+def test_the_senders_conditions_restrict_until_met() -> None:
+    [binding] = judged("US-03", {}, "BE", lambda cf: condition(cf, "use"))
+    assert binding.outcome is RESTRICT
+    [met] = judged("US-03", {}, "BE", lambda cf: condition(cf, "use", closed=True))
+    assert met.outcome is PASS and "met on" in met.reason
+    [other] = judged("US-03", {}, "BE", lambda cf: condition(cf, "disclosure"))
+    assert other.outcome is PASS  # a disclosure condition is DI-02's
+
+
+def test_a_disclosure_consent_lifts_the_disclosure_condition() -> None:
+    def disclosure_consent(cf: f.CaseFile) -> None:
+        item_of(cf).consents.append(
+            f.Consent(r("ConsentGranted"), "BE", "disclosure", "", True, "", T0 + timedelta(1))
+        )
+
+    [warned] = judged("DI-02", {}, "BE", lambda cf: condition(cf, "disclosure"))
+    assert warned.outcome is WARN
+    [lifted] = judged("DI-02", {}, "BE", lambda cf: condition(cf, "disclosure"), disclosure_consent)
+    assert lifted.outcome is PASS
+
+
+def test_an_onward_transfer_needs_the_originators_consent_before_it() -> None:
+    def sent(cf: f.CaseFile) -> None:
+        item_of(cf).onward.append(
+            f.Onward(r("SentOnward"), "BE", "CH", "CH police", T0 + timedelta(days=3))
+        )
+
+    def authorised(at: datetime) -> Callable[[f.CaseFile], None]:
+        def change(cf: f.CaseFile) -> None:
+            item_of(cf).consents.append(
+                f.Consent(r("ConsentGranted"), "CH", "onward_transfer", "", True, "", at)
+            )
+
+        return change
+
+    assert [x.outcome for x in judged("US-05", {}, "FR", sent)] == [FAIL]
+    assert [x.outcome for x in judged("US-05", {}, "FR", sent, authorised(T0))] == [PASS]
+    late = judged("US-05", {}, "FR", sent, authorised(T0 + timedelta(days=4)))
+    assert [x.outcome for x in late] == [FAIL]
+
+
+def test_a_seconded_members_measure_turns_on_the_entrustment() -> None:
+    def entrusted(allowed: bool, at: datetime) -> Callable[[f.CaseFile], None]:
+        def change(cf: f.CaseFile) -> None:
+            auth_of(cf).entrustments["BE"] = f.Entrusted(
+                r("MeasureEntrusted"), "BE", "JLD", allowed, "", at
+            )
+
+        return change
+
+    seconded = set_("item.country", "BE")
+    assert judged("AU-09", {}, "FR", seconded)[0].outcome is UNKNOWN
+    before = T0 - timedelta(days=1)
+    assert judged("AU-09", {}, "FR", seconded, entrusted(True, before))[0].outcome is PASS
+    assert judged("AU-09", {}, "FR", seconded, entrusted(False, before))[0].outcome is FAIL
+    late = entrusted(True, T0 + timedelta(days=1))
+    assert judged("AU-09", {}, "FR", seconded, late)[0].outcome is FAIL
+
+
+def test_a_formality_not_met_is_a_risk_with_a_reason_and_a_failure_without() -> None:
+    def reported(met: bool, reason: str) -> Callable[[f.CaseFile], None]:
+        def change(cf: f.CaseFile) -> None:
+            formality = f.Formality(r("FormalitiesRequested"), "a judge listens", "BE", "JI", T0)
+            formality.report, formality.met, formality.reason = r("FormalityReported"), met, reason
+            formality.reported_at = T0 + timedelta(days=1)
+            auth_of(cf).formalities.append(formality)
+
+        return change
+
+    assert judged("AU-11", {}, "BE", reported(True, ""))[0].outcome is PASS
+    assert judged("AU-11", {}, "BE", reported(False, "no judge"))[0].outcome is RISK
+    assert judged("AU-11", {}, "BE", reported(False, ""))[0].outcome is FAIL
+
+
+CATALOGUE = {
+    "offences": {"interception_order": ["trafficking"]},
+    "threshold_years": {"interception_order": 5},
+    "penalties": {"money laundering": 5, "VAT fraud": 3},
+}
+
+
+def test_each_use_is_read_against_the_catalogue_of_the_measure() -> None:
+    laundering = lambda cf: use(cf, "FR", "other_offence", "money laundering")  # noqa: E731
+    vat = lambda cf: use(cf, "FR", "other_offence", "VAT fraud")  # noqa: E731
+    assert {x.outcome for x in judged("AU-06", CATALOGUE, "FR", laundering)} == {PASS}
+    results = judged("AU-06", CATALOGUE, "FR", laundering, vat)
+    assert [x.outcome for x in results] == [PASS, PASS, FAIL]
+    # the forum's own catalogue: usable for one offence and not the other
+    domestic = judged("AU-12", CATALOGUE, "BE", lambda cf: use(cf, "BE", "jit", "trafficking"), use)
+    assert [x.outcome for x in domestic] == [PASS, RESTRICT]
