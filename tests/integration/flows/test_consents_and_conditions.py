@@ -64,6 +64,7 @@ def test_a_use_for_another_offence_turns_on_the_request_and_its_answer(people: P
     [waiting] = team.reached(item, "XB", "US-02", "RESTRICT")
     assert "XB asked XA's consent" in waiting["reason"]
     assert "ConsentRequested" in {e["event"] for e in waiting["rests_on"]}
+    before_grant = log_of(team.leader, team.id)[-1]["position"]
     # When XA grants it, after the use: the use stands, with a warning
     decide(
         team,
@@ -79,6 +80,7 @@ def test_a_use_for_another_offence_turns_on_the_request_and_its_answer(people: P
     team.reached(item, "XB", "US-02", "WARN")
     # and as of before the grant, it was restricted (by the date asked and by the log)
     team.reached(item, "XB", "US-02", "RESTRICT", on=days_ago(12))
+    team.reached(item, "XB", "US-02", "RESTRICT", as_of=before_grant)
 
     # An item asked for and granted before the use: it passes
     granted = ledger(team, "L-GRANTED")
@@ -125,8 +127,11 @@ def test_a_use_for_another_offence_turns_on_the_request_and_its_answer(people: P
     [failed] = team.reached(refused, "XB", "US-02", "FAIL")
     assert "XA refused its consent" in failed["reason"]
     assert "a case of our own is pending" in failed["reason"]
-    # before the refusal, the open request restricted it
+    # before the refusal, the open request restricted it (by the date asked, and by the log
+    # as recorded before the refusal)
     team.reached(refused, "XB", "US-02", "RESTRICT", on=days_ago(5))
+    before_refusal = log_of(team.leader, team.id)[-2]["position"]
+    team.reached(refused, "XB", "US-02", "RESTRICT", as_of=before_refusal)
 
 
 def test_speciality_binds_material_received_by_mutual_legal_assistance(people: People) -> None:
