@@ -29,6 +29,11 @@ evidence item's reference: `unique_key` on the event class). Table `<events>_uni
 holds each key with the record that holds it, written in the same transaction as the event
 and checked under the same lock, so of two commands claiming one key, in one group or in
 two processes, exactly one is recorded; the other gets KeyTaken, naming the holder.
+
+An import records many records in one transaction without holding their events all at
+once: `insert_in_one_transaction` takes the events batch by batch and inserts each batch as
+the committer inserts a group (positions, conflicts, unique keys, both chains), under the
+same lock, held until the last batch commits; a failure anywhere records none of them.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from __future__ import annotations
 import queue
 import threading
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -381,6 +386,84 @@ class EventLog(PostgresApplicationRecorder):
         if pending.error is not None:
             raise pending.error
         return pending.ids
+
+    def insert_in_one_transaction(self, batches: Iterable[Sequence[StoredEvent]]) -> int:
+        """Insert the events of every batch, in one transaction: all of them or none (an
+        import). Each batch is checked, chained and inserted as `_commit_group` does a group;
+        the batches are made as they are asked for, so they need not be held all at once.
+        Other commands wait for the table's lock until the last batch commits. The number of
+        events inserted; KeyTaken if a key an event claims is held (or claimed twice)."""
+        inserted = 0
+        head_position: int | None = None
+        head = GENESIS
+        heads: dict[UUID, bytes] = {}
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            for batch in batches:
+                events = list(batch)
+                if not events:
+                    continue
+                investigations = list(dict.fromkeys(_investigation_of(e) for e in events))
+                unknown = [i for i in investigations if i not in heads]
+                curs.execute(
+                    self._prepare_group,
+                    {
+                        "table": self._qualified_name,
+                        "count": len(events),
+                        # the lock is held: the head is where the batch before left it, so
+                        # only the heads of investigations not met yet are asked for
+                        "known_at": head_position,
+                        "unknown": unknown,
+                        "all": unknown,
+                        "ids": [e.originator_id for e in events],
+                        "versions": [e.originator_version for e in events],
+                    },
+                    prepare=True,
+                )
+                prepared = _fetched(curs)
+                if not inserted:
+                    head = bytes(prepared["head"] or GENESIS)
+                heads.update(
+                    (i, bytes(h) or GENESIS)
+                    for i, h in zip(unknown, prepared["investigation_heads"], strict=True)
+                )
+                mine = [(e.originator_id, e.originator_version) for e in events]
+                if prepared["taken_ids"] or len(set(mine)) != len(mine):
+                    msg = "another command changed this record first (version conflict)"
+                    raise IntegrityError(msg)
+                self._claim_keys(curs, events)
+                rows = chained_rows(events, sorted(prepared["positions"]), head, heads)
+                curs.execute(self._insert_group, rows, prepare=True)
+                head, head_position = rows[8][-1], rows[0][-1]
+                inserted += len(events)
+        return inserted
+
+    def held_keys(self, investigation_id: UUID, keys: Sequence[str]) -> dict[str, UUID]:
+        """Which of the keys a record of the investigation holds, with the record holding it
+        (an import asks before it stores anything; the insert checks again under the lock)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_holders, [[investigation_id] * len(keys), list(keys)])
+            return {row["key"]: row["holder_id"] for row in curs.fetchall()}
+
+    def _claim_keys(self, curs: Any, events: list[StoredEvent]) -> None:
+        """Record the unique keys the events claim, or KeyTaken if one is held or claimed
+        twice among them."""
+        claims = [
+            (e.investigation_id, e.unique_key, UUID(str(e.originator_id)))
+            for e in events
+            if isinstance(e, InvestigationStoredEvent) and e.unique_key is not None
+        ]
+        keys = _unique_keys(events)
+        if len(keys) != len(claims):  # two records of the batch claim one key
+            seen: dict[tuple[UUID, str], UUID] = {}
+            for investigation_id, key, holder in claims:
+                if seen.setdefault((investigation_id, key), holder) != holder:
+                    raise KeyTaken(key, seen[investigation_id, key])
+        for (_, key), holder in self._holders(curs, events).items():
+            raise KeyTaken(key, holder)
+        if claims:
+            curs.execute(self._insert_keys, [list(c) for c in zip(*claims, strict=True)])
 
     def select_investigation_events(
         self, investigation_id: UUID, *, up_to: int | None, recorded_by: datetime | None
