@@ -184,10 +184,10 @@ def _json_rows(text: IO[str]) -> Iterator[tuple[int, ItemRow | str]]:
             continue  # a blank line (a last line break, say) holds no item
         try:
             yield line, _checked(msgspec.json.decode(read, type=ItemRow))
+        except msgspec.ValidationError as error:  # a DecodeError too: asked first
+            yield line, _in_words(str(error))
         except msgspec.DecodeError as error:
             yield line, f"is not a JSON object: {error}"
-        except msgspec.ValidationError as error:
-            yield line, _in_words(str(error))
 
 
 def _csv_rows(text: IO[str]) -> Iterator[tuple[int, ItemRow | str]]:
