@@ -509,7 +509,8 @@ async def import_plain(
             if not checker.rows and not checker.problems:
                 raise Violations("nothing to import", [("document", "the document holds no item")])
             raise checker.problems.refusal()
-        progress("files stored", len(checker.stored), len(checker.stored))
+        if checker.stored:
+            progress("files stored", len(checker.stored), len(checker.stored))
 
         def file_of(row: ItemRow) -> ImportedFile | None:
             if row.file is not None:
