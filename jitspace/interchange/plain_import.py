@@ -97,7 +97,9 @@ class ItemRow(Struct):
 
 
 COLUMNS = tuple(ItemRow.__struct_fields__)
+Check = Callable[[ItemRow], ItemRow | str]
 _LINES = frozenset({"description"})
+_ONE_LINE = tuple(c for c in COLUMNS if c not in _LINES)
 
 
 class Problems:
@@ -151,9 +153,11 @@ class Document:
         with raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:
             yield text
 
-    def rows(self) -> Iterator[tuple[int, ItemRow | str]]:
+    def rows(self, *, checked: bool = False) -> Iterator[tuple[int, ItemRow | str]]:
+        """The rows (`checked`: read before, their text is not looked at again)."""
+        check = _as_read if checked else _checked
         with self._text() as text:
-            yield from (_csv_rows(text) if self.form == CSV else _json_rows(text))
+            yield from (_csv_rows(text, check) if self.form == CSV else _json_rows(text, check))
 
     def chunks(self, name: str, size: int = 1 << 20) -> Iterator[bytes]:
         assert self.zip is not None
@@ -166,7 +170,7 @@ class Document:
             self.zip.close()
 
 
-def _json_rows(text: IO[str]) -> Iterator[tuple[int, ItemRow | str]]:
+def _json_rows(text: IO[str], check: Check) -> Iterator[tuple[int, ItemRow | str]]:
     line = 0
     while True:
         line += 1
@@ -183,14 +187,14 @@ def _json_rows(text: IO[str]) -> Iterator[tuple[int, ItemRow | str]]:
         if not read.strip():
             continue  # a blank line (a last line break, say) holds no item
         try:
-            yield line, _checked(msgspec.json.decode(read, type=ItemRow))
+            yield line, check(msgspec.json.decode(read, type=ItemRow))
         except msgspec.ValidationError as error:  # a DecodeError too: asked first
             yield line, _in_words(str(error))
         except msgspec.DecodeError as error:
             yield line, f"is not a JSON object: {error}"
 
 
-def _csv_rows(text: IO[str]) -> Iterator[tuple[int, ItemRow | str]]:
+def _csv_rows(text: IO[str], check: Check) -> Iterator[tuple[int, ItemRow | str]]:
     reader = csv.reader(text, strict=True)
     try:
         header = next(reader, None)
@@ -219,7 +223,7 @@ def _csv_rows(text: IO[str]) -> Iterator[tuple[int, ItemRow | str]]:
                 continue
             given = {n: v for n, v in zip(names, values, strict=True) if v != ""}
             try:
-                yield line, _checked(msgspec.convert(given, type=ItemRow, strict=False))
+                yield line, check(msgspec.convert(given, type=ItemRow, strict=False))
             except msgspec.ValidationError as error:
                 yield line, _in_words(str(error))
     except csv.Error as error:
@@ -228,8 +232,15 @@ def _csv_rows(text: IO[str]) -> Iterator[tuple[int, ItemRow | str]]:
         yield reader.line_num + 1, "is not UTF-8 text"
 
 
+def _as_read(row: ItemRow) -> ItemRow | str:
+    return row
+
+
 def _checked(row: ItemRow) -> ItemRow | str:
     """The row, or what is wrong with its text (the one rule for text a request carries)."""
+    words = "".join(v for n in _ONE_LINE if isinstance(v := getattr(row, n), str))
+    if text_problem(words) is None and text_problem(row.description, lines=True) is None:
+        return row  # one look at all of it; the field at fault is sought only if needed
     for name in COLUMNS:
         value = getattr(row, name)
         if isinstance(value, str) and (problem := text_problem(value, lines=name in _LINES)):
@@ -449,7 +460,7 @@ def _items(
     document: Document, investigation_id: UUID, files: Callable[[ItemRow], ImportedFile | None]
 ) -> Iterator[ImportedItem]:
     """The second reading: the rows, checked already, as the items to record."""
-    for _, row in document.rows():
+    for _, row in document.rows(checked=True):
         assert isinstance(row, ItemRow)
         file = files(row)
         yield ImportedItem(
