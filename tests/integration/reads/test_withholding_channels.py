@@ -228,6 +228,13 @@ def plant_everything(w: World, people: People) -> None:
     whom = {"identifiers": [{"kind": "person", "value": person}]}
     ok(be.post(jit.path(f"{base}/concerns"), json=whom))
     ok(be_legal.post(jit.path(f"{base}/target-location"), json={"country": "CH"}))
+    # a legal hold's grounds (placed, released, placed again: the item shows the last)
+    for reason in ("reason", "release", "reason"):
+        grounds = {"reason": w.plant(reason, legal=True)}
+        if reason == "reason":
+            grounds["reference"] = w.plant("order", legal=True)
+        step = "legal-hold" if reason == "reason" else "legal-hold/release"
+        ok(be_legal.post(jit.path(f"{base}/{step}"), json=grounds))
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])
