@@ -144,6 +144,11 @@ def test_a_derivative_is_linked_to_its_parents_hash_and_inherits_its_failure(
     on_broken = derived(team, "R3", broken, "analysis", b"report on C1", 23)
     [failed] = team.reached(on_broken, "BE", "IN-03", "FAIL")
     assert "C1" in failed["reason"] and failed["cure"]
+    # in FR the failure stands while the defence may still raise it before the court (PR-01:
+    # six months from the collection)
+    team.reached(on_broken, "FR", "IN-03", "FAIL")
+    [pending] = team.reached(on_broken, "FR", "PR-01", "UNKNOWN")
+    assert pending["until"] is not None and pending["missing"] == "a defect raised before the court"
 
 
 def test_a_derivative_dated_before_its_parent_was_collected(team: Team) -> None:
