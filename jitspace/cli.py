@@ -792,6 +792,7 @@ def _case(args: argparse.Namespace) -> int:
     from jitspace.interchange.evidence_import import import_evidence
     from jitspace.interchange.importing import Recorded
     from jitspace.reads.records import Reading
+    from jitspace.reads.withholding import Audience
 
     settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
 
@@ -809,8 +810,10 @@ def _case(args: argparse.Namespace) -> int:
             if args.case_command == "export":
                 investigation = await reading.investigation()
                 member = next(m for m in investigation.members if m.user_id == user.user_id)
+                rights = frozenset(investigation.observer_rights)
+                audience = Audience(member.country, member.role, rights)
                 with _output(args.output) as out:
-                    async for chunk in await case_chunks(reading, member.country):
+                    async for chunk in await case_chunks(reading, audience):
                         out.write(chunk)
                 return _case_validate(args.output) if args.validate else 0
             recorded: list[Recorded] = []

@@ -1,19 +1,21 @@
 """Rule outcomes, rule results and verdicts.
 
-Outcomes, from best to worst (the worst one decides the verdict):
+Outcomes and the verdicts they give:
 
 | outcome   | verdict      | meaning |
 |-----------|--------------|---------|
 | PASS      | admissible   | the rule is met |
+| UNKNOWN   | unknown      | facts the rule needs are not on record |
 | WARN      | admissible   | met, with a weakness the court may ask about |
 | FORFEITED | admissible   | a defect the defence did not raise in time (PR-01) |
 | RESTRICT  | at risk      | usable only for some purposes or under conditions |
 | RISK      | at risk      | the court may exclude the item |
-| UNKNOWN   | unknown      | facts the rule needs are not on record |
 | FAIL      | inadmissible | mandatory exclusion |
 
-UNKNOWN ranks above RISK: a missing fact could hide a failure, so it must be looked at
-first; FAIL ranks above UNKNOWN: no missing fact can cure a mandatory exclusion.
+A verdict is its worst definite outcome (the order above, `Outcome`'s), with the rules
+that lack facts listed beside it: a missing fact hides no known defect, and no missing fact
+can cure a mandatory exclusion. It is UNKNOWN only where nothing but missing facts keeps
+the item from passing.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from litestar.params import FromPath
 from litestar.response import Stream
 
 from domain.permissions import Action
-from jitspace.api.access import CurrentMember
+from jitspace.api.access import CurrentAudience
 from jitspace.api.dependencies import BASE, CurrentUser, RecordsAsOf, RuntimeDep
 from jitspace.interchange.case_export import MEDIA_TYPE, case_chunks
 from jitspace.interchange.evidence_import import import_evidence
@@ -42,11 +42,11 @@ class CaseController(Controller):
     tags = ["evidence"]
 
     @get("/case", access=Action.VIEW_EVIDENCE, media_type=MEDIA_TYPE)
-    async def export(self, records: RecordsAsOf, member: CurrentMember) -> Stream:
+    async def export(self, records: RecordsAsOf, audience: CurrentAudience) -> Stream:
         """The evidence you may read, with its files' hashes, custody and provenance, as a
         CASE/UCO JSON-LD graph (CASE 1.5); items withheld from your party are left out."""
         return Stream(
-            await case_chunks(records, member.country),
+            await case_chunks(records, audience),
             media_type=MEDIA_TYPE,
             headers={"Content-Disposition": 'attachment; filename="evidence.jsonld"'},
         )

@@ -64,6 +64,8 @@ LEGAL_FACTS = frozenset(
         EvidenceItem.DefectRaised,
         EvidenceItem.ConcernsRecorded,
         EvidenceItem.TargetLocated,
+        EvidenceItem.LegalHoldPlaced,  # its grounds: an order, a pending case
+        EvidenceItem.LegalHoldReleased,
     )
 )
 # every member who may watch the investigation may do these: events they guard go to all

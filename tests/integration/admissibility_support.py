@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
-from tests.support import People, Person, period_end
+from domain.admissibility.results import worst
+from domain.rule_settings import Outcome
+from tests.support import People, Person, log_of, period_end
+
+
+class Point(NamedTuple):
+    """A point of the log: its position, and when the event there was recorded (`as_of`
+    takes either)."""
+
+    position: int
+    recorded_at: str
 
 
 @dataclass
@@ -115,6 +125,34 @@ class Team:
         assert response.status_code == 200, response.text
         return {(c["reference"], c["country"]): c for c in response.json()["cells"]}
 
+    def reached(
+        self, evidence_id: str, country: str, rule: str, outcome: str, **params: Any
+    ) -> list[dict[str, Any]]:
+        """Asserts that `rule` answers `outcome` for the item in `country`'s courts, read
+        through the API (`params`: `on`, `as_of`); the rule's results there."""
+        return reached(self.explain(evidence_id, **params)[country], rule, outcome)
+
+    def point(self) -> Point:
+        """The point the log has reached now, to read the record back as of it."""
+        last = log_of(self.leader, self.id)[-1]
+        return Point(int(last["position"]), str(last["recorded_at"]))
+
+    def explain_at(
+        self, evidence_id: str, point: Point, **params: Any
+    ) -> dict[str, dict[str, Any]]:
+        """The item's explanation as of `point`, read by log position and by recording time
+        (asserted equal)."""
+        by_position = self.explain(evidence_id, as_of=str(point.position), **params)
+        assert self.explain(evidence_id, as_of=point.recorded_at, **params) == by_position
+        return by_position
+
+    def matrix_at(self, point: Point, **params: Any) -> dict[tuple[str, str], dict[str, Any]]:
+        """The matrix as of `point`, read by log position and by recording time (asserted
+        equal)."""
+        by_position = self.matrix(as_of=str(point.position), **params)
+        assert self.matrix(as_of=point.recorded_at, **params) == by_position
+        return by_position
+
     def explain(self, evidence_id: str, **params: Any) -> dict[str, dict[str, Any]]:
         """country -> the explanation of the item's verdict there."""
         response = self.leader.get(
@@ -166,6 +204,19 @@ def open_team(
     for country, source in (rulebooks or {c: c.lower() for c in parties}).items():
         team.post(team.legal[country], "/rulebooks", {"country": country, "source": source}, 201)
     return team
+
+
+def reached(explained: dict[str, Any], rule: str, outcome: str) -> list[dict[str, Any]]:
+    """Asserts that `rule`'s worst result in one country's explanation of an item (as
+    `GET …/evidence/{id}/admissibility` answers it) is `outcome`; the rule's results there.
+
+    Every call names its rule and outcome as literals: the README's table of which API test
+    reaches which outcome of which rule is read from these calls (tests/rule_coverage.py)."""
+    results = [r for r in explained["results"] if r["rule"] == rule]
+    assert results, f"{rule} is not evaluated in {explained['country']}: {issues(explained)}"
+    answered = worst([Outcome(r["outcome"]) for r in results])
+    assert answered == outcome, f"{rule} answers {answered}, not {outcome}: {issues(explained)}"
+    return results
 
 
 def rules_at(cell: dict[str, Any], outcome: str) -> set[str]:

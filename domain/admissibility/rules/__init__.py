@@ -31,6 +31,7 @@ from domain.admissibility.rules.disclosure import di_01, di_02, di_03
 from domain.admissibility.rules.integrity import in_01, in_02, in_03, in_04
 from domain.admissibility.rules.language import la_01, la_02, pr_01
 from domain.admissibility.rules.use import us_01, us_02, us_03, us_04, us_05, us_06
+from domain.rule_settings import Outcome
 
 REGISTRY: dict[str, Rule] = {
     "AU-01": au_01,
@@ -75,6 +76,58 @@ REGISTRY: dict[str, Rule] = {
 }
 assert REGISTRY.keys() == p.RULE_TYPES.keys()
 
+
+def _outcomes(names: str) -> frozenset[Outcome]:
+    return frozenset(Outcome(n) for n in names.split())
+
+
+# The outcomes each rule answers: the catalogue's (DOMAIN.md), PASS, and UNKNOWN where the
+# rule needs a fact that may not be on record. Every one is reached by a test through the
+# HTTP API from recorded facts; the table of which test reaches which is in the README
+# (`python -m tests.rule_coverage --write`), and a unit test keeps the three in step.
+OUTCOMES: dict[str, frozenset[Outcome]] = {
+    "AU-01": _outcomes("PASS FAIL UNKNOWN"),
+    "AU-02": _outcomes("PASS FAIL UNKNOWN"),
+    "AU-03": _outcomes("PASS WARN FAIL UNKNOWN"),
+    "AU-04": _outcomes("PASS FAIL UNKNOWN"),
+    "AU-05": _outcomes("PASS FAIL UNKNOWN"),
+    "AU-06": _outcomes("PASS FAIL UNKNOWN"),
+    "AU-07": _outcomes("PASS FAIL UNKNOWN"),
+    "AU-08": _outcomes("PASS FAIL UNKNOWN"),
+    "AU-09": _outcomes("PASS FAIL UNKNOWN"),
+    "AU-10": _outcomes("PASS RESTRICT RISK FAIL UNKNOWN"),
+    "AU-11": _outcomes("PASS RISK FAIL UNKNOWN"),
+    "AU-12": _outcomes("PASS RESTRICT FAIL UNKNOWN"),
+    "CO-01": _outcomes("PASS FAIL UNKNOWN"),
+    "CO-02": _outcomes("PASS RISK FAIL UNKNOWN"),
+    "CO-03": _outcomes("PASS FAIL UNKNOWN"),
+    "CO-04": _outcomes("PASS RISK UNKNOWN"),
+    "CO-05": _outcomes("PASS WARN RISK"),
+    "CU-01": _outcomes("PASS WARN RISK UNKNOWN"),
+    "CU-02": _outcomes("PASS WARN RISK"),
+    "CU-03": _outcomes("PASS RISK FAIL"),
+    "CU-04": _outcomes("PASS WARN RISK"),
+    "IN-01": _outcomes("PASS WARN RISK UNKNOWN"),
+    "IN-02": _outcomes("PASS WARN FAIL UNKNOWN"),
+    "IN-03": _outcomes("PASS WARN FAIL UNKNOWN"),
+    "IN-04": _outcomes("PASS WARN UNKNOWN"),
+    "US-01": _outcomes("PASS RESTRICT UNKNOWN"),
+    "US-02": _outcomes("PASS WARN RESTRICT FAIL"),
+    "US-03": _outcomes("PASS RESTRICT"),
+    "US-04": _outcomes("PASS RESTRICT"),
+    "US-05": _outcomes("PASS FAIL UNKNOWN"),
+    "US-06": _outcomes("PASS RISK FAIL UNKNOWN"),
+    "DI-01": _outcomes("PASS RISK FAIL UNKNOWN"),
+    "DI-02": _outcomes("PASS WARN UNKNOWN"),
+    "DI-03": _outcomes("PASS FAIL"),
+    "DP-01": _outcomes("PASS RISK FAIL"),
+    "DP-02": _outcomes("PASS WARN UNKNOWN"),
+    "LA-01": _outcomes("PASS RISK FAIL UNKNOWN"),
+    "LA-02": _outcomes("PASS WARN RISK UNKNOWN"),
+    "PR-01": _outcomes("PASS FORFEITED UNKNOWN"),
+}
+assert REGISTRY.keys() == OUTCOMES.keys()
+
 # Rules that read neither the forum (nor whether the item is foreign to it, nor its uses
 # there) nor a parent's verdict in it: their results on an item and date are the same in
 # every forum whose rulebook sets them alike, so they are worked out once for all of them.
@@ -113,4 +166,4 @@ FORUM_FREE = frozenset(
 assert REGISTRY.keys() >= FORUM_FREE
 
 
-__all__ = ["FORUM_FREE", "REGISTRY", "Context", "Rule", "day"]
+__all__ = ["FORUM_FREE", "OUTCOMES", "REGISTRY", "Context", "Rule", "day"]
