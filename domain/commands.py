@@ -9,6 +9,7 @@ command's fields under the same names (`JitAggregate._record`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -312,9 +313,10 @@ class ImportedItem(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
 
 
 class ImportEvidence(Command, frozen=True, kw_only=True):
-    """Register items with their files at once, all of them or none (an import)."""
+    """Register items with their files at once, all of them or none (an import). The items
+    may be a stream, read once as they are recorded (an import of a large file)."""
 
-    items: tuple[ImportedItem, ...]
+    items: Iterable[ImportedItem]
 
 
 class VerifyFiles(EvidenceChange, frozen=True, kw_only=True):

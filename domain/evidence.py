@@ -59,6 +59,11 @@ def reference_key(reference: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", reference).casefold().split())
 
 
+def reference_claim(reference: str) -> str:
+    """The unique key an item's reference claims in its investigation (see eventlog.py)."""
+    return f"evidence reference:{reference_key(reference)}"
+
+
 class EvidenceItem(
     JitAggregate, CustodyCommands, LegalFactCommands, RetentionCommands, Commentable
 ):
@@ -77,7 +82,7 @@ class EvidenceItem(
         def unique_key(self) -> str:
             """No other record of the investigation may hold this key: references are
             unique within an investigation (the event log enforces it, see eventlog.py)."""
-            return f"evidence reference:{reference_key(self.reference)}"
+            return reference_claim(self.reference)
 
     class DescriptionAmended(JitAggregate.Event):
         description: str

@@ -20,8 +20,8 @@ from domain.errors import PermissionDenied
 
 # what an evidence item's events say of its content: withheld from parties that may not
 # read its description. Where it is stored (`location`) says as much as where it was found:
-# a locker of a named unit, an address
-CONTENT_FIELDS = ("description", "place", "note", "name", "location", "comment")
+# a locker of a named unit, an address; whom it concerns (`identifiers`) says what it is
+CONTENT_FIELDS = ("description", "place", "note", "name", "location", "comment", "identifiers")
 
 
 class HandlingRestrictions(msgspec.Struct, frozen=True, forbid_unknown_fields=True):

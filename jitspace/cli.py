@@ -153,7 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     imported = case_commands.add_parser(
         "import",
         help="register a party's items from a CASE archive (zip of a JSON-LD document and "
-        "files/<sha256>, or the JSON-LD document alone): all or none",
+        "files/<sha256>, or the JSON-LD document alone), or from JSON lines (*.jsonl) or CSV "
+        "(*.csv), alone or in a zip with the files their rows name: all or none",
     )
     imported.add_argument("investigation", type=UUID)
     imported.add_argument("archive", type=Path)
@@ -788,13 +789,15 @@ def _case(args: argparse.Namespace) -> int:
     """Exit status 0: done; 1: refused (the reasons on stderr); 2: no such user."""
     from jitspace.bootstrap import open_runtime
     from jitspace.interchange.case_export import case_chunks
-    from jitspace.interchange.case_import import import_case
+    from jitspace.interchange.evidence_import import import_evidence
+    from jitspace.interchange.importing import Recorded
     from jitspace.reads.records import Reading
+    from jitspace.reads.withholding import Audience
 
     settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
 
     def progress(step: str, done: int, of: int) -> None:
-        print(f"{step}: {done} of {of}", file=sys.stderr)
+        print(f"{step}: {done} of {of}" if of else f"{step}: {done}", file=sys.stderr)
 
     async def run() -> int:
         async with open_runtime(settings) as runtime:
@@ -807,21 +810,26 @@ def _case(args: argparse.Namespace) -> int:
             if args.case_command == "export":
                 investigation = await reading.investigation()
                 member = next(m for m in investigation.members if m.user_id == user.user_id)
+                rights = frozenset(investigation.observer_rights)
+                audience = Audience(member.country, member.role, rights)
                 with _output(args.output) as out:
-                    async for chunk in await case_chunks(reading, member.country):
+                    async for chunk in await case_chunks(reading, audience):
                         out.write(chunk)
                 return _case_validate(args.output) if args.validate else 0
-            result = await import_case(
+            recorded: list[Recorded] = []
+            await import_evidence(
                 runtime.app,
                 runtime.blobs,
                 user.user_id,
                 reading,
                 args.archive,
+                name=args.archive.name,
                 max_bytes=settings.max_upload_bytes,
                 progress=progress,
+                recorded=recorded.append,
             )
-            for item in result.items:
-                print(f"{item.id} {item.reference} ({len(item.files)} files)")
+            for item in recorded:
+                print(f"{item.id} {item.reference} ({item.files} files)")
             return 0
 
     from domain.errors import DomainError, Violations

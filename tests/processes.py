@@ -7,6 +7,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -117,6 +119,25 @@ def cluster_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, st
         "JITSPACE_CHECKPOINT_INTERVAL_SECONDS": "0",
         **extra,
     }
+
+
+@contextmanager
+def worker_and_app(
+    database_url: str, data_dir: Path, *, worker_args: tuple[str, ...] = (), **extra: str
+) -> Iterator[Process]:
+    """A worker running its schedules with `extra`'s settings, and one app beside it that
+    leaves it the read models: the app (the worker started first, as its lock wants)."""
+    env = cluster_env(database_url, data_dir, **extra)
+    worker = Process("worker", env, data_dir / "worker.log", args=worker_args)
+    app = Process("serve", {**env, "JITSPACE_RUN_PROJECTIONS": "false"}, data_dir / "app.log")
+    app.port = free_port()
+    try:
+        worker.start()
+        app.start()
+        yield app
+    finally:
+        app.stop()
+        worker.stop()
 
 
 class Cluster:

@@ -9,7 +9,7 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
@@ -274,6 +274,18 @@ APRIL_2024 = {
     "valid_from": "2024-04-01T00:00:00+02:00",
     "valid_until": "2024-05-01T00:00:00+02:00",
 }
+
+
+@contextmanager
+def investigation_on(base_url: str, database_url: str) -> Iterator[Jit]:
+    """An investigation opened through the app at `base_url`; its people's clients closed
+    after."""
+    people = People(base_url, database_url)
+    try:
+        yield open_investigation(people)
+    finally:
+        for person in people.made:
+            person.client.close()
 
 
 def open_investigation(people: People) -> Jit:

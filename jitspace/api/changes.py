@@ -23,9 +23,10 @@ from litestar.params import FromPath
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation as InvestigationAggregate
+from domain.permissions import Action
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
-from jitspace.api.access import CurrentMember
+from jitspace.api.access import CurrentAudience
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     CurrentUser,
@@ -49,6 +50,7 @@ from jitspace.documents.views import (
     rulebook_view,
     task_view,
 )
+from jitspace.reads.withholding import Audience
 from jitspace.services.application import JITspace
 
 C = TypeVar("C", bound=msgspec.Struct)
@@ -155,22 +157,24 @@ def item_change(
     evidence_id: FromPath[UUID],
     runtime: RuntimeDep,
     user: CurrentUser,
-    member: CurrentMember,
+    audience: CurrentAudience,
     if_match: IfMatch = None,
 ) -> Change[EvidenceItem, Evidence]:
-    """A command on the path's item, answered with the item as the caller's party sees it."""
+    """A command on the path's item, answered with the item as the caller sees it."""
     ids = {"investigation_id": investigation_id, "evidence_id": evidence_id}
     return Change(
-        runtime, user, ids, if_match, lambda item: item_document(runtime.app, item, member.country)
+        runtime, user, ids, if_match, lambda item: item_document(runtime.app, item, audience)
     )
 
 
-def item_document(app: JITspace, item: EvidenceItem, country: str) -> Evidence:
-    """The item as the party sees it, with its deletion date: reads the investigation's
+def item_document(app: JITspace, item: EvidenceItem, audience: Audience) -> Evidence:
+    """The item as the caller sees it, with its deletion date: reads the investigation's
     records, so off the event loop."""
     investigation = app.investigation(item.investigation_id)
     deletion = app.deletion_date_of(investigation, item) if investigation else None
-    return evidence_view(item, country, deletion=deletion)
+    return evidence_view(
+        item, audience.country, deletion=deletion, legal_file=audience.may(Action.VIEW_LEGAL)
+    )
 
 
 ItemChange = NamedDependency[Change[EvidenceItem, Evidence]]

@@ -50,7 +50,7 @@ from domain.commands import (
 )
 from domain.evidence import EvidenceItem
 from domain.permissions import Action
-from jitspace.api.access import CurrentMember
+from jitspace.api.access import CurrentAudience, CurrentMember
 from jitspace.api.changes import ITEM_CHANGE, Creation, ItemChange, item_document
 from jitspace.api.commands import command, new_comment
 from jitspace.api.dependencies import (
@@ -133,14 +133,14 @@ class EvidenceController(Controller):
 
     @post("/", access=Action.REGISTER_EVIDENCE)
     async def register_item(
-        self, data: JSONBody[EvidenceCreate], create: Creation, member: CurrentMember
+        self, data: JSONBody[EvidenceCreate], create: Creation, audience: CurrentAudience
     ) -> Response[Evidence]:
         """Register an item collected by your party."""
         return await create(
             JITspace.register_evidence,
             RegisterEvidence,
             data,
-            lambda item: item_document(create.runtime.app, item, member.country),
+            lambda item: item_document(create.runtime.app, item, audience),
             handling=handling_of(data.handling),
         )
 
@@ -160,9 +160,9 @@ class EvidenceController(Controller):
         investigation_id: FromPath[UUID],
         evidence_id: FromPath[UUID],
         records: RecordsAsOf,
-        member: CurrentMember,
+        audience: CurrentAudience,
     ) -> Response[Evidence]:
-        return with_etag(await records.evidence(evidence_id, member.country))
+        return with_etag(await records.evidence(evidence_id, audience))
 
     @post("/{evidence_id:uuid}/description", status_code=200, access=Action.REGISTER_EVIDENCE)
     async def amend_description(

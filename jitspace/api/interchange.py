@@ -15,10 +15,11 @@ from litestar.params import FromPath
 from litestar.response import Stream
 
 from domain.permissions import Action
-from jitspace.api.access import CurrentMember
+from jitspace.api.access import CurrentAudience
 from jitspace.api.dependencies import BASE, CurrentUser, RecordsAsOf, RuntimeDep
 from jitspace.interchange.case_export import MEDIA_TYPE, case_chunks
-from jitspace.interchange.case_import import import_case
+from jitspace.interchange.evidence_import import import_evidence
+from jitspace.interchange.importing import Recorded
 from jitspace.storage.blobs import TooLarge
 
 
@@ -41,11 +42,11 @@ class CaseController(Controller):
     tags = ["evidence"]
 
     @get("/case", access=Action.VIEW_EVIDENCE, media_type=MEDIA_TYPE)
-    async def export(self, records: RecordsAsOf, member: CurrentMember) -> Stream:
+    async def export(self, records: RecordsAsOf, audience: CurrentAudience) -> Stream:
         """The evidence you may read, with its files' hashes, custody and provenance, as a
         CASE/UCO JSON-LD graph (CASE 1.5); items withheld from your party are left out."""
         return Stream(
-            await case_chunks(records, member.country),
+            await case_chunks(records, audience),
             media_type=MEDIA_TYPE,
             headers={"Content-Disposition": 'attachment; filename="evidence.jsonld"'},
         )
@@ -63,27 +64,32 @@ class CaseController(Controller):
         runtime: RuntimeDep,
         user: CurrentUser,
     ) -> CaseImport:
-        """Register your party's items from a CASE/UCO JSON-LD graph: the body is a zip
-        archive of one JSON-LD document and its files (`files/<sha256>`), or the JSON-LD
-        document alone. All of them or none: a problem anywhere (each listed in `errors`,
-        with the node's place in the document and its `@id`) records nothing and stores no
-        file."""
+        """Register your party's items from a forensic extraction, all of them or none. The
+        body is a CASE/UCO JSON-LD graph (`application/ld+json`), JSON lines
+        (`application/x-ndjson`, one item per line) or CSV (`text/csv`, a header row), alone
+        or at the top of a zip archive (`application/zip`) with the items' files: for CASE
+        under `files/<sha256>`, for JSON lines and CSV at the path a row names (`file`). A
+        problem anywhere (each listed in `errors`: the node's place and `@id` in a CASE
+        graph, the line in JSON lines and CSV) records nothing and leaves no file stored."""
         limit = runtime.settings.max_upload_bytes
+        recorded: list[Recorded] = []
         with tempfile.TemporaryDirectory() as folder:
             archive = Path(folder) / "import"
             await _receive(request, archive, limit)
-            result = await import_case(
+            result = await import_evidence(
                 runtime.app,
                 runtime.blobs,
                 user.user_id,
                 await runtime.records.at(user.user_id, investigation_id),
                 archive,
+                media_type=request.headers.get("content-type", ""),
                 max_bytes=limit,
+                recorded=recorded.append,
             )
         return CaseImport(
-            items=[ImportedItemOut(i.id, i.reference, len(i.files)) for i in result.items],
+            items=[ImportedItemOut(i.id, i.reference, i.files) for i in recorded],
             files_stored=result.files_stored,
-            events=sum(i.version for i in result.items),
+            events=result.events,
         )
 
 

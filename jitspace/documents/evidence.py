@@ -112,8 +112,10 @@ class LegalHoldOut(msgspec.Struct):
 
     placed_by: ActorOut
     placed_at: datetime
-    reason: str
-    reference: str  # the order or decision that requires it; empty: none named
+    # why, and the order or decision that requires it (empty: none named); None where you
+    # may not read the legal file (an observer the JIT agreement gives no such right)
+    reason: str | None
+    reference: str | None
 
 
 class RetentionDeletionOut(msgspec.Struct):

@@ -87,25 +87,36 @@ def investigation_view(i: InvestigationAggregate) -> Investigation:
     )
 
 
+# what an item's document withholds from a party its handling restrictions do not let read it
+ITEM_CONTENT = ("description", "place", "files.name", "location", "comments.comment")
+
+
 def evidence_view(
     e: EvidenceItem,
     viewer: str,
     *,
     readable: bool | None = None,
     deletion: DeletionDate | None = None,
+    legal_file: bool = True,
 ) -> Evidence:
     """The item as the viewer's party may see it: by its handling restrictions, or as
     `readable` says (a past state is shown by the restrictions in force now); `deletion`:
-    its deletion date (`EvidenceItem.deletion_date`, which needs the investigation's records)."""
+    its deletion date (`EvidenceItem.deletion_date`, which needs the investigation's records);
+    `legal_file`: whether the viewer may read the legal file (a legal hold's grounds)."""
     readable = e.may_read(viewer) if readable is None else readable
     hold, deleted = e.legal_hold, e.retention_deletion
+    withheld = [] if readable else [*ITEM_CONTENT]
+    withheld += [] if legal_file or hold is None else ["legal_hold.reason", "legal_hold.reference"]
     return from_record(
         Evidence,
         e,
         deletion_date=deletion.on if deletion else None,
         deletion_ground=deletion.ground if deletion else None,
         legal_hold=LegalHoldOut(
-            actor_view(hold.placed_by), hold.placed_at, hold.reason, hold.reference
+            actor_view(hold.placed_by),
+            hold.placed_at,
+            hold.reason if legal_file else None,
+            hold.reference if legal_file else None,
         )
         if hold
         else None,
@@ -124,9 +135,7 @@ def evidence_view(
         files=[evidence_file_view(f, readable=readable) for f in e.files.values()],
         awaiting_receipt_by=e.handover.recipient_id if e.handover else None,
         location=e.location if readable else None,
-        withheld=[]
-        if readable
-        else ["description", "place", "files.name", "location", "comments.comment"],
+        withheld=withheld,
         handling=handling_view(e.handling) if viewer == e.country else None,
         comments=[comment_view(c, readable=readable) for c in e.comments],
     )

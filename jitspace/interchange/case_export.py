@@ -44,6 +44,7 @@ from jitspace.interchange.case_terms import (
     typed,
 )
 from jitspace.reads.records import Reading
+from jitspace.reads.withholding import Audience
 
 # the custody steps written as actions, with the name each action takes
 CUSTODY_ACTIONS = {
@@ -60,18 +61,18 @@ CUSTODY_ACTIONS = {
 MEDIA_TYPE = "application/ld+json"
 
 
-async def case_chunks(reading: Reading, country: str) -> AsyncIterator[bytes]:
-    """The JSON-LD document, a node at a time, as a member of `country` may read it. The
+async def case_chunks(reading: Reading, audience: Audience) -> AsyncIterator[bytes]:
+    """The JSON-LD document, a node at a time, as `audience` may read it. The
     investigation and its register are read first: a refusal (an `as_of` before it was
     opened) is an answer of its own, not a document broken off."""
     investigation = await reading.investigation()
-    register = await reading.evidence_register(country)
-    return _chunks(reading, country, investigation, register)
+    register = await reading.evidence_register(audience.country)
+    return _chunks(reading, audience, investigation, register)
 
 
 async def _chunks(
     reading: Reading,
-    country: str,
+    audience: Audience,
     investigation: Investigation,
     register: list[EvidenceSummary],
 ) -> AsyncIterator[bytes]:
@@ -86,9 +87,9 @@ async def _chunks(
     for summary in register:
         if summary.id not in exported:
             continue
-        item = await reading.evidence(summary.id, country)
-        chain = await reading.custody(summary.id, country)
-        lineage = await reading.lineage(summary.id, country)
+        item = await reading.evidence(summary.id, audience)
+        chain = await reading.custody(summary.id, audience.country)
+        lineage = await reading.lineage(summary.id, audience.country)
         nodes = list(_item_nodes(item, investigation.id))
         nodes += _custody_nodes(item, chain, names, people)
         for entry in lineage.items:

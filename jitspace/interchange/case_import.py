@@ -43,9 +43,9 @@ from uuid import UUID
 
 from anyio import to_thread
 
-from domain.commands import ImportedFile, ImportedItem, ImportEvidence, RegisterEvidence
+from domain.commands import ImportedFile, ImportedItem, RegisterEvidence
 from domain.errors import Violations
-from domain.evidence import EvidenceItem, reference_key
+from domain.evidence import reference_key
 from domain.permissions import Action, check_permitted
 from domain.values import EvidenceKind
 from jitspace.documents.evidence import EvidenceSummary
@@ -64,20 +64,24 @@ from jitspace.interchange.case_terms import (
     UCO_OBSERVABLE,
     UCO_TYPES,
 )
+from jitspace.interchange.importing import (
+    ImportResult,
+    Progress,
+    Recorded,
+    discard,
+    is_zip,
+    open_zip,
+    quiet,
+    record_items,
+    top_document,
+    unheard,
+)
 from jitspace.reads.records import Reading
 from jitspace.services.application import JITspace
-from jitspace.services.blob_sweep import claimed_keys
 from jitspace.storage.blobs import BlobStore, StoredBlob
 
-ZIP_MAGIC = b"PK\x03\x04"
 SHA256 = re.compile("^[0-9a-f]{64}$")
 NOT_NAMED = "not named in the CASE document"
-# progress: (step, done, of)
-Progress = Callable[[str, int, int], None]
-
-
-def _quiet(step: str, done: int, of: int) -> None:
-    pass
 
 
 class Collection(NamedTuple):
@@ -103,47 +107,18 @@ class PlannedItem:
     files: list[PlannedFile] = field(default_factory=list)
 
 
-@dataclass
-class ImportResult:
-    items: list[EvidenceItem]
-    files_stored: int
-
-
 class Archive:
     """The import's archive: its JSON-LD document and its files by SHA-256."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.zip: zipfile.ZipFile | None = None
-        with path.open("rb") as head:
-            is_zip = head.read(4) == ZIP_MAGIC
-        if not is_zip:
+        if not is_zip(path):
             self.document = path.read_bytes()
             self.files: dict[str, zipfile.ZipInfo] = {}
             return
-        try:
-            self.zip = zipfile.ZipFile(path)
-        except zipfile.BadZipFile:
-            raise Violations(
-                "the archive is broken", [("body", "not a readable zip archive")]
-            ) from None
-        documents = [
-            i
-            for i in self.zip.infolist()
-            if "/" not in i.filename and i.filename.endswith((".jsonld", ".json"))
-        ]
-        if len(documents) != 1:
-            raise Violations(
-                "the archive holds no one JSON-LD document",
-                [
-                    (
-                        "body",
-                        "put exactly one JSON-LD document (*.jsonld or *.json) at the "
-                        f"top of the archive, not {len(documents)}",
-                    )
-                ],
-            )
-        self.document = self.zip.read(documents[0])
+        self.zip = open_zip(path)
+        self.document = self.zip.read(top_document(self.zip))
         self.files = {
             i.filename.removeprefix("files/"): i
             for i in self.zip.infolist()
@@ -480,11 +455,12 @@ async def import_case(
     archive_path: Path,
     *,
     max_bytes: int,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
+    recorded: Callable[[Recorded], object] = unheard,
 ) -> ImportResult:
-    """Check the archive whole, store its files, record its items in one transaction; on a
-    failure after storing, remove the stored files no record claims. `reading`: the
-    investigation now, as the importing member reads it."""
+    """Check the archive whole, store its files, record its items in one transaction
+    (`importing.record_items`). `reading`: the investigation now, as the importing member
+    reads it."""
     investigation = await reading.investigation()
     member = next(m for m in investigation.members if m.user_id == user_id)
     rights = frozenset(investigation.observer_rights)
@@ -507,44 +483,36 @@ async def import_case(
                 put = partial(blobs.put, max_bytes=max_bytes, declared_sha256=sha256)
                 stored[sha256] = await to_thread.run_sync(put, archive.chunks(sha256))
                 progress("files stored", len(stored), len(wanted))
-            command = ImportEvidence(
-                investigation_id=investigation.id,
-                items=tuple(
-                    ImportedItem(
-                        item=p.command,
-                        files=tuple(
-                            ImportedFile(
-                                name=f.name,
-                                media_type=f.media_type,
-                                sha256=f.sha256,
-                                size=f.size,
-                                storage_key=stored[f.sha256].key,
-                            )
-                            for f in p.files
-                        ),
+        except BaseException:
+            await to_thread.run_sync(discard, app, blobs, [b.key for b in stored.values()])
+            raise
+        items = [
+            ImportedItem(
+                item=p.command,
+                files=tuple(
+                    ImportedFile(
+                        name=f.name,
+                        media_type=f.media_type,
+                        sha256=f.sha256,
+                        size=f.size,
+                        storage_key=stored[f.sha256].key,
                     )
-                    for p in planned
+                    for f in p.files
                 ),
             )
-            items = await to_thread.run_sync(app.import_evidence, user_id, command)
-        except BaseException:
-            await to_thread.run_sync(_discard, app, blobs, [b.key for b in stored.values()])
-            raise
-        events = sum(item.version for item in items)  # each new record's events, counted
-        progress("events recorded", events, events)
-        for blob in stored.values():
-            await to_thread.run_sync(blobs.protect, blob.key)
-        return ImportResult(items, len(stored))
+            for p in planned
+        ]
+        events = await record_items(
+            app,
+            blobs,
+            user_id,
+            investigation.id,
+            items,
+            [b.key for b in stored.values()],
+            count=len(items),
+            progress=progress,
+            recorded=recorded,
+        )
+        return ImportResult(len(items), len(stored), events)
     finally:
         archive.close()
-
-
-def _discard(app: JITspace, blobs: BlobStore, keys: list[str]) -> None:
-    """Remove the files an import stored, but any a record claims (the same bytes, which the
-    directory store keeps once, attached meanwhile by another upload)."""
-    if not keys:
-        return
-    claimed = claimed_keys(app)
-    for key in keys:
-        if key not in claimed:
-            blobs.discard(key)

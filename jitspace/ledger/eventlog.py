@@ -29,6 +29,11 @@ evidence item's reference: `unique_key` on the event class). Table `<events>_uni
 holds each key with the record that holds it, written in the same transaction as the event
 and checked under the same lock, so of two commands claiming one key, in one group or in
 two processes, exactly one is recorded; the other gets KeyTaken, naming the holder.
+
+An import records many records in one transaction without holding their events all at
+once: `insert_in_one_transaction` takes the events batch by batch and inserts each batch as
+the committer inserts a group (positions, conflicts, unique keys, both chains), under the
+same lock, held until the last batch commits; a failure anywhere records none of them.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from __future__ import annotations
 import queue
 import threading
 import typing
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -72,6 +77,19 @@ KEYED_TOPICS = (get_topic(EvidenceItem.Registered),)
 
 
 LAST_POSITION = 2**63 - 1  # bigint's largest
+# the columns of a stored event, as COPY writes them (in the order of `chained_rows`)
+_EVENT_TYPES = (
+    "bigint",
+    "uuid",
+    "bigint",
+    "text",
+    "bytea",
+    "uuid",
+    "timestamptz",
+    "bytea",
+    "bytea",
+    "bytea",
+)
 
 
 @dataclass(frozen=True)
@@ -290,6 +308,39 @@ class EventLog(PostgresApplicationRecorder):
             "SELECT * FROM unnest(%s::bigint[], %s::uuid[], %s::bigint[], %s::text[], "
             "%s::bytea[], %s::uuid[], %s::timestamptz[], %s::bytea[], %s::bytea[], %s::bytea[])"
         ).format(*table)
+        self._copy_events = SQL(
+            "COPY {}.{} (notification_id, originator_id, originator_version, topic, state, "
+            "investigation_id, recorded_at, event_hash, chain_hash, investigation_hash) "
+            "FROM STDIN (FORMAT BINARY)"
+        ).format(*table)
+        # an import's claims, first written beside the keys' table (dropped at its commit)
+        self._create_claims = SQL(
+            "CREATE TEMPORARY TABLE jitspace_claims (investigation_id uuid NOT NULL, "
+            "key text NOT NULL, holder_id uuid NOT NULL) ON COMMIT DROP"
+        )
+        self._copy_claims = SQL(
+            "COPY jitspace_claims (investigation_id, key, holder_id) FROM STDIN (FORMAT BINARY)"
+        )
+        self._held_claims = SQL(
+            "SELECT c.key, k.holder_id FROM jitspace_claims AS c JOIN {}.{} AS k "
+            "USING (investigation_id, key) LIMIT 1"
+        ).format(*keys)
+        self._move_claims = SQL(
+            "WITH moved AS (DELETE FROM jitspace_claims RETURNING *) "
+            "INSERT INTO {}.{} (investigation_id, key, holder_id) "
+            "SELECT investigation_id, key, holder_id FROM moved"
+        ).format(*keys)
+        self._take_positions = SQL(
+            "SELECT h.chain_hash AS head, "
+            "ARRAY(SELECT nextval(pg_get_serial_sequence(%(table)s, 'notification_id')) "
+            "      FROM generate_series(1, %(count)s)) AS positions "
+            "FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT chain_hash FROM {0}.{1} "
+            "      ORDER BY notification_id DESC LIMIT 1) AS h ON true"
+        ).format(*table)
+        self._investigation_head = SQL(
+            "SELECT investigation_hash FROM {}.{} WHERE investigation_id = %s "
+            "ORDER BY notification_id DESC LIMIT 1"
+        ).format(*table)
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
         self._committer: threading.Thread | None = None
         self._start_lock = threading.Lock()
@@ -381,6 +432,82 @@ class EventLog(PostgresApplicationRecorder):
         if pending.error is not None:
             raise pending.error
         return pending.ids
+
+    def insert_in_one_transaction(self, batches: Iterable[Sequence[StoredEvent]]) -> int:
+        """Insert the events of every batch, in one transaction: all of them or none (an
+        import of new records). Each batch takes its positions, is chained from where the
+        batch before left the chains, claims its unique keys and is written by COPY; the
+        batches are made as they are asked for, so they need not be held all at once. Other
+        commands wait for the table's lock until the last batch commits. The number of events
+        inserted; KeyTaken if a key an event claims is held (or claimed twice). A record's
+        version recorded twice breaks the table's primary key: nothing is inserted."""
+        inserted = 0
+        head = GENESIS
+        heads: dict[UUID, bytes] = {}
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._lock_table(curs)
+            self._notify_channel(curs)
+            curs.execute(self._create_claims)
+            for batch in batches:
+                events = list(batch)
+                if not events:
+                    continue
+                curs.execute(
+                    self._take_positions,
+                    {"table": self._qualified_name, "count": len(events)},
+                    prepare=True,
+                )
+                taken = _fetched(curs)
+                if not inserted:  # the lock is held: later batches chain on from the last
+                    head = bytes(taken["head"] or GENESIS)
+                for investigation_id in dict.fromkeys(_investigation_of(e) for e in events):
+                    if investigation_id not in heads:
+                        curs.execute(self._investigation_head, [investigation_id])
+                        found = curs.fetchone()
+                        heads[investigation_id] = (
+                            bytes(found["investigation_hash"]) if found else GENESIS
+                        )
+                self._claim_keys(curs, events)
+                rows = chained_rows(events, sorted(taken["positions"]), head, heads)
+                with curs.copy(self._copy_events) as copy:  # many rows: COPY beats an INSERT
+                    copy.set_types(_EVENT_TYPES)
+                    for values in zip(*rows, strict=True):
+                        copy.write_row(values)
+                head = rows[8][-1]
+                inserted += len(events)
+        return inserted
+
+    def held_keys(self, investigation_id: UUID, keys: Sequence[str]) -> dict[str, UUID]:
+        """Which of the keys a record of the investigation holds, with the record holding it
+        (an import asks before it stores anything; the insert checks again under the lock)."""
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self._select_holders, [[investigation_id] * len(keys), list(keys)])
+            return {row["key"]: row["holder_id"] for row in curs.fetchall()}
+
+    def _claim_keys(self, curs: Any, events: list[StoredEvent]) -> None:
+        """Record the unique keys the events claim, or KeyTaken if one is held or claimed
+        twice among them: written by COPY beside the keys' table, checked against it by one
+        join, then moved into it."""
+        claims = [
+            (e.investigation_id, e.unique_key, _uuid(e.originator_id))
+            for e in events
+            if isinstance(e, InvestigationStoredEvent) and e.unique_key is not None
+        ]
+        if not claims:
+            return
+        if len(_unique_keys(events)) != len(claims):  # two records of the batch claim one key
+            seen: dict[tuple[UUID, str], UUID] = {}
+            for investigation_id, key, holder in claims:
+                if seen.setdefault((investigation_id, key), holder) != holder:
+                    raise KeyTaken(key, seen[investigation_id, key])
+        with curs.copy(self._copy_claims) as copy:
+            copy.set_types(["uuid", "text", "uuid"])
+            for claim in claims:
+                copy.write_row(claim)
+        curs.execute(self._held_claims)
+        if held := curs.fetchone():
+            raise KeyTaken(held["key"], held["holder_id"])
+        curs.execute(self._move_claims)
 
     def select_investigation_events(
         self, investigation_id: UUID, *, up_to: int | None, recorded_by: datetime | None
@@ -598,10 +725,14 @@ def chained_rows(
 def _unique_keys(events: Sequence[StoredEvent]) -> dict[tuple[UUID, str], UUID]:
     """The unique keys the events claim, by (investigation, key), with the claiming record."""
     return {
-        (e.investigation_id, e.unique_key): UUID(str(e.originator_id))
+        (e.investigation_id, e.unique_key): _uuid(e.originator_id)
         for e in events
         if isinstance(e, InvestigationStoredEvent) and e.unique_key is not None
     }
+
+
+def _uuid(value: Any) -> UUID:
+    return value if isinstance(value, UUID) else UUID(str(value))
 
 
 def _fetched(curs: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation as InvestigationAggregate
+from domain.permissions import Action
 from domain.retention import DeletionDate
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
@@ -42,7 +43,7 @@ from jitspace.documents.views import (
     task_view,
 )
 from jitspace.reads.queries import Queries
-from jitspace.reads.withholding import custody_for
+from jitspace.reads.withholding import Audience, custody_for
 from projections.admissibility import Row, matrix_as_of, matrix_on
 from projections.custody import chains_as_of
 
@@ -113,7 +114,7 @@ class Reading(Protocol):
 
     async def evidence_register(self, country: str) -> list[EvidenceSummary]: ...
 
-    async def evidence(self, evidence_id: UUID, country: str) -> Evidence: ...
+    async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence: ...
 
     async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None: ...
 
@@ -218,11 +219,13 @@ class Present:
         await self._caught_up()
         return await self.queries.evidence_register(self.investigation_id, country)
 
-    async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
+    async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
         item, deletion = await in_thread(
             self.log.evidence_for, self.user_id, self.investigation_id, evidence_id
         )
-        return evidence_view(item, country, deletion=deletion)
+        return evidence_view(
+            item, audience.country, deletion=deletion, legal_file=audience.may(Action.VIEW_LEGAL)
+        )
 
     async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:
         """None while the custody register has not built the item's chain yet."""
@@ -300,14 +303,15 @@ class Past:
             for i in items
         ]
 
-    async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
+    async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
         then = self.history.record(EvidenceItem, evidence_id)
         now = await self.queries.withholding(self.investigation_id)
         return evidence_view(
             then,
-            country,
-            readable=now.may_read(evidence_id, country),
+            audience.country,
+            readable=now.may_read(evidence_id, audience.country),
             deletion=self.history.deletion_date_of(then),
+            legal_file=audience.may(Action.VIEW_LEGAL),
         )
 
     async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:

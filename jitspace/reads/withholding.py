@@ -71,6 +71,8 @@ LEGAL_FACTS = frozenset(
         EvidenceItem.ConditionMet,
         EvidenceItem.ConditionLifted,
         EvidenceItem.SentOnward,
+        EvidenceItem.LegalHoldPlaced,  # its grounds: an order, a pending case
+        EvidenceItem.LegalHoldReleased,
     )
 )
 # every member who may watch the investigation may do these: events they guard go to all

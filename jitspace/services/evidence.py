@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterator
 from uuid import UUID, uuid4
 
 import msgspec
+from eventsourcing.persistence import StoredEvent
 
 from domain.authorisation import LegalAuthorisation
 from domain.commands import (
     AmendDescription,
     AttachFile,
     CommentOnEvidence,
+    ImportedItem,
     ImportEvidence,
     RegisterEvidence,
     RestrictHandling,
     VerifyFiles,
 )
-from domain.errors import Duplicate, RuleViolation
+from domain.errors import DomainError, Duplicate, RuleViolation
 from domain.evidence import EvidenceItem
 from domain.handling import UNRESTRICTED
 from domain.values import EvidenceFile
-from jitspace.ledger.eventlog import KeyTaken
+from jitspace.ledger.eventlog import EventLog, KeyTaken
 from jitspace.services.base import Workspace
 from jitspace.storage.blobs import BlobStore
 from jitspace.telemetry.metrics import INTEGRITY_RESULTS
+
+# the items an import makes and hands to the log at a time: large enough that a round trip
+# is cheap beside the batch, small enough that the batch's events take little memory
+IMPORT_BATCH = 2000
 
 
 class Evidence(Workspace):
@@ -47,13 +55,27 @@ class Evidence(Workspace):
         self._save_new_reference(item)
         return item
 
-    def import_evidence(self, user_id: UUID, command: ImportEvidence) -> list[EvidenceItem]:
-        """Register the items with their files (the store holds them already) in one save: the
-        log records all their events in one transaction, or none of them."""
+    def import_evidence(
+        self,
+        user_id: UUID,
+        command: ImportEvidence,
+        recorded: Callable[[EvidenceItem], object] = lambda item: None,
+    ) -> int:
+        """Register the items with their files (the store holds them already) in one
+        transaction of the log, all of them or none; the number of events recorded. The
+        items may be a stream, read as they are recorded: a batch at a time is made and
+        handed to the log (`recorded` hears of each item of a batch once it is in the
+        transaction), so a large import is never held whole."""
         investigation, actor = self._acting(user_id, command.investigation_id)
-        items = []
-        for imported in command.items:
-            item = EvidenceItem.register(investigation, actor, imported.item)
+        authorisations: dict[UUID, LegalAuthorisation] = {}
+
+        def registered(imported: ImportedItem) -> EvidenceItem:
+            authorisation = None
+            if (chosen := imported.item.authorisation_id) is not None:
+                if chosen not in authorisations:
+                    authorisations[chosen] = self._part(investigation, LegalAuthorisation, chosen)
+                authorisation = authorisations[chosen]
+            item = EvidenceItem.register(investigation, actor, imported.item, authorisation)
             for file in imported.files:
                 attached = AttachFile(
                     investigation_id=investigation.id,
@@ -62,22 +84,42 @@ class Evidence(Workspace):
                     **msgspec.structs.asdict(file),
                 )
                 item.attach_file(investigation, actor, attached)
-            items.append(item)
-        self._save_new_reference(*items)
-        return items
+            return item
+
+        def batches() -> Iterator[list[StoredEvent]]:
+            pending = iter(command.items)
+            while batch := [registered(i) for i in itertools.islice(pending, IMPORT_BATCH)]:
+                yield [self.mapper.to_stored_event(e) for i in batch for e in i.collect_events()]
+                for item in batch:
+                    recorded(item)
+
+        assert isinstance(self.recorder, EventLog)
+        try:
+            return self.recorder.insert_in_one_transaction(batches())
+        except KeyTaken as taken:
+            raise self._duplicate(taken) from None
 
     def _save_new_reference(self, *items: EvidenceItem) -> None:
         try:
             self._save(*items)
         except KeyTaken as taken:  # the log holds references unique, under its commit lock
-            existing = self._load(EvidenceItem, taken.holder_id, field="reference")
-            raise Duplicate(
-                f"the investigation already holds evidence item {existing.reference!r} "
-                f"(id {existing.id}): references are unique within an investigation, "
-                "whatever their case and spacing",
+            raise self._duplicate(taken) from None
+
+    def _duplicate(self, taken: KeyTaken) -> DomainError:
+        existing = self._find(EvidenceItem, taken.holder_id)
+        if existing is None:  # claimed twice within one import: the first is not recorded
+            return RuleViolation(
+                f"two items of the import have the reference {taken.key.partition(':')[2]!r}: "
+                "references are unique within an investigation, whatever their case and spacing",
                 field="reference",
-                existing_id=existing.id,
-            ) from None
+            )
+        return Duplicate(
+            f"the investigation already holds evidence item {existing.reference!r} "
+            f"(id {existing.id}): references are unique within an investigation, "
+            "whatever their case and spacing",
+            field="reference",
+            existing_id=existing.id,
+        )
 
     def restrict_evidence_handling(self, user_id: UUID, command: RestrictHandling) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.restrict_handling)

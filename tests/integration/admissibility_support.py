@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from domain.admissibility.results import worst
 from domain.rule_settings import Outcome
-from tests.support import People, Person, period_end
+from tests.support import People, Person, log_of, period_end
+
+
+class Point(NamedTuple):
+    """A point of the log: its position, and when the event there was recorded (`as_of`
+    takes either)."""
+
+    position: int
+    recorded_at: str
 
 
 @dataclass
@@ -123,6 +131,27 @@ class Team:
         """Asserts that `rule` answers `outcome` for the item in `country`'s courts, read
         through the API (`params`: `on`, `as_of`); the rule's results there."""
         return reached(self.explain(evidence_id, **params)[country], rule, outcome)
+
+    def point(self) -> Point:
+        """The point the log has reached now, to read the record back as of it."""
+        last = log_of(self.leader, self.id)[-1]
+        return Point(int(last["position"]), str(last["recorded_at"]))
+
+    def explain_at(
+        self, evidence_id: str, point: Point, **params: Any
+    ) -> dict[str, dict[str, Any]]:
+        """The item's explanation as of `point`, read by log position and by recording time
+        (asserted equal)."""
+        by_position = self.explain(evidence_id, as_of=str(point.position), **params)
+        assert self.explain(evidence_id, as_of=point.recorded_at, **params) == by_position
+        return by_position
+
+    def matrix_at(self, point: Point, **params: Any) -> dict[tuple[str, str], dict[str, Any]]:
+        """The matrix as of `point`, read by log position and by recording time (asserted
+        equal)."""
+        by_position = self.matrix(as_of=str(point.position), **params)
+        assert self.matrix(as_of=point.recorded_at, **params) == by_position
+        return by_position
 
     def explain(self, evidence_id: str, **params: Any) -> dict[str, dict[str, Any]]:
         """country -> the explanation of the item's verdict there."""

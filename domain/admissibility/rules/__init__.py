@@ -106,7 +106,7 @@ OUTCOMES: dict[str, frozenset[Outcome]] = {
     "CU-01": _outcomes("PASS WARN RISK UNKNOWN"),
     "CU-02": _outcomes("PASS WARN RISK"),
     "CU-03": _outcomes("PASS RISK FAIL"),
-    "CU-04": _outcomes("PASS WARN RISK UNKNOWN"),
+    "CU-04": _outcomes("PASS WARN RISK"),
     "IN-01": _outcomes("PASS WARN RISK UNKNOWN"),
     "IN-02": _outcomes("PASS WARN FAIL UNKNOWN"),
     "IN-03": _outcomes("PASS WARN FAIL UNKNOWN"),
@@ -119,12 +119,12 @@ OUTCOMES: dict[str, frozenset[Outcome]] = {
     "US-06": _outcomes("PASS RISK FAIL UNKNOWN"),
     "DI-01": _outcomes("PASS RISK FAIL UNKNOWN"),
     "DI-02": _outcomes("PASS WARN UNKNOWN"),
-    "DI-03": _outcomes("PASS FAIL UNKNOWN"),
-    "DP-01": _outcomes("PASS RISK FAIL UNKNOWN"),
+    "DI-03": _outcomes("PASS FAIL"),
+    "DP-01": _outcomes("PASS RISK FAIL"),
     "DP-02": _outcomes("PASS WARN UNKNOWN"),
     "LA-01": _outcomes("PASS RISK FAIL UNKNOWN"),
     "LA-02": _outcomes("PASS WARN RISK UNKNOWN"),
-    "PR-01": _outcomes("PASS FORFEITED"),
+    "PR-01": _outcomes("PASS FORFEITED UNKNOWN"),
 }
 assert REGISTRY.keys() == OUTCOMES.keys()
 

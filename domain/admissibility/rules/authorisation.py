@@ -126,6 +126,25 @@ def _named(value: str, targets: tuple[str, ...]) -> bool:
     return any(v in _plain(t) or (len(_plain(t)) >= 3 and _plain(t) in v) for t in targets)
 
 
+_KIND_WORDS = {
+    "person": ("a person", "persons"),
+    "phone_number": ("a phone number", "phone numbers"),
+    "account": ("an account", "accounts"),
+    "device": ("a device", "devices"),
+    "other": ("an identifier", "identifiers"),
+}
+
+
+def _counted(kinds: list[str]) -> str:
+    """'a person and 2 phone numbers': what identifiers are, not who."""
+    parts = []
+    for kind, (one, many) in _KIND_WORDS.items():
+        n = kinds.count(kind)
+        if n:
+            parts.append(one if n == 1 else f"{n} {many}")
+    return " and ".join(parts)
+
+
 @with_authorisation
 def au_03(ctx: Context, a: AuthorisationFacts, params: p.Targets) -> list[RuleResult]:
     """The item concerns a target the authorisation names; otherwise it is an incidental
@@ -146,21 +165,23 @@ def au_03(ctx: Context, a: AuthorisationFacts, params: p.Targets) -> list[RuleRe
         )
     concerns = recorded[-1]
     refs = [a.ref, concerns.ref]
-    matched = [v for _, v in concerns.identifiers if _named(v, a.scope.targets)]
+    # the reasons name the authorisation's targets, never whom the item concerns: that is
+    # what the item is, which its handling restrictions may withhold from this forum's readers
+    matched = [t for t in a.scope.targets if any(_named(v, (t,)) for _, v in concerns.identifiers)]
     if matched:
         return res(PASS, f"concerns {', '.join(matched)}, named in the authorisation", refs)
-    whom = ", ".join(v for _, v in concerns.identifiers)
+    whom = _counted([kind for kind, _ in concerns.identifiers])
     if params.incidental_finds is FAIL:
         return res(
             FAIL,
-            f"an incidental find: it concerns {whom}, whom the authorisation does not name "
+            f"an incidental find: it concerns {whom} the authorisation does not name "
             f"(it names {named}); this forum excludes incidental finds",
             refs,
             cure="none under this authorisation: an authorisation naming them",
         )
     return res(
         params.incidental_finds,
-        f"an incidental find: it concerns {whom}, whom the authorisation does not name "
+        f"an incidental find: it concerns {whom} the authorisation does not name "
         f"(it names {named}); usable only within this forum's limits for such finds",
         refs,
         cure="use it only for an offence the measure could have been ordered for",

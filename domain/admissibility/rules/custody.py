@@ -16,7 +16,6 @@ from domain.admissibility.rules.context import (
     WARN,
     Context,
     day,
-    no_jit,
     on_record,
     res,
 )
@@ -153,8 +152,7 @@ def cu_04(ctx: Context, params: p.AccessRoles) -> list[RuleResult]:
     accesses = [a for a in ctx.item.accesses if ctx.seen(a.at)]
     if not accesses:
         return res(PASS, "no access on record", [ctx.item.ref])
-    if case is None:
-        return no_jit("membership not on record")
+    assert case is not None  # an item is registered only in an opened JIT, members and all
     for a in accesses:
         if not custody.member_at(case.members, a.actor_id, a.at):
             return res(

@@ -14,7 +14,6 @@ from domain.admissibility.rules.context import (
     Context,
     day,
     res,
-    source_not_on_record,
 )
 from domain.retention import deletion_date, retention_days_of
 
@@ -26,12 +25,8 @@ def dp_01(ctx: Context, _: p.Retention) -> list[RuleResult]:
     item = ctx.item
     start = item.collected_at
     if item.derivation is not None:  # retention runs from the original's collection
-        parent = ctx.case.items.get(item.derivation.parent_id)
-        if parent is None:
-            return source_not_on_record(
-                item.derivation, "the original is not on record", "the original item"
-            )
-        start = parent.collected_at
+        # a derivation names an item of the same JIT recorded before it: the facts hold it
+        start = ctx.case.items[item.derivation.parent_id].collected_at
     owner_book = ctx.case.rulebooks.get(item.country)
     deadline = deletion_date(
         start,

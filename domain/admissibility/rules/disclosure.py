@@ -14,7 +14,6 @@ from domain.admissibility.rules.context import (
     authorisation_not_on_record,
     day,
     res,
-    source_not_on_record,
 )
 from domain.admissibility.rules.use import closed_words, consents_in_force, in_force
 
@@ -91,9 +90,8 @@ def di_03(ctx: Context, _: p.Params) -> list[RuleResult]:
     d = ctx.item.derivation
     if d is None or d.relation != "analysis":
         return res(PASS, "not an analysis of other data", [ctx.item.ref])
-    parent = ctx.case.items.get(d.parent_id)
-    if parent is None:
-        return source_not_on_record(d, "the raw data is not on record", "the raw data it analyses")
+    # a derivation names an item of the same JIT recorded before it: the facts hold it
+    parent = ctx.case.items[d.parent_id]
     if not parent.files:
         return res(
             FAIL,

@@ -539,6 +539,7 @@ export const de: Messages = {
   'retention.holdOn': 'Besteht',
   'retention.since': 'seit',
   'retention.noHold': 'Keine',
+  'retention.groundsWithheld': 'die Gründe gehören zur Rechtsakte, die Ihre Rolle nicht zeigt',
   'retention.deleted': 'Dateien nach Ablauf der Aufbewahrungsfrist gelöscht',
   'retention.place': 'Aufbewahrungspflicht anordnen',
   'retention.release': 'Aufbewahrungspflicht aufheben',

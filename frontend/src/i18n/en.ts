@@ -539,6 +539,7 @@ export const en = {
   'retention.holdOn': 'On',
   'retention.since': 'since',
   'retention.noHold': 'None',
+  'retention.groundsWithheld': 'its grounds belong to the legal file, which your role does not show',
   'retention.deleted': 'Files deleted under retention',
   'retention.place': 'Place a legal hold',
   'retention.release': 'Release the legal hold',

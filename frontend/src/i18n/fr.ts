@@ -539,6 +539,7 @@ export const fr: Messages = {
   'retention.holdOn': 'En vigueur',
   'retention.since': 'depuis le',
   'retention.noHold': 'Aucune',
+  'retention.groundsWithheld': 'ses motifs relèvent du dossier juridique, que votre rôle ne montre pas',
   'retention.deleted': 'Fichiers supprimés au terme de la conservation',
   'retention.place': 'Placer sous conservation légale',
   'retention.release': 'Lever la conservation légale',

@@ -539,6 +539,7 @@ export const nl: Messages = {
   'retention.holdOn': 'Van kracht',
   'retention.since': 'sinds',
   'retention.noHold': 'Geen',
+  'retention.groundsWithheld': 'de gronden horen bij het juridisch dossier, dat uw rol niet toont',
   'retention.deleted': 'Bestanden verwijderd na afloop van de bewaartermijn',
   'retention.place': 'Onder gerechtelijke bewaring plaatsen',
   'retention.release': 'Gerechtelijke bewaring opheffen',

@@ -287,6 +287,7 @@ def test_a_deadline_passing_changes_the_live_matrix_with_no_new_event(people: Pe
     assert (after["verdict"], after["outcome"]) == ("admissible", "FORFEITED")
     assert after["changes_on"] is None
     assert last_position(team) == head
+    team.reached(item, "FR", "PR-01", "FORFEITED")
     on_now = team.matrix(on=datetime.now(UTC).isoformat())[("LATE-1", "FR")]
     assert (on_now["outcome"], on_now["reasons"]) == (after["outcome"], after["reasons"])
 
@@ -318,9 +319,11 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
         rules = team.explain(parcel, **params)["BE"]["results"]
         return next(r for r in rules if r["rule"] == rule)
 
-    # Then, with no judge's confirmation in the 48 hours, the order falls (AU-05)
-    assert au("AU-05")["outcome"] == "FAIL" and au("AU-05")["missing"]
-    assert au("AU-05", on=days_ago(89, "08:00"))["outcome"] == "UNKNOWN"
+    # Then, with no judge's confirmation in the 48 hours, the order falls (AU-05); within
+    # them, a judge could still confirm it
+    [fallen] = team.reached(parcel, "BE", "AU-05", "FAIL")
+    assert fallen["missing"] == "the judge's confirmation of the urgent order"
+    team.reached(parcel, "BE", "AU-05", "UNKNOWN", on=days_ago(89, "08:00"))
     # When the judge's confirmation of the next day is recorded, it stands, on that event
     confirmed = team.post(
         team.legal["FR"],
@@ -328,8 +331,8 @@ def test_a_judge_confirming_an_urgent_order_and_a_court_annulling_it_change_the_
         {"judge": "JLD Paris", "occurred_at": days_ago(89)},
     )
     assert confirmed["confirmed_by"] == "JLD Paris"
-    assert au("AU-05")["outcome"] == "PASS"
-    assert "Confirmed" in {ref["event"] for ref in au("AU-05")["rests_on"]}
+    [standing] = team.reached(parcel, "BE", "AU-05", "PASS")
+    assert "Confirmed" in {ref["event"] for ref in standing["rests_on"]}
     assert cell(team, "URGENT", "BE")["outcome"] == "PASS"
     # and a second confirmation is refused
     team.post(team.legal["FR"], f"/authorisations/{order}/confirmation", {"judge": "again"}, 422)

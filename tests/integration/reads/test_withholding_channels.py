@@ -224,8 +224,8 @@ def plant_everything(w: World, people: People) -> None:
     ok(be.post(jit.path(f"{base}/custody/storage"), json=storage))
     comment = {"comment": w.plant("comment", content=True)}
     ok(be.post(jit.path(f"{base}/comments"), json=comment))
-    # its legal facts: uses, consents, defects (a defect's note is both), whom it concerns,
-    # where its target was
+    # its legal facts: uses, consents, defects (a defect's note is both), whom it concerns
+    # (both too: who is in an item says what it is), where its target was
     use = {"proceeding": w.plant("proceeding", legal=True), "purpose": "jit"}
     ok(be.post(jit.path(f"{base}/uses"), json=use))
     consent = {
@@ -242,7 +242,8 @@ def plant_everything(w: World, people: People) -> None:
     ok(be_legal.post(jit.path(f"{base}/consent-withdrawals"), json=withdrawal))
     defect = {"note": w.plant("note", legal=True, content=True)}
     ok(be_legal.post(jit.path(f"{base}/defects"), json=defect))
-    whom = {"identifiers": [{"kind": "person", "value": w.plant("person", legal=True)}]}
+    person = w.plant("person", legal=True, content=True)
+    whom = {"identifiers": [{"kind": "person", "value": person}]}
     ok(be.post(jit.path(f"{base}/concerns"), json=whom))
     ok(be_legal.post(jit.path(f"{base}/target-location"), json={"country": "CH"}))
     # consent asked by FR and refused; BE's conditions, one met and one lifted; sent on
@@ -267,6 +268,13 @@ def plant_everything(w: World, people: People) -> None:
         "reason": w.plant("reason", legal=True),
     }
     ok(fr_legal.post(jit.path(f"{base}/onward-transfers"), json=onward))
+    # a legal hold's grounds (placed, released, placed again: the item shows the last)
+    for reason in ("reason", "release", "reason"):
+        grounds = {"reason": w.plant(reason, legal=True)}
+        if reason == "reason":
+            grounds["reference"] = w.plant("order", legal=True)
+        step = "legal-hold" if reason == "reason" else "legal-hold/release"
+        ok(be_legal.post(jit.path(f"{base}/{step}"), json=grounds))
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])

@@ -15,7 +15,7 @@ import pytest
 
 from tests.live import Watcher, token_of
 from tests.processes import Process, cluster_env, workers_lock_holders
-from tests.support import Jit, People, free_port, fresh_database, log_of, open_investigation
+from tests.support import Jit, free_port, fresh_database, investigation_on, log_of
 
 # generous: a waiting worker tries the lock every second
 TAKEOVER_DEADLINE = 10.0
@@ -61,10 +61,8 @@ def deployment(database_url: str, tmp_path: Path) -> Iterator[Deployment]:
 
 @pytest.fixture
 def team(deployment: Deployment) -> Iterator[Jit]:
-    people = People(deployment.app.url, deployment.database_url)
-    yield open_investigation(people)
-    for person in people.made:
-        person.client.close()
+    with investigation_on(deployment.app.url, deployment.database_url) as jit:
+        yield jit
 
 
 async def create_tasks(jit: Jit, titles: list[str]) -> None:

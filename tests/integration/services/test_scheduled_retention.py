@@ -13,16 +13,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.processes import Process, cluster_env
+from tests.processes import Process, worker_and_app
 from tests.support import (
     Jit,
-    People,
     add_user,
     evidence_body,
     free_port,
     fresh_database,
+    investigation_on,
     log_of,
-    open_investigation,
 )
 
 OFFICER = "records-officer"
@@ -32,37 +31,25 @@ METRICS_TOKEN = "scraper-token-for-the-tests"
 @pytest.fixture
 def deployment(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Process, Path]]:
     url = fresh_database(database_url, "retention")
-    env = cluster_env(
-        url,
-        tmp_path,
-        JITSPACE_RETENTION_INTERVAL_SECONDS="1",
-        JITSPACE_RETENTION_AS=OFFICER,
-        JITSPACE_METRICS_TOKEN=METRICS_TOKEN,
-    )
     # the worker's health port also serves what it counts
     health_port = free_port()
     (tmp_path / "health-port").write_text(str(health_port))
-    worker = Process(
-        "worker", env, tmp_path / "worker.log", args=("--health-port", str(health_port))
-    )
-    app = Process("serve", {**env, "JITSPACE_RUN_PROJECTIONS": "false"}, tmp_path / "app.log")
-    app.port = free_port()
-    try:
-        worker.start()
-        app.start()
+    with worker_and_app(
+        url,
+        tmp_path,
+        worker_args=("--health-port", str(health_port)),
+        JITSPACE_RETENTION_INTERVAL_SECONDS="1",
+        JITSPACE_RETENTION_AS=OFFICER,
+        JITSPACE_METRICS_TOKEN=METRICS_TOKEN,
+    ) as app:
         yield url, app, tmp_path
-    finally:
-        app.stop()
-        worker.stop()
 
 
 @pytest.fixture
 def team(deployment: tuple[str, Process, Path]) -> Iterator[Jit]:
     url, app, _ = deployment
-    people = People(app.url, url)
-    yield open_investigation(people)
-    for person in people.made:
-        person.client.close()
+    with investigation_on(app.url, url) as jit:
+        yield jit
 
 
 def deletions(jit: Jit) -> list[dict[str, Any]]:

@@ -11,16 +11,14 @@ from typing import Any
 
 import pytest
 
-from tests.processes import Process, cluster_env
+from tests.processes import Process, worker_and_app
 from tests.support import (
     Jit,
-    People,
     add_user,
     evidence_body,
-    free_port,
     fresh_database,
+    investigation_on,
     log_of,
-    open_investigation,
 )
 
 VERIFIER = "evidence-officer"
@@ -29,31 +27,20 @@ VERIFIER = "evidence-officer"
 @pytest.fixture
 def deployment(database_url: str, tmp_path: Path) -> Iterator[tuple[str, Process, Path]]:
     url = fresh_database(database_url, "verifying")
-    env = cluster_env(
+    with worker_and_app(
         url,
         tmp_path,
         JITSPACE_EVIDENCE_VERIFY_INTERVAL_SECONDS="1",
         JITSPACE_EVIDENCE_VERIFY_AS=VERIFIER,
-    )
-    worker = Process("worker", env, tmp_path / "worker.log")
-    app = Process("serve", {**env, "JITSPACE_RUN_PROJECTIONS": "false"}, tmp_path / "app.log")
-    app.port = free_port()
-    try:
-        worker.start()
-        app.start()
+    ) as app:
         yield url, app, tmp_path
-    finally:
-        app.stop()
-        worker.stop()
 
 
 @pytest.fixture
 def team(deployment: tuple[str, Process, Path]) -> Iterator[Jit]:
     url, app, _ = deployment
-    people = People(app.url, url)
-    yield open_investigation(people)
-    for person in people.made:
-        person.client.close()
+    with investigation_on(app.url, url) as jit:
+        yield jit
 
 
 def events_of(jit: Jit, kind: str) -> list[dict[str, Any]]:

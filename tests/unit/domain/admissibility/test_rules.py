@@ -384,11 +384,8 @@ CASES: dict[
             lambda cf: item_of(cf).accesses.append(
                 f.Access(r("Accessed"), uuid4(), "investigator", T0, "review")
             ),
-            seq(
-                no_case,
-                lambda cf: item_of(cf).accesses.append(
-                    f.Access(r("Accessed"), uuid4(), "investigator", T0, "review")
-                ),
+            lambda cf: item_of(cf).accesses.append(
+                f.Access(r("Accessed"), uuid4(), "observer", T0, "review")
             ),
         ),
         RISK,
@@ -496,7 +493,7 @@ CASES: dict[
         (
             lambda cf: derive(cf, "analysis"),
             lambda cf: (derive(cf, "analysis"), orig(cf).files.clear()),
-            lambda cf: derive(cf, "analysis", parent_known=False),
+            lambda cf: derive(cf, "translation"),
         ),
         FAIL,
         "FR",
@@ -506,7 +503,7 @@ CASES: dict[
         (
             seq(set_("item.destroyed", r()), set_("item.destroyed_at", T0)),
             lambda cf: use(cf, "FR", "jit", at=T0 + timedelta(days=25)),
-            lambda cf: derive(cf, parent_known=False),
+            derive,
         ),
         FAIL,
         "FR",
@@ -547,6 +544,9 @@ NO_FAIL_YET = {"CO-04"}
 # rules whose facts are events whose absence is itself the answer (no handover: no receipt
 # is due; no use: no consent is due; a seal never checked is intact as far as the log goes)
 NO_UNKNOWN = {"CO-05", "CU-02", "CU-03", "US-02", "US-03", "US-04", "US-05"}
+# rules whose facts are on record whenever the item is: its JIT with its members (CU-04), the
+# item it was derived from (DI-03, DP-01); their third case is another sound one
+NO_UNKNOWN |= {"CU-04", "DI-03", "DP-01"}
 
 
 def outcomes(rule: str, change: Callable[[f.CaseFile], object], on: datetime) -> list[Outcome]:
