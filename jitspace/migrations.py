@@ -75,6 +75,10 @@ def _adopt_first_schema(curs: Cursor[Any], log: EventLog) -> None:
         curs.execute(statement.encode())
 
 
+def _index_recorded_times(curs: Cursor[Any], log: EventLog) -> None:
+    curs.execute(log.recorded_index)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as JITspace made it at start", _adopt_first_schema),
     # ending a user's sessions (disabled, password dropped) finds them by user
@@ -111,6 +115,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         "show legal holds and deletions under retention in the evidence register",
         sql(registers.RETENTION_COLUMNS),
     ),
+    # a read `as_of` a time finds the investigation's last event recorded by then on an
+    # index, where it scanned the investigation's events
+    Migration(6, "index the events by investigation and recorded time", _index_recorded_times),
 )
 LATEST = MIGRATIONS[-1].version
 
