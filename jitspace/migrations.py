@@ -118,6 +118,26 @@ MIGRATIONS: tuple[Migration, ...] = (
     # a read `as_of` a time finds the investigation's last event recorded by then on an
     # index, where it scanned the investigation's events
     Migration(6, "index the events by investigation and recorded time", _index_recorded_times),
+    # the registers and the custody chains keep each row's versions with the log positions
+    # between which they held, for the lists as of a point: both projections are built again
+    # from the log when a worker next starts (their tracking positions are forgotten; their
+    # marker rows of the library's tracking layout are kept)
+    Migration(
+        7,
+        "keep the history of the registers and the custody chains for reads as of a point",
+        sql(
+            *registers.HISTORY_TABLES,
+            *custody.HISTORY_TABLES,
+            "TRUNCATE rm_investigations, rm_members, rm_evidence, rm_tasks, rm_authorisations, "
+            "rm_custody_history, rm_custody_members, rm_custody_items, rm_custody_gaps",
+            "DO $$ BEGIN IF to_regclass('registers_tracking') IS NOT NULL THEN "
+            "DELETE FROM registers_tracking WHERE application_name <> '__migration__'; "
+            "END IF; END $$",
+            "DO $$ BEGIN IF to_regclass('custody_tracking') IS NOT NULL THEN "
+            "DELETE FROM custody_tracking WHERE application_name <> '__migration__'; "
+            "END IF; END $$",
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

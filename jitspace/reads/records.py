@@ -14,7 +14,6 @@ from functools import partial
 from typing import Any, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
-import msgspec
 from anyio import to_thread
 
 from domain.authorisation import LegalAuthorisation
@@ -25,22 +24,19 @@ from domain.retention import DeletionDate
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
 from jitspace.documents.authorisations import Authorisation, AuthorisationSummary
-from jitspace.documents.custody import CustodyAudit, CustodyChain, CustodyDefect, custody_audit
+from jitspace.documents.custody import CustodyAudit, CustodyChain, custody_audit
 from jitspace.documents.evidence import Evidence, EvidenceSummary, Lineage
 from jitspace.documents.investigations import Investigation, InvestigationSummary
 from jitspace.documents.tasks import Task, TaskSummary
 from jitspace.documents.views import (
-    authorisation_summary,
     authorisation_view,
     custody_view,
-    evidence_summary,
     evidence_view,
     investigation_summary,
     investigation_view,
-    lineage_of,
-    task_summary,
     task_view,
 )
+from jitspace.reads.past import PastQueries
 from jitspace.reads.queries import Queries
 from jitspace.reads.withholding import custody_for
 from projections.admissibility import Row, matrix_as_of, matrix_on
@@ -63,8 +59,6 @@ class History(Protocol):
     def find(self, record_id: UUID) -> JitAggregate | None: ...
 
     def record(self, cls: type[A], record_id: UUID) -> A: ...
-
-    def all(self, cls: type[A]) -> list[A]: ...
 
     def deletion_date_of(self, item: EvidenceItem) -> DeletionDate | None: ...
 
@@ -135,6 +129,7 @@ class Records:
     def __init__(self, log: Log, queries: Queries) -> None:
         self.log = log
         self.queries = queries
+        self.kept = PastQueries(queries)
 
     async def at(
         self,
@@ -264,15 +259,12 @@ class Past:
     def __init__(
         self, records: Records, user_id: UUID, investigation_id: UUID, history: History
     ) -> None:
-        self.queries = records.queries
+        self.queries, self.kept = records.queries, records.kept
         self.user_id, self.investigation_id = user_id, investigation_id
         self.history = history
 
     async def _record(self, cls: type[A], record_id: UUID) -> A:
         return await in_thread(self.history.record, cls, record_id)
-
-    async def _all(self, cls: type[A]) -> list[A]:
-        return await in_thread(self.history.all, cls)
 
     async def _events(self) -> list[Any]:
         return await in_thread(lambda: self.history.events)
@@ -291,28 +283,20 @@ class Past:
         return await self._record(Rulebook, Rulebook.id_for(self.investigation_id, country))
 
     async def authorisations(self) -> list[AuthorisationSummary]:
-        found = await self._all(LegalAuthorisation)
-        rows = sorted(found, key=lambda a: (a.valid_from, a.id))
-        return [authorisation_summary(a) for a in rows]
+        return await self.kept.authorisations(self.investigation_id, self.history.position)
 
     async def authorisation(self, authorisation_id: UUID) -> Authorisation:
         return authorisation_view(await self._record(LegalAuthorisation, authorisation_id))
 
     async def tasks(self) -> list[TaskSummary]:
-        rows = sorted(await self._all(TaskAggregate), key=lambda t: (t.created_on, t.id))
-        return [task_summary(t) for t in rows]
+        return await self.kept.tasks(self.investigation_id, self.history.position)
 
     async def task(self, task_id: UUID) -> Task:
         return task_view(await self._record(TaskAggregate, task_id))
 
     async def evidence_register(self, country: str) -> list[EvidenceSummary]:
-        chains = chains_as_of(await self._events())
-        items = sorted(await self._all(EvidenceItem), key=lambda i: (i.created_on, i.id))
-        now = await self.queries.withholding(self.investigation_id)
-        return [
-            evidence_summary(i, chains.get(i.id, (None, 0))[0], now.may_read(i.id, country))
-            for i in items
-        ]
+        position = self.history.position
+        return await self.kept.evidence_register(self.investigation_id, position, country)
 
     async def evidence(self, evidence_id: UUID, country: str) -> Evidence:
         then = await self._record(EvidenceItem, evidence_id)
@@ -332,31 +316,13 @@ class Past:
         )
 
     async def custody_audit(self) -> CustodyAudit:
-        chains = chains_as_of(await self._events())
-        found = await self._all(EvidenceItem)
-        items = sorted(found, key=lambda i: (i.reference, str(i.id)))
-        return custody_audit(
-            [
-                (
-                    i.id,
-                    i.reference,
-                    msgspec.convert(msgspec.to_builtins(chain.defects), list[CustodyDefect]),
-                )
-                for i in items
-                if (chain := chains.get(i.id, (None, 0))[0]) is not None and chain.defects
-            ]
-        )
+        position = self.history.position
+        return custody_audit(await self.kept.custody_defects(self.investigation_id, position))
 
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
         await self._record(EvidenceItem, evidence_id)
-        register = {s.id: s for s in await self.evidence_register(country)}
-        return lineage_of(
-            evidence_id,
-            {
-                i.id: (register[i.id], i.parent_id, i.relation)
-                for i in await self._all(EvidenceItem)
-            },
-        )
+        position = self.history.position
+        return await self.kept.lineage(self.investigation_id, position, evidence_id, country)
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
         """The matrix replayed by the projection's own functions, evaluated on each cell's

@@ -26,8 +26,9 @@ class History:
 
     Each record is replayed from its own events up to that point when a read first asks for
     it (an indexed query by record and position), so a read of one record costs what that
-    record's history costs, not the investigation's. `events` replays the whole investigation
-    to that point, for the reads that have no read model of the past yet."""
+    record's history costs, not the investigation's. `events` and `all` replay the whole
+    investigation to that point: for the admissibility matrix on another date, and for the
+    scheduled work that goes through every item."""
 
     def __init__(self, reading: Reading, investigation_id: UUID, position: int) -> None:
         self._reading = reading
@@ -35,10 +36,13 @@ class History:
         self.position = position
         self._found: dict[UUID, JitAggregate | None] = {}
         self._events: list[Any] | None = None
+        self._records: dict[UUID, JitAggregate] | None = None
 
     def find(self, record_id: UUID) -> JitAggregate | None:
         """The investigation's record then (None: not on record then, or not of this
         investigation)."""
+        if self._records is not None:
+            return self._records.get(record_id)
         if record_id not in self._found:
             self._found[record_id] = replay(self._events_of([record_id])).get(record_id)
         return self._found[record_id]
@@ -72,7 +76,11 @@ class History:
         return self._events
 
     def all(self, cls: type[A]) -> list[A]:
-        return [r for r in replay(self.events).values() if isinstance(r, cls)]
+        """Every record of the class then (the whole investigation replayed: for the scheduled
+        work that goes through every item)."""
+        if self._records is None:
+            self._records = replay(self.events)
+        return [r for r in self._records.values() if isinstance(r, cls)]
 
     def _events_of(self, records: list[UUID] | None) -> list[Any]:
         log = self._reading.recorder
