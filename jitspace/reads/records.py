@@ -1,7 +1,9 @@
 """An investigation's records now, or as they stood at a point of the log: one call, `at`.
 
 `Records.at` answers with `Present` (the read models, and the write side's aggregates for a
-single record) or `Past` (the investigation replayed to that point). Both answer the same
+single record) or `Past` (each record replayed from its own events up to that point, the
+lists from the read models' rows kept with the positions between which they held; the
+admissibility matrix still replayed whole). Both answer the same
 questions with the same documents, so a reader never branches on `as_of` itself. Whoever
 asks, the restrictions in force now say who may read an item, its past included.
 """
@@ -168,7 +170,7 @@ class Records:
         moment: datetime | None = None,
         position: int | None = None,
     ) -> Past:
-        """The records replayed from the log (to its end when no point is named)."""
+        """The records at a point of the log (its end when no point is named)."""
         history = await in_thread(
             self.log.history, user_id, investigation_id, as_of=moment, position=position
         )
