@@ -250,12 +250,16 @@ class EventLog(PostgresApplicationRecorder):
             "WHERE originator_id = %s"
         ).format(*table)
         # as of a time: the log up to the investigation's last event recorded by then, found
-        # on the index of recorded times (`RECORDED_INDEX`), whatever the length of the history
-        self._select_position = SQL(
+        # on the index of recorded times (`recorded_index`); as of a position: its last event
+        # at or before it, on the index by investigation and position. Either is found at
+        # once, whatever the length of the history before or after it.
+        self._select_recorded_by = SQL(
             "SELECT notification_id FROM {0}.{1} WHERE investigation_id = %(investigation)s "
-            "AND recorded_at <= coalesce(%(by)s::timestamptz, 'infinity') "
-            "AND notification_id <= coalesce(%(up_to)s::bigint, 9223372036854775807) "
-            "ORDER BY recorded_at DESC, notification_id DESC LIMIT 1"
+            "AND recorded_at <= %(by)s ORDER BY recorded_at DESC, notification_id DESC LIMIT 1"
+        ).format(*table)
+        self._select_up_to = SQL(
+            "SELECT notification_id FROM {0}.{1} WHERE investigation_id = %(investigation)s "
+            "AND notification_id <= %(up_to)s ORDER BY notification_id DESC LIMIT 1"
         ).format(*table)
         # the investigation's events up to a position (a prefix of the log), or only those of
         # some of its records (each record's own events, on the key of the table)
@@ -397,16 +401,24 @@ class EventLog(PostgresApplicationRecorder):
     def position_as_of(
         self, investigation_id: UUID, recorded_by: datetime | None, up_to: int | None
     ) -> int:
-        """The log position of the investigation's last event recorded by `recorded_by` (and
-        at or before position `up_to`): 0 if there is none."""
+        """The log position of the investigation's last event recorded by `recorded_by`, or
+        at or before position `up_to`; the earlier of the two if both are named; its last
+        event if neither is; 0 if there is none."""
+        params = {
+            "investigation": investigation_id,
+            "by": recorded_by,
+            "up_to": LAST_POSITION if up_to is None else up_to,
+        }
+        statements = [self._select_recorded_by] if recorded_by is not None else []
+        if up_to is not None or recorded_by is None:
+            statements.append(self._select_up_to)
+        positions = []
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                self._select_position,
-                {"investigation": investigation_id, "up_to": up_to, "by": recorded_by},
-                prepare=True,
-            )
-            row = curs.fetchone()
-            return 0 if row is None else int(row["notification_id"])
+            for statement in statements:
+                curs.execute(statement, params, prepare=True)
+                row = curs.fetchone()
+                positions.append(0 if row is None else int(row["notification_id"]))
+        return min(positions)
 
     def select_investigation_events(
         self, investigation_id: UUID, *, up_to: int, records: Sequence[UUID] | None = None
