@@ -261,19 +261,7 @@ class Ledger:
         self, investigation_id: UUID, as_of: datetime | None, up_to: int | None
     ) -> int:
         """The log position of the investigation's last event recorded by `as_of` / `up_to`."""
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                SQL(
-                    "SELECT coalesce(max(notification_id), 0) AS position FROM {}.{} "
-                    "WHERE investigation_id = %s "
-                    "AND recorded_at <= coalesce(%s::timestamptz, 'infinity') "
-                    "AND notification_id <= coalesce(%s::bigint, 9223372036854775807)"
-                ).format(*self._events),
-                (investigation_id, as_of, up_to),
-            )
-            row = curs.fetchone()
-            assert row is not None
-            return int(row["position"])
+        return self.recorder.position_as_of(investigation_id, as_of, up_to)
 
     def checkpoints(self, scope: str | None = LOG_SCOPE) -> list[Checkpoint]:
         """The stored checkpoints of a scope ("log", an investigation's id; None: all)."""
