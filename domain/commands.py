@@ -493,7 +493,7 @@ class RecordTranslation(EvidenceChange, frozen=True, kw_only=True):
 
 class RecordProcessingLog(EvidenceChange, frozen=True, kw_only=True):
     kept_by: str
-    location: str
+    kept_in: str
     occurred_at: datetime
 
 

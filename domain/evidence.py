@@ -317,7 +317,7 @@ class EvidenceItem(
         Art. 25), and by whom."""
 
         kept_by: str
-        location: str
+        kept_in: str
         occurred_at: datetime
 
     class HashedElsewhere(JitAggregate.Event):

@@ -200,7 +200,7 @@ class HandlingFactCommands:
             actor,
             command,
             kept_by=_named(command.kept_by, "kept_by", "who keeps the log"),
-            location=_named(command.location, "location", "where the log is kept"),
+            kept_in=_named(command.kept_in, "kept_in", "where the log is kept"),
         )
 
     def record_external_hash(

@@ -226,7 +226,7 @@ class Translation(msgspec.Struct, gc=False):
 class ProcessingLog(msgspec.Struct, gc=False):
     ref: Ref
     kept_by: str
-    location: str
+    kept_in: str
     occurred_at: datetime
 
 
@@ -553,7 +553,7 @@ class CaseFile(msgspec.Struct, gc=False):
         elif isinstance(e, EvidenceItem.Translated):
             item.translations.append(Translation(r, e.language, e.translator, e.source_sha256, at))
         elif isinstance(e, EvidenceItem.ProcessingLogRecorded):
-            item.processing_logs.append(ProcessingLog(r, e.kept_by, e.location, at))
+            item.processing_logs.append(ProcessingLog(r, e.kept_by, e.kept_in, at))
         elif isinstance(e, EvidenceItem.HashedElsewhere):
             item.hashed_elsewhere.append(FileFact(r, e.digest, e.algorithm.value))
         elif isinstance(e, EvidenceItem.VerifiedElsewhere):

@@ -383,7 +383,7 @@ class TranslationCreate(Struct):
 
 class ProcessingLogCreate(Struct):
     kept_by: Annotated[Name, Meta(description="who keeps the log of processing")]
-    location: Annotated[Name, Meta(description="the system or register that holds it")]
+    kept_in: Annotated[Name, Meta(description="the system or register that holds it")]
     occurred_at: Instant | None = None
 
 

@@ -504,7 +504,7 @@ def record_translation(item: Addressed, **overrides: Any) -> RecordTranslation:
 
 
 def record_processing_log(item: Addressed, **overrides: Any) -> RecordProcessingLog:
-    fields = _on_item(item, kept_by="FR lab", location="LIMS case 7", occurred_at=NOW)
+    fields = _on_item(item, kept_by="FR lab", kept_in="LIMS case 7", occurred_at=NOW)
     return RecordProcessingLog(**fields | overrides)
 
 

@@ -82,7 +82,7 @@ def dp_02(ctx: Context, _: p.Params) -> list[RuleResult]:
         return res(
             PASS,
             f"processed outside JITspace; its log is kept by {logs[-1].kept_by} "
-            f"({logs[-1].location})",
+            f"({logs[-1].kept_in})",
             [logs[-1].ref],
         )
     if digital and item.children:

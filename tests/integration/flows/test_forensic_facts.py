@@ -281,7 +281,7 @@ def test_processing_logs_decide_dp_02(people: People) -> None:
     team.post(
         investigator,
         f"/evidence/{outside}/processing-logs",
-        {"kept_by": "XA interception centre", "location": "LIMS case 2025-17"},
+        {"kept_by": "XA interception centre", "kept_in": "LIMS case 2025-17"},
     )
     [passed] = team.reached(outside, "XA", "DP-02", "PASS")
     assert "XA interception centre" in passed["reason"]
@@ -336,7 +336,7 @@ def test_hashes_and_re_verifications_made_elsewhere_decide_in_01(
         investigator, f"/evidence/{sha1}/examinations", {"write_blocked": True, "examiner": "P"}
     )
     team.post(investigator, f"/evidence/{sha1}/translations", {"language": "fr"})
-    team.post(investigator, f"/evidence/{sha1}/processing-logs", {"kept_by": "XA", "location": "L"})
+    team.post(investigator, f"/evidence/{sha1}/processing-logs", {"kept_by": "XA", "kept_in": "L"})
     team.post(
         investigator,
         f"/evidence/{sha1}/search-record",
@@ -421,4 +421,4 @@ def test_bad_forensic_facts_are_refused_and_leave_no_event(people: People) -> No
     team.post(investigator, f"{path}/external-hashes", same)
     refused(team, investigator, f"{path}/external-hashes", same, 409)
     # a processing log with no keeper
-    refused(team, investigator, f"{path}/processing-logs", {"kept_by": "", "location": "L"}, 400)
+    refused(team, investigator, f"{path}/processing-logs", {"kept_by": "", "kept_in": "L"}, 400)

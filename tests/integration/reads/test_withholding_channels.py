@@ -227,6 +227,21 @@ def plant_everything(w: World, people: People) -> None:
     whom = {"identifiers": [{"kind": "person", "value": w.plant("person", legal=True)}]}
     ok(be.post(jit.path(f"{base}/concerns"), json=whom))
     ok(be_legal.post(jit.path(f"{base}/target-location"), json={"country": "CH"}))
+    # its review for privileged content (the legal file; its note what the item is), and the
+    # record of the search that seized it (its note: what the item is)
+    review = {
+        "reviewed_by": w.plant("reviewer", legal=True),
+        "result": "privileged_deleted",
+        "note": w.plant("note", legal=True, content=True),
+    }
+    ok(be_legal.post(jit.path(f"{base}/privilege-reviews"), json=review))
+    search = {
+        "witnesses": ["the occupant"],
+        "inventory_made": True,
+        "signed_by": ["the officer"],
+        "note": w.plant("note", content=True),
+    }
+    ok(be.post(jit.path(f"{base}/search-record"), json=search))
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])
