@@ -347,6 +347,7 @@ def test_hashes_and_re_verifications_made_elsewhere_decide_in_01(
     with zipfile.ZipFile(io.BytesIO(bundle.content)) as z:
         events = [json.loads(line) for line in z.read("events.jsonl").splitlines()]
         records = json.loads(z.read("records.json"))
+        report = z.read("report.html").decode()
     kinds = {e["topic"].rpartition(".")[2] for e in events}
     assert kinds >= {
         "PrivilegeReviewed",
@@ -362,6 +363,11 @@ def test_hashes_and_re_verifications_made_elsewhere_decide_in_01(
         v for v in records["admissibility"] if v["reference"] == "XA-SHA1" and v["country"] == "XA"
     ]
     assert any(r["rule"] == "IN-01" for r in verdicts["results"])
+    facts = {f["fact"]: f for f in records["handling"] if f["evidence_id"] == sha1}
+    assert facts["HashedElsewhere"]["algorithm"] == "sha1"
+    assert facts["PrivilegeReviewed"]["reviewed_by"] == "Judge A"
+    assert len(facts) == 7  # all but a re-verification, each with what it says
+    assert "XA-SHA1</td><td>CertificateRecorded" in report and "basis: FRE 902(13)" in report
     assert verify_bundle(io.BytesIO(bundle.content)).ok
 
 
