@@ -6,6 +6,7 @@ verifier rebuilds them to compare.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -63,6 +64,7 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
         ],
         "authorisations": [],
         "tasks": [],
+        "handling": [_handling_fact(e) for e in domain_events if isinstance(e, HANDLING_FACTS)],
         "withheld": sorted(str(i) for i in withheld),
     }
     for record_id, aggregate in aggregates.items():
@@ -86,6 +88,31 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
         elif isinstance(aggregate, Task):
             records["tasks"].append(task_view(aggregate))
     return msgspec.to_builtins(records)  # type: ignore[no-any-return]
+
+
+# the forensic and handling facts of items (domain/evidence_handling.py), listed as recorded
+HANDLING_FACTS = (
+    EvidenceItem.PrivilegeReviewed,
+    EvidenceItem.SearchRecorded,
+    EvidenceItem.ExaminationRecorded,
+    EvidenceItem.CertificateRecorded,
+    EvidenceItem.Translated,
+    EvidenceItem.ProcessingLogRecorded,
+    EvidenceItem.HashedElsewhere,
+    EvidenceItem.VerifiedElsewhere,
+)
+_NOT_FACTS = {"originator_id", "originator_version", "timestamp", "investigation_id", "actor"}
+
+
+def _handling_fact(e: Any) -> dict[str, Any]:
+    """One forensic or handling fact: the item, what it is, when, and its fields."""
+    fields = {f.name: getattr(e, f.name) for f in dataclasses.fields(e) if f.name not in _NOT_FACTS}
+    return {
+        "evidence_id": e.originator_id,
+        "fact": type(e).__name__,
+        "recorded_by": e.actor.country,
+        **fields,
+    }
 
 
 def render_report(
@@ -193,6 +220,24 @@ def render_report(
                 "revoked_at",
                 "notifications",
             ),
+        )
+        + table(
+            "Searches, examinations, reviews, certificates, translations, processing logs and "
+            "hashes made elsewhere",
+            [
+                {
+                    "reference": references.get(f["evidence_id"], f["evidence_id"]),
+                    "fact": f["fact"],
+                    "when": f.get("occurred_at"),
+                    "facts": "; ".join(
+                        f"{k}: {_cell(v)}"
+                        for k, v in f.items()
+                        if k not in ("evidence_id", "fact", "occurred_at")
+                    ),
+                }
+                for f in records.get("handling", [])
+            ],
+            ("reference", "fact", "when", "facts"),
         )
         + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
         + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"

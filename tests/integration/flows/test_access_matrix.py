@@ -728,6 +728,34 @@ def withdraw_consent(w: World, cell: Cell) -> Call:
 item_step("defects", lambda w: {"rule": "", "note": "nullity motion of the defence"})
 item_step("concerns", lambda w: {"identifiers": [{"kind": "phone_number", "value": "+33 6 01"}]})
 item_step("target-location", lambda w: {"country": "CH"})
+item_step(
+    "privilege-reviews",
+    lambda w: {"reviewed_by": "Judge Weber", "result": "nothing_privileged"},
+    kind="intercepted_communication",
+)
+item_step(
+    "search-record",
+    lambda w: {"witnesses": ["Mme Martin"], "inventory_made": True, "signed_by": ["OPJ Leroy"]},
+)
+item_step("examinations", lambda w: {"write_blocked": True, "examiner": "the FR lab"})
+item_step("certificates", lambda w: {"certified_by": "FR custodian", "basis": "FRE 902(13)"})
+item_step("translations", lambda w: {"language": "English", "translator": "J. Smith"})
+item_step("processing-logs", lambda w: {"kept_by": "the FR lab", "kept_in": "LIMS 24/7"})
+EXTERNAL_MD5 = {"algorithm": "md5", "digest": "ab" * 16, "tool": "FTK Imager 4.7"}
+item_step("external-hashes", lambda w: EXTERNAL_MD5 | {"hashed_by": "the FR lab"})
+
+
+@recipe("POST", f"{ITEM}/external-verifications")
+def verify_elsewhere(w: World, cell: Cell) -> Call:
+    """A re-verification of an item whose MD5 at acquisition the helper recorded."""
+    item = w.fresh_item(cell)
+    if cell.ready:
+        hashed = EXTERNAL_MD5 | {"hashed_by": "the FR lab"}
+        ok(w.helper.post(w.path(f"/evidence/{item}/external-hashes"), json=hashed))
+    body = EXTERNAL_MD5 | {"verified_by": "the BE lab"}
+    return Call(w.path(f"/evidence/{item}/external-verifications"), json=body)
+
+
 item_step("legal-hold", lambda w: {"reason": "appeal pending", "reference": "CA Lyon 24/7"})
 
 
