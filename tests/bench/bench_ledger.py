@@ -238,8 +238,8 @@ class Team:
                     Party("FR", "France", "Parquet de Paris"),
                     Party("NL", "Netherlands", "OM"),
                 ),
+                occurred_at=datetime.now(UTC),
             ),
-            occurred_at=datetime.now(UTC),
         )
         self.actor = Actor(user_id=self.leader, country="FR", role=Role.JIT_LEADER)
 
