@@ -5,8 +5,10 @@ library's `zipfile`, at two sizes, in one run.
 
 One PostgreSQL server (embedded in a temporary folder, or the server at
 JITSPACE_TEST_DATABASE_URL); for each size a fresh database, one investigation of that many
-events made by the domain and saved by the application (tests/bench/bench_ledger.py's
-generation). Then, interleaved round by round, the best of `--rounds`:
+events made by the domain and saved by the application: with `--shape tasks`,
+tests/bench/bench_ledger.py's generation (a task for every one or two events: the records
+grow with the log); with `--shape history`, 500 tasks whatever the size, each moved between
+statuses again and again (the log grows, the records do not). Then, interleaved round by round, the best of `--rounds`:
 
 - export: `JITspace.disclose` of the investigation, against a baseline that reads the same
   rows (`Ledger.entries`, the same stream) and writes the same zip members with `zipfile`:
@@ -14,6 +16,9 @@ generation). Then, interleaved round by round, the best of `--rounds`:
   holding the exported bundle's bytes (unzipped before the clock starts);
 - check: `verify_bundle` of the bundle, against a baseline that reads every member of the
   same bundle with `zipfile` and hashes it (SHA-256).
+
+The records (records.json, and the report's tables) are held whole while they are written:
+memory follows the records, not the length of their history.
 
 Rates in events/s, ratios to the baseline (goal: at least 0.5), and peak memory of each (how
 far the resident memory rose above where it stood, in a run of its own; Linux). Memory is flat when
@@ -37,12 +42,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from domain.commands import Disclose
+from domain.commands import ChangeTaskStatus, Disclose
+from domain.values import TaskStatus
 from jitspace.disclosure.building import BundleContent
 from jitspace.disclosure.checking import verify_bundle
 from jitspace.disclosure.contents import bundle_event
 from jitspace.ledger.checkpoints import Ledger
 from jitspace.ledger.eventlog import EventLog
+from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from tests.bench.bench_ledger import Team, application, fresh_database, generate, postgres, timed
 
@@ -67,6 +74,30 @@ def peak_mb(fn: Callable[[], T]) -> tuple[float, T]:
         refs.write("5")  # the high-water mark starts again from the size now
     result = fn()
     return (_status_kb("VmHWM") - before) / 1e3, result
+
+
+def long_history(app: JITspace, team: Team, events: int, tasks: int = 500) -> int:
+    """`events` events on a fixed number of tasks: each created, then moved between in
+    progress and blocked again and again (a long history of few records)."""
+    board = [team.task(n) for n in range(tasks)]
+    app.save(*board)
+    made = tasks
+    statuses = (TaskStatus.IN_PROGRESS, TaskStatus.BLOCKED)
+    turn = 0
+    while made < events:
+        batch = board[: min(tasks, events - made)]
+        for task in batch:
+            command = ChangeTaskStatus(
+                investigation_id=team.investigation.id,
+                task_id=task.id,
+                status=statuses[turn % 2],
+                note="moved",
+            )
+            task.change_status(team.investigation, team.actor, command)
+        app.save(*batch)
+        made += len(batch)
+        turn += 1
+    return made
 
 
 def baseline_export(ledger: Ledger, jit_id: uuid.UUID, up_to: int, members: Path, out: Path) -> int:
@@ -120,7 +151,9 @@ class Measured:
         return min(self.seconds[label])
 
 
-def measure(server_url: str, tmp: Path, events: int, rounds: int) -> tuple[int, Measured]:
+def measure(
+    server_url: str, tmp: Path, events: int, rounds: int, shape: str
+) -> tuple[int, Measured]:
     name = f"jitspace_bench_disclosure_{uuid.uuid4().hex[:8]}"
     measured = Measured()
     with contextlib.ExitStack() as stack:
@@ -131,7 +164,10 @@ def measure(server_url: str, tmp: Path, events: int, rounds: int) -> tuple[int, 
         ledger = Ledger.from_settings(app.recorder, Settings(data_dir=data))
         ledger.create_table()
         team = Team(app, "Big")
-        seconds, made = timed(lambda: generate(app, [(team, events)]))
+        if shape == "history":
+            seconds, made = timed(lambda: long_history(app, team, events))
+        else:
+            seconds, made = timed(lambda: generate(app, [(team, events)]))
         print(f"  {made} events generated in {seconds:.0f} s", flush=True)
         jit_id = team.investigation.id
 
@@ -178,9 +214,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs=2, default=[20_000, 100_000])
     parser.add_argument("--rounds", type=int, default=3, help="repeats of each measurement")
+    parser.add_argument(
+        "--shape",
+        choices=("tasks", "history"),
+        default="tasks",
+        help="tasks: a record for every one or two events (bench_ledger's generation); "
+        "history: 500 tasks whatever the size, each with a long history",
+    )
     args = parser.parse_args(argv)
     print(
-        f"sizes {args.sizes[0]} and {args.sizes[1]} events, best of {args.rounds}; Python "
+        f"sizes {args.sizes[0]} and {args.sizes[1]} events ({args.shape}), best of "
+        f"{args.rounds}; Python "
         f"{sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f} on "
         f"{os.cpu_count()} cores",
         flush=True,
@@ -195,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         server_url = stack.enter_context(postgres(tmp))
         for events in args.sizes:
             print(f"\n{events} events:", flush=True)
-            results.append(measure(server_url, tmp, events, args.rounds))
+            results.append(measure(server_url, tmp, events, args.rounds, args.shape))
 
     print(f"\n{'':<22} {'events':>8} {'events/s':>10} {'baseline/s':>11} {'ratio':>6}  goal")
     ratios: list[tuple[str, float]] = []
