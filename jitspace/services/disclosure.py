@@ -48,9 +48,14 @@ class Disclosure(Workspace):
         investigation.check_may_disclose(actor)
         check_disclosable(investigation, command)
         entries, checkpoint = _signed_entries(ledger, command)
+        up_to = checkpoint.fields.position
+
+        def registered() -> Iterator[Entry]:
+            return ledger.entries(command.investigation_id, up_to=up_to, topic=REGISTERED)
+
         files = read_file if command.include_files else None
         bundle = self._bundle(
-            investigation, actor, command, entries, checkpoint, ledger, files, progress
+            investigation, actor, command, entries, registered, checkpoint, ledger, files, progress
         )
         try:
             disclosed = disclosure_of(command, bundle, checkpoint)
@@ -66,14 +71,15 @@ class Disclosure(Workspace):
         actor: Actor,
         command: Disclose,
         entries: Callable[[], Iterator[Entry]],
+        registered_entries: Callable[[], Iterator[Entry]],
         checkpoint: Checkpoint,
         ledger: Ledger,
         read_file: ReadFile | None,
         progress: Progress | None,
     ) -> BundleContent:
-        # the items registered, as recorded: what is withheld is decided by them (a first
-        # pass over the log that keeps only these; the bundle is built in a second)
-        registered = [entry for entry in entries() if entry.topic == REGISTERED]
+        # the items registered, as recorded: what is withheld is decided by them (read
+        # first, alone; the bundle is built from the whole stream)
+        registered = list(registered_entries())
         return build_bundle(
             entries=entries(),
             checkpoint=checkpoint,

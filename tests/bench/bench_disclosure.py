@@ -8,7 +8,8 @@ JITSPACE_TEST_DATABASE_URL); for each size a fresh database, one investigation o
 events made by the domain and saved by the application: with `--shape tasks`,
 tests/bench/bench_ledger.py's generation (a task for every one or two events: the records
 grow with the log); with `--shape history`, 500 tasks whatever the size, each moved between
-statuses again and again (the log grows, the records do not). Then, interleaved round by round, the best of `--rounds`:
+statuses again and again (the log grows, the records do not). Then, interleaved round by
+round, the best of `--rounds`:
 
 - export: `JITspace.disclose` of the investigation, against a baseline that reads the same
   rows (`Ledger.entries`, the same stream) and writes the same zip members with `zipfile`:
