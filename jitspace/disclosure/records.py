@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import dataclasses
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from domain.admissibility.facts import CaseFile
 from domain.authorisation import LegalAuthorisation
-from domain.base import replay
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
@@ -29,33 +29,51 @@ from jitspace.documents.views import (
     investigation_view,
     task_view,
 )
-from projections.admissibility import matrix_as_of
+from projections.admissibility import fold
 from projections.custody import chains_as_of
 
 
-def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
-    """Replay the bundle's events into the records they describe (withheld ones excepted)."""
-    withheld = {event.originator_id for event in events if event.state is None}
-    domain_events = [
-        mapper.to_domain_event(
-            StoredEvent(
-                originator_id=event.originator_id,
-                originator_version=event.originator_version,
-                topic=event.topic,
-                state=event.state.encode(),
+def rebuild_records(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+    """Replay the bundle's events into the records they describe (withheld ones excepted).
+    One pass over the events, in log order, none of them kept: a stream serves as well as a
+    list."""
+    withheld: set[UUID] = set()
+    aggregates: dict[UUID, Any] = {}
+    case = CaseFile()
+    cells: dict[tuple[UUID, str], Any] = {}
+    handling: list[dict[str, Any]] = []
+
+    def domain_events() -> Iterator[Any]:
+        """The events not withheld, as the domain's; each replayed into the records and the
+        admissibility facts as it passes on to the chains of custody."""
+        for event in events:
+            if event.state is None:
+                withheld.add(event.originator_id)
+                continue
+            domain_event: Any = mapper.to_domain_event(
+                StoredEvent(
+                    originator_id=event.originator_id,
+                    originator_version=event.originator_version,
+                    topic=event.topic,
+                    state=event.state.encode(),
+                )
             )
-        )
-        for event in events
-        if event.state is not None
-    ]
-    aggregates = replay(domain_events)
-    _, cells = matrix_as_of(domain_events)
+            aggregates[domain_event.originator_id] = domain_event.mutate(
+                aggregates.get(domain_event.originator_id)
+            )
+            for row in fold(case, domain_event):
+                cells[row.key] = row
+            if isinstance(domain_event, HANDLING_FACTS):
+                handling.append(_handling_fact(domain_event))
+            yield domain_event
+
+    chains = chains_as_of(domain_events())
     records: dict[str, Any] = {
         "investigation": None,
         "evidence": [],
         "custody": [
             custody_view(evidence_id, chain, version)
-            for evidence_id, (chain, version) in chains_as_of(domain_events).items()
+            for evidence_id, (chain, version) in chains.items()
         ],
         "admissibility": [
             {"evidence_id": row.verdict.evidence_id, "reference": row.reference}
@@ -64,7 +82,7 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
         ],
         "authorisations": [],
         "tasks": [],
-        "handling": [_handling_fact(e) for e in domain_events if isinstance(e, HANDLING_FACTS)],
+        "handling": handling,
         "withheld": sorted(str(i) for i in withheld),
     }
     for record_id, aggregate in aggregates.items():
@@ -116,12 +134,19 @@ def _handling_fact(e: Any) -> dict[str, Any]:
 
 
 def render_report(
-    manifest_fields: dict[str, Any], events: Sequence[BundleEvent], records: dict[str, Any]
+    manifest_fields: dict[str, Any], events: Iterable[BundleEvent], records: dict[str, Any]
 ) -> str:
     """The reading copy: deterministic, so that the verifier can render it again and compare."""
+    return "".join(report_parts(manifest_fields, events, records))
+
+
+def report_parts(
+    manifest_fields: dict[str, Any], events: Iterable[BundleEvent], records: dict[str, Any]
+) -> Iterator[str]:
+    """The reading copy in parts: the records, then a row for each event as it passes (none
+    kept), then its end. Joined, the parts are the report."""
+    yield _report_head(manifest_fields, records)
     e = html.escape
-    investigation = records.get("investigation") or {}
-    rows: list[str] = []
     for event in events:
         kind = event.topic.partition(":")[2]
         if event.state is None:
@@ -132,10 +157,17 @@ def render_report(
             recorded = e(str(state.get("timestamp", "")))
             who = e(f"{actor.get('country', '')} {actor.get('role', '')}")
             what = e(_summary(state))
-        rows.append(
+        yield (
             f"<tr><td>{event.position}</td><td>{recorded}</td><td>{e(kind)}</td>"
             f"<td>{who}</td><td>{what}</td></tr>"
         )
+    yield "</table></html>"
+
+
+def _report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> str:
+    """The report up to its table of events' first row."""
+    e = html.escape
+    investigation = records.get("investigation") or {}
 
     def table(title: str, items: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
         head = "".join(f"<th>{e(c)}</th>" for c in columns)
@@ -241,7 +273,7 @@ def render_report(
         )
         + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
         + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
-        "<th>by</th><th>facts</th></tr>" + "".join(rows) + "</table></html>"
+        "<th>by</th><th>facts</th></tr>"
     )
 
 

@@ -284,20 +284,29 @@ class Ledger:
             ]
 
     def entries(
-        self, investigation_id: UUID | None = None, up_to: int | None = None
+        self,
+        investigation_id: UUID | None = None,
+        up_to: int | None = None,
+        *,
+        topic: str | None = None,
     ) -> Iterator[Entry]:
-        """The stored events in log order, streamed, as the verifier sees them: linked in the
-        log's chain, or with an investigation, in its chain."""
+        """The stored events in log order (of one topic only, if named), streamed, as the
+        verifier sees them: linked in the log's chain, or with an investigation, in its
+        chain."""
         link = "log" if investigation_id is None else "investigation"
-        return (stored_entry(row, link=link) for row in self._rows(investigation_id, up_to))
+        rows = self._rows(investigation_id, up_to, topic)
+        return (stored_entry(row, link=link) for row in rows)
 
-    def _rows(self, investigation_id: UUID | None, up_to: int | None) -> Iterator[StoredRow]:
+    def _rows(
+        self, investigation_id: UUID | None, up_to: int | None, topic: str | None = None
+    ) -> Iterator[StoredRow]:
         """The stored events in log order, streamed, as plain rows (see `StoredRow`)."""
         query = SQL(
             "SELECT notification_id, originator_id, originator_version, investigation_id, "
             "recorded_at, topic, state, event_hash, chain_hash, investigation_hash FROM {}.{} "
             "WHERE (%(investigation)s::uuid IS NULL OR investigation_id = %(investigation)s) "
             "AND notification_id <= coalesce(%(up_to)s::bigint, 9223372036854775807) "
+            "AND (%(topic)s::text IS NULL OR topic = %(topic)s) "
             "ORDER BY notification_id"
         ).format(*self._events)
         # tuples in binary: no dict per row, no hex decoding of bytea, no parsing of uuids
@@ -307,7 +316,7 @@ class Ledger:
             conn.cursor(name="jitspace_entries", binary=True, row_factory=tuple_row) as curs,
         ):
             curs.itersize = 10_000
-            curs.execute(query, {"investigation": investigation_id, "up_to": up_to})
+            curs.execute(query, {"investigation": investigation_id, "up_to": up_to, "topic": topic})
             yield from curs
 
     def verify(

@@ -26,11 +26,27 @@ from domain.permissions import Action
 from domain.retention import DeletionDate
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
-from jitspace.documents.authorisations import Authorisation, AuthorisationSummary
-from jitspace.documents.custody import CustodyAudit, CustodyChain, custody_audit
+from jitspace.documents.authorisations import (
+    Authorisation,
+    AuthorisationPage,
+    AuthorisationQuery,
+    AuthorisationSummary,
+)
+from jitspace.documents.custody import (
+    CustodyAudit,
+    CustodyAuditPage,
+    CustodyAuditQuery,
+    CustodyChain,
+    custody_audit,
+)
 from jitspace.documents.evidence import Evidence, EvidenceSummary, Lineage
-from jitspace.documents.investigations import Investigation, InvestigationSummary
-from jitspace.documents.tasks import Task, TaskSummary
+from jitspace.documents.investigations import (
+    Investigation,
+    InvestigationPage,
+    InvestigationQuery,
+    InvestigationSummary,
+)
+from jitspace.documents.tasks import Task, TaskPage, TaskQuery, TaskSummary
 from jitspace.documents.views import (
     authorisation_view,
     custody_view,
@@ -144,8 +160,12 @@ class Records:
         """The records now (no moment, no position), or as of a time (what had been
         recorded by then) and/or a log position."""
         if moment is None and position is None:
-            return Present(self, user_id, investigation_id)
+            return self.now(user_id, investigation_id)
         return await self.past(user_id, investigation_id, moment, position)
+
+    def now(self, user_id: UUID, investigation_id: UUID) -> Present:
+        """The records as they stand: the paged lists read only these."""
+        return Present(self, user_id, investigation_id)
 
     async def investigations_of(
         self, user_id: UUID, moment: datetime | None = None, position: int | None = None
@@ -163,6 +183,13 @@ class Records:
             if (then := await past.summary()) is not None:
                 summaries.append(then)
         return summaries
+
+    async def investigation_page(
+        self, user_id: UUID, query: InvestigationQuery
+    ) -> InvestigationPage:
+        """A page of the investigations the user is a member of now."""
+        await self.queries.caught_up(None)  # as `investigations_of`: a change is seen at once
+        return await self.queries.investigation_page(user_id, query)
 
     async def past(
         self,
@@ -207,12 +234,20 @@ class Present:
         await self._caught_up()
         return await self.queries.authorisations(self.investigation_id)
 
+    async def authorisation_page(self, query: AuthorisationQuery) -> AuthorisationPage:
+        await self._caught_up()
+        return await self.queries.authorisation_page(self.investigation_id, query)
+
     async def authorisation(self, authorisation_id: UUID) -> Authorisation:
         return authorisation_view(await self._part(LegalAuthorisation, authorisation_id))
 
     async def tasks(self) -> list[TaskSummary]:
         await self._caught_up()
         return await self.queries.tasks(self.investigation_id)
+
+    async def task_page(self, query: TaskQuery) -> TaskPage:
+        await self._caught_up()
+        return await self.queries.task_page(self.investigation_id, query)
 
     async def task(self, task_id: UUID) -> Task:
         return task_view(await self._part(TaskAggregate, task_id))
@@ -238,6 +273,10 @@ class Present:
     async def custody_audit(self) -> CustodyAudit:
         await self._caught_up()
         return custody_audit(await self.queries.custody_defects(self.investigation_id))
+
+    async def custody_audit_page(self, query: CustodyAuditQuery) -> CustodyAuditPage:
+        await self._caught_up()
+        return await self.queries.custody_audit_page(self.investigation_id, query)
 
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
         await self._part(EvidenceItem, evidence_id)

@@ -383,6 +383,11 @@ def list_investigations(w: World, cell: Cell) -> Call:
     return Call("/investigations")
 
 
+@recipe("GET", "/investigations/page")
+def list_investigations_page(w: World, cell: Cell) -> Call:
+    return Call("/investigations/page", params={"sort": "name", "status": "open", "q": "JIT"})
+
+
 @recipe("POST", "/investigations")
 def open_investigation(w: World, cell: Cell) -> Call:
     return Call("/investigations", json=jit_body("Another JIT"))
@@ -494,6 +499,11 @@ def read_evidence(w: World, cell: Cell) -> Call:
 @recipe("GET", f"{JIT}/evidence/custody-audit")
 def custody_audit(w: World, cell: Cell) -> Call:
     return Call(w.path("/evidence/custody-audit"))
+
+
+@recipe("GET", f"{JIT}/evidence/custody-audit/page")
+def custody_audit_page(w: World, cell: Cell) -> Call:
+    return Call(w.path("/evidence/custody-audit/page"), params={"sort": "defects", "q": "FR"})
 
 
 @recipe("GET", f"{ITEM}/lineage")
@@ -797,6 +807,12 @@ def authorisations(w: World, cell: Cell) -> Call:
     return Call(w.path("/authorisations"))
 
 
+@recipe("GET", f"{JIT}/authorisations/page")
+def authorisations_page(w: World, cell: Cell) -> Call:
+    params = {"status": "in_force", "party": "FR", "sort": "reference", "q": "JLD"}
+    return Call(w.path("/authorisations/page"), params=params)
+
+
 @recipe("POST", f"{JIT}/authorisations")
 def record_authorisation(w: World, cell: Cell) -> Call:
     return Call(w.path("/authorisations"), json=AUTHORISATION)
@@ -848,6 +864,12 @@ answer_to_notification("objections", {"by_country": "CH", "covers": "use_of_data
 @recipe("GET", f"{JIT}/tasks")
 def task_board(w: World, cell: Cell) -> Call:
     return Call(w.path("/tasks"))
+
+
+@recipe("GET", f"{JIT}/tasks/page")
+def tasks_page(w: World, cell: Cell) -> Call:
+    params = {"status": "open", "sort": "due_on", "due_after": "2000-01-01", "q": "ledger"}
+    return Call(w.path("/tasks/page"), params=params)
 
 
 @recipe("POST", f"{JIT}/tasks")
@@ -929,6 +951,11 @@ def user_for_admin(w: World, cell: Cell) -> str:
 @recipe("GET", "/users")
 def list_users(w: World, cell: Cell) -> Call:
     return Call("/users")
+
+
+@recipe("GET", "/users/page")
+def list_users_page(w: World, cell: Cell) -> Call:
+    return Call("/users/page", params={"sort": "created_at", "disabled": "false", "q": "a"})
 
 
 @recipe("POST", "/users")
