@@ -24,12 +24,14 @@ from domain.values import (
     ConsentPurpose,
     DerivationKind,
     EvidenceKind,
+    HashAlgorithm,
     Identifier,
     IssuerKind,
     LawyerPresence,
     Member,
     ObjectionCovers,
     Party,
+    PrivilegeReviewResult,
     Role,
     Scope,
     SealCondition,
@@ -512,6 +514,70 @@ class RecordTargetLocation(EvidenceChange, frozen=True, kw_only=True):
 class RaiseDefect(EvidenceChange, frozen=True, kw_only=True):
     rule: str = ""  # empty: every defect of the item
     note: str = ""
+    occurred_at: datetime
+
+
+# forensic and handling facts (domain/evidence_handling.py)
+
+
+class RecordPrivilegeReview(EvidenceChange, frozen=True, kw_only=True):
+    reviewed_by: str
+    result: PrivilegeReviewResult
+    note: str = ""
+    occurred_at: datetime
+
+
+class RecordSearch(EvidenceChange, frozen=True, kw_only=True):
+    witnesses: tuple[str, ...]  # empty: none present
+    inventory_made: bool
+    signed_by: tuple[str, ...]  # empty: no one signed the record
+    note: str = ""
+    occurred_at: datetime
+
+
+class RecordExamination(EvidenceChange, frozen=True, kw_only=True):
+    write_blocked: bool  # False: live access to the original
+    live_access_reason: str = ""
+    examiner: str
+    competence: str = ""  # empty: not recorded
+    occurred_at: datetime
+
+
+class RecordCertificate(EvidenceChange, frozen=True, kw_only=True):
+    certified_by: str
+    basis: str  # the provision it is made under, e.g. FRE 902(14)
+    sha256: str = ""  # the hash it attests; empty: the record as a whole
+    notice_given_at: datetime | None = None  # None: no notice to the adverse party yet
+    occurred_at: datetime
+
+
+class RecordTranslation(EvidenceChange, frozen=True, kw_only=True):
+    language: str
+    translator: str = ""  # empty: not identified
+    source_sha256: str = ""  # empty: not linked to the source's hash
+    translation_id: UUID | None = None  # the item that holds the translation, if registered
+    occurred_at: datetime
+
+
+class RecordProcessingLog(EvidenceChange, frozen=True, kw_only=True):
+    kept_by: str
+    kept_in: str
+    occurred_at: datetime
+
+
+class RecordExternalHash(EvidenceChange, frozen=True, kw_only=True):
+    algorithm: HashAlgorithm
+    digest: str
+    hashed_by: str
+    tool: str
+    occurred_at: datetime
+
+
+class RecordExternalVerification(EvidenceChange, frozen=True, kw_only=True):
+    algorithm: HashAlgorithm
+    digest: str
+    verified_by: str
+    tool: str
     occurred_at: datetime
 
 

@@ -5,7 +5,9 @@ are stored with each event in the log), its state and what each event does to it
 commands that register the item, attach its files and set its handling restrictions. The
 custody commands (custody, every download and re-hash of a file) are in
 domain/evidence_custody.py; those that record facts for the admissibility rules in
-domain/evidence_facts.py.
+domain/evidence_facts.py, and the forensic and handling facts (searches, examinations,
+reviews, certificates, translations, processing logs, hashes made elsewhere) in
+domain/evidence_handling.py.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from domain.comments import Comment, Commentable, CommentEvent
 from domain.errors import NotFound, PermissionDenied, RuleViolation
 from domain.evidence_custody import CustodyCommands
 from domain.evidence_facts import LegalFactCommands
+from domain.evidence_handling import HandlingFactCommands
 from domain.evidence_retention import RetentionCommands
 from domain.handling import UNRESTRICTED, HandlingRestrictions
 from domain.investigation import Investigation
@@ -43,10 +46,12 @@ from domain.values import (
     DerivationKind,
     EvidenceFile,
     EvidenceKind,
+    HashAlgorithm,
     Identifier,
     LawyerPresence,
     LegalHold,
     PendingHandover,
+    PrivilegeReviewResult,
     RetentionDeletion,
     SealCondition,
     UsePurpose,
@@ -65,7 +70,12 @@ def reference_claim(reference: str) -> str:
 
 
 class EvidenceItem(
-    JitAggregate, CustodyCommands, LegalFactCommands, RetentionCommands, Commentable
+    JitAggregate,
+    CustodyCommands,
+    LegalFactCommands,
+    HandlingFactCommands,
+    RetentionCommands,
+    Commentable,
 ):
     class Registered(JitAggregate.Created):
         reference: str
@@ -312,6 +322,86 @@ class EvidenceItem(
         note: str
         occurred_at: datetime
 
+    # -- forensic and handling facts (domain/evidence_handling.py) --------------------------
+
+    class PrivilegeReviewed(JitAggregate.Event):
+        """A review of the item for privileged or core-private content (DE §100d): who
+        reviewed it, and whether such content was found, and deleted."""
+
+        reviewed_by: str
+        result: PrivilegeReviewResult
+        note: str
+        occurred_at: datetime
+
+    class SearchRecorded(JitAggregate.Event):
+        """The record of the search that collected the item (FR CPP Art. 57): the witnesses
+        present, whether an inventory was made, who signed the record."""
+
+        witnesses: tuple[str, ...]
+        inventory_made: bool
+        signed_by: tuple[str, ...]
+        note: str
+        occurred_at: datetime
+
+    class ExaminationRecorded(JitAggregate.Event):
+        """How the data was acquired or examined (ACPO principles 1-2): through a
+        write-blocker, or by live access and why; the examiner and their competence."""
+
+        write_blocked: bool
+        live_access_reason: str
+        examiner: str
+        competence: str
+        occurred_at: datetime
+
+    class CertificateRecorded(JitAggregate.Event):
+        """A certificate of authenticity of the item (FRE 902(11), (13), (14) style): who
+        certified it, when, under which provision, the hash it attests, and when notice was
+        given to the adverse party (None: not yet)."""
+
+        certified_by: str
+        basis: str
+        sha256: str
+        notice_given_at: datetime | None
+        occurred_at: datetime
+
+    class Translated(JitAggregate.Event):
+        """The item was translated: into which language, by whom, from which of its files
+        (the source's hash), into which item (None: not registered)."""
+
+        language: str
+        translator: str
+        source_sha256: str
+        translation_id: UUID | None
+        occurred_at: datetime
+
+    class ProcessingLogRecorded(JitAggregate.Event):
+        """Where the log of the processing of data held outside JITspace is kept (LED
+        Art. 25), and by whom."""
+
+        kept_by: str
+        kept_in: str
+        occurred_at: datetime
+
+    class HashedElsewhere(JitAggregate.Event):
+        """The data was hashed at acquisition outside JITspace, with this algorithm."""
+
+        algorithm: HashAlgorithm
+        digest: str
+        hashed_by: str
+        tool: str
+        occurred_at: datetime
+
+    class VerifiedElsewhere(JitAggregate.Event):
+        """The data was re-hashed outside JITspace; `matched`: the digest equals the one
+        recorded at acquisition with the same algorithm (JITspace compares them)."""
+
+        algorithm: HashAlgorithm
+        digest: str
+        matched: bool
+        verified_by: str
+        tool: str
+        occurred_at: datetime
+
     class HandlingRestricted(JitAggregate.Event):
         """The originating party set who may read the item and download its files."""
 
@@ -365,6 +455,7 @@ class EvidenceItem(
         self.conditions: dict[int, Condition] = {}
         self.concerns: tuple[Identifier, ...] = ()
         self.target_country: str | None = None
+        self.hashed_elsewhere: set[tuple[HashAlgorithm, str]] = set()
         self.handling = UNRESTRICTED
         self.comments: list[Comment] = []
         self.legal_hold: LegalHold | None = None
@@ -519,6 +610,10 @@ class EvidenceItem(
     @event(TargetLocated)
     def _target_located(self, country: str) -> None:
         self.target_country = country
+
+    @event(HashedElsewhere)
+    def _hashed_elsewhere(self, algorithm: HashAlgorithm, digest: str) -> None:
+        self.hashed_elsewhere.add((algorithm, digest))
 
     @event(ConsentGranted)
     def _consent_granted(self, to_country: str, purpose: ConsentPurpose, offence: str) -> None:

@@ -47,6 +47,10 @@ class Action(StrEnum):
     # lifted
     RECORD_USE = "record_use"  # use of an item in a proceeding
     RAISE_DEFECT = "raise_defect"  # a defect raised before a court
+    RECORD_PRIVILEGE_REVIEW = "record_privilege_review"  # privileged content found, deleted
+    RECORD_CERTIFICATE = "record_certificate"  # certificates of authenticity, their notice
+    RECORD_HANDLING = "record_handling"  # search records, examinations, translations,
+    # processing logs, hashes and re-verifications made outside JITspace
     AMEND_RULEBOOK = "amend_rulebook"
     VIEW_TASKS = "view_tasks"
     MANAGE_TASKS = "manage_tasks"  # create and assign
@@ -89,6 +93,9 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.SET_CONDITIONS: _LEGAL,
         Action.RECORD_USE: _OPERATIONAL | _LEGAL,
         Action.RAISE_DEFECT: _LEGAL,
+        Action.RECORD_PRIVILEGE_REVIEW: _LEGAL,
+        Action.RECORD_CERTIFICATE: _LEGAL,
+        Action.RECORD_HANDLING: _OPERATIONAL | _LEGAL | {Role.ANALYST},
         Action.AMEND_RULEBOOK: frozenset({Role.LEGAL_ADVISOR}),
         Action.VIEW_TASKS: _EVERYONE,
         Action.MANAGE_TASKS: _STAFF,
@@ -122,6 +129,9 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.SET_CONDITIONS: "set and close the conditions attached to evidence",
         Action.RECORD_USE: "record uses of evidence in proceedings",
         Action.RAISE_DEFECT: "record defects raised before a court",
+        Action.RECORD_PRIVILEGE_REVIEW: "record reviews for privileged content",
+        Action.RECORD_CERTIFICATE: "record certificates of authenticity",
+        Action.RECORD_HANDLING: "record searches, examinations, translations and hashes",
         Action.AMEND_RULEBOOK: "adopt or amend a rulebook",
         Action.VIEW_TASKS: "see tasks",
         Action.MANAGE_TASKS: "create or assign tasks",

@@ -148,6 +148,9 @@ class AccessRoles(Params, frozen=True, kw_only=True, forbid_unknown_fields=True)
 
 class HashRule(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
     approved: tuple[str, ...] = ("sha256", "sha512", "sha3-256")
+    # IN-01: algorithms that, alone, are a warning (MD5: collisions can be made, but a
+    # file hashed at acquisition is rarely forged to match); any other unapproved: a risk
+    tolerated: tuple[str, ...] = ("md5",)
     digital_kinds: tuple[str, ...] = (
         "forensic_image",
         "intercepted_communication",

@@ -287,6 +287,42 @@ class LawyerPresence(StrEnum):
     ABSENT = "absent"
 
 
+class PrivilegeReviewResult(StrEnum):
+    """What a review of an item for privileged or core-private content found (DE §100d)."""
+
+    NOTHING_PRIVILEGED = "nothing_privileged"
+    DELETED = "privileged_deleted"  # found, and deleted
+    NOT_DELETED = "privileged_not_deleted"  # found, and still in the item
+
+
+class HashAlgorithm(StrEnum):
+    """An algorithm a file was hashed with outside JITspace (JITspace itself: SHA-256)."""
+
+    MD5 = "md5"
+    SHA1 = "sha1"
+    SHA256 = "sha256"
+    SHA384 = "sha384"
+    SHA512 = "sha512"
+    SHA3_256 = "sha3-256"
+    SHA3_512 = "sha3-512"
+
+    @property
+    def hex_digits(self) -> int:
+        """How many hex digits a digest of the algorithm has."""
+        return _HEX_DIGITS[self]
+
+
+_HEX_DIGITS = {
+    HashAlgorithm.MD5: 32,
+    HashAlgorithm.SHA1: 40,
+    HashAlgorithm.SHA256: 64,
+    HashAlgorithm.SHA384: 96,
+    HashAlgorithm.SHA512: 128,
+    HashAlgorithm.SHA3_256: 64,
+    HashAlgorithm.SHA3_512: 128,
+}
+
+
 class EvidenceFile(msgspec.Struct, frozen=True):
     """A file of the item, as the store held it when it was attached."""
 

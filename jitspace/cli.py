@@ -160,6 +160,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     imported.add_argument("archive", type=Path)
     imported.add_argument("--as", dest="username", required=True, help="the member importing")
     imported.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
+    disclose = commands.add_parser(
+        "disclose",
+        help="write a disclosure bundle of an investigation's history (a legal role's), "
+        "with its progress on stderr",
+    )
+    disclose.add_argument("investigation", type=UUID)
+    disclose.add_argument("--as", dest="username", required=True, help="the member disclosing")
+    disclose.add_argument("--purpose", required=True, help="for whom, and why")
+    disclose.add_argument("--as-of", help="as of a time (ISO 8601 with a zone) or a log position")
+    disclose.add_argument(
+        "--withhold", action="append", default=[], help="a party whose items are withheld"
+    )
+    disclose.add_argument(
+        "--include-files", action="store_true", help="the evidence files go in too"
+    )
+    disclose.add_argument("--output", type=Path, required=True, help="the bundle to write")
+    disclose.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     checkpoint = commands.add_parser("checkpoint", help="sign the head of the log now")
     checkpoint.add_argument("--data-dir", type=Path, help="where the embedded default keeps data")
     worker = commands.add_parser(
@@ -238,6 +255,8 @@ def _run(args: argparse.Namespace) -> int:
         return _verify_evidence(args)
     if args.command == "case":
         return _case(args)
+    if args.command == "disclose":
+        return _disclose(args)
     if args.command == "migrate":
         return _migrate(Settings.from_env(data_dir=args.data_dir, run_projections=False))
     if args.command == "worker":
@@ -840,6 +859,61 @@ def _case(args: argparse.Namespace) -> int:
         print(f"jitspace: {refused.message}", file=sys.stderr)
         for where, message in refused.problems if isinstance(refused, Violations) else []:
             print(f"  {where}: {message}", file=sys.stderr)
+        return 1
+
+
+def _disclose(args: argparse.Namespace) -> int:
+    """Exit status 0: written; 1: refused (the reason on stderr); 2: no such user."""
+    import shutil
+
+    from domain.commands import Disclose
+    from domain.errors import DomainError
+    from jitspace.bootstrap import open_runtime
+    from jitspace.services.application import JITspace
+
+    settings = Settings.from_env(data_dir=args.data_dir, run_projections=False)
+    moment, position = _as_of(args.as_of)
+
+    def progress(events: int) -> None:
+        print(f"disclose: {events} events written", file=sys.stderr, flush=True)
+
+    def disclose(app: JITspace, runtime: Runtime, user_id: UUID) -> tuple[int, int]:
+        bundle = app.disclose(
+            user_id,
+            Disclose(
+                investigation_id=args.investigation,
+                purpose=args.purpose,
+                as_of=moment,
+                up_to_position=position,
+                withhold_parties=frozenset(args.withhold),
+                include_files=args.include_files,
+            ),
+            ledger=runtime.ledger,
+            read_file=runtime.blobs.read,
+            progress=progress,
+        )
+        with args.output.open("wb") as out:
+            bundle.file.seek(0)
+            shutil.copyfileobj(bundle.file, out)
+        bundle.file.close()
+        return bundle.manifest.events, bundle.manifest.up_to_position
+
+    async def run() -> int:
+        from anyio import to_thread
+
+        async with open_runtime(settings) as runtime:
+            user = await runtime.identity.find(args.username)
+            if user is None:
+                print(f"jitspace: no user {args.username!r}", file=sys.stderr)
+                return 2
+            events, up_to = await to_thread.run_sync(disclose, runtime.app, runtime, user.user_id)
+        print(f"{args.output}: {events} events, up to log position {up_to}")
+        return 0
+
+    try:
+        return asyncio.run(run())
+    except DomainError as refused:
+        print(f"jitspace: {refused.message}", file=sys.stderr)
         return 1
 
 

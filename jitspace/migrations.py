@@ -75,6 +75,10 @@ def _adopt_first_schema(curs: Cursor[Any], log: EventLog) -> None:
         curs.execute(statement.encode())
 
 
+def _index_recorded_times(curs: Cursor[Any], log: EventLog) -> None:
+    curs.execute(log.recorded_index)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as JITspace made it at start", _adopt_first_schema),
     # ending a user's sessions (disabled, password dropped) finds them by user
@@ -110,6 +114,29 @@ MIGRATIONS: tuple[Migration, ...] = (
         5,
         "show legal holds and deletions under retention in the evidence register",
         sql(registers.RETENTION_COLUMNS),
+    ),
+    # a read `as_of` a time finds the investigation's last event recorded by then on an
+    # index, where it scanned the investigation's events
+    Migration(6, "index the events by investigation and recorded time", _index_recorded_times),
+    # the registers and the custody chains keep each row's versions with the log positions
+    # between which they held, for the lists as of a point: both projections are built again
+    # from the log when a worker next starts (their tracking positions are forgotten; their
+    # marker rows of the library's tracking layout are kept)
+    Migration(
+        7,
+        "keep the history of the registers and the custody chains for reads as of a point",
+        sql(
+            *registers.HISTORY_TABLES,
+            *custody.HISTORY_TABLES,
+            "TRUNCATE rm_investigations, rm_members, rm_evidence, rm_tasks, rm_authorisations, "
+            "rm_custody_history, rm_custody_members, rm_custody_items, rm_custody_gaps",
+            "DO $$ BEGIN IF to_regclass('registers_tracking') IS NOT NULL THEN "
+            "DELETE FROM registers_tracking WHERE application_name <> '__migration__'; "
+            "END IF; END $$",
+            "DO $$ BEGIN IF to_regclass('custody_tracking') IS NOT NULL THEN "
+            "DELETE FROM custody_tracking WHERE application_name <> '__migration__'; "
+            "END IF; END $$",
+        ),
     ),
 )
 LATEST = MIGRATIONS[-1].version

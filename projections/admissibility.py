@@ -222,7 +222,10 @@ def with_sources(case: CaseFile, evidence_ids: Iterable[UUID]) -> set[UUID]:
 
 def fold(case: CaseFile, e: Any) -> list[Row]:
     """Fold one event into the facts; the matrix cells it changes, evaluated on its date."""
-    return list(evaluate_due(case, dict.fromkeys(touch(case, e), e.timestamp)))
+    touched = touch(case, e)
+    if not touched:  # most events (tasks, comments...) change no item's verdict
+        return []
+    return list(evaluate_due(case, dict.fromkeys(touched, e.timestamp)))
 
 
 def matrix_as_of(events: Iterable[Any]) -> tuple[CaseFile, dict[tuple[UUID, str], Row]]:

@@ -55,6 +55,7 @@ from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.wording import person, span
+from projections.history import Kept
 
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_custody_history (
@@ -81,6 +82,29 @@ TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_custody_gaps (
         investigation_id uuid NOT NULL, country text NOT NULL, gap interval NOT NULL,
         PRIMARY KEY (investigation_id, country))""",
+)
+
+# each item's chain as it stood at each point of the log (projections/history.py): the
+# register and the custody audit as of a point read it
+KEPT_CHAINS = Kept(
+    "rm_custody_items",
+    "evidence_id",
+    (
+        "evidence_id",
+        "investigation_id",
+        "status",
+        "custodian_id",
+        "holding_country",
+        "integrity",
+        "defect_count",
+        "chain",
+        "version",
+    ),
+)
+HISTORY_TABLES = KEPT_CHAINS.create(
+    "evidence_id uuid NOT NULL, investigation_id uuid NOT NULL, status text NOT NULL, "
+    "custodian_id uuid, holding_country text NOT NULL, integrity text NOT NULL, "
+    "defect_count int NOT NULL, chain jsonb NOT NULL, version bigint NOT NULL"
 )
 
 # the item's events that make up its custody history (a description amendment does not)
@@ -504,7 +528,7 @@ class CustodyView(PostgresTrackingRecorder):
             for sql, params in statements:
                 curs.execute(sql, params, prepare=True)
             if evidence_id is not None:
-                _refresh(curs, [evidence_id])
+                _refresh(curs, [evidence_id], tracking.notification_id)
             elif investigation_id is not None and party is not None:
                 # the Registered step is an item's first (version 1)
                 curs.execute(
@@ -513,17 +537,21 @@ class CustodyView(PostgresTrackingRecorder):
                     "WHERE i.investigation_id = %s AND h.details->>'country' = %s",
                     (investigation_id, party),
                 )
-                _refresh(curs, [row["evidence_id"] for row in curs.fetchall()])
+                _refresh(
+                    curs, [row["evidence_id"] for row in curs.fetchall()], tracking.notification_id
+                )
             elif investigation_id is not None:
                 curs.execute(
                     "SELECT evidence_id FROM rm_custody_items WHERE investigation_id = %s",
                     (investigation_id,),
                 )
-                _refresh(curs, [row["evidence_id"] for row in curs.fetchall()])
+                _refresh(
+                    curs, [row["evidence_id"] for row in curs.fetchall()], tracking.notification_id
+                )
             self._insert_tracking(curs, tracking)
 
 
-def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID]) -> None:
+def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID], position: int) -> None:
     for evidence_id in evidence_ids:
         curs.execute(
             "SELECT * FROM rm_custody_history WHERE evidence_id = %s ORDER BY version",
@@ -567,6 +595,7 @@ def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID]) -> None:
                 steps[-1].version,
             ),
         )
+        curs.execute(*KEPT_CHAINS.keep(evidence_id, position))
 
 
 class CustodyChains(Projection[CustodyView]):

@@ -19,6 +19,7 @@ from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
+from projections.history import Kept
 
 Statement = tuple[str, tuple[Any, ...]]
 
@@ -86,6 +87,81 @@ TABLES = (
     RETENTION_COLUMNS,
 )
 
+# the registers whose rows keep their history (projections/history.py): the lists as of a
+# point of the log (the evidence register, tasks, authorisations) read them
+KEPT_EVIDENCE = Kept(
+    "rm_evidence",
+    "evidence_id",
+    (
+        "evidence_id",
+        "investigation_id",
+        "reference",
+        "country",
+        "kind",
+        "description",
+        "collected_at",
+        "registered_at",
+        "authorisation_id",
+        "version",
+        "parent_id",
+        "relation",
+        "legal_hold",
+        "deleted_at",
+    ),
+)
+KEPT_TASKS = Kept(
+    "rm_tasks",
+    "task_id",
+    (
+        "task_id",
+        "investigation_id",
+        "title",
+        "status",
+        "assignee_id",
+        "due_on",
+        "created_at",
+        "version",
+    ),
+)
+KEPT_AUTHORISATIONS = Kept(
+    "rm_authorisations",
+    "authorisation_id",
+    (
+        "authorisation_id",
+        "investigation_id",
+        "kind",
+        "country",
+        "authority",
+        "reference",
+        "valid_from",
+        "valid_until",
+        "revoked",
+        "version",
+        "annulled",
+    ),
+)
+KEPT = {kept.table: kept for kept in (KEPT_EVIDENCE, KEPT_TASKS, KEPT_AUTHORISATIONS)}
+HISTORY_TABLES = (
+    *KEPT_EVIDENCE.create(
+        "evidence_id uuid NOT NULL, investigation_id uuid NOT NULL, reference text NOT NULL, "
+        "country text NOT NULL, kind text NOT NULL, description text NOT NULL, "
+        "collected_at timestamptz NOT NULL, registered_at timestamptz NOT NULL, "
+        "authorisation_id uuid, version bigint NOT NULL, parent_id uuid, relation text, "
+        "legal_hold boolean NOT NULL, deleted_at timestamptz"
+    ),
+    *KEPT_TASKS.create(
+        "task_id uuid NOT NULL, investigation_id uuid NOT NULL, title text NOT NULL, "
+        "status text NOT NULL, assignee_id uuid, due_on date, created_at timestamptz NOT NULL, "
+        "version bigint NOT NULL"
+    ),
+    *KEPT_AUTHORISATIONS.create(
+        "authorisation_id uuid NOT NULL, investigation_id uuid NOT NULL, kind text NOT NULL, "
+        "country text NOT NULL, authority text NOT NULL, reference text NOT NULL, "
+        "valid_from timestamptz NOT NULL, valid_until timestamptz NOT NULL, "
+        "revoked boolean NOT NULL, version bigint NOT NULL, annulled boolean NOT NULL"
+    ),
+)
+
 # the row each aggregate's events keep: every event moves its version, so an If-Match taken
 # from a list page matches the record (not only the events that change a listed column)
 REGISTERED = (
@@ -114,7 +190,8 @@ class WorkspaceRegisters(Projection[RegistersView]):
     name = "registers"
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        self.view.apply(statements(domain_event), tracking)
+        position = tracking.notification_id
+        self.view.apply([*statements(domain_event), *kept(domain_event, position)], tracking)
 
 
 @singledispatch
@@ -279,6 +356,14 @@ def _(e: LegalAuthorisation.Annulled) -> list[Statement]:
 @statements.register
 def _(e: LegalAuthorisation.Revoked) -> list[Statement]:
     return [_update(e, "revoked = true")]
+
+
+def kept(e: Any, position: int) -> list[Statement]:
+    """Keep the new version of the event's record's row, from the event's position on."""
+    registered = _registered(e)
+    if registered is None or registered[0] not in KEPT:
+        return []
+    return [KEPT[registered[0]].keep(e.originator_id, position)]
 
 
 def _new_row(table: str, e: Any, *columns: Any) -> Statement:

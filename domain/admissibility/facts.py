@@ -256,6 +256,54 @@ class TargetLocation(msgspec.Struct, gc=False):
     occurred_at: datetime
 
 
+class PrivilegeReview(msgspec.Struct, gc=False):
+    ref: Ref
+    reviewed_by: str
+    result: str  # PrivilegeReviewResult's value
+    occurred_at: datetime
+
+
+class SearchRecord(msgspec.Struct, gc=False):
+    ref: Ref
+    witnesses: tuple[str, ...]
+    inventory_made: bool
+    signed_by: tuple[str, ...]
+    occurred_at: datetime
+
+
+class Examination(msgspec.Struct, gc=False):
+    ref: Ref
+    write_blocked: bool
+    live_access_reason: str
+    examiner: str
+    competence: str
+    occurred_at: datetime
+
+
+class Certificate(msgspec.Struct, gc=False):
+    ref: Ref
+    certified_by: str
+    basis: str
+    sha256: str
+    notice_given_at: datetime | None
+    occurred_at: datetime
+
+
+class Translation(msgspec.Struct, gc=False):
+    ref: Ref
+    language: str
+    translator: str
+    source_sha256: str
+    occurred_at: datetime
+
+
+class ProcessingLog(msgspec.Struct, gc=False):
+    ref: Ref
+    kept_by: str
+    kept_in: str
+    occurred_at: datetime
+
+
 class ItemFacts(msgspec.Struct, gc=False):
     ref: Ref
     evidence_id: UUID
@@ -287,6 +335,14 @@ class ItemFacts(msgspec.Struct, gc=False):
     destroyed: Ref | None = None
     destroyed_at: datetime | None = None
     children: list[UUID] = msgspec.field(default_factory=list)
+    # forensic and handling facts (domain/evidence_handling.py)
+    privilege_reviews: list[PrivilegeReview] = msgspec.field(default_factory=list)
+    searches: list[SearchRecord] = msgspec.field(default_factory=list)  # the last counts
+    examinations: list[Examination] = msgspec.field(default_factory=list)  # the last counts
+    certificates: list[Certificate] = msgspec.field(default_factory=list)  # the last counts
+    translations: list[Translation] = msgspec.field(default_factory=list)
+    processing_logs: list[ProcessingLog] = msgspec.field(default_factory=list)
+    hashed_elsewhere: list[FileFact] = msgspec.field(default_factory=list)  # `sha256`: digest
 
 
 class Membership(msgspec.Struct, gc=False):
@@ -563,6 +619,8 @@ class CaseFile(msgspec.Struct, gc=False):
                 at,
             )
             self.items[e.parent_id].children.append(item.evidence_id)
+            # the parent's verdicts may read what was made from it (DP-02)
+            return frozenset({e.originator_id, e.parent_id})
         elif isinstance(e, EvidenceItem.UsedInProceeding):
             item.uses.append(Use(r, e.country, e.proceeding, e.offence, e.purpose.value, at))
         elif isinstance(e, EvidenceItem.ConsentGranted):
@@ -598,6 +656,26 @@ class CaseFile(msgspec.Struct, gc=False):
             item.concerns.append(Concerns(r, named, at))
         elif isinstance(e, EvidenceItem.TargetLocated):
             item.target_locations.append(TargetLocation(r, e.country, at))
+        elif isinstance(e, EvidenceItem.PrivilegeReviewed):
+            item.privilege_reviews.append(PrivilegeReview(r, e.reviewed_by, e.result.value, at))
+        elif isinstance(e, EvidenceItem.SearchRecorded):
+            item.searches.append(SearchRecord(r, e.witnesses, e.inventory_made, e.signed_by, at))
+        elif isinstance(e, EvidenceItem.ExaminationRecorded):
+            item.examinations.append(
+                Examination(r, e.write_blocked, e.live_access_reason, e.examiner, e.competence, at)
+            )
+        elif isinstance(e, EvidenceItem.CertificateRecorded):
+            item.certificates.append(
+                Certificate(r, e.certified_by, e.basis, e.sha256, e.notice_given_at, at)
+            )
+        elif isinstance(e, EvidenceItem.Translated):
+            item.translations.append(Translation(r, e.language, e.translator, e.source_sha256, at))
+        elif isinstance(e, EvidenceItem.ProcessingLogRecorded):
+            item.processing_logs.append(ProcessingLog(r, e.kept_by, e.kept_in, at))
+        elif isinstance(e, EvidenceItem.HashedElsewhere):
+            item.hashed_elsewhere.append(FileFact(r, e.digest, e.algorithm.value))
+        elif isinstance(e, EvidenceItem.VerifiedElsewhere):
+            item.checks.append(Check(r, e.matched, at))
         elif isinstance(e, (EvidenceItem.Destroyed, EvidenceItem.DeletedUnderRetention)):
             item.destroyed, item.destroyed_at = r, at
         else:

@@ -37,6 +37,7 @@ from jitspace.api.changes import provide_create
 from jitspace.api.dependencies import RuntimeDep, provide_records, provide_runtime
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController, EvidenceFactsController
+from jitspace.api.evidence_handling import EvidenceHandlingController
 from jitspace.api.hardening import cors_config, security_headers
 from jitspace.api.interchange import CaseController
 from jitspace.api.interface import interface_routes
@@ -164,6 +165,7 @@ def create_app(
             TaskController,
             AuthorisationFactsController,
             EvidenceFactsController,
+            EvidenceHandlingController,
             RulebookController,
             ShippedRulebookController,
             AdmissibilityController,

@@ -39,6 +39,7 @@ from jitspace.api.dependencies import (
     expected_version,
     in_thread,
 )
+from jitspace.api.pages import AUTHORISATION_QUERY, AuthorisationQueryDep, page_from
 from jitspace.api.responses import with_etag
 from jitspace.documents.authorisations import (
     Authorisation,
@@ -47,6 +48,7 @@ from jitspace.documents.authorisations import (
     AuthorisationConfirmation,
     AuthorisationCreate,
     AuthorisationExtension,
+    AuthorisationPage,
     AuthorisationQualification,
     AuthorisationRevocation,
     AuthorisationSummary,
@@ -70,6 +72,20 @@ class AuthorisationController(Controller):
     @get("/", access=Action.VIEW_LEGAL)
     async def list_all(self, records: RecordsAsOf) -> list[AuthorisationSummary]:
         return await records.authorisations()
+
+    @get("/page", access=Action.VIEW_LEGAL, dependencies=AUTHORISATION_QUERY)
+    async def page(
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        authorisations: AuthorisationQueryDep,
+    ) -> AuthorisationPage:
+        """A page of the authorisations. Filters: the issuing party, the kind, the status
+        today (in force, pending, expired, revoked, annulled), and text in the reference or
+        the authority; sorted by validity, reference, kind or party, then the id."""
+        now = runtime.records.now(user.user_id, investigation_id)
+        return await page_from(now.authorisation_page(authorisations))
 
     @post("/", access=Action.RECORD_AUTHORISATION)
     async def record(

@@ -73,10 +73,12 @@ from jitspace.api.files import (
     file_media_type,
     served_media_type,
 )
+from jitspace.api.pages import CUSTODY_AUDIT_QUERY, CustodyAuditQueryDep, page_from
 from jitspace.api.responses import with_etag
 from jitspace.documents.custody import (
     CollectionCreate,
     CustodyAudit,
+    CustodyAuditPage,
     CustodyChain,
     DestructionCreate,
     HandoverCreate,
@@ -336,6 +338,20 @@ class EvidenceController(Controller):
         """Every defect of every item's chain of custody, grouped by kind of defect, the
         largest group first (as of a date with `as_of`)."""
         return await records.custody_audit()
+
+    @get("/custody-audit/page", access=Action.VIEW_EVIDENCE, dependencies=CUSTODY_AUDIT_QUERY)
+    async def custody_audit_page(
+        self,
+        investigation_id: FromPath[UUID],
+        runtime: RuntimeDep,
+        user: CurrentUser,
+        audit: CustodyAuditQueryDep,
+    ) -> CustodyAuditPage:
+        """A page of the items whose chain of custody has a defect, with their defects.
+        Filters: a defect's code, and text in the reference; sorted by reference or by how
+        many defects, then the item's id."""
+        now = runtime.records.now(user.user_id, investigation_id)
+        return await page_from(now.custody_audit_page(audit))
 
     @get("/{evidence_id:uuid}/lineage", access=Action.VIEW_EVIDENCE)
     async def lineage(

@@ -34,11 +34,13 @@ from jitspace.api.dependencies import (
     in_thread,
     reported_time,
 )
+from jitspace.api.pages import INVESTIGATION_QUERY, InvestigationQueryDep, page_from
 from jitspace.api.responses import with_etag
 from jitspace.documents.investigations import (
     Investigation,
     InvestigationClosure,
     InvestigationCreate,
+    InvestigationPage,
     InvestigationSummary,
     MemberCreate,
     MemberRemoval,
@@ -63,6 +65,15 @@ class InvestigationController(Controller):
     ) -> list[InvestigationSummary]:
         """The investigations you are a member of (as of then: that you were a member of)."""
         return await runtime.records.investigations_of(user.user_id, *as_of_point(as_of))
+
+    @get("/page", access=SIGNED_IN, dependencies=INVESTIGATION_QUERY)
+    async def page(
+        self, runtime: RuntimeDep, user: CurrentUser, investigations: InvestigationQueryDep
+    ) -> InvestigationPage:
+        """A page of the investigations you are a member of. Filters: open or closed, and
+        text in the name or the agreement's reference; sorted by when opened (the latest
+        first) or by name, then the id."""
+        return await page_from(runtime.records.investigation_page(user.user_id, investigations))
 
     @post("/", access=SIGNED_IN)
     async def open(

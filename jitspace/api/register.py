@@ -9,28 +9,18 @@ from uuid import UUID
 
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import ValidationException
 from litestar.params import FromPath, FromQuery, QueryParameter
 
 from domain.errors import PermissionDenied
 from domain.permissions import Action, check_permitted
 from domain.rule_settings import Outcome
-from domain.values import PARTY_CODE, EvidenceKind
+from domain.values import EvidenceKind
 from jitspace.api.access import CurrentAudience
 from jitspace.api.dependencies import BASE, RuntimeDep
+from jitspace.api.pages import Cursor, Limit, Party, page_from
 from jitspace.bootstrap import Runtime
 from jitspace.documents.evidence import EvidencePage, RegisterQuery, RegisterSort
-from jitspace.reads.queries import BadCursor
 
-Limit = Annotated[int, QueryParameter(ge=1, le=1000, description="items on the page")]
-Cursor = Annotated[
-    str | None,
-    QueryParameter(max_length=400, description="the `next` of the previous page"),
-]
-Party = Annotated[
-    str | None,
-    QueryParameter(pattern=f"^(?:{PARTY_CODE.pattern})$", description="the originating party"),
-]
 Search = Annotated[
     str | None,
     QueryParameter(
@@ -108,10 +98,7 @@ async def register_page(
     """The page `query` names, as `party` may read it, once the read models hold the
     caller's writes; a cursor that is not one of ours is a 400 that says so."""
     await runtime.queries.caught_up(investigation_id)
-    try:
-        return await runtime.queries.evidence_page(investigation_id, party, query)
-    except BadCursor as bad:
-        raise ValidationException(str(bad), extra=[{"key": "after", "message": str(bad)}]) from None
+    return await page_from(runtime.queries.evidence_page(investigation_id, party, query))
 
 
 class RegisterPageController(Controller):

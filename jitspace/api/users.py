@@ -12,11 +12,13 @@ from litestar.params import FromPath, JSONBody
 from jitspace.api.access import ADMINISTRATOR
 from jitspace.api.dependencies import CurrentUser, RuntimeDep, client_address
 from jitspace.api.openapi import problem_response
+from jitspace.api.pages import ACCOUNT_QUERY, AccountQueryDep, page_from
 from jitspace.documents.users import (
     IdentityLinkCreate,
     PasswordReset,
     UserAccount,
     UserCreate,
+    UserPage,
     account_out,
 )
 
@@ -34,6 +36,14 @@ class UserController(Controller):
         """Every user of the deployment, by name: administrators, disabled users, how each
         logs in."""
         return [account_out(a) for a in await runtime.administration.users()]
+
+    @get("/page", access=ADMINISTRATOR, dependencies=ACCOUNT_QUERY)
+    async def page(self, runtime: RuntimeDep, accounts: AccountQueryDep) -> UserPage:
+        """A page of the deployment's users. Filters: disabled or not, administrators or
+        not, and text in the username or the display name; sorted by name or by when added,
+        then the id."""
+        found = await page_from(runtime.administration.user_page(accounts))
+        return UserPage([account_out(a) for a in found.accounts], found.next, found.total)
 
     @post(access=ADMINISTRATOR, responses=CONFLICT)
     async def add_user(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from jitspace.auth.errors import IdentityConflict
-from jitspace.auth.identity import Account, Identity, User
+from jitspace.auth.identity import Account, AccountPage, AccountQuery, Identity, User
 from jitspace.auth.security_log import SecurityKind, SecurityLog
 
 COMMAND_LINE = "command line"
@@ -26,6 +26,9 @@ class Administration:
 
     async def users(self) -> list[Account]:
         return await self.identity.accounts()
+
+    async def user_page(self, query: AccountQuery) -> AccountPage:
+        return await self.identity.account_page(query)
 
     async def add_user(
         self,

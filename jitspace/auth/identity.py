@@ -13,6 +13,7 @@ import re
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -30,6 +31,7 @@ from jitspace.auth.errors import (
 )
 from jitspace.auth.login_throttle import LoginThrottle
 from jitspace.auth.oidc import OidcVerifier
+from jitspace.paging import Conditions, Keyset
 
 # how long a checked token is trusted without a new look-up, and how many are remembered
 RECENT = 5.0
@@ -84,6 +86,24 @@ class User(msgspec.Struct, frozen=True):
     # an administrator of the deployment (its users, its security log), whatever their
     # memberships of investigations
     administrator: bool = False
+
+
+class AccountQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which page of the users, in which order, of which."""
+
+    limit: int = 100
+    after: str | None = None  # the cursor a previous page returned as `next`
+    sort: str = "name"  # "name" (display name) or "created_at"
+    descending: bool = False
+    search: str | None = None  # in the username or the display name
+    disabled: bool | None = None
+    administrator: bool | None = None
+
+
+class AccountPage(NamedTuple):
+    accounts: list[Account]
+    next: str | None
+    total: int
 
 
 class Account(msgspec.Struct, frozen=True):
@@ -300,18 +320,52 @@ class Identity:
 
     async def accounts(self, user_id: UUID | None = None) -> list[Account]:
         """Every user (or the one of `user_id`), by name, with how they log in."""
-        rows = await self.pool.fetch(
-            "SELECT u.user_id, u.username, u.display_name, u.administrator, u.created_at, "
-            "u.disabled_at, u.password_hash <> $1 AS local_login, "
-            "coalesce(array_agg(ARRAY[e.issuer, e.subject] ORDER BY e.issuer, e.subject) "
-            "FILTER (WHERE e.issuer IS NOT NULL), '{}') AS identities "
-            "FROM users u LEFT JOIN external_identities e USING (user_id) "
-            "WHERE $2::uuid IS NULL OR u.user_id = $2 "
-            "GROUP BY u.user_id ORDER BY lower(u.display_name), u.username",
-            NO_LOCAL_LOGIN,
-            user_id,
-        )
+        where = Conditions("($1::uuid IS NULL OR u.user_id = $1)", user_id)
+        rows = await self._accounts(where, "lower(u.display_name), u.username")
         return [_account(row) for row in rows]
+
+    async def account_page(self, query: AccountQuery) -> AccountPage:
+        """One page of the users: filtered, sorted, from a cursor (BadCursor if it is not
+        one of ours)."""
+        where = Conditions("true")
+        where.add("(u.disabled_at IS NOT NULL) = {}", query.disabled)
+        where.add("u.administrator = {}", query.administrator)
+        if query.search is not None:
+            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", query.search) + "%"
+            where.add("(u.username ILIKE {0} OR u.display_name ILIKE {0})", pattern)
+        by_name = query.sort == "name"
+        keyset = Keyset(
+            "lower(u.display_name)" if by_name else "u.created_at",
+            "sort_key",
+            "u.user_id",
+            str if by_name else datetime,
+            query.descending,
+        )
+        total = await self.pool.fetchval(
+            f"SELECT count(*) FROM users u WHERE {where.sql}",  # noqa: S608 (our own text)
+            *where.values,
+        )
+        keyset.start_after(where, query.after)
+        rows = await self._accounts(
+            where, f"{keyset.order} LIMIT {int(query.limit) + 1}", f", {keyset.column} AS sort_key"
+        )
+        accounts = [_account(row) for row in rows[: query.limit]]
+        return AccountPage(accounts, keyset.next(rows, query.limit, "user_id"), int(total))
+
+    async def _accounts(
+        self, where: Conditions, order: str, extra: str = ""
+    ) -> list[asyncpg.Record]:
+        rows: list[asyncpg.Record] = await self.pool.fetch(
+            "SELECT u.user_id, u.username, u.display_name, u.administrator, u.created_at, "  # noqa: S608
+            f"u.disabled_at, u.password_hash <> ${len(where.values) + 1} AS local_login, "
+            "coalesce(array_agg(ARRAY[e.issuer, e.subject] ORDER BY e.issuer, e.subject) "
+            f"FILTER (WHERE e.issuer IS NOT NULL), '{{}}') AS identities{extra} "
+            f"FROM users u LEFT JOIN external_identities e USING (user_id) WHERE {where.sql} "
+            f"GROUP BY u.user_id ORDER BY {order}",
+            *where.values,
+            NO_LOCAL_LOGIN,
+        )
+        return rows
 
     async def account(self, user_id: UUID) -> Account:
         """One user as `accounts` lists them; UnknownUser if there is none."""

@@ -1,4 +1,5 @@
-"""Building a disclosure bundle as of a date: its files, signed, in a temporary zip file."""
+"""Building a disclosure bundle as of a date: its files, signed, in a temporary zip file,
+written as the log streams past."""
 
 from __future__ import annotations
 
@@ -6,16 +7,22 @@ import base64
 import hashlib
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import Mapper
 
-from jitspace.disclosure.contents import Manifest, attached_files, bundle_event
-from jitspace.disclosure.records import rebuild_records, render_report
+from jitspace.disclosure.contents import (
+    FILE_ATTACHED,
+    BundleEvent,
+    Manifest,
+    attached_files,
+    bundle_event,
+)
+from jitspace.disclosure.records import rebuild_records, report_parts
 from jitspace.ledger.checkpoints import Checkpoint
 from jitspace.ledger.verification import Entry
 
@@ -67,9 +74,15 @@ class BundleContent:
         return b"".join(self.chunks(close=False))
 
 
+# how often (in events) building reports its progress
+PROGRESS_EVERY = 10_000
+# events.jsonl is read back from its spool in pieces of this size
+SPOOL_READ = 1 << 20
+
+
 def build_bundle(
     *,
-    entries: Sequence[Entry],
+    entries: Iterable[Entry],
     checkpoint: Checkpoint,
     mapper: Mapper[UUID],
     sign: Callable[[bytes], bytes],
@@ -81,52 +94,66 @@ def build_bundle(
     purpose: str,
     read_file: Callable[[str], Iterable[bytes]] | None = None,
     withheld_files: frozenset[str] = frozenset(),
+    progress: Callable[[int], None] | None = None,
 ) -> BundleContent:
     """The bundle; with `read_file` (storage key -> bytes), the evidence files go in too,
     but for those named in `withheld_files` (SHA-256: their originator does not let the
-    disclosing party have them)."""
-    events = [bundle_event(entry, withhold(entry)) for entry in entries]
-    events_jsonl = b"".join(msgspec.json.encode(event) + b"\n" for event in events)
-    records = rebuild_records(events, mapper)
-    fields: dict[str, Any] = {
-        "investigation_id": investigation_id,
-        "investigation_name": investigation_name,
-        "as_of": as_of,
-        "up_to_position": checkpoint.fields.position,
-        "produced_at": datetime.now(UTC),
-        "produced_by": produced_by,
-        "purpose": purpose,
-        "events": len(events),
-        "withheld": sum(1 for event in events if event.state is None),
-        "key_id": checkpoint.fields.key_id,
-    }
-    files = {
-        "checkpoint.json": msgspec.json.encode(checkpoint.document()),
-        "events.jsonl": events_jsonl,
-        "records.json": msgspec.json.encode(records),
-        "report.html": render_report(msgspec.to_builtins(fields), events, records).encode(),
-        "README.txt": README.encode(),
-    }
-    hashes = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    disclosing party have them). `progress` hears how many events are written, every
+    `PROGRESS_EVERY` and at the end.
+
+    Memory stays flat whatever the history's length: the entries are read once, as they
+    stream from the log, into events.jsonl on disk (hashed as they pass); the records and
+    the report are then made from that file, an event at a time, and written into the zip
+    as they are made. Only the records themselves (not their history) are held."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
     out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed after reading)
     try:
+        written = _spooled(entries, withhold, spool, progress)
+        records = rebuild_records(_events_in(spool), mapper)
+        fields: dict[str, Any] = {
+            "investigation_id": investigation_id,
+            "investigation_name": investigation_name,
+            "as_of": as_of,
+            "up_to_position": checkpoint.fields.position,
+            "produced_at": datetime.now(UTC),
+            "produced_by": produced_by,
+            "purpose": purpose,
+            "events": written.events,
+            "withheld": written.withheld,
+            "key_id": checkpoint.fields.key_id,
+        }
+        hashes: dict[str, str] = {}
+        produced = fields["produced_at"].timetuple()[:6]
         with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
-            for name, data in files.items():
-                bundle.writestr(name, data)
-            attached = attached_files(events) if read_file else {}
+
+            def member(name: str, parts: Iterable[bytes]) -> None:
+                """A member written as its parts come, hashed as they pass; compressed, but
+                for evidence files (stored as they are: most are compressed already)."""
+                digest = hashlib.sha256()
+                info = zipfile.ZipInfo(name, date_time=produced)
+                if not name.startswith("files/"):
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                with bundle.open(info, "w", force_zip64=True) as opened:
+                    for part in parts:
+                        digest.update(part)
+                        opened.write(part)
+                hashes[name] = digest.hexdigest()
+
+            member("checkpoint.json", [msgspec.json.encode(checkpoint.document())])
+            member("events.jsonl", _spool_chunks(spool))
+            member("records.json", [msgspec.json.encode(records)])
+            report = report_parts(msgspec.to_builtins(fields), _events_in(spool), records)
+            member("report.html", _batched(part.encode() for part in report))
+            member("README.txt", [README.encode()])
             evidence_files = sorted(
-                (sha256, key) for sha256, key in attached.items() if sha256 not in withheld_files
+                (sha256, key)
+                for sha256, key in (written.files if read_file else {}).items()
+                if sha256 not in withheld_files
             )
             for sha256, key in evidence_files:
                 assert read_file is not None
-                name = f"files/{sha256}"
-                digest = hashlib.sha256()
-                with bundle.open(zipfile.ZipInfo(name), "w", force_zip64=True) as member:
-                    for chunk in read_file(key):
-                        digest.update(chunk)
-                        member.write(chunk)
                 # as found in the store: a file altered there shows up as not matching its name
-                hashes[name] = digest.hexdigest()
+                member(f"files/{sha256}", read_file(key))
             manifest = Manifest(**fields, files=hashes)
             manifest_bytes = msgspec.json.encode(manifest)
             bundle.writestr("manifest.json", manifest_bytes)
@@ -135,4 +162,69 @@ def build_bundle(
     except BaseException:
         out.close()
         raise
+    finally:
+        spool.close()
     return BundleContent(out, manifest)
+
+
+class _Written(NamedTuple):
+    events: int
+    withheld: int
+    files: dict[str, str]  # the evidence files the events record: SHA-256 -> storage key
+
+
+def _spooled(
+    entries: Iterable[Entry],
+    withhold: Callable[[Entry], bool],
+    spool: IO[bytes],
+    progress: Callable[[int], None] | None,
+) -> _Written:
+    """events.jsonl written to `spool`, an entry at a time as they stream from the log."""
+    encoder = msgspec.json.Encoder()
+    line = bytearray()
+    events = withheld = 0
+    files: dict[str, str] = {}
+    for entry in entries:
+        event = bundle_event(entry, withhold(entry))
+        encoder.encode_into(event, line)
+        line += b"\n"
+        spool.write(line)
+        events += 1
+        if event.state is None:
+            withheld += 1
+        elif event.topic == FILE_ATTACHED:
+            files.update(attached_files([event]))
+        if progress is not None and events % PROGRESS_EVERY == 0:
+            progress(events)
+    if progress is not None:
+        progress(events)
+    return _Written(events, withheld, files)
+
+
+def _spool_chunks(spool: IO[bytes]) -> Iterator[bytes]:
+    spool.seek(0)
+    while chunk := spool.read(SPOOL_READ):
+        yield chunk
+
+
+def _events_in(spool: IO[bytes]) -> Iterator[BundleEvent]:
+    """The spooled events again, one at a time, from the start."""
+    decoder = msgspec.json.Decoder(BundleEvent)
+    spool.seek(0)
+    for line in spool:
+        yield decoder.decode(line)
+
+
+def _batched(parts: Iterable[bytes], size: int = 1 << 16) -> Iterator[bytes]:
+    """Small parts joined into pieces of about `size` bytes: fewer, larger writes."""
+    pending: list[bytes] = []
+    held = 0
+    for part in parts:
+        pending.append(part)
+        held += len(part)
+        if held >= size:
+            yield b"".join(pending)
+            pending.clear()
+            held = 0
+    if pending:
+        yield b"".join(pending)

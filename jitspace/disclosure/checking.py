@@ -6,10 +6,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.persistence import Mapper
 
 from jitspace.disclosure.contents import (
+    FILE_ATTACHED,
     SIGNED_FILES,
     UNSIGNED_FILES,
     BundleEvent,
@@ -25,8 +26,9 @@ from jitspace.disclosure.contents import (
     UnreadableFileRecord,
     attached_files,
 )
-from jitspace.disclosure.records import rebuild_records, render_report
+from jitspace.disclosure.records import rebuild_records, report_parts
 from jitspace.disclosure.strict_zip import DamagedZip, StrictZip
+from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Checkpoint, CheckpointDocument, VerificationReport
 from jitspace.ledger.verification import Finding, Head, verify
 from jitspace.signing import fingerprint, key_id, load_public_key, verify_signature
@@ -228,46 +230,94 @@ def _verify(
     heads.extend(_kept_heads(against, key, manifest, problem))
 
     try:
-        events = _read_events(bundle)
-        entries = [event.entry() for event in events]
+        scanned = _scan(bundle, heads)
+        if not scanned.chained:
+            # a chain that does not check: its findings need the events side by side
+            findings.extend(verify([event.entry() for event in _events(bundle)], heads))
     except Unreadable as error:
         problem("events", str(error))
         return report(0, len(heads), signed_by)
     except ValueError as error:
         problem("events", f"events.jsonl cannot be read: {error}")
         return report(0, len(heads), signed_by)
-    findings.extend(verify(entries, heads))
-    try:
-        recorded = attached_files(events)
-    except UnreadableFileRecord as error:
-        problem("events", str(error))
-        recorded = {}
+    if scanned.unreadable_file is not None:
+        problem("events", scanned.unreadable_file)
     for name in sorted(n for n in names if n.startswith("files/")):
-        if name.removeprefix("files/") not in recorded:
+        if name.removeprefix("files/") not in scanned.files:
             problem("file", f"{name} is not a file the bundle's events record")
-    if any(event.investigation_id != manifest.investigation_id for event in events):
+    if any(i != manifest.investigation_id for i in scanned.investigations):
         problem("events", "events.jsonl holds events of another investigation")
 
     if not findings:
         # the records and the report are compared by their hashes: both were hashed as they
-        # streamed past, and neither is ever held whole
+        # streamed past, and neither is ever held whole; the events are read again for each
         try:
-            records = _replayed(events, MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
+            records = _replayed(_events(bundle), MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
         except Unreadable as error:
             problem("records", str(error))
-            return report(len(events), len(heads), signed_by)
+            return report(scanned.events, len(heads), signed_by)
         if hashlib.sha256(msgspec.json.encode(records)).hexdigest() != found["records.json"]:
             problem("records", "records.json does not match the records the events describe")
-        rendered = render_report(
+        rendered = hashlib.sha256()
+        for part in report_parts(
             msgspec.to_builtins(
                 {k: getattr(manifest, k) for k in Manifest.__struct_fields__ if k != "files"}
             ),
-            events,
+            _events(bundle),
             records,
-        )
-        if hashlib.sha256(rendered.encode()).hexdigest() != found["report.html"]:
+        ):
+            rendered.update(part.encode())
+        if rendered.hexdigest() != found["report.html"]:
             problem("report", "report.html does not match the report the events describe")
-    return report(len(events), len(heads), signed_by)
+    return report(scanned.events, len(heads), signed_by)
+
+
+class _Scanned(NamedTuple):
+    events: int
+    chained: bool  # every event matches its hashes, every link follows, every head is reached
+    files: dict[str, str]  # the evidence files the events record: SHA-256 -> storage key
+    unreadable_file: str | None  # why an event recording a file cannot be read, if one cannot
+    investigations: set[UUID]
+
+
+def _scan(bundle: StrictZip, heads: Sequence[Head]) -> _Scanned:
+    """events.jsonl read once, an event at a time, none kept: whether its chain checks (as
+    `verify` finds nothing exactly when it does), and what the events record of files."""
+    wanted = {head.position: head.head_hash for head in heads}
+    reached: dict[int, bytes] = {}
+    previous = chain.GENESIS
+    chained = True
+    events = 0
+    files: dict[str, str] = {}
+    unreadable: str | None = None
+    investigations: set[UUID] = set()
+    for event in _events(bundle):
+        events += 1
+        investigations.add(event.investigation_id)
+        if chained:
+            entry = event.entry()
+            digest = chain.event_hash(
+                entry.position,
+                entry.originator_id,
+                entry.originator_version,
+                entry.investigation_id,
+                entry.recorded_at,
+                entry.topic,
+                entry.state_sha256,
+            )
+            state_ok = entry.state is None or chain.state_sha256(entry.state) == entry.state_sha256
+            previous = chain.link(previous, digest)
+            chained = state_ok and digest == entry.event_hash and previous == entry.link
+            if entry.position in wanted:
+                reached[entry.position] = previous
+        if event.topic == FILE_ATTACHED and unreadable is None:
+            try:
+                files.update(attached_files([event]))
+            except UnreadableFileRecord as error:
+                unreadable = str(error)
+    chained = chained and all(reached.get(p) == h for p, h in wanted.items())
+    # an event recording a file that cannot be read: no file counts as recorded
+    return _Scanned(events, chained, {} if unreadable else files, unreadable, investigations)
 
 
 def _oversized(bundle: StrictZip) -> str | None:
@@ -296,47 +346,52 @@ def _sha256_of(bundle: StrictZip, name: str) -> str:
     return digest.hexdigest()
 
 
-def _read_events(bundle: StrictZip) -> list[BundleEvent]:
+def _events(bundle: StrictZip) -> Iterator[BundleEvent]:
     """events.jsonl, a line at a time, none longer than `EVENT_LINE_LIMIT`."""
-    events: list[BundleEvent] = []
     line = bytearray()
+    decoder = msgspec.json.Decoder(BundleEvent)
+    read = 0
 
     def decoded(line: bytes) -> BundleEvent:
         try:
-            return msgspec.json.decode(line, type=BundleEvent)
+            return decoder.decode(line)
         except msgspec.DecodeError as error:
-            raise Unreadable(
-                f"events.jsonl cannot be read: line {len(events) + 1}: {error}"
-            ) from None
+            raise Unreadable(f"events.jsonl cannot be read: line {read + 1}: {error}") from None
 
     for chunk in bundle.chunks("events.jsonl"):
         start = 0
         while (end := chunk.find(b"\n", start)) >= 0:
             line += chunk[start:end]
-            events.append(decoded(bytes(line)))
+            yield decoded(bytes(line))
+            read += 1
             line.clear()
             start = end + 1
         line += chunk[start:]
         if len(line) > EVENT_LINE_LIMIT:
             raise Unreadable(
-                f"events.jsonl: line {len(events) + 1} is longer than any event can be "
+                f"events.jsonl: line {read + 1} is longer than any event can be "
                 f"({EVENT_LINE_LIMIT} bytes)"
             )
     if line:
-        events.append(decoded(bytes(line)))
-    return events
+        yield decoded(bytes(line))
 
 
-def _replayed(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+def _replayed(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
     """The records the events describe. The events are only known to be consistent with
     their chain, not to come from JITspace: a topic outside the domain is never imported, and
     events that do not replay are a finding, not a crash."""
-    for event in events:
-        if not event.topic.startswith("domain."):
-            raise Unreadable(
-                f"the event at position {event.position} is of an unknown kind: {event.topic}"
-            )
+
+    def known(events: Iterable[BundleEvent]) -> Iterator[BundleEvent]:
+        for event in events:
+            if not event.topic.startswith("domain."):
+                raise Unreadable(
+                    f"the event at position {event.position} is of an unknown kind: {event.topic}"
+                )
+            yield event
+
     try:
-        return rebuild_records(events, mapper)
+        return rebuild_records(known(events), mapper)
+    except Unreadable:
+        raise
     except Exception as error:  # any failure of untrusted events is a verdict, not a crash
         raise Unreadable(f"the events do not replay into records: {error}") from None

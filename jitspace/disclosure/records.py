@@ -6,16 +6,17 @@ verifier rebuilds them to compare.
 
 from __future__ import annotations
 
+import dataclasses
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import Mapper, StoredEvent
 
+from domain.admissibility.facts import CaseFile
 from domain.authorisation import LegalAuthorisation
-from domain.base import replay
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
@@ -28,33 +29,55 @@ from jitspace.documents.views import (
     investigation_view,
     task_view,
 )
-from projections.admissibility import matrix_as_of
+from projections.admissibility import fold
 from projections.custody import chains_as_of
 
 
-def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
-    """Replay the bundle's events into the records they describe (withheld ones excepted)."""
-    withheld = {event.originator_id for event in events if event.state is None}
-    domain_events = [
-        mapper.to_domain_event(
-            StoredEvent(
-                originator_id=event.originator_id,
-                originator_version=event.originator_version,
-                topic=event.topic,
-                state=event.state.encode(),
+def rebuild_records(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+    """Replay the bundle's events into the records they describe (withheld ones excepted).
+    One pass over the events, in log order, none of them kept: a stream serves as well as a
+    list."""
+    withheld: set[UUID] = set()
+    aggregates: dict[UUID, Any] = {}
+    case = CaseFile()
+    cells: dict[tuple[UUID, str], Any] = {}
+    handling: list[dict[str, Any]] = []
+    consents: list[dict[str, Any]] = []
+
+    def domain_events() -> Iterator[Any]:
+        """The events not withheld, as the domain's; each replayed into the records and the
+        admissibility facts as it passes on to the chains of custody."""
+        for event in events:
+            if event.state is None:
+                withheld.add(event.originator_id)
+                continue
+            domain_event: Any = mapper.to_domain_event(
+                StoredEvent(
+                    originator_id=event.originator_id,
+                    originator_version=event.originator_version,
+                    topic=event.topic,
+                    state=event.state.encode(),
+                )
             )
-        )
-        for event in events
-        if event.state is not None
-    ]
-    aggregates = replay(domain_events)
-    _, cells = matrix_as_of(domain_events)
+            aggregates[domain_event.originator_id] = domain_event.mutate(
+                aggregates.get(domain_event.originator_id)
+            )
+            for row in fold(case, domain_event):
+                cells[row.key] = row
+            if isinstance(domain_event, HANDLING_FACTS):
+                handling.append(_handling_fact(domain_event))
+            consent = _consent_fact(domain_event)
+            if consent is not None:
+                consents.append(consent)
+            yield domain_event
+
+    chains = chains_as_of(domain_events())
     records: dict[str, Any] = {
         "investigation": None,
         "evidence": [],
         "custody": [
             custody_view(evidence_id, chain, version)
-            for evidence_id, (chain, version) in chains_as_of(domain_events).items()
+            for evidence_id, (chain, version) in chains.items()
         ],
         "admissibility": [
             {"evidence_id": row.verdict.evidence_id, "reference": row.reference}
@@ -62,8 +85,9 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
             for _, row in sorted(cells.items(), key=lambda kv: (kv[1].reference, str(kv[0])))
         ],
         "authorisations": [],
-        "consents_and_conditions": _consents_and_conditions(domain_events),
+        "consents_and_conditions": consents,
         "tasks": [],
+        "handling": handling,
         "withheld": sorted(str(i) for i in withheld),
     }
     for record_id, aggregate in aggregates.items():
@@ -89,13 +113,45 @@ def rebuild_records(events: Sequence[BundleEvent], mapper: Mapper[UUID]) -> dict
     return msgspec.to_builtins(records)  # type: ignore[no-any-return]
 
 
+# the forensic and handling facts of items (domain/evidence_handling.py), listed as recorded
+HANDLING_FACTS = (
+    EvidenceItem.PrivilegeReviewed,
+    EvidenceItem.SearchRecorded,
+    EvidenceItem.ExaminationRecorded,
+    EvidenceItem.CertificateRecorded,
+    EvidenceItem.Translated,
+    EvidenceItem.ProcessingLogRecorded,
+    EvidenceItem.HashedElsewhere,
+    EvidenceItem.VerifiedElsewhere,
+)
+_NOT_FACTS = {"originator_id", "originator_version", "timestamp", "investigation_id", "actor"}
+
+
+def _handling_fact(e: Any) -> dict[str, Any]:
+    """One forensic or handling fact: the item, what it is, when, and its fields."""
+    fields = {f.name: getattr(e, f.name) for f in dataclasses.fields(e) if f.name not in _NOT_FACTS}
+    return {
+        "evidence_id": e.originator_id,
+        "fact": type(e).__name__,
+        "recorded_by": e.actor.country,
+        **fields,
+    }
+
+
 def render_report(
-    manifest_fields: dict[str, Any], events: Sequence[BundleEvent], records: dict[str, Any]
+    manifest_fields: dict[str, Any], events: Iterable[BundleEvent], records: dict[str, Any]
 ) -> str:
     """The reading copy: deterministic, so that the verifier can render it again and compare."""
+    return "".join(report_parts(manifest_fields, events, records))
+
+
+def report_parts(
+    manifest_fields: dict[str, Any], events: Iterable[BundleEvent], records: dict[str, Any]
+) -> Iterator[str]:
+    """The reading copy in parts: the records, then a row for each event as it passes (none
+    kept), then its end. Joined, the parts are the report."""
+    yield _report_head(manifest_fields, records)
     e = html.escape
-    investigation = records.get("investigation") or {}
-    rows: list[str] = []
     for event in events:
         kind = event.topic.partition(":")[2]
         if event.state is None:
@@ -106,10 +162,17 @@ def render_report(
             recorded = e(str(state.get("timestamp", "")))
             who = e(f"{actor.get('country', '')} {actor.get('role', '')}")
             what = e(_summary(state))
-        rows.append(
+        yield (
             f"<tr><td>{event.position}</td><td>{recorded}</td><td>{e(kind)}</td>"
             f"<td>{who}</td><td>{what}</td></tr>"
         )
+    yield "</table></html>"
+
+
+def _report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> str:
+    """The report up to its table of events' first row."""
+    e = html.escape
+    investigation = records.get("investigation") or {}
 
     def table(title: str, items: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
         head = "".join(f"<th>{e(c)}</th>" for c in columns)
@@ -210,9 +273,27 @@ def render_report(
             ],
             ("reference", "fact", "by", "for", "purpose", "offence", "terms", "occurred_at"),
         )
+        + table(
+            "Searches, examinations, reviews, certificates, translations, processing logs and "
+            "hashes made elsewhere",
+            [
+                {
+                    "reference": references.get(f["evidence_id"], f["evidence_id"]),
+                    "fact": f["fact"],
+                    "when": f.get("occurred_at"),
+                    "facts": "; ".join(
+                        f"{k}: {_cell(v)}"
+                        for k, v in f.items()
+                        if k not in ("evidence_id", "fact", "occurred_at")
+                    ),
+                }
+                for f in records.get("handling", [])
+            ],
+            ("reference", "fact", "when", "facts"),
+        )
         + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
         + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
-        "<th>by</th><th>facts</th></tr>" + "".join(rows) + "</table></html>"
+        "<th>by</th><th>facts</th></tr>"
     )
 
 
@@ -251,39 +332,34 @@ _CONSENT_FACTS: dict[str, str] = {
 }
 
 
-def _consents_and_conditions(events: Sequence[Any]) -> list[dict[str, Any]]:
-    """Each consent asked, given, refused or withdrawn, each condition attached, met or
-    lifted, and each transfer on outside the JIT, in log order."""
-    facts: list[dict[str, Any]] = []
-    for e in events:
-        fact = _CONSENT_FACTS.get(type(e).__name__)
-        if not isinstance(e, EvidenceItem.Event) or fact is None:
-            continue
-        number = getattr(e, "number", None)
-        terms = " ".join(
-            str(t)
-            for t in (
-                f"condition {number}:" if number else "",
-                getattr(e, "kind", ""),
-                getattr(e, "text", "") or getattr(e, "conditions", ""),
-                getattr(e, "recipient", ""),
-                getattr(e, "reason", "") or getattr(e, "note", ""),
-            )
-            if t
+def _consent_fact(e: Any) -> dict[str, Any] | None:
+    """A consent asked, given, refused or withdrawn, a condition attached, met or lifted, or
+    a transfer on outside the JIT, as the bundle's records list it (None: another event)."""
+    fact = _CONSENT_FACTS.get(type(e).__name__)
+    if not isinstance(e, EvidenceItem.Event) or fact is None:
+        return None
+    number = getattr(e, "number", None)
+    terms = " ".join(
+        str(t)
+        for t in (
+            f"condition {number}:" if number else "",
+            getattr(e, "kind", ""),
+            getattr(e, "text", "") or getattr(e, "conditions", ""),
+            getattr(e, "recipient", ""),
+            getattr(e, "reason", "") or getattr(e, "note", ""),
         )
-        facts.append(
-            {
-                "evidence_id": str(e.originator_id),
-                "fact": fact,
-                "by": e.actor.country,
-                "for": getattr(e, "to_country", ""),
-                "purpose": str(getattr(e, "purpose", "")),
-                "offence": getattr(e, "offence", ""),
-                "terms": terms,
-                "occurred_at": getattr(e, "occurred_at", e.timestamp).isoformat(),
-            }
-        )
-    return facts
+        if t
+    )
+    return {
+        "evidence_id": str(e.originator_id),
+        "fact": fact,
+        "by": e.actor.country,
+        "for": getattr(e, "to_country", ""),
+        "purpose": str(getattr(e, "purpose", "")),
+        "offence": getattr(e, "offence", ""),
+        "terms": terms,
+        "occurred_at": getattr(e, "occurred_at", e.timestamp).isoformat(),
+    }
 
 
 def _entrustments(entrustments: Iterable[dict[str, Any]]) -> str:

@@ -5,6 +5,7 @@ notified to a state and its objection)."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
@@ -241,3 +242,42 @@ class FormalityReport(Struct):
     met: bool
     reason: Annotated[Text, Meta(description="why it was not met (empty: none given)")] = ""
     occurred_at: Annotated[Instant | None, Meta(description="when it was reported")] = None
+
+
+class AuthorisationStatus(StrEnum):
+    """Where an authorisation stands today."""
+
+    IN_FORCE = "in_force"  # valid today, neither revoked nor annulled
+    PENDING = "pending"  # valid from a later date
+    EXPIRED = "expired"  # its validity ended
+    REVOKED = "revoked"
+    ANNULLED = "annulled"  # by a court's ruling
+
+
+class AuthorisationSort(StrEnum):
+    """The columns the authorisations can be sorted by."""
+
+    VALID_FROM = "valid_from"
+    VALID_UNTIL = "valid_until"
+    REFERENCE = "reference"
+    KIND = "kind"
+    COUNTRY = "country"
+
+
+class AuthorisationQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which page of the authorisations, in which order, of which."""
+
+    limit: int = 100
+    after: str | None = None  # the cursor a previous page returned as `next`
+    sort: AuthorisationSort = AuthorisationSort.VALID_FROM
+    descending: bool = False
+    party: str | None = None  # the issuing party
+    kind: AuthorisationKind | None = None
+    status: AuthorisationStatus | None = None
+    search: str | None = None  # in the reference or the authority
+
+
+class AuthorisationPage(msgspec.Struct):
+    items: list[AuthorisationSummary]
+    next: str | None  # the cursor of the next page (`after=`), None on the last
+    total: int  # how many authorisations match the filters

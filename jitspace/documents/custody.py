@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -140,3 +141,33 @@ def custody_audit(found: list[tuple[UUID, str, list[CustodyDefect]]]) -> Custody
             group.entries.append(AuditEntry(evidence_id, reference, defect))
     ordered = sorted(groups.values(), key=lambda g: (-len(g.entries), g.reason))
     return CustodyAudit(sum(1 for _, _, d in found if d), ordered)
+
+
+class AuditedItem(msgspec.Struct):
+    """An item whose chain of custody has a defect, with its defects."""
+
+    evidence_id: UUID
+    reference: str
+    defects: list[CustodyDefect]
+
+
+class CustodyAuditSort(StrEnum):
+    REFERENCE = "reference"
+    DEFECTS = "defects"  # how many defects the item's chain has
+
+
+class CustodyAuditQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which page of the custody audit (its items), in which order, of which."""
+
+    limit: int = 100
+    after: str | None = None  # the cursor a previous page returned as `next`
+    sort: CustodyAuditSort = CustodyAuditSort.REFERENCE
+    descending: bool = False
+    code: str | None = None  # items with a defect of this code
+    search: str | None = None  # in the reference
+
+
+class CustodyAuditPage(msgspec.Struct):
+    items: list[AuditedItem]
+    next: str | None  # the cursor of the next page (`after=`), None on the last
+    total: int  # how many items match the filters

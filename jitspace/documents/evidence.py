@@ -19,8 +19,10 @@ from domain.values import (
     ConsentPurpose,
     DerivationKind,
     EvidenceKind,
+    HashAlgorithm,
     IdentifierKind,
     LawyerPresence,
+    PrivilegeReviewResult,
     UsePurpose,
 )
 from jitspace.documents.fields import (
@@ -380,6 +382,95 @@ class DefectCreate(Struct):
     ] = ""
     note: Text = ""
     occurred_at: Instant | None = None
+
+
+# -- forensic and handling facts (domain/evidence_handling.py) -------------------------------
+
+Names = Annotated[list[Name], Meta(max_length=50)]
+HexDigest = Annotated[
+    str, Meta(pattern="^[0-9a-fA-F]{32,128}$", description="the digest, in hexadecimal")
+]
+
+
+class PrivilegeReviewCreate(Struct):
+    reviewed_by: Annotated[Name, Meta(description="who reviewed the content (a judge, ...)")]
+    result: Annotated[PrivilegeReviewResult, Meta(description="what the review found and did")]
+    note: Text = ""
+    occurred_at: Instant | None = None
+
+
+class SearchRecordCreate(Struct):
+    witnesses: Annotated[Names, Meta(description="the witnesses present; empty: none")]
+    inventory_made: Annotated[bool, Meta(description="an inventory of what was seized was made")]
+    signed_by: Annotated[Names, Meta(description="who signed the search record; empty: no one")]
+    note: Text = ""
+    occurred_at: Annotated[Instant | None, Meta(description="when the search was made")] = None
+
+
+class ExaminationCreate(Struct):
+    write_blocked: Annotated[
+        bool, Meta(description="acquired through a write-blocker; false: live access")
+    ]
+    examiner: Annotated[Name, Meta(description="who acquired or examined the data")]
+    competence: Annotated[
+        ShortText, Meta(description="the examiner's qualification; empty: not recorded")
+    ] = ""
+    live_access_reason: Annotated[
+        ShortText, Meta(description="why the original was accessed live; empty: none given")
+    ] = ""
+    occurred_at: Instant | None = None
+
+
+class CertificateCreate(Struct):
+    certified_by: Annotated[Name, Meta(description="the custodian or qualified person")]
+    basis: Annotated[Name, Meta(description="the provision, e.g. FRE 902(14)")]
+    sha256: Annotated[
+        str,
+        Meta(pattern="^([0-9a-f]{64})?$", description="the hash it attests; empty: the record"),
+    ] = ""
+    notice_given_at: Annotated[
+        Instant | None,
+        Meta(description="when notice was given to the adverse party; absent: not yet"),
+    ] = None
+    occurred_at: Annotated[Instant | None, Meta(description="when it was certified")] = None
+
+
+class TranslationCreate(Struct):
+    language: Annotated[Name, Meta(description="the language translated into")]
+    translator: Annotated[ShortText, Meta(description="empty: not identified")] = ""
+    source_sha256: Annotated[
+        str,
+        Meta(
+            pattern="^([0-9a-f]{64})?$",
+            description="the SHA-256 of the item's file translated; empty: not linked",
+        ),
+    ] = ""
+    translation_id: Annotated[
+        UUID | None, Meta(description="the item that holds the translation, if registered")
+    ] = None
+    occurred_at: Instant | None = None
+
+
+class ProcessingLogCreate(Struct):
+    kept_by: Annotated[Name, Meta(description="who keeps the log of processing")]
+    kept_in: Annotated[Name, Meta(description="the system or register that holds it")]
+    occurred_at: Instant | None = None
+
+
+class ExternalHashCreate(Struct):
+    algorithm: HashAlgorithm
+    digest: HexDigest
+    hashed_by: Name
+    tool: Annotated[Name, Meta(description="the tool and its version")]
+    occurred_at: Annotated[Instant | None, Meta(description="when it was hashed")] = None
+
+
+class ExternalVerificationCreate(Struct):
+    algorithm: HashAlgorithm
+    digest: HexDigest
+    verified_by: Name
+    tool: Annotated[Name, Meta(description="the tool and its version")]
+    occurred_at: Annotated[Instant | None, Meta(description="when it was re-hashed")] = None
 
 
 class RegisterSort(StrEnum):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
@@ -134,3 +135,25 @@ class InvestigationSummary(msgspec.Struct):
     my_country: str
     my_role: str
     version: int
+
+
+class InvestigationSort(StrEnum):
+    OPENED_AT = "opened_at"
+    NAME = "name"
+
+
+class InvestigationQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which page of your investigations, in which order, of which."""
+
+    limit: int = 100
+    after: str | None = None  # the cursor a previous page returned as `next`
+    sort: InvestigationSort = InvestigationSort.OPENED_AT
+    descending: bool = True  # the latest opened first
+    status: Literal["open", "closed"] | None = None
+    search: str | None = None  # in the name or the agreement's reference
+
+
+class InvestigationPage(msgspec.Struct):
+    items: list[InvestigationSummary]
+    next: str | None  # the cursor of the next page (`after=`), None on the last
+    total: int  # how many investigations match the filters

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from uuid import UUID
 
 import msgspec
@@ -66,3 +67,34 @@ class TaskSummary(msgspec.Struct):
     due_on: date | None
     created_at: datetime
     version: int
+
+
+class TaskSort(StrEnum):
+    """The columns the task list can be sorted by."""
+
+    CREATED_AT = "created_at"
+    DUE_ON = "due_on"  # tasks with no due date last (first, descending)
+    TITLE = "title"
+    STATUS = "status"
+
+
+class TaskQuery(msgspec.Struct, frozen=True, kw_only=True):
+    """Which page of the task list, in which order, of which tasks."""
+
+    limit: int = 100
+    after: str | None = None  # the cursor a previous page returned as `next`
+    sort: TaskSort = TaskSort.CREATED_AT
+    descending: bool = False
+    status: TaskStatus | None = None
+    assignee: UUID | None = None
+    due_before: date | None = None  # due on or before
+    due_after: date | None = None  # due on or after
+    search: str | None = None  # words in the title
+
+
+class TaskPage(msgspec.Struct):
+    items: list[TaskSummary]
+    # the cursor of the next page (`after=`), None on the last; in a fixed order of the sort
+    # column then the task's id, so tasks created meanwhile neither repeat nor shift pages
+    next: str | None
+    total: int  # how many tasks match the filters

@@ -103,3 +103,9 @@ def entry_out(entry: NamedEntry) -> SecurityEntryOut:
         client=entry.client,
         detail=entry.detail,
     )
+
+
+class UserPage(msgspec.Struct):
+    items: list[UserAccount]
+    next: str | None  # the cursor of the next page (`after=`), None on the last
+    total: int  # how many users match the filters

@@ -261,19 +261,7 @@ class Ledger:
         self, investigation_id: UUID, as_of: datetime | None, up_to: int | None
     ) -> int:
         """The log position of the investigation's last event recorded by `as_of` / `up_to`."""
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                SQL(
-                    "SELECT coalesce(max(notification_id), 0) AS position FROM {}.{} "
-                    "WHERE investigation_id = %s "
-                    "AND recorded_at <= coalesce(%s::timestamptz, 'infinity') "
-                    "AND notification_id <= coalesce(%s::bigint, 9223372036854775807)"
-                ).format(*self._events),
-                (investigation_id, as_of, up_to),
-            )
-            row = curs.fetchone()
-            assert row is not None
-            return int(row["position"])
+        return self.recorder.position_as_of(investigation_id, as_of, up_to)
 
     def checkpoints(self, scope: str | None = LOG_SCOPE) -> list[Checkpoint]:
         """The stored checkpoints of a scope ("log", an investigation's id; None: all)."""
@@ -296,20 +284,29 @@ class Ledger:
             ]
 
     def entries(
-        self, investigation_id: UUID | None = None, up_to: int | None = None
+        self,
+        investigation_id: UUID | None = None,
+        up_to: int | None = None,
+        *,
+        topic: str | None = None,
     ) -> Iterator[Entry]:
-        """The stored events in log order, streamed, as the verifier sees them: linked in the
-        log's chain, or with an investigation, in its chain."""
+        """The stored events in log order (of one topic only, if named), streamed, as the
+        verifier sees them: linked in the log's chain, or with an investigation, in its
+        chain."""
         link = "log" if investigation_id is None else "investigation"
-        return (stored_entry(row, link=link) for row in self._rows(investigation_id, up_to))
+        rows = self._rows(investigation_id, up_to, topic)
+        return (stored_entry(row, link=link) for row in rows)
 
-    def _rows(self, investigation_id: UUID | None, up_to: int | None) -> Iterator[StoredRow]:
+    def _rows(
+        self, investigation_id: UUID | None, up_to: int | None, topic: str | None = None
+    ) -> Iterator[StoredRow]:
         """The stored events in log order, streamed, as plain rows (see `StoredRow`)."""
         query = SQL(
             "SELECT notification_id, originator_id, originator_version, investigation_id, "
             "recorded_at, topic, state, event_hash, chain_hash, investigation_hash FROM {}.{} "
             "WHERE (%(investigation)s::uuid IS NULL OR investigation_id = %(investigation)s) "
             "AND notification_id <= coalesce(%(up_to)s::bigint, 9223372036854775807) "
+            "AND (%(topic)s::text IS NULL OR topic = %(topic)s) "
             "ORDER BY notification_id"
         ).format(*self._events)
         # tuples in binary: no dict per row, no hex decoding of bytea, no parsing of uuids
@@ -319,7 +316,7 @@ class Ledger:
             conn.cursor(name="jitspace_entries", binary=True, row_factory=tuple_row) as curs,
         ):
             curs.itersize = 10_000
-            curs.execute(query, {"investigation": investigation_id, "up_to": up_to})
+            curs.execute(query, {"investigation": investigation_id, "up_to": up_to, "topic": topic})
             yield from curs
 
     def verify(

@@ -231,6 +231,12 @@ class EventLog(PostgresApplicationRecorder):
                 Literal(HANDLING_TOPIC),
             )
         )
+        # an investigation's last event recorded by a time (`as_of`), found at once: made by a
+        # migration (jitspace/migrations.py), as every index added after the first schema
+        self.recorded_index = SQL(
+            "CREATE INDEX IF NOT EXISTS {} ON {}.{} "
+            "(investigation_id, recorded_at, notification_id)"
+        ).format(Identifier(f"{self.events_table_name}_recorded_idx"), *table)
         # one round trip: the log's head, new positions, conflicts, and the heads of the
         # investigations' chains: those this process does not know, or all of them if another
         # process has written since this one last did (the log's head is not where it left it)
@@ -261,15 +267,25 @@ class EventLog(PostgresApplicationRecorder):
             "SELECT originator_id, originator_version, topic, state FROM {}.{} "
             "WHERE originator_id = %s"
         ).format(*table)
-        # as of a time: the log up to the last event of the investigation recorded by then (a
-        # prefix of the log, as for the events page and disclosure, never a selection)
+        # as of a time: the log up to the investigation's last event recorded by then, found
+        # on the index of recorded times (`recorded_index`); as of a position: its last event
+        # at or before it, on the index by investigation and position. Either is found at
+        # once, whatever the length of the history before or after it.
+        self._select_recorded_by = SQL(
+            "SELECT notification_id FROM {0}.{1} WHERE investigation_id = %(investigation)s "
+            "AND recorded_at <= %(by)s ORDER BY recorded_at DESC, notification_id DESC LIMIT 1"
+        ).format(*table)
+        self._select_up_to = SQL(
+            "SELECT notification_id FROM {0}.{1} WHERE investigation_id = %(investigation)s "
+            "AND notification_id <= %(up_to)s ORDER BY notification_id DESC LIMIT 1"
+        ).format(*table)
+        # the investigation's events up to a position (a prefix of the log), or only those of
+        # some of its records (each record's own events, on the key of the table)
         self._select_investigation_events = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state "
             "FROM {0}.{1} WHERE investigation_id = %(investigation)s "
-            "AND notification_id <= coalesce(%(up_to)s::bigint, 9223372036854775807) "
-            "AND notification_id <= CASE WHEN %(by)s::timestamptz IS NULL "
-            "THEN 9223372036854775807 ELSE coalesce((SELECT max(notification_id) FROM {0}.{1} "
-            "WHERE investigation_id = %(investigation)s AND recorded_at <= %(by)s), 0) END "
+            "AND notification_id <= %(up_to)s "
+            "AND (%(records)s::uuid[] IS NULL OR originator_id = ANY(%(records)s)) "
             "ORDER BY notification_id"
         ).format(*table)
         # reading the log in order (subscriptions, projections, the live feed's catch-up)
@@ -509,14 +525,41 @@ class EventLog(PostgresApplicationRecorder):
             raise KeyTaken(held["key"], held["holder_id"])
         curs.execute(self._move_claims)
 
+    def position_as_of(
+        self, investigation_id: UUID, recorded_by: datetime | None, up_to: int | None
+    ) -> int:
+        """The log position of the investigation's last event recorded by `recorded_by`, or
+        at or before position `up_to`; the earlier of the two if both are named; its last
+        event if neither is; 0 if there is none."""
+        params = {
+            "investigation": investigation_id,
+            "by": recorded_by,
+            "up_to": LAST_POSITION if up_to is None else up_to,
+        }
+        statements = [self._select_recorded_by] if recorded_by is not None else []
+        if up_to is not None or recorded_by is None:
+            statements.append(self._select_up_to)
+        positions = []
+        with self.datastore.transaction(commit=False) as curs:
+            for statement in statements:
+                curs.execute(statement, params, prepare=True)
+                row = curs.fetchone()
+                positions.append(0 if row is None else int(row["notification_id"]))
+        return min(positions)
+
     def select_investigation_events(
-        self, investigation_id: UUID, *, up_to: int | None, recorded_by: datetime | None
+        self, investigation_id: UUID, *, up_to: int, records: Sequence[UUID] | None = None
     ) -> list[Notification]:
-        """The investigation's events in log order, up to a position and a recording time."""
+        """The investigation's events in log order up to a position: all of them, or those
+        of `records` only."""
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
                 self._select_investigation_events,
-                {"investigation": investigation_id, "up_to": up_to, "by": recorded_by},
+                {
+                    "investigation": investigation_id,
+                    "up_to": up_to,
+                    "records": None if records is None else list(records),
+                },
                 prepare=True,
             )
             return [

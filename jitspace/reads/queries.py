@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,8 +17,21 @@ from domain.admissibility.results import CountryVerdict, RuleResult, Verdict
 from domain.handling import UNRESTRICTED
 from domain.rule_settings import Outcome
 from domain.values import DerivationKind
-from jitspace.documents.authorisations import AuthorisationSummary
-from jitspace.documents.custody import CustodyChain, CustodyDefect
+from jitspace.documents.authorisations import (
+    AuthorisationPage,
+    AuthorisationQuery,
+    AuthorisationSort,
+    AuthorisationStatus,
+    AuthorisationSummary,
+)
+from jitspace.documents.custody import (
+    AuditedItem,
+    CustodyAuditPage,
+    CustodyAuditQuery,
+    CustodyAuditSort,
+    CustodyChain,
+    CustodyDefect,
+)
 from jitspace.documents.events import EventOut
 from jitspace.documents.evidence import (
     EvidencePage,
@@ -29,15 +41,27 @@ from jitspace.documents.evidence import (
     RegisterSort,
 )
 from jitspace.documents.fields import ActorOut
-from jitspace.documents.investigations import InvestigationSummary
-from jitspace.documents.tasks import TaskSummary
+from jitspace.documents.investigations import (
+    InvestigationPage,
+    InvestigationQuery,
+    InvestigationSort,
+    InvestigationSummary,
+)
+from jitspace.documents.tasks import TaskPage, TaskQuery, TaskSort, TaskSummary
 from jitspace.documents.views import lineage_of
 from jitspace.ledger.eventlog import HANDLING_TOPIC
+from jitspace.paging import Conditions, Keyset
 from jitspace.reads.withholding import Audience, Withholding, custody_for
 from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
 from projections.registers import SEARCH_LANGUAGES
 
 EVENTS_TABLE = "jitspace_events"
+# the type of each register sort's value, as a cursor carries it (text where not named)
+_REGISTER_SORT_KINDS: dict[RegisterSort, type[Any]] = {
+    RegisterSort.REGISTERED_AT: datetime,
+    RegisterSort.COLLECTED_AT: datetime,
+    RegisterSort.WORST: int,
+}
 # a register row: the item, its custody as the custody register keeps it
 _REGISTER_COLUMNS = (
     "e.evidence_id AS id, e.reference, e.country, e.kind, e.description, "
@@ -116,6 +140,32 @@ _LAG = (
     "  AS seconds "
     "FROM done"
 )
+
+
+# what an authorisation's status says of its row, today ($1: now)
+_AUTHORISATION_STATUS = {
+    AuthorisationStatus.ANNULLED: "annulled",
+    AuthorisationStatus.REVOKED: "revoked AND NOT annulled",
+    AuthorisationStatus.EXPIRED: "NOT revoked AND NOT annulled AND valid_until < {}",
+    AuthorisationStatus.PENDING: "NOT revoked AND NOT annulled AND valid_from > {}",
+    AuthorisationStatus.IN_FORCE: (
+        "NOT revoked AND NOT annulled AND valid_from <= {0} AND valid_until >= {0}"
+    ),
+}
+_TASK_COLUMNS = "task_id AS id, title, status, assignee_id, due_on, created_at, version"
+_AUTHORISATION_COLUMNS = (
+    "authorisation_id AS id, kind, country, authority, reference, valid_from, "
+    "valid_until, revoked, version, annulled"
+)
+_INVESTIGATION_COLUMNS = (
+    "i.investigation_id AS id, i.name, i.agreement_reference, i.status, "
+    "i.parties, m.country AS my_country, m.role AS my_role, i.version"
+)
+
+
+def _pattern(search: str) -> str:
+    """`search` as an ILIKE pattern of any part of a text, its wildcards taken literally."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", search) + "%"
 
 
 class Queries:
@@ -255,7 +305,7 @@ class Queries:
         """One page of the register as `party` may read it: filtered, sorted, from a cursor.
         The search looks in references, and in descriptions only where `party` may read them."""
         withholding = await self.withholding(investigation_id)
-        where = _RegisterFilter(investigation_id)
+        where = Conditions("e.investigation_id = $1", investigation_id)
         where.add("e.country = {}", query.party)
         where.add("e.kind = {}", query.kind)
         where.add("c.custodian_id = {}", query.custodian)
@@ -284,7 +334,7 @@ class Queries:
             unreadable = [
                 item for item in withholding.restricted if not withholding.may_read(item, party)
             ]
-            pattern = "%" + re.sub(r"([\\%_])", r"\\\1", query.search) + "%"
+            pattern = _pattern(query.search)
             words = re.findall(r"\w+", query.search)
             if not words:  # nothing a description could be searched for
                 where.add("e.reference ILIKE {0}", pattern)
@@ -310,27 +360,22 @@ class Queries:
             f"SELECT count(*) {joined} WHERE {where.sql}",
             *where.values,
         )
-        column = "w.worst" if query.sort is RegisterSort.WORST else f"e.{query.sort.value}"
-        direction = "DESC" if query.descending else "ASC"
-        if query.after is not None:
-            value, item = _cursor_position(query.after, query.sort)
-            where.add(
-                f"({column}, e.evidence_id) {'<' if query.descending else '>'} ({{}}, {{}})",
-                value,
-                item,
-            )
-        order = f"{column} {direction}, e.evidence_id {direction}"
+        keyset = Keyset(
+            "w.worst" if query.sort is RegisterSort.WORST else f"e.{query.sort.value}",
+            query.sort.value,
+            "e.evidence_id",
+            _REGISTER_SORT_KINDS.get(query.sort, str),
+            query.descending,
+        )
+        keyset.start_after(where, query.after)
         columns = _REGISTER_COLUMNS + (", w.worst" if query.judged else "")
         rows = await self.pool.fetch(
             f"SELECT {columns} {joined} WHERE {where.sql} "
-            f"ORDER BY {order} LIMIT {int(query.limit) + 1}",
+            f"ORDER BY {keyset.order} LIMIT {int(query.limit) + 1}",
             *where.values,
         )
         items = _as_read_by([dict(r) for r in rows[: query.limit]], withholding, party)
-        next_cursor = None
-        if len(rows) > query.limit:
-            last = rows[query.limit - 1]
-            next_cursor = _cursor(last[query.sort.value], last["id"])
+        next_cursor = keyset.next(rows, query.limit)
         return EvidencePage(items=items, next=next_cursor, total=total)
 
     async def lineage(self, investigation_id: UUID, evidence_id: UUID, party: str) -> Lineage:
@@ -360,6 +405,132 @@ class Queries:
             investigation_id,
         )
         return [msgspec.convert(dict(r), TaskSummary) for r in rows]
+
+    async def task_page(self, investigation_id: UUID, query: TaskQuery) -> TaskPage:
+        """One page of the task list: filtered, sorted, from a cursor."""
+        where = Conditions("investigation_id = $1", investigation_id)
+        where.add("status = {}", query.status)
+        where.add("assignee_id = {}", query.assignee)
+        where.add("due_on <= {}", query.due_before)
+        where.add("due_on >= {}", query.due_after)
+        where.add("title ILIKE {}", None if query.search is None else _pattern(query.search))
+        # no due date sorts last: as if due at the end of time
+        column = {TaskSort.DUE_ON: "coalesce(due_on, 'infinity'::date)"}.get(
+            query.sort, query.sort.value
+        )
+        kind = {TaskSort.CREATED_AT: datetime, TaskSort.DUE_ON: date}.get(query.sort, str)
+        keyset = Keyset(column, "sort_key", "task_id", kind, query.descending)
+        rows, total = await self._page("rm_tasks", _TASK_COLUMNS, where, keyset, query)
+        return TaskPage(
+            [msgspec.convert(_without_key(r), TaskSummary) for r in rows[: query.limit]],
+            keyset.next(rows, query.limit),
+            total,
+        )
+
+    async def authorisation_page(
+        self, investigation_id: UUID, query: AuthorisationQuery
+    ) -> AuthorisationPage:
+        """One page of the authorisations: filtered, sorted, from a cursor."""
+        where = Conditions("investigation_id = $1", investigation_id)
+        where.add("country = {}", query.party)
+        where.add("kind = {}", query.kind)
+        if query.status is not None:
+            status = _AUTHORISATION_STATUS[query.status]
+            where.add(status, *([datetime.now(UTC)] if "{" in status else []))
+        if query.search is not None:
+            where.add("(reference ILIKE {0} OR authority ILIKE {0})", _pattern(query.search))
+        kind = {
+            AuthorisationSort.VALID_FROM: datetime,
+            AuthorisationSort.VALID_UNTIL: datetime,
+        }.get(query.sort, str)
+        keyset = Keyset(query.sort.value, "sort_key", "authorisation_id", kind, query.descending)
+        rows, total = await self._page(
+            "rm_authorisations", _AUTHORISATION_COLUMNS, where, keyset, query
+        )
+        return AuthorisationPage(
+            [msgspec.convert(_without_key(r), AuthorisationSummary) for r in rows[: query.limit]],
+            keyset.next(rows, query.limit),
+            total,
+        )
+
+    async def custody_audit_page(
+        self, investigation_id: UUID, query: CustodyAuditQuery
+    ) -> CustodyAuditPage:
+        """One page of the items whose chain of custody has a defect: filtered, sorted, from
+        a cursor."""
+        where = Conditions("c.investigation_id = $1 AND c.defect_count > 0", investigation_id)
+        where.add("e.reference ILIKE {}", None if query.search is None else _pattern(query.search))
+        where.add(
+            "EXISTS (SELECT FROM jsonb_array_elements(c.chain->'defects') d WHERE d->>'code' = {})",
+            query.code,
+        )
+        column = "c.defect_count" if query.sort is CustodyAuditSort.DEFECTS else "e.reference"
+        kind = int if query.sort is CustodyAuditSort.DEFECTS else str
+        keyset = Keyset(column, "sort_key", "c.evidence_id", kind, query.descending)
+        rows, total = await self._page(
+            "rm_custody_items c JOIN rm_evidence e USING (evidence_id)",
+            "c.evidence_id AS id, e.reference, c.chain->'defects' AS defects",
+            where,
+            keyset,
+            query,
+        )
+        items = [
+            AuditedItem(
+                r["id"], r["reference"], msgspec.json.decode(r["defects"], type=list[CustodyDefect])
+            )
+            for r in rows[: query.limit]
+        ]
+        return CustodyAuditPage(items, keyset.next(rows, query.limit), total)
+
+    async def investigation_page(
+        self, user_id: UUID, query: InvestigationQuery
+    ) -> InvestigationPage:
+        """One page of the investigations the user is a member of: filtered, sorted, from a
+        cursor."""
+        where = Conditions("m.user_id = $1", user_id)
+        where.add("i.status = {}", query.status)
+        if query.search is not None:
+            where.add(
+                "(i.name ILIKE {0} OR i.agreement_reference ILIKE {0})", _pattern(query.search)
+            )
+        column = "i.name" if query.sort is InvestigationSort.NAME else "i.opened_at"
+        kind = str if query.sort is InvestigationSort.NAME else datetime
+        keyset = Keyset(column, "sort_key", "i.investigation_id", kind, query.descending)
+        rows, total = await self._page(
+            "rm_members m JOIN rm_investigations i USING (investigation_id)",
+            _INVESTIGATION_COLUMNS,
+            where,
+            keyset,
+            query,
+        )
+        return InvestigationPage(
+            [msgspec.convert(_without_key(r), InvestigationSummary) for r in rows[: query.limit]],
+            keyset.next(rows, query.limit),
+            total,
+        )
+
+    async def _page(
+        self,
+        source: str,
+        columns: str,
+        where: Conditions,
+        keyset: Keyset,
+        query: TaskQuery | AuthorisationQuery | CustodyAuditQuery | InvestigationQuery,
+    ) -> tuple[list[asyncpg.Record], int]:
+        """The rows of a page (one more than its limit: whether another follows) and how
+        many rows match the filters, read in one snapshot."""
+        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+            total = await conn.fetchval(
+                f"SELECT count(*) FROM {source} WHERE {where.sql}",  # noqa: S608 (our own text)
+                *where.values,
+            )
+            keyset.start_after(where, query.after)
+            rows = await conn.fetch(
+                f"SELECT {columns}, {keyset.column} AS sort_key FROM {source} "  # noqa: S608
+                f"WHERE {where.sql} ORDER BY {keyset.order} LIMIT {int(query.limit) + 1}",
+                *where.values,
+            )
+        return rows, int(total)
 
     async def authorisations(self, investigation_id: UUID) -> list[AuthorisationSummary]:
         rows = await self.pool.fetch(
@@ -457,6 +628,11 @@ class Queries:
         ]
 
 
+def _without_key(row: asyncpg.Record) -> dict[str, Any]:
+    """A page's row without its sort value (the cursor's)."""
+    return {k: v for k, v in row.items() if k != "sort_key"}
+
+
 def _as_read_by(
     rows: list[dict[str, Any]], withholding: Withholding, party: str
 ) -> list[EvidenceSummary]:
@@ -467,50 +643,3 @@ def _as_read_by(
             summary.description = None
             summary.withheld = ["description"]
     return summaries
-
-
-class _RegisterFilter:
-    """The conditions on register rows, with their values as numbered parameters."""
-
-    def __init__(self, investigation_id: UUID) -> None:
-        self.conditions = ["e.investigation_id = $1"]
-        self.values: list[Any] = [investigation_id]
-
-    def add(self, condition: str, *values: Any) -> None:
-        """`condition` with `{}` (or `{0}`, `{1}`) for each value; nothing if it is None."""
-        if values and values[0] is None:
-            return
-        first = len(self.values) + 1
-        self.values.extend(values)
-        self.conditions.append(condition.format(*(f"${first + i}" for i in range(len(values)))))
-
-    @property
-    def sql(self) -> str:
-        return " AND ".join(self.conditions)
-
-
-def _cursor(value: Any, item: UUID) -> str:
-    """An opaque cursor: the last row's sort value and id."""
-    shown = value.isoformat() if isinstance(value, datetime) else str(value)
-    raw = msgspec.json.encode([shown, str(item)])
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _cursor_position(cursor: str, sort: RegisterSort) -> tuple[Any, UUID]:
-    """The sort value and id a cursor names; BadCursor if it is not one of ours."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        shown, item = msgspec.json.decode(raw, type=tuple[str, UUID])
-        if sort in (RegisterSort.REGISTERED_AT, RegisterSort.COLLECTED_AT):
-            return datetime.fromisoformat(shown), item
-        if sort is RegisterSort.WORST:
-            return int(shown), item
-        return shown, item
-    except (ValueError, msgspec.DecodeError) as error:
-        raise BadCursor(
-            "the cursor is not one this register gave: start from the first page"
-        ) from error
-
-
-class BadCursor(ValueError):
-    """A cursor this register did not give (or for another sort order)."""

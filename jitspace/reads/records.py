@@ -1,20 +1,21 @@
 """An investigation's records now, or as they stood at a point of the log: one call, `at`.
 
 `Records.at` answers with `Present` (the read models, and the write side's aggregates for a
-single record) or `Past` (the investigation replayed to that point). Both answer the same
+single record) or `Past` (each record replayed from its own events up to that point, the
+lists from the read models' rows kept with the positions between which they held; the
+admissibility matrix still replayed whole). Both answer the same
 questions with the same documents, so a reader never branches on `as_of` itself. Whoever
 asks, the restrictions in force now say who may read an item, its past included.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any, Protocol, TypeVar, runtime_checkable
 from uuid import UUID
 
-import msgspec
 from anyio import to_thread
 
 from domain.authorisation import LegalAuthorisation
@@ -25,23 +26,36 @@ from domain.permissions import Action
 from domain.retention import DeletionDate
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
-from jitspace.documents.authorisations import Authorisation, AuthorisationSummary
-from jitspace.documents.custody import CustodyAudit, CustodyChain, CustodyDefect, custody_audit
+from jitspace.documents.authorisations import (
+    Authorisation,
+    AuthorisationPage,
+    AuthorisationQuery,
+    AuthorisationSummary,
+)
+from jitspace.documents.custody import (
+    CustodyAudit,
+    CustodyAuditPage,
+    CustodyAuditQuery,
+    CustodyChain,
+    custody_audit,
+)
 from jitspace.documents.evidence import Evidence, EvidenceSummary, Lineage
-from jitspace.documents.investigations import Investigation, InvestigationSummary
-from jitspace.documents.tasks import Task, TaskSummary
+from jitspace.documents.investigations import (
+    Investigation,
+    InvestigationPage,
+    InvestigationQuery,
+    InvestigationSummary,
+)
+from jitspace.documents.tasks import Task, TaskPage, TaskQuery, TaskSummary
 from jitspace.documents.views import (
-    authorisation_summary,
     authorisation_view,
     custody_view,
-    evidence_summary,
     evidence_view,
     investigation_summary,
     investigation_view,
-    lineage_of,
-    task_summary,
     task_view,
 )
+from jitspace.reads.past import PastQueries
 from jitspace.reads.queries import Queries
 from jitspace.reads.withholding import Audience, custody_for
 from projections.admissibility import Row, matrix_as_of, matrix_on
@@ -52,19 +66,22 @@ T = TypeVar("T")
 
 
 class History(Protocol):
-    """An investigation replayed to a point of the log: its records then, and the events."""
+    """An investigation at a point of the log: each record as it stood then, read when first
+    asked for; and the events up to then. Its calls read the log (run them off the loop)."""
+
+    @property
+    def position(self) -> int: ...
 
     @property
     def events(self) -> list[Any]: ...
 
-    @property
-    def records(self) -> Mapping[UUID, JitAggregate]: ...
+    def find(self, record_id: UUID) -> JitAggregate | None: ...
 
     def record(self, cls: type[A], record_id: UUID) -> A: ...
 
-    def all(self, cls: type[A]) -> list[A]: ...
-
     def deletion_date_of(self, item: EvidenceItem) -> DeletionDate | None: ...
+
+    def custody_events(self, evidence_id: UUID) -> list[Any]: ...
 
 
 class Log(Protocol):
@@ -131,6 +148,7 @@ class Records:
     def __init__(self, log: Log, queries: Queries) -> None:
         self.log = log
         self.queries = queries
+        self.kept = PastQueries(queries)
 
     async def at(
         self,
@@ -142,8 +160,12 @@ class Records:
         """The records now (no moment, no position), or as of a time (what had been
         recorded by then) and/or a log position."""
         if moment is None and position is None:
-            return Present(self, user_id, investigation_id)
+            return self.now(user_id, investigation_id)
         return await self.past(user_id, investigation_id, moment, position)
+
+    def now(self, user_id: UUID, investigation_id: UUID) -> Present:
+        """The records as they stand: the paged lists read only these."""
+        return Present(self, user_id, investigation_id)
 
     async def investigations_of(
         self, user_id: UUID, moment: datetime | None = None, position: int | None = None
@@ -158,9 +180,16 @@ class Records:
         summaries = []
         for summary in present:
             past = await self.past(user_id, summary.id, moment, position)
-            if (then := past.summary()) is not None:
+            if (then := await past.summary()) is not None:
                 summaries.append(then)
         return summaries
+
+    async def investigation_page(
+        self, user_id: UUID, query: InvestigationQuery
+    ) -> InvestigationPage:
+        """A page of the investigations the user is a member of now."""
+        await self.queries.caught_up(None)  # as `investigations_of`: a change is seen at once
+        return await self.queries.investigation_page(user_id, query)
 
     async def past(
         self,
@@ -169,7 +198,7 @@ class Records:
         moment: datetime | None = None,
         position: int | None = None,
     ) -> Past:
-        """The records replayed from the log (to its end when no point is named)."""
+        """The records at a point of the log (its end when no point is named)."""
         history = await in_thread(
             self.log.history, user_id, investigation_id, as_of=moment, position=position
         )
@@ -205,12 +234,20 @@ class Present:
         await self._caught_up()
         return await self.queries.authorisations(self.investigation_id)
 
+    async def authorisation_page(self, query: AuthorisationQuery) -> AuthorisationPage:
+        await self._caught_up()
+        return await self.queries.authorisation_page(self.investigation_id, query)
+
     async def authorisation(self, authorisation_id: UUID) -> Authorisation:
         return authorisation_view(await self._part(LegalAuthorisation, authorisation_id))
 
     async def tasks(self) -> list[TaskSummary]:
         await self._caught_up()
         return await self.queries.tasks(self.investigation_id)
+
+    async def task_page(self, query: TaskQuery) -> TaskPage:
+        await self._caught_up()
+        return await self.queries.task_page(self.investigation_id, query)
 
     async def task(self, task_id: UUID) -> Task:
         return task_view(await self._part(TaskAggregate, task_id))
@@ -237,6 +274,10 @@ class Present:
         await self._caught_up()
         return custody_audit(await self.queries.custody_defects(self.investigation_id))
 
+    async def custody_audit_page(self, query: CustodyAuditQuery) -> CustodyAuditPage:
+        await self._caught_up()
+        return await self.queries.custody_audit_page(self.investigation_id, query)
+
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
         await self._part(EvidenceItem, evidence_id)
         await self._caught_up()
@@ -256,104 +297,87 @@ class Present:
 
 
 class Past:
-    """The records as they stood at a point of the log, replayed."""
+    """The records as they stood at a point of the log: each record replayed from its own
+    events up to that point."""
 
     def __init__(
         self, records: Records, user_id: UUID, investigation_id: UUID, history: History
     ) -> None:
-        self.queries = records.queries
+        self.queries, self.kept = records.queries, records.kept
         self.user_id, self.investigation_id = user_id, investigation_id
         self.history = history
 
-    async def investigation(self) -> Investigation:
-        return investigation_view(
-            self.history.record(InvestigationAggregate, self.investigation_id)
-        )
+    async def _record(self, cls: type[A], record_id: UUID) -> A:
+        return await in_thread(self.history.record, cls, record_id)
 
-    def summary(self) -> InvestigationSummary | None:
+    async def _events(self) -> list[Any]:
+        return await in_thread(lambda: self.history.events)
+
+    async def investigation(self) -> Investigation:
+        return investigation_view(await self._record(InvestigationAggregate, self.investigation_id))
+
+    async def summary(self) -> InvestigationSummary | None:
         """The investigation as listed to the user then; None if they were not a member."""
-        then = self.history.records.get(self.investigation_id)
+        then = await in_thread(self.history.find, self.investigation_id)
         if isinstance(then, InvestigationAggregate) and then.member_of(self.user_id):
             return investigation_summary(then, self.user_id)
         return None
 
     async def rulebook(self, country: str) -> Rulebook:
-        return self.history.record(Rulebook, Rulebook.id_for(self.investigation_id, country))
+        return await self._record(Rulebook, Rulebook.id_for(self.investigation_id, country))
 
     async def authorisations(self) -> list[AuthorisationSummary]:
-        rows = sorted(self.history.all(LegalAuthorisation), key=lambda a: (a.valid_from, a.id))
-        return [authorisation_summary(a) for a in rows]
+        return await self.kept.authorisations(self.investigation_id, self.history.position)
 
     async def authorisation(self, authorisation_id: UUID) -> Authorisation:
-        return authorisation_view(self.history.record(LegalAuthorisation, authorisation_id))
+        return authorisation_view(await self._record(LegalAuthorisation, authorisation_id))
 
     async def tasks(self) -> list[TaskSummary]:
-        rows = sorted(self.history.all(TaskAggregate), key=lambda t: (t.created_on, t.id))
-        return [task_summary(t) for t in rows]
+        return await self.kept.tasks(self.investigation_id, self.history.position)
 
     async def task(self, task_id: UUID) -> Task:
-        return task_view(self.history.record(TaskAggregate, task_id))
+        return task_view(await self._record(TaskAggregate, task_id))
 
     async def evidence_register(self, country: str) -> list[EvidenceSummary]:
-        chains = chains_as_of(self.history.events)
-        items = sorted(self.history.all(EvidenceItem), key=lambda i: (i.created_on, i.id))
-        now = await self.queries.withholding(self.investigation_id)
-        return [
-            evidence_summary(i, chains.get(i.id, (None, 0))[0], now.may_read(i.id, country))
-            for i in items
-        ]
+        position = self.history.position
+        return await self.kept.evidence_register(self.investigation_id, position, country)
 
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
-        then = self.history.record(EvidenceItem, evidence_id)
+        then = await self._record(EvidenceItem, evidence_id)
+        deletion = await in_thread(self.history.deletion_date_of, then)
         now = await self.queries.withholding(self.investigation_id)
         return evidence_view(
             then,
             audience.country,
             readable=now.may_read(evidence_id, audience.country),
-            deletion=self.history.deletion_date_of(then),
+            deletion=deletion,
             legal_file=audience.may(Action.VIEW_LEGAL),
         )
 
     async def custody(self, evidence_id: UUID, country: str) -> CustodyChain | None:
-        self.history.record(EvidenceItem, evidence_id)
-        chain, version = chains_as_of(self.history.events)[evidence_id]
+        await self._record(EvidenceItem, evidence_id)
+        events = await in_thread(self.history.custody_events, evidence_id)
+        chain, version = chains_as_of(events)[evidence_id]
         now = await self.queries.withholding(self.investigation_id)
         return custody_for(
             custody_view(evidence_id, chain, version), now.may_read(evidence_id, country)
         )
 
     async def custody_audit(self) -> CustodyAudit:
-        chains = chains_as_of(self.history.events)
-        items = sorted(self.history.all(EvidenceItem), key=lambda i: (i.reference, str(i.id)))
-        return custody_audit(
-            [
-                (
-                    i.id,
-                    i.reference,
-                    msgspec.convert(msgspec.to_builtins(chain.defects), list[CustodyDefect]),
-                )
-                for i in items
-                if (chain := chains.get(i.id, (None, 0))[0]) is not None and chain.defects
-            ]
-        )
+        position = self.history.position
+        return custody_audit(await self.kept.custody_defects(self.investigation_id, position))
 
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
-        self.history.record(EvidenceItem, evidence_id)
-        register = {s.id: s for s in await self.evidence_register(country)}
-        return lineage_of(
-            evidence_id,
-            {
-                i.id: (register[i.id], i.parent_id, i.relation)
-                for i in self.history.all(EvidenceItem)
-            },
-        )
+        await self._record(EvidenceItem, evidence_id)
+        position = self.history.position
+        return await self.kept.lineage(self.investigation_id, position, evidence_id, country)
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
         """The matrix replayed by the projection's own functions, evaluated on each cell's
         own date or on `on`."""
         if evidence_id is not None:
-            self.history.record(EvidenceItem, evidence_id)
-        case, replayed = await in_thread(matrix_as_of, self.history.events)
+            await self._record(EvidenceItem, evidence_id)
+        case, replayed = await in_thread(matrix_as_of, await self._events())
         if on is not None:
             replayed = await in_thread(matrix_on, case, on)
         rows = replayed.values()

@@ -11,6 +11,7 @@ from jitspace.services.authorisations import Authorisations
 from jitspace.services.custody import Custody
 from jitspace.services.disclosure import Disclosure
 from jitspace.services.evidence import Evidence
+from jitspace.services.handling_facts import HandlingFacts
 from jitspace.services.investigations import Investigations
 from jitspace.services.legal_facts import LegalFacts
 from jitspace.services.reading import Reading
@@ -26,6 +27,7 @@ class JITspace(
     Evidence,
     Custody,
     LegalFacts,
+    HandlingFacts,
     Tasks,
     Disclosure,
     Retention,

@@ -8,7 +8,7 @@ investigation changed meanwhile) are each a step of their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from uuid import UUID
 
 import msgspec
@@ -26,22 +26,37 @@ from jitspace.reads.withholding import Audience, read_with
 from jitspace.services.base import VersionConflict, Workspace
 
 ReadFile = Callable[[str], Iterable[bytes]]
+Progress = Callable[[int], None]  # how many events of the bundle are written so far
 # a member added while the bundle was built must not void it: recording it is tried again
 ATTEMPTS = 3
 
 
 class Disclosure(Workspace):
     def disclose(
-        self, user_id: UUID, command: Disclose, *, ledger: Ledger, read_file: ReadFile | None = None
+        self,
+        user_id: UUID,
+        command: Disclose,
+        *,
+        ledger: Ledger,
+        read_file: ReadFile | None = None,
+        progress: Progress | None = None,
     ) -> BundleContent:
         """Bundle the investigation's history up to a point, and record that it was disclosed;
-        the evidence files go in with `read_file` (storage key -> bytes) if the command asks."""
+        the evidence files go in with `read_file` (storage key -> bytes) if the command asks.
+        `progress` hears how many events are written so far."""
         investigation, actor = self._acting(user_id, command.investigation_id, allow_closed=True)
         investigation.check_may_disclose(actor)
         check_disclosable(investigation, command)
         entries, checkpoint = _signed_entries(ledger, command)
+        up_to = checkpoint.fields.position
+
+        def registered() -> Iterator[Entry]:
+            return ledger.entries(command.investigation_id, up_to=up_to, topic=REGISTERED)
+
         files = read_file if command.include_files else None
-        bundle = self._bundle(investigation, actor, command, entries, checkpoint, ledger, files)
+        bundle = self._bundle(
+            investigation, actor, command, entries, registered, checkpoint, ledger, files, progress
+        )
         try:
             disclosed = disclosure_of(command, bundle, checkpoint)
             self._record_disclosure(user_id, investigation, actor, disclosed)
@@ -55,24 +70,30 @@ class Disclosure(Workspace):
         investigation: Investigation,
         actor: Actor,
         command: Disclose,
-        entries: list[Entry],
+        entries: Callable[[], Iterator[Entry]],
+        registered_entries: Callable[[], Iterator[Entry]],
         checkpoint: Checkpoint,
         ledger: Ledger,
         read_file: ReadFile | None,
+        progress: Progress | None,
     ) -> BundleContent:
+        # the items registered, as recorded: what is withheld is decided by them (read
+        # first, alone; the bundle is built from the whole stream)
+        registered = list(registered_entries())
         return build_bundle(
-            entries=entries,
+            entries=entries(),
             checkpoint=checkpoint,
             mapper=self.mapper,
             sign=ledger.key.sign,
-            withhold=self._withholding(investigation, actor, command, entries),
+            withhold=self._withholding(investigation, actor, command, registered),
             investigation_id=investigation.id,
             investigation_name=investigation.name,
             as_of=command.as_of,
             produced_by=_produced_by(investigation, actor),
             purpose=command.purpose,
             read_file=read_file,
-            withheld_files=self._undownloadable_files(entries, actor.country),
+            withheld_files=self._undownloadable_files(registered, actor.country),
+            progress=progress,
         )
 
     def _withholding(
@@ -149,9 +170,11 @@ def check_disclosable(investigation: Investigation, command: Disclose) -> None:
         )
 
 
-def _signed_entries(ledger: Ledger, command: Disclose) -> tuple[list[Entry], Checkpoint]:
-    """The investigation's stored events up to the point the command names, and a signed
-    checkpoint of its chain there."""
+def _signed_entries(
+    ledger: Ledger, command: Disclose
+) -> tuple[Callable[[], Iterator[Entry]], Checkpoint]:
+    """The investigation's stored events up to the point the command names (streamed from
+    the log, each time they are asked for), and a signed checkpoint of its chain there."""
     position = ledger.position_as_of(
         command.investigation_id, command.as_of, command.up_to_position
     )
@@ -161,8 +184,8 @@ def _signed_entries(ledger: Ledger, command: Disclose) -> tuple[list[Entry], Che
             field="as_of" if command.as_of is not None else "up_to_position",
         )
     checkpoint = ledger.checkpoint(command.investigation_id, up_to=position)
-    entries = list(ledger.entries(command.investigation_id, up_to=checkpoint.fields.position))
-    return entries, checkpoint
+    up_to = checkpoint.fields.position
+    return lambda: ledger.entries(command.investigation_id, up_to=up_to), checkpoint
 
 
 def disclosure_of(

@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tests.bench.bench_ledger [--events 100000] [--rounds 3]
         [--saves 3000] [--writers 8] [--seconds 3] [--exports 2] [--profile]
+        [--as-of-sizes 1000,50000] [--as-of-reads 50] [--as-of-only]
 
 One PostgreSQL server (embedded in a temporary folder, or the server at
 JITSPACE_TEST_DATABASE_URL), fresh databases, the real application. Every figure is printed
@@ -25,6 +26,12 @@ median is reported. Nothing here asserts a time: the goals are printed as inform
    latency (p50). Also with 8 concurrent writers (group commit): throughput.
 4. Bundle export: `JITspace.disclose` of the big investigation (seconds, events/s, MB), and
    the offline `verify_bundle` of the bundle it made.
+5. Reads as of a past point at two history sizes (`--as-of-sizes`, one investigation each,
+   on its own fresh database, the projections run by `open_runtime` as `jitspace serve` runs
+   them): one task as of a log position and as of a time, and the task list as of a
+   position (rows: the tasks then), through `Records.at` as the API reads; against the
+   replay of the investigation up to that point (how every `as_of` read was answered
+   before). Goal: a single record's read as flat as the history grows.
 
 --profile adds cProfile listings of Ledger.verify, JITspace.disclose and verify_bundle.
 """
@@ -32,6 +39,7 @@ median is reported. Nothing here asserts a time: the goals are printed as inform
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import cProfile
 import hashlib
@@ -55,15 +63,18 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
+from anyio import to_thread
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.utils import resolve_topic
 from psycopg.sql import SQL, Identifier
 
+from domain.base import replay
 from domain.commands import ChangeTaskStatus, CreateTask, Disclose, OpenInvestigation
 from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor, Party, Role, TaskStatus
+from jitspace.bootstrap import migrate_database_at, open_runtime
 from jitspace.disclosure.checking import verify_bundle
 from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Ledger
@@ -238,8 +249,8 @@ class Team:
                     Party("FR", "France", "Parquet de Paris"),
                     Party("NL", "Netherlands", "OM"),
                 ),
+                occurred_at=datetime.now(UTC),
             ),
-            occurred_at=datetime.now(UTC),
         )
         self.actor = Actor(user_id=self.leader, country="FR", role=Role.JIT_LEADER)
 
@@ -604,6 +615,89 @@ def run_export(
         profiled("verify_bundle", lambda: verify_bundle(bundle_path))
 
 
+# -- 5. reads as of a past point --------------------------------------------------------------
+
+
+def run_as_of(server_url: str, name: str, tmp: Path, sizes: list[int], reads: int) -> None:
+    print(
+        f"\n5. reads as of the middle of one investigation's history ({reads} reads each; "
+        "p50 / p99 in ms)",
+        flush=True,
+    )
+    print(
+        f"   {'events':>8} {'task @ position':>17} {'task @ time':>15} "
+        f"{'task list @ position':>26} {'replay to the point':>21}"
+    )
+    for size in sizes:
+        with fresh_database(server_url, f"{name}_as_of_{size}") as url:
+            row = asyncio.run(_as_of_reads(url, tmp / f"as-of-{size}", size, reads))
+        print(row, flush=True)
+
+
+async def _as_of_reads(url: str, data_dir: Path, size: int, reads: int) -> str:
+    settings = Settings(
+        database_url=url, data_dir=data_dir, checkpoint_interval_seconds=0, pool_size=4
+    )
+    await to_thread.run_sync(migrate_database_at, url, settings)
+    async with open_runtime(settings) as runtime:
+        team = Team(runtime.app, "AsOf")
+        await to_thread.run_sync(lambda: generate(runtime.app, [(team, size)], threads=1))
+        # the read models hold the whole log before anything is read
+        while not await runtime.queries.caught_up(None, timeout=60.0):
+            pass
+        jit = team.investigation.id
+        head = await runtime.queries.head(jit)
+        middle = await runtime.pool.fetchrow(
+            f"SELECT notification_id, recorded_at FROM {EVENTS_TABLE} "
+            "WHERE investigation_id = $1 AND notification_id <= $2 "
+            "ORDER BY notification_id DESC LIMIT 1",
+            jit,
+            head // 2,
+        )
+        assert middle is not None
+        task_id = await runtime.pool.fetchval(
+            f"SELECT originator_id FROM {EVENTS_TABLE} WHERE investigation_id = $1 "
+            "AND topic LIKE '%Task.Created' ORDER BY notification_id LIMIT 1",
+            jit,
+        )
+        position, moment = int(middle["notification_id"]), middle["recorded_at"]
+        records = runtime.records
+
+        async def task_at_position() -> None:
+            past = await records.at(team.leader, jit, position=position)
+            await past.task(task_id)
+
+        async def task_at_time() -> None:
+            past = await records.at(team.leader, jit, moment=moment)
+            await past.task(task_id)
+
+        listed: list[int] = []
+
+        async def tasks_at_position() -> None:
+            past = await records.at(team.leader, jit, position=position)
+            listed.append(len(await past.tasks()))
+
+        async def replayed() -> None:
+            history = await to_thread.run_sync(
+                lambda: runtime.app.history(team.leader, jit, position=position)
+            )
+            await to_thread.run_sync(lambda: replay(history.events))
+
+        figures = []
+        for read in (task_at_position, task_at_time, tasks_at_position, replayed):
+            await read()  # once first: its statements prepared, its pages in the cache
+            times = []
+            for _ in range(reads if read is not replayed else max(3, reads // 10)):
+                start = time.perf_counter()
+                await read()
+                times.append((time.perf_counter() - start) * 1000)
+            figures.append(f"{quantile(times, 0.5):.2f} / {quantile(times, 0.99):.2f}")
+        return (
+            f"   {size:>8,} {figures[0]:>17} {figures[1]:>15} "
+            f"{figures[2] + f' ({listed[0]:,} rows)':>26} {figures[3]:>21}"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=100_000, help="events to generate")
@@ -617,6 +711,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--exports", type=int, default=2, help="bundle exports to time")
     parser.add_argument("--itersize", type=int, default=10_000, help="baseline fetch size")
     parser.add_argument("--profile", action="store_true", help="also profile (cProfile)")
+    parser.add_argument(
+        "--as-of-sizes", default="1000,50000", help="history sizes of the as-of reads (empty: skip)"
+    )
+    parser.add_argument("--as-of-reads", type=int, default=50, help="reads of each kind")
+    parser.add_argument("--as-of-only", action="store_true", help="only the as-of reads (5.)")
     args = parser.parse_args(argv)
 
     print(
@@ -633,6 +732,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         server_url = stack.enter_context(postgres(tmp))
         name = f"jitspace_bench_{uuid.uuid4().hex[:8]}"
+        sizes = [int(size) for size in args.as_of_sizes.split(",") if size]
+        if args.as_of_only:
+            run_as_of(server_url, name, tmp, sizes, args.as_of_reads)
+            return 0
         url = stack.enter_context(fresh_database(server_url, name))
         app = stack.enter_context(application(url, tmp / "data"))
         assert isinstance(app.recorder, EventLog)
@@ -711,6 +814,9 @@ def main(argv: list[str] | None = None) -> int:
 
         # 4. bundle export
         run_export(app, ledger, main_team, tmp, args.exports, args.profile)
+
+        # 5. reads as of a past point
+        run_as_of(server_url, name, tmp, sizes, args.as_of_reads)
 
         print("\nGoals (information only, not asserted):")
         print(

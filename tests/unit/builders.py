@@ -52,14 +52,22 @@ from domain.commands import (
     ReceiveEvidence,
     RecordAccess,
     RecordAuthorisation,
+    RecordCertificate,
     RecordCollection,
     RecordConcerns,
     RecordDerivation,
+    RecordExamination,
+    RecordExternalHash,
+    RecordExternalVerification,
     RecordInterview,
     RecordNoNotification,
     RecordNotificationReceipt,
+    RecordPrivilegeReview,
+    RecordProcessingLog,
     RecordSealOpening,
+    RecordSearch,
     RecordTargetLocation,
+    RecordTranslation,
     RecordUse,
     RefuseConsent,
     RegisterEvidence,
@@ -90,11 +98,13 @@ from domain.values import (
     AuthorisationKind,
     DerivationKind,
     EvidenceKind,
+    HashAlgorithm,
     IssuerKind,
     LawyerPresence,
     Member,
     ObjectionCovers,
     Party,
+    PrivilegeReviewResult,
     Role,
     Scope,
     SealCondition,
@@ -514,6 +524,77 @@ def lift_condition(item: Addressed, number: int = 1, **overrides: Any) -> LiftCo
 def send_onward(item: Addressed, to: str = "CH", **overrides: Any) -> SendOnward:
     fields = _on_item(item, to_country=to, recipient="Police", reason="asked", occurred_at=NOW)
     return SendOnward(**fields | overrides)
+
+
+# -- forensic and handling facts ------------------------------------------------------------
+
+
+def record_privilege_review(
+    item: Addressed, result: PrivilegeReviewResult, **overrides: Any
+) -> RecordPrivilegeReview:
+    fields = _on_item(item, reviewed_by="Judge Weber", result=result, occurred_at=NOW)
+    return RecordPrivilegeReview(**fields | overrides)
+
+
+def record_search(item: Addressed, **overrides: Any) -> RecordSearch:
+    fields = _on_item(
+        item,
+        witnesses=("Mme Martin", "M. Dubois"),
+        inventory_made=True,
+        signed_by=("OPJ Leroy",),
+        occurred_at=NOW,
+    )
+    return RecordSearch(**fields | overrides)
+
+
+def record_examination(item: Addressed, **overrides: Any) -> RecordExamination:
+    fields = _on_item(
+        item, write_blocked=True, examiner="A. Janssens", competence="EnCE", occurred_at=NOW
+    )
+    return RecordExamination(**fields | overrides)
+
+
+def record_certificate(item: Addressed, **overrides: Any) -> RecordCertificate:
+    fields = _on_item(item, certified_by="records custodian", basis="FRE 902(14)", occurred_at=NOW)
+    return RecordCertificate(**fields | overrides)
+
+
+def record_translation(item: Addressed, **overrides: Any) -> RecordTranslation:
+    fields = _on_item(item, language="ro", translator="I. Popa", occurred_at=NOW)
+    return RecordTranslation(**fields | overrides)
+
+
+def record_processing_log(item: Addressed, **overrides: Any) -> RecordProcessingLog:
+    fields = _on_item(item, kept_by="FR lab", kept_in="LIMS case 7", occurred_at=NOW)
+    return RecordProcessingLog(**fields | overrides)
+
+
+def record_external_hash(
+    item: Addressed, digest: str, algorithm: HashAlgorithm = HashAlgorithm.MD5, **overrides: Any
+) -> RecordExternalHash:
+    fields = _on_item(
+        item,
+        algorithm=algorithm,
+        digest=digest,
+        hashed_by="FR lab",
+        tool="FTK Imager 4.7",
+        occurred_at=NOW,
+    )
+    return RecordExternalHash(**fields | overrides)
+
+
+def record_external_verification(
+    item: Addressed, digest: str, algorithm: HashAlgorithm = HashAlgorithm.MD5, **overrides: Any
+) -> RecordExternalVerification:
+    fields = _on_item(
+        item,
+        algorithm=algorithm,
+        digest=digest,
+        verified_by="BE lab",
+        tool="md5sum 9.4",
+        occurred_at=NOW,
+    )
+    return RecordExternalVerification(**fields | overrides)
 
 
 # -- a task --------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ OUTCOMES: dict[str, frozenset[Outcome]] = {
     "AU-12": _outcomes("PASS RISK RESTRICT FAIL UNKNOWN"),
     "CO-01": _outcomes("PASS FAIL UNKNOWN"),
     "CO-02": _outcomes("PASS RISK FAIL UNKNOWN"),
-    "CO-03": _outcomes("PASS FAIL UNKNOWN"),
+    "CO-03": _outcomes("PASS WARN FAIL UNKNOWN"),
     "CO-04": _outcomes("PASS RISK UNKNOWN"),
     "CO-05": _outcomes("PASS WARN RISK"),
     "CU-01": _outcomes("PASS WARN RISK UNKNOWN"),

@@ -70,13 +70,22 @@ def dp_02(ctx: Context, _: p.Params) -> list[RuleResult]:
     item = ctx.item
     digital = item.kind in ("forensic_image", "intercepted_communication", "open_source_capture")
     if item.files:
+        # its access log in JITspace is its processing log: every download, with who, when, why
         return res(PASS, "held in JITspace: every access is logged", [item.files[0].ref])
+    logs = [log for log in item.processing_logs if ctx.seen(log.occurred_at)]
+    if logs:
+        return res(
+            PASS,
+            f"processed outside JITspace; its log is kept by {logs[-1].kept_by} "
+            f"({logs[-1].kept_in})",
+            [logs[-1].ref],
+        )
     if digital and item.children:
         return res(
             WARN,
             "derivatives were made from data held outside JITspace: no processing log is on record",
             [item.ref],
-            cure="attach the data",
+            cure="attach the data, or record where its processing log is kept",
         )
     if digital:
         return res(

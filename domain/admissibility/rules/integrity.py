@@ -8,10 +8,12 @@ from domain.admissibility.results import RuleResult
 from domain.admissibility.rules.context import (
     FAIL,
     PASS,
+    RISK,
     THE_DATA,
     UNKNOWN,
     WARN,
     Context,
+    day,
     res,
     source_not_on_record,
 )
@@ -19,7 +21,7 @@ from domain.admissibility.rules.context import (
 
 def in_01(ctx: Context, params: p.HashRule) -> list[RuleResult]:
     item = ctx.item
-    files = [f for f in item.files]
+    files = [*item.files, *(h for h in item.hashed_elsewhere)]
     if not files:
         if item.kind in params.digital_kinds:
             return res(
@@ -32,9 +34,17 @@ def in_01(ctx: Context, params: p.HashRule) -> list[RuleResult]:
         return res(PASS, "not digital", [item.ref])
     weak = [f for f in files if f.algorithm not in params.approved]
     if weak and len(weak) == len(files):
+        algorithms = sorted({f.algorithm for f in weak})
+        if set(algorithms) <= set(params.tolerated):
+            return res(
+                WARN,
+                f"hashed with {' and '.join(algorithms)} only",
+                [f.ref for f in weak],
+                cure="re-hash with SHA-256",
+            )
         return res(
-            WARN,
-            f"hashed with {weak[0].algorithm} only",
+            RISK,
+            f"hashed with {' and '.join(algorithms)} only, which this forum does not approve",
             [f.ref for f in weak],
             cure="re-hash with SHA-256",
         )
@@ -128,6 +138,18 @@ def in_03(ctx: Context, params: p.Derivatives) -> list[RuleResult]:
 def in_04(ctx: Context, params: p.Certificates) -> list[RuleResult]:
     if not params.certificate_required or not ctx.foreign:
         return res(PASS, "no authentication formality in this forum", [ctx.item.ref])
+    certificates = [c for c in ctx.item.certificates if ctx.seen(c.occurred_at)]
+    if certificates:
+        c = certificates[-1]
+        certified = f"certified by {c.certified_by} under {c.basis} on {day(c.occurred_at)}"
+        if c.notice_given_at is None or not ctx.seen(c.notice_given_at):
+            return res(
+                WARN,
+                f"{certified}; no notice of it to the adverse party is on record",
+                [c.ref],
+                cure="give the adverse party notice of the certificate, and record it",
+            )
+        return res(PASS, f"{certified}, notice given on {day(c.notice_given_at)}", [c.ref])
     if not ctx.item.files:
         return res(
             WARN,

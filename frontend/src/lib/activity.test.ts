@@ -45,6 +45,12 @@ describe('activity in people’s words', () => {
     const words = describeEvent(event('EvidenceItem.TargetLocated', { country: 'CH' }), english, ctx);
     expect(words).toBe('Inès Martin (FR, investigator) recorded that the target of FR-DOC-7 was in CH');
   });
+  it('names the item reviewed for privileged content, and the one re-verified elsewhere', () => {
+    const reviewed = describeEvent(event('EvidenceItem.PrivilegeReviewed', { reviewed_by: 'Judge Weber' }), english, ctx);
+    expect(reviewed).toBe('Inès Martin (FR, investigator) recorded a review of FR-DOC-7 for privileged content');
+    const verified = describeEvent(event('EvidenceItem.VerifiedElsewhere', { algorithm: 'md5' }), french, ctx);
+    expect(verified).toContain('FR-DOC-7');
+  });
   it('names who handed which item to whom', () => {
     const words = describeEvent(event('EvidenceItem.HandedOver', { recipient_id: 'pieter' }), english, ctx);
     expect(words).toBe('Inès Martin (FR, investigator) handed FR-DOC-7 to Pieter Claes (BE)');

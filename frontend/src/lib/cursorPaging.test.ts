@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { appendPage, emptyList, needsMore, nextLimit, pageOfRow, replaceRows } from './cursorPaging';
+import { allPages, appendPage, emptyList, needsMore, nextLimit, pageOfRow, replaceRows } from './cursorPaging';
 
 interface Row {
   id: string;
@@ -58,5 +58,28 @@ describe('cursor paging', () => {
     const list = appendPage(emptyList<Row>(), { items: rows(0, 100), next: 'c', total: 100_000 }, key);
     expect(nextLimit(list, 150, 100, 500)).toBe(100);
     expect(nextLimit(list, 50_000, 100, 500)).toBe(500);
+  });
+
+  it('reads every page of a list, following the cursors, each row once', async () => {
+    const pages: Record<string, { items: Row[]; next: string | null; total: number }> = {
+      first: { items: rows(0, 3), next: 'c3', total: 7 },
+      c3: { items: rows(2, 5), next: 'c5', total: 7 }, // r2 moved across the boundary
+      c5: { items: rows(5, 7), next: null, total: 7 },
+    };
+    const asked: (string | null)[] = [];
+    const read = await allPages<Row, string>(async (after) => {
+      asked.push(after);
+      return { page: pages[after ?? 'first']! };
+    }, key);
+    expect(asked).toEqual([null, 'c3', 'c5']);
+    expect(read).toEqual({ items: rows(0, 7) });
+  });
+
+  it('stops at the first page that fails and says what it answered', async () => {
+    const read = await allPages<Row, string>(
+      async (after) => (after === null ? { page: { items: rows(0, 3), next: 'c3', total: 7 } } : { failed: 'gone' }),
+      key,
+    );
+    expect(read).toEqual({ failed: 'gone' });
   });
 });

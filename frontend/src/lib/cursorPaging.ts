@@ -88,3 +88,19 @@ export function pageOfRow<T>(list: PagedList<T>, row: number): number {
 export function nextLimit<T>(list: PagedList<T>, wantedEnd: number, small: number, large: number): number {
   return wantedEnd - list.items.length > 2 * large ? large : small;
 }
+
+/** Every row of a list, page after page, following the cursors; what the first failed
+ * page answered (`failed`) otherwise. A row that a live change moved across a page
+ * boundary while the pages were read is kept once. */
+export async function allPages<T, F>(
+  fetchPage: (after: string | null) => Promise<{ page: Page<T> } | { failed: F }>,
+  keyOf: (item: T) => string,
+): Promise<{ items: T[] } | { failed: F }> {
+  let list = emptyList<T>();
+  do {
+    const answer = await fetchPage(list.started ? list.next : null);
+    if ('failed' in answer) return answer;
+    list = appendPage(list, answer.page, keyOf);
+  } while (list.next !== null);
+  return { items: list.items };
+}

@@ -384,6 +384,11 @@ def list_investigations(w: World, cell: Cell) -> Call:
     return Call("/investigations")
 
 
+@recipe("GET", "/investigations/page")
+def list_investigations_page(w: World, cell: Cell) -> Call:
+    return Call("/investigations/page", params={"sort": "name", "status": "open", "q": "JIT"})
+
+
 @recipe("POST", "/investigations")
 def open_investigation(w: World, cell: Cell) -> Call:
     return Call("/investigations", json=jit_body("Another JIT"))
@@ -495,6 +500,11 @@ def read_evidence(w: World, cell: Cell) -> Call:
 @recipe("GET", f"{JIT}/evidence/custody-audit")
 def custody_audit(w: World, cell: Cell) -> Call:
     return Call(w.path("/evidence/custody-audit"))
+
+
+@recipe("GET", f"{JIT}/evidence/custody-audit/page")
+def custody_audit_page(w: World, cell: Cell) -> Call:
+    return Call(w.path("/evidence/custody-audit/page"), params={"sort": "defects", "q": "FR"})
 
 
 @recipe("GET", f"{ITEM}/lineage")
@@ -770,6 +780,36 @@ def closing_condition(what: str, body: dict[str, Any]) -> None:
 
 closing_condition("conditions-met", {"number": 1, "note": "FR was asked"})
 closing_condition("conditions-lifted", {"number": 1, "reason": "the informant testified"})
+
+
+item_step(
+    "privilege-reviews",
+    lambda w: {"reviewed_by": "Judge Weber", "result": "nothing_privileged"},
+    kind="intercepted_communication",
+)
+item_step(
+    "search-record",
+    lambda w: {"witnesses": ["Mme Martin"], "inventory_made": True, "signed_by": ["OPJ Leroy"]},
+)
+item_step("examinations", lambda w: {"write_blocked": True, "examiner": "the FR lab"})
+item_step("certificates", lambda w: {"certified_by": "FR custodian", "basis": "FRE 902(13)"})
+item_step("translations", lambda w: {"language": "English", "translator": "J. Smith"})
+item_step("processing-logs", lambda w: {"kept_by": "the FR lab", "kept_in": "LIMS 24/7"})
+EXTERNAL_MD5 = {"algorithm": "md5", "digest": "ab" * 16, "tool": "FTK Imager 4.7"}
+item_step("external-hashes", lambda w: EXTERNAL_MD5 | {"hashed_by": "the FR lab"})
+
+
+@recipe("POST", f"{ITEM}/external-verifications")
+def verify_elsewhere(w: World, cell: Cell) -> Call:
+    """A re-verification of an item whose MD5 at acquisition the helper recorded."""
+    item = w.fresh_item(cell)
+    if cell.ready:
+        hashed = EXTERNAL_MD5 | {"hashed_by": "the FR lab"}
+        ok(w.helper.post(w.path(f"/evidence/{item}/external-hashes"), json=hashed))
+    body = EXTERNAL_MD5 | {"verified_by": "the BE lab"}
+    return Call(w.path(f"/evidence/{item}/external-verifications"), json=body)
+
+
 item_step("legal-hold", lambda w: {"reason": "appeal pending", "reference": "CA Lyon 24/7"})
 
 
@@ -809,6 +849,12 @@ def delete_under_retention(w: World, cell: Cell) -> Call:
 @recipe("GET", f"{JIT}/authorisations")
 def authorisations(w: World, cell: Cell) -> Call:
     return Call(w.path("/authorisations"))
+
+
+@recipe("GET", f"{JIT}/authorisations/page")
+def authorisations_page(w: World, cell: Cell) -> Call:
+    params = {"status": "in_force", "party": "FR", "sort": "reference", "q": "JLD"}
+    return Call(w.path("/authorisations/page"), params=params)
 
 
 @recipe("POST", f"{JIT}/authorisations")
@@ -891,6 +937,12 @@ def task_board(w: World, cell: Cell) -> Call:
     return Call(w.path("/tasks"))
 
 
+@recipe("GET", f"{JIT}/tasks/page")
+def tasks_page(w: World, cell: Cell) -> Call:
+    params = {"status": "open", "sort": "due_on", "due_after": "2000-01-01", "q": "ledger"}
+    return Call(w.path("/tasks/page"), params=params)
+
+
 @recipe("POST", f"{JIT}/tasks")
 def create_task(w: World, cell: Cell) -> Call:
     return Call(w.path("/tasks"), json={"title": "Trace the payments"})
@@ -970,6 +1022,11 @@ def user_for_admin(w: World, cell: Cell) -> str:
 @recipe("GET", "/users")
 def list_users(w: World, cell: Cell) -> Call:
     return Call("/users")
+
+
+@recipe("GET", "/users/page")
+def list_users_page(w: World, cell: Cell) -> Call:
+    return Call("/users/page", params={"sort": "created_at", "disabled": "false", "q": "a"})
 
 
 @recipe("POST", "/users")

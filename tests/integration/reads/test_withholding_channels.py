@@ -275,6 +275,21 @@ def plant_everything(w: World, people: People) -> None:
             grounds["reference"] = w.plant("order", legal=True)
         step = "legal-hold" if reason == "reason" else "legal-hold/release"
         ok(be_legal.post(jit.path(f"{base}/{step}"), json=grounds))
+    # its review for privileged content (the legal file; its note what the item is), and the
+    # record of the search that seized it (its note: what the item is)
+    review = {
+        "reviewed_by": w.plant("reviewer", legal=True),
+        "result": "privileged_deleted",
+        "note": w.plant("note", legal=True, content=True),
+    }
+    ok(be_legal.post(jit.path(f"{base}/privilege-reviews"), json=review))
+    search = {
+        "witnesses": ["the occupant"],
+        "inventory_made": True,
+        "signed_by": ["the officer"],
+        "note": w.plant("note", content=True),
+    }
+    ok(be.post(jit.path(f"{base}/search-record"), json=search))
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])

@@ -28,6 +28,7 @@ from domain.values import (
     DerivationKind,
     EvidenceKind,
     Party,
+    PrivilegeReviewResult,
     Role,
     Scope,
     SealCondition,
@@ -36,6 +37,7 @@ from domain.values import (
 )
 from jitspace.ledger.eventlog import InvestigationStoredEvent, MsgspecMapper
 from tests.unit.builders import (
+    NOW,
     add_member,
     add_party,
     adopt_rulebook,
@@ -67,14 +69,22 @@ from tests.unit.builders import (
     raise_objection,
     receive_evidence,
     record_access,
+    record_certificate,
     record_collection,
     record_concerns,
     record_derivation,
+    record_examination,
+    record_external_hash,
+    record_external_verification,
     record_interview,
     record_no_notification,
     record_notification_receipt,
+    record_privilege_review,
+    record_processing_log,
     record_seal_opening,
+    record_search,
     record_target_location,
+    record_translation,
     record_use,
     refuse_consent,
     release_legal_hold,
@@ -137,6 +147,14 @@ EVENT_CLASSES = (
     LegalAuthorisation.FormalityReported,
     EvidenceItem.DefectRaised,
     EvidenceItem.HandlingRestricted,
+    EvidenceItem.PrivilegeReviewed,
+    EvidenceItem.SearchRecorded,
+    EvidenceItem.ExaminationRecorded,
+    EvidenceItem.CertificateRecorded,
+    EvidenceItem.Translated,
+    EvidenceItem.ProcessingLogRecorded,
+    EvidenceItem.HashedElsewhere,
+    EvidenceItem.VerifiedElsewhere,
     Rulebook.Adopted,
     Rulebook.RuleSet,
     Rulebook.RuleRemoved,
@@ -220,6 +238,7 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     jit.add_member(leader, add_member(jit, new_member))
     jit.remove_member(leader, remove_member(jit, new_member))
     extra = record_admissibility_facts(team, record_authorisation, register_evidence, item)
+    extra.extend(record_handling_facts(team, register_evidence))
     rules = [{"rule": "AU-02"}, {"rule": "CU-01", "params": {"gap_hours": 12}}]
     rulebook = adopt_rulebook(jit, advisor, "FR", rules, source_sha256="ef" * 32)
     rulebook.set_rule(jit, advisor, set_rule(rulebook, "PR-01", reason="nullity deadline"))
@@ -301,6 +320,29 @@ def record_admissibility_facts(
     interview.record_concerns(jit, investigator, concerns)
     interview.record_target_location(jit, advisor, record_target_location(interview))
     return [*order.collect_events(), *interview.collect_events()]
+
+
+def record_handling_facts(team: Any, register_evidence: Any) -> list[Any]:
+    """A privilege review, a search record, an examination, a certificate with its notice,
+    a translation, a processing log, a hash and a re-verification made elsewhere."""
+    jit = team.investigation
+    advisor = team.actor(team.fr_legal_advisor)
+    investigator = team.actor(team.fr_investigator)
+    image = register_evidence(
+        team, reference="FR-IMG-1", kind=EvidenceKind.FORENSIC_IMAGE, authorisation=None
+    )
+    found = PrivilegeReviewResult.DELETED
+    image.record_privilege_review(jit, advisor, record_privilege_review(image, found))
+    image.record_search(jit, investigator, record_search(image))
+    image.record_examination(jit, investigator, record_examination(image))
+    notice = record_certificate(image, notice_given_at=NOW + timedelta(days=1))
+    image.record_certificate(jit, advisor, notice)
+    image.record_translation(jit, investigator, record_translation(image))
+    image.record_processing_log(jit, investigator, record_processing_log(image))
+    image.record_external_hash(jit, investigator, record_external_hash(image, "ab" * 16))
+    again = record_external_verification(image, "AB" * 16)
+    image.record_external_verification(jit, investigator, again)
+    return image.collect_events()
 
 
 def record_custody(team: Any, item: EvidenceItem) -> None:

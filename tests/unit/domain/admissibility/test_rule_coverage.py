@@ -17,15 +17,7 @@ from tests import rule_coverage
 NOT_YET_REACHED: dict[str, str] = {
     "AU-07": "PASS UNKNOWN FAIL",
     "AU-08": "PASS UNKNOWN FAIL",
-    "CO-03": "PASS UNKNOWN FAIL",
-    "CO-04": "PASS UNKNOWN RISK",
-    "CO-05": "PASS WARN RISK",
-    "IN-01": "PASS UNKNOWN WARN RISK",
-    "IN-04": "PASS UNKNOWN WARN",
     "DI-01": "PASS UNKNOWN RISK FAIL",
-    "DP-02": "PASS UNKNOWN WARN",
-    "LA-01": "PASS UNKNOWN RISK FAIL",
-    "LA-02": "PASS UNKNOWN WARN RISK",
 }
 
 

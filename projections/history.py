@@ -1,0 +1,65 @@
+"""Read-model rows that keep their history: the lists as they stood at any point of the log.
+
+A kept table has a twin, `<table>_history`, with the same columns and the log positions
+between which each version of a row held: from `from_position` (the position of the event
+that wrote it) to `to_position` (the position of the event that wrote the next version; null
+while it is current). The projection writes the new version and closes the old one in the
+transaction that updates the row itself, so a list as of position P is the rows with
+`from_position <= P` and no `to_position <= P`: an indexed query, whatever the length of the log
+after P. A row whose columns did not change keeps its version (a recomputed custody chain
+that came out the same writes nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Kept:
+    """A read-model table whose rows keep their history: its key and the columns kept."""
+
+    table: str
+    key: str
+    columns: tuple[str, ...]
+
+    @property
+    def history(self) -> str:
+        return f"{self.table}_history"
+
+    def create(self, types: str) -> tuple[str, ...]:
+        """The history table (`types`: the kept columns with their types, as in the table)
+        and its indexes: by investigation and position, by record and position."""
+        return (
+            f"CREATE TABLE IF NOT EXISTS {self.history} ({types}, "
+            "from_position bigint NOT NULL, to_position bigint)",
+            f"CREATE INDEX IF NOT EXISTS {self.history}_inv_idx "
+            f"ON {self.history} (investigation_id, from_position)",
+            f"CREATE INDEX IF NOT EXISTS {self.history}_key_idx "
+            f"ON {self.history} ({self.key}, from_position)",
+        )
+
+    def keep(self, record_id: Any, position: int) -> tuple[str, tuple[Any, ...]]:
+        """The statement that keeps the row of `record_id` as it is now, from `position` on:
+        closes the version before, if the row changed (run after the row's own update)."""
+        columns = ", ".join(self.columns)
+        now = ", ".join(f"n.{c}" for c in self.columns)
+        then = ", ".join(f"h.{c}" for c in self.columns)
+        current = f"h.{self.key} = %s AND h.to_position IS NULL"
+        return (
+            f"WITH n AS (SELECT {columns} FROM {self.table} WHERE {self.key} = %s), "  # noqa: S608
+            f"closed AS (UPDATE {self.history} h SET to_position = %s FROM n "
+            f"WHERE {current} AND ({then}) IS DISTINCT FROM ({now})) "
+            f"INSERT INTO {self.history} ({columns}, from_position) SELECT {columns}, %s "
+            f"FROM n WHERE NOT EXISTS (SELECT FROM {self.history} h WHERE {current} "
+            f"AND ({then}) IS NOT DISTINCT FROM ({now}))",
+            (record_id, position, record_id, position, record_id),
+        )
+
+    def at(self, alias: str, position: str) -> str:
+        """The condition on `alias`'s rows that held at `position` (an SQL parameter)."""
+        return (
+            f"{alias}.from_position <= {position} "
+            f"AND ({alias}.to_position IS NULL OR {alias}.to_position > {position})"
+        )
