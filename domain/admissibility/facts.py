@@ -8,7 +8,7 @@ can say what it rests on and a verdict can be asked for any date.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +23,9 @@ from domain.rulebook import Rulebook
 from domain.values import Scope
 
 ANY_ITEM = UUID(int=0)
+# a fact recorded later than this after it happened is kept as a late record (PR-02): the
+# shortest delay a rulebook may flag (`rule_settings.LateRecords`)
+LATE_AFTER = timedelta(days=1)
 EVERY_ITEM = frozenset({ANY_ITEM})  # an event that may change every item's verdicts
 
 
@@ -53,6 +56,21 @@ class Notice(msgspec.Struct, gc=False):
     reason: str = ""  # why none was made
 
 
+class LateRecord(msgspec.Struct, gc=False):
+    """A fact recorded more than a day after it happened, with both dates (PR-02)."""
+
+    ref: Ref
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+def late(e: Any, into: list[LateRecord]) -> None:
+    """Keep the event among the late records if it was recorded long after it happened."""
+    occurred = getattr(e, "occurred_at", None)
+    if isinstance(occurred, datetime) and e.timestamp - occurred > LATE_AFTER:
+        into.append(LateRecord(ref(e), occurred, e.timestamp))
+
+
 class AuthorisationFacts(msgspec.Struct, gc=False):
     ref: Ref
     kind: str
@@ -75,6 +93,7 @@ class AuthorisationFacts(msgspec.Struct, gc=False):
     confirmed_by_judge_at: datetime | None = None  # an urgent order, an order to validate
     confirmed: Ref | None = None
     notices: dict[str, Notice] = msgspec.field(default_factory=dict)  # by state
+    late: list[LateRecord] = msgspec.field(default_factory=list)  # PR-02
 
     def notice(self, country: str) -> Notice:
         return self.notices.setdefault(country, Notice(country))
@@ -210,6 +229,7 @@ class ItemFacts(msgspec.Struct, gc=False):
     destroyed: Ref | None = None
     destroyed_at: datetime | None = None
     children: list[UUID] = msgspec.field(default_factory=list)
+    late: list[LateRecord] = msgspec.field(default_factory=list)  # PR-02
 
 
 class Membership(msgspec.Struct, gc=False):
@@ -349,6 +369,7 @@ class CaseFile(msgspec.Struct, gc=False):
             )
             return
         a = self.authorisations[e.originator_id]
+        late(e, a.late)
         if isinstance(e, LegalAuthorisation.Qualified):
             a.issuer, a.offences, a.urgent, a.qualified = (
                 e.issuer.value,
@@ -414,6 +435,9 @@ class CaseFile(msgspec.Struct, gc=False):
             )
             return frozenset({e.originator_id})
         item = self.items[e.originator_id]
+        # the registration states when the item was collected, often well before it was
+        # shared with the team: not a late record; every later fact about it may be
+        late(e, item.late)
         at = getattr(e, "occurred_at", e.timestamp)
         if isinstance(e, EvidenceItem.Collected):
             item.collection, item.custody_at = r, at
