@@ -111,6 +111,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         "show legal holds and deletions under retention in the evidence register",
         sql(registers.RETENTION_COLUMNS),
     ),
+    # the matrix keeps when a deadline next changes each cell, so the working worker finds
+    # the cells whose deadline has passed on an index and evaluates them again
+    Migration(
+        6,
+        "keep when a deadline next changes each admissibility cell",
+        sql(
+            admissibility.DEADLINE_COLUMN,
+            admissibility.DEADLINE_INDEX,
+            admissibility.DEADLINE_BACKFILL,
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 
