@@ -20,6 +20,7 @@ from domain.permissions import Action
 from domain.values import (
     AuthorisationKind,
     DerivationKind,
+    DisclosureStep,
     EvidenceKind,
     Identifier,
     IssuerKind,
@@ -438,6 +439,12 @@ class RecordConcerns(EvidenceChange, frozen=True, kw_only=True):
 
 class RecordTargetLocation(EvidenceChange, frozen=True, kw_only=True):
     country: str
+    occurred_at: datetime
+
+
+class RecordDisclosureStep(EvidenceChange, frozen=True, kw_only=True):
+    step: DisclosureStep
+    note: str = ""
     occurred_at: datetime
 
 

@@ -37,6 +37,7 @@ from domain.values import (
     Actor,
     DeletedFile,
     DerivationKind,
+    DisclosureStep,
     EvidenceFile,
     EvidenceKind,
     Identifier,
@@ -241,6 +242,15 @@ class EvidenceItem(
         country: str
         occurred_at: datetime
 
+    class DisclosureStepRecorded(JitAggregate.Event):
+        """A step of the item on `country`'s disclosure schedule (a common-law forum's:
+        reviewed, scheduled as used or unused material, disclosed to the defence; DI-01)."""
+
+        country: str
+        step: DisclosureStep
+        note: str
+        occurred_at: datetime
+
     class DefectRaised(JitAggregate.Event):
         """A defect of the item raised before a forum's court (a nullity motion, an objection).
         `rule` names the catalogue rule it invokes; empty: every defect of the item."""
@@ -301,6 +311,8 @@ class EvidenceItem(
         self.consents: set[tuple[str, UsePurpose, str]] = set()
         self.concerns: tuple[Identifier, ...] = ()
         self.target_country: str | None = None
+        # (forum, step, when) of the item's disclosure schedules, in the order recorded
+        self.disclosure_steps: list[tuple[str, DisclosureStep, datetime]] = []
         self.handling = UNRESTRICTED
         self.comments: list[Comment] = []
         self.legal_hold: LegalHold | None = None
@@ -455,6 +467,12 @@ class EvidenceItem(
     @event(TargetLocated)
     def _target_located(self, country: str) -> None:
         self.target_country = country
+
+    @event(DisclosureStepRecorded)
+    def _disclosure_step_recorded(
+        self, country: str, step: DisclosureStep, occurred_at: datetime
+    ) -> None:
+        self.disclosure_steps.append((country, step, occurred_at))
 
     @event(ConsentGranted)
     def _consent_granted(self, to_country: str, purpose: UsePurpose, offence: str) -> None:

@@ -43,6 +43,8 @@ class Action(StrEnum):
     DECIDE_CONSENT = "decide_consent"  # grant or withdraw consent to another use
     RECORD_USE = "record_use"  # use of an item in a proceeding
     RAISE_DEFECT = "raise_defect"  # a defect raised before a court
+    RECORD_DISCLOSURE = "record_disclosure"  # an item's steps on the party's disclosure
+    # schedule (reviewed, scheduled, disclosed to the defence)
     AMEND_RULEBOOK = "amend_rulebook"
     VIEW_TASKS = "view_tasks"
     MANAGE_TASKS = "manage_tasks"  # create and assign
@@ -83,6 +85,7 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.DECIDE_CONSENT: _LEGAL,
         Action.RECORD_USE: _OPERATIONAL | _LEGAL,
         Action.RAISE_DEFECT: _LEGAL,
+        Action.RECORD_DISCLOSURE: _OPERATIONAL | _LEGAL,
         Action.AMEND_RULEBOOK: frozenset({Role.LEGAL_ADVISOR}),
         Action.VIEW_TASKS: _EVERYONE,
         Action.MANAGE_TASKS: _STAFF,
@@ -114,6 +117,7 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.DECIDE_CONSENT: "decide on consent to another use",
         Action.RECORD_USE: "record uses of evidence in proceedings",
         Action.RAISE_DEFECT: "record defects raised before a court",
+        Action.RECORD_DISCLOSURE: "record the disclosure schedule of evidence",
         Action.AMEND_RULEBOOK: "adopt or amend a rulebook",
         Action.VIEW_TASKS: "see tasks",
         Action.MANAGE_TASKS: "create or assign tasks",

@@ -192,6 +192,33 @@ class IssuerKind(StrEnum):
     OTHER = "other"
 
 
+class DisclosureStep(StrEnum):
+    """A step of a common-law forum's disclosure schedule for one item (CPIA s.3, 7A and
+    its Code of Practice): reviewed by the disclosure officer, relevant or not; scheduled as
+    used (the prosecution relies on it) or unused material; disclosed to the defence."""
+
+    REVIEWED = "reviewed"  # reviewed: relevant, to be scheduled
+    NOT_RELEVANT = "not_relevant"  # reviewed: not relevant to the case
+    SCHEDULED_USED = "scheduled_used"
+    SCHEDULED_UNUSED = "scheduled_unused"
+    DISCLOSED = "disclosed"  # disclosed to the defence
+
+    @property
+    def words(self) -> str:
+        """The step as a lawyer reads it: "scheduled as unused material"."""
+        return _DISCLOSURE_WORDS[self]
+
+
+_DISCLOSURE_WORDS = {
+    DisclosureStep.REVIEWED: "reviewed as relevant",
+    DisclosureStep.NOT_RELEVANT: "reviewed as not relevant",
+    DisclosureStep.SCHEDULED_USED: "scheduled as used material",
+    DisclosureStep.SCHEDULED_UNUSED: "scheduled as unused material",
+    DisclosureStep.DISCLOSED: "disclosed to the defence",
+}
+SCHEDULED = frozenset({DisclosureStep.SCHEDULED_USED, DisclosureStep.SCHEDULED_UNUSED})
+
+
 class UsePurpose(StrEnum):
     """What a party uses evidence for (2000 MLA Convention Art. 13(10))."""
 

@@ -201,6 +201,15 @@ class TargetLocation(msgspec.Struct, gc=False):
     occurred_at: datetime
 
 
+class ScheduleStep(msgspec.Struct, gc=False):
+    """A step of the item on one forum's disclosure schedule (DI-01)."""
+
+    ref: Ref
+    country: str
+    step: str  # a `DisclosureStep`
+    occurred_at: datetime
+
+
 class ItemFacts(msgspec.Struct, gc=False):
     ref: Ref
     evidence_id: UUID
@@ -230,6 +239,7 @@ class ItemFacts(msgspec.Struct, gc=False):
     destroyed_at: datetime | None = None
     children: list[UUID] = msgspec.field(default_factory=list)
     late: list[LateRecord] = msgspec.field(default_factory=list)  # PR-02
+    schedule: list[ScheduleStep] = msgspec.field(default_factory=list)  # DI-01
 
 
 class Membership(msgspec.Struct, gc=False):
@@ -497,6 +507,8 @@ class CaseFile(msgspec.Struct, gc=False):
             item.consents.append(
                 Consent(r, e.to_country, e.purpose.value, e.offence, False, "", at)
             )
+        elif isinstance(e, EvidenceItem.DisclosureStepRecorded):
+            item.schedule.append(ScheduleStep(r, e.country, e.step.value, at))
         elif isinstance(e, EvidenceItem.DefectRaised):
             item.defects_raised.append(DefectRaised(r, e.country, e.rule, at))
         elif isinstance(e, EvidenceItem.ConcernsRecorded):

@@ -1,6 +1,7 @@
 """Evidence items: requests, the record (as the viewer's party may see it), its row in the
 register, its files, and the facts the admissibility rules read about an item (seal opened,
-interview, derivation, use, consent, defects, whom it concerns, where the target was)."""
+interview, derivation, use, consent, defects, whom it concerns, where the target was, a
+step on a disclosure schedule)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from msgspec import Meta
 from domain.rule_settings import Outcome
 from domain.values import (
     DerivationKind,
+    DisclosureStep,
     EvidenceKind,
     IdentifierKind,
     LawyerPresence,
@@ -301,6 +303,19 @@ class TargetLocationCreate(Struct):
             description="the state (ISO 3166-1 alpha-2) where the target was when the measure ran"
         ),
     ]
+    occurred_at: Instant | None = None
+
+
+class DisclosureStepCreate(Struct):
+    step: Annotated[
+        DisclosureStep,
+        Meta(
+            description="the item's step on your party's disclosure schedule: reviewed "
+            "(relevant), not_relevant, scheduled_used, scheduled_unused, or disclosed (to "
+            "the defence)"
+        ),
+    ]
+    note: Text = ""
     occurred_at: Instant | None = None
 
 

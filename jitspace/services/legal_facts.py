@@ -1,6 +1,6 @@
 """Use cases that record, on an evidence item, facts the admissibility rules read: a seal
 opened, an interview's conditions, a derivation, a use, a consent, a defect raised,
-whom an item concerns, where a measure's target was."""
+whom an item concerns, where a measure's target was, a step on a disclosure schedule."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from domain.commands import (
     RaiseDefect,
     RecordConcerns,
     RecordDerivation,
+    RecordDisclosureStep,
     RecordInterview,
     RecordSealOpening,
     RecordTargetLocation,
@@ -63,3 +64,6 @@ class LegalFacts(Workspace):
 
     def record_target_location(self, user_id: UUID, command: RecordTargetLocation) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.record_target_location)
+
+    def record_disclosure_step(self, user_id: UUID, command: RecordDisclosureStep) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_disclosure_step)

@@ -51,6 +51,7 @@ from domain.commands import (
     RecordCollection,
     RecordConcerns,
     RecordDerivation,
+    RecordDisclosureStep,
     RecordInterview,
     RecordNoNotification,
     RecordNotificationReceipt,
@@ -80,6 +81,7 @@ from domain.values import (
     Actor,
     AuthorisationKind,
     DerivationKind,
+    DisclosureStep,
     EvidenceKind,
     IssuerKind,
     LawyerPresence,
@@ -453,6 +455,14 @@ def record_target_location(
     item: Addressed, country: str = "CH", **overrides: Any
 ) -> RecordTargetLocation:
     return RecordTargetLocation(**_on_item(item, country=country, occurred_at=NOW) | overrides)
+
+
+def record_disclosure_step(
+    item: Addressed, step: str = "reviewed", **overrides: Any
+) -> RecordDisclosureStep:
+    return RecordDisclosureStep(
+        **_on_item(item, step=DisclosureStep(step), occurred_at=NOW) | overrides
+    )
 
 
 # -- a task --------------------------------------------------------------------------------

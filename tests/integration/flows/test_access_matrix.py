@@ -728,6 +728,7 @@ def withdraw_consent(w: World, cell: Cell) -> Call:
 item_step("defects", lambda w: {"rule": "", "note": "nullity motion of the defence"})
 item_step("concerns", lambda w: {"identifiers": [{"kind": "phone_number", "value": "+33 6 01"}]})
 item_step("target-location", lambda w: {"country": "CH"})
+item_step("disclosure-schedule", lambda w: {"step": "reviewed", "note": "relevant to the case"})
 item_step("legal-hold", lambda w: {"reason": "appeal pending", "reference": "CA Lyon 24/7"})
 
 

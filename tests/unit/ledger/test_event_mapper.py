@@ -66,6 +66,7 @@ from tests.unit.builders import (
     record_collection,
     record_concerns,
     record_derivation,
+    record_disclosure_step,
     record_interview,
     record_no_notification,
     record_notification_receipt,
@@ -111,6 +112,7 @@ EVENT_CLASSES = (
     LegalAuthorisation.NoNotificationMade,
     EvidenceItem.ConcernsRecorded,
     EvidenceItem.TargetLocated,
+    EvidenceItem.DisclosureStepRecorded,
     EvidenceItem.SealOpened,
     EvidenceItem.InterviewRecorded,
     EvidenceItem.Derived,
@@ -270,6 +272,7 @@ def record_admissibility_facts(
     concerns = record_concerns(interview, ("person", "Jean D."), ("phone_number", "+33 6 12"))
     interview.record_concerns(jit, investigator, concerns)
     interview.record_target_location(jit, advisor, record_target_location(interview))
+    interview.record_disclosure_step(jit, advisor, record_disclosure_step(interview))
     return [*order.collect_events(), *interview.collect_events()]
 
 

@@ -488,7 +488,7 @@ CASES: dict[
             lambda cf: use(cf, "FR", "jit"),
             nothing,
         ),
-        RISK,
+        FAIL,
         "FR",
     ),
     "DI-02": (
