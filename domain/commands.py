@@ -95,6 +95,22 @@ class SetObserverRights(Change, frozen=True, kw_only=True):
     occurred_at: datetime
 
 
+class ExtendAgreement(Change, frozen=True, kw_only=True):
+    """The JIT agreement extended, signed at `occurred_at`, until `period_end`."""
+
+    period_end: date
+    reason: str
+    occurred_at: datetime
+
+
+class RecordPartyDeparture(Change, frozen=True, kw_only=True):
+    """A party leaves the JIT (its agreement ends for that party at `occurred_at`)."""
+
+    country: str
+    reason: str
+    occurred_at: datetime
+
+
 class AgreeRetention(Change, frozen=True, kw_only=True):
     """The retention the JIT agreement sets for the team's evidence, from each item's
     collection (it replaces the one agreed before)."""
@@ -445,6 +461,11 @@ class RecordTargetLocation(EvidenceChange, frozen=True, kw_only=True):
 class RecordDisclosureStep(EvidenceChange, frozen=True, kw_only=True):
     step: DisclosureStep
     note: str = ""
+    occurred_at: datetime
+
+
+class RecordTerritory(EvidenceChange, frozen=True, kw_only=True):
+    country: str  # the state on whose territory the item was collected
     occurred_at: datetime
 
 

@@ -242,6 +242,13 @@ class EvidenceItem(
         country: str
         occurred_at: datetime
 
+    class TerritoryRecorded(JitAggregate.Event):
+        """The state on whose territory the item was collected (AU-08: inside the JIT, a
+        state of its parties at the time)."""
+
+        country: str
+        occurred_at: datetime
+
     class DisclosureStepRecorded(JitAggregate.Event):
         """A step of the item on `country`'s disclosure schedule (a common-law forum's:
         reviewed, scheduled as used or unused material, disclosed to the defence; DI-01)."""
@@ -311,6 +318,7 @@ class EvidenceItem(
         self.consents: set[tuple[str, UsePurpose, str]] = set()
         self.concerns: tuple[Identifier, ...] = ()
         self.target_country: str | None = None
+        self.territory: str | None = None  # where it was collected, if recorded
         # (forum, step, when) of the item's disclosure schedules, in the order recorded
         self.disclosure_steps: list[tuple[str, DisclosureStep, datetime]] = []
         self.handling = UNRESTRICTED
@@ -467,6 +475,10 @@ class EvidenceItem(
     @event(TargetLocated)
     def _target_located(self, country: str) -> None:
         self.target_country = country
+
+    @event(TerritoryRecorded)
+    def _territory_recorded(self, country: str) -> None:
+        self.territory = country
 
     @event(DisclosureStepRecorded)
     def _disclosure_step_recorded(

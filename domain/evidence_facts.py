@@ -25,6 +25,7 @@ from domain.commands import (
     RecordInterview,
     RecordSealOpening,
     RecordTargetLocation,
+    RecordTerritory,
     RecordUse,
     WithdrawConsent,
 )
@@ -64,6 +65,8 @@ class LegalFactCommands:
         ConsentWithdrawn: ClassVar[type[JitAggregate.Event]]
         DefectRaised: ClassVar[type[JitAggregate.Event]]
         DisclosureStepRecorded: ClassVar[type[JitAggregate.Event]]
+        TerritoryRecorded: ClassVar[type[JitAggregate.Event]]
+        territory: str | None
         disclosure_steps: list[tuple[str, DisclosureStep, datetime]]
         ConcernsRecorded: ClassVar[type[JitAggregate.Event]]
         TargetLocated: ClassVar[type[JitAggregate.Event]]
@@ -171,6 +174,20 @@ class LegalFactCommands:
         self._check_acting(investigation, actor)
         check_permitted(actor.role, Action.RAISE_DEFECT)
         self._record(self.DefectRaised, actor, command, country=actor.country)
+
+    def record_territory(
+        self, investigation: Investigation, actor: Actor, command: RecordTerritory
+    ) -> None:
+        """The state on whose territory the item was collected, as its collecting party
+        records it."""
+        self._check_originator(investigation, actor)
+        check_permitted(actor.role, Action.REGISTER_EVIDENCE)
+        check_state_code(command.country, field="country")
+        if command.country == self.territory:
+            raise Conflict(
+                f"the item is recorded as collected in {command.country}", field="country"
+            )
+        self._record(self.TerritoryRecorded, actor, command)
 
     def record_disclosure_step(
         self, investigation: Investigation, actor: Actor, command: RecordDisclosureStep

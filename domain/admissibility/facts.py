@@ -240,6 +240,7 @@ class ItemFacts(msgspec.Struct, gc=False):
     children: list[UUID] = msgspec.field(default_factory=list)
     late: list[LateRecord] = msgspec.field(default_factory=list)  # PR-02
     schedule: list[ScheduleStep] = msgspec.field(default_factory=list)  # DI-01
+    territory: TargetLocation | None = None  # the state it was collected in (AU-08)
 
 
 class Membership(msgspec.Struct, gc=False):
@@ -249,6 +250,14 @@ class Membership(msgspec.Struct, gc=False):
     left_at: datetime | None = None
     name: str = ""  # as reasons name people (facts stored before it: "")
     country: str = ""
+
+
+class PeriodExtension(msgspec.Struct, gc=False):
+    """An amendment of the JIT agreement, signed at `signed_at`, extending it to `period_end`."""
+
+    ref: Ref
+    signed_at: datetime
+    period_end: date
 
 
 class CaseFacts(msgspec.Struct, gc=False):
@@ -263,6 +272,9 @@ class CaseFacts(msgspec.Struct, gc=False):
     disclosures: list[Ref] = msgspec.field(default_factory=list)
     disclosed_at: list[datetime] = msgspec.field(default_factory=list)
     retention_days: int | None = None  # the JIT agreement's (None: it sets none)
+    extensions: list[PeriodExtension] = msgspec.field(default_factory=list)  # AU-08
+    left: dict[str, datetime] = msgspec.field(default_factory=dict)  # party -> when it left
+    left_refs: dict[str, Ref] = msgspec.field(default_factory=dict)
 
 
 class RulebookFacts(msgspec.Struct, gc=False):
@@ -358,6 +370,11 @@ class CaseFile(msgspec.Struct, gc=False):
         elif isinstance(e, Investigation.DisclosureProduced):
             self.case.disclosures.append(ref(e))
             self.case.disclosed_at.append(e.timestamp)
+        elif isinstance(e, Investigation.AgreementExtended):
+            self.case.extensions.append(PeriodExtension(ref(e), e.occurred_at, e.period_end))
+        elif isinstance(e, Investigation.PartyLeft):
+            self.case.left[e.country] = e.occurred_at
+            self.case.left_refs[e.country] = ref(e)
         elif isinstance(e, Investigation.RetentionAgreed):
             self.case.retention_days = e.retention_days
         else:
@@ -507,6 +524,8 @@ class CaseFile(msgspec.Struct, gc=False):
             item.consents.append(
                 Consent(r, e.to_country, e.purpose.value, e.offence, False, "", at)
             )
+        elif isinstance(e, EvidenceItem.TerritoryRecorded):
+            item.territory = TargetLocation(r, e.country, at)
         elif isinstance(e, EvidenceItem.DisclosureStepRecorded):
             item.schedule.append(ScheduleStep(r, e.country, e.step.value, at))
         elif isinstance(e, EvidenceItem.DefectRaised):

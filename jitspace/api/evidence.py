@@ -31,6 +31,7 @@ from domain.commands import (
     RecordInterview,
     RecordSealOpening,
     RecordTargetLocation,
+    RecordTerritory,
     RecordUse,
     RegisterEvidence,
     ReleaseLegalHold,
@@ -100,6 +101,7 @@ from jitspace.documents.evidence import (
     Lineage,
     SealOpeningCreate,
     TargetLocationCreate,
+    TerritoryCreate,
     UseCreate,
     VerificationOut,
 )
@@ -440,6 +442,14 @@ class EvidenceFactsController(Controller):
         """A defect of the item was raised before your party's court (a nullity motion, an
         objection), invoking one rule or (empty) every defect."""
         return await change(JITspace.raise_defect, RaiseDefect, data)
+
+    @post("/territory", status_code=200, access=Action.REGISTER_EVIDENCE)
+    async def record_territory(
+        self, data: JSONBody[TerritoryCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """The state on whose territory the item was collected, as its collecting party
+        records it (AU-08: a state of the JIT's parties at the time, or another channel)."""
+        return await change(JITspace.record_territory, RecordTerritory, data)
 
     @post("/disclosure-schedule", status_code=200, access=Action.RECORD_DISCLOSURE)
     async def record_disclosure_step(

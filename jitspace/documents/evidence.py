@@ -306,6 +306,14 @@ class TargetLocationCreate(Struct):
     occurred_at: Instant | None = None
 
 
+class TerritoryCreate(Struct):
+    country: Annotated[
+        PartyCode,
+        Meta(description="the state (ISO 3166-1 alpha-2) on whose territory it was collected"),
+    ]
+    occurred_at: Instant | None = None
+
+
 class DisclosureStepCreate(Struct):
     step: Annotated[
         DisclosureStep,

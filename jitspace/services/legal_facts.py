@@ -15,6 +15,7 @@ from domain.commands import (
     RecordInterview,
     RecordSealOpening,
     RecordTargetLocation,
+    RecordTerritory,
     RecordUse,
     WithdrawConsent,
 )
@@ -67,3 +68,6 @@ class LegalFacts(Workspace):
 
     def record_disclosure_step(self, user_id: UUID, command: RecordDisclosureStep) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.record_disclosure_step)
+
+    def record_territory(self, user_id: UUID, command: RecordTerritory) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_territory)

@@ -231,6 +231,7 @@ def plant_everything(w: World, people: People) -> None:
     # and its step on BE's disclosure schedule (its note is legal)
     schedule = {"step": "reviewed", "note": w.plant("note", legal=True)}
     ok(be.post(jit.path(f"{base}/disclosure-schedule"), json=schedule))
+    ok(be.post(jit.path(f"{base}/territory"), json={"country": "CH"}))
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])
