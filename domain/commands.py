@@ -29,6 +29,7 @@ from domain.values import (
     ObjectionCovers,
     Party,
     Role,
+    RulingEffect,
     Scope,
     SealCondition,
     TaskStatus,
@@ -460,6 +461,14 @@ class RecordTargetLocation(EvidenceChange, frozen=True, kw_only=True):
 
 class RecordDisclosureStep(EvidenceChange, frozen=True, kw_only=True):
     step: DisclosureStep
+    note: str = ""
+    occurred_at: datetime
+
+
+class RecordRuling(EvidenceChange, frozen=True, kw_only=True):
+    court: str
+    ruling: str  # its reference
+    effect: RulingEffect
     note: str = ""
     occurred_at: datetime
 

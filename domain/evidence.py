@@ -45,6 +45,7 @@ from domain.values import (
     LegalHold,
     PendingHandover,
     RetentionDeletion,
+    RulingEffect,
     SealCondition,
     UsePurpose,
 )
@@ -242,6 +243,17 @@ class EvidenceItem(
         country: str
         occurred_at: datetime
 
+    class RulingRecorded(JitAggregate.Event):
+        """A ruling of `country`'s court on the item (other than annulling the measure, an
+        event of the authorisation): it excluded or admitted it (AU-07, in that forum)."""
+
+        country: str
+        court: str
+        ruling: str
+        effect: RulingEffect
+        note: str
+        occurred_at: datetime
+
     class TerritoryRecorded(JitAggregate.Event):
         """The state on whose territory the item was collected (AU-08: inside the JIT, a
         state of its parties at the time)."""
@@ -319,6 +331,7 @@ class EvidenceItem(
         self.concerns: tuple[Identifier, ...] = ()
         self.target_country: str | None = None
         self.territory: str | None = None  # where it was collected, if recorded
+        self.rulings: dict[str, RulingEffect] = {}  # forum -> its court's latest ruling
         # (forum, step, when) of the item's disclosure schedules, in the order recorded
         self.disclosure_steps: list[tuple[str, DisclosureStep, datetime]] = []
         self.handling = UNRESTRICTED
@@ -475,6 +488,10 @@ class EvidenceItem(
     @event(TargetLocated)
     def _target_located(self, country: str) -> None:
         self.target_country = country
+
+    @event(RulingRecorded)
+    def _ruling_recorded(self, country: str, effect: RulingEffect) -> None:
+        self.rulings[country] = effect
 
     @event(TerritoryRecorded)
     def _territory_recorded(self, country: str) -> None:

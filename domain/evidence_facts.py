@@ -23,6 +23,7 @@ from domain.commands import (
     RecordDerivation,
     RecordDisclosureStep,
     RecordInterview,
+    RecordRuling,
     RecordSealOpening,
     RecordTargetLocation,
     RecordTerritory,
@@ -39,6 +40,7 @@ from domain.values import (
     DisclosureStep,
     EvidenceKind,
     Identifier,
+    RulingEffect,
     UsePurpose,
     check_state_code,
 )
@@ -66,6 +68,8 @@ class LegalFactCommands:
         DefectRaised: ClassVar[type[JitAggregate.Event]]
         DisclosureStepRecorded: ClassVar[type[JitAggregate.Event]]
         TerritoryRecorded: ClassVar[type[JitAggregate.Event]]
+        RulingRecorded: ClassVar[type[JitAggregate.Event]]
+        rulings: dict[str, RulingEffect]
         territory: str | None
         disclosure_steps: list[tuple[str, DisclosureStep, datetime]]
         ConcernsRecorded: ClassVar[type[JitAggregate.Event]]
@@ -174,6 +178,26 @@ class LegalFactCommands:
         self._check_acting(investigation, actor)
         check_permitted(actor.role, Action.RAISE_DEFECT)
         self._record(self.DefectRaised, actor, command, country=actor.country)
+
+    def record_ruling(
+        self, investigation: Investigation, actor: Actor, command: RecordRuling
+    ) -> None:
+        """A ruling of the actor's party's court on the item: excluded or admitted."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RAISE_DEFECT)
+        court, ruling = " ".join(command.court.split()), " ".join(command.ruling.split())
+        if not court:
+            raise RuleViolation("name the court", field="court")
+        if not ruling:
+            raise RuleViolation("give the ruling's reference", field="ruling")
+        if self.rulings.get(actor.country) is command.effect:
+            raise Conflict(
+                f"{actor.country}'s courts have {command.effect.value} the item already",
+                field="effect",
+            )
+        self._record(
+            self.RulingRecorded, actor, command, country=actor.country, court=court, ruling=ruling
+        )
 
     def record_territory(
         self, investigation: Investigation, actor: Actor, command: RecordTerritory

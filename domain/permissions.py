@@ -42,7 +42,7 @@ class Action(StrEnum):
     # and where a measure's target was
     DECIDE_CONSENT = "decide_consent"  # grant or withdraw consent to another use
     RECORD_USE = "record_use"  # use of an item in a proceeding
-    RAISE_DEFECT = "raise_defect"  # a defect raised before a court
+    RAISE_DEFECT = "raise_defect"  # a defect raised before a court, the court's rulings
     RECORD_DISCLOSURE = "record_disclosure"  # an item's steps on the party's disclosure
     # schedule (reviewed, scheduled, disclosed to the defence)
     AMEND_RULEBOOK = "amend_rulebook"
@@ -116,7 +116,7 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.RECORD_NOTIFICATION: "record notifications to other states and where a target was",
         Action.DECIDE_CONSENT: "decide on consent to another use",
         Action.RECORD_USE: "record uses of evidence in proceedings",
-        Action.RAISE_DEFECT: "record defects raised before a court",
+        Action.RAISE_DEFECT: "record defects raised before a court and its rulings on evidence",
         Action.RECORD_DISCLOSURE: "record the disclosure schedule of evidence",
         Action.AMEND_RULEBOOK: "adopt or amend a rulebook",
         Action.VIEW_TASKS: "see tasks",

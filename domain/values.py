@@ -123,6 +123,13 @@ class Identifier(msgspec.Struct, frozen=True):
     value: str
 
 
+class RulingEffect(StrEnum):
+    """What a forum's court ruled on an item (other than annulling the measure)."""
+
+    EXCLUDED = "excluded"  # the item may not be used as evidence before that court
+    ADMITTED = "admitted"  # the court admitted it
+
+
 class ObjectionCovers(StrEnum):
     """What a notified state's objection (EIO Art. 31(3)) covers."""
 

@@ -201,6 +201,17 @@ class TargetLocation(msgspec.Struct, gc=False):
     occurred_at: datetime
 
 
+class Ruling(msgspec.Struct, gc=False):
+    """A forum's court's ruling on the item: it excluded or admitted it (AU-07)."""
+
+    ref: Ref
+    country: str
+    court: str
+    ruling: str
+    effect: str  # a `RulingEffect`
+    occurred_at: datetime
+
+
 class ScheduleStep(msgspec.Struct, gc=False):
     """A step of the item on one forum's disclosure schedule (DI-01)."""
 
@@ -241,6 +252,7 @@ class ItemFacts(msgspec.Struct, gc=False):
     late: list[LateRecord] = msgspec.field(default_factory=list)  # PR-02
     schedule: list[ScheduleStep] = msgspec.field(default_factory=list)  # DI-01
     territory: TargetLocation | None = None  # the state it was collected in (AU-08)
+    rulings: list[Ruling] = msgspec.field(default_factory=list)  # AU-07
 
 
 class Membership(msgspec.Struct, gc=False):
@@ -524,6 +536,8 @@ class CaseFile(msgspec.Struct, gc=False):
             item.consents.append(
                 Consent(r, e.to_country, e.purpose.value, e.offence, False, "", at)
             )
+        elif isinstance(e, EvidenceItem.RulingRecorded):
+            item.rulings.append(Ruling(r, e.country, e.court, e.ruling, e.effect.value, at))
         elif isinstance(e, EvidenceItem.TerritoryRecorded):
             item.territory = TargetLocation(r, e.country, at)
         elif isinstance(e, EvidenceItem.DisclosureStepRecorded):

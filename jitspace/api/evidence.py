@@ -29,6 +29,7 @@ from domain.commands import (
     RecordDerivation,
     RecordDisclosureStep,
     RecordInterview,
+    RecordRuling,
     RecordSealOpening,
     RecordTargetLocation,
     RecordTerritory,
@@ -99,6 +100,7 @@ from jitspace.documents.evidence import (
     LegalHoldCreate,
     LegalHoldRelease,
     Lineage,
+    RulingCreate,
     SealOpeningCreate,
     TargetLocationCreate,
     TerritoryCreate,
@@ -442,6 +444,14 @@ class EvidenceFactsController(Controller):
         """A defect of the item was raised before your party's court (a nullity motion, an
         objection), invoking one rule or (empty) every defect."""
         return await change(JITspace.raise_defect, RaiseDefect, data)
+
+    @post("/rulings", status_code=200, access=Action.RAISE_DEFECT)
+    async def record_ruling(
+        self, data: JSONBody[RulingCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """A ruling of your party's court on the item, other than annulling the measure: it
+        excluded the item (AU-07 fails in your forum) or admitted it."""
+        return await change(JITspace.record_ruling, RecordRuling, data)
 
     @post("/territory", status_code=200, access=Action.REGISTER_EVIDENCE)
     async def record_territory(

@@ -20,6 +20,7 @@ from domain.values import (
     EvidenceKind,
     IdentifierKind,
     LawyerPresence,
+    RulingEffect,
     UsePurpose,
 )
 from jitspace.documents.fields import (
@@ -304,6 +305,16 @@ class TargetLocationCreate(Struct):
         ),
     ]
     occurred_at: Instant | None = None
+
+
+class RulingCreate(Struct):
+    court: Annotated[ShortText, Meta(description="the court of your party that ruled")]
+    ruling: Annotated[ShortText, Meta(description="the ruling's reference")]
+    effect: Annotated[RulingEffect, Meta(description="excluded or admitted the item")]
+    note: Text = ""
+    occurred_at: Annotated[Instant | None, Meta(description="the ruling's date (default: now)")] = (
+        None
+    )
 
 
 class TerritoryCreate(Struct):

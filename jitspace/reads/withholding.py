@@ -3,7 +3,8 @@
 Two things are withheld, from whoever the permission table and the originating parties say:
 - the legal file (authorisations, rulebooks, and an item's uses in proceedings, consents to
   other use, defects raised before a court, whom it concerns and where its target was, its
-  steps on a disclosure schedule, the state it was collected in) from
+  steps on a disclosure schedule, the state it was collected in, the courts' rulings on
+  it) from
   a member who may not see authorisations, rulebooks and admissibility
   (`Action.VIEW_LEGAL`: observers, unless the JIT agreement gives them that right);
 - what an evidence item is (`CONTENT_FIELDS`: description, place, notes, file names,
@@ -67,6 +68,7 @@ LEGAL_FACTS = frozenset(
         EvidenceItem.TargetLocated,
         EvidenceItem.DisclosureStepRecorded,
         EvidenceItem.TerritoryRecorded,
+        EvidenceItem.RulingRecorded,
     )
 )
 # every member who may watch the investigation may do these: events they guard go to all

@@ -13,6 +13,7 @@ from domain.commands import (
     RecordDerivation,
     RecordDisclosureStep,
     RecordInterview,
+    RecordRuling,
     RecordSealOpening,
     RecordTargetLocation,
     RecordTerritory,
@@ -71,3 +72,6 @@ class LegalFacts(Workspace):
 
     def record_territory(self, user_id: UUID, command: RecordTerritory) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.record_territory)
+
+    def record_ruling(self, user_id: UUID, command: RecordRuling) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_ruling)

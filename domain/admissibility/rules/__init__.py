@@ -141,7 +141,6 @@ FORUM_FREE = frozenset(
         "AU-04",
         "AU-05",
         "AU-06",
-        "AU-07",
         "AU-08",
         "AU-09",
         "AU-10",

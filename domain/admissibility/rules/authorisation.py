@@ -18,6 +18,7 @@ from domain.admissibility.rules.context import (
     UNKNOWN,
     WARN,
     Context,
+    authorisation_not_on_record,
     day,
     no_jit,
     on_record,
@@ -294,19 +295,48 @@ def au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[Rule
     )
 
 
-@with_authorisation
-def au_07(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
-    if a.annulled is not None and ctx.seen(a.annulled_at):
+def au_07(ctx: Context, _: p.Params) -> list[RuleResult]:
+    """No ruling annulled the measure (a ruling of the collecting state's courts: it holds in
+    every forum), and the forum's own courts did not exclude the item. The forum's latest
+    ruling on the item decides where it came after the annulment (its court ruled knowing
+    it); an admission is shown, and leaves the other rules' flags as they are (an appeal
+    may revisit it)."""
+    mine = [r for r in ctx.item.rulings if r.country == ctx.forum and ctx.seen(r.occurred_at)]
+    last = max(mine, key=lambda r: r.occurred_at) if mine else None
+    annulled: list[RuleResult] = []
+    if ctx.item.authorisation_id is not None:
+        a = ctx.authorisation()
+        if a is None and last is None:
+            return authorisation_not_on_record(
+                ctx, "the authorisation the item was collected under is not on record at that date"
+            )
+        if a is not None and a.annulled is not None and ctx.seen(a.annulled_at):
+            annulled = res(
+                FAIL,
+                "a ruling annulled the measure",
+                [a.ref, a.annulled],
+                cure="none: the ruling must be overturned",
+            )
+            assert a.annulled_at is not None
+            if last is None or last.occurred_at < a.annulled_at:
+                return annulled
+    if last is not None and last.effect == "excluded":
         return res(
             FAIL,
-            "a ruling annulled the measure",
-            [a.ref, a.annulled],
-            cure="none: the ruling must be overturned",
+            f"{last.court} excluded the item on {day(last.occurred_at)} ({last.ruling})",
+            [last.ref],
+            cure="none: the ruling must be overturned on appeal",
+        )
+    if last is not None:
+        return res(
+            PASS,
+            f"{last.court} admitted the item on {day(last.occurred_at)} ({last.ruling})",
+            [last.ref],
         )
     return res(
         PASS,
-        "no ruling annulling the measure is on record",
-        [a.ref],
+        "no ruling annulling the measure or excluding the item is on record",
+        [ctx.item.ref],
         missing="a ruling annulling the measure",
     )
 

@@ -745,6 +745,9 @@ item_step("concerns", lambda w: {"identifiers": [{"kind": "phone_number", "value
 item_step("target-location", lambda w: {"country": "CH"})
 item_step("disclosure-schedule", lambda w: {"step": "reviewed", "note": "relevant to the case"})
 item_step("territory", lambda w: {"country": "CH"})
+item_step(
+    "rulings", lambda w: {"court": "Cour d'appel de Lyon", "ruling": "24/9", "effect": "admitted"}
+)
 item_step("legal-hold", lambda w: {"reason": "appeal pending", "reference": "CA Lyon 24/7"})
 
 

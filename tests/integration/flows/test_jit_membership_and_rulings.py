@@ -64,6 +64,33 @@ def test_a_ruling_annulling_the_measure_fails_what_it_gathered(people: People) -
     team.reached(item, "XA", "AU-07", "PASS", on=days_ago(5))
 
 
+def test_a_forum_court_excluding_or_admitting_an_item_decides_there(people: People) -> None:
+    # Given an XA-XB JIT and an XA item used before XB's courts
+    team = open_team(people, ["XA", "XB"])
+    item = searched(team, "XA", "XA-LEDGER", issued=30, collected=20)
+    rulings = f"/evidence/{item}/rulings"
+    # When XB's court excludes it
+    excluded = {"court": "Court of B", "ruling": "B-12/25", "effect": "excluded"}
+    team.post(team.legal["XB"], rulings, excluded | {"occurred_at": days_ago(6)})
+    # Then it fails in XB, naming the ruling, and stays as it was in XA
+    [fails] = team.reached(item, "XB", "AU-07", "FAIL")
+    assert "Court of B excluded the item" in fails["reason"] and "B-12/25" in fails["reason"]
+    team.reached(item, "XA", "AU-07", "PASS")
+    assert team.explain(item)["XB"]["verdict"] == "inadmissible"
+    # When XB's appeal court admits it
+    admitted = {"court": "Appeal court of B", "ruling": "B-A-3/25", "effect": "admitted"}
+    team.post(team.legal["XB"], rulings, admitted | {"occurred_at": days_ago(1)})
+    # Then it passes there, saying so, and failed on a date between the two rulings
+    [passes] = team.reached(item, "XB", "AU-07", "PASS")
+    assert "Appeal court of B admitted the item" in passes["reason"]
+    team.reached(item, "XB", "AU-07", "FAIL", on=days_ago(3))
+    # Bad input leaves no event: the same ruling again, no court, an investigator
+    again = admitted | {"ruling": "B-A-4/25"}
+    assert "already" in refused(team, team.legal["XB"], rulings, again, 409)
+    refused(team, team.legal["XB"], rulings, excluded | {"court": "  "}, 422)
+    refused(team, team.investigators["XB"], rulings, excluded, 403)
+
+
 def _order_of(team: Team, item: str) -> str:
     response = team.leader.get(team.path(f"/evidence/{item}"))
     assert response.status_code == 200, response.text

@@ -232,6 +232,12 @@ def plant_everything(w: World, people: People) -> None:
     schedule = {"step": "reviewed", "note": w.plant("note", legal=True)}
     ok(be.post(jit.path(f"{base}/disclosure-schedule"), json=schedule))
     ok(be.post(jit.path(f"{base}/territory"), json={"country": "CH"}))
+    ruling = {"court": "Brussels court", "ruling": "R-1", "effect": "admitted"}
+    ok(
+        be_legal.post(
+            jit.path(f"{base}/rulings"), json=ruling | {"note": w.plant("note", legal=True)}
+        )
+    )
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])

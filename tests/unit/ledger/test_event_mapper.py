@@ -19,6 +19,7 @@ from domain.commands import (
     ExtendAgreement,
     RecordDisclosure,
     RecordPartyDeparture,
+    RecordRuling,
     RecordTerritory,
 )
 from domain.evidence import EvidenceItem
@@ -34,6 +35,7 @@ from domain.values import (
     EvidenceKind,
     Party,
     Role,
+    RulingEffect,
     Scope,
     SealCondition,
     TaskStatus,
@@ -122,6 +124,7 @@ EVENT_CLASSES = (
     EvidenceItem.TargetLocated,
     EvidenceItem.DisclosureStepRecorded,
     EvidenceItem.TerritoryRecorded,
+    EvidenceItem.RulingRecorded,
     EvidenceItem.SealOpened,
     EvidenceItem.InterviewRecorded,
     EvidenceItem.Derived,
@@ -310,6 +313,19 @@ def record_admissibility_facts(
             evidence_id=interview.id,
             expected_version=None,
             country="BE",
+            occurred_at=NOW,
+        ),
+    )
+    interview.record_ruling(
+        jit,
+        advisor,
+        RecordRuling(
+            investigation_id=jit.id,
+            evidence_id=interview.id,
+            expected_version=None,
+            court="Tribunal correctionnel de Paris",
+            ruling="24/118",
+            effect=RulingEffect.EXCLUDED,
             occurred_at=NOW,
         ),
     )
