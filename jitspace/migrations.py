@@ -75,6 +75,16 @@ def _adopt_first_schema(curs: Cursor[Any], log: EventLog) -> None:
         curs.execute(statement.encode())
 
 
+# every cell is evaluated again, from the log, by the admissibility projection when a worker
+# next starts (its tracking position is forgotten; its marker row of the library's tracking
+# layout is kept)
+REBUILD_ADMISSIBILITY = (
+    "TRUNCATE rm_admissibility, rm_admissibility_facts, rm_admissibility_item_facts",
+    "DO $$ BEGIN IF to_regclass('admissibility_tracking') IS NOT NULL THEN "
+    "DELETE FROM admissibility_tracking WHERE application_name <> '__migration__'; "
+    "END IF; END $$",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as JITspace made it at start", _adopt_first_schema),
     # ending a user's sessions (disabled, password dropped) finds them by user
@@ -90,12 +100,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         3,
         "rebuild the admissibility matrix: verdicts by their worst definite outcome, states only",
-        sql(
-            "TRUNCATE rm_admissibility, rm_admissibility_facts, rm_admissibility_item_facts",
-            "DO $$ BEGIN IF to_regclass('admissibility_tracking') IS NOT NULL THEN "
-            "DELETE FROM admissibility_tracking WHERE application_name <> '__migration__'; "
-            "END IF; END $$",
-        ),
+        sql(*REBUILD_ADMISSIBILITY),
     ),
     # the register's search finds a description by its words, in the team's languages, on
     # an index, where it scanned every description of the investigation for a substring
@@ -112,15 +117,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         sql(registers.RETENTION_COLUMNS),
     ),
     # the matrix keeps when a deadline next changes each cell, so the working worker finds
-    # the cells whose deadline has passed on an index and evaluates them again
+    # the cells whose deadline has passed on an index and evaluates them again; and it is
+    # rebuilt from the log: the facts now keep what was recorded late (PR-02), a forum's
+    # disclosure schedule (DI-01) and rulings (AU-07), where an item was collected, the
+    # agreement's extensions and the parties that left (AU-08)
     Migration(
         6,
-        "keep when a deadline next changes each admissibility cell",
-        sql(
-            admissibility.DEADLINE_COLUMN,
-            admissibility.DEADLINE_INDEX,
-            admissibility.DEADLINE_BACKFILL,
-        ),
+        "keep when a deadline next changes each admissibility cell; rebuild the matrix",
+        sql(admissibility.DEADLINE_COLUMN, admissibility.DEADLINE_INDEX, *REBUILD_ADMISSIBILITY),
     ),
 )
 LATEST = MIGRATIONS[-1].version

@@ -62,16 +62,11 @@ EVENTS_TABLE = "jitspace_events"
 # and written item by item the next time its investigation changes).
 # When time alone next changes a cell (`CountryVerdict.changes_on`; NULL: never), so the
 # working worker finds the cells whose deadline has passed on an index (`jitspace/live/
-# deadlines.py`) and evaluates them again; cells written before the column are given theirs
-# from their results
+# deadlines.py`) and evaluates them again
 DEADLINE_COLUMN = "ALTER TABLE rm_admissibility ADD COLUMN IF NOT EXISTS changes_on timestamptz"
 DEADLINE_INDEX = (
     "CREATE INDEX IF NOT EXISTS rm_admissibility_deadline_idx ON rm_admissibility "
     "(changes_on) WHERE changes_on IS NOT NULL"
-)
-DEADLINE_BACKFILL = (
-    "UPDATE rm_admissibility SET changes_on = (SELECT min((r ->> 'until')::timestamptz) "
-    "FROM json_array_elements(results) r) WHERE changes_on IS NULL"
 )
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_admissibility_facts (
