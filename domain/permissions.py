@@ -42,11 +42,13 @@ class Action(StrEnum):
     # and where a measure's target was
     DECIDE_CONSENT = "decide_consent"  # grant or withdraw consent to another use
     RECORD_USE = "record_use"  # use of an item in a proceeding
-    RAISE_DEFECT = "raise_defect"  # a defect raised before a court
     RECORD_PRIVILEGE_REVIEW = "record_privilege_review"  # privileged content found, deleted
     RECORD_CERTIFICATE = "record_certificate"  # certificates of authenticity, their notice
     RECORD_HANDLING = "record_handling"  # search records, examinations, translations,
     # processing logs, hashes and re-verifications made outside JITspace
+    RAISE_DEFECT = "raise_defect"  # a defect raised before a court, the court's rulings
+    RECORD_DISCLOSURE = "record_disclosure"  # an item's steps on the party's disclosure
+    # schedule (reviewed, scheduled, disclosed to the defence)
     AMEND_RULEBOOK = "amend_rulebook"
     VIEW_TASKS = "view_tasks"
     MANAGE_TASKS = "manage_tasks"  # create and assign
@@ -90,6 +92,7 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.RECORD_PRIVILEGE_REVIEW: _LEGAL,
         Action.RECORD_CERTIFICATE: _LEGAL,
         Action.RECORD_HANDLING: _OPERATIONAL | _LEGAL | {Role.ANALYST},
+        Action.RECORD_DISCLOSURE: _OPERATIONAL | _LEGAL,
         Action.AMEND_RULEBOOK: frozenset({Role.LEGAL_ADVISOR}),
         Action.VIEW_TASKS: _EVERYONE,
         Action.MANAGE_TASKS: _STAFF,
@@ -120,10 +123,11 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.RECORD_NOTIFICATION: "record notifications to other states and where a target was",
         Action.DECIDE_CONSENT: "decide on consent to another use",
         Action.RECORD_USE: "record uses of evidence in proceedings",
-        Action.RAISE_DEFECT: "record defects raised before a court",
         Action.RECORD_PRIVILEGE_REVIEW: "record reviews for privileged content",
         Action.RECORD_CERTIFICATE: "record certificates of authenticity",
         Action.RECORD_HANDLING: "record searches, examinations, translations and hashes",
+        Action.RAISE_DEFECT: "record defects raised before a court and its rulings on evidence",
+        Action.RECORD_DISCLOSURE: "record the disclosure schedule of evidence",
         Action.AMEND_RULEBOOK: "adopt or amend a rulebook",
         Action.VIEW_TASKS: "see tasks",
         Action.MANAGE_TASKS: "create or assign tasks",

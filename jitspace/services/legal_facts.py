@@ -1,6 +1,6 @@
 """Use cases that record, on an evidence item, facts the admissibility rules read: a seal
 opened, an interview's conditions, a derivation, a use, a consent, a defect raised,
-whom an item concerns, where a measure's target was."""
+whom an item concerns, where a measure's target was, a step on a disclosure schedule."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from domain.commands import (
     RaiseDefect,
     RecordConcerns,
     RecordDerivation,
+    RecordDisclosureStep,
     RecordInterview,
+    RecordRuling,
     RecordSealOpening,
     RecordTargetLocation,
+    RecordTerritory,
     RecordUse,
     WithdrawConsent,
 )
@@ -63,3 +66,12 @@ class LegalFacts(Workspace):
 
     def record_target_location(self, user_id: UUID, command: RecordTargetLocation) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.record_target_location)
+
+    def record_disclosure_step(self, user_id: UUID, command: RecordDisclosureStep) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_disclosure_step)
+
+    def record_territory(self, user_id: UUID, command: RecordTerritory) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_territory)
+
+    def record_ruling(self, user_id: UUID, command: RecordRuling) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_ruling)

@@ -52,6 +52,7 @@ from domain.commands import (
     RecordCollection,
     RecordConcerns,
     RecordDerivation,
+    RecordDisclosureStep,
     RecordExamination,
     RecordExternalHash,
     RecordExternalVerification,
@@ -88,6 +89,7 @@ from domain.values import (
     Actor,
     AuthorisationKind,
     DerivationKind,
+    DisclosureStep,
     EvidenceKind,
     HashAlgorithm,
     IssuerKind,
@@ -534,6 +536,14 @@ def record_external_verification(
         occurred_at=NOW,
     )
     return RecordExternalVerification(**fields | overrides)
+
+
+def record_disclosure_step(
+    item: Addressed, step: str = "reviewed", **overrides: Any
+) -> RecordDisclosureStep:
+    return RecordDisclosureStep(
+        **_on_item(item, step=DisclosureStep(step), occurred_at=NOW) | overrides
+    )
 
 
 # -- a task --------------------------------------------------------------------------------
