@@ -23,6 +23,7 @@ from domain.values import (
     ConditionKind,
     ConsentPurpose,
     DerivationKind,
+    DisclosureStep,
     EvidenceKind,
     HashAlgorithm,
     Identifier,
@@ -33,6 +34,7 @@ from domain.values import (
     Party,
     PrivilegeReviewResult,
     Role,
+    RulingEffect,
     Scope,
     SealCondition,
     TaskStatus,
@@ -96,6 +98,22 @@ class ChangeMemberRole(Change, frozen=True, kw_only=True):
 class SetObserverRights(Change, frozen=True, kw_only=True):
     rights: frozenset[Action]
     agreement_clause: str
+    occurred_at: datetime
+
+
+class ExtendAgreement(Change, frozen=True, kw_only=True):
+    """The JIT agreement extended, signed at `occurred_at`, until `period_end`."""
+
+    period_end: date
+    reason: str
+    occurred_at: datetime
+
+
+class RecordPartyDeparture(Change, frozen=True, kw_only=True):
+    """A party leaves the JIT (its agreement ends for that party at `occurred_at`)."""
+
+    country: str
+    reason: str
     occurred_at: datetime
 
 
@@ -508,6 +526,25 @@ class RecordConcerns(EvidenceChange, frozen=True, kw_only=True):
 
 class RecordTargetLocation(EvidenceChange, frozen=True, kw_only=True):
     country: str
+    occurred_at: datetime
+
+
+class RecordDisclosureStep(EvidenceChange, frozen=True, kw_only=True):
+    step: DisclosureStep
+    note: str = ""
+    occurred_at: datetime
+
+
+class RecordRuling(EvidenceChange, frozen=True, kw_only=True):
+    court: str
+    ruling: str  # its reference
+    effect: RulingEffect
+    note: str = ""
+    occurred_at: datetime
+
+
+class RecordTerritory(EvidenceChange, frozen=True, kw_only=True):
+    country: str  # the state on whose territory the item was collected
     occurred_at: datetime
 
 

@@ -44,6 +44,7 @@ from domain.values import (
     ConsentRequest,
     DeletedFile,
     DerivationKind,
+    DisclosureStep,
     EvidenceFile,
     EvidenceKind,
     HashAlgorithm,
@@ -53,6 +54,7 @@ from domain.values import (
     PendingHandover,
     PrivilegeReviewResult,
     RetentionDeletion,
+    RulingEffect,
     SealCondition,
     UsePurpose,
 )
@@ -313,6 +315,33 @@ class EvidenceItem(
         country: str
         occurred_at: datetime
 
+    class RulingRecorded(JitAggregate.Event):
+        """A ruling of `country`'s court on the item (other than annulling the measure, an
+        event of the authorisation): it excluded or admitted it (AU-07, in that forum)."""
+
+        country: str
+        court: str
+        ruling: str
+        effect: RulingEffect
+        note: str
+        occurred_at: datetime
+
+    class TerritoryRecorded(JitAggregate.Event):
+        """The state on whose territory the item was collected (AU-08: inside the JIT, a
+        state of its parties at the time)."""
+
+        country: str
+        occurred_at: datetime
+
+    class DisclosureStepRecorded(JitAggregate.Event):
+        """A step of the item on `country`'s disclosure schedule (a common-law forum's:
+        reviewed, scheduled as used or unused material, disclosed to the defence; DI-01)."""
+
+        country: str
+        step: DisclosureStep
+        note: str
+        occurred_at: datetime
+
     class DefectRaised(JitAggregate.Event):
         """A defect of the item raised before a forum's court (a nullity motion, an objection).
         `rule` names the catalogue rule it invokes; empty: every defect of the item."""
@@ -456,6 +485,10 @@ class EvidenceItem(
         self.concerns: tuple[Identifier, ...] = ()
         self.target_country: str | None = None
         self.hashed_elsewhere: set[tuple[HashAlgorithm, str]] = set()
+        self.territory: str | None = None  # where it was collected, if recorded
+        self.rulings: dict[str, RulingEffect] = {}  # forum -> its court's latest ruling
+        # (forum, step, when) of the item's disclosure schedules, in the order recorded
+        self.disclosure_steps: list[tuple[str, DisclosureStep, datetime]] = []
         self.handling = UNRESTRICTED
         self.comments: list[Comment] = []
         self.legal_hold: LegalHold | None = None
@@ -614,6 +647,20 @@ class EvidenceItem(
     @event(HashedElsewhere)
     def _hashed_elsewhere(self, algorithm: HashAlgorithm, digest: str) -> None:
         self.hashed_elsewhere.add((algorithm, digest))
+
+    @event(RulingRecorded)
+    def _ruling_recorded(self, country: str, effect: RulingEffect) -> None:
+        self.rulings[country] = effect
+
+    @event(TerritoryRecorded)
+    def _territory_recorded(self, country: str) -> None:
+        self.territory = country
+
+    @event(DisclosureStepRecorded)
+    def _disclosure_step_recorded(
+        self, country: str, step: DisclosureStep, occurred_at: datetime
+    ) -> None:
+        self.disclosure_steps.append((country, step, occurred_at))
 
     @event(ConsentGranted)
     def _consent_granted(self, to_country: str, purpose: ConsentPurpose, offence: str) -> None:

@@ -1,9 +1,10 @@
 """Facts the admissibility rules read, recorded on an evidence item (the EvidenceItem
 aggregate, domain/evidence.py): a seal opened, how an interview was conducted, what the item
 was derived from, its use in a proceeding, the originating party's consent to another use,
-a defect raised before a court, whom it concerns and where the measure's target was; a request
-for consent and its refusal, the conditions the sender attached (met or lifted), and a
-transfer on to a state outside the JIT.
+a defect raised before a court, whom it concerns and where the measure's target was, its
+steps on a forum's disclosure schedule; a request for consent and its refusal, the
+conditions the sender attached (met or lifted), and a transfer on to a state outside the
+JIT.
 
 The events, and what each does to the item, are the aggregate's own (domain/evidence.py):
 their topics name `domain.evidence:EvidenceItem`, as the log stores them.
@@ -25,9 +26,12 @@ from domain.commands import (
     RaiseDefect,
     RecordConcerns,
     RecordDerivation,
+    RecordDisclosureStep,
     RecordInterview,
+    RecordRuling,
     RecordSealOpening,
     RecordTargetLocation,
+    RecordTerritory,
     RecordUse,
     RefuseConsent,
     RequestConsent,
@@ -38,13 +42,16 @@ from domain.errors import Conflict, NotFound, PermissionDenied, RuleViolation
 from domain.investigation import Investigation
 from domain.permissions import Action, check_permitted
 from domain.values import (
+    SCHEDULED,
     SHA256_HEX,
     Actor,
     Condition,
     ConsentPurpose,
     ConsentRequest,
+    DisclosureStep,
     EvidenceKind,
     Identifier,
+    RulingEffect,
     check_state_code,
 )
 
@@ -77,6 +84,12 @@ class LegalFactCommands:
         ConditionLifted: ClassVar[type[JitAggregate.Event]]
         SentOnward: ClassVar[type[JitAggregate.Event]]
         DefectRaised: ClassVar[type[JitAggregate.Event]]
+        DisclosureStepRecorded: ClassVar[type[JitAggregate.Event]]
+        TerritoryRecorded: ClassVar[type[JitAggregate.Event]]
+        RulingRecorded: ClassVar[type[JitAggregate.Event]]
+        rulings: dict[str, RulingEffect]
+        territory: str | None
+        disclosure_steps: list[tuple[str, DisclosureStep, datetime]]
         ConcernsRecorded: ClassVar[type[JitAggregate.Event]]
         TargetLocated: ClassVar[type[JitAggregate.Event]]
         concerns: tuple[Identifier, ...]
@@ -318,6 +331,70 @@ class LegalFactCommands:
         self._check_acting(investigation, actor)
         check_permitted(actor.role, Action.RAISE_DEFECT)
         self._record(self.DefectRaised, actor, command, country=actor.country)
+
+    def record_ruling(
+        self, investigation: Investigation, actor: Actor, command: RecordRuling
+    ) -> None:
+        """A ruling of the actor's party's court on the item: excluded or admitted."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RAISE_DEFECT)
+        court, ruling = " ".join(command.court.split()), " ".join(command.ruling.split())
+        if not court:
+            raise RuleViolation("name the court", field="court")
+        if not ruling:
+            raise RuleViolation("give the ruling's reference", field="ruling")
+        if self.rulings.get(actor.country) is command.effect:
+            raise Conflict(
+                f"{actor.country}'s courts have {command.effect.value} the item already",
+                field="effect",
+            )
+        self._record(
+            self.RulingRecorded, actor, command, country=actor.country, court=court, ruling=ruling
+        )
+
+    def record_territory(
+        self, investigation: Investigation, actor: Actor, command: RecordTerritory
+    ) -> None:
+        """The state on whose territory the item was collected, as its collecting party
+        records it."""
+        self._check_originator(investigation, actor)
+        check_permitted(actor.role, Action.REGISTER_EVIDENCE)
+        check_state_code(command.country, field="country")
+        if command.country == self.territory:
+            raise Conflict(
+                f"the item is recorded as collected in {command.country}", field="country"
+            )
+        self._record(self.TerritoryRecorded, actor, command)
+
+    def record_disclosure_step(
+        self, investigation: Investigation, actor: Actor, command: RecordDisclosureStep
+    ) -> None:
+        """A step of the item on the actor's party's disclosure schedule: that forum's
+        disclosure officer or prosecutor records it. Disclosure to the defence comes after
+        the item is scheduled; a step already the latest of its kind is not recorded again."""
+        self._check_acting(investigation, actor)
+        check_permitted(actor.role, Action.RECORD_DISCLOSURE)
+        mine = [(s, at) for country, s, at in self.disclosure_steps if country == actor.country]
+        if mine and mine[-1][0] is command.step:
+            raise Conflict(
+                f"the item is already {command.step.words} on {actor.country}'s schedule",
+                field="step",
+            )
+        if command.step is DisclosureStep.DISCLOSED and not any(
+            step in SCHEDULED and at <= command.occurred_at for step, at in mine
+        ):
+            raise Conflict(
+                f"the item is not on {actor.country}'s disclosure schedule by that date: "
+                "schedule it (as used or unused material) before disclosing it",
+                field="step",
+            )
+        self._record(
+            self.DisclosureStepRecorded,
+            actor,
+            command,
+            country=actor.country,
+            note=" ".join(command.note.split()),
+        )
 
     def _check_originator(self, investigation: Investigation, actor: Actor) -> None:
         self._check_acting(investigation, actor)

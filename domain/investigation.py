@@ -15,12 +15,20 @@ from domain.commands import (
     AgreeRetention,
     ChangeMemberRole,
     CloseInvestigation,
+    ExtendAgreement,
     OpenInvestigation,
     RecordDisclosure,
+    RecordPartyDeparture,
     RemoveMember,
     SetObserverRights,
 )
-from domain.errors import InvestigationClosed, NotFound, PermissionDenied, RuleViolation
+from domain.errors import (
+    Conflict,
+    InvestigationClosed,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
 from domain.permissions import GRANTABLE_TO_OBSERVERS, Action, check_permitted
 from domain.values import Actor, Member, Party, Role, check_party_code, check_period
 
@@ -38,6 +46,22 @@ class Investigation(JitAggregate):
 
     class PartyJoined(JitAggregate.Event):
         party: Party
+        occurred_at: datetime
+
+    class AgreementExtended(JitAggregate.Event):
+        """The JIT agreement was extended, by an amendment signed at `occurred_at`, until
+        `period_end` (AU-08: not retroactive; a collection in a lapse stays outside it)."""
+
+        period_end: date
+        reason: str
+        occurred_at: datetime
+
+    class PartyLeft(JitAggregate.Event):
+        """A party left the JIT at `occurred_at` (AU-08: what it collects after is outside
+        the JIT; its records and members stay)."""
+
+        country: str
+        reason: str
         occurred_at: datetime
 
     class MemberAdded(JitAggregate.Event):
@@ -116,6 +140,7 @@ class Investigation(JitAggregate):
         self.closed_reason: str | None = None
         self.observer_rights: frozenset[Action] = frozenset()
         self.retention_days: int | None = None  # the JIT agreement's retention, if it sets one
+        self.departed: dict[str, datetime] = {}  # parties that left, and when
 
     # -- commands -------------------------------------------------------------------------
 
@@ -146,6 +171,37 @@ class Investigation(JitAggregate):
         if command.party.country in self.parties:
             raise RuleViolation(f"{command.party.country} is already a party", field="country")
         self._record(self.PartyJoined, actor, command)
+
+    def extend_agreement(self, actor: Actor, command: ExtendAgreement) -> None:
+        """Record an amendment of the JIT agreement that extends its period."""
+        self.check_can_act(actor)
+        check_permitted(actor.role, Action.MANAGE_TEAM)
+        if command.period_end <= self.period_end:
+            raise RuleViolation(
+                f"an extension ends after the JIT's period does ({self.period_end})",
+                field="period_end",
+            )
+        if command.occurred_at.date() < self.period_start:
+            raise RuleViolation(
+                "an extension is signed after the JIT's period began", field="occurred_at"
+            )
+        if not command.reason.strip():
+            raise RuleViolation("say what extended the agreement", field="reason")
+        self._record(self.AgreementExtended, actor, command)
+
+    def record_party_departure(self, actor: Actor, command: RecordPartyDeparture) -> None:
+        """Record that a party left the JIT."""
+        self.check_can_act(actor)
+        check_permitted(actor.role, Action.MANAGE_TEAM)
+        if command.country not in self.parties:
+            raise RuleViolation(f"{command.country} is not a party of this JIT", field="country")
+        if command.country in self.departed:
+            raise Conflict(f"{command.country} left the JIT already", field="country")
+        if len(self.parties) - len(self.departed) <= 1:
+            raise Conflict("the last party of a JIT does not leave it: close it", field="country")
+        if not command.reason.strip():
+            raise RuleViolation("say why the party left", field="reason")
+        self._record(self.PartyLeft, actor, command)
 
     def add_member(self, actor: Actor, command: AddMember) -> None:
         self.check_can_act(actor)
@@ -264,6 +320,14 @@ class Investigation(JitAggregate):
     @event(PartyJoined)
     def _party_joined(self, party: Party) -> None:
         self.parties[party.country] = party
+
+    @event(AgreementExtended)
+    def _agreement_extended(self, period_end: date) -> None:
+        self.period_end = period_end
+
+    @event(PartyLeft)
+    def _party_left(self, country: str, occurred_at: datetime) -> None:
+        self.departed[country] = occurred_at
 
     @event(MemberAdded)
     def _member_added(self, member: Member) -> None:

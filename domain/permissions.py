@@ -46,11 +46,13 @@ class Action(StrEnum):
     SET_CONDITIONS = "set_conditions"  # the sender's conditions on an item: attached, met,
     # lifted
     RECORD_USE = "record_use"  # use of an item in a proceeding
-    RAISE_DEFECT = "raise_defect"  # a defect raised before a court
     RECORD_PRIVILEGE_REVIEW = "record_privilege_review"  # privileged content found, deleted
     RECORD_CERTIFICATE = "record_certificate"  # certificates of authenticity, their notice
     RECORD_HANDLING = "record_handling"  # search records, examinations, translations,
     # processing logs, hashes and re-verifications made outside JITspace
+    RAISE_DEFECT = "raise_defect"  # a defect raised before a court, the court's rulings
+    RECORD_DISCLOSURE = "record_disclosure"  # an item's steps on the party's disclosure
+    # schedule (reviewed, scheduled, disclosed to the defence)
     AMEND_RULEBOOK = "amend_rulebook"
     VIEW_TASKS = "view_tasks"
     MANAGE_TASKS = "manage_tasks"  # create and assign
@@ -96,6 +98,7 @@ PERMISSIONS: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.RECORD_PRIVILEGE_REVIEW: _LEGAL,
         Action.RECORD_CERTIFICATE: _LEGAL,
         Action.RECORD_HANDLING: _OPERATIONAL | _LEGAL | {Role.ANALYST},
+        Action.RECORD_DISCLOSURE: _OPERATIONAL | _LEGAL,
         Action.AMEND_RULEBOOK: frozenset({Role.LEGAL_ADVISOR}),
         Action.VIEW_TASKS: _EVERYONE,
         Action.MANAGE_TASKS: _STAFF,
@@ -128,10 +131,11 @@ _DESCRIBED: Mapping[Action, str] = MappingProxyType(
         Action.REQUEST_CONSENT: "ask for consent and record onward transfers",
         Action.SET_CONDITIONS: "set and close the conditions attached to evidence",
         Action.RECORD_USE: "record uses of evidence in proceedings",
-        Action.RAISE_DEFECT: "record defects raised before a court",
         Action.RECORD_PRIVILEGE_REVIEW: "record reviews for privileged content",
         Action.RECORD_CERTIFICATE: "record certificates of authenticity",
         Action.RECORD_HANDLING: "record searches, examinations, translations and hashes",
+        Action.RAISE_DEFECT: "record defects raised before a court and its rulings on evidence",
+        Action.RECORD_DISCLOSURE: "record the disclosure schedule of evidence",
         Action.AMEND_RULEBOOK: "adopt or amend a rulebook",
         Action.VIEW_TASKS: "see tasks",
         Action.MANAGE_TASKS: "create or assign tasks",

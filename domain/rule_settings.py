@@ -182,6 +182,16 @@ class Forfeiture(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
     absolute: tuple[str, ...] = ("CO-01",)  # never forfeited
 
 
+class LateRecords(Params, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """PR-02: a fact recorded more than `days` after it happened is flagged (back-dating)."""
+
+    days: int = 30
+
+    def __post_init__(self) -> None:
+        if self.days < 1:
+            raise ValueError("days is at least 1")
+
+
 # rule id -> (the catalogue's check, its parameters)
 RULE_TYPES: dict[str, tuple[str, type[Params]]] = {
     "AU-01": ("coercive or covert collection references an authorisation", Coercive),
@@ -223,6 +233,7 @@ RULE_TYPES: dict[str, tuple[str, type[Params]]] = {
     "LA-01": ("interviewed in a language understood; documents translated", Params),
     "LA-02": ("translations identify the translator and the source's hash", Params),
     "PR-01": ("defect raised within the forum's deadline, otherwise forfeited", Forfeiture),
+    "PR-02": ("facts recorded long after they happened are flagged", LateRecords),
 }
 
 

@@ -123,6 +123,13 @@ class Identifier(msgspec.Struct, frozen=True):
     value: str
 
 
+class RulingEffect(StrEnum):
+    """What a forum's court ruled on an item (other than annulling the measure)."""
+
+    EXCLUDED = "excluded"  # the item may not be used as evidence before that court
+    ADMITTED = "admitted"  # the court admitted it
+
+
 class ObjectionCovers(StrEnum):
     """What a notified state's objection (EIO Art. 31(3)) covers."""
 
@@ -213,6 +220,33 @@ class IssuerKind(StrEnum):
     PROSECUTOR = "prosecutor"
     POLICE = "police"
     OTHER = "other"
+
+
+class DisclosureStep(StrEnum):
+    """A step of a common-law forum's disclosure schedule for one item (CPIA s.3, 7A and
+    its Code of Practice): reviewed by the disclosure officer, relevant or not; scheduled as
+    used (the prosecution relies on it) or unused material; disclosed to the defence."""
+
+    REVIEWED = "reviewed"  # reviewed: relevant, to be scheduled
+    NOT_RELEVANT = "not_relevant"  # reviewed: not relevant to the case
+    SCHEDULED_USED = "scheduled_used"
+    SCHEDULED_UNUSED = "scheduled_unused"
+    DISCLOSED = "disclosed"  # disclosed to the defence
+
+    @property
+    def words(self) -> str:
+        """The step as a lawyer reads it: "scheduled as unused material"."""
+        return _DISCLOSURE_WORDS[self]
+
+
+_DISCLOSURE_WORDS = {
+    DisclosureStep.REVIEWED: "reviewed as relevant",
+    DisclosureStep.NOT_RELEVANT: "reviewed as not relevant",
+    DisclosureStep.SCHEDULED_USED: "scheduled as used material",
+    DisclosureStep.SCHEDULED_UNUSED: "scheduled as unused material",
+    DisclosureStep.DISCLOSED: "disclosed to the defence",
+}
+SCHEDULED = frozenset({DisclosureStep.SCHEDULED_USED, DisclosureStep.SCHEDULED_UNUSED})
 
 
 class UsePurpose(StrEnum):

@@ -3,6 +3,7 @@ lawyers, not parsed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Protocol
@@ -46,3 +47,8 @@ def person(roster: Iterable[Named], user_id: UUID) -> str:
     if named is None:  # recorded before names were kept
         return "a member whose name is not on record"
     return named.name + (f" ({named.country})" if named.country else "")
+
+
+def fact(event: str) -> str:
+    """An event's name as words: "HandedOver" reads "handed over"."""
+    return " ".join(w.lower() for w in re.findall(r"[A-Z][a-z]*", event)) or event

@@ -25,6 +25,7 @@ from jitspace.auth.security_log import SecurityLog
 from jitspace.ledger.checkpoints import Ledger, keep_checkpoints
 from jitspace.ledger.eventlog import EventLog
 from jitspace.live.channels import ResilientAsyncPgBackend
+from jitspace.live.deadlines import revise_passed
 from jitspace.live.feed import LiveFeed
 from jitspace.live.publisher import announce_log
 from jitspace.migrations import Migration, check_schema, migrate
@@ -217,6 +218,15 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
                     )
                 )
                 stack.push_async_callback(cancel_and_wait, sweeper)
+            if settings.deadline_interval_seconds > 0:
+                reviser = asyncio.create_task(
+                    every(
+                        settings.deadline_interval_seconds,
+                        partial(revise_passed, queries),
+                        "could not evaluate the cells whose deadline passed again",
+                    )
+                )
+                stack.push_async_callback(cancel_and_wait, reviser)
             announcer = asyncio.create_task(
                 announce_log(queries, channels, settings.live_poll_seconds)
             )

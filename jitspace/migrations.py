@@ -79,6 +79,16 @@ def _index_recorded_times(curs: Cursor[Any], log: EventLog) -> None:
     curs.execute(log.recorded_index)
 
 
+# every cell is evaluated again, from the log, by the admissibility projection when a worker
+# next starts (its tracking position is forgotten; its marker row of the library's tracking
+# layout is kept)
+REBUILD_ADMISSIBILITY = (
+    "TRUNCATE rm_admissibility, rm_admissibility_facts, rm_admissibility_item_facts",
+    "DO $$ BEGIN IF to_regclass('admissibility_tracking') IS NOT NULL THEN "
+    "DELETE FROM admissibility_tracking WHERE application_name <> '__migration__'; "
+    "END IF; END $$",
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as JITspace made it at start", _adopt_first_schema),
     # ending a user's sessions (disabled, password dropped) finds them by user
@@ -94,12 +104,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         3,
         "rebuild the admissibility matrix: verdicts by their worst definite outcome, states only",
-        sql(
-            "TRUNCATE rm_admissibility, rm_admissibility_facts, rm_admissibility_item_facts",
-            "DO $$ BEGIN IF to_regclass('admissibility_tracking') IS NOT NULL THEN "
-            "DELETE FROM admissibility_tracking WHERE application_name <> '__migration__'; "
-            "END IF; END $$",
-        ),
+        sql(*REBUILD_ADMISSIBILITY),
     ),
     # the register's search finds a description by its words, in the team's languages, on
     # an index, where it scanned every description of the investigation for a substring
@@ -137,6 +142,16 @@ MIGRATIONS: tuple[Migration, ...] = (
             "DELETE FROM custody_tracking WHERE application_name <> '__migration__'; "
             "END IF; END $$",
         ),
+    ),
+    # the matrix keeps when a deadline next changes each cell, so the working worker finds
+    # the cells whose deadline has passed on an index and evaluates them again; and it is
+    # rebuilt from the log: the facts now keep what was recorded late (PR-02), a forum's
+    # disclosure schedule (DI-01) and rulings (AU-07), where an item was collected, the
+    # agreement's extensions and the parties that left (AU-08)
+    Migration(
+        8,
+        "keep when a deadline next changes each admissibility cell; rebuild the matrix",
+        sql(admissibility.DEADLINE_COLUMN, admissibility.DEADLINE_INDEX, *REBUILD_ADMISSIBILITY),
     ),
 )
 LATEST = MIGRATIONS[-1].version

@@ -121,6 +121,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # investigations it sweeps)
     retention_interval_seconds: float = 0
     retention_as: str = ""
+    # the working `jitspace worker` looks this often (0: never) for matrix cells whose
+    # deadline has passed (a confirmation window, a deletion date, the time to raise a
+    # defect, an objection window), evaluates them again and tells the open pages
+    deadline_interval_seconds: float = 60
 
     def __post_init__(self) -> None:
         for origin in self.cors_origins:

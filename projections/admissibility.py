@@ -60,6 +60,14 @@ EVENTS_TABLE = "jitspace_events"
 # The facts of an investigation but its items, and each item's facts on its own row (an
 # earlier version kept the items in rm_admissibility_facts too: such a row is read as it is
 # and written item by item the next time its investigation changes).
+# When time alone next changes a cell (`CountryVerdict.changes_on`; NULL: never), so the
+# working worker finds the cells whose deadline has passed on an index (`jitspace/live/
+# deadlines.py`) and evaluates them again
+DEADLINE_COLUMN = "ALTER TABLE rm_admissibility ADD COLUMN IF NOT EXISTS changes_on timestamptz"
+DEADLINE_INDEX = (
+    "CREATE INDEX IF NOT EXISTS rm_admissibility_deadline_idx ON rm_admissibility "
+    "(changes_on) WHERE changes_on IS NOT NULL"
+)
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_admissibility_facts (
         investigation_id uuid PRIMARY KEY, facts bytea NOT NULL)""",
@@ -72,6 +80,8 @@ TABLES = (
         results json NOT NULL, evaluated_on timestamptz NOT NULL,
         PRIMARY KEY (evidence_id, country))""",
     "CREATE INDEX IF NOT EXISTS rm_admissibility_inv_idx ON rm_admissibility (investigation_id)",
+    DEADLINE_COLUMN,
+    DEADLINE_INDEX,
 )
 
 
@@ -119,7 +129,15 @@ UPSERT_ITEM_FACTS = Upsert(
 UPSERT_CELLS = Upsert(
     "rm_admissibility",
     ("evidence_id", "country"),
-    ("investigation_id", "reference", "verdict", "outcome", "results", "evaluated_on"),
+    (
+        "investigation_id",
+        "reference",
+        "verdict",
+        "outcome",
+        "results",
+        "evaluated_on",
+        "changes_on",
+    ),
 )
 # an investigation's stored facts in one round trip, `facts_of` puts them together; {0} is
 # the driver's placeholder for the investigation's id
@@ -154,6 +172,7 @@ class Cell(msgspec.Struct, frozen=True, array_like=True, gc=False):
     outcome: str
     results: str  # JSON
     evaluated_on: datetime
+    changes_on: datetime | None  # when a deadline changes it with no event (None: never)
 
 
 class Due(msgspec.Struct, array_like=True, gc=False):
@@ -192,6 +211,7 @@ def cell_of(investigation_id: UUID, row: Row) -> Cell:
         v.outcome.value,
         results,
         row.evaluated_on,
+        v.changes_on(),
     )
 
 

@@ -8,7 +8,7 @@ can say what it rests on and a verdict can be asked for any date.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -23,6 +23,9 @@ from domain.rulebook import Rulebook
 from domain.values import Scope
 
 ANY_ITEM = UUID(int=0)
+# a fact recorded later than this after it happened is kept as a late record (PR-02): the
+# shortest delay a rulebook may flag (`rule_settings.LateRecords`)
+LATE_AFTER = timedelta(days=1)
 EVERY_ITEM = frozenset({ANY_ITEM})  # an event that may change every item's verdicts
 
 
@@ -78,6 +81,21 @@ class Formality(msgspec.Struct, gc=False):
     reported_at: datetime | None = None
 
 
+class LateRecord(msgspec.Struct, gc=False):
+    """A fact recorded more than a day after it happened, with both dates (PR-02)."""
+
+    ref: Ref
+    occurred_at: datetime
+    recorded_at: datetime
+
+
+def late(e: Any, into: list[LateRecord]) -> None:
+    """Keep the event among the late records if it was recorded long after it happened."""
+    occurred = getattr(e, "occurred_at", None)
+    if isinstance(occurred, datetime) and e.timestamp - occurred > LATE_AFTER:
+        into.append(LateRecord(ref(e), occurred, e.timestamp))
+
+
 class AuthorisationFacts(msgspec.Struct, gc=False):
     ref: Ref
     kind: str
@@ -102,6 +120,7 @@ class AuthorisationFacts(msgspec.Struct, gc=False):
     notices: dict[str, Notice] = msgspec.field(default_factory=dict)  # by state
     entrustments: dict[str, Entrusted] = msgspec.field(default_factory=dict)  # by party
     formalities: list[Formality] = msgspec.field(default_factory=list)
+    late: list[LateRecord] = msgspec.field(default_factory=list)  # PR-02
 
     def notice(self, country: str) -> Notice:
         return self.notices.setdefault(country, Notice(country))
@@ -304,6 +323,26 @@ class ProcessingLog(msgspec.Struct, gc=False):
     occurred_at: datetime
 
 
+class Ruling(msgspec.Struct, gc=False):
+    """A forum's court's ruling on the item: it excluded or admitted it (AU-07)."""
+
+    ref: Ref
+    country: str
+    court: str
+    ruling: str
+    effect: str  # a `RulingEffect`
+    occurred_at: datetime
+
+
+class ScheduleStep(msgspec.Struct, gc=False):
+    """A step of the item on one forum's disclosure schedule (DI-01)."""
+
+    ref: Ref
+    country: str
+    step: str  # a `DisclosureStep`
+    occurred_at: datetime
+
+
 class ItemFacts(msgspec.Struct, gc=False):
     ref: Ref
     evidence_id: UUID
@@ -343,6 +382,10 @@ class ItemFacts(msgspec.Struct, gc=False):
     translations: list[Translation] = msgspec.field(default_factory=list)
     processing_logs: list[ProcessingLog] = msgspec.field(default_factory=list)
     hashed_elsewhere: list[FileFact] = msgspec.field(default_factory=list)  # `sha256`: digest
+    late: list[LateRecord] = msgspec.field(default_factory=list)  # PR-02
+    schedule: list[ScheduleStep] = msgspec.field(default_factory=list)  # DI-01
+    territory: TargetLocation | None = None  # the state it was collected in (AU-08)
+    rulings: list[Ruling] = msgspec.field(default_factory=list)  # AU-07
 
 
 class Membership(msgspec.Struct, gc=False):
@@ -352,6 +395,14 @@ class Membership(msgspec.Struct, gc=False):
     left_at: datetime | None = None
     name: str = ""  # as reasons name people (facts stored before it: "")
     country: str = ""
+
+
+class PeriodExtension(msgspec.Struct, gc=False):
+    """An amendment of the JIT agreement, signed at `signed_at`, extending it to `period_end`."""
+
+    ref: Ref
+    signed_at: datetime
+    period_end: date
 
 
 class CaseFacts(msgspec.Struct, gc=False):
@@ -366,6 +417,9 @@ class CaseFacts(msgspec.Struct, gc=False):
     disclosures: list[Ref] = msgspec.field(default_factory=list)
     disclosed_at: list[datetime] = msgspec.field(default_factory=list)
     retention_days: int | None = None  # the JIT agreement's (None: it sets none)
+    extensions: list[PeriodExtension] = msgspec.field(default_factory=list)  # AU-08
+    left: dict[str, datetime] = msgspec.field(default_factory=dict)  # party -> when it left
+    left_refs: dict[str, Ref] = msgspec.field(default_factory=dict)
 
 
 class RulebookFacts(msgspec.Struct, gc=False):
@@ -461,6 +515,11 @@ class CaseFile(msgspec.Struct, gc=False):
         elif isinstance(e, Investigation.DisclosureProduced):
             self.case.disclosures.append(ref(e))
             self.case.disclosed_at.append(e.timestamp)
+        elif isinstance(e, Investigation.AgreementExtended):
+            self.case.extensions.append(PeriodExtension(ref(e), e.occurred_at, e.period_end))
+        elif isinstance(e, Investigation.PartyLeft):
+            self.case.left[e.country] = e.occurred_at
+            self.case.left_refs[e.country] = ref(e)
         elif isinstance(e, Investigation.RetentionAgreed):
             self.case.retention_days = e.retention_days
         else:
@@ -482,6 +541,7 @@ class CaseFile(msgspec.Struct, gc=False):
             )
             return
         a = self.authorisations[e.originator_id]
+        late(e, a.late)
         if isinstance(e, LegalAuthorisation.Qualified):
             a.issuer, a.offences, a.urgent, a.qualified = (
                 e.issuer.value,
@@ -570,6 +630,9 @@ class CaseFile(msgspec.Struct, gc=False):
             )
             return frozenset({e.originator_id})
         item = self.items[e.originator_id]
+        # the registration states when the item was collected, often well before it was
+        # shared with the team: not a late record; every later fact about it may be
+        late(e, item.late)
         at = getattr(e, "occurred_at", e.timestamp)
         if isinstance(e, EvidenceItem.Collected):
             item.collection, item.custody_at = r, at
@@ -649,6 +712,12 @@ class CaseFile(msgspec.Struct, gc=False):
             item.consents.append(
                 Consent(r, e.to_country, e.purpose.value, e.offence, False, "", at)
             )
+        elif isinstance(e, EvidenceItem.RulingRecorded):
+            item.rulings.append(Ruling(r, e.country, e.court, e.ruling, e.effect.value, at))
+        elif isinstance(e, EvidenceItem.TerritoryRecorded):
+            item.territory = TargetLocation(r, e.country, at)
+        elif isinstance(e, EvidenceItem.DisclosureStepRecorded):
+            item.schedule.append(ScheduleStep(r, e.country, e.step.value, at))
         elif isinstance(e, EvidenceItem.DefectRaised):
             item.defects_raised.append(DefectRaised(r, e.country, e.rule, at))
         elif isinstance(e, EvidenceItem.ConcernsRecorded):

@@ -1,8 +1,8 @@
 """Evidence items of one investigation: the register, files, custody and integrity, and the
 facts the admissibility rules read about an item (its seal opened, interview conditions,
 derivation, use in a proceeding, consent asked, given or refused, the sender's conditions,
-a transfer on outside the JIT, defects raised in court, whom it concerns and where the
-measure's target was)."""
+a transfer on outside the JIT, defects raised in court, whom it concerns, where the
+measure's target was, its steps on a disclosure schedule)."""
 
 from __future__ import annotations
 
@@ -31,9 +31,12 @@ from domain.commands import (
     RecordCollection,
     RecordConcerns,
     RecordDerivation,
+    RecordDisclosureStep,
     RecordInterview,
+    RecordRuling,
     RecordSealOpening,
     RecordTargetLocation,
+    RecordTerritory,
     RecordUse,
     RefuseConsent,
     RegisterEvidence,
@@ -99,6 +102,7 @@ from jitspace.documents.evidence import (
     ConsentWithdrawal,
     DefectCreate,
     DerivationCreate,
+    DisclosureStepCreate,
     Evidence,
     EvidenceAmendment,
     EvidenceCreate,
@@ -111,8 +115,10 @@ from jitspace.documents.evidence import (
     LegalHoldRelease,
     Lineage,
     OnwardTransferCreate,
+    RulingCreate,
     SealOpeningCreate,
     TargetLocationCreate,
+    TerritoryCreate,
     UseCreate,
     VerificationOut,
 )
@@ -515,6 +521,32 @@ class EvidenceFactsController(Controller):
         """A defect of the item was raised before your party's court (a nullity motion, an
         objection), invoking one rule or (empty) every defect."""
         return await change(JITspace.raise_defect, RaiseDefect, data)
+
+    @post("/rulings", status_code=200, access=Action.RAISE_DEFECT)
+    async def record_ruling(
+        self, data: JSONBody[RulingCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """A ruling of your party's court on the item, other than annulling the measure: it
+        excluded the item (AU-07 fails in your forum) or admitted it."""
+        return await change(JITspace.record_ruling, RecordRuling, data)
+
+    @post("/territory", status_code=200, access=Action.REGISTER_EVIDENCE)
+    async def record_territory(
+        self, data: JSONBody[TerritoryCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """The state on whose territory the item was collected, as its collecting party
+        records it (AU-08: a state of the JIT's parties at the time, or another channel)."""
+        return await change(JITspace.record_territory, RecordTerritory, data)
+
+    @post("/disclosure-schedule", status_code=200, access=Action.RECORD_DISCLOSURE)
+    async def record_disclosure_step(
+        self, data: JSONBody[DisclosureStepCreate], change: ItemChange
+    ) -> Response[Evidence]:
+        """A step of the item on your party's disclosure schedule (a common-law forum's duty
+        to review, schedule and disclose relevant material; DI-01 reads it): reviewed as
+        relevant or not, scheduled as used or unused material, disclosed to the defence (only
+        once scheduled)."""
+        return await change(JITspace.record_disclosure_step, RecordDisclosureStep, data)
 
     @post("/concerns", status_code=200, access=Action.RECORD_CONCERNS)
     async def record_concerns(

@@ -13,7 +13,9 @@ from domain.commands import (
     AgreeRetention,
     ChangeMemberRole,
     CloseInvestigation,
+    ExtendAgreement,
     OpenInvestigation,
+    RecordPartyDeparture,
     RemoveMember,
     SetObserverRights,
 )
@@ -37,6 +39,7 @@ from jitspace.api.dependencies import (
 from jitspace.api.pages import INVESTIGATION_QUERY, InvestigationQueryDep, page_from
 from jitspace.api.responses import with_etag
 from jitspace.documents.investigations import (
+    AgreementExtension,
     Investigation,
     InvestigationClosure,
     InvestigationCreate,
@@ -47,6 +50,7 @@ from jitspace.documents.investigations import (
     MembershipOut,
     ObserverRightsUpdate,
     PartyCreate,
+    PartyDeparture,
     RetentionAgreement,
     RoleChange,
 )
@@ -170,6 +174,22 @@ class InvestigationController(Controller):
         """Record what the JIT agreement gives observers beyond the permission table (an
         event of the investigation, like every permission change)."""
         return await change(JITspace.set_observer_rights, SetObserverRights, data)
+
+    @post("/{investigation_id:uuid}/extension", status_code=200, access=Action.MANAGE_TEAM)
+    async def extend_agreement(
+        self, data: JSONBody[AgreementExtension], change: InvestigationChange
+    ) -> Response[Investigation]:
+        """Record an amendment of the JIT agreement that extends its period: collections
+        after the old end and before the amendment was signed stay outside the JIT (AU-08)."""
+        return await change(JITspace.extend_agreement, ExtendAgreement, data)
+
+    @post("/{investigation_id:uuid}/departures", status_code=200, access=Action.MANAGE_TEAM)
+    async def record_party_departure(
+        self, data: JSONBody[PartyDeparture], change: InvestigationChange
+    ) -> Response[Investigation]:
+        """Record that a party left the JIT: what it collects from then on, and what is
+        collected on its territory, is outside the JIT (AU-08)."""
+        return await change(JITspace.record_party_departure, RecordPartyDeparture, data)
 
     @post("/{investigation_id:uuid}/retention", status_code=200, access=Action.MANAGE_TEAM)
     async def agree_retention(

@@ -110,6 +110,9 @@ def rebuild_records(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict
             records["authorisations"].append(authorisation_view(aggregate))
         elif isinstance(aggregate, Task):
             records["tasks"].append(task_view(aggregate))
+    schedule = _disclosure_schedule(aggregates, withheld)
+    if schedule:  # (a bundle made before schedules were kept has none, and no such key)
+        records["disclosure_schedule"] = schedule
     return msgspec.to_builtins(records)  # type: ignore[no-any-return]
 
 
@@ -136,6 +139,23 @@ def _handling_fact(e: Any) -> dict[str, Any]:
         "recorded_by": e.actor.country,
         **fields,
     }
+
+
+def _disclosure_schedule(aggregates: dict[UUID, Any], withheld: set[UUID]) -> list[dict[str, Any]]:
+    """Each item's steps on the forums' disclosure schedules, by reference, forum and date."""
+    steps = [
+        {
+            "evidence_id": record_id,
+            "reference": aggregate.reference,
+            "country": country,
+            "step": step.words,
+            "occurred_at": at,
+        }
+        for record_id, aggregate in aggregates.items()
+        if isinstance(aggregate, EvidenceItem) and record_id not in withheld
+        for country, step, at in aggregate.disclosure_steps
+    ]
+    return sorted(steps, key=lambda s: (s["reference"], s["country"], s["occurred_at"]))
 
 
 def render_report(
@@ -290,6 +310,15 @@ def _report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> st
                 for f in records.get("handling", [])
             ],
             ("reference", "fact", "when", "facts"),
+        )
+        + (
+            table(
+                "Disclosure schedules",
+                records["disclosure_schedule"],
+                ("reference", "country", "step", "occurred_at"),
+            )
+            if records.get("disclosure_schedule")
+            else ""
         )
         + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
         + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"

@@ -1,6 +1,7 @@
 """Evidence items: requests, the record (as the viewer's party may see it), its row in the
 register, its files, and the facts the admissibility rules read about an item (seal opened,
-interview, derivation, use, consent, defects, whom it concerns, where the target was)."""
+interview, derivation, use, consent, defects, whom it concerns, where the target was, a
+step on a disclosure schedule)."""
 
 from __future__ import annotations
 
@@ -18,11 +19,13 @@ from domain.values import (
     ConditionKind,
     ConsentPurpose,
     DerivationKind,
+    DisclosureStep,
     EvidenceKind,
     HashAlgorithm,
     IdentifierKind,
     LawyerPresence,
     PrivilegeReviewResult,
+    RulingEffect,
     UsePurpose,
 )
 from jitspace.documents.fields import (
@@ -373,6 +376,37 @@ class TargetLocationCreate(Struct):
             description="the state (ISO 3166-1 alpha-2) where the target was when the measure ran"
         ),
     ]
+    occurred_at: Instant | None = None
+
+
+class RulingCreate(Struct):
+    court: Annotated[ShortText, Meta(description="the court of your party that ruled")]
+    ruling: Annotated[ShortText, Meta(description="the ruling's reference")]
+    effect: Annotated[RulingEffect, Meta(description="excluded or admitted the item")]
+    note: Text = ""
+    occurred_at: Annotated[Instant | None, Meta(description="the ruling's date (default: now)")] = (
+        None
+    )
+
+
+class TerritoryCreate(Struct):
+    country: Annotated[
+        PartyCode,
+        Meta(description="the state (ISO 3166-1 alpha-2) on whose territory it was collected"),
+    ]
+    occurred_at: Instant | None = None
+
+
+class DisclosureStepCreate(Struct):
+    step: Annotated[
+        DisclosureStep,
+        Meta(
+            description="the item's step on your party's disclosure schedule: reviewed "
+            "(relevant), not_relevant, scheduled_used, scheduled_unused, or disclosed (to "
+            "the defence)"
+        ),
+    ]
+    note: Text = ""
     occurred_at: Instant | None = None
 
 

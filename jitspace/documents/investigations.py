@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 from uuid import UUID
@@ -62,6 +62,7 @@ class PartyOut(msgspec.Struct):
     country: str
     name: str
     lead_authority: str
+    left_at: datetime | None = None  # when the party left the JIT, if it did
 
 
 class MemberOut(msgspec.Struct):
@@ -101,6 +102,22 @@ class Investigation(msgspec.Struct):
 
 class RoleChange(Struct):
     role: Role
+    reason: Reason
+    occurred_at: Instant | None = None
+
+
+class AgreementExtension(Struct):
+    """An amendment of the JIT agreement extending its period (signed at `occurred_at`)."""
+
+    period_end: Annotated[date, Meta(description="the last day of the extended period")]
+    reason: Annotated[Reason, Meta(description="the amendment: its reference, who signed it")]
+    occurred_at: Instant | None = None
+
+
+class PartyDeparture(Struct):
+    """A party leaves the JIT: what it collects from then on is outside the JIT (AU-08)."""
+
+    country: PartyCode
     reason: Reason
     occurred_at: Instant | None = None
 

@@ -81,7 +81,10 @@ def investigation_view(i: InvestigationAggregate) -> Investigation:
         Investigation,
         i,
         status="closed" if i.is_closed else "open",
-        parties=[PartyOut(p.country, p.name, p.lead_authority) for p in i.parties.values()],
+        parties=[
+            PartyOut(p.country, p.name, p.lead_authority, i.departed.get(p.country))
+            for p in i.parties.values()
+        ],
         members=[MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()],
         observer_rights=sorted(i.observer_rights),
     )

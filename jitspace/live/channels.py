@@ -36,6 +36,13 @@ class LogMoved(msgspec.Struct, tag="log", frozen=True):
     position: int
 
 
+class VerdictsMoved(msgspec.Struct, tag="verdicts", frozen=True):
+    """A deadline passed: the items' cells of the admissibility matrix were evaluated again
+    (no event marks it; jitspace/live/deadlines.py)."""
+
+    evidence_ids: list[str]
+
+
 class PresenceBeat(msgspec.Struct, tag="presence", frozen=True):
     """Who looks at the investigation through one app process (ephemeral, never logged)."""
 
@@ -44,7 +51,7 @@ class PresenceBeat(msgspec.Struct, tag="presence", frozen=True):
     ttl: float
 
 
-ChannelMessage = LogMoved | PresenceBeat
+ChannelMessage = LogMoved | PresenceBeat | VerdictsMoved
 # NOTIFY payloads are limited to 8,000 bytes: messages name positions, never documents
 MAX_PAYLOAD = 7900
 

@@ -27,10 +27,17 @@ from uuid import UUID
 import msgspec
 from litestar.channels import ChannelsPlugin, Subscriber
 
+from domain.permissions import Action
 from jitspace.auth.identity import User
 from jitspace.documents.events import EventOut
 from jitspace.live import messages
-from jitspace.live.channels import ChannelMessage, LogMoved, PresenceBeat, channel_of
+from jitspace.live.channels import (
+    ChannelMessage,
+    LogMoved,
+    PresenceBeat,
+    VerdictsMoved,
+    channel_of,
+)
 from jitspace.live.door import Door
 from jitspace.reads.queries import Queries
 from jitspace.reads.withholding import Audience, Readers, Withheld, Withholding, withheld
@@ -89,6 +96,16 @@ def delivery_of(event: EventOut, withholding: Withholding) -> Delivery:
     return Delivery(event.position, text, changes, readers, (forms[0], forms[1]))
 
 
+class Revised(NamedTuple):
+    """Verdicts a passing deadline changed (no event, so no position): sent to the viewers
+    who may read the admissibility matrix, as soon as they are live."""
+
+    text: str
+
+
+Pending = Delivery | Revised | None  # None: the presence changed
+
+
 class Closed(Exception):
     """The viewer's session ends: `code` is the websocket close code."""
 
@@ -116,7 +133,7 @@ class Viewer:
         self.position = after
         # what the reader handed over and the session has not sent yet, `queue_size` at most
         # (a deque and a bare future, not an asyncio.Queue: this runs once per viewer per event)
-        self.pending: deque[Delivery | None] = deque()
+        self.pending: deque[Pending] = deque()
         self.queue_size = queue_size
         self.live = False
         self.overflowed = False
@@ -129,7 +146,7 @@ class Viewer:
         self._alarm: asyncio.TimerHandle | None = None
         self._alarm_at = 0.0
 
-    def offer(self, item: Delivery | None) -> None:
+    def offer(self, item: Pending) -> None:
         """Called by the reader; never waits. A full queue drops the item and flags it."""
         if not self.live or self.overflowed:
             return
@@ -317,6 +334,12 @@ class Reader:
                         if isinstance(message, LogMoved):
                             if message.position > self.position:
                                 self.wake.set()
+                        elif isinstance(message, VerdictsMoved):
+                            revised = Revised(
+                                messages.text(messages.Verdicts(message.evidence_ids))
+                            )
+                            for viewer in self.viewers:
+                                viewer.offer(revised)
                         else:
                             self._heard(message)
             except asyncio.CancelledError:
@@ -509,6 +532,9 @@ class LiveFeed:
                 item = viewer.pending.popleft()
                 if item is None:
                     await put(reader.presence_text)
+                elif isinstance(item, Revised):
+                    if viewer.audience.may(Action.VIEW_LEGAL):
+                        await put(item.text)
                 else:
                     await deliver(item)
             if viewer.overflowed:

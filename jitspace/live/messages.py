@@ -32,6 +32,13 @@ class Overflow(msgspec.Struct, tag="overflow", tag_field="type"):
     resume_after: int
 
 
+class Verdicts(msgspec.Struct, tag="verdicts", tag_field="type"):
+    # a deadline passed: these items' verdicts changed with no event; read them again (sent
+    # to those who may read the admissibility matrix; a client that reconnects reads its
+    # matrix again, so one missed while away is not lost)
+    evidence_ids: list[str]
+
+
 class Present(msgspec.Struct):
     user_id: str
     username: str

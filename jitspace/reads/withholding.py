@@ -3,10 +3,11 @@
 Two things are withheld, from whoever the permission table and the originating parties say:
 - the legal file (authorisations, rulebooks, and an item's uses in proceedings, consents to
   other use asked, given or refused, the sender's conditions, transfers on outside the JIT,
-  defects raised before a court, whom it concerns, where its target was and its reviews for
-  privileged content) from a member who may not see authorisations, rulebooks and
-  admissibility (`Action.VIEW_LEGAL`: observers, unless the JIT agreement gives them that
-  right);
+  defects raised before a court, whom it concerns and where its target was, its reviews for
+  privileged content, its steps on a disclosure schedule, the state it was collected in,
+  the courts' rulings on it, its legal holds) from a member who may not see authorisations,
+  rulebooks and admissibility (`Action.VIEW_LEGAL`: observers, unless the JIT agreement
+  gives them that right);
 - what an evidence item is (`CONTENT_FIELDS`: description, place, notes, file names,
   storage location) from the parties its originating party does not let read it (its
   handling restrictions), and the restrictions themselves from every other party.
@@ -75,6 +76,9 @@ LEGAL_FACTS = frozenset(
         EvidenceItem.LegalHoldPlaced,  # its grounds: an order, a pending case
         EvidenceItem.LegalHoldReleased,
         EvidenceItem.PrivilegeReviewed,
+        EvidenceItem.DisclosureStepRecorded,
+        EvidenceItem.TerritoryRecorded,
+        EvidenceItem.RulingRecorded,
     )
 )
 # every member who may watch the investigation may do these: events they guard go to all

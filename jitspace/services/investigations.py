@@ -10,7 +10,9 @@ from domain.commands import (
     AgreeRetention,
     ChangeMemberRole,
     CloseInvestigation,
+    ExtendAgreement,
     OpenInvestigation,
+    RecordPartyDeparture,
     RemoveMember,
     SetObserverRights,
 )
@@ -41,6 +43,12 @@ class Investigations(Workspace):
 
     def set_observer_rights(self, user_id: UUID, command: SetObserverRights) -> Investigation:
         return self._change_investigation(user_id, command, Investigation.set_observer_rights)
+
+    def extend_agreement(self, user_id: UUID, command: ExtendAgreement) -> Investigation:
+        return self._change_investigation(user_id, command, Investigation.extend_agreement)
+
+    def record_party_departure(self, user_id: UUID, command: RecordPartyDeparture) -> Investigation:
+        return self._change_investigation(user_id, command, Investigation.record_party_departure)
 
     def agree_retention(self, user_id: UUID, command: AgreeRetention) -> Investigation:
         return self._change_investigation(user_id, command, Investigation.agree_retention)

@@ -1,7 +1,8 @@
 """Use cases that record, on an evidence item, facts the admissibility rules read: a seal
 opened, an interview's conditions, a derivation, a use, a consent, a defect raised,
-whom an item concerns, where a measure's target was; a request for consent and its refusal,
-the sender's conditions (attached, met, lifted), a transfer on outside the JIT."""
+whom an item concerns, where a measure's target was, a step on a disclosure schedule; a
+request for consent and its refusal, the sender's conditions (attached, met, lifted), a
+transfer on outside the JIT."""
 
 from __future__ import annotations
 
@@ -15,9 +16,12 @@ from domain.commands import (
     RaiseDefect,
     RecordConcerns,
     RecordDerivation,
+    RecordDisclosureStep,
     RecordInterview,
+    RecordRuling,
     RecordSealOpening,
     RecordTargetLocation,
+    RecordTerritory,
     RecordUse,
     RefuseConsent,
     RequestConsent,
@@ -88,3 +92,12 @@ class LegalFacts(Workspace):
 
     def send_onward(self, user_id: UUID, command: SendOnward) -> EvidenceItem:
         return self._change(user_id, command, EvidenceItem, EvidenceItem.send_onward)
+
+    def record_disclosure_step(self, user_id: UUID, command: RecordDisclosureStep) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_disclosure_step)
+
+    def record_territory(self, user_id: UUID, command: RecordTerritory) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_territory)
+
+    def record_ruling(self, user_id: UUID, command: RecordRuling) -> EvidenceItem:
+        return self._change(user_id, command, EvidenceItem, EvidenceItem.record_ruling)

@@ -268,7 +268,7 @@ def baseline(url: str, head: int, written: Written) -> float:
     with psycopg.connect(url) as conn:
         cells = conn.execute(
             "SELECT evidence_id, country, investigation_id, reference, verdict, outcome, "
-            "results::text, evaluated_on FROM rm_admissibility"
+            "results::text, evaluated_on, changes_on FROM rm_admissibility"
         ).fetchall()
         cases = conn.execute("SELECT investigation_id, facts FROM rm_admissibility_facts")
         facts = cycle(cases.fetchall())
@@ -306,10 +306,11 @@ def baseline(url: str, head: int, written: Written) -> float:
                         list(islice(items, item_rows)),
                     )
                     cur.executemany(
-                        "INSERT INTO base_rows VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT "
+                        "INSERT INTO base_rows VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT "
                         "(evidence_id, country) DO UPDATE SET reference = EXCLUDED.reference, "
                         "verdict = EXCLUDED.verdict, outcome = EXCLUDED.outcome, "
-                        "results = EXCLUDED.results, evaluated_on = EXCLUDED.evaluated_on",
+                        "results = EXCLUDED.results, evaluated_on = EXCLUDED.evaluated_on, "
+                        "changes_on = EXCLUDED.changes_on",
                         list(islice(rows_of, rows)),
                     )
                 conn.commit()

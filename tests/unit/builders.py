@@ -56,6 +56,7 @@ from domain.commands import (
     RecordCollection,
     RecordConcerns,
     RecordDerivation,
+    RecordDisclosureStep,
     RecordExamination,
     RecordExternalHash,
     RecordExternalVerification,
@@ -97,6 +98,7 @@ from domain.values import (
     Actor,
     AuthorisationKind,
     DerivationKind,
+    DisclosureStep,
     EvidenceKind,
     HashAlgorithm,
     IssuerKind,
@@ -595,6 +597,14 @@ def record_external_verification(
         occurred_at=NOW,
     )
     return RecordExternalVerification(**fields | overrides)
+
+
+def record_disclosure_step(
+    item: Addressed, step: str = "reviewed", **overrides: Any
+) -> RecordDisclosureStep:
+    return RecordDisclosureStep(
+        **_on_item(item, step=DisclosureStep(step), occurred_at=NOW) | overrides
+    )
 
 
 # -- a task --------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ from domain.admissibility.rules.custody import cu_01, cu_02, cu_03, cu_04
 from domain.admissibility.rules.data_protection import dp_01, dp_02
 from domain.admissibility.rules.disclosure import di_01, di_02, di_03
 from domain.admissibility.rules.integrity import in_01, in_02, in_03, in_04
-from domain.admissibility.rules.language import la_01, la_02, pr_01
+from domain.admissibility.rules.language import la_01, la_02, pr_01, pr_02
 from domain.admissibility.rules.use import us_01, us_02, us_03, us_04, us_05, us_06
 from domain.rule_settings import Outcome
 
@@ -73,6 +73,7 @@ REGISTRY: dict[str, Rule] = {
     "LA-01": la_01,
     "LA-02": la_02,
     "PR-01": pr_01,
+    "PR-02": pr_02,
 }
 assert REGISTRY.keys() == p.RULE_TYPES.keys()
 
@@ -125,6 +126,7 @@ OUTCOMES: dict[str, frozenset[Outcome]] = {
     "LA-01": _outcomes("PASS RISK FAIL UNKNOWN"),
     "LA-02": _outcomes("PASS WARN RISK UNKNOWN"),
     "PR-01": _outcomes("PASS FORFEITED UNKNOWN"),
+    "PR-02": _outcomes("PASS WARN"),
 }
 assert REGISTRY.keys() == OUTCOMES.keys()
 
@@ -138,7 +140,6 @@ FORUM_FREE = frozenset(
         "AU-03",
         "AU-04",
         "AU-05",
-        "AU-07",
         "AU-08",
         "AU-09",
         "AU-10",
@@ -160,6 +161,7 @@ FORUM_FREE = frozenset(
         "DP-02",
         "LA-01",
         "LA-02",
+        "PR-02",
     }
 )
 assert REGISTRY.keys() >= FORUM_FREE

@@ -18,6 +18,7 @@ from domain.admissibility.rules.context import (
     UNKNOWN,
     WARN,
     Context,
+    authorisation_not_on_record,
     day,
     no_jit,
     on_record,
@@ -323,32 +324,67 @@ def au_06(ctx: Context, a: AuthorisationFacts, params: p.Catalogue) -> list[Rule
     return out
 
 
-@with_authorisation
-def au_07(ctx: Context, a: AuthorisationFacts, _: p.Params) -> list[RuleResult]:
-    if a.annulled is not None and ctx.seen(a.annulled_at):
+def au_07(ctx: Context, _: p.Params) -> list[RuleResult]:
+    """No ruling annulled the measure (a ruling of the collecting state's courts: it holds in
+    every forum), and the forum's own courts did not exclude the item. The forum's latest
+    ruling on the item decides where it came after the annulment (its court ruled knowing
+    it); an admission is shown, and leaves the other rules' flags as they are (an appeal
+    may revisit it)."""
+    mine = [r for r in ctx.item.rulings if r.country == ctx.forum and ctx.seen(r.occurred_at)]
+    last = max(mine, key=lambda r: r.occurred_at) if mine else None
+    annulled: list[RuleResult] = []
+    if ctx.item.authorisation_id is not None:
+        a = ctx.authorisation()
+        if a is None and last is None:
+            return authorisation_not_on_record(
+                ctx, "the authorisation the item was collected under is not on record at that date"
+            )
+        if a is not None and a.annulled is not None and ctx.seen(a.annulled_at):
+            annulled = res(
+                FAIL,
+                "a ruling annulled the measure",
+                [a.ref, a.annulled],
+                cure="none: the ruling must be overturned",
+            )
+            assert a.annulled_at is not None
+            if last is None or last.occurred_at < a.annulled_at:
+                return annulled
+    if last is not None and last.effect == "excluded":
         return res(
             FAIL,
-            "a ruling annulled the measure",
-            [a.ref, a.annulled],
-            cure="none: the ruling must be overturned",
+            f"{last.court} excluded the item on {day(last.occurred_at)} ({last.ruling})",
+            [last.ref],
+            cure="none: the ruling must be overturned on appeal",
+        )
+    if last is not None:
+        return res(
+            PASS,
+            f"{last.court} admitted the item on {day(last.occurred_at)} ({last.ruling})",
+            [last.ref],
         )
     return res(
         PASS,
-        "no ruling annulling the measure is on record",
-        [a.ref],
+        "no ruling annulling the measure or excluding the item is on record",
+        [ctx.item.ref],
         missing="a ruling annulling the measure",
     )
 
 
 def au_08(ctx: Context, _: p.Params) -> list[RuleResult]:
+    """Collected inside the JIT (Convention Art. 13(1),(8)): by one of its parties while it
+    was one (after it joined, before it left), within the agreement's period as extended by
+    amendments signed by then (an extension is not retroactive: a collection in a lapse
+    stays outside), and on the territory of a state that was a party then (where the
+    territory is recorded; not recorded, the collecting party's own is assumed); or through
+    another legal channel (an MLA request, an EIO)."""
     case, item = ctx.case.case, ctx.item
     if case is None:
         return no_jit("the JIT is not on record")
     a = ctx.authorisation()
     if a is not None and a.kind in OTHER_CHANNELS:
         return res(PASS, f"collected through another legal channel ({a.kind})", [a.ref])
-    day = item.collected_at.date()
-    joined = case.parties.get(item.country)
+    when = item.collected_at.date()
+    cure = "an MLA request or EIO covering the collection"
     if item.country not in case.parties:
         return res(
             FAIL,
@@ -356,24 +392,76 @@ def au_08(ctx: Context, _: p.Params) -> list[RuleResult]:
             [item.ref, case.ref],
             cure="an MLA request or EIO",
         )
-    if not case.period_start <= day <= case.period_end:
+    outside = _outside_membership(ctx, item.country, "collected")
+    if outside:
+        return outside
+    if when < case.period_start:
         return res(
             FAIL,
-            f"collected on {day}, outside the JIT's period "
-            f"({case.period_start} to {case.period_end})",
+            f"collected on {when}, before the JIT's period began ({case.period_start})",
             [item.ref, case.ref],
-            cure="an MLA request or EIO covering the collection",
+            cure=cure,
         )
+    if when > case.period_end:
+        signed = [x for x in case.extensions if ctx.seen(x.signed_at)]
+        covering = [x for x in signed if x.signed_at <= item.collected_at and x.period_end >= when]
+        if not covering:
+            late = [x for x in signed if x.period_end >= when]
+            lapse = (
+                f"; the extension until {late[0].period_end} was signed on "
+                f"{day(late[0].signed_at)}, after it, and is not retroactive"
+                if late
+                else ""
+            )
+            return res(
+                FAIL,
+                f"collected on {when}, outside the JIT's period ({case.period_start} to "
+                f"{case.period_end}){lapse}",
+                [item.ref, case.ref, *(x.ref for x in late)],
+                cure=cure,
+            )
+    t = item.territory
+    if t is not None and ctx.seen(t.occurred_at) and t.country != item.country:
+        if t.country not in case.parties:
+            return res(
+                FAIL,
+                f"collected in {t.country}, which is not a party of the JIT",
+                [item.ref, t.ref],
+                cure=f"an MLA request or EIO to {t.country}",
+            )
+        outside = _outside_membership(ctx, t.country, f"collected in {t.country}")
+        if outside:
+            return outside
+    where = f" in {t.country}" if t is not None and ctx.seen(t.occurred_at) else ""
+    return res(
+        PASS,
+        f"collected{where} within the JIT's period by one of its parties",
+        [item.ref, case.ref] + ([t.ref] if where and t is not None else []),
+    )
+
+
+def _outside_membership(ctx: Context, country: str, what: str) -> list[RuleResult]:
+    """FAIL when the item was collected before `country` joined the JIT or after it left
+    (`what`: the collection, in the rule's words); empty when it was a party then."""
+    case, item = ctx.case.case, ctx.item
+    assert case is not None
+    joined = case.parties.get(country)
     if joined is not None and item.collected_at < joined:
         return res(
             FAIL,
-            f"collected before {item.country} joined the JIT",
+            f"{what} before {country} joined the JIT ({day(joined)})",
             [item.ref, case.ref],
             cure="an MLA request or EIO covering the collection",
         )
-    return res(
-        PASS, "collected within the JIT's period by one of its parties", [item.ref, case.ref]
-    )
+    left = case.left.get(country)
+    if left is not None and ctx.seen(left) and item.collected_at >= left:
+        return res(
+            FAIL,
+            f"{what} after {country} left the JIT ({day(left)})",
+            [item.ref, case.left_refs[country]],
+            cure="an MLA request or EIO covering the collection",
+        )
+    return []
 
 
 @with_authorisation

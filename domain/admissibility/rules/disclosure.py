@@ -16,32 +16,74 @@ from domain.admissibility.rules.context import (
     res,
 )
 from domain.admissibility.rules.use import closed_words, consents_in_force, in_force
+from domain.values import DisclosureStep
+
+# the steps of a disclosure schedule, as the facts keep them (`DisclosureStep`'s values)
+SCHEDULED_STEPS = ("scheduled_used", "scheduled_unused")
+REVIEW_STEPS = ("reviewed", "not_relevant")
 
 
 def di_01(ctx: Context, _: p.Params) -> list[RuleResult]:
-    case = ctx.case.case
-    uses = ctx.uses()
-    if case is None or not uses:
-        return res(
-            UNKNOWN,
-            f"no proceeding in {ctx.forum} is recorded: the disclosure duty cannot be assessed",
-            [ctx.item.ref],
-            missing=f"a proceeding in {ctx.forum} that uses the item",
-            cure="record the use of the item in the proceeding",
+    """A common-law forum's duty to record, review and schedule relevant material (CPIA
+    s.3, 7A), read on the date asked from the item's steps on the forum's own schedule:
+    - scheduled (as used or unused material), or disclosed to the defence: PASS, and so is
+      an item in a disclosure bundle produced while it was used;
+    - used in the forum's proceedings (relevant, as the prosecution relies on it) but not on
+      the schedule by that date: FAIL;
+    - reviewed as relevant and not yet scheduled (nor used): RISK, until it is scheduled;
+    - reviewed as not relevant, and not used: PASS;
+    - neither reviewed nor used: UNKNOWN (whether it is relevant is not on record)."""
+    steps = sorted(
+        (s for s in ctx.item.schedule if s.country == ctx.forum and ctx.seen(s.occurred_at)),
+        key=lambda s: s.occurred_at,
+    )
+    on_schedule = [s for s in steps if s.step in SCHEDULED_STEPS or s.step == "disclosed"]
+    if on_schedule:
+        said = "; ".join(
+            f"{DisclosureStep(s.step).words} on {day(s.occurred_at)}" for s in on_schedule
         )
-    covered = [
-        r
-        for r, at in zip(case.disclosures, case.disclosed_at, strict=True)
-        if at >= ctx.item.recorded_at and at <= ctx.on
-    ]
-    if covered:
-        return res(PASS, "reviewed and scheduled in a disclosure", covered)
+        return res(
+            PASS, f"on {ctx.forum}'s disclosure schedule: {said}", [s.ref for s in on_schedule]
+        )
+    uses = ctx.uses()
+    case = ctx.case.case
+    if case is not None and uses:
+        covered = [
+            r
+            for r, at in zip(case.disclosures, case.disclosed_at, strict=True)
+            if at >= ctx.item.recorded_at and at <= ctx.on
+        ]
+        if covered:
+            return res(PASS, "reviewed and scheduled in a disclosure", covered)
+    reviews = [s for s in steps if s.step in REVIEW_STEPS]
+    if uses:
+        first = min(uses, key=lambda u: u.occurred_at)
+        return res(
+            FAIL,
+            f"used in {first.proceeding} since {day(first.occurred_at)}, but not on "
+            f"{ctx.forum}'s disclosure schedule on {day(ctx.on)}",
+            [u.ref for u in uses] + [s.ref for s in reviews],
+            cure="schedule the item as used material",
+        )
+    if reviews and reviews[-1].step == "reviewed":
+        last = reviews[-1]
+        return res(
+            RISK,
+            f"reviewed as relevant on {day(last.occurred_at)}, not yet on {ctx.forum}'s "
+            "disclosure schedule",
+            [last.ref],
+            cure="schedule the item as used or unused material",
+        )
+    if reviews:
+        last = reviews[-1]
+        return res(PASS, f"reviewed as not relevant on {day(last.occurred_at)}", [last.ref])
     return res(
-        RISK,
-        "not yet in any disclosure",
-        [u.ref for u in uses],
-        missing="a disclosure that schedules the item",
-        cure="produce a disclosure bundle that includes the item",
+        UNKNOWN,
+        f"not reviewed for {ctx.forum}'s disclosure schedule, nor used in its proceedings: "
+        "whether it is relevant is not on record",
+        [ctx.item.ref],
+        missing=f"the review of the item for {ctx.forum}'s disclosure schedule",
+        cure="record the disclosure officer's review of the item",
     )
 
 

@@ -40,6 +40,7 @@ export class InvestigationContext {
   inboxFeed = $state.raw<InboxFeed>(emptyFeed());
 
   private readonly listeners = new Set<(news: LiveNews) => void>();
+  private readonly verdictListeners = new Set<(evidenceIds: string[]) => void>();
   private readonly client: LiveClient;
   private readonly onOnline = () => this.client.retryNow();
   private readonly onOffline = () => this.client.wentOffline();
@@ -59,6 +60,9 @@ export class InvestigationContext {
           if (resumed) this.tell({ kind: 'resync' });
         },
         presence: (viewers) => (this.viewers = viewers),
+        verdicts: (evidenceIds) => {
+          for (const listener of this.verdictListeners) listener(evidenceIds);
+        },
         state: (state) => (this.connection = state),
         stopped: (reason) => {
           this.liveStopped = reason;
@@ -80,6 +84,7 @@ export class InvestigationContext {
     window.removeEventListener('online', this.onOnline);
     window.removeEventListener('offline', this.onOffline);
     this.listeners.clear();
+    this.verdictListeners.clear();
   }
 
   retry(): void {
@@ -93,6 +98,13 @@ export class InvestigationContext {
   listen(listener: (news: LiveNews) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Hear about verdicts a passing deadline changed (no event marks it; a reconnect is told
+   * as a resync to `listen`); returns the way to stop hearing. */
+  listenVerdicts(listener: (evidenceIds: string[]) => void): () => void {
+    this.verdictListeners.add(listener);
+    return () => this.verdictListeners.delete(listener);
   }
 
   member(userId: string | null | undefined): Member | null {

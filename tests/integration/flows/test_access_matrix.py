@@ -460,6 +460,21 @@ def agree_retention(w: World, cell: Cell) -> Call:
     return Call(w.path("/retention", jit), json=body)
 
 
+@recipe("POST", f"{JIT}/extension")
+def extend_agreement(w: World, cell: Cell) -> Call:
+    # its own investigation: an extension changes every item's AU-08
+    jit = w.open_jit(*w.seat(cell))
+    body = {"period_end": "2099-12-31", "reason": "amendment 1, signed by every party"}
+    return Call(w.path("/extension", jit), json=body)
+
+
+@recipe("POST", f"{JIT}/departures")
+def record_party_departure(w: World, cell: Cell) -> Call:
+    # its own investigation: a party leaves it once
+    jit = w.open_jit(*w.seat(cell))
+    return Call(w.path("/departures", jit), json={"country": "BE", "reason": "its case closed"})
+
+
 @recipe("POST", f"{JIT}/closure")
 def close(w: World, cell: Cell) -> Call:
     # every case its own investigation: a closure wrongly let through closes only that one
@@ -810,6 +825,11 @@ def verify_elsewhere(w: World, cell: Cell) -> Call:
     return Call(w.path(f"/evidence/{item}/external-verifications"), json=body)
 
 
+item_step("disclosure-schedule", lambda w: {"step": "reviewed", "note": "relevant to the case"})
+item_step("territory", lambda w: {"country": "CH"})
+item_step(
+    "rulings", lambda w: {"court": "Cour d'appel de Lyon", "ruling": "24/9", "effect": "admitted"}
+)
 item_step("legal-hold", lambda w: {"reason": "appeal pending", "reference": "CA Lyon 24/7"})
 
 

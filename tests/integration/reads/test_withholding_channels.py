@@ -225,7 +225,7 @@ def plant_everything(w: World, people: People) -> None:
     comment = {"comment": w.plant("comment", content=True)}
     ok(be.post(jit.path(f"{base}/comments"), json=comment))
     # its legal facts: uses, consents, defects (a defect's note is both), whom it concerns
-    # (both too: who is in an item says what it is), where its target was
+    # (both too: who is in an item says what it is), where its target was, its disclosure
     use = {"proceeding": w.plant("proceeding", legal=True), "purpose": "jit"}
     ok(be.post(jit.path(f"{base}/uses"), json=use))
     consent = {
@@ -290,6 +290,16 @@ def plant_everything(w: World, people: People) -> None:
         "note": w.plant("note", content=True),
     }
     ok(be.post(jit.path(f"{base}/search-record"), json=search))
+    # and its step on BE's disclosure schedule (its note is legal)
+    schedule = {"step": "reviewed", "note": w.plant("note", legal=True)}
+    ok(be.post(jit.path(f"{base}/disclosure-schedule"), json=schedule))
+    ok(be.post(jit.path(f"{base}/territory"), json={"country": "CH"}))
+    ruling = {"court": "Brussels court", "ruling": "R-1", "effect": "admitted"}
+    ok(
+        be_legal.post(
+            jit.path(f"{base}/rulings"), json=ruling | {"note": w.plant("note", legal=True)}
+        )
+    )
     # and records everyone reads: a task about the item, an item of FR
     task = {"title": "Trace the payments", "evidence_ids": [item], "authorisation_ids": [a1]}
     w.tasks.append(ok(leader.post(jit.path("/tasks"), json=task), 201)["id"])

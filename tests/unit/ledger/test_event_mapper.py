@@ -15,7 +15,13 @@ from eventsourcing.utils import resolve_topic
 
 from domain.authorisation import LegalAuthorisation
 from domain.base import JitAggregate
-from domain.commands import RecordDisclosure
+from domain.commands import (
+    ExtendAgreement,
+    RecordDisclosure,
+    RecordPartyDeparture,
+    RecordRuling,
+    RecordTerritory,
+)
 from domain.evidence import EvidenceItem
 from domain.handling import HandlingRestrictions
 from domain.investigation import Investigation
@@ -30,6 +36,7 @@ from domain.values import (
     Party,
     PrivilegeReviewResult,
     Role,
+    RulingEffect,
     Scope,
     SealCondition,
     TaskStatus,
@@ -73,6 +80,7 @@ from tests.unit.builders import (
     record_collection,
     record_concerns,
     record_derivation,
+    record_disclosure_step,
     record_examination,
     record_external_hash,
     record_external_verification,
@@ -115,6 +123,8 @@ EVENT_CLASSES = (
     Investigation.MemberRoleChanged,
     Investigation.ObserverRightsSet,
     Investigation.RetentionAgreed,
+    Investigation.AgreementExtended,
+    Investigation.PartyLeft,
     Investigation.Closed,
     Investigation.DisclosureProduced,
     LegalAuthorisation.Recorded,
@@ -130,6 +140,9 @@ EVENT_CLASSES = (
     LegalAuthorisation.NoNotificationMade,
     EvidenceItem.ConcernsRecorded,
     EvidenceItem.TargetLocated,
+    EvidenceItem.DisclosureStepRecorded,
+    EvidenceItem.TerritoryRecorded,
+    EvidenceItem.RulingRecorded,
     EvidenceItem.SealOpened,
     EvidenceItem.InterviewRecorded,
     EvidenceItem.Derived,
@@ -235,6 +248,26 @@ def recorded(team, new_member, record_authorisation, register_evidence, create_t
     undated = create_task(team, title="Draft the disclosure schedule", due_on=None)
     netherlands = Party(country="NL", name="Netherlands", lead_authority="OM")
     jit.add_party(leader, add_party(jit, netherlands, occurred_at=in_paris))
+    jit.extend_agreement(
+        leader,
+        ExtendAgreement(
+            investigation_id=jit.id,
+            expected_version=None,
+            period_end=date(2026, 12, 31),
+            reason="amendment 1, signed by FR and BE",
+            occurred_at=in_paris,
+        ),
+    )
+    jit.record_party_departure(
+        leader,
+        RecordPartyDeparture(
+            investigation_id=jit.id,
+            expected_version=None,
+            country="NL",
+            reason="NL's case was closed",
+            occurred_at=in_paris,
+        ),
+    )
     jit.add_member(leader, add_member(jit, new_member))
     jit.remove_member(leader, remove_member(jit, new_member))
     extra = record_admissibility_facts(team, record_authorisation, register_evidence, item)
@@ -319,6 +352,31 @@ def record_admissibility_facts(
     concerns = record_concerns(interview, ("person", "Jean D."), ("phone_number", "+33 6 12"))
     interview.record_concerns(jit, investigator, concerns)
     interview.record_target_location(jit, advisor, record_target_location(interview))
+    interview.record_disclosure_step(jit, advisor, record_disclosure_step(interview))
+    interview.record_territory(
+        jit,
+        investigator,
+        RecordTerritory(
+            investigation_id=jit.id,
+            evidence_id=interview.id,
+            expected_version=None,
+            country="BE",
+            occurred_at=NOW,
+        ),
+    )
+    interview.record_ruling(
+        jit,
+        advisor,
+        RecordRuling(
+            investigation_id=jit.id,
+            evidence_id=interview.id,
+            expected_version=None,
+            court="Tribunal correctionnel de Paris",
+            ruling="24/118",
+            effect=RulingEffect.EXCLUDED,
+            occurred_at=NOW,
+        ),
+    )
     return [*order.collect_events(), *interview.collect_events()]
 
 

@@ -61,6 +61,7 @@ function harness(after = 0) {
   const states: ConnectionState[] = [];
   const stops: StopReason[] = [];
   const caughtUp: [number, boolean][] = [];
+  const revised: string[][] = [];
   const client = new LiveClient({
     url: 'ws://x/investigations/i/live',
     open: () => {
@@ -77,13 +78,14 @@ function harness(after = 0) {
       event: (e) => applied.push(e.position),
       caughtUp: (position, resumed) => caughtUp.push([position, resumed]),
       presence: () => {},
+      verdicts: (ids) => revised.push(ids),
       state: (s) => states.push(s),
       stopped: (r) => stops.push(r),
     },
   });
   client.start();
   const socket = () => sockets.at(-1)!;
-  return { client, sockets, socket, timers, applied, states, stops, caughtUp };
+  return { client, sockets, socket, timers, applied, states, stops, caughtUp, revised };
 }
 
 describe('live client', () => {
@@ -98,6 +100,16 @@ describe('live client', () => {
     h.socket().opened();
     for (const p of [1, 2, 2, 1, 3]) h.socket().deliver({ type: 'event', event: event(p) });
     expect(h.applied).toEqual([1, 2, 3]);
+    expect(h.client.lastPosition).toBe(3);
+  });
+
+  it('hands on verdicts a deadline changed, with no event and no position', () => {
+    const h = harness();
+    h.socket().opened();
+    h.socket().deliver({ type: 'event', event: event(3) });
+    h.socket().deliver({ type: 'verdicts', evidence_ids: ['e1', 'e2'] });
+    h.socket().deliver({ type: 'verdicts', evidence_ids: 'e1' });
+    expect(h.revised).toEqual([['e1', 'e2']]);
     expect(h.client.lastPosition).toBe(3);
   });
 

@@ -24,6 +24,8 @@ export interface LiveHandlers {
   event(event: EventOut): void;
   caughtUp(position: number, resumed: boolean): void;
   presence(viewers: Viewer[]): void;
+  /** a deadline passed and changed these items' verdicts, with no event */
+  verdicts?(evidenceIds: string[]): void;
   state(state: ConnectionState): void;
   stopped(reason: StopReason): void;
 }
@@ -150,6 +152,9 @@ export class LiveClient {
       }
       case 'presence':
         handlers.presence(message.viewers);
+        return;
+      case 'verdicts':
+        handlers.verdicts?.(message.evidence_ids);
         return;
       case 'overflow':
         // we fell behind: start again from the earlier of what we have and what it says

@@ -12,7 +12,9 @@ export type ServerMessage =
   | { type: 'event'; event: EventOut }
   | { type: 'caught_up'; position: number }
   | { type: 'overflow'; resume_after: number }
-  | { type: 'presence'; viewers: Viewer[] };
+  | { type: 'presence'; viewers: Viewer[] }
+  // a deadline passed: these items' verdicts changed with no event (read them again)
+  | { type: 'verdicts'; evidence_ids: string[] };
 
 /** Close codes the server ends the feed with. */
 export const CloseCode = {
@@ -41,6 +43,8 @@ export function parseMessage(text: string): ServerMessage | null {
       return typeof message.resume_after === 'number' ? message : null;
     case 'presence':
       return Array.isArray(message.viewers) ? message : null;
+    case 'verdicts':
+      return Array.isArray(message.evidence_ids) ? message : null;
     default:
       return null;
   }

@@ -197,6 +197,12 @@ def seq(*changes: Callable[[f.CaseFile], object]) -> Callable[[f.CaseFile], None
     return change
 
 
+def late(cf: f.CaseFile, *, days: int, occurred: datetime = T0) -> None:
+    """A handover of `occurred` recorded `days` (and an hour) later."""
+    recorded = occurred + timedelta(days=days, hours=1 if days > 30 else 0)
+    item_of(cf).late.append(f.LateRecord(r("HandedOver"), occurred, recorded))
+
+
 def nothing(cf: f.CaseFile) -> None:
     pass
 
@@ -490,7 +496,7 @@ CASES: dict[
             lambda cf: use(cf, "FR", "jit"),
             nothing,
         ),
-        RISK,
+        FAIL,
         "FR",
     ),
     "DI-02": (
@@ -549,12 +555,23 @@ CASES: dict[
         RISK,
         "FR",
     ),
+    "PR-02": (
+        {"days": 30},
+        (
+            lambda cf: late(cf, days=30),
+            lambda cf: late(cf, days=31),
+            lambda cf: late(cf, days=31, occurred=ON + timedelta(days=1)),
+        ),
+        WARN,
+        "BE",
+    ),
 }
 # rules with no failing fact JITspace can hold yet: their failure is tested as absent
 NO_FAIL_YET: set[str] = set()
 # rules whose facts are events whose absence is itself the answer (no handover: no receipt
-# is due; no use: no consent is due; a seal never checked is intact as far as the log goes)
-NO_UNKNOWN = {"CO-05", "CU-02", "CU-03", "US-02", "US-03", "US-04", "US-05"}
+# is due; no use: no consent is due; a seal never checked is intact as far as the log goes;
+# no fact recorded late: nothing to flag)
+NO_UNKNOWN = {"CO-05", "CU-02", "CU-03", "US-02", "US-03", "US-04", "US-05", "PR-02"}
 # rules whose facts are on record whenever the item is: its JIT with its members (CU-04), the
 # item it was derived from (DI-03, DP-01); their third case is another sound one
 NO_UNKNOWN |= {"CU-04", "DI-03", "DP-01"}
