@@ -91,7 +91,10 @@ def test_f_an_intercept_passed_de_nl_gb_with_a_late_consent(people: People) -> N
     handed = team.point()
     receive(team, "GB", tap, days_ago(40, "16:00"))
     team.post(gb, f"/evidence/{tap}/verification", {})
-    # the CPS uses it for the JIT's offence, and in a money-laundering case
+    # the disclosure officer schedules it as used material (CPIA), then the CPS uses it for
+    # the JIT's offence, and in a money-laundering case
+    for step, at in (("reviewed", days_ago(39)), ("scheduled_used", days_ago(35))):
+        team.post(gb, f"/evidence/{tap}/disclosure-schedule", {"step": step, "occurred_at": at})
     team.use(gb, tap, "R v K (Crown Court)", "drug trafficking", "jit", days_ago(30))
     team.use(gb, tap, "R v K and others (laundering)", "money laundering", "other_offence",
              days_ago(25))  # fmt: skip
@@ -116,6 +119,7 @@ def test_f_an_intercept_passed_de_nl_gb_with_a_late_consent(people: People) -> N
     reached(then["GB"], "IN-02", "PASS")
     [jit_use] = reached(then["GB"], "US-01", "PASS")
     assert jit_use["use"] == "R v K (Crown Court)"
+    reached(then["GB"], "DI-01", "PASS")  # on the schedule before its use
     assert then["GB"]["verdict"] == "at risk"
     assert us02(then["GB"]) == ["RESTRICT"]
     # With the consent: the laundering use made before it is a warning; the court's
