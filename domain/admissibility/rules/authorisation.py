@@ -20,7 +20,6 @@ from domain.admissibility.rules.context import (
     Context,
     authorisation_not_on_record,
     day,
-    no_jit,
     on_record,
     res,
     with_authorisation,
@@ -378,8 +377,7 @@ def au_08(ctx: Context, _: p.Params) -> list[RuleResult]:
     territory is recorded; not recorded, the collecting party's own is assumed); or through
     another legal channel (an MLA request, an EIO)."""
     case, item = ctx.case.case, ctx.item
-    if case is None:
-        return no_jit("the JIT is not on record")
+    assert case is not None  # an item is registered only in an opened JIT
     a = ctx.authorisation()
     if a is not None and a.kind in OTHER_CHANNELS:
         return res(PASS, f"collected through another legal channel ({a.kind})", [a.ref])

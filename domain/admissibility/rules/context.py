@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import wraps
 from typing import Any
 from uuid import UUID
 
@@ -28,7 +29,6 @@ NO_ID = UUID(int=0)
 
 # facts several rules find missing, named alike wherever they are
 THE_AUTHORISATION = "the authorisation the item was collected under"
-THE_JIT = "the JIT's opening (its agreement)"
 THE_DATA = "the data itself (a file attached to the item)"
 
 
@@ -93,12 +93,6 @@ def on_record(cure: Cure, ref: Ref, **known: str) -> Action:
     return Action(cure, ref.record_id, **known)
 
 
-def no_jit(reason: str) -> list[RuleResult]:
-    """The answer of a rule that reads the JIT (its period, parties or members) before the
-    JIT is on record."""
-    return res(UNKNOWN, reason, missing=THE_JIT, cure="open the JIT in JITspace with its agreement")
-
-
 def authorisation_not_on_record(ctx: Context, reason: str) -> list[RuleResult]:
     """The answer of a rule that reads the authorisation the item names, when it is not on
     record as of the date."""
@@ -119,6 +113,7 @@ def with_authorisation(
     """Rules about the authorisation: pass when none is referenced (AU-01 judges that),
     unknown when the one referenced is not on record as of the date."""
 
+    @wraps(check)
     def rule(ctx: Context, params: Any) -> list[RuleResult]:
         if ctx.item.authorisation_id is None:
             return res(PASS, "no authorisation referenced (AU-01 judges whether one is needed)")
@@ -136,6 +131,7 @@ def interview_rule(check: Callable[[Context, Interview, Any], list[RuleResult]])
     """Rules about an interview: pass for an item that is not one, unknown when how it was
     conducted is not on record as of the date."""
 
+    @wraps(check)
     def rule(ctx: Context, params: Any) -> list[RuleResult]:
         if ctx.item.kind not in INTERVIEW_KINDS:
             return res(PASS, "not an interview", [ctx.item.ref])

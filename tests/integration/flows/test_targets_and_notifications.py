@@ -160,6 +160,22 @@ def test_a_notification_to_the_state_of_the_target_reaches_every_outcome(
     )
     assert au10(closed_item) == ["PASS"]
 
+    # notified ten days ago, XB objected five days later, after the window: not binding, but
+    # on record
+    late, late_item = intercepted(team, "LATE", {"places": ["XB"]})
+    team.post(
+        legal,
+        f"/authorisations/{late}/notifications",
+        {"to_country": "XB", "occurred_at": days_ago(10)},
+    )
+    team.post(
+        team.legal["XB"],
+        f"/authorisations/{late}/objections",
+        {"by_country": "XB", "covers": "use_of_data", "note": "", "occurred_at": days_ago(5)},
+    )
+    [warned] = team.reached(late_item, "XA", "AU-10", "WARN")
+    assert "after the 96 h window" in warned["reason"]
+
     # notified, and XB objected within the window to the use of the data: restricted
     objected, objected_item = intercepted(team, "OBJECTED", {"places": ["XB"]})
     team.post(

@@ -285,7 +285,7 @@ CASES: dict[
     "AU-07": ({}, (nothing, ANNULLED, no_auth_record), FAIL, "FR"),
     "AU-08": (
         {},
-        (nothing, set_("item.collected_at", datetime(2023, 6, 1, tzinfo=UTC)), no_case),
+        (nothing, set_("item.collected_at", datetime(2023, 6, 1, tzinfo=UTC)), nothing),
         FAIL,
         "FR",
     ),
@@ -572,9 +572,9 @@ NO_FAIL_YET: set[str] = set()
 # is due; no use: no consent is due; a seal never checked is intact as far as the log goes;
 # no fact recorded late: nothing to flag)
 NO_UNKNOWN = {"CO-05", "CU-02", "CU-03", "US-02", "US-03", "US-04", "US-05", "PR-02"}
-# rules whose facts are on record whenever the item is: its JIT with its members (CU-04), the
-# item it was derived from (DI-03, DP-01); their third case is another sound one
-NO_UNKNOWN |= {"CU-04", "DI-03", "DP-01"}
+# rules whose facts are on record whenever the item is: its JIT with its members (CU-04, AU-08),
+# the item it was derived from (DI-03, DP-01); their third case is another sound one
+NO_UNKNOWN |= {"CU-04", "AU-08", "DI-03", "DP-01"}
 
 
 def outcomes(rule: str, change: Callable[[f.CaseFile], object], on: datetime) -> list[Outcome]:
