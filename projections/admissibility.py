@@ -23,6 +23,7 @@ where a single process would run them one at a time under one interpreter lock.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -221,11 +222,19 @@ def cells_due(investigation_id: UUID, case: CaseFile, due: dict[UUID, datetime])
 
 
 def evaluate_stored(batch: bytes) -> bytes:
-    """`cells_due` from and to the stored form (`Due`): what an evaluator process runs."""
-    cells: list[Cell] = []
-    for due in _due_decoder.decode(batch):
-        cells += cells_due(due.investigation_id, facts_of(due.case, due.items), due.on)
-    return _encoder.encode(cells)
+    """`cells_due` from and to the stored form (`Due`): what an evaluator process runs.
+
+    The collector is off while a batch is evaluated: the rules make many small objects and
+    no cycles, so the batch's garbage goes by reference counting, and collections scanning
+    objects that all live on cost a fifth of the evaluation."""
+    gc.disable()
+    try:
+        cells: list[Cell] = []
+        for due in _due_decoder.decode(batch):
+            cells += cells_due(due.investigation_id, facts_of(due.case, due.items), due.on)
+        return _encoder.encode(cells)
+    finally:
+        gc.enable()
 
 
 def with_sources(case: CaseFile, evidence_ids: Iterable[UUID]) -> set[UUID]:
