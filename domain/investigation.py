@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -31,6 +32,17 @@ from domain.errors import (
 )
 from domain.permissions import GRANTABLE_TO_OBSERVERS, Action, check_permitted
 from domain.values import Actor, Member, Party, Role, check_party_code, check_period
+
+
+@dataclass(frozen=True)
+class Extension:
+    """An amendment of the JIT agreement, signed at `signed_at`, that extended its period
+    from `previous_end` to `period_end`."""
+
+    previous_end: date
+    period_end: date
+    signed_at: datetime
+    reason: str
 
 
 class Investigation(JitAggregate):
@@ -141,6 +153,8 @@ class Investigation(JitAggregate):
         self.observer_rights: frozenset[Action] = frozenset()
         self.retention_days: int | None = None  # the JIT agreement's retention, if it sets one
         self.departed: dict[str, datetime] = {}  # parties that left, and when
+        self.joined: dict[str, datetime] = {}  # parties that joined after the opening, and when
+        self.extensions: list[Extension] = []  # the amendments that extended the period
 
     # -- commands -------------------------------------------------------------------------
 
@@ -197,6 +211,7 @@ class Investigation(JitAggregate):
             raise RuleViolation(f"{command.country} is not a party of this JIT", field="country")
         if command.country in self.departed:
             raise Conflict(f"{command.country} left the JIT already", field="country")
+        self.check_left_after_joining(command.country, command.occurred_at)
         if len(self.parties) - len(self.departed) <= 1:
             raise Conflict("the last party of a JIT does not leave it: close it", field="country")
         if not command.reason.strip():
@@ -312,17 +327,35 @@ class Investigation(JitAggregate):
             raise PermissionDenied("the actor is not a member of this investigation in that role")
         check_permitted(member.role, action, self.observer_rights)
 
+    def check_left_after_joining(self, country: str, left_at: datetime) -> None:
+        """A party leaves after it joined: a late one after its joining, a founding one
+        after the JIT's period began."""
+        joined = self.joined.get(country)
+        if joined is not None and left_at < joined:
+            raise Conflict(
+                f"{country} joined the JIT on {joined.date()}: it cannot leave before",
+                field="occurred_at",
+            )
+        if joined is None and left_at.date() < self.period_start:
+            raise Conflict(
+                f"{country} was a party from the JIT's start on {self.period_start}: "
+                "it cannot leave before",
+                field="occurred_at",
+            )
+
     def member_of(self, user_id: UUID) -> Member | None:
         return self.members.get(user_id)
 
     # -- what each event does (the library hands each method the event's fields it names) --
 
     @event(PartyJoined)
-    def _party_joined(self, party: Party) -> None:
+    def _party_joined(self, party: Party, occurred_at: datetime) -> None:
         self.parties[party.country] = party
+        self.joined[party.country] = occurred_at
 
     @event(AgreementExtended)
-    def _agreement_extended(self, period_end: date) -> None:
+    def _agreement_extended(self, period_end: date, reason: str, occurred_at: datetime) -> None:
+        self.extensions.append(Extension(self.period_end, period_end, occurred_at, reason))
         self.period_end = period_end
 
     @event(PartyLeft)

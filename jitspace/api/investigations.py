@@ -21,7 +21,7 @@ from domain.commands import (
 )
 from domain.errors import RuleViolation
 from domain.permissions import Action
-from domain.values import Member
+from domain.values import Member, Party
 from jitspace.api.access import SIGNED_IN, CurrentAudience, CurrentMember
 from jitspace.api.changes import INVESTIGATION_CHANGE, MEMBER_CHANGE, InvestigationChange
 from jitspace.api.commands import command
@@ -49,8 +49,8 @@ from jitspace.documents.investigations import (
     MemberRemoval,
     MembershipOut,
     ObserverRightsUpdate,
-    PartyCreate,
     PartyDeparture,
+    PartyJoining,
     RetentionAgreement,
     RoleChange,
 )
@@ -112,10 +112,14 @@ class InvestigationController(Controller):
 
     @post("/{investigation_id:uuid}/parties", status_code=200, access=Action.MANAGE_TEAM)
     async def add_party(
-        self, data: JSONBody[PartyCreate], change: InvestigationChange
+        self, data: JSONBody[PartyJoining], change: InvestigationChange
     ) -> Response[Investigation]:
-        """A state (or EU body) joins the JIT."""
-        return await change(JITspace.add_party, AddParty, party=data)
+        """A state (or EU body) joins the JIT, by an amendment signed at `occurred_at` (now
+        if not given): what it collected before is outside the JIT (AU-08)."""
+        party = Party(data.country, data.name, data.lead_authority)
+        return await change(
+            JITspace.add_party, AddParty, party=party, occurred_at=reported_time(data.occurred_at)
+        )
 
     @post("/{investigation_id:uuid}/members", status_code=200, access=Action.MANAGE_TEAM)
     async def add_member(

@@ -31,6 +31,16 @@ class PartyCreate(Struct):
     lead_authority: Name
 
 
+class PartyJoining(Struct):
+    """A state (or EU body) joins the JIT after its opening, by an amendment signed at
+    `occurred_at` (AU-08: what it collected before is outside the JIT)."""
+
+    country: PartyCode
+    name: Name
+    lead_authority: Name
+    occurred_at: Instant | None = None
+
+
 class InvestigationCreate(Struct):
     name: Name
     agreement_reference: Name
@@ -63,6 +73,16 @@ class PartyOut(msgspec.Struct):
     name: str
     lead_authority: str
     left_at: datetime | None = None  # when the party left the JIT, if it did
+    joined_at: datetime | None = None  # when it joined, if after the opening (None: a founder)
+
+
+class ExtensionOut(msgspec.Struct):
+    """An amendment of the JIT agreement that extended its period."""
+
+    previous_end: date
+    period_end: date
+    signed_at: datetime
+    reason: str
 
 
 class MemberOut(msgspec.Struct):
@@ -98,6 +118,8 @@ class Investigation(msgspec.Struct):
     # the JIT agreement's retention of the team's evidence, in days from each item's
     # collection (None: it sets none)
     retention_days: int | None = None
+    # the amendments that extended the agreement's period, in the order signed into the record
+    extensions: list[ExtensionOut] = msgspec.field(default_factory=list)
 
 
 class RoleChange(Struct):

@@ -52,6 +52,7 @@ from jitspace.documents.evidence import (
 )
 from jitspace.documents.fields import ActorOut, CommentOut
 from jitspace.documents.investigations import (
+    ExtensionOut,
     Investigation,
     InvestigationSummary,
     MemberOut,
@@ -82,11 +83,20 @@ def investigation_view(i: InvestigationAggregate) -> Investigation:
         i,
         status="closed" if i.is_closed else "open",
         parties=[
-            PartyOut(p.country, p.name, p.lead_authority, i.departed.get(p.country))
+            PartyOut(
+                p.country,
+                p.name,
+                p.lead_authority,
+                i.departed.get(p.country),
+                i.joined.get(p.country),
+            )
             for p in i.parties.values()
         ],
         members=[MemberOut(m.user_id, m.name, m.country, m.role) for m in i.members.values()],
         observer_rights=sorted(i.observer_rights),
+        extensions=[
+            ExtensionOut(e.previous_end, e.period_end, e.signed_at, e.reason) for e in i.extensions
+        ],
     )
 
 

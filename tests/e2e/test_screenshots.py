@@ -118,6 +118,15 @@ def test_each_main_screen_of_the_demo_draws_its_heading_and_is_pictured(
     expect(page.get_by_test_id("audit-group").first).to_be_visible()
     picture("custody-audit", "Custody audit")
 
+    navigation.get_by_role("link", name="Team").click()
+    expect(page.get_by_test_id("team-member").first).to_be_visible()
+    picture("team", "The team")
+    assert_accessible(page, "the team")
+    page.get_by_label("Language").select_option(label="Français")
+    picture("team-fr", "L\u2019équipe")
+    page.get_by_label("Langue").select_option(label="English")
+    expect(page.get_by_role("heading", level=1, name="The team")).to_be_visible()
+
     # the matrix as printed (and saved as a PDF by the browser)
     navigation.get_by_role("link", name="Admissibility").click()
     page.get_by_role("button", name="Where the countries disagree").click()

@@ -9,6 +9,7 @@ export type Route =
   | { screen: 'rulebooks'; investigationId: string }
   | { screen: 'authorisations'; investigationId: string }
   | { screen: 'audit'; investigationId: string }
+  | { screen: 'team'; investigationId: string }
   | { screen: 'disclosure'; investigationId: string }
   | { screen: 'investigation-bundle-check'; investigationId: string }
   // needs no account: a court clerk checks a bundle with nothing but the page
@@ -37,6 +38,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'rulebooks' && parts.length === 3) return { screen: 'rulebooks', investigationId };
   if (section === 'authorisations' && parts.length === 3) return { screen: 'authorisations', investigationId };
   if (section === 'custody-audit' && parts.length === 3) return { screen: 'audit', investigationId };
+  if (section === 'team' && parts.length === 3) return { screen: 'team', investigationId };
   if (section === 'disclosure' && parts.length === 3) return { screen: 'disclosure', investigationId };
   if (section === 'check-bundle' && parts.length === 3) return { screen: 'investigation-bundle-check', investigationId };
   if (section === 'security-log' && parts.length === 3) return { screen: 'investigation-log', investigationId };
@@ -54,6 +56,7 @@ export const href = {
   rulebooks: (id: string) => `#/investigations/${encodeURIComponent(id)}/rulebooks`,
   authorisations: (id: string) => `#/investigations/${encodeURIComponent(id)}/authorisations`,
   audit: (id: string) => `#/investigations/${encodeURIComponent(id)}/custody-audit`,
+  team: (id: string) => `#/investigations/${encodeURIComponent(id)}/team`,
   disclosure: (id: string) => `#/investigations/${encodeURIComponent(id)}/disclosure`,
   checkBundle: (id: string | null = null) =>
     id === null ? '#/check-bundle' : `#/investigations/${encodeURIComponent(id)}/check-bundle`,

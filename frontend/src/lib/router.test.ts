@@ -7,6 +7,7 @@ describe('hash routes', () => {
     expect(parseRoute('#/')).toEqual({ screen: 'investigations' });
     expect(parseRoute('#/investigations/abc')).toEqual({ screen: 'home', investigationId: 'abc' });
     expect(parseRoute('#/investigations/abc/evidence')).toEqual({ screen: 'evidence', investigationId: 'abc' });
+    expect(parseRoute(href.team('abc'))).toEqual({ screen: 'team', investigationId: 'abc' });
     expect(parseRoute('#/investigations/abc/evidence/e1')).toEqual({
       screen: 'item',
       investigationId: 'abc',

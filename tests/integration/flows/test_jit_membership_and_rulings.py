@@ -144,9 +144,33 @@ def test_collection_inside_the_jit_its_parties_their_territory_and_period(
     before = team.collected("LU", "LU-1", occurred_at=days_ago(3), kept_at=days_ago(3, "10:00"))
     [joined] = team.reached(before, "XA", "AU-08", "FAIL")
     assert "before LU joined the JIT" in joined["reason"]
-    # and the party's departure shows on the investigation
+    # and the party's departure shows on the investigation, as does when LU joined
     parties = {p["country"]: p for p in team.leader.get(team.path()).json()["parties"]}
     assert parties["XB"]["left_at"].startswith(days_ago(5)[:10])
+    assert parties["LU"]["joined_at"] is not None and parties["XA"]["joined_at"] is None
+    # A party does not leave before it joined: refused, and nothing recorded
+    detail = refused(
+        team,
+        team.leader,
+        "/departures",
+        {"country": "LU", "reason": "x", "occurred_at": days_ago(1)},
+        409,
+    )
+    assert "LU joined the JIT on" in detail
+
+
+def test_a_party_joins_by_an_amendment_signed_on_a_date_it_gives(people: People) -> None:
+    # Given an XA-XB JIT
+    team = open_team(people, ["XA", "XB"])
+    # When LU joins by an amendment signed 3 days ago
+    team.post(
+        team.leader,
+        "/parties",
+        {"country": "LU", "name": "Luxembourg", "lead_authority": "C", "occurred_at": days_ago(3)},
+    )
+    # Then the investigation says so
+    parties = {p["country"]: p for p in team.leader.get(team.path()).json()["parties"]}
+    assert parties["LU"]["joined_at"].startswith(days_ago(3)[:10])
 
 
 def test_an_extension_of_the_agreement_is_not_retroactive(people: People) -> None:
@@ -188,6 +212,10 @@ def test_an_extension_of_the_agreement_is_not_retroactive(people: People) -> Non
     # Then the item collected in the lapse stays outside (not retroactive), and says why
     [lapse] = lapsed.reached(item, "XA", "AU-08", "FAIL")
     assert "not retroactive" in lapse["reason"]
+    # and the investigation shows the extension, with the end it replaced
+    [extension] = leader.get(lapsed.path()).json()["extensions"]
+    assert extension["previous_end"] == ended and extension["reason"] == "amendment 1"
+    assert extension["period_end"] == days_ago(-365)[:10]
     # and one collected after the amendment was signed is inside
     after = lapsed.item("XA", "XA-AFTER", occurred_at=days_ago(5))
     lapsed.reached(after, "XA", "AU-08", "PASS")

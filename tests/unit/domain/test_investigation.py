@@ -8,7 +8,9 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from domain.commands import ExtendAgreement, RecordPartyDeparture
 from domain.errors import (
+    Conflict,
     DomainError,
     InvestigationClosed,
     NotFound,
@@ -218,6 +220,57 @@ def test_a_state_joins_the_jit_only_once(team, rejected):
 
     # Then the country is at fault
     assert error.value.field == "country"
+
+
+def test_a_party_leaves_only_after_it_joined(team, now, rejected):
+    # Given a FR-BE JIT (period from 2024-01-01) that the Netherlands joined at `now`
+    jit, leader = team.investigation, team.actor(team.leader)
+    jit.add_party(leader, add_party(jit, NETHERLANDS))
+    jit.collect_events()
+
+    # When its leader records that the Netherlands left the day before it joined
+    def leave(country: str, at: datetime) -> RecordPartyDeparture:
+        return RecordPartyDeparture(
+            investigation_id=jit.investigation_id, country=country, reason="x", occurred_at=at
+        )
+
+    with rejected(Conflict, jit) as error:
+        jit.record_party_departure(leader, leave("NL", now - timedelta(days=1)))
+    # Then it is refused, saying when it joined
+    assert error.value.field == "occurred_at"
+    assert f"joined the JIT on {now.date()}" in str(error.value)
+    # and a founding party does not leave before the JIT's period began
+    with rejected(Conflict, jit) as error:
+        jit.record_party_departure(leader, leave("BE", datetime(2023, 12, 31, tzinfo=UTC)))
+    assert "from the JIT's start on 2024-01-01" in str(error.value)
+    # while the Netherlands leaving after it joined is recorded
+    jit.record_party_departure(leader, leave("NL", now + timedelta(hours=1)))
+    assert jit.departed["NL"] == now + timedelta(hours=1)
+    assert jit.joined == {"NL": now}
+
+
+def test_each_extension_of_the_agreement_is_kept_with_the_end_it_replaced(team, now):
+    # Given a FR-BE JIT whose period ends 2025-12-31
+    jit, leader = team.investigation, team.actor(team.leader)
+
+    # When its agreement is extended twice
+    def extend(until: date, reason: str) -> ExtendAgreement:
+        return ExtendAgreement(
+            investigation_id=jit.investigation_id,
+            period_end=until,
+            reason=reason,
+            occurred_at=now,
+        )
+
+    jit.extend_agreement(leader, extend(date(2026, 6, 30), "amendment 1"))
+    jit.extend_agreement(leader, extend(date(2026, 12, 31), "amendment 2"))
+
+    # Then both are kept, each with the end it replaced, and the period ends at the last
+    assert [(e.previous_end, e.period_end, e.reason) for e in jit.extensions] == [
+        (date(2025, 12, 31), date(2026, 6, 30), "amendment 1"),
+        (date(2026, 6, 30), date(2026, 12, 31), "amendment 2"),
+    ]
+    assert jit.period_end == date(2026, 12, 31)
 
 
 def test_a_joining_party_needs_a_valid_code(team, rejected):
