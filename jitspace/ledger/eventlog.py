@@ -39,9 +39,10 @@ same lock, held until the last batch commits; a failure anywhere records none of
 from __future__ import annotations
 
 import queue
+import struct
 import threading
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -77,19 +78,6 @@ KEYED_TOPICS = (get_topic(EvidenceItem.Registered),)
 
 
 LAST_POSITION = 2**63 - 1  # bigint's largest
-# the columns of a stored event, as COPY writes them (in the order of `chained_rows`)
-_EVENT_TYPES = (
-    "bigint",
-    "uuid",
-    "bigint",
-    "text",
-    "bytea",
-    "uuid",
-    "timestamptz",
-    "bytea",
-    "bytea",
-    "bytea",
-)
 
 
 @dataclass(frozen=True)
@@ -310,6 +298,9 @@ class EventLog(PostgresApplicationRecorder):
             "SELECT investigation_id, key, holder_id FROM {}.{} "
             "WHERE (investigation_id, key) IN (SELECT * FROM unnest(%s::uuid[], %s::text[]))"
         ).format(*keys)
+        self._select_held = SQL(
+            "SELECT key, holder_id FROM {}.{} WHERE investigation_id = %s AND key = ANY(%s)"
+        ).format(*keys)
         self._select_keyed_events = SQL(
             "SELECT originator_id, originator_version, topic, state, investigation_id "
             "FROM {}.{} WHERE topic = ANY(%s) ORDER BY notification_id"
@@ -484,12 +475,9 @@ class EventLog(PostgresApplicationRecorder):
                             bytes(found["investigation_hash"]) if found else GENESIS
                         )
                 self._claim_keys(curs, events)
-                rows = chained_rows(events, sorted(taken["positions"]), head, heads)
+                copied, head = _copied(_linked(events, sorted(taken["positions"]), head, heads))
                 with curs.copy(self._copy_events) as copy:  # many rows: COPY beats an INSERT
-                    copy.set_types(_EVENT_TYPES)
-                    for values in zip(*rows, strict=True):
-                        copy.write_row(values)
-                head = rows[8][-1]
+                    copy.write(copied)
                 inserted += len(events)
         return inserted
 
@@ -497,7 +485,7 @@ class EventLog(PostgresApplicationRecorder):
         """Which of the keys a record of the investigation holds, with the record holding it
         (an import asks before it stores anything; the insert checks again under the lock)."""
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self._select_holders, [[investigation_id] * len(keys), list(keys)])
+            curs.execute(self._select_held, [investigation_id, list(keys)], prepare=True)
             return {row["key"]: row["holder_id"] for row in curs.fetchall()}
 
     def _claim_keys(self, curs: Any, events: list[StoredEvent]) -> None:
@@ -516,10 +504,15 @@ class EventLog(PostgresApplicationRecorder):
             for investigation_id, key, holder in claims:
                 if seen.setdefault((investigation_id, key), holder) != holder:
                     raise KeyTaken(key, seen[investigation_id, key])
+        parts = [_COPY_SIGNATURE]
+        for investigation_id, key, holder in claims:
+            encoded = key.encode()
+            parts.append(_CLAIM_START.pack(3, 16, investigation_id.bytes, len(encoded)))
+            parts.append(encoded)
+            parts.append(_CLAIM_END.pack(16, holder.bytes))
+        parts.append(_COPY_TRAILER)
         with curs.copy(self._copy_claims) as copy:
-            copy.set_types(["uuid", "text", "uuid"])
-            for claim in claims:
-                copy.write_row(claim)
+            copy.write(b"".join(parts))
         curs.execute(self._held_claims)
         if held := curs.fetchone():
             raise KeyTaken(held["key"], held["holder_id"])
@@ -730,25 +723,43 @@ def chained_rows(
 ) -> tuple[list[Any], ...]:
     """The columns of the rows to insert, hashed and linked in log order."""
     columns: tuple[list[Any], ...] = tuple([] for _ in range(10))
+    for row in _linked(events, positions, head, investigation_heads):
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return columns if events else ()
+
+
+def _linked(
+    events: list[StoredEvent],
+    positions: list[int],
+    head: bytes,
+    investigation_heads: dict[UUID, bytes],
+) -> Iterator[tuple[Any, ...]]:
+    """The rows to insert (the log's columns, in order), hashed and linked in log order:
+    the one place events are chained (`investigation_heads` is left at the rows' last heads)."""
+    topics: dict[str, bytes] = {}
     # conflicting commands leave their positions unused: gaps in the log are normal
     for position, event in zip(positions, events, strict=False):
         investigation_id = _investigation_of(event)
         assert isinstance(event, InvestigationStoredEvent)
         assert isinstance(event.originator_id, UUID)
-        digest = chain.event_hash(
+        topic = topics.get(event.topic)
+        if topic is None:
+            topic = topics[event.topic] = event.topic.encode()
+        digest = chain.event_hash_of(
             position,
             event.originator_id,
             event.originator_version,
             investigation_id,
             event.recorded_at,
-            event.topic,
+            topic,
             chain.state_sha256(event.state),
         )
         head = chain.link(head, digest)
-        investigation_heads[investigation_id] = chain.link(
+        investigation_heads[investigation_id] = linked = chain.link(
             investigation_heads[investigation_id], digest
         )
-        row = (
+        yield (
             position,
             event.originator_id,
             event.originator_version,
@@ -758,11 +769,65 @@ def chained_rows(
             event.recorded_at,
             digest,
             head,
-            investigation_heads[investigation_id],
+            linked,
         )
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return columns if events else ()
+
+
+# PostgreSQL's binary COPY: a signature, then each row as its field count and each field as
+# its length and bytes (bigint and timestamptz as 8 bytes, uuid as 16), then a trailer
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_ROW_START = struct.Struct(">hiqi16siqi")  # fields; position; originator; version; topic's length
+_ROW_END = struct.Struct(">i16siqi32si32si32s")  # investigation; recorded_at; the three hashes
+_LENGTH = struct.Struct(">i")
+_CLAIM_START = struct.Struct(">hi16si")  # fields; investigation; the key's length
+_CLAIM_END = struct.Struct(">i16s")  # the holder
+_PG_EPOCH = 946_684_800_000_000  # 2000-01-01 in microseconds since 1970, PostgreSQL's zero
+
+
+def _copied(rows: Iterable[tuple[Any, ...]]) -> tuple[bytes, bytes]:
+    """The rows (`_linked`) as a binary COPY of the log's columns, and the chain's last head:
+    packed here, a row at a time, rather than value by value by the driver."""
+    parts = [_COPY_SIGNATURE]
+    head = b""
+    topics: dict[str, bytes] = {}
+    for (
+        position,
+        originator,
+        version,
+        topic,
+        state,
+        investigation,
+        at,
+        digest,
+        head,
+        linked,
+    ) in rows:
+        encoded = topics.get(topic)
+        if encoded is None:
+            encoded = topics[topic] = topic.encode()
+        parts.append(
+            _ROW_START.pack(10, 8, position, 16, originator.bytes, 8, version, len(encoded))
+        )
+        parts.append(encoded)
+        parts.append(_LENGTH.pack(len(state)))
+        parts.append(state)
+        parts.append(
+            _ROW_END.pack(
+                16,
+                investigation.bytes,
+                8,
+                chain.microseconds(at) - _PG_EPOCH,
+                32,
+                digest,
+                32,
+                head,
+                32,
+                linked,
+            )
+        )
+    parts.append(_COPY_TRAILER)
+    return b"".join(parts), head
 
 
 def _unique_keys(events: Sequence[StoredEvent]) -> dict[tuple[UUID, str], UUID]:
