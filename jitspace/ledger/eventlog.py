@@ -62,6 +62,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic, resolve_topic, retry
+from psycopg.errors import UniqueViolation
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier, Literal
 
@@ -320,10 +321,14 @@ class EventLog(PostgresApplicationRecorder):
             "investigation_id, recorded_at, event_hash, chain_hash, investigation_hash) "
             "FROM STDIN (FORMAT BINARY)"
         ).format(*table)
-        # an import's claims, first written beside the keys' table (dropped at its commit)
+        # an import's claims, written by COPY straight into the keys' table; if one is held,
+        # written again beside it (a table dropped at commit) to find which, by one join
+        self._copy_keys = SQL(
+            "COPY {}.{} (investigation_id, key, holder_id) FROM STDIN (FORMAT BINARY)"
+        ).format(*keys)
         self._create_claims = SQL(
-            "CREATE TEMPORARY TABLE jitspace_claims (investigation_id uuid NOT NULL, "
-            "key text NOT NULL, holder_id uuid NOT NULL) ON COMMIT DROP"
+            "CREATE TEMPORARY TABLE IF NOT EXISTS jitspace_claims (investigation_id uuid "
+            "NOT NULL, key text NOT NULL, holder_id uuid NOT NULL) ON COMMIT DROP"
         )
         self._copy_claims = SQL(
             "COPY jitspace_claims (investigation_id, key, holder_id) FROM STDIN (FORMAT BINARY)"
@@ -332,16 +337,13 @@ class EventLog(PostgresApplicationRecorder):
             "SELECT c.key, k.holder_id FROM jitspace_claims AS c JOIN {}.{} AS k "
             "USING (investigation_id, key) LIMIT 1"
         ).format(*keys)
-        self._move_claims = SQL(
-            "WITH moved AS (DELETE FROM jitspace_claims RETURNING *) "
-            "INSERT INTO {}.{} (investigation_id, key, holder_id) "
-            "SELECT investigation_id, key, holder_id FROM moved"
-        ).format(*keys)
+        # an import's positions, taken at once: the table's lock is held, and every writer
+        # takes positions only under it
         self._take_positions = SQL(
-            "SELECT h.chain_hash AS head, "
-            "ARRAY(SELECT nextval(pg_get_serial_sequence(%(table)s, 'notification_id')) "
-            "      FROM generate_series(1, %(count)s)) AS positions "
-            "FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT chain_hash FROM {0}.{1} "
+            "SELECT h.chain_hash AS head, setval(s.sequence, nextval(s.sequence) + "
+            "%(count)s - 1) AS last "
+            "FROM (SELECT pg_get_serial_sequence(%(table)s, 'notification_id') AS sequence) "
+            "AS s LEFT JOIN LATERAL (SELECT chain_hash FROM {0}.{1} "
             "      ORDER BY notification_id DESC LIMIT 1) AS h ON true"
         ).format(*table)
         self._investigation_head = SQL(
@@ -454,7 +456,6 @@ class EventLog(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
             self._lock_table(curs)
             self._notify_channel(curs)
-            curs.execute(self._create_claims)
             for batch in batches:
                 events = list(batch)
                 if not events:
@@ -474,8 +475,10 @@ class EventLog(PostgresApplicationRecorder):
                         heads[investigation_id] = (
                             bytes(found["investigation_hash"]) if found else GENESIS
                         )
-                self._claim_keys(curs, events)
-                copied, head = _copied(_linked(events, sorted(taken["positions"]), head, heads))
+                self._claim_keys(conn, curs, events)
+                last = taken["last"]
+                positions = list(range(last - len(events) + 1, last + 1))
+                copied, head = _copied(_linked(events, positions, head, heads))
                 with curs.copy(self._copy_events) as copy:  # many rows: COPY beats an INSERT
                     copy.write(copied)
                 inserted += len(events)
@@ -488,10 +491,10 @@ class EventLog(PostgresApplicationRecorder):
             curs.execute(self._select_held, [investigation_id, list(keys)], prepare=True)
             return {row["key"]: row["holder_id"] for row in curs.fetchall()}
 
-    def _claim_keys(self, curs: Any, events: list[StoredEvent]) -> None:
+    def _claim_keys(self, conn: Any, curs: Any, events: list[StoredEvent]) -> None:
         """Record the unique keys the events claim, or KeyTaken if one is held or claimed
-        twice among them: written by COPY beside the keys' table, checked against it by one
-        join, then moved into it."""
+        twice among them: written by COPY into the keys' table (a savepoint around it); if
+        its key refuses one, written again beside it to name the key and its holder."""
         claims = [
             (e.investigation_id, e.unique_key, _uuid(e.originator_id))
             for e in events
@@ -511,12 +514,19 @@ class EventLog(PostgresApplicationRecorder):
             parts.append(encoded)
             parts.append(_CLAIM_END.pack(16, holder.bytes))
         parts.append(_COPY_TRAILER)
+        copied = b"".join(parts)
+        try:
+            with conn.transaction(), curs.copy(self._copy_keys) as copy:
+                copy.write(copied)
+            return
+        except UniqueViolation:
+            pass  # the savepoint is undone: which key, held by whom?
+        curs.execute(self._create_claims)
         with curs.copy(self._copy_claims) as copy:
-            copy.write(b"".join(parts))
+            copy.write(copied)
         curs.execute(self._held_claims)
-        if held := curs.fetchone():
-            raise KeyTaken(held["key"], held["holder_id"])
-        curs.execute(self._move_claims)
+        held = _fetched(curs)
+        raise KeyTaken(held["key"], held["holder_id"])
 
     def position_as_of(
         self, investigation_id: UUID, recorded_by: datetime | None, up_to: int | None
