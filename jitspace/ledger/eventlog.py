@@ -42,7 +42,8 @@ import queue
 import struct
 import threading
 import typing
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -453,10 +454,15 @@ class EventLog(PostgresApplicationRecorder):
         inserted = 0
         head = GENESIS
         heads: dict[UUID, bytes] = {}
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+        with (
+            closing(_made_ahead(batches)) as made,
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
             self._lock_table(curs)
             self._notify_channel(curs)
-            for batch in batches:
+            for batch in made:
                 events = list(batch)
                 if not events:
                     continue
@@ -875,3 +881,49 @@ def _investigation_of(stored_event: StoredEvent) -> UUID:
         msg = "events reach the log through MsgspecMapper, which names their investigation"
         raise TypeError(msg)
     return stored_event.investigation_id
+
+
+_DONE = object()
+
+
+def _made_ahead(
+    batches: Iterable[Sequence[StoredEvent]],
+) -> Generator[Sequence[StoredEvent], None, None]:
+    """The batches, each made in a thread of its own while the one before is written (the
+    database's work and the making of the next batch overlap): one batch ahead at most, so
+    memory holds two. An error making a batch is raised here; leaving stops the making."""
+    made: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stopping = threading.Event()
+
+    def hand(made_: tuple[Any, BaseException | None]) -> bool:
+        """Put on the queue, unless the writer left meanwhile."""
+        while not stopping.is_set():
+            try:
+                made.put(made_, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for batch in batches:
+                if not hand((batch, None)):
+                    return
+            hand((_DONE, None))
+        except BaseException as error:  # handed to the writer, which raises it
+            hand((None, error))
+
+    maker = threading.Thread(target=make, name="jitspace-import-batches", daemon=True)
+    maker.start()
+    try:
+        while True:
+            batch, error = made.get()
+            if error is not None:
+                raise error
+            if batch is _DONE:
+                return
+            yield batch
+    finally:
+        stopping.set()
+        maker.join()

@@ -64,8 +64,8 @@ class Evidence(Workspace):
         """Register the items with their files (the store holds them already) in one
         transaction of the log, all of them or none; the number of events recorded. The
         items may be a stream, read as they are recorded: a batch at a time is made and
-        handed to the log (`recorded` hears of each item of a batch once it is in the
-        transaction), so a large import is never held whole."""
+        handed to the log (`recorded` hears of each item of a batch once the log has taken
+        it, as it writes it), so a large import is never held whole."""
         investigation, actor = self._acting(user_id, command.investigation_id)
         authorisations: dict[UUID, LegalAuthorisation] = {}
 
