@@ -12,9 +12,9 @@ document, its party the importing member's, its authorisation one of the investi
 its time of collection not in the future, its file's bytes the SHA-256 it gives); every
 problem is reported by its line. Then, if there was none, the rows are read again and their
 items recorded in one transaction of the log, a batch at a time (`importing.record_items`);
-a refused import removes the files it stored. Memory holds a few batches, and each
-reference's hash (to find a reference the document repeats; the rows whose hash repeats are
-compared by their references at the end), never the document nor its references.
+a refused import removes the files it stored. Memory holds a few batches, and 8 bytes for
+each reference (its hash: the rows whose hash repeats are compared by their references at
+the end, to name a reference the document repeats), never the document nor the references.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import io
 import mimetypes
 import re
 import zipfile
+from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -320,10 +321,9 @@ class _Checker:
         self.progress = progress
         self.now = datetime.now(UTC)
         self.problems = Problems()
-        # the hashes of the references' keys seen (not the keys: memory stays small), and
-        # the rows whose key's hash was seen before, to be compared by their keys at the end
-        self.seen: set[int] = set()
-        self.repeats: list[tuple[int, str]] = []  # (line, reference)
+        # the hashes of the references' keys, 8 bytes each (not the keys: memory stays
+        # small), in arrays by their last byte, to find the hashes that repeat at the end
+        self.hashes = [array("q") for _ in range(256)]
         self.unchecked: list[tuple[int, str]] = []  # (line, reference) to look up in the log
         self.stored: dict[str, StoredBlob] = {}  # path in the archive -> the file stored
         self.named: dict[str, StoredBlob] = {}  # a key in the store -> its file as found
@@ -348,10 +348,9 @@ class _Checker:
         key = reference_key(row.reference)
         if not key:
             self.problems.add(line, "reference is empty")
-        elif (hashed := hash(key)) in self.seen:
-            self.repeats.append((line, row.reference))
         else:
-            self.seen.add(hashed)
+            hashed = hash(key)
+            self.hashes[hashed & 255].append(hashed)
             self.unchecked.append((line, row.reference))
         if not row.description.strip():
             self.problems.add(line, "description is empty: describe the item")
@@ -445,27 +444,33 @@ class _Checker:
             self.problems.add(line, f"the file under storage_key {key!r} is empty")
 
     def _name_repeats(self) -> None:
-        """The rows whose reference's key hashed as one seen before: each compared by its key
-        with the rows before it (the document read again, only when there are such rows), and
-        a true repeat named with the line that has it first."""
-        if not self.repeats:
+        """The references the document repeats, each named on the lines after its first: the
+        hashes that repeat are found array by array; only if there are any is the document
+        read again, to compare the rows with those hashes by their references."""
+        repeated: set[int] = set()
+        for hashes in self.hashes:
+            seen: set[int] = set()
+            for hashed in hashes:
+                if hashed in seen:
+                    repeated.add(hashed)
+                seen.add(hashed)
+        self.hashes = []
+        if not repeated:
             return
-        wanted = {reference_key(reference) for _, reference in self.repeats}
         first: dict[str, int] = {}
         for line, row in self.document.rows():  # the rows that passed the check, as before
-            if isinstance(row, ItemRow) and (key := reference_key(row.reference)) in wanted:
-                first.setdefault(key, line)
-        for line, reference in self.repeats:
-            had = first[reference_key(reference)]
-            if had == line:  # another key with the same hash: no repeat
-                self.unchecked.append((line, reference))
+            if not isinstance(row, ItemRow):
                 continue
-            self.problems.add(
-                line,
-                f"the reference {reference!r} is also that of line {had}: "
-                "references are unique within an investigation",
-            )
-        self._look_up_references()
+            key = reference_key(row.reference)
+            if not key or hash(key) not in repeated:
+                continue
+            had = first.setdefault(key, line)
+            if had != line:
+                self.problems.add(
+                    line,
+                    f"the reference {row.reference!r} is also that of line {had}: "
+                    "references are unique within an investigation",
+                )
 
     def _look_up_references(self) -> None:
         if not self.unchecked:
