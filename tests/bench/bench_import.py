@@ -51,6 +51,7 @@ import asyncpg
 from domain.commands import OpenInvestigation
 from domain.values import Party
 from jitspace.bootstrap import open_runtime
+from jitspace.cli import settle_heap
 from jitspace.interchange.evidence_import import import_evidence
 from jitspace.settings import Settings
 from tests.bench.database import bench_database
@@ -116,6 +117,7 @@ def child(url: str, data_dir: Path, investigation: uuid.UUID, path: Path) -> Non
         async with open_runtime(settings) as runtime:
             reading = await runtime.records.at(LEADER, investigation)
             await reading.authorisations()  # the read models hold the investigation already
+            settle_heap()  # as the server and the command line have it when they import
             peak = PeakRss()
             peak.start()
             database_cpu = backends_cpu(url)
