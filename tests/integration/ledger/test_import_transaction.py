@@ -89,6 +89,7 @@ def test_a_reference_held_already_records_nothing(app: tuple[JITspace, Settings]
         )
 
     assert events_of(application) == before
+    assert not [t for t in threading.enumerate() if t.name == "jitspace-import-batches"]
 
 
 def test_a_reference_claimed_twice_across_batches_records_nothing(
