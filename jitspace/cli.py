@@ -836,6 +836,7 @@ def _case(args: argparse.Namespace) -> int:
                         out.write(chunk)
                 return _case_validate(args.output) if args.validate else 0
             recorded: list[Recorded] = []
+            settle_heap()  # as a server's: an import makes and drops many objects a batch
             await import_evidence(
                 runtime.app,
                 runtime.blobs,

@@ -12,17 +12,20 @@ document, its party the importing member's, its authorisation one of the investi
 its time of collection not in the future, its file's bytes the SHA-256 it gives); every
 problem is reported by its line. Then, if there was none, the rows are read again and their
 items recorded in one transaction of the log, a batch at a time (`importing.record_items`);
-a refused import removes the files it stored. Memory holds one batch, and each reference's
-key (to find a reference the document repeats), never the document.
+a refused import removes the files it stored. Memory holds a few batches, and 8 bytes for
+each reference (its hash: the rows whose hash repeats are compared by their references at
+the end, to name a reference the document repeats), never the document nor the references.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import mimetypes
 import re
 import zipfile
+from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -103,22 +106,24 @@ _ONE_LINE = tuple(c for c in COLUMNS if c not in _LINES)
 
 
 class Problems:
-    """What is wrong with the document, by line; the first LISTED of them are kept."""
+    """What is wrong with the document, by line; the LISTED of them on the first lines are
+    kept, in the order of their lines, whatever the order they were found in."""
 
     def __init__(self) -> None:
-        self.listed: list[tuple[str, str]] = []
+        self.first: list[tuple[int, int, str]] = []  # (line, as found, message)
         self.count = 0
 
     def add(self, line: int, message: str) -> None:
         self.count += 1
-        if len(self.listed) < LISTED:
-            self.listed.append((f"line {line}", message))
+        if len(self.first) < LISTED or line < self.first[-1][0]:
+            bisect.insort(self.first, (line, self.count, message))
+            del self.first[LISTED:]
 
     def __bool__(self) -> bool:
         return self.count > 0
 
     def refusal(self) -> Violations:
-        listed = list(self.listed)
+        listed = [(f"line {line}", message) for line, _, message in self.first]
         if self.count > len(listed):
             listed.append(("document", f"and {self.count - len(listed)} more problems"))
         return Violations(f"nothing was imported: the document has {self.count} problem(s)", listed)
@@ -316,7 +321,9 @@ class _Checker:
         self.progress = progress
         self.now = datetime.now(UTC)
         self.problems = Problems()
-        self.references: dict[str, int] = {}  # reference key -> its line
+        # the hashes of the references' keys, 8 bytes each (not the keys: memory stays
+        # small), in arrays by their last byte, to find the hashes that repeat at the end
+        self.hashes = [array("q") for _ in range(256)]
         self.unchecked: list[tuple[int, str]] = []  # (line, reference) to look up in the log
         self.stored: dict[str, StoredBlob] = {}  # path in the archive -> the file stored
         self.named: dict[str, StoredBlob] = {}  # a key in the store -> its file as found
@@ -334,20 +341,16 @@ class _Checker:
                 self._look_up_references()
                 self.progress("rows checked", self.rows, 0)
         self._look_up_references()
+        self._name_repeats()
         self.progress("rows checked", self.rows, self.rows)
 
     def _row(self, line: int, row: ItemRow) -> None:
         key = reference_key(row.reference)
         if not key:
             self.problems.add(line, "reference is empty")
-        elif key in self.references:
-            self.problems.add(
-                line,
-                f"the reference {row.reference!r} is also that of line {self.references[key]}: "
-                "references are unique within an investigation",
-            )
         else:
-            self.references[key] = line
+            hashed = hash(key)
+            self.hashes[hashed & 255].append(hashed)
             self.unchecked.append((line, row.reference))
         if not row.description.strip():
             self.problems.add(line, "description is empty: describe the item")
@@ -439,6 +442,35 @@ class _Checker:
             )
         elif found.size == 0:
             self.problems.add(line, f"the file under storage_key {key!r} is empty")
+
+    def _name_repeats(self) -> None:
+        """The references the document repeats, each named on the lines after its first: the
+        hashes that repeat are found array by array; only if there are any is the document
+        read again, to compare the rows with those hashes by their references."""
+        repeated: set[int] = set()
+        for hashes in self.hashes:
+            seen: set[int] = set()
+            for hashed in hashes:
+                if hashed in seen:
+                    repeated.add(hashed)
+                seen.add(hashed)
+        self.hashes = []
+        if not repeated:
+            return
+        first: dict[str, int] = {}
+        for line, row in self.document.rows():  # the rows that passed the check, as before
+            if not isinstance(row, ItemRow):
+                continue
+            key = reference_key(row.reference)
+            if not key or hash(key) not in repeated:
+                continue
+            had = first.setdefault(key, line)
+            if had != line:
+                self.problems.add(
+                    line,
+                    f"the reference {row.reference!r} is also that of line {had}: "
+                    "references are unique within an investigation",
+                )
 
     def _look_up_references(self) -> None:
         if not self.unchecked:

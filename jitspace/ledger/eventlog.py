@@ -39,9 +39,11 @@ same lock, held until the last batch commits; a failure anywhere records none of
 from __future__ import annotations
 
 import queue
+import struct
 import threading
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -61,6 +63,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
 from eventsourcing.utils import get_topic, resolve_topic, retry
+from psycopg.errors import UniqueViolation
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier, Literal
 
@@ -77,19 +80,6 @@ KEYED_TOPICS = (get_topic(EvidenceItem.Registered),)
 
 
 LAST_POSITION = 2**63 - 1  # bigint's largest
-# the columns of a stored event, as COPY writes them (in the order of `chained_rows`)
-_EVENT_TYPES = (
-    "bigint",
-    "uuid",
-    "bigint",
-    "text",
-    "bytea",
-    "uuid",
-    "timestamptz",
-    "bytea",
-    "bytea",
-    "bytea",
-)
 
 
 @dataclass(frozen=True)
@@ -310,6 +300,9 @@ class EventLog(PostgresApplicationRecorder):
             "SELECT investigation_id, key, holder_id FROM {}.{} "
             "WHERE (investigation_id, key) IN (SELECT * FROM unnest(%s::uuid[], %s::text[]))"
         ).format(*keys)
+        self._select_held = SQL(
+            "SELECT key, holder_id FROM {}.{} WHERE investigation_id = %s AND key = ANY(%s)"
+        ).format(*keys)
         self._select_keyed_events = SQL(
             "SELECT originator_id, originator_version, topic, state, investigation_id "
             "FROM {}.{} WHERE topic = ANY(%s) ORDER BY notification_id"
@@ -329,10 +322,14 @@ class EventLog(PostgresApplicationRecorder):
             "investigation_id, recorded_at, event_hash, chain_hash, investigation_hash) "
             "FROM STDIN (FORMAT BINARY)"
         ).format(*table)
-        # an import's claims, first written beside the keys' table (dropped at its commit)
+        # an import's claims, written by COPY straight into the keys' table; if one is held,
+        # written again beside it (a table dropped at commit) to find which, by one join
+        self._copy_keys = SQL(
+            "COPY {}.{} (investigation_id, key, holder_id) FROM STDIN (FORMAT BINARY)"
+        ).format(*keys)
         self._create_claims = SQL(
-            "CREATE TEMPORARY TABLE jitspace_claims (investigation_id uuid NOT NULL, "
-            "key text NOT NULL, holder_id uuid NOT NULL) ON COMMIT DROP"
+            "CREATE TEMPORARY TABLE IF NOT EXISTS jitspace_claims (investigation_id uuid "
+            "NOT NULL, key text NOT NULL, holder_id uuid NOT NULL) ON COMMIT DROP"
         )
         self._copy_claims = SQL(
             "COPY jitspace_claims (investigation_id, key, holder_id) FROM STDIN (FORMAT BINARY)"
@@ -341,16 +338,13 @@ class EventLog(PostgresApplicationRecorder):
             "SELECT c.key, k.holder_id FROM jitspace_claims AS c JOIN {}.{} AS k "
             "USING (investigation_id, key) LIMIT 1"
         ).format(*keys)
-        self._move_claims = SQL(
-            "WITH moved AS (DELETE FROM jitspace_claims RETURNING *) "
-            "INSERT INTO {}.{} (investigation_id, key, holder_id) "
-            "SELECT investigation_id, key, holder_id FROM moved"
-        ).format(*keys)
+        # an import's positions, taken at once: the table's lock is held, and every writer
+        # takes positions only under it
         self._take_positions = SQL(
-            "SELECT h.chain_hash AS head, "
-            "ARRAY(SELECT nextval(pg_get_serial_sequence(%(table)s, 'notification_id')) "
-            "      FROM generate_series(1, %(count)s)) AS positions "
-            "FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT chain_hash FROM {0}.{1} "
+            "SELECT h.chain_hash AS head, setval(s.sequence, nextval(s.sequence) + "
+            "%(count)s - 1) AS last "
+            "FROM (SELECT pg_get_serial_sequence(%(table)s, 'notification_id') AS sequence) "
+            "AS s LEFT JOIN LATERAL (SELECT chain_hash FROM {0}.{1} "
             "      ORDER BY notification_id DESC LIMIT 1) AS h ON true"
         ).format(*table)
         self._investigation_head = SQL(
@@ -460,11 +454,15 @@ class EventLog(PostgresApplicationRecorder):
         inserted = 0
         head = GENESIS
         heads: dict[UUID, bytes] = {}
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+        with (
+            closing(_made_ahead(batches)) as made,
+            self.datastore.get_connection() as conn,
+            conn.transaction(),
+            conn.cursor() as curs,
+        ):
             self._lock_table(curs)
             self._notify_channel(curs)
-            curs.execute(self._create_claims)
-            for batch in batches:
+            for batch in made:
                 events = list(batch)
                 if not events:
                     continue
@@ -483,13 +481,12 @@ class EventLog(PostgresApplicationRecorder):
                         heads[investigation_id] = (
                             bytes(found["investigation_hash"]) if found else GENESIS
                         )
-                self._claim_keys(curs, events)
-                rows = chained_rows(events, sorted(taken["positions"]), head, heads)
+                self._claim_keys(conn, curs, events)
+                last = taken["last"]
+                positions = list(range(last - len(events) + 1, last + 1))
+                copied, head = _copied(_linked(events, positions, head, heads))
                 with curs.copy(self._copy_events) as copy:  # many rows: COPY beats an INSERT
-                    copy.set_types(_EVENT_TYPES)
-                    for values in zip(*rows, strict=True):
-                        copy.write_row(values)
-                head = rows[8][-1]
+                    copy.write(copied)
                 inserted += len(events)
         return inserted
 
@@ -497,13 +494,13 @@ class EventLog(PostgresApplicationRecorder):
         """Which of the keys a record of the investigation holds, with the record holding it
         (an import asks before it stores anything; the insert checks again under the lock)."""
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self._select_holders, [[investigation_id] * len(keys), list(keys)])
+            curs.execute(self._select_held, [investigation_id, list(keys)], prepare=True)
             return {row["key"]: row["holder_id"] for row in curs.fetchall()}
 
-    def _claim_keys(self, curs: Any, events: list[StoredEvent]) -> None:
+    def _claim_keys(self, conn: Any, curs: Any, events: list[StoredEvent]) -> None:
         """Record the unique keys the events claim, or KeyTaken if one is held or claimed
-        twice among them: written by COPY beside the keys' table, checked against it by one
-        join, then moved into it."""
+        twice among them: written by COPY into the keys' table (a savepoint around it); if
+        its key refuses one, written again beside it to name the key and its holder."""
         claims = [
             (e.investigation_id, e.unique_key, _uuid(e.originator_id))
             for e in events
@@ -516,14 +513,26 @@ class EventLog(PostgresApplicationRecorder):
             for investigation_id, key, holder in claims:
                 if seen.setdefault((investigation_id, key), holder) != holder:
                     raise KeyTaken(key, seen[investigation_id, key])
+        parts = [_COPY_SIGNATURE]
+        for investigation_id, key, holder in claims:
+            encoded = key.encode()
+            parts.append(_CLAIM_START.pack(3, 16, investigation_id.bytes, len(encoded)))
+            parts.append(encoded)
+            parts.append(_CLAIM_END.pack(16, holder.bytes))
+        parts.append(_COPY_TRAILER)
+        copied = b"".join(parts)
+        try:
+            with conn.transaction(), curs.copy(self._copy_keys) as copy:
+                copy.write(copied)
+            return
+        except UniqueViolation:
+            pass  # the savepoint is undone: which key, held by whom?
+        curs.execute(self._create_claims)
         with curs.copy(self._copy_claims) as copy:
-            copy.set_types(["uuid", "text", "uuid"])
-            for claim in claims:
-                copy.write_row(claim)
+            copy.write(copied)
         curs.execute(self._held_claims)
-        if held := curs.fetchone():
-            raise KeyTaken(held["key"], held["holder_id"])
-        curs.execute(self._move_claims)
+        held = _fetched(curs)
+        raise KeyTaken(held["key"], held["holder_id"])
 
     def position_as_of(
         self, investigation_id: UUID, recorded_by: datetime | None, up_to: int | None
@@ -730,25 +739,43 @@ def chained_rows(
 ) -> tuple[list[Any], ...]:
     """The columns of the rows to insert, hashed and linked in log order."""
     columns: tuple[list[Any], ...] = tuple([] for _ in range(10))
+    for row in _linked(events, positions, head, investigation_heads):
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return columns if events else ()
+
+
+def _linked(
+    events: list[StoredEvent],
+    positions: list[int],
+    head: bytes,
+    investigation_heads: dict[UUID, bytes],
+) -> Iterator[tuple[Any, ...]]:
+    """The rows to insert (the log's columns, in order), hashed and linked in log order:
+    the one place events are chained (`investigation_heads` is left at the rows' last heads)."""
+    topics: dict[str, bytes] = {}
     # conflicting commands leave their positions unused: gaps in the log are normal
     for position, event in zip(positions, events, strict=False):
         investigation_id = _investigation_of(event)
         assert isinstance(event, InvestigationStoredEvent)
         assert isinstance(event.originator_id, UUID)
-        digest = chain.event_hash(
+        topic = topics.get(event.topic)
+        if topic is None:
+            topic = topics[event.topic] = event.topic.encode()
+        digest = chain.event_hash_of(
             position,
             event.originator_id,
             event.originator_version,
             investigation_id,
             event.recorded_at,
-            event.topic,
+            topic,
             chain.state_sha256(event.state),
         )
         head = chain.link(head, digest)
-        investigation_heads[investigation_id] = chain.link(
+        investigation_heads[investigation_id] = linked = chain.link(
             investigation_heads[investigation_id], digest
         )
-        row = (
+        yield (
             position,
             event.originator_id,
             event.originator_version,
@@ -758,11 +785,65 @@ def chained_rows(
             event.recorded_at,
             digest,
             head,
-            investigation_heads[investigation_id],
+            linked,
         )
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return columns if events else ()
+
+
+# PostgreSQL's binary COPY: a signature, then each row as its field count and each field as
+# its length and bytes (bigint and timestamptz as 8 bytes, uuid as 16), then a trailer
+_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_ROW_START = struct.Struct(">hiqi16siqi")  # fields; position; originator; version; topic's length
+_ROW_END = struct.Struct(">i16siqi32si32si32s")  # investigation; recorded_at; the three hashes
+_LENGTH = struct.Struct(">i")
+_CLAIM_START = struct.Struct(">hi16si")  # fields; investigation; the key's length
+_CLAIM_END = struct.Struct(">i16s")  # the holder
+_PG_EPOCH = 946_684_800_000_000  # 2000-01-01 in microseconds since 1970, PostgreSQL's zero
+
+
+def _copied(rows: Iterable[tuple[Any, ...]]) -> tuple[bytes, bytes]:
+    """The rows (`_linked`) as a binary COPY of the log's columns, and the chain's last head:
+    packed here, a row at a time, rather than value by value by the driver."""
+    parts = [_COPY_SIGNATURE]
+    head = b""
+    topics: dict[str, bytes] = {}
+    for (
+        position,
+        originator,
+        version,
+        topic,
+        state,
+        investigation,
+        at,
+        digest,
+        head,
+        linked,
+    ) in rows:
+        encoded = topics.get(topic)
+        if encoded is None:
+            encoded = topics[topic] = topic.encode()
+        parts.append(
+            _ROW_START.pack(10, 8, position, 16, originator.bytes, 8, version, len(encoded))
+        )
+        parts.append(encoded)
+        parts.append(_LENGTH.pack(len(state)))
+        parts.append(state)
+        parts.append(
+            _ROW_END.pack(
+                16,
+                investigation.bytes,
+                8,
+                chain.microseconds(at) - _PG_EPOCH,
+                32,
+                digest,
+                32,
+                head,
+                32,
+                linked,
+            )
+        )
+    parts.append(_COPY_TRAILER)
+    return b"".join(parts), head
 
 
 def _unique_keys(events: Sequence[StoredEvent]) -> dict[tuple[UUID, str], UUID]:
@@ -800,3 +881,49 @@ def _investigation_of(stored_event: StoredEvent) -> UUID:
         msg = "events reach the log through MsgspecMapper, which names their investigation"
         raise TypeError(msg)
     return stored_event.investigation_id
+
+
+_DONE = object()
+
+
+def _made_ahead(
+    batches: Iterable[Sequence[StoredEvent]],
+) -> Generator[Sequence[StoredEvent], None, None]:
+    """The batches, each made in a thread of its own while the one before is written (the
+    database's work and the making of the next batch overlap): one batch ahead at most, so
+    memory holds two. An error making a batch is raised here; leaving stops the making."""
+    made: queue.Queue[Any] = queue.Queue(maxsize=1)
+    stopping = threading.Event()
+
+    def hand(made_: tuple[Any, BaseException | None]) -> bool:
+        """Put on the queue, unless the writer left meanwhile."""
+        while not stopping.is_set():
+            try:
+                made.put(made_, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def make() -> None:
+        try:
+            for batch in batches:
+                if not hand((batch, None)):
+                    return
+            hand((_DONE, None))
+        except BaseException as error:  # handed to the writer, which raises it
+            hand((None, error))
+
+    maker = threading.Thread(target=make, name="jitspace-import-batches", daemon=True)
+    maker.start()
+    try:
+        while True:
+            batch, error = made.get()
+            if error is not None:
+                raise error
+            if batch is _DONE:
+                return
+            yield batch
+    finally:
+        stopping.set()
+        maker.join()

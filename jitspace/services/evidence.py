@@ -64,18 +64,20 @@ class Evidence(Workspace):
         """Register the items with their files (the store holds them already) in one
         transaction of the log, all of them or none; the number of events recorded. The
         items may be a stream, read as they are recorded: a batch at a time is made and
-        handed to the log (`recorded` hears of each item of a batch once it is in the
-        transaction), so a large import is never held whole."""
+        handed to the log (`recorded` hears of each item of a batch once the log has taken
+        it, as it writes it), so a large import is never held whole."""
         investigation, actor = self._acting(user_id, command.investigation_id)
         authorisations: dict[UUID, LegalAuthorisation] = {}
 
-        def registered(imported: ImportedItem) -> EvidenceItem:
-            authorisation = None
-            if (chosen := imported.item.authorisation_id) is not None:
-                if chosen not in authorisations:
-                    authorisations[chosen] = self._part(investigation, LegalAuthorisation, chosen)
-                authorisation = authorisations[chosen]
-            item = EvidenceItem.register(investigation, actor, imported.item, authorisation)
+        def authorisation_of(imported: ImportedItem) -> LegalAuthorisation | None:
+            chosen = imported.item.authorisation_id
+            if chosen is None:
+                return None
+            if chosen not in authorisations:
+                authorisations[chosen] = self._part(investigation, LegalAuthorisation, chosen)
+            return authorisations[chosen]
+
+        def with_files(imported: ImportedItem, item: EvidenceItem) -> EvidenceItem:
             for file in imported.files:
                 attached = AttachFile(
                     investigation_id=investigation.id,
@@ -88,7 +90,11 @@ class Evidence(Workspace):
 
         def batches() -> Iterator[list[StoredEvent]]:
             pending = iter(command.items)
-            while batch := [registered(i) for i in itertools.islice(pending, IMPORT_BATCH)]:
+            while imported := list(itertools.islice(pending, IMPORT_BATCH)):
+                registered = EvidenceItem.register_many(
+                    investigation, actor, ((i.item, authorisation_of(i)) for i in imported)
+                )
+                batch = [with_files(i, item) for i, item in zip(imported, registered, strict=True)]
                 yield [self.mapper.to_stored_event(e) for i in batch for e in i.collect_events()]
                 for item in batch:
                     recorded(item)

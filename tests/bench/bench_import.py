@@ -18,6 +18,9 @@ JITSPACE_TEST_DATABASE_URL), a fresh database, the real application and its dire
    written by one COPY (asyncpg, binary) into a table made `LIKE` the event log's (its
    columns, primary key and indexes): rows/s. Goal: the import at least 0.3x the COPY, per
    item (an item without files is one event row). Printed as PASS/MISS, information only.
+   Beside it, the CPU each took an item, in its process and in the database's (the server's
+   processes for the benchmark's database, read from /proc when the server runs on this
+   machine): on a busy machine the share of time each gets varies, the work does not.
 3. With --read-models (information only): the time the read models then take to hold the
    N items (the projections, started afresh, taking in what the import recorded).
 
@@ -41,12 +44,14 @@ import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 
 from domain.commands import OpenInvestigation
 from domain.values import Party
 from jitspace.bootstrap import open_runtime
+from jitspace.cli import settle_heap
 from jitspace.interchange.evidence_import import import_evidence
 from jitspace.settings import Settings
 from tests.bench.database import bench_database
@@ -112,9 +117,11 @@ def child(url: str, data_dir: Path, investigation: uuid.UUID, path: Path) -> Non
         async with open_runtime(settings) as runtime:
             reading = await runtime.records.at(LEADER, investigation)
             await reading.authorisations()  # the read models hold the investigation already
+            settle_heap()  # as the server and the command line have it when they import
             peak = PeakRss()
             peak.start()
-            start = time.perf_counter()
+            database_cpu = backends_cpu(url)
+            start, cpu = time.perf_counter(), time.process_time()
             result = await import_evidence(
                 runtime.app,
                 runtime.blobs,
@@ -125,6 +132,8 @@ def child(url: str, data_dir: Path, investigation: uuid.UUID, path: Path) -> Non
                 max_bytes=settings.max_upload_bytes,
             )
             seconds = time.perf_counter() - start
+            cpu = time.process_time() - cpu
+            database_cpu = backends_cpu(url) - database_cpu
             peak.stopping.set()
             peak.join()
             return {
@@ -132,6 +141,8 @@ def child(url: str, data_dir: Path, investigation: uuid.UUID, path: Path) -> Non
                 "events": result.events,
                 "files": result.files_stored,
                 "seconds": seconds,
+                "cpu": cpu,
+                "database_cpu": database_cpu,
                 "peak_added": peak.peak - peak.base,
             }
 
@@ -156,6 +167,26 @@ class PeakRss(threading.Thread):
 def _rss() -> int:
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def backends_cpu(url: str) -> float:
+    """The CPU seconds the server's processes for the URL's database have used so far (a
+    server on this machine: its backends, by their titles; NaN if none is seen)."""
+    database = urlsplit(url).path.lstrip("/").encode()
+    ticks, seen = 0, False
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as title:
+                words = title.read().split()
+            if not words or words[0] != b"postgres:" or database not in words:
+                continue
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            seen = True
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK") if seen else float("nan")
 
 
 def imported_in_a_process(
@@ -185,9 +216,10 @@ def imported_in_a_process(
 # -- the baseline ------------------------------------------------------------------------------
 
 
-async def copy_baseline(url: str, investigation: uuid.UUID) -> tuple[int, float]:
+async def copy_baseline(url: str, investigation: uuid.UUID) -> tuple[int, float, float, float]:
     """The investigation's event rows, read into memory, then written by one COPY into a table
-    shaped like the log: (rows, seconds of the COPY alone)."""
+    shaped like the log: (rows, seconds of the COPY alone, its CPU seconds here and in the
+    database's processes)."""
     connection = await asyncpg.connect(url)
     try:
         columns = [
@@ -212,12 +244,15 @@ async def copy_baseline(url: str, investigation: uuid.UUID) -> tuple[int, float]
             )
         ]
         await connection.execute(f"CREATE TABLE copy_baseline (LIKE {EVENTS_TABLE} INCLUDING ALL)")
-        start = time.perf_counter()
+        database_cpu = backends_cpu(url)
+        start, cpu = time.perf_counter(), time.process_time()
         async with connection.transaction():
             await connection.copy_records_to_table("copy_baseline", records=rows, columns=columns)
         seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+        database_cpu = backends_cpu(url) - database_cpu
         await connection.execute("DROP TABLE copy_baseline")
-        return len(rows), seconds
+        return len(rows), seconds, cpu, database_cpu
     finally:
         await connection.close()
 
@@ -281,7 +316,7 @@ def main() -> None:
         large_doc = write_document(tmp, args.items, args.files, "l")
         small = imported_in_a_process(url, data_dir, small_jit, small_doc)
         large = imported_in_a_process(url, data_dir, large_jit, large_doc)
-        rows, copy_seconds = asyncio.run(copy_baseline(url, large_jit))
+        rows, copy_seconds, copy_cpu, copy_database_cpu = asyncio.run(copy_baseline(url, large_jit))
         catch_up = (
             asyncio.run(read_models_catch_up(url, data_dir, large_jit)) if args.read_models else 0
         )
@@ -304,6 +339,16 @@ def main() -> None:
     print(
         f"\nimport / COPY (per item): {ratio:.2f}x, goal {GOAL}x: "
         f"{'PASS' if ratio >= GOAL else 'MISS'} (information, not asserted)"
+    )
+    us = 1e6 / large["items"]
+    import_cpu = large["cpu"] + large["database_cpu"]
+    baseline_cpu = copy_cpu + copy_database_cpu
+    print(
+        f"CPU an item: the import {import_cpu * us:.0f} µs (its process {large['cpu'] * us:.0f}, "
+        f"the database {large['database_cpu'] * us:.0f}); the COPY {baseline_cpu * us:.0f} µs "
+        f"(its process {copy_cpu * us:.0f}, the database {copy_database_cpu * us:.0f}): "
+        f"{baseline_cpu / import_cpu:.2f}x by CPU (information: what a busy machine's share of "
+        "time does not change)"
     )
     growth = large["peak_added"] / max(small["peak_added"], 1)
     print(

@@ -247,6 +247,23 @@ def test_every_bad_line_is_named_at_once(jit: Jit) -> None:
     assert "2 problem(s)" in refused.json()["detail"]
 
 
+def test_problems_are_listed_by_their_lines_whenever_found(jit: Jit) -> None:
+    # references repeated (named once the document is read) among other problems (named as
+    # their rows are read), more than are listed
+    rows = [row("FR-A", party="AT"), row("FR-R"), row("fr-r "), row("FR-B", party="AT")]
+    rows += [row("FR-R")] * 100
+
+    refused = send(jit.leader, jit, json_lines(rows), JSONL)
+
+    assert refused.status_code == 422, refused.text
+    errors = refused.json()["errors"]
+    assert [e["field"] for e in errors] == [f"line {n}" for n in [1, *range(3, 102)]] + ["document"]
+    assert "is also that of line 2" in errors[1]["message"]
+    assert "AT is not a party" in errors[2]["message"]
+    assert errors[-1]["message"] == "and 3 more problems"
+    assert "103 problem(s)" in refused.json()["detail"]
+
+
 def test_only_a_member_who_registers_evidence_imports(people: People, jit: Jit) -> None:
     observer = add_member(people, jit, "europol-observer", "FR", "observer")
     body = json_lines([row("XX-1")])

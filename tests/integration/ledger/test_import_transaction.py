@@ -4,10 +4,12 @@ and a reference held already, or claimed twice across batches, records none of t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from domain.commands import ImportedItem, ImportEvidence
@@ -87,6 +89,7 @@ def test_a_reference_held_already_records_nothing(app: tuple[JITspace, Settings]
         )
 
     assert events_of(application) == before
+    assert not [t for t in threading.enumerate() if t.name == "jitspace-import-batches"]
 
 
 def test_a_reference_claimed_twice_across_batches_records_nothing(
@@ -106,3 +109,28 @@ def test_a_reference_claimed_twice_across_batches_records_nothing(
         )
 
     assert events_of(application) == before
+
+
+def test_an_item_refused_in_a_later_batch_records_nothing(
+    app: tuple[JITspace, Settings],
+) -> None:
+    # Given an import whose last item the domain refuses (made while earlier batches are
+    # written, in a thread of its own)
+    application, _ = app
+    investigation, leader = open_in_app(application, "Import JIT", "JIT-IMP")
+    before = events_of(application)
+
+    def refused_last() -> Iterator[ImportedItem]:
+        yield from items(investigation.id, [f"FR-IMP-{n}" for n in range(2 * IMPORT_BATCH)])
+        blank = registering(investigation.id, "FR-BLANK", COLLECTED)
+        yield ImportedItem(item=msgspec.structs.replace(blank, description="  "))
+
+    # When it is recorded, it is refused with the domain's reason
+    with pytest.raises(RuleViolation, match="describe the item"):
+        application.import_evidence(
+            leader, ImportEvidence(investigation_id=investigation.id, items=refused_last())
+        )
+
+    # Then nothing is recorded, and no thread making batches is left behind
+    assert events_of(application) == before
+    assert not [t for t in threading.enumerate() if t.name == "jitspace-import-batches"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,9 @@ from domain.errors import (
 )
 from domain.evidence import EvidenceItem
 from domain.values import EvidenceKind
-from tests.unit.builders import amend_description
+from tests.unit import builders
+from tests.unit.builders import NOW, amend_description
+from tests.unit.conftest import acting
 
 
 def amend(team, member, item, description, reason):
@@ -251,3 +254,81 @@ def test_replaying_the_events_rebuilds_the_same_item(
     assert rebuilt.version == 3
     assert rebuilt.description == "a black phone"
     assert rebuilt.authorisation_id == interception_order.id
+
+
+# -- many items at once (an import) -------------------------------------------------------
+
+
+def _as_registered_alone(item: EvidenceItem) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An item's state and its one event's fields, but for its id and the times of recording
+    (which differ between any two registrations)."""
+    [registered] = item.collect_events()
+    state = {k: v for k, v in vars(item).items() if k not in {"_id", "_created_on", "_modified_on"}}
+    fields = {k: v for k, v in vars(registered).items() if k not in {"originator_id", "timestamp"}}
+    return state, {"type": type(registered), **fields}
+
+
+def test_items_registered_many_at_once_are_those_registered_one_by_one(team, interception_order):
+    # Given the registrations of an extraction, some under an interception order
+    investigator = acting(team.fr_investigator)
+    commands = [
+        (
+            builders.register_evidence(
+                team.investigation,
+                reference=f"FR-EXT-{n}",
+                kind=list(EvidenceKind)[n % len(EvidenceKind)],
+                description=f"message {n}",
+                occurred_at=NOW - timedelta(days=n),
+                authorisation_id=interception_order.id if n % 2 else None,
+            ),
+            interception_order if n % 2 else None,
+        )
+        for n in range(6)
+    ]
+
+    # When they are registered at once, and again one by one
+    many = list(EvidenceItem.register_many(team.investigation, investigator, commands))
+    alone = [
+        EvidenceItem.register(team.investigation, investigator, command, authorisation)
+        for command, authorisation in commands
+    ]
+
+    # Then each item, and the one event it records, are the same but for ids and times
+    assert [_as_registered_alone(i) for i in many] == [_as_registered_alone(i) for i in alone]
+    assert len({i.id for i in many} | {i.id for i in alone}) == 12
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error", "field"),
+    [
+        ({"description": " \n"}, RuleViolation, "description"),
+        ({"reference": "  "}, RuleViolation, "reference"),
+        ({"authorisation": "foreign"}, NotFound, "authorisation_id"),
+        ({"actor": "outsider"}, PermissionDenied, None),
+    ],
+    ids=["blank description", "blank reference", "foreign authorisation", "outsider"],
+)
+def test_many_items_at_once_are_refused_as_one_would_be(
+    team, other_team, record_authorisation, outsider, overrides, error, field
+):
+    # Given a registration the rules refuse, among good ones
+    actor = outsider if overrides.pop("actor", None) else acting(team.fr_investigator)
+    authorisation = None
+    if overrides.pop("authorisation", None):
+        authorisation = record_authorisation(other_team, actor=other_team.actor(other_team.leader))
+    bad = builders.register_evidence(team.investigation, **overrides)
+    good = builders.register_evidence(team.investigation, reference="FR-GOOD")
+
+    # When they are registered at once, and the bad one alone
+    with pytest.raises(error) as at_once:
+        list(
+            EvidenceItem.register_many(
+                team.investigation, actor, [(good, None), (bad, authorisation)]
+            )
+        )
+    with pytest.raises(error) as one:
+        EvidenceItem.register(team.investigation, actor, bad, authorisation)
+
+    # Then both are refused for the same reason, at the same field
+    assert (str(at_once.value), at_once.value.field) == (str(one.value), one.value.field)
+    assert at_once.value.field == field
