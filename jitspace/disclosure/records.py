@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 from uuid import UUID
@@ -158,38 +159,77 @@ def _disclosure_schedule(aggregates: dict[UUID, Any], withheld: set[UUID]) -> li
     return sorted(steps, key=lambda s: (s["reference"], s["country"], s["occurred_at"]))
 
 
-def render_report(
-    manifest_fields: dict[str, Any], events: Iterable[BundleEvent], records: dict[str, Any]
-) -> str:
-    """The reading copy: deterministic, so that the verifier can render it again and compare."""
-    return "".join(report_parts(manifest_fields, events, records))
+# the report's end, after its last row of events
+REPORT_END = "</table></html>"
 
 
-def report_parts(
-    manifest_fields: dict[str, Any], events: Iterable[BundleEvent], records: dict[str, Any]
-) -> Iterator[str]:
-    """The reading copy in parts: the records, then a row for each event as it passes (none
-    kept), then its end. Joined, the parts are the report."""
-    yield _report_head(manifest_fields, records)
+def report_row(event: BundleEvent) -> str:
+    """The report's row of one event."""
     e = html.escape
-    for event in events:
-        kind = event.topic.partition(":")[2]
-        if event.state is None:
-            recorded, who, what = "", "", "<em>withheld by its originating party</em>"
-        else:
-            state = msgspec.json.decode(event.state)
-            actor = state.get("actor", {})
-            recorded = e(str(state.get("timestamp", "")))
-            who = e(f"{actor.get('country', '')} {actor.get('role', '')}")
-            what = e(_summary(state))
-        yield (
-            f"<tr><td>{event.position}</td><td>{recorded}</td><td>{e(kind)}</td>"
-            f"<td>{who}</td><td>{what}</td></tr>"
-        )
-    yield "</table></html>"
+    kind = event.topic.partition(":")[2]
+    if event.state is None:
+        recorded, who, what = "", "", "<em>withheld by its originating party</em>"
+    else:
+        state = msgspec.json.decode(event.state)
+        actor = state.get("actor", {})
+        recorded = e(str(state.get("timestamp", "")))
+        who = e(f"{actor.get('country', '')} {actor.get('role', '')}")
+        what = e(_summary(state))
+    return (
+        f"<tr><td>{event.position}</td><td>{recorded}</td><td>{e(kind)}</td>"
+        f"<td>{who}</td><td>{what}</td></tr>"
+    )
 
 
-def _report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> str:
+class ReportRows:
+    """The report's rows of events, written to a temporary file as the events pass (the
+    rows are as many as the events: none is held), then the report read out whole: its
+    head (the records), the rows, its end. The same for the builder and the verifier."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._pending: list[str] = []
+
+    def add(self, event: BundleEvent) -> None:
+        self._pending.append(report_row(event))
+        if len(self._pending) >= _ROWS_HELD:
+            self._flush()
+
+    def passing(self, events: Iterable[BundleEvent]) -> Iterator[BundleEvent]:
+        """The events, each added as it passes on."""
+        for event in events:
+            self.add(event)
+            yield event
+
+    def _flush(self) -> None:
+        self._file.write("".join(self._pending).encode())
+        self._pending.clear()
+
+    def report(self, manifest_fields: dict[str, Any], records: dict[str, Any]) -> Iterator[bytes]:
+        """The report in pieces of about 1 MiB: deterministic, so that the verifier can
+        render it again and compare."""
+        self._flush()
+        yield report_head(manifest_fields, records).encode()
+        self._file.seek(0)
+        while chunk := self._file.read(1 << 20):
+            yield chunk
+        yield REPORT_END.encode()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> ReportRows:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+# rows rendered before they are written out together
+_ROWS_HELD = 256
+
+
+def report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> str:
     """The report up to its table of events' first row."""
     e = html.escape
     investigation = records.get("investigation") or {}
