@@ -51,7 +51,10 @@ def _collection_paused() -> Iterator[None]:
     """Python's cycle collector paused while the records are built: it would otherwise
     walk every record built so far again and again (a third of the time of a replay of
     many records; their memory is freed as always, when nothing refers to it). It runs again
-    afterwards, as it was, and finds then whatever cycles the replay made."""
+    afterwards, as it was, and finds then whatever cycles the replay made. The pause is the
+    whole process's: in a server, the cycles other requests leave wait as long (seconds, for
+    a long history), in memory; `jitspace.cli.settle_heap` makes the collector's walks rarer
+    there, not shorter."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
