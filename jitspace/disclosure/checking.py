@@ -225,6 +225,8 @@ def _verify(
         try:
             read = _read(bundle, heads, rows, MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
         except Unreadable as error:
+            # the other members are still checked against the manifest
+            findings[files_at:files_at] = _files_findings(names, manifest, found)
             problem("events", str(error))
             return report(0, len(heads), signed_by)
         found["events.jsonl"] = read.sha256
@@ -261,13 +263,14 @@ def _verify(
 
 
 def _files_findings(names: set[str], manifest: Manifest, found: dict[str, str]) -> list[Finding]:
-    """Every member against the manifest's hash of it, every file against its name."""
+    """Every member hashed (in `found`) against the manifest's hash of it, every file
+    against its name."""
     findings: list[Finding] = []
 
     def problem(detail: str) -> None:
         findings.append(Finding("file", 0, detail))
 
-    for name in sorted(names - set(UNSIGNED_FILES)):
+    for name in sorted((names & found.keys()) - set(UNSIGNED_FILES)):
         expected = manifest.files.get(name)
         if expected is None:
             problem(f"{name} is not listed in the manifest")
