@@ -38,6 +38,7 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -196,6 +197,24 @@ def step_of(e: Any) -> Step:
     )
 
 
+_GAP, _JOINED, _LEFT, _STEP = "gap", "joined", "left", "step"
+
+
+@cache
+def _part_in_chains(cls: type) -> str | None:
+    """What an event of this class is to the chains of custody (most are nothing): looked
+    up once for each class, not tried against every kind for every event."""
+    if issubclass(cls, Rulebook.Event):
+        return _GAP
+    if issubclass(cls, Investigation.MemberAdded):
+        return _JOINED
+    if issubclass(cls, Investigation.MemberRemoved):
+        return _LEFT
+    if issubclass(cls, CUSTODY_EVENTS):
+        return _STEP
+    return None
+
+
 def chains_as_of(events: Iterable[Any]) -> dict[UUID, tuple[Chain, int]]:
     """Each item's chain (and the version of its last custody step) from an investigation's
     events in log order: the same chains the projection keeps, for any point of the past."""
@@ -203,19 +222,20 @@ def chains_as_of(events: Iterable[Any]) -> dict[UUID, tuple[Chain, int]]:
     members: dict[UUID, list[Membership]] = {}
     gaps: dict[str, timedelta] = {}
     for e in events:
-        if isinstance(e, Rulebook.Event):
+        part = _part_in_chains(e.__class__)
+        if part is _GAP:
             if (set_by := custody.gap_set_by(e)) is not None:
                 party, gap = set_by
                 gaps[party] = gap
-        elif isinstance(e, Investigation.MemberAdded):
+        elif part is _JOINED:
             members.setdefault(e.member.user_id, []).append(
                 Membership(e.member.user_id, e.occurred_at, None, e.member.name, e.member.country)
             )
-        elif isinstance(e, Investigation.MemberRemoved):
+        elif part is _LEFT:
             periods = members.get(e.user_id, [])
             if periods and periods[-1].left_at is None:
                 periods[-1] = dataclasses.replace(periods[-1], left_at=e.occurred_at)
-        elif isinstance(e, CUSTODY_EVENTS):
+        elif part is _STEP:
             steps.setdefault(e.originator_id, []).append(step_of(e))
     periods = [period for user in members.values() for period in user]
     return {

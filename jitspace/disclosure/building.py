@@ -9,7 +9,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 from uuid import UUID
 
 import msgspec
@@ -22,7 +22,7 @@ from jitspace.disclosure.contents import (
     attached_files,
     bundle_event,
 )
-from jitspace.disclosure.records import rebuild_records, report_parts
+from jitspace.disclosure.records import ReportRows, rebuild_records
 from jitspace.ledger.checkpoints import Checkpoint
 from jitspace.ledger.verification import Entry
 
@@ -76,8 +76,8 @@ class BundleContent:
 
 # how often (in events) building reports its progress
 PROGRESS_EVERY = 10_000
-# events.jsonl is read back from its spool in pieces of this size
-SPOOL_READ = 1 << 20
+# events.jsonl is written in pieces of about this size
+WRITE_SIZE = 1 << 16
 
 
 def build_bundle(
@@ -102,48 +102,57 @@ def build_bundle(
     `PROGRESS_EVERY` and at the end.
 
     Memory stays flat whatever the history's length: the entries are read once, as they
-    stream from the log, into events.jsonl on disk (hashed as they pass); the records and
-    the report are then made from that file, an event at a time, and written into the zip
-    as they are made. Only the records themselves (not their history) are held."""
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+    stream from the log, each written into events.jsonl in the zip (hashed as it passes),
+    replayed into the records and rendered as the report's row (kept on disk until the
+    records, which head the report, are known). Only the records themselves (not their
+    history) are held."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed after reading)
     try:
-        written = _spooled(entries, withhold, spool, progress)
-        records = rebuild_records(_events_in(spool), mapper)
-        fields: dict[str, Any] = {
-            "investigation_id": investigation_id,
-            "investigation_name": investigation_name,
-            "as_of": as_of,
-            "up_to_position": checkpoint.fields.position,
-            "produced_at": datetime.now(UTC),
-            "produced_by": produced_by,
-            "purpose": purpose,
-            "events": written.events,
-            "withheld": written.withheld,
-            "key_id": checkpoint.fields.key_id,
-        }
-        hashes: dict[str, str] = {}
-        produced = fields["produced_at"].timetuple()[:6]
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        with (
+            ReportRows() as rows,
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
+        ):
+            produced_at = datetime.now(UTC)
+            hashes: dict[str, str] = {}
 
-            def member(name: str, parts: Iterable[bytes]) -> None:
-                """A member written as its parts come, hashed as they pass; compressed, but
-                for evidence files (stored as they are: most are compressed already)."""
-                digest = hashlib.sha256()
-                info = zipfile.ZipInfo(name, date_time=produced)
+            def opened(name: str) -> IO[bytes]:
+                """A member to write: compressed, but for evidence files (stored as they
+                are: most are compressed already)."""
+                info = zipfile.ZipInfo(name, date_time=produced_at.timetuple()[:6])
                 if not name.startswith("files/"):
                     info.compress_type = zipfile.ZIP_DEFLATED
-                with bundle.open(info, "w", force_zip64=True) as opened:
+                return bundle.open(info, "w", force_zip64=True)
+
+            def member(name: str, parts: Iterable[bytes]) -> None:
+                """A member written as its parts come, hashed as they pass."""
+                digest = hashlib.sha256()
+                with opened(name) as writing:
                     for part in parts:
                         digest.update(part)
-                        opened.write(part)
+                        writing.write(part)
                 hashes[name] = digest.hexdigest()
 
             member("checkpoint.json", [msgspec.json.encode(checkpoint.document())])
-            member("events.jsonl", _spool_chunks(spool))
+            written = _Written()
+            digest = hashlib.sha256()
+            with opened("events.jsonl") as events_jsonl:
+                events = _streamed(entries, withhold, events_jsonl, digest, written, progress)
+                records = rebuild_records(rows.passing(events), mapper)
+            hashes["events.jsonl"] = digest.hexdigest()
+            fields: dict[str, Any] = {
+                "investigation_id": investigation_id,
+                "investigation_name": investigation_name,
+                "as_of": as_of,
+                "up_to_position": checkpoint.fields.position,
+                "produced_at": produced_at,
+                "produced_by": produced_by,
+                "purpose": purpose,
+                "events": written.events,
+                "withheld": written.withheld,
+                "key_id": checkpoint.fields.key_id,
+            }
             member("records.json", [msgspec.json.encode(records)])
-            report = report_parts(msgspec.to_builtins(fields), _events_in(spool), records)
-            member("report.html", _batched(part.encode() for part in report))
+            member("report.html", rows.report(msgspec.to_builtins(fields), records))
             member("README.txt", [README.encode()])
             evidence_files = sorted(
                 (sha256, key)
@@ -162,69 +171,49 @@ def build_bundle(
     except BaseException:
         out.close()
         raise
-    finally:
-        spool.close()
     return BundleContent(out, manifest)
 
 
-class _Written(NamedTuple):
-    events: int
-    withheld: int
-    files: dict[str, str]  # the evidence files the events record: SHA-256 -> storage key
+class _Written:
+    """What the events written so far come to."""
+
+    def __init__(self) -> None:
+        self.events = 0
+        self.withheld = 0
+        self.files: dict[str, str] = {}  # the evidence files recorded: SHA-256 -> storage key
 
 
-def _spooled(
+def _streamed(
     entries: Iterable[Entry],
     withhold: Callable[[Entry], bool],
-    spool: IO[bytes],
+    out: IO[bytes],
+    digest: Any,
+    written: _Written,
     progress: Callable[[int], None] | None,
-) -> _Written:
-    """events.jsonl written to `spool`, an entry at a time as they stream from the log."""
+) -> Iterator[BundleEvent]:
+    """The entries as the bundle's events, each written to `out` (events.jsonl) as a line
+    and hashed into `digest` as it passes, in writes of about `WRITE_SIZE` bytes."""
     encoder = msgspec.json.Encoder()
     line = bytearray()
-    events = withheld = 0
-    files: dict[str, str] = {}
+    pending = bytearray()
     for entry in entries:
         event = bundle_event(entry, withhold(entry))
         encoder.encode_into(event, line)
-        line += b"\n"
-        spool.write(line)
-        events += 1
-        if event.state is None:
-            withheld += 1
-        elif event.topic == FILE_ATTACHED:
-            files.update(attached_files([event]))
-        if progress is not None and events % PROGRESS_EVERY == 0:
-            progress(events)
-    if progress is not None:
-        progress(events)
-    return _Written(events, withheld, files)
-
-
-def _spool_chunks(spool: IO[bytes]) -> Iterator[bytes]:
-    spool.seek(0)
-    while chunk := spool.read(SPOOL_READ):
-        yield chunk
-
-
-def _events_in(spool: IO[bytes]) -> Iterator[BundleEvent]:
-    """The spooled events again, one at a time, from the start."""
-    decoder = msgspec.json.Decoder(BundleEvent)
-    spool.seek(0)
-    for line in spool:
-        yield decoder.decode(line)
-
-
-def _batched(parts: Iterable[bytes], size: int = 1 << 16) -> Iterator[bytes]:
-    """Small parts joined into pieces of about `size` bytes: fewer, larger writes."""
-    pending: list[bytes] = []
-    held = 0
-    for part in parts:
-        pending.append(part)
-        held += len(part)
-        if held >= size:
-            yield b"".join(pending)
+        pending += line
+        pending += b"\n"
+        if len(pending) >= WRITE_SIZE:
+            digest.update(pending)
+            out.write(pending)
             pending.clear()
-            held = 0
-    if pending:
-        yield b"".join(pending)
+        written.events += 1
+        if event.state is None:
+            written.withheld += 1
+        elif event.topic == FILE_ATTACHED:
+            written.files.update(attached_files([event]))
+        if progress is not None and written.events % PROGRESS_EVERY == 0:
+            progress(written.events)
+        yield event
+    digest.update(pending)
+    out.write(pending)
+    if progress is not None:
+        progress(written.events)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -26,7 +26,7 @@ from jitspace.disclosure.contents import (
     UnreadableFileRecord,
     attached_files,
 )
-from jitspace.disclosure.records import rebuild_records, report_parts
+from jitspace.disclosure.records import ReportRows, rebuild_records
 from jitspace.disclosure.strict_zip import DamagedZip, StrictZip
 from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Checkpoint, CheckpointDocument, VerificationReport
@@ -167,8 +167,9 @@ def _verify(
     if oversized:
         problem("bundle", oversized)
         return report()
-    # every byte once, streamed: a damaged member stops the check here
-    found = {name: _sha256_of(bundle, name) for name in bundle.members}
+    # every byte once, streamed: a damaged member stops the check here (events.jsonl is
+    # hashed as it is read, once, below)
+    found = {name: _sha256_of(bundle, name) for name in bundle.members if name != "events.jsonl"}
     try:
         key = load_public_key(_held(bundle, "public-key.pem"))
     except (ValueError, TypeError, UnsupportedAlgorithm):
@@ -194,16 +195,7 @@ def _verify(
     except msgspec.DecodeError as error:
         problem("manifest", f"manifest.json cannot be read: {error}")
         return report(signed_by=signed_by)
-    for name in sorted(names - set(UNSIGNED_FILES)):
-        expected = manifest.files.get(name)
-        if expected is None:
-            problem("file", f"{name} is not listed in the manifest")
-        elif found[name] != expected:
-            problem("file", f"{name} was altered: its SHA-256 differs from the manifest's")
-        if name.startswith("files/") and found[name] != name.removeprefix("files/"):
-            problem("file", f"{name} does not match the hash recorded for it when it was attached")
-    for name in sorted(set(manifest.files) - names):
-        problem("file", f"{name} is listed in the manifest but missing from the bundle")
+    files_at = len(findings)  # where the files' findings go, once events.jsonl is hashed
 
     heads: list[Head] = []
     try:
@@ -229,95 +221,175 @@ def _verify(
                 problem("manifest", "the manifest and the checkpoint end at different positions")
     heads.extend(_kept_heads(against, key, manifest, problem))
 
-    try:
-        scanned = _scan(bundle, heads)
-        if not scanned.chained:
+    with ReportRows() as rows:
+        try:
+            read = _read(bundle, heads, rows, MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
+        except Unreadable as error:
+            # the other members are still checked against the manifest
+            findings[files_at:files_at] = _files_findings(names, manifest, found)
+            problem("events", str(error))
+            return report(0, len(heads), signed_by)
+        found["events.jsonl"] = read.sha256
+        findings[files_at:files_at] = _files_findings(names, manifest, found)
+        if not read.chained:
             # a chain that does not check: its findings need the events side by side
             findings.extend(verify([event.entry() for event in _events(bundle)], heads))
-    except Unreadable as error:
-        problem("events", str(error))
-        return report(0, len(heads), signed_by)
-    except ValueError as error:
-        problem("events", f"events.jsonl cannot be read: {error}")
-        return report(0, len(heads), signed_by)
-    if scanned.unreadable_file is not None:
-        problem("events", scanned.unreadable_file)
-    for name in sorted(n for n in names if n.startswith("files/")):
-        if name.removeprefix("files/") not in scanned.files:
-            problem("file", f"{name} is not a file the bundle's events record")
-    if any(i != manifest.investigation_id for i in scanned.investigations):
-        problem("events", "events.jsonl holds events of another investigation")
+        if read.unreadable_file is not None:
+            problem("events", read.unreadable_file)
+        for name in sorted(n for n in names if n.startswith("files/")):
+            if name.removeprefix("files/") not in read.files:
+                problem("file", f"{name} is not a file the bundle's events record")
+        if any(i != manifest.investigation_id for i in read.investigations):
+            problem("events", "events.jsonl holds events of another investigation")
 
-    if not findings:
-        # the records and the report are compared by their hashes: both were hashed as they
-        # streamed past, and neither is ever held whole; the events are read again for each
-        try:
-            records = _replayed(_events(bundle), MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
-        except Unreadable as error:
-            problem("records", str(error))
-            return report(scanned.events, len(heads), signed_by)
-        if hashlib.sha256(msgspec.json.encode(records)).hexdigest() != found["records.json"]:
-            problem("records", "records.json does not match the records the events describe")
-        rendered = hashlib.sha256()
-        for part in report_parts(
-            msgspec.to_builtins(
-                {k: getattr(manifest, k) for k in Manifest.__struct_fields__ if k != "files"}
-            ),
-            _events(bundle),
-            records,
-        ):
-            rendered.update(part.encode())
-        if rendered.hexdigest() != found["report.html"]:
-            problem("report", "report.html does not match the report the events describe")
-    return report(scanned.events, len(heads), signed_by)
+        if not findings:
+            # the records and the report are compared by their hashes: the records as the
+            # one pass over the events replayed them, the report from the rows it rendered
+            if isinstance(read.records, Unreadable):
+                problem("records", str(read.records))
+                return report(read.events, len(heads), signed_by)
+            records_sha256 = hashlib.sha256(msgspec.json.encode(read.records)).hexdigest()
+            if records_sha256 != found["records.json"]:
+                problem("records", "records.json does not match the records the events describe")
+            manifest_fields = {
+                k: getattr(manifest, k) for k in Manifest.__struct_fields__ if k != "files"
+            }
+            rendered = hashlib.sha256()
+            for part in rows.report(msgspec.to_builtins(manifest_fields), read.records):
+                rendered.update(part)
+            if rendered.hexdigest() != found["report.html"]:
+                problem("report", "report.html does not match the report the events describe")
+    return report(read.events, len(heads), signed_by)
 
 
-class _Scanned(NamedTuple):
+def _files_findings(names: set[str], manifest: Manifest, found: dict[str, str]) -> list[Finding]:
+    """Every member hashed (in `found`) against the manifest's hash of it, every file
+    against its name."""
+    findings: list[Finding] = []
+
+    def problem(detail: str) -> None:
+        findings.append(Finding("file", 0, detail))
+
+    for name in sorted((names & found.keys()) - set(UNSIGNED_FILES)):
+        expected = manifest.files.get(name)
+        if expected is None:
+            problem(f"{name} is not listed in the manifest")
+        elif found[name] != expected:
+            problem(f"{name} was altered: its SHA-256 differs from the manifest's")
+        if name.startswith("files/") and found[name] != name.removeprefix("files/"):
+            problem(f"{name} does not match the hash recorded for it when it was attached")
+    for name in sorted(set(manifest.files) - names):
+        problem(f"{name} is listed in the manifest but missing from the bundle")
+    return findings
+
+
+class _Read(NamedTuple):
     events: int
+    sha256: str  # of events.jsonl
     chained: bool  # every event matches its hashes, every link follows, every head is reached
     files: dict[str, str]  # the evidence files the events record: SHA-256 -> storage key
     unreadable_file: str | None  # why an event recording a file cannot be read, if one cannot
     investigations: set[UUID]
+    records: dict[str, Any] | Unreadable  # the records the events replay to, or why they do not
 
 
-def _scan(bundle: StrictZip, heads: Sequence[Head]) -> _Scanned:
-    """events.jsonl read once, an event at a time, none kept: whether its chain checks (as
-    `verify` finds nothing exactly when it does), and what the events record of files."""
-    wanted = {head.position: head.head_hash for head in heads}
-    reached: dict[int, bytes] = {}
-    previous = chain.GENESIS
-    chained = True
-    events = 0
-    files: dict[str, str] = {}
-    unreadable: str | None = None
-    investigations: set[UUID] = set()
-    for event in _events(bundle):
-        events += 1
-        investigations.add(event.investigation_id)
-        if chained:
-            entry = event.entry()
+def _read(
+    bundle: StrictZip, heads: Sequence[Head], rows: ReportRows, mapper: Mapper[UUID]
+) -> _Read:
+    """events.jsonl read once, an event at a time, none kept: hashed whole; whether its
+    chain checks (as `verify` finds nothing exactly when it does); what the events record
+    of files; the records they replay to; each one's row of the report, into `rows`.
+
+    The events are only known to be consistent with their chain when the pass ends, not
+    to come from JITspace: a topic outside the domain is never imported, and events that
+    do not replay are a verdict, not a crash (the chain is still read to its end)."""
+    digest = hashlib.sha256()
+    events = _events(bundle, digest)
+    scan = _Scan(heads)
+
+    def passing() -> Iterator[BundleEvent]:
+        for event in events:
+            scan.add(event)
+            if not event.topic.startswith("domain."):
+                raise Unreadable(
+                    f"the event at position {event.position} is of an unknown kind: {event.topic}"
+                )
+            yield event
+            rows.add(event)  # once replayed: the state is one the domain reads
+
+    records: dict[str, Any] | Unreadable
+    try:
+        records = rebuild_records(passing(), mapper)
+    except (_UnreadableLine, DamagedZip):
+        raise
+    except Unreadable as error:
+        records = error
+    except Exception as error:  # any failure of untrusted events is a verdict, not a crash
+        records = Unreadable(f"the events do not replay into records: {error}")
+    for event in events:  # the rest, when the replay stopped before the end
+        scan.add(event)
+    chained = scan.chained and all(scan.reached.get(p) == h for p, h in scan.wanted.items())
+    return _Read(
+        scan.events,
+        digest.hexdigest(),
+        chained,
+        # an event recording a file that cannot be read: no file counts as recorded
+        {} if scan.unreadable_file else scan.files,
+        scan.unreadable_file,
+        scan.investigations,
+        records,
+    )
+
+
+class _Scan:
+    """The chain recomputed and the files recorded, an event at a time."""
+
+    def __init__(self, heads: Sequence[Head]) -> None:
+        self.wanted = {head.position: head.head_hash for head in heads}
+        self.reached: dict[int, bytes] = {}
+        self.previous = chain.GENESIS
+        self.chained = True
+        self.events = 0
+        self.files: dict[str, str] = {}
+        self.unreadable_file: str | None = None
+        self.investigations: set[UUID] = set()
+
+    def add(self, event: BundleEvent) -> None:
+        try:
+            self._add(event)
+        except ValueError as error:  # a hash that is not hex, a time without its zone
+            raise _UnreadableLine(f"events.jsonl cannot be read: {error}") from None
+
+    def _add(self, event: BundleEvent) -> None:
+        self.events += 1
+        self.investigations.add(event.investigation_id)
+        if self.chained:
+            state_sha256 = bytes.fromhex(event.state_sha256)
             digest = chain.event_hash(
-                entry.position,
-                entry.originator_id,
-                entry.originator_version,
-                entry.investigation_id,
-                entry.recorded_at,
-                entry.topic,
-                entry.state_sha256,
+                event.position,
+                event.originator_id,
+                event.originator_version,
+                event.investigation_id,
+                event.recorded_at,
+                event.topic,
+                state_sha256,
             )
-            state_ok = entry.state is None or chain.state_sha256(entry.state) == entry.state_sha256
-            previous = chain.link(previous, digest)
-            chained = state_ok and digest == entry.event_hash and previous == entry.link
-            if entry.position in wanted:
-                reached[entry.position] = previous
-        if event.topic == FILE_ATTACHED and unreadable is None:
+            state_ok = (
+                event.state is None or chain.state_sha256(event.state.encode()) == state_sha256
+            )
+            self.previous = chain.link(self.previous, digest)
+            self.chained = (
+                state_ok
+                and digest == bytes.fromhex(event.event_hash)
+                and self.previous == bytes.fromhex(event.investigation_hash)
+            )
+            if event.position in self.wanted:
+                self.reached[event.position] = self.previous
+        if event.topic == FILE_ATTACHED and self.unreadable_file is None:
             try:
-                files.update(attached_files([event]))
+                self.files.update(attached_files([event]))
             except UnreadableFileRecord as error:
-                unreadable = str(error)
-    chained = chained and all(reached.get(p) == h for p, h in wanted.items())
-    # an event recording a file that cannot be read: no file counts as recorded
-    return _Scanned(events, chained, {} if unreadable else files, unreadable, investigations)
+                self.unreadable_file = str(error)
 
 
 def _oversized(bundle: StrictZip) -> str | None:
@@ -346,8 +418,13 @@ def _sha256_of(bundle: StrictZip, name: str) -> str:
     return digest.hexdigest()
 
 
-def _events(bundle: StrictZip) -> Iterator[BundleEvent]:
-    """events.jsonl, a line at a time, none longer than `EVENT_LINE_LIMIT`."""
+class _UnreadableLine(Unreadable):
+    """A line of events.jsonl that is not an event."""
+
+
+def _events(bundle: StrictZip, digest: Any = None) -> Iterator[BundleEvent]:
+    """events.jsonl, a line at a time, none longer than `EVENT_LINE_LIMIT`; with `digest`
+    (hashlib's), hashed as it is read."""
     line = bytearray()
     decoder = msgspec.json.Decoder(BundleEvent)
     read = 0
@@ -356,9 +433,13 @@ def _events(bundle: StrictZip) -> Iterator[BundleEvent]:
         try:
             return decoder.decode(line)
         except msgspec.DecodeError as error:
-            raise Unreadable(f"events.jsonl cannot be read: line {read + 1}: {error}") from None
+            raise _UnreadableLine(
+                f"events.jsonl cannot be read: line {read + 1}: {error}"
+            ) from None
 
     for chunk in bundle.chunks("events.jsonl"):
+        if digest is not None:
+            digest.update(chunk)
         start = 0
         while (end := chunk.find(b"\n", start)) >= 0:
             line += chunk[start:end]
@@ -368,30 +449,9 @@ def _events(bundle: StrictZip) -> Iterator[BundleEvent]:
             start = end + 1
         line += chunk[start:]
         if len(line) > EVENT_LINE_LIMIT:
-            raise Unreadable(
+            raise _UnreadableLine(
                 f"events.jsonl: line {read + 1} is longer than any event can be "
                 f"({EVENT_LINE_LIMIT} bytes)"
             )
     if line:
         yield decoded(bytes(line))
-
-
-def _replayed(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
-    """The records the events describe. The events are only known to be consistent with
-    their chain, not to come from JITspace: a topic outside the domain is never imported, and
-    events that do not replay are a finding, not a crash."""
-
-    def known(events: Iterable[BundleEvent]) -> Iterator[BundleEvent]:
-        for event in events:
-            if not event.topic.startswith("domain."):
-                raise Unreadable(
-                    f"the event at position {event.position} is of an unknown kind: {event.topic}"
-                )
-            yield event
-
-    try:
-        return rebuild_records(known(events), mapper)
-    except Unreadable:
-        raise
-    except Exception as error:  # any failure of untrusted events is a verdict, not a crash
-        raise Unreadable(f"the events do not replay into records: {error}") from None

@@ -7,8 +7,13 @@ verifier rebuilds them to compare.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import html
+import re
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -37,6 +42,29 @@ def rebuild_records(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict
     """Replay the bundle's events into the records they describe (withheld ones excepted).
     One pass over the events, in log order, none of them kept: a stream serves as well as a
     list."""
+    with _collection_paused():
+        return _rebuilt(events, mapper)
+
+
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """Python's cycle collector paused while the records are built: it would otherwise
+    walk every record built so far again and again (a third of the time of a replay of
+    many records; their memory is freed as always, when nothing refers to it). It runs again
+    afterwards, as it was, and finds then whatever cycles the replay made. The pause is the
+    whole process's: in a server, the cycles other requests leave wait as long (seconds, for
+    a long history), in memory; `jitspace.cli.settle_heap` makes the collector's walks rarer
+    there, not shorter."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _rebuilt(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
     withheld: set[UUID] = set()
     aggregates: dict[UUID, Any] = {}
     case = CaseFile()
@@ -59,16 +87,15 @@ def rebuild_records(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict
                     state=event.state.encode(),
                 )
             )
-            aggregates[domain_event.originator_id] = domain_event.mutate(
-                aggregates.get(domain_event.originator_id)
-            )
+            record_id = domain_event.originator_id
+            aggregates[record_id] = domain_event.mutate(aggregates.get(record_id))
             for row in fold(case, domain_event):
                 cells[row.key] = row
-            if isinstance(domain_event, HANDLING_FACTS):
+            listed = _listed_as(domain_event.__class__)
+            if listed is _HANDLING:
                 handling.append(_handling_fact(domain_event))
-            consent = _consent_fact(domain_event)
-            if consent is not None:
-                consents.append(consent)
+            elif listed is not None:
+                consents.append(_consent_fact(domain_event, listed))
             yield domain_event
 
     chains = chains_as_of(domain_events())
@@ -158,38 +185,87 @@ def _disclosure_schedule(aggregates: dict[UUID, Any], withheld: set[UUID]) -> li
     return sorted(steps, key=lambda s: (s["reference"], s["country"], s["occurred_at"]))
 
 
-def render_report(
-    manifest_fields: dict[str, Any], events: Iterable[BundleEvent], records: dict[str, Any]
-) -> str:
-    """The reading copy: deterministic, so that the verifier can render it again and compare."""
-    return "".join(report_parts(manifest_fields, events, records))
+# the report's end, after its last row of events
+REPORT_END = "</table></html>"
 
 
-def report_parts(
-    manifest_fields: dict[str, Any], events: Iterable[BundleEvent], records: dict[str, Any]
-) -> Iterator[str]:
-    """The reading copy in parts: the records, then a row for each event as it passes (none
-    kept), then its end. Joined, the parts are the report."""
-    yield _report_head(manifest_fields, records)
-    e = html.escape
-    for event in events:
-        kind = event.topic.partition(":")[2]
-        if event.state is None:
-            recorded, who, what = "", "", "<em>withheld by its originating party</em>"
-        else:
-            state = msgspec.json.decode(event.state)
-            actor = state.get("actor", {})
-            recorded = e(str(state.get("timestamp", "")))
-            who = e(f"{actor.get('country', '')} {actor.get('role', '')}")
-            what = e(_summary(state))
-        yield (
-            f"<tr><td>{event.position}</td><td>{recorded}</td><td>{e(kind)}</td>"
-            f"<td>{who}</td><td>{what}</td></tr>"
-        )
-    yield "</table></html>"
+def report_row(event: BundleEvent) -> str:
+    """The report's row of one event."""
+    e = _escaped
+    kind = event.topic.partition(":")[2]
+    if event.state is None:
+        recorded, who, what = "", "", "<em>withheld by its originating party</em>"
+    else:
+        state = msgspec.json.decode(event.state)
+        actor = state.get("actor", {})
+        recorded = e(str(state.get("timestamp", "")))
+        who = e(f"{actor.get('country', '')} {actor.get('role', '')}")
+        what = e(_summary(state))
+    return (
+        f"<tr><td>{event.position}</td><td>{recorded}</td><td>{e(kind)}</td>"
+        f"<td>{who}</td><td>{what}</td></tr>"
+    )
 
 
-def _report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> str:
+def _escaped(text: str) -> str:
+    """`html.escape(text)`, but for text with nothing to escape, as most is (times, kinds
+    of events, parties): given back as it is, found by one search rather than five
+    replacements."""
+    return html.escape(text) if _TO_ESCAPE.search(text) else text
+
+
+_TO_ESCAPE = re.compile("[&<>\"']")
+
+
+class ReportRows:
+    """The report's rows of events, written to a temporary file as the events pass (the
+    rows are as many as the events: none is held), then the report read out whole: its
+    head (the records), the rows, its end. The same for the builder and the verifier."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._pending: list[str] = []
+
+    def add(self, event: BundleEvent) -> None:
+        self._pending.append(report_row(event))
+        if len(self._pending) >= _ROWS_HELD:
+            self._flush()
+
+    def passing(self, events: Iterable[BundleEvent]) -> Iterator[BundleEvent]:
+        """The events, each added as it passes on."""
+        for event in events:
+            self.add(event)
+            yield event
+
+    def _flush(self) -> None:
+        self._file.write("".join(self._pending).encode())
+        self._pending.clear()
+
+    def report(self, manifest_fields: dict[str, Any], records: dict[str, Any]) -> Iterator[bytes]:
+        """The report in pieces of about 1 MiB: deterministic, so that the verifier can
+        render it again and compare."""
+        self._flush()
+        yield report_head(manifest_fields, records).encode()
+        self._file.seek(0)
+        while chunk := self._file.read(1 << 20):
+            yield chunk
+        yield REPORT_END.encode()
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> ReportRows:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+# rows rendered before they are written out together
+_ROWS_HELD = 256
+
+
+def report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> str:
     """The report up to its table of events' first row."""
     e = html.escape
     investigation = records.get("investigation") or {}
@@ -361,12 +437,23 @@ _CONSENT_FACTS: dict[str, str] = {
 }
 
 
-def _consent_fact(e: Any) -> dict[str, Any] | None:
+_HANDLING = "handling"
+
+
+@cache
+def _listed_as(cls: type) -> str | None:
+    """How the records list an event of this class, besides the record it changes: as a
+    handling fact (`_HANDLING`), as that fact of consent or conditions, or not (None)."""
+    if issubclass(cls, HANDLING_FACTS):
+        return _HANDLING
+    if issubclass(cls, EvidenceItem.Event):
+        return _CONSENT_FACTS.get(cls.__name__)
+    return None
+
+
+def _consent_fact(e: Any, fact: str) -> dict[str, Any]:
     """A consent asked, given, refused or withdrawn, a condition attached, met or lifted, or
-    a transfer on outside the JIT, as the bundle's records list it (None: another event)."""
-    fact = _CONSENT_FACTS.get(type(e).__name__)
-    if not isinstance(e, EvidenceItem.Event) or fact is None:
-        return None
+    a transfer on outside the JIT (`fact`), as the bundle's records list it."""
     number = getattr(e, "number", None)
     terms = " ".join(
         str(t)

@@ -103,7 +103,8 @@ class Disclosure(Workspace):
         discloser may not see of the legal file (by the rule of every channel)."""
         withheld = self._withheld_items(entries, actor.country, command.withhold_parties)
         audience = Audience(actor.country, actor.role, investigation.observer_rights)
-        return lambda entry: withholds(entry, withheld, audience)
+        readable: dict[str, bool] = {}  # topic -> whether the audience reads its events whole
+        return lambda entry: withholds(entry, withheld, audience, readable)
 
     def _record_disclosure(
         self, user_id: UUID, investigation: Investigation, actor: Actor, disclosed: RecordDisclosure
@@ -213,12 +214,18 @@ def originating_party(entry: Entry) -> str | None:
     return country
 
 
-def withholds(entry: Entry, withheld: set[UUID], audience: Audience) -> bool:
+def withholds(
+    entry: Entry, withheld: set[UUID], audience: Audience, readable: dict[str, bool]
+) -> bool:
     """Whether the bundle withholds an event: one of a withheld item, or one the discloser
-    may not read."""
-    return entry.originator_id in withheld or not audience.may(
-        read_with(entry.topic.partition(":")[2])
-    )
+    may not read. `readable` remembers, for each topic, whether the discloser reads its
+    events (asked once a topic, not once an event)."""
+    if entry.originator_id in withheld:
+        return True
+    may_read = readable.get(entry.topic)
+    if may_read is None:
+        may_read = readable[entry.topic] = audience.may(read_with(entry.topic.partition(":")[2]))
+    return not may_read
 
 
 def _produced_by(investigation: Investigation, actor: Actor) -> str:

@@ -187,6 +187,14 @@ TAMPERING: dict[str, tuple[Callable[[bytes], bytes], str]] = {
         lambda b: rewrite(b, "report.html", lambda d: d.replace(b"Members", b"Memb3rs")),
         "report.html was altered",
     ),
+    "the report, and a line that is not an event": (
+        lambda b: rewrite(
+            rewrite(b, "events.jsonl", lambda d: d + b"not an event\n"),
+            "report.html",
+            lambda d: d.replace(b"Members", b"Memb3rs"),
+        ),
+        "report.html was altered",
+    ),
     "the records": (
         lambda b: rewrite(b, "records.json", lambda d: d.replace(b"Test JIT", b"Other")),
         "records.json was altered",
