@@ -26,7 +26,8 @@ JITSPACE_TEST_DATABASE_URL) holding one FR-BE-NL investigation of about that man
    page belongs with the read models that keep history), so the register and the matrix as
    of a time are read whole: the register's list, and the matrix. p50 and p99 per read, and
    the server's peak resident memory over a few more reads of each kind alone (its
-   high-water mark reset before them, /proc/PID/clear_refs).
+   high-water mark reset before them, /proc/PID/clear_refs), and what they added to the
+   memory it held before them (printed as peak+added, MiB).
 4. Export: the disclosure bundle of the investigation over HTTP (`POST .../disclosures`,
    read to its end), `--exports` times: seconds, events/s, the server's peak memory.
    Verify: `jitspace verify --investigation` (the log's chain and its checkpoints) and
@@ -310,10 +311,19 @@ def wait_for_read_models(url: str, timeout: float) -> float:
     with psycopg.connect(url, autocommit=True) as conn:
         head = conn.execute(f"SELECT max(notification_id) FROM {EVENTS_TABLE}").fetchone()
         assert head is not None
+        told = began
         while time.monotonic() - began < timeout:
             rows = conn.execute(tracked, {"name": APPLICATION_NAME}).fetchall()
-            if len(rows) == len(TRACKING_TABLES) and min(r[0] for r in rows) >= head[0]:
+            slowest = min(r[0] for r in rows) if len(rows) == len(TRACKING_TABLES) else 0
+            if slowest >= head[0]:
                 return time.monotonic() - began
+            if time.monotonic() - told > 60:
+                told = time.monotonic()
+                print(
+                    f"   read models at {slowest:,} of {head[0]:,} after {told - began:.0f} s"
+                    f" ({load()})",
+                    flush=True,
+                )
             time.sleep(0.5)
     raise TimeoutError(f"the read models did not reach position {head[0]} in {timeout:.0f} s")
 
@@ -329,6 +339,7 @@ class Read:
     send: Callable[[httpx.Client], httpx.Response]
     seconds: list[float] = field(default_factory=list)
     peak_mib: float = float("nan")
+    added_mib: float = float("nan")  # above what the server held before
 
     def once(self, client: httpx.Client) -> float:
         began = time.perf_counter()
@@ -352,8 +363,10 @@ class Peak:
     def __init__(self, pid: int) -> None:
         self.pid = pid
 
-    def reset(self) -> None:
+    def reset(self) -> float:
+        """Reset the mark to the memory resident now, and return it."""
         Path(f"/proc/{self.pid}/clear_refs").write_text("5")
+        return self.mib()
 
     def mib(self) -> float:
         """The high-water mark since the last reset."""
@@ -403,10 +416,11 @@ def measure(client: httpx.Client, reads: list[Read], count: int, budget: float) 
 
 def memory(client: httpx.Client, peak: Peak, reads: list[Read]) -> None:
     for read in reads:
-        peak.reset()
+        resting = peak.reset()
         for _ in range(MEMORY_READS if percentile(read.seconds, 50) < 5 else 1):
             read.once(client)
         read.peak_mib = peak.mib()
+        read.added_mib = read.peak_mib - resting
 
 
 @dataclass
@@ -416,6 +430,7 @@ class Heavy:
     name: str
     seconds: list[float] = field(default_factory=list)
     peak_mib: float = 0.0
+    added_mib: float = float("nan")  # above what the server held before (its process: all)
     events: int = 0
 
 
@@ -423,7 +438,7 @@ def export(
     client: httpx.Client, peak: Peak, jit: uuid.UUID, bundle: Path, runs: int, budget: float
 ) -> Heavy:
     heavy = Heavy("export (disclosure bundle)")
-    peak.reset()
+    resting = peak.reset()
     for _ in range(runs):
         if heavy.seconds and sum(heavy.seconds) > budget:
             break
@@ -439,6 +454,7 @@ def export(
                 out.write(chunk)
         heavy.seconds.append(time.perf_counter() - began)
     heavy.peak_mib = peak.mib()
+    heavy.added_mib = heavy.peak_mib - resting
     return heavy
 
 
@@ -463,11 +479,11 @@ def verify(env: dict[str, str], jit: uuid.UUID, bundle: Path, runs: int) -> list
     for _ in range(runs):
         took, mib, said = run_alone([JITSPACE, "verify", "--investigation", str(jit)], env, ok=(0,))
         log.seconds.append(took)
-        log.peak_mib = max(log.peak_mib, mib)
+        log.peak_mib = log.added_mib = max(log.peak_mib, mib)
         # exit status 3: intact, its publisher's key not given (not what is measured)
         took, mib, said_bundle = run_alone([JITSPACE, "verify", str(bundle)], env, ok=(0, 3))
         offline.seconds.append(took)
-        offline.peak_mib = max(offline.peak_mib, mib)
+        offline.peak_mib = offline.added_mib = max(offline.peak_mib, mib)
     print(f"   {said}\n   {said_bundle}")
     return [log, offline]
 
@@ -519,7 +535,7 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> Size:
             for read in reads:
                 print(
                     f"   {read.name:<30} n={len(read.seconds):>3} {ms(read.seconds)}  "
-                    f"peak {read.peak_mib:5.0f} MiB",
+                    f"peak {mib(read)} MiB",
                     flush=True,
                 )
             bundle = data_dir / "bundle.zip"
@@ -531,7 +547,7 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> Size:
                 rate = events / percentile(heavy.seconds, 50)
                 print(
                     f"   {heavy.name:<34} n={len(heavy.seconds)} {ms(heavy.seconds)}  "
-                    f"{rate:,.0f} events/s  peak {heavy.peak_mib:5.0f} MiB",
+                    f"{rate:,.0f} events/s  peak {mib(heavy)} MiB",
                     flush=True,
                 )
         finally:
@@ -544,23 +560,28 @@ def ms(seconds: list[float]) -> str:
     return f"{percentile(seconds, 50) * 1e3:9.1f}/{percentile(seconds, 99) * 1e3:9.1f}"
 
 
+def mib(measured: Read | Heavy) -> str:
+    """The peak, and what the measured work added to the memory held before."""
+    return f"{f'{measured.peak_mib:.0f}+{measured.added_mib:.0f}':>9}"
+
+
 def table(sizes: list[Size]) -> None:
     """A row per read, a column per size: p50/p99 ms and the server's peak MiB; the ratio of
     the largest size's p50 (and p99) to the smallest's, and the goal (p50 within 2x)."""
     first, last = sizes[0], sizes[-1]
     heads = "".join(f" | {f'{s.events:,} events: p50/p99 ms, MiB':>29}" for s in sizes)
-    print(f"\n{'read':<30}{heads} | {'largest/smallest p50 (p99)':>26} | within {GOAL:.0f}x")
+    print(f"\n{'read':<34}{heads} | {'largest/smallest p50 (p99)':>26} | within {GOAL:.0f}x")
     for n, read in enumerate(first.reads):
-        cells = "".join(f" | {ms(s.reads[n].seconds)} {s.reads[n].peak_mib:>9.0f}" for s in sizes)
+        cells = "".join(f" | {ms(s.reads[n].seconds)} {mib(s.reads[n])}" for s in sizes)
         ratio = percentile(last.reads[n].seconds, 50) / percentile(read.seconds, 50)
         ratio99 = percentile(last.reads[n].seconds, 99) / percentile(read.seconds, 99)
         verdict = "met" if ratio <= GOAL else "missed"
-        print(f"{read.name:<30}{cells} | {f'x{ratio:.2f} (x{ratio99:.2f})':>26} | {verdict}")
+        print(f"{read.name:<34}{cells} | {f'x{ratio:.2f} (x{ratio99:.2f})':>26} | {verdict}")
     for n, heavy in enumerate(first.heavy):
-        cells = "".join(f" | {ms(s.heavy[n].seconds)} {s.heavy[n].peak_mib:>9.0f}" for s in sizes)
+        cells = "".join(f" | {ms(s.heavy[n].seconds)} {mib(s.heavy[n])}" for s in sizes)
         ratio = percentile(last.heavy[n].seconds, 50) / percentile(heavy.seconds, 50)
         rate = last.events / percentile(last.heavy[n].seconds, 50)
-        print(f"{heavy.name:<30}{cells} | {f'x{ratio:.2f}, {rate:,.0f} events/s':>26} | -")
+        print(f"{heavy.name:<34}{cells} | {f'x{ratio:.2f}, {rate:,.0f} events/s':>26} | -")
     built = ", ".join(f"{s.events:,}: {s.build_s:.0f} s, {s.catch_up_s:.0f} s" for s in sizes)
     print(f"\nbuilt, then read models at the head: {built}")
 
