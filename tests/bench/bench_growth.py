@@ -420,7 +420,7 @@ def memory(client: httpx.Client, peak: Peak, reads: list[Read]) -> None:
         for _ in range(MEMORY_READS if percentile(read.seconds, 50) < 5 else 1):
             read.once(client)
         read.peak_mib = peak.mib()
-        read.added_mib = read.peak_mib - resting
+        read.added_mib = max(0.0, read.peak_mib - resting)
 
 
 @dataclass
@@ -454,7 +454,7 @@ def export(
                 out.write(chunk)
         heavy.seconds.append(time.perf_counter() - began)
     heavy.peak_mib = peak.mib()
-    heavy.added_mib = heavy.peak_mib - resting
+    heavy.added_mib = max(0.0, heavy.peak_mib - resting)
     return heavy
 
 
