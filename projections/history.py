@@ -8,6 +8,10 @@ transaction that updates the row itself, so a list as of position P is the rows 
 `from_position <= P` and no `to_position <= P`: an indexed query, whatever the length of the log
 after P. A row whose columns did not change keeps its version (a recomputed custody chain
 that came out the same writes nothing).
+
+The admissibility matrix writes a batch of events at a time while it catches up, with
+several versions of a row in one batch: it writes its versions as they are (`Versions`),
+each closed at the next one's position, not from the row as it is once the batch is done.
 """
 
 from __future__ import annotations
@@ -59,7 +63,61 @@ class Kept:
 
     def at(self, alias: str, position: str) -> str:
         """The condition on `alias`'s rows that held at `position` (an SQL parameter)."""
-        return (
-            f"{alias}.from_position <= {position} "
-            f"AND ({alias}.to_position IS NULL OR {alias}.to_position > {position})"
+        return held_at(alias, position)
+
+
+def held_at(alias: str, position: str) -> str:
+    """The condition on `alias`'s versions that held at `position` (an SQL parameter)."""
+    return (
+        f"{alias}.from_position <= {position} "
+        f"AND ({alias}.to_position IS NULL OR {alias}.to_position > {position})"
+    )
+
+
+class Versions:
+    """The kept versions of a table's rows (`<table>_history`: the columns, each typed as in
+    the table, and the positions between which each version held), written a batch at a
+    time: the versions, several of one row among them if need be, each with the position it
+    holds from, are copied into a table of the session; the current versions of their rows
+    are closed at the first new one's position, and each new one at its row's next one's."""
+
+    def __init__(self, table: str, key: tuple[str, ...], columns: tuple[str, ...]) -> None:
+        self.table = f"{table}_history"
+        names = ", ".join(column.split()[0] for column in columns)
+        keys = ", ".join(key)
+        incoming = f"{self.table}_incoming"  # names of JITspace's own tables, never input
+        self.create = (
+            f"CREATE TABLE IF NOT EXISTS {self.table} ({', '.join(columns)}, "
+            "from_position bigint NOT NULL, to_position bigint)",
+            f"CREATE INDEX IF NOT EXISTS {self.table}_inv_idx "
+            f"ON {self.table} (investigation_id, from_position)",
+            f"CREATE INDEX IF NOT EXISTS {self.table}_key_idx "
+            f"ON {self.table} ({keys}, from_position)",
         )
+        self.incoming = (
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {incoming} "
+            f"(LIKE {self.table}) ON COMMIT DELETE ROWS"
+        )
+        self.copy = f"COPY {incoming} ({names}, from_position) FROM STDIN"
+        same = " AND ".join(f"h.{k} = n.{k}" for k in key)
+        self.close = (
+            f"UPDATE {self.table} h SET to_position = n.first "  # noqa: S608
+            f"FROM (SELECT {keys}, min(from_position) AS first FROM {incoming} "
+            f"GROUP BY {keys}) n WHERE {same} AND h.to_position IS NULL"
+        )
+        self.add = (
+            f"INSERT INTO {self.table} SELECT {names}, from_position, "  # noqa: S608
+            f"lead(from_position) OVER (PARTITION BY {keys} ORDER BY from_position) "
+            f"FROM {incoming}"
+        )
+
+    def write(self, curs: Any, versions: list[tuple[Any, ...]]) -> None:
+        """Keep `versions` (each row's columns, then the position it holds from)."""
+        if not versions:
+            return
+        curs.execute(self.incoming)
+        with curs.copy(self.copy) as copy:
+            for version in versions:
+                copy.write_row(version)
+        curs.execute(self.close)
+        curs.execute(self.add)

@@ -606,26 +606,33 @@ class Queries:
     ) -> list[Row]:
         items = [evidence_id] if isinstance(evidence_id, UUID) else evidence_id
         rows = await conn.fetch(
-            "SELECT evidence_id, country, reference, verdict, outcome, results::text AS results, "
-            "evaluated_on FROM rm_admissibility WHERE investigation_id = $1 "
+            f"SELECT {CELL_COLUMNS} FROM rm_admissibility WHERE investigation_id = $1 "  # noqa: S608 (constant text)
             "AND ($2::uuid[] IS NULL OR evidence_id = ANY($2))",
             investigation_id,
             items,
         )
-        return [
-            Row(
-                r["reference"],
-                CountryVerdict(
-                    r["evidence_id"],
-                    r["country"],
-                    Verdict(r["verdict"]),
-                    Outcome(r["outcome"]),
-                    msgspec.json.decode(r["results"], type=tuple[RuleResult, ...]),
-                ),
-                r["evaluated_on"],
-            )
-            for r in rows
-        ]
+        return [cell_row(r) for r in rows]
+
+
+# a cell of the matrix, as `cell_row` reads it
+CELL_COLUMNS = (
+    "evidence_id, country, reference, verdict, outcome, results::text AS results, evaluated_on"
+)
+
+
+def cell_row(r: asyncpg.Record) -> Row:
+    """A cell of the matrix as the read model keeps it (`CELL_COLUMNS`)."""
+    return Row(
+        r["reference"],
+        CountryVerdict(
+            r["evidence_id"],
+            r["country"],
+            Verdict(r["verdict"]),
+            Outcome(r["outcome"]),
+            msgspec.json.decode(r["results"], type=tuple[RuleResult, ...]),
+        ),
+        r["evaluated_on"],
+    )
 
 
 def _without_key(row: asyncpg.Record) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 `Records.at` answers with `Present` (the read models, and the write side's aggregates for a
 single record) or `Past` (each record replayed from its own events up to that point, the
-lists from the read models' rows kept with the positions between which they held; the
-admissibility matrix still replayed whole). Both answer the same
+lists and the admissibility matrix from the read models' rows kept with the positions
+between which they held). Both answer the same
 questions with the same documents, so a reader never branches on `as_of` itself. Whoever
 asks, the restrictions in force now say who may read an item, its past included.
 """
@@ -58,7 +58,7 @@ from jitspace.documents.views import (
 from jitspace.reads.past import PastQueries
 from jitspace.reads.queries import Queries
 from jitspace.reads.withholding import Audience, custody_for
-from projections.admissibility import Row, matrix_as_of, matrix_on
+from projections.admissibility import Row
 from projections.custody import chains_as_of
 
 A = TypeVar("A", bound=JitAggregate)
@@ -67,13 +67,10 @@ T = TypeVar("T")
 
 class History(Protocol):
     """An investigation at a point of the log: each record as it stood then, read when first
-    asked for; and the events up to then. Its calls read the log (run them off the loop)."""
+    asked for. Its calls read the log (run them off the loop)."""
 
     @property
     def position(self) -> int: ...
-
-    @property
-    def events(self) -> list[Any]: ...
 
     def find(self, record_id: UUID) -> JitAggregate | None: ...
 
@@ -202,7 +199,9 @@ class Records:
         history = await in_thread(
             self.log.history, user_id, investigation_id, as_of=moment, position=position
         )
-        return Past(self, user_id, investigation_id, history)
+        # the moment the matrix's deadlines are judged at: the time asked for, or when the
+        # event at the position was recorded
+        return Past(self, user_id, investigation_id, history, moment if position is None else None)
 
 
 class Present:
@@ -301,17 +300,20 @@ class Past:
     events up to that point."""
 
     def __init__(
-        self, records: Records, user_id: UUID, investigation_id: UUID, history: History
+        self,
+        records: Records,
+        user_id: UUID,
+        investigation_id: UUID,
+        history: History,
+        moment: datetime | None = None,
     ) -> None:
         self.queries, self.kept = records.queries, records.kept
         self.user_id, self.investigation_id = user_id, investigation_id
         self.history = history
+        self.moment = moment
 
     async def _record(self, cls: type[A], record_id: UUID) -> A:
         return await in_thread(self.history.record, cls, record_id)
-
-    async def _events(self) -> list[Any]:
-        return await in_thread(lambda: self.history.events)
 
     async def investigation(self) -> Investigation:
         return investigation_view(await self._record(InvestigationAggregate, self.investigation_id))
@@ -373,15 +375,14 @@ class Past:
         return await self.kept.lineage(self.investigation_id, position, evidence_id, country)
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
-        """The matrix replayed by the projection's own functions, evaluated on each cell's
-        own date or on `on`."""
+        """The matrix's kept cells then, each on its own date (or evaluated again where a
+        deadline had passed by the moment asked for), or every cell evaluated `on` a date."""
         if evidence_id is not None:
             await self._record(EvidenceItem, evidence_id)
-        case, replayed = await in_thread(matrix_as_of, await self._events())
-        if on is not None:
-            replayed = await in_thread(matrix_on, case, on)
-        rows = replayed.values()
-        return _sorted([r for r in rows if evidence_id in (None, r.verdict.evidence_id)])
+        items = None if evidence_id is None else [evidence_id]
+        position = self.history.position
+        rows = await self.kept.matrix(self.investigation_id, position, self.moment, items, on)
+        return _sorted(rows)
 
 
 def _sorted(rows: list[Row]) -> list[Row]:
