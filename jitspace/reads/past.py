@@ -173,6 +173,11 @@ class PastQueries:
         assert moment is not None
         return await to_thread.run_sync(revisited, case, rows, moment)
 
+    async def recorded_at(self, position: int) -> datetime | None:
+        """When the event at `position` was recorded (None: no event there)."""
+        moment: datetime | None = await self.pool.fetchval(_RECORDED, position)
+        return moment
+
     async def _register(self, investigation_id: UUID, position: int) -> list[dict[str, Any]]:
         sql = _REGISTER + "ORDER BY e.registered_at, e.evidence_id"
         return [dict(r) for r in await self._fetch(sql, investigation_id, position)]

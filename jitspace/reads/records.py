@@ -39,7 +39,13 @@ from jitspace.documents.custody import (
     CustodyChain,
     custody_audit,
 )
-from jitspace.documents.evidence import Evidence, EvidenceSummary, Lineage
+from jitspace.documents.evidence import (
+    Evidence,
+    EvidencePage,
+    EvidenceSummary,
+    Lineage,
+    RegisterQuery,
+)
 from jitspace.documents.investigations import (
     Investigation,
     InvestigationPage,
@@ -56,7 +62,7 @@ from jitspace.documents.views import (
     task_view,
 )
 from jitspace.reads.past import PastQueries
-from jitspace.reads.queries import Queries
+from jitspace.reads.queries import Point, Queries
 from jitspace.reads.withholding import Audience, custody_for
 from projections.admissibility import Row
 from projections.custody import chains_as_of
@@ -120,13 +126,19 @@ class Reading(Protocol):
 
     async def authorisations(self) -> list[AuthorisationSummary]: ...
 
+    async def authorisation_page(self, query: AuthorisationQuery) -> AuthorisationPage: ...
+
     async def authorisation(self, authorisation_id: UUID) -> Authorisation: ...
 
     async def tasks(self) -> list[TaskSummary]: ...
 
+    async def task_page(self, query: TaskQuery) -> TaskPage: ...
+
     async def task(self, task_id: UUID) -> Task: ...
 
     async def evidence_register(self, country: str) -> list[EvidenceSummary]: ...
+
+    async def evidence_page(self, country: str, query: RegisterQuery) -> EvidencePage: ...
 
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence: ...
 
@@ -136,7 +148,11 @@ class Reading(Protocol):
 
     async def custody_audit(self) -> CustodyAudit: ...
 
+    async def custody_audit_page(self, query: CustodyAuditQuery) -> CustodyAuditPage: ...
+
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]: ...
+
+    async def cells(self, items: list[UUID]) -> list[Row]: ...
 
 
 class Records:
@@ -255,6 +271,10 @@ class Present:
         await self._caught_up()
         return await self.queries.evidence_register(self.investigation_id, country)
 
+    async def evidence_page(self, country: str, query: RegisterQuery) -> EvidencePage:
+        await self._caught_up()
+        return await self.queries.evidence_page(self.investigation_id, country, query)
+
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
         item, deletion = await in_thread(
             self.log.evidence_for, self.user_id, self.investigation_id, evidence_id
@@ -294,6 +314,10 @@ class Present:
             await self._caught_up()
         return _sorted(await self.queries.admissibility(self.investigation_id, evidence_id))
 
+    async def cells(self, items: list[UUID]) -> list[Row]:
+        """The matrix's cells of these items (a page's), as kept live."""
+        return await self.queries.admissibility(self.investigation_id, items)
+
 
 class Past:
     """The records as they stood at a point of the log: each record replayed from its own
@@ -328,8 +352,19 @@ class Past:
     async def rulebook(self, country: str) -> Rulebook:
         return await self._record(Rulebook, Rulebook.id_for(self.investigation_id, country))
 
+    async def _point(self) -> Point:
+        """Where the paged lists read then, and the time an authorisation's status is
+        judged at (the time asked for, or when the event at the position was recorded)."""
+        position = self.history.position
+        await self.queries.wait_tracked(position, timeout=2.0)
+        return Point(position, self.moment or await self.kept.recorded_at(position))
+
     async def authorisations(self) -> list[AuthorisationSummary]:
         return await self.kept.authorisations(self.investigation_id, self.history.position)
+
+    async def authorisation_page(self, query: AuthorisationQuery) -> AuthorisationPage:
+        point = await self._point()
+        return await self.queries.authorisation_page(self.investigation_id, query, point)
 
     async def authorisation(self, authorisation_id: UUID) -> Authorisation:
         return authorisation_view(await self._record(LegalAuthorisation, authorisation_id))
@@ -337,12 +372,20 @@ class Past:
     async def tasks(self) -> list[TaskSummary]:
         return await self.kept.tasks(self.investigation_id, self.history.position)
 
+    async def task_page(self, query: TaskQuery) -> TaskPage:
+        point = await self._point()
+        return await self.queries.task_page(self.investigation_id, query, point)
+
     async def task(self, task_id: UUID) -> Task:
         return task_view(await self._record(TaskAggregate, task_id))
 
     async def evidence_register(self, country: str) -> list[EvidenceSummary]:
         position = self.history.position
         return await self.kept.evidence_register(self.investigation_id, position, country)
+
+    async def evidence_page(self, country: str, query: RegisterQuery) -> EvidencePage:
+        point = await self._point()
+        return await self.queries.evidence_page(self.investigation_id, country, query, point)
 
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
         then = await self._record(EvidenceItem, evidence_id)
@@ -369,6 +412,10 @@ class Past:
         position = self.history.position
         return custody_audit(await self.kept.custody_defects(self.investigation_id, position))
 
+    async def custody_audit_page(self, query: CustodyAuditQuery) -> CustodyAuditPage:
+        point = await self._point()
+        return await self.queries.custody_audit_page(self.investigation_id, query, point)
+
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
         await self._record(EvidenceItem, evidence_id)
         position = self.history.position
@@ -383,6 +430,11 @@ class Past:
         position = self.history.position
         rows = await self.kept.matrix(self.investigation_id, position, self.moment, items, on)
         return _sorted(rows)
+
+    async def cells(self, items: list[UUID]) -> list[Row]:
+        """The matrix's kept cells of these items (a page's) then."""
+        position = self.history.position
+        return await self.kept.matrix(self.investigation_id, position, self.moment, items, None)
 
 
 def _sorted(rows: list[Row]) -> list[Row]:
