@@ -3,21 +3,25 @@ of that country's rulebook, with every rule result, the events it rests on and t
 
 The facts of each investigation (`CaseFile`) are kept in their stored form; each event is
 folded in and only the items it may change are evaluated again, on the date the event was
-recorded. `fold` is the one function both the projection and any read of the past use, so a
-matrix kept live equals the matrix replayed from the log at the same position.
+recorded. `fold` is the one function both the projection and any replay of the past use,
+so a matrix kept live equals the matrix replayed from the log at the same position. Each
+cell's versions, and the facts', are kept with the log positions between which they held
+(`Versions`): the matrix as of a point is read from them, equal to the replay at every
+position.
 
 Verdicts are risk flags for lawyers, not rulings: the court decides.
 
 Rows, facts and the tracking position are written in one transaction. While the projection
 is behind the head of the log (a rebuild, a catch-up after downtime) it applies up to
-BATCH events per transaction: each cell is evaluated once per batch, the facts an event
-changes are encoded once per batch, not once per event, and the batch is written by a
-writer thread while the next one is folded. The facts are kept item by item, so a batch
-writes those of the items its events changed, not the whole investigation again.
+BATCH events per transaction: a cell is evaluated once per event that touched it (before
+the next event that changes what it reads, or at the batch's end), the facts an item's
+events change are encoded once per version kept, and the batch is written by a writer
+thread while the next one is folded. The facts are kept item by item, so a batch writes
+those of the items its events changed, not the whole investigation again.
 
-Far behind the head, the rules run in evaluator processes: a batch's due items are sent
-with their facts in the stored form (those the batch writes anyway), the cells come back
-ready to write. Folding, evaluating and writing then use the machine's cores at once,
+Far behind the head, the rules run in evaluator processes: the items due at a batch's end
+are sent with their facts in the stored form (those the batch writes anyway), the cells
+come back ready to write. Folding, evaluating and writing then use the machine's cores at once,
 where a single process would run them one at a time under one interpreter lock.
 """
 
