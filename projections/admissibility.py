@@ -485,10 +485,11 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                     self._written()  # facts read back must include the batches in flight
                     case, whole = self.view.facts(investigation_id)
                     self.cases[investigation_id] = case
-                    if whole:  # kept whole by an earlier version: write every item
+                    if whole:  # kept whole by an earlier version: write every item, kept
+                        # as they stood before this event
                         changed = self.changed.setdefault(investigation_id, {})
-                        changed.update(dict.fromkeys(case.items, position))
-                        self.cases_changed[investigation_id] = position
+                        changed.update(dict.fromkeys(case.items, position - 1))
+                        self.cases_changed[investigation_id] = position - 1
                 self._keep_before(investigation_id, case, domain_event)
                 touched = Touched(domain_event.timestamp, position)
                 due = self.due.setdefault(investigation_id, {})
