@@ -76,16 +76,18 @@ def held_at(alias: str, position: str) -> str:
 
 class Versions:
     """The kept versions of a table's rows (`<table>_history`: the columns, each typed as in
-    the table, and the positions between which each version held), written a batch at a
-    time: the versions, several of one row among them if need be, each with the position it
-    holds from, are copied into a table of the session; the current versions of their rows
-    are closed at the first new one's position, and each new one at its row's next one's."""
+    the table, its key first, and the positions between which each version held), written a
+    batch at a time: the current versions of the batch's rows are closed at the first new
+    one's position, then the new versions, several of one row among them if need be, are
+    copied in, each closed at its row's next one's (each is written once: its results are
+    compressed once, and no row is rewritten but the few that were current)."""
 
     def __init__(self, table: str, key: tuple[str, ...], columns: tuple[str, ...]) -> None:
         self.table = f"{table}_history"
+        self.key = key
         names = ", ".join(column.split()[0] for column in columns)
+        types = {column.split()[0]: column.split()[1] for column in columns}
         keys = ", ".join(key)
-        incoming = f"{self.table}_incoming"  # names of JITspace's own tables, never input
         self.create = (
             f"CREATE TABLE IF NOT EXISTS {self.table} ({', '.join(columns)}, "
             "from_position bigint NOT NULL, to_position bigint)",
@@ -94,30 +96,32 @@ class Versions:
             f"CREATE INDEX IF NOT EXISTS {self.table}_key_idx "
             f"ON {self.table} ({keys}, from_position)",
         )
-        self.incoming = (
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {incoming} "
-            f"(LIKE {self.table}) ON COMMIT DELETE ROWS"
-        )
-        self.copy = f"COPY {incoming} ({names}, from_position) FROM STDIN"
+        arrays = ", ".join(f"%s::{types[k]}[]" for k in key)
         same = " AND ".join(f"h.{k} = n.{k}" for k in key)
         self.close = (
             f"UPDATE {self.table} h SET to_position = n.first "  # noqa: S608
-            f"FROM (SELECT {keys}, min(from_position) AS first FROM {incoming} "
-            f"GROUP BY {keys}) n WHERE {same} AND h.to_position IS NULL"
+            f"FROM unnest({arrays}, %s::bigint[]) AS n({keys}, first) "
+            f"WHERE {same} AND h.to_position IS NULL"
         )
-        self.add = (
-            f"INSERT INTO {self.table} SELECT {names}, from_position, "  # noqa: S608
-            f"lead(from_position) OVER (PARTITION BY {keys} ORDER BY from_position) "
-            f"FROM {incoming}"
-        )
+        self.copy = f"COPY {self.table} ({names}, from_position, to_position) FROM STDIN"
 
     def write(self, curs: Any, versions: list[tuple[Any, ...]]) -> None:
-        """Keep `versions` (each row's columns, then the position it holds from)."""
+        """Keep `versions` (each row's columns, its key first, then the position it holds
+        from)."""
         if not versions:
             return
-        curs.execute(self.incoming)
+        width = len(self.key)
+        first: dict[tuple[Any, ...], int] = {}  # each row's first new version's position
+        last: dict[tuple[Any, ...], int] = {}  # each row's latest new version so far
+        until: list[int | None] = [None] * len(versions)
+        for index in sorted(range(len(versions)), key=lambda i: versions[i][-1]):
+            key, position = versions[index][:width], versions[index][-1]
+            if key in last:
+                until[last[key]] = position
+            else:
+                first[key] = position
+            last[key] = index
+        curs.execute(self.close, [*map(list, zip(*first, strict=True)), list(first.values())])
         with curs.copy(self.copy) as copy:
-            for version in versions:
-                copy.write_row(version)
-        curs.execute(self.close)
-        curs.execute(self.add)
+            for version, to_position in zip(versions, until, strict=True):
+                copy.write_row((*version, to_position))
