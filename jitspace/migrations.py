@@ -153,6 +153,27 @@ MIGRATIONS: tuple[Migration, ...] = (
         "keep when a deadline next changes each admissibility cell; rebuild the matrix",
         sql(admissibility.DEADLINE_COLUMN, admissibility.DEADLINE_INDEX, *REBUILD_ADMISSIBILITY),
     ),
+    # the matrix keeps each cell's versions, and the facts', with the log positions between
+    # which they held, for the matrix as of a point (and on another date) without a replay:
+    # rebuilt from the log when a worker next starts
+    Migration(
+        9,
+        "keep the history of the admissibility matrix and its facts; rebuild the matrix",
+        sql(
+            admissibility.POSITION_COLUMN,
+            *admissibility.HISTORY_TABLES,
+            "TRUNCATE "
+            + ", ".join(
+                kept.table
+                for kept in (
+                    admissibility.KEPT_CELLS,
+                    admissibility.KEPT_FACTS,
+                    admissibility.KEPT_ITEM_FACTS,
+                )
+            ),
+            *REBUILD_ADMISSIBILITY,
+        ),
+    ),
 )
 LATEST = MIGRATIONS[-1].version
 

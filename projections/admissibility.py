@@ -3,21 +3,25 @@ of that country's rulebook, with every rule result, the events it rests on and t
 
 The facts of each investigation (`CaseFile`) are kept in their stored form; each event is
 folded in and only the items it may change are evaluated again, on the date the event was
-recorded. `fold` is the one function both the projection and any read of the past use, so a
-matrix kept live equals the matrix replayed from the log at the same position.
+recorded. `fold` is the one function both the projection and any replay of the past use,
+so a matrix kept live equals the matrix replayed from the log at the same position. Each
+cell's versions, and the facts', are kept with the log positions between which they held
+(`Versions`): the matrix as of a point is read from them, equal to the replay at every
+position.
 
 Verdicts are risk flags for lawyers, not rulings: the court decides.
 
 Rows, facts and the tracking position are written in one transaction. While the projection
 is behind the head of the log (a rebuild, a catch-up after downtime) it applies up to
-BATCH events per transaction: each cell is evaluated once per batch, the facts an event
-changes are encoded once per batch, not once per event, and the batch is written by a
-writer thread while the next one is folded. The facts are kept item by item, so a batch
-writes those of the items its events changed, not the whole investigation again.
+BATCH events per transaction: a cell is evaluated once per event that touched it (before
+the next event that changes what it reads, or at the batch's end), the facts an item's
+events change are encoded once per version kept, and the batch is written by a writer
+thread while the next one is folded. The facts are kept item by item, so a batch writes
+those of the items its events changed, not the whole investigation again.
 
-Far behind the head, the rules run in evaluator processes: a batch's due items are sent
-with their facts in the stored form (those the batch writes anyway), the cells come back
-ready to write. Folding, evaluating and writing then use the machine's cores at once,
+Far behind the head, the rules run in evaluator processes: the items due at a batch's end
+are sent with their facts in the stored form (those the batch writes anyway), the cells
+come back ready to write. Folding, evaluating and writing then use the machine's cores at once,
 where a single process would run them one at a time under one interpreter lock.
 """
 
@@ -45,6 +49,7 @@ from domain.admissibility.facts import CaseFile, ItemFacts
 from domain.admissibility.results import CountryVerdict
 from domain.admissibility.verdict import matrix_due
 from domain.base import JitAggregate
+from projections.history import Versions, held_at
 
 logger = logging.getLogger(__name__)
 BATCH = 1000  # most events applied in one transaction while catching up
@@ -69,6 +74,13 @@ DEADLINE_INDEX = (
     "CREATE INDEX IF NOT EXISTS rm_admissibility_deadline_idx ON rm_admissibility "
     "(changes_on) WHERE changes_on IS NOT NULL"
 )
+# The log position of the event a cell was evaluated for (its last touching event's), from
+# which it holds; the cell's earlier versions, and the facts' (the investigation's and each
+# item's), are kept with the positions between which they held (`Versions`): the matrix as
+# of a point, on another date, or with a deadline passed since, is read from them
+POSITION_COLUMN = (
+    "ALTER TABLE rm_admissibility ADD COLUMN IF NOT EXISTS from_position bigint NOT NULL DEFAULT 0"
+)
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_admissibility_facts (
         investigation_id uuid PRIMARY KEY, facts bytea NOT NULL)""",
@@ -83,6 +95,7 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS rm_admissibility_inv_idx ON rm_admissibility (investigation_id)",
     DEADLINE_COLUMN,
     DEADLINE_INDEX,
+    POSITION_COLUMN,
 )
 
 
@@ -122,6 +135,34 @@ class Upsert:
         curs.execute(self.move)
 
 
+# the versions each row of the matrix and of the facts went through (projections/history.py)
+KEPT_CELLS = Versions(
+    "rm_admissibility",
+    ("evidence_id", "country"),
+    (
+        "evidence_id uuid NOT NULL",
+        "country text NOT NULL",
+        "investigation_id uuid NOT NULL",
+        "reference text NOT NULL",
+        "verdict text NOT NULL",
+        "outcome text NOT NULL",
+        "results json NOT NULL",
+        "evaluated_on timestamptz NOT NULL",
+        "changes_on timestamptz",
+    ),
+)
+KEPT_FACTS = Versions(
+    "rm_admissibility_facts",
+    ("investigation_id",),
+    ("investigation_id uuid NOT NULL", "facts bytea NOT NULL"),
+)
+KEPT_ITEM_FACTS = Versions(
+    "rm_admissibility_item_facts",
+    ("investigation_id", "evidence_id"),
+    ("investigation_id uuid NOT NULL", "evidence_id uuid NOT NULL", "facts bytea NOT NULL"),
+)
+HISTORY_TABLES = (*KEPT_CELLS.create, *KEPT_FACTS.create, *KEPT_ITEM_FACTS.create)
+
 # the tables, each with its key and the columns an upsert replaces (the rest are the key)
 UPSERT_FACTS = Upsert("rm_admissibility_facts", ("investigation_id",), ("facts",))
 UPSERT_ITEM_FACTS = Upsert(
@@ -138,6 +179,7 @@ UPSERT_CELLS = Upsert(
         "results",
         "evaluated_on",
         "changes_on",
+        "from_position",
     ),
 )
 # an investigation's stored facts in one round trip, `facts_of` puts them together; {0} is
@@ -146,6 +188,12 @@ SELECT_FACTS = (
     "SELECT facts, ARRAY(SELECT i.facts FROM rm_admissibility_item_facts i "
     "WHERE i.investigation_id = {0}) AS items "
     "FROM rm_admissibility_facts WHERE investigation_id = {0}"
+)
+# the same facts as they stood at log position $2, from their kept versions
+SELECT_FACTS_AT = (
+    "SELECT facts, ARRAY(SELECT i.facts FROM "  # noqa: S608 (constant text)
+    f"{KEPT_ITEM_FACTS.table} i WHERE i.investigation_id = $1 AND {held_at('i', '$2')}) "
+    f"AS items FROM {KEPT_FACTS.table} f WHERE f.investigation_id = $1 AND {held_at('f', '$2')}"
 )
 
 
@@ -174,6 +222,7 @@ class Cell(msgspec.Struct, frozen=True, array_like=True, gc=False):
     results: str  # JSON
     evaluated_on: datetime
     changes_on: datetime | None  # when a deadline changes it with no event (None: never)
+    from_position: int = 0  # the event it was evaluated for (0: none, a deadline passed)
 
 
 class Due(msgspec.Struct, array_like=True, gc=False):
@@ -184,6 +233,14 @@ class Due(msgspec.Struct, array_like=True, gc=False):
     case: bytes
     items: list[bytes]
     on: dict[UUID, datetime]
+    at: dict[UUID, int]  # the log position each item's cells hold from
+
+
+class Touched(NamedTuple):
+    """An item due: the date of the last event that touched it, and that event's position."""
+
+    on: datetime
+    position: int
 
 
 # -- pure: the same for the projection and for any point of the past ------------------------
@@ -200,7 +257,7 @@ def evaluate_due(case: CaseFile, due: dict[UUID, datetime]) -> Iterator[Row]:
         yield Row(case.items[v.evidence_id].reference, v, on)
 
 
-def cell_of(investigation_id: UUID, row: Row) -> Cell:
+def cell_of(investigation_id: UUID, row: Row, position: int = 0) -> Cell:
     v = row.verdict
     results = _results.encode(v.results).decode()
     return Cell(
@@ -213,12 +270,24 @@ def cell_of(investigation_id: UUID, row: Row) -> Cell:
         results,
         row.evaluated_on,
         v.changes_on(),
+        position,
     )
 
 
-def cells_due(investigation_id: UUID, case: CaseFile, due: dict[UUID, datetime]) -> list[Cell]:
-    """`evaluate_due`, the rows as they are written."""
-    return [cell_of(investigation_id, row) for row in evaluate_due(case, due)]
+def cells_due(
+    investigation_id: UUID, case: CaseFile, due: dict[UUID, datetime], at: dict[UUID, int]
+) -> list[Cell]:
+    """`evaluate_due`, the rows as they are written, each from its item's position `at`."""
+    return [
+        cell_of(investigation_id, row, at[row.verdict.evidence_id])
+        for row in evaluate_due(case, due)
+    ]
+
+
+def cells_touched(investigation_id: UUID, case: CaseFile, due: dict[UUID, Touched]) -> list[Cell]:
+    """`cells_due` of the items touched, each on its date, from its position."""
+    on = {evidence_id: t.on for evidence_id, t in due.items()}
+    return cells_due(investigation_id, case, on, {i: t.position for i, t in due.items()})
 
 
 def evaluate_stored(batch: bytes) -> bytes:
@@ -231,7 +300,7 @@ def evaluate_stored(batch: bytes) -> bytes:
     try:
         cells: list[Cell] = []
         for due in _due_decoder.decode(batch):
-            cells += cells_due(due.investigation_id, facts_of(due.case, due.items), due.on)
+            cells += cells_due(due.investigation_id, facts_of(due.case, due.items), due.on, due.at)
         return _encoder.encode(cells)
     finally:
         gc.enable()
@@ -300,10 +369,18 @@ def facts_of(stored: bytes, items: Iterable[bytes] = ()) -> CaseFile:
 
 
 class Facts(NamedTuple):
-    """Facts to write, encoded: of investigations but their items, and of items."""
+    """Facts to write, encoded, each version with the position it holds from, in log order:
+    of investigations but their items, and of items."""
 
-    cases: dict[UUID, bytes]
-    items: list[tuple[UUID, UUID, bytes]]  # investigation, item, facts
+    cases: list[tuple[UUID, bytes, int]]  # investigation, facts, position
+    items: list[tuple[UUID, UUID, bytes, int]]  # investigation, item, facts, position
+
+    def current(self) -> tuple[dict[UUID, bytes], dict[tuple[UUID, UUID], bytes]]:
+        """The last version of each: the facts as they stand once these are written."""
+        return (
+            {i: facts for i, facts, _ in self.cases},
+            {(i, evidence_id): facts for i, evidence_id, facts, _ in self.items},
+        )
 
 
 # -- the projection ----------------------------------------------------------------------------
@@ -322,7 +399,9 @@ class AdmissibilityView(PostgresTrackingRecorder):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
+        self.sql_create_statements.extend(
+            SQL(statement).format() for statement in (*TABLES, *HISTORY_TABLES)
+        )
 
     def facts(self, investigation_id: UUID) -> tuple[CaseFile, bool]:
         """The investigation's facts, and whether an earlier version kept them whole (its
@@ -343,16 +422,22 @@ class AdmissibilityView(PostgresTrackingRecorder):
         return int(row["head"] or 0) if row else 0
 
     def write(self, facts: Facts, cells: list[Cell], tracking: Tracking) -> None:
-        """The facts (in their stored form), the cells and the position, in one transaction.
+        """The facts (in their stored form), the cells and the position, in one transaction:
+        each row as it stands after them, and every version of it (in log order).
 
         It commits without waiting for the write-ahead log to reach the disk: a crash of the
         database may lose the last transactions, each whole, position included, and the
         projection then applies their events again (the log itself commits synchronously)."""
         with self.datastore.transaction(commit=True) as curs:
             curs.execute("SET LOCAL synchronous_commit = off")
-            UPSERT_FACTS.write(curs, list(facts.cases.items()))
-            UPSERT_ITEM_FACTS.write(curs, facts.items)
-            UPSERT_CELLS.write(curs, [astuple(c) for c in cells])
+            cases, items = facts.current()
+            UPSERT_FACTS.write(curs, list(cases.items()))
+            UPSERT_ITEM_FACTS.write(curs, [(*key, stored) for key, stored in items.items()])
+            current = {(c.evidence_id, c.country): c for c in cells}  # the last of each
+            UPSERT_CELLS.write(curs, [astuple(c) for c in current.values()])
+            KEPT_FACTS.write(curs, facts.cases)
+            KEPT_ITEM_FACTS.write(curs, facts.items)
+            KEPT_CELLS.write(curs, [astuple(c) for c in cells])
             self._insert_tracking(curs, tracking)
 
 
@@ -363,21 +448,32 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
     the verdicts of the items it does not touch as they were (`CaseFile.apply`), that gives
     the cells the events one by one would have left.
 
+    Every cell an event touched is kept with that event's position, so that the matrix as
+    of any position is read from the kept rows: an item due is evaluated before a later
+    event of the batch changes the facts it reads (its own, those of the items it derives
+    from, the investigation's), on the facts as they are then, those its event left. The
+    facts' versions are kept so too: an item's, before the next event that changes them.
+
     Behind the head, a batch is written by a writer thread while the next one is folded;
-    far behind, its cells are evaluated by an evaluator process first (`evaluate_stored`).
-    A few batches at most are in flight; one writer commits them in log order, each after
-    its cells are evaluated, and none after one has failed; a batch's facts are encoded
-    before it leaves, and its failure is raised by the next event. Caught up, each event is
-    written before the next is taken, as before."""
+    far behind, the cells due at its end are evaluated by an evaluator process first
+    (`evaluate_stored`). A few batches at most are in flight; one writer commits them in log
+    order, each after its cells are evaluated, and none after one has failed; a batch's
+    facts are encoded before it leaves, and its failure is raised by the next event. Caught
+    up, each event is written before the next is taken, as before."""
 
     name = "admissibility"
 
     def __init__(self, view: AdmissibilityView) -> None:
         super().__init__(view)
         self.cases: dict[UUID, CaseFile] = {}  # the facts as written, or about to be
-        self.due: dict[UUID, dict[UUID, datetime]] = {}  # investigation -> item -> date
-        self.changed: dict[UUID, set[UUID]] = {}  # investigation -> items whose facts changed
-        self.cases_changed: set[UUID] = set()  # investigations whose own facts changed
+        self.due: dict[UUID, dict[UUID, Touched]] = {}  # investigation -> item -> its event
+        # investigation -> items whose facts changed -> the position of their last change
+        self.changed: dict[UUID, dict[UUID, int]] = {}
+        self.cases_changed: dict[UUID, int] = {}  # investigations whose own facts changed
+        # what the batch keeps so far: cells evaluated before a later event changed what
+        # they read, and the facts' versions such events replaced
+        self.kept_cells: list[Cell] = []
+        self.kept_facts = Facts([], [])
         self.pending = 0
         self.known_head = 0
         # only while catching up: the writer thread, the evaluators, the batches in flight
@@ -391,21 +487,26 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         try:
             if isinstance(domain_event, JitAggregate.Event):
+                position = tracking.notification_id
                 investigation_id = domain_event.investigation_id
                 case = self.cases.get(investigation_id)
                 if case is None:
                     self._written()  # facts read back must include the batches in flight
                     case, whole = self.view.facts(investigation_id)
                     self.cases[investigation_id] = case
-                    if whole:  # kept whole by an earlier version: write every item
-                        self.changed.setdefault(investigation_id, set()).update(case.items)
-                        self.cases_changed.add(investigation_id)
+                    if whole:  # kept whole by an earlier version: write every item, kept
+                        # as they stood before this event
+                        changed = self.changed.setdefault(investigation_id, {})
+                        changed.update(dict.fromkeys(case.items, position - 1))
+                        self.cases_changed[investigation_id] = position - 1
+                self._keep_before(investigation_id, case, domain_event)
+                touched = Touched(domain_event.timestamp, position)
                 due = self.due.setdefault(investigation_id, {})
-                due.update(dict.fromkeys(touch(case, domain_event), domain_event.timestamp))
-                changed = self.changed.setdefault(investigation_id, set())
-                changed.update(CaseFile.items_changed(domain_event))
+                due.update(dict.fromkeys(touch(case, domain_event), touched))
+                changed = self.changed.setdefault(investigation_id, {})
+                changed.update(dict.fromkeys(CaseFile.items_changed(domain_event), position))
                 if CaseFile.case_changed(domain_event):
-                    self.cases_changed.add(investigation_id)
+                    self.cases_changed[investigation_id] = position
             self.pending += 1
             behind = self._behind(tracking.notification_id)
             if self.pending >= BATCH or not behind:
@@ -415,34 +516,59 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             # the batches in flight commit (or fail) before the error leaves, so a restarted
             # projection starts from a position no later write moves
             self.cases, self.due, self.changed, self.pending = {}, {}, {}, 0
-            self.cases_changed = set()
+            self.cases_changed, self.kept_cells, self.kept_facts = {}, [], Facts([], [])
             wait(self.in_flight)
             self.in_flight.clear()
             self._stop_catching_up()
             raise
 
+    def _keep_before(self, investigation_id: UUID, case: CaseFile, e: Any) -> None:
+        """Before `e` changes facts: the cells due that read them, evaluated on the facts as
+        they are (as the events that touched them left them: none since has changed what
+        they read), and the versions of the facts it replaces."""
+        whole = CaseFile.case_changed(e)
+        items = CaseFile.items_changed(e)
+        if not whole and not items:
+            return
+        due = self.due.get(investigation_id)
+        if due:
+            # an item's verdict reads its facts, its sources' and the investigation's
+            stale = set(due) if whole else case.affected(frozenset(items)) & due.keys()
+            if stale:
+                taken = {evidence_id: due.pop(evidence_id) for evidence_id in stale}
+                self.kept_cells += cells_touched(investigation_id, case, taken)
+        changed = self.changed.get(investigation_id, {})
+        for evidence_id in items:
+            if (since := changed.pop(evidence_id, None)) is not None:
+                stored = _encoder.encode(case.items[evidence_id])
+                self.kept_facts.items.append((investigation_id, evidence_id, stored, since))
+        if whole and (since := self.cases_changed.pop(investigation_id, None)) is not None:
+            self.kept_facts.cases.append(
+                (investigation_id, self._stored_case(investigation_id), since)
+            )
+
     def _flush(self, tracking: Tracking, behind: bool) -> None:
         # encoded now: the facts go on changing while the batch is written
-        stored = {
-            (i, evidence_id): _encoder.encode(self.cases[i].items[evidence_id])
-            for i, changed in self.changed.items()
-            for evidence_id in changed
-        }
-        facts = Facts(
-            {i: self._stored_case(i) for i in self.cases_changed},
-            [(i, evidence_id, b) for (i, evidence_id), b in stored.items()],
-        )
-        cells: list[Cell] | Future[bytes]
+        facts = self.kept_facts
+        for i, changed in self.changed.items():
+            for evidence_id, since in changed.items():
+                stored = _encoder.encode(self.cases[i].items[evidence_id])
+                facts.items.append((i, evidence_id, stored, since))
+        for i, since in self.cases_changed.items():
+            facts.cases.append((i, self._stored_case(i), since))
+        cells = self.kept_cells
+        evaluated: Future[bytes] | None = None
         evaluators = None
         if behind and (self.evaluators is not None or self._far_behind(tracking)):
             evaluators = self._evaluators()
         if evaluators is not None:
-            cells = evaluators.submit(evaluate_stored, self._batch(facts, stored))
+            evaluated = evaluators.submit(evaluate_stored, self._batch(facts))
         else:
-            cells = [
-                cell for i, due in self.due.items() for cell in cells_due(i, self.cases[i], due)
+            cells += [
+                cell for i, due in self.due.items() for cell in cells_touched(i, self.cases[i], due)
             ]
-        self.due, self.changed, self.cases_changed, self.pending = {}, {}, set(), 0
+        self.due, self.changed, self.cases_changed, self.pending = {}, {}, {}, 0
+        self.kept_cells, self.kept_facts = [], Facts([], [])
         if len(self.cases) > CACHED_CASES:  # written once this batch is: read back when needed
             self.cases = {}
         if behind:
@@ -450,15 +576,18 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                 self.in_flight.popleft().result()
             if self.writer is None:
                 self.writer = ThreadPoolExecutor(1, thread_name_prefix="admissibility-writer")
-            self.in_flight.append(self.writer.submit(self._write, facts, cells, tracking))
+            self.in_flight.append(
+                self.writer.submit(self._write, facts, cells, evaluated, tracking)
+            )
         else:
             self._written()
             self._stop_catching_up()
-            assert isinstance(cells, list)
+            assert evaluated is None
             self.view.write(facts, cells, tracking)
 
-    def _batch(self, facts: Facts, stored: dict[tuple[UUID, UUID], bytes]) -> bytes:
+    def _batch(self, facts: Facts) -> bytes:
         """The due items of the batch with the facts they read, in their stored form (`Due`)."""
+        cases, stored = facts.current()
         batch: list[Due] = []
         for i, due in self.due.items():
             if due:
@@ -467,20 +596,28 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                     stored.get((i, evidence_id)) or _encoder.encode(case.items[evidence_id])
                     for evidence_id in with_sources(case, due)
                 ]
-                batch.append(Due(i, facts.cases.get(i) or self._stored_case(i), items, due))
+                on = {evidence_id: t.on for evidence_id, t in due.items()}
+                at = {evidence_id: t.position for evidence_id, t in due.items()}
+                batch.append(Due(i, cases.get(i) or self._stored_case(i), items, on, at))
         return _encoder.encode(batch)
 
     def _stored_case(self, investigation_id: UUID) -> bytes:
         """The investigation's facts but its items, in their stored form."""
         return _encoder.encode(msgspec.structs.replace(self.cases[investigation_id], items={}))
 
-    def _write(self, facts: Facts, cells: list[Cell] | Future[bytes], tracking: Tracking) -> None:
+    def _write(
+        self,
+        facts: Facts,
+        cells: list[Cell],
+        evaluated: Future[bytes] | None,
+        tracking: Tracking,
+    ) -> None:
         """In the writer thread: a batch, once its cells are evaluated and if none failed."""
         try:
             if self.failed.is_set():
                 raise RuntimeError("an earlier batch failed: this one is not written")
-            if isinstance(cells, Future):
-                cells = _cells_decoder.decode(cells.result())
+            if evaluated is not None:
+                cells = cells + _cells_decoder.decode(evaluated.result())
             self.view.write(facts, cells, tracking)
         except BaseException:
             self.failed.set()

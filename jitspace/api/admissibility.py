@@ -166,17 +166,16 @@ class AdmissibilityController(Controller):
     async def page(
         self,
         investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
+        records: RecordsAsOf,
         audience: CurrentAudience,
         register: RegisterDep,
     ) -> MatrixPage:
         """A page of the matrix: items as the register lists them (its filters, sorting and
         cursor; `sort=worst` for the worst outcome in any country, `disagreeing=true` for the
-        items whose countries' outcomes differ), each with its cell in every country."""
-        found = await register_page(runtime, investigation_id, audience.country, register)
-        rows = await runtime.queries.admissibility(
-            investigation_id, [item.id for item in found.items]
-        )
+        items whose countries' outcomes differ), each with its cell in every country; as of
+        a point with `as_of`, the register and the cells as they stood then."""
+        found = await register_page(records, audience.country, register)
+        rows = await records.cells([item.id for item in found.items])
         cells: dict[UUID, list[AdmissibilityCell]] = {}
         for row in sorted(rows, key=lambda r: r.verdict.country):
             cells.setdefault(row.verdict.evidence_id, []).append(cell_view(row))
@@ -197,23 +196,22 @@ class AdmissibilityController(Controller):
     async def export(
         self,
         investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
+        records: RecordsAsOf,
         audience: CurrentAudience,
         register: RegisterDep,
     ) -> Stream:
         """The matrix with its reasons as CSV, one line per item and country, in the page's
-        order and with its filters (`limit` and `after` are ignored: every matching item)."""
+        order and with its filters (`limit` and `after` are ignored: every matching item);
+        as of a point with `as_of`."""
         first = msgspec.structs.replace(register, limit=EXPORT_PAGE, after=None)
         # the first page is read before the answer starts: a bad query is still a 4xx
-        page = await register_page(runtime, investigation_id, audience.country, first)
+        page = await register_page(records, audience.country, first)
 
         async def lines() -> AsyncIterator[str]:
             nonlocal page
             yield csv_line(EXPORT_COLUMNS)
             while True:
-                rows = await runtime.queries.admissibility(
-                    investigation_id, [item.id for item in page.items]
-                )
+                rows = await records.cells([item.id for item in page.items])
                 by_item: dict[UUID, list[Row]] = {}
                 for row in sorted(rows, key=lambda r: r.verdict.country):
                     by_item.setdefault(row.verdict.evidence_id, []).append(row)
@@ -223,7 +221,7 @@ class AdmissibilityController(Controller):
                 if page.next is None:
                     return
                 following = msgspec.structs.replace(first, after=page.next)
-                page = await register_page(runtime, investigation_id, audience.country, following)
+                page = await register_page(records, audience.country, following)
 
         return Stream(
             lines(),

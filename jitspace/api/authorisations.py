@@ -77,15 +77,14 @@ class AuthorisationController(Controller):
     async def page(
         self,
         investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
+        records: RecordsAsOf,
         authorisations: AuthorisationQueryDep,
     ) -> AuthorisationPage:
-        """A page of the authorisations. Filters: the issuing party, the kind, the status
-        today (in force, pending, expired, revoked, annulled), and text in the reference or
-        the authority; sorted by validity, reference, kind or party, then the id."""
-        now = runtime.records.now(user.user_id, investigation_id)
-        return await page_from(now.authorisation_page(authorisations))
+        """A page of the authorisations (as of a point with `as_of`). Filters: the issuing
+        party, the kind, the status today, or then (in force, pending, expired, revoked,
+        annulled), and text in the reference or the authority; sorted by validity,
+        reference, kind or party, then the id."""
+        return await page_from(records.authorisation_page(authorisations))
 
     @post("/", access=Action.RECORD_AUTHORISATION)
     async def record(

@@ -347,17 +347,12 @@ class EvidenceController(Controller):
 
     @get("/custody-audit/page", access=Action.VIEW_EVIDENCE, dependencies=CUSTODY_AUDIT_QUERY)
     async def custody_audit_page(
-        self,
-        investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        audit: CustodyAuditQueryDep,
+        self, investigation_id: FromPath[UUID], records: RecordsAsOf, audit: CustodyAuditQueryDep
     ) -> CustodyAuditPage:
-        """A page of the items whose chain of custody has a defect, with their defects.
-        Filters: a defect's code, and text in the reference; sorted by reference or by how
-        many defects, then the item's id."""
-        now = runtime.records.now(user.user_id, investigation_id)
-        return await page_from(now.custody_audit_page(audit))
+        """A page of the items whose chain of custody has a defect, with their defects (as of
+        a point with `as_of`). Filters: a defect's code, and text in the reference; sorted by
+        reference or by how many defects, then the item's id."""
+        return await page_from(records.custody_audit_page(audit))
 
     @get("/{evidence_id:uuid}/lineage", access=Action.VIEW_EVIDENCE)
     async def lineage(

@@ -16,10 +16,10 @@ from domain.permissions import Action, check_permitted
 from domain.rule_settings import Outcome
 from domain.values import EvidenceKind
 from jitspace.api.access import CurrentAudience
-from jitspace.api.dependencies import BASE, RuntimeDep
+from jitspace.api.dependencies import BASE, RecordsAsOf
 from jitspace.api.pages import Cursor, Limit, Party, page_from
-from jitspace.bootstrap import Runtime
 from jitspace.documents.evidence import EvidencePage, RegisterQuery, RegisterSort
+from jitspace.reads.records import Reading
 
 Search = Annotated[
     str | None,
@@ -92,13 +92,11 @@ REGISTER_QUERY = {"register": Provide(register_query)}
 RegisterDep = NamedDependency[RegisterQuery]
 
 
-async def register_page(
-    runtime: Runtime, investigation_id: UUID, party: str, query: RegisterQuery
-) -> EvidencePage:
-    """The page `query` names, as `party` may read it, once the read models hold the
-    caller's writes; a cursor that is not one of ours is a 400 that says so."""
-    await runtime.queries.caught_up(investigation_id)
-    return await page_from(runtime.queries.evidence_page(investigation_id, party, query))
+async def register_page(records: Reading, party: str, query: RegisterQuery) -> EvidencePage:
+    """The page `query` names, as `party` may read it, now (once the read models hold the
+    caller's writes) or as of a point; a cursor that is not one of ours is a 400 that says
+    so."""
+    return await page_from(records.evidence_page(party, query))
 
 
 class RegisterPageController(Controller):
@@ -110,11 +108,13 @@ class RegisterPageController(Controller):
     async def page(
         self,
         investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
+        records: RecordsAsOf,
         audience: CurrentAudience,
         register: RegisterDep,
     ) -> EvidencePage:
-        """A page of the register, as your party may read it. Filters: the originating party,
+        """A page of the register, as your party may read it (as of a point with `as_of`:
+        what the register held then, withheld as the restrictions in force now say).
+        Filters: the originating party,
         the kind, the custodian, whether handling restrictions are in force, the admissibility
         outcome in a forum (yours unless named; for those who may see admissibility), whether
         the countries' outcomes differ, and text in the reference or the description."""
@@ -126,4 +126,4 @@ class RegisterPageController(Controller):
                     f"{refused.message}: list without `outcome`, `forum`, `disagreeing` "
                     "or sorting by `worst`"
                 ) from None
-        return await register_page(runtime, investigation_id, audience.country, register)
+        return await register_page(records, audience.country, register)

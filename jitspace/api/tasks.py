@@ -13,9 +13,7 @@ from jitspace.api.changes import TASK_CHANGE, Creation, TaskChange
 from jitspace.api.commands import new_comment
 from jitspace.api.dependencies import (
     BASE,
-    CurrentUser,
     RecordsAsOf,
-    RuntimeDep,
 )
 from jitspace.api.pages import TASK_QUERY, TaskQueryDep, page_from
 from jitspace.api.responses import with_etag
@@ -44,16 +42,12 @@ class TaskController(Controller):
 
     @get("/page", access=Action.VIEW_TASKS, dependencies=TASK_QUERY)
     async def page(
-        self,
-        investigation_id: FromPath[UUID],
-        runtime: RuntimeDep,
-        user: CurrentUser,
-        tasks: TaskQueryDep,
+        self, investigation_id: FromPath[UUID], records: RecordsAsOf, tasks: TaskQueryDep
     ) -> TaskPage:
-        """A page of the task list. Filters: the status, the assignee, due before or after a
-        date, and text in the title; sorted by creation, due date (none last), title or
-        status, then the task's id."""
-        return await page_from(runtime.records.now(user.user_id, investigation_id).task_page(tasks))
+        """A page of the task list (as of a point with `as_of`). Filters: the status, the
+        assignee, due before or after a date, and text in the title; sorted by creation, due
+        date (none last), title or status, then the task's id."""
+        return await page_from(records.task_page(tasks))
 
     @post("/", access=Action.MANAGE_TASKS)
     async def create(self, data: JSONBody[TaskCreate], create: Creation) -> Response[Task]:

@@ -7,11 +7,13 @@ by the restrictions in force now.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import asyncpg
 import msgspec
+from anyio import to_thread
 
 from domain.values import DerivationKind
 from jitspace.documents.authorisations import AuthorisationSummary
@@ -19,8 +21,24 @@ from jitspace.documents.custody import CustodyDefect
 from jitspace.documents.evidence import EvidenceSummary, Lineage
 from jitspace.documents.tasks import TaskSummary
 from jitspace.documents.views import lineage_of
-from jitspace.reads.queries import _REGISTER_COLUMNS, Queries, _as_read_by
+from jitspace.reads.queries import (
+    _REGISTER_COLUMNS,
+    CELL_COLUMNS,
+    EVENTS_TABLE,
+    Queries,
+    _as_read_by,
+    cell_row,
+)
+from projections.admissibility import (
+    KEPT_CELLS,
+    SELECT_FACTS_AT,
+    Row,
+    facts_of,
+    matrix_on,
+    revisited,
+)
 from projections.custody import KEPT_CHAINS
+from projections.history import held_at
 from projections.registers import KEPT_AUTHORISATIONS, KEPT_EVIDENCE, KEPT_TASKS
 
 # the register's rows then: each item's row and its custody chain's, as they held at $2
@@ -48,6 +66,15 @@ _DEFECTS = (
     f"WHERE c.investigation_id = $1 AND {KEPT_CHAINS.at('c', '$2')} AND c.defect_count > 0 "
     "ORDER BY e.reference, c.evidence_id"
 )
+
+# the matrix's cells then ($3: of these items only, if not null)
+_CELLS = (
+    f"SELECT {CELL_COLUMNS} FROM {KEPT_CELLS.table} a "  # noqa: S608 (constant text)
+    f"WHERE a.investigation_id = $1 AND {held_at('a', '$2')} "
+    "AND ($3::uuid[] IS NULL OR a.evidence_id = ANY($3))"
+)
+# when the event at a position was recorded
+_RECORDED = f"SELECT recorded_at FROM {EVENTS_TABLE} WHERE notification_id = $1"  # noqa: S608
 
 
 class PastQueries:
@@ -112,6 +139,44 @@ class PastQueries:
             )
             for r in rows
         ]
+
+    async def matrix(
+        self,
+        investigation_id: UUID,
+        position: int,
+        moment: datetime | None,
+        items: list[UUID] | None,
+        on: datetime | None,
+    ) -> list[Row]:
+        """The matrix then (of `items`, if named): each cell as the last event that touched it
+        left it, evaluated again at `moment` (by default when the event at `position` was
+        recorded) where a deadline had passed by then, as the present read does now; or,
+        `on` a date, every cell evaluated on that date on the facts as they stood then."""
+        await self.queries.wait_tracked(position, timeout=2.0)
+        rows: list[Row] = []
+        async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
+            if on is None:
+                found = await conn.fetch(_CELLS, investigation_id, position, items)
+                rows = [cell_row(r) for r in found]
+                if moment is None:
+                    moment = await conn.fetchval(_RECORDED, position)
+                if moment is None or not any(
+                    (t := r.verdict.changes_on()) is not None and t <= moment for r in rows
+                ):
+                    return rows
+            stored = await conn.fetchrow(SELECT_FACTS_AT, investigation_id, position)
+        if stored is None:
+            return rows
+        case = facts_of(stored["facts"], stored["items"])
+        if on is not None:
+            return list((await to_thread.run_sync(matrix_on, case, on, items)).values())
+        assert moment is not None
+        return await to_thread.run_sync(revisited, case, rows, moment)
+
+    async def recorded_at(self, position: int) -> datetime | None:
+        """When the event at `position` was recorded (None: no event there)."""
+        moment: datetime | None = await self.pool.fetchval(_RECORDED, position)
+        return moment
 
     async def _register(self, investigation_id: UUID, position: int) -> list[dict[str, Any]]:
         sql = _REGISTER + "ORDER BY e.registered_at, e.evidence_id"

@@ -53,7 +53,8 @@ from jitspace.ledger.eventlog import HANDLING_TOPIC
 from jitspace.paging import Conditions, Keyset
 from jitspace.reads.withholding import Audience, Withholding, custody_for
 from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
-from projections.registers import SEARCH_LANGUAGES
+from projections.history import held_at
+from projections.registers import DESCRIPTION_SEARCH, SEARCH_LANGUAGES
 
 EVENTS_TABLE = "jitspace_events"
 # the type of each register sort's value, as a cursor carries it (text where not named)
@@ -78,11 +79,63 @@ _REGISTER_ROWS = f"SELECT {_REGISTER_COLUMNS} {_REGISTER_FROM}"
 # each item's worst outcome in any country (its rank: 1 for PASS ... 7 for FAIL, 0 where
 # no country has judged it yet) and how many different outcomes its countries reach
 _RANKS = "ARRAY[" + ",".join(f"'{o.value}'" for o in Outcome) + "]"
-_VERDICTS = (
-    " LEFT JOIN LATERAL (SELECT coalesce(max(array_position("  # noqa: S608 (constant text)
-    f"{_RANKS}, a.outcome)), 0) AS worst, count(DISTINCT a.outcome) AS outcomes "
-    "FROM rm_admissibility a WHERE a.evidence_id = e.evidence_id) w ON true"
-)
+
+
+@dataclass(frozen=True)
+class Point:
+    """Where a paged list reads its rows: the read models as they stand (no position), or
+    the rows they kept that held at a log position (projections/history.py), with the time
+    an authorisation's status is judged at. The list's query numbers the investigation $1
+    and the position $2."""
+
+    position: int | None = None
+    moment: datetime | None = None
+
+    def table(self, name: str, alias: str) -> str:
+        """The read model's table `name` as the query names it (`alias`)."""
+        return f"{name} {alias}" if self.position is None else f"{name}_history {alias}"
+
+    def held(self, alias: str) -> str:
+        """The condition on `alias`'s rows that they are the ones read."""
+        return "true" if self.position is None else held_at(alias, "$2")
+
+    def conditions(self, investigation: str, alias: str, investigation_id: UUID) -> Conditions:
+        """The list's first conditions: the investigation's rows (`investigation`: its
+        column), of `alias`'s rows those read."""
+        if self.position is None:
+            return Conditions(f"{investigation} = $1", investigation_id)
+        return Conditions(
+            f"{investigation} = $1 AND {self.held(alias)}", investigation_id, self.position
+        )
+
+    @property
+    def now(self) -> datetime:
+        """The time the list is read at: the moment named, or now."""
+        return self.moment or datetime.now(UTC)
+
+
+NOW = Point()
+
+
+def _register_from(point: Point) -> str:
+    """The register's rows: each item's, with its custody chain's."""
+    return (
+        f"FROM {point.table('rm_evidence', 'e')} "
+        f"LEFT JOIN {point.table('rm_custody_items', 'c')} "
+        f"ON c.evidence_id = e.evidence_id AND {point.held('c')}"
+    )
+
+
+def _verdicts(point: Point) -> str:
+    """Each item's worst outcome and how many outcomes its countries reach (`w`)."""
+    return (
+        " LEFT JOIN LATERAL (SELECT coalesce(max(array_position("  # noqa: S608 (constant text)
+        f"{_RANKS}, a.outcome)), 0) AS worst, count(DISTINCT a.outcome) AS outcomes "
+        f"FROM {point.table('rm_admissibility', 'a')} WHERE a.evidence_id = e.evidence_id "
+        f"AND {point.held('a')}) w ON true"
+    )
+
+
 # the rows of an item's lineage: up to its original, then all that was made from it
 _LINEAGE = (
     "WITH RECURSIVE up AS ("  # noqa: S608 (constant text)
@@ -300,12 +353,14 @@ class Queries:
         return _as_read_by([dict(r) for r in rows], withholding, party)
 
     async def evidence_page(
-        self, investigation_id: UUID, party: str, query: RegisterQuery
+        self, investigation_id: UUID, party: str, query: RegisterQuery, point: Point = NOW
     ) -> EvidencePage:
         """One page of the register as `party` may read it: filtered, sorted, from a cursor.
-        The search looks in references, and in descriptions only where `party` may read them."""
+        The search looks in references, and in descriptions only where `party` may read them
+        (by the restrictions in force now, whatever the point)."""
         withholding = await self.withholding(investigation_id)
-        where = Conditions("e.investigation_id = $1", investigation_id)
+        where = point.conditions("e.investigation_id", "e", investigation_id)
+        cells = point.table("rm_admissibility", "a")
         where.add("e.country = {}", query.party)
         where.add("e.kind = {}", query.kind)
         where.add("c.custodian_id = {}", query.custodian)
@@ -317,15 +372,15 @@ class Queries:
             where.add(("" if query.restricted else "NOT ") + "e.evidence_id = ANY({})", restricted)
         if query.outcome is not None:
             where.add(
-                "EXISTS (SELECT FROM rm_admissibility a WHERE a.evidence_id = e.evidence_id "
-                "AND a.country = {} AND a.outcome = {})",
+                f"EXISTS (SELECT FROM {cells} WHERE a.evidence_id = e.evidence_id "
+                f"AND {point.held('a')} AND a.country = {{}} AND a.outcome = {{}})",
                 query.forum or party,
                 query.outcome.value,
             )
         if query.rule is not None:
             where.add(
-                "EXISTS (SELECT FROM rm_admissibility a, json_array_elements(a.results) r "
-                "WHERE a.evidence_id = e.evidence_id AND a.country = {} "
+                f"EXISTS (SELECT FROM {cells}, json_array_elements(a.results) r "
+                f"WHERE a.evidence_id = e.evidence_id AND {point.held('a')} AND a.country = {{}} "
                 "AND r->>'rule' = {} AND r->>'outcome' <> 'PASS')",
                 query.forum or party,
                 query.rule,
@@ -344,8 +399,14 @@ class Queries:
                 stemmed = " || ".join(
                     f"websearch_to_tsquery('{config}', {{3}})" for config in SEARCH_LANGUAGES
                 )
+                # the kept rows have no index of their words: computed as the table's are
+                searched = (
+                    "e.description_search"
+                    if point.position is None
+                    else f"({DESCRIPTION_SEARCH.replace('description', 'e.description')})"
+                )
                 where.add(
-                    "(e.reference ILIKE {0} OR (e.description_search @@ "
+                    f"(e.reference ILIKE {{0}} OR ({searched} @@ "
                     f"(to_tsquery('simple', {{2}}) || {stemmed}) "
                     "AND NOT e.evidence_id = ANY({1})))",
                     pattern,
@@ -355,7 +416,7 @@ class Queries:
                 )
         if query.disagreeing is not None:
             where.add(f"w.outcomes {'>' if query.disagreeing else '<='} 1")
-        joined = _REGISTER_FROM + (_VERDICTS if query.judged else "")
+        joined = _register_from(point) + (_verdicts(point) if query.judged else "")
         total = await self.pool.fetchval(
             f"SELECT count(*) {joined} WHERE {where.sql}",
             *where.values,
@@ -406,9 +467,11 @@ class Queries:
         )
         return [msgspec.convert(dict(r), TaskSummary) for r in rows]
 
-    async def task_page(self, investigation_id: UUID, query: TaskQuery) -> TaskPage:
+    async def task_page(
+        self, investigation_id: UUID, query: TaskQuery, point: Point = NOW
+    ) -> TaskPage:
         """One page of the task list: filtered, sorted, from a cursor."""
-        where = Conditions("investigation_id = $1", investigation_id)
+        where = point.conditions("investigation_id", "t", investigation_id)
         where.add("status = {}", query.status)
         where.add("assignee_id = {}", query.assignee)
         where.add("due_on <= {}", query.due_before)
@@ -420,7 +483,9 @@ class Queries:
         )
         kind = {TaskSort.CREATED_AT: datetime, TaskSort.DUE_ON: date}.get(query.sort, str)
         keyset = Keyset(column, "sort_key", "task_id", kind, query.descending)
-        rows, total = await self._page("rm_tasks", _TASK_COLUMNS, where, keyset, query)
+        rows, total = await self._page(
+            point.table("rm_tasks", "t"), _TASK_COLUMNS, where, keyset, query
+        )
         return TaskPage(
             [msgspec.convert(_without_key(r), TaskSummary) for r in rows[: query.limit]],
             keyset.next(rows, query.limit),
@@ -428,15 +493,16 @@ class Queries:
         )
 
     async def authorisation_page(
-        self, investigation_id: UUID, query: AuthorisationQuery
+        self, investigation_id: UUID, query: AuthorisationQuery, point: Point = NOW
     ) -> AuthorisationPage:
-        """One page of the authorisations: filtered, sorted, from a cursor."""
-        where = Conditions("investigation_id = $1", investigation_id)
+        """One page of the authorisations: filtered, sorted, from a cursor; the status as it
+        was at the point's time (now, or the moment read as of)."""
+        where = point.conditions("investigation_id", "a", investigation_id)
         where.add("country = {}", query.party)
         where.add("kind = {}", query.kind)
         if query.status is not None:
             status = _AUTHORISATION_STATUS[query.status]
-            where.add(status, *([datetime.now(UTC)] if "{" in status else []))
+            where.add(status, *([point.now] if "{" in status else []))
         if query.search is not None:
             where.add("(reference ILIKE {0} OR authority ILIKE {0})", _pattern(query.search))
         kind = {
@@ -445,7 +511,7 @@ class Queries:
         }.get(query.sort, str)
         keyset = Keyset(query.sort.value, "sort_key", "authorisation_id", kind, query.descending)
         rows, total = await self._page(
-            "rm_authorisations", _AUTHORISATION_COLUMNS, where, keyset, query
+            point.table("rm_authorisations", "a"), _AUTHORISATION_COLUMNS, where, keyset, query
         )
         return AuthorisationPage(
             [msgspec.convert(_without_key(r), AuthorisationSummary) for r in rows[: query.limit]],
@@ -454,11 +520,12 @@ class Queries:
         )
 
     async def custody_audit_page(
-        self, investigation_id: UUID, query: CustodyAuditQuery
+        self, investigation_id: UUID, query: CustodyAuditQuery, point: Point = NOW
     ) -> CustodyAuditPage:
         """One page of the items whose chain of custody has a defect: filtered, sorted, from
         a cursor."""
-        where = Conditions("c.investigation_id = $1 AND c.defect_count > 0", investigation_id)
+        where = point.conditions("c.investigation_id", "c", investigation_id)
+        where.add(f"c.defect_count > 0 AND {point.held('e')}")
         where.add("e.reference ILIKE {}", None if query.search is None else _pattern(query.search))
         where.add(
             "EXISTS (SELECT FROM jsonb_array_elements(c.chain->'defects') d WHERE d->>'code' = {})",
@@ -468,7 +535,8 @@ class Queries:
         kind = int if query.sort is CustodyAuditSort.DEFECTS else str
         keyset = Keyset(column, "sort_key", "c.evidence_id", kind, query.descending)
         rows, total = await self._page(
-            "rm_custody_items c JOIN rm_evidence e USING (evidence_id)",
+            f"{point.table('rm_custody_items', 'c')} "
+            f"JOIN {point.table('rm_evidence', 'e')} ON e.evidence_id = c.evidence_id",
             "c.evidence_id AS id, e.reference, c.chain->'defects' AS defects",
             where,
             keyset,
@@ -606,26 +674,33 @@ class Queries:
     ) -> list[Row]:
         items = [evidence_id] if isinstance(evidence_id, UUID) else evidence_id
         rows = await conn.fetch(
-            "SELECT evidence_id, country, reference, verdict, outcome, results::text AS results, "
-            "evaluated_on FROM rm_admissibility WHERE investigation_id = $1 "
+            f"SELECT {CELL_COLUMNS} FROM rm_admissibility WHERE investigation_id = $1 "  # noqa: S608 (constant text)
             "AND ($2::uuid[] IS NULL OR evidence_id = ANY($2))",
             investigation_id,
             items,
         )
-        return [
-            Row(
-                r["reference"],
-                CountryVerdict(
-                    r["evidence_id"],
-                    r["country"],
-                    Verdict(r["verdict"]),
-                    Outcome(r["outcome"]),
-                    msgspec.json.decode(r["results"], type=tuple[RuleResult, ...]),
-                ),
-                r["evaluated_on"],
-            )
-            for r in rows
-        ]
+        return [cell_row(r) for r in rows]
+
+
+# a cell of the matrix, as `cell_row` reads it
+CELL_COLUMNS = (
+    "evidence_id, country, reference, verdict, outcome, results::text AS results, evaluated_on"
+)
+
+
+def cell_row(r: asyncpg.Record) -> Row:
+    """A cell of the matrix as the read model keeps it (`CELL_COLUMNS`)."""
+    return Row(
+        r["reference"],
+        CountryVerdict(
+            r["evidence_id"],
+            r["country"],
+            Verdict(r["verdict"]),
+            Outcome(r["outcome"]),
+            msgspec.json.decode(r["results"], type=tuple[RuleResult, ...]),
+        ),
+        r["evaluated_on"],
+    )
 
 
 def _without_key(row: asyncpg.Record) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 `Records.at` answers with `Present` (the read models, and the write side's aggregates for a
 single record) or `Past` (each record replayed from its own events up to that point, the
-lists from the read models' rows kept with the positions between which they held; the
-admissibility matrix still replayed whole). Both answer the same
+lists and the admissibility matrix from the read models' rows kept with the positions
+between which they held). Both answer the same
 questions with the same documents, so a reader never branches on `as_of` itself. Whoever
 asks, the restrictions in force now say who may read an item, its past included.
 """
@@ -39,7 +39,13 @@ from jitspace.documents.custody import (
     CustodyChain,
     custody_audit,
 )
-from jitspace.documents.evidence import Evidence, EvidenceSummary, Lineage
+from jitspace.documents.evidence import (
+    Evidence,
+    EvidencePage,
+    EvidenceSummary,
+    Lineage,
+    RegisterQuery,
+)
 from jitspace.documents.investigations import (
     Investigation,
     InvestigationPage,
@@ -56,9 +62,9 @@ from jitspace.documents.views import (
     task_view,
 )
 from jitspace.reads.past import PastQueries
-from jitspace.reads.queries import Queries
+from jitspace.reads.queries import Point, Queries
 from jitspace.reads.withholding import Audience, custody_for
-from projections.admissibility import Row, matrix_as_of, matrix_on
+from projections.admissibility import Row
 from projections.custody import chains_as_of
 
 A = TypeVar("A", bound=JitAggregate)
@@ -67,13 +73,10 @@ T = TypeVar("T")
 
 class History(Protocol):
     """An investigation at a point of the log: each record as it stood then, read when first
-    asked for; and the events up to then. Its calls read the log (run them off the loop)."""
+    asked for. Its calls read the log (run them off the loop)."""
 
     @property
     def position(self) -> int: ...
-
-    @property
-    def events(self) -> list[Any]: ...
 
     def find(self, record_id: UUID) -> JitAggregate | None: ...
 
@@ -123,13 +126,19 @@ class Reading(Protocol):
 
     async def authorisations(self) -> list[AuthorisationSummary]: ...
 
+    async def authorisation_page(self, query: AuthorisationQuery) -> AuthorisationPage: ...
+
     async def authorisation(self, authorisation_id: UUID) -> Authorisation: ...
 
     async def tasks(self) -> list[TaskSummary]: ...
 
+    async def task_page(self, query: TaskQuery) -> TaskPage: ...
+
     async def task(self, task_id: UUID) -> Task: ...
 
     async def evidence_register(self, country: str) -> list[EvidenceSummary]: ...
+
+    async def evidence_page(self, country: str, query: RegisterQuery) -> EvidencePage: ...
 
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence: ...
 
@@ -139,7 +148,11 @@ class Reading(Protocol):
 
     async def custody_audit(self) -> CustodyAudit: ...
 
+    async def custody_audit_page(self, query: CustodyAuditQuery) -> CustodyAuditPage: ...
+
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]: ...
+
+    async def cells(self, items: list[UUID]) -> list[Row]: ...
 
 
 class Records:
@@ -202,7 +215,9 @@ class Records:
         history = await in_thread(
             self.log.history, user_id, investigation_id, as_of=moment, position=position
         )
-        return Past(self, user_id, investigation_id, history)
+        # the moment the matrix's deadlines are judged at: the time asked for, or when the
+        # event at the position was recorded
+        return Past(self, user_id, investigation_id, history, moment if position is None else None)
 
 
 class Present:
@@ -256,6 +271,10 @@ class Present:
         await self._caught_up()
         return await self.queries.evidence_register(self.investigation_id, country)
 
+    async def evidence_page(self, country: str, query: RegisterQuery) -> EvidencePage:
+        await self._caught_up()
+        return await self.queries.evidence_page(self.investigation_id, country, query)
+
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
         item, deletion = await in_thread(
             self.log.evidence_for, self.user_id, self.investigation_id, evidence_id
@@ -295,23 +314,30 @@ class Present:
             await self._caught_up()
         return _sorted(await self.queries.admissibility(self.investigation_id, evidence_id))
 
+    async def cells(self, items: list[UUID]) -> list[Row]:
+        """The matrix's cells of these items (a page's), as kept live."""
+        return await self.queries.admissibility(self.investigation_id, items)
+
 
 class Past:
     """The records as they stood at a point of the log: each record replayed from its own
     events up to that point."""
 
     def __init__(
-        self, records: Records, user_id: UUID, investigation_id: UUID, history: History
+        self,
+        records: Records,
+        user_id: UUID,
+        investigation_id: UUID,
+        history: History,
+        moment: datetime | None = None,
     ) -> None:
         self.queries, self.kept = records.queries, records.kept
         self.user_id, self.investigation_id = user_id, investigation_id
         self.history = history
+        self.moment = moment
 
     async def _record(self, cls: type[A], record_id: UUID) -> A:
         return await in_thread(self.history.record, cls, record_id)
-
-    async def _events(self) -> list[Any]:
-        return await in_thread(lambda: self.history.events)
 
     async def investigation(self) -> Investigation:
         return investigation_view(await self._record(InvestigationAggregate, self.investigation_id))
@@ -326,8 +352,19 @@ class Past:
     async def rulebook(self, country: str) -> Rulebook:
         return await self._record(Rulebook, Rulebook.id_for(self.investigation_id, country))
 
+    async def _point(self) -> Point:
+        """Where the paged lists read then, and the time an authorisation's status is
+        judged at (the time asked for, or when the event at the position was recorded)."""
+        position = self.history.position
+        await self.queries.wait_tracked(position, timeout=2.0)
+        return Point(position, self.moment or await self.kept.recorded_at(position))
+
     async def authorisations(self) -> list[AuthorisationSummary]:
         return await self.kept.authorisations(self.investigation_id, self.history.position)
+
+    async def authorisation_page(self, query: AuthorisationQuery) -> AuthorisationPage:
+        point = await self._point()
+        return await self.queries.authorisation_page(self.investigation_id, query, point)
 
     async def authorisation(self, authorisation_id: UUID) -> Authorisation:
         return authorisation_view(await self._record(LegalAuthorisation, authorisation_id))
@@ -335,12 +372,20 @@ class Past:
     async def tasks(self) -> list[TaskSummary]:
         return await self.kept.tasks(self.investigation_id, self.history.position)
 
+    async def task_page(self, query: TaskQuery) -> TaskPage:
+        point = await self._point()
+        return await self.queries.task_page(self.investigation_id, query, point)
+
     async def task(self, task_id: UUID) -> Task:
         return task_view(await self._record(TaskAggregate, task_id))
 
     async def evidence_register(self, country: str) -> list[EvidenceSummary]:
         position = self.history.position
         return await self.kept.evidence_register(self.investigation_id, position, country)
+
+    async def evidence_page(self, country: str, query: RegisterQuery) -> EvidencePage:
+        point = await self._point()
+        return await self.queries.evidence_page(self.investigation_id, country, query, point)
 
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
         then = await self._record(EvidenceItem, evidence_id)
@@ -367,21 +412,29 @@ class Past:
         position = self.history.position
         return custody_audit(await self.kept.custody_defects(self.investigation_id, position))
 
+    async def custody_audit_page(self, query: CustodyAuditQuery) -> CustodyAuditPage:
+        point = await self._point()
+        return await self.queries.custody_audit_page(self.investigation_id, query, point)
+
     async def lineage(self, evidence_id: UUID, country: str) -> Lineage:
         await self._record(EvidenceItem, evidence_id)
         position = self.history.position
         return await self.kept.lineage(self.investigation_id, position, evidence_id, country)
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
-        """The matrix replayed by the projection's own functions, evaluated on each cell's
-        own date or on `on`."""
+        """The matrix's kept cells then, each on its own date (or evaluated again where a
+        deadline had passed by the moment asked for), or every cell evaluated `on` a date."""
         if evidence_id is not None:
             await self._record(EvidenceItem, evidence_id)
-        case, replayed = await in_thread(matrix_as_of, await self._events())
-        if on is not None:
-            replayed = await in_thread(matrix_on, case, on)
-        rows = replayed.values()
-        return _sorted([r for r in rows if evidence_id in (None, r.verdict.evidence_id)])
+        items = None if evidence_id is None else [evidence_id]
+        position = self.history.position
+        rows = await self.kept.matrix(self.investigation_id, position, self.moment, items, on)
+        return _sorted(rows)
+
+    async def cells(self, items: list[UUID]) -> list[Row]:
+        """The matrix's kept cells of these items (a page's) then."""
+        position = self.history.position
+        return await self.kept.matrix(self.investigation_id, position, self.moment, items, None)
 
 
 def _sorted(rows: list[Row]) -> list[Row]:

@@ -27,8 +27,7 @@ class History:
     Each record is replayed from its own events up to that point when a read first asks for
     it (an indexed query by record and position), so a read of one record costs what that
     record's history costs, not the investigation's. `events` and `all` replay the whole
-    investigation to that point: for the admissibility matrix on another date, and for the
-    scheduled work that goes through every item."""
+    investigation to that point: for the scheduled work that goes through every item."""
 
     def __init__(self, reading: Reading, investigation_id: UUID, position: int) -> None:
         self._reading = reading

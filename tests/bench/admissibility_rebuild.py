@@ -33,7 +33,14 @@ from jitspace.rulebooks import load_shipped
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
-from projections.admissibility import BATCH, AdmissibilityView, Facts
+from projections.admissibility import (
+    BATCH,
+    KEPT_CELLS,
+    KEPT_FACTS,
+    KEPT_ITEM_FACTS,
+    AdmissibilityView,
+    Facts,
+)
 from tests.bench.bench_ledger import fresh_database, postgres
 from tests.bench.cpu import postgres_seconds
 from tests.projections_support import admissibility_runner
@@ -55,6 +62,7 @@ from tests.unit.builders import (
 GOAL = 0.50
 READ_MODEL = ("rm_admissibility", "rm_admissibility_facts", "rm_admissibility_item_facts")
 BASELINE = ("base_rows", "base_facts", "base_item_facts")
+KEPT = tuple(kept.table for kept in (KEPT_CELLS, KEPT_FACTS, KEPT_ITEM_FACTS))  # their history
 EVENTS_PER_ITEM = 7
 ITEMS_PER_SAVE = 100
 # what every item of the case is: a parcel seized in one warehouse
@@ -180,9 +188,9 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
     def counting(self: AdmissibilityView, facts: Facts, cells: Any, tracking: Any) -> None:
         written.rows += len(cells)
         written.facts += len(facts.cases)
-        written.facts_bytes += sum(map(len, facts.cases.values()))
+        written.facts_bytes += sum(len(stored) for _, stored, _ in facts.cases)
         written.items += len(facts.items)
-        written.item_bytes += sum(len(stored) for _, _, stored in facts.items)
+        written.item_bytes += sum(len(stored) for _, _, stored, _ in facts.items)
         original(self, facts, cells, tracking)
         if tracking.notification_id >= head:
             committed[0] = time.perf_counter()
@@ -232,7 +240,7 @@ def settle(url: str, *, fresh: bool = False) -> None:
     other's writes; `fresh` drops the read model a round before wrote, and its baseline's."""
     with psycopg.connect(url, autocommit=True) as conn:
         if fresh:
-            for table in (*READ_MODEL, "admissibility_tracking", *BASELINE):
+            for table in (*READ_MODEL, *KEPT, "admissibility_tracking", *BASELINE):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.execute("CHECKPOINT")
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.integration.admissibility_support import Team, days_ago, open_team
+from tests.integration.live.test_deadlines import forfeit_in_seconds
 from tests.support import People, log_of
 
 
@@ -382,3 +383,26 @@ def test_the_adopted_rulebooks_are_listed_as_they_stood(people: People) -> None:
     assert [b["country"] for b in then] == ["FR"]
     stranger = people.new("stranger")
     assert stranger.get(team.path("/rulebooks")).status_code == 404
+
+
+def test_as_of_a_time_a_deadline_passed_by_then_is_judged_at_that_time(team: Team) -> None:
+    # Given an item whose failure before the FR court is forfeited in a few seconds
+    item, deadline = forfeit_in_seconds(team, 3)
+    position = log_of(team.leader, team.id)[-1]["position"]
+    before = datetime.now(UTC)
+    # When the deadline has passed, with nothing recorded since
+    time.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds()) + 0.5)
+    passed = deadline + timedelta(seconds=0.2)
+    after = passed.isoformat()
+    # Then the matrix as of a time before it holds the failure, as of a time after it the
+    # forfeited failure, evaluated again at that time, on the same facts
+    assert team.matrix(as_of=before.isoformat())[("LATE-1", "FR")]["outcome"] == "FAIL"
+    then = team.matrix(as_of=after)[("LATE-1", "FR")]
+    assert then["outcome"] == "FORFEITED"
+    assert datetime.fromisoformat(then["evaluated_on"]) == passed
+    assert team.explain(item, as_of=after)["FR"]["outcome"] == "FORFEITED"
+    # and as of the log position, judged when its event was recorded: before the deadline
+    assert team.matrix(as_of=str(position))[("LATE-1", "FR")]["outcome"] == "FAIL"
+    # and on a date after the deadline, on the facts as of that position
+    on = (deadline + timedelta(days=1)).isoformat()
+    assert team.matrix(as_of=str(position), on=on)[("LATE-1", "FR")]["outcome"] == "FORFEITED"

@@ -21,6 +21,7 @@ from tests.support import (
     Person,
     authorisation_body,
     investigation_body,
+    log_of,
     period_end,
     register_item,
 )
@@ -351,6 +352,80 @@ BAD_PAGES = [
     ({"sort": "secret"}, "sort"),
     ({"order": "sideways"}, "order"),
 ]
+
+
+# -- a past page -----------------------------------------------------------------------------
+
+
+def ids(rows: list[dict[str, Any]], key: str = "id") -> list[str]:
+    return [row[key] for row in rows]
+
+
+def test_a_past_page_lists_the_rows_of_then_filtered_as_they_stood_then(jit: Jit) -> None:
+    # Given tasks, items, a phone handed over and not received (a custody defect) and an
+    # authorisation in force at a point of the log
+    tasks = [new_task(jit.leader, jit, f"Errand {n}") for n in range(4)]
+    ledger = register_item(
+        jit.leader, jit, reference="FR-LEDGER", description="the orchard accounts"
+    )
+    unreceived = handed_over_unreceived(jit, "FR-PHONE")
+    start = datetime.now(UTC) - timedelta(days=10)
+    warrant = ok(
+        jit.legal.post(
+            jit.path("/authorisations"),
+            json=authorisation_body(
+                occurred_at=start.isoformat(),
+                valid_from=start.isoformat(),
+                valid_until=(start + timedelta(days=90)).isoformat(),
+            ),
+        ),
+        201,
+    )
+    then = str(log_of(jit.leader, jit.id)[-1]["position"])
+    # When, after it, more tasks are created and one is started, the ledger is described
+    # anew, the phone received, more items registered and the warrant revoked
+    for n in range(4, 7):
+        new_task(jit.leader, jit, f"Errand {n}")
+    status = {"status": "in_progress"}
+    ok(jit.leader.post(jit.path(f"/tasks/{tasks[0]['id']}/status"), json=status))
+    amendment = {"description": "a notebook", "reason": "misread"}
+    ok(jit.leader.post(jit.path(f"/evidence/{ledger['id']}/description"), json=amendment))
+    receipt = jit.path(f"/evidence/{unreceived['id']}/custody/receipt")
+    ok(jit.investigator.post(receipt, json={"seal_condition": "absent"}))
+    for n in range(3):
+        register_item(jit.leader, jit, reference=f"FR-LATER-{n}")
+    revocation = jit.path(f"/authorisations/{warrant['id']}/revocation")
+    ok(jit.legal.post(revocation, json={"reason": "quashed"}))
+
+    def past(path: str, **params: Any) -> list[dict[str, Any]]:
+        return walk(jit.legal, jit.path(path), as_of=then, limit=2, **params)
+
+    # Then each page as of the point lists the rows of then, in the unpaged list's order
+    for page, listed in (
+        ("/tasks/page", "/tasks"),
+        ("/authorisations/page", "/authorisations"),
+        ("/evidence/page", "/evidence"),
+    ):
+        assert past(page) == ok(jit.legal.get(jit.path(listed), params={"as_of": then}))
+    assert len(past("/tasks/page")) == 4 and len(past("/evidence/page")) == 2
+    # filtered by what they were then: the task still open, the words the ledger was
+    # described in, the warrant in force, the phone not received
+    assert ids(past("/tasks/page", status="in_progress")) == []
+    assert tasks[0]["id"] in ids(past("/tasks/page", status="open"))
+    assert ids(past("/evidence/page", q="orchards")) == [ledger["id"]]
+    assert ids(past("/evidence/page", q="notebook")) == []
+    assert ids(past("/authorisations/page", status="in_force")) == [warrant["id"]]
+    assert ids(past("/authorisations/page", status="revoked")) == []
+    audited = past("/evidence/custody-audit/page")
+    assert unreceived["id"] in ids(audited, "evidence_id")
+    matrix = past("/admissibility/page")
+    assert [row["item"] for row in matrix] == past("/evidence/page")
+    # and now, the rows of now
+    assert tasks[0]["id"] in ids(walk(jit.legal, jit.path("/tasks/page"), status="in_progress"))
+    assert ids(walk(jit.legal, jit.path("/evidence/page"), q="notebook")) == [ledger["id"]]
+    assert ids(walk(jit.legal, jit.path("/authorisations/page"), status="revoked")) == [
+        warrant["id"]
+    ]
 
 
 @pytest.mark.parametrize("path", [*PAGED, "/investigations/page", "/users/page"])

@@ -1,6 +1,6 @@
 """Rebuilt from a real log on PostgreSQL, far behind the head: the batches' cells evaluated by
 evaluator processes, inserted or copied in through the session tables, are the matrix
-replayed."""
+replayed; the versions kept are the matrix replayed at every position."""
 
 from __future__ import annotations
 
@@ -94,3 +94,39 @@ def test_a_rebuild_by_evaluator_processes_writes_the_matrix_replayed(
         )
         expected = admissibility.cell_of(investigation_id, row).results
         assert json.loads(results) == json.loads(expected)
+    # and at every position, the versions kept that held then are the cells and the facts
+    # of the log replayed up to there
+    held = "from_position <= %(p)s AND (to_position IS NULL OR to_position > %(p)s)"
+    with psycopg.connect(empty_database) as conn:
+        for position in range(head + 1):
+            case, cells = matrix_as_of(events[:position])
+            kept = conn.execute(
+                "SELECT evidence_id, country, reference, verdict, outcome, results::text, "
+                f"evaluated_on FROM {admissibility.KEPT_CELLS.table} WHERE {held}",
+                {"p": position},
+            ).fetchall()
+            assert {
+                (evidence_id, country): (reference, verdict, outcome, json.loads(results), on)
+                for evidence_id, country, reference, verdict, outcome, results, on in kept
+            } == {
+                key: (
+                    row.reference,
+                    row.verdict.verdict.value,
+                    row.verdict.outcome.value,
+                    json.loads(admissibility.cell_of(investigation_id, row).results),
+                    row.evaluated_on,
+                )
+                for key, row in cells.items()
+            }, position
+            facts = conn.execute(
+                f"SELECT facts FROM {admissibility.KEPT_FACTS.table} WHERE {held}",
+                {"p": position},
+            ).fetchall()
+            items = conn.execute(
+                f"SELECT facts FROM {admissibility.KEPT_ITEM_FACTS.table} WHERE {held}",
+                {"p": position},
+            ).fetchall()
+            assert len(facts) == (1 if case.case is not None else 0), position
+            if facts:
+                stored = admissibility.facts_of(facts[0][0], [i for (i,) in items])
+                assert stored == case, position

@@ -1,10 +1,11 @@
 """Every read as of a point (by time and by log position) answers what replaying the
-investigation's events up to that point gives: the reads answer from each record's own
-events and from the read models' kept rows; the replay here is the reference."""
+investigation's events up to that point gives, the paged lists page after page and the
+admissibility matrix among them: the reads answer from each record's own events and from the
+read models' kept rows; the replay here is the reference."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -18,13 +19,16 @@ from domain.base import replay
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
-from jitspace.documents.custody import CustodyDefect, custody_audit
+from jitspace.documents.admissibility import NOTICE, AdmissibilityMatrix, ItemAdmissibility
+from jitspace.documents.custody import AuditedItem, CustodyDefect, custody_audit
 from jitspace.documents.views import (
     authorisation_summary,
     authorisation_view,
+    cell_view,
     custody_view,
     evidence_summary,
     evidence_view,
+    explanation_view,
     investigation_view,
     lineage_of,
     task_summary,
@@ -32,8 +36,10 @@ from jitspace.documents.views import (
 )
 from jitspace.ledger.eventlog import MsgspecMapper
 from jitspace.reads.withholding import custody_for
+from projections.admissibility import matrix_as_of, matrix_on, revisited
 from projections.custody import chains_as_of
 from tests.integration.api.test_lineage import derive
+from tests.integration.api.test_list_pages import walk
 from tests.support import Jit, Person, evidence_body, log_of, remove_member
 
 from .test_replay import AUTHORISATION
@@ -82,6 +88,15 @@ def replayed(events: list[Any], jit: Jit, country: str, withheld: set[UUID]) -> 
         i.id: evidence_summary(i, chains.get(i.id, (None, 0))[0], i.id not in withheld)
         for i in items
     }
+    defective = [
+        AuditedItem(
+            i.id,
+            i.reference,
+            msgspec.convert(msgspec.to_builtins(chain.defects), list[CustodyDefect]),
+        )
+        for i in sorted(items, key=lambda i: (i.reference, str(i.id)))
+        if (chain := chains.get(i.id, (None, 0))[0]) is not None and chain.defects
+    ]
     seen: dict[str, Any] = {
         "investigation": investigation_view(investigation),
         "tasks": [task_summary(t) for t in sorted(of(Task), key=lambda t: (t.created_on, t.id))],
@@ -91,16 +106,10 @@ def replayed(events: list[Any], jit: Jit, country: str, withheld: set[UUID]) -> 
         ],
         "evidence": list(register.values()),
         "evidence/custody-audit": custody_audit(
-            [
-                (
-                    i.id,
-                    i.reference,
-                    msgspec.convert(msgspec.to_builtins(chain.defects), list[CustodyDefect]),
-                )
-                for i in sorted(items, key=lambda i: (i.reference, str(i.id)))
-                if (chain := chains.get(i.id, (None, 0))[0]) is not None and chain.defects
-            ]
+            [(d.evidence_id, d.reference, d.defects) for d in defective]
         ),
+        # not a read of its own: the rows the custody audit's pages walk through
+        "audited": defective,
     }
     for task in of(Task):
         seen[f"tasks/{task.id}"] = task_view(task)
@@ -122,12 +131,68 @@ def replayed(events: list[Any], jit: Jit, country: str, withheld: set[UUID]) -> 
     return {path: as_json(document) for path, document in seen.items()}
 
 
-def read(person: Person, jit: Jit, paths: list[str], as_of: str) -> dict[str, Any]:
-    """The same reads through the API, as of a time or a position."""
+def matrix_replayed(
+    events: list[Any], jit: Jit, moment: datetime, on: datetime | None = None
+) -> dict[str, Any]:
+    """The matrix then, from the events replayed by the projection's own functions (the
+    reference): each cell as the last event that touched it left it, evaluated again at
+    `moment` where a deadline had passed by then; or, `on` a date, every cell on that date."""
+    case, cells = matrix_as_of(events)
+    rows = list(matrix_on(case, on).values()) if on is not None else list(cells.values())
+    if on is None:
+        rows = revisited(case, rows, moment)
+    rows.sort(key=lambda r: (r.reference, str(r.verdict.evidence_id), r.verdict.country))
+    seen: dict[str, Any] = {
+        "admissibility": AdmissibilityMatrix(UUID(jit.id), NOTICE, [cell_view(r) for r in rows])
+    }
+    for evidence_id, item in case.items.items():
+        mine = [r for r in rows if r.verdict.evidence_id == evidence_id]
+        seen[f"evidence/{evidence_id}/admissibility"] = ItemAdmissibility(
+            evidence_id, item.reference if mine else "", NOTICE, [explanation_view(r) for r in mine]
+        )
+    return {path: as_json(document) for path, document in seen.items()}
+
+
+# the paged lists, each with the unpaged list (or the replay's rows) its pages walk through
+# (their default order is the unpaged lists': by creation, validity, registration, reference)
+PAGES = {
+    "tasks/page": "tasks",
+    "authorisations/page": "authorisations",
+    "evidence/page": "evidence",
+    "evidence/custody-audit/page": "audited",
+}
+
+
+def pages_replayed(expected: dict[str, Any], matrix: dict[str, Any]) -> dict[str, Any]:
+    """The rows every page of each paged list gives then, from the replay's lists."""
+    cells = matrix["admissibility"]["cells"]
+    rows = {page: expected[listed] for page, listed in PAGES.items()}
+    rows["admissibility/page"] = [
+        {
+            "item": item,
+            "cells": sorted(
+                (c for c in cells if c["evidence_id"] == item["id"]), key=lambda c: c["country"]
+            ),
+        }
+        for item in expected["evidence"]
+    ]
+    return rows
+
+
+def walked(person: Person, jit: Jit, pages: list[str], as_of: str) -> dict[str, Any]:
+    """Every page of each paged list as of a time or a position, two rows a page."""
+    return {page: walk(person, jit.path(f"/{page}"), as_of=as_of, limit=2) for page in pages}
+
+
+def read(
+    person: Person, jit: Jit, paths: list[str], as_of: str, on: str | None = None
+) -> dict[str, Any]:
+    """The same reads through the API, as of a time or a position (and `on` a date)."""
     answers = {}
+    params = {"as_of": as_of} if on is None else {"as_of": as_of, "on": on}
     for path in paths:
         response = person.get(
-            jit.path("" if path == "investigation" else f"/{path}"), params={"as_of": as_of}
+            jit.path("" if path == "investigation" else f"/{path}"), params=params
         )
         assert response.status_code == 200, (path, response.text)
         answers[path] = response.json()
@@ -177,6 +242,7 @@ def test_every_read_as_of_a_point_equals_the_replay(jit: Jit, database_url: str)
     point()
     assert len({position for _, position in points}) == len(points)
 
+    judged: set[int] = set()
     # When each point is read again, by time and by position, by FR (the phone withheld from
     # it by BE's restriction) and by BE
     for reader, country, withheld in (
@@ -184,7 +250,26 @@ def test_every_read_as_of_a_point_equals_the_replay(jit: Jit, database_url: str)
         (jit.investigator, "BE", set()),
     ):
         for moment, position in points:
-            expected = replayed(events_up_to(database_url, jit, position), jit, country, withheld)
+            events = events_up_to(database_url, jit, position)
+            expected = replayed(events, jit, country, withheld)
+            audited = {"audited": expected.pop("audited")}
             # Then every answer equals the replay's
             assert read(reader, jit, list(expected), moment.isoformat()) == expected
             assert read(reader, jit, list(expected), str(position)) == expected
+            # the matrix too: its deadlines judged at the time asked for, or when the event
+            # at the position was recorded; and on another date, on the facts then
+            matrix = matrix_replayed(events, jit, moment)
+            assert read(reader, jit, list(matrix), moment.isoformat()) == matrix
+            judged.add(len(matrix["admissibility"]["cells"]))
+            matrix = matrix_replayed(events, jit, events[-1].timestamp)
+            assert read(reader, jit, list(matrix), str(position)) == matrix
+            # and the paged lists, every page of each, with the matrix's as `matrix` said
+            pages = pages_replayed(expected | audited, matrix)
+            assert walked(reader, jit, list(pages), str(position)) == pages
+            by_time = pages_replayed(expected | audited, matrix_replayed(events, jit, moment))
+            assert walked(reader, jit, list(by_time), moment.isoformat()) == by_time
+            on = points[0][0] + timedelta(days=400)
+            matrix = matrix_replayed(events, jit, moment, on)
+            assert read(reader, jit, list(matrix), str(position), on.isoformat()) == matrix
+    # (the matrix grew as items were registered: none, then cells in every country)
+    assert 0 in judged and max(judged) >= 3 * 3

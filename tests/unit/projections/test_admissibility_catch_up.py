@@ -1,6 +1,7 @@
 """Catching up, the projection writes each batch from a writer thread while it evaluates the
 next: the batches commit in log order, the cells written equal the matrix replayed from the
-log, and a batch that fails to commit stops the projection at the next event."""
+log, the versions kept equal it at every position, and a batch that fails to commit stops
+the projection at the next event."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ class View:
         self.item_rows: dict[tuple[UUID, UUID], bytes] = {}
         self.cells: dict[tuple[UUID, str], Any] = {}
         self.positions: list[int] = []
+        self.kept_cells: list[Cell] = []  # every version, as `Versions` keeps them
+        self.kept_facts: list[tuple[Any, ...]] = []
         self.threads: set[str] = set()
 
     def facts(self, investigation_id: UUID) -> tuple[CaseFile, bool]:
@@ -59,10 +62,33 @@ class View:
         self.threads.add(threading.current_thread().name)
         if tracking.notification_id == self.fail_at:
             raise RuntimeError("the database went away")
-        self.facts_rows.update(facts.cases)
-        self.item_rows.update({(i, evidence_id): b for i, evidence_id, b in facts.items})
+        cases, items = facts.current()
+        self.facts_rows.update(cases)
+        self.item_rows.update(items)
         self.cells.update({(c.evidence_id, c.country): c for c in cells})
+        self.kept_cells += cells
+        self.kept_facts += [(i, None, b, at) for i, b, at in facts.cases] + facts.items
         self.positions.append(tracking.notification_id)
+
+    def at(self, position: int) -> tuple[CaseFile, dict[tuple[UUID, str], Cell]]:
+        """The facts and the cells as they held at `position`, from the versions kept: the
+        last version of each from at or before it."""
+        cells: dict[tuple[UUID, str], Cell] = {}
+        for c in sorted(self.kept_cells, key=lambda c: c.from_position):
+            if c.from_position <= position:
+                cells[(c.evidence_id, c.country)] = c
+        facts: dict[Any, bytes] = {}
+        for i, evidence_id, stored, since in sorted(self.kept_facts, key=lambda f: f[3]):
+            if since <= position:
+                facts[(i, evidence_id)] = stored
+        case = [b for (_, evidence_id), b in facts.items() if evidence_id is None]
+        items = [b for (_, evidence_id), b in facts.items() if evidence_id is not None]
+        return (facts_of(case[0], items) if case else CaseFile()), cells
+
+
+def unplaced(cells: dict[tuple[UUID, str], Cell]) -> dict[tuple[UUID, str], Cell]:
+    """The cells without the positions they hold from (the replay's have none)."""
+    return {key: msgspec.structs.replace(c, from_position=0) for key, c in cells.items()}
 
 
 def catch_up(projection: AdmissibilityMatrix, events: list[Any], start: int = 1) -> None:
@@ -94,11 +120,40 @@ def test_batches_written_while_the_next_is_folded_equal_the_matrix_replayed(
     # and the cells and facts written are those of the log replayed
     case, cells = matrix_as_of(events)
     investigation_id = events[0].investigation_id
-    assert view.cells == {key: cell_of(investigation_id, row) for key, row in cells.items()}
+    assert unplaced(view.cells) == {
+        key: cell_of(investigation_id, row) for key, row in cells.items()
+    }
     assert view.facts(investigation_id) == (case, False)
     # each item's on its own row, the investigation's without them
     assert set(view.item_rows) == {(investigation_id, i) for i in case.items}
     assert msgspec.msgpack.decode(view.facts_rows[investigation_id], type=CaseFile).items == {}
+    assert all(c.from_position > 0 for c in view.cells.values())
+
+
+@pytest.mark.parametrize("batch", [1, 3, 1000])
+@pytest.mark.parametrize("evaluators", [False, True], ids=["in-process", "evaluator-processes"])
+def test_the_versions_kept_equal_the_matrix_replayed_at_every_position(
+    events, monkeypatch, batch, evaluators
+):
+    # Given a log behind the head, applied in batches (one event each, three, all at once)
+    monkeypatch.setattr(admissibility, "BATCH", batch)
+    monkeypatch.setattr(admissibility, "FAR_BEHIND", 1 if evaluators else len(events) + 1)
+    view = View(head=len(events))
+    # When the projection catches up
+    catch_up(AdmissibilityMatrix(cast(AdmissibilityView, view)), events)
+    # Then at every position, the versions kept that held then are the facts and the cells
+    # of the log replayed up to there, each cell from its last touching event's position
+    investigation_id = events[0].investigation_id
+    for position in range(len(events) + 1):
+        case, cells = matrix_as_of(events[:position])
+        kept_case, kept_cells = view.at(position)
+        assert kept_case == case, position
+        assert unplaced(kept_cells) == {
+            key: cell_of(investigation_id, row) for key, row in cells.items()
+        }, position
+    # and no cell has two versions from one position
+    versions = [(c.evidence_id, c.country, c.from_position) for c in view.kept_cells]
+    assert len(versions) == len(set(versions))
 
 
 def test_facts_an_earlier_version_kept_whole_are_written_item_by_item(events, monkeypatch):
@@ -117,7 +172,7 @@ def test_facts_an_earlier_version_kept_whole_are_written_item_by_item(events, mo
     assert set(view.item_rows) == {(investigation_id, i) for i in case.items}
     assert view.facts(investigation_id) == (case, False)
     assert all(
-        view.cells[key] == cell_of(investigation_id, row)
+        unplaced(view.cells)[key] == cell_of(investigation_id, row)
         for key, row in cells.items()
         if key in view.cells
     )
@@ -194,5 +249,7 @@ def test_where_no_evaluator_process_can_start_the_projection_evaluates_itself(
     assert projection.in_process_only and projection.evaluators is None
     _, cells = matrix_as_of(events)
     investigation_id = events[0].investigation_id
-    assert view.cells == {key: cell_of(investigation_id, row) for key, row in cells.items()}
+    assert unplaced(view.cells) == {
+        key: cell_of(investigation_id, row) for key, row in cells.items()
+    }
     assert view.positions[-1] == len(events)
