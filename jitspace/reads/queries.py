@@ -417,8 +417,13 @@ class Queries:
         if query.disagreeing is not None:
             where.add(f"w.outcomes {'>' if query.disagreeing else '<='} 1")
         joined = _register_from(point) + (_verdicts(point) if query.judged else "")
+        # counted without each item's verdicts unless a filter reads them: the join keeps
+        # one row an item, and its subquery an item would make the count grow with them
+        counted = _register_from(point) + (
+            _verdicts(point) if query.disagreeing is not None else ""
+        )
         total = await self.pool.fetchval(
-            f"SELECT count(*) {joined} WHERE {where.sql}",
+            f"SELECT count(*) {counted} WHERE {where.sql}",
             *where.values,
         )
         keyset = Keyset(
