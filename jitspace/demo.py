@@ -20,6 +20,7 @@ from domain.commands import (
     AssignTask,
     ChangeTaskStatus,
     CreateTask,
+    ExtendAgreement,
     HandOver,
     OpenInvestigation,
     RecordAuthorisation,
@@ -136,6 +137,17 @@ def _seed_case(runtime: Runtime, ids: dict[str, UUID]) -> None:
             agreement_clause="Art. 11 of the JIT agreement (fictional): data deleted ten years "
             "after its collection",
             occurred_at=at("2024-02-05"),
+        ),
+    )
+    # the agreement was extended before its first period ran out: the team works on, two
+    # years ahead of whenever the demo is started
+    app.extend_agreement(
+        leader,
+        ExtendAgreement(
+            investigation_id=jit.id,
+            period_end=date(datetime.now(UTC).year + 2, 1, 31),
+            reason="Amendment no. 1 to the JIT agreement (fictional), signed by the parties",
+            occurred_at=at("2026-01-20"),
         ),
     )
 
