@@ -84,19 +84,17 @@ class Workspace(Application[UUID]):
         check the version the member expects; once the body has acted on the record, save it.
         The body raising saves nothing. `allow_closed`: the command is taken in a closed
         investigation too (the aggregate's guard says who may)."""
-        investigation, actor = self._acting(
-            user_id,
-            command.investigation_id,
-            allow_closed=allow_closed,
-            decided_on=command.investigation_version,
-        )
-        record = self._part(investigation, cls, _record_id(command))
-        if command.expected_version not in (None, record.version):
-            if record is investigation and command.investigation_version is not None:
-                # the copy kept here may be behind the log: the conflict is the log's to say
-                self._investigation(investigation.id, record.version, kept=False)
-            raise VersionConflict(record.version)
-        yield investigation, actor, record
+        with self._refusing_on_the_latest(command):
+            investigation, actor = self._acting(
+                user_id,
+                command.investigation_id,
+                allow_closed=allow_closed,
+                decided_on=command.investigation_version,
+            )
+            record = self._part(investigation, cls, _record_id(command))
+            if command.expected_version not in (None, record.version):
+                raise VersionConflict(record.version)
+            yield investigation, actor, record
         self._save(record, decided_on=self._decided_on(command))
 
     def _create(
@@ -108,12 +106,27 @@ class Workspace(Application[UUID]):
         """The use case of a command that makes a new record of the investigation: load the
         investigation and the acting member, `create` the record (its checks are the
         domain's), save it; the new record."""
-        investigation, actor = self._acting(
-            user_id, command.investigation_id, decided_on=command.investigation_version
-        )
-        record = create(investigation, actor, command)
+        with self._refusing_on_the_latest(command):
+            investigation, actor = self._acting(
+                user_id, command.investigation_id, decided_on=command.investigation_version
+            )
+            record = create(investigation, actor, command)
         self._save(record, decided_on=self._decided_on(command))
         return record
+
+    @contextmanager
+    def _refusing_on_the_latest(self, command: Command) -> Iterator[None]:
+        """A command decided on the investigation as kept here (its `investigation_version`)
+        is refused only on its latest version: a refusal made on a copy the log has moved
+        past becomes AccessOutdated (decide again, on the latest)."""
+        try:
+            yield
+        except (DomainError, VersionConflict):
+            if command.investigation_version is not None:
+                self._investigation(
+                    command.investigation_id, command.investigation_version, kept=False
+                )
+            raise
 
     def _change(
         self,
