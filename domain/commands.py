@@ -43,9 +43,13 @@ from domain.values import (
 
 
 class Command(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A command to one investigation (a field it does not know is an error, not lost)."""
+    """A command to one investigation (a field it does not know is an error, not lost).
+    `investigation_version`: the investigation's version on which the caller's access was
+    decided; the command is recorded only if that is still its latest (None: the access is
+    the investigation's as the command reads it)."""
 
     investigation_id: UUID
+    investigation_version: int | None = None
 
 
 class Change(Command, frozen=True, kw_only=True):

@@ -28,7 +28,7 @@ from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Scope
 
 from domain.errors import NotFound, PermissionDenied
-from domain.permissions import Action, check_permitted
+from domain.permissions import Action, check_permitted, permits
 from domain.values import Member
 from jitspace.api.dependencies import provide_user
 from jitspace.api.problems import REFUSAL_LOGGED
@@ -94,15 +94,31 @@ async def check_access(
         raise ImproperlyConfiguredException(
             f"route {handler.handler_name} checks {access} but has no investigation in its path"
         )
+    commanded = decided_by_command(handler)
     try:
         membership = await member_for(
-            runtime, user, investigation_id, access, client=_client(connection)
+            runtime, user, investigation_id, access, client=_client(connection), kept=commanded
         )
     except (NotFound, PermissionDenied):
         connection.scope["state"][REFUSAL_LOGGED] = True
         raise
-    connection.scope["state"]["member"] = membership.member
-    connection.scope["state"]["audience"] = audience_of(membership)
+    keep_decision(connection.scope, membership, access)
+
+
+def keep_decision(scope: Scope, membership: Membership, access: Action) -> None:
+    """Keep the guard's decision for the request: who the caller is there, what they may
+    read, and the investigation's version it was made on (for the command, changes.py)."""
+    scope["state"]["member"] = membership.member
+    scope["state"]["audience"] = audience_of(membership)
+    scope["state"]["decided"] = (membership, access)
+
+
+def decided_by_command(handler: BaseRouteHandler) -> bool:
+    """The route runs a command that names the investigation's version its access was decided
+    on (`create` or `change`, api/changes.py): the log records it only if that version is
+    still the latest, so the guard may decide on the version kept in this process, without
+    looking up the latest."""
+    return not {"create", "change"}.isdisjoint(handler.parsed_fn_signature.parameters)
 
 
 async def member_for(
@@ -113,15 +129,18 @@ async def member_for(
     *,
     client: str | None = None,
     max_age: float = 0.0,
+    kept: bool = False,
 ) -> Membership:
     """The user's membership of the investigation, if their role there allows the action;
     refusals (404 for non-members, 403 for the role) go to the security log, as do those of
-    the finer rules of records (jitspace/api/problems.py). `max_age`: see
-    `Memberships.member`."""
+    the finer rules of records (jitspace/api/problems.py). `max_age`, `kept`: see
+    `Memberships.member` (a refusal is always decided on the latest version)."""
     try:
         membership = await runtime.memberships.member(
-            user.user_id, investigation_id, max_age=max_age
+            user.user_id, investigation_id, max_age=max_age, kept=kept
         )
+        if kept and not permits(membership.member.role, action, membership.observer_rights):
+            membership = await runtime.memberships.member(user.user_id, investigation_id)
         check_permitted(membership.member.role, action, membership.observer_rights)
     except (NotFound, PermissionDenied) as refused:
         await runtime.security_log.record(

@@ -33,7 +33,7 @@ from jitspace.api.admissibility import (
 )
 from jitspace.api.auth import AuthController
 from jitspace.api.authorisations import AuthorisationController, AuthorisationFactsController
-from jitspace.api.changes import provide_create
+from jitspace.api.changes import provide_create, provide_decided
 from jitspace.api.dependencies import RuntimeDep, provide_records, provide_runtime
 from jitspace.api.events import EventController
 from jitspace.api.evidence import EvidenceController, EvidenceFactsController
@@ -184,6 +184,7 @@ def create_app(
             "audience": Provide(provide_audience, sync_to_thread=False),
             "records": Provide(provide_records),
             "create": Provide(provide_create, sync_to_thread=False),
+            "decided": Provide(provide_decided, sync_to_thread=False),
         },
         # first its id and the ids of what it is about, for the log lines it causes; then,
         # before any handler reads the request, one rule for every text it carries

@@ -36,7 +36,7 @@ from jitspace.api.explain import (
 from jitspace.auth.errors import IdentityConflict, IdentityError, UnknownUser
 from jitspace.auth.login_throttle import TooManyAttempts
 from jitspace.ledger.checkpoints import LogRewritten
-from jitspace.services.base import VersionConflict
+from jitspace.services.base import AccessOutdated, VersionConflict
 from jitspace.services.uploads import PartsMissing
 from jitspace.storage.blobs import (
     BlobError,
@@ -156,6 +156,15 @@ def on_too_many_attempts(_: Request[Any, Any, Any], exc: TooManyAttempts) -> Res
     response = problem(429, "Too many attempts", str(exc))
     response.headers["Retry-After"] = str(exc.retry_after)
     return response
+
+
+def on_access_outdated(_: Request[Any, Any, Any], exc: AccessOutdated) -> Response[Problem]:
+    return problem(
+        409,
+        "Your access changed",
+        "your place in this investigation changed while this was being done, so nothing was "
+        "recorded; reload and send it again",
+    )
 
 
 def on_version_conflict(_: Request[Any, Any, Any], exc: VersionConflict) -> Response[Problem]:
@@ -355,6 +364,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     TooManyAttempts: on_too_many_attempts,
     BlobError: on_blob_error,
     VersionConflict: on_version_conflict,
+    AccessOutdated: on_access_outdated,
     LogRewritten: on_log_rewritten,
     ValidationException: on_validation_error,
     HTTPException: on_http_error,

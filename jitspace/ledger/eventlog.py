@@ -92,6 +92,10 @@ class InvestigationStoredEvent(StoredEvent):
     unique_key: str | None = field(default=None, kw_only=True)
 
 
+class Moved(IntegrityError):
+    """A record the command decided on (without changing it) has changed since."""
+
+
 class KeyTaken(IntegrityError):
     """Another record of the investigation holds the unique key an event claims."""
 
@@ -173,10 +177,14 @@ def _upcast(cls: Any, state: dict[str, Any]) -> msgspec.Struct:
 
 
 class _Pending:
-    __slots__ = ("done", "error", "events", "ids")
+    __slots__ = ("done", "error", "events", "ids", "unchanged")
 
-    def __init__(self, events: Sequence[StoredEvent]) -> None:
+    def __init__(
+        self, events: Sequence[StoredEvent], unchanged: Sequence[tuple[UUID, int]] = ()
+    ) -> None:
         self.events = events
+        # records the command decided on without changing them, at their versions then
+        self.unchanged = unchanged
         self.ids: list[int] = []
         self.error: BaseException | None = None
         self.done = threading.Event()
@@ -423,11 +431,18 @@ class EventLog(PostgresApplicationRecorder):
             ]
 
     def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+        self,
+        stored_events: Sequence[StoredEvent],
+        *,
+        unchanged: Sequence[tuple[UUID, int]] = (),
+        **kwargs: Any,
     ) -> Sequence[int] | None:
+        """Record the events, in the next group; `unchanged`: records (id, version) the
+        command decided on without changing them, which must still be at those versions
+        when the group commits (else Moved, and nothing of the command is recorded)."""
         if not stored_events:
             return []
-        pending = _Pending(stored_events)
+        pending = _Pending(stored_events, unchanged)
         with self._start_lock:  # never queued behind a stop: it would wait forever
             if self._stopped:
                 msg = "the event log is closed"
@@ -654,6 +669,9 @@ class EventLog(PostgresApplicationRecorder):
                 events = [e for p in group for e in p.events]
                 investigations = list(dict.fromkeys(_investigation_of(e) for e in events))
                 unknown = [i for i in investigations if i not in self._heads]
+                # a record decided on at version v has moved if its version v + 1 exists:
+                # looked up with the versions the events take, in the same statement
+                moved_if = [(i, v + 1) for p in group for i, v in p.unchanged]
                 curs.execute(
                     self._prepare_group,
                     {
@@ -662,8 +680,9 @@ class EventLog(PostgresApplicationRecorder):
                         "known_at": self._heads_at,
                         "unknown": unknown,
                         "all": investigations,
-                        "ids": [e.originator_id for e in events],
-                        "versions": [e.originator_version for e in events],
+                        "ids": [e.originator_id for e in events] + [i for i, _ in moved_if],
+                        "versions": [e.originator_version for e in events]
+                        + [v for _, v in moved_if],
                     },
                     prepare=True,
                 )
@@ -686,6 +705,13 @@ class EventLog(PostgresApplicationRecorder):
                 claimed: list[tuple[UUID, str, UUID]] = []
                 for pending in group:
                     mine = [(e.originator_id, e.originator_version) for e in pending.events]
+                    # first: the command was decided on what has changed since (it may be
+                    # the record it changes, then also in conflict)
+                    if any((i, v + 1) in taken for i, v in pending.unchanged):
+                        pending.error = Moved(
+                            "a record this command decided on changed before it was recorded"
+                        )
+                        continue
                     if any(k in taken for k in mine) or len(set(mine)) != len(mine):
                         pending.error = IntegrityError(
                             "another command changed this record first (version conflict)"

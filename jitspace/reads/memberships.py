@@ -3,7 +3,9 @@
 The answer comes from the Investigation aggregate itself (never a read model that may lag:
 a removed member must lose access at once), but it is rebuilt from the log only when the
 investigation has changed since it was last rebuilt here. Whether it has is one indexed
-lookup of its latest version, on the event loop; most requests need nothing more.
+lookup of its latest version, on the event loop; most requests need nothing more. A command
+needs not even that: it is decided on the version kept here, and the log records it only if
+that version is still the latest (`kept`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ class Membership(NamedTuple):
     member: Member
     # what the JIT agreement gives the investigation's observers beyond the table
     observer_rights: frozenset[Action]
+    # the investigation's version this was read from
+    version: int
 
 
 class Memberships:
@@ -50,14 +54,21 @@ class Memberships:
         self._latest: dict[UUID, tuple[float, int | None]] = {}
 
     async def member(
-        self, user_id: UUID, investigation_id: UUID, *, max_age: float = 0.0
+        self, user_id: UUID, investigation_id: UUID, *, max_age: float = 0.0, kept: bool = False
     ) -> Membership:
         """The user's membership of the investigation as of its latest event (or, with
         `max_age`, of its latest event as looked up at most that many seconds ago); NotFound,
-        as for an investigation that does not exist, if they are not a member."""
+        as for an investigation that does not exist, if they are not a member. `kept`: as of
+        the version kept here, if one is, without looking up its latest: only for a command
+        that names that version, which the log records only if it is still the latest
+        (`Command.investigation_version`)."""
         loop = asyncio.get_running_loop()
         looked_up = self._latest.get(investigation_id)
-        if max_age > 0 and looked_up is not None and loop.time() - looked_up[0] <= max_age:
+        known = self._known.get(investigation_id)
+        latest: int | None
+        if kept and known is not None and known.member_of(user_id) is not None:
+            latest = known.version
+        elif max_age > 0 and looked_up is not None and loop.time() - looked_up[0] <= max_age:
             latest = looked_up[1]
         else:
             latest = await self.pool.fetchval(
@@ -76,7 +87,7 @@ class Memberships:
         if investigation is None or member is None:
             raise NotFound("no such investigation", field="investigation_id")
         self._known.move_to_end(investigation_id)
-        return Membership(member, investigation.observer_rights)
+        return Membership(member, investigation.observer_rights, investigation.version)
 
     def _keep(self, investigation: Investigation | None) -> None:
         if investigation is None:

@@ -32,7 +32,7 @@ from domain.errors import DomainError, NotFound
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.values import Actor
-from jitspace.ledger.eventlog import EventLog, KeyTaken
+from jitspace.ledger.eventlog import EventLog, KeyTaken, Moved
 from jitspace.services.kept import DEFAULT_KEPT, KeptAggregates
 from jitspace.telemetry.metrics import counting_command
 
@@ -47,6 +47,15 @@ class VersionConflict(Exception):
     def __init__(self, current_version: int) -> None:
         super().__init__(f"the record is at version {current_version}")
         self.current_version = current_version
+
+
+class AccessOutdated(Exception):
+    """The investigation changed after the caller's access to it was decided (on the version
+    the command names): nothing was recorded; decide the access again, on its latest version."""
+
+    def __init__(self, decided_on: int) -> None:
+        super().__init__(f"access was decided on the investigation at version {decided_on}")
+        self.decided_on = decided_on
 
 
 class Workspace(Application[UUID]):
@@ -75,14 +84,18 @@ class Workspace(Application[UUID]):
         check the version the member expects; once the body has acted on the record, save it.
         The body raising saves nothing. `allow_closed`: the command is taken in a closed
         investigation too (the aggregate's guard says who may)."""
-        investigation, actor = self._acting(
-            user_id, command.investigation_id, allow_closed=allow_closed
-        )
-        record = self._part(investigation, cls, _record_id(command))
-        if command.expected_version not in (None, record.version):
-            raise VersionConflict(record.version)
-        yield investigation, actor, record
-        self._save(record)
+        with self._refusing_on_the_latest(command):
+            investigation, actor = self._acting(
+                user_id,
+                command.investigation_id,
+                allow_closed=allow_closed,
+                decided_on=command.investigation_version,
+            )
+            record = self._part(investigation, cls, _record_id(command))
+            if command.expected_version not in (None, record.version):
+                raise VersionConflict(record.version)
+            yield investigation, actor, record
+        self._save(record, decided_on=self._decided_on(command))
 
     def _create(
         self,
@@ -93,10 +106,27 @@ class Workspace(Application[UUID]):
         """The use case of a command that makes a new record of the investigation: load the
         investigation and the acting member, `create` the record (its checks are the
         domain's), save it; the new record."""
-        investigation, actor = self._acting(user_id, command.investigation_id)
-        record = create(investigation, actor, command)
-        self._save(record)
+        with self._refusing_on_the_latest(command):
+            investigation, actor = self._acting(
+                user_id, command.investigation_id, decided_on=command.investigation_version
+            )
+            record = create(investigation, actor, command)
+        self._save(record, decided_on=self._decided_on(command))
         return record
+
+    @contextmanager
+    def _refusing_on_the_latest(self, command: Command) -> Iterator[None]:
+        """A command decided on the investigation as kept here (its `investigation_version`)
+        is refused only on its latest version: a refusal made on a copy the log has moved
+        past becomes AccessOutdated (decide again, on the latest)."""
+        try:
+            yield
+        except (DomainError, VersionConflict):
+            if command.investigation_version is not None:
+                self._investigation(
+                    command.investigation_id, command.investigation_version, kept=False
+                )
+            raise
 
     def _change(
         self,
@@ -123,15 +153,40 @@ class Workspace(Application[UUID]):
         return investigation
 
     def _acting(
-        self, user_id: UUID, investigation_id: UUID, *, allow_closed: bool = False
+        self,
+        user_id: UUID,
+        investigation_id: UUID,
+        *,
+        allow_closed: bool = False,
+        decided_on: int | None = None,
     ) -> tuple[Investigation, Actor]:
-        investigation = self._load(Investigation, investigation_id, field="investigation_id")
+        """The investigation and the acting member. `decided_on`: the version of the
+        investigation the caller's access was decided on (the command's
+        `investigation_version`); the investigation is then the one at that version, the kept
+        copy if this process keeps it (no read of the log), and the save must name it
+        (`_save(decided_on=...)`): the log records the command only if the investigation is
+        still at that version. AccessOutdated if it is no longer."""
+        investigation = self._investigation(investigation_id, decided_on)
         member = investigation.member_of(user_id)
         if member is None:
             raise NotFound("no such investigation", field="investigation_id")
         if not allow_closed:
             investigation.check_open()
         return investigation, Actor(user_id=user_id, country=member.country, role=member.role)
+
+    def _investigation(
+        self, investigation_id: UUID, decided_on: int | None, *, kept: bool = True
+    ) -> Investigation:
+        """The investigation (at `decided_on`, else AccessOutdated); `kept`: the copy kept
+        here if it is at that version, else read from the log."""
+        if kept and decided_on is not None and isinstance(self.repository, KeptAggregates):
+            copy = self.repository.kept_copy(investigation_id)
+            if isinstance(copy, Investigation) and copy.version == decided_on:
+                return copy
+        investigation = self._load(Investigation, investigation_id, field="investigation_id")
+        if decided_on is not None and investigation.version != decided_on:
+            raise AccessOutdated(decided_on)
+        return investigation
 
     def _part(
         self, investigation: Investigation, cls: type[A], record_id: UUID, *, field: str = ""
@@ -160,11 +215,22 @@ class Workspace(Application[UUID]):
             return None
         return record if isinstance(record, cls) else None
 
-    def _save(self, *aggregates: JitAggregate) -> None:
+    @staticmethod
+    def _decided_on(command: Command) -> tuple[UUID, int] | None:
+        """The investigation and its version the caller's access was decided on, if named."""
+        version = command.investigation_version
+        return None if version is None else (command.investigation_id, version)
+
+    def _save(self, *aggregates: JitAggregate, decided_on: tuple[UUID, int] | None = None) -> None:
         """Save (several records: in one transaction, all or none), or VersionConflict if a
-        record changed since it was loaded."""
+        record changed since it was loaded; `decided_on`: the investigation and the version
+        the caller's access was decided on, which the log checks is still its latest as it
+        records (AccessOutdated if not)."""
         try:
-            self.save(*aggregates)
+            self.save(*aggregates, unchanged=[decided_on] if decided_on else [])
+        except Moved:
+            assert decided_on is not None
+            raise AccessOutdated(decided_on[1]) from None
         except KeyTaken:
             raise
         except RecordConflictError:
@@ -178,7 +244,7 @@ class Workspace(Application[UUID]):
 
 
 # a refusal is the domain's (or the caller's stale version), not a failure of JITspace
-REFUSALS = (DomainError, VersionConflict, KeyTaken)
+REFUSALS = (DomainError, VersionConflict, KeyTaken, AccessOutdated)
 
 
 def _is_use_case(name: str, method: object) -> bool:

@@ -39,20 +39,25 @@ class Evidence(Workspace):
         """Register an item; restrictions given with it are recorded in the same save, so the
         item is never visible unrestricted. Its reference must be new to the investigation
         (`reference_key`): the log refuses a second holder, however close the race."""
-        investigation, actor = self._acting(user_id, command.investigation_id)
-        authorisation = None
-        if command.authorisation_id:
-            authorisation = self._part(investigation, LegalAuthorisation, command.authorisation_id)
-        item = EvidenceItem.register(investigation, actor, command, authorisation)
-        if command.handling != UNRESTRICTED:
-            restrictions = RestrictHandling(
-                investigation_id=investigation.id,
-                evidence_id=item.id,
-                restrictions=command.handling,
-                occurred_at=command.occurred_at,
+        with self._refusing_on_the_latest(command):
+            investigation, actor = self._acting(
+                user_id, command.investigation_id, decided_on=command.investigation_version
             )
-            item.restrict_handling(investigation, actor, restrictions)
-        self._save_new_reference(item)
+            authorisation = None
+            if command.authorisation_id:
+                authorisation = self._part(
+                    investigation, LegalAuthorisation, command.authorisation_id
+                )
+            item = EvidenceItem.register(investigation, actor, command, authorisation)
+            if command.handling != UNRESTRICTED:
+                restrictions = RestrictHandling(
+                    investigation_id=investigation.id,
+                    evidence_id=item.id,
+                    restrictions=command.handling,
+                    occurred_at=command.occurred_at,
+                )
+                item.restrict_handling(investigation, actor, restrictions)
+        self._save_new_reference(item, decided_on=self._decided_on(command))
         return item
 
     def import_evidence(
@@ -105,9 +110,11 @@ class Evidence(Workspace):
         except KeyTaken as taken:
             raise self._duplicate(taken) from None
 
-    def _save_new_reference(self, *items: EvidenceItem) -> None:
+    def _save_new_reference(
+        self, *items: EvidenceItem, decided_on: tuple[UUID, int] | None = None
+    ) -> None:
         try:
-            self._save(*items)
+            self._save(*items, decided_on=decided_on)
         except KeyTaken as taken:  # the log holds references unique, under its commit lock
             raise self._duplicate(taken) from None
 

@@ -7,7 +7,11 @@ copy costs one indexed read of the events recorded since its version, whatever t
 Never a stale decision: each load reads the log for events newer than the kept version (so
 a member removed through another process is gone before the next check here), and the
 log's optimistic concurrency check still refuses a save from a version that another command
-took meanwhile (`VersionConflict`, services/base.py).
+took meanwhile (`VersionConflict`, services/base.py). A command whose access was decided on
+a known version of its investigation takes the kept copy without reading the log
+(`kept_copy`): the log records it only if the investigation is still at that version when
+it commits (`unchanged`, ledger/eventlog.py), else nothing is recorded and the access is
+decided again (`AccessOutdated`, services/base.py).
 
 Kept aggregates are never changed once kept: a load copies the kept one and brings the copy
 up to date, and keeps a copy of the result when it is newer. A command that acts on its
@@ -84,6 +88,15 @@ class KeptAggregates(Repository[UUID]):
             aggregate = brought
             self._keep(aggregate_id, deepcopy(aggregate))
         return aggregate
+
+    def kept_copy(self, aggregate_id: UUID) -> Any:
+        """A copy of the aggregate as kept, without reading the log (None if it is not kept):
+        only for a decision the log checks when it records, by the version (`unchanged`,
+        ledger/eventlog.py)."""
+        if self.kept is None:
+            return None
+        kept = self._kept(aggregate_id)
+        return None if kept is None else deepcopy(kept)
 
     def _kept(self, aggregate_id: UUID) -> Any:
         assert self.kept is not None

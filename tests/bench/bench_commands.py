@@ -26,7 +26,8 @@ Paths:
                       --servers S, S such processes on one machine, each on its own port
                       (the first keeps the read models, the others run with
                       JITSPACE_RUN_PROJECTIONS=false, as behind a load balancer), the clients
-                      dealt out among them in turn
+                      dealt out among them in turn; with --worker, none keeps the read
+                      models: a `jitspace worker` process does, as deployed
   application         JITspace.create_task from N threads in this process (group commit)
   stock library       eventsourcing's default PostgresApplicationRecorder (one transaction,
                       table lock and NOTIFY per save) saving a small aggregate from N threads
@@ -80,6 +81,7 @@ from jitspace.ledger.eventlog import EventLog
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
+from tests.processes import WORKING
 from tests.support import People, free_port, open_investigation
 
 STATE_BYTES = 400
@@ -474,24 +476,62 @@ def server_process(
                 process.wait(10)
 
 
-def jitspace_server(
-    database_url: str, tmp: Path, env: dict[str, str], number: int = 0
-) -> contextlib.AbstractContextManager[tuple[str, subprocess.Popen[bytes]]]:
-    """`jitspace serve` in its own process (`number` > 0: one more, that leaves the read
-    models to the first)."""
+def jitspace_command() -> list[str]:
     script = Path(sys.executable).with_name("jitspace")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "jitspace.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "jitspace.cli"]
+
+
+def jitspace_server(
+    database_url: str, tmp: Path, env: dict[str, str], number: int = 0, *, projections: bool
+) -> contextlib.AbstractContextManager[tuple[str, subprocess.Popen[bytes]]]:
+    """`jitspace serve` in its own process; `projections`: it keeps the read models."""
     return server_process(
-        [*command, "serve", "--host", "127.0.0.1"],
+        [*jitspace_command(), "serve", "--host", "127.0.0.1"],
         {
             **env,
             "JITSPACE_DATABASE_URL": database_url,
             "JITSPACE_DATA_DIR": str(tmp / "data"),
             "JITSPACE_ACCESS_LOG": "false",
-            **({"JITSPACE_RUN_PROJECTIONS": "false"} if number else {}),
+            **({} if projections else {"JITSPACE_RUN_PROJECTIONS": "false"}),
         },
         tmp / f"server{number}.log",
     )
+
+
+@contextlib.contextmanager
+def projection_worker(
+    database_url: str, tmp: Path, env: dict[str, str]
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`jitspace worker` in its own process, once it says it works (it keeps the read
+    models); stopped (SIGINT) after the block."""
+    log_path = tmp / "worker.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [*jitspace_command(), "worker"],
+            env={
+                **os.environ,
+                **env,
+                "JITSPACE_DATABASE_URL": database_url,
+                "JITSPACE_DATA_DIR": str(tmp / "data"),
+            },
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while WORKING not in log_path.read_text():
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the worker did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.1)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
 
 
 def bare_server(
@@ -575,7 +615,14 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=1,
         help="`jitspace serve` processes on one machine, each on its own port; the HTTP "
-        "clients are dealt out among them in turn (one keeps the read models)",
+        "clients are dealt out among them in turn (one keeps the read models, unless "
+        "--worker)",
+    )
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="the read models kept by a `jitspace worker` process, as deployed, and no "
+        "server keeps them (its CPU is counted in the column `worker`)",
     )
     parser.add_argument(
         "--aggregate-cache-size",
@@ -620,9 +667,15 @@ def main(argv: list[str] | None = None) -> int:
                 "PRIMARY KEY (originator_id, originator_version))"
             )
 
+        if args.worker:
+            worker = stack.enter_context(projection_worker(url, tmp, cache_env))
+            probe.add_tree("worker", worker.pid)
         base_urls = []
         for number in range(args.servers):
-            base_url, process = stack.enter_context(jitspace_server(url, tmp, cache_env, number))
+            keeps = number == 0 and not args.worker
+            base_url, process = stack.enter_context(
+                jitspace_server(url, tmp, cache_env, number, projections=keeps)
+            )
             probe.add_tree("server", process.pid)
             base_urls.append(base_url)
         bare_url, bare = stack.enter_context(bare_server(url, tmp, cache_env))
@@ -686,7 +739,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
         print(
             f"{args.seconds:g} s per path after {args.warmup:g} s warm-up, {n} clients, "
-            f"{args.servers} server process(es), aggregate cache "
+            f"{args.servers} server process(es)"
+            f"{' and a projection worker' if args.worker else ''}, aggregate cache "
             f"{settings.aggregate_cache_size or 'off'}, {args.rounds} round(s); "
             f"Python {sys.version.split()[0]}, psycopg libpq binding: "
             f"{psycopg.pq.__impl__}, load average {os.getloadavg()[0]:.1f} "
@@ -778,6 +832,7 @@ def main(argv: list[str] | None = None) -> int:
             n,
             postmaster is not None,
             sizes[0] if sizes else None,
+            args.worker,
         )
 
         if args.profile:
@@ -786,7 +841,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def report(
-    runs: list[Run], http: Run, bare: Run, n: int, local_pg: bool, task_state: int | None
+    runs: list[Run],
+    http: Run,
+    bare: Run,
+    n: int,
+    local_pg: bool,
+    task_state: int | None,
+    worker: bool,
 ) -> None:
     raw_n, raw_1 = runs[0], runs[1]
     print()
@@ -803,7 +864,13 @@ def report(
         )
     print()
     cores = psutil.cpu_count() or 1
-    groups = ["bench", "server", "bare", *(["postgres"] if local_pg else [])]
+    groups = [
+        "bench",
+        "server",
+        *(["worker"] if worker else []),
+        "bare",
+        *(["postgres"] if local_pg else []),
+    ]
     print(
         f"CPU per command, ms; share of the machine's {cores} cores busy in the window, "
         "with this benchmark's processes and with anything else"
@@ -821,6 +888,7 @@ def report(
     print(
         "(bench: this process, load generator or the application itself; server: "
         "`jitspace serve`, which on the application path only runs its read-model projection; "
+        "worker: `jitspace worker`, the read models' projection; "
         "bare: the bare Litestar endpoint's process)"
     )
     print()

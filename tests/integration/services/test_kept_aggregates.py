@@ -16,6 +16,7 @@ from pathlib import Path
 from uuid import UUID
 
 import httpx
+import msgspec
 import pytest
 
 from domain.commands import ChangeTaskStatus, CreateTask, RemoveMember
@@ -24,7 +25,7 @@ from domain.investigation import Investigation
 from domain.task import Task
 from domain.values import Actor, Role, TaskStatus
 from jitspace.services.application import JITspace
-from jitspace.services.base import VersionConflict
+from jitspace.services.base import AccessOutdated, VersionConflict
 from jitspace.services.kept import KeptAggregates
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
@@ -120,6 +121,66 @@ def test_a_command_refused_after_acting_leaves_the_kept_copy_as_the_log_has_it(
     )
     assert changed.version == 2
     assert team.app.repository.get(task.id).status is TaskStatus.BLOCKED
+
+
+def test_a_command_decided_on_a_version_the_log_moved_past_records_nothing(
+    team: Team, other: JITspace
+) -> None:
+    # Given the other process keeps the investigation at the version its guard decided on
+    decided = other.repository.get(team.id).version
+    # When the leader changes the investigation through this process
+    team.app.remove_member(
+        team.leader,
+        RemoveMember(
+            investigation_id=team.id,
+            user_id=team.be_legal,
+            reason="left the team",
+            occurred_at=datetime.now(UTC),
+        ),
+    )
+    position = team.position()
+    # Then a command naming the version decided on is refused, and nothing is recorded
+    named = CreateTask(investigation_id=team.id, title="Decided too early")
+    with pytest.raises(AccessOutdated):
+        other.create_task(
+            team.fr_investigator, msgspec.structs.replace(named, investigation_version=decided)
+        )
+    assert team.position() == position
+    # and naming the latest version it is recorded
+    latest = team.app.repository.get(team.id).version
+    created = other.create_task(
+        team.fr_investigator, msgspec.structs.replace(named, investigation_version=latest)
+    )
+    assert created.title == "Decided too early"
+
+
+def test_a_change_of_the_investigation_decided_on_a_version_the_log_moved_past_records_nothing(
+    team: Team, other: JITspace
+) -> None:
+    # Given the other process keeps the investigation before a member is removed
+    decided = other.repository.get(team.id).version
+    team.app.remove_member(
+        team.leader,
+        RemoveMember(
+            investigation_id=team.id,
+            user_id=team.fr_legal,
+            reason="left the team",
+            occurred_at=datetime.now(UTC),
+        ),
+    )
+    # When a command naming that version changes the investigation (the kept copy still
+    # has the member): nothing is recorded, the access is to be decided again
+    removal = RemoveMember(
+        investigation_id=team.id,
+        user_id=team.fr_legal,
+        reason="twice",
+        occurred_at=datetime.now(UTC),
+        investigation_version=decided,
+    )
+    position = team.position()
+    with pytest.raises(AccessOutdated):
+        other.remove_member(team.leader, removal)
+    assert team.position() == position
 
 
 def test_kept_aggregates_are_copies_that_no_caller_shares(team: Team) -> None:
