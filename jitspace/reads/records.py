@@ -11,6 +11,7 @@ asks, the restrictions in force now say who may read an item, its past included.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -62,7 +63,7 @@ from jitspace.documents.views import (
     task_view,
 )
 from jitspace.reads.past import PastQueries
-from jitspace.reads.queries import Point, Queries
+from jitspace.reads.queries import Point, Queries, evaluated_cells
 from jitspace.reads.withholding import Audience, custody_for
 from projections.admissibility import Row
 from projections.custody import chains_as_of
@@ -385,6 +386,12 @@ class Past:
 
     async def evidence_page(self, country: str, query: RegisterQuery) -> EvidencePage:
         point = await self._point()
+        if query.judged:  # filtered or sorted by verdicts: every cell evaluated then
+            assert point.position is not None
+            rows = await self.kept.matrix(
+                self.investigation_id, point.position, point.moment, None, None
+            )
+            point = replace(point, cells=evaluated_cells(rows))
         return await self.queries.evidence_page(self.investigation_id, country, query, point)
 
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
