@@ -1,8 +1,9 @@
 """The lists as they stood at a point of the log, from the read models' kept rows.
 
 Each query takes the rows that held at log position P (projections/history.py): an indexed
-query, not a replay of the investigation. Withholding applies as for the present lists:
-by the restrictions in force now.
+query, not a replay of the investigation. The admissibility matrix keeps its facts' versions,
+not its cells': it is evaluated when read, on the facts that held at P. Withholding applies
+as for the present lists: by the restrictions in force now.
 """
 
 from __future__ import annotations

@@ -429,8 +429,8 @@ class Past:
         return await self.kept.lineage(self.investigation_id, position, evidence_id, country)
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
-        """The matrix's kept cells then, each on its own date (or evaluated again where a
-        deadline had passed by the moment asked for), or every cell evaluated `on` a date."""
+        """The matrix then, evaluated on the facts kept then at the moment asked for (or
+        when the position's event was recorded), or `on` a date."""
         if evidence_id is not None:
             await self._record(EvidenceItem, evidence_id)
         items = None if evidence_id is None else [evidence_id]
@@ -439,7 +439,7 @@ class Past:
         return _sorted(rows)
 
     async def cells(self, items: list[UUID]) -> list[Row]:
-        """The matrix's kept cells of these items (a page's) then."""
+        """The matrix's cells of these items (a page's) then, evaluated on the facts kept."""
         position = self.history.position
         return await self.kept.matrix(self.investigation_id, position, self.moment, items, None)
 
