@@ -27,6 +27,7 @@ from jitspace.ledger.checkpoints import create_checkpoints_table
 from jitspace.ledger.eventlog import EventLog
 from jitspace.storage import upload_sessions
 from projections import admissibility, custody, registers
+from projections.history import Versions
 
 # one migrating process at a time, whatever the command that migrates
 MIGRATIONS_LOCK = "SELECT pg_advisory_lock(hashtext('jitspace schema migrations'))"
@@ -88,6 +89,29 @@ REBUILD_ADMISSIBILITY = (
     "DELETE FROM admissibility_tracking WHERE application_name <> '__migration__'; "
     "END IF; END $$",
 )
+
+# what migration 9 added and migration 10 dropped: the log position each matrix cell held
+# from, and the cells' versions (the matrix of the past is now evaluated when it is read)
+CELL_POSITION = (
+    "ALTER TABLE rm_admissibility ADD COLUMN IF NOT EXISTS from_position bigint NOT NULL DEFAULT 0"
+)
+KEPT_CELLS = Versions(
+    "rm_admissibility",
+    ("evidence_id", "country"),
+    (
+        "evidence_id uuid NOT NULL",
+        "country text NOT NULL",
+        "investigation_id uuid NOT NULL",
+        "reference text NOT NULL",
+        "verdict text NOT NULL",
+        "outcome text NOT NULL",
+        "results json NOT NULL",
+        "evaluated_on timestamptz NOT NULL",
+        "changes_on timestamptz",
+    ),
+)
+# the facts' versions the matrix keeps
+KEPT_FACTS = f"{admissibility.KEPT_FACTS.table}, {admissibility.KEPT_ITEM_FACTS.table}"
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "the schema as JITspace made it at start", _adopt_first_schema),
@@ -160,17 +184,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         9,
         "keep the history of the admissibility matrix and its facts; rebuild the matrix",
         sql(
-            admissibility.POSITION_COLUMN,
+            CELL_POSITION,
+            *KEPT_CELLS.create,
             *admissibility.HISTORY_TABLES,
-            "TRUNCATE "
-            + ", ".join(
-                kept.table
-                for kept in (
-                    admissibility.KEPT_CELLS,
-                    admissibility.KEPT_FACTS,
-                    admissibility.KEPT_ITEM_FACTS,
-                )
-            ),
+            f"TRUNCATE {KEPT_CELLS.table}, {KEPT_FACTS}",
+            *REBUILD_ADMISSIBILITY,
+        ),
+    ),
+    # the matrix as of a point is evaluated when it is read, on the facts' versions: the
+    # cells' versions, and the position each cell held from, are dropped, and the matrix is
+    # rebuilt from the log when a worker next starts (its facts' versions with it)
+    Migration(
+        10,
+        "evaluate the admissibility matrix of the past when it is read; rebuild the matrix",
+        sql(
+            f"DROP TABLE IF EXISTS {KEPT_CELLS.table}",
+            "ALTER TABLE rm_admissibility DROP COLUMN IF EXISTS from_position",
+            f"TRUNCATE {KEPT_FACTS}",
             *REBUILD_ADMISSIBILITY,
         ),
     ),

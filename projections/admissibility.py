@@ -4,24 +4,24 @@ of that country's rulebook, with every rule result, the events it rests on and t
 The facts of each investigation (`CaseFile`) are kept in their stored form; each event is
 folded in and only the items it may change are evaluated again, on the date the event was
 recorded. `fold` is the one function both the projection and any replay of the past use,
-so a matrix kept live equals the matrix replayed from the log at the same position. Each
-cell's versions, and the facts', are kept with the log positions between which they held
-(`Versions`): the matrix as of a point is read from them, equal to the replay at every
-position.
+so a matrix kept live equals the matrix replayed from the log at the same position. The
+facts' versions (the investigation's and each item's) are kept with the log positions
+between which they held (`Versions`), the cells' are not: the matrix as of a point is
+evaluated when it is read, on the facts as they stood then (`matrix_on`).
 
 Verdicts are risk flags for lawyers, not rulings: the court decides.
 
 Rows, facts and the tracking position are written in one transaction. While the projection
 is behind the head of the log (a rebuild, a catch-up after downtime) it applies up to
-BATCH events per transaction: a cell is evaluated once per event that touched it (before
-the next event that changes what it reads, or at the batch's end), the facts an item's
-events change are encoded once per version kept, and the batch is written by a writer
-thread while the next one is folded. The facts are kept item by item, so a batch writes
-those of the items its events changed, not the whole investigation again.
+BATCH events per transaction: each cell is evaluated once per batch, the facts an event
+changes are encoded once per version kept (before the next event that changes them, or at
+the batch's end), and the batch is written by a writer thread while the next one is
+folded. The facts are kept item by item, so a batch writes those of the items its events
+changed, not the whole investigation again.
 
-Far behind the head, the rules run in evaluator processes: the items due at a batch's end
-are sent with their facts in the stored form (those the batch writes anyway), the cells
-come back ready to write. Folding, evaluating and writing then use the machine's cores at once,
+Far behind the head, the rules run in evaluator processes: a batch's due items are sent
+with their facts in the stored form (those the batch writes anyway), the cells come back
+ready to write. Folding, evaluating and writing then use the machine's cores at once,
 where a single process would run them one at a time under one interpreter lock.
 """
 
@@ -74,13 +74,6 @@ DEADLINE_INDEX = (
     "CREATE INDEX IF NOT EXISTS rm_admissibility_deadline_idx ON rm_admissibility "
     "(changes_on) WHERE changes_on IS NOT NULL"
 )
-# The log position of the event a cell was evaluated for (its last touching event's), from
-# which it holds; the cell's earlier versions, and the facts' (the investigation's and each
-# item's), are kept with the positions between which they held (`Versions`): the matrix as
-# of a point, on another date, or with a deadline passed since, is read from them
-POSITION_COLUMN = (
-    "ALTER TABLE rm_admissibility ADD COLUMN IF NOT EXISTS from_position bigint NOT NULL DEFAULT 0"
-)
 TABLES = (
     """CREATE TABLE IF NOT EXISTS rm_admissibility_facts (
         investigation_id uuid PRIMARY KEY, facts bytea NOT NULL)""",
@@ -95,7 +88,6 @@ TABLES = (
     "CREATE INDEX IF NOT EXISTS rm_admissibility_inv_idx ON rm_admissibility (investigation_id)",
     DEADLINE_COLUMN,
     DEADLINE_INDEX,
-    POSITION_COLUMN,
 )
 
 
@@ -135,22 +127,8 @@ class Upsert:
         curs.execute(self.move)
 
 
-# the versions each row of the matrix and of the facts went through (projections/history.py)
-KEPT_CELLS = Versions(
-    "rm_admissibility",
-    ("evidence_id", "country"),
-    (
-        "evidence_id uuid NOT NULL",
-        "country text NOT NULL",
-        "investigation_id uuid NOT NULL",
-        "reference text NOT NULL",
-        "verdict text NOT NULL",
-        "outcome text NOT NULL",
-        "results json NOT NULL",
-        "evaluated_on timestamptz NOT NULL",
-        "changes_on timestamptz",
-    ),
-)
+# the versions each row of the facts went through (projections/history.py): the matrix as
+# of a point is evaluated on them when it is read
 KEPT_FACTS = Versions(
     "rm_admissibility_facts",
     ("investigation_id",),
@@ -161,7 +139,7 @@ KEPT_ITEM_FACTS = Versions(
     ("investigation_id", "evidence_id"),
     ("investigation_id uuid NOT NULL", "evidence_id uuid NOT NULL", "facts bytea NOT NULL"),
 )
-HISTORY_TABLES = (*KEPT_CELLS.create, *KEPT_FACTS.create, *KEPT_ITEM_FACTS.create)
+HISTORY_TABLES = (*KEPT_FACTS.create, *KEPT_ITEM_FACTS.create)
 
 # the tables, each with its key and the columns an upsert replaces (the rest are the key)
 UPSERT_FACTS = Upsert("rm_admissibility_facts", ("investigation_id",), ("facts",))
@@ -179,7 +157,6 @@ UPSERT_CELLS = Upsert(
         "results",
         "evaluated_on",
         "changes_on",
-        "from_position",
     ),
 )
 # an investigation's stored facts in one round trip, `facts_of` puts them together; {0} is
@@ -189,11 +166,16 @@ SELECT_FACTS = (
     "WHERE i.investigation_id = {0}) AS items "
     "FROM rm_admissibility_facts WHERE investigation_id = {0}"
 )
-# the same facts as they stood at log position $2, from their kept versions
-SELECT_FACTS_AT = (
-    "SELECT facts, ARRAY(SELECT i.facts FROM "  # noqa: S608 (constant text)
-    f"{KEPT_ITEM_FACTS.table} i WHERE i.investigation_id = $1 AND {held_at('i', '$2')}) "
-    f"AS items FROM {KEPT_FACTS.table} f WHERE f.investigation_id = $1 AND {held_at('f', '$2')}"
+# the investigation's facts but its items as they stood at log position $2, from their kept
+# versions; and those of the items $3 then (`facts_at`)
+SELECT_CASE_AT = (
+    f"SELECT facts FROM {KEPT_FACTS.table} f "  # noqa: S608 (constant text)
+    f"WHERE f.investigation_id = $1 AND {held_at('f', '$2')}"
+)
+SELECT_ITEMS_AT = (
+    f"SELECT facts FROM {KEPT_ITEM_FACTS.table} i "  # noqa: S608 (constant text)
+    f"WHERE i.investigation_id = $1 AND {held_at('i', '$2')} "
+    "AND ($3::uuid[] IS NULL OR i.evidence_id = ANY($3))"
 )
 
 
@@ -222,7 +204,6 @@ class Cell(msgspec.Struct, frozen=True, array_like=True, gc=False):
     results: str  # JSON
     evaluated_on: datetime
     changes_on: datetime | None  # when a deadline changes it with no event (None: never)
-    from_position: int = 0  # the event it was evaluated for (0: none, a deadline passed)
 
 
 class Due(msgspec.Struct, array_like=True, gc=False):
@@ -233,14 +214,6 @@ class Due(msgspec.Struct, array_like=True, gc=False):
     case: bytes
     items: list[bytes]
     on: dict[UUID, datetime]
-    at: dict[UUID, int]  # the log position each item's cells hold from
-
-
-class Touched(NamedTuple):
-    """An item due: the date of the last event that touched it, and that event's position."""
-
-    on: datetime
-    position: int
 
 
 # -- pure: the same for the projection and for any point of the past ------------------------
@@ -257,7 +230,7 @@ def evaluate_due(case: CaseFile, due: dict[UUID, datetime]) -> Iterator[Row]:
         yield Row(case.items[v.evidence_id].reference, v, on)
 
 
-def cell_of(investigation_id: UUID, row: Row, position: int = 0) -> Cell:
+def cell_of(investigation_id: UUID, row: Row) -> Cell:
     v = row.verdict
     results = _results.encode(v.results).decode()
     return Cell(
@@ -270,24 +243,12 @@ def cell_of(investigation_id: UUID, row: Row, position: int = 0) -> Cell:
         results,
         row.evaluated_on,
         v.changes_on(),
-        position,
     )
 
 
-def cells_due(
-    investigation_id: UUID, case: CaseFile, due: dict[UUID, datetime], at: dict[UUID, int]
-) -> list[Cell]:
-    """`evaluate_due`, the rows as they are written, each from its item's position `at`."""
-    return [
-        cell_of(investigation_id, row, at[row.verdict.evidence_id])
-        for row in evaluate_due(case, due)
-    ]
-
-
-def cells_touched(investigation_id: UUID, case: CaseFile, due: dict[UUID, Touched]) -> list[Cell]:
-    """`cells_due` of the items touched, each on its date, from its position."""
-    on = {evidence_id: t.on for evidence_id, t in due.items()}
-    return cells_due(investigation_id, case, on, {i: t.position for i, t in due.items()})
+def cells_due(investigation_id: UUID, case: CaseFile, due: dict[UUID, datetime]) -> list[Cell]:
+    """`evaluate_due`, the rows as they are written."""
+    return [cell_of(investigation_id, row) for row in evaluate_due(case, due)]
 
 
 def evaluate_stored(batch: bytes) -> bytes:
@@ -300,7 +261,7 @@ def evaluate_stored(batch: bytes) -> bytes:
     try:
         cells: list[Cell] = []
         for due in _due_decoder.decode(batch):
-            cells += cells_due(due.investigation_id, facts_of(due.case, due.items), due.on, due.at)
+            cells += cells_due(due.investigation_id, facts_of(due.case, due.items), due.on)
         return _encoder.encode(cells)
     finally:
         gc.enable()
@@ -423,7 +384,7 @@ class AdmissibilityView(PostgresTrackingRecorder):
 
     def write(self, facts: Facts, cells: list[Cell], tracking: Tracking) -> None:
         """The facts (in their stored form), the cells and the position, in one transaction:
-        each row as it stands after them, and every version of it (in log order).
+        each row as it stands after them, and every version of the facts (in log order).
 
         It commits without waiting for the write-ahead log to reach the disk: a crash of the
         database may lose the last transactions, each whole, position included, and the
@@ -433,11 +394,9 @@ class AdmissibilityView(PostgresTrackingRecorder):
             cases, items = facts.current()
             UPSERT_FACTS.write(curs, list(cases.items()))
             UPSERT_ITEM_FACTS.write(curs, [(*key, stored) for key, stored in items.items()])
-            current = {(c.evidence_id, c.country): c for c in cells}  # the last of each
-            UPSERT_CELLS.write(curs, [astuple(c) for c in current.values()])
+            UPSERT_CELLS.write(curs, [astuple(c) for c in cells])
             KEPT_FACTS.write(curs, facts.cases)
             KEPT_ITEM_FACTS.write(curs, facts.items)
-            KEPT_CELLS.write(curs, [astuple(c) for c in cells])
             self._insert_tracking(curs, tracking)
 
 
@@ -448,31 +407,27 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
     the verdicts of the items it does not touch as they were (`CaseFile.apply`), that gives
     the cells the events one by one would have left.
 
-    Every cell an event touched is kept with that event's position, so that the matrix as
-    of any position is read from the kept rows: an item due is evaluated before a later
-    event of the batch changes the facts it reads (its own, those of the items it derives
-    from, the investigation's), on the facts as they are then, those its event left. The
-    facts' versions are kept so too: an item's, before the next event that changes them.
+    The facts' versions are kept with the positions between which they held, each encoded
+    before the next event that changes it (or at the batch's end); the cells' are not: the
+    matrix as of a point is evaluated on the facts kept then, when it is read.
 
     Behind the head, a batch is written by a writer thread while the next one is folded;
-    far behind, the cells due at its end are evaluated by an evaluator process first
-    (`evaluate_stored`). A few batches at most are in flight; one writer commits them in log
-    order, each after its cells are evaluated, and none after one has failed; a batch's
-    facts are encoded before it leaves, and its failure is raised by the next event. Caught
-    up, each event is written before the next is taken, as before."""
+    far behind, its cells are evaluated by an evaluator process first (`evaluate_stored`).
+    A few batches at most are in flight; one writer commits them in log order, each after
+    its cells are evaluated, and none after one has failed; a batch's facts are encoded
+    before it leaves, and its failure is raised by the next event. Caught up, each event is
+    written before the next is taken, as before."""
 
     name = "admissibility"
 
     def __init__(self, view: AdmissibilityView) -> None:
         super().__init__(view)
         self.cases: dict[UUID, CaseFile] = {}  # the facts as written, or about to be
-        self.due: dict[UUID, dict[UUID, Touched]] = {}  # investigation -> item -> its event
+        self.due: dict[UUID, dict[UUID, datetime]] = {}  # investigation -> item -> date
         # investigation -> items whose facts changed -> the position of their last change
         self.changed: dict[UUID, dict[UUID, int]] = {}
         self.cases_changed: dict[UUID, int] = {}  # investigations whose own facts changed
-        # what the batch keeps so far: cells evaluated before a later event changed what
-        # they read, and the facts' versions such events replaced
-        self.kept_cells: list[Cell] = []
+        # the facts' versions the batch's events replaced so far
         self.kept_facts = Facts([], [])
         self.pending = 0
         self.known_head = 0
@@ -500,9 +455,8 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                         changed.update(dict.fromkeys(case.items, position - 1))
                         self.cases_changed[investigation_id] = position - 1
                 self._keep_before(investigation_id, case, domain_event)
-                touched = Touched(domain_event.timestamp, position)
                 due = self.due.setdefault(investigation_id, {})
-                due.update(dict.fromkeys(touch(case, domain_event), touched))
+                due.update(dict.fromkeys(touch(case, domain_event), domain_event.timestamp))
                 changed = self.changed.setdefault(investigation_id, {})
                 changed.update(dict.fromkeys(CaseFile.items_changed(domain_event), position))
                 if CaseFile.case_changed(domain_event):
@@ -516,27 +470,16 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             # the batches in flight commit (or fail) before the error leaves, so a restarted
             # projection starts from a position no later write moves
             self.cases, self.due, self.changed, self.pending = {}, {}, {}, 0
-            self.cases_changed, self.kept_cells, self.kept_facts = {}, [], Facts([], [])
+            self.cases_changed, self.kept_facts = {}, Facts([], [])
             wait(self.in_flight)
             self.in_flight.clear()
             self._stop_catching_up()
             raise
 
     def _keep_before(self, investigation_id: UUID, case: CaseFile, e: Any) -> None:
-        """Before `e` changes facts: the cells due that read them, evaluated on the facts as
-        they are (as the events that touched them left them: none since has changed what
-        they read), and the versions of the facts it replaces."""
+        """Before `e` changes facts: the versions of them it replaces, as they are."""
         whole = CaseFile.case_changed(e)
         items = CaseFile.items_changed(e)
-        if not whole and not items:
-            return
-        due = self.due.get(investigation_id)
-        if due:
-            # an item's verdict reads its facts, its sources' and the investigation's
-            stale = set(due) if whole else case.affected(frozenset(items)) & due.keys()
-            if stale:
-                taken = {evidence_id: due.pop(evidence_id) for evidence_id in stale}
-                self.kept_cells += cells_touched(investigation_id, case, taken)
         changed = self.changed.get(investigation_id, {})
         for evidence_id in items:
             if (since := changed.pop(evidence_id, None)) is not None:
@@ -556,7 +499,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                 facts.items.append((i, evidence_id, stored, since))
         for i, since in self.cases_changed.items():
             facts.cases.append((i, self._stored_case(i), since))
-        cells = self.kept_cells
+        cells: list[Cell] = []
         evaluated: Future[bytes] | None = None
         evaluators = None
         if behind and (self.evaluators is not None or self._far_behind(tracking)):
@@ -565,10 +508,10 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
             evaluated = evaluators.submit(evaluate_stored, self._batch(facts))
         else:
             cells += [
-                cell for i, due in self.due.items() for cell in cells_touched(i, self.cases[i], due)
+                cell for i, due in self.due.items() for cell in cells_due(i, self.cases[i], due)
             ]
         self.due, self.changed, self.cases_changed, self.pending = {}, {}, {}, 0
-        self.kept_cells, self.kept_facts = [], Facts([], [])
+        self.kept_facts = Facts([], [])
         if len(self.cases) > CACHED_CASES:  # written once this batch is: read back when needed
             self.cases = {}
         if behind:
@@ -596,9 +539,7 @@ class AdmissibilityMatrix(Projection[AdmissibilityView]):
                     stored.get((i, evidence_id)) or _encoder.encode(case.items[evidence_id])
                     for evidence_id in with_sources(case, due)
                 ]
-                on = {evidence_id: t.on for evidence_id, t in due.items()}
-                at = {evidence_id: t.position for evidence_id, t in due.items()}
-                batch.append(Due(i, cases.get(i) or self._stored_case(i), items, on, at))
+                batch.append(Due(i, cases.get(i) or self._stored_case(i), items, due))
         return _encoder.encode(batch)
 
     def _stored_case(self, investigation_id: UUID) -> bytes:

@@ -1,8 +1,9 @@
 """The lists as they stood at a point of the log, from the read models' kept rows.
 
 Each query takes the rows that held at log position P (projections/history.py): an indexed
-query, not a replay of the investigation. Withholding applies as for the present lists:
-by the restrictions in force now.
+query, not a replay of the investigation. The admissibility matrix keeps its facts' versions,
+not its cells': it is evaluated when read, on the facts that held at P. Withholding applies
+as for the present lists: by the restrictions in force now.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import asyncpg
 import msgspec
 from anyio import to_thread
 
+from domain.admissibility.facts import CaseFile, ItemFacts
 from domain.values import DerivationKind
 from jitspace.documents.authorisations import AuthorisationSummary
 from jitspace.documents.custody import CustodyDefect
@@ -23,22 +25,18 @@ from jitspace.documents.tasks import TaskSummary
 from jitspace.documents.views import lineage_of
 from jitspace.reads.queries import (
     _REGISTER_COLUMNS,
-    CELL_COLUMNS,
     EVENTS_TABLE,
     Queries,
     _as_read_by,
-    cell_row,
 )
 from projections.admissibility import (
-    KEPT_CELLS,
-    SELECT_FACTS_AT,
+    SELECT_CASE_AT,
+    SELECT_ITEMS_AT,
     Row,
     facts_of,
     matrix_on,
-    revisited,
 )
 from projections.custody import KEPT_CHAINS
-from projections.history import held_at
 from projections.registers import KEPT_AUTHORISATIONS, KEPT_EVIDENCE, KEPT_TASKS
 
 # the register's rows then: each item's row and its custody chain's, as they held at $2
@@ -67,12 +65,6 @@ _DEFECTS = (
     "ORDER BY e.reference, c.evidence_id"
 )
 
-# the matrix's cells then ($3: of these items only, if not null)
-_CELLS = (
-    f"SELECT {CELL_COLUMNS} FROM {KEPT_CELLS.table} a "  # noqa: S608 (constant text)
-    f"WHERE a.investigation_id = $1 AND {held_at('a', '$2')} "
-    "AND ($3::uuid[] IS NULL OR a.evidence_id = ANY($3))"
-)
 # when the event at a position was recorded
 _RECORDED = f"SELECT recorded_at FROM {EVENTS_TABLE} WHERE notification_id = $1"  # noqa: S608
 
@@ -148,30 +140,20 @@ class PastQueries:
         items: list[UUID] | None,
         on: datetime | None,
     ) -> list[Row]:
-        """The matrix then (of `items`, if named): each cell as the last event that touched it
-        left it, evaluated again at `moment` (by default when the event at `position` was
-        recorded) where a deadline had passed by then, as the present read does now; or,
-        `on` a date, every cell evaluated on that date on the facts as they stood then."""
+        """The matrix then (of `items`, if named), evaluated on the facts as they stood at
+        `position` (those items', their sources' and the investigation's), at `moment` (by
+        default when the event at `position` was recorded), or `on` a date. An event that
+        does not touch an item leaves its verdict as it was: this is each cell as the last
+        event that touched it left it, with the deadlines passed by then judged then, and
+        the time it was evaluated at is that moment's."""
         await self.queries.wait_tracked(position, timeout=2.0)
-        rows: list[Row] = []
         async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-            if on is None:
-                found = await conn.fetch(_CELLS, investigation_id, position, items)
-                rows = [cell_row(r) for r in found]
-                if moment is None:
-                    moment = await conn.fetchval(_RECORDED, position)
-                if moment is None or not any(
-                    (t := r.verdict.changes_on()) is not None and t <= moment for r in rows
-                ):
-                    return rows
-            stored = await conn.fetchrow(SELECT_FACTS_AT, investigation_id, position)
-        if stored is None:
-            return rows
-        case = facts_of(stored["facts"], stored["items"])
-        if on is not None:
-            return list((await to_thread.run_sync(matrix_on, case, on, items)).values())
-        assert moment is not None
-        return await to_thread.run_sync(revisited, case, rows, moment)
+            when = on or moment or await conn.fetchval(_RECORDED, position)
+            case = await _facts_at(conn, investigation_id, position, items)
+        if case is None or when is None:
+            return []
+        wanted = None if items is None else [i for i in items if i in case.items]
+        return list((await to_thread.run_sync(matrix_on, case, when, wanted)).values())
 
     async def recorded_at(self, position: int) -> datetime | None:
         """When the event at `position` was recorded (None: no event there)."""
@@ -181,3 +163,28 @@ class PastQueries:
     async def _register(self, investigation_id: UUID, position: int) -> list[dict[str, Any]]:
         sql = _REGISTER + "ORDER BY e.registered_at, e.evidence_id"
         return [dict(r) for r in await self._fetch(sql, investigation_id, position)]
+
+
+async def _facts_at(
+    conn: asyncpg.Connection, investigation_id: UUID, position: int, items: list[UUID] | None
+) -> CaseFile | None:
+    """The facts kept at `position`: the investigation's, and its items' (of `items` only,
+    and those they derive from, up the line, if named); None before it had any."""
+    stored = await conn.fetchval(SELECT_CASE_AT, investigation_id, position)
+    if stored is None:
+        return None
+    case = facts_of(stored)
+    wanted = items
+    while True:
+        found = await conn.fetch(SELECT_ITEMS_AT, investigation_id, position, wanted)
+        sources: set[UUID] = set()
+        for item in (_item_decoder.decode(r["facts"]) for r in found):
+            case.items[item.evidence_id] = item
+            if item.derivation is not None:
+                sources.add(item.derivation.parent_id)
+        if wanted is None or not (sources := sources - case.items.keys()):
+            return case
+        wanted = list(sources)
+
+
+_item_decoder = msgspec.msgpack.Decoder(ItemFacts)

@@ -86,10 +86,12 @@ class Point:
     """Where a paged list reads its rows: the read models as they stand (no position), or
     the rows they kept that held at a log position (projections/history.py), with the time
     an authorisation's status is judged at. The list's query numbers the investigation $1
-    and the position $2."""
+    and the position $2. The matrix keeps no rows of the past: a list that reads its cells
+    at a position is given them, evaluated then (`cells`, JSON), as $3."""
 
     position: int | None = None
     moment: datetime | None = None
+    cells: str | None = None
 
     def table(self, name: str, alias: str) -> str:
         """The read model's table `name` as the query names it (`alias`)."""
@@ -105,8 +107,26 @@ class Point:
         if self.position is None:
             return Conditions(f"{investigation} = $1", investigation_id)
         return Conditions(
-            f"{investigation} = $1 AND {self.held(alias)}", investigation_id, self.position
+            f"{investigation} = $1 AND {self.held(alias)}",
+            investigation_id,
+            self.position,
+            *([] if self.cells is None else [self.cells]),
         )
+
+    @property
+    def with_cells(self) -> str:
+        """What a query that reads the matrix's cells (`matrix`) starts with."""
+        if self.position is None:
+            return ""
+        assert self.cells is not None, "the cells at a position are given with it"
+        return (
+            "WITH past_cells AS MATERIALIZED (SELECT * FROM "  # noqa: S608 (constant text)
+            f"json_to_recordset($3::json) AS c({_EVALUATED})) "
+        )
+
+    def matrix(self, alias: str) -> str:
+        """The matrix's cells as `alias`: the read model's, or those evaluated at the position."""
+        return f"rm_admissibility {alias}" if self.position is None else f"past_cells {alias}"
 
     @property
     def now(self) -> datetime:
@@ -131,8 +151,7 @@ def _verdicts(point: Point) -> str:
     return (
         " LEFT JOIN LATERAL (SELECT coalesce(max(array_position("  # noqa: S608 (constant text)
         f"{_RANKS}, a.outcome)), 0) AS worst, count(DISTINCT a.outcome) AS outcomes "
-        f"FROM {point.table('rm_admissibility', 'a')} WHERE a.evidence_id = e.evidence_id "
-        f"AND {point.held('a')}) w ON true"
+        f"FROM {point.matrix('a')} WHERE a.evidence_id = e.evidence_id) w ON true"
     )
 
 
@@ -360,7 +379,7 @@ class Queries:
         (by the restrictions in force now, whatever the point)."""
         withholding = await self.withholding(investigation_id)
         where = point.conditions("e.investigation_id", "e", investigation_id)
-        cells = point.table("rm_admissibility", "a")
+        cells = point.matrix("a")
         where.add("e.country = {}", query.party)
         where.add("e.kind = {}", query.kind)
         where.add("c.custodian_id = {}", query.custodian)
@@ -373,14 +392,14 @@ class Queries:
         if query.outcome is not None:
             where.add(
                 f"EXISTS (SELECT FROM {cells} WHERE a.evidence_id = e.evidence_id "
-                f"AND {point.held('a')} AND a.country = {{}} AND a.outcome = {{}})",
+                "AND a.country = {} AND a.outcome = {})",
                 query.forum or party,
                 query.outcome.value,
             )
         if query.rule is not None:
             where.add(
                 f"EXISTS (SELECT FROM {cells}, json_array_elements(a.results) r "
-                f"WHERE a.evidence_id = e.evidence_id AND {point.held('a')} AND a.country = {{}} "
+                "WHERE a.evidence_id = e.evidence_id AND a.country = {} "
                 "AND r->>'rule' = {} AND r->>'outcome' <> 'PASS')",
                 query.forum or party,
                 query.rule,
@@ -422,8 +441,9 @@ class Queries:
         counted = _register_from(point) + (
             _verdicts(point) if query.disagreeing is not None else ""
         )
+        cte = point.with_cells if query.judged else ""
         total = await self.pool.fetchval(
-            f"SELECT count(*) {counted} WHERE {where.sql}",
+            f"{cte}SELECT count(*) {counted} WHERE {where.sql}",
             *where.values,
         )
         keyset = Keyset(
@@ -436,7 +456,7 @@ class Queries:
         keyset.start_after(where, query.after)
         columns = _REGISTER_COLUMNS + (", w.worst" if query.judged else "")
         rows = await self.pool.fetch(
-            f"SELECT {columns} {joined} WHERE {where.sql} "
+            f"{cte}SELECT {columns} {joined} WHERE {where.sql} "
             f"ORDER BY {keyset.order} LIMIT {int(query.limit) + 1}",
             *where.values,
         )
@@ -685,6 +705,25 @@ class Queries:
             items,
         )
         return [cell_row(r) for r in rows]
+
+
+# a cell of the matrix as a list filtered or sorted by verdicts reads it at a position
+_EVALUATED = "evidence_id uuid, country text, outcome text, results json"
+
+
+def evaluated_cells(rows: list[Row]) -> str:
+    """Cells evaluated at a position, as a list reads them there (`Point.cells`)."""
+    return msgspec.json.encode(
+        [
+            {
+                "evidence_id": r.verdict.evidence_id,
+                "country": r.verdict.country,
+                "outcome": r.verdict.outcome.value,
+                "results": r.verdict.results,
+            }
+            for r in rows
+        ]
+    ).decode()
 
 
 # a cell of the matrix, as `cell_row` reads it

@@ -11,6 +11,7 @@ asks, the restrictions in force now say who may read an item, its past included.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any, Protocol, TypeVar, runtime_checkable
@@ -62,7 +63,7 @@ from jitspace.documents.views import (
     task_view,
 )
 from jitspace.reads.past import PastQueries
-from jitspace.reads.queries import Point, Queries
+from jitspace.reads.queries import Point, Queries, evaluated_cells
 from jitspace.reads.withholding import Audience, custody_for
 from projections.admissibility import Row
 from projections.custody import chains_as_of
@@ -385,6 +386,12 @@ class Past:
 
     async def evidence_page(self, country: str, query: RegisterQuery) -> EvidencePage:
         point = await self._point()
+        if query.judged:  # filtered or sorted by verdicts: every cell evaluated then
+            assert point.position is not None
+            rows = await self.kept.matrix(
+                self.investigation_id, point.position, point.moment, None, None
+            )
+            point = replace(point, cells=evaluated_cells(rows))
         return await self.queries.evidence_page(self.investigation_id, country, query, point)
 
     async def evidence(self, evidence_id: UUID, audience: Audience) -> Evidence:
@@ -422,8 +429,8 @@ class Past:
         return await self.kept.lineage(self.investigation_id, position, evidence_id, country)
 
     async def matrix(self, evidence_id: UUID | None, on: datetime | None) -> list[Row]:
-        """The matrix's kept cells then, each on its own date (or evaluated again where a
-        deadline had passed by the moment asked for), or every cell evaluated `on` a date."""
+        """The matrix then, evaluated on the facts kept then at the moment asked for (or
+        when the position's event was recorded), or `on` a date."""
         if evidence_id is not None:
             await self._record(EvidenceItem, evidence_id)
         items = None if evidence_id is None else [evidence_id]
@@ -432,7 +439,7 @@ class Past:
         return _sorted(rows)
 
     async def cells(self, items: list[UUID]) -> list[Row]:
-        """The matrix's kept cells of these items (a page's) then."""
+        """The matrix's cells of these items (a page's) then, evaluated on the facts kept."""
         position = self.history.position
         return await self.kept.matrix(self.investigation_id, position, self.moment, items, None)
 

@@ -35,7 +35,6 @@ from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
 from projections.admissibility import (
     BATCH,
-    KEPT_CELLS,
     KEPT_FACTS,
     KEPT_ITEM_FACTS,
     AdmissibilityView,
@@ -60,9 +59,9 @@ from tests.unit.builders import (
 )
 
 GOAL = 0.50
-READ_MODEL = ("rm_admissibility", "rm_admissibility_facts", "rm_admissibility_item_facts")
-BASELINE = ("base_rows", "base_facts", "base_item_facts")
-KEPT = tuple(kept.table for kept in (KEPT_CELLS, KEPT_FACTS, KEPT_ITEM_FACTS))  # their history
+KEPT = (KEPT_FACTS.table, KEPT_ITEM_FACTS.table)  # the facts' versions
+READ_MODEL = ("rm_admissibility", "rm_admissibility_facts", "rm_admissibility_item_facts", *KEPT)
+BASELINE = ("base_rows", "base_facts", "base_item_facts", "base_facts_kept", "base_items_kept")
 EVENTS_PER_ITEM = 7
 ITEMS_PER_SAVE = 100
 # what every item of the case is: a parcel seized in one warehouse
@@ -167,12 +166,14 @@ def generate_team(app: JITspace, name: str, items: int) -> int:
 
 
 class Written(msgspec.Struct):
-    """What the projection wrote: matrix rows, facts rows of investigations and of items, and
-    their average sizes."""
+    """What the projection wrote: matrix rows, facts rows of investigations and of items (as
+    they stand after each batch), the facts' versions kept, and their average sizes."""
 
     rows: int = 0
     facts: int = 0
     items: int = 0
+    facts_kept: int = 0
+    items_kept: int = 0
     row_bytes: int = 0
     facts_bytes: int = 0
     item_bytes: int = 0
@@ -186,10 +187,13 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
     committed = [0.0]
 
     def counting(self: AdmissibilityView, facts: Facts, cells: Any, tracking: Any) -> None:
+        cases, items = facts.current()
         written.rows += len(cells)
-        written.facts += len(facts.cases)
+        written.facts += len(cases)
+        written.items += len(items)
+        written.facts_kept += len(facts.cases)
         written.facts_bytes += sum(len(stored) for _, stored, _ in facts.cases)
-        written.items += len(facts.items)
+        written.items_kept += len(facts.items)
         written.item_bytes += sum(len(stored) for _, _, stored, _ in facts.items)
         original(self, facts, cells, tracking)
         if tracking.notification_id >= head:
@@ -207,8 +211,8 @@ def rebuild(env: dict[str, str], url: str, head: int) -> tuple[float, Written]:
         row = conn.execute("SELECT avg(length(results::text)) FROM rm_admissibility").fetchone()
         assert row is not None
         written.row_bytes = int(row[0] or 0)
-    written.facts_bytes //= max(written.facts, 1)
-    written.item_bytes //= max(written.items, 1)
+    written.facts_bytes //= max(written.facts_kept, 1)
+    written.item_bytes //= max(written.items_kept, 1)
     return seconds, written
 
 
@@ -240,16 +244,17 @@ def settle(url: str, *, fresh: bool = False) -> None:
     other's writes; `fresh` drops the read model a round before wrote, and its baseline's."""
     with psycopg.connect(url, autocommit=True) as conn:
         if fresh:
-            for table in (*READ_MODEL, *KEPT, "admissibility_tracking", *BASELINE):
+            for table in (*READ_MODEL, "admissibility_tracking", *BASELINE):
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.execute("CHECKPOINT")
 
 
 def baseline(url: str, head: int, written: Written) -> float:
-    """Read the same log rows; write as many matrix rows and facts rows as the projection,
-    with the very bytes it wrote (its rows, read back before the clock starts, cycled where
-    it wrote a row more than once), spread over the log, with batched INSERTs, one
-    transaction per BATCH events."""
+    """Read the same log rows; write as many matrix rows, facts rows and facts' versions as
+    the projection, with the very bytes it wrote (its rows, read back before the clock
+    starts, cycled where it wrote a row more than once; each version once, as kept, the
+    positions between which it held included), spread over the log, with batched INSERTs,
+    one transaction per BATCH events."""
     with psycopg.connect(url) as conn:
         cells = conn.execute(
             "SELECT evidence_id, country, investigation_id, reference, verdict, outcome, "
@@ -259,13 +264,15 @@ def baseline(url: str, head: int, written: Written) -> float:
         facts = cycle(cases.fetchall())
         items = cycle(conn.execute("SELECT * FROM rm_admissibility_item_facts").fetchall())
         rows_of = cycle(cells)
+        facts_kept = iter(conn.execute(f"SELECT * FROM {KEPT_FACTS.table}").fetchall())
+        items_kept = iter(conn.execute(f"SELECT * FROM {KEPT_ITEM_FACTS.table}").fetchall())
         # ordinary tables shaped like the read model's, indexes included: a temporary table
         # would skip the write-ahead log every table of the read model goes through
         for table, like in zip(BASELINE, READ_MODEL, strict=True):
             conn.execute(f"CREATE TABLE {table} (LIKE {like} INCLUDING ALL)")
         conn.commit()
         began = time.perf_counter()
-        done = rows_done = facts_done = items_done = 0
+        done = rows_done = facts_done = items_done = facts_kept_done = items_kept_done = 0
         with conn.cursor(name="log", withhold=True) as cursor:
             cursor.itersize = BATCH
             cursor.execute(
@@ -277,8 +284,12 @@ def baseline(url: str, head: int, written: Written) -> float:
                 rows = round(written.rows * done / head) - rows_done
                 fact_rows = round(written.facts * done / head) - facts_done
                 item_rows = round(written.items * done / head) - items_done
+                kept_facts = round(written.facts_kept * done / head) - facts_kept_done
+                kept_items = round(written.items_kept * done / head) - items_kept_done
                 rows_done, facts_done = rows_done + rows, facts_done + fact_rows
                 items_done += item_rows
+                facts_kept_done += kept_facts
+                items_kept_done += kept_items
                 with conn.cursor() as cur:
                     cur.executemany(
                         "INSERT INTO base_facts VALUES (%s,%s) ON CONFLICT (investigation_id) "
@@ -297,6 +308,14 @@ def baseline(url: str, head: int, written: Written) -> float:
                         "results = EXCLUDED.results, evaluated_on = EXCLUDED.evaluated_on, "
                         "changes_on = EXCLUDED.changes_on",
                         list(islice(rows_of, rows)),
+                    )
+                    cur.executemany(
+                        "INSERT INTO base_facts_kept VALUES (%s,%s,%s,%s)",
+                        list(islice(facts_kept, kept_facts)),
+                    )
+                    cur.executemany(
+                        "INSERT INTO base_items_kept VALUES (%s,%s,%s,%s,%s)",
+                        list(islice(items_kept, kept_items)),
                     )
                 conn.commit()
         return time.perf_counter() - began
@@ -345,8 +364,10 @@ def main(argv: list[str] | None = None, description: str = "") -> int:
                 f"round {n}\n"
                 f"  rebuild : {head:,} events; {written.rows:,} matrix rows (~{written.row_bytes:,}"
                 f" B of rule results each), {written.facts:,} investigation facts rows "
-                f"(~{written.facts_bytes:,} B) and {written.items:,} item facts rows "
-                f"(~{written.item_bytes:,} B) written in {seconds:.2f} s = {rate:,.0f} events/s\n"
+                f"and {written.items:,} item facts rows written, {written.facts_kept:,} "
+                f"versions of the investigations' facts (~{written.facts_bytes:,} B) and "
+                f"{written.items_kept:,} of items' (~{written.item_bytes:,} B) kept, "
+                f"in {seconds:.2f} s = {rate:,.0f} events/s\n"
                 f"            {rebuild_cpu}\n"
                 f"  baseline: the same log rows read, the same rows written with batched raw SQL "
                 f"in {base:.2f} s = {base_rate:,.0f} events/s\n"

@@ -13,9 +13,9 @@ JITSPACE_TEST_DATABASE_URL), a fresh database, the real application and projecti
 2. Rebuild: the projection (`AdmissibilityMatrix`, run by the library's ProjectionRunner as
    `jitspace serve` runs it) from position 0 to the head, in events/s.
 3. Baseline, in the same run: read the same rows of the log with raw SQL (psycopg, a
-   server-side cursor) and write the rows the projection wrote, byte for byte, into tables
-   shaped like the read model's, with batched INSERTs (`executemany`), one transaction per
-   BATCH events as the projection.
+   server-side cursor) and write the rows the projection wrote, byte for byte, the facts'
+   versions it kept included, into tables shaped like the read model's, with batched
+   INSERTs (`executemany`), one transaction per BATCH events as the projection.
 
 Steps 2 and 3 run in turn for several rounds (the read model dropped between rounds, the
 write-ahead log checkpointed before each phase); each round's ratio is printed, and their

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from domain.rule_settings import Outcome
 from tests.support import (
     Jit,
     People,
@@ -420,6 +421,26 @@ def test_a_past_page_lists_the_rows_of_then_filtered_as_they_stood_then(jit: Jit
     assert unreceived["id"] in ids(audited, "evidence_id")
     matrix = past("/admissibility/page")
     assert [row["item"] for row in matrix] == past("/evidence/page")
+    # filtered and sorted by the verdicts of then, evaluated at the point
+    for forum in sorted({c["country"] for row in matrix for c in row["cells"]}):
+        outcomes = {c["outcome"] for row in matrix for c in row["cells"] if c["country"] == forum}
+        for outcome in outcomes:
+            expected = [
+                row["item"]["id"]
+                for row in matrix
+                if any(c["country"] == forum and c["outcome"] == outcome for c in row["cells"])
+            ]
+            found = past("/evidence/page", outcome=outcome, forum=forum)
+            assert ids(found) == expected, (forum, outcome)
+    ranks = list(Outcome)
+
+    def worst(row: dict[str, Any]) -> int:
+        return max((ranks.index(Outcome(c["outcome"])) + 1 for c in row["cells"]), default=0)
+
+    by_worst = sorted(matrix, key=lambda row: (worst(row), row["item"]["id"]))
+    assert past("/admissibility/page", sort="worst") == by_worst
+    agreeing = [row for row in matrix if len({c["outcome"] for c in row["cells"]}) <= 1]
+    assert past("/admissibility/page", disagreeing="false") == agreeing
     # and now, the rows of now
     assert tasks[0]["id"] in ids(walk(jit.legal, jit.path("/tasks/page"), status="in_progress"))
     assert ids(walk(jit.legal, jit.path("/evidence/page"), q="notebook")) == [ledger["id"]]

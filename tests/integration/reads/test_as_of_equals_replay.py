@@ -136,11 +136,15 @@ def matrix_replayed(
 ) -> dict[str, Any]:
     """The matrix then, from the events replayed by the projection's own functions (the
     reference): each cell as the last event that touched it left it, evaluated again at
-    `moment` where a deadline had passed by then; or, `on` a date, every cell on that date."""
+    `moment` where a deadline had passed by then, and reported as evaluated at `moment` (the
+    read evaluates every cell then, on the facts kept: the same verdicts and reasons); or,
+    `on` a date, every cell on that date."""
     case, cells = matrix_as_of(events)
     rows = list(matrix_on(case, on).values()) if on is not None else list(cells.values())
     if on is None:
-        rows = revisited(case, rows, moment)
+        rows = [
+            msgspec.structs.replace(r, evaluated_on=moment) for r in revisited(case, rows, moment)
+        ]
     rows.sort(key=lambda r: (r.reference, str(r.verdict.evidence_id), r.verdict.country))
     seen: dict[str, Any] = {
         "admissibility": AdmissibilityMatrix(UUID(jit.id), NOTICE, [cell_view(r) for r in rows])

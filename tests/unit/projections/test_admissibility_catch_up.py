@@ -1,7 +1,8 @@
 """Catching up, the projection writes each batch from a writer thread while it evaluates the
 next: the batches commit in log order, the cells written equal the matrix replayed from the
-log, the versions kept equal it at every position, and a batch that fails to commit stops
-the projection at the next event."""
+log, the facts' versions kept equal its facts at every position (and the matrix evaluated on
+them equals the replay's), and a batch that fails to commit stops the projection at the
+next event."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime, timedelta
 from typing import Any, cast
 from uuid import UUID
 
@@ -23,9 +25,12 @@ from projections.admissibility import (
     AdmissibilityView,
     Cell,
     Facts,
+    Row,
     cell_of,
     facts_of,
     matrix_as_of,
+    matrix_on,
+    revisited,
 )
 from tests.projections_support import spy_on_evaluators
 from tests.unit.domain.admissibility.test_live_equals_replay import history
@@ -43,7 +48,6 @@ class View:
         self.item_rows: dict[tuple[UUID, UUID], bytes] = {}
         self.cells: dict[tuple[UUID, str], Any] = {}
         self.positions: list[int] = []
-        self.kept_cells: list[Cell] = []  # every version, as `Versions` keeps them
         self.kept_facts: list[tuple[Any, ...]] = []
         self.threads: set[str] = set()
 
@@ -65,30 +69,32 @@ class View:
         cases, items = facts.current()
         self.facts_rows.update(cases)
         self.item_rows.update(items)
-        self.cells.update({(c.evidence_id, c.country): c for c in cells})
-        self.kept_cells += cells
+        written = {(c.evidence_id, c.country): c for c in cells}
+        assert len(written) == len(cells), "a cell evaluated twice in one batch"
+        self.cells.update(written)
         self.kept_facts += [(i, None, b, at) for i, b, at in facts.cases] + facts.items
         self.positions.append(tracking.notification_id)
 
-    def at(self, position: int) -> tuple[CaseFile, dict[tuple[UUID, str], Cell]]:
-        """The facts and the cells as they held at `position`, from the versions kept: the
-        last version of each from at or before it."""
-        cells: dict[tuple[UUID, str], Cell] = {}
-        for c in sorted(self.kept_cells, key=lambda c: c.from_position):
-            if c.from_position <= position:
-                cells[(c.evidence_id, c.country)] = c
+    def at(self, position: int) -> CaseFile:
+        """The facts as they held at `position`, from the versions kept: the last version of
+        each from at or before it."""
         facts: dict[Any, bytes] = {}
         for i, evidence_id, stored, since in sorted(self.kept_facts, key=lambda f: f[3]):
             if since <= position:
                 facts[(i, evidence_id)] = stored
         case = [b for (_, evidence_id), b in facts.items() if evidence_id is None]
         items = [b for (_, evidence_id), b in facts.items() if evidence_id is not None]
-        return (facts_of(case[0], items) if case else CaseFile()), cells
+        return facts_of(case[0], items) if case else CaseFile()
 
 
-def unplaced(cells: dict[tuple[UUID, str], Cell]) -> dict[tuple[UUID, str], Cell]:
-    """The cells without the positions they hold from (the replay's have none)."""
-    return {key: msgspec.structs.replace(c, from_position=0) for key, c in cells.items()}
+def judged_at(
+    case: CaseFile, cells: dict[tuple[UUID, str], Row], moment: datetime
+) -> dict[tuple[UUID, str], Row]:
+    """The replay's cells as a read as of `moment` reports them: each as the last event
+    that touched it left it, evaluated again where a deadline had passed by then, and
+    reported as evaluated at that moment (the read evaluates them all then)."""
+    rows = revisited(case, list(cells.values()), moment)
+    return {r.key: msgspec.structs.replace(r, evaluated_on=moment) for r in rows}
 
 
 def catch_up(projection: AdmissibilityMatrix, events: list[Any], start: int = 1) -> None:
@@ -120,14 +126,11 @@ def test_batches_written_while_the_next_is_folded_equal_the_matrix_replayed(
     # and the cells and facts written are those of the log replayed
     case, cells = matrix_as_of(events)
     investigation_id = events[0].investigation_id
-    assert unplaced(view.cells) == {
-        key: cell_of(investigation_id, row) for key, row in cells.items()
-    }
+    assert view.cells == {key: cell_of(investigation_id, row) for key, row in cells.items()}
     assert view.facts(investigation_id) == (case, False)
     # each item's on its own row, the investigation's without them
     assert set(view.item_rows) == {(investigation_id, i) for i in case.items}
     assert msgspec.msgpack.decode(view.facts_rows[investigation_id], type=CaseFile).items == {}
-    assert all(c.from_position > 0 for c in view.cells.values())
 
 
 @pytest.mark.parametrize("batch", [1, 3, 1000])
@@ -141,19 +144,17 @@ def test_the_versions_kept_equal_the_matrix_replayed_at_every_position(
     view = View(head=len(events))
     # When the projection catches up
     catch_up(AdmissibilityMatrix(cast(AdmissibilityView, view)), events)
-    # Then at every position, the versions kept that held then are the facts and the cells
-    # of the log replayed up to there, each cell from its last touching event's position
-    investigation_id = events[0].investigation_id
-    for position in range(len(events) + 1):
+    # Then at every position, the facts' versions kept that held then are the facts of the
+    # log replayed up to there, and the matrix evaluated on them, when that position's event
+    # was recorded or long after, is the replay's (each cell as its last touching event
+    # left it, judged again where a deadline had passed by then)
+    for position in range(1, len(events) + 1):
         case, cells = matrix_as_of(events[:position])
-        kept_case, kept_cells = view.at(position)
-        assert kept_case == case, position
-        assert unplaced(kept_cells) == {
-            key: cell_of(investigation_id, row) for key, row in cells.items()
-        }, position
-    # and no cell has two versions from one position
-    versions = [(c.evidence_id, c.country, c.from_position) for c in view.kept_cells]
-    assert len(versions) == len(set(versions))
+        kept = view.at(position)
+        assert kept == case, position
+        recorded = events[position - 1].timestamp
+        for moment in (recorded, recorded + timedelta(days=400)):
+            assert matrix_on(kept, moment) == judged_at(case, cells, moment), (position, moment)
 
 
 def test_facts_an_earlier_version_kept_whole_are_written_item_by_item(events, monkeypatch):
@@ -172,7 +173,7 @@ def test_facts_an_earlier_version_kept_whole_are_written_item_by_item(events, mo
     assert set(view.item_rows) == {(investigation_id, i) for i in case.items}
     assert view.facts(investigation_id) == (case, False)
     assert all(
-        unplaced(view.cells)[key] == cell_of(investigation_id, row)
+        view.cells[key] == cell_of(investigation_id, row)
         for key, row in cells.items()
         if key in view.cells
     )
@@ -249,7 +250,5 @@ def test_where_no_evaluator_process_can_start_the_projection_evaluates_itself(
     assert projection.in_process_only and projection.evaluators is None
     _, cells = matrix_as_of(events)
     investigation_id = events[0].investigation_id
-    assert unplaced(view.cells) == {
-        key: cell_of(investigation_id, row) for key, row in cells.items()
-    }
+    assert view.cells == {key: cell_of(investigation_id, row) for key, row in cells.items()}
     assert view.positions[-1] == len(events)
