@@ -3,9 +3,10 @@ after downtime, a restore) writes up to BATCH events in one transaction; caught 
 each event before it takes the next.
 
 A batch's writes run in the order of its events, with the tracking position, in one
-transaction, sent in a pipeline: a statement does not wait for the one before to come back,
-only a read does (a custody chain recomputed from the steps an earlier event of the batch
-wrote reads them back: inside the transaction they are there). So the read model after a
+transaction; the statements between two reads are sent in a pipeline (a statement does not
+wait for the one before to come back). A read sees what the batch wrote before it (a custody
+chain recomputed from the steps an earlier event of the batch wrote reads them back: inside
+the transaction they are there). So the read model after a
 batch is the one its events would have left one by one, the history rows included, each
 version kept from the position of the event that wrote it.
 
@@ -52,13 +53,28 @@ class TrackedView(PostgresTrackingRecorder):
         with self.datastore.transaction(commit=True) as curs:
             if behind:
                 curs.execute("SET LOCAL synchronous_commit = off")
-            with curs.connection.pipeline():
-                for write in writes:
-                    if callable(write):
-                        write(curs)
-                    else:
-                        curs.execute(*write, prepare=True)
-                self._insert_tracking(curs, tracking)
+            statements: list[Statement] = []
+            for write in writes:
+                if callable(write):
+                    _send(curs, statements)
+                    statements = []
+                    write(curs)
+                else:
+                    statements.append(write)
+            _send(curs, statements)
+            self._insert_tracking(curs, tracking)
+
+
+def _send(curs: Cursor[DictRow], statements: list[Statement]) -> None:
+    """Run the statements in order, in a pipeline: each is sent without waiting for the one
+    before to come back; the pipeline ends (every result back, the first error raised) before
+    anything reads, as a read in it could be handed an earlier statement's result."""
+    if len(statements) == 1:
+        curs.execute(*statements[0], prepare=True)
+    elif statements:
+        with curs.connection.pipeline():
+            for statement in statements:
+                curs.execute(*statement, prepare=True)
 
 
 TView = TypeVar("TView", bound=TrackedView)
