@@ -3,10 +3,10 @@ after downtime, a restore) writes up to BATCH events in one transaction; caught 
 each event before it takes the next.
 
 A batch's writes run in the order of its events, with the tracking position, in one
-transaction; the statements between two reads are sent in a pipeline (a statement does not
-wait for the one before to come back). A read sees what the batch wrote before it (a custody
-chain recomputed from the steps an earlier event of the batch wrote reads them back: inside
-the transaction they are there). So the read model after a
+transaction. The statements between two reads are sent in a pipeline: a statement does not
+wait for the one before to come back. A read (a custody chain recomputed from its steps) runs
+once the statements before it are done, so it sees what the batch wrote before it, an earlier
+event's rows included: inside the transaction they are there. So the read model after a
 batch is the one its events would have left one by one, the history rows included, each
 version kept from the position of the event that wrote it.
 
@@ -34,7 +34,8 @@ EVENTS_TABLE = "jitspace_events"
 
 Statement = tuple[str, tuple[Any, ...]]
 # what an event writes: statements, or work that reads what the statements before it wrote
-Write = Statement | Callable[[Cursor[DictRow]], None]
+# and gives the statements to write then
+Write = Statement | Callable[[Cursor[DictRow]], list[Statement]]
 
 
 class TrackedView(PostgresTrackingRecorder):
@@ -57,8 +58,7 @@ class TrackedView(PostgresTrackingRecorder):
             for write in writes:
                 if callable(write):
                     _send(curs, statements)
-                    statements = []
-                    write(curs)
+                    statements = write(curs)
                 else:
                     statements.append(write)
             _send(curs, statements)

@@ -55,7 +55,7 @@ from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.wording import person, span
-from projections.batches import InBatches, TrackedView, Write
+from projections.batches import InBatches, Statement, TrackedView, Write
 from projections.history import Kept
 
 TABLES = (
@@ -534,16 +534,16 @@ class CustodyView(TrackedView):
         self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
 
 
-def refresh_item(evidence_id: UUID, position: int) -> Write:
+def refresh_item(investigation_id: UUID, evidence_id: UUID, position: int) -> Write:
     """Recompute the item's chain, from the steps written before (its event's among them)."""
-    return lambda curs: _refresh(curs, [evidence_id], position)
+    return lambda curs: _refresh(curs, investigation_id, [evidence_id], position)
 
 
 def refresh_investigation(investigation_id: UUID, position: int, party: str | None) -> Write:
     """Recompute the chains of the investigation's items (those `party` registered, if
     given)."""
 
-    def refresh(curs: Cursor[DictRow]) -> None:
+    def refresh(curs: Cursor[DictRow]) -> list[Statement]:
         if party is not None:
             # the Registered step is an item's first (version 1)
             curs.execute(
@@ -557,56 +557,74 @@ def refresh_investigation(investigation_id: UUID, position: int, party: str | No
                 "SELECT evidence_id FROM rm_custody_items WHERE investigation_id = %s",
                 (investigation_id,),
             )
-        _refresh(curs, [row["evidence_id"] for row in curs.fetchall()], position)
+        evidence_ids = [row["evidence_id"] for row in curs.fetchall()]
+        return _refresh(curs, investigation_id, evidence_ids, position)
 
     return refresh
 
 
-def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID], position: int) -> None:
-    for evidence_id in evidence_ids:
-        curs.execute(
-            "SELECT * FROM rm_custody_history WHERE evidence_id = %s ORDER BY version",
-            (evidence_id,),
+def _refresh(
+    curs: Cursor[DictRow], investigation_id: UUID, evidence_ids: list[UUID], position: int
+) -> list[Statement]:
+    """The statements that write the items' chains, recomputed from their steps, the
+    investigation's membership periods and its parties' gaps (read in one round trip)."""
+    if not evidence_ids:
+        return []
+    conn = curs.connection
+    with conn.pipeline() as pipeline, conn.cursor() as steps_of, conn.cursor() as members_of:
+        steps_of.execute(
+            "SELECT * FROM rm_custody_history WHERE evidence_id = ANY(%s) "
+            "ORDER BY evidence_id, version",
+            (evidence_ids,),
         )
-        rows = curs.fetchall()
-        if not rows:
-            continue
-        steps = [msgspec.convert(r, Step) for r in rows]  # the row's other columns left
-        investigation_id = rows[0]["investigation_id"]
-        curs.execute(
+        members_of.execute(
             "SELECT user_id, joined_at, left_at, name, country FROM rm_custody_members "
             "WHERE investigation_id = %s",
             (investigation_id,),
         )
+        curs.execute(
+            "SELECT country, gap FROM rm_custody_gaps WHERE investigation_id = %s",
+            (investigation_id,),
+        )
+        pipeline.sync()  # each cursor holds its own query's rows
+        histories: dict[UUID, list[Step]] = {}
+        for r in steps_of.fetchall():
+            # the row's other columns left
+            histories.setdefault(r["evidence_id"], []).append(msgspec.convert(r, Step))
         members = [
             Membership(r["user_id"], r["joined_at"], r["left_at"], r["name"], r["country"])
-            for r in curs.fetchall()
+            for r in members_of.fetchall()
         ]
-        curs.execute(
-            "SELECT gap FROM rm_custody_gaps WHERE investigation_id = %s AND country = %s",
-            (investigation_id, originating_party(steps)),
-        )
-        gap = curs.fetchone()
-        chain = chain_of(steps, members, DEFAULT_GAP if gap is None else gap["gap"])
-        curs.execute(
-            "INSERT INTO rm_custody_items VALUES (%s,%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
-            "ON CONFLICT (evidence_id) DO UPDATE SET status = EXCLUDED.status, "
-            "custodian_id = EXCLUDED.custodian_id, holding_country = EXCLUDED.holding_country, "
-            "integrity = EXCLUDED.integrity, defect_count = EXCLUDED.defect_count, "
-            "chain = EXCLUDED.chain, version = EXCLUDED.version",
+        gaps = {r["country"]: r["gap"] for r in curs.fetchall()}
+    written: list[Statement] = []
+    for evidence_id in evidence_ids:
+        steps = histories.get(evidence_id)
+        if not steps:
+            continue
+        chain = chain_of(steps, members, gaps.get(originating_party(steps), DEFAULT_GAP))
+        written.append(
             (
-                evidence_id,
-                investigation_id,
-                chain.status,
-                chain.custodian_id,
-                chain.holding_country,
-                chain.integrity,
-                len(chain.defects),
-                msgspec.json.encode(chain).decode(),
-                steps[-1].version,
-            ),
+                "INSERT INTO rm_custody_items VALUES (%s,%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
+                "ON CONFLICT (evidence_id) DO UPDATE SET status = EXCLUDED.status, "
+                "custodian_id = EXCLUDED.custodian_id, "
+                "holding_country = EXCLUDED.holding_country, "
+                "integrity = EXCLUDED.integrity, defect_count = EXCLUDED.defect_count, "
+                "chain = EXCLUDED.chain, version = EXCLUDED.version",
+                (
+                    evidence_id,
+                    investigation_id,
+                    chain.status,
+                    chain.custodian_id,
+                    chain.holding_country,
+                    chain.integrity,
+                    len(chain.defects),
+                    msgspec.json.encode(chain).decode(),
+                    steps[-1].version,
+                ),
+            )
         )
-        curs.execute(*KEPT_CHAINS.keep(evidence_id, position))
+        written.append(KEPT_CHAINS.keep(evidence_id, position))
+    return written
 
 
 class CustodyChains(InBatches[CustodyView]):
@@ -670,6 +688,6 @@ class CustodyChains(InBatches[CustodyView]):
                         storable_json(step.details),
                     ),
                 ),
-                refresh_item(e.originator_id, position),
+                refresh_item(e.investigation_id, e.originator_id, position),
             ]
         return []

@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from eventsourcing.projection import ProjectionRunner
 
+from domain.evidence import EvidenceItem
 from jitspace.bootstrap import migrate_database
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
@@ -99,9 +100,8 @@ def fresh_databases(database_url: str, tmp_path: Path) -> Iterator[list[str]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def caught_up(url: str, tmp_path: Path, events: list[Any]) -> dict[str, list[tuple[Any, ...]]]:
-    """The read model the registers and custody projections write from `events`, a log of
-    their own on the database at `url`: each table's rows, sorted."""
+def logged(url: str, tmp_path: Path, events: list[Any]) -> tuple[dict[str, str], int]:
+    """`events` as the log of the database at `url`: its configuration, and its head."""
     env = eventsourcing_env(url, Settings(database_url=url, data_dir=tmp_path))
     app = JITspace(env=env)
     try:
@@ -110,17 +110,32 @@ def caught_up(url: str, tmp_path: Path, events: list[Any]) -> dict[str, list[tup
     finally:
         app.close()
     assert head is not None
-    for projection, view in ((WorkspaceRegisters, RegistersView), (CustodyChains, CustodyView)):
-        runner: ProjectionRunner[Any, Any] = ProjectionRunner(
-            application_class=JITspace, projection_class=projection, view_class=view, env=env
-        )
-        with runner:
-            runner.wait(head, timeout=60)
+    return env, head
+
+
+def runner_of(projection: type[Any], view: type[Any], env: dict[str, str]) -> Any:
+    return ProjectionRunner(
+        application_class=JITspace, projection_class=projection, view_class=view, env=env
+    )
+
+
+def read_model(url: str, tables: tuple[str, ...] = READ_MODEL) -> dict[str, list[Any]]:
+    """Each table's rows, sorted."""
     with psycopg.connect(url) as conn:
         return {
             table: sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in READ_MODEL
+            for table in tables
         }
+
+
+def caught_up(url: str, tmp_path: Path, events: list[Any]) -> dict[str, list[Any]]:
+    """The read model the registers and custody projections write from `events`, a log of
+    their own on the database at `url`."""
+    env, head = logged(url, tmp_path, events)
+    for projection, view in ((WorkspaceRegisters, RegistersView), (CustodyChains, CustodyView)):
+        with runner_of(projection, view, env) as runner:
+            runner.wait(head, timeout=60)
+    return read_model(url)
 
 
 def test_a_catch_up_in_batches_writes_what_the_events_one_by_one_write(
@@ -144,3 +159,43 @@ def test_a_catch_up_in_batches_writes_what_the_events_one_by_one_write(
     # Then every table holds the same rows, the history rows with the same positions
     assert all(one_by_one[table] for table in READ_MODEL if table != "rm_custody_gaps")
     assert in_batches == one_by_one
+
+
+def test_a_batch_that_fails_leaves_nothing_of_itself(
+    jit: Jit,
+    database_url: str,
+    fresh_databases: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given a recorded history on a database of its own, caught up in batches of 4
+    story(jit)
+    events = events_up_to(database_url, jit, log_of(jit.leader, jit.id)[-1]["position"])
+    env, head = logged(fresh_databases[0], tmp_path, events)
+    monkeypatch.setattr(batches, "BATCH", 4)
+    # When an event a few after the first item's registration cannot be written
+    registered = next(n for n, e in enumerate(events, 1) if isinstance(e, EvidenceItem.Registered))
+    fail_at = registered + 5
+    committed = (fail_at - 1) // 4 * 4  # the batches before the one it is in
+    writes = CustodyChains.writes
+
+    def failing(self: CustodyChains, domain_event: Any, position: int) -> Any:
+        if position == fail_at:
+            return [("SELECT 1 / 0", ())]
+        return writes(self, domain_event, position)
+
+    monkeypatch.setattr(CustodyChains, "writes", failing)
+    with runner_of(CustodyChains, CustodyView, env) as runner:
+        with pytest.raises(Exception, match="division by zero"):
+            runner.wait(head, timeout=60)
+        position = runner.projection.view.max_tracking_id(runner.app_name)
+    # Then the custody chains hold the batches before, as their events one by one leave them,
+    # and nothing of the failed one
+    assert position == committed
+    custody = tuple(table for table in READ_MODEL if table.startswith("rm_custody"))
+    stopped = read_model(fresh_databases[0], custody)
+    monkeypatch.setattr(CustodyChains, "writes", writes)
+    monkeypatch.setattr(batches, "BATCH", 1)
+    one_by_one = caught_up(fresh_databases[1], tmp_path, events[:committed])
+    assert stopped == {table: one_by_one[table] for table in custody}
+    assert stopped["rm_custody_history"]
