@@ -3,10 +3,10 @@ after downtime, a restore) writes up to BATCH events in one transaction; caught 
 each event before it takes the next.
 
 A batch's writes run in the order of its events, with the tracking position, in one
-transaction. The statements between two reads are sent in a pipeline: a statement does not
-wait for the one before to come back. A read (a custody chain recomputed from its steps) runs
-once the statements before it are done, so it sees what the batch wrote before it, an earlier
-event's rows included: inside the transaction they are there. So the read model after a
+transaction, sent in a pipeline: a statement does not wait for the one before to come back.
+A read (`read`: a custody chain recomputed from its steps) goes with the statements sent
+before it and waits for them, so it sees what the batch wrote before it, an earlier event's
+rows included: inside the transaction they are there. So the read model after a
 batch is the one its events would have left one by one, the history rows included, each
 version kept from the position of the event that wrote it.
 
@@ -33,8 +33,8 @@ BATCH = 1000  # most events written in one transaction while catching up
 EVENTS_TABLE = "jitspace_events"
 
 Statement = tuple[str, tuple[Any, ...]]
-# what an event writes: statements, or work that reads what the statements before it wrote
-# and gives the statements to write then
+# what an event writes: statements, or work that reads (`read`) what the statements before it
+# wrote and gives the statements to write then
 Write = Statement | Callable[[Cursor[DictRow]], list[Statement]]
 
 
@@ -54,27 +54,30 @@ class TrackedView(PostgresTrackingRecorder):
         with self.datastore.transaction(commit=True) as curs:
             if behind:
                 curs.execute("SET LOCAL synchronous_commit = off")
-            statements: list[Statement] = []
-            for write in writes:
-                if callable(write):
-                    _send(curs, statements)
-                    statements = write(curs)
-                else:
-                    statements.append(write)
-            _send(curs, statements)
-            self._insert_tracking(curs, tracking)
+            with curs.connection.pipeline():
+                statements: list[Statement] = []
+                for write in writes:
+                    statements = write(curs) if callable(write) else [write]
+                    for statement in statements:
+                        curs.execute(*statement, prepare=True)
+            self._insert_tracking(curs, tracking)  # it reads its result: out of the pipeline
 
 
-def _send(curs: Cursor[DictRow], statements: list[Statement]) -> None:
-    """Run the statements in order, in a pipeline: each is sent without waiting for the one
-    before to come back; the pipeline ends (every result back, the first error raised) before
-    anything reads, as a read in it could be handed an earlier statement's result."""
-    if len(statements) == 1:
-        curs.execute(*statements[0], prepare=True)
-    elif statements:
-        with curs.connection.pipeline():
-            for statement in statements:
-                curs.execute(*statement, prepare=True)
+def read(curs: Cursor[DictRow], *queries: Statement) -> list[list[DictRow]]:
+    """The rows of each query, once every statement sent before has run: the queries go with
+    them in one round trip, each on a cursor of its own (in a pipeline, a cursor that sent
+    statements before could be handed an earlier statement's result)."""
+    conn = curs.connection
+    with conn.pipeline() as pipeline:
+        cursors = [conn.cursor() for _ in queries]
+        try:
+            for cursor, query in zip(cursors, queries, strict=True):
+                cursor.execute(*query, prepare=True)
+            pipeline.sync()
+            return [cursor.fetchall() for cursor in cursors]
+        finally:
+            for cursor in cursors:
+                cursor.close()
 
 
 TView = TypeVar("TView", bound=TrackedView)

@@ -55,7 +55,7 @@ from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.wording import person, span
-from projections.batches import InBatches, Statement, TrackedView, Write
+from projections.batches import InBatches, Statement, TrackedView, Write, read
 from projections.history import Kept
 
 TABLES = (
@@ -546,18 +546,24 @@ def refresh_investigation(investigation_id: UUID, position: int, party: str | No
     def refresh(curs: Cursor[DictRow]) -> list[Statement]:
         if party is not None:
             # the Registered step is an item's first (version 1)
-            curs.execute(
-                "SELECT i.evidence_id FROM rm_custody_items i JOIN rm_custody_history h "
-                "ON h.evidence_id = i.evidence_id AND h.version = 1 "
-                "WHERE i.investigation_id = %s AND h.details->>'country' = %s",
-                (investigation_id, party),
+            (items,) = read(
+                curs,
+                (
+                    "SELECT i.evidence_id FROM rm_custody_items i JOIN rm_custody_history h "
+                    "ON h.evidence_id = i.evidence_id AND h.version = 1 "
+                    "WHERE i.investigation_id = %s AND h.details->>'country' = %s",
+                    (investigation_id, party),
+                ),
             )
         else:
-            curs.execute(
-                "SELECT evidence_id FROM rm_custody_items WHERE investigation_id = %s",
-                (investigation_id,),
+            (items,) = read(
+                curs,
+                (
+                    "SELECT evidence_id FROM rm_custody_items WHERE investigation_id = %s",
+                    (investigation_id,),
+                ),
             )
-        evidence_ids = [row["evidence_id"] for row in curs.fetchall()]
+        evidence_ids = [row["evidence_id"] for row in items]
         return _refresh(curs, investigation_id, evidence_ids, position)
 
     return refresh
@@ -570,32 +576,31 @@ def _refresh(
     investigation's membership periods and its parties' gaps (read in one round trip)."""
     if not evidence_ids:
         return []
-    conn = curs.connection
-    with conn.pipeline() as pipeline, conn.cursor() as steps_of, conn.cursor() as members_of:
-        steps_of.execute(
+    steps_of, members_of, gaps_of = read(
+        curs,
+        (
             "SELECT * FROM rm_custody_history WHERE evidence_id = ANY(%s) "
             "ORDER BY evidence_id, version",
             (evidence_ids,),
-        )
-        members_of.execute(
+        ),
+        (
             "SELECT user_id, joined_at, left_at, name, country FROM rm_custody_members "
             "WHERE investigation_id = %s",
             (investigation_id,),
-        )
-        curs.execute(
+        ),
+        (
             "SELECT country, gap FROM rm_custody_gaps WHERE investigation_id = %s",
             (investigation_id,),
-        )
-        pipeline.sync()  # each cursor holds its own query's rows
-        histories: dict[UUID, list[Step]] = {}
-        for r in steps_of.fetchall():
-            # the row's other columns left
-            histories.setdefault(r["evidence_id"], []).append(msgspec.convert(r, Step))
-        members = [
-            Membership(r["user_id"], r["joined_at"], r["left_at"], r["name"], r["country"])
-            for r in members_of.fetchall()
-        ]
-        gaps = {r["country"]: r["gap"] for r in curs.fetchall()}
+        ),
+    )
+    histories: dict[UUID, list[Step]] = {}
+    for r in steps_of:  # the row's other columns left
+        histories.setdefault(r["evidence_id"], []).append(msgspec.convert(r, Step))
+    members = [
+        Membership(r["user_id"], r["joined_at"], r["left_at"], r["name"], r["country"])
+        for r in members_of
+    ]
+    gaps = {r["country"]: r["gap"] for r in gaps_of}
     written: list[Statement] = []
     for evidence_id in evidence_ids:
         steps = histories.get(evidence_id)
