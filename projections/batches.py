@@ -55,10 +55,8 @@ class TrackedView(PostgresTrackingRecorder):
             if behind:
                 curs.execute("SET LOCAL synchronous_commit = off")
             with curs.connection.pipeline():
-                statements: list[Statement] = []
                 for write in writes:
-                    statements = write(curs) if callable(write) else [write]
-                    for statement in statements:
+                    for statement in write(curs) if callable(write) else [write]:
                         curs.execute(*statement, prepare=True)
             self._insert_tracking(curs, tracking)  # it reads its result: out of the pipeline
 
