@@ -41,7 +41,7 @@ from uuid import UUID
 
 import msgspec
 from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.projection import Projection
 from psycopg.sql import SQL
 
@@ -49,6 +49,7 @@ from domain.admissibility.facts import CaseFile, ItemFacts
 from domain.admissibility.results import CountryVerdict
 from domain.admissibility.verdict import matrix_due
 from domain.base import JitAggregate
+from projections.batches import TrackedView
 from projections.history import Versions, held_at
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,6 @@ CACHED_CASES = 64  # investigations whose facts are kept decoded in memory betwe
 # fraction of a second), and how many: the cores left beside this process, at most 4
 FAR_BEHIND = 5 * BATCH
 EVALUATORS = max(1, min(4, len(os.sched_getaffinity(0)) - 1))
-EVENTS_TABLE = "jitspace_events"
 
 # The rule results are kept as json, not jsonb: they are only ever read whole, and parsing
 # them into jsonb was most of the server's work in a rebuild (a column made jsonb by an
@@ -355,7 +355,7 @@ _results = msgspec.json.Encoder()
 astuple = msgspec.structs.astuple
 
 
-class AdmissibilityView(PostgresTrackingRecorder):
+class AdmissibilityView(TrackedView):
     """The matrix and the facts behind it, written together with the tracking position."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
@@ -374,13 +374,6 @@ class AdmissibilityView(PostgresTrackingRecorder):
             return CaseFile(), False
         case = facts_of(row["facts"], row["items"])
         return case, bool(case.items) and not row["items"]
-
-    def head(self) -> int:
-        """The log's last position: below it, more events are on their way."""
-        with self.datastore.get_connection() as conn, conn.cursor() as curs:
-            curs.execute(f"SELECT max(notification_id) AS head FROM {EVENTS_TABLE}")  # noqa: S608
-            row = curs.fetchone()
-        return int(row["head"] or 0) if row else 0
 
     def write(self, facts: Facts, cells: list[Cell], tracking: Tracking) -> None:
         """The facts (in their stored form), the cells and the position, in one transaction:

@@ -27,7 +27,8 @@ originating party never changes, so a defect on record does not come and go as t
 moves between parties. The register thus agrees with that party's verdict (CU-01); a forum
 whose rulebook sets another gap judges the same stretch by it in its own verdict.
 
-Defects are recomputed, in the transaction that records each event, from the item's
+Defects are recomputed, in the transaction that records each event (behind the head of the
+log, a batch of events: projections/batches.py), after the event's own rows, from the item's
 history, the investigation's membership periods and its parties' custody gaps; the result is
 stored with the item.
 """
@@ -43,9 +44,7 @@ from typing import Any
 from uuid import UUID
 
 import msgspec
-from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.projection import Projection
+from eventsourcing.postgres import PostgresDatastore
 from psycopg import Cursor
 from psycopg.rows import DictRow
 from psycopg.sql import SQL
@@ -56,6 +55,7 @@ from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.rulebook import Rulebook
 from domain.wording import person, span
+from projections.batches import InBatches, Statement, TrackedView, Write, read
 from projections.history import Kept
 
 TABLES = (
@@ -526,171 +526,173 @@ def _without_nul(value: Any) -> Any:
     return value
 
 
-class CustodyView(PostgresTrackingRecorder):
+class CustodyView(TrackedView):
     """The custody tables, written together with the tracking position."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
 
-    def apply(
-        self,
-        statements: list[tuple[str, tuple[Any, ...]]],
-        tracking: Tracking,
-        *,
-        evidence_id: UUID | None = None,
-        investigation_id: UUID | None = None,
-        party: str | None = None,
-    ) -> None:
-        """Run the statements, then recompute the chains they touch, in one transaction: the
-        item's, or the investigation's items (those `party` registered, if given)."""
-        with self.datastore.transaction(commit=True) as curs:
-            for sql, params in statements:
-                curs.execute(sql, params, prepare=True)
-            if evidence_id is not None:
-                _refresh(curs, [evidence_id], tracking.notification_id)
-            elif investigation_id is not None and party is not None:
-                # the Registered step is an item's first (version 1)
-                curs.execute(
+
+def refresh_item(investigation_id: UUID, evidence_id: UUID, position: int) -> Write:
+    """Recompute the item's chain, from the steps written before (its event's among them)."""
+    return lambda curs: _refresh(curs, investigation_id, [evidence_id], position)
+
+
+def refresh_investigation(investigation_id: UUID, position: int, party: str | None) -> Write:
+    """Recompute the chains of the investigation's items (those `party` registered, if
+    given)."""
+
+    def refresh(curs: Cursor[DictRow]) -> list[Statement]:
+        if party is not None:
+            # the Registered step is an item's first (version 1)
+            (items,) = read(
+                curs,
+                (
                     "SELECT i.evidence_id FROM rm_custody_items i JOIN rm_custody_history h "
                     "ON h.evidence_id = i.evidence_id AND h.version = 1 "
                     "WHERE i.investigation_id = %s AND h.details->>'country' = %s",
                     (investigation_id, party),
-                )
-                _refresh(
-                    curs, [row["evidence_id"] for row in curs.fetchall()], tracking.notification_id
-                )
-            elif investigation_id is not None:
-                curs.execute(
+                ),
+            )
+        else:
+            (items,) = read(
+                curs,
+                (
                     "SELECT evidence_id FROM rm_custody_items WHERE investigation_id = %s",
                     (investigation_id,),
-                )
-                _refresh(
-                    curs, [row["evidence_id"] for row in curs.fetchall()], tracking.notification_id
-                )
-            self._insert_tracking(curs, tracking)
+                ),
+            )
+        evidence_ids = [row["evidence_id"] for row in items]
+        return _refresh(curs, investigation_id, evidence_ids, position)
+
+    return refresh
 
 
-def _refresh(curs: Cursor[DictRow], evidence_ids: list[UUID], position: int) -> None:
-    for evidence_id in evidence_ids:
-        curs.execute(
-            "SELECT * FROM rm_custody_history WHERE evidence_id = %s ORDER BY version",
-            (evidence_id,),
-        )
-        rows = curs.fetchall()
-        if not rows:
-            continue
-        steps = [msgspec.convert(r, Step) for r in rows]  # the row's other columns left
-        investigation_id = rows[0]["investigation_id"]
-        curs.execute(
+def _refresh(
+    curs: Cursor[DictRow], investigation_id: UUID, evidence_ids: list[UUID], position: int
+) -> list[Statement]:
+    """The statements that write the items' chains, recomputed from their steps, the
+    investigation's membership periods and its parties' gaps (read in one round trip)."""
+    if not evidence_ids:
+        return []
+    steps_of, members_of, gaps_of = read(
+        curs,
+        (
+            "SELECT * FROM rm_custody_history WHERE evidence_id = ANY(%s) "
+            "ORDER BY evidence_id, version",
+            (evidence_ids,),
+        ),
+        (
             "SELECT user_id, joined_at, left_at, name, country FROM rm_custody_members "
             "WHERE investigation_id = %s",
             (investigation_id,),
-        )
-        members = [
-            Membership(r["user_id"], r["joined_at"], r["left_at"], r["name"], r["country"])
-            for r in curs.fetchall()
-        ]
-        curs.execute(
-            "SELECT gap FROM rm_custody_gaps WHERE investigation_id = %s AND country = %s",
-            (investigation_id, originating_party(steps)),
-        )
-        gap = curs.fetchone()
-        chain = chain_of(steps, members, DEFAULT_GAP if gap is None else gap["gap"])
-        curs.execute(
-            "INSERT INTO rm_custody_items VALUES (%s,%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
-            "ON CONFLICT (evidence_id) DO UPDATE SET status = EXCLUDED.status, "
-            "custodian_id = EXCLUDED.custodian_id, holding_country = EXCLUDED.holding_country, "
-            "integrity = EXCLUDED.integrity, defect_count = EXCLUDED.defect_count, "
-            "chain = EXCLUDED.chain, version = EXCLUDED.version",
+        ),
+        (
+            "SELECT country, gap FROM rm_custody_gaps WHERE investigation_id = %s",
+            (investigation_id,),
+        ),
+    )
+    histories: dict[UUID, list[Step]] = {}
+    for r in steps_of:  # the row's other columns left
+        histories.setdefault(r["evidence_id"], []).append(msgspec.convert(r, Step))
+    members = [
+        Membership(r["user_id"], r["joined_at"], r["left_at"], r["name"], r["country"])
+        for r in members_of
+    ]
+    gaps = {r["country"]: r["gap"] for r in gaps_of}
+    written: list[Statement] = []
+    for evidence_id in evidence_ids:
+        steps = histories.get(evidence_id)
+        if not steps:
+            continue
+        chain = chain_of(steps, members, gaps.get(originating_party(steps), DEFAULT_GAP))
+        written.append(
             (
-                evidence_id,
-                investigation_id,
-                chain.status,
-                chain.custodian_id,
-                chain.holding_country,
-                chain.integrity,
-                len(chain.defects),
-                msgspec.json.encode(chain).decode(),
-                steps[-1].version,
-            ),
+                "INSERT INTO rm_custody_items VALUES (%s,%s,%s,%s,%s,%s,%s,%s::jsonb,%s) "
+                "ON CONFLICT (evidence_id) DO UPDATE SET status = EXCLUDED.status, "
+                "custodian_id = EXCLUDED.custodian_id, "
+                "holding_country = EXCLUDED.holding_country, "
+                "integrity = EXCLUDED.integrity, defect_count = EXCLUDED.defect_count, "
+                "chain = EXCLUDED.chain, version = EXCLUDED.version",
+                (
+                    evidence_id,
+                    investigation_id,
+                    chain.status,
+                    chain.custodian_id,
+                    chain.holding_country,
+                    chain.integrity,
+                    len(chain.defects),
+                    msgspec.json.encode(chain).decode(),
+                    steps[-1].version,
+                ),
+            )
         )
-        curs.execute(*KEPT_CHAINS.keep(evidence_id, position))
+        written.append(KEPT_CHAINS.keep(evidence_id, position))
+    return written
 
 
-class CustodyChains(Projection[CustodyView]):
+class CustodyChains(InBatches[CustodyView]):
+    """Each event's statements, then the chains they change recomputed."""
+
     name = "custody"
 
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+    def writes(self, domain_event: Any, position: int) -> list[Write]:
         e = domain_event
         if isinstance(e, Investigation.MemberAdded):
-            self.view.apply(
-                [
+            return [
+                (
+                    "INSERT INTO rm_custody_members "
+                    "(investigation_id, user_id, joined_at, left_at, name, country) "
+                    "VALUES (%s,%s,%s,NULL,%s,%s) ON CONFLICT DO NOTHING",
                     (
-                        "INSERT INTO rm_custody_members "
-                        "(investigation_id, user_id, joined_at, left_at, name, country) "
-                        "VALUES (%s,%s,%s,NULL,%s,%s) ON CONFLICT DO NOTHING",
-                        (
-                            e.originator_id,
-                            e.member.user_id,
-                            e.occurred_at,
-                            e.member.name,
-                            e.member.country,
-                        ),
-                    )
-                ],
-                tracking,
-                investigation_id=e.originator_id,
-            )
-        elif isinstance(e, Investigation.MemberRemoved):
-            self.view.apply(
-                [
-                    (
-                        "UPDATE rm_custody_members SET left_at = %s WHERE investigation_id = %s "
-                        "AND user_id = %s AND left_at IS NULL",
-                        (e.occurred_at, e.originator_id, e.user_id),
-                    )
-                ],
-                tracking,
-                investigation_id=e.originator_id,
-            )
-        elif isinstance(e, Rulebook.Event) and (set_by := custody.gap_set_by(e)) is not None:
+                        e.originator_id,
+                        e.member.user_id,
+                        e.occurred_at,
+                        e.member.name,
+                        e.member.country,
+                    ),
+                ),
+                refresh_investigation(e.originator_id, position, None),
+            ]
+        if isinstance(e, Investigation.MemberRemoved):
+            return [
+                (
+                    "UPDATE rm_custody_members SET left_at = %s WHERE investigation_id = %s "
+                    "AND user_id = %s AND left_at IS NULL",
+                    (e.occurred_at, e.originator_id, e.user_id),
+                ),
+                refresh_investigation(e.originator_id, position, None),
+            ]
+        if isinstance(e, Rulebook.Event) and (set_by := custody.gap_set_by(e)) is not None:
             party, gap = set_by
-            self.view.apply(
-                [
-                    (
-                        "INSERT INTO rm_custody_gaps VALUES (%s,%s,%s) ON CONFLICT "
-                        "(investigation_id, country) DO UPDATE SET gap = EXCLUDED.gap",
-                        (e.investigation_id, party, gap),
-                    )
-                ],
-                tracking,
-                investigation_id=e.investigation_id,
-                party=party,
-            )
-        elif isinstance(e, CUSTODY_EVENTS):
+            return [
+                (
+                    "INSERT INTO rm_custody_gaps VALUES (%s,%s,%s) ON CONFLICT "
+                    "(investigation_id, country) DO UPDATE SET gap = EXCLUDED.gap",
+                    (e.investigation_id, party, gap),
+                ),
+                refresh_investigation(e.investigation_id, position, party),
+            ]
+        if isinstance(e, CUSTODY_EVENTS):
             step = step_of(e)
-            self.view.apply(
-                [
+            return [
+                (
+                    "INSERT INTO rm_custody_history VALUES "
+                    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::jsonb) ON CONFLICT DO NOTHING",
                     (
-                        "INSERT INTO rm_custody_history VALUES "
-                        "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s::jsonb) ON CONFLICT DO NOTHING",
-                        (
-                            e.originator_id,
-                            step.version,
-                            e.investigation_id,
-                            step.kind,
-                            step.actor_id,
-                            step.actor_country,
-                            step.actor_role,
-                            step.occurred_at,
-                            step.recorded_at,
-                            storable_json(step.details),
-                        ),
-                    )
-                ],
-                tracking,
-                evidence_id=e.originator_id,
-            )
-        else:
-            self.view.apply([], tracking)
+                        e.originator_id,
+                        step.version,
+                        e.investigation_id,
+                        step.kind,
+                        step.actor_id,
+                        step.actor_country,
+                        step.actor_role,
+                        step.occurred_at,
+                        step.recorded_at,
+                        storable_json(step.details),
+                    ),
+                ),
+                refresh_item(e.investigation_id, e.originator_id, position),
+            ]
+        return []

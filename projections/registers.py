@@ -2,7 +2,8 @@
 
 One row per record, enough for list pages; the full record is read from its aggregate.
 Rows and the tracking position are written in one transaction, so an event is applied
-exactly once however often it is delivered.
+exactly once however often it is delivered; behind the head of the log, the rows of up to a
+batch of events (projections/batches.py).
 """
 
 from __future__ import annotations
@@ -10,18 +11,15 @@ from __future__ import annotations
 from functools import singledispatch
 from typing import Any
 
-from eventsourcing.persistence import Tracking
-from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
-from eventsourcing.projection import Projection
+from eventsourcing.postgres import PostgresDatastore
 from psycopg.sql import SQL
 
 from domain.authorisation import LegalAuthorisation
 from domain.evidence import EvidenceItem
 from domain.investigation import Investigation
 from domain.task import Task
+from projections.batches import InBatches, Statement, TrackedView, Write
 from projections.history import Kept
-
-Statement = tuple[str, tuple[Any, ...]]
 
 # the languages a description is searched in, beside its words as they are (prefixes): the
 # team's working languages, each with PostgreSQL's stemmer ("ledgers" finds "ledger")
@@ -172,26 +170,19 @@ REGISTERED = (
 )
 
 
-class RegistersView(PostgresTrackingRecorder):
+class RegistersView(TrackedView):
     """The register tables, written together with the tracking position."""
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
         self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
 
-    def apply(self, statements: list[Statement], tracking: Tracking) -> None:
-        with self.datastore.transaction(commit=True) as curs:
-            for sql, params in statements:
-                curs.execute(sql, params, prepare=True)
-            self._insert_tracking(curs, tracking)
 
-
-class WorkspaceRegisters(Projection[RegistersView]):
+class WorkspaceRegisters(InBatches[RegistersView]):
     name = "registers"
 
-    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
-        position = tracking.notification_id
-        self.view.apply([*statements(domain_event), *kept(domain_event, position)], tracking)
+    def writes(self, domain_event: Any, position: int) -> list[Write]:
+        return [*statements(domain_event), *kept(domain_event, position)]
 
 
 @singledispatch

@@ -1,7 +1,7 @@
 """Growth: each read, a command, export and verify on one investigation as its history grows.
 
     .venv/bin/python -m tests.bench.bench_growth [--sizes 1000,100000,1000000] [--reads 50]
-        [--budget 60] [--exports 2]
+        [--budget 60] [--exports 2] [--catch-up-only]
 
 For each size, a fresh database (embedded PostgreSQL in a temporary folder, or the server at
 JITSPACE_TEST_DATABASE_URL) holding one FR-BE-NL investigation of about that many events:
@@ -34,6 +34,10 @@ JITSPACE_TEST_DATABASE_URL) holding one FR-BE-NL investigation of about that man
    `jitspace verify BUNDLE` (the bundle's offline check), each a process of its own: seconds
    and that process's peak memory (its start included).
 
+With `--catch-up-only`, each size stops after the build: the registers, the custody chains
+and the admissibility matrix each catch up alone, in this process, from nothing to the log's
+head (commits not waiting for the disk, as in step 2): seconds and events/s for each.
+
 The table at the end has a row per read and a column per size (p50/p99 ms, peak MiB), the
 ratio of the largest size to the smallest, and the goal, the largest within 2x of the
 smallest (p50), marked met or missed: information only. Nothing here asserts a time. The
@@ -57,6 +61,7 @@ from typing import Any
 
 import httpx
 import psycopg
+from eventsourcing.projection import ProjectionRunner
 
 from domain.authorisation import LegalAuthorisation
 from domain.commands import ChangeTaskStatus, CreateTask
@@ -80,6 +85,9 @@ from jitspace.rulebooks import load_shipped
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
+from projections.admissibility import AdmissibilityMatrix, AdmissibilityView
+from projections.custody import CustodyChains, CustodyView
+from projections.registers import RegistersView, WorkspaceRegisters
 from tests.bench.bench_interface import log_in
 from tests.bench.database import bench_database
 from tests.processes import JITSPACE, Process, cluster_env
@@ -301,6 +309,35 @@ def catch_up(url: str, server: Process) -> float:
             conn.execute(f'ALTER DATABASE "{database}" RESET synchronous_commit')
 
 
+CATCHING_UP = (
+    (WorkspaceRegisters, RegistersView),
+    (CustodyChains, CustodyView),
+    (AdmissibilityMatrix, AdmissibilityView),
+)
+
+
+def catch_up_alone(url: str, data_dir: Path) -> None:
+    """Each projection in turn brings its read model from nothing to the log's head, alone, in
+    this process, the database's commits not waiting for the disk (as in `catch_up`)."""
+    env = eventsourcing_env(url, Settings(database_url=url, data_dir=data_dir))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"ALTER DATABASE {conn.info.dbname} SET synchronous_commit = off")
+        head = conn.execute(f"SELECT max(notification_id) FROM {EVENTS_TABLE}").fetchone()
+    assert head is not None
+    for projection, view in CATCHING_UP:
+        began = time.monotonic()
+        runner: ProjectionRunner[Any, Any] = ProjectionRunner(
+            application_class=JITspace, projection_class=projection, view_class=view, env=env
+        )
+        with runner:
+            runner.wait(head[0], timeout=3600)
+        took = time.monotonic() - began
+        print(
+            f"   {projection.name:<14} {took:8.1f} s  {head[0] / took:8,.0f} events/s ({load()})",
+            flush=True,
+        )
+
+
 def wait_for_read_models(url: str, timeout: float) -> float:
     """Seconds until every projection holds the log's head."""
     began = time.monotonic()
@@ -515,6 +552,10 @@ def run_size(size: int, args: argparse.Namespace, tmp: Path) -> Size:
         )
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
+        if args.catch_up_only:
+            print("2. each projection alone, from nothing to the head:", flush=True)
+            catch_up_alone(url, data_dir)
+            return Size(events, built, 0.0, [], [])
         env = cluster_env(url, data_dir, JITSPACE_POOL_SIZE="8")
         server = Process("serve", env, data_dir / "serve.log", free_port())
         caught = catch_up(url, server)
@@ -592,13 +633,15 @@ def main() -> None:
     parser.add_argument("--reads", type=int, default=50)
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--exports", type=int, default=2)
+    parser.add_argument("--catch-up-only", action="store_true")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     done: list[Size] = []
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             done.append(run_size(size, args, Path(folder)))
-            table(done)
+            if not args.catch_up_only:
+                table(done)
 
 
 if __name__ == "__main__":
