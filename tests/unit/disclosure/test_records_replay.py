@@ -7,6 +7,7 @@ import gc
 import uuid
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from jitspace.disclosure.contents import BundleEvent
@@ -23,8 +24,9 @@ def test_the_collector_runs_after_a_replay_as_it_did_before(enabled: bool) -> No
     was = gc.isenabled()
     try:
         (gc.enable if enabled else gc.disable)()
-        records = rebuild_records([], _mapper())
-        assert gc.isenabled() is enabled
+        with rebuild_records([], _mapper()) as rebuilt:
+            assert gc.isenabled() is enabled
+            records = msgspec.json.decode(b"".join(rebuilt.json()))
         assert records["investigation"] is None and records["tasks"] == []
     finally:
         (gc.enable if was else gc.disable)()
