@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import gc
 import html
+import pickle
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -163,21 +164,21 @@ def _rebuilt(events: Iterable[BundleEvent], mapper: Mapper[UUID], records: Recor
 
 
 class _Spool:
-    """Records listed as they are recorded, kept on disk (a JSON document a line) until
-    their turn comes: as many as the events, none held."""
+    """Records listed as they are recorded, kept on disk until their turn comes: as many as
+    the events, none held. Pickled (written and read back by this process only), so that
+    each comes back exactly as it went (a tuple as a tuple: the report shows it as one)."""
 
     def __init__(self) -> None:
         self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
-        self._encoder = msgspec.json.Encoder()
 
     def add(self, item: Any) -> None:
-        self._file.write(self._encoder.encode(msgspec.to_builtins(item)) + b"\n")
+        pickle.dump(msgspec.to_builtins(item), self._file, protocol=pickle.HIGHEST_PROTOCOL)
 
     def read(self) -> Iterator[Any]:
+        end = self._file.tell()
         self._file.seek(0)
-        decoder = msgspec.json.Decoder()
-        for line in self._file:
-            yield decoder.decode(line)
+        while self._file.tell() < end:
+            yield pickle.load(self._file)  # noqa: S301 (this process's own, from its temporary file)
 
     def close(self) -> None:
         self._file.close()
