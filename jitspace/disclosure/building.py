@@ -8,6 +8,7 @@ import hashlib
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from typing import IO, Any
 from uuid import UUID
@@ -104,11 +105,13 @@ def build_bundle(
     Memory stays flat whatever the history's length: the entries are read once, as they
     stream from the log, each written into events.jsonl in the zip (hashed as it passes),
     replayed into the records and rendered as the report's row (kept on disk until the
-    records, which head the report, are known). Only the records themselves (not their
-    history) are held."""
+    records, which head the report, are known). The records are written to disk as each
+    becomes final (records.json and the report's tables of them); what is held is what the
+    replay needs: each record's state, not its history."""
     out = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed after reading)
     try:
         with (
+            ExitStack() as stack,
             ReportRows() as rows,
             zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as bundle,
         ):
@@ -137,7 +140,7 @@ def build_bundle(
             digest = hashlib.sha256()
             with opened("events.jsonl") as events_jsonl:
                 events = _streamed(entries, withhold, events_jsonl, digest, written, progress)
-                records = rebuild_records(rows.passing(events), mapper)
+                records = stack.enter_context(rebuild_records(rows.passing(events), mapper))
             hashes["events.jsonl"] = digest.hexdigest()
             fields: dict[str, Any] = {
                 "investigation_id": investigation_id,
@@ -151,7 +154,7 @@ def build_bundle(
                 "withheld": written.withheld,
                 "key_id": checkpoint.fields.key_id,
             }
-            member("records.json", [msgspec.json.encode(records)])
+            member("records.json", records.json())
             member("report.html", rows.report(msgspec.to_builtins(fields), records))
             member("README.txt", [README.encode()])
             evidence_files = sorted(

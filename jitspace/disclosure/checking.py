@@ -7,7 +7,7 @@ import base64
 import hashlib
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 from uuid import UUID
@@ -26,7 +26,7 @@ from jitspace.disclosure.contents import (
     UnreadableFileRecord,
     attached_files,
 )
-from jitspace.disclosure.records import ReportRows, rebuild_records
+from jitspace.disclosure.records import Records, ReportRows, rebuild_records
 from jitspace.disclosure.strict_zip import DamagedZip, StrictZip
 from jitspace.ledger import chain
 from jitspace.ledger.checkpoints import Checkpoint, CheckpointDocument, VerificationReport
@@ -221,7 +221,7 @@ def _verify(
                 problem("manifest", "the manifest and the checkpoint end at different positions")
     heads.extend(_kept_heads(against, key, manifest, problem))
 
-    with ReportRows() as rows:
+    with ReportRows() as rows, ExitStack() as stack:
         try:
             read = _read(bundle, heads, rows, MsgspecMapper(transcoder=None))  # type: ignore[arg-type]
         except Unreadable as error:
@@ -230,6 +230,8 @@ def _verify(
             problem("events", str(error))
             return report(0, len(heads), signed_by)
         found["events.jsonl"] = read.sha256
+        if isinstance(read.records, Records):
+            stack.enter_context(read.records)
         findings[files_at:files_at] = _files_findings(names, manifest, found)
         if not read.chained:
             # a chain that does not check: its findings need the events side by side
@@ -248,8 +250,10 @@ def _verify(
             if isinstance(read.records, Unreadable):
                 problem("records", str(read.records))
                 return report(read.events, len(heads), signed_by)
-            records_sha256 = hashlib.sha256(msgspec.json.encode(read.records)).hexdigest()
-            if records_sha256 != found["records.json"]:
+            records_sha256 = hashlib.sha256()
+            for part in read.records.json():
+                records_sha256.update(part)
+            if records_sha256.hexdigest() != found["records.json"]:
                 problem("records", "records.json does not match the records the events describe")
             manifest_fields = {
                 k: getattr(manifest, k) for k in Manifest.__struct_fields__ if k != "files"
@@ -290,7 +294,7 @@ class _Read(NamedTuple):
     files: dict[str, str]  # the evidence files the events record: SHA-256 -> storage key
     unreadable_file: str | None  # why an event recording a file cannot be read, if one cannot
     investigations: set[UUID]
-    records: dict[str, Any] | Unreadable  # the records the events replay to, or why they do not
+    records: Records | Unreadable  # the records the events replay to, or why they do not
 
 
 def _read(
@@ -317,7 +321,7 @@ def _read(
             yield event
             rows.add(event)  # once replayed: the state is one the domain reads
 
-    records: dict[str, Any] | Unreadable
+    records: Records | Unreadable
     try:
         records = rebuild_records(passing(), mapper)
     except (_UnreadableLine, DamagedZip):
@@ -326,8 +330,13 @@ def _read(
         records = error
     except Exception as error:  # any failure of untrusted events is a verdict, not a crash
         records = Unreadable(f"the events do not replay into records: {error}")
-    for event in events:  # the rest, when the replay stopped before the end
-        scan.add(event)
+    try:
+        for event in events:  # the rest, when the replay stopped before the end
+            scan.add(event)
+    except BaseException:
+        if isinstance(records, Records):
+            records.close()
+        raise
     chained = scan.chained and all(scan.reached.get(p) == h for p, h in scan.wanted.items())
     return _Read(
         scan.events,

@@ -9,12 +9,13 @@ from __future__ import annotations
 import dataclasses
 import gc
 import html
+import pickle
 import re
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 import msgspec
@@ -38,12 +39,18 @@ from projections.admissibility import fold
 from projections.custody import chains_as_of
 
 
-def rebuild_records(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+def rebuild_records(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> Records:
     """Replay the bundle's events into the records they describe (withheld ones excepted).
     One pass over the events, in log order, none of them kept: a stream serves as well as a
-    list."""
-    with _collection_paused():
-        return _rebuilt(events, mapper)
+    list. The records are written out (to disk) as each becomes final, not held."""
+    records = Records()
+    try:
+        with _collection_paused():
+            _rebuilt(events, mapper, records)
+    except BaseException:
+        records.close()
+        raise
+    return records
 
 
 @contextmanager
@@ -64,13 +71,14 @@ def _collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _rebuilt(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict[str, Any]:
+def _rebuilt(events: Iterable[BundleEvent], mapper: Mapper[UUID], records: Records) -> None:
     withheld: set[UUID] = set()
     aggregates: dict[UUID, Any] = {}
     case = CaseFile()
     cells: dict[tuple[UUID, str], Any] = {}
-    handling: list[dict[str, Any]] = []
-    consents: list[dict[str, Any]] = []
+    # the facts listed as recorded, kept on disk until their turn in records.json
+    handling, consents = _Spool(), _Spool()
+    records.closing(handling, consents)
 
     def domain_events() -> Iterator[Any]:
         """The events not withheld, as the domain's; each replayed into the records and the
@@ -93,54 +101,189 @@ def _rebuilt(events: Iterable[BundleEvent], mapper: Mapper[UUID]) -> dict[str, A
                 cells[row.key] = row
             listed = _listed_as(domain_event.__class__)
             if listed is _HANDLING:
-                handling.append(_handling_fact(domain_event))
+                handling.add(_handling_fact(domain_event))
             elif listed is not None:
-                consents.append(_consent_fact(domain_event, listed))
+                consents.add(_consent_fact(domain_event, listed))
             yield domain_event
 
     chains = chains_as_of(domain_events())
-    records: dict[str, Any] = {
-        "investigation": None,
-        "evidence": [],
-        "custody": [
-            custody_view(evidence_id, chain, version)
-            for evidence_id, (chain, version) in chains.items()
-        ],
-        "admissibility": [
-            {"evidence_id": row.verdict.evidence_id, "reference": row.reference}
-            | msgspec.to_builtins(explanation_view(row))
-            for _, row in sorted(cells.items(), key=lambda kv: (kv[1].reference, str(kv[0])))
-        ],
-        "authorisations": [],
-        "consents_and_conditions": consents,
-        "tasks": [],
-        "handling": handling,
-        "withheld": sorted(str(i) for i in withheld),
-    }
-    for record_id, aggregate in aggregates.items():
-        if record_id in withheld:
-            continue
-        if isinstance(aggregate, Investigation):
-            records["investigation"] = investigation_view(aggregate)
-        elif isinstance(aggregate, EvidenceItem):
-            # withheld items are left out above: the disclosing party may read the others whole
-            investigation = aggregates.get(aggregate.investigation_id)
+
+    def of_kind(kind: type) -> Iterator[tuple[UUID, Any]]:
+        return (
+            (record_id, a)
+            for record_id, a in aggregates.items()
+            if isinstance(a, kind) and record_id not in withheld
+        )
+
+    investigation = None
+    for _, investigation in of_kind(Investigation):  # noqa: B007 (the last, as listed)
+        pass
+    records.value(
+        "investigation", None if investigation is None else investigation_view(investigation)
+    )
+
+    def evidence() -> Iterator[Any]:
+        for _, aggregate in of_kind(EvidenceItem):
+            # withheld items are left out: the disclosing party may read the others whole
+            owner = aggregates.get(aggregate.investigation_id)
             deletion = (
-                aggregate.deletion_date(investigation, aggregates.get)
-                if isinstance(investigation, Investigation)
+                aggregate.deletion_date(owner, aggregates.get)
+                if isinstance(owner, Investigation)
                 else None
             )
-            records["evidence"].append(
-                evidence_view(aggregate, aggregate.country, deletion=deletion)
-            )
-        elif isinstance(aggregate, LegalAuthorisation):
-            records["authorisations"].append(authorisation_view(aggregate))
-        elif isinstance(aggregate, Task):
-            records["tasks"].append(task_view(aggregate))
+            yield evidence_view(aggregate, aggregate.country, deletion=deletion)
+
+    records.listed("evidence", evidence())
+    records.listed(
+        "custody",
+        (
+            custody_view(evidence_id, chain, version)
+            for evidence_id, (chain, version) in chains.items()
+        ),
+    )
+    order = sorted(cells, key=lambda key: (cells[key].reference, str(key)))
+    records.listed(
+        "admissibility",
+        (
+            {"evidence_id": row.verdict.evidence_id, "reference": row.reference}
+            | msgspec.to_builtins(explanation_view(row))
+            for row in (cells[key] for key in order)
+        ),
+    )
+    records.listed(
+        "authorisations", (authorisation_view(a) for _, a in of_kind(LegalAuthorisation))
+    )
+    records.listed("consents_and_conditions", consents.read())
+    records.listed("tasks", (task_view(a) for _, a in of_kind(Task)))
+    records.listed("handling", handling.read())
+    records.listed("withheld", sorted(str(i) for i in withheld))
     schedule = _disclosure_schedule(aggregates, withheld)
     if schedule:  # (a bundle made before schedules were kept has none, and no such key)
-        records["disclosure_schedule"] = schedule
-    return msgspec.to_builtins(records)  # type: ignore[no-any-return]
+        records.listed("disclosure_schedule", schedule)
+    records.end()
+
+
+class _Spool:
+    """Records listed as they are recorded, kept on disk until their turn comes: as many as
+    the events, none held. Pickled (written and read back by this process only), so that
+    each comes back exactly as it went (a tuple as a tuple: the report shows it as one)."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+
+    def add(self, item: Any) -> None:
+        pickle.dump(msgspec.to_builtins(item), self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def read(self) -> Iterator[Any]:
+        end = self._file.tell()
+        self._file.seek(0)
+        while self._file.tell() < end:
+            yield pickle.load(self._file)  # noqa: S301 (this process's own, from its temporary file)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class _Table(NamedTuple):
+    """One of the report's tables: its title, its columns, and a record's cells by column."""
+
+    title: str
+    columns: Sequence[str]
+    cells: Callable[[dict[str, Any], dict[str, str]], dict[str, Any]]
+
+
+class Records:
+    """The records rebuilt, written out as each becomes final: records.json's bytes and the
+    report's tables of them, each on disk. Held: the investigation (for the report's head)
+    and each item's reference (by which the report's tables name the items)."""
+
+    def __init__(self) -> None:
+        self._json = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self._tables: dict[str, Any] = {}
+        self._closing: list[Any] = []
+        self._encoder = msgspec.json.Encoder()
+        self._started = False
+        self.investigation: dict[str, Any] | None = None
+        self.references: dict[str, str] = {}
+
+    def closing(self, *spools: _Spool) -> None:
+        self._closing.extend(spools)
+
+    def _key(self, key: str) -> None:
+        self._json.write(b"," if self._started else b"{")
+        self._started = True
+        self._json.write(self._encoder.encode(key) + b":")
+
+    def value(self, key: str, value: Any) -> None:
+        builtins = msgspec.to_builtins(value)
+        if key == "investigation":
+            self.investigation = builtins
+        self._key(key)
+        self._json.write(self._encoder.encode(builtins))
+
+    def listed(self, key: str, items: Iterable[Any]) -> None:
+        """A list of records, each written (and rendered in its table) as it comes."""
+        self._key(key)
+        self._json.write(b"[")
+        table = _TABLES.get(key)
+        rows = None
+        if table is not None:
+            rows = self._tables[key] = tempfile.TemporaryFile()  # noqa: SIM115
+        for n, item in enumerate(items):
+            builtins = msgspec.to_builtins(item)
+            if n:
+                self._json.write(b",")
+            self._json.write(self._encoder.encode(builtins))
+            if key == "evidence":
+                self.references[builtins["id"]] = builtins["reference"]
+            if table is not None and rows is not None:
+                cells = table.cells(builtins, self.references)
+                rows.write(
+                    (
+                        "<tr>"
+                        + "".join(
+                            f"<td>{html.escape(_cell(cells.get(c)))}</td>" for c in table.columns
+                        )
+                        + "</tr>"
+                    ).encode()
+                )
+        self._json.write(b"]")
+
+    def end(self) -> None:
+        self._json.write(b"}" if self._started else b"{}")
+
+    def json(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """records.json, in pieces of about `size` bytes."""
+        self._json.seek(0)
+        while chunk := self._json.read(size):
+            yield chunk
+
+    def tables(self) -> Iterator[str | bytes]:
+        """The report's tables of the records (but its members'), in the report's order."""
+        e = html.escape
+        for key, table in _TABLES.items():
+            rows = self._tables.get(key)
+            if rows is None:  # (no disclosure schedule: no such table)
+                continue
+            head = "".join(f"<th>{e(c)}</th>" for c in table.columns)
+            yield f"<h2>{e(table.title)}</h2><table><tr>{head}</tr>"
+            rows.seek(0)
+            while chunk := rows.read(1 << 20):
+                yield chunk
+            yield "</table>"
+
+    def close(self) -> None:
+        self._json.close()
+        for rows in self._tables.values():
+            rows.close()
+        for spool in self._closing:
+            spool.close()
+
+    def __enter__(self) -> Records:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 # the forensic and handling facts of items (domain/evidence_handling.py), listed as recorded
@@ -241,11 +384,12 @@ class ReportRows:
         self._file.write("".join(self._pending).encode())
         self._pending.clear()
 
-    def report(self, manifest_fields: dict[str, Any], records: dict[str, Any]) -> Iterator[bytes]:
+    def report(self, manifest_fields: dict[str, Any], records: Records) -> Iterator[bytes]:
         """The report in pieces of about 1 MiB: deterministic, so that the verifier can
         render it again and compare."""
         self._flush()
-        yield report_head(manifest_fields, records).encode()
+        for part in report_head(manifest_fields, records):
+            yield part.encode() if isinstance(part, str) else part
         self._file.seek(0)
         while chunk := self._file.read(1 << 20):
             yield chunk
@@ -265,24 +409,19 @@ class ReportRows:
 _ROWS_HELD = 256
 
 
-def report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> str:
-    """The report up to its table of events' first row."""
+def report_head(manifest_fields: dict[str, Any], records: Records) -> Iterator[str | bytes]:
+    """The report up to its table of events' first row, in pieces."""
     e = html.escape
-    investigation = records.get("investigation") or {}
-
-    def table(title: str, items: Iterable[dict[str, Any]], columns: Sequence[str]) -> str:
-        head = "".join(f"<th>{e(c)}</th>" for c in columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{e(_cell(item.get(c)))}</td>" for c in columns) + "</tr>"
-            for item in items
-        )
-        return f"<h2>{e(title)}</h2><table><tr>{head}</tr>{body}</table>"
-
-    references = {item["id"]: item["reference"] for item in records.get("evidence", [])}
+    investigation = records.investigation or {}
     parties = ", ".join(
         f"{p['country']} ({p['lead_authority']})" for p in investigation.get("parties", [])
     )
-    return (
+    columns = ("name", "country", "role")
+    members = "".join(
+        "<tr>" + "".join(f"<td>{e(_cell(m.get(c)))}</td>" for c in columns) + "</tr>"
+        for m in investigation.get("members", [])
+    )
+    yield (
         "<!doctype html><html lang=en><meta charset=utf-8>"
         f"<title>Disclosure: {e(str(manifest_fields['investigation_name']))}</title>"
         "<style>body{font:14px/1.4 sans-serif;margin:2em;max-width:70em}"
@@ -299,107 +438,103 @@ def report_head(manifest_fields: dict[str, Any], records: dict[str, Any]) -> str
         "BUNDLE.zip --public-key PUBLISHER.pem</code>. It checks every event against the hash "
         "chain and the signed checkpoint, every file against the signed manifest, and rebuilds "
         "the records and this report from the events.</p>"
-        + table("Members", investigation.get("members", []), ("name", "country", "role"))
-        + table(
-            "Evidence",
-            records.get("evidence", []),
-            ("reference", "country", "kind", "description", "collected_at", "authorisation_id"),
-        )
-        + table(
-            "Chain of custody (risk flags for lawyers, not rulings: the court decides)",
-            [
-                {
-                    "reference": references.get(c["evidence_id"], c["evidence_id"]),
-                    "status": c["status"],
-                    "holding party": c["holding_country"],
-                    "integrity": c["integrity"],
-                    "defects": "; ".join(d["message"] for d in c["defects"]) or "none",
-                }
-                for c in records.get("custody", [])
-            ],
-            ("reference", "status", "holding party", "integrity", "defects"),
-        )
-        + table(
-            "Admissibility per country (risk flags for lawyers, not rulings: the court decides)",
-            [
-                {
-                    "reference": v["reference"],
-                    "country": v["country"],
-                    "verdict": v["verdict"],
-                    "reasons": "; ".join(
-                        f"{r['rule']} {r['outcome']}: {r['reason']}"
-                        for r in v["results"]
-                        if r["outcome"] != "PASS"
-                    )
-                    or "no rule flags it",
-                }
-                for v in records.get("admissibility", [])
-            ],
-            ("reference", "country", "verdict", "reasons"),
-        )
-        + table(
-            "Legal authorisations",
-            [
-                a
-                | {
-                    "notifications": _notifications(a.get("notifications", [])),
-                    "entrusted": _entrustments(a.get("entrustments", [])),
-                    "formalities": _formalities(a.get("formalities", [])),
-                }
-                for a in records.get("authorisations", [])
-            ],
-            (
-                "reference",
-                "kind",
-                "country",
-                "authority",
-                "valid_from",
-                "valid_until",
-                "revoked_at",
-                "notifications",
-                "entrusted",
-                "formalities",
-            ),
-        )
-        + table(
-            "Consents and the sender's conditions",
-            [
-                c | {"reference": references.get(c["evidence_id"], c["evidence_id"])}
-                for c in records.get("consents_and_conditions", [])
-            ],
-            ("reference", "fact", "by", "for", "purpose", "offence", "terms", "occurred_at"),
-        )
-        + table(
-            "Searches, examinations, reviews, certificates, translations, processing logs and "
-            "hashes made elsewhere",
-            [
-                {
-                    "reference": references.get(f["evidence_id"], f["evidence_id"]),
-                    "fact": f["fact"],
-                    "when": f.get("occurred_at"),
-                    "facts": "; ".join(
-                        f"{k}: {_cell(v)}"
-                        for k, v in f.items()
-                        if k not in ("evidence_id", "fact", "occurred_at")
-                    ),
-                }
-                for f in records.get("handling", [])
-            ],
-            ("reference", "fact", "when", "facts"),
-        )
-        + (
-            table(
-                "Disclosure schedules",
-                records["disclosure_schedule"],
-                ("reference", "country", "step", "occurred_at"),
-            )
-            if records.get("disclosure_schedule")
-            else ""
-        )
-        + table("Tasks", records.get("tasks", []), ("title", "status", "due_on"))
-        + "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
+        "<h2>Members</h2><table><tr>"
+        + "".join(f"<th>{e(c)}</th>" for c in columns)
+        + f"</tr>{members}</table>"
+    )
+    yield from records.tables()
+    yield (
+        "<h2>Events</h2><table><tr><th>position</th><th>recorded</th><th>event</th>"
         "<th>by</th><th>facts</th></tr>"
     )
+
+
+def _reference(item: dict[str, Any], references: dict[str, str]) -> str:
+    evidence_id: str = item["evidence_id"]
+    return references.get(evidence_id, evidence_id)
+
+
+# the report's tables of the records, in its order, by the records' key: what each row shows
+_TABLES: dict[str, _Table] = {
+    "evidence": _Table(
+        "Evidence",
+        ("reference", "country", "kind", "description", "collected_at", "authorisation_id"),
+        lambda item, _: item,
+    ),
+    "custody": _Table(
+        "Chain of custody (risk flags for lawyers, not rulings: the court decides)",
+        ("reference", "status", "holding party", "integrity", "defects"),
+        lambda c, refs: {
+            "reference": _reference(c, refs),
+            "status": c["status"],
+            "holding party": c["holding_country"],
+            "integrity": c["integrity"],
+            "defects": "; ".join(d["message"] for d in c["defects"]) or "none",
+        },
+    ),
+    "admissibility": _Table(
+        "Admissibility per country (risk flags for lawyers, not rulings: the court decides)",
+        ("reference", "country", "verdict", "reasons"),
+        lambda v, _: {
+            "reference": v["reference"],
+            "country": v["country"],
+            "verdict": v["verdict"],
+            "reasons": "; ".join(
+                f"{r['rule']} {r['outcome']}: {r['reason']}"
+                for r in v["results"]
+                if r["outcome"] != "PASS"
+            )
+            or "no rule flags it",
+        },
+    ),
+    "authorisations": _Table(
+        "Legal authorisations",
+        (
+            "reference",
+            "kind",
+            "country",
+            "authority",
+            "valid_from",
+            "valid_until",
+            "revoked_at",
+            "notifications",
+            "entrusted",
+            "formalities",
+        ),
+        lambda a, _: (
+            a
+            | {
+                "notifications": _notifications(a.get("notifications", [])),
+                "entrusted": _entrustments(a.get("entrustments", [])),
+                "formalities": _formalities(a.get("formalities", [])),
+            }
+        ),
+    ),
+    "consents_and_conditions": _Table(
+        "Consents and the sender's conditions",
+        ("reference", "fact", "by", "for", "purpose", "offence", "terms", "occurred_at"),
+        lambda c, refs: c | {"reference": _reference(c, refs)},
+    ),
+    "handling": _Table(
+        "Searches, examinations, reviews, certificates, translations, processing logs and "
+        "hashes made elsewhere",
+        ("reference", "fact", "when", "facts"),
+        lambda f, refs: {
+            "reference": _reference(f, refs),
+            "fact": f["fact"],
+            "when": f.get("occurred_at"),
+            "facts": "; ".join(
+                f"{k}: {_cell(v)}"
+                for k, v in f.items()
+                if k not in ("evidence_id", "fact", "occurred_at")
+            ),
+        },
+    ),
+    "disclosure_schedule": _Table(
+        "Disclosure schedules", ("reference", "country", "step", "occurred_at"), lambda s, _: s
+    ),
+    "tasks": _Table("Tasks", ("title", "status", "due_on"), lambda t, _: t),
+}
 
 
 def _notifications(notices: Iterable[dict[str, Any]]) -> str:

@@ -315,6 +315,9 @@ class Ledger:
             conn.transaction(),
             conn.cursor(name="jitspace_entries", binary=True, row_factory=tuple_row) as curs,
         ):
+            # the reader may take its time between fetches (an export replays each batch of
+            # rows before it asks for the next): the library's idle timeout would end the stream
+            conn.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
             curs.itersize = 10_000
             curs.execute(query, {"investigation": investigation_id, "up_to": up_to, "topic": topic})
             yield from curs

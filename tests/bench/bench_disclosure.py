@@ -8,7 +8,10 @@ JITSPACE_TEST_DATABASE_URL); for each size a fresh database, one investigation o
 events made by the domain and saved by the application: with `--shape tasks`,
 tests/bench/bench_ledger.py's generation (a task for every one or two events: the records
 grow with the log); with `--shape history`, 500 tasks whatever the size, each moved between
-statuses again and again (the log grows, the records do not). Then, interleaved round by
+statuses again and again (the log grows, the records do not); with `--shape evidence`,
+tests/bench/bench_growth.py's investigation (items seized, sealed, sent, received, used with
+consent, 7 events each, and a task started for each: the records, and their admissibility
+and custody, grow with the log). Then, interleaved round by
 round, the best of `--rounds`:
 
 - export: `JITspace.disclose` of the investigation, against a baseline that reads the same
@@ -18,8 +21,8 @@ round, the best of `--rounds`:
 - check: `verify_bundle` of the bundle, against a baseline that reads every member of the
   same bundle with `zipfile` and hashes it (SHA-256).
 
-The records (records.json, and the report's tables) are held whole while they are written:
-memory follows the records, not the length of their history.
+The records (records.json, and the report's tables) are written to disk as each becomes
+final; what memory holds is the replay's state: each record as it stands, not its history.
 
 Rates in events/s, ratios to the baseline (goal: at least 0.5), and peak memory of each (how
 far the resident memory rose above where it stood, in a run of its own; Linux). Memory is flat when
@@ -41,7 +44,7 @@ import uuid
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from domain.commands import ChangeTaskStatus, Disclose
 from domain.values import TaskStatus
@@ -99,6 +102,21 @@ def long_history(app: JITspace, team: Team, events: int, tasks: int = 500) -> in
         made += len(batch)
         turn += 1
     return made
+
+
+def seized_items(app: JITspace, events: int) -> tuple[uuid.UUID, uuid.UUID]:
+    """About `events` events of tests/bench/bench_growth.py's investigation: each item with
+    its custody and consent, and a task started. The investigation's id and its leader's."""
+    from tests.bench import bench_growth
+
+    team = bench_growth.Team(app, uuid.uuid4())
+    units = max(1, events // bench_growth.EVENTS_PER_UNIT)
+    for first in range(0, units, bench_growth.UNITS_PER_SAVE):
+        made: list[Any] = []
+        for n in range(first, min(first + bench_growth.UNITS_PER_SAVE, units)):
+            made += [team.item(n), team.task(n)]
+        app.save(*made)
+    return team.inv.id, team.leader.user_id
 
 
 def baseline_export(ledger: Ledger, jit_id: uuid.UUID, up_to: int, members: Path, out: Path) -> int:
@@ -164,17 +182,21 @@ def measure(
         assert isinstance(app.recorder, EventLog)
         ledger = Ledger.from_settings(app.recorder, Settings(data_dir=data))
         ledger.create_table()
-        team = Team(app, "Big")
-        if shape == "history":
-            seconds, made = timed(lambda: long_history(app, team, events))
+        if shape == "evidence":
+            seconds, (jit_id, leader) = timed(lambda: seized_items(app, events))
+            made = events
         else:
-            seconds, made = timed(lambda: generate(app, [(team, events)]))
-        print(f"  {made} events generated in {seconds:.0f} s", flush=True)
-        jit_id = team.investigation.id
+            team = Team(app, "Big")
+            jit_id, leader = team.investigation.id, team.leader
+            if shape == "history":
+                seconds, made = timed(lambda: long_history(app, team, events))
+            else:
+                seconds, made = timed(lambda: generate(app, [(team, events)]))
+        print(f"  about {made} events generated in {seconds:.0f} s", flush=True)
 
         def disclose() -> BundleContent:
             return app.disclose(
-                team.leader,
+                leader,
                 Disclose(investigation_id=jit_id, purpose="benchmark"),
                 ledger=ledger,
             )
@@ -217,10 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="repeats of each measurement")
     parser.add_argument(
         "--shape",
-        choices=("tasks", "history"),
+        choices=("tasks", "history", "evidence"),
         default="tasks",
         help="tasks: a record for every one or two events (bench_ledger's generation); "
-        "history: 500 tasks whatever the size, each with a long history",
+        "history: 500 tasks whatever the size, each with a long history; "
+        "evidence: items with their custody and consent, and tasks (bench_growth's)",
     )
     args = parser.parse_args(argv)
     print(
