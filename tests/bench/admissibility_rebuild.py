@@ -29,6 +29,7 @@ from domain.values import (
     Scope,
     UsePurpose,
 )
+from jitspace.cli import settle_heap
 from jitspace.rulebooks import load_shipped
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
@@ -348,6 +349,7 @@ def main(argv: list[str] | None = None, description: str = "") -> int:
             f"({generated:.1f} s); log head {head:,}"
         )
         projection_env = env | {"POSTGRES_POOL_SIZE": "2", "POSTGRES_MAX_OVERFLOW": "2"}
+        settle_heap()  # as `jitspace serve` and `worker` have it once started
         ratios = []
         for n in range(1, args.rounds + 1):
             settle(url, fresh=n > 1)
