@@ -7,7 +7,6 @@ import statistics
 import tempfile
 import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
 from itertools import cycle, islice
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -16,21 +15,7 @@ import msgspec
 import psutil
 import psycopg
 
-from domain.authorisation import LegalAuthorisation
-from domain.evidence import EvidenceItem
-from domain.investigation import Investigation
-from domain.values import (
-    Actor,
-    AuthorisationKind,
-    EvidenceKind,
-    Member,
-    Party,
-    Role,
-    Scope,
-    UsePurpose,
-)
 from jitspace.cli import settle_heap
-from jitspace.rulebooks import load_shipped
 from jitspace.services.application import JITspace
 from jitspace.settings import Settings
 from jitspace.storage.database import eventsourcing_env
@@ -41,23 +26,10 @@ from projections.admissibility import (
     AdmissibilityView,
     Facts,
 )
+from tests.bench.bench_growth import Team
 from tests.bench.bench_ledger import fresh_database, postgres
 from tests.bench.cpu import postgres_seconds
 from tests.projections_support import admissibility_runner
-from tests.unit.builders import (
-    add_member,
-    adopt_rulebook,
-    grant_consent,
-    open_investigation,
-    qualify_authorisation,
-    receive_evidence,
-    record_authorisation,
-    record_collection,
-    record_use,
-    register_evidence,
-    seal_evidence,
-    transfer_to_party,
-)
 
 GOAL = 0.50
 KEPT = (KEPT_FACTS.table, KEPT_ITEM_FACTS.table)  # the facts' versions
@@ -65,102 +37,16 @@ READ_MODEL = ("rm_admissibility", "rm_admissibility_facts", "rm_admissibility_it
 BASELINE = ("base_rows", "base_facts", "base_item_facts", "base_facts_kept", "base_items_kept")
 EVENTS_PER_ITEM = 7
 ITEMS_PER_SAVE = 100
-# what every item of the case is: a parcel seized in one warehouse
-PARCEL: dict[str, Any] = {
-    "kind": EvidenceKind.PHYSICAL_ITEM,
-    "description": "parcel seized in the warehouse",
-    "collected_by": "OCRTEH",
-    "place": "Lille",
-    "method": "seizure",
-}
-PARTIES = (
-    Party("FR", "France", "Parquet de Paris"),
-    Party("BE", "Belgium", "Federal Prosecutor"),
-    Party("NL", "Netherlands", "OM"),
-)
 
 
 def generate_team(app: JITspace, name: str, items: int) -> int:
-    """One investigation with `items` evidence items; returns the events saved."""
-    start = datetime(2025, 1, 6, tzinfo=UTC)
-    leader = Member(uuid.uuid4(), "Leader", "FR", Role.JIT_LEADER)
-    inv = Investigation.open(
-        uuid.uuid4(),
-        leader,
-        open_investigation(
-            leader,
-            name=name,
-            agreement_reference=f"JIT-{name}",
-            purpose="human trafficking",
-            period_start=date(2025, 1, 1),
-            period_end=date(2027, 1, 1),
-            parties=PARTIES,
-            occurred_at=start,
-        ),
-    )
-    boss = Actor(leader.user_id, "FR", Role.JIT_LEADER)
-    people: dict[tuple[str, Role], Actor] = {}
-    for party in PARTIES:
-        for role in (Role.INVESTIGATOR, Role.LEGAL_ADVISOR):
-            member = Member(uuid.uuid4(), f"{party.country} {role.value}", party.country, role)
-            inv.add_member(boss, add_member(inv, member, occurred_at=start))
-            people[(party.country, role)] = Actor(member.user_id, party.country, role)
-    books = [
-        adopt_rulebook(
-            inv,
-            people[(p.country, Role.LEGAL_ADVISOR)],
-            p.country,
-            shipped.content.rules,
-            source_name=shipped.name,
-            source_version=shipped.content.version,
-            source_sha256=shipped.sha256,
-        )
-        for p in PARTIES
-        if (shipped := load_shipped(p.country.lower())) is not None
-    ]
-    fr_legal = people[("FR", Role.LEGAL_ADVISOR)]
-    warrant = record_authorisation(
-        inv,
-        kind=AuthorisationKind.SEARCH_WARRANT,
-        authority="juge des libertés",
-        reference=f"{name}-W",
-        occurred_at=start,
-        valid_from=start,
-        valid_until=start + timedelta(days=700),
-        scope=Scope(methods=("search", "seizure")),
-        conditions="",
-    )
-    order = LegalAuthorisation.record(inv, fr_legal, warrant)
-    order.qualify(inv, fr_legal, qualify_authorisation(order))
-    app.save(inv, *books, order)
-    saved = inv.version + sum(b.version for b in books) + order.version
-    fr, be = people[("FR", Role.INVESTIGATOR)], people[("BE", Role.INVESTIGATOR)]
-    batch: list[EvidenceItem] = []
-    for n in range(items):
-        at = start + timedelta(hours=n % 5000)
-        parcel = register_evidence(inv, reference=f"{name}-{n}", occurred_at=at, **PARCEL)
-        item = EvidenceItem.register(inv, fr, parcel, authorisation=order)
-        item.record_collection(inv, fr, record_collection(item, occurred_at=at))
-        seal = f"FR-{n}"
-        item.seal(inv, fr, seal_evidence(item, seal, occurred_at=at + timedelta(minutes=5)))
-        to_be = transfer_to_party(item, "BE", be, occurred_at=at + timedelta(hours=1))
-        item.transfer_to_party(inv, fr, to_be)
-        received = receive_evidence(
-            item, seal_number=seal, packaging="box", occurred_at=at + timedelta(hours=2)
-        )
-        item.receive(inv, be, received)
-        use = record_use(item, "BE VAT", occurred_at=at + timedelta(days=2))
-        item.record_use(inv, be, use)
-        consent = grant_consent(
-            item, "BE", UsePurpose.OTHER_OFFENCE, occurred_at=at + timedelta(days=1)
-        )
-        item.grant_consent(inv, fr_legal, consent)
-        batch.append(item)
-        if len(batch) == ITEMS_PER_SAVE:
-            app.save(*batch)
-            saved += sum(i.version for i in batch)
-            batch = []
-    if batch:
+    """One investigation with `items` evidence items (the growth benchmark's: each seized,
+    sealed, sent to Belgium, received and used there with France's consent); returns the
+    events saved."""
+    team = Team(app, uuid.uuid4(), name)
+    saved = team.inv.version + sum(b.version for b in team.books) + team.order.version
+    for first in range(0, items, ITEMS_PER_SAVE):
+        batch = [team.item(n) for n in range(first, min(first + ITEMS_PER_SAVE, items))]
         app.save(*batch)
         saved += sum(i.version for i in batch)
     return saved

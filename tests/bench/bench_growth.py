@@ -139,7 +139,8 @@ def load() -> str:
 class Team:
     """The investigation as the domain made it, and who acts in it."""
 
-    def __init__(self, app: JITspace, leader_id: uuid.UUID) -> None:
+    def __init__(self, app: JITspace, leader_id: uuid.UUID, name: str = "Growth") -> None:
+        self.code = name.upper()  # of its agreement, warrant and items' references
         self.start = datetime.now(UTC) - timedelta(days=400)
         leader = Member(leader_id, "Leader", "FR", Role.JIT_LEADER)
         self.inv = Investigation.open(
@@ -147,8 +148,8 @@ class Team:
             leader,
             open_investigation(
                 leader,
-                name="Growth",
-                agreement_reference="JIT-GROWTH",
+                name=name,
+                agreement_reference=f"JIT-{self.code}",
                 purpose="human trafficking",
                 period_start=self.start.date() - timedelta(days=10),
                 period_end=date.today() + timedelta(days=400),
@@ -165,7 +166,7 @@ class Team:
                     self.leader, add_member(self.inv, member, occurred_at=self.start)
                 )
                 people[(party.country, role)] = Actor(member.user_id, party.country, role)
-        books: list[Rulebook] = [
+        self.books: list[Rulebook] = [
             adopt_rulebook(
                 self.inv,
                 people[(p.country, Role.LEGAL_ADVISOR)],
@@ -184,7 +185,7 @@ class Team:
             self.inv,
             kind=AuthorisationKind.SEARCH_WARRANT,
             authority="juge des libertés",
-            reference="GROWTH-W",
+            reference=f"{self.code}-W",
             occurred_at=self.start,
             valid_from=self.start,
             valid_until=self.start + timedelta(days=700),
@@ -193,12 +194,12 @@ class Team:
         )
         self.order = LegalAuthorisation.record(self.inv, self.fr_legal, warrant)
         self.order.qualify(self.inv, self.fr_legal, qualify_authorisation(self.order))
-        app.save(self.inv, *books, self.order)
+        app.save(self.inv, *self.books, self.order)
 
     def item(self, n: int) -> EvidenceItem:
         """Item n: seized, sealed, sent to Belgium, received, used there with France's consent."""
         at = self.start + timedelta(hours=n % 5000)
-        parcel = register_evidence(self.inv, reference=f"GROWTH-{n}", occurred_at=at, **PARCEL)
+        parcel = register_evidence(self.inv, reference=f"{self.code}-{n}", occurred_at=at, **PARCEL)
         item = EvidenceItem.register(self.inv, self.fr, parcel, authorisation=self.order)
         item.record_collection(self.inv, self.fr, record_collection(item, occurred_at=at))
         seal = f"FR-{n}"
