@@ -176,7 +176,7 @@ async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
             blobs,
             live,
             security_log,
-            Memberships(app.investigation, pool),
+            Memberships(app.investigation, pool, kept_version=app.kept_version),
             Records(app, queries),
             uploads,
             ProviderLogin.from_settings(settings, oidc),

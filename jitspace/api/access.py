@@ -29,7 +29,7 @@ from litestar.types import Scope
 
 from domain.errors import NotFound, PermissionDenied
 from domain.permissions import Action, check_permitted, permits
-from domain.values import Member
+from domain.values import Member, Role
 from jitspace.api.dependencies import provide_user
 from jitspace.api.problems import REFUSAL_LOGGED
 from jitspace.auth.identity import User
@@ -152,6 +152,14 @@ async def member_for(
         )
         raise
     return membership
+
+
+def standing(membership: Membership) -> tuple[Member, frozenset[Action]]:
+    """What decides what a member may see and do: their membership, and what the JIT agreement
+    gives observers if they are one (other members' rights do not change with it)."""
+    member = membership.member
+    rights = membership.observer_rights if member.role is Role.OBSERVER else frozenset()
+    return member, rights
 
 
 def audience_of(membership: Membership) -> Audience:

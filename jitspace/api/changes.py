@@ -27,7 +27,7 @@ from domain.investigation import Investigation as InvestigationAggregate
 from domain.permissions import Action
 from domain.rulebook import Rulebook
 from domain.task import Task as TaskAggregate
-from jitspace.api.access import CurrentAudience, keep_decision, member_for
+from jitspace.api.access import CurrentAudience, keep_decision, member_for, standing
 from jitspace.api.commands import command
 from jitspace.api.dependencies import (
     CurrentUser,
@@ -67,7 +67,7 @@ class Decided:
     if that version is still the latest (`Command.investigation_version`). If it is no
     longer, nothing was recorded: the guard decides again on the latest version, and the
     command runs once more, if the caller's place in the investigation is unchanged (else
-    409: what they may see and do changed meanwhile)."""
+    409: what they may see and do changed meanwhile; `standing`)."""
 
     runtime: Runtime
     user: User
@@ -100,7 +100,7 @@ class Decided:
         except (NotFound, PermissionDenied):
             self.scope["state"][REFUSAL_LOGGED] = True
             raise
-        if (after.member, after.observer_rights) != (before.member, before.observer_rights):
+        if standing(after) != standing(before):
             raise AccessOutdated(before.version)
         keep_decision(self.scope, after, action)
         return after.version

@@ -43,12 +43,16 @@ class Memberships:
         load: Callable[[UUID], Investigation | None],
         pool: asyncpg.Pool,
         kept: int = KEPT,
+        kept_version: Callable[[UUID], int | None] = lambda _: None,
     ) -> None:
         # reads the investigation from the log (the write side's repository), never a
         # read model that may lag behind: a removed member loses access at once
         self.load = load
         self.pool = pool
         self.kept = kept
+        # the version of an investigation the write side here keeps (newer than the one
+        # known here once this process has changed it)
+        self.kept_version = kept_version
         self._known: OrderedDict[UUID, Investigation] = OrderedDict()
         # each investigation's latest version, and when it was looked up (loop time)
         self._latest: dict[UUID, tuple[float, int | None]] = {}
@@ -67,7 +71,7 @@ class Memberships:
         known = self._known.get(investigation_id)
         latest: int | None
         if kept and known is not None and known.member_of(user_id) is not None:
-            latest = known.version
+            latest = max(known.version, self.kept_version(investigation_id) or 0)
         elif max_age > 0 and looked_up is not None and loop.time() - looked_up[0] <= max_age:
             latest = looked_up[1]
         else:

@@ -236,6 +236,17 @@ class Workspace(Application[UUID]):
         except RecordConflictError:
             current: Aggregate = self.repository.get(aggregates[0].id)
             raise VersionConflict(current.version) from None
+        if isinstance(self.repository, KeptAggregates):
+            # the next command on this investigation here is decided on what it now is
+            for aggregate in aggregates:
+                if isinstance(aggregate, Investigation):
+                    self.repository.keep_saved(aggregate)
+
+    def kept_version(self, investigation_id: UUID) -> int | None:
+        """The version of the investigation kept here, if it is (read from no log)."""
+        if isinstance(self.repository, KeptAggregates):
+            return self.repository.kept_version(investigation_id)
+        return None
 
     def close(self) -> None:
         if isinstance(self.recorder, EventLog):

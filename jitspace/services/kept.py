@@ -98,6 +98,19 @@ class KeptAggregates(Repository[UUID]):
         kept = self._kept(aggregate_id)
         return None if kept is None else deepcopy(kept)
 
+    def kept_version(self, aggregate_id: UUID) -> int | None:
+        """The version of the aggregate kept here (None if it is not kept)."""
+        if self.kept is None:
+            return None
+        kept = self._kept(aggregate_id)
+        return None if kept is None else int(kept.version)
+
+    def keep_saved(self, aggregate: Any) -> None:
+        """Keep an aggregate this process has just saved, as the log now holds it: its next
+        command here starts from it rather than from the version before."""
+        if self.kept is not None:
+            self._keep(aggregate.id, deepcopy(aggregate))
+
     def _kept(self, aggregate_id: UUID) -> Any:
         assert self.kept is not None
         try:

@@ -19,9 +19,10 @@ import httpx
 import msgspec
 import pytest
 
-from domain.commands import ChangeTaskStatus, CreateTask, RemoveMember
+from domain.commands import ChangeTaskStatus, CreateTask, RemoveMember, SetObserverRights
 from domain.errors import NotFound, RuleViolation
 from domain.investigation import Investigation
+from domain.permissions import Action
 from domain.task import Task
 from domain.values import Actor, Role, TaskStatus
 from jitspace.services.application import JITspace
@@ -183,6 +184,31 @@ def test_a_change_of_the_investigation_decided_on_a_version_the_log_moved_past_r
     assert team.position() == position
 
 
+def test_a_change_of_the_investigation_here_is_kept_as_saved(team: Team) -> None:
+    # Given the investigation kept here at the version a command was decided on
+    before = team.app.repository.get(team.id).version
+    # When this process changes it
+    changed = team.app.set_observer_rights(
+        team.leader,
+        SetObserverRights(
+            investigation_id=team.id,
+            rights=frozenset({Action.VIEW_LEGAL}),
+            agreement_clause="art. 7",
+            occurred_at=datetime.now(UTC),
+            investigation_version=before,
+        ),
+    )
+    # Then the version kept is the one the log now holds, and the next command here is
+    # decided on it, without reading the log first
+    assert changed.version == before + 1
+    assert team.app.kept_version(team.id) == changed.version
+    task = team.app.create_task(
+        team.fr_investigator,
+        CreateTask(investigation_id=team.id, title="Next", investigation_version=changed.version),
+    )
+    assert team.app.repository.get(task.id).title == "Next"
+
+
 def test_kept_aggregates_are_copies_that_no_caller_shares(team: Team) -> None:
     first = team.app.repository.get(team.id)
     second = team.app.repository.get(team.id)
@@ -292,3 +318,27 @@ def test_two_writers_of_one_task_through_both_processes_one_wins_per_version(
     final = jit.leader.get(path)
     assert version_of(final) == 1 + ROUNDS + won
     assert final.json()["status"] == changes[-1]["data"]["status"]
+
+
+def test_what_observers_may_do_changed_elsewhere_does_not_refuse_other_members(
+    cluster: Cluster, jit: Jit
+) -> None:
+    # Given an investigator and the leader who have each acted through process A
+    for person in (jit.investigator, jit.leader):
+        made = person.client.post(jit.path("/tasks"), json={"title": "Before"})
+        assert made.status_code == 201, made.text
+    on_b = through_b(cluster, jit.leader)
+    with on_b:
+        # When the leader gives observers the legal file through process B
+        rights = {"rights": ["view_legal"], "agreement_clause": "art. 7"}
+        assert on_b.post(jit.path("/observer-rights"), json=rights).status_code == 200
+    # Then the investigator's next command through A is recorded: their own access is as it was
+    after = jit.investigator.client.post(jit.path("/tasks"), json={"title": "After B"})
+    assert after.status_code == 201, after.text
+    # and so is the leader's, right after they change observers' rights again through A
+    fewer = {"rights": [], "agreement_clause": "art. 7, as amended"}
+    assert jit.leader.post(jit.path("/observer-rights"), json=fewer).status_code == 200
+    again = jit.leader.post(jit.path("/tasks"), json={"title": "After A"})
+    assert again.status_code == 201, again.text
+    titles = [e["data"].get("title") for e in log_of(jit.leader, jit.id)]
+    assert {"After B", "After A"} <= set(titles)
