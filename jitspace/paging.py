@@ -42,6 +42,11 @@ class Conditions:
     def sql(self) -> str:
         return " AND ".join(self.conditions)
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether a condition was added to the first (a filter, or a cursor)."""
+        return len(self.conditions) > 1
+
 
 @dataclass(frozen=True)
 class Keyset:

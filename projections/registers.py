@@ -85,6 +85,37 @@ TABLES = (
     RETENTION_COLUMNS,
 )
 
+# how many rows each list of an investigation holds, from each log position that added one
+# (rows are never taken out of these lists): a page's `total` without counting its rows, now
+# or as of any point
+TOTALS = """CREATE TABLE IF NOT EXISTS rm_totals (
+        investigation_id uuid NOT NULL, list text NOT NULL, from_position bigint NOT NULL,
+        total bigint NOT NULL, PRIMARY KEY (investigation_id, list, from_position))"""
+# the events that add a row to a counted list, and its table
+COUNTED = (
+    (EvidenceItem.Registered, "rm_evidence"),
+    (Task.Created, "rm_tasks"),
+    (LegalAuthorisation.Recorded, "rm_authorisations"),
+)
+COUNT_ONE_MORE = (
+    "INSERT INTO rm_totals (investigation_id, list, from_position, total) "
+    "SELECT %s, %s, %s, coalesce((SELECT total FROM rm_totals WHERE investigation_id = %s "
+    "AND list = %s ORDER BY from_position DESC LIMIT 1), 0) + 1 ON CONFLICT DO NOTHING"
+)
+# the totals of the lists made before they were counted, from the rows' kept versions
+COUNT_KEPT = tuple(
+    "INSERT INTO rm_totals (investigation_id, list, from_position, total) "  # noqa: S608
+    f"SELECT investigation_id, '{table}', first, row_number() OVER "
+    "(PARTITION BY investigation_id ORDER BY first) FROM (SELECT investigation_id, "
+    f"min(from_position) AS first FROM {table}_history GROUP BY investigation_id, {key}) s "
+    "ON CONFLICT DO NOTHING"
+    for table, key in (
+        ("rm_evidence", "evidence_id"),
+        ("rm_tasks", "task_id"),
+        ("rm_authorisations", "authorisation_id"),
+    )
+)
+
 # the registers whose rows keep their history (projections/history.py): the lists as of a
 # point of the log (the evidence register, tasks, authorisations) read them
 KEPT_EVIDENCE = Kept(
@@ -175,14 +206,20 @@ class RegistersView(TrackedView):
 
     def __init__(self, datastore: PostgresDatastore, **kwargs: Any) -> None:
         super().__init__(datastore, **kwargs)
-        self.sql_create_statements.extend(SQL(statement).format() for statement in TABLES)
+        self.sql_create_statements.extend(
+            SQL(statement).format() for statement in (*TABLES, TOTALS)
+        )
 
 
 class WorkspaceRegisters(InBatches[RegistersView]):
     name = "registers"
 
     def writes(self, domain_event: Any, position: int) -> list[Write]:
-        return [*statements(domain_event), *kept(domain_event, position)]
+        return [
+            *statements(domain_event),
+            *kept(domain_event, position),
+            *counted(domain_event, position),
+        ]
 
 
 @singledispatch
@@ -355,6 +392,16 @@ def kept(e: Any, position: int) -> list[Statement]:
     if registered is None or registered[0] not in KEPT:
         return []
     return [KEPT[registered[0]].keep(e.originator_id, position)]
+
+
+def counted(e: Any, position: int) -> list[Statement]:
+    """One more row in its investigation's list, from the event's position on, if the event
+    adds one."""
+    for event_class, table in COUNTED:
+        if isinstance(e, event_class):
+            investigation = e.investigation_id
+            return [(COUNT_ONE_MORE, (investigation, table, position, investigation, table))]
+    return []
 
 
 def _new_row(table: str, e: Any, *columns: Any) -> Statement:

@@ -137,6 +137,41 @@ class Point:
 NOW = Point()
 
 
+@dataclass(frozen=True)
+class Listed:
+    """An investigation's list whose total the registers keep (rm_totals), at a point."""
+
+    table: str
+    investigation_id: UUID
+    point: Point
+
+
+async def _total(conn: asyncpg.Connection, listed: Listed, where: Conditions, count: str) -> int:
+    """How many rows of the list match `where`: the total kept at the point if no filter
+    narrows the list (one indexed row, however long the list), else `count` (the rows
+    counted)."""
+    if where.narrowed:
+        return int(await conn.fetchval(count, *where.values))
+    position = listed.point.position
+    kept = await conn.fetchval(
+        _TOTAL if position is None else _TOTAL_AT,
+        listed.investigation_id,
+        listed.table,
+        *([] if position is None else [position]),
+    )
+    return int(kept or 0)
+
+
+_TOTAL = (
+    "SELECT total FROM rm_totals WHERE investigation_id = $1 AND list = $2 "
+    "ORDER BY from_position DESC LIMIT 1"
+)
+_TOTAL_AT = (
+    "SELECT total FROM rm_totals WHERE investigation_id = $1 AND list = $2 "
+    "AND from_position <= $3 ORDER BY from_position DESC LIMIT 1"
+)
+
+
 def _register_from(point: Point) -> str:
     """The register's rows: each item's, with its custody chain's."""
     return (
@@ -442,10 +477,13 @@ class Queries:
             _verdicts(point) if query.disagreeing is not None else ""
         )
         cte = point.with_cells if query.judged else ""
-        total = await self.pool.fetchval(
-            f"{cte}SELECT count(*) {counted} WHERE {where.sql}",
-            *where.values,
-        )
+        async with self.pool.acquire() as conn:
+            total = await _total(
+                conn,
+                Listed("rm_evidence", investigation_id, point),
+                where,
+                f"{cte}SELECT count(*) {counted} WHERE {where.sql}",
+            )
         keyset = Keyset(
             "w.worst" if query.sort is RegisterSort.WORST else f"e.{query.sort.value}",
             query.sort.value,
@@ -509,7 +547,12 @@ class Queries:
         kind = {TaskSort.CREATED_AT: datetime, TaskSort.DUE_ON: date}.get(query.sort, str)
         keyset = Keyset(column, "sort_key", "task_id", kind, query.descending)
         rows, total = await self._page(
-            point.table("rm_tasks", "t"), _TASK_COLUMNS, where, keyset, query
+            point.table("rm_tasks", "t"),
+            _TASK_COLUMNS,
+            where,
+            keyset,
+            query,
+            Listed("rm_tasks", investigation_id, point),
         )
         return TaskPage(
             [msgspec.convert(_without_key(r), TaskSummary) for r in rows[: query.limit]],
@@ -536,7 +579,12 @@ class Queries:
         }.get(query.sort, str)
         keyset = Keyset(query.sort.value, "sort_key", "authorisation_id", kind, query.descending)
         rows, total = await self._page(
-            point.table("rm_authorisations", "a"), _AUTHORISATION_COLUMNS, where, keyset, query
+            point.table("rm_authorisations", "a"),
+            _AUTHORISATION_COLUMNS,
+            where,
+            keyset,
+            query,
+            Listed("rm_authorisations", investigation_id, point),
         )
         return AuthorisationPage(
             [msgspec.convert(_without_key(r), AuthorisationSummary) for r in rows[: query.limit]],
@@ -609,14 +657,17 @@ class Queries:
         where: Conditions,
         keyset: Keyset,
         query: TaskQuery | AuthorisationQuery | CustodyAuditQuery | InvestigationQuery,
+        listed: Listed | None = None,
     ) -> tuple[list[asyncpg.Record], int]:
         """The rows of a page (one more than its limit: whether another follows) and how
-        many rows match the filters, read in one snapshot."""
+        many rows match the filters, read in one snapshot. `listed`: the list, if its
+        total is kept (`_total`)."""
         async with self.pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
-            total = await conn.fetchval(
-                f"SELECT count(*) FROM {source} WHERE {where.sql}",  # noqa: S608 (our own text)
-                *where.values,
-            )
+            count = f"SELECT count(*) FROM {source} WHERE {where.sql}"  # noqa: S608 (our own text)
+            if listed is None:
+                total = await conn.fetchval(count, *where.values)
+            else:
+                total = await _total(conn, listed, where, count)
             keyset.start_after(where, query.after)
             rows = await conn.fetch(
                 f"SELECT {columns}, {keyset.column} AS sort_key FROM {source} "  # noqa: S608

@@ -409,6 +409,19 @@ def test_a_past_page_lists_the_rows_of_then_filtered_as_they_stood_then(jit: Jit
     ):
         assert past(page) == ok(jit.legal.get(jit.path(listed), params={"as_of": then}))
     assert len(past("/tasks/page")) == 4 and len(past("/evidence/page")) == 2
+
+    def total(path: str, **params: Any) -> int:
+        found: int = ok(jit.legal.get(jit.path(path), params={"limit": 1, **params}))["total"]
+        return found
+
+    # each page's total, kept (no filter) or counted (a filter), is its rows', then and now
+    for page in ("/tasks/page", "/authorisations/page", "/evidence/page", "/admissibility/page"):
+        assert total(page, as_of=then) == len(past(page)), page
+        assert total(page) == len(walk(jit.legal, jit.path(page))), page
+    assert total("/tasks/page", as_of=then, status="open") == len(
+        past("/tasks/page", status="open")
+    )
+    assert total("/evidence/page", q="FR-LATER") == 3
     # filtered by what they were then: the task still open, the words the ledger was
     # described in, the warrant in force, the phone not received
     assert ids(past("/tasks/page", status="in_progress")) == []

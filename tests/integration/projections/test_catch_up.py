@@ -1,6 +1,8 @@
 """Behind the head of the log, the registers and the custody chains are written a batch of
 events per transaction: the read model a catch-up in batches leaves, every table and every
-kept history row, is the one the same events applied one by one leave."""
+kept history row, is the one the same events applied one by one leave. The lists' totals
+counted from the rows' kept versions (for the databases made before they were kept) are the
+ones the projection keeps."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from jitspace.settings import Settings
 from jitspace.storage.database import create_database, eventsourcing_env, with_database
 from projections import batches
 from projections.custody import CustodyChains, CustodyView
-from projections.registers import RegistersView, WorkspaceRegisters
+from projections.registers import COUNT_KEPT, RegistersView, WorkspaceRegisters
 from tests.integration.api.test_lineage import derive
 from tests.integration.reads.test_as_of_equals_replay import events_up_to
 from tests.support import Jit, evidence_body, log_of, remove_member
@@ -41,6 +43,7 @@ READ_MODEL = (
     "rm_custody_items",
     "rm_custody_items_history",
     "rm_custody_gaps",
+    "rm_totals",
 )
 
 
@@ -199,3 +202,22 @@ def test_a_batch_that_fails_leaves_nothing_of_itself(
     one_by_one = caught_up(fresh_databases[1], tmp_path, events[:committed])
     assert stopped == {table: one_by_one[table] for table in custody}
     assert stopped["rm_custody_history"]
+
+
+def test_the_totals_counted_from_kept_versions_are_the_ones_kept(
+    jit: Jit, database_url: str, fresh_databases: list[str], tmp_path: Path
+) -> None:
+    # Given the registers a recorded history leaves: items, a task and an authorisation
+    story(jit)
+    events = events_up_to(database_url, jit, log_of(jit.leader, jit.id)[-1]["position"])
+    kept = caught_up(fresh_databases[0], tmp_path, events)["rm_totals"]
+    lists = {(row[0], row[1]) for row in kept}
+    assert {t for _, t in lists} == {"rm_evidence", "rm_tasks", "rm_authorisations"}
+    assert max(row[3] for row in kept if row[1] == "rm_evidence") == 3
+    # When the totals are forgotten and counted again from the rows' versions (migration 11)
+    with psycopg.connect(fresh_databases[0]) as conn:
+        conn.execute("TRUNCATE rm_totals")
+        for statement in COUNT_KEPT:
+            conn.execute(statement)
+    # Then they are the same, position by position
+    assert read_model(fresh_databases[0], ("rm_totals",))["rm_totals"] == kept
