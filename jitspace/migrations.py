@@ -204,13 +204,14 @@ MIGRATIONS: tuple[Migration, ...] = (
             *REBUILD_ADMISSIBILITY,
         ),
     ),
-    # a page of the register, the matrix, the tasks or the authorisations that no filter
-    # narrows reads its `total` from a count kept with each row the list gains (now or as of
-    # any point) instead of counting the rows: counted from the rows' kept versions
+    # a page of the register, the matrix, the tasks or the authorisations reads its rows in
+    # the order asked on an index (it sorted the whole list), and, if no filter narrows it,
+    # its `total` from a count kept with each row the list gains (now or as of any point)
+    # instead of counting the rows: counted from the rows' kept versions
     Migration(
         11,
-        "keep how many rows each list holds, from each point it gained one",
-        sql(registers.TOTALS, *registers.COUNT_KEPT),
+        "index the lists' orders; keep how many rows each list holds, from each point",
+        sql(*registers.SORT_INDEXES, registers.TOTALS, *registers.COUNT_KEPT),
     ),
 )
 LATEST = MIGRATIONS[-1].version

@@ -91,6 +91,36 @@ TABLES = (
 TOTALS = """CREATE TABLE IF NOT EXISTS rm_totals (
         investigation_id uuid NOT NULL, list text NOT NULL, from_position bigint NOT NULL,
         total bigint NOT NULL, PRIMARY KEY (investigation_id, list, from_position))"""
+# the orders each list can be read in, a page at a time (the register's, the tasks', the
+# authorisations' sorts; by the column, then the row's id): each on an index of the table
+# and of its kept versions, so that a page reads its rows in order rather than sorting the
+# whole list, now or as of a point
+SORTED = {
+    ("rm_evidence", "evidence_id"): (
+        "registered_at",
+        "reference",
+        "kind",
+        "country",
+        "collected_at",
+    ),
+    ("rm_tasks", "task_id"): ("created_at", "due_on", "title", "status"),
+    ("rm_authorisations", "authorisation_id"): (
+        "valid_from",
+        "valid_until",
+        "reference",
+        "kind",
+        "country",
+    ),
+}
+# a task without a due date sorts last, as if due at the end of time
+SORT_EXPRESSIONS = {"due_on": "(coalesce(due_on, 'infinity'::date))"}
+SORT_INDEXES = tuple(
+    f"CREATE INDEX IF NOT EXISTS {name}_by_{column} ON {name} "
+    f"(investigation_id, {SORT_EXPRESSIONS.get(column, column)}, {key})"
+    for (table, key), columns in SORTED.items()
+    for name in (table, f"{table}_history")
+    for column in columns
+)
 # the events that add a row to a counted list, and its table
 COUNTED = (
     (EvidenceItem.Registered, "rm_evidence"),

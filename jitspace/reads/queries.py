@@ -54,7 +54,7 @@ from jitspace.paging import Conditions, Keyset
 from jitspace.reads.withholding import Audience, Withholding, custody_for
 from projections.admissibility import SELECT_FACTS, Row, facts_of, revisited
 from projections.history import held_at
-from projections.registers import DESCRIPTION_SEARCH, SEARCH_LANGUAGES
+from projections.registers import DESCRIPTION_SEARCH, SEARCH_LANGUAGES, SORT_EXPRESSIONS
 
 EVENTS_TABLE = "jitspace_events"
 # the type of each register sort's value, as a cursor carries it (text where not named)
@@ -541,9 +541,7 @@ class Queries:
         where.add("due_on >= {}", query.due_after)
         where.add("title ILIKE {}", None if query.search is None else _pattern(query.search))
         # no due date sorts last: as if due at the end of time
-        column = {TaskSort.DUE_ON: "coalesce(due_on, 'infinity'::date)"}.get(
-            query.sort, query.sort.value
-        )
+        column = SORT_EXPRESSIONS.get(query.sort.value, query.sort.value)
         kind = {TaskSort.CREATED_AT: datetime, TaskSort.DUE_ON: date}.get(query.sort, str)
         keyset = Keyset(column, "sort_key", "task_id", kind, query.descending)
         rows, total = await self._page(
