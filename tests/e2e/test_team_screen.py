@@ -125,3 +125,58 @@ def test_the_leader_records_an_extension_and_a_departure_on_the_team_page(
 
     assert_accessible(page, "the team, with its forms, as the leader")
     assert_accessible(belgian, "the team, as an investigator")
+
+
+def test_the_leader_changes_a_role_and_observers_rights_and_removes_a_member(
+    open_as: OpenAs, team: Team, browser_console: Console
+) -> None:
+    browser_console.expect_refusals_of(r"/role$")
+    observer = open_as(team.observer)
+    observer.goto(team.screen("/team"))
+    expect(observer.get_by_test_id("observer-rights")).to_have_text("Nothing beyond their role.")
+    page = open_as(team.fr)
+    page.goto(team.screen("/team"))
+    expect(page.get_by_role("heading", level=1, name="The team")).to_be_visible()
+    members = page.get_by_test_id("team-member")
+    pieter = members.filter(has_text="Pieter Claes")
+    expect(pieter).to_contain_text("investigator")
+
+    # Pieter Claes moves to the analysis cell: chosen by his name, his new role shown
+    role = page.get_by_role("form", name="Change a member\u2019s role")
+    role.get_by_label("Member").select_option(label="Pieter Claes (Belgium, investigator)")
+    role.get_by_label("New role").select_option(label="analyst")
+    role.get_by_label("Why").fill("moved to the analysis cell")
+    role.get_by_role("button", name="Change a member\u2019s role").click()
+    expect(role.get_by_role("status")).to_have_text("Recorded.")
+    expect(pieter).to_contain_text("analyst")
+    # the same role again is refused in the API's words, and records nothing
+    version = the_record(team)["version"]
+    role.get_by_label("Member").select_option(label="Pieter Claes (Belgium, analyst)")
+    role.get_by_label("New role").select_option(label="analyst")
+    role.get_by_label("Why").fill("again")
+    role.get_by_role("button", name="Change a member\u2019s role").click()
+    expect(role.get_by_role("alert")).to_contain_text("this member is analyst already")
+    assert the_record(team)["version"] == version
+
+    # the agreement gives observers the legal file: ticked, recorded, shown to the observer
+    rights = page.get_by_role("form", name="Set what observers may do")
+    rights.get_by_label("see legal matters").check()
+    rights.get_by_label("Clause of the agreement").fill("JIT agreement, art. 7")
+    rights.get_by_role("button", name="Record observers\u2019 rights").click()
+    expect(rights.get_by_role("status")).to_have_text("Recorded.")
+    expect(page.get_by_test_id("observer-rights")).to_contain_text("see legal matters")
+    expect(observer.get_by_test_id("observer-rights")).to_contain_text("see legal matters")
+    assert the_record(team)["observer_rights"] == ["view_legal"]
+    # the boxes show what is recorded
+    expect(rights.get_by_label("see legal matters")).to_be_checked()
+    expect(rights.get_by_label("comment")).not_to_be_checked()
+
+    # Anna de Vries's secondment ends: she is no longer listed, and no longer a member
+    assert_accessible(page, "the team, with its forms for members and observers' rights")
+    removal = page.get_by_role("form", name="Remove a member")
+    removal.get_by_label("Member").select_option(label="Anna De Vries (Netherlands, observer)")
+    removal.get_by_label("Why they leave the team").fill("secondment ended")
+    removal.get_by_role("button", name="Remove a member").click()
+    expect(removal.get_by_role("status")).to_have_text("Recorded.")
+    expect(members.filter(has_text="Anna De Vries")).to_have_count(0)
+    assert str(team.observer.user_id) not in {m["user_id"] for m in the_record(team)["members"]}

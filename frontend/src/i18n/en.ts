@@ -1064,6 +1064,17 @@ export const en = {
   'team.setRetention': 'Set the retention',
   'team.retentionDaysLabel': 'Days from each item’s collection',
   'team.clause': 'Clause of the agreement',
+  'team.changeRole': 'Change a member’s role',
+  'team.member': 'Member',
+  'team.newRole': 'New role',
+  'team.roleReason': 'Why',
+  'team.changedAt': 'Changed on',
+  'team.removeMember': 'Remove a member',
+  'team.removalReason': 'Why they leave the team',
+  'team.removalHint': 'They lose access to the investigation at once; what they recorded stays on record.',
+  'team.setObserverRights': 'Set what observers may do',
+  'team.observerRightsHint': 'What the agreement gives observers beyond their role. Untick all to take it all back.',
+  'team.saveObserverRights': 'Record observers’ rights',
 } as const;
 
 export type MessageKey = keyof typeof en;
