@@ -153,6 +153,7 @@ class Investigation(JitAggregate):
         self.observer_rights: frozenset[Action] = frozenset()
         self.retention_days: int | None = None  # the JIT agreement's retention, if it sets one
         self.departed: dict[str, datetime] = {}  # parties that left, and when
+        self.departure_reasons: dict[str, str] = {}  # why each left
         self.joined: dict[str, datetime] = {}  # parties that joined after the opening, and when
         self.extensions: list[Extension] = []  # the amendments that extended the period
 
@@ -184,6 +185,11 @@ class Investigation(JitAggregate):
         check_party_code(command.party.country, field="country")
         if command.party.country in self.parties:
             raise RuleViolation(f"{command.party.country} is already a party", field="country")
+        if command.occurred_at.date() < self.period_start:
+            raise RuleViolation(
+                f"a party joins the JIT on or after the day its period began ({self.period_start})",
+                field="occurred_at",
+            )
         self._record(self.PartyJoined, actor, command)
 
     def extend_agreement(self, actor: Actor, command: ExtendAgreement) -> None:
@@ -359,8 +365,9 @@ class Investigation(JitAggregate):
         self.period_end = period_end
 
     @event(PartyLeft)
-    def _party_left(self, country: str, occurred_at: datetime) -> None:
+    def _party_left(self, country: str, reason: str, occurred_at: datetime) -> None:
         self.departed[country] = occurred_at
+        self.departure_reasons[country] = reason
 
     @event(MemberAdded)
     def _member_added(self, member: Member) -> None:

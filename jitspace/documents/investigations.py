@@ -74,6 +74,7 @@ class PartyOut(msgspec.Struct):
     lead_authority: str
     left_at: datetime | None = None  # when the party left the JIT, if it did
     joined_at: datetime | None = None  # when it joined, if after the opening (None: a founder)
+    departure_reason: str | None = None  # why it left, as recorded
 
 
 class ExtensionOut(msgspec.Struct):

@@ -89,6 +89,7 @@ def investigation_view(i: InvestigationAggregate) -> Investigation:
                 p.lead_authority,
                 i.departed.get(p.country),
                 i.joined.get(p.country),
+                i.departure_reasons.get(p.country),
             )
             for p in i.parties.values()
         ],

@@ -118,6 +118,9 @@ def test_the_leader_records_an_extension_and_a_departure_on_the_team_page(
     expect(leaving.get_by_role("status")).to_have_text("Recorded.")
     expect(party_row(page, "BE").get_by_test_id("party-left")).not_to_have_text("still a party")
     expect(party_row(belgian, "BE").get_by_test_id("party-left")).not_to_have_text("still a party")
+    expect(party_row(page, "BE").get_by_test_id("party-left")).to_contain_text(
+        "its case was closed"
+    )
     expect(belgian.get_by_test_id("extension")).to_have_count(1)
     parties = {p["country"]: p for p in the_record(team)["parties"]}
     assert datetime.fromisoformat(parties["BE"]["left_at"]) == now - timedelta(days=1)

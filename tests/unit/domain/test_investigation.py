@@ -249,6 +249,38 @@ def test_a_party_leaves_only_after_it_joined(team, now, rejected):
     assert jit.joined == {"NL": now}
 
 
+def test_a_party_joins_on_or_after_the_day_the_period_began(team, rejected):
+    # Given a FR-BE JIT whose period began on 2024-01-01
+    jit, leader = team.investigation, team.actor(team.leader)
+    # When its leader records the Netherlands joining the day before
+    joining = add_party(jit, NETHERLANDS, occurred_at=datetime(2023, 12, 31, 12, tzinfo=UTC))
+    with rejected(RuleViolation, jit) as error:
+        jit.add_party(leader, joining)
+    # Then it is refused, saying when the period began
+    assert error.value.field == "occurred_at"
+    assert "on or after the day its period began (2024-01-01)" in str(error.value)
+    # while joining on that first day is recorded
+    jit.add_party(
+        leader, add_party(jit, NETHERLANDS, occurred_at=datetime(2024, 1, 1, 9, tzinfo=UTC))
+    )
+    assert "NL" in jit.parties
+
+
+def test_a_departure_is_kept_with_its_reason(team, now):
+    jit, leader = team.investigation, team.actor(team.leader)
+    jit.add_party(leader, add_party(jit, NETHERLANDS))
+    jit.record_party_departure(
+        leader,
+        RecordPartyDeparture(
+            investigation_id=jit.investigation_id,
+            country="NL",
+            reason="its case was closed",
+            occurred_at=now + timedelta(days=1),
+        ),
+    )
+    assert jit.departure_reasons == {"NL": "its case was closed"}
+
+
 def test_each_extension_of_the_agreement_is_kept_with_the_end_it_replaced(team, now):
     # Given a FR-BE JIT whose period ends 2025-12-31
     jit, leader = team.investigation, team.actor(team.leader)
