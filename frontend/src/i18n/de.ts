@@ -1073,6 +1073,6 @@ export const de: Messages = {
   'team.removalReason': 'Warum es das Team verlässt',
   'team.removalHint': 'Es verliert sofort den Zugang zur Ermittlung; was es erfasst hat, bleibt erfasst.',
   'team.setObserverRights': 'Festlegen, was Beobachter dürfen',
-  'team.observerRightsHint': 'Was die Vereinbarung Beobachtern über ihre Rolle hinaus gibt. Alles abwählen nimmt alles zurück.',
+  'team.observerRightsHint': 'Alles abwählen nimmt alles zurück.',
   'team.saveObserverRights': 'Rechte der Beobachter erfassen',
 };

@@ -1073,7 +1073,7 @@ export const en = {
   'team.removalReason': 'Why they leave the team',
   'team.removalHint': 'They lose access to the investigation at once; what they recorded stays on record.',
   'team.setObserverRights': 'Set what observers may do',
-  'team.observerRightsHint': 'What the agreement gives observers beyond their role. Untick all to take it all back.',
+  'team.observerRightsHint': 'Untick all to take it all back.',
   'team.saveObserverRights': 'Record observers’ rights',
 } as const;
 

@@ -1073,6 +1073,6 @@ export const fr: Messages = {
   'team.removalReason': 'Pourquoi il quitte l’équipe',
   'team.removalHint': 'Il perd aussitôt l’accès à l’enquête ; ce qu’il a enregistré reste au dossier.',
   'team.setObserverRights': 'Définir ce que les observateurs peuvent faire',
-  'team.observerRightsHint': 'Ce que l’accord donne aux observateurs au-delà de leur rôle. Tout décocher pour tout retirer.',
+  'team.observerRightsHint': 'Tout décocher pour tout retirer.',
   'team.saveObserverRights': 'Enregistrer les droits des observateurs',
 };

@@ -1073,6 +1073,6 @@ export const nl: Messages = {
   'team.removalReason': 'Waarom het lid het team verlaat',
   'team.removalHint': 'Het lid verliest meteen de toegang tot het onderzoek; wat het vastlegde, blijft vastgelegd.',
   'team.setObserverRights': 'Vastleggen wat waarnemers mogen',
-  'team.observerRightsHint': 'Wat de overeenkomst waarnemers boven hun rol toestaat. Vink alles uit om alles in te trekken.',
+  'team.observerRightsHint': 'Vink alles uit om alles in te trekken.',
   'team.saveObserverRights': 'Rechten van waarnemers vastleggen',
 };
