@@ -168,15 +168,20 @@ SELECT_FACTS = (
 )
 # the investigation's facts but its items as they stood at log position $2, from their kept
 # versions; and those of the items $3 then (`facts_at`)
+# the version that held at $2 is the last one from before it (each is closed at the next
+# one's position): found walking the index back from $2, however many came before
 SELECT_CASE_AT = (
     f"SELECT facts FROM {KEPT_FACTS.table} f "  # noqa: S608 (constant text)
-    f"WHERE f.investigation_id = $1 AND {held_at('f', '$2')}"
+    f"WHERE f.investigation_id = $1 AND f.from_position <= $2 "
+    "AND (f.to_position IS NULL OR f.to_position > $2) ORDER BY f.from_position DESC LIMIT 1"
 )
+# every item's facts at $2 (the whole matrix), or the named items' ($3), each on the index
+# by item: two statements, so that the second's plan is made for the items it names
 SELECT_ITEMS_AT = (
     f"SELECT facts FROM {KEPT_ITEM_FACTS.table} i "  # noqa: S608 (constant text)
-    f"WHERE i.investigation_id = $1 AND {held_at('i', '$2')} "
-    "AND ($3::uuid[] IS NULL OR i.evidence_id = ANY($3))"
+    f"WHERE i.investigation_id = $1 AND {held_at('i', '$2')}"
 )
+SELECT_NAMED_ITEMS_AT = f"{SELECT_ITEMS_AT} AND i.evidence_id = ANY($3::uuid[])"
 
 
 class Row(msgspec.Struct, frozen=True, gc=False):

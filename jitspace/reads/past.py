@@ -32,6 +32,7 @@ from jitspace.reads.queries import (
 from projections.admissibility import (
     SELECT_CASE_AT,
     SELECT_ITEMS_AT,
+    SELECT_NAMED_ITEMS_AT,
     Row,
     facts_of,
     matrix_on,
@@ -176,7 +177,11 @@ async def _facts_at(
     case = facts_of(stored)
     wanted = items
     while True:
-        found = await conn.fetch(SELECT_ITEMS_AT, investigation_id, position, wanted)
+        found = await (
+            conn.fetch(SELECT_ITEMS_AT, investigation_id, position)
+            if wanted is None
+            else conn.fetch(SELECT_NAMED_ITEMS_AT, investigation_id, position, wanted)
+        )
         sources: set[UUID] = set()
         for item in (_item_decoder.decode(r["facts"]) for r in found):
             case.items[item.evidence_id] = item

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
@@ -19,6 +20,12 @@ from jitspace.documents.authorisations import AuthorisationQuery, AuthorisationS
 from jitspace.documents.evidence import RegisterQuery, RegisterSort
 from jitspace.documents.tasks import TaskQuery, TaskSort
 from jitspace.reads.queries import Point, Queries
+from projections.admissibility import (
+    KEPT_FACTS,
+    KEPT_ITEM_FACTS,
+    SELECT_CASE_AT,
+    SELECT_NAMED_ITEMS_AT,
+)
 from projections.registers import SORTED
 from tests.support import fresh_database
 
@@ -200,3 +207,56 @@ def test_the_pages_read_so_have_the_rows_in_order(url: str, investigation: uuid.
             assert [t.due_on for t in tasks.items] == [None] * LIMIT
 
     plans_of(url, read)
+
+
+def test_the_facts_of_a_past_page_are_read_by_item_and_the_case_by_its_last_version(
+    url: str,
+) -> None:
+    # Given the kept facts of 20,000 items (two versions each) and 500 versions of the
+    # investigation's own facts
+    investigation = uuid.uuid4()
+
+    async def plans() -> list[str]:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(
+                f"INSERT INTO {KEPT_ITEM_FACTS.table} (investigation_id, evidence_id, facts, "
+                "from_position, to_position) SELECT $1, e, '\\x00', p, "
+                "CASE WHEN p % 2 = 1 THEN p + 1 END FROM (SELECT gen_random_uuid() AS e, "
+                "g AS g FROM generate_series(1, $2) g) items, "
+                "LATERAL (VALUES (2 * g - 1), (2 * g)) v(p)",
+                investigation,
+                ROWS,
+            )
+            await conn.execute(
+                f"INSERT INTO {KEPT_FACTS.table} (investigation_id, facts, from_position, "
+                "to_position) SELECT $1, '\\x00', 100 * g, "
+                "CASE WHEN g < 500 THEN 100 * (g + 1) END FROM generate_series(1, 500) g",
+                investigation,
+            )
+            await conn.execute("ANALYZE")
+            named = await conn.fetch(
+                f"SELECT DISTINCT evidence_id FROM {KEPT_ITEM_FACTS.table} "
+                "WHERE investigation_id = $1 AND from_position < 1000 LIMIT 100",
+                investigation,
+            )
+            # When a page's facts are read as of a point, with the plans made for any values
+            await conn.execute("SET plan_cache_mode = force_generic_plan")
+            found = []
+            for statement, args, rows in (
+                (SELECT_NAMED_ITEMS_AT, (investigation, 30_000, [r[0] for r in named]), 100),
+                (SELECT_CASE_AT, (investigation, 30_000), 1),
+            ):
+                prepared = await conn.prepare("EXPLAIN " + statement)
+                found.append("\n".join(r[0] for r in await prepared.fetch(*args)))
+                # one version of each, the one that held
+                assert len(await conn.fetch(statement, *args)) == rows
+            return found
+        finally:
+            await conn.close()
+
+    items, case = asyncio.run(plans())
+    # Then the items' are looked up by item, not by scanning the investigation's versions
+    assert re.search(r"Index Cond: \(\(investigation_id = \S+\) AND \(evidence_id = ANY", items)
+    # and the case's version is the last one from before the point, read walking back
+    assert "Limit" in case and "Backward" in case, case
