@@ -377,7 +377,7 @@ class Ledger:
         for checkpoint in against:
             count(checkpoint, f"the checkpoint kept at position {checkpoint.fields.position}")
         checked, found = verify_stored(
-            self._rows(investigation_id, None), heads, whole_log=whole_log
+            lambda: self._rows(investigation_id, None), heads, whole_log=whole_log
         )
         findings.extend(found)
         if whole_log:

@@ -18,7 +18,7 @@ signed by now.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from uuid import UUID
 
@@ -74,7 +74,7 @@ def stored_entry(row: StoredRow, *, link: str = "investigation") -> Entry:
 
 
 def verify_stored(
-    rows: Iterable[StoredRow], heads: Heads, *, whole_log: bool
+    rows: Callable[[], Iterable[StoredRow]], heads: Heads, *, whole_log: bool
 ) -> tuple[int, list[Finding]]:
     """`verify` of stored events: how many, and the findings. With `whole_log`, the rows are
     the whole log, and both the log's chain and every investigation's chain are checked;
@@ -82,8 +82,10 @@ def verify_stored(
 
     A tight loop while every event checks: per event, the state, the event hash and each
     link are hashed once, and no Entry is built. From the first event (or signed head) that
-    does not check, it hands every row to `verify`, chain by chain, which names what is
-    wrong; so the findings are always exactly `verify`'s.
+    does not check, it reads the rows again (`rows` gives them anew each time it is
+    called) and hands every one to `verify`, chain by chain, which names what is wrong; so
+    the findings are always exactly `verify`'s. A log that checks is streamed past: nothing
+    of it is held, whatever its length.
     """
     sha256 = hashlib.sha256
     pack = chain._HEADER.pack  # chain.event_hash, inlined
@@ -95,11 +97,8 @@ def verify_stored(
     reached: dict[tuple[UUID | None, int], bytes] = {}
     previous = chain.GENESIS
     investigation_previous: dict[UUID, bytes] = {}
-    seen: list[StoredRow] = []
-    append = seen.append
-    rows = iter(rows)
-    for row in rows:
-        append(row)
+    checked = 0
+    for checked, row in enumerate(rows(), 1):  # noqa: B007 (the count is read after the loop)
         (
             position,
             originator_id,
@@ -148,8 +147,8 @@ def verify_stored(
             for scope, scope_heads in heads.items()
             for head in scope_heads
         ):
-            return len(seen), []
-    seen.extend(rows)
+            return checked, []
+    seen = list(rows())
     return len(seen), _findings(seen, heads, whole_log=whole_log)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import msgspec
 import psycopg
@@ -123,6 +124,31 @@ def test_an_untouched_log_verifies(log: Log) -> None:
     # Then it passes and says what it checked
     assert done.returncode == 0, done.stdout + done.stderr
     assert "12 events and 1 signed checkpoint(s) checked: OK" in done.stdout
+
+
+def test_a_log_that_checks_is_read_once_and_held_nowhere(
+    log: Log, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the rows the check reads counted, each read as it streams past
+    reads: list[int] = []
+    rows = Ledger._rows
+
+    def counted(self: Ledger, *args: Any) -> Iterator[Any]:
+        reads.append(0)
+        for row in rows(self, *args):
+            reads[-1] += 1
+            yield row
+
+    monkeypatch.setattr(Ledger, "_rows", counted)
+    # When the untouched log is checked, it is read once, as a stream
+    assert log.ledger.verify().ok
+    assert reads == [12]
+    # and a log at fault: the streamed pass stops at the fifth event, and the rows are read
+    # again, whole, to name what is wrong in every chain
+    log.alter(log.positions[4], "state = state || '\\x00'::bytea")
+    report = log.ledger.verify()
+    assert not report.ok and any(f.position == log.positions[4] for f in report.findings)
+    assert reads == [12, 5, 12]
 
 
 def test_one_changed_byte_is_named(log: Log, capsys: pytest.CaptureFixture[str]) -> None:
